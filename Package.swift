@@ -1,0 +1,20 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering: SwiftGrad (pure Swift core) <- SwiftGradCABI (@_cdecl exports) <- include/swiftgrad.h.
+// CSwiftGrad is a module map over include/swiftgrad.h only, so that every export is declared with
+// `@_cdecl ... @implementation` and the compiler checks it against the header's prototype.
+let package = Package(
+    name: "swiftgrad",
+    products: [
+        .library(name: "SwiftGrad", targets: ["SwiftGrad"]),
+        .library(name: "swiftgrad", type: .dynamic, targets: ["SwiftGradCABI"]),
+    ],
+    targets: [
+        .target(name: "SwiftGrad"),
+        .systemLibrary(name: "CSwiftGrad", path: "Sources/CSwiftGrad"),
+        .target(name: "SwiftGradCABI", dependencies: ["SwiftGrad", "CSwiftGrad"], exclude: ["swiftgrad.map"]),
+        .testTarget(name: "SwiftGradTests", dependencies: ["SwiftGrad"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

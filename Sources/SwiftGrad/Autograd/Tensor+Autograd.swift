@@ -1,0 +1,131 @@
+extension Tensor {
+    /// Whether gradients flow to or through this tensor: a leaf the user marked, or the result
+    /// of an op recorded in the graph.
+    public var requiresGrad: Bool { gradFn != nil || leafRequiresGrad }
+
+    /// True when the tensor was not computed by a recorded op (PyTorch's `is_leaf`).
+    public var isLeaf: Bool { gradFn == nil }
+
+    /// The gradient accumulated by backward passes (PyTorch's `.grad`), nil until one runs.
+    public var grad: Tensor? { gradStore }
+
+    /// `requires_grad_(flag)`: marks a leaf as one whose gradient is accumulated.
+    /// - Throws: `.autograd` for a non-floating dtype, or when turning it off on a non-leaf.
+    public func setRequiresGrad(_ flag: Bool) throws {
+        if !isLeaf {
+            guard flag else {
+                throw SwiftGradError.autograd(
+                    "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+            }
+            return
+        }
+        if flag && !dtype.isFloatingPoint {
+            throw SwiftGradError.autograd("Only Tensors of floating point and complex dtype can require gradients")
+        }
+        leafRequiresGrad = flag
+    }
+
+    /// `requires_grad_()`, returning the tensor itself for chaining.
+    @discardableResult
+    public func requiringGrad(_ flag: Bool = true) throws -> Tensor {
+        try setRequiresGrad(flag)
+        return self
+    }
+
+    /// Sets or clears `.grad`.
+    /// - Throws: `.dtype` or `.shape` when the gradient does not match this tensor.
+    public func setGrad(_ gradient: Tensor?) throws {
+        if let gradient {
+            guard gradient.dtype == dtype else {
+                throw SwiftGradError.dtype("assigned grad has data of a different type")
+            }
+            guard gradient.shape == shape else {
+                throw SwiftGradError.shape("assigned grad has data of a different size")
+            }
+        }
+        gradStore = gradient
+    }
+
+    /// Fills `.grad` with zeros in place when there is one.
+    public func zeroGrad() throws {
+        guard let g = gradStore else { return }
+        try noGrad { _ = try g.zero_() }
+    }
+
+    /// A tensor sharing this one's memory that is outside every graph (`detach()`).
+    public func detach() -> Tensor {
+        aliased(shape: shape, strides: strides, offset: storageOffset)
+    }
+
+    /// Back-propagates from this tensor (`backward(gradient, retain_graph, create_graph)`).
+    ///
+    /// - Parameters:
+    ///   - gradient: the gradient of some scalar with respect to this tensor, of its shape. Nil
+    ///     means 1 and is allowed only for one-element tensors.
+    ///   - retainGraph: keep saved values for another backward; defaults to `createGraph`.
+    ///   - createGraph: record the backward pass, so gradients can be differentiated again.
+    /// - Throws: `.autograd` with PyTorch's messages: non-scalar without gradient, a tensor that
+    ///   does not require grad, a second backward through freed saved values.
+    public func backward(_ gradient: Tensor? = nil, retainGraph: Bool? = nil, createGraph: Bool = false) throws {
+        let seed: Tensor
+        if let gradient {
+            guard gradient.shape == shape else {
+                throw SwiftGradError.shape(
+                    "Mismatch in shape: grad_output[0] has a shape of \(Shape.torchSize(gradient.shape)) and output[0] has a shape of \(Shape.torchSize(shape)).")
+            }
+            seed = gradient
+        } else {
+            if requiresGrad && count != 1 {
+                throw SwiftGradError.autograd("grad can be implicitly created only for scalar outputs")
+            }
+            seed = try Tensor.ones(shape, dtype: dtype)
+        }
+        guard let edge = gradientEdge else {
+            throw SwiftGradError.autograd("element 0 of tensors does not require grad and does not have a grad_fn")
+        }
+        try Engine.run(roots: [(edge, seed)], keepGraph: retainGraph ?? createGraph, createGraph: createGraph)
+    }
+
+    /// Where this tensor's gradient goes: its grad_fn, or the accumulator of a leaf that
+    /// requires grad, or nowhere.
+    var gradientEdge: Edge? {
+        if let gradFn { return Edge(node: gradFn, inputNr: outputNr) }
+        guard leafRequiresGrad else { return nil }
+        if let accumulator { return Edge(node: accumulator, inputNr: 0) }
+        let node = AccumulateGrad(self)
+        accumulator = node
+        return Edge(node: node, inputNr: 0)
+    }
+
+    /// Records `self` (a fresh op result) in the graph when grad mode is on and an input requires
+    /// grad, and returns it. This is the one place ops attach backward rules.
+    ///
+    /// - Parameters:
+    ///   - name: the grad_fn name PyTorch prints (`MulBackward0`).
+    ///   - inputs: the op's tensor inputs, in the order the rule returns gradients.
+    ///   - saving: values the rule reads back with `ctx.saved(i)`; evaluated only when recording.
+    ///     Any node that saves something refuses a second backward once its values are freed.
+    ///   - savingOutput: also save this output, after the others (for rules written in terms of
+    ///     the result, like exp's). It is kept without its grad_fn, so no reference cycle forms.
+    ///   - rule: the backward rule, returning one gradient (or nil) per input.
+    @inline(__always)
+    func recorded(_ name: String, inputs: [Tensor], saving: @autoclosure () -> [Tensor?] = [],
+                  savingOutput: Bool = false, rule: @escaping OpNode.Rule) -> Tensor {
+        guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return self }
+        let node = OpNode(name: name, nextEdges: inputs.map(\.gradientEdge), output: self, rule: rule)
+        node.save(savingOutput ? saving() + [self] : saving(), output: self)
+        gradFn = node
+        outputNr = 0
+        return self
+    }
+
+    /// Checks that an in-place operation on this tensor is allowed and marks the write: bumps
+    /// the storage version so saved copies of it are known to be stale.
+    /// - Throws: `.autograd` for a leaf that requires grad while grad mode is on.
+    func prepareInPlaceWrite() throws {
+        if GradMode.isEnabled && isLeaf && leafRequiresGrad {
+            throw SwiftGradError.autograd("a leaf Variable that requires grad is being used in an in-place operation.")
+        }
+        storage.version &+= 1
+    }
+}

@@ -1,0 +1,222 @@
+/// Reductions. Float32 data is summed in SIMD blocks of float lanes, and block totals in double,
+/// so that sums of millions of elements stay accurate (PyTorch uses a cascade sum for the same
+/// reason); float64 sums in double; int64 and bool sum in wrapping int64.
+extension Kernels {
+    private static let block = 4096
+
+    /// The sum of `n` contiguous floats, blocked SIMD accumulation.
+    @inline(__always)
+    static func sum(_ p: UnsafePointer<Float>, count n: Int) -> Double {
+        var total = 0.0
+        var i = 0
+        while i < n {
+            let end = Swift.min(i &+ block, n)
+            var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+            var j = i
+            while j &+ 16 <= end {
+                acc0 += UnsafeRawPointer(p + j).loadUnaligned(as: SIMD8<Float>.self)
+                acc1 += UnsafeRawPointer(p + (j &+ 8)).loadUnaligned(as: SIMD8<Float>.self)
+                j &+= 16
+            }
+            var partial = (acc0 + acc1).sum()
+            while j < end { partial += p[j]; j &+= 1 }
+            total += Double(partial)
+            i = end
+        }
+        return total
+    }
+
+    /// The sum of `n` contiguous doubles.
+    @inline(__always)
+    static func sum(_ p: UnsafePointer<Double>, count n: Int) -> Double {
+        var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
+        var i = 0
+        while i &+ 8 <= n {
+            acc0 += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
+            acc1 += UnsafeRawPointer(p + (i &+ 4)).loadUnaligned(as: SIMD4<Double>.self)
+            i &+= 8
+        }
+        var total = (acc0 + acc1).sum()
+        while i < n { total += p[i]; i &+= 1 }
+        return total
+    }
+
+    /// The inner product of `n` floats read with strides, blocked SIMD accumulation when both
+    /// strides are 1.
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Float>, _ sx: Int, _ y: UnsafePointer<Float>, _ sy: Int, count n: Int) -> Double {
+        var total = 0.0
+        if sx == 1 && sy == 1 {
+            var i = 0
+            while i < n {
+                let end = Swift.min(i &+ block, n)
+                var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+                var j = i
+                while j &+ 16 <= end {
+                    let a0 = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+                    let b0 = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD8<Float>.self)
+                    let a1 = UnsafeRawPointer(x + (j &+ 8)).loadUnaligned(as: SIMD8<Float>.self)
+                    let b1 = UnsafeRawPointer(y + (j &+ 8)).loadUnaligned(as: SIMD8<Float>.self)
+                    acc0 = acc0.addingProduct(a0, b0)
+                    acc1 = acc1.addingProduct(a1, b1)
+                    j &+= 16
+                }
+                var partial = (acc0 + acc1).sum()
+                while j < end { partial += x[j] * y[j]; j &+= 1 }
+                total += Double(partial)
+                i = end
+            }
+            return total
+        }
+        for i in 0..<n { total += Double(x[i &* sx]) * Double(y[i &* sy]) }
+        return total
+    }
+
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Double>, _ sx: Int, _ y: UnsafePointer<Double>, _ sy: Int, count n: Int) -> Double {
+        var acc = SIMD4<Double>(), total = 0.0
+        var i = 0
+        if sx == 1 && sy == 1 {
+            while i &+ 4 <= n {
+                acc = acc.addingProduct(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self),
+                                        UnsafeRawPointer(y + i).loadUnaligned(as: SIMD4<Double>.self))
+                i &+= 4
+            }
+            total = acc.sum()
+        }
+        while i < n { total += x[i &* sx] * y[i &* sy]; i &+= 1 }
+        return total
+    }
+
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Int64>, _ sx: Int, _ y: UnsafePointer<Int64>, _ sy: Int, count n: Int) -> Int64 {
+        var total: Int64 = 0
+        for i in 0..<n { total &+= x[i &* sx] &* y[i &* sy] }
+        return total
+    }
+
+    /// The sum of every element of `a` as a new 0-d tensor: float tensors keep their dtype,
+    /// int64 and bool give int64.
+    static func sumAll(_ a: Tensor) throws -> Tensor {
+        switch a.dtype {
+        case .float32:
+            let p = a.storage.pointer(Float.self)
+            var total = 0.0
+            if a.isContiguous {
+                total = sum(p + a.storageOffset, count: a.count)
+            } else {
+                forEachRow(of: a) { off, n, s in
+                    if s == 1 { total += sum(p + off, count: n) } else { for i in 0..<n { total += Double(p[off &+ i &* s]) } }
+                }
+            }
+            return try Tensor(scalar: Float(total))
+        case .float64:
+            let p = a.storage.pointer(Double.self)
+            var total = 0.0
+            forEachRow(of: a) { off, n, s in
+                if s == 1 { total += sum(p + off, count: n) } else { for i in 0..<n { total += p[off &+ i &* s] } }
+            }
+            return try Tensor(scalar: total)
+        case .int64:
+            let p = a.storage.pointer(Int64.self)
+            var total: Int64 = 0
+            forEachRow(of: a) { off, n, s in for i in 0..<n { total &+= p[off &+ i &* s] } }
+            return try Tensor(scalar: total)
+        case .bool:
+            let p = a.storage.pointer(Bool.self)
+            var total: Int64 = 0
+            forEachRow(of: a) { off, n, s in for i in 0..<n where p[off &+ i &* s] { total &+= 1 } }
+            return try Tensor(scalar: total)
+        }
+    }
+
+    /// The inner product of two 1-d tensors of one dtype (checked by the caller), as a 0-d tensor.
+    static func dot(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let n = a.count, sa = a.strides.first ?? 1, sb = b.strides.first ?? 1
+        switch a.dtype {
+        case .float32:
+            let x = a.storage.pointer(Float.self) + a.storageOffset, y = b.storage.pointer(Float.self) + b.storageOffset
+            return try Tensor(scalar: Float(dot(x, sa, y, sb, count: n)))
+        case .float64:
+            let x = a.storage.pointer(Double.self) + a.storageOffset, y = b.storage.pointer(Double.self) + b.storageOffset
+            return try Tensor(scalar: dot(x, sa, y, sb, count: n))
+        case .int64:
+            let x = a.storage.pointer(Int64.self) + a.storageOffset, y = b.storage.pointer(Int64.self) + b.storageOffset
+            return try Tensor(scalar: dot(x, sa, y, sb, count: n))
+        case .bool:
+            throw SwiftGradError.dtype("\"dot\" not implemented for 'Bool'")
+        }
+    }
+
+    /// The sum of squares of every element of a floating tensor, in double.
+    static func sumOfSquares(_ a: Tensor) -> Double {
+        var total = 0.0
+        switch a.dtype {
+        case .float32:
+            let p = a.storage.pointer(Float.self)
+            forEachRow(of: a) { off, n, s in total += dot(p + off, s, p + off, s, count: n) }
+        case .float64:
+            let p = a.storage.pointer(Double.self)
+            forEachRow(of: a) { off, n, s in total += dot(p + off, s, p + off, s, count: n) }
+        case .int64, .bool:
+            preconditionFailure("sumOfSquares of \(a.dtype)")
+        }
+        return total
+    }
+
+    /// Sums `a` over the dimensions flagged in `reduced`, into a new contiguous tensor of shape
+    /// `keptShape` (the input shape with reduced sizes set to 1).
+    static func sum(_ a: Tensor, reduced: [Bool], keptShape: [Int]) throws -> Tensor {
+        var outStrides = Shape.contiguousStrides(keptShape)
+        for d in 0..<reduced.count where reduced[d] { outStrides[d] = 0 }
+        let loop = RowLoop(shape: a.shape, operandStrides: [outStrides, a.strides])
+        let starts = [0, a.storageOffset]
+
+        func accumulate<T: TensorElement, A: NumericElement>(_: T.Type, into acc: UnsafeMutablePointer<A>, _ widen: (T) -> A) {
+            let p = a.storage.pointer(T.self)
+            loop.forEachRow(starts: starts) { n, off, step in
+                let o = acc + off[0], x = p + off[1], so = step[0], sx = step[1]
+                if so == 0 {
+                    var s = A.zero
+                    for i in 0..<n { s = A.add(s, widen(x[i &* sx])) }
+                    o[0] = A.add(o[0], s)
+                } else {
+                    for i in 0..<n { o[i &* so] = A.add(o[i &* so], widen(x[i &* sx])) }
+                }
+            }
+        }
+
+        switch a.dtype {
+        case .float32:
+            // Accumulate in double, then narrow.
+            let wide = try Tensor.zeros(keptShape, dtype: .float64)
+            accumulate(Float.self, into: wide.storage.pointer(Double.self)) { Double($0) }
+            let out = try Tensor.empty(keptShape, .float32)
+            convert(from: wide, into: out)
+            return out
+        case .float64:
+            let out = try Tensor.zeros(keptShape, dtype: .float64)
+            accumulate(Double.self, into: out.storage.pointer(Double.self)) { $0 }
+            return out
+        case .int64:
+            let out = try Tensor.zeros(keptShape, dtype: .int64)
+            accumulate(Int64.self, into: out.storage.pointer(Int64.self)) { $0 }
+            return out
+        case .bool:
+            let out = try Tensor.zeros(keptShape, dtype: .int64)
+            accumulate(Bool.self, into: out.storage.pointer(Int64.self)) { $0 ? 1 : 0 }
+            return out
+        }
+    }
+
+    /// Calls `body(offset, count, stride)` for each row of `a`'s elements.
+    @inline(__always)
+    private static func forEachRow(of a: Tensor, _ body: (Int, Int, Int) -> Void) {
+        if a.isContiguous {
+            if a.count > 0 { body(a.storageOffset, a.count, 1) }
+            return
+        }
+        RowLoop(shape: a.shape, operandStrides: [a.strides])
+            .forEachRow(starts: [a.storageOffset]) { n, off, step in body(off[0], n, step[0]) }
+    }
+}

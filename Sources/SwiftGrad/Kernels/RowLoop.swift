@@ -1,0 +1,80 @@
+/// Walks an n-dimensional index space shared by several strided operands, one innermost row at a
+/// time. Dimensions of size 1 are dropped and neighbouring dimensions that are contiguous for
+/// every operand are merged first, so a contiguous tensor is one long row however many
+/// dimensions it has, and the per-row bookkeeping is amortised over the row.
+struct RowLoop {
+    /// Sizes of the merged dimensions, outermost first; empty means a single element.
+    private(set) var sizes: [Int] = []
+    /// strides[d * operands + k] is operand k's stride along merged dimension d.
+    private(set) var strides: [Int] = []
+    let operands: Int
+
+    /// - Parameters:
+    ///   - shape: the iteration space (already validated).
+    ///   - operandStrides: each operand's strides over `shape` (0 where it is broadcast).
+    init(shape: [Int], operandStrides: [[Int]]) {
+        operands = operandStrides.count
+        sizes.reserveCapacity(shape.count)
+        strides.reserveCapacity(shape.count * operands)
+        for d in 0..<shape.count where shape[d] != 1 {
+            if let last = sizes.last {
+                // Merge d into the previous (outer) dimension when, for every operand, stepping
+                // the outer dimension once equals stepping d across its whole extent.
+                let base = (sizes.count - 1) * operands
+                var mergeable = true
+                for k in 0..<operands where strides[base + k] != operandStrides[k][d] &* shape[d] {
+                    mergeable = false
+                    break
+                }
+                if mergeable {
+                    sizes[sizes.count - 1] = last &* shape[d]
+                    for k in 0..<operands { strides[base + k] = operandStrides[k][d] }
+                    continue
+                }
+            }
+            sizes.append(shape[d])
+            for k in 0..<operands { strides.append(operandStrides[k][d]) }
+        }
+    }
+
+    /// Calls `body(count, offsets, steps)` for every innermost row: `offsets[k]` is operand k's
+    /// element offset at the row's start and `steps[k]` its stride along the row.
+    /// - Parameter starts: each operand's offset of element [0, ..., 0].
+    @inline(__always)
+    func forEachRow(starts: [Int], _ body: (Int, UnsafePointer<Int>, UnsafePointer<Int>) -> Void) {
+        if sizes.contains(0) { return }
+        var offsets = starts
+        if sizes.isEmpty {
+            let zeros = [Int](repeating: 0, count: operands)
+            offsets.withUnsafeBufferPointer { o in
+                zeros.withUnsafeBufferPointer { z in body(1, o.baseAddress!, z.baseAddress!) }
+            }
+            return
+        }
+        let inner = sizes.count - 1
+        let rowCount = sizes[inner]
+        strides.withUnsafeBufferPointer { st in
+            let steps = st.baseAddress! + inner * operands
+            var counter = [Int](repeating: 0, count: inner)
+            offsets.withUnsafeMutableBufferPointer { off in
+                while true {
+                    body(rowCount, UnsafePointer(off.baseAddress!), steps)
+                    // Advance the outer counter like an odometer.
+                    var d = inner - 1
+                    while d >= 0 {
+                        counter[d] &+= 1
+                        let row = st.baseAddress! + d * operands
+                        if counter[d] < sizes[d] {
+                            for k in 0..<operands { off[k] &+= row[k] }
+                            break
+                        }
+                        for k in 0..<operands { off[k] &-= row[k] &* (sizes[d] &- 1) }
+                        counter[d] = 0
+                        d -= 1
+                    }
+                    if d < 0 { return }
+                }
+            }
+        }
+    }
+}

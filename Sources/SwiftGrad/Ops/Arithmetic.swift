@@ -1,0 +1,134 @@
+/// Binary arithmetic: add, sub, mul, div, with broadcasting and type promotion. The scalar
+/// forms wrap the scalar as PyTorch does (a 0-d "wrapped number") and share the same code and
+/// backward rules. Gradients of broadcast operands arrive in the broadcast shape; the engine
+/// sums them back to each operand's shape with the one shared helper, `sumToShape`.
+
+/// An elementwise binary function on numeric elements, resolved statically in the kernels.
+protocol ArithmeticKernel {
+    static func apply<T: NumericElement>(_ a: T, _ b: T) -> T
+}
+
+enum AddKernel: ArithmeticKernel {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.add(a, b) }
+}
+enum SubKernel: ArithmeticKernel {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.sub(a, b) }
+}
+enum MulKernel: ArithmeticKernel {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.mul(a, b) }
+}
+enum DivKernel: ArithmeticKernel {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.div(a, b) }
+}
+enum PowKernel: ArithmeticKernel {
+    @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.pow(a, b) }
+}
+
+extension Tensor {
+    /// The forward of every binary arithmetic op: result dtype, bool rules, broadcast, kernel.
+    /// - Parameters:
+    ///   - trueDivision: integer and bool operands compute in float32 (PyTorch's `/`).
+    static func arithmetic<K: ArithmeticKernel>(_: K.Type, _ a: Tensor, _ b: Tensor,
+                                                trueDivision: Bool = false) throws -> Tensor {
+        var result = TypePromotion.resultType(a, b)
+        if trueDivision && !result.isFloatingPoint { result = .float32 }
+        let shape = try Shape.broadcast(a.shape, b.shape)
+        // Bool arithmetic computes in int64 and narrows back (True + True is True).
+        let compute = result == .bool ? DType.int64 : result
+        let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
+        let out: Tensor
+        switch compute {
+        case .float32: out = try Kernels.zip(x, y, shape: shape) { (p: Float, q: Float) in K.apply(p, q) }
+        case .float64: out = try Kernels.zip(x, y, shape: shape) { (p: Double, q: Double) in K.apply(p, q) }
+        case .int64: out = try Kernels.zip(x, y, shape: shape) { (p: Int64, q: Int64) in K.apply(p, q) }
+        case .bool: throw SwiftGradError.internal("bool arithmetic reached the kernel")
+        }
+        return result == .bool ? try out.to(.bool, recording: false) : out
+    }
+
+    /// `self + other`, broadcasting (`torch.add`).
+    public func add(_ other: Tensor) throws -> Tensor {
+        try Tensor.arithmetic(AddKernel.self, self, other)
+            .recorded("AddBackward0", inputs: [self, other]) { g, _ in [g, g] }
+    }
+
+    /// `self - other`, broadcasting (`torch.sub`).
+    /// - Throws: `.dtype` when both operands are bool, as PyTorch refuses.
+    public func sub(_ other: Tensor) throws -> Tensor {
+        try Tensor.checkSubtraction(self, other)
+        return try Tensor.arithmetic(SubKernel.self, self, other)
+            .recorded("SubBackward0", inputs: [self, other]) { g, ctx in
+                [g, ctx.needsGrad(1) ? try g.neg() : nil]
+            }
+    }
+
+    /// `self * other`, broadcasting (`torch.mul`).
+    public func mul(_ other: Tensor) throws -> Tensor {
+        let needSelf = other.requiresGrad, needOther = requiresGrad
+        return try Tensor.arithmetic(MulKernel.self, self, other)
+            .recorded("MulBackward0", inputs: [self, other],
+                      saving: [needSelf ? self : nil, needOther ? other : nil]) { g, ctx in
+                [ctx.needsGrad(0) ? try g.mul(ctx.saved(1)) : nil,
+                 ctx.needsGrad(1) ? try g.mul(ctx.saved(0)) : nil]
+            }
+    }
+
+    /// `self / other`, true division: integer operands give float32 (`torch.div`).
+    public func div(_ other: Tensor) throws -> Tensor {
+        try Tensor.arithmetic(DivKernel.self, self, other, trueDivision: true)
+            .recorded("DivBackward0", inputs: [self, other],
+                      saving: [other.requiresGrad ? self : nil, other]) { g, ctx in
+                let b = try ctx.saved(1)
+                // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2.
+                return [ctx.needsGrad(0) ? try g.div(b) : nil,
+                        ctx.needsGrad(1) ? try g.neg().mul(try ctx.saved(0).div(b).div(b)) : nil]
+            }
+    }
+
+    /// `-self` (`torch.neg`).
+    /// - Throws: `.dtype` for bool tensors, as PyTorch refuses.
+    public func neg() throws -> Tensor {
+        guard dtype != .bool else {
+            throw SwiftGradError.dtype("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        }
+        let out: Tensor
+        switch dtype {
+        case .float32: out = try Kernels.map(self) { (x: Float) in -x }
+        case .float64: out = try Kernels.map(self) { (x: Double) in -x }
+        case .int64: out = try Kernels.map(self) { (x: Int64) in -x }
+        case .bool: throw SwiftGradError.internal("neg of bool reached the kernel")
+        }
+        return out.recorded("NegBackward0", inputs: [self]) { g, _ in [try g.neg()] }
+    }
+
+    // MARK: Scalar forms: the scalar behaves like a Python float.
+
+    /// `self + s`.
+    public func add(_ s: Double) throws -> Tensor { try add(Tensor.wrapped(s)) }
+    /// `self - s`.
+    public func sub(_ s: Double) throws -> Tensor { try sub(Tensor.wrapped(s)) }
+    /// `self * s`.
+    public func mul(_ s: Double) throws -> Tensor { try mul(Tensor.wrapped(s)) }
+    /// `self / s`.
+    public func div(_ s: Double) throws -> Tensor { try div(Tensor.wrapped(s)) }
+
+    /// `s - self` (`torch.rsub`).
+    public func rsub(_ s: Double) throws -> Tensor {
+        let scalar = try Tensor.wrapped(s)
+        try Tensor.checkSubtraction(scalar, self)
+        return try Tensor.arithmetic(SubKernel.self, scalar, self)
+            .recorded("RsubBackward1", inputs: [self]) { g, _ in [try g.neg()] }
+    }
+
+    /// `s / self`, computed as PyTorch does: `reciprocal(self) * s`.
+    public func rdiv(_ s: Double) throws -> Tensor { try reciprocal().mul(s) }
+
+    private static func checkSubtraction(_ a: Tensor, _ b: Tensor) throws {
+        if a.dtype == .bool && b.dtype == .bool {
+            throw SwiftGradError.dtype("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+        }
+        if a.dtype == .bool || b.dtype == .bool {
+            throw SwiftGradError.dtype("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        }
+    }
+}

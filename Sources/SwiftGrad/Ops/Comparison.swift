@@ -1,0 +1,42 @@
+/// A comparison of two elements, resolved statically in the kernels.
+protocol ComparisonKernel {
+    static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool
+}
+
+enum EqKernel: ComparisonKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a == b } }
+enum NeKernel: ComparisonKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a != b } }
+enum LtKernel: ComparisonKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a < b } }
+enum LeKernel: ComparisonKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a <= b } }
+enum GtKernel: ComparisonKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a > b } }
+enum GeKernel: ComparisonKernel { @inline(__always) static func apply<T: Comparable>(_ a: T, _ b: T) -> Bool { a >= b } }
+
+extension Tensor {
+    /// Elementwise comparison in the operands' common dtype, broadcasting; gives a bool tensor
+    /// that never requires grad. Comparisons with NaN are false, except `ne`.
+    static func compare<K: ComparisonKernel>(_: K.Type, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let common = TypePromotion.resultType(a, b)
+        let compute = common == .bool ? DType.int64 : common
+        let shape = try Shape.broadcast(a.shape, b.shape)
+        let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
+        switch compute {
+        case .float32: return try Kernels.zip(x, y, shape: shape) { (p: Float, q: Float) in K.apply(p, q) }
+        case .float64: return try Kernels.zip(x, y, shape: shape) { (p: Double, q: Double) in K.apply(p, q) }
+        case .int64: return try Kernels.zip(x, y, shape: shape) { (p: Int64, q: Int64) in K.apply(p, q) }
+        case .bool: throw SwiftGradError.internal("bool comparison reached the kernel")
+        }
+    }
+
+    public func eq(_ other: Tensor) throws -> Tensor { try Tensor.compare(EqKernel.self, self, other) }
+    public func ne(_ other: Tensor) throws -> Tensor { try Tensor.compare(NeKernel.self, self, other) }
+    public func lt(_ other: Tensor) throws -> Tensor { try Tensor.compare(LtKernel.self, self, other) }
+    public func le(_ other: Tensor) throws -> Tensor { try Tensor.compare(LeKernel.self, self, other) }
+    public func gt(_ other: Tensor) throws -> Tensor { try Tensor.compare(GtKernel.self, self, other) }
+    public func ge(_ other: Tensor) throws -> Tensor { try Tensor.compare(GeKernel.self, self, other) }
+
+    public func eq(_ s: Double) throws -> Tensor { try eq(Tensor.wrapped(s)) }
+    public func ne(_ s: Double) throws -> Tensor { try ne(Tensor.wrapped(s)) }
+    public func lt(_ s: Double) throws -> Tensor { try lt(Tensor.wrapped(s)) }
+    public func le(_ s: Double) throws -> Tensor { try le(Tensor.wrapped(s)) }
+    public func gt(_ s: Double) throws -> Tensor { try gt(Tensor.wrapped(s)) }
+    public func ge(_ s: Double) throws -> Tensor { try ge(Tensor.wrapped(s)) }
+}

@@ -1,0 +1,26 @@
+extension Tensor {
+    /// This tensor converted to `dtype` (`Tensor.to(dtype)`, ToCopyBackward0); the tensor itself
+    /// when it already has that dtype. Differentiable between floating dtypes; a conversion to
+    /// int64 or bool leaves the graph, as in PyTorch.
+    public func to(_ dtype: DType) throws -> Tensor { try to(dtype, recording: true) }
+
+    /// - Parameter recording: false inside other ops' forward computations, which record
+    ///   themselves.
+    func to(_ target: DType, recording: Bool) throws -> Tensor {
+        if dtype == target { return self }
+        let out = try Tensor.empty(shape, target)
+        Kernels.convert(from: self, into: out)
+        guard recording, target.isFloatingPoint else { return out }
+        return out.recorded("ToCopyBackward0", inputs: [self]) { g, ctx in [try g.to(ctx.inputDType(0))] }
+    }
+
+    /// A contiguous copy with its own storage (`torch.clone`, CloneBackward0).
+    public func clone() throws -> Tensor {
+        let out = try Tensor.empty(shape, dtype)
+        Kernels.convert(from: self, into: out)
+        return out.recorded("CloneBackward0", inputs: [self]) { g, _ in [g] }
+    }
+
+    /// This tensor when it is contiguous, otherwise a contiguous copy (`Tensor.contiguous()`).
+    public func contiguous() throws -> Tensor { isContiguous ? self : try clone() }
+}

@@ -1,0 +1,57 @@
+extension Tensor {
+    /// `self ** exponent`, broadcasting (`torch.pow`, PowBackward1).
+    /// - Throws: `.invalidArgument` for an integer base with a negative integer exponent.
+    public func pow(_ exponent: Tensor) throws -> Tensor {
+        if !TypePromotion.resultType(self, exponent).isFloatingPoint {
+            try Tensor.checkIntegerExponents(exponent)
+        }
+        return try Tensor.arithmetic(PowKernel.self, self, exponent)
+            .recorded("PowBackward1", inputs: [self, exponent], saving: [self, exponent],
+                      savingOutput: exponent.requiresGrad) { g, ctx in
+                let base = try ctx.saved(0), power = try ctx.saved(1)
+                var grads: [Tensor?] = [nil, nil]
+                if ctx.needsGrad(0) {
+                    // d(a^b)/da = b * a^(b-1), taken as 0 where b == 0 (PyTorch's convention).
+                    let slope = try power.mul(base.pow(power.sub(1)))
+                    grads[0] = try g.mul(Tensor.where(power.eq(0), Tensor.zeros([], dtype: slope.dtype), slope))
+                }
+                if ctx.needsGrad(1) {
+                    // d(a^b)/db = a^b * ln a, taken as 0 where a == 0 and b >= 0.
+                    let slope = try ctx.saved(2).mul(base.log())
+                    let zeroBase = try base.eq(0).mul(power.ge(0))
+                    grads[1] = try g.mul(Tensor.where(zeroBase, Tensor.zeros([], dtype: slope.dtype), slope))
+                }
+                return grads
+            }
+    }
+
+    /// `self ** exponent` with a Python-float exponent (PowBackward0).
+    public func pow(_ exponent: Double) throws -> Tensor {
+        try Tensor.arithmetic(PowKernel.self, self, Tensor.wrapped(exponent))
+            .recorded("PowBackward0", inputs: [self], saving: [self]) { g, ctx in
+                // d(x^e)/dx = e * x^(e-1); exactly 0 when e == 0, as PyTorch.
+                if exponent == 0 { return [try g.zerosLike()] }
+                return [try g.mul(ctx.saved(0).pow(exponent - 1).mul(exponent))]
+            }
+    }
+
+    /// `base ** self` with a Python-float base (`torch.pow(base, self)`, PowBackward2).
+    public func rpow(_ base: Double) throws -> Tensor {
+        try Tensor.arithmetic(PowKernel.self, Tensor.wrapped(base), self)
+            .recorded("PowBackward2", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+                // d(s^x)/dx = s^x * ln s, taken as 0 where s == 0 and x >= 0.
+                let slope = try ctx.saved(1).mul(Double.log(base))
+                guard base == 0 else { return [try g.mul(slope)] }
+                let zero = try Tensor.zeros([], dtype: slope.dtype)
+                return [try g.mul(Tensor.where(ctx.saved(0).ge(0), zero, slope))]
+            }
+    }
+
+    private static func checkIntegerExponents(_ exponent: Tensor) throws {
+        guard exponent.dtype == .int64 else { return }
+        let negative = try exponent.lt(0).sum()
+        if negative.int64Value(atOffset: negative.storageOffset) > 0 {
+            throw SwiftGradError.invalidArgument("Integers to negative integer powers are not allowed.")
+        }
+    }
+}

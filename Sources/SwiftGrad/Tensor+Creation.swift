@@ -1,0 +1,130 @@
+extension Tensor {
+    /// A tensor holding a copy of `values`, shaped `shape` (a 1-d tensor when nil).
+    ///
+    /// ```swift
+    /// let m = try Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])
+    /// ```
+    /// - Throws: `.invalidArgument` when the shape's element count differs from `values.count`.
+    public convenience init<T: TensorElement>(_ values: [T], shape: [Int]? = nil) throws {
+        let shape = shape ?? [values.count]
+        let count = try Shape.validate(shape, itemSize: T.dtype.itemSize)
+        guard count == values.count else {
+            throw SwiftGradError.invalidArgument(
+                "shape '\(Shape.describe(shape))' is invalid for input of size \(values.count)")
+        }
+        let storage = try Storage(count: count, dtype: T.dtype)
+        storage.withMutableBuffer(T.self) { buffer in
+            _ = buffer.initialize(from: values)
+        }
+        self.init(storage: storage, shape: shape)
+    }
+
+    /// A 0-d tensor holding `value`.
+    public convenience init<T: TensorElement>(scalar value: T) throws {
+        try self.init([value], shape: [])
+    }
+
+    /// A tensor holding a copy of raw row-major bytes of `dtype`. Bool bytes other than 0 are
+    /// read as true.
+    /// - Throws: `.invalidArgument` for a bad shape or a buffer smaller than the tensor.
+    public static func fromBytes(_ bytes: UnsafeRawBufferPointer, shape: [Int], dtype: DType) throws -> Tensor {
+        let count = try Shape.validate(shape, itemSize: dtype.itemSize)
+        let needed = count * dtype.itemSize
+        guard bytes.count >= needed else {
+            throw SwiftGradError.invalidArgument(
+                "a \(dtype) tensor of shape \(Shape.describe(shape)) needs \(needed) bytes of data, got \(bytes.count)")
+        }
+        let storage = try Storage(count: count, dtype: dtype)
+        if needed > 0, let source = bytes.baseAddress {
+            if dtype == .bool {
+                // Swift's Bool must be 0 or 1: normalise whatever bytes the caller sent.
+                let from = source.assumingMemoryBound(to: UInt8.self)
+                let to = storage.pointer(Bool.self)
+                for i in 0..<count { to[i] = from[i] != 0 }
+            } else {
+                storage.base.copyMemory(from: source, byteCount: needed)
+            }
+        }
+        return Tensor(storage: storage, shape: shape)
+    }
+
+    /// A tensor of zeros (`torch.zeros`).
+    public static func zeros(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
+        _ = try Shape.validate(shape, itemSize: dtype.itemSize)
+        let t = Tensor(storage: try Storage(count: Shape.count(shape), dtype: dtype, zeroed: true), shape: shape)
+        if requiresGrad { try t.setRequiresGrad(true) }
+        return t
+    }
+
+    /// A tensor of ones (`torch.ones`).
+    public static func ones(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
+        try full(shape, 1, dtype: dtype, requiresGrad: requiresGrad)
+    }
+
+    /// A tensor filled with `value` (`torch.full`); for int64 the value truncates toward zero.
+    /// - Throws: `.invalidArgument` for a bad shape or a value int64 cannot hold.
+    public static func full(_ shape: [Int], _ value: Double, dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
+        _ = try Shape.validate(shape, itemSize: dtype.itemSize)
+        let t = try Tensor.empty(shape, dtype)
+        try Kernels.fill(t, with: value)
+        if requiresGrad { try t.setRequiresGrad(true) }
+        return t
+    }
+
+    /// Values from `start` toward `end` (exclusive) by `step` (`torch.arange`).
+    ///
+    /// ```swift
+    /// try Tensor.arange(0, 4)   // tensor([0., 1., 2., 3.])
+    /// ```
+    /// - Throws: `.invalidArgument` for a zero or wrong-signed step, non-finite bounds, or a
+    ///   length that overflows.
+    public static func arange(_ start: Double, _ end: Double, step: Double = 1,
+                              dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
+        guard step > 0 || step < 0 else { throw SwiftGradError.invalidArgument("step must be nonzero") }
+        guard start.isFinite, end.isFinite else {
+            throw SwiftGradError.invalidArgument("unsupported range: \(formatPython(start)) -> \(formatPython(end))")
+        }
+        guard (step > 0 && end >= start) || (step < 0 && end <= start) else {
+            throw SwiftGradError.invalidArgument("upper bound and larger bound inconsistent with step sign")
+        }
+        let length = ((end - start) / step).rounded(.up)
+        guard length >= 0, length < 9.0e18 else {
+            throw SwiftGradError.invalidArgument("invalid size, possible overflow?")
+        }
+        let count = Int(length)
+        _ = try Shape.validate([count], itemSize: dtype.itemSize)
+        let t = try Tensor.empty([count], dtype)
+        switch dtype {
+        case .float32: fillRange(t, Float.self) { Float(start + Double($0) * step) }
+        case .float64: fillRange(t, Double.self) { start + Double($0) * step }
+        case .int64:
+            guard let s = start.truncatedInt64, let d = step.truncatedInt64, d != 0 else {
+                throw SwiftGradError.invalidArgument("arange: start and step must be representable as int64 and step nonzero")
+            }
+            fillRange(t, Int64.self) { s &+ Int64($0) &* d }
+        case .bool:
+            throw SwiftGradError.dtype("\"arange_cpu\" not implemented for 'Bool'")
+        }
+        if requiresGrad { try t.setRequiresGrad(true) }
+        return t
+    }
+
+    private static func fillRange<T: TensorElement>(_ t: Tensor, _: T.Type, _ value: (Int) -> T) {
+        let p = t.storage.pointer(T.self)
+        for i in 0..<t.count { p[i] = value(i) }
+    }
+
+    /// A Python-style scalar operand (PyTorch's wrapped number): a 0-d float64 tensor that takes
+    /// the other operand's floating dtype.
+    static func wrapped(_ value: Double) throws -> Tensor {
+        let storage = try Storage(count: 1, dtype: .float64)
+        storage.pointer(Double.self)[0] = value
+        return Tensor(storage: storage, shape: [], strides: [], wrappedNumber: true)
+    }
+
+    /// A new tensor of zeros with this tensor's shape and dtype.
+    public func zerosLike() throws -> Tensor { try Tensor.zeros(shape, dtype: dtype) }
+
+    /// A new tensor of ones with this tensor's shape and dtype.
+    public func onesLike() throws -> Tensor { try Tensor.ones(shape, dtype: dtype) }
+}

@@ -1,0 +1,124 @@
+import Synchronization
+
+/// Number of `Tensor` objects alive, for leak checks (`Tensor.liveCount`).
+private let liveTensors = Atomic<Int>(0)
+
+/// An n-dimensional array with reverse-mode automatic differentiation, PyTorch's `torch.Tensor`.
+///
+/// A tensor is a view of a `Storage`: a shape, row-major strides (in elements, 0 where a dimension
+/// is broadcast) and an offset. Tensors are reference types: autograd accumulates gradients into
+/// the very tensor you created, and `detach()` shares memory.
+///
+/// ```swift
+/// let x = try Tensor.arange(0, 4, dtype: .float32).requiringGrad()
+/// let y = try 2 * dot(x, x)          // tensor(28., grad_fn=<MulBackward0>)
+/// try y.backward()
+/// print(x.grad!)                     // tensor([ 0.,  4.,  8., 12.])
+/// ```
+public final class Tensor {
+    /// The memory this tensor views.
+    public let storage: Storage
+    /// Sizes of each dimension; empty for a 0-d scalar.
+    public let shape: [Int]
+    /// Element strides of each dimension.
+    public let strides: [Int]
+    /// Offset of element [0, ..., 0] in `storage`, in elements.
+    public let storageOffset: Int
+    /// Number of elements (PyTorch's `numel()`).
+    public let count: Int
+    /// Whether the elements are laid out densely in row-major order from `storageOffset`.
+    public let isContiguous: Bool
+    /// PyTorch's "wrapped number": a Python scalar promoted to a 0-d tensor. It only affects type
+    /// promotion (it never decides the result's floating dtype).
+    let isWrappedNumber: Bool
+    /// Whether this tensor shares its storage with the tensor it was made from (a view or a
+    /// detached alias).
+    let isView: Bool
+
+    // MARK: Autograd state (see Tensor+Autograd.swift)
+
+    /// The node that computed this tensor, nil for leaves.
+    public internal(set) var gradFn: Node?
+    /// Which output of `gradFn` this tensor is.
+    var outputNr: Int = 0
+    /// For leaves: whether gradients accumulate into this tensor.
+    var leafRequiresGrad = false
+    /// The accumulated gradient.
+    var gradStore: Tensor?
+    /// The graph node that accumulates into this leaf; weak, as PyTorch's grad_accumulator_.
+    weak var accumulator: AccumulateGrad?
+
+    init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0,
+         wrappedNumber: Bool = false, isView: Bool = false) {
+        self.storage = storage
+        self.shape = shape
+        self.strides = strides
+        self.storageOffset = offset
+        self.count = Shape.count(shape)
+        self.isWrappedNumber = wrappedNumber
+        self.isView = isView
+        var contiguous = true
+        var expected = 1
+        for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
+            if strides[d] != expected { contiguous = false; break }
+            expected &*= shape[d]
+        }
+        self.isContiguous = contiguous
+        liveTensors.add(1, ordering: .relaxed)
+    }
+
+    /// A contiguous tensor over `storage`.
+    convenience init(storage: Storage, shape: [Int]) {
+        self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape))
+    }
+
+    deinit { liveTensors.subtract(1, ordering: .relaxed) }
+
+    /// The number of `Tensor` objects currently alive in this process.
+    public static var liveCount: Int { liveTensors.load(ordering: .relaxed) }
+
+    /// The element type.
+    public var dtype: DType { storage.dtype }
+    /// Number of dimensions.
+    public var ndim: Int { shape.count }
+
+    /// A new uninitialised contiguous tensor (every element is written by the caller).
+    static func empty(_ shape: [Int], _ dtype: DType) throws -> Tensor {
+        let count = Shape.count(shape)
+        return Tensor(storage: try Storage(count: count, dtype: dtype), shape: shape)
+    }
+
+    /// A tensor sharing this one's storage with another layout. The caller guarantees the layout
+    /// stays inside the storage.
+    func aliased(shape: [Int], strides: [Int], offset: Int) -> Tensor {
+        Tensor(storage: storage, shape: shape, strides: strides, offset: offset, isView: true)
+    }
+
+    /// Storage offset of the element at a row-major linear index.
+    func offset(ofLinearIndex index: Int) -> Int {
+        var remaining = index
+        var offset = storageOffset
+        for d in stride(from: shape.count - 1, through: 0, by: -1) {
+            let size = shape[d]
+            offset &+= (remaining % size) &* strides[d]
+            remaining /= size
+        }
+        return offset
+    }
+
+    /// The element at a storage offset, as a Double.
+    func doubleValue(atOffset offset: Int) -> Double {
+        switch dtype {
+        case .float32: return Double(storage.pointer(Float.self)[offset])
+        case .float64: return storage.pointer(Double.self)[offset]
+        case .int64: return Double(storage.pointer(Int64.self)[offset])
+        case .bool: return storage.pointer(Bool.self)[offset] ? 1 : 0
+        }
+    }
+
+    /// The int64 element at a storage offset.
+    func int64Value(atOffset offset: Int) -> Int64 {
+        precondition(dtype == .int64)
+        return storage.pointer(Int64.self)[offset]
+    }
+}

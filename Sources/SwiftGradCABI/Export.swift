@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CSwiftGrad
+import SwiftGrad
+
+/// Errors found by the export layer itself (bad handles and arguments); their messages are
+/// prefixed with the C function's name. Errors from the core keep PyTorch's wording unprefixed.
+struct ABIError: Error {
+    let status: sg_status
+    let message: String
+
+    static func invalidHandle(_ message: String) -> ABIError { ABIError(status: SG_ERR_INVALID_HANDLE, message: message) }
+    static func invalidArgument(_ message: String) -> ABIError { ABIError(status: SG_ERR_INVALID_ARGUMENT, message: message) }
+}
+
+/// The calling thread's last error message, a C string owned here and freed when replaced or
+/// when the thread exits.
+private final class ErrorSlot {
+    var message: UnsafeMutablePointer<CChar>?
+    deinit { if message != messageLost { free(message) } }
+}
+
+private let errorSlot = ThreadLocal { ErrorSlot() }
+private let noError = strdup("")!
+private let messageLost = strdup("an error occurred, but there was no memory left to describe it")!
+
+/// The message `sg_last_error()` returns on this thread.
+var lastErrorPointer: UnsafePointer<CChar> {
+    UnsafePointer(errorSlot.value.message ?? noError)
+}
+
+/// Records `message` as this thread's last error and returns `status`.
+func fail(_ status: sg_status, _ message: String) -> sg_status {
+    let slot = errorSlot.value
+    if let old = slot.message, old != messageLost { free(old) }
+    slot.message = strdup(message) ?? messageLost
+    return status
+}
+
+/// The one guard every export goes through: runs `body`, converting whatever it throws into a
+/// status and this thread's last error. Nothing thrown escapes into C.
+@inline(__always)
+func export(_ name: StaticString, _ body: () throws -> Void) -> sg_status {
+    do {
+        try body()
+        return SG_OK
+    } catch let error as SwiftGradError {
+        return fail(sg_status(rawValue: UInt32(error.code)), error.message)
+    } catch let error as ABIError {
+        return fail(error.status, "\(name): \(error.message)")
+    } catch {
+        return fail(SG_ERR_INTERNAL, "\(name): unexpected error \(error)")
+    }
+}
+
+/// `export` for functions that return a new tensor handle through `out`: `*out` is NULL on
+/// every failure and a new (+1) handle on success.
+@inline(__always)
+func exportTensor(_ name: StaticString, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                  _ body: () throws -> Tensor) -> sg_status {
+    guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "\(name): out must not be NULL") }
+    out.pointee = nil
+    return export(name) { out.pointee = Handles.register(try body()) }
+}
+
+/// `export` for functions that write one plain value through `out` (left untouched on failure).
+@inline(__always)
+func exportValue<T>(_ name: StaticString, _ out: UnsafeMutablePointer<T>?, _ body: () throws -> T) -> sg_status {
+    guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "\(name): out must not be NULL") }
+    return export(name) { out.pointee = try body() }
+}
+
+/// A dtype from C, validated.
+func dtype(_ value: sg_dtype) throws -> DType {
+    guard let d = DType(rawValue: Int32(bitPattern: value.rawValue)) else {
+        throw ABIError.invalidArgument("unknown dtype \(Int32(bitPattern: value.rawValue))")
+    }
+    return d
+}
+
+/// A shape from C: at most SG_MAX_DIMS sizes, the pointer present when ndim > 0. The sizes
+/// themselves are checked by the core (negative, overflowing).
+func shape(_ pointer: UnsafePointer<Int64>?, _ ndim: Int, _ argument: StaticString = "shape") throws -> [Int] {
+    guard ndim >= 0, ndim <= Int(SG_MAX_DIMS) else {
+        throw ABIError.invalidArgument("\(argument) has \(UInt(bitPattern: ndim)) dimensions; at most \(SG_MAX_DIMS) are allowed")
+    }
+    if ndim == 0 { return [] }
+    guard let pointer else { throw ABIError.invalidArgument("\(argument) is NULL but its length is \(ndim)") }
+    return (0..<ndim).map { Int(pointer[$0]) }
+}
+
+/// Writes `text` into a caller's buffer, llama.h style (see "Strings" in swiftgrad.h).
+func write(_ text: String, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int,
+           _ needed: UnsafeMutablePointer<Int>?) throws {
+    guard size >= 0 else { throw ABIError.invalidArgument("buf_size \(UInt(bitPattern: size)) is too large") }
+    guard size == 0 || buffer != nil else { throw ABIError.invalidArgument("buf is NULL but buf_size is \(size)") }
+    let bytes = Array(text.utf8)
+    needed?.pointee = bytes.count + 1
+    guard let buffer, size > 0 else { return }
+    let n = Swift.min(bytes.count, size - 1)
+    for i in 0..<n { buffer[i] = CChar(bitPattern: bytes[i]) }
+    buffer[n] = 0
+}

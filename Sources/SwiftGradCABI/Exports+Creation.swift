@@ -1,0 +1,49 @@
+import CSwiftGrad
+import SwiftGrad
+
+@_cdecl("sg_tensor_from_data") @implementation
+public func sg_tensor_from_data(_ data: UnsafeRawPointer?, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int,
+                                _ dtypeValue: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tensor_from_data", out) {
+        let dims = try shape(shapePointer, ndim), type = try dtype(dtypeValue)
+        let bytes = try Shape.validate(dims, itemSize: type.itemSize) * type.itemSize
+        guard bytes == 0 || data != nil else { throw ABIError.invalidArgument("data is NULL but the tensor needs \(bytes) bytes") }
+        return try Tensor.fromBytes(UnsafeRawBufferPointer(start: data, count: bytes), shape: dims, dtype: type)
+    }
+}
+
+@_cdecl("sg_zeros") @implementation
+public func sg_zeros(_ shapePointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtypeValue: sg_dtype,
+                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_zeros", out) { try Tensor.zeros(shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
+}
+
+@_cdecl("sg_ones") @implementation
+public func sg_ones(_ shapePointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtypeValue: sg_dtype,
+                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_ones", out) { try Tensor.ones(shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
+}
+
+@_cdecl("sg_full") @implementation
+public func sg_full(_ shapePointer: UnsafePointer<Int64>?, _ ndim: Int, _ value: Double, _ dtypeValue: sg_dtype,
+                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_full", out) { try Tensor.full(shape(shapePointer, ndim), value, dtype: dtype(dtypeValue)) }
+}
+
+@_cdecl("sg_arange") @implementation
+public func sg_arange(_ start: Double, _ end: Double, _ step: Double, _ dtypeValue: sg_dtype,
+                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_arange", out) { try Tensor.arange(start, end, step: step, dtype: dtype(dtypeValue)) }
+}
+
+@_cdecl("sg_randn") @implementation
+public func sg_randn(_ shapePointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtypeValue: sg_dtype,
+                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_randn", out) { try Tensor.randn(shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
+}
+
+@_cdecl("sg_tensor_free") @implementation
+public func sg_tensor_free(_ t: OpaquePointer?) -> sg_status {
+    guard let t else { return SG_OK }
+    return export("sg_tensor_free") { try Handles.release(t) }
+}
