@@ -5,12 +5,12 @@ import Darwin
 #endif
 import Synchronization
 
-/// The global random generator: xoshiro256** seeded through splitmix64, normal draws by the
+/// The random stream behind every `Generator`: xoshiro256** seeded through splitmix64, normal draws by the
 /// Box-Muller transform. The same seed gives the same stream on every run and platform. Like
 /// PyTorch's default CPU generator it starts from a fixed seed (67280421310721), so even an
-/// unseeded program is reproducible. Guarded by a mutex: safe to use from any thread.
-struct RandomGenerator {
-    static let defaultSeed: UInt64 = 67_280_421_310_721
+/// unseeded program is reproducible.
+public struct RandomGenerator {
+    public static let defaultSeed: UInt64 = 67_280_421_310_721
 
     private var state: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
@@ -60,12 +60,35 @@ struct RandomGenerator {
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
-let globalGenerator = Mutex(RandomGenerator(seed: RandomGenerator.defaultSeed))
+/// A source of random numbers (`torch.Generator`). Ops draw from `Generator.default` unless
+/// given another; each generator is locked, so one may be shared between threads.
+///
+/// ```swift
+/// let g = Generator(seed: 42)
+/// let a = try Tensor.randn([3], generator: g)   // the same draws on every run
+/// ```
+public final class Generator: @unchecked Sendable {
+    private let state: Mutex<RandomGenerator>
+
+    public init(seed: UInt64 = RandomGenerator.defaultSeed) {
+        state = Mutex(RandomGenerator(seed: seed))
+    }
+
+    /// The global generator, seeded by `Tensor.manualSeed`.
+    public static let `default` = Generator()
+
+    /// Restarts the stream from `seed` (`Generator.manual_seed`).
+    public func manualSeed(_ seed: UInt64) { state.withLock { $0.reseed(seed) } }
+
+    func fillNormal(_ buffer: UnsafeMutableBufferPointer<Double>) {
+        state.withLock { $0.fillNormal(buffer) }
+    }
+}
 
 extension Tensor {
     /// Seeds the global generator (`torch.manual_seed`).
     public static func manualSeed(_ seed: UInt64) {
-        globalGenerator.withLock { $0.reseed(seed) }
+        Generator.default.manualSeed(seed)
     }
 
     /// A tensor of standard normal draws (`torch.randn`).
@@ -75,7 +98,8 @@ extension Tensor {
     /// let a = try Tensor.randn([], requiresGrad: true)   // a 0-d scalar
     /// ```
     /// - Throws: `.dtype` for a non-floating dtype, `.invalidArgument` for a bad shape.
-    public static func randn(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
+    public static func randn(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false,
+                             generator: Generator = .default) throws -> Tensor {
         guard dtype.isFloatingPoint else {
             throw SwiftGradError.dtype("\"normal_kernel_cpu\" not implemented for '\(dtype.scalarTypeName)'")
         }
@@ -83,9 +107,7 @@ extension Tensor {
         let result = try Tensor.empty(shape, dtype)
         // Draw in double, then narrow: float32 and float64 tensors from one seed agree.
         let draws = try Storage(count: count, dtype: .float64)
-        draws.withMutableBuffer(Double.self) { buffer in
-            globalGenerator.withLock { $0.fillNormal(buffer) }
-        }
+        draws.withMutableBuffer(Double.self) { generator.fillNormal($0) }
         Kernels.convert(from: Tensor(storage: draws, shape: shape), into: result)
         if requiresGrad { try result.setRequiresGrad(true) }
         return result

@@ -5,12 +5,20 @@ public class Node {
     /// The name PyTorch prints, e.g. `MulBackward0`.
     public let name: String
     /// One edge per forward input: where that input's gradient goes, or nil when the input does
-    /// not require grad.
-    let nextEdges: [Edge?]
+    /// not require grad. Only `deinit` changes it.
+    private(set) var nextEdges: [Edge?]
 
     init(name: String, nextEdges: [Edge?]) {
         self.name = name
         self.nextEdges = nextEdges
+    }
+
+    deinit {
+        // Hand the children to the teardown queue and drop this node's own references first, so
+        // that the queue holds the last ones and frees them iteratively.
+        GraphTeardown.adopt(nextEdges.lazy.map { $0?.node })
+        nextEdges = []
+        GraphTeardown.drainUnlessDraining()
     }
 
     /// Number of forward outputs, hence of gradients this node receives.
@@ -121,6 +129,12 @@ final class OpNode: Node {
         return result
     }
 
+    deinit {
+        // Saved tensors lead to earlier nodes too; Node.deinit (which runs next) drains them.
+        GraphTeardown.adopt(saved.lazy.map { $0?.value })
+        saved = []
+    }
+
     override func releaseSavedValues() {
         if !saved.isEmpty {
             saved = []
@@ -192,5 +206,34 @@ extension DType {
         case .int64: return "torch.LongTensor"
         case .bool: return "torch.BoolTensor"
         }
+    }
+}
+
+/// Frees graphs iteratively. Dropping the last reference to a node would free the nodes (and
+/// saved tensors) behind it from inside its deinit, recursively: a chain of 100,000 ops would
+/// overflow the stack. Instead a dying node moves its references into this per-thread queue,
+/// drops its own, and the outermost deinit drains the queue one object at a time.
+enum GraphTeardown {
+    final class Queue {
+        var pending: [AnyObject] = []
+        var draining = false
+    }
+    private static let queue = ThreadLocal { Queue() }
+
+    /// Takes (retains) `objects` until the next drain.
+    static func adopt<S: Sequence>(_ objects: S) where S.Element == AnyObject? {
+        let q = queue.value
+        for case let object? in objects { q.pending.append(object) }
+    }
+
+    /// Releases adopted objects, unless an outer call on this thread is already doing so.
+    static func drainUnlessDraining() {
+        let q = queue.value
+        guard !q.draining, !q.pending.isEmpty else { return }
+        q.draining = true
+        // Popping drops the queue's reference; if it was the last, that object's deinit runs
+        // here and adopts its own children instead of freeing them.
+        while let object = q.pending.popLast() { _ = object }
+        q.draining = false
     }
 }

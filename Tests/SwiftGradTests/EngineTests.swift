@@ -1,0 +1,140 @@
+import Testing
+@testable import SwiftGrad
+
+/// Autograd semantics: leaves and results, retain_graph, saved-value release, grad mode,
+/// in-place checks, long graphs and memory.
+@Suite struct EngineTests {
+    @Test func leavesAndResults() throws {
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        let c = try Tensor.arange(0, 3)
+        let y = try x * c
+        #expect(x.isLeaf && x.requiresGrad && x.gradFn == nil)
+        #expect(!y.isLeaf && y.requiresGrad && y.gradFn?.name == "MulBackward0")
+        #expect(c.isLeaf && !c.requiresGrad)
+        // Ops on tensors that do not require grad record nothing.
+        let z = try c * c
+        #expect(z.isLeaf && !z.requiresGrad)
+    }
+
+    @Test func gradModeOffRecordsNothing() throws {
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        let y = try noGrad { try x * 2 }
+        #expect(!y.requiresGrad && y.gradFn == nil)
+        #expect(GradMode.isEnabled)
+        // Grad mode is per thread and restored after a throwing body.
+        #expect(throws: SwiftGradError.self) { try noGrad { _ = try x.dot(Tensor.zeros([2])) } }
+        #expect(GradMode.isEnabled)
+    }
+
+    @Test func retainGraphAllowsASecondBackward() throws {
+        let x = try Tensor.arange(0, 4, requiresGrad: true)
+        let y = try dot(x, x)
+        try y.backward(retainGraph: true)
+        try y.backward()
+        #expect(try x.grad!.scalars(as: Float.self) == [0, 4, 8, 12])
+        // The graph has now been freed.
+        expectError(.autograd(Engine.backwardTwiceMessage)) { try y.backward() }
+    }
+
+    @Test func nodesThatSaveNothingCanBackwardTwice() throws {
+        // As in PyTorch: SumBackward0 and AddBackward0 save no tensors.
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        let y = try (x + x).sum()
+        try y.backward()
+        try y.backward()
+        #expect(try x.grad!.scalars(as: Float.self) == [4, 4, 4])
+        // A scalar factor is saved (PyTorch wraps it in a tensor), so x * 2 cannot.
+        let z = try (x * 2).sum()
+        try z.backward()
+        expectError(.autograd(Engine.backwardTwiceMessage)) { try z.backward() }
+    }
+
+    @Test func diamondGraphSumsBothPaths() throws {
+        let x = try Tensor(scalar: Float(3)).requiringGrad()
+        let a = try x * x, b = try x * 4
+        let y = try a * b     // 4 x^3, dy/dx = 12 x^2 = 108
+        try y.backward()
+        #expect(try x.grad!.item() == 108)
+    }
+
+    @Test func longChainDoesNotRecurse() throws {
+        let x = try Tensor(scalar: 1.0).requiringGrad()
+        var y = x
+        for _ in 0..<100_000 { y = try y + 1e-6 }
+        try y.backward()
+        #expect(try x.grad!.item() == 1)
+    }
+
+    @Test func backwardOnALeafAccumulatesIntoItself() throws {
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        try x.backward(try Tensor([1, 2, 3] as [Float]))
+        #expect(try x.grad!.scalars(as: Float.self) == [1, 2, 3])
+    }
+
+    @Test func gradientIsAPrivateCopy() throws {
+        // AddBackward0 passes the same gradient to both inputs; each leaf must own its .grad.
+        let a = try Tensor.zeros([2], requiresGrad: true), b = try Tensor.zeros([2], requiresGrad: true)
+        let seed = try Tensor.ones([2])
+        try (a + b).backward(seed)
+        try a.grad!.zero_()
+        #expect(try b.grad!.scalars(as: Float.self) == [1, 1])
+        #expect(try seed.scalars(as: Float.self) == [1, 1])
+    }
+
+    @Test func inPlaceChecks() throws {
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        expectError(.autograd("a leaf Variable that requires grad is being used in an in-place operation.")) {
+            _ = try x.zero_()
+        }
+        try noGrad { _ = try x.zero_() }    // allowed without grad mode, as in PyTorch
+        // Overwriting a value saved for backward is caught at backward time.
+        let w = try Tensor.arange(1, 4, requiresGrad: true)
+        let y = try w * w
+        try w.detach().fill_(2)
+        expectError(.autograd("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]] is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).")) {
+            try y.sum().backward()
+        }
+        // zero_ on a result in the graph cuts its history: the gradient behind it is zero.
+        let v = try Tensor.arange(1, 4, requiresGrad: true)
+        let r = try v * 3
+        try r.zero_()
+        #expect(r.gradFn?.name == "ZeroBackward0")
+        try (r + v).sum().backward()
+        #expect(try v.grad!.scalars(as: Float.self) == [1, 1, 1])
+    }
+
+    @Test func requiresGradRules() throws {
+        expectError(.autograd("Only Tensors of floating point and complex dtype can require gradients")) {
+            try Tensor.arange(0, 3, dtype: .int64).setRequiresGrad(true)
+        }
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        let y = try x * 2
+        try y.setRequiresGrad(true)   // no-op on a non-leaf
+        expectError(.autograd("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")) {
+            try y.setRequiresGrad(false)
+        }
+    }
+
+    @Test func settingGrad() throws {
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        try x.setGrad(try Tensor.ones([3]))
+        try (x * 2).sum().backward()
+        #expect(try x.grad!.scalars(as: Float.self) == [3, 3, 3])
+        expectError(.shape("assigned grad has data of a different size")) { try x.setGrad(try Tensor.ones([2])) }
+        expectError(.dtype("assigned grad has data of a different type")) { try x.setGrad(try Tensor.ones([3], dtype: .float64)) }
+        try x.setGrad(nil)
+        #expect(x.grad == nil)
+    }
+
+    @Test func graphsAreFreedWithTheirTensors() throws {
+        try expectFreed {
+            let x = try Tensor.arange(0, 4, requiresGrad: true)
+            let e = try (x * x).exp()          // exp saves its own output: must not form a cycle
+            let y = try e.sum()
+            try y.backward(retainGraph: true)
+            let n = try x.norm()               // so does norm
+            try n.backward()
+            return [x, e, y, n, x.grad!]
+        }
+    }
+}
