@@ -16,10 +16,14 @@ LDFLAGS := -L$(BUILD)/lib -lswiftgrad -Wl,-rpath,'$$ORIGIN/../lib'
 SWIFT_RELEASE_FLAGS := -c release --product swiftgrad -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \
 	-Xlinker --version-script=$(CURDIR)/Sources/SwiftGradCABI/swiftgrad.map
 
+VENV := $(BUILD)/venv
+PYTHON := $(VENV)/bin/python
+PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/*')
+
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: all build demo test test-swift test-c test-abi clean
+.PHONY: all build demo test test-swift test-c test-abi test-python test-python-install venv clean
 
 all: build
 build: $(LIB)
@@ -38,11 +42,19 @@ $(BIN)/test_%: Tests/C/test_%.c Tests/C/check.h $(LIB) $(HEADER)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -pthread $< -o $@ $(LDFLAGS) -lm
 
-demo: $(C_EXAMPLES)
+# The Python environment for the demo and the tests (pytest, numpy), made on first use.
+venv: $(VENV)/.ready
+$(VENV)/.ready: scripts/ensure.sh
+	scripts/ensure.sh venv $(VENV) pytest numpy
+	touch $@
+
+demo: $(C_EXAMPLES) $(VENV)/.ready
 	@echo "== The chapter from C =="
 	$(BIN)/autodiff
+	@echo "== The chapter from Python (import swiftgrad as torch) =="
+	PYTHONPATH=bindings/python $(PYTHON) examples/python/autodiff.py
 
-test: test-swift test-c test-abi
+test: test-swift test-c test-abi test-python test-python-install
 
 test-swift:
 	swift test
@@ -52,6 +64,22 @@ test-c: $(C_TESTS)
 
 test-abi: $(LIB)
 	python3 scripts/check_abi.py $(HEADER) $(LIB)
+
+# The pytest suite twice: with numpy, and with numpy made unimportable.
+test-python: $(LIB) $(VENV)/.ready
+	PYTHONPATH=bindings/python $(PYTHON) -m pytest -q bindings/python/tests
+	SWIFTGRAD_BLOCK_NUMPY=1 PYTHONPATH=bindings/python $(PYTHON) -m pytest -q bindings/python/tests
+
+# `pip install ./bindings/python` into a fresh environment, then use it from another directory.
+test-python-install: $(LIB) $(PYTHON_SOURCES)
+	rm -rf $(BUILD)/venv-install
+	scripts/ensure.sh venv $(BUILD)/venv-install
+	$(BUILD)/venv-install/bin/python -m pip install --quiet --disable-pip-version-check ./bindings/python
+	rm -rf bindings/python/build bindings/python/*.egg-info
+	cd / && $(CURDIR)/$(BUILD)/venv-install/bin/python -c "import swiftgrad as torch, pathlib; \
+		assert 'site-packages' in torch.library_path, torch.library_path; \
+		x = torch.arange(4.0, requires_grad=True); (2 * torch.dot(x, x)).backward(); \
+		assert repr(x.grad) == 'tensor([ 0.,  4.,  8., 12.])'; print('installed package works from /:', torch.library_path)"
 
 clean:
 	rm -rf $(BUILD) .build

@@ -1,0 +1,272 @@
+/* Every status code provoked through the C ABI, with hostile arguments: NULL, freed, double
+   freed and garbage handles, bad sizes and dtypes. No call may crash; each failure returns the
+   documented status, a non-empty message, and NULL in every handle out-parameter. */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include "check.h"
+
+#define POISON ((sg_tensor *)0x1234)
+
+/* A call returning a tensor through `out` that must fail with `status`, leaving *out NULL. */
+#define CHECK_FAILS(status, out, call)                                                   \
+    do {                                                                                 \
+        (out) = POISON;                                                                  \
+        CHECK_STATUS(call, status);                                                      \
+        CHECK((out) == NULL);                                                            \
+    } while (0)
+
+static sg_tensor *vector(int64_t n) {
+    sg_tensor *t = NULL;
+    CHECK_OK(sg_arange(0, (double)n, 1, SG_FLOAT32, &t));
+    return t;
+}
+
+static void test_invalid_handles(void) {
+    sg_tensor *out, *good = vector(3);
+    int local = 0;
+    sg_tensor *garbage[] = {
+        (sg_tensor *)(uintptr_t)0x1,
+        (sg_tensor *)&local,                       /* a real address, not a handle */
+        (sg_tensor *)(uintptr_t)0xA5000001FFFFFFFFull, /* right tag, absurd slot index */
+        (sg_tensor *)(uintptr_t)0xA5FFFFFF00000000ull, /* right tag, wrong generation */
+        (sg_tensor *)(uintptr_t)UINTPTR_MAX,
+    };
+    for (size_t i = 0; i < sizeof garbage / sizeof *garbage; i++) {
+        CHECK_FAILS(SG_ERR_INVALID_HANDLE, out, sg_add(garbage[i], good, &out));
+        CHECK_FAILS(SG_ERR_INVALID_HANDLE, out, sg_add(good, garbage[i], &out));
+        CHECK_STATUS(sg_tensor_free(garbage[i]), SG_ERR_INVALID_HANDLE);
+        CHECK_STATUS(sg_backward(garbage[i], NULL, false), SG_ERR_INVALID_HANDLE);
+    }
+    CHECK_FAILS(SG_ERR_INVALID_HANDLE, out, sg_neg(NULL, &out));
+    CHECK_ERROR_HAS("sg_neg: argument 'a' is NULL");
+    CHECK_STATUS(sg_tensor_set_requires_grad(NULL, true), SG_ERR_INVALID_HANDLE);
+    CHECK_OK(sg_tensor_free(NULL)); /* a no-op */
+
+    /* Freed and double-freed handles, also after the slot has been reused. */
+    sg_tensor *stale = vector(2);
+    CHECK_OK(sg_tensor_free(stale));
+    CHECK_FAILS(SG_ERR_INVALID_HANDLE, out, sg_sum(stale, &out));
+    CHECK_ERROR_HAS("argument 'a' is not a live tensor handle");
+    CHECK_STATUS(sg_tensor_free(stale), SG_ERR_INVALID_HANDLE);
+    sg_tensor *reuse = vector(2); /* likely takes stale's slot */
+    CHECK_FAILS(SG_ERR_INVALID_HANDLE, out, sg_sum(stale, &out));
+    CHECK_STATUS(sg_tensor_free(stale), SG_ERR_INVALID_HANDLE);
+    CHECK_OK(sg_tensor_free(reuse));
+
+    /* Two handles to one tensor are independent references. */
+    sg_tensor *x = vector(3), *g1, *g2, *y;
+    CHECK_OK(sg_tensor_set_requires_grad(x, true));
+    CHECK_OK(sg_sum(x, &y));
+    CHECK_OK(sg_backward(y, NULL, false));
+    CHECK_OK(sg_tensor_grad(x, &g1));
+    CHECK_OK(sg_tensor_grad(x, &g2));
+    CHECK(g1 != g2);
+    CHECK_OK(sg_tensor_free(g1));
+    CHECK_OK(sg_zero_(g2)); /* the gradient lives on through the other handle */
+    CHECK_OK(sg_tensor_free(g2));
+    CHECK_OK(sg_tensor_free(y));
+    CHECK_OK(sg_tensor_free(x));
+    CHECK_OK(sg_tensor_free(good));
+}
+
+static void test_invalid_arguments(void) {
+    sg_tensor *out, *t = vector(3);
+    int64_t shape[] = {2, 3};
+    float data[6] = {0};
+
+    /* NULL out-pointers. */
+    CHECK_STATUS(sg_add(t, t, NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("sg_add: out must not be NULL");
+    CHECK_STATUS(sg_tensor_item(t, NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_tensor_ndim(t, NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_tensor_grad(t, NULL), SG_ERR_INVALID_ARGUMENT);
+
+    /* Shapes: NULL with a length, too many dimensions, a "negative" size_t, negative and
+       overflowing sizes, data missing. */
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_zeros(NULL, 2, SG_FLOAT32, &out));
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_zeros(shape, SG_MAX_DIMS + 1, SG_FLOAT32, &out));
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_zeros(shape, (size_t)-1, SG_FLOAT32, &out));
+    int64_t negative[] = {2, -1};
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_ones(negative, 2, SG_FLOAT32, &out));
+    CHECK_ERROR_HAS("Trying to create tensor with negative dimension -1: [2, -1]");
+    int64_t huge[] = {INT64_MAX, 2};
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_ones(huge, 2, SG_FLOAT32, &out));
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_tensor_from_data(NULL, shape, 2, SG_FLOAT32, &out));
+    CHECK_ERROR_HAS("data is NULL");
+
+    /* Unknown dtypes. */
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_tensor_from_data(data, shape, 2, (sg_dtype)42, &out));
+    CHECK_ERROR_HAS("unknown dtype 42");
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_to_dtype(t, (sg_dtype)-3, &out));
+
+    /* arange with a zero step, a wrong-signed step, NaN bounds, an overflowing length. */
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_arange(0, 4, 0, SG_FLOAT32, &out));
+    CHECK_ERROR_HAS("step must be nonzero");
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_arange(0, 4, -1, SG_FLOAT32, &out));
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_arange(NAN, 4, 1, SG_FLOAT32, &out));
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_arange(0, INFINITY, 1, SG_FLOAT32, &out));
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_arange(0, 1e300, 1e-300, SG_FLOAT32, &out));
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_full(shape, 2, NAN, SG_INT64, &out));
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_full(shape, 2, 1e300, SG_INT64, &out));
+
+    /* item of a multi-element tensor; plain outputs are left untouched on failure. */
+    double value = 42;
+    CHECK_STATUS(sg_tensor_item(t, &value), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("a Tensor with 3 elements cannot be converted to Scalar");
+    CHECK(value == 42);
+
+    /* Buffers: too small for copy_to (nothing written), NULL with a size. */
+    float small[2] = {-1, -1};
+    CHECK_STATUS(sg_tensor_copy_to(t, small, sizeof small), SG_ERR_INVALID_ARGUMENT);
+    CHECK(small[0] == -1 && small[1] == -1);
+    CHECK_STATUS(sg_tensor_copy_to(t, NULL, 100), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_tensor_to_string(t, NULL, 10, NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_tensor_grad_fn_name(t, NULL, 10, NULL), SG_ERR_INVALID_ARGUMENT);
+    int64_t dims[1];
+    size_t ndim = 77;
+    CHECK_STATUS(sg_tensor_shape(t, NULL, 1, &ndim), SG_ERR_INVALID_ARGUMENT);
+    CHECK(ndim == 77);
+    CHECK_OK(sg_tensor_shape(t, dims, 1, &ndim));
+
+    /* Bad dims for sum_dims. */
+    int64_t twice[] = {0, 0}, out_of_range[] = {3};
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_sum_dims(t, twice, 2, false, &out));
+    CHECK_ERROR_HAS("dim 0 appears multiple times in the list of dims");
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_sum_dims(t, out_of_range, 1, false, &out));
+    CHECK_ERROR_HAS("Dimension out of range (expected to be in range of [-1, 0], but got 3)");
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_sum_dims(t, NULL, 1, false, &out));
+    CHECK_OK(sg_tensor_free(t));
+}
+
+static void test_shape_and_dtype_errors(void) {
+    sg_tensor *out, *a = vector(3), *b = vector(4), *m, *d, *i, *flags;
+    int64_t square[] = {2, 2};
+    CHECK_FAILS(SG_ERR_SHAPE, out, sg_mul(a, b, &out));
+    CHECK(strcmp(sg_last_error(), "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0") == 0);
+    CHECK_OK(sg_zeros(square, 2, SG_FLOAT32, &m));
+    CHECK_FAILS(SG_ERR_SHAPE, out, sg_dot(m, a, &out));
+    CHECK(strcmp(sg_last_error(), "1D tensors expected, but got 2D and 1D tensors") == 0);
+    CHECK_FAILS(SG_ERR_SHAPE, out, sg_dot(a, b, &out));
+    CHECK_ERROR_HAS("inconsistent tensor size, expected tensor [3] and src [4]");
+
+    CHECK_OK(sg_zeros(square, 1, SG_FLOAT64, &d));
+    CHECK_OK(sg_arange(0, 2, 1, SG_INT64, &i));
+    CHECK_OK(sg_gt_scalar(i, 0, &flags));
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_dot(a, d, &out));
+    CHECK(strcmp(sg_last_error(), "dot : expected both vectors to have same dtype, but found Float and Double") == 0);
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_norm(i, &out));
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_neg(flags, &out));
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_sub(flags, flags, &out));
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_randn(square, 2, SG_INT64, &out));
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_dot(flags, flags, &out));
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_arange(0, 2, 1, SG_BOOL, &out));
+
+    sg_tensor *list[] = {a, b, m, d, i, flags};
+    for (size_t k = 0; k < sizeof list / sizeof *list; k++) CHECK_OK(sg_tensor_free(list[k]));
+}
+
+static void test_autograd_errors(void) {
+    sg_tensor *out, *x = vector(4), *y, *s, *wrong, *ints;
+    CHECK_OK(sg_tensor_set_requires_grad(x, true));
+    CHECK_OK(sg_mul_scalar(x, 2, &y));
+
+    CHECK_STATUS(sg_backward(y, NULL, false), SG_ERR_AUTOGRAD);
+    CHECK(strcmp(sg_last_error(), "grad can be implicitly created only for scalar outputs") == 0);
+
+    wrong = vector(3);
+    CHECK_STATUS(sg_backward(y, wrong, false), SG_ERR_SHAPE);
+    CHECK(strcmp(sg_last_error(), "Mismatch in shape: grad_output[0] has a shape of torch.Size([3]) and output[0] has a shape of torch.Size([4]).") == 0);
+
+    CHECK_STATUS(sg_backward(wrong, NULL, false), SG_ERR_AUTOGRAD);
+    CHECK(strcmp(sg_last_error(), "element 0 of tensors does not require grad and does not have a grad_fn") == 0);
+
+    /* A second backward through a freed graph. */
+    CHECK_OK(sg_dot(x, x, &s));
+    CHECK_OK(sg_backward(s, NULL, false));
+    CHECK_STATUS(sg_backward(s, NULL, false), SG_ERR_AUTOGRAD);
+    CHECK_ERROR_HAS("Trying to backward through the graph a second time");
+    CHECK_ERROR_HAS("Specify retain_graph=True");
+
+    /* requires_grad on integers, and turning it off on a non-leaf. */
+    CHECK_OK(sg_arange(0, 3, 1, SG_INT64, &ints));
+    CHECK_STATUS(sg_tensor_set_requires_grad(ints, true), SG_ERR_AUTOGRAD);
+    CHECK(strcmp(sg_last_error(), "Only Tensors of floating point and complex dtype can require gradients") == 0);
+    CHECK_STATUS(sg_tensor_set_requires_grad(y, false), SG_ERR_AUTOGRAD);
+    CHECK_ERROR_HAS("you can only change requires_grad flags of leaf variables.");
+
+    /* In-place on a leaf that requires grad; a saved value overwritten in place. */
+    CHECK_STATUS(sg_zero_(x), SG_ERR_AUTOGRAD);
+    CHECK(strcmp(sg_last_error(), "a leaf Variable that requires grad is being used in an in-place operation.") == 0);
+    sg_tensor *sq, *total, *alias;
+    CHECK_OK(sg_mul(x, x, &sq));
+    CHECK_OK(sg_sum(sq, &total));
+    CHECK_OK(sg_tensor_detach(x, &alias));
+    CHECK_OK(sg_zero_(alias));
+    CHECK_STATUS(sg_backward(total, NULL, false), SG_ERR_AUTOGRAD);
+    CHECK_ERROR_HAS("modified by an inplace operation: [torch.FloatTensor [4]] is at version 1; expected version 0");
+
+    /* Setting a gradient of the wrong shape or dtype. */
+    CHECK_STATUS(sg_tensor_set_grad(x, wrong), SG_ERR_SHAPE);
+    CHECK_STATUS(sg_tensor_set_grad(x, ints), SG_ERR_DTYPE);
+
+    sg_tensor *list[] = {x, y, s, wrong, ints, sq, total, alias};
+    for (size_t k = 0; k < sizeof list / sizeof *list; k++) CHECK_OK(sg_tensor_free(list[k]));
+    (void)out;
+}
+
+static void test_out_of_memory(void) {
+    sg_tensor *out;
+    int64_t petabytes[] = {(int64_t)1 << 40, (int64_t)1 << 20}; /* 4 PiB of float32 */
+    CHECK_FAILS(SG_ERR_OUT_OF_MEMORY, out, sg_zeros(petabytes, 2, SG_FLOAT32, &out));
+    int64_t too_many_bytes[] = {(int64_t)1 << 61}; /* 2^64 bytes of int64 */
+    CHECK_FAILS(SG_ERR_OUT_OF_MEMORY, out, sg_full(too_many_bytes, 1, 1, SG_INT64, &out));
+}
+
+/* The last error stays until the next failing call on the same thread. */
+static void test_last_error_lifetime(void) {
+    sg_tensor *out, *t = vector(2);
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_arange(0, 1, 0, SG_FLOAT32, &out));
+    const char *message = sg_last_error();
+    CHECK_OK(sg_neg(t, &out));
+    CHECK(sg_last_error() == message && strcmp(message, "step must be nonzero") == 0);
+    CHECK_OK(sg_tensor_free(out));
+    CHECK_OK(sg_tensor_free(t));
+}
+
+/* Last error and grad mode are per thread. */
+static void *thread_body(void *arg) {
+    (void)arg;
+    sg_tensor *out;
+    bool ok = strcmp(sg_last_error(), "") == 0; /* a new thread starts clean */
+    ok = ok && sg_is_grad_enabled();            /* and with grad mode on */
+    ok = ok && sg_set_grad_enabled(false, NULL) == SG_OK;
+    ok = ok && sg_arange(0, 1, -1, SG_FLOAT32, &out) == SG_ERR_INVALID_ARGUMENT;
+    ok = ok && strcmp(sg_last_error(), "upper bound and larger bound inconsistent with step sign") == 0;
+    return ok ? (void *)1 : NULL;
+}
+
+static void test_threads(void) {
+    sg_tensor *out;
+    CHECK_FAILS(SG_ERR_INVALID_ARGUMENT, out, sg_arange(0, 1, 0, SG_FLOAT32, &out));
+    pthread_t threads[4];
+    for (int i = 0; i < 4; i++) CHECK(pthread_create(&threads[i], NULL, thread_body, NULL) == 0);
+    for (int i = 0; i < 4; i++) {
+        void *result = NULL;
+        CHECK(pthread_join(threads[i], &result) == 0);
+        CHECK(result == (void *)1);
+    }
+    CHECK(strcmp(sg_last_error(), "step must be nonzero") == 0);
+    CHECK(sg_is_grad_enabled());
+}
+
+int main(void) {
+    test_invalid_handles();
+    test_invalid_arguments();
+    test_shape_and_dtype_errors();
+    test_autograd_errors();
+    test_out_of_memory();
+    test_last_error_lifetime();
+    test_threads();
+    return check_summary("test_errors");
+}

@@ -1,0 +1,722 @@
+"""The Tensor class: a Python object owning one libswiftgrad handle. Every operation is one call
+into the C ABI; nothing here computes on tensor data."""
+import builtins
+import ctypes
+import numbers
+import warnings
+
+from . import _dtype
+from . import _lib as L
+
+_c_void_p = ctypes.c_void_p
+_byref = ctypes.byref
+_new_object = object.__new__
+_check = L.check
+
+
+def _wrap(handle):
+    t = _new_object(Tensor)
+    t._handle = handle
+    return t
+
+
+def _make(function, *args):
+    """Calls a C function whose last parameter is `sg_tensor **out` and wraps the result."""
+    out = _c_void_p()
+    status = function(*args, _byref(out))
+    if status:
+        _check(status)
+    return _wrap(out.value)
+
+
+def _shape_array(shape):
+    n = len(shape)
+    return (ctypes.c_int64 * n)(*shape), n
+
+
+def _size_arguments(name, size, keyword=None):
+    """zeros(2, 3), zeros((2, 3)), zeros([2, 3]), zeros(size=(2, 3)) all mean shape (2, 3)."""
+    if keyword is not None:
+        if size:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        size = (keyword,)
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, numbers.Integral) or isinstance(s, builtins.bool):
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}")
+    return tuple(int(s) for s in size)
+
+
+class Size(tuple):
+    """torch.Size: a tuple of sizes that prints as `torch.Size([2, 3])`."""
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(s) for s in self)}])"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class Node:
+    """What a tensor's `grad_fn` returns: the backward node that produced it. Its class name is
+    PyTorch's (`MulBackward0`)."""
+
+    __slots__ = ()
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+
+_node_classes = {}
+
+
+def _node(name):
+    cls = _node_classes.get(name)
+    if cls is None:
+        cls = _node_classes[name] = type(name, (Node,), {"__slots__": ()})
+    return cls()
+
+
+class _GradMode:
+    """no_grad / enable_grad: context managers and decorators that set grad mode for the
+    current thread and restore the previous setting on exit."""
+
+    _enabled = None
+
+    def __enter__(self):
+        previous = ctypes.c_bool()
+        _check(L.sg_set_grad_enabled(self._enabled, _byref(previous)))
+        self._previous = previous.value
+        return None
+
+    def __exit__(self, *exc):
+        _check(L.sg_set_grad_enabled(self._previous, None))
+        return False
+
+    def __call__(self, function):
+        import functools
+        cls = type(self)
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            with cls():
+                return function(*args, **kwargs)
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """`with swiftgrad.no_grad():` — operations inside record no graph."""
+    _enabled = False
+
+
+class enable_grad(_GradMode):
+    """`with swiftgrad.enable_grad():` — turns recording back on inside a no_grad block."""
+    _enabled = True
+
+
+class set_grad_enabled(_GradMode):
+    """`set_grad_enabled(mode)` sets grad mode at once; used as a context manager it restores
+    the previous mode on exit."""
+
+    def __init__(self, mode):
+        previous = ctypes.c_bool()
+        _check(L.sg_set_grad_enabled(builtins.bool(mode), _byref(previous)))
+        self._previous = previous.value
+        self._enabled = builtins.bool(mode)
+
+    def __enter__(self):
+        return None
+
+
+def is_grad_enabled():
+    return L.sg_is_grad_enabled()
+
+
+class Tensor:
+    """A tensor backed by libswiftgrad, with PyTorch's API."""
+
+    __slots__ = ("_handle", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("create tensors with swiftgrad.tensor(), zeros(), ones(), arange(), randn() ...")
+
+    def __del__(self, _free=L.sg_tensor_free):
+        # _free is bound at class creation, so this works at interpreter exit too.
+        handle = getattr(self, "_handle", None)
+        if handle:
+            self._handle = None
+            _free(handle)
+
+    # ---- metadata -----------------------------------------------------------------------
+
+    @property
+    def dtype(self):
+        out = ctypes.c_int()
+        _check(L.sg_tensor_dtype(self._handle, _byref(out)))
+        return _dtype.by_code[out.value]
+
+    @property
+    def shape(self):
+        dims = (ctypes.c_int64 * 64)()
+        ndim = ctypes.c_size_t()
+        _check(L.sg_tensor_shape(self._handle, dims, 64, _byref(ndim)))
+        return Size(dims[: ndim.value])
+
+    def size(self, dim=None):
+        shape = self.shape
+        if dim is None:
+            return shape
+        n = len(shape)
+        if not -max(n, 1) <= dim < max(n, 1):
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-max(n, 1)}, {max(n, 1) - 1}], but got {dim})")
+        return shape[dim]
+
+    def dim(self):
+        out = ctypes.c_size_t()
+        _check(L.sg_tensor_ndim(self._handle, _byref(out)))
+        return out.value
+
+    ndim = property(dim)
+
+    def numel(self):
+        out = ctypes.c_int64()
+        _check(L.sg_tensor_numel(self._handle, _byref(out)))
+        return out.value
+
+    nelement = numel
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def __len__(self):
+        shape = self.shape
+        if not shape:
+            raise TypeError("len() of a 0-d tensor")
+        return shape[0]
+
+    # ---- autograd state -----------------------------------------------------------------
+
+    @property
+    def requires_grad(self):
+        out = ctypes.c_bool()
+        _check(L.sg_tensor_requires_grad(self._handle, _byref(out)))
+        return out.value
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if not isinstance(value, builtins.bool):
+            raise TypeError("requires_grad must be a bool")
+        # The attribute setter words its errors differently from requires_grad_(), as PyTorch.
+        if not self.is_leaf:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables." + (
+                "" if value else " If you want to use a computed variable in a subgraph that doesn't "
+                "require differentiation use var_no_grad = var.detach()."))
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        _check(L.sg_tensor_set_requires_grad(self._handle, value))
+
+    def requires_grad_(self, requires_grad=True):
+        _check(L.sg_tensor_set_requires_grad(self._handle, builtins.bool(requires_grad)))
+        return self
+
+    @property
+    def is_leaf(self):
+        out = ctypes.c_bool()
+        _check(L.sg_tensor_is_leaf(self._handle, _byref(out)))
+        return out.value
+
+    @property
+    def grad_fn(self):
+        name = _read_string(L.sg_tensor_grad_fn_name, self._handle)
+        return _node(name) if name else None
+
+    @property
+    def grad(self):
+        if not self.is_leaf:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+                "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+                "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+                "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
+                UserWarning, stacklevel=2)
+        out = _c_void_p()
+        _check(L.sg_tensor_grad(self._handle, _byref(out)))
+        return _wrap(out.value) if out.value else None
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None and not isinstance(value, Tensor):
+            raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+        _check(L.sg_tensor_set_grad(self._handle, value._handle if value is not None else None))
+
+    @grad.deleter
+    def grad(self):
+        _check(L.sg_tensor_set_grad(self._handle, None))
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        if create_graph:
+            raise NotImplementedError("swiftgrad does not support backward(create_graph=True) yet")
+        if inputs is not None:
+            raise NotImplementedError("swiftgrad does not support backward(inputs=...) yet")
+        if gradient is not None and not isinstance(gradient, Tensor):
+            raise TypeError(f"gradient must be a Tensor or None, not {type(gradient).__name__}")
+        _check(L.sg_backward(self._handle, gradient._handle if gradient is not None else None,
+                             builtins.bool(retain_graph)))
+
+    def detach(self):
+        return _make(L.sg_tensor_detach, self._handle)
+
+    def zero_(self):
+        _check(L.sg_zero_(self._handle))
+        return self
+
+    # ---- conversion ---------------------------------------------------------------------
+
+    def item(self):
+        value = ctypes.c_double()
+        _check(L.sg_tensor_item(self._handle, _byref(value)))  # refuses numel != 1 with torch's message
+        d = self.dtype
+        if d is _dtype.float32 or d is _dtype.float64:
+            return value.value
+        if d is _dtype.bool:
+            return value.value != 0
+        exact = ctypes.c_int64()
+        _check(L.sg_tensor_copy_to(self._handle, _byref(exact), 8))
+        return exact.value
+
+    def tolist(self):
+        shape = self.shape
+        d = self.dtype
+        n = shape.numel()
+        buffer = (d._ctype * n)()
+        _check(L.sg_tensor_copy_to(self._handle, buffer, n * d.itemsize))
+        flat = list(buffer)
+        return flat[0] if not shape else _nest(flat, shape)
+
+    def numpy(self):
+        np = _numpy()
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        d = self.dtype
+        array = np.empty(tuple(self.shape), dtype=d._numpy_name)
+        _check(L.sg_tensor_copy_to(self._handle, array.ctypes.data, array.nbytes))
+        return array
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.detach().numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def to(self, dtype):
+        if not isinstance(dtype, _dtype.dtype):
+            raise TypeError(f"to() received an invalid combination of arguments - got ({type(dtype).__name__})")
+        return _make(L.sg_to_dtype, self._handle, dtype._code)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def clone(self):
+        return _make(L.sg_clone, self._handle)
+
+    def __bool__(self):
+        n = self.numel()
+        if n != 1:
+            raise RuntimeError("Boolean value of Tensor with " + (
+                "no values" if n == 0 else "more than one value") + " is ambiguous")
+        return builtins.bool(self.item())
+
+    def __float__(self):
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return builtins.float(self.item())
+
+    def __int__(self):
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return int(self.item())
+
+    def __index__(self):
+        if self.numel() != 1 or self.dtype.is_floating_point:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __repr__(self, *, tensor_contents=None):
+        return _read_string(L.sg_tensor_to_string, self._handle)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if spec and self.dim() == 0:
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+    __hash__ = object.__hash__
+
+    # ---- arithmetic ---------------------------------------------------------------------
+
+    def __add__(self, other):
+        return _binary(self, other, L.sg_add, L.sg_add_scalar)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return _binary(self, other, L.sg_sub, L.sg_sub_scalar)
+
+    def __rsub__(self, other):
+        return _binary(self, other, L.sg_sub, L.sg_rsub_scalar, reflected=True)
+
+    def __mul__(self, other):
+        return _binary(self, other, L.sg_mul, L.sg_mul_scalar)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return _binary(self, other, L.sg_div, L.sg_div_scalar)
+
+    def __rtruediv__(self, other):
+        return _binary(self, other, L.sg_div, L.sg_rdiv_scalar, reflected=True)
+
+    def __pow__(self, other):
+        return _binary(self, other, L.sg_pow, L.sg_pow_scalar)
+
+    def __rpow__(self, other):
+        return _binary(self, other, L.sg_pow, L.sg_rpow_scalar, reflected=True)
+
+    def __neg__(self):
+        return _make(L.sg_neg, self._handle)
+
+    def __pos__(self):
+        return self
+
+    def __eq__(self, other):
+        return _binary(self, other, L.sg_eq, L.sg_eq_scalar)
+
+    def __ne__(self, other):
+        return _binary(self, other, L.sg_ne, L.sg_ne_scalar)
+
+    def __lt__(self, other):
+        return _binary(self, other, L.sg_lt, L.sg_lt_scalar)
+
+    def __le__(self, other):
+        return _binary(self, other, L.sg_le, L.sg_le_scalar)
+
+    def __gt__(self, other):
+        return _binary(self, other, L.sg_gt, L.sg_gt_scalar)
+
+    def __ge__(self, other):
+        return _binary(self, other, L.sg_ge, L.sg_ge_scalar)
+
+    add = __add__
+    sub = __sub__
+    mul = __mul__
+    div = __truediv__
+    pow = __pow__
+    eq = __eq__
+    ne = __ne__
+    lt = __lt__
+    le = __le__
+    gt = __gt__
+    ge = __ge__
+
+    def neg(self):
+        return _make(L.sg_neg, self._handle)
+
+    def exp(self):
+        return _make(L.sg_exp, self._handle)
+
+    def log(self):
+        return _make(L.sg_log, self._handle)
+
+    def dot(self, other):
+        return dot(self, other)
+
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        if dim is None:
+            result = _make(L.sg_sum, self._handle) if not keepdim else self.sum(tuple(range(self.dim())), True)
+        else:
+            dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
+            array, n = _shape_array(dims)
+            result = _make(L.sg_sum_dims, self._handle, array, n, builtins.bool(keepdim))
+        return result if dtype is None else result.to(dtype)
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        if p not in ("fro", 2) or dim is not None or keepdim:
+            raise NotImplementedError("swiftgrad supports only Tensor.norm() of all elements with p=2 so far")
+        return _make(L.sg_norm, self._handle)
+
+
+def _numpy():
+    try:
+        import numpy
+    except ImportError:
+        raise RuntimeError("Numpy is not available") from None
+    return numpy
+
+
+def _nest(values, shape):
+    """A flat row-major list as nested lists of `shape`."""
+    if len(shape) == 1:
+        return values
+    step = len(values) // shape[0] if shape[0] else 0
+    return [_nest(values[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+
+
+def _read_string(function, handle):
+    """Calls a C function of the (buf, buf_size, needed) form, growing the buffer when needed."""
+    needed = ctypes.c_size_t()
+    buffer = ctypes.create_string_buffer(256)
+    _check(function(handle, buffer, 256, _byref(needed)))
+    if needed.value > 256:
+        buffer = ctypes.create_string_buffer(needed.value)
+        _check(function(handle, buffer, needed.value, _byref(needed)))
+    return buffer.value.decode("utf-8")
+
+
+def _scalar_tensor(value, d):
+    return _make(L.sg_full, None, 0, builtins.float(value), d._code)
+
+
+def _binary(self, other, tensor_function, scalar_function, reflected=False):
+    """self <op> other for a Tensor or Python number `other` (other <op> self when reflected).
+    A float scalar goes to the C scalar form, which behaves like a Python float in PyTorch; an
+    int or bool scalar on an integer or bool tensor becomes a 0-d tensor of that kind, so that
+    integer arithmetic stays integer."""
+    if isinstance(other, Tensor):
+        if reflected:
+            return _make(tensor_function, other._handle, self._handle)
+        return _make(tensor_function, self._handle, other._handle)
+    if not isinstance(other, numbers.Number) or isinstance(other, numbers.Complex) and not isinstance(other, numbers.Real):
+        return NotImplemented
+    if isinstance(other, numbers.Integral) and not self.dtype.is_floating_point:
+        kind = _dtype.bool if isinstance(other, builtins.bool) and self.dtype is _dtype.bool else _dtype.int64
+        scalar = _scalar_tensor(other, kind)
+        if reflected:
+            return _make(tensor_function, scalar._handle, self._handle)
+        return _make(tensor_function, self._handle, scalar._handle)
+    return _make(scalar_function, self._handle, builtins.float(other))
+
+
+# ---- tensor creation ----------------------------------------------------------------------
+
+def _flatten(data):
+    """Nested sequences to (flat values, shape), checking that they are rectangular."""
+    shape = []
+    level = [data]
+    while level and isinstance(level[0], (list, tuple)):
+        n = len(level[0])
+        for seq in level:
+            if not isinstance(seq, (list, tuple)):
+                raise ValueError(f"expected sequence of length {n} at dim {len(shape)} (got {type(seq).__name__})")
+            if len(seq) != n:
+                raise ValueError(f"expected sequence of length {n} at dim {len(shape)} (got {len(seq)})")
+        shape.append(n)
+        level = [x for seq in level for x in seq]
+    for x in level:
+        if isinstance(x, (list, tuple)):
+            raise ValueError(f"expected sequence of length {shape[-1] if shape else 0} at dim {len(shape)} (got {len(x)})")
+    return level, shape
+
+
+def _infer_dtype(values):
+    kind = _dtype.bool
+    for v in values:
+        if isinstance(v, builtins.bool):
+            continue
+        if isinstance(v, numbers.Integral):
+            kind = _dtype.int64 if kind is _dtype.bool else kind
+        elif isinstance(v, numbers.Real):
+            return _dtype.float32
+        elif isinstance(v, Tensor):
+            kind = _dtype.float32 if v.dtype.is_floating_point else (_dtype.int64 if kind is _dtype.bool and v.dtype is _dtype.int64 else kind)
+        else:
+            raise TypeError(f"new(): invalid data type '{type(v).__name__}'")
+    return kind if values else _dtype.float32
+
+
+def _from_numpy_like(data, dtype):
+    np = _numpy()
+    array = np.asarray(data)
+    if dtype is None:
+        kind = array.dtype.kind
+        if kind == "b":
+            dtype = _dtype.bool
+        elif kind in "iu":
+            dtype = _dtype.int64
+        elif kind == "f":
+            dtype = _dtype.float64 if array.dtype.itemsize == 8 else _dtype.float32
+        else:
+            raise TypeError(f"can't convert np.ndarray of type numpy.{array.dtype}. The only supported types are: float64, float32, int64, bool and other integers.")
+    array = np.ascontiguousarray(array, dtype=dtype._numpy_name)
+    shape, n = _shape_array(array.shape)
+    return _make(L.sg_tensor_from_data, array.ctypes.data if array.size else None, shape, n, dtype._code)
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new tensor holding a copy of `data`: a Python number, nested lists or tuples of numbers,
+    a NumPy array, or a tensor. The dtype is inferred as PyTorch does (floats: float32, ints:
+    int64, bools: bool) unless given."""
+    if device not in (None, "cpu"):
+        raise RuntimeError(f"swiftgrad supports only the CPU device, not {device!r}")
+    if dtype is not None and not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"tensor(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
+                      "or sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+        result = data.detach().clone()
+        if dtype is not None:
+            result = result.to(dtype)
+    elif hasattr(data, "__array_interface__") or type(data).__module__ == "numpy":
+        result = _from_numpy_like(data, dtype)
+    else:
+        if isinstance(data, (list, tuple)):
+            values, shape = _flatten(data)
+        elif isinstance(data, numbers.Number) or isinstance(data, Tensor):
+            values, shape = [data], []
+        else:
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        values = [v.item() if isinstance(v, Tensor) else v for v in values] if any(isinstance(v, Tensor) for v in values) else values
+        kind = dtype or _infer_dtype(values)
+        for v in values:
+            if not isinstance(v, numbers.Real):
+                raise TypeError(f"new(): invalid data type '{type(v).__name__}'")
+        n = len(values)
+        if kind is _dtype.int64 and any(not isinstance(v, numbers.Integral) for v in values):
+            values = [int(v) for v in values]
+        buffer = (kind._ctype * n)(*values)
+        shape_array, ndim = _shape_array(shape)
+        result = _make(L.sg_tensor_from_data, buffer if n else None, shape_array, ndim, kind._code)
+    if requires_grad:
+        result.requires_grad_(True)
+    return result
+
+
+def _creation_dtype(dtype):
+    if dtype is None:
+        return _dtype.float32
+    if not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
+    return dtype
+
+
+def zeros(*sizes, size=None, dtype=None, requires_grad=False):
+    shape, n = _shape_array(_size_arguments("zeros", sizes, size))
+    return _finish(_make(L.sg_zeros, shape, n, _creation_dtype(dtype)._code), requires_grad)
+
+
+def ones(*sizes, size=None, dtype=None, requires_grad=False):
+    shape, n = _shape_array(_size_arguments("ones", sizes, size))
+    return _finish(_make(L.sg_ones, shape, n, _creation_dtype(dtype)._code), requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad=False):
+    if dtype is None:
+        dtype = (_dtype.bool if isinstance(fill_value, builtins.bool)
+                 else _dtype.int64 if isinstance(fill_value, numbers.Integral) else _dtype.float32)
+    shape, n = _shape_array(_size_arguments("full", (size,)))
+    return _finish(_make(L.sg_full, shape, n, builtins.float(fill_value), _creation_dtype(dtype)._code), requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """torch.arange: int64 when start, end and step are all integers, float32 otherwise."""
+    if end is None:
+        start, end = 0, start
+    for name, v in (("start", start), ("end", end), ("step", step)):
+        if isinstance(v, Tensor):
+            v = v.item()
+        if not isinstance(v, numbers.Real):
+            raise TypeError(f"arange(): argument '{name}' must be Number, not {type(v).__name__}")
+    if dtype is None:
+        dtype = _dtype.int64 if all(isinstance(v, numbers.Integral) for v in (start, end, step)) else _dtype.float32
+    result = _make(L.sg_arange, builtins.float(start), builtins.float(end), builtins.float(step), _creation_dtype(dtype)._code)
+    return _finish(result, requires_grad)
+
+
+def randn(*sizes, size=None, dtype=None, requires_grad=False, generator=None):
+    if generator is not None:
+        raise NotImplementedError("swiftgrad.randn does not take a generator yet; use manual_seed")
+    shape, n = _shape_array(_size_arguments("randn", sizes, size))
+    return _finish(_make(L.sg_randn, shape, n, _creation_dtype(dtype)._code), requires_grad)
+
+
+def manual_seed(seed):
+    _check(L.sg_manual_seed(int(seed) & 0xFFFF_FFFF_FFFF_FFFF))
+
+
+def _finish(t, requires_grad):
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+# ---- functions ----------------------------------------------------------------------------
+
+def _require_tensor(function, name, position, value):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
+
+
+def dot(input, tensor):  # noqa: A002 - torch's parameter names
+    _require_tensor("dot", "input", 1, input)
+    _require_tensor("dot", "tensor", 2, tensor)
+    return _make(L.sg_dot, input._handle, tensor._handle)
+
+
+def exp(input):  # noqa: A002
+    _require_tensor("exp", "input", 1, input)
+    return input.exp()
+
+
+def log(input):  # noqa: A002
+    _require_tensor("log", "input", 1, input)
+    return input.log()
+
+
+def neg(input):  # noqa: A002
+    _require_tensor("neg", "input", 1, input)
+    return input.neg()
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001,A002
+    _require_tensor("sum", "input", 1, input)
+    return input.sum(dim, keepdim, dtype=dtype)
+
+
+def norm(input, p="fro", dim=None, keepdim=False):  # noqa: A002
+    _require_tensor("norm", "input", 1, input)
+    return input.norm(p, dim, keepdim)
+
+
+def clone(input):  # noqa: A002
+    _require_tensor("clone", "input", 1, input)
+    return input.clone()
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)

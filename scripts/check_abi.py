@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""ABI checks for libswiftgrad.so against include/swiftgrad.h.
+
+1. The functions the header declares and the symbols the library exports are the same set, and
+   the library exports nothing but sg_* (the Swift runtime inside stays private).
+2. The library does not depend on a Swift runtime library (it links one in statically).
+3. Every function the header declares is called by at least one C test in Tests/C.
+4. The header compiles as C11 and as C++.
+
+Usage: check_abi.py include/swiftgrad.h build/lib/libswiftgrad.so
+"""
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+
+def header_functions(header_text):
+    text = re.sub(r"/\*.*?\*/", "", header_text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    text = re.sub(r"^\s*#.*$", "", text, flags=re.M)
+    names = set()
+    for statement in text.split(";"):
+        statement = " ".join(statement.split())
+        if statement.startswith("typedef") or "{" in statement:
+            continue
+        match = re.search(r"\b(sg_\w+)\s*\(", statement)
+        if match:
+            names.add(match.group(1))
+    return names
+
+
+def exported_symbols(library):
+    out = subprocess.run(["nm", "-D", "--defined-only", library], check=True,
+                         capture_output=True, text=True).stdout
+    return {line.split()[-1] for line in out.splitlines() if line.strip()}
+
+
+def main():
+    header, library = sys.argv[1], sys.argv[2]
+    root = pathlib.Path(header).resolve().parent.parent
+    problems = []
+
+    declared = header_functions(pathlib.Path(header).read_text())
+    exported = exported_symbols(library)
+    if not declared:
+        problems.append("found no function declarations in the header")
+    for name in sorted(declared - exported):
+        problems.append(f"declared in the header but not exported: {name}")
+    for name in sorted(exported - declared):
+        problems.append(f"exported but not declared in the header: {name}")
+    for name in sorted(n for n in exported if not n.startswith("sg_")):
+        problems.append(f"exported symbol without the sg_ prefix: {name}")
+
+    ldd = subprocess.run(["ldd", library], check=True, capture_output=True, text=True).stdout
+    for line in ldd.splitlines():
+        if "libswift" in line or "libFoundation" in line or "libdispatch" in line:
+            problems.append(f"depends on a Swift runtime library: {line.strip()}")
+
+    tests = "\n".join(p.read_text() for p in sorted((root / "Tests" / "C").glob("*.c")))
+    for name in sorted(declared):
+        if not re.search(rf"\b{name}\s*\(", tests):
+            problems.append(f"no C test calls {name}")
+
+    compilers = [("cc", ["-std=c11", "-x", "c"]), ("c++", ["-std=c++17", "-x", "c++"])]
+    for compiler, flags in compilers:
+        if shutil.which(compiler):
+            result = subprocess.run([compiler, *flags, "-Wall", "-Wextra", "-Werror", "-fsyntax-only", header],
+                                    capture_output=True, text=True)
+            if result.returncode != 0:
+                problems.append(f"the header does not compile with {compiler}: {result.stderr.strip()}")
+
+    if problems:
+        print("ABI check failed:")
+        for p in problems:
+            print("  -", p)
+        return 1
+    print(f"ABI check passed: {len(declared)} functions declared, exported and tested; "
+          f"only sg_* exported; no Swift runtime dependency")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

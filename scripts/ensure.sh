@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what a make target needs when it is missing (Debian; as root through apt-get).
+#   scripts/ensure.sh venv DIR [PACKAGE...]    a Python virtual environment with these packages
+set -euo pipefail
+
+apt_install() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "missing $*: install it (apt-get install -y $*) or run make as root" >&2
+        exit 1
+    fi
+    echo "installing $* with apt-get" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >/dev/null 2>&1 ||
+        { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >/dev/null; }
+}
+
+case "$1" in
+venv)
+    # scripts/ensure.sh venv DIR [PACKAGE...]: a virtual environment with these packages.
+    dir=$2
+    shift 2
+    if [ ! -x "$dir/bin/python" ]; then
+        command -v python3 >/dev/null || apt_install python3
+        if ! python3 -m venv "$dir" 2>/dev/null; then
+            rm -rf "$dir"
+            apt_install python3-venv
+            python3 -m venv "$dir"
+        fi
+    fi
+    for package in "$@"; do
+        "$dir/bin/python" -c "import $package" 2>/dev/null ||
+            "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$package"
+    done
+    ;;
+*)
+    echo "usage: $0 venv DIR [PACKAGE...]" >&2
+    exit 2
+    ;;
+esac
