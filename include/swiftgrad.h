@@ -39,10 +39,12 @@
  *                bool tensor to float32. For integer arithmetic, use a 0-d int64 tensor made with
  *                sg_full() and the tensor form of the operation.
  *   Threads.     Distinct tensors may be used from distinct threads at the same time, and a tensor
- *                may be read (used as an operand) from several threads at once. One tensor must
- *                not be mutated (in-place ops, backward into it, sg_tensor_set_*, sg_tensor_free of
- *                its last handle) from two threads at once. Grad mode and the last error are per
- *                thread. The random generator is global and locked.
+ *                may be read (used as an operand) from several threads at once. Backward passes on
+ *                several threads may accumulate into the same leaf: accumulation is locked. One
+ *                tensor must not otherwise be mutated (in-place ops, sg_tensor_set_*, reading its
+ *                gradient while another thread accumulates into it) from two threads at once.
+ *                Grad mode and the last error are per thread. The random generator is global and
+ *                locked.
  *   Versions.    SG_VERSION_* give the version this header describes; sg_version() gives the
  *                version of the library loaded at run time. Bindings refuse a library whose major
  *                version differs from theirs.

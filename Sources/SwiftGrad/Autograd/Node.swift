@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A node of the backward graph: what PyTorch calls a tensor's `grad_fn`. It receives the
 /// gradients of its forward outputs and returns the gradients of its forward inputs, which the
 /// engine passes along `nextEdges`.
@@ -170,8 +172,10 @@ final class OpNode: Node {
 }
 
 /// The node that adds incoming gradients into a leaf's `.grad` (PyTorch's AccumulateGrad).
+/// Accumulation is locked, so backward passes on several threads may share a leaf.
 final class AccumulateGrad: Node {
     let variable: Tensor
+    private let lock = Mutex(())
 
     init(_ variable: Tensor) {
         self.variable = variable
@@ -184,6 +188,11 @@ final class AccumulateGrad: Node {
 
     override func apply(_ gradients: [Tensor?]) throws -> [Tensor?] {
         guard let grad = gradients[0] else { return [] }
+        try lock.withLock { _ in try accumulate(grad) }
+        return []
+    }
+
+    private func accumulate(_ grad: Tensor) throws {
         if GradMode.isEnabled {
             // create_graph: keep the gradient's own graph, out of place.
             variable.gradStore = try variable.gradStore.map { try $0.add(grad) } ?? grad.clone()
@@ -193,7 +202,6 @@ final class AccumulateGrad: Node {
             // A private copy: the incoming tensor may be shared with another edge or the caller.
             variable.gradStore = try grad.detach().clone()
         }
-        return []
     }
 }
 

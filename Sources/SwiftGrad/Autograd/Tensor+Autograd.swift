@@ -1,3 +1,8 @@
+import Synchronization
+
+/// Guards the creation of leaves' gradient accumulators.
+private let accumulatorLock = Mutex(())
+
 extension Tensor {
     /// Whether gradients flow to or through this tensor: a leaf the user marked, or the result
     /// of an op recorded in the graph.
@@ -87,13 +92,17 @@ extension Tensor {
     }
 
     /// Where this tensor's gradient goes: its grad_fn, or the accumulator of a leaf that
-    /// requires grad, or nowhere.
+    /// requires grad, or nowhere. A leaf's accumulator is made on first use; the lock makes that
+    /// safe when several threads use one leaf as an operand at once (as PyTorch's mutex does).
     var gradientEdge: Edge? {
         if let gradFn { return Edge(node: gradFn, inputNr: outputNr) }
         guard leafRequiresGrad else { return nil }
-        if let accumulator { return Edge(node: accumulator, inputNr: 0) }
-        let node = AccumulateGrad(self)
-        accumulator = node
+        let node: AccumulateGrad = accumulatorLock.withLock { _ in
+            if let existing = accumulator { return existing }
+            let fresh = AccumulateGrad(self)
+            accumulator = fresh
+            return fresh
+        }
         return Edge(node: node, inputNr: 0)
     }
 
