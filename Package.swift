@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layering: SwiftGrad (pure Swift core) <- SwiftGradCABI (@_cdecl exports) <- include/swiftgrad.h.
-// CSwiftGrad is a module map over include/swiftgrad.h only, so that every export is declared with
+// CBLAS is OpenBLAS (matmul). CSwiftGrad is a module map over include/swiftgrad.h only, so that every export is declared with
 // `@_cdecl ... @implementation` and the compiler checks it against the header's prototype.
 let package = Package(
     name: "swiftgrad",
@@ -11,7 +11,11 @@ let package = Package(
         .library(name: "swiftgrad", type: .dynamic, targets: ["SwiftGradCABI"]),
     ],
     targets: [
-        .target(name: "SwiftGrad"),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "SwiftGrad", dependencies: ["CBLAS"]),
         .systemLibrary(name: "CSwiftGrad", path: "Sources/CSwiftGrad"),
         .target(name: "SwiftGradCABI", dependencies: ["SwiftGrad", "CSwiftGrad"], exclude: ["swiftgrad.map"]),
         .testTarget(name: "SwiftGradTests", dependencies: ["SwiftGrad"]),

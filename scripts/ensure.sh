@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a make target needs when it is missing (Debian; as root through apt-get).
+#   scripts/ensure.sh openblas                  OpenBLAS's headers and library (pkg-config openblas)
 #   scripts/ensure.sh venv DIR [PACKAGE...]    a Python virtual environment with these packages
 set -euo pipefail
 
@@ -14,6 +15,9 @@ apt_install() {
 }
 
 case "$1" in
+openblas)
+    pkg-config --exists openblas 2>/dev/null || apt_install libopenblas-dev pkg-config
+    ;;
 venv)
     # scripts/ensure.sh venv DIR [PACKAGE...]: a virtual environment with these packages.
     dir=$2
@@ -32,7 +36,7 @@ venv)
     done
     ;;
 *)
-    echo "usage: $0 venv DIR [PACKAGE...]" >&2
+    echo "usage: $0 openblas | venv DIR [PACKAGE...]" >&2
     exit 2
     ;;
 esac

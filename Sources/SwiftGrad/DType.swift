@@ -22,6 +22,16 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
 
     public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
 
+    /// The Swift type of an element, for generic kernels (opened at the call site).
+    var elementType: any TensorElement.Type {
+        switch self {
+        case .float32: return Float.self
+        case .float64: return Double.self
+        case .int64: return Int64.self
+        case .bool: return Bool.self
+        }
+    }
+
     /// The name PyTorch prints: `torch.float32`.
     public var description: String {
         switch self {
@@ -80,6 +90,10 @@ public protocol TensorElement {
 public protocol NumericElement: TensorElement, Comparable {
     static var zero: Self { get }
     static var one: Self { get }
+    /// The identity of max: -inf for floats, the most negative integer for int64.
+    static var lowest: Self { get }
+    /// The identity of min: +inf for floats, the largest integer for int64.
+    static var highest: Self { get }
     static func add(_ a: Self, _ b: Self) -> Self
     static func sub(_ a: Self, _ b: Self) -> Self
     static func mul(_ a: Self, _ b: Self) -> Self
@@ -97,6 +111,11 @@ public protocol FloatElement: NumericElement, BinaryFloatingPoint {
     static func log(_ x: Self) -> Self
     static func sqrt(_ x: Self) -> Self
     static func pow(_ x: Self, _ y: Self) -> Self
+    static func sin(_ x: Self) -> Self
+    static func cos(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+    static func log1p(_ x: Self) -> Self
+    static func expm1(_ x: Self) -> Self
 }
 
 extension Float: FloatElement {
@@ -104,6 +123,8 @@ extension Float: FloatElement {
     public var doubleValue: Double { Double(self) }
     public init(fromDouble value: Double) { self = Float(value) }
     public static var one: Float { 1 }
+    public static var lowest: Float { -.infinity }
+    public static var highest: Float { .infinity }
     @inline(__always) public static func add(_ a: Float, _ b: Float) -> Float { a + b }
     @inline(__always) public static func sub(_ a: Float, _ b: Float) -> Float { a - b }
     @inline(__always) public static func mul(_ a: Float, _ b: Float) -> Float { a * b }
@@ -112,6 +133,11 @@ extension Float: FloatElement {
     @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
     @inline(__always) public static func sqrt(_ x: Float) -> Float { x.squareRoot() }
     @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    @inline(__always) public static func sin(_ x: Float) -> Float { sinf(x) }
+    @inline(__always) public static func cos(_ x: Float) -> Float { cosf(x) }
+    @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
+    @inline(__always) public static func log1p(_ x: Float) -> Float { log1pf(x) }
+    @inline(__always) public static func expm1(_ x: Float) -> Float { expm1f(x) }
 }
 
 extension Double: FloatElement {
@@ -119,6 +145,8 @@ extension Double: FloatElement {
     public var doubleValue: Double { self }
     public init(fromDouble value: Double) { self = value }
     public static var one: Double { 1 }
+    public static var lowest: Double { -.infinity }
+    public static var highest: Double { .infinity }
     @inline(__always) public static func add(_ a: Double, _ b: Double) -> Double { a + b }
     @inline(__always) public static func sub(_ a: Double, _ b: Double) -> Double { a - b }
     @inline(__always) public static func mul(_ a: Double, _ b: Double) -> Double { a * b }
@@ -127,6 +155,11 @@ extension Double: FloatElement {
     @inline(__always) public static func log(_ x: Double) -> Double { Glibc.log(x) }
     @inline(__always) public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
     @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+    @inline(__always) public static func sin(_ x: Double) -> Double { Glibc.sin(x) }
+    @inline(__always) public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
+    @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    @inline(__always) public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+    @inline(__always) public static func expm1(_ x: Double) -> Double { Glibc.expm1(x) }
 }
 
 extension Int64: NumericElement {
@@ -134,6 +167,8 @@ extension Int64: NumericElement {
     public var doubleValue: Double { Double(self) }
     public init(fromDouble value: Double) { self = Int64(value) }
     public static var one: Int64 { 1 }
+    public static var lowest: Int64 { .min }
+    public static var highest: Int64 { .max }
     @inline(__always) public static func add(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
     @inline(__always) public static func sub(_ a: Int64, _ b: Int64) -> Int64 { a &- b }
     @inline(__always) public static func mul(_ a: Int64, _ b: Int64) -> Int64 { a &* b }

@@ -45,6 +45,23 @@ public struct RandomGenerator {
         Double((next() >> 11) + 1) * 0x1.0p-53
     }
 
+    /// Fills `buffer` with uniform draws in [0, 1).
+    mutating func fillUniform(_ buffer: UnsafeMutableBufferPointer<Double>) {
+        for i in 0..<buffer.count { buffer[i] = Double(next() >> 11) * 0x1.0p-53 }
+    }
+
+    /// Fills `buffer` with uniform integers in [low, low + span), unbiased (Lemire's method).
+    mutating func fillIntegers(_ buffer: UnsafeMutableBufferPointer<Int64>, low: Int64, span: UInt64) {
+        for i in 0..<buffer.count {
+            var product = next().multipliedFullWidth(by: span)
+            if product.low < span {
+                let threshold = (0 &- span) % span
+                while product.low < threshold { product = next().multipliedFullWidth(by: span) }
+            }
+            buffer[i] = low &+ Int64(bitPattern: product.high)
+        }
+    }
+
     /// Fills `buffer` with standard normal draws.
     mutating func fillNormal(_ buffer: UnsafeMutableBufferPointer<Double>) {
         var i = 0
@@ -83,6 +100,14 @@ public final class Generator: @unchecked Sendable {
     func fillNormal(_ buffer: UnsafeMutableBufferPointer<Double>) {
         state.withLock { $0.fillNormal(buffer) }
     }
+
+    func fillUniform(_ buffer: UnsafeMutableBufferPointer<Double>) {
+        state.withLock { $0.fillUniform(buffer) }
+    }
+
+    func fillIntegers(_ buffer: UnsafeMutableBufferPointer<Int64>, low: Int64, span: UInt64) {
+        state.withLock { $0.fillIntegers(buffer, low: low, span: span) }
+    }
 }
 
 extension Tensor {
@@ -103,12 +128,54 @@ extension Tensor {
         guard dtype.isFloatingPoint else {
             throw SwiftGradError.dtype("\"normal_kernel_cpu\" not implemented for '\(dtype.scalarTypeName)'")
         }
-        let count = try Shape.validate(shape, itemSize: dtype.itemSize)
-        let result = try Tensor.empty(shape, dtype)
-        // Draw in double, then narrow: float32 and float64 tensors from one seed agree.
+        return try drawn(shape, dtype, requiresGrad) { generator.fillNormal($0) }
+    }
+
+    /// A tensor of uniform draws in [0, 1) (`torch.rand`).
+    public static func rand(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false,
+                            generator: Generator = .default) throws -> Tensor {
+        guard dtype.isFloatingPoint else {
+            throw SwiftGradError.dtype("\"check_uniform_bounds\" not implemented for '\(dtype.scalarTypeName)'")
+        }
+        return try drawn(shape, dtype, requiresGrad) { generator.fillUniform($0) }
+    }
+
+    /// Normal draws with the given mean and standard deviation (`torch.normal(mean, std, size)`).
+    /// - Throws: `.invalidArgument` for a negative standard deviation.
+    public static func normal(mean: Double, std: Double, _ shape: [Int], dtype: DType = .float32,
+                              generator: Generator = .default) throws -> Tensor {
+        guard std >= 0 else { throw SwiftGradError.invalidArgument("normal expects std >= 0.0, but found std \(formatPython(std))") }
+        guard dtype.isFloatingPoint else {
+            throw SwiftGradError.dtype("\"normal_kernel_cpu\" not implemented for '\(dtype.scalarTypeName)'")
+        }
+        return try drawn(shape, dtype, false) { buffer in
+            generator.fillNormal(buffer)
+            for i in 0..<buffer.count { buffer[i] = mean + std * buffer[i] }
+        }
+    }
+
+    /// Uniform integers in [low, high) (`torch.randint`), int64 by default.
+    /// - Throws: `.invalidArgument` when low >= high.
+    public static func randint(low: Int64 = 0, high: Int64, _ shape: [Int], dtype: DType = .int64,
+                               generator: Generator = .default) throws -> Tensor {
+        guard low < high else {
+            throw SwiftGradError.invalidArgument("random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
+        }
+        let count = try Shape.validate(shape, itemSize: 8)
+        let draws = try Storage(count: count, dtype: .int64)
+        let span = UInt64(bitPattern: high &- low)
+        draws.withMutableBuffer(Int64.self) { generator.fillIntegers($0, low: low, span: span) }
+        return try Tensor(storage: draws, shape: shape).to(dtype, recording: false)
+    }
+
+    /// Fills a double buffer with `draw`, then narrows it to `dtype`: float32 and float64 tensors
+    /// from one seed agree.
+    private static func drawn(_ shape: [Int], _ dtype: DType, _ requiresGrad: Bool,
+                              _ draw: (UnsafeMutableBufferPointer<Double>) -> Void) throws -> Tensor {
+        let count = try Shape.validate(shape, itemSize: 8)
         let draws = try Storage(count: count, dtype: .float64)
-        draws.withMutableBuffer(Double.self) { generator.fillNormal($0) }
-        Kernels.convert(from: Tensor(storage: draws, shape: shape), into: result)
+        draws.withMutableBuffer(Double.self, draw)
+        let result = try Tensor(storage: draws, shape: shape).to(dtype, recording: false)
         if requiresGrad { try result.setRequiresGrad(true) }
         return result
     }

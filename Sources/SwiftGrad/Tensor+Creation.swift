@@ -109,6 +109,38 @@ extension Tensor {
         return t
     }
 
+    /// A 2-d tensor with ones on the diagonal (`torch.eye`).
+    public static func eye(_ n: Int, _ m: Int? = nil, dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
+        let columns = m ?? n
+        guard n >= 0 else { throw SwiftGradError.invalidArgument("n must be greater or equal to 0, got \(n)") }
+        guard columns >= 0 else { throw SwiftGradError.invalidArgument("m must be greater or equal to 0, got \(columns)") }
+        let t = try zeros([n, columns], dtype: dtype)
+        try noGrad {
+            let diagonal = t.aliased(shape: [Swift.min(n, columns)], strides: [columns + 1], offset: 0)
+            try Kernels.fill(diagonal, with: 1)
+        }
+        if requiresGrad { try t.setRequiresGrad(true) }
+        return t
+    }
+
+    /// `steps` evenly spaced values from `start` to `end` inclusive (`torch.linspace`).
+    public static func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = .float32,
+                                requiresGrad: Bool = false) throws -> Tensor {
+        guard steps >= 0 else { throw SwiftGradError.invalidArgument("number of steps must be non-negative") }
+        guard start.isFinite, end.isFinite else {
+            throw SwiftGradError.invalidArgument("linspace: start and end must be finite")
+        }
+        let t = try Tensor.empty([steps], .float64)
+        let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
+        let half = steps / 2
+        // As PyTorch: the first half counts up from start, the second down from end, so both
+        // ends are exact.
+        fillRange(t, Double.self) { i in i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i) }
+        let result = try t.to(dtype, recording: false)
+        if requiresGrad { try result.setRequiresGrad(true) }
+        return result
+    }
+
     private static func fillRange<T: TensorElement>(_ t: Tensor, _: T.Type, _ value: (Int) -> T) {
         let p = t.storage.pointer(T.self)
         for i in 0..<t.count { p[i] = value(i) }

@@ -164,48 +164,75 @@ extension Kernels {
         return total
     }
 
-    /// Sums `a` over the dimensions flagged in `reduced`, into a new contiguous tensor of shape
-    /// `keptShape` (the input shape with reduced sizes set to 1).
-    static func sum(_ a: Tensor, reduced: [Bool], keptShape: [Int]) throws -> Tensor {
+    /// Combines `a`'s elements over the dimensions flagged in `reduced` with `K` (sum or
+    /// product), into a new contiguous tensor of shape `keptShape` (the input shape with reduced
+    /// sizes set to 1). Floats accumulate in double; int64 and bool in int64.
+    static func accumulate<K: AccumulationKernel>(_: K.Type, _ a: Tensor, reduced: [Bool], keptShape: [Int]) throws -> Tensor {
         var outStrides = Shape.contiguousStrides(keptShape)
         for d in 0..<reduced.count where reduced[d] { outStrides[d] = 0 }
         let loop = RowLoop(shape: a.shape, operandStrides: [outStrides, a.strides])
         let starts = [0, a.storageOffset]
 
-        func accumulate<T: TensorElement, A: NumericElement>(_: T.Type, into acc: UnsafeMutablePointer<A>, _ widen: (T) -> A) {
+        func run<T: TensorElement, A: NumericElement>(_: T.Type, into acc: UnsafeMutablePointer<A>, _ widen: (T) -> A) {
             let p = a.storage.pointer(T.self)
             loop.forEachRow(starts: starts) { n, off, step in
                 let o = acc + off[0], x = p + off[1], so = step[0], sx = step[1]
                 if so == 0 {
-                    var s = A.zero
-                    for i in 0..<n { s = A.add(s, widen(x[i &* sx])) }
-                    o[0] = A.add(o[0], s)
+                    var s: A = K.identity()
+                    for i in 0..<n { s = K.combine(s, widen(x[i &* sx])) }
+                    o[0] = K.combine(o[0], s)
                 } else {
-                    for i in 0..<n { o[i &* so] = A.add(o[i &* so], widen(x[i &* sx])) }
+                    for i in 0..<n { o[i &* so] = K.combine(o[i &* so], widen(x[i &* sx])) }
                 }
             }
         }
 
+        func start<A: NumericElement>(_: A.Type, _ dtype: DType) throws -> Tensor {
+            let out = try Tensor.empty(keptShape, dtype)
+            let p = out.storage.pointer(A.self)
+            for i in 0..<out.count { p[i] = K.identity() }
+            return out
+        }
         switch a.dtype {
         case .float32:
-            // Accumulate in double, then narrow.
-            let wide = try Tensor.zeros(keptShape, dtype: .float64)
-            accumulate(Float.self, into: wide.storage.pointer(Double.self)) { Double($0) }
-            let out = try Tensor.empty(keptShape, .float32)
-            convert(from: wide, into: out)
-            return out
+            let wide = try start(Double.self, .float64)
+            run(Float.self, into: wide.storage.pointer(Double.self)) { Double($0) }
+            return try wide.to(.float32, recording: false)
         case .float64:
-            let out = try Tensor.zeros(keptShape, dtype: .float64)
-            accumulate(Double.self, into: out.storage.pointer(Double.self)) { $0 }
+            let out = try start(Double.self, .float64)
+            run(Double.self, into: out.storage.pointer(Double.self)) { $0 }
             return out
         case .int64:
-            let out = try Tensor.zeros(keptShape, dtype: .int64)
-            accumulate(Int64.self, into: out.storage.pointer(Int64.self)) { $0 }
+            let out = try start(Int64.self, .int64)
+            run(Int64.self, into: out.storage.pointer(Int64.self)) { $0 }
             return out
         case .bool:
-            let out = try Tensor.zeros(keptShape, dtype: .int64)
-            accumulate(Bool.self, into: out.storage.pointer(Int64.self)) { $0 ? 1 : 0 }
+            let out = try start(Int64.self, .int64)
+            run(Bool.self, into: out.storage.pointer(Int64.self)) { $0 ? 1 : 0 }
             return out
+        }
+    }
+
+    /// Calls `body(offsets, steps)` once for every 1-d lane of the index space `shape` along
+    /// `dim`: `offsets[k]` is operand k's offset of the lane's first element and `steps[k]` its
+    /// stride along the lane (whose length is `shape[dim]`). Operands give strides over `shape`.
+    static func forEachLane(shape: [Int], dim: Int, operands: [(strides: [Int], offset: Int)],
+                            _ body: (UnsafePointer<Int>, UnsafePointer<Int>) -> Void) {
+        var outer = shape
+        outer[dim] = 1
+        let count = operands.count
+        let steps = operands.map { $0.strides[dim] }
+        var lane = [Int](repeating: 0, count: count)
+        steps.withUnsafeBufferPointer { st in
+            lane.withUnsafeMutableBufferPointer { ln in
+                RowLoop(shape: outer, operandStrides: operands.map(\.strides))
+                    .forEachRow(starts: operands.map(\.offset)) { n, off, step in
+                        for i in 0..<n {
+                            for k in 0..<count { ln[k] = off[k] &+ i &* step[k] }
+                            body(UnsafePointer(ln.baseAddress!), st.baseAddress!)
+                        }
+                    }
+            }
         }
     }
 
@@ -219,4 +246,32 @@ extension Kernels {
         RowLoop(shape: a.shape, operandStrides: [a.strides])
             .forEachRow(starts: [a.storageOffset]) { n, off, step in body(off[0], n, step[0]) }
     }
+}
+
+/// How `Kernels.accumulate` combines elements: sum, product, max or min.
+protocol AccumulationKernel {
+    static func identity<A: NumericElement>() -> A
+    static func combine<A: NumericElement>(_ a: A, _ b: A) -> A
+}
+
+enum SumAccumulation: AccumulationKernel {
+    @inline(__always) static func identity<A: NumericElement>() -> A { A.zero }
+    @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { A.add(a, b) }
+}
+
+enum ProdAccumulation: AccumulationKernel {
+    @inline(__always) static func identity<A: NumericElement>() -> A { A.one }
+    @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { A.mul(a, b) }
+}
+
+/// Max, propagating NaN: once a NaN is seen it stays.
+enum MaxAccumulation: AccumulationKernel {
+    @inline(__always) static func identity<A: NumericElement>() -> A { A.lowest }
+    @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { (b > a || b != b) ? b : a }
+}
+
+/// Min, propagating NaN.
+enum MinAccumulation: AccumulationKernel {
+    @inline(__always) static func identity<A: NumericElement>() -> A { A.highest }
+    @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { (b < a || b != b) ? b : a }
 }

@@ -85,22 +85,6 @@ extension Tensor {
             }
     }
 
-    /// `-self` (`torch.neg`).
-    /// - Throws: `.dtype` for bool tensors, as PyTorch refuses.
-    public func neg() throws -> Tensor {
-        guard dtype != .bool else {
-            throw SwiftGradError.dtype("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        }
-        let out: Tensor
-        switch dtype {
-        case .float32: out = try Kernels.map(self) { (x: Float) in -x }
-        case .float64: out = try Kernels.map(self) { (x: Double) in -x }
-        case .int64: out = try Kernels.map(self) { (x: Int64) in -x }
-        case .bool: throw SwiftGradError.internal("neg of bool reached the kernel")
-        }
-        return out.recorded("NegBackward0", inputs: [self]) { g, _ in [try g.neg()] }
-    }
-
     // MARK: Scalar forms: the scalar behaves like a Python float.
 
     /// `self + s`.

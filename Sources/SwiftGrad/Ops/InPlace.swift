@@ -1,4 +1,44 @@
+/// In-place operations (`add_`, `mul_`, `copy_`, `fill_`, `zero_`, ...), with PyTorch's rules:
+/// a leaf that requires grad may be modified only with grad mode off; the result must be
+/// castable to the tensor's dtype and broadcast to its shape; every write bumps the storage
+/// version, so a value saved for backward that is overwritten is caught. A non-leaf tensor in
+/// the graph gets a new grad_fn (PyTorch's rebase_history).
 extension Tensor {
+    /// `self += other` (`add_`).
+    @discardableResult public func add_(_ other: Tensor) throws -> Tensor { try arithmetic_(AddKernel.self, other) { try $0.add($1) } }
+    /// `self -= other` (`sub_`).
+    @discardableResult public func sub_(_ other: Tensor) throws -> Tensor { try arithmetic_(SubKernel.self, other) { try $0.sub($1) } }
+    /// `self *= other` (`mul_`).
+    @discardableResult public func mul_(_ other: Tensor) throws -> Tensor { try arithmetic_(MulKernel.self, other) { try $0.mul($1) } }
+    /// `self /= other` (`div_`).
+    @discardableResult public func div_(_ other: Tensor) throws -> Tensor { try arithmetic_(DivKernel.self, other, trueDivision: true) { try $0.div($1) } }
+
+    @discardableResult public func add_(_ s: Double) throws -> Tensor { try add_(Tensor.wrapped(s)) }
+    @discardableResult public func sub_(_ s: Double) throws -> Tensor { try sub_(Tensor.wrapped(s)) }
+    @discardableResult public func mul_(_ s: Double) throws -> Tensor { try mul_(Tensor.wrapped(s)) }
+    @discardableResult public func div_(_ s: Double) throws -> Tensor { try div_(Tensor.wrapped(s)) }
+
+    /// Copies `source` (broadcast to this shape, converted to this dtype) into this tensor
+    /// (`copy_`, CopyBackwards).
+    @discardableResult
+    public func copy_(_ source: Tensor) throws -> Tensor {
+        guard (try? Shape.broadcast(shape, source.shape)) == shape else {
+            throw SwiftGradError.shape("output with shape \(Shape.describe(shape)) doesn't match the broadcast shape \(Shape.describe((try? Shape.broadcast(shape, source.shape)) ?? source.shape))")
+        }
+        try checkInPlaceOnGraph(with: [source])
+        let recording = GradMode.isEnabled && (requiresGrad || source.requiresGrad)
+        let previous = gradientEdge
+        try prepareInPlaceWrite()
+        try noGrad { Kernels.convert(from: try source.to(dtype, recording: false).expand(shape), into: self) }
+        if recording {
+            // The new value does not depend on the old one: the old history gets zeros.
+            rebase(OpNode(name: "CopyBackwards", nextEdges: [previous, source.gradientEdge], output: self) { g, ctx in
+                [try g.zerosLike(), ctx.needsGrad(1) ? g : nil]
+            })
+        }
+        return self
+    }
+
     /// Fills this tensor with zeros in place (`Tensor.zero_()`) and returns it.
     /// - Throws: `.autograd` on a leaf that requires grad while grad mode is on, as PyTorch.
     @discardableResult
@@ -9,16 +49,59 @@ extension Tensor {
     public func fill_(_ value: Double) throws -> Tensor { try fill_(value, name: "FillBackward0") }
 
     private func fill_(_ value: Double, name: String) throws -> Tensor {
-        try checkInPlaceOnGraph()
+        try checkInPlaceOnGraph(with: [])
+        let previous = gradientEdge
         try prepareInPlaceWrite()
         try Kernels.fill(self, with: value)
         if GradMode.isEnabled && requiresGrad {
-            // The new value does not depend on the old one: the old history gets zeros.
-            let node = OpNode(name: name, nextEdges: [gradientEdge], output: self) { g, _ in [try g.zerosLike()] }
-            gradFn = node
-            outputNr = 0
+            rebase(OpNode(name: name, nextEdges: [previous], output: self) { g, _ in [try g.zerosLike()] })
         }
         return self
+    }
+
+    /// The shared body of add_/sub_/mul_/div_. Without recording it writes in place; with
+    /// recording it computes `op(snapshot, other)` with the usual node (the snapshot keeps the
+    /// original value for rules that need it, linked to the old history) and takes over that
+    /// node as this tensor's grad_fn.
+    private func arithmetic_<K: ArithmeticKernel>(_ kernel: K.Type, _ other: Tensor, trueDivision: Bool = false,
+                                                  _ op: (Tensor, Tensor) throws -> Tensor) throws -> Tensor {
+        var result = TypePromotion.resultType(self, other)
+        if trueDivision && !result.isFloatingPoint { result = .float32 }
+        guard result.category <= dtype.category else {
+            throw SwiftGradError.dtype("result type \(result.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
+        }
+        let target = try Shape.broadcast(shape, other.shape)
+        guard target == shape else {
+            throw SwiftGradError.shape("output with shape \(Shape.describe(shape)) doesn't match the broadcast shape \(Shape.describe(target))")
+        }
+        try checkInPlaceOnGraph(with: [other])
+        if GradMode.isEnabled && (requiresGrad || other.requiresGrad) {
+            let snapshot = try clone()
+            let value = try op(snapshot, other)
+            try prepareInPlaceWrite()
+            try noGrad { Kernels.convert(from: try value.to(dtype, recording: false), into: self) }
+            rebase(value.gradFn!)
+            return self
+        }
+        try prepareInPlaceWrite()
+        if result == dtype && dtype != .bool {
+            let y = try other.to(dtype, recording: false)
+            switch dtype {
+            case .float32: Kernels.update(self, with: y) { (p: Float, q: Float) in K.apply(p, q) }
+            case .float64: Kernels.update(self, with: y) { (p: Double, q: Double) in K.apply(p, q) }
+            case .int64: Kernels.update(self, with: y) { (p: Int64, q: Int64) in K.apply(p, q) }
+            case .bool: break
+            }
+        } else {
+            Kernels.convert(from: try Tensor.arithmetic(K.self, self, other, trueDivision: trueDivision), into: self)
+        }
+        return self
+    }
+
+    /// Makes `node` this tensor's grad_fn after an in-place write.
+    private func rebase(_ node: Node) {
+        gradFn = node
+        outputNr = 0
     }
 
     /// `self += gradient` for gradient accumulation (no graph, same dtype and a shape that
@@ -34,14 +117,13 @@ extension Tensor {
         }
     }
 
-    /// In-place writes on a non-leaf tensor in the graph are recorded by re-pointing its grad_fn
-    /// (PyTorch's rebase_history). For a view of such a tensor the base's history would have to
-    /// be rewritten too, which swiftgrad does not do yet: it refuses rather than give wrong
-    /// gradients.
-    private func checkInPlaceOnGraph() throws {
-        if GradMode.isEnabled && requiresGrad && !isLeaf && isView {
+    /// An in-place write that would be recorded on a view of a tensor that requires grad would
+    /// also have to rewrite the base's history, which swiftgrad does not do yet: it refuses
+    /// rather than give wrong gradients.
+    private func checkInPlaceOnGraph(with others: [Tensor]) throws {
+        if GradMode.isEnabled && isView && (requiresGrad || others.contains(where: \.requiresGrad)) {
             throw SwiftGradError.autograd(
-                "an in-place operation on a view of a tensor that requires grad is not supported yet; use an out-of-place operation or clone() first")
+                "an in-place operation on a view that takes part in autograd is not supported yet; use an out-of-place operation, or clone() the view first")
         }
     }
 }

@@ -1,4 +1,156 @@
+/// Views: results that share the input's storage with another shape, strides or offset, so no
+/// element is copied. Each records its backward beside it. Views that pick a part of the input
+/// (select, slice) send their gradient back with `embedded(into:)`, which writes it into zeros
+/// of the input's shape through the same view.
 extension Tensor {
+    /// The same elements in another shape, sharing storage (`Tensor.view`, ViewBackward0); one
+    /// size may be -1.
+    /// - Throws: `.shape` when the sizes do not match or the layout cannot be viewed that way.
+    public func view(_ sizes: [Int]) throws -> Tensor {
+        let target = try inferShape(sizes)
+        guard let viewStrides = Tensor.viewStrides(shape, strides, target) else {
+            throw SwiftGradError.shape("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+        }
+        return aliased(shape: target, strides: viewStrides, offset: storageOffset)
+            .recorded("ViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
+    }
+
+    /// The same elements in another shape (`Tensor.reshape`); one size may be -1. A view when
+    /// the layout allows it (ViewBackward0), otherwise a copy (UnsafeViewBackward0).
+    /// - Throws: `.shape` when the element counts differ.
+    public func reshape(_ sizes: [Int]) throws -> Tensor {
+        let target = try inferShape(sizes)
+        if let viewStrides = Tensor.viewStrides(shape, strides, target) {
+            return aliased(shape: target, strides: viewStrides, offset: storageOffset)
+                .recorded("ViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
+        }
+        let copy = try noGrad { try clone() }
+        return Tensor(storage: copy.storage, shape: target)
+            .recorded("UnsafeViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
+    }
+
+    /// `reshape` to 1-d over dimensions `start...end` (`torch.flatten`).
+    public func flatten(start: Int = 0, end: Int = -1) throws -> Tensor {
+        if ndim == 0 { return try reshape([1]) }
+        let s = try Shape.normalize(dim: start, ndim: ndim), e = try Shape.normalize(dim: end, ndim: ndim)
+        guard s <= e else { throw SwiftGradError.invalidArgument("flatten() has invalid args: start_dim cannot come after end_dim") }
+        if s == e { return self }
+        let merged = shape[s...e].reduce(1, *)
+        return try reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
+    }
+
+    /// Swaps two dimensions (`Tensor.transpose`, TransposeBackward0).
+    public func transpose(_ dim0: Int, _ dim1: Int) throws -> Tensor {
+        let a = try Shape.normalize(dim: dim0, ndim: ndim), b = try Shape.normalize(dim: dim1, ndim: ndim)
+        if ndim == 0 { return aliased(shape: shape, strides: strides, offset: storageOffset).recorded("TransposeBackward0", inputs: [self]) { g, _ in [g] } }
+        var newShape = shape, newStrides = strides
+        newShape.swapAt(a, b)
+        newStrides.swapAt(a, b)
+        return aliased(shape: newShape, strides: newStrides, offset: storageOffset)
+            .recorded("TransposeBackward0", inputs: [self]) { g, _ in [try g.transpose(a, b)] }
+    }
+
+    /// Reorders the dimensions (`Tensor.permute`, PermuteBackward0).
+    /// - Throws: `.invalidArgument` unless `dims` is a permutation of the dimensions.
+    public func permute(_ dims: [Int]) throws -> Tensor {
+        guard dims.count == ndim else {
+            throw SwiftGradError.invalidArgument("permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(ndim) is not equal to len(dims) = \(dims.count)")
+        }
+        var order = [Int](), seen = [Bool](repeating: false, count: ndim)
+        for dim in dims {
+            let d = try Shape.normalize(dim: dim, ndim: ndim)
+            guard !seen[d] else { throw SwiftGradError.invalidArgument("permute(): duplicate dims are not allowed.") }
+            seen[d] = true
+            order.append(d)
+        }
+        var inverse = [Int](repeating: 0, count: ndim)
+        for (i, d) in order.enumerated() { inverse[d] = i }
+        return aliased(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: storageOffset)
+            .recorded("PermuteBackward0", inputs: [self]) { g, _ in [try g.permute(inverse)] }
+    }
+
+    /// The transpose of a matrix; a 0-d or 1-d tensor itself; for more dimensions, all of them
+    /// reversed (`Tensor.T`).
+    public var T: Tensor {
+        get throws { try permute(Array((0..<ndim).reversed())) }
+    }
+
+    /// Removes every dimension of size 1 (`Tensor.squeeze()`, SqueezeBackward0).
+    public func squeeze() throws -> Tensor {
+        let keep = (0..<ndim).filter { shape[$0] != 1 }
+        return aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
+            .recorded("SqueezeBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
+    }
+
+    /// Removes dimension `dim` if its size is 1 (`Tensor.squeeze(dim)`, SqueezeBackward1).
+    public func squeeze(dim: Int) throws -> Tensor {
+        let d = try Shape.normalize(dim: dim, ndim: ndim)
+        let keep = (0..<ndim).filter { $0 != d || shape[$0] != 1 }
+        return aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
+            .recorded("SqueezeBackward1", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
+    }
+
+    /// Inserts a dimension of size 1 at `dim` (`Tensor.unsqueeze`, UnsqueezeBackward0).
+    public func unsqueeze(dim: Int) throws -> Tensor {
+        let d = try Shape.normalize(dim: dim, ndim: ndim + 1)
+        var newShape = shape, newStrides = strides
+        newShape.insert(1, at: d)
+        newStrides.insert(d < ndim ? strides[d] * shape[d] : 1, at: d)
+        return aliased(shape: newShape, strides: newStrides, offset: storageOffset)
+            .recorded("UnsqueezeBackward0", inputs: [self]) { g, _ in [try g.squeeze(dim: d)] }
+    }
+
+    /// The sub-tensor at `index` along `dim`, one dimension fewer (`Tensor.select`, `x[i]`,
+    /// SelectBackward0). Negative indices count from the end.
+    /// - Throws: `.invalidArgument` for an index out of range.
+    public func select(dim: Int, index: Int) throws -> Tensor {
+        guard ndim > 0 else { throw SwiftGradError.invalidArgument("select() cannot be applied to a 0-dim tensor.") }
+        let d = try Shape.normalize(dim: dim, ndim: ndim)
+        guard index >= -shape[d], index < shape[d] else {
+            throw SwiftGradError.invalidArgument("select(): index \(index) out of range for tensor of size \(Shape.describe(shape)) at dimension \(d)")
+        }
+        let i = index < 0 ? index + shape[d] : index
+        var newShape = shape, newStrides = strides
+        newShape.remove(at: d)
+        newStrides.remove(at: d)
+        return aliased(shape: newShape, strides: newStrides, offset: storageOffset + i * strides[d])
+            .recorded("SelectBackward0", inputs: [self]) { g, ctx in
+                [try g.embedded(into: ctx.inputShape(0), name: "SelectBackwardBackward0") { try $0.select(dim: d, index: i) }]
+            }
+    }
+
+    /// Elements `start..<end` by `step` along `dim`, as Python's slice (`x[a:b:c]`,
+    /// SliceBackward0): bounds are clamped and may be negative; nil means the end.
+    /// - Throws: `.invalidArgument` for a step that is not positive.
+    public func slice(dim: Int, start: Int? = nil, end: Int? = nil, step: Int = 1) throws -> Tensor {
+        guard ndim > 0 else { throw SwiftGradError.invalidArgument("slice() cannot be applied to a 0-dim tensor.") }
+        guard step > 0 else { throw SwiftGradError.invalidArgument("slice step must be positive") }
+        let d = try Shape.normalize(dim: dim, ndim: ndim)
+        let size = shape[d]
+        func clampIndex(_ i: Int?, _ fallback: Int) -> Int {
+            guard let i else { return fallback }
+            return Swift.min(Swift.max(i < 0 ? i + size : i, 0), size)
+        }
+        let lo = clampIndex(start, 0), hi = Swift.max(clampIndex(end, size), lo)
+        var newShape = shape, newStrides = strides
+        newShape[d] = (hi - lo + step - 1) / step
+        newStrides[d] = strides[d] * step
+        return aliased(shape: newShape, strides: newStrides, offset: storageOffset + (newShape[d] > 0 ? lo * strides[d] : 0))
+            .recorded("SliceBackward0", inputs: [self]) { g, ctx in
+                [try g.embedded(into: ctx.inputShape(0), name: "SliceBackwardBackward0") { try $0.slice(dim: d, start: lo, end: hi, step: step) }]
+            }
+    }
+
+    /// `length` elements from `start` along `dim` (`Tensor.narrow`).
+    public func narrow(dim: Int, start: Int, length: Int) throws -> Tensor {
+        let d = try Shape.normalize(dim: dim, ndim: ndim)
+        let s = start < 0 ? start + shape[d] : start
+        guard s >= 0, length >= 0, s + length <= shape[d] else {
+            throw SwiftGradError.invalidArgument("start (\(start)) + length (\(length)) exceeds dimension size (\(shape[d])).")
+        }
+        return try slice(dim: d, start: s, end: s + length)
+    }
+
     /// A view broadcasting size-1 dimensions (and new leading ones) to `sizes` without copying
     /// (`Tensor.expand`, ExpandBackward0); -1 keeps a size. Its gradient is summed back.
     /// - Throws: `.shape` with PyTorch's messages when a size cannot be expanded.
@@ -25,26 +177,22 @@ extension Tensor {
                 throw SwiftGradError.shape("The expanded size of the tensor (\(sizes[i])) must match the existing size (\(size)) at non-singleton dimension \(i).  Target sizes: \(Shape.describe(sizes)).  Tensor sizes: \(Shape.describe(shape))")
             }
         }
-        if target == shape { return self.recordedView() }
         _ = try Shape.validate(target)
         return aliased(shape: target, strides: newStrides, offset: storageOffset)
             .recorded("ExpandBackward0", inputs: [self]) { g, ctx in [try g.sumToShape(ctx.inputShape(0))] }
     }
 
-    /// The same elements in another shape (`Tensor.reshape`); one size may be -1. A view when the
-    /// tensor is contiguous (ViewBackward0), otherwise a copy (UnsafeViewBackward0).
-    /// - Throws: `.shape` when the element counts differ.
-    public func reshape(_ sizes: [Int]) throws -> Tensor {
-        let target = try inferShape(sizes)
-        let source = isContiguous ? self : try clone()
-        let view = source.aliased(shape: target, strides: Shape.contiguousStrides(target), offset: source.storageOffset)
-        return view.recorded(isContiguous ? "ViewBackward0" : "UnsafeViewBackward0", inputs: [source]) { g, ctx in
-            [try g.reshape(ctx.inputShape(0))]
-        }
+    /// The gradient of a view that picks part of its input: zeros of the input's shape with this
+    /// tensor written through `view`. Recorded as its own op, whose backward applies `view` again,
+    /// so that gradients of gradients work.
+    func embedded(into shape: [Int], name: String, _ view: @escaping (Tensor) throws -> Tensor) throws -> Tensor {
+        let out = try Tensor.zeros(shape, dtype: dtype)
+        try noGrad { Kernels.convert(from: self, into: try view(out)) }
+        return out.recorded(name, inputs: [self]) { g, _ in [try view(g)] }
     }
 
     /// Resolves a -1 in `sizes` against this tensor's element count.
-    private func inferShape(_ sizes: [Int]) throws -> [Int] {
+    func inferShape(_ sizes: [Int]) throws -> [Int] {
         var target = sizes
         var inferred: Int?
         var known = 1
@@ -72,9 +220,33 @@ extension Tensor {
         return target
     }
 
-    /// A no-op view of the same shape (PyTorch returns a new view, still in the graph).
-    private func recordedView() -> Tensor {
-        aliased(shape: shape, strides: strides, offset: storageOffset)
-            .recorded("ExpandBackward0", inputs: [self]) { g, _ in [g] }
+    /// Strides that show a tensor of `oldShape`/`oldStrides` as `newShape` without copying, or
+    /// nil when its layout does not allow it (PyTorch's computeStride): each run of dimensions
+    /// that is contiguous in memory may be split or merged, never one that spans a gap.
+    static func viewStrides(_ oldShape: [Int], _ oldStrides: [Int], _ newShape: [Int]) -> [Int]? {
+        if oldShape.isEmpty { return [Int](repeating: 1, count: newShape.count) }
+        let numel = Shape.count(oldShape)
+        if numel == 0 { return oldShape == newShape ? oldStrides : Shape.contiguousStrides(newShape) }
+        var newStrides = [Int](repeating: 0, count: newShape.count)
+        var viewDim = newShape.count - 1
+        var chunkBaseStride = oldStrides.last!
+        var tensorNumel = 1, viewNumel = 1
+        for tensorDim in stride(from: oldShape.count - 1, through: 0, by: -1) {
+            tensorNumel *= oldShape[tensorDim]
+            if tensorDim == 0 || (oldShape[tensorDim - 1] != 1 && oldStrides[tensorDim - 1] != tensorNumel * chunkBaseStride) {
+                while viewDim >= 0 && (viewNumel < tensorNumel || newShape[viewDim] == 1) {
+                    newStrides[viewDim] = viewNumel * chunkBaseStride
+                    viewNumel *= newShape[viewDim]
+                    viewDim -= 1
+                }
+                if viewNumel != tensorNumel { return nil }
+                if tensorDim > 0 {
+                    chunkBaseStride = oldStrides[tensorDim - 1]
+                    tensorNumel = 1
+                    viewNumel = 1
+                }
+            }
+        }
+        return viewDim == -1 ? newStrides : nil
     }
 }

@@ -1,0 +1,285 @@
+/// Indexing by tensors: gather/scatter_add along a dimension, advanced indexing (`x[idx]`,
+/// `x[rows, cols]`, `x[mask]`), masked_fill and nonzero. Each gathering op's backward is the
+/// matching scatter-add into zeros, itself recorded so that gradients of gradients work.
+extension Tensor {
+    /// `out[i][j][k] = self[i][index[i][j][k]][k]` for dim 1, and likewise for other dims
+    /// (`torch.gather`, GatherBackward0).
+    /// - Throws: `.invalidArgument` for a non-int64 index, a rank mismatch, or an index out of range.
+    public func gather(dim: Int, index: Tensor) throws -> Tensor {
+        let d = try Shape.normalize(dim: dim, ndim: ndim)
+        try checkScatterGather(d, index, "gather")
+        let out = try Tensor.empty(index.shape, dtype)
+        try Tensor.walkIndexed(d, index: index, indexed: self) { offsets in
+            Kernels.copyElements(from: self, offsets: offsets.map { $0.indexed }, into: out, at: offsets.map { $0.position })
+        }
+        return out.recorded("GatherBackward0", inputs: [self], saving: [index]) { g, ctx in
+            [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).scatterAdd(dim: d, index: ctx.saved(0), source: g)]
+        }
+    }
+
+    /// A copy of this tensor with `source` added at `index` along `dim` (`torch.scatter_add`,
+    /// ScatterAddBackward0): `out[i][index[i][j]] += source[i][j]` for dim 1.
+    public func scatterAdd(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
+        let d = try Shape.normalize(dim: dim, ndim: ndim)
+        try checkScatterGather(d, index, "scatter_add")
+        guard source.ndim == index.ndim, zip(index.shape, source.shape).allSatisfy({ $0 <= $1 }) else {
+            throw SwiftGradError.invalidArgument("Expected index \(Shape.describe(index.shape)) to be smaller than self \(Shape.describe(shape)) apart from dimension \(d) and to be smaller size than src \(Shape.describe(source.shape))")
+        }
+        let out = try noGrad { try clone() }
+        let src = try source.to(dtype, recording: false)
+        try Tensor.walkIndexed(d, index: index, indexed: out) { offsets in
+            try Kernels.addElements(from: src, at: offsets.map { src.offset(ofIndex: $0.coordinates) }, into: out, offsets: offsets.map { $0.indexed })
+        }
+        return out.recorded("ScatterAddBackward0", inputs: [self, source], saving: [index]) { g, ctx in
+            [ctx.needsGrad(0) ? g : nil,
+             ctx.needsGrad(1) ? try g.gather(dim: d, index: ctx.saved(0)) : nil]
+        }
+    }
+
+    private func checkScatterGather(_ d: Int, _ index: Tensor, _ name: String) throws {
+        guard index.dtype == .int64 else {
+            throw SwiftGradError.dtype("\(name)(): Expected dtype int64 for index")
+        }
+        guard index.ndim == Swift.max(ndim, 1) || (ndim == 0 && index.ndim == 0) else {
+            throw SwiftGradError.invalidArgument("Index tensor must have the same number of dimensions as \(name == "gather" ? "input" : "self") tensor")
+        }
+        for i in 0..<index.ndim where i != d && ndim > 0 && index.shape[i] > shape[i] {
+            throw SwiftGradError.invalidArgument("Size does not match at dimension \(i) expected index \(Shape.describe(index.shape)) to be no larger than self \(Shape.describe(shape)) apart from dimension \(d)")
+        }
+    }
+
+    /// For gather/scatter: for every element of `index`, its coordinates, its row-major position,
+    /// and the offset in `indexed` it points at (its coordinates with dimension `d` replaced by
+    /// the index value). Index values are bounds-checked.
+    private static func walkIndexed(_ d: Int, index: Tensor, indexed: Tensor,
+                                    _ body: ([(coordinates: [Int], position: Int, indexed: Int)]) throws -> Void) throws {
+        var entries: [(coordinates: [Int], position: Int, indexed: Int)] = []
+        entries.reserveCapacity(index.count)
+        let size = indexed.ndim == 0 ? 1 : indexed.shape[d]
+        for position in 0..<index.count {
+            var coordinates = [Int](repeating: 0, count: index.ndim)
+            var rest = position
+            for k in stride(from: index.ndim - 1, through: 0, by: -1) {
+                coordinates[k] = rest % index.shape[k]
+                rest /= index.shape[k]
+            }
+            let value = Int(index.int64Value(atOffset: index.offset(ofIndex: coordinates)))
+            guard value >= -size, value < size else {
+                throw SwiftGradError.invalidArgument("index \(value) is out of bounds for dimension \(d) with size \(size)")
+            }
+            var target = coordinates
+            if indexed.ndim > 0 { target[d] = value < 0 ? value + size : value }
+            entries.append((coordinates, position, indexed.offset(ofIndex: indexed.ndim == 0 ? [] : target)))
+        }
+        try body(entries)
+    }
+
+    /// `self` with `value` where `mask` is true (`masked_fill`, MaskedFillBackward0); `mask`
+    /// broadcasts to this tensor's shape.
+    public func maskedFill(_ mask: Tensor, _ value: Double) throws -> Tensor {
+        guard mask.dtype == .bool else {
+            throw SwiftGradError.dtype("masked_fill_ only supports boolean masks, but got mask with dtype \(mask.dtype.description.dropFirst(6))")
+        }
+        guard (try? Shape.broadcast(shape, mask.shape)) == shape else {
+            throw SwiftGradError.shape("The size of tensor a (\(shape.last ?? 1)) must match the size of tensor b (\(mask.shape.last ?? 1)) at non-singleton dimension \(Swift.max(ndim - 1, 0))")
+        }
+        let fill = try Tensor.full([], value, dtype: dtype)
+        let out = try noGrad { try Tensor.where(mask, fill, self) }
+        return out.recorded("MaskedFillBackward0", inputs: [self], saving: [mask]) { g, ctx in
+            [try g.maskedFill(ctx.saved(0), 0)]
+        }
+    }
+
+    /// The indices of the non-zero elements, one row per element (`torch.nonzero`), int64 of
+    /// shape [count, ndim].
+    public func nonzero() throws -> Tensor {
+        var rows: [Int64] = []
+        for position in 0..<count where doubleValue(atOffset: offset(ofLinearIndex: position)) != 0 {
+            var rest = position
+            var coordinates = [Int64](repeating: 0, count: ndim)
+            for k in stride(from: ndim - 1, through: 0, by: -1) {
+                coordinates[k] = Int64(rest % shape[k])
+                rest /= shape[k]
+            }
+            rows.append(contentsOf: coordinates)
+        }
+        return try Tensor(rows, shape: [rows.count / Swift.max(ndim, 1), ndim])
+    }
+
+    /// Advanced indexing, NumPy's rules (`x[idx]`, `x[rows, cols]`, `x[mask]`, IndexBackward0).
+    /// `indices[k]` indexes dimension k (nil leaves it whole); bool masks stand for the indices
+    /// of their true elements and cover as many dimensions as they have. The index tensors
+    /// broadcast together; their shape replaces the indexed dimensions in place when those are
+    /// adjacent, and goes first otherwise.
+    /// - Throws: `.invalidArgument` for too many indices, an index out of range, a mask of the
+    ///   wrong shape, or index shapes that do not broadcast.
+    public func index(_ indices: [Tensor?]) throws -> Tensor {
+        let plan = try AdvancedIndex(self, indices)
+        let out = try plan.gather(self)
+        return out.recorded("IndexBackward0", inputs: [self]) { g, ctx in
+            [try g.indexAccumulated(into: ctx.inputShape(0), plan)]
+        }
+    }
+
+    /// Zeros of `shape` with this tensor added at the positions `plan` picks (the backward of
+    /// advanced indexing; PyTorch's index_put_ with accumulate). Recorded, with indexing as its
+    /// backward.
+    fileprivate func indexAccumulated(into shape: [Int], _ plan: AdvancedIndex) throws -> Tensor {
+        let out = try Tensor.zeros(shape, dtype: dtype)
+        try plan.scatterAdd(self, into: out)
+        return out.recorded("IndexPutBackward0", inputs: [self]) { g, _ in [try plan.gather(g)] }
+    }
+
+    /// Storage offset of the element at `coordinates`.
+    func offset(ofIndex coordinates: [Int]) -> Int {
+        var offset = storageOffset
+        for (k, c) in coordinates.enumerated() { offset &+= c &* strides[k] }
+        return offset
+    }
+}
+
+/// A resolved advanced index: which dimensions are indexed, the broadcast index values, and
+/// where the result's dimensions go. Built once per `index` call and reused by its backward.
+struct AdvancedIndex {
+    /// The indexed tensor's shape.
+    let sourceShape: [Int]
+    /// Indexed dimensions, in order, and for each the broadcast index values (already wrapped).
+    let dims: [Int]
+    let values: [[Int]]
+    /// Shape the index tensors broadcast to.
+    let broadcastShape: [Int]
+    /// Dimensions not indexed, in order.
+    let rest: [Int]
+    /// Where the broadcast dimensions go in the result: at `position` among the rest.
+    let position: Int
+
+    init(_ source: Tensor, _ raw: [Tensor?]) throws {
+        // Expand bool masks into one int64 index per dimension they cover.
+        var expanded: [Tensor?] = []
+        for entry in raw {
+            guard let t = entry else { expanded.append(nil); continue }
+            if t.dtype == .bool {
+                let start = expanded.count
+                guard start + t.ndim <= source.ndim else {
+                    throw SwiftGradError.invalidArgument("too many indices for tensor of dimension \(source.ndim)")
+                }
+                for k in 0..<t.ndim where t.shape[k] != source.shape[start + k] {
+                    throw SwiftGradError.invalidArgument("The shape of the mask \(Shape.describe(t.shape)) at index \(k) does not match the shape of the indexed tensor \(Shape.describe(source.shape)) at index \(start + k)")
+                }
+                let hits = try t.nonzero()
+                for k in 0..<t.ndim { expanded.append(try noGrad { try hits.select(dim: 1, index: k).contiguous() }) }
+            } else if t.dtype == .int64 {
+                expanded.append(t)
+            } else {
+                throw SwiftGradError.invalidArgument("tensors used as indices must be long, int, byte or bool tensors")
+            }
+        }
+        guard expanded.count <= Swift.max(source.ndim, 0) || (source.ndim == 0 && expanded.allSatisfy { $0 == nil }) else {
+            throw SwiftGradError.invalidArgument("too many indices for tensor of dimension \(source.ndim)")
+        }
+        let dims = expanded.indices.filter { expanded[$0] != nil }
+        let tensors = dims.map { expanded[$0]! }
+        var broadcast: [Int] = []
+        for t in tensors {
+            do { broadcast = try Shape.broadcast(broadcast, t.shape) } catch {
+                throw SwiftGradError.invalidArgument("shape mismatch: indexing tensors could not be broadcast together with shapes " + tensors.map { Shape.describe($0.shape) }.joined(separator: ", "))
+            }
+        }
+        let total = Shape.count(broadcast)
+        var values: [[Int]] = []
+        for (t, d) in zip(tensors, dims) {
+            let size = source.shape[d]
+            let view = try t.expand(broadcast)
+            var column = [Int](repeating: 0, count: total)
+            for i in 0..<total {
+                let v = Int(view.int64Value(atOffset: view.offset(ofLinearIndex: i)))
+                guard v >= -size, v < size else {
+                    throw SwiftGradError.invalidArgument("index \(v) is out of bounds for dimension \(d) with size \(size)")
+                }
+                column[i] = v < 0 ? v + size : v
+            }
+            values.append(column)
+        }
+        self.sourceShape = source.shape
+        self.dims = dims
+        self.values = values
+        self.broadcastShape = broadcast
+        self.rest = (0..<source.ndim).filter { !dims.contains($0) }
+        // Adjacent indexed dimensions keep their place; separated ones move to the front.
+        let adjacent = dims.isEmpty || dims.last! - dims.first! == dims.count - 1
+        self.position = adjacent ? (dims.first ?? 0) : 0
+    }
+
+    /// The result shape: the rest dimensions with the broadcast shape inserted at `position`.
+    var resultShape: [Int] {
+        let restSizes = rest.map { sourceShape[$0] }
+        return Array(restSizes[..<position]) + broadcastShape + Array(restSizes[position...])
+    }
+
+    /// For each result element, in row-major order, the offset of its source element in a
+    /// tensor laid out as `t`.
+    private func sourceOffsets(_ t: Tensor) -> [Int] {
+        let restSizes = rest.map { sourceShape[$0] }
+        let before = Array(restSizes[..<position]), after = Array(restSizes[position...])
+        let beforeDims = Array(rest[..<position]), afterDims = Array(rest[position...])
+        let nb = Shape.count(before), na = Shape.count(after), total = Shape.count(broadcastShape)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(nb * total * na)
+        func rowMajor(_ linear: Int, _ sizes: [Int], _ dimsOf: [Int]) -> Int {
+            var rest = linear, offset = 0
+            for k in stride(from: sizes.count - 1, through: 0, by: -1) {
+                offset += (rest % sizes[k]) * t.strides[dimsOf[k]]
+                rest /= sizes[k]
+            }
+            return offset
+        }
+        for i in 0..<nb {
+            let b = rowMajor(i, before, beforeDims)
+            for j in 0..<total {
+                var indexed = 0
+                for (k, d) in dims.enumerated() { indexed += values[k][j] * t.strides[d] }
+                for l in 0..<na { offsets.append(t.storageOffset + b + indexed + rowMajor(l, after, afterDims)) }
+            }
+        }
+        return offsets
+    }
+
+    /// The indexed elements of `t` (of the source shape) as a new tensor of `resultShape`.
+    func gather(_ t: Tensor) throws -> Tensor {
+        let out = try Tensor.empty(resultShape, t.dtype)
+        Kernels.copyElements(from: t, offsets: sourceOffsets(t), into: out, at: Array(0..<out.count))
+        return out
+    }
+
+    /// Adds `g` (of `resultShape`) into `out` (contiguous, of the source shape) at the indexed
+    /// positions; repeated indices accumulate.
+    func scatterAdd(_ g: Tensor, into out: Tensor) throws {
+        try Kernels.addElements(from: g, at: (0..<g.count).map { g.offset(ofLinearIndex: $0) }, into: out, offsets: sourceOffsets(out))
+    }
+}
+
+extension Kernels {
+    /// `into[at[i]] = from[offsets[i]]`, where `at` are row-major positions in the contiguous
+    /// `into` and `offsets` storage offsets in `from` (same dtype).
+    static func copyElements(from source: Tensor, offsets: [Int], into target: Tensor, at positions: [Int]) {
+        func run<T: TensorElement>(_: T.Type) {
+            let s = source.storage.pointer(T.self), t = target.storage.pointer(T.self)
+            for (o, p) in Swift.zip(offsets, positions) { t[p] = s[o] }
+        }
+        run(source.dtype.elementType)
+    }
+
+    /// `into[offsets[i]] += from[at[i]]` (storage offsets in both; same dtype).
+    static func addElements(from source: Tensor, at sourceOffsets: [Int], into target: Tensor, offsets: [Int]) throws {
+        func run<T: NumericElement>(_: T.Type) {
+            let s = source.storage.pointer(T.self), t = target.storage.pointer(T.self)
+            for (from, to) in Swift.zip(sourceOffsets, offsets) { t[to] = T.add(t[to], s[from]) }
+        }
+        switch source.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        case .int64: run(Int64.self)
+        case .bool: throw SwiftGradError.dtype("scatter_add of bool tensors is not supported")
+        }
+    }
+}

@@ -1,0 +1,192 @@
+/// Maxima and minima: elementwise (maximum, minimum, clamp) and as reductions (max, min, amax,
+/// amin, argmax, argmin), with PyTorch's conventions for ties: a full reduction splits the
+/// gradient evenly among tied elements, a per-dimension max/min sends it to the one index it
+/// returns (the first). NaN propagates.
+
+/// Values and indices of a per-dimension max or min (`torch.return_types.max`).
+public struct ValuesAndIndices {
+    public let values: Tensor
+    public let indices: Tensor
+}
+
+extension Tensor {
+    /// The elementwise maximum, broadcasting (`torch.maximum`, MaximumBackward0). Where the two
+    /// are equal each gets half the gradient.
+    public func maximum(_ other: Tensor) throws -> Tensor {
+        try Tensor.elementwiseExtremum(self, other, greater: true)
+    }
+
+    /// The elementwise minimum, broadcasting (`torch.minimum`, MinimumBackward0).
+    public func minimum(_ other: Tensor) throws -> Tensor {
+        try Tensor.elementwiseExtremum(self, other, greater: false)
+    }
+
+    private static func elementwiseExtremum(_ a: Tensor, _ b: Tensor, greater: Bool) throws -> Tensor {
+        let common = TypePromotion.resultType(a, b)
+        let shape = try Shape.broadcast(a.shape, b.shape)
+        let x = try a.to(common, recording: false), y = try b.to(common, recording: false)
+        func pick<T: NumericElement>(_ p: T, _ q: T) -> T {
+            if p != p { return p }
+            if q != q { return q }
+            return greater ? (p >= q ? p : q) : (p <= q ? p : q)
+        }
+        let out: Tensor
+        switch common {
+        case .float32: out = try Kernels.zip(x, y, shape: shape) { (p: Float, q: Float) in pick(p, q) }
+        case .float64: out = try Kernels.zip(x, y, shape: shape) { (p: Double, q: Double) in pick(p, q) }
+        case .int64: out = try Kernels.zip(x, y, shape: shape) { (p: Int64, q: Int64) in pick(p, q) }
+        case .bool: out = try Kernels.zip(x, y, shape: shape) { (p: Bool, q: Bool) in greater ? (p || q) : (p && q) }
+        }
+        return out.recorded(greater ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], saving: [a, b]) { g, ctx in
+            let p = try ctx.saved(0), q = try ctx.saved(1)
+            // Half the gradient at ties, all of it to the winner elsewhere.
+            let shared = try Tensor.where(p.eq(q), g.div(2), g)
+            let zero = try Tensor.zeros([], dtype: g.dtype)
+            let aLoses = greater ? try p.lt(q) : try p.gt(q)
+            let bLoses = greater ? try p.gt(q) : try p.lt(q)
+            return [ctx.needsGrad(0) ? try Tensor.where(aLoses, zero, shared) : nil,
+                    ctx.needsGrad(1) ? try Tensor.where(bLoses, zero, shared) : nil]
+        }
+    }
+
+    /// Clamps every element into [min, max] (`torch.clamp`, ClampBackward1); either bound may be
+    /// nil. The gradient passes where min <= x <= max and is 0 elsewhere.
+    /// - Throws: `.invalidArgument` when both bounds are nil, as PyTorch.
+    public func clamp(min lower: Double? = nil, max upper: Double? = nil) throws -> Tensor {
+        guard lower != nil || upper != nil else {
+            throw SwiftGradError.invalidArgument("torch.clamp: At least one of 'min' or 'max' must not be None")
+        }
+        var result = self
+        try noGrad {
+            if let lower { result = try result.maximum(Tensor.wrapped(lower)) }
+            if let upper { result = try result.minimum(Tensor.wrapped(upper)) }
+        }
+        if result === self { result = try noGrad { try clone() } }
+        return result.recorded("ClampBackward1", inputs: [self], saving: [self]) { g, ctx in
+            let x = try ctx.saved(0)
+            var inside = try Tensor.ones(x.shape, dtype: .bool)
+            if let lower { inside = try inside.mul(x.ge(lower)) }
+            if let upper { inside = try inside.mul(x.le(upper)) }
+            return [try Tensor.where(inside, g, Tensor.zeros([], dtype: g.dtype))]
+        }
+    }
+
+    /// The largest element (`torch.max()`, MaxBackward1); ties share the gradient evenly.
+    public func max() throws -> Tensor { try fullExtremum(greater: true) }
+
+    /// The smallest element (`torch.min()`, MinBackward1).
+    public func min() throws -> Tensor { try fullExtremum(greater: false) }
+
+    private func fullExtremum(greater: Bool) throws -> Tensor {
+        let name = greater ? "max" : "min"
+        guard count > 0 else {
+            throw SwiftGradError.invalidArgument("\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+        }
+        let value = try extremum(dims: [], keepdim: false, greater: greater)
+        return value.recorded(greater ? "MaxBackward1" : "MinBackward1", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            [try ctx.saved(0).evenlyDistribute(g, ctx.saved(1), Reduction(ctx.inputShape(0), dims: [], keepdim: false))]
+        }
+    }
+
+    /// The maximum over `dims` (all when empty) (`torch.amax`, AmaxBackward0); ties share the
+    /// gradient evenly.
+    public func amax(dims: [Int], keepdim: Bool = false) throws -> Tensor { try dimensionedExtremum(dims, keepdim, greater: true) }
+
+    /// The minimum over `dims` (`torch.amin`, AminBackward0).
+    public func amin(dims: [Int], keepdim: Bool = false) throws -> Tensor { try dimensionedExtremum(dims, keepdim, greater: false) }
+
+    private func dimensionedExtremum(_ dims: [Int], _ keepdim: Bool, greater: Bool) throws -> Tensor {
+        let r = try Reduction(shape, dims: dims, keepdim: keepdim)
+        return try extremum(dims: dims, keepdim: keepdim, greater: greater)
+            .recorded(greater ? "AmaxBackward0" : "AminBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+                [try ctx.saved(0).evenlyDistribute(g, ctx.saved(1), r)]
+            }
+    }
+
+    /// The max or min over `dims` without recording, in this tensor's dtype.
+    private func extremum(dims: [Int], keepdim: Bool, greater: Bool) throws -> Tensor {
+        let r = try Reduction(shape, dims: dims, keepdim: keepdim)
+        if r.groupSize == 0 && count == 0 && !shape.isEmpty {
+            throw SwiftGradError.invalidArgument("\(greater ? "amax" : "amin")(): Expected reduction dim to have non-zero size.")
+        }
+        let kept = greater
+            ? try Kernels.accumulate(MaxAccumulation.self, self, reduced: r.reduced, keptShape: r.kept)
+            : try Kernels.accumulate(MinAccumulation.self, self, reduced: r.reduced, keptShape: r.kept)
+        return r.finish(try kept.to(dtype, recording: false))
+    }
+
+    /// The gradient of a max/min reduction whose result is `result`: `g` split evenly among the
+    /// elements equal to it (NaN counts as equal to a NaN result).
+    fileprivate func evenlyDistribute(_ g: Tensor, _ result: Tensor, _ r: Reduction) throws -> Tensor {
+        let value = try r.unsqueezed(result)
+        let hits = try eq(value).add(ne(self).mul(value.ne(value))).to(g.dtype)
+        return try hits.mul(r.unsqueezed(g).div(hits.sum(dims: (0..<ndim).filter { r.reduced[$0] }, keepdim: true)))
+    }
+
+    /// The maximum along `dim` and its index (`torch.max(dim=)`, MaxBackward0). With ties, the
+    /// first index wins and takes the whole gradient.
+    public func max(dim: Int, keepdim: Bool = false) throws -> ValuesAndIndices { try extremumAlong(dim, keepdim, greater: true) }
+
+    /// The minimum along `dim` and its index (`torch.min(dim=)`, MinBackward0).
+    public func min(dim: Int, keepdim: Bool = false) throws -> ValuesAndIndices { try extremumAlong(dim, keepdim, greater: false) }
+
+    /// The index of the maximum along `dim`, or in the flattened tensor when nil (`torch.argmax`).
+    public func argmax(dim: Int? = nil, keepdim: Bool = false) throws -> Tensor {
+        guard let dim else { return try reshape([-1]).extremumAlong(0, false, greater: true, name: "argmax").indices }
+        return try extremumAlong(dim, keepdim, greater: true, name: "argmax").indices
+    }
+
+    /// The index of the minimum along `dim`, or in the flattened tensor when nil (`torch.argmin`).
+    public func argmin(dim: Int? = nil, keepdim: Bool = false) throws -> Tensor {
+        guard let dim else { return try reshape([-1]).extremumAlong(0, false, greater: false, name: "argmin").indices }
+        return try extremumAlong(dim, keepdim, greater: false, name: "argmin").indices
+    }
+
+    private func extremumAlong(_ dim: Int, _ keepdim: Bool, greater: Bool, name: String? = nil) throws -> ValuesAndIndices {
+        let d = try Shape.normalize(dim: dim, ndim: ndim)
+        let r = try Reduction(shape, dims: [dim], keepdim: keepdim)
+        let opName = name ?? (greater ? "max" : "min")
+        guard ndim == 0 || shape[d] > 0 else {
+            throw SwiftGradError.invalidArgument("\(opName)(): Expected reduction dim \(d) to have non-zero size.")
+        }
+        let values = try Tensor.empty(r.kept, dtype), indices = try Tensor.empty(r.kept, .int64)
+        if ndim == 0 {
+            Kernels.convert(from: self, into: values)
+            indices.storage.pointer(Int64.self)[0] = 0
+        } else {
+            let length = shape[d]
+            func scan<T: TensorElement>(_: T.Type, _ better: (T, T) -> Bool, _ isNaN: (T) -> Bool) {
+                let x = storage.pointer(T.self), v = values.storage.pointer(T.self), ix = indices.storage.pointer(Int64.self)
+                Kernels.forEachLane(shape: shape, dim: d, operands: [
+                    (strides, storageOffset),
+                    (Shape.expandedStrides(r.kept, values.strides, to: shape), 0),
+                ]) { off, step in
+                    var best = x[off[0]], at = 0
+                    if !isNaN(best) {
+                        for i in 1..<length {
+                            let candidate = x[off[0] &+ i &* step[0]]
+                            if isNaN(candidate) { best = candidate; at = i; break }
+                            if better(candidate, best) { best = candidate; at = i }
+                        }
+                    }
+                    v[off[1]] = best
+                    ix[off[1]] = Int64(at)
+                }
+            }
+            switch dtype {
+            case .float32: scan(Float.self, greater ? { $0 > $1 } : { $0 < $1 }) { $0.isNaN }
+            case .float64: scan(Double.self, greater ? { $0 > $1 } : { $0 < $1 }) { $0.isNaN }
+            case .int64: scan(Int64.self, greater ? { $0 > $1 } : { $0 < $1 }) { _ in false }
+            case .bool: scan(Bool.self, greater ? { $0 && !$1 } : { !$0 && $1 }) { _ in false }
+            }
+        }
+        let finishedIndices = r.finish(indices)
+        let finishedValues = r.finish(values).recorded(greater ? "MaxBackward0" : "MinBackward0", inputs: [self],
+                                                       saving: [finishedIndices]) { g, ctx in
+            // The whole gradient to the selected index of each lane.
+            let index = try r.unsqueezed(ctx.saved(0)), upstream = try r.unsqueezed(g)
+            return [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).scatterAdd(dim: d, index: index, source: upstream)]
+        }
+        return ValuesAndIndices(values: finishedValues, indices: finishedIndices)
+    }
+}
