@@ -259,8 +259,8 @@ sg_status sg_set_grad_enabled(bool enabled, bool *previous);
 bool sg_is_grad_enabled(void);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Operations. Each returns a new tensor; binary operations broadcast their operands by         */
-/* NumPy's rules and promote dtypes as PyTorch does.                                           */
+/* Operations. Each returns a new tensor (views share storage, as said below); binary           */
+/* operations broadcast their operands by NumPy's rules and promote dtypes as PyTorch does.     */
 /* ------------------------------------------------------------------------------------------ */
 
 sg_status sg_add(const sg_tensor *a, const sg_tensor *b, sg_tensor **out); /* a + b            */
@@ -319,11 +319,214 @@ sg_status sg_le_scalar(const sg_tensor *a, double s, sg_tensor **out);
 sg_status sg_gt_scalar(const sg_tensor *a, double s, sg_tensor **out);
 sg_status sg_ge_scalar(const sg_tensor *a, double s, sg_tensor **out);
 
+/* Elementwise functions. Floating functions of integer input compute in float32. */
+sg_status sg_sqrt(const sg_tensor *a, sg_tensor **out);       /* sqrt'(0) = inf          */
+sg_status sg_rsqrt(const sg_tensor *a, sg_tensor **out);      /* 1 / sqrt(a)             */
+sg_status sg_reciprocal(const sg_tensor *a, sg_tensor **out); /* 1 / a                   */
+sg_status sg_sin(const sg_tensor *a, sg_tensor **out);
+sg_status sg_cos(const sg_tensor *a, sg_tensor **out);
+sg_status sg_tanh(const sg_tensor *a, sg_tensor **out);
+sg_status sg_sigmoid(const sg_tensor *a, sg_tensor **out);    /* stable for large |a|    */
+sg_status sg_relu(const sg_tensor *a, sg_tensor **out);       /* relu'(0) = 0            */
+sg_status sg_abs(const sg_tensor *a, sg_tensor **out);        /* abs'(0) = 0             */
+sg_status sg_sign(const sg_tensor *a, sg_tensor **out);
+sg_status sg_square(const sg_tensor *a, sg_tensor **out);
+sg_status sg_log1p(const sg_tensor *a, sg_tensor **out);
+sg_status sg_expm1(const sg_tensor *a, sg_tensor **out);
+
+/** torch.clamp(a, min, max); either bound may be NULL (not both). */
+sg_status sg_clamp(const sg_tensor *a, const double *min, const double *max, sg_tensor **out);
+
+/* Elementwise maximum and minimum, broadcasting; equal values share the gradient. */
+sg_status sg_maximum(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+sg_status sg_minimum(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+
+/** Elements of a where condition (a bool tensor) is true, of b elsewhere; all broadcast. */
+sg_status sg_where(const sg_tensor *condition, const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+
+/** a with value where the bool mask (broadcast to a's shape) is true (Tensor.masked_fill). */
+sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, double value, sg_tensor **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Views: results share the input's storage (writes through one are seen through the other).  */
+/* Dimensions may be negative, counting from the end.                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The same elements in another shape (one size may be -1): a view when the layout allows,
+    otherwise a copy (Tensor.reshape). */
+sg_status sg_reshape(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
+/** Like sg_reshape but always a view; SG_ERR_SHAPE when the layout does not allow one. */
+sg_status sg_view(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
+sg_status sg_transpose(const sg_tensor *a, int64_t dim0, int64_t dim1, sg_tensor **out);
+sg_status sg_permute(const sg_tensor *a, const int64_t *dims, size_t ndims, sg_tensor **out);
+/** Broadcasts size-1 dimensions (and new leading ones) to shape; -1 keeps a size. */
+sg_status sg_expand(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
+sg_status sg_squeeze(const sg_tensor *a, sg_tensor **out);                 /* every size-1 dim */
+sg_status sg_squeeze_dim(const sg_tensor *a, int64_t dim, sg_tensor **out); /* dim, if size 1  */
+sg_status sg_unsqueeze(const sg_tensor *a, int64_t dim, sg_tensor **out);
+sg_status sg_flatten(const sg_tensor *a, int64_t start_dim, int64_t end_dim, sg_tensor **out);
+/** a[..., index, ...] at dim: one dimension fewer (Tensor.select, x[i]). */
+sg_status sg_select(const sg_tensor *a, int64_t dim, int64_t index, sg_tensor **out);
+/** a[start:end:step] along dim, as a Python slice: bounds are clamped, negative ones count
+    from the end; pass 0 and INT64_MAX for the whole dimension. step must be positive. */
+sg_status sg_slice(const sg_tensor *a, int64_t dim, int64_t start, int64_t end, int64_t step,
+                   sg_tensor **out);
+/** A view of all of a (Python's x[...]). */
+sg_status sg_alias(const sg_tensor *a, sg_tensor **out);
+/** a itself when its layout is contiguous, else a contiguous copy (Tensor.contiguous()). */
+sg_status sg_contiguous(const sg_tensor *a, sg_tensor **out);
+
+/** The strides, in elements, like sg_tensor_shape. */
+sg_status sg_tensor_strides(const sg_tensor *t, int64_t *strides, size_t capacity, size_t *ndim);
+sg_status sg_tensor_is_contiguous(const sg_tensor *t, bool *out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reductions. dims lists: negative counts from the end; an empty list (ndims == 0) means all  */
+/* dimensions. keepdim keeps reduced dimensions as size 1.                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+sg_status sg_mean(const sg_tensor *a, sg_tensor **out);
+sg_status sg_mean_dims(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
+                       sg_tensor **out);
+sg_status sg_prod(const sg_tensor *a, sg_tensor **out);
+sg_status sg_prod_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **out);
+/** The largest (smallest) element; tied elements share the gradient evenly. */
+sg_status sg_max(const sg_tensor *a, sg_tensor **out);
+sg_status sg_min(const sg_tensor *a, sg_tensor **out);
+/** The maximum (minimum) along dim and the int64 index of the first one; the gradient goes to
+    that index. Both outputs are new handles; both are NULL on failure. */
+sg_status sg_max_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
+                     sg_tensor **indices);
+sg_status sg_min_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
+                     sg_tensor **indices);
+sg_status sg_amax(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim, sg_tensor **out);
+sg_status sg_amin(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim, sg_tensor **out);
+/** The int64 index of the maximum (minimum) along *dim, or in the flattened tensor when dim
+    is NULL. */
+sg_status sg_argmax(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);
+sg_status sg_argmin(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);
+/** Variance / standard deviation with Bessel's correction (1 for PyTorch's unbiased default). */
+sg_status sg_var(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction,
+                 bool keepdim, sg_tensor **out);
+sg_status sg_std(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction,
+                 bool keepdim, sg_tensor **out);
+/** The vector p-norm (p > 0, INFINITY allowed) over dims; its gradient at 0 is 0. */
+sg_status sg_norm_dims(const sg_tensor *a, double p, const int64_t *dims, size_t ndims, bool keepdim,
+                       sg_tensor **out);
+/** log(sum(exp(a))) over dims, computed stably. */
+sg_status sg_logsumexp(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
+                       sg_tensor **out);
+/** softmax / log_softmax along dim, computed stably. */
+sg_status sg_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out);
+sg_status sg_log_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Linear algebra (OpenBLAS for float32 and float64).                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/** torch.matmul: 1-d x 1-d dot, 2-d x 2-d matrix product, a 1-d operand as a row (left) or
+    column (right) vector, more dimensions as broadcast batches of matrices. */
+sg_status sg_matmul(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+sg_status sg_mm(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);  /* [n,k] x [k,m] */
+sg_status sg_mv(const sg_tensor *a, const sg_tensor *v, sg_tensor **out);  /* [n,k] x [k]   */
+sg_status sg_bmm(const sg_tensor *a, const sg_tensor *b, sg_tensor **out); /* [b,n,k] x [b,k,m] */
+sg_status sg_outer(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Joining and indexing                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The tensors joined along an existing dimension (torch.cat); dtypes promote. */
+sg_status sg_cat(const sg_tensor *const *tensors, size_t count, int64_t dim, sg_tensor **out);
+/** The tensors, of one shape, stacked along a new dimension (torch.stack). */
+sg_status sg_stack(const sg_tensor *const *tensors, size_t count, int64_t dim, sg_tensor **out);
+/**
+ * Advanced indexing, NumPy's rules (Python's x[rows, cols], x[mask]): indices[k] indexes
+ * dimension k with an int64 tensor, or is NULL to keep the dimension whole; a bool tensor is a
+ * mask covering as many dimensions as it has. Index tensors broadcast together; the result is
+ * a copy. Out-of-range indices give SG_ERR_INVALID_ARGUMENT.
+ */
+sg_status sg_index(const sg_tensor *a, const sg_tensor *const *indices, size_t count, sg_tensor **out);
+/**
+ * Writes values (broadcast to the indexed shape) into t at the positions sg_index would read
+ * (Python's x[idx] = v; Tensor.index_put_), or adds them there when accumulate. Refused with
+ * SG_ERR_AUTOGRAD when the write would have to be recorded in the graph (not supported yet).
+ */
+sg_status sg_index_put_(sg_tensor *t, const sg_tensor *const *indices, size_t count,
+                        const sg_tensor *values, bool accumulate);
+/** out[i][j] = a[i][index[i][j]] for dim 1, likewise for other dims (torch.gather). */
+sg_status sg_gather(const sg_tensor *a, int64_t dim, const sg_tensor *index, sg_tensor **out);
+/** A copy of a with src added at index along dim (torch.scatter_add). */
+sg_status sg_scatter_add(const sg_tensor *a, int64_t dim, const sg_tensor *index, const sg_tensor *src,
+                         sg_tensor **out);
+/** The int64 coordinates of the non-zero elements, [count, ndim] (torch.nonzero). */
+sg_status sg_nonzero(const sg_tensor *a, sg_tensor **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* More creation                                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/** An n x m matrix with ones on the diagonal (m < 0: square). */
+sg_status sg_eye(int64_t n, int64_t m, sg_dtype dtype, sg_tensor **out);
+/** steps evenly spaced values from start to end inclusive. */
+sg_status sg_linspace(double start, double end, int64_t steps, sg_dtype dtype, sg_tensor **out);
+/** Uniform draws in [0, 1) from the global generator. */
+sg_status sg_rand(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
+/** Uniform int64 draws in [low, high). */
+sg_status sg_randint(int64_t low, int64_t high, const int64_t *shape, size_t ndim, sg_tensor **out);
+/** Normal draws with the given mean and standard deviation (std >= 0). */
+sg_status sg_normal(double mean, double std, const int64_t *shape, size_t ndim, sg_dtype dtype,
+                    sg_tensor **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* In place. Each returns SG_OK after writing into t. Refused with SG_ERR_AUTOGRAD on a leaf    */
+/* that requires grad while grad mode is on (turn it off with sg_set_grad_enabled, as           */
+/* torch.no_grad()); SG_ERR_DTYPE when the result cannot be cast to t's dtype (a float result   */
+/* into an int64 tensor); SG_ERR_SHAPE when the other operand does not broadcast to t's shape.  */
+/* A non-leaf t in the graph gets a new grad_fn.                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+sg_status sg_add_(sg_tensor *t, const sg_tensor *other);
+sg_status sg_sub_(sg_tensor *t, const sg_tensor *other);
+sg_status sg_mul_(sg_tensor *t, const sg_tensor *other);
+sg_status sg_div_(sg_tensor *t, const sg_tensor *other);
+sg_status sg_add_scalar_(sg_tensor *t, double s);
+sg_status sg_sub_scalar_(sg_tensor *t, double s);
+sg_status sg_mul_scalar_(sg_tensor *t, double s);
+sg_status sg_div_scalar_(sg_tensor *t, double s);
+/** Copies src (broadcast to t's shape, converted to t's dtype) into t. */
+sg_status sg_copy_(sg_tensor *t, const sg_tensor *src);
+sg_status sg_fill_(sg_tensor *t, double value);
+
 /**
  * Fills t with zeros in place (Tensor.zero_()). Refused with SG_ERR_AUTOGRAD on a leaf that
  * requires grad while grad mode is on, as in PyTorch.
  */
 sg_status sg_zero_(sg_tensor *t);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Losses (torch.nn.functional)                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/** How a loss combines its per-element values. Values are explicit and append-only. */
+typedef enum sg_reduction {
+    SG_REDUCTION_NONE = 0, /* one value per element (or per sample) */
+    SG_REDUCTION_MEAN = 1, /* their mean, PyTorch's default         */
+    SG_REDUCTION_SUM = 2   /* their sum                             */
+} sg_reduction;
+
+/** (input - target)^2, reduced. */
+sg_status sg_mse_loss(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
+                      sg_tensor **out);
+/** -input[i, target[i]] for log-probabilities input [N, C] and int64 class indices target [N]. */
+sg_status sg_nll_loss(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
+                      sg_tensor **out);
+/** nll_loss(log_softmax(input, 1), target): logits [N, C], int64 class indices [N]. */
+sg_status sg_cross_entropy(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
+                           sg_tensor **out);
+/** -(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100. */
+sg_status sg_binary_cross_entropy(const sg_tensor *input, const sg_tensor *target,
+                                  sg_reduction reduction, sg_tensor **out);
 
 #ifdef __cplusplus
 }

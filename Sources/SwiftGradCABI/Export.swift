@@ -104,3 +104,31 @@ func write(_ text: String, _ buffer: UnsafeMutablePointer<CChar>?, _ size: Int,
     for i in 0..<n { buffer[i] = CChar(bitPattern: bytes[i]) }
     buffer[n] = 0
 }
+
+/// An array of tensor handles from C. With `allowNull`, NULL entries become nil (sg_index's
+/// "whole dimension"); otherwise every entry must be a live handle.
+func tensors(_ pointer: UnsafePointer<OpaquePointer?>?, _ count: Int, _ argument: StaticString,
+             allowNull: Bool = false) throws -> [Tensor?] {
+    guard count >= 0, count <= 1 << 20 else {
+        throw ABIError.invalidArgument("\(argument) count \(UInt(bitPattern: count)) is too large")
+    }
+    if count == 0 { return [] }
+    guard let pointer else { throw ABIError.invalidArgument("\(argument) is NULL but its count is \(count)") }
+    return try (0..<count).map { i in
+        if allowNull && pointer[i] == nil { return nil }
+        return try Handles.tensor(pointer[i], argument)
+    }
+}
+
+/// A loss reduction from C, validated.
+func reduction(_ value: sg_reduction) throws -> LossReduction {
+    guard let r = LossReduction(rawValue: Int32(bitPattern: value.rawValue)) else {
+        throw ABIError.invalidArgument("unknown reduction \(Int32(bitPattern: value.rawValue))")
+    }
+    return r
+}
+
+/// A list of dimensions from C (at most SG_MAX_DIMS of them).
+func dims(_ pointer: UnsafePointer<Int64>?, _ count: Int) throws -> [Int] {
+    try shape(pointer, count, "dims")
+}

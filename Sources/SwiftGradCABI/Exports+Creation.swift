@@ -47,3 +47,35 @@ public func sg_tensor_free(_ t: OpaquePointer?) -> sg_status {
     guard let t else { return SG_OK }
     return export("sg_tensor_free") { try Handles.release(t) }
 }
+
+@_cdecl("sg_eye") @implementation
+public func sg_eye(_ n: Int64, _ m: Int64, _ dtypeValue: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_eye", out) { try Tensor.eye(Int(n), m < 0 ? nil : Int(m), dtype: dtype(dtypeValue)) }
+}
+
+@_cdecl("sg_linspace") @implementation
+public func sg_linspace(_ start: Double, _ end: Double, _ steps: Int64, _ dtypeValue: sg_dtype,
+                        _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linspace", out) {
+        _ = try Shape.validate([Int(steps)])
+        return try Tensor.linspace(start, end, steps: Int(steps), dtype: dtype(dtypeValue))
+    }
+}
+
+@_cdecl("sg_rand") @implementation
+public func sg_rand(_ shapePointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtypeValue: sg_dtype,
+                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rand", out) { try Tensor.rand(shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
+}
+
+@_cdecl("sg_randint") @implementation
+public func sg_randint(_ low: Int64, _ high: Int64, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int,
+                       _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_randint", out) { try Tensor.randint(low: low, high: high, shape(shapePointer, ndim)) }
+}
+
+@_cdecl("sg_normal") @implementation
+public func sg_normal(_ mean: Double, _ std: Double, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int,
+                      _ dtypeValue: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_normal", out) { try Tensor.normal(mean: mean, std: std, shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
+}

@@ -26,16 +26,30 @@ public func sg_tensor_numel(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<Int
 @_cdecl("sg_tensor_shape") @implementation
 public func sg_tensor_shape(_ t: OpaquePointer?, _ dims: UnsafeMutablePointer<Int64>?, _ capacity: Int,
                             _ ndim: UnsafeMutablePointer<Int>?) -> sg_status {
-    exportValue("sg_tensor_shape", ndim) {
-        let tensor = try Handles.tensor(t, "t")
-        guard capacity >= 0 else { throw ABIError.invalidArgument("capacity \(UInt(bitPattern: capacity)) is too large") }
-        let n = Swift.min(capacity, tensor.ndim)
-        if n > 0 {
-            guard let dims else { throw ABIError.invalidArgument("dims is NULL but capacity is \(capacity)") }
-            for i in 0..<n { dims[i] = Int64(tensor.shape[i]) }
-        }
-        return tensor.ndim
+    exportValue("sg_tensor_shape", ndim) { try writeDims(Handles.tensor(t, "t").shape, dims, capacity, "dims") }
+}
+
+@_cdecl("sg_tensor_strides") @implementation
+public func sg_tensor_strides(_ t: OpaquePointer?, _ strides: UnsafeMutablePointer<Int64>?, _ capacity: Int,
+                              _ ndim: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportValue("sg_tensor_strides", ndim) { try writeDims(Handles.tensor(t, "t").strides, strides, capacity, "strides") }
+}
+
+/// Writes up to `capacity` of `values` into a caller's array and returns how many there are.
+private func writeDims(_ values: [Int], _ buffer: UnsafeMutablePointer<Int64>?, _ capacity: Int,
+                       _ argument: StaticString) throws -> Int {
+    guard capacity >= 0 else { throw ABIError.invalidArgument("capacity \(UInt(bitPattern: capacity)) is too large") }
+    let n = Swift.min(capacity, values.count)
+    if n > 0 {
+        guard let buffer else { throw ABIError.invalidArgument("\(argument) is NULL but capacity is \(capacity)") }
+        for i in 0..<n { buffer[i] = Int64(values[i]) }
     }
+    return values.count
+}
+
+@_cdecl("sg_tensor_is_contiguous") @implementation
+public func sg_tensor_is_contiguous(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<Bool>?) -> sg_status {
+    exportValue("sg_tensor_is_contiguous", out) { try Handles.tensor(t, "t").isContiguous }
 }
 
 @_cdecl("sg_tensor_item") @implementation

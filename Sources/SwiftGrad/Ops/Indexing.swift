@@ -10,7 +10,7 @@ extension Tensor {
         try checkScatterGather(d, index, "gather")
         let out = try Tensor.empty(index.shape, dtype)
         try Tensor.walkIndexed(d, index: index, indexed: self) { offsets in
-            Kernels.copyElements(from: self, offsets: offsets.map { $0.indexed }, into: out, at: offsets.map { $0.position })
+            Kernels.copyElements(from: self, at: offsets.map { $0.indexed }, into: out, offsets: offsets.map { $0.position })
         }
         return out.recorded("GatherBackward0", inputs: [self], saving: [index]) { g, ctx in
             [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).scatterAdd(dim: d, index: ctx.saved(0), source: g)]
@@ -119,6 +119,27 @@ extension Tensor {
         return out.recorded("IndexBackward0", inputs: [self]) { g, ctx in
             [try g.indexAccumulated(into: ctx.inputShape(0), plan)]
         }
+    }
+
+    /// Writes `values` (broadcast to the indexed shape) at the positions advanced indexing with
+    /// `indices` picks, or adds them there when `accumulate` (`index_put_`, Python's
+    /// `x[idx] = v`). With `accumulate` false and repeated indices, the last write wins.
+    /// - Throws: `.autograd` when the write would have to be recorded in the graph (not
+    ///   supported yet), and the checks of `index` and of in-place operations.
+    @discardableResult
+    public func indexPut_(_ indices: [Tensor?], _ values: Tensor, accumulate: Bool = false) throws -> Tensor {
+        if GradMode.isEnabled && (requiresGrad || values.requiresGrad) && !(isLeaf && leafRequiresGrad) {
+            throw SwiftGradError.autograd("index_put_ on a tensor that takes part in autograd is not supported yet; use torch.where or index_put on a clone outside the graph")
+        }
+        let plan = try AdvancedIndex(self, indices)
+        let source = try values.to(dtype, recording: false).expand(plan.resultShape)
+        try prepareInPlaceWrite()
+        if accumulate {
+            try plan.scatterAdd(source, into: self)
+        } else {
+            try plan.scatter(source, into: self)
+        }
+        return self
     }
 
     /// Zeros of `shape` with this tensor added at the positions `plan` picks (the backward of
@@ -247,24 +268,28 @@ struct AdvancedIndex {
     /// The indexed elements of `t` (of the source shape) as a new tensor of `resultShape`.
     func gather(_ t: Tensor) throws -> Tensor {
         let out = try Tensor.empty(resultShape, t.dtype)
-        Kernels.copyElements(from: t, offsets: sourceOffsets(t), into: out, at: Array(0..<out.count))
+        Kernels.copyElements(from: t, at: sourceOffsets(t), into: out, offsets: Array(0..<out.count))
         return out
     }
 
-    /// Adds `g` (of `resultShape`) into `out` (contiguous, of the source shape) at the indexed
-    /// positions; repeated indices accumulate.
+    /// Adds `g` (of `resultShape`) into `out` (of the source shape) at the indexed positions;
+    /// repeated indices accumulate.
     func scatterAdd(_ g: Tensor, into out: Tensor) throws {
         try Kernels.addElements(from: g, at: (0..<g.count).map { g.offset(ofLinearIndex: $0) }, into: out, offsets: sourceOffsets(out))
+    }
+
+    /// Writes `g` (of `resultShape`) into `out` at the indexed positions.
+    func scatter(_ g: Tensor, into out: Tensor) throws {
+        Kernels.copyElements(from: g, at: (0..<g.count).map { g.offset(ofLinearIndex: $0) }, into: out, offsets: sourceOffsets(out))
     }
 }
 
 extension Kernels {
-    /// `into[at[i]] = from[offsets[i]]`, where `at` are row-major positions in the contiguous
-    /// `into` and `offsets` storage offsets in `from` (same dtype).
-    static func copyElements(from source: Tensor, offsets: [Int], into target: Tensor, at positions: [Int]) {
+    /// `into[offsets[i]] = from[at[i]]` (storage offsets in both; same dtype).
+    static func copyElements(from source: Tensor, at sourceOffsets: [Int], into target: Tensor, offsets: [Int]) {
         func run<T: TensorElement>(_: T.Type) {
             let s = source.storage.pointer(T.self), t = target.storage.pointer(T.self)
-            for (o, p) in Swift.zip(offsets, positions) { t[p] = s[o] }
+            for (from, to) in Swift.zip(sourceOffsets, offsets) { t[to] = s[from] }
         }
         run(source.dtype.elementType)
     }

@@ -96,7 +96,7 @@ extension Tensor {
         switch (a.ndim, b.ndim) {
         case (1, 1): return try Tensor.dot(a, b)
         case (2, 1): return try a.mv(b)
-        case (1, 2): return try a.unsqueeze(dim: 0).mm(b).squeeze(dim: 0)
+        case (1, 2): return try a.unsqueeze(dim: 0).mm(b).squeeze(dim: 0, nodeName: "SqueezeBackward4")
         case (2, 2): return try a.mm(b)
         default: break
         }
@@ -109,13 +109,16 @@ extension Tensor {
             throw SwiftGradError.shape("Expected size for first two dimensions of batch2 tensor to be: [\(Shape.count(Array(right.shape.dropLast(2)))), \(k)] but got: [\(Shape.count(Array(right.shape.dropLast(2)))), \(k2)].")
         }
         let batch = try Shape.broadcast(Array(left.shape.dropLast(2)), Array(right.shape.dropLast(2)))
+        // The result shape, without the dimensions of 1-d operands.
+        let outputShape = batch + (a.ndim > 1 ? [n] : []) + (b.ndim > 1 ? [m] : [])
+        if right.ndim == 2 {
+            // [..., n, k] @ [k, m]: fold the batch into the rows of one matrix product.
+            return try left.reshape([-1, k]).mm(right).unsafeView(outputShape)
+        }
         let batchCount = Shape.count(batch)
         let x = try left.expand(batch + [n, k]).reshape([batchCount, n, k])
         let y = try right.expand(batch + [k, m]).reshape([batchCount, k, m])
-        var result = try x.bmm(y).reshape(batch + [n, m])
-        if a.ndim == 1 { result = try result.squeeze(dim: -2) }
-        if b.ndim == 1 { result = try result.squeeze(dim: -1) }
-        return result
+        return try x.bmm(y).unsafeView(outputShape)
     }
 
     private static func checkProduct(_ a: Tensor, _ b: Tensor, _ shapeMessage: @autoclosure () -> String, _ fits: Bool) throws {

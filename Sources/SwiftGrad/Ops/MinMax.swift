@@ -50,7 +50,8 @@ extension Tensor {
     }
 
     /// Clamps every element into [min, max] (`torch.clamp`, ClampBackward1); either bound may be
-    /// nil. The gradient passes where min <= x <= max and is 0 elsewhere.
+    /// nil. The gradient passes strictly inside the bounds and is 0 elsewhere, at the bounds
+    /// too, as in PyTorch 2.x.
     /// - Throws: `.invalidArgument` when both bounds are nil, as PyTorch.
     public func clamp(min lower: Double? = nil, max upper: Double? = nil) throws -> Tensor {
         guard lower != nil || upper != nil else {
@@ -65,8 +66,8 @@ extension Tensor {
         return result.recorded("ClampBackward1", inputs: [self], saving: [self]) { g, ctx in
             let x = try ctx.saved(0)
             var inside = try Tensor.ones(x.shape, dtype: .bool)
-            if let lower { inside = try inside.mul(x.ge(lower)) }
-            if let upper { inside = try inside.mul(x.le(upper)) }
+            if let lower { inside = try inside.mul(x.gt(lower)) }
+            if let upper { inside = try inside.mul(x.lt(upper)) }
             return [try Tensor.where(inside, g, Tensor.zeros([], dtype: g.dtype))]
         }
     }

@@ -29,6 +29,14 @@ extension Tensor {
             .recorded("UnsafeViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
     }
 
+    /// A view of a fresh contiguous result in another shape (PyTorch's `_unsafe_view`,
+    /// UnsafeViewBackward0), as matmul ends.
+    func unsafeView(_ target: [Int]) throws -> Tensor {
+        precondition(isContiguous, "unsafeView of a non-contiguous tensor")
+        return aliased(shape: target, strides: Shape.contiguousStrides(target), offset: storageOffset)
+            .recorded("UnsafeViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
+    }
+
     /// `reshape` to 1-d over dimensions `start...end` (`torch.flatten`).
     public func flatten(start: Int = 0, end: Int = -1) throws -> Tensor {
         if ndim == 0 { return try reshape([1]) }
@@ -37,6 +45,12 @@ extension Tensor {
         if s == e { return self }
         let merged = shape[s...e].reduce(1, *)
         return try reshape(Array(shape[..<s]) + [merged] + Array(shape[(e + 1)...]))
+    }
+
+    /// A view of the whole tensor (`x[...]`, AliasBackward0).
+    public func alias() -> Tensor {
+        aliased(shape: shape, strides: strides, offset: storageOffset)
+            .recorded("AliasBackward0", inputs: [self]) { g, _ in [g] }
     }
 
     /// Swaps two dimensions (`Tensor.transpose`, TransposeBackward0).
@@ -83,11 +97,15 @@ extension Tensor {
     }
 
     /// Removes dimension `dim` if its size is 1 (`Tensor.squeeze(dim)`, SqueezeBackward1).
-    public func squeeze(dim: Int) throws -> Tensor {
+    public func squeeze(dim: Int) throws -> Tensor { try squeeze(dim: dim, nodeName: "SqueezeBackward1") }
+
+    /// - Parameter nodeName: the grad_fn name; matmul's vector cases are recorded as PyTorch's
+    ///   in-place squeeze (SqueezeBackward4).
+    func squeeze(dim: Int, nodeName: String) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
         let keep = (0..<ndim).filter { $0 != d || shape[$0] != 1 }
         return aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
-            .recorded("SqueezeBackward1", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
+            .recorded(nodeName, inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
     }
 
     /// Inserts a dimension of size 1 at `dim` (`Tensor.unsqueeze`, UnsqueezeBackward0).

@@ -174,6 +174,126 @@ sg_sum_dims = _declare("sg_sum_dims", c_int, _tensor, _shape, c_size_t, c_bool, 
 # sg_status sg_zero_(sg_tensor *t);
 sg_zero_ = _declare("sg_zero_", c_int, _tensor)
 
+# sg_status sg_<op>(const sg_tensor *a, sg_tensor **out);
+sg_sqrt = _declare("sg_sqrt", c_int, _tensor, _out)
+sg_rsqrt = _declare("sg_rsqrt", c_int, _tensor, _out)
+sg_reciprocal = _declare("sg_reciprocal", c_int, _tensor, _out)
+sg_sin = _declare("sg_sin", c_int, _tensor, _out)
+sg_cos = _declare("sg_cos", c_int, _tensor, _out)
+sg_tanh = _declare("sg_tanh", c_int, _tensor, _out)
+sg_sigmoid = _declare("sg_sigmoid", c_int, _tensor, _out)
+sg_relu = _declare("sg_relu", c_int, _tensor, _out)
+sg_abs = _declare("sg_abs", c_int, _tensor, _out)
+sg_sign = _declare("sg_sign", c_int, _tensor, _out)
+sg_square = _declare("sg_square", c_int, _tensor, _out)
+sg_log1p = _declare("sg_log1p", c_int, _tensor, _out)
+sg_expm1 = _declare("sg_expm1", c_int, _tensor, _out)
+sg_squeeze = _declare("sg_squeeze", c_int, _tensor, _out)
+sg_contiguous = _declare("sg_contiguous", c_int, _tensor, _out)
+sg_alias = _declare("sg_alias", c_int, _tensor, _out)
+sg_mean = _declare("sg_mean", c_int, _tensor, _out)
+sg_prod = _declare("sg_prod", c_int, _tensor, _out)
+sg_max = _declare("sg_max", c_int, _tensor, _out)
+sg_min = _declare("sg_min", c_int, _tensor, _out)
+sg_nonzero = _declare("sg_nonzero", c_int, _tensor, _out)
+# sg_status sg_<op>(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+sg_maximum = _declare("sg_maximum", c_int, _tensor, _tensor, _out)
+sg_minimum = _declare("sg_minimum", c_int, _tensor, _tensor, _out)
+sg_matmul = _declare("sg_matmul", c_int, _tensor, _tensor, _out)
+sg_mm = _declare("sg_mm", c_int, _tensor, _tensor, _out)
+sg_mv = _declare("sg_mv", c_int, _tensor, _tensor, _out)
+sg_bmm = _declare("sg_bmm", c_int, _tensor, _tensor, _out)
+sg_outer = _declare("sg_outer", c_int, _tensor, _tensor, _out)
+# sg_status sg_clamp(const sg_tensor *a, const double *min, const double *max, sg_tensor **out);
+sg_clamp = _declare("sg_clamp", c_int, _tensor, POINTER(c_double), POINTER(c_double), _out)
+# sg_status sg_where(const sg_tensor *condition, const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+sg_where = _declare("sg_where", c_int, _tensor, _tensor, _tensor, _out)
+# sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, double value, sg_tensor **out);
+sg_masked_fill = _declare("sg_masked_fill", c_int, _tensor, _tensor, c_double, _out)
+
+# sg_status sg_reshape(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);  (also view, expand, permute)
+sg_reshape = _declare("sg_reshape", c_int, _tensor, _shape, c_size_t, _out)
+sg_view = _declare("sg_view", c_int, _tensor, _shape, c_size_t, _out)
+sg_expand = _declare("sg_expand", c_int, _tensor, _shape, c_size_t, _out)
+sg_permute = _declare("sg_permute", c_int, _tensor, _shape, c_size_t, _out)
+# sg_status sg_transpose(const sg_tensor *a, int64_t dim0, int64_t dim1, sg_tensor **out);
+sg_transpose = _declare("sg_transpose", c_int, _tensor, c_int64, c_int64, _out)
+# sg_status sg_squeeze_dim(const sg_tensor *a, int64_t dim, sg_tensor **out);  (also unsqueeze, softmax, log_softmax)
+sg_squeeze_dim = _declare("sg_squeeze_dim", c_int, _tensor, c_int64, _out)
+sg_unsqueeze = _declare("sg_unsqueeze", c_int, _tensor, c_int64, _out)
+sg_softmax = _declare("sg_softmax", c_int, _tensor, c_int64, _out)
+sg_log_softmax = _declare("sg_log_softmax", c_int, _tensor, c_int64, _out)
+# sg_status sg_flatten(const sg_tensor *a, int64_t start_dim, int64_t end_dim, sg_tensor **out);  (also select)
+sg_flatten = _declare("sg_flatten", c_int, _tensor, c_int64, c_int64, _out)
+sg_select = _declare("sg_select", c_int, _tensor, c_int64, c_int64, _out)
+# sg_status sg_slice(const sg_tensor *a, int64_t dim, int64_t start, int64_t end, int64_t step, sg_tensor **out);
+sg_slice = _declare("sg_slice", c_int, _tensor, c_int64, c_int64, c_int64, c_int64, _out)
+# sg_status sg_tensor_strides(const sg_tensor *t, int64_t *strides, size_t capacity, size_t *ndim);
+sg_tensor_strides = _declare("sg_tensor_strides", c_int, _tensor, _shape, c_size_t, POINTER(c_size_t))
+# sg_status sg_tensor_is_contiguous(const sg_tensor *t, bool *out);
+sg_tensor_is_contiguous = _declare("sg_tensor_is_contiguous", c_int, _tensor, POINTER(c_bool))
+
+# sg_status sg_mean_dims(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim, sg_tensor **out);  (also amax, amin, logsumexp)
+sg_mean_dims = _declare("sg_mean_dims", c_int, _tensor, _shape, c_size_t, c_bool, _out)
+sg_amax = _declare("sg_amax", c_int, _tensor, _shape, c_size_t, c_bool, _out)
+sg_amin = _declare("sg_amin", c_int, _tensor, _shape, c_size_t, c_bool, _out)
+sg_logsumexp = _declare("sg_logsumexp", c_int, _tensor, _shape, c_size_t, c_bool, _out)
+# sg_status sg_prod_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **out);
+sg_prod_dim = _declare("sg_prod_dim", c_int, _tensor, c_int64, c_bool, _out)
+# sg_status sg_max_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values, sg_tensor **indices);  (also min)
+sg_max_dim = _declare("sg_max_dim", c_int, _tensor, c_int64, c_bool, _out, _out)
+sg_min_dim = _declare("sg_min_dim", c_int, _tensor, c_int64, c_bool, _out, _out)
+# sg_status sg_argmax(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);  (also argmin)
+sg_argmax = _declare("sg_argmax", c_int, _tensor, POINTER(c_int64), c_bool, _out)
+sg_argmin = _declare("sg_argmin", c_int, _tensor, POINTER(c_int64), c_bool, _out)
+# sg_status sg_var(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction, bool keepdim, sg_tensor **out);  (also std)
+sg_var = _declare("sg_var", c_int, _tensor, _shape, c_size_t, c_int64, c_bool, _out)
+sg_std = _declare("sg_std", c_int, _tensor, _shape, c_size_t, c_int64, c_bool, _out)
+# sg_status sg_norm_dims(const sg_tensor *a, double p, const int64_t *dims, size_t ndims, bool keepdim, sg_tensor **out);
+sg_norm_dims = _declare("sg_norm_dims", c_int, _tensor, c_double, _shape, c_size_t, c_bool, _out)
+
+# sg_status sg_cat(const sg_tensor *const *tensors, size_t count, int64_t dim, sg_tensor **out);  (also stack)
+sg_cat = _declare("sg_cat", c_int, POINTER(c_void_p), c_size_t, c_int64, _out)
+sg_stack = _declare("sg_stack", c_int, POINTER(c_void_p), c_size_t, c_int64, _out)
+# sg_status sg_index(const sg_tensor *a, const sg_tensor *const *indices, size_t count, sg_tensor **out);
+sg_index = _declare("sg_index", c_int, _tensor, POINTER(c_void_p), c_size_t, _out)
+# sg_status sg_index_put_(sg_tensor *t, const sg_tensor *const *indices, size_t count, const sg_tensor *values, bool accumulate);
+sg_index_put_ = _declare("sg_index_put_", c_int, _tensor, POINTER(c_void_p), c_size_t, _tensor, c_bool)
+# sg_status sg_gather(const sg_tensor *a, int64_t dim, const sg_tensor *index, sg_tensor **out);
+sg_gather = _declare("sg_gather", c_int, _tensor, c_int64, _tensor, _out)
+# sg_status sg_scatter_add(const sg_tensor *a, int64_t dim, const sg_tensor *index, const sg_tensor *src, sg_tensor **out);
+sg_scatter_add = _declare("sg_scatter_add", c_int, _tensor, c_int64, _tensor, _tensor, _out)
+
+# sg_status sg_eye(int64_t n, int64_t m, sg_dtype dtype, sg_tensor **out);
+sg_eye = _declare("sg_eye", c_int, c_int64, c_int64, c_int, _out)
+# sg_status sg_linspace(double start, double end, int64_t steps, sg_dtype dtype, sg_tensor **out);
+sg_linspace = _declare("sg_linspace", c_int, c_double, c_double, c_int64, c_int, _out)
+# sg_status sg_rand(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
+sg_rand = _declare("sg_rand", c_int, _shape, c_size_t, c_int, _out)
+# sg_status sg_randint(int64_t low, int64_t high, const int64_t *shape, size_t ndim, sg_tensor **out);
+sg_randint = _declare("sg_randint", c_int, c_int64, c_int64, _shape, c_size_t, _out)
+# sg_status sg_normal(double mean, double std, const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
+sg_normal = _declare("sg_normal", c_int, c_double, c_double, _shape, c_size_t, c_int, _out)
+
+# sg_status sg_<op>_(sg_tensor *t, const sg_tensor *other);  (in place; also copy_)
+sg_add_ = _declare("sg_add_", c_int, _tensor, _tensor)
+sg_sub_ = _declare("sg_sub_", c_int, _tensor, _tensor)
+sg_mul_ = _declare("sg_mul_", c_int, _tensor, _tensor)
+sg_div_ = _declare("sg_div_", c_int, _tensor, _tensor)
+sg_copy_ = _declare("sg_copy_", c_int, _tensor, _tensor)
+# sg_status sg_<op>_scalar_(sg_tensor *t, double s);  (in place; also fill_)
+sg_add_scalar_ = _declare("sg_add_scalar_", c_int, _tensor, c_double)
+sg_sub_scalar_ = _declare("sg_sub_scalar_", c_int, _tensor, c_double)
+sg_mul_scalar_ = _declare("sg_mul_scalar_", c_int, _tensor, c_double)
+sg_div_scalar_ = _declare("sg_div_scalar_", c_int, _tensor, c_double)
+sg_fill_ = _declare("sg_fill_", c_int, _tensor, c_double)
+
+# sg_status sg_<loss>(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction, sg_tensor **out);
+sg_mse_loss = _declare("sg_mse_loss", c_int, _tensor, _tensor, c_int, _out)
+sg_nll_loss = _declare("sg_nll_loss", c_int, _tensor, _tensor, c_int, _out)
+sg_cross_entropy = _declare("sg_cross_entropy", c_int, _tensor, _tensor, c_int, _out)
+sg_binary_cross_entropy = _declare("sg_binary_cross_entropy", c_int, _tensor, _tensor, c_int, _out)
+
 
 class SwiftGradError(RuntimeError):
     """An error reported by libswiftgrad; a RuntimeError, as PyTorch raises. `status` is the
@@ -184,8 +304,11 @@ class SwiftGradError(RuntimeError):
         self.status = status
 
 
-def check(status):
-    """Raises the library's error for a failed call, reading its message at once, on this thread."""
+def check(status, exception=None):
+    """Raises the library's error for a failed call, reading its message at once, on this thread.
+    `exception` overrides the class (IndexError for indexing, as PyTorch raises)."""
     if status:
         message = sg_last_error().decode("utf-8", "replace")
+        if exception is not None:
+            raise exception(message)
         raise SwiftGradError(message, sg_status_string(status).decode())

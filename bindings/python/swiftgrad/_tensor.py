@@ -48,6 +48,67 @@ def _size_arguments(name, size, keyword=None):
     return tuple(int(s) for s in size)
 
 
+_INT64_MAX = 2**63 - 1
+
+
+def _dims(dim):
+    """A dim argument as a tuple: None is every dimension (the empty tuple), an int one."""
+    if dim is None:
+        return ()
+    if isinstance(dim, numbers.Integral):
+        return (int(dim),)
+    return tuple(int(d) for d in dim)
+
+
+def _dims_call(function, handle, dim, *rest):
+    """Calls a C function of the (a, dims, ndims, ..., out) form."""
+    dims = _dims(dim)
+    array, n = _shape_array(dims)
+    return _make(function, handle, array, n, *rest)
+
+
+def _handles(tensors, name):
+    tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not {type(t).__name__}")
+    return (ctypes.c_void_p * len(tensors))(*[t._handle for t in tensors]), len(tensors)
+
+
+class return_types_max(tuple):
+    """torch.return_types.max / min: (values, indices), also as attributes."""
+
+    _name = "max"
+
+    def __new__(cls, values, indices):
+        return super().__new__(cls, (values, indices))
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+class return_types_min(return_types_max):
+    _name = "min"
+
+
+def _shape_args(name, shape):
+    """reshape(2, 3) and reshape((2, 3)) both mean (2, 3)."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = tuple(shape[0])
+    for s in shape:
+        if not isinstance(s, numbers.Integral) or isinstance(s, builtins.bool):
+            raise TypeError(f"{name}(): argument 'shape' must be tuple of ints, but found element of type {type(s).__name__} at pos 0")
+    return tuple(int(s) for s in shape)
+
+
 class Size(tuple):
     """torch.Size: a tuple of sizes that prints as `torch.Size([2, 3])`."""
 
@@ -439,28 +500,370 @@ class Tensor:
     def neg(self):
         return _make(L.sg_neg, self._handle)
 
+    negative = neg
+
     def exp(self):
         return _make(L.sg_exp, self._handle)
 
     def log(self):
         return _make(L.sg_log, self._handle)
 
+    def sqrt(self):
+        return _make(L.sg_sqrt, self._handle)
+
+    def rsqrt(self):
+        return _make(L.sg_rsqrt, self._handle)
+
+    def reciprocal(self):
+        return _make(L.sg_reciprocal, self._handle)
+
+    def sin(self):
+        return _make(L.sg_sin, self._handle)
+
+    def cos(self):
+        return _make(L.sg_cos, self._handle)
+
+    def tanh(self):
+        return _make(L.sg_tanh, self._handle)
+
+    def sigmoid(self):
+        return _make(L.sg_sigmoid, self._handle)
+
+    def relu(self):
+        return _make(L.sg_relu, self._handle)
+
+    def abs(self):
+        return _make(L.sg_abs, self._handle)
+
+    __abs__ = abs
+
+    def sign(self):
+        return _make(L.sg_sign, self._handle)
+
+    def square(self):
+        return _make(L.sg_square, self._handle)
+
+    def log1p(self):
+        return _make(L.sg_log1p, self._handle)
+
+    def expm1(self):
+        return _make(L.sg_expm1, self._handle)
+
+    def clamp(self, min=None, max=None):  # noqa: A002 - torch's names
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        lower = _byref(ctypes.c_double(min)) if min is not None else None
+        upper = _byref(ctypes.c_double(max)) if max is not None else None
+        return _make(L.sg_clamp, self._handle, lower, upper)
+
+    clip = clamp
+
+    def maximum(self, other):
+        other = _as_tensor(other, self)  # held until the call returns
+        return _make(L.sg_maximum, self._handle, other._handle)
+
+    def minimum(self, other):
+        other = _as_tensor(other, self)
+        return _make(L.sg_minimum, self._handle, other._handle)
+
+    def masked_fill(self, mask, value):
+        if isinstance(value, Tensor):
+            value = value.item()
+        return _make(L.sg_masked_fill, self._handle, mask._handle, builtins.float(value))
+
+    def where(self, condition, other):
+        other = _as_tensor(other, self)
+        return _make(L.sg_where, condition._handle, self._handle, other._handle)
+
+    # ---- reductions ---------------------------------------------------------------------
+
     def dot(self, other):
-        return dot(self, other)
+        _require_tensor("dot", "tensor", 1, other)
+        return _make(L.sg_dot, self._handle, other._handle)
 
     def sum(self, dim=None, keepdim=False, *, dtype=None):
-        if dim is None:
-            result = _make(L.sg_sum, self._handle) if not keepdim else self.sum(tuple(range(self.dim())), True)
+        if dim is None and not keepdim:
+            result = _make(L.sg_sum, self._handle)
         else:
-            dims = (dim,) if isinstance(dim, numbers.Integral) else tuple(dim)
-            array, n = _shape_array(dims)
-            result = _make(L.sg_sum_dims, self._handle, array, n, builtins.bool(keepdim))
+            result = _dims_call(L.sg_sum_dims, self._handle, dim, builtins.bool(keepdim))
         return result if dtype is None else result.to(dtype)
 
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        source = self if dtype is None else self.to(dtype)
+        if dim is None and not keepdim:
+            return _make(L.sg_mean, source._handle)
+        return _dims_call(L.sg_mean_dims, source._handle, dim, builtins.bool(keepdim))
+
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        source = self if dtype is None else self.to(dtype)
+        if dim is None:
+            return _make(L.sg_prod, source._handle)
+        return _make(L.sg_prod_dim, source._handle, int(dim), builtins.bool(keepdim))
+
+    def max(self, dim=None, keepdim=False):
+        return _extremum(self, dim, keepdim, L.sg_max, L.sg_max_dim, L.sg_maximum, return_types_max)
+
+    def min(self, dim=None, keepdim=False):
+        return _extremum(self, dim, keepdim, L.sg_min, L.sg_min_dim, L.sg_minimum, return_types_min)
+
+    def amax(self, dim=(), keepdim=False):
+        return _dims_call(L.sg_amax, self._handle, dim, builtins.bool(keepdim))
+
+    def amin(self, dim=(), keepdim=False):
+        return _dims_call(L.sg_amin, self._handle, dim, builtins.bool(keepdim))
+
+    def argmax(self, dim=None, keepdim=False):
+        chosen = _byref(ctypes.c_int64(int(dim))) if dim is not None else None
+        return _make(L.sg_argmax, self._handle, chosen, builtins.bool(keepdim))
+
+    def argmin(self, dim=None, keepdim=False):
+        chosen = _byref(ctypes.c_int64(int(dim))) if dim is not None else None
+        return _make(L.sg_argmin, self._handle, chosen, builtins.bool(keepdim))
+
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        c = (1 if unbiased else 0) if correction is None else int(correction)
+        return _dims_call(L.sg_var, self._handle, dim, c, builtins.bool(keepdim))
+
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        c = (1 if unbiased else 0) if correction is None else int(correction)
+        return _dims_call(L.sg_std, self._handle, dim, c, builtins.bool(keepdim))
+
     def norm(self, p="fro", dim=None, keepdim=False):
-        if p not in ("fro", 2) or dim is not None or keepdim:
-            raise NotImplementedError("swiftgrad supports only Tensor.norm() of all elements with p=2 so far")
-        return _make(L.sg_norm, self._handle)
+        order = 2.0 if p in ("fro", None) else builtins.float(p)
+        if order == 2.0 and dim is None and not keepdim:
+            return _make(L.sg_norm, self._handle)
+        array, n = _shape_array(_dims(dim))
+        return _make(L.sg_norm_dims, self._handle, order, array, n, builtins.bool(keepdim))
+
+    def logsumexp(self, dim, keepdim=False):
+        return _dims_call(L.sg_logsumexp, self._handle, dim, builtins.bool(keepdim))
+
+    def softmax(self, dim):
+        return _make(L.sg_softmax, self._handle, int(dim))
+
+    def log_softmax(self, dim):
+        return _make(L.sg_log_softmax, self._handle, int(dim))
+
+    # ---- linear algebra -----------------------------------------------------------------
+
+    def matmul(self, other):
+        _require_tensor("matmul", "other", 1, other)
+        return _make(L.sg_matmul, self._handle, other._handle)
+
+    __matmul__ = matmul
+
+    def __rmatmul__(self, other):
+        _require_tensor("matmul", "input", 0, other)
+        return _make(L.sg_matmul, other._handle, self._handle)
+
+    def mm(self, mat2):
+        _require_tensor("mm", "mat2", 1, mat2)
+        return _make(L.sg_mm, self._handle, mat2._handle)
+
+    def mv(self, vec):
+        _require_tensor("mv", "vec", 1, vec)
+        return _make(L.sg_mv, self._handle, vec._handle)
+
+    def bmm(self, mat2):
+        _require_tensor("bmm", "mat2", 1, mat2)
+        return _make(L.sg_bmm, self._handle, mat2._handle)
+
+    def outer(self, vec2):
+        _require_tensor("outer", "vec2", 1, vec2)
+        return _make(L.sg_outer, self._handle, vec2._handle)
+
+    # ---- views --------------------------------------------------------------------------
+
+    def reshape(self, *shape):
+        array, n = _shape_array(_shape_args("reshape", shape))
+        return _make(L.sg_reshape, self._handle, array, n)
+
+    def view(self, *shape):
+        array, n = _shape_array(_shape_args("view", shape))
+        return _make(L.sg_view, self._handle, array, n)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def expand(self, *sizes):
+        array, n = _shape_array(_shape_args("expand", sizes))
+        return _make(L.sg_expand, self._handle, array, n)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def permute(self, *dims):
+        array, n = _shape_array(_shape_args("permute", dims))
+        return _make(L.sg_permute, self._handle, array, n)
+
+    def transpose(self, dim0, dim1):
+        return _make(L.sg_transpose, self._handle, int(dim0), int(dim1))
+
+    swapaxes = transpose
+
+    def t(self):
+        if self.dim() > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.dim()}D")
+        return self.transpose(0, 1) if self.dim() == 2 else _make(L.sg_reshape, self._handle, *_shape_array(tuple(self.shape)))
+
+    @property
+    def T(self):
+        return self.permute(*reversed(range(self.dim())))
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return _make(L.sg_squeeze, self._handle)
+        result = self
+        for d in sorted((d % max(self.dim(), 1) for d in _dims(dim)), reverse=True):
+            result = _make(L.sg_squeeze_dim, result._handle, d)
+        return result
+
+    def unsqueeze(self, dim):
+        return _make(L.sg_unsqueeze, self._handle, int(dim))
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _make(L.sg_flatten, self._handle, int(start_dim), int(end_dim))
+
+    def contiguous(self):
+        return _make(L.sg_contiguous, self._handle)
+
+    def is_contiguous(self):
+        out = ctypes.c_bool()
+        _check(L.sg_tensor_is_contiguous(self._handle, _byref(out)))
+        return out.value
+
+    def stride(self, dim=None):
+        strides = (ctypes.c_int64 * 64)()
+        ndim = ctypes.c_size_t()
+        _check(L.sg_tensor_strides(self._handle, strides, 64, _byref(ndim)))
+        values = tuple(strides[: ndim.value])
+        return values if dim is None else values[dim]
+
+    def select(self, dim, index):
+        return _make(L.sg_select, self._handle, int(dim), int(index))
+
+    def narrow(self, dim, start, length):
+        d = int(dim) % max(self.dim(), 1)
+        size = self.shape[d]
+        begin = int(start) + size if start < 0 else int(start)
+        if begin < 0 or length < 0 or begin + length > size:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+        return _make(L.sg_slice, self._handle, d, begin, begin + int(length), 1)
+
+    # ---- indexing -----------------------------------------------------------------------
+
+    def __getitem__(self, key):
+        from ._indexing import getitem
+        return getitem(self, key)
+
+    def __setitem__(self, key, value):
+        from ._indexing import setitem
+        setitem(self, key, value)
+
+    def __iter__(self):
+        if self.dim() == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self.select(0, i) for i in range(self.shape[0]))
+
+    def gather(self, dim, index):
+        return _make(L.sg_gather, self._handle, int(dim), index._handle)
+
+    def scatter_add(self, dim, index, src):
+        return _make(L.sg_scatter_add, self._handle, int(dim), index._handle, src._handle)
+
+    def nonzero(self, *, as_tuple=False):
+        result = _make(L.sg_nonzero, self._handle)
+        return tuple(result.select(1, k) for k in range(self.dim())) if as_tuple else result
+
+    def index_put_(self, indices, values, accumulate=False):
+        from ._indexing import index_tensors
+        array, n, keep = index_tensors(indices)
+        values = _as_tensor(values, self)
+        _check(L.sg_index_put_(self._handle, array, n, values._handle, builtins.bool(accumulate)))
+        del keep  # the index tensors lived until the call returned
+        return self
+
+    # ---- in place -----------------------------------------------------------------------
+
+    def add_(self, other, *, alpha=1):
+        return _in_place(self, other if alpha == 1 else other * alpha, L.sg_add_, L.sg_add_scalar_)
+
+    def sub_(self, other, *, alpha=1):
+        return _in_place(self, other if alpha == 1 else other * alpha, L.sg_sub_, L.sg_sub_scalar_)
+
+    def mul_(self, other):
+        return _in_place(self, other, L.sg_mul_, L.sg_mul_scalar_)
+
+    def div_(self, other):
+        return _in_place(self, other, L.sg_div_, L.sg_div_scalar_)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+    def copy_(self, src):
+        src = _as_tensor(src, self)
+        _check(L.sg_copy_(self._handle, src._handle))
+        return self
+
+    def fill_(self, value):
+        if isinstance(value, Tensor):
+            value = value.item()
+        _check(L.sg_fill_(self._handle, builtins.float(value)))
+        return self
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
+                    "int64": "torch.LongTensor", "bool": "torch.BoolTensor"}[self.dtype._name]
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+
+def _extremum(self, dim, keepdim, full, along, elementwise, result_type):
+    if isinstance(dim, Tensor):
+        return _make(elementwise, self._handle, dim._handle)
+    if dim is None:
+        return _make(full, self._handle)
+    values, indices = _c_void_p(), _c_void_p()
+    status = along(self._handle, int(dim), builtins.bool(keepdim), _byref(values), _byref(indices))
+    if status:
+        _check(status)
+    return result_type(_wrap(values.value), _wrap(indices.value))
+
+
+def _as_tensor(value, like):
+    """A tensor operand for a C function that takes one: tensors pass through; a Python number
+    becomes a 0-d tensor of like's dtype family (as PyTorch wraps scalars)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, numbers.Number):
+        kind = like.dtype if like.dtype.is_floating_point or isinstance(value, numbers.Integral) else _dtype.float32
+        return _scalar_tensor(value, kind)
+    raise TypeError(f"expected a Tensor or a number, not {type(value).__name__}")
+
+
+def _in_place(self, other, tensor_function, scalar_function):
+    if isinstance(other, Tensor):
+        _check(tensor_function(self._handle, other._handle))
+    elif isinstance(other, numbers.Integral) and not self.dtype.is_floating_point:
+        scalar = _scalar_tensor(other, _dtype.int64)
+        _check(tensor_function(self._handle, scalar._handle))
+    elif isinstance(other, numbers.Real):
+        _check(scalar_function(self._handle, builtins.float(other)))
+    else:
+        return NotImplemented
+    return self
 
 
 def _numpy():
@@ -675,48 +1078,6 @@ def _finish(t, requires_grad):
     return t
 
 
-# ---- functions ----------------------------------------------------------------------------
-
 def _require_tensor(function, name, position, value):
     if not isinstance(value, Tensor):
         raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, not {type(value).__name__}")
-
-
-def dot(input, tensor):  # noqa: A002 - torch's parameter names
-    _require_tensor("dot", "input", 1, input)
-    _require_tensor("dot", "tensor", 2, tensor)
-    return _make(L.sg_dot, input._handle, tensor._handle)
-
-
-def exp(input):  # noqa: A002
-    _require_tensor("exp", "input", 1, input)
-    return input.exp()
-
-
-def log(input):  # noqa: A002
-    _require_tensor("log", "input", 1, input)
-    return input.log()
-
-
-def neg(input):  # noqa: A002
-    _require_tensor("neg", "input", 1, input)
-    return input.neg()
-
-
-def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001,A002
-    _require_tensor("sum", "input", 1, input)
-    return input.sum(dim, keepdim, dtype=dtype)
-
-
-def norm(input, p="fro", dim=None, keepdim=False):  # noqa: A002
-    _require_tensor("norm", "input", 1, input)
-    return input.norm(p, dim, keepdim)
-
-
-def clone(input):  # noqa: A002
-    _require_tensor("clone", "input", 1, input)
-    return input.clone()
-
-
-def is_tensor(obj):
-    return isinstance(obj, Tensor)

@@ -1,0 +1,145 @@
+"""Module-level functions with PyTorch's names (`torch.cat`, `torch.matmul`, ...). Each checks
+its Python arguments and makes one call into the C ABI (or forwards to the Tensor method)."""
+import builtins
+import ctypes
+import numbers
+
+from . import _dtype
+from . import _lib as L
+from ._tensor import (
+    Tensor, _as_tensor, _creation_dtype, _finish, _handles, _make, _require_tensor, _shape_array,
+    _size_arguments, _check,
+)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def _method(name, doc=None):
+    """torch.<name>(input, ...) as input.<name>(...), with PyTorch's TypeError for a non-tensor."""
+    def function(input, *args, **kwargs):  # noqa: A002 - torch's parameter name
+        _require_tensor(name, "input", 1, input)
+        return getattr(input, name)(*args, **kwargs)
+    function.__name__ = name
+    function.__doc__ = doc or f"torch.{name}: see Tensor.{name}."
+    return function
+
+
+for _name in ("exp", "log", "neg", "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tanh", "sigmoid", "relu",
+              "abs", "sign", "square", "log1p", "expm1", "clamp", "clip", "sum", "mean", "prod", "amax", "amin",
+              "argmax", "argmin", "var", "std", "norm", "logsumexp", "softmax", "log_softmax", "reshape",
+              "flatten", "squeeze", "unsqueeze", "transpose", "permute", "t", "narrow", "select", "clone",
+              "gather", "scatter_add", "nonzero", "masked_fill", "mm", "mv", "bmm", "outer", "matmul", "dot",
+              "numel", "detach"):
+    globals()[_name] = _method(_name)
+
+negative = neg  # noqa: F821 - defined by the loop above
+
+
+def max(input, dim=None, keepdim=False):  # noqa: A001,A002
+    _require_tensor("max", "input", 1, input)
+    return input.max(dim, keepdim)
+
+
+def min(input, dim=None, keepdim=False):  # noqa: A001,A002
+    _require_tensor("min", "input", 1, input)
+    return input.min(dim, keepdim)
+
+
+def maximum(input, other):  # noqa: A002
+    _require_tensor("maximum", "input", 1, input)
+    _require_tensor("maximum", "other", 2, other)
+    return input.maximum(other)
+
+
+def minimum(input, other):  # noqa: A002
+    _require_tensor("minimum", "input", 1, input)
+    _require_tensor("minimum", "other", 2, other)
+    return input.minimum(other)
+
+
+def where(condition, input=None, other=None):  # noqa: A002
+    """torch.where(condition, input, other); torch.where(condition) is condition.nonzero(as_tuple=True)."""
+    _require_tensor("where", "condition", 1, condition)
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    like = input if isinstance(input, Tensor) else other
+    if not isinstance(like, Tensor):
+        like = _as_tensor(input, _tensor_like_number(input, other))
+    a, b = _as_tensor(input, like), _as_tensor(other, like)  # held until the call returns
+    return _make(L.sg_where, condition._handle, a._handle, b._handle)
+
+
+def _tensor_like_number(a, b):
+    kind = _dtype.float32 if isinstance(a, builtins.float) or isinstance(b, builtins.float) else _dtype.int64
+    return _make(L.sg_zeros, None, 0, kind._code)
+
+
+def cat(tensors, dim=0):
+    array, n = _handles(tensors, "cat")
+    return _make(L.sg_cat, array, n, int(dim))
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    array, n = _handles(tensors, "stack")
+    return _make(L.sg_stack, array, n, int(dim))
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    return _finish(_make(L.sg_eye, int(n), -1 if m is None else int(m), _creation_dtype(dtype)._code), requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    return _finish(_make(L.sg_linspace, builtins.float(start), builtins.float(end), int(steps),
+                         _creation_dtype(dtype)._code), requires_grad)
+
+
+def rand(*sizes, size=None, dtype=None, requires_grad=False, generator=None):
+    if generator is not None:
+        raise NotImplementedError("swiftgrad.rand does not take a generator yet; use manual_seed")
+    shape, n = _shape_array(_size_arguments("rand", sizes, size))
+    return _finish(_make(L.sg_rand, shape, n, _creation_dtype(dtype)._code), requires_grad)
+
+
+def randint(low, high=None, size=None, *, dtype=None, generator=None):
+    """torch.randint(high, size) or torch.randint(low, high, size): int64 draws in [low, high)."""
+    if generator is not None:
+        raise NotImplementedError("swiftgrad.randint does not take a generator yet; use manual_seed")
+    if size is None:
+        low, high, size = 0, low, high
+    if size is None:
+        raise TypeError("randint() missing required argument 'size'")
+    shape, n = _shape_array(_size_arguments("randint", (size,)))
+    result = _make(L.sg_randint, int(low), int(high), shape, n)
+    return result if dtype is None else result.to(dtype)
+
+
+def normal(mean, std, size, *, dtype=None, generator=None, requires_grad=False):
+    """torch.normal(mean, std, size) with float mean and std."""
+    if generator is not None:
+        raise NotImplementedError("swiftgrad.normal does not take a generator yet; use manual_seed")
+    shape, n = _shape_array(_size_arguments("normal", (size,)))
+    return _finish(_make(L.sg_normal, builtins.float(mean), builtins.float(std), shape, n,
+                         _creation_dtype(dtype)._code), requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad=False):
+    from ._tensor import full
+    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def rand_like(t, dtype=None, requires_grad=False):
+    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+def randn_like(t, dtype=None, requires_grad=False):
+    from ._tensor import randn
+    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+
+
+__all__ = [name for name in globals() if not name.startswith("_") and name not in (
+    "builtins", "ctypes", "numbers", "L", "Tensor")]

@@ -1,0 +1,148 @@
+"""Python's indexing syntax on tensors: x[i], x[a:b:c], x[..., None], x[idx_tensor],
+x[rows, cols], x[mask], and assignment through them. Basic indices (ints, slices, None,
+Ellipsis) become views through sg_select / sg_slice / sg_unsqueeze; tensor and list indices
+then go to sg_index (advanced indexing, NumPy's rules), as in PyTorch. Errors are IndexErrors
+with PyTorch's messages."""
+import builtins
+import ctypes
+import numbers
+
+from . import _dtype
+from . import _lib as L
+from ._tensor import Tensor, _make, _check, _byref, _c_void_p, _wrap, _as_tensor, tensor
+
+_INT64_MAX = 2**63 - 1
+
+
+def _normalize_key(key):
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    for k in key:
+        if isinstance(k, (list, range)) or (hasattr(k, "__array_interface__") and not isinstance(k, Tensor)):
+            k = tensor(list(k) if isinstance(k, range) else k)
+        elif isinstance(k, builtins.bool):
+            k = tensor(k)
+        elif not isinstance(k, (Tensor, slice, type(None), type(Ellipsis))):
+            if hasattr(k, "__index__"):
+                k = k.__index__()
+            else:
+                raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                                 "Variables are valid indices (got " + type(k).__name__ + ")")
+        out.append(k)
+    return out
+
+
+def _consumed(k):
+    """How many dimensions of the tensor an index entry uses."""
+    if k is None or k is Ellipsis:
+        return 0
+    if isinstance(k, Tensor) and k.dtype is _dtype.bool:
+        return k.dim()
+    return 1
+
+
+def _apply_basic(t, key):
+    """Applies ints, slices, None and Ellipsis; returns the view and, for each dimension of the
+    view, the advanced index tensor for it (or None). As in PyTorch, within a tuple a slice that
+    covers its whole dimension is no operation; a lone slice is always applied."""
+    lone_slice = isinstance(key, slice)
+    key = _normalize_key(key)
+    if builtins.sum(1 for k in key if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = builtins.sum(_consumed(k) for k in key)
+    ndim = t.dim()
+    if used > ndim:
+        if ndim == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    if Ellipsis in key:
+        at = key.index(Ellipsis)
+        key = key[:at] + [slice(None)] * (ndim - used) + key[at + 1:]
+    else:
+        key = key + [slice(None)] * (ndim - used)
+    view = t
+    dim = 0          # position in `view`
+    advanced = {}    # view dimension -> index tensor
+    for k in key:
+        if k is None:
+            view = _make(L.sg_unsqueeze, view._handle, dim)
+            dim += 1
+        elif isinstance(k, numbers.Integral):
+            size = view.shape[dim]
+            if not -size <= k < size:
+                raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {size}")
+            view = _make(L.sg_select, view._handle, dim, int(k))
+        elif isinstance(k, slice):
+            if k.step is not None and k.step <= 0:
+                raise ValueError("step must be greater than zero")
+            start = 0 if k.start is None else _int(k.start)
+            stop = _INT64_MAX if k.stop is None else _int(k.stop)
+            step = 1 if k.step is None else _int(k.step)
+            if lone_slice or not (start == 0 and stop >= view.shape[dim] and step == 1):
+                view = _make(L.sg_slice, view._handle, dim, start, stop, step)
+            dim += 1
+        else:  # an index tensor
+            if k.dtype.is_floating_point:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            advanced[dim] = k
+            dim += k.dim() if k.dtype is _dtype.bool else 1
+    return view, advanced
+
+
+def _int(value):
+    return int(value.item()) if isinstance(value, Tensor) else int(value)
+
+
+def index_tensors(indices):
+    """A C array of index handles (NULL for a whole dimension) from a list of tensors, lists or
+    None, and the tensors themselves, which the caller keeps alive until the C call returns."""
+    tensors = [i if i is None or isinstance(i, Tensor) else tensor(i) for i in indices]
+    handles = [None if i is None else i._handle for i in tensors]
+    return (ctypes.c_void_p * len(handles))(*handles), len(handles), tensors
+
+
+def _advanced_list(view, advanced):
+    """The per-dimension list sg_index takes: the index tensor at its first dimension (a bool
+    mask covers several), None elsewhere."""
+    entries = []
+    dim = 0
+    while dim < view.dim() or dim in advanced:
+        if dim in advanced:
+            k = advanced[dim]
+            entries.append(k)
+            dim += k.dim() if k.dtype is _dtype.bool else 1
+        else:
+            entries.append(None)
+            dim += 1
+    return entries
+
+
+def getitem(t, key):
+    view, advanced = _apply_basic(t, key)
+    if not advanced:
+        return view if view is not t else _make(L.sg_alias, t._handle)
+    array, n, keep = index_tensors(_advanced_list(view, advanced))
+    out = _c_void_p()
+    status = L.sg_index(view._handle, array, n, _byref(out))
+    del keep
+    if status:
+        _check(status, IndexError)
+    return _wrap(out.value)
+
+
+def setitem(t, key, value):
+    view, advanced = _apply_basic(t, key)
+    if not advanced:
+        if isinstance(value, Tensor):
+            view.copy_(value)
+        else:
+            view.fill_(value)
+        return
+    array, n, keep = index_tensors(_advanced_list(view, advanced))
+    value = _as_tensor(value, t)
+    status = L.sg_index_put_(view._handle, array, n, value._handle, False)
+    del keep
+    if status:
+        _check(status, IndexError if "out of bounds" in L.sg_last_error().decode() else None)

@@ -1,0 +1,2 @@
+"""swiftgrad.nn: so far the functional interface (swiftgrad.nn.functional)."""
+from . import functional  # noqa: F401

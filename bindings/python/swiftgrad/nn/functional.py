@@ -1,0 +1,58 @@
+"""torch.nn.functional: losses and activations."""
+from .. import _lib as L
+from .._tensor import Tensor, _make, _require_tensor
+
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduction(reduction):
+    try:
+        return _REDUCTIONS[reduction]
+    except KeyError:
+        raise ValueError(f"{reduction} is not a valid value for reduction") from None
+
+
+def _loss(name, function, input, target, reduction):  # noqa: A002 - torch's parameter names
+    _require_tensor(name, "input", 1, input)
+    _require_tensor(name, "target", 2, target)
+    return _make(function, input._handle, target._handle, _reduction(reduction))
+
+
+def mse_loss(input, target, reduction="mean"):  # noqa: A002
+    """Mean (or summed, or elementwise) squared error."""
+    return _loss("mse_loss", L.sg_mse_loss, input, target, reduction)
+
+
+def nll_loss(input, target, reduction="mean"):  # noqa: A002
+    """Negative log-likelihood of class indices `target` under log-probabilities `input`."""
+    return _loss("nll_loss", L.sg_nll_loss, input, target, reduction)
+
+
+def cross_entropy(input, target, reduction="mean"):  # noqa: A002
+    """nll_loss(log_softmax(input, 1), target) for logits and class-index targets."""
+    return _loss("cross_entropy", L.sg_cross_entropy, input, target, reduction)
+
+
+def binary_cross_entropy(input, target, reduction="mean"):  # noqa: A002
+    """Binary cross-entropy of probabilities `input` against targets in [0, 1]."""
+    return _loss("binary_cross_entropy", L.sg_binary_cross_entropy, input, target, reduction)
+
+
+def relu(input):  # noqa: A002
+    return input.relu()
+
+
+def sigmoid(input):  # noqa: A002
+    return input.sigmoid()
+
+
+def tanh(input):  # noqa: A002
+    return input.tanh()
+
+
+def softmax(input, dim):  # noqa: A002
+    return input.softmax(dim)
+
+
+def log_softmax(input, dim):  # noqa: A002
+    return input.log_softmax(dim)

@@ -1,0 +1,241 @@
+"""Cases run under PyTorch (scripts/torch_reference.py, to write torch_reference.json) and under
+swiftgrad (tests/test_torch_reference.py, to compare). Each case is a function of the module
+`T` (torch or swiftgrad), written as ordinary PyTorch code, returning named tensors: results
+and gradients. Inputs are float64 and deterministic (no random generator: the two libraries'
+streams differ)."""
+import math
+
+
+def data(T, *shape, seed=0, positive=False, grad=True):
+    n = math.prod(shape)
+    values = [math.sin(1.7 * (i + 1) + 0.3 * seed) * 2 for i in range(n)]
+    if positive:
+        values = [abs(v) + 0.5 for v in values]
+    t = T.tensor(values, dtype=T.float64).reshape(shape)
+    return t.requires_grad_() if grad else t
+
+
+def grads(*tensors):
+    return {f"grad{i}": t.grad for i, t in enumerate(tensors)}
+
+
+def weights_like(T, t):
+    return data(T, *t.shape, seed=99, grad=False) if t.dim() else T.tensor(0.7, dtype=T.float64)
+
+
+def backprop(T, out, *inputs):
+    """Backpropagates sum(out * w) for fixed weights w and returns out and the input gradients."""
+    (out * weights_like(T, out)).sum().backward()
+    return {"out": out, **grads(*inputs)}
+
+
+CASES = {}
+
+
+def case(function):
+    CASES[function.__name__] = function
+    return function
+
+
+# ---- arithmetic, broadcasting, promotion --------------------------------------------------
+
+@case
+def broadcast_arithmetic(T):
+    a, b, c = data(T, 2, 3), data(T, 3, seed=1), data(T, 2, 1, seed=2, positive=True)
+    return backprop(T, a * b + a / c - b ** 2 + 2 / c - 3 * a, a, b, c)
+
+
+@case
+def scalar_forms(T):
+    a = data(T, 4, positive=True)
+    return backprop(T, (1 - a) * (a + 2) / 4 + a ** 0.5 + 2 ** a - (-a), a)
+
+
+@case
+def tensor_power(T):
+    a, b = data(T, 3, positive=True), data(T, 3, seed=4)
+    return backprop(T, a ** b, a, b)
+
+
+@case
+def promotion(T):
+    i = T.arange(6).reshape(2, 3)
+    f = T.tensor([0.5, 1.5, 2.5])
+    d = T.tensor(2.0, dtype=T.float64)
+    return {"int_times_float": i * 2.5, "int_plus_float_tensor": i + f, "float_times_0d_double": f * d,
+            "int_div": i / 4, "bool_sum": (i > 2).sum(), "int_pow": i ** 2, "bool_and_int": (i > 2) + 1,
+            "float_cmp_int": f > i}
+
+
+# ---- elementwise --------------------------------------------------------------------------
+
+@case
+def elementwise(T):
+    x = data(T, 2, 4)
+    p = data(T, 2, 4, seed=3, positive=True)
+    out = (x.sin() + x.cos() + x.tanh() + x.sigmoid() + x.relu() + x.abs() + x.square() + x.expm1()
+           + p.log1p() + p.rsqrt() + p.sqrt() + p.log() + x.exp() + p.reciprocal())
+    return backprop(T, out, x, p)
+
+
+@case
+def clamp_maximum_where(T):
+    x, y = data(T, 3, 3), data(T, 3, seed=5)
+    out = x.clamp(min=-0.5, max=0.8) + T.maximum(x, y) + T.minimum(x, y) + T.where(x > y, x, y * 2) + x.masked_fill(x > 1, 0.25)
+    return backprop(T, out, x, y)
+
+
+@case
+def kinks(T):
+    x = T.tensor([-1.0, 0.0, 2.0], dtype=T.float64, requires_grad=True)
+    y = T.tensor([2.0, 2.0, 1.0], dtype=T.float64, requires_grad=True)
+    (x.relu() + x.abs() + T.maximum(x, y) + x.clamp(min=0)).sum().backward()
+    z = T.tensor([3.0, 1.0, 3.0], dtype=T.float64, requires_grad=True)
+    z.max().backward()
+    w = T.tensor([0.0, 0.0], dtype=T.float64, requires_grad=True)
+    w.norm().backward()
+    return {"x_grad": x.grad, "y_grad": y.grad, "max_ties": z.grad, "norm_at_zero": w.grad}
+
+
+# ---- reductions ----------------------------------------------------------------------------
+
+@case
+def reductions(T):
+    x = data(T, 2, 3, 4)
+    out = {"sum": x.sum(1), "sum_keep": x.sum((0, 2), keepdim=True), "mean": x.mean(-1),
+           "prod": x.prod(1), "var": x.var(2), "var_biased": x.var(0, unbiased=False), "std": x.std(1, keepdim=True),
+           "amax": x.amax((0, 1)), "logsumexp": x.logsumexp(2), "norm": x.norm(dim=1), "norm3": x.norm(p=3, dim=2),
+           "norm_inf": x.norm(p=float("inf"), dim=0), "mean_all": x.mean(), "var_all": x.var(), "max_all": x.max(),
+           "min_all": x.min()}
+    total = sum((v * weights_like(T, v)).sum() for v in out.values())
+    total.backward()
+    return {**out, "grad": x.grad}
+
+
+@case
+def max_min_along(T):
+    x = data(T, 3, 4)
+    values, indices = x.max(1)
+    lo = x.min(dim=0, keepdim=True)
+    (values.sum() + lo.values.sum() * 2).backward()
+    return {"values": values, "indices": indices, "min_values": lo.values, "min_indices": lo.indices,
+            "argmax": x.argmax(), "argmin_dim": x.argmin(0), "grad": x.grad}
+
+
+@case
+def softmax_family(T):
+    x = data(T, 3, 5)
+    out = x.softmax(1) * 3 + x.log_softmax(0) + T.softmax(x, dim=-1)
+    return backprop(T, out, x)
+
+
+# ---- linear algebra ----------------------------------------------------------------------
+
+@case
+def matmul_ranks(T):
+    v, w = data(T, 3), data(T, 3, seed=1)
+    m, n = data(T, 2, 3, seed=2), data(T, 3, 4, seed=3)
+    b = data(T, 2, 4, 3, seed=4)
+    c = data(T, 3, 1, 3, 2, seed=5)
+    results = {"dot": v @ w, "mv": m @ v, "vm": v @ n, "mm": m @ n, "bmm": b @ n, "broadcast": b @ c,
+               "vb": v @ c, "outer": T.outer(v, w), "mm_fn": T.mm(m, n), "mv_fn": T.mv(m, v), "t_mm": m.t() @ m}
+    sum((r * weights_like(T, r)).sum() for r in results.values()).backward()
+    return {**results, **grads(v, w, m, n, b, c)}
+
+
+# ---- views and indexing ------------------------------------------------------------------
+
+@case
+def views(T):
+    x = data(T, 2, 3, 4)
+    parts = {"reshape": x.reshape(6, 4), "view": x.view(-1, 12), "transpose": x.transpose(0, 2), "permute": x.permute(2, 0, 1),
+             "T2": x[0].T, "flatten": x.flatten(1), "unsqueeze": x.unsqueeze(1), "squeeze": x[:, :1].squeeze(1),
+             "expand": x[:, :1, :].expand(2, 3, 4), "narrow": x.narrow(2, 1, 2), "contiguous": x.transpose(1, 2).contiguous().view(2, 12),
+             "select": x.select(1, -1)}
+    sum((p * weights_like(T, p)).sum() for p in parts.values()).backward()
+    return {**parts, "grad": x.grad}
+
+
+@case
+def basic_indexing(T):
+    x = data(T, 4, 5, 3)
+    parts = {"int": x[1], "neg": x[-1, 2], "slice": x[1:3], "step": x[::2, 1::2], "ellipsis": x[..., 0],
+             "none": x[None, 0, :, None], "mixed": x[2, 1:, -2], "negslice": x[-3:-1, :-2]}
+    sum((p * weights_like(T, p)).sum() for p in parts.values()).backward()
+    return {**parts, "grad": x.grad}
+
+
+@case
+def advanced_indexing(T):
+    x = data(T, 4, 5, 3)
+    rows = T.tensor([3, 0, 3])
+    cols = T.tensor([1, 4, 1])
+    parts = {"rows": x[rows], "list": x[[0, 2]], "pairs": x[rows, cols], "separated": x[rows, :, [2, 0, 1]],
+             "after_slice": x[:, cols], "int_and_list": x[1, [0, 2]], "mask": x[x > 1.0], "row_mask": x[T.tensor([True, False, True, False])],
+             "gather": x.gather(2, T.tensor([[[0], [2], [1], [0], [1]]] * 4)), "bcast": x[T.tensor([[0], [1]]), T.tensor([1, 2, 3])]}
+    sum((p * weights_like(T, p)).sum() for p in parts.values()).backward()
+    return {**parts, "grad": x.grad}
+
+
+@case
+def joining(T):
+    a, b = data(T, 2, 3), data(T, 2, 3, seed=1)
+    c = data(T, 1, 3, seed=2)
+    parts = {"cat0": T.cat([a, b, c]), "cat1": T.cat([a, b], dim=1), "stack": T.stack([a, b]), "stack_last": T.stack([a, b], -1)}
+    sum((p * weights_like(T, p)).sum() for p in parts.values()).backward()
+    return {**parts, **grads(a, b, c)}
+
+
+@case
+def scatter_and_nonzero(T):
+    x = data(T, 3, 4)
+    index = T.tensor([[0, 1, 2, 0], [2, 0, 0, 1]])
+    src = data(T, 2, 4, seed=6)
+    out = T.zeros(3, 4, dtype=T.float64).scatter_add(0, index, src) + x
+    (out * weights_like(T, out)).sum().backward()
+    return {"out": out, "grad_x": x.grad, "grad_src": src.grad, "nonzero": (x > 0).nonzero(), "eye": T.eye(3, 4),
+            "linspace": T.linspace(-1, 2, 7)}
+
+
+# ---- losses ------------------------------------------------------------------------------
+
+@case
+def losses(T):
+    import importlib
+    F = importlib.import_module(T.__name__ + ".nn.functional")
+    logits = data(T, 4, 5)
+    target = T.tensor([1, 0, 4, 2])
+    p = data(T, 6, seed=2).sigmoid().detach().requires_grad_()
+    t = data(T, 6, seed=7, grad=False).sigmoid()
+    y, z = data(T, 3, 2, seed=3), data(T, 3, 2, seed=4)
+    out = {"cross_entropy": F.cross_entropy(logits, target), "nll_sum": F.nll_loss(logits.log_softmax(1), target, reduction="sum"),
+           "nll_none": F.nll_loss(logits.log_softmax(1), target, reduction="none"), "bce": F.binary_cross_entropy(p, t),
+           "mse": F.mse_loss(y, z), "mse_sum": F.mse_loss(y, z, reduction="sum")}
+    sum((v * weights_like(T, v)).sum() for v in out.values()).backward()
+    return {**out, **grads(logits, p, y, z)}
+
+
+# ---- in place ----------------------------------------------------------------------------
+
+@case
+def in_place(T):
+    x = data(T, 3)
+    y = x * 2
+    y.add_(x)
+    y.mul_(x)
+    y.sub_(1.5)
+    y.div_(2)
+    z = y.clone()
+    z.copy_(x * 3)
+    (y.sum() + (z * x).sum()).backward()
+    w = data(T, 2, 2, grad=False)
+    w += 1
+    w *= T.tensor([2.0, -1.0], dtype=T.float64)
+    w /= 4
+    w -= w.mean()
+    with T.no_grad():
+        v = data(T, 3, seed=3)
+        v.sub_(0.1 * v)
+        v[1] = 7
+        v[T.tensor([0, 2])] = T.tensor([1.0, 2.0], dtype=T.float64)
+    return {"y": y, "grad": x.grad, "w": w, "v": v}
