@@ -30,11 +30,31 @@ for _name in ("exp", "log", "neg", "sqrt", "rsqrt", "reciprocal", "sin", "cos", 
               "abs", "sign", "square", "log1p", "expm1", "clamp", "clip", "sum", "mean", "prod", "amax", "amin",
               "argmax", "argmin", "var", "std", "norm", "logsumexp", "softmax", "log_softmax", "reshape",
               "flatten", "squeeze", "unsqueeze", "transpose", "permute", "t", "narrow", "select", "clone",
-              "gather", "scatter_add", "nonzero", "masked_fill", "mm", "mv", "bmm", "outer", "matmul", "dot",
-              "numel", "detach"):
+              "gather", "scatter_add", "nonzero", "masked_fill", "numel", "detach"):
     globals()[_name] = _method(_name)
 
 negative = neg  # noqa: F821 - defined by the loop above
+
+
+def _pair(name, second, function):
+    """torch.<name>(input, <second>): both must be tensors (positions 1 and 2 in messages)."""
+    def pair(input, other):  # noqa: A002
+        _require_tensor(name, "input", 1, input)
+        _require_tensor(name, second, 2, other)
+        return _make(function, input._handle, other._handle)
+    pair.__name__ = name
+    pair.__doc__ = f"torch.{name}(input, {second})"
+    return pair
+
+
+dot = _pair("dot", "tensor", L.sg_dot)
+matmul = _pair("matmul", "other", L.sg_matmul)
+mm = _pair("mm", "mat2", L.sg_mm)
+mv = _pair("mv", "vec", L.sg_mv)
+bmm = _pair("bmm", "mat2", L.sg_bmm)
+outer = _pair("outer", "vec2", L.sg_outer)
+maximum = _pair("maximum", "other", L.sg_maximum)
+minimum = _pair("minimum", "other", L.sg_minimum)
 
 
 def max(input, dim=None, keepdim=False):  # noqa: A001,A002
@@ -45,18 +65,6 @@ def max(input, dim=None, keepdim=False):  # noqa: A001,A002
 def min(input, dim=None, keepdim=False):  # noqa: A001,A002
     _require_tensor("min", "input", 1, input)
     return input.min(dim, keepdim)
-
-
-def maximum(input, other):  # noqa: A002
-    _require_tensor("maximum", "input", 1, input)
-    _require_tensor("maximum", "other", 2, other)
-    return input.maximum(other)
-
-
-def minimum(input, other):  # noqa: A002
-    _require_tensor("minimum", "input", 1, input)
-    _require_tensor("minimum", "other", 2, other)
-    return input.minimum(other)
 
 
 def where(condition, input=None, other=None):  # noqa: A002
