@@ -23,18 +23,19 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: all build demo test test-swift test-c test-abi test-python test-python-install venv clean
+.PHONY: all build demo test test-swift test-c test-abi test-python test-python-install test-examples venv clean
 
 all: build
 build: $(LIB)
 
 $(LIB): $(SWIFT_SOURCES) $(HEADER)
+	scripts/ensure.sh openblas
 	swift build $(SWIFT_RELEASE_FLAGS)
 	mkdir -p $(BUILD)/lib
 	cp "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/libswiftgrad.so" $@
 	@echo "built $@"
 
-$(BIN)/%: examples/c/%.c $(LIB) $(HEADER)
+$(BIN)/%: examples/c/%.c examples/c/example.h $(LIB) $(HEADER)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) -lm
 
@@ -53,10 +54,28 @@ demo: $(C_EXAMPLES) $(VENV)/.ready
 	$(BIN)/autodiff
 	@echo "== The chapter from Python (import swiftgrad as torch) =="
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/autodiff.py
+	@echo "== Linear regression from scratch, C =="
+	$(BIN)/linear_regression
+	@echo "== Linear regression from scratch, Python =="
+	PYTHONPATH=bindings/python $(PYTHON) examples/python/linear_regression.py
+	@echo "== An MLP from scratch on handwritten digits, C =="
+	$(BIN)/mlp_digits data/digits.csv
+	@echo "== An MLP from scratch on handwritten digits, Python =="
+	PYTHONPATH=bindings/python $(PYTHON) examples/python/mlp_digits.py
 
-test: test-swift test-c test-abi test-python test-python-install
+test: test-swift test-c test-abi test-python test-python-install test-examples
+
+# The examples check their own results (convergence, accuracy, no leaks) and exit non-zero
+# otherwise.
+test-examples: $(C_EXAMPLES) $(VENV)/.ready
+	$(BIN)/autodiff > /dev/null
+	$(BIN)/linear_regression > /dev/null
+	$(BIN)/mlp_digits data/digits.csv > /dev/null
+	for e in autodiff linear_regression mlp_digits; do PYTHONPATH=bindings/python $(PYTHON) examples/python/$$e.py > /dev/null || exit 1; done
+	@echo "examples: all converged"
 
 test-swift:
+	scripts/ensure.sh openblas
 	swift test
 
 test-c: $(C_TESTS)

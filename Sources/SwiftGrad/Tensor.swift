@@ -31,9 +31,10 @@ public final class Tensor {
     /// PyTorch's "wrapped number": a Python scalar promoted to a 0-d tensor. It only affects type
     /// promotion (it never decides the result's floating dtype).
     let isWrappedNumber: Bool
-    /// Whether this tensor shares its storage with the tensor it was made from (a view or a
-    /// detached alias).
-    let isView: Bool
+    /// For a view (made by a view op: reshape, select, transpose, ...), the tensor whose storage
+    /// it views, followed to the root: a view keeps its base alive, as in PyTorch. Nil otherwise
+    /// (a detached alias shares storage but is not a view in autograd's sense).
+    let base: Tensor?
 
     // MARK: Autograd state (see Tensor+Autograd.swift)
 
@@ -49,14 +50,14 @@ public final class Tensor {
     weak var accumulator: AccumulateGrad?
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0,
-         wrappedNumber: Bool = false, isView: Bool = false) {
+         wrappedNumber: Bool = false, base: Tensor? = nil) {
         self.storage = storage
         self.shape = shape
         self.strides = strides
         self.storageOffset = offset
         self.count = Shape.count(shape)
         self.isWrappedNumber = wrappedNumber
-        self.isView = isView
+        self.base = base
         var contiguous = true
         var expected = 1
         for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
@@ -88,10 +89,10 @@ public final class Tensor {
         return Tensor(storage: try Storage(count: count, dtype: dtype), shape: shape)
     }
 
-    /// A tensor sharing this one's storage with another layout. The caller guarantees the layout
+    /// A view of this tensor's storage with another layout. The caller guarantees the layout
     /// stays inside the storage.
     func aliased(shape: [Int], strides: [Int], offset: Int) -> Tensor {
-        Tensor(storage: storage, shape: shape, strides: strides, offset: offset, isView: true)
+        Tensor(storage: storage, shape: shape, strides: strides, offset: offset, base: base ?? self)
     }
 
     /// Storage offset of the element at a row-major linear index.

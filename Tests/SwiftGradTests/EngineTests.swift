@@ -91,7 +91,7 @@ import Testing
         let w = try Tensor.arange(1, 4, requiresGrad: true)
         let y = try w * w
         try w.detach().fill_(2)
-        expectError(.autograd("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]] is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).")) {
+        expectError(.autograd("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]] is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")) {
             try y.sum().backward()
         }
         // zero_ on a result in the graph cuts its history: the gradient behind it is zero.
@@ -99,6 +99,19 @@ import Testing
         let r = try v * 3
         try r.zero_()
         #expect(r.gradFn?.name == "ZeroBackward0")
+        // A saved non-leaf is named by its forward op, as PyTorch 2.x words it.
+        let c = try Tensor.arange(1, 4, requiresGrad: true).mul(1)
+        let d = try c.sin()
+        try c.detach().zero_()
+        expectError(.autograd("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]], which is output 0 of Mul, is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")) {
+            try d.sum().backward()
+        }
+        // Writing through a view of a leaf that requires grad is writing into the leaf.
+        let leaf = try Tensor.zeros([2, 2], requiresGrad: true)
+        expectError(.autograd("a leaf Variable that requires grad is being used in an in-place operation.")) {
+            _ = try leaf.select(dim: 0, index: 0).fill_(1)
+        }
+        try leaf.detach().fill_(3)   // a detached alias is not a view of the leaf: allowed
         try (r + v).sum().backward()
         #expect(try v.grad!.scalars(as: Float.self) == [1, 1, 1])
     }

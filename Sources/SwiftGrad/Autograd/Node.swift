@@ -39,6 +39,13 @@ public class Node {
     /// Frees the values saved for backward (called after backward unless retain_graph).
     func releaseSavedValues() {}
 
+    /// The forward op's name of a node name: "MulBackward0" -> "Mul".
+    static func forwardName(_ name: String) -> String {
+        let stem = name.reversed().drop(while: \.isNumber)
+        guard stem.starts(with: "drawkcaB") else { return name }
+        return String(stem.dropFirst(8).reversed())
+    }
+
     /// The nodes this one sends gradients to, as PyTorch's `next_functions` (name, input index).
     public var nextFunctions: [(node: Node?, inputNr: Int)] {
         nextEdges.map { ($0?.node, $0?.inputNr ?? 0) }
@@ -79,9 +86,10 @@ struct SavedTensor {
     func unpack(for node: Node) throws -> Tensor {
         let current = value.storage.version
         guard current == version else {
+            // PyTorch 2.x names the producing op by its forward name: "output 0 of Mul".
             var message = "one of the variables needed for gradient computation has been modified by an inplace operation: [\(value.dtype.legacyTypeName) \(Shape.describe(value.shape))]"
-            if let producer { message += ", which is output \(producer.outputNr) of \(producer.name)," }
-            message += " is at version \(current); expected version \(version) instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."
+            if let producer { message += ", which is output \(producer.outputNr) of \(Node.forwardName(producer.name))," }
+            message += " is at version \(current); expected version \(version) instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
             throw SwiftGradError.autograd(message)
         }
         // Under create_graph a saved output must lead back to this node, so that the gradient

@@ -59,7 +59,7 @@ extension Tensor {
 
     /// A tensor sharing this one's memory that is outside every graph (`detach()`).
     public func detach() -> Tensor {
-        aliased(shape: shape, strides: strides, offset: storageOffset)
+        Tensor(storage: storage, shape: shape, strides: strides, offset: storageOffset)
     }
 
     /// Back-propagates from this tensor (`backward(gradient, retain_graph, create_graph)`).

@@ -117,11 +117,16 @@ extension Tensor {
         }
     }
 
-    /// An in-place write that would be recorded on a view of a tensor that requires grad would
-    /// also have to rewrite the base's history, which swiftgrad does not do yet: it refuses
-    /// rather than give wrong gradients.
+    /// Writing through a view of a leaf that requires grad is writing into the leaf (PyTorch's
+    /// leaf error). Any other write that would be recorded on a view would also have to rewrite
+    /// the base's history, which swiftgrad does not do yet: it refuses rather than give wrong
+    /// gradients.
     private func checkInPlaceOnGraph(with others: [Tensor]) throws {
-        if GradMode.isEnabled && isView && (requiresGrad || others.contains(where: \.requiresGrad)) {
+        guard GradMode.isEnabled, let base else { return }
+        if base.isLeaf && base.leafRequiresGrad {
+            throw SwiftGradError.autograd("a leaf Variable that requires grad is being used in an in-place operation.")
+        }
+        if requiresGrad || others.contains(where: \.requiresGrad) {
             throw SwiftGradError.autograd(
                 "an in-place operation on a view that takes part in autograd is not supported yet; use an out-of-place operation, or clone() the view first")
         }

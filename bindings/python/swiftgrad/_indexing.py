@@ -64,15 +64,17 @@ def _apply_basic(t, key):
         key = key + [slice(None)] * (ndim - used)
     view = t
     dim = 0          # position in `view`
+    source_dim = 0   # the dimension of `t` an entry indexes, for messages
     advanced = {}    # view dimension -> index tensor
     for k in key:
+        source_dim += _consumed(k)
         if k is None:
             view = _make(L.sg_unsqueeze, view._handle, dim)
             dim += 1
         elif isinstance(k, numbers.Integral):
             size = view.shape[dim]
             if not -size <= k < size:
-                raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {size}")
+                raise IndexError(f"index {k} is out of bounds for dimension {source_dim - 1} with size {size}")
             view = _make(L.sg_select, view._handle, dim, int(k))
         elif isinstance(k, slice):
             if k.step is not None and k.step <= 0:

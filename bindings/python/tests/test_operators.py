@@ -1,0 +1,119 @@
+"""The model-building API from Python beyond the PyTorch reference cases: indexing errors and
+assignment rules, in-place rules, return types, and that the binding declares every C function."""
+import pathlib
+import re
+
+import pytest
+
+import swiftgrad as torch
+import swiftgrad.nn.functional as F
+from swiftgrad import _lib
+
+HEADER = pathlib.Path(__file__).resolve().parents[3] / "include" / "swiftgrad.h"
+
+
+def raises(exception, message):
+    return pytest.raises(exception, match="^" + re.escape(message) + "$")
+
+
+def test_every_header_function_is_declared_in_the_binding():
+    text = re.sub(r"/\*.*?\*/", "", HEADER.read_text(), flags=re.S)
+    declared = set(re.findall(r"\b(sg_\w+)\s*\(", text))
+    assert declared, "no functions found in the header"
+    missing = sorted(name for name in declared if not hasattr(_lib, name))
+    assert missing == []
+
+
+def test_indexing_errors_are_index_errors():
+    x = torch.arange(6.0).reshape(2, 3)
+    with raises(IndexError, "index 5 is out of bounds for dimension 0 with size 2"):
+        x[5]
+    with raises(IndexError, "index 3 is out of bounds for dimension 1 with size 3"):
+        x[0, 3]
+    with raises(IndexError, "too many indices for tensor of dimension 2"):
+        x[0, 0, 0]
+    with raises(IndexError, "index 7 is out of bounds for dimension 0 with size 2"):
+        x[torch.tensor([0, 7])]
+    with raises(IndexError, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"):
+        torch.tensor(1.0)[0]
+    with raises(IndexError, "tensors used as indices must be long, int, byte or bool tensors"):
+        x[torch.tensor([0.0])]
+    with raises(ValueError, "step must be greater than zero"):
+        x[::-1]
+
+
+def test_indexing_returns_views_for_basic_indices_and_copies_for_advanced():
+    x = torch.zeros(2, 3)
+    row = x[1]
+    row.fill_(5)
+    assert x.tolist() == [[0.0, 0.0, 0.0], [5.0, 5.0, 5.0]]
+    picked = x[[1]]
+    picked.fill_(-1)
+    assert x[1].tolist() == [5.0, 5.0, 5.0]
+    assert [t.tolist() for t in torch.arange(4).reshape(2, 2)] == [[0, 1], [2, 3]]
+
+
+def test_assignment():
+    x = torch.zeros(3, 3)
+    x[0] = 1
+    x[1, 1:] = torch.tensor([2.0, 3.0])
+    x[x == 0] = 9
+    x[[2, 2], [0, 1]] = torch.tensor([7.0, 8.0])
+    assert x.tolist() == [[1.0, 1.0, 1.0], [9.0, 2.0, 3.0], [7.0, 8.0, 9.0]]
+    w = torch.ones(2, requires_grad=True)
+    with raises(RuntimeError, "a leaf Variable that requires grad is being used in an in-place operation."):
+        w[0] = 2
+    with torch.no_grad():
+        w[0] = 2
+    assert w.tolist() == [2.0, 1.0]
+
+
+def test_in_place_rules():
+    i = torch.arange(3)
+    with raises(RuntimeError, "result type Float can't be cast to the desired output type Long"):
+        i *= 0.5
+    i += 2
+    assert i.tolist() == [2, 3, 4] and i.dtype is torch.int64
+    x = torch.ones(3)
+    with raises(RuntimeError, "output with shape [3] doesn't match the broadcast shape [2, 3]"):
+        x += torch.ones(2, 3)
+    y = torch.ones(2, requires_grad=True) * 3   # a non-leaf: in-place ops are recorded
+    y *= 2
+    y += y.detach()
+    y.sum().backward()
+    z = torch.ones(2, requires_grad=True) * 3
+    z *= z   # mul_ needs z's value for z's gradient, and overwrites it: refused at backward, as PyTorch
+    with raises(RuntimeError, "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [2]], which is output 0 of Mul, is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."):
+        z.sum().backward()
+
+
+def test_max_min_return_types():
+    x = torch.tensor([[1.0, 5.0], [4.0, 2.0]])
+    result = x.max(1)
+    values, indices = result
+    assert values.tolist() == [5.0, 4.0] and indices.tolist() == [1, 0]
+    assert result.values.tolist() == [5.0, 4.0] and result[1].tolist() == [1, 0]
+    assert repr(x.min(0)) == "torch.return_types.min(\nvalues=tensor([1., 2.]),\nindices=tensor([0, 1]))"
+    assert torch.max(x).item() == 5.0 and torch.max(x, torch.full((2, 2), 3.0)).tolist() == [[3.0, 5.0], [4.0, 3.0]]
+
+
+def test_loss_arguments():
+    with raises(ValueError, "average is not a valid value for reduction"):
+        F.mse_loss(torch.ones(2), torch.ones(2), reduction="average")
+    with raises(RuntimeError, "Target 5 is out of bounds."):
+        F.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 5]))
+    with raises(TypeError, "cross_entropy(): argument 'target' (position 2) must be Tensor, not list"):
+        F.cross_entropy(torch.zeros(2, 3), [0, 1])
+
+
+def test_creation_functions():
+    assert torch.eye(2).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert torch.linspace(0, 1, 3).tolist() == [0.0, 0.5, 1.0]
+    torch.manual_seed(5)
+    r = torch.randint(0, 3, (1000,))
+    assert r.dtype is torch.int64 and r.min().item() == 0 and r.max().item() == 2
+    assert torch.randint(4, (2, 2)).shape == (2, 2)
+    u = torch.rand(1000)
+    assert 0 <= u.min().item() and u.max().item() < 1
+    n = torch.normal(5.0, 0.5, (4000,))
+    assert abs(n.mean().item() - 5.0) < 0.05 and abs(n.std().item() - 0.5) < 0.05
