@@ -5,21 +5,8 @@
  *   make demo        (or: cc autodiff.c -Iinclude -Lbuild/lib -lswiftgrad)
  */
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <swiftgrad.h>
-
-/* Stops the program with swiftgrad's message when a call fails. */
-#define TRY(call)                                                                        \
-    do {                                                                                 \
-        sg_status status_ = (call);                                                      \
-        if (status_ != SG_OK) {                                                          \
-            fprintf(stderr, "%s:%d: %s failed: %s: %s\n", __FILE__, __LINE__, #call,     \
-                    sg_status_string(status_), sg_last_error());                         \
-            exit(1);                                                                     \
-        }                                                                                \
-    } while (0)
+#include "example.h"
 
 /* The tensor's repr, as Python's print(tensor) shows it. The caller frees the string. */
 static char *repr(const sg_tensor *t) {
@@ -85,12 +72,6 @@ static void print_detached(const sg_tensor *t) {
     TRY(sg_tensor_detach(t, &d));
     print_numpy(d);
     sg_tensor_free(d);
-}
-
-static double item(const sg_tensor *t) {
-    double v;
-    TRY(sg_tensor_item(t, &v));
-    return v;
 }
 
 /* def f(a): b = a * 2; while b.norm() < 1000: b = b * 2; c = b if b.sum() > 0 else 100 * b */
