@@ -35,6 +35,11 @@ public final class Tensor {
     /// it views, followed to the root: a view keeps its base alive, as in PyTorch. Nil otherwise
     /// (a detached alias shares storage but is not a view in autograd's sense).
     let base: Tensor?
+    /// For a view: its base's `historyVersion` when the view was made. If the base's history is
+    /// rewritten later (an in-place op recorded on it), this view's grad_fn is stale.
+    let baseHistoryVersion: Int
+    /// Counts in-place operations recorded on this tensor (each gives it a new grad_fn).
+    var historyVersion = 0
 
     // MARK: Autograd state (see Tensor+Autograd.swift)
 
@@ -58,6 +63,7 @@ public final class Tensor {
         self.count = Shape.count(shape)
         self.isWrappedNumber = wrappedNumber
         self.base = base
+        self.baseHistoryVersion = base?.historyVersion ?? 0
         var contiguous = true
         var expected = 1
         for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {

@@ -157,7 +157,7 @@ public func sg_bmm(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutabl
 public func sg_outer(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status { binary("sg_outer", a, b, out) { try Tensor.outer($0, $1) } }
 
 @_cdecl("sg_alias") @implementation
-public func sg_alias(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status { unary("sg_alias", a, out) { $0.alias() } }
+public func sg_alias(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status { unary("sg_alias", a, out) { try $0.alias() } }
 
 @_cdecl("sg_clamp") @implementation
 public func sg_clamp(_ a: OpaquePointer?, _ min: UnsafePointer<Double>?, _ max: UnsafePointer<Double>?,

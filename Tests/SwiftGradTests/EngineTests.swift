@@ -116,6 +116,25 @@ import Testing
         #expect(try v.grad!.scalars(as: Float.self) == [1, 1, 1])
     }
 
+    @Test func viewsOfABaseModifiedInPlaceAreNotDifferentiatedThroughStaleHistory() throws {
+        let x = try Tensor.arange(1, 4, requiresGrad: true)
+        let y = try x * 2
+        let early = try y.select(dim: 0, index: 0)
+        let usedBefore = try early * 5       // used before the write: its graph stays correct
+        try y.mul_(3)                        // y's history is rewritten
+        expectError(.autograd("this view was made before its base was modified by an in-place operation, and swiftgrad does not update the history of such views yet; take the view again after the in-place operation")) {
+            _ = try early * 1
+        }
+        try (usedBefore + y.select(dim: 0, index: 1)).backward()
+        // d/dx0 of 5 * (2 x0) = 10; d/dx1 of 3 * (2 x1) = 6.
+        #expect(try x.grad!.scalars(as: Float.self) == [10, 6, 0])
+        // In-place writes without recording do not make views stale.
+        let z = try x * 1
+        let v = try z.select(dim: 0, index: 2)
+        try noGrad { _ = try z.fill_(4) }
+        _ = try v * 1
+    }
+
     @Test func requiresGradRules() throws {
         expectError(.autograd("Only Tensors of floating point and complex dtype can require gradients")) {
             try Tensor.arange(0, 3, dtype: .int64).setRequiresGrad(true)

@@ -88,6 +88,7 @@ extension Tensor {
         guard let edge = gradientEdge else {
             throw SwiftGradError.autograd("element 0 of tensors does not require grad and does not have a grad_fn")
         }
+        try checkViewHistory()
         try Engine.run(roots: [(edge, seed)], keepGraph: retainGraph ?? createGraph, createGraph: createGraph)
     }
 
@@ -117,15 +118,26 @@ extension Tensor {
     ///   - savingOutput: also save this output, after the others (for rules written in terms of
     ///     the result, like exp's). It is kept without its grad_fn, so no reference cycle forms.
     ///   - rule: the backward rule, returning one gradient (or nil) per input.
+    /// - Throws: `.autograd` when an input is a view whose base was modified in place (with
+    ///   recording) after the view was made: its history is stale.
     @inline(__always)
     func recorded(_ name: String, inputs: [Tensor], saving: @autoclosure () -> [Tensor?] = [],
-                  savingOutput: Bool = false, rule: @escaping OpNode.Rule) -> Tensor {
+                  savingOutput: Bool = false, rule: @escaping OpNode.Rule) throws -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return self }
+        for input in inputs where input.base != nil { try input.checkViewHistory() }
         let node = OpNode(name: name, nextEdges: inputs.map(\.gradientEdge), output: self, rule: rule)
         node.save(savingOutput ? saving() + [self] : saving(), output: self)
         gradFn = node
         outputNr = 0
         return self
+    }
+
+    /// PyTorch regenerates the grad_fn of a view whose base was modified in place; swiftgrad
+    /// does not yet, so using such a view in autograd is refused rather than differentiated
+    /// through its old history.
+    func checkViewHistory() throws {
+        guard let base, requiresGrad, base.historyVersion != baseHistoryVersion else { return }
+        throw SwiftGradError.autograd("this view was made before its base was modified by an in-place operation, and swiftgrad does not update the history of such views yet; take the view again after the in-place operation")
     }
 
     /// Checks that an in-place operation on this tensor is allowed and marks the write: bumps

@@ -102,6 +102,7 @@ extension Tensor {
     private func rebase(_ node: Node) {
         gradFn = node
         outputNr = 0
+        historyVersion &+= 1
     }
 
     /// `self += gradient` for gradient accumulation (no graph, same dtype and a shape that

@@ -12,7 +12,7 @@ extension Tensor {
         try Tensor.walkIndexed(d, index: index, indexed: self) { offsets in
             Kernels.copyElements(from: self, at: offsets.map { $0.indexed }, into: out, offsets: offsets.map { $0.position })
         }
-        return out.recorded("GatherBackward0", inputs: [self], saving: [index]) { g, ctx in
+        return try out.recorded("GatherBackward0", inputs: [self], saving: [index]) { g, ctx in
             [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).scatterAdd(dim: d, index: ctx.saved(0), source: g)]
         }
     }
@@ -30,7 +30,7 @@ extension Tensor {
         try Tensor.walkIndexed(d, index: index, indexed: out) { offsets in
             try Kernels.addElements(from: src, at: offsets.map { src.offset(ofIndex: $0.coordinates) }, into: out, offsets: offsets.map { $0.indexed })
         }
-        return out.recorded("ScatterAddBackward0", inputs: [self, source], saving: [index]) { g, ctx in
+        return try out.recorded("ScatterAddBackward0", inputs: [self, source], saving: [index]) { g, ctx in
             [ctx.needsGrad(0) ? g : nil,
              ctx.needsGrad(1) ? try g.gather(dim: d, index: ctx.saved(0)) : nil]
         }
@@ -85,7 +85,7 @@ extension Tensor {
         }
         let fill = try Tensor.full([], value, dtype: dtype)
         let out = try noGrad { try Tensor.where(mask, fill, self) }
-        return out.recorded("MaskedFillBackward0", inputs: [self], saving: [mask]) { g, ctx in
+        return try out.recorded("MaskedFillBackward0", inputs: [self], saving: [mask]) { g, ctx in
             [try g.maskedFill(ctx.saved(0), 0)]
         }
     }
@@ -116,7 +116,7 @@ extension Tensor {
     public func index(_ indices: [Tensor?]) throws -> Tensor {
         let plan = try AdvancedIndex(self, indices)
         let out = try plan.gather(self)
-        return out.recorded("IndexBackward0", inputs: [self]) { g, ctx in
+        return try out.recorded("IndexBackward0", inputs: [self]) { g, ctx in
             [try g.indexAccumulated(into: ctx.inputShape(0), plan)]
         }
     }
@@ -148,7 +148,7 @@ extension Tensor {
     fileprivate func indexAccumulated(into shape: [Int], _ plan: AdvancedIndex) throws -> Tensor {
         let out = try Tensor.zeros(shape, dtype: dtype)
         try plan.scatterAdd(self, into: out)
-        return out.recorded("IndexPutBackward0", inputs: [self]) { g, _ in [try plan.gather(g)] }
+        return try out.recorded("IndexPutBackward0", inputs: [self]) { g, _ in [try plan.gather(g)] }
     }
 
     /// Storage offset of the element at `coordinates`.

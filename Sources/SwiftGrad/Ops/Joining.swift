@@ -35,7 +35,7 @@ extension Tensor {
             ranges.append((i, start, length))
             start += length
         }
-        return out.recorded("CatBackward0", inputs: tensors) { g, _ in
+        return try out.recorded("CatBackward0", inputs: tensors) { g, _ in
             var grads = [Tensor?](repeating: nil, count: tensors.count)
             for r in ranges { grads[r.index] = try g.narrow(dim: d, start: r.start, length: r.length) }
             return grads
@@ -51,7 +51,7 @@ extension Tensor {
         }
         let d = try Shape.normalize(dim: dim, ndim: first.ndim + 1)
         let joined = try noGrad { try cat(tensors.map { try $0.unsqueeze(dim: d) }, dim: d) }
-        return joined.recorded("StackBackward0", inputs: tensors) { g, _ in
+        return try joined.recorded("StackBackward0", inputs: tensors) { g, _ in
             try (0..<tensors.count).map { try g.select(dim: d, index: $0) }
         }
     }

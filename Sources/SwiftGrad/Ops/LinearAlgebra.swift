@@ -36,7 +36,7 @@ extension Tensor {
         guard other.ndim == 2 else { throw SwiftGradError.shape("mat2 must be a matrix") }
         try Tensor.checkProduct(self, other, "mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))", shape[1] == other.shape[0])
         let out = try Kernels.batchedMatmul(unsqueezedView(0), other.unsqueezedView(0))
-        return Tensor(storage: out.storage, shape: [shape[0], other.shape[1]])
+        return try Tensor(storage: out.storage, shape: [shape[0], other.shape[1]])
             .recorded("MmBackward0", inputs: [self, other],
                       saving: [other.requiresGrad ? self : nil, requiresGrad ? other : nil]) { g, ctx in
                 // d(A B) = dA B + A dB: dA = G B^T, dB = A^T G.
@@ -52,7 +52,7 @@ extension Tensor {
         }
         try Tensor.checkProduct(self, vector, "size mismatch, got input (\(shape[0])), mat (\(shape[0])x\(shape[1])), vec (\(vector.shape[0]))", shape[1] == vector.shape[0])
         let out = try Kernels.batchedMatmul(unsqueezedView(0), vector.aliased(shape: [1, vector.count, 1], strides: [0, vector.strides[0], 1], offset: vector.storageOffset))
-        return Tensor(storage: out.storage, shape: [shape[0]])
+        return try Tensor(storage: out.storage, shape: [shape[0]])
             .recorded("MvBackward0", inputs: [self, vector],
                       saving: [vector.requiresGrad ? self : nil, requiresGrad ? vector : nil]) { g, ctx in
                 [ctx.needsGrad(0) ? try Tensor.outer(g, ctx.saved(1)) : nil,

@@ -37,7 +37,7 @@ extension Tensor {
         case .int64: out = try Kernels.zip(x, y, shape: shape) { (p: Int64, q: Int64) in pick(p, q) }
         case .bool: out = try Kernels.zip(x, y, shape: shape) { (p: Bool, q: Bool) in greater ? (p || q) : (p && q) }
         }
-        return out.recorded(greater ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], saving: [a, b]) { g, ctx in
+        return try out.recorded(greater ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], saving: [a, b]) { g, ctx in
             let p = try ctx.saved(0), q = try ctx.saved(1)
             // Half the gradient at ties, all of it to the winner elsewhere.
             let shared = try Tensor.where(p.eq(q), g.div(2), g)
@@ -63,7 +63,7 @@ extension Tensor {
             if let upper { result = try result.minimum(Tensor.wrapped(upper)) }
         }
         if result === self { result = try noGrad { try clone() } }
-        return result.recorded("ClampBackward1", inputs: [self], saving: [self]) { g, ctx in
+        return try result.recorded("ClampBackward1", inputs: [self], saving: [self]) { g, ctx in
             let x = try ctx.saved(0)
             var inside = try Tensor.ones(x.shape, dtype: .bool)
             if let lower { inside = try inside.mul(x.gt(lower)) }
@@ -84,7 +84,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument("\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
         }
         let value = try extremum(dims: [], keepdim: false, greater: greater)
-        return value.recorded(greater ? "MaxBackward1" : "MinBackward1", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try value.recorded(greater ? "MaxBackward1" : "MinBackward1", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
             [try ctx.saved(0).evenlyDistribute(g, ctx.saved(1), Reduction(ctx.inputShape(0), dims: [], keepdim: false))]
         }
     }
@@ -182,7 +182,7 @@ extension Tensor {
             }
         }
         let finishedIndices = r.finish(indices)
-        let finishedValues = r.finish(values).recorded(greater ? "MaxBackward0" : "MinBackward0", inputs: [self],
+        let finishedValues = try r.finish(values).recorded(greater ? "MaxBackward0" : "MinBackward0", inputs: [self],
                                                        saving: [finishedIndices]) { g, ctx in
             // The whole gradient to the selected index of each lane.
             let index = try r.unsqueezed(ctx.saved(0)), upstream = try r.unsqueezed(g)

@@ -65,7 +65,7 @@ extension Tensor {
     /// The sum over `dims`, keeping them as size 1 when `keepdim` (SumBackward1).
     public func sum(dims: [Int], keepdim: Bool = false) throws -> Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
-        return r.finish(try Kernels.accumulate(SumAccumulation.self, self, reduced: r.reduced, keptShape: r.kept))
+        return try r.finish(try Kernels.accumulate(SumAccumulation.self, self, reduced: r.reduced, keptShape: r.kept))
             .recorded("SumBackward1", inputs: [self]) { g, _ in [try r.expand(g)] }
     }
 
@@ -101,7 +101,7 @@ extension Tensor {
 
     private func prodReduction(_ r: Reduction, name: String) throws -> Tensor {
         let out = r.finish(try Kernels.accumulate(ProdAccumulation.self, self, reduced: r.reduced, keptShape: r.kept))
-        return out.recorded(name, inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded(name, inputs: [self], saving: [self], savingOutput: true) { g, ctx in
             let x = try ctx.saved(0), result = try ctx.saved(1)
             let expanded = try r.expand(g)
             // Without zeros, d(prod)/dx_i = prod / x_i (differentiable, for higher orders).
@@ -123,7 +123,7 @@ extension Tensor {
             let centered = try sub(sum(dims: dims, keepdim: true).div(Double(r.groupSize)))
             return try centered.mul(centered).sum(dims: dims, keepdim: keepdim).div(divisor)
         }
-        return out.recorded("VarBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("VarBackward0", inputs: [self], saving: [self]) { g, ctx in
             // d var/dx_i = 2 (x_i - mean) / (n - correction).
             let x = try ctx.saved(0)
             let centered = try x.sub(x.sum(dims: dims, keepdim: true).div(Double(r.groupSize)))
@@ -135,7 +135,7 @@ extension Tensor {
     public func std(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         let out = try noGrad { try variance(dims: dims, correction: correction, keepdim: keepdim).sqrt() }
-        return out.recorded("StdBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("StdBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
             // d std = d var / (2 std), taken as 0 where std == 0.
             let x = try ctx.saved(0), result = try ctx.saved(1)
             let zero = try Tensor.zeros([], dtype: g.dtype)
@@ -158,7 +158,7 @@ extension Tensor {
             let total = try source.sub(peak).exp().sum(dims: dims, keepdim: true).log().add(peak)
             return r.finish(try total.contiguous())
         }
-        return out.recorded("LogsumexpBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("LogsumexpBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
             // d lse/dx_i = exp(x_i - lse), a softmax.
             let x = try ctx.saved(0), result = try ctx.saved(1)
             return [try r.expand(g).mul(x.sub(r.unsqueezed(result)).exp())]
@@ -187,7 +187,7 @@ extension Tensor {
                 return try magnitude.pow(p).sum(dims: dims, keepdim: keepdim).pow(1 / p)
             }
         }
-        return out.recorded("LinalgVectorNormBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("LinalgVectorNormBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
             let x = try ctx.saved(0), norm = try r.unsqueezed(ctx.saved(1))
             let upstream = try r.unsqueezed(g)
             let zero = try Tensor.zeros([], dtype: g.dtype)

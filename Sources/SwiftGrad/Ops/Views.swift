@@ -11,7 +11,7 @@ extension Tensor {
         guard let viewStrides = Tensor.viewStrides(shape, strides, target) else {
             throw SwiftGradError.shape("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
-        return aliased(shape: target, strides: viewStrides, offset: storageOffset)
+        return try aliased(shape: target, strides: viewStrides, offset: storageOffset)
             .recorded("ViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
     }
 
@@ -21,11 +21,11 @@ extension Tensor {
     public func reshape(_ sizes: [Int]) throws -> Tensor {
         let target = try inferShape(sizes)
         if let viewStrides = Tensor.viewStrides(shape, strides, target) {
-            return aliased(shape: target, strides: viewStrides, offset: storageOffset)
+            return try aliased(shape: target, strides: viewStrides, offset: storageOffset)
                 .recorded("ViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
         }
         let copy = try noGrad { try clone() }
-        return Tensor(storage: copy.storage, shape: target)
+        return try Tensor(storage: copy.storage, shape: target)
             .recorded("UnsafeViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
     }
 
@@ -33,7 +33,7 @@ extension Tensor {
     /// UnsafeViewBackward0), as matmul ends.
     func unsafeView(_ target: [Int]) throws -> Tensor {
         precondition(isContiguous, "unsafeView of a non-contiguous tensor")
-        return aliased(shape: target, strides: Shape.contiguousStrides(target), offset: storageOffset)
+        return try aliased(shape: target, strides: Shape.contiguousStrides(target), offset: storageOffset)
             .recorded("UnsafeViewBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
     }
 
@@ -48,19 +48,19 @@ extension Tensor {
     }
 
     /// A view of the whole tensor (`x[...]`, AliasBackward0).
-    public func alias() -> Tensor {
-        aliased(shape: shape, strides: strides, offset: storageOffset)
+    public func alias() throws -> Tensor {
+        try aliased(shape: shape, strides: strides, offset: storageOffset)
             .recorded("AliasBackward0", inputs: [self]) { g, _ in [g] }
     }
 
     /// Swaps two dimensions (`Tensor.transpose`, TransposeBackward0).
     public func transpose(_ dim0: Int, _ dim1: Int) throws -> Tensor {
         let a = try Shape.normalize(dim: dim0, ndim: ndim), b = try Shape.normalize(dim: dim1, ndim: ndim)
-        if ndim == 0 { return aliased(shape: shape, strides: strides, offset: storageOffset).recorded("TransposeBackward0", inputs: [self]) { g, _ in [g] } }
+        if ndim == 0 { return try aliased(shape: shape, strides: strides, offset: storageOffset).recorded("TransposeBackward0", inputs: [self]) { g, _ in [g] } }
         var newShape = shape, newStrides = strides
         newShape.swapAt(a, b)
         newStrides.swapAt(a, b)
-        return aliased(shape: newShape, strides: newStrides, offset: storageOffset)
+        return try aliased(shape: newShape, strides: newStrides, offset: storageOffset)
             .recorded("TransposeBackward0", inputs: [self]) { g, _ in [try g.transpose(a, b)] }
     }
 
@@ -79,7 +79,7 @@ extension Tensor {
         }
         var inverse = [Int](repeating: 0, count: ndim)
         for (i, d) in order.enumerated() { inverse[d] = i }
-        return aliased(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: storageOffset)
+        return try aliased(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: storageOffset)
             .recorded("PermuteBackward0", inputs: [self]) { g, _ in [try g.permute(inverse)] }
     }
 
@@ -92,7 +92,7 @@ extension Tensor {
     /// Removes every dimension of size 1 (`Tensor.squeeze()`, SqueezeBackward0).
     public func squeeze() throws -> Tensor {
         let keep = (0..<ndim).filter { shape[$0] != 1 }
-        return aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
+        return try aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
             .recorded("SqueezeBackward0", inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
     }
 
@@ -104,7 +104,7 @@ extension Tensor {
     func squeeze(dim: Int, nodeName: String) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
         let keep = (0..<ndim).filter { $0 != d || shape[$0] != 1 }
-        return aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
+        return try aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
             .recorded(nodeName, inputs: [self]) { g, ctx in [try g.reshape(ctx.inputShape(0))] }
     }
 
@@ -114,7 +114,7 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape.insert(1, at: d)
         newStrides.insert(d < ndim ? strides[d] * shape[d] : 1, at: d)
-        return aliased(shape: newShape, strides: newStrides, offset: storageOffset)
+        return try aliased(shape: newShape, strides: newStrides, offset: storageOffset)
             .recorded("UnsqueezeBackward0", inputs: [self]) { g, _ in [try g.squeeze(dim: d)] }
     }
 
@@ -131,7 +131,7 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape.remove(at: d)
         newStrides.remove(at: d)
-        return aliased(shape: newShape, strides: newStrides, offset: storageOffset + i * strides[d])
+        return try aliased(shape: newShape, strides: newStrides, offset: storageOffset + i * strides[d])
             .recorded("SelectBackward0", inputs: [self]) { g, ctx in
                 [try g.embedded(into: ctx.inputShape(0), name: "SelectBackwardBackward0") { try $0.select(dim: d, index: i) }]
             }
@@ -153,7 +153,7 @@ extension Tensor {
         var newShape = shape, newStrides = strides
         newShape[d] = (hi - lo + step - 1) / step
         newStrides[d] = strides[d] * step
-        return aliased(shape: newShape, strides: newStrides, offset: storageOffset + (newShape[d] > 0 ? lo * strides[d] : 0))
+        return try aliased(shape: newShape, strides: newStrides, offset: storageOffset + (newShape[d] > 0 ? lo * strides[d] : 0))
             .recorded("SliceBackward0", inputs: [self]) { g, ctx in
                 [try g.embedded(into: ctx.inputShape(0), name: "SliceBackwardBackward0") { try $0.slice(dim: d, start: lo, end: hi, step: step) }]
             }
@@ -196,7 +196,7 @@ extension Tensor {
             }
         }
         _ = try Shape.validate(target)
-        return aliased(shape: target, strides: newStrides, offset: storageOffset)
+        return try aliased(shape: target, strides: newStrides, offset: storageOffset)
             .recorded("ExpandBackward0", inputs: [self]) { g, ctx in [try g.sumToShape(ctx.inputShape(0))] }
     }
 
@@ -206,7 +206,7 @@ extension Tensor {
     func embedded(into shape: [Int], name: String, _ view: @escaping (Tensor) throws -> Tensor) throws -> Tensor {
         let out = try Tensor.zeros(shape, dtype: dtype)
         try noGrad { Kernels.convert(from: self, into: try view(out)) }
-        return out.recorded(name, inputs: [self]) { g, _ in [try view(g)] }
+        return try out.recorded(name, inputs: [self]) { g, _ in [try view(g)] }
     }
 
     /// Resolves a -1 in `sizes` against this tensor's element count.

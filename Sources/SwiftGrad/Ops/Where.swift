@@ -17,7 +17,7 @@ extension Tensor {
         case .int64: out = try Kernels.zip3(condition, x, y, shape: shape) { (c: Bool, p: Int64, q: Int64) in c ? p : q }
         case .bool: out = try Kernels.zip3(condition, x, y, shape: shape) { (c: Bool, p: Bool, q: Bool) in c ? p : q }
         }
-        return out.recorded("WhereBackward0", inputs: [a, b], saving: [condition]) { g, ctx in
+        return try out.recorded("WhereBackward0", inputs: [a, b], saving: [condition]) { g, ctx in
             let c = try ctx.saved(0)
             let zero = try Tensor.zeros([], dtype: g.dtype)
             return [ctx.needsGrad(0) ? try Tensor.where(c, g, zero) : nil,
