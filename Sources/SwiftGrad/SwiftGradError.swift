@@ -17,12 +17,14 @@ public enum SwiftGradError: Error, Equatable, CustomStringConvertible, Sendable 
     case outOfMemory(String)
     /// A broken invariant inside swiftgrad.
     case `internal`(String)
+    /// A user callback (hook, custom function, function given to gradcheck) failed.
+    case callback(String)
 
     /// The message without the case name, as shown to users.
     public var message: String {
         switch self {
         case .invalidArgument(let m), .invalidHandle(let m), .shape(let m), .dtype(let m),
-             .autograd(let m), .outOfMemory(let m), .internal(let m):
+             .autograd(let m), .outOfMemory(let m), .internal(let m), .callback(let m):
             return m
         }
     }
@@ -37,6 +39,7 @@ public enum SwiftGradError: Error, Equatable, CustomStringConvertible, Sendable 
         case .autograd: return 5
         case .outOfMemory: return 6
         case .internal: return 7
+        case .callback: return 8
         }
     }
 

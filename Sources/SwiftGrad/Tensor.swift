@@ -53,6 +53,8 @@ public final class Tensor {
     var gradStore: Tensor?
     /// The graph node that accumulates into this leaf; weak, as PyTorch's grad_accumulator_.
     weak var accumulator: AccumulateGrad?
+    /// Hooks on this leaf's gradient (a non-leaf's live on its grad_fn).
+    var leafHooks: HookList?
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0,
          wrappedNumber: Bool = false, base: Tensor? = nil) {

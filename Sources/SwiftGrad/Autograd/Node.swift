@@ -39,6 +39,27 @@ public class Node {
     /// Frees the values saved for backward (called after backward unless retain_graph).
     func releaseSavedValues() {}
 
+    /// Hooks on the gradient of each forward output (tensor hooks and retain_grad of non-leaf
+    /// tensors), by output index.
+    private var hookLists: [Int: HookList] = [:]
+
+    func hookList(for output: Int) -> HookList {
+        if let list = hookLists[output] { return list }
+        let list = HookList()
+        hookLists[output] = list
+        return list
+    }
+
+    /// The hooks of output `output`, if any were registered.
+    func existingHookList(for output: Int) -> HookList? { hookLists[output] }
+
+    /// The hooks the engine runs on this node's incoming gradient (a leaf's hooks, for
+    /// AccumulateGrad; the first output's for others, via `existingHookList(for:)`).
+    func existingHookListForEngine() -> HookList? { nil }
+
+    /// The forward op recorded for anomaly mode, and where (set by the binding), if enabled.
+    var anomalyContext: String?
+
     /// The forward op's name of a node name: "MulBackward0" -> "Mul".
     static func forwardName(_ name: String) -> String {
         let stem = name.reversed().drop(while: \.isNumber)
@@ -200,10 +221,13 @@ final class AccumulateGrad: Node {
         return []
     }
 
+    override func existingHookListForEngine() -> HookList? { variable.leafHooks }
+
     private func accumulate(_ grad: Tensor) throws {
         if GradMode.isEnabled {
-            // create_graph: keep the gradient's own graph, out of place.
-            variable.gradStore = try variable.gradStore.map { try $0.add(grad) } ?? grad.clone()
+            // create_graph: keep the gradient's own graph, out of place; a first gradient is
+            // copied as PyTorch does (its grad_fn is CopyBackwards).
+            variable.gradStore = try variable.gradStore.map { try $0.add(grad) } ?? grad.copiedForAccumulation()
         } else if let existing = variable.gradStore {
             try existing.accumulate(grad)
         } else {

@@ -71,25 +71,16 @@ extension Tensor {
     ///   - createGraph: record the backward pass, so gradients can be differentiated again.
     /// - Throws: `.autograd` with PyTorch's messages: non-scalar without gradient, a tensor that
     ///   does not require grad, a second backward through freed saved values.
-    public func backward(_ gradient: Tensor? = nil, retainGraph: Bool? = nil, createGraph: Bool = false) throws {
-        let seed: Tensor
-        if let gradient {
-            guard gradient.shape == shape else {
-                throw SwiftGradError.shape(
-                    "Mismatch in shape: grad_output[0] has a shape of \(Shape.torchSize(gradient.shape)) and output[0] has a shape of \(Shape.torchSize(shape)).")
-            }
-            seed = gradient
-        } else {
-            if requiresGrad && count != 1 {
-                throw SwiftGradError.autograd("grad can be implicitly created only for scalar outputs")
-            }
-            seed = try Tensor.ones(shape, dtype: dtype)
-        }
-        guard let edge = gradientEdge else {
-            throw SwiftGradError.autograd("element 0 of tensors does not require grad and does not have a grad_fn")
-        }
-        try checkViewHistory()
-        try Engine.run(roots: [(edge, seed)], keepGraph: retainGraph ?? createGraph, createGraph: createGraph)
+    ///   - inputs: accumulate only into these tensors' `.grad` (all leaves when nil).
+    public func backward(_ gradient: Tensor? = nil, retainGraph: Bool? = nil, createGraph: Bool = false,
+                         inputs: [Tensor]? = nil) throws {
+        try Autograd.backward([self], gradients: [gradient], retainGraph: retainGraph,
+                              createGraph: createGraph, inputs: inputs)
+    }
+
+    /// A copy of a first gradient kept under create_graph (PyTorch copies it: CopyBackwards).
+    func copiedForAccumulation() throws -> Tensor {
+        try Tensor.zeros(shape, dtype: dtype).copy_(self)
     }
 
     /// Where this tensor's gradient goes: its grad_fn, or the accumulator of a leaf that
@@ -127,6 +118,7 @@ extension Tensor {
         for input in inputs where input.base != nil { try input.checkViewHistory() }
         let node = OpNode(name: name, nextEdges: inputs.map(\.gradientEdge), output: self, rule: rule)
         node.save(savingOutput ? saving() + [self] : saving(), output: self)
+        if Engine.detectAnomaly { node.anomalyContext = Autograd.anomalyContext }
         gradFn = node
         outputNr = 0
         return self
