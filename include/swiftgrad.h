@@ -83,7 +83,9 @@ typedef enum sg_status {
                                     backward through a freed graph, requires_grad on an
                                     integer tensor, in-place on a leaf that requires grad     */
     SG_ERR_OUT_OF_MEMORY = 6,    /* an allocation failed                                      */
-    SG_ERR_INTERNAL = 7          /* a bug in swiftgrad; please report the message             */
+    SG_ERR_INTERNAL = 7,         /* a bug in swiftgrad; please report the message             */
+    SG_ERR_CALLBACK = 8          /* a user callback (hook, custom function, function given to
+                                    gradcheck/jacobian) failed without a more specific status */
 } sg_status;
 
 /** Element types. Values are explicit and append-only. */
@@ -527,6 +529,144 @@ sg_status sg_cross_entropy(const sg_tensor *input, const sg_tensor *target, sg_r
 /** -(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100. */
 sg_status sg_binary_cross_entropy(const sg_tensor *input, const sg_tensor *target,
                                   sg_reduction reduction, sg_tensor **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Autograd, complete (torch.autograd)                                                         */
+/*                                                                                              */
+/* Callbacks. Functions below take C callbacks with a `void *user_data` and, where the library   */
+/* keeps the callback, an sg_free_fn called once with user_data when it no longer needs it (may  */
+/* be NULL). Tensor handles passed to a callback are borrowed: valid during the call only.       */
+/* Handles a callback returns through an out-parameter are taken over by the library (it frees   */
+/* them). A callback returns SG_OK, or an error status, which makes the calling function fail    */
+/* with that status; the message is the last error the callback set (sg_set_last_error, or a     */
+/* failing swiftgrad call made inside it), or else one naming the callback. Callbacks run on the */
+/* thread that made the call and may call any function of this library.                        */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef void (*sg_free_fn)(void *user_data);
+
+/** Sets the calling thread's last error message (for callbacks describing their failure). */
+void sg_set_last_error(const char *message);
+
+/**
+ * Back-propagates from several outputs (torch.autograd.backward). gradients is NULL or has one
+ * entry per output (NULL entries: implicit, one-element outputs only). With inputs (n_inputs >
+ * 0), only those tensors' .grad change (non-leaf ones too); otherwise every leaf's. create_graph
+ * records the backward pass for higher-order gradients.
+ */
+sg_status sg_autograd_backward(const sg_tensor *const *outputs, const sg_tensor *const *gradients,
+                               size_t n_outputs, const sg_tensor *const *inputs, size_t n_inputs,
+                               bool retain_graph, bool create_graph);
+
+/**
+ * The gradients of outputs with respect to inputs (torch.autograd.grad), written as new handles
+ * into grads[n_inputs]; no .grad changes. An input no output depends on gives SG_ERR_AUTOGRAD
+ * unless allow_unused, when its entry is NULL.
+ */
+sg_status sg_autograd_grad(const sg_tensor *const *outputs, const sg_tensor *const *grad_outputs,
+                           size_t n_outputs, const sg_tensor *const *inputs, size_t n_inputs,
+                           bool retain_graph, bool create_graph, bool allow_unused, sg_tensor **grads);
+
+/**
+ * A hook on t's gradient (Tensor.register_hook): called during backward with the gradient
+ * (borrowed); it may leave *replacement NULL to keep it, or set it to a new tensor to use
+ * instead.
+ */
+typedef sg_status (*sg_hook_fn)(const sg_tensor *grad, sg_tensor **replacement, void *user_data);
+
+/** Registers a hook; *id identifies it for sg_tensor_remove_hook. free_user_data runs when the
+    hook is removed or t and its graph are freed. SG_ERR_AUTOGRAD if t does not require grad. */
+sg_status sg_tensor_register_hook(sg_tensor *t, sg_hook_fn hook, void *user_data,
+                                  sg_free_fn free_user_data, uint64_t *id);
+sg_status sg_tensor_remove_hook(sg_tensor *t, uint64_t id);
+/** Keeps a non-leaf tensor's gradient in .grad after backward (Tensor.retain_grad()). */
+sg_status sg_tensor_retain_grad(sg_tensor *t);
+sg_status sg_tensor_retains_grad(const sg_tensor *t, bool *out);
+
+/** The context of a custom function call; valid only during its forward or backward callback. */
+typedef struct sg_function_ctx sg_function_ctx;
+
+/** A custom function's forward: compute outputs (new handles, at most capacity of them, their
+    number in *n_outputs) from the inputs; runs without recording. */
+typedef sg_status (*sg_function_forward_fn)(sg_function_ctx *ctx, const sg_tensor *const *inputs,
+                                            size_t n_inputs, sg_tensor **outputs, size_t capacity,
+                                            size_t *n_outputs, void *user_data);
+/** A custom function's backward: given one gradient per output, write one gradient (a new
+    handle, or NULL for none) per input. Written with swiftgrad operations it is itself
+    differentiable (create_graph). */
+typedef sg_status (*sg_function_backward_fn)(sg_function_ctx *ctx, const sg_tensor *const *grad_outputs,
+                                             size_t n_outputs, sg_tensor **grad_inputs, size_t n_inputs,
+                                             void *user_data);
+
+/**
+ * Applies a custom differentiable function (torch.autograd.Function.apply): runs forward, and
+ * when an input requires grad records one node named "<name>Backward" whose backward calls
+ * backward. Writes the outputs (new handles) into outputs[capacity] and their number into
+ * *n_outputs.
+ */
+sg_status sg_function_apply(const char *name, sg_function_forward_fn forward, sg_function_backward_fn backward,
+                            void *user_data, sg_free_fn free_user_data, const sg_tensor *const *inputs,
+                            size_t n_inputs, sg_tensor **outputs, size_t capacity, size_t *n_outputs);
+/** In forward: keeps tensors for backward (ctx.save_for_backward). */
+sg_status sg_function_ctx_save(sg_function_ctx *ctx, const sg_tensor *const *tensors, size_t count);
+/** In backward: the number of saved tensors, and saved tensor index (a new handle). Fails with
+    SG_ERR_AUTOGRAD after the graph was freed or when a saved tensor was modified in place. */
+sg_status sg_function_ctx_saved_count(const sg_function_ctx *ctx, size_t *count);
+sg_status sg_function_ctx_saved(const sg_function_ctx *ctx, size_t index, sg_tensor **out);
+/** Whether input index needs a gradient (ctx.needs_input_grad). */
+sg_status sg_function_ctx_needs_input_grad(const sg_function_ctx *ctx, size_t index, bool *out);
+
+/** A function of tensors for the checks and derivatives below: writes n_outputs new handles. */
+typedef sg_status (*sg_tensor_fn)(const sg_tensor *const *inputs, size_t n_inputs, sg_tensor **outputs,
+                                  size_t n_outputs, void *user_data);
+
+/**
+ * torch.autograd.gradcheck: compares backward's Jacobians of f at inputs (use float64) with
+ * central differences of step eps. SG_OK when |analytical - numerical| <= atol + rtol * |numerical|
+ * everywhere; otherwise SG_ERR_AUTOGRAD with "Jacobian mismatch for output o with respect to
+ * input i" and both Jacobians.
+ */
+sg_status sg_gradcheck(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+                       size_t n_outputs, double eps, double atol, double rtol);
+/** torch.autograd.gradgradcheck: the same check for second derivatives. */
+sg_status sg_gradgradcheck(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+                           size_t n_outputs, double eps, double atol, double rtol);
+
+/** torch.autograd.functional.jacobian: jacobians[o * n_inputs + i] = d outputs[o] / d inputs[i],
+    of shape outputs[o].shape + inputs[i].shape. */
+sg_status sg_jacobian(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+                      size_t n_outputs, bool create_graph, sg_tensor **jacobians);
+/** The Hessian of a scalar f: hessians[i * n_inputs + j] of shape inputs[i].shape + inputs[j].shape. */
+sg_status sg_hessian(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+                     bool create_graph, sg_tensor **hessians);
+/** f's outputs and v^T J (one v per output; one result per input). */
+sg_status sg_vjp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+                 const sg_tensor *const *v, size_t n_outputs, bool create_graph, sg_tensor **outputs,
+                 sg_tensor **vjps);
+/** f's outputs and J v (one v per input; one result per output). */
+sg_status sg_jvp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+                 const sg_tensor *const *v, size_t n_outputs, bool create_graph, sg_tensor **outputs,
+                 sg_tensor **jvps);
+/** A scalar f's value and H v (one v per input; one result per input). */
+sg_status sg_hvp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+                 const sg_tensor *const *v, bool create_graph, sg_tensor **output, sg_tensor **hvps);
+
+/**
+ * Anomaly mode (torch.autograd.set_detect_anomaly), global: backward checks each node's
+ * gradients for NaN and fails with "Function 'XBackward0' returned nan values in its 0th
+ * output." naming the forward operation too.
+ */
+sg_status sg_set_detect_anomaly(bool enabled);
+bool sg_is_anomaly_enabled(void);
+/** A description of where the calling thread is (e.g. a traceback), attached to the nodes it
+    records while anomaly mode is on and shown in anomaly errors; NULL clears it. */
+sg_status sg_set_anomaly_context(const char *context);
+
+/**
+ * The graph behind t as Graphviz DOT text: a box per op (grad_fn name and output shape), per
+ * leaf that requires grad, and for t (labelled title, or "output" when NULL).
+ */
+sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *buf, size_t buf_size, size_t *needed);
 
 #ifdef __cplusplus
 }

@@ -44,4 +44,19 @@ public enum SwiftGradError: Error, Equatable, CustomStringConvertible, Sendable 
     }
 
     public var description: String { message }
+
+    /// The error for a C status code (1...8) and message; nil for SG_OK or an unknown code.
+    public init?(code: Int32, message: String) {
+        switch code {
+        case 1: self = .invalidArgument(message)
+        case 2: self = .invalidHandle(message)
+        case 3: self = .shape(message)
+        case 4: self = .dtype(message)
+        case 5: self = .autograd(message)
+        case 6: self = .outOfMemory(message)
+        case 7: self = .internal(message)
+        case 8: self = .callback(message)
+        default: return nil
+        }
+    }
 }

@@ -20,6 +20,8 @@ struct ABIError: Error {
 /// when the thread exits.
 private final class ErrorSlot {
     var message: UnsafeMutablePointer<CChar>?
+    /// Counts the errors recorded on this thread, so a caller can tell whether a callback set one.
+    var generation = 0
     deinit { if message != messageLost { free(message) } }
 }
 
@@ -37,7 +39,20 @@ func fail(_ status: sg_status, _ message: String) -> sg_status {
     let slot = errorSlot.value
     if let old = slot.message, old != messageLost { free(old) }
     slot.message = strdup(message) ?? messageLost
+    slot.generation &+= 1
     return status
+}
+
+/// Calls a C callback; a status other than SG_OK becomes a thrown error carrying that status and
+/// the message the callback left (or, if it left none, one naming it).
+func callC(_ what: String, _ body: () -> sg_status) throws {
+    let before = errorSlot.value.generation
+    let status = body()
+    guard status != SG_OK else { return }
+    let message = errorSlot.value.generation != before
+        ? String(cString: lastErrorPointer)
+        : "\(what) returned \(String(cString: sg_status_string(status)))"
+    throw SwiftGradError(code: Int32(bitPattern: status.rawValue), message: message) ?? SwiftGradError.callback(message)
 }
 
 /// The one guard every export goes through: runs `body`, converting whatever it throws into a

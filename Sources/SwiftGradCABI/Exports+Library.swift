@@ -10,7 +10,7 @@ private let versionString = strdup("\(SG_VERSION_MAJOR).\(SG_VERSION_MINOR).\(SG
 
 private let statusNames: [UnsafeMutablePointer<CChar>] = ([
     "SG_OK", "SG_ERR_INVALID_ARGUMENT", "SG_ERR_INVALID_HANDLE", "SG_ERR_SHAPE", "SG_ERR_DTYPE",
-    "SG_ERR_AUTOGRAD", "SG_ERR_OUT_OF_MEMORY", "SG_ERR_INTERNAL", "SG_UNKNOWN_STATUS",
+    "SG_ERR_AUTOGRAD", "SG_ERR_OUT_OF_MEMORY", "SG_ERR_INTERNAL", "SG_ERR_CALLBACK", "SG_UNKNOWN_STATUS",
 ] as [String]).map { strdup($0)! }
 
 @_cdecl("sg_version") @implementation
@@ -48,3 +48,8 @@ public func sg_set_grad_enabled(_ enabled: Bool, _ previous: UnsafeMutablePointe
 
 @_cdecl("sg_is_grad_enabled") @implementation
 public func sg_is_grad_enabled() -> Bool { GradMode.isEnabled }
+
+@_cdecl("sg_set_last_error") @implementation
+public func sg_set_last_error(_ message: UnsafePointer<CChar>?) {
+    _ = fail(SG_OK, message.map { String(cString: $0) } ?? "")
+}

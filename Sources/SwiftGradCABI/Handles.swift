@@ -1,7 +1,7 @@
 import Synchronization
 import SwiftGrad
 
-/// The table behind every `sg_tensor *`. A handle is not an address: it packs a tag, a slot
+/// The table behind every `sg_tensor *` (and `sg_function_ctx *`). A handle is not an address: it packs a tag, a slot
 /// index and the slot's generation into a pointer-sized integer, and every lookup checks all
 /// three, so NULL, garbage, freed and double-freed handles are refused without ever being
 /// dereferenced, even after their slot has been reused.
@@ -13,7 +13,7 @@ import SwiftGrad
 enum Handles {
     private struct Slot {
         var generation: UInt32
-        var tensor: Tensor?
+        var object: AnyObject?
     }
 
     private struct Table {
@@ -25,16 +25,16 @@ enum Handles {
     private static let tag: UInt = 0xA5
     private static let generationMask: UInt32 = 0xFF_FFFF
 
-    /// A new handle owning a reference to `tensor`.
-    static func register(_ tensor: Tensor) -> OpaquePointer {
+    /// A new handle owning a reference to `object` (a tensor or a function context).
+    static func register(_ object: AnyObject) -> OpaquePointer {
         table.withLock { table in
             let index: UInt32
             if let reused = table.free.popLast() {
                 index = reused
-                table.slots[Int(index)].tensor = tensor
+                table.slots[Int(index)].object = object
             } else {
                 index = UInt32(table.slots.count)
-                table.slots.append(Slot(generation: 1, tensor: tensor))
+                table.slots.append(Slot(generation: 1, object: object))
             }
             let generation = UInt(table.slots[Int(index)].generation)
             return OpaquePointer(bitPattern: tag << 56 | generation << 32 | UInt(index))!
@@ -44,32 +44,41 @@ enum Handles {
     /// The tensor a live handle names.
     /// - Throws: `ABIError` (SG_ERR_INVALID_HANDLE) naming the argument.
     static func tensor(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Tensor {
+        try object(handle, argument, "tensor")
+    }
+
+    /// The function context a live handle names.
+    static func context(_ handle: OpaquePointer?, _ argument: StaticString) throws -> FunctionContext {
+        try object(handle, argument, "function context")
+    }
+
+    private static func object<T: AnyObject>(_ handle: OpaquePointer?, _ argument: StaticString, _ kind: String) throws -> T {
         guard let handle else { throw ABIError.invalidHandle("argument '\(argument)' is NULL") }
-        let tensor = table.withLock { table -> Tensor? in
+        let found = table.withLock { table -> AnyObject? in
             guard let (index, generation) = decode(handle), index < table.slots.count,
                   table.slots[index].generation == generation else { return nil }
-            return table.slots[index].tensor
+            return table.slots[index].object
         }
-        guard let tensor else {
+        guard let typed = found as? T else {
             throw ABIError.invalidHandle(
-                "argument '\(argument)' is not a live tensor handle (already freed, or not made by swiftgrad)")
+                "argument '\(argument)' is not a live \(kind) handle (already freed, or not made by swiftgrad)")
         }
-        return tensor
+        return typed
     }
 
     /// Releases a live handle.
     /// - Throws: `ABIError` (SG_ERR_INVALID_HANDLE) for a handle that is not live.
     static func release(_ handle: OpaquePointer) throws {
         // Drop the tensor outside the lock: its deinit may free a whole graph.
-        let dropped: Tensor? = table.withLock { table in
+        let dropped: AnyObject? = table.withLock { table in
             guard let (index, generation) = decode(handle), index < table.slots.count,
                   table.slots[index].generation == generation,
-                  let tensor = table.slots[index].tensor else { return nil }
-            table.slots[index].tensor = nil
+                  let object = table.slots[index].object else { return nil }
+            table.slots[index].object = nil
             table.slots[index].generation = (generation &+ 1) & generationMask
             if table.slots[index].generation == 0 { table.slots[index].generation = 1 }
             table.free.append(UInt32(index))
-            return tensor
+            return object
         }
         guard dropped != nil else {
             throw ABIError.invalidHandle("argument 't' is not a live tensor handle (already freed, or not made by swiftgrad)")
@@ -80,5 +89,21 @@ enum Handles {
         let bits = UInt(bitPattern: handle)
         guard bits >> 56 == tag else { return nil }
         return (Int(bits & 0xFFFF_FFFF), UInt32((bits >> 32) & UInt(generationMask)))
+    }
+}
+
+extension Handles {
+    /// Runs `body` with borrowed handles to `objects`, released afterwards (for callbacks).
+    static func lending<R>(_ objects: [AnyObject], _ body: ([OpaquePointer?]) throws -> R) rethrows -> R {
+        let handles = objects.map { Optional(register($0)) }
+        defer { for case let h? in handles { try? release(h) } }
+        return try body(handles)
+    }
+
+    /// Takes over a handle a callback returned: the tensor it names, with the handle released.
+    static func takeTensor(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Tensor {
+        let t = try tensor(handle, argument)
+        try release(handle!)
+        return t
     }
 }

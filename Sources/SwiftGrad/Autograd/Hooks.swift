@@ -6,10 +6,15 @@ public typealias GradientHook = (Tensor) throws -> Tensor?
 
 /// Removes a hook it was returned for (PyTorch's `RemovableHandle`).
 public final class HookHandle {
+    /// Identifies the hook on its tensor (`Tensor.removeHook(id:)`).
+    public let id: Int
     private let removal: () -> Void
     private var removed = false
 
-    init(_ removal: @escaping () -> Void) { self.removal = removal }
+    init(id: Int, _ removal: @escaping () -> Void) {
+        self.id = id
+        self.removal = removal
+    }
 
     /// Removes the hook; later calls do nothing.
     public func remove() {
@@ -75,7 +80,17 @@ extension Tensor {
     public func registerHook(_ hook: @escaping GradientHook) throws -> HookHandle {
         let list = try hookList()
         let id = list.add(hook)
-        return HookHandle { [weak list] in list?.remove(id) }
+        return HookHandle(id: id) { [weak list] in list?.remove(id) }
+    }
+
+    /// Removes the hook with this id from this tensor (what `HookHandle.remove()` does).
+    /// - Returns: whether there was one.
+    @discardableResult
+    public func removeHook(id: Int) -> Bool {
+        let list = gradFn.flatMap { $0.existingHookList(for: outputNr) } ?? (isLeaf ? leafHooks : nil)
+        guard let list, list.hooks.contains(where: { $0.id == id }) else { return false }
+        list.remove(id)
+        return true
     }
 
     /// Makes backward keep this non-leaf tensor's gradient in `.grad` (`retain_grad()`); a no-op
