@@ -99,7 +99,7 @@ test-python-install: $(LIB) $(PYTHON_SOURCES)
 		assert 'site-packages' in torch.library_path, torch.library_path; \
 		x = torch.arange(4.0, requires_grad=True); (2 * torch.dot(x, x)).backward(); \
 		assert repr(x.grad) == 'tensor([ 0.,  4.,  8., 12.])'; \
-		import swiftgrad.nn.functional as F; assert F.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 2])).item() > 0; \
+		import swiftgrad.autograd.functional, swiftgrad.viz; import swiftgrad.nn.functional as F; assert F.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 2])).item() > 0; \
 		print('installed package works from /:', torch.library_path)"
 
 clean:

@@ -164,6 +164,9 @@ sg_status sg_randn(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor 
 /** Seeds the global random generator. */
 sg_status sg_manual_seed(uint64_t seed);
 
+/** A new handle to the same tensor (not a copy): for keeping a tensor a callback borrowed. */
+sg_status sg_tensor_share(const sg_tensor *t, sg_tensor **out);
+
 /**
  * Releases a handle. The tensor itself lives on while other handles, gradients or graphs refer
  * to it. sg_tensor_free(NULL) is a no-op; a handle already freed gives SG_ERR_INVALID_HANDLE.

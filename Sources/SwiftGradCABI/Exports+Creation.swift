@@ -42,6 +42,11 @@ public func sg_randn(_ shapePointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtype
     exportTensor("sg_randn", out) { try Tensor.randn(shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
 }
 
+@_cdecl("sg_tensor_share") @implementation
+public func sg_tensor_share(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tensor_share", out) { try Handles.tensor(t, "t") }
+}
+
 @_cdecl("sg_tensor_free") @implementation
 public func sg_tensor_free(_ t: OpaquePointer?) -> sg_status {
     guard let t else { return SG_OK }

@@ -54,6 +54,15 @@ static void test_invalid_handles(void) {
     CHECK_STATUS(sg_tensor_free(stale), SG_ERR_INVALID_HANDLE);
     CHECK_OK(sg_tensor_free(reuse));
 
+    /* sg_tensor_share gives a second, independent handle to the same tensor. */
+    sg_tensor *first = vector(2), *second;
+    CHECK_OK(sg_tensor_share(first, &second));
+    CHECK(second != first);
+    CHECK_OK(sg_tensor_free(first));
+    CHECK_OK(sg_fill_(second, 3)); /* still alive through the other handle */
+    CHECK_OK(sg_tensor_free(second));
+    CHECK_FAILS(SG_ERR_INVALID_HANDLE, out, sg_tensor_share(first, &out));
+
     /* Two handles to one tensor are independent references. */
     sg_tensor *x = vector(3), *g1, *g2, *y;
     CHECK_OK(sg_tensor_set_requires_grad(x, true));

@@ -15,8 +15,9 @@ public enum Autograd {
             guard !inputs.isEmpty else { throw SwiftGradError.autograd("`inputs` argument to `backward()` cannot be empty.") }
             let grads = try Engine.run(roots: roots, targets: .only(inputs), keepGraph: retainGraph ?? createGraph,
                                        createGraph: createGraph)
-            // Non-leaf inputs keep the gradient that reached them, as retain_grad would.
-            for (t, g) in zip(inputs, grads) where !t.isLeaf {
+            // Non-leaf inputs keep the gradient that reached them, as retain_grad would (and
+            // when they do retain it, its hook has stored it already).
+            for (t, g) in zip(inputs, grads) where !t.isLeaf && !t.retainsGrad {
                 guard let g else { continue }
                 try GradMode.withEnabled(createGraph) {
                     if createGraph || t.gradStore == nil {

@@ -3,6 +3,7 @@ one status check. Nothing else in the package touches ctypes declarations."""
 import ctypes
 import os
 import pathlib
+import threading
 from ctypes import POINTER, c_bool, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
 
 BINDING_VERSION = (0, 1, 0)
@@ -295,6 +296,97 @@ sg_cross_entropy = _declare("sg_cross_entropy", c_int, _tensor, _tensor, c_int, 
 sg_binary_cross_entropy = _declare("sg_binary_cross_entropy", c_int, _tensor, _tensor, c_int, _out)
 
 
+# sg_status sg_tensor_share(const sg_tensor *t, sg_tensor **out);
+sg_tensor_share = _declare("sg_tensor_share", c_int, _tensor, _out)
+
+# ---- complete autograd -------------------------------------------------------------------------
+
+_handles_in = POINTER(c_void_p)
+# typedef void (*sg_free_fn)(void *user_data);
+FREE_FN = ctypes.CFUNCTYPE(None, c_void_p)
+# typedef sg_status (*sg_hook_fn)(const sg_tensor *grad, sg_tensor **replacement, void *user_data);
+HOOK_FN = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(c_void_p), c_void_p)
+# typedef sg_status (*sg_function_forward_fn)(sg_function_ctx *ctx, const sg_tensor *const *inputs, size_t n_inputs,
+#                                            sg_tensor **outputs, size_t capacity, size_t *n_outputs, void *user_data);
+FORWARD_FN = ctypes.CFUNCTYPE(c_int, c_void_p, _handles_in, c_size_t, _handles_in, c_size_t, POINTER(c_size_t), c_void_p)
+# typedef sg_status (*sg_function_backward_fn)(sg_function_ctx *ctx, const sg_tensor *const *grad_outputs, size_t n_outputs,
+#                                             sg_tensor **grad_inputs, size_t n_inputs, void *user_data);
+BACKWARD_FN = ctypes.CFUNCTYPE(c_int, c_void_p, _handles_in, c_size_t, _handles_in, c_size_t, c_void_p)
+# typedef sg_status (*sg_tensor_fn)(const sg_tensor *const *inputs, size_t n_inputs, sg_tensor **outputs, size_t n_outputs,
+#                                  void *user_data);
+TENSOR_FN = ctypes.CFUNCTYPE(c_int, _handles_in, c_size_t, _handles_in, c_size_t, c_void_p)
+
+# void sg_set_last_error(const char *message);
+sg_set_last_error = _declare("sg_set_last_error", None, c_char_p)
+# sg_status sg_autograd_backward(const sg_tensor *const *outputs, const sg_tensor *const *gradients, size_t n_outputs,
+#                                const sg_tensor *const *inputs, size_t n_inputs, bool retain_graph, bool create_graph);
+sg_autograd_backward = _declare("sg_autograd_backward", c_int, _handles_in, _handles_in, c_size_t, _handles_in, c_size_t, c_bool, c_bool)
+# sg_status sg_autograd_grad(const sg_tensor *const *outputs, const sg_tensor *const *grad_outputs, size_t n_outputs,
+#                            const sg_tensor *const *inputs, size_t n_inputs, bool retain_graph, bool create_graph,
+#                            bool allow_unused, sg_tensor **grads);
+sg_autograd_grad = _declare("sg_autograd_grad", c_int, _handles_in, _handles_in, c_size_t, _handles_in, c_size_t, c_bool, c_bool, c_bool, _handles_in)
+# sg_status sg_tensor_register_hook(sg_tensor *t, sg_hook_fn hook, void *user_data, sg_free_fn free_user_data, uint64_t *id);
+sg_tensor_register_hook = _declare("sg_tensor_register_hook", c_int, _tensor, HOOK_FN, c_void_p, FREE_FN, POINTER(c_uint64))
+# sg_status sg_tensor_remove_hook(sg_tensor *t, uint64_t id);
+sg_tensor_remove_hook = _declare("sg_tensor_remove_hook", c_int, _tensor, c_uint64)
+# sg_status sg_tensor_retain_grad(sg_tensor *t);
+sg_tensor_retain_grad = _declare("sg_tensor_retain_grad", c_int, _tensor)
+# sg_status sg_tensor_retains_grad(const sg_tensor *t, bool *out);
+sg_tensor_retains_grad = _declare("sg_tensor_retains_grad", c_int, _tensor, POINTER(c_bool))
+# sg_status sg_function_apply(const char *name, sg_function_forward_fn forward, sg_function_backward_fn backward,
+#                             void *user_data, sg_free_fn free_user_data, const sg_tensor *const *inputs, size_t n_inputs,
+#                             sg_tensor **outputs, size_t capacity, size_t *n_outputs);
+sg_function_apply = _declare("sg_function_apply", c_int, c_char_p, FORWARD_FN, BACKWARD_FN, c_void_p, FREE_FN, _handles_in, c_size_t, _handles_in, c_size_t, POINTER(c_size_t))
+# sg_status sg_function_ctx_save(sg_function_ctx *ctx, const sg_tensor *const *tensors, size_t count);
+sg_function_ctx_save = _declare("sg_function_ctx_save", c_int, c_void_p, _handles_in, c_size_t)
+# sg_status sg_function_ctx_saved_count(const sg_function_ctx *ctx, size_t *count);
+sg_function_ctx_saved_count = _declare("sg_function_ctx_saved_count", c_int, c_void_p, POINTER(c_size_t))
+# sg_status sg_function_ctx_saved(const sg_function_ctx *ctx, size_t index, sg_tensor **out);
+sg_function_ctx_saved = _declare("sg_function_ctx_saved", c_int, c_void_p, c_size_t, _out)
+# sg_status sg_function_ctx_needs_input_grad(const sg_function_ctx *ctx, size_t index, bool *out);
+sg_function_ctx_needs_input_grad = _declare("sg_function_ctx_needs_input_grad", c_int, c_void_p, c_size_t, POINTER(c_bool))
+# sg_status sg_gradcheck(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs, size_t n_outputs,
+#                        double eps, double atol, double rtol);  (also sg_gradgradcheck)
+sg_gradcheck = _declare("sg_gradcheck", c_int, TENSOR_FN, c_void_p, _handles_in, c_size_t, c_size_t, c_double, c_double, c_double)
+sg_gradgradcheck = _declare("sg_gradgradcheck", c_int, TENSOR_FN, c_void_p, _handles_in, c_size_t, c_size_t, c_double, c_double, c_double)
+# sg_status sg_jacobian(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs, size_t n_outputs,
+#                       bool create_graph, sg_tensor **jacobians);
+sg_jacobian = _declare("sg_jacobian", c_int, TENSOR_FN, c_void_p, _handles_in, c_size_t, c_size_t, c_bool, _handles_in)
+# sg_status sg_hessian(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs, bool create_graph,
+#                      sg_tensor **hessians);
+sg_hessian = _declare("sg_hessian", c_int, TENSOR_FN, c_void_p, _handles_in, c_size_t, c_bool, _handles_in)
+# sg_status sg_vjp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs, const sg_tensor *const *v,
+#                  size_t n_outputs, bool create_graph, sg_tensor **outputs, sg_tensor **vjps);  (also sg_jvp)
+sg_vjp = _declare("sg_vjp", c_int, TENSOR_FN, c_void_p, _handles_in, c_size_t, _handles_in, c_size_t, c_bool, _handles_in, _handles_in)
+sg_jvp = _declare("sg_jvp", c_int, TENSOR_FN, c_void_p, _handles_in, c_size_t, _handles_in, c_size_t, c_bool, _handles_in, _handles_in)
+# sg_status sg_hvp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs, const sg_tensor *const *v,
+#                  bool create_graph, sg_tensor **output, sg_tensor **hvps);
+sg_hvp = _declare("sg_hvp", c_int, TENSOR_FN, c_void_p, _handles_in, c_size_t, _handles_in, c_bool, _handles_in, _handles_in)
+# sg_status sg_set_detect_anomaly(bool enabled);
+sg_set_detect_anomaly = _declare("sg_set_detect_anomaly", c_int, c_bool)
+# bool sg_is_anomaly_enabled(void);
+sg_is_anomaly_enabled = _declare("sg_is_anomaly_enabled", c_bool)
+# sg_status sg_set_anomaly_context(const char *context);
+sg_set_anomaly_context = _declare("sg_set_anomaly_context", c_int, c_char_p)
+# sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *buf, size_t buf_size, size_t *needed);
+sg_graph_to_dot = _declare("sg_graph_to_dot", c_int, _tensor, c_char_p, c_void_p, c_size_t, POINTER(c_size_t))
+
+SG_ERR_CALLBACK = 8
+_pending = threading.local()
+
+
+def record_callback_exception(error):
+    """Called by a callback that raised: keeps the exception for the C call that ran the callback
+    to re-raise, and gives the library a message."""
+    if getattr(_pending, "error", None) is None:
+        _pending.error = error
+    try:
+        sg_set_last_error(f"{type(error).__name__}: {error}".encode("utf-8", "replace"))
+    except Exception:  # noqa: BLE001 - never let anything escape into C
+        pass
+    return SG_ERR_CALLBACK
+
+
 class SwiftGradError(RuntimeError):
     """An error reported by libswiftgrad; a RuntimeError, as PyTorch raises. `status` is the
     C status name (e.g. "SG_ERR_SHAPE")."""
@@ -306,8 +398,13 @@ class SwiftGradError(RuntimeError):
 
 def check(status, exception=None):
     """Raises the library's error for a failed call, reading its message at once, on this thread.
-    `exception` overrides the class (IndexError for indexing, as PyTorch raises)."""
+    `exception` overrides the class (IndexError for indexing, as PyTorch raises). When a Python
+    callback (hook, custom function) raised during the call, that exception is raised instead."""
     if status:
+        pending = getattr(_pending, "error", None)
+        if pending is not None:
+            _pending.error = None
+            raise pending
         message = sg_last_error().decode("utf-8", "replace")
         if exception is not None:
             raise exception(message)

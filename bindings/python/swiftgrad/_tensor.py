@@ -20,13 +20,26 @@ def _wrap(handle):
     return t
 
 
+# Anomaly mode is on (set by swiftgrad.autograd): ops then tell the library where they were called.
+_anomaly = [False]
+
+
 def _make(function, *args):
     """Calls a C function whose last parameter is `sg_tensor **out` and wraps the result."""
+    if _anomaly[0]:
+        _record_call_site()
     out = _c_void_p()
     status = function(*args, _byref(out))
     if status:
         _check(status)
     return _wrap(out.value)
+
+
+def _record_call_site():
+    """The Python traceback of the op being recorded, for anomaly reports."""
+    import traceback
+    frames = [f for f in traceback.extract_stack()[:-2] if "swiftgrad" not in f.filename.replace("\\", "/").split("/")[-2:-1]]
+    L.sg_set_anomaly_context("".join(traceback.format_list(frames[-8:])).encode("utf-8", "replace"))
 
 
 def _shape_array(shape):
@@ -186,7 +199,8 @@ class enable_grad(_GradMode):
 
 class set_grad_enabled(_GradMode):
     """`set_grad_enabled(mode)` sets grad mode at once; used as a context manager it restores
-    the previous mode on exit."""
+    the previous mode on exit; used as a decorator it restores it at once and applies the mode
+    around each call, as PyTorch's."""
 
     def __init__(self, mode):
         previous = ctypes.c_bool()
@@ -196,6 +210,38 @@ class set_grad_enabled(_GradMode):
 
     def __enter__(self):
         return None
+
+    def __call__(self, function):
+        import functools
+        _check(L.sg_set_grad_enabled(self._previous, None))
+        mode = self._enabled
+
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return function(*args, **kwargs)
+        return wrapper
+
+
+class RemovableHandle:
+    """What register_hook returns: `remove()` unregisters the hook."""
+
+    def __init__(self, tensor, hook_id):
+        import weakref
+        self._tensor = weakref.ref(tensor)
+        self.id = hook_id
+
+    def remove(self):
+        tensor = self._tensor()
+        if tensor is not None and self.id is not None:
+            L.sg_tensor_remove_hook(tensor._handle, self.id)
+        self.id = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
 
 
 def is_grad_enabled():
@@ -300,9 +346,32 @@ class Tensor:
         name = _read_string(L.sg_tensor_grad_fn_name, self._handle)
         return _node(name) if name else None
 
+    def register_hook(self, hook):
+        """Runs `hook(grad)` whenever this tensor's gradient is computed; a returned tensor
+        replaces the gradient. Returns a handle whose remove() unregisters it."""
+        from . import _callbacks
+        if not callable(hook):
+            raise TypeError("hook must be callable")
+        key = _callbacks.register(hook)
+        hook_id = ctypes.c_uint64()
+        status = L.sg_tensor_register_hook(self._handle, _callbacks.hook_entry, key, _callbacks.free_entry, _byref(hook_id))
+        if status:
+            _callbacks.unregister(key)
+            _check(status)
+        return RemovableHandle(self, hook_id.value)
+
+    def retain_grad(self):
+        _check(L.sg_tensor_retain_grad(self._handle))
+
+    @property
+    def retains_grad(self):
+        out = ctypes.c_bool()
+        _check(L.sg_tensor_retains_grad(self._handle, _byref(out)))
+        return out.value
+
     @property
     def grad(self):
-        if not self.is_leaf:
+        if not self.is_leaf and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
                 "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
@@ -325,12 +394,12 @@ class Tensor:
         _check(L.sg_tensor_set_grad(self._handle, None))
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        if create_graph:
-            raise NotImplementedError("swiftgrad does not support backward(create_graph=True) yet")
-        if inputs is not None:
-            raise NotImplementedError("swiftgrad does not support backward(inputs=...) yet")
         if gradient is not None and not isinstance(gradient, Tensor):
             raise TypeError(f"gradient must be a Tensor or None, not {type(gradient).__name__}")
+        if create_graph or inputs is not None:
+            from . import autograd
+            autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+            return
         _check(L.sg_backward(self._handle, gradient._handle if gradient is not None else None,
                              builtins.bool(retain_graph)))
 

@@ -239,3 +239,88 @@ def in_place(T):
         v[1] = 7
         v[T.tensor([0, 2])] = T.tensor([1.0, 2.0], dtype=T.float64)
     return {"y": y, "grad": x.grad, "w": w, "v": v}
+
+
+# ---- complete autograd ---------------------------------------------------------------------
+
+@case
+def higher_order(T):
+    x = data(T, 4, positive=True)
+    y = (x.sin() * x.exp() + x.log() * x ** 3).sum() + (x.tanh() * x.sigmoid()).prod()
+    g1, = T.autograd.grad(y, x, create_graph=True)
+    g2, = T.autograd.grad(g1.sum(), x, create_graph=True)
+    g3, = T.autograd.grad(g2.sum(), x)
+    m = data(T, 2, 3, seed=1)
+    z = (m.softmax(1) * m).logsumexp(0).norm() + (m @ m.t()).relu().mean()
+    h1, = T.autograd.grad(z, m, create_graph=True)
+    h2, = T.autograd.grad((h1 * h1).sum(), m)
+    return {"first": g1, "second": g2, "third": g3, "matrix_first": h1, "matrix_second": h2, "x_grad": x.grad}
+
+
+@case
+def hooks_and_retain_grad(T):
+    a = data(T, 3)
+    a.register_hook(lambda g: g * 3)
+    b = a.exp() * 2
+    b.register_hook(lambda g: g + 1)
+    b.retain_grad()
+    c = b.sin()
+    c.retain_grad()
+    (c * c).sum().backward()
+    return {"a_grad": a.grad, "b_grad": b.grad, "c_grad": c.grad}
+
+
+@case
+def custom_function(T):
+    class ScaledSquare(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, scale):
+            ctx.save_for_backward(x)
+            ctx.scale = scale
+            return x * x * scale, x + scale
+
+        @staticmethod
+        def backward(ctx, grad_square, grad_shift):
+            x, = ctx.saved_tensors
+            return grad_square * 2 * x * ctx.scale + grad_shift, None
+
+    x = data(T, 3)
+    square, shift = ScaledSquare.apply(x, 1.5)
+    g, = T.autograd.grad((square * shift).sum(), x, create_graph=True)
+    gg, = T.autograd.grad(g.sum(), x)
+    return {"square": square, "shift": shift, "grad": g, "second": gg}
+
+
+@case
+def functional_derivatives(T):
+    import importlib
+    F = importlib.import_module(T.__name__ + ".autograd.functional")
+    x = data(T, 3, grad=False)
+    y = data(T, 2, seed=1, grad=False)
+    v = data(T, 3, seed=2, grad=False)
+
+    def f(a, b):
+        return (a.exp() * b.sum(), a.sin() * b[0])
+
+    def scalar(a):
+        return (a ** 3).sum() + a.prod()
+
+    jac = F.jacobian(f, (x, y))
+    hes = F.hessian(scalar, x)
+    out, vjp = F.vjp(scalar, x)
+    _, jvp = F.jvp(lambda a: a.exp() * a, x, v)
+    _, hvp = F.hvp(scalar, x, v)
+    return {"j00": jac[0][0], "j01": jac[0][1], "j10": jac[1][0], "j11": jac[1][1], "hessian": hes,
+            "vjp_out": out, "vjp": vjp, "jvp": jvp, "hvp": hvp}
+
+
+@case
+def backward_inputs(T):
+    c, d = data(T, 2), data(T, 2, seed=1)
+    m = c * d
+    (m * c).sum().backward(inputs=[c])
+    e = data(T, 2, seed=2)
+    f = e * 3
+    f.retain_grad()
+    (f * e).sum().backward(inputs=[f])
+    return {"c_grad": c.grad, "d_grad": d.grad, "e_grad": e.grad, "f_grad": f.grad}

@@ -1,0 +1,93 @@
+"""Python callables that the library calls back: hooks, custom functions' forward and backward,
+functions given to gradcheck and the functional derivatives. One C entry point per kind, made
+once; each call finds its Python callable by the user-data key it was registered under, and the
+library's free callback drops the registration. An exception raised in a callable is caught
+here, kept for the C call that ran it (which re-raises it), and reported to the library as
+SG_ERR_CALLBACK: it never unwinds through C."""
+import ctypes
+import itertools
+
+from . import _lib as L
+
+_live = {}
+_keys = itertools.count(1)
+
+
+def register(callable_):
+    key = next(_keys)
+    _live[key] = callable_
+    return key
+
+
+def unregister(key):
+    _live.pop(key, None)
+
+
+@L.FREE_FN
+def free_entry(key):
+    _live.pop(key, None)
+
+
+def adopt(handle):
+    """A Tensor owning a new handle to the tensor a callback borrowed."""
+    from ._tensor import _make
+    return _make(L.sg_tensor_share, handle)
+
+
+def give(t):
+    """A new handle to `t` that the library takes over (for results a callback returns)."""
+    from ._tensor import Tensor
+    if not isinstance(t, Tensor):
+        raise TypeError(f"expected a Tensor, got {type(t).__name__}")
+    out = ctypes.c_void_p()
+    L.check(L.sg_tensor_share(t._handle, ctypes.byref(out)))
+    return out.value
+
+
+@L.HOOK_FN
+def hook_entry(grad, replacement, key):
+    try:
+        result = _live[key](adopt(grad))
+        if result is not None:
+            replacement[0] = give(result)
+        return 0
+    except BaseException as error:  # noqa: BLE001 - everything is carried back to Python
+        return L.record_callback_exception(error)
+
+
+@L.FORWARD_FN
+def forward_entry(ctx, inputs, n_inputs, outputs, capacity, n_outputs, key):
+    try:
+        results = _live[key].forward(ctx, [adopt(inputs[i]) for i in range(n_inputs)])
+        if len(results) > capacity:
+            raise RuntimeError(f"a custom function may return at most {capacity} tensors")
+        for i, t in enumerate(results):
+            outputs[i] = give(t)
+        n_outputs[0] = len(results)
+        return 0
+    except BaseException as error:  # noqa: BLE001
+        return L.record_callback_exception(error)
+
+
+@L.BACKWARD_FN
+def backward_entry(ctx, grad_outputs, n_outputs, grad_inputs, n_inputs, key):
+    try:
+        grads = _live[key].backward(ctx, [adopt(grad_outputs[i]) for i in range(n_outputs)])
+        for i, g in enumerate(grads[:n_inputs]):
+            grad_inputs[i] = give(g) if g is not None else None
+        return 0
+    except BaseException as error:  # noqa: BLE001
+        return L.record_callback_exception(error)
+
+
+@L.TENSOR_FN
+def tensor_function_entry(inputs, n_inputs, outputs, n_outputs, key):
+    try:
+        results = _live[key]([adopt(inputs[i]) for i in range(n_inputs)])
+        if len(results) != n_outputs:
+            raise RuntimeError(f"the function returned {len(results)} tensors, expected {n_outputs}")
+        for i, t in enumerate(results):
+            outputs[i] = give(t)
+        return 0
+    except BaseException as error:  # noqa: BLE001
+        return L.record_callback_exception(error)
