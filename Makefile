@@ -51,7 +51,12 @@ $(VENV)/.ready: scripts/ensure.sh
 
 demo: $(C_EXAMPLES) $(VENV)/.ready
 	@echo "== The chapter from C =="
-	$(BIN)/autodiff
+	@mkdir -p $(BUILD)/demo
+	$(BIN)/autodiff $(BUILD)/demo/z_graph.dot
+	@if scripts/ensure.sh graphviz; then \
+		dot -Tsvg -o $(BUILD)/demo/z_graph.svg $(BUILD)/demo/z_graph.dot && \
+		echo "graph of z = u * x: $(BUILD)/demo/z_graph.svg (DOT: $(BUILD)/demo/z_graph.dot)"; \
+	else echo "graph of z = u * x: $(BUILD)/demo/z_graph.dot (no SVG without Graphviz)"; fi
 	@echo "== The chapter from Python (import swiftgrad as torch) =="
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/autodiff.py
 	@echo "== Linear regression from scratch, C =="

@@ -2,6 +2,7 @@
 # Installs what a make target needs when it is missing (Debian; as root through apt-get).
 #   scripts/ensure.sh openblas                  OpenBLAS's headers and library (pkg-config openblas)
 #   scripts/ensure.sh venv DIR [PACKAGE...]    a Python virtual environment with these packages
+#   scripts/ensure.sh graphviz                 the Graphviz `dot` program (for pictures of graphs)
 set -euo pipefail
 
 apt_install() {
@@ -17,6 +18,9 @@ apt_install() {
 case "$1" in
 openblas)
     pkg-config --exists openblas 2>/dev/null || apt_install libopenblas-dev pkg-config
+    ;;
+graphviz)
+    command -v dot >/dev/null || apt_install graphviz
     ;;
 venv)
     # scripts/ensure.sh venv DIR [PACKAGE...]: a virtual environment with these packages.
@@ -36,7 +40,7 @@ venv)
     done
     ;;
 *)
-    echo "usage: $0 openblas | venv DIR [PACKAGE...]" >&2
+    echo "usage: $0 openblas | graphviz | venv DIR [PACKAGE...]" >&2
     exit 2
     ;;
 esac

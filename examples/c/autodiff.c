@@ -100,7 +100,27 @@ static sg_tensor *f(const sg_tensor *a) {
     return c;
 }
 
-int main(void) {
+/* Writes the Graphviz DOT picture of t's backward graph to path. */
+static void write_graph(const sg_tensor *t, const char *title, const char *path) {
+    size_t needed;
+    TRY(sg_graph_to_dot(t, title, NULL, 0, &needed));
+    char *text = malloc(needed);
+    if (text == NULL) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    TRY(sg_graph_to_dot(t, title, text, needed, NULL));
+    FILE *file = fopen(path, "w");
+    if (file == NULL || fputs(text, file) == EOF || fclose(file) != 0) {
+        perror(path);
+        exit(1);
+    }
+    free(text);
+}
+
+/* Usage: autodiff [GRAPH.dot]: runs the chapter; with a path, also writes the graph of the
+   chapter's z = u * x there. */
+int main(int argc, char **argv) {
     sg_tensor *x, *y, *dot, *grad, *four_x, *same, *u, *z, *zsum;
 
     /* In [3]: x = torch.arange(4.0, requires_grad=True) */
@@ -159,6 +179,7 @@ int main(void) {
     TRY(sg_mul(x, x, &y));
     TRY(sg_tensor_detach(y, &u));
     TRY(sg_mul(u, x, &z));
+    if (argc > 1) write_graph(z, "z = u * x", argv[1]);
     TRY(sg_sum(z, &zsum));
     TRY(sg_backward(zsum, NULL, false));
     TRY(sg_eq(grad, u, &same));

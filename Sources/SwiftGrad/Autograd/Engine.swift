@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Runs the backward pass. Iterative, as PyTorch's engine: first count, for every node
 /// reachable from the roots, how many edges point at it; then process a ready list, handing each
 /// node the sum of the gradients sent to it once all its senders have run. No recursion, so a
@@ -22,8 +24,12 @@ enum Engine {
     }
 
     /// Whether backward checks every node's gradients for NaN (`set_detect_anomaly`). Global,
-    /// as PyTorch's.
-    nonisolated(unsafe) static var detectAnomaly = false
+    /// as PyTorch's; atomic, since any thread may read it while another sets it.
+    private static let anomalyFlag = Atomic<Bool>(false)
+    static var detectAnomaly: Bool {
+        get { anomalyFlag.load(ordering: .relaxed) }
+        set { anomalyFlag.store(newValue, ordering: .relaxed) }
+    }
 
     /// Back-propagates `roots` (edge, gradient of that output) through the graph.
     /// - Parameters:
