@@ -193,6 +193,14 @@ def test_functional_api_shapes():
     pair = F.jacobian(lambda a, b: a * b, (x, torch.tensor([3.0, 4.0])))
     assert isinstance(pair, tuple) and pair[1].tolist() == [[1.0, 0.0], [0.0, 2.0]]
     assert not x.requires_grad and x.grad is None
+    # v may be left out only for one one-element input (jvp, hvp) or output (vjp).
+    s = torch.tensor(3.0)
+    assert F.jvp(lambda t: t ** 2, s)[1].item() == 6.0
+    assert F.hvp(lambda t: t ** 3, s)[1].item() == 18.0
+    with pytest.raises(RuntimeError, match="^The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.$"):
+        F.jvp(lambda t: t ** 2, x)
+    with pytest.raises(RuntimeError, match="^The vector v can only be None if the user-provided function returns a single Tensor with a single element.$"):
+        F.vjp(lambda t: t ** 2, x)
 
 
 def test_grad_modes_as_decorators_and_per_thread():

@@ -73,15 +73,19 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     return _shape(_collect(outs, n_out), single_out), _shape(_collect(results, len(xs)), single_in)
 
 
+def _input_vectors(v, xs):
+    """The v of jvp and hvp, one per input; None only for a single one-element input."""
+    if v is not None:
+        return (v,) if isinstance(v, Tensor) else tuple(v)
+    if len(xs) != 1 or xs[0].numel() != 1:
+        raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.")
+    return (ones_like(xs[0]),)
+
+
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     xs, single_in, single_out, n_out, key, _ = _prepare(func, inputs)
     try:
-        if v is None:
-            if len(xs) != 1 or xs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.")
-            vs = (ones_like(xs[0]),)
-        else:
-            vs = (v,) if isinstance(v, Tensor) else tuple(v)
+        vs = _input_vectors(v, xs)
         outs, results = (ctypes.c_void_p * n_out)(), (ctypes.c_void_p * n_out)()
         _check(L.sg_jvp(_callbacks.tensor_function_entry, key, _array(xs), len(xs), _array(vs), n_out, bool(create_graph), outs, results))
     finally:
@@ -94,12 +98,7 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     try:
         if not single_out or probe.numel() != 1:
             raise RuntimeError("The function given to hvp should return a single Tensor with a single element")
-        if v is None:
-            if len(xs) != 1 or xs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.")
-            vs = (ones_like(xs[0]),)
-        else:
-            vs = (v,) if isinstance(v, Tensor) else tuple(v)
+        vs = _input_vectors(v, xs)
         out, results = (ctypes.c_void_p * 1)(), (ctypes.c_void_p * len(xs))()
         _check(L.sg_hvp(_callbacks.tensor_function_entry, key, _array(xs), len(xs), _array(vs), bool(create_graph), out, results))
     finally:
