@@ -42,22 +42,35 @@ public enum Shape {
         return n
     }
 
-    /// Row-major strides for a contiguous tensor of this shape.
+    /// Row-major strides for a contiguous tensor of this shape. Small ranks are built from array
+    /// literals: every op result needs strides, and `Array(repeating:count:)` costs a generic
+    /// metadata lookup per call.
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
-        if shape.isEmpty { return [] }
-        var strides = [Int](repeating: 1, count: shape.count)
-        var running = 1
-        for d in stride(from: shape.count - 1, through: 0, by: -1) {
-            strides[d] = running
-            running &*= Swift.max(shape[d], 1)
+        switch shape.count {
+        case 0: return []
+        case 1: return [1]
+        case 2: return [Swift.max(shape[1], 1), 1]
+        case 3:
+            let s1 = Swift.max(shape[2], 1)
+            return [s1 &* Swift.max(shape[1], 1), s1, 1]
+        default:
+            var strides = [Int](repeating: 1, count: shape.count)
+            var running = 1
+            for d in stride(from: shape.count - 1, through: 0, by: -1) {
+                strides[d] = running
+                running &*= Swift.max(shape[d], 1)
+            }
+            return strides
         }
-        return strides
     }
 
     /// NumPy/PyTorch broadcasting of two shapes.
     /// - Throws: `.shape` with PyTorch's message when a pair of sizes is neither equal nor 1.
     static func broadcast(_ a: [Int], _ b: [Int]) throws -> [Int] {
-        if a == b { return a }
+        // Most often one shape is the result already (equal shapes, a scalar, a bias): return
+        // it without building a new array.
+        if isExpandable(b, to: a) { return a }
+        if isExpandable(a, to: b) { return b }
         let n = Swift.max(a.count, b.count)
         var result = [Int](repeating: 1, count: n)
         for i in 0..<n {

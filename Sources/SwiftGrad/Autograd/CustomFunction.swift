@@ -61,7 +61,7 @@ final class FunctionNode: Node {
         self.context = context
         self.backward = backward
         self.metas = outputs.map { ($0.shape, $0.dtype) }
-        super.init(name: name + "Backward", nextEdges: nextEdges)
+        super.init(name: name + "Backward", edgeCount: nextEdges.count) { nextEdges[$0] }
     }
 
     override var outputCount: Int { metas.count }
@@ -71,8 +71,8 @@ final class FunctionNode: Node {
         // Missing output gradients are zeros, as PyTorch's default (materialize_grads).
         let grads = try gradients.enumerated().map { i, g in try g ?? Tensor.zeros(metas[i].shape, dtype: metas[i].dtype) }
         let result = try backward(context, grads)
-        guard result.count == nextEdges.count else {
-            throw SwiftGradError.autograd("function \(name) returned an incorrect number of gradients (expected \(nextEdges.count), got \(result.count))")
+        guard result.count == edgeCount else {
+            throw SwiftGradError.autograd("function \(name) returned an incorrect number of gradients (expected \(edgeCount), got \(result.count))")
         }
         return result
     }

@@ -41,117 +41,106 @@ enum Engine {
     static func run(roots: [(edge: Edge, gradient: Tensor)], targets: Targets = .allLeaves,
                     keepGraph: Bool, createGraph: Bool) throws -> [Tensor?] {
         try GradMode.withEnabled(createGraph) {
-            var task = try Task(roots: roots.map(\.edge.node), targets: targets)
-            var buffers: [ObjectIdentifier: [Tensor?]] = [:]
+            var task = GraphTask()
+            for root in roots { task.discover(from: root.edge.node) }
+            var captures = try Captures(targets, in: &task)
             for root in roots {
-                try send(root.gradient, along: root.edge, from: nil, index: 0, buffers: &buffers)
+                try send(root.gradient, along: root.edge, from: nil, index: 0, into: &task)
             }
-            var ready: [Node] = []
-            var queued = Set<ObjectIdentifier>()
-            for root in roots where task.pending[ObjectIdentifier(root.edge.node), default: 0] == 0 {
-                if queued.insert(ObjectIdentifier(root.edge.node)).inserted { ready.append(root.edge.node) }
+            var ready: [Int] = []
+            for root in roots {
+                let i = task.index(of: root.edge.node)
+                if task.entries[i].dependencies == 0 && !task.entries[i].queued {
+                    task.entries[i].queued = true
+                    ready.append(i)
+                }
             }
-            while let node = ready.popLast() {
-                let id = ObjectIdentifier(node)
-                var incoming = buffers.removeValue(forKey: id) ?? [Tensor?](repeating: nil, count: node.outputCount)
+            while let i = ready.popLast() {
+                let node = task.entries[i].node
+                var incoming = task.takeGradients(i)
                 try runHooks(node, &incoming)
-                task.capture(node, incoming)
+                if task.entries[i].wanted { captures.capture(i, incoming) }
                 var outgoing: [Tensor?] = []
-                if task.shouldRun(node) {
+                if task.entries[i].needed {
                     outgoing = try node.apply(incoming)
                     if detectAnomaly { try checkForNaN(node, outgoing) }
                     if !keepGraph { node.releaseSavedValues() }
                 }
-                for (index, edge) in node.nextEdges.enumerated() {
-                    guard let edge else { continue }
+                for index in 0..<node.edgeCount {
+                    guard let edge = node.edge(index) else { continue }
                     if index < outgoing.count, let gradient = outgoing[index] {
-                        try send(gradient, along: edge, from: node, index: index, buffers: &buffers)
+                        try send(gradient, along: edge, from: node, index: index, into: &task)
                     }
-                    let target = ObjectIdentifier(edge.node)
-                    let left = task.pending[target, default: 1] - 1
-                    task.pending[target] = left
-                    if left == 0 { ready.append(edge.node) }
+                    let target = task.index(of: edge.node)
+                    task.entries[target].dependencies -= 1
+                    if task.entries[target].dependencies == 0 { ready.append(target) }
                 }
             }
-            return task.captured
+            return captures.captured
         }
     }
 
-    /// Dependency counts, which nodes must run, and what to capture.
-    private struct Task {
-        var pending: [ObjectIdentifier: Int] = [:]
-        /// Nodes to run; nil means all.
-        private var needed: Set<ObjectIdentifier>?
-        /// The slots where wanted gradients arrive, and their positions in `captured`.
-        private var wanted: [(node: ObjectIdentifier, slot: Int, position: Int)] = []
+    /// What a targeted pass (`backward(inputs=)`, `autograd.grad`) wants: which nodes must run
+    /// (those leading to a goal leaf or to a slot where a wanted gradient arrives) and the
+    /// gradients captured so far.
+    private struct Captures {
+        /// The slots where wanted gradients arrive (entry, output slot) and their positions in
+        /// `captured`.
+        private var wanted: [(entry: Int, slot: Int, position: Int)] = []
         private(set) var captured: [Tensor?] = []
 
-        init(roots: [Node], targets: Targets) throws {
-            var nodes: [ObjectIdentifier: Node] = [:]
-            var stack = roots
-            for root in roots { nodes[ObjectIdentifier(root)] = root }
-            while let node = stack.popLast() {
-                for case let edge? in node.nextEdges {
-                    let id = ObjectIdentifier(edge.node)
-                    pending[id, default: 0] += 1
-                    if nodes.updateValue(edge.node, forKey: id) == nil { stack.append(edge.node) }
-                }
-            }
+        init(_ targets: Targets, in task: inout GraphTask) throws {
             let tensors: [Tensor]
             switch targets {
             case .allLeaves: return
             case .only(let list): tensors = list
             case .capture(let list): tensors = list
             }
-            // Leaves to accumulate into (backward(inputs=)); every other wanted gradient is
-            // captured where it arrives.
-            var goals = Set<ObjectIdentifier>()
             captured = [Tensor?](repeating: nil, count: tensors.count)
+            // Leaves of `.only` accumulate (goals); every other wanted gradient is captured
+            // where it arrives (arrivals).
+            var goal = [Bool](repeating: false, count: task.entries.count)
+            var arrival = goal
             for (position, t) in tensors.enumerated() {
                 guard let edge = t.gradientEdge else {
                     throw SwiftGradError.autograd("One of the differentiated Tensors does not require grad")
                 }
+                guard let i = task.existingIndex(of: edge.node) else { continue }  // unreachable
                 if case .only = targets, t.isLeaf {
-                    goals.insert(ObjectIdentifier(edge.node))
+                    goal[i] = true
                 } else {
-                    wanted.append((ObjectIdentifier(edge.node), edge.inputNr, position))
+                    wanted.append((i, edge.inputNr, position))
+                    arrival[i] = true
+                    task.entries[i].wanted = true
                 }
             }
-            // A node runs when it leads to a goal or to a slot where a wanted gradient arrives:
-            // decide in reverse topological order (Kahn's algorithm over the counts above).
-            var remaining = pending
-            var order: [Node] = []
-            var ready = roots.filter { remaining[ObjectIdentifier($0), default: 0] == 0 }
-            var queued = Set(ready.map(ObjectIdentifier.init))
-            while let node = ready.popLast() {
-                order.append(node)
-                for case let edge? in node.nextEdges {
-                    let id = ObjectIdentifier(edge.node)
-                    remaining[id]! -= 1
-                    if remaining[id] == 0 && queued.insert(id).inserted { ready.append(edge.node) }
+            // Decide in reverse topological order (Kahn's algorithm over the dependency
+            // counts): a node runs when one of its edges leads to a goal, an arrival, or a node
+            // that runs.
+            var remaining = task.entries.map(\.dependencies)
+            var order: [Int] = []
+            var ready = task.entries.indices.filter { remaining[$0] == 0 }
+            while let i = ready.popLast() {
+                order.append(i)
+                for case let edge? in task.entries[i].node.nextEdges {
+                    let j = task.index(of: edge.node)
+                    remaining[j] -= 1
+                    if remaining[j] == 0 { ready.append(j) }
                 }
             }
-            let arrivals = Set(wanted.map(\.node)).union(goals)
-            var needed = goals
-            for node in order.reversed() where !(node is AccumulateGrad) {
-                let feeds = node.nextEdges.contains { edge in
+            var runs = goal
+            for i in order.reversed() where !(task.entries[i].node is AccumulateGrad) {
+                runs[i] = task.entries[i].node.nextEdges.contains { edge in
                     guard let edge else { return false }
-                    let target = ObjectIdentifier(edge.node)
-                    return needed.contains(target) || arrivals.contains(target)
+                    let j = task.index(of: edge.node)
+                    return runs[j] || arrival[j]
                 }
-                if feeds { needed.insert(ObjectIdentifier(node)) }
             }
-            self.needed = needed
+            for i in task.entries.indices { task.entries[i].needed = runs[i] }
         }
 
-        func shouldRun(_ node: Node) -> Bool {
-            guard let needed else { return true }
-            return needed.contains(ObjectIdentifier(node))
-        }
-
-        mutating func capture(_ node: Node, _ incoming: [Tensor?]) {
-            let id = ObjectIdentifier(node)
-            for w in wanted where w.node == id && w.slot < incoming.count {
+        mutating func capture(_ entry: Int, _ incoming: [Tensor?]) {
+            for w in wanted where w.entry == entry && w.slot < incoming.count {
                 captured[w.position] = incoming[w.slot]
             }
         }
@@ -188,7 +177,7 @@ enum Engine {
     /// broadcast shape and is summed back here, by the one shared helper (`sumToShape`); a
     /// gradient of another floating dtype is converted (as PyTorch's validate_outputs does).
     private static func send(_ gradient: Tensor, along edge: Edge, from producer: Node?, index: Int,
-                             buffers: inout [ObjectIdentifier: [Tensor?]]) throws {
+                             into task: inout GraphTask) throws {
         var g = gradient
         let meta = edge.node.outputMeta(edge.inputNr)
         if g.shape != meta.shape {
@@ -199,9 +188,120 @@ enum Engine {
             g = try g.sumToShape(meta.shape)
         }
         if g.dtype != meta.dtype { g = try g.to(meta.dtype) }
-        let id = ObjectIdentifier(edge.node)
-        var slots = buffers[id] ?? [Tensor?](repeating: nil, count: edge.node.outputCount)
-        slots[edge.inputNr] = try slots[edge.inputNr].map { try $0.add(g) } ?? g
-        buffers[id] = slots
+        try task.add(g, to: task.index(of: edge.node), slot: edge.inputNr)
+    }
+}
+
+/// The bookkeeping of one backward pass for every node it reaches: how many edges have yet to
+/// deliver a gradient to the node, and the sum of those delivered. Entries live in an array,
+/// found through an open-addressing table keyed by node identity: this is the engine's hot
+/// path, and a pointer hash is much cheaper than Dictionary's seeded hashing. Per pass, so
+/// that passes on several threads may share nodes.
+struct GraphTask {
+    struct Entry {
+        let node: Node
+        /// Edges that have not yet delivered their gradient (run when it reaches 0).
+        var dependencies = 0
+        /// The summed gradient of output 0, and of outputs 1... for nodes with several.
+        var gradient: Tensor?
+        var others: [Tensor?] = []
+        /// False for nodes a targeted pass does not need to run.
+        var needed = true
+        /// Whether the node is already on the ready list (roots may repeat).
+        var queued = false
+        /// Whether a gradient arriving here is captured.
+        var wanted = false
+    }
+
+    var entries: [Entry] = []
+    /// Entry index + 1 per bucket, 0 for an empty bucket; a power of two in size.
+    private var buckets = [Int32](repeating: 0, count: 64)
+    private var shift = 64 - 6
+
+    @inline(__always)
+    private func bucket(of node: Node) -> Int {
+        let bits = UInt(bitPattern: ObjectIdentifier(node))
+        return Int(truncatingIfNeeded: ((bits &>> 4) &* 0x9E37_79B9_7F4A_7C15) &>> UInt(shift))
+    }
+
+    /// The entry of a node already in the table.
+    @inline(__always)
+    func index(of node: Node) -> Int { existingIndex(of: node)! }
+
+    func existingIndex(of node: Node) -> Int? {
+        var b = bucket(of: node)
+        let mask = buckets.count - 1
+        while true {
+            let stored = Int(buckets[b])
+            if stored == 0 { return nil }
+            if entries[stored - 1].node === node { return stored - 1 }
+            b = (b + 1) & mask
+        }
+    }
+
+    /// Adds every node reachable from `root` (and `root`), counting each edge into its target.
+    mutating func discover(from root: Node) {
+        guard existingIndex(of: root) == nil else { return }
+        var stack = [insert(root)]
+        while let i = stack.popLast() {
+            let node = entries[i].node
+            for k in 0..<node.edgeCount {
+                guard let edge = node.edge(k) else { continue }
+                let j: Int
+                if let found = existingIndex(of: edge.node) {
+                    j = found
+                } else {
+                    j = insert(edge.node)
+                    stack.append(j)
+                }
+                entries[j].dependencies += 1
+            }
+        }
+    }
+
+    private mutating func insert(_ node: Node) -> Int {
+        if (entries.count + 1) * 2 > buckets.count { grow() }
+        entries.append(Entry(node: node))
+        place(entries.count - 1)
+        return entries.count - 1
+    }
+
+    private mutating func place(_ index: Int) {
+        var b = bucket(of: entries[index].node)
+        let mask = buckets.count - 1
+        while buckets[b] != 0 { b = (b + 1) & mask }
+        buckets[b] = Int32(index + 1)
+    }
+
+    private mutating func grow() {
+        buckets = [Int32](repeating: 0, count: buckets.count * 2)
+        shift -= 1
+        for i in entries.indices { place(i) }
+    }
+
+    /// Adds a gradient into output `slot` of entry `index`.
+    mutating func add(_ gradient: Tensor, to index: Int, slot: Int) throws {
+        if slot == 0 {
+            entries[index].gradient = try entries[index].gradient.map { try $0.add(gradient) } ?? gradient
+            return
+        }
+        if entries[index].others.isEmpty {
+            entries[index].others = [Tensor?](repeating: nil, count: entries[index].node.outputCount - 1)
+        }
+        entries[index].others[slot - 1] = try entries[index].others[slot - 1].map { try $0.add(gradient) } ?? gradient
+    }
+
+    /// The gradients delivered to entry `index`, one per output of its node; the entry lets
+    /// go of them.
+    mutating func takeGradients(_ index: Int) -> [Tensor?] {
+        let count = entries[index].node.outputCount
+        let first = entries[index].gradient
+        entries[index].gradient = nil
+        if count == 1 { return [first] }
+        var result = [Tensor?](repeating: nil, count: count)
+        result[0] = first
+        for (k, g) in entries[index].others.enumerated() where k + 1 < count { result[k + 1] = g }
+        entries[index].others = []
+        return result
     }
 }

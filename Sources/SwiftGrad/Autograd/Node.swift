@@ -6,22 +6,60 @@ import Synchronization
 public class Node {
     /// The name PyTorch prints, e.g. `MulBackward0`.
     public let name: String
-    /// One edge per forward input: where that input's gradient goes, or nil when the input does
-    /// not require grad. Only `deinit` changes it.
-    private(set) var nextEdges: [Edge?]
+    /// One edge per forward input (`edge(_:)`): where that input's gradient goes, or nil when the
+    /// input does not require grad. The first two are stored inline, the rest in an array: most
+    /// ops have one or two inputs, and every recorded op creates a node, so this saves an
+    /// allocation and a generic array teardown per op. Only `deinit` changes them.
+    private var edge0: Edge?
+    private var edge1: Edge?
+    private var moreEdges: [Edge?] = []
+    /// Number of forward inputs.
+    let edgeCount: Int
 
-    init(name: String, nextEdges: [Edge?]) {
+    /// A node with `count` edges, `edge(i)` giving each.
+    @inline(__always)
+    init(name: String, edgeCount count: Int, edge: (Int) -> Edge?) {
         self.name = name
-        self.nextEdges = nextEdges
+        self.edgeCount = count
+        if count > 0 { edge0 = edge(0) }
+        if count > 1 { edge1 = edge(1) }
+        if count > 2 { moreEdges = (2..<count).map(edge) }
+    }
+
+    convenience init(name: String, nextEdges: [Edge?]) {
+        self.init(name: name, edgeCount: nextEdges.count) { nextEdges[$0] }
+    }
+
+    /// A node whose edges lead to the gradients of `inputs`.
+    convenience init(name: String, inputs: [Tensor]) {
+        self.init(name: name, edgeCount: inputs.count) { inputs[$0].gradientEdge }
     }
 
     deinit {
         // Hand the children to the teardown queue and drop this node's own references first, so
         // that the queue holds the last ones and frees them iteratively.
-        GraphTeardown.adopt(nextEdges.lazy.map { $0?.node })
-        nextEdges = []
-        GraphTeardown.drainUnlessDraining()
+        let queue = GraphTeardown.queue
+        queue.adopt(edge0?.node)
+        queue.adopt(edge1?.node)
+        for edge in moreEdges { queue.adopt(edge?.node) }
+        edge0 = nil
+        edge1 = nil
+        moreEdges = []
+        queue.drainUnlessDraining()
     }
+
+    /// Edge `index` (below `edgeCount`).
+    @inline(__always)
+    func edge(_ index: Int) -> Edge? {
+        switch index {
+        case 0: return edge0
+        case 1: return edge1
+        default: return moreEdges[index - 2]
+        }
+    }
+
+    /// All edges, in input order.
+    var nextEdges: [Edge?] { (0..<edgeCount).map(edge) }
 
     /// Number of forward outputs, hence of gradients this node receives.
     var outputCount: Int { 1 }
@@ -40,18 +78,21 @@ public class Node {
     func releaseSavedValues() {}
 
     /// Hooks on the gradient of each forward output (tensor hooks and retain_grad of non-leaf
-    /// tensors), by output index.
-    private var hookLists: [Int: HookList] = [:]
+    /// tensors), by output index; empty until one is registered.
+    private var hookLists: [HookList?] = []
 
     func hookList(for output: Int) -> HookList {
-        if let list = hookLists[output] { return list }
+        if let list = existingHookList(for: output) { return list }
+        if hookLists.count <= output { hookLists += [HookList?](repeating: nil, count: output + 1 - hookLists.count) }
         let list = HookList()
         hookLists[output] = list
         return list
     }
 
     /// The hooks of output `output`, if any were registered.
-    func existingHookList(for output: Int) -> HookList? { hookLists[output] }
+    func existingHookList(for output: Int) -> HookList? {
+        output < hookLists.count ? hookLists[output] : nil
+    }
 
     /// The hooks the engine runs on this node's incoming gradient (a leaf's hooks, for
     /// AccumulateGrad; the first output's for others, via `existingHookList(for:)`).
@@ -132,43 +173,69 @@ final class OpNode: Node {
     typealias Rule = (_ grad: Tensor, _ ctx: OpNode) throws -> [Tensor?]
 
     private let rule: Rule
-    private var saved: [SavedTensor?]
+    /// The saved values, the first two inline (as the edges, to spare an allocation per op).
+    private var saved0: SavedTensor?
+    private var saved1: SavedTensor?
+    private var moreSaved: [SavedTensor?] = []
+    private var savedCount = 0
     private var released = false
     private let shape: [Int]
     private let dtype: DType
 
-    init(name: String, nextEdges: [Edge?], output: Tensor, rule: @escaping Rule) {
+    init(name: String, inputs: [Tensor], output: Tensor, rule: @escaping Rule) {
         self.rule = rule
-        self.saved = []
         self.shape = output.shape
         self.dtype = output.dtype
-        super.init(name: name, nextEdges: nextEdges)
+        super.init(name: name, edgeCount: inputs.count) { inputs[$0].gradientEdge }
+    }
+
+    init(name: String, nextEdges: [Edge?], output: Tensor, rule: @escaping Rule) {
+        self.rule = rule
+        self.shape = output.shape
+        self.dtype = output.dtype
+        super.init(name: name, edgeCount: nextEdges.count) { nextEdges[$0] }
     }
 
     func save(_ tensors: [Tensor?], output: Tensor) {
-        saved = tensors.map { t in t.map { SavedTensor($0, isOutputOf: $0 === output ? self : nil) } }
+        savedCount = tensors.count
+        for (i, t) in tensors.enumerated() {
+            let value = t.map { SavedTensor($0, isOutputOf: $0 === output ? self : nil) }
+            switch i {
+            case 0: saved0 = value
+            case 1: saved1 = value
+            default: moreSaved.append(value)
+            }
+        }
     }
 
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { (shape, dtype) }
 
     override func apply(_ gradients: [Tensor?]) throws -> [Tensor?] {
-        guard let grad = gradients[0] else { return [Tensor?](repeating: nil, count: nextEdges.count) }
+        guard let grad = gradients[0] else { return [Tensor?](repeating: nil, count: edgeCount) }
         let result = try rule(grad, self)
-        guard result.count == nextEdges.count else {
-            throw SwiftGradError.internal("\(name) returned \(result.count) gradients for \(nextEdges.count) inputs")
+        guard result.count == edgeCount else {
+            throw SwiftGradError.internal("\(name) returned \(result.count) gradients for \(edgeCount) inputs")
         }
         return result
     }
 
     deinit {
         // Saved tensors lead to earlier nodes too; Node.deinit (which runs next) drains them.
-        GraphTeardown.adopt(saved.lazy.map { $0?.value })
-        saved = []
+        let queue = GraphTeardown.queue
+        queue.adopt(saved0?.value)
+        queue.adopt(saved1?.value)
+        for value in moreSaved { queue.adopt(value?.value) }
+        saved0 = nil
+        saved1 = nil
+        moreSaved = []
     }
 
     override func releaseSavedValues() {
-        if !saved.isEmpty {
-            saved = []
+        if savedCount > 0 {
+            saved0 = nil
+            saved1 = nil
+            moreSaved = []
+            savedCount = 0
             released = true
         }
     }
@@ -178,24 +245,31 @@ final class OpNode: Node {
     ///   was modified in place.
     func saved(_ index: Int) throws -> Tensor {
         if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
-        guard index < saved.count, let value = saved[index] else {
+        let value: SavedTensor?
+        switch index {
+        case _ where index >= savedCount: value = nil
+        case 0: value = saved0
+        case 1: value = saved1
+        default: value = moreSaved[index - 2]
+        }
+        guard let value else {
             throw SwiftGradError.internal("\(name) read saved value \(index), which it did not save")
         }
         return try value.unpack(for: self)
     }
 
     /// Whether forward input `index` needs a gradient.
-    func needsGrad(_ index: Int) -> Bool { nextEdges[index] != nil }
+    func needsGrad(_ index: Int) -> Bool { edge(index) != nil }
 
     /// Shape of forward input `index` (only for inputs that need a gradient).
     func inputShape(_ index: Int) -> [Int] {
-        let edge = nextEdges[index]!
+        let edge = edge(index)!
         return edge.node.outputMeta(edge.inputNr).shape
     }
 
     /// Dtype of forward input `index` (only for inputs that need a gradient).
     func inputDType(_ index: Int) -> DType {
-        let edge = nextEdges[index]!
+        let edge = edge(index)!
         return edge.node.outputMeta(edge.inputNr).dtype
     }
 }
@@ -208,7 +282,7 @@ final class AccumulateGrad: Node {
 
     init(_ variable: Tensor) {
         self.variable = variable
-        super.init(name: "AccumulateGrad", nextEdges: [])
+        super.init(name: "AccumulateGrad", edgeCount: 0) { _ in nil }
     }
 
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) {
@@ -255,25 +329,27 @@ extension DType {
 /// drops its own, and the outermost deinit drains the queue one object at a time.
 enum GraphTeardown {
     final class Queue {
-        var pending: [AnyObject] = []
-        var draining = false
-    }
-    private static let queue = ThreadLocal { Queue() }
+        private var pending: [AnyObject] = []
+        private var draining = false
 
-    /// Takes (retains) `objects` until the next drain.
-    static func adopt<S: Sequence>(_ objects: S) where S.Element == AnyObject? {
-        let q = queue.value
-        for case let object? in objects { q.pending.append(object) }
-    }
+        /// Takes (retains) `object` until the next drain.
+        @inline(__always)
+        func adopt(_ object: AnyObject?) {
+            if let object { pending.append(object) }
+        }
 
-    /// Releases adopted objects, unless an outer call on this thread is already doing so.
-    static func drainUnlessDraining() {
-        let q = queue.value
-        guard !q.draining, !q.pending.isEmpty else { return }
-        q.draining = true
-        // Popping drops the queue's reference; if it was the last, that object's deinit runs
-        // here and adopts its own children instead of freeing them.
-        while let object = q.pending.popLast() { _ = object }
-        q.draining = false
+        /// Releases adopted objects, unless an outer call on this thread is already doing so.
+        func drainUnlessDraining() {
+            guard !draining, !pending.isEmpty else { return }
+            draining = true
+            // Popping drops the queue's reference; if it was the last, that object's deinit runs
+            // here and adopts its own children instead of freeing them.
+            while let object = pending.popLast() { _ = object }
+            draining = false
+        }
     }
+    private static let queues = ThreadLocal { Queue() }
+
+    /// This thread's queue.
+    static var queue: Queue { queues.value }
 }

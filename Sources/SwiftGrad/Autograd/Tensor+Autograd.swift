@@ -116,7 +116,7 @@ extension Tensor {
                   savingOutput: Bool = false, rule: @escaping OpNode.Rule) throws -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return self }
         for input in inputs where input.base != nil { try input.checkViewHistory() }
-        let node = OpNode(name: name, nextEdges: inputs.map(\.gradientEdge), output: self, rule: rule)
+        let node = OpNode(name: name, inputs: inputs, output: self, rule: rule)
         node.save(savingOutput ? saving() + [self] : saving(), output: self)
         if Engine.detectAnomaly { node.anomalyContext = Autograd.anomalyContext }
         gradFn = node

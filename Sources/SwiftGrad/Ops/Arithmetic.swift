@@ -35,6 +35,18 @@ extension Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape)
         // Bool arithmetic computes in int64 and narrows back (True + True is True).
         let compute = result == .bool ? DType.int64 : result
+        // A Python scalar with a floating result: apply it as a constant rather than converting
+        // it to a tensor of the compute dtype first.
+        if compute.isFloatingPoint, b.isWrappedNumber, a.shape == shape {
+            let s = b.doubleValue(atOffset: b.storageOffset), x = try a.to(compute, recording: false)
+            return compute == .float32 ? try Kernels.map(x) { (p: Float) in K.apply(p, Float(s)) }
+                                       : try Kernels.map(x) { (p: Double) in K.apply(p, s) }
+        }
+        if compute.isFloatingPoint, a.isWrappedNumber, b.shape == shape {
+            let s = a.doubleValue(atOffset: a.storageOffset), y = try b.to(compute, recording: false)
+            return compute == .float32 ? try Kernels.map(y) { (q: Float) in K.apply(Float(s), q) }
+                                       : try Kernels.map(y) { (q: Double) in K.apply(s, q) }
+        }
         let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
         let out: Tensor
         switch compute {

@@ -4,7 +4,16 @@
 /// (bool < integral < floating): `int64 tensor * 2.5` is float32, `float32 tensor * float64 0-d`
 /// stays float32. A wrapped floating number counts as the default dtype, float32.
 enum TypePromotion {
-    static func resultType(_ operands: Tensor...) -> DType {
+    /// The result dtype of an op on two operands.
+    @inline(__always)
+    static func resultType(_ a: Tensor, _ b: Tensor) -> DType {
+        if a.dtype == b.dtype && !a.isWrappedNumber && !b.isWrappedNumber { return a.dtype }
+        return resultType([a, b])
+    }
+
+    static func resultType(_ operands: Tensor...) -> DType { resultType(operands) }
+
+    static func resultType(_ operands: [Tensor]) -> DType {
         var dimensioned: DType?, zeroDim: DType?, wrapped: DType?
         for t in operands {
             if t.isWrappedNumber {
