@@ -162,7 +162,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument("random_ expects 'from' to be less than 'to', but got from=\(low) >= to=\(high)")
         }
         let count = try Shape.validate(shape, itemSize: 8)
-        let draws = try Storage(count: count, dtype: .int64)
+        let draws = try Storage.allocate(count: count, dtype: .int64)
         let span = UInt64(bitPattern: high &- low)
         draws.withMutableBuffer(Int64.self) { generator.fillIntegers($0, low: low, span: span) }
         return try Tensor(storage: draws, shape: shape).to(dtype, recording: false)
@@ -173,7 +173,7 @@ extension Tensor {
     private static func drawn(_ shape: [Int], _ dtype: DType, _ requiresGrad: Bool,
                               _ draw: (UnsafeMutableBufferPointer<Double>) -> Void) throws -> Tensor {
         let count = try Shape.validate(shape, itemSize: 8)
-        let draws = try Storage(count: count, dtype: .float64)
+        let draws = try Storage.allocate(count: count, dtype: .float64)
         draws.withMutableBuffer(Double.self, draw)
         let result = try Tensor(storage: draws, shape: shape).to(dtype, recording: false)
         if requiresGrad { try result.setRequiresGrad(true) }

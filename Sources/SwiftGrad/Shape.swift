@@ -45,10 +45,12 @@ public enum Shape {
     /// Row-major strides for a contiguous tensor of this shape. Small ranks are built from array
     /// literals: every op result needs strides, and `Array(repeating:count:)` costs a generic
     /// metadata lookup per call.
+    private static let unitStrides = [1]
+
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
         switch shape.count {
         case 0: return []
-        case 1: return [1]
+        case 1: return unitStrides
         case 2: return [Swift.max(shape[1], 1), 1]
         case 3:
             let s1 = Swift.max(shape[2], 1)
@@ -66,9 +68,15 @@ public enum Shape {
 
     /// NumPy/PyTorch broadcasting of two shapes.
     /// - Throws: `.shape` with PyTorch's message when a pair of sizes is neither equal nor 1.
+    @inline(__always)
     static func broadcast(_ a: [Int], _ b: [Int]) throws -> [Int] {
-        // Most often one shape is the result already (equal shapes, a scalar, a bias): return
-        // it without building a new array.
+        if a == b { return a }
+        return try broadcastDifferent(a, b)
+    }
+
+    private static func broadcastDifferent(_ a: [Int], _ b: [Int]) throws -> [Int] {
+        // Most often one shape is the result already (a scalar, a bias): return it without
+        // building a new array.
         if isExpandable(b, to: a) { return a }
         if isExpandable(a, to: b) { return b }
         let n = Swift.max(a.count, b.count)

@@ -12,7 +12,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument(
                 "shape '\(Shape.describe(shape))' is invalid for input of size \(values.count)")
         }
-        let storage = try Storage(count: count, dtype: T.dtype)
+        let storage = try Storage.allocate(count: count, dtype: T.dtype)
         storage.withMutableBuffer(T.self) { buffer in
             _ = buffer.initialize(from: values)
         }
@@ -34,7 +34,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument(
                 "a \(dtype) tensor of shape \(Shape.describe(shape)) needs \(needed) bytes of data, got \(bytes.count)")
         }
-        let storage = try Storage(count: count, dtype: dtype)
+        let storage = try Storage.allocate(count: count, dtype: dtype)
         if needed > 0, let source = bytes.baseAddress {
             if dtype == .bool {
                 // Swift's Bool must be 0 or 1: normalise whatever bytes the caller sent.
@@ -51,7 +51,7 @@ extension Tensor {
     /// A tensor of zeros (`torch.zeros`).
     public static func zeros(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
         _ = try Shape.validate(shape, itemSize: dtype.itemSize)
-        let t = Tensor(storage: try Storage(count: Shape.count(shape), dtype: dtype, zeroed: true), shape: shape)
+        let t = Tensor(storage: try Storage.allocate(count: Shape.count(shape), dtype: dtype, zeroed: true), shape: shape)
         if requiresGrad { try t.setRequiresGrad(true) }
         return t
     }
@@ -149,7 +149,7 @@ extension Tensor {
     /// A Python-style scalar operand (PyTorch's wrapped number): a 0-d float64 tensor that takes
     /// the other operand's floating dtype.
     static func wrapped(_ value: Double) throws -> Tensor {
-        let storage = try Storage(count: 1, dtype: .float64)
+        let storage = try Storage.allocate(count: 1, dtype: .float64)
         storage.pointer(Double.self)[0] = value
         return Tensor(storage: storage, shape: [], strides: [], wrappedNumber: true)
     }

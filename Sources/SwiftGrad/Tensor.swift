@@ -16,8 +16,8 @@ private let liveTensors = Atomic<Int>(0)
 /// print(x.grad!)                     // tensor([ 0.,  4.,  8., 12.])
 /// ```
 public final class Tensor {
-    /// The memory this tensor views.
-    public let storage: Storage
+    /// The memory this tensor views. Only `ownsStorageExclusively` needs it mutable.
+    private(set) var storage: Storage
     /// Sizes of each dimension; empty for a 0-d scalar.
     public let shape: [Int]
     /// Element strides of each dimension.
@@ -83,6 +83,14 @@ public final class Tensor {
 
     deinit { liveTensors.subtract(1, ordering: .relaxed) }
 
+    /// Whether this tensor alone can see its memory: it is not a view, no other tensor shares
+    /// its storage, and it covers the whole storage contiguously. Backward may then update it in
+    /// place or keep it rather than copy it.
+    func ownsStorageExclusively() -> Bool {
+        base == nil && isContiguous && storageOffset == 0 && count == storage.count
+            && isKnownUniquelyReferenced(&storage)
+    }
+
     /// The number of `Tensor` objects currently alive in this process.
     public static var liveCount: Int { liveTensors.load(ordering: .relaxed) }
 
@@ -94,7 +102,7 @@ public final class Tensor {
     /// A new uninitialised contiguous tensor (every element is written by the caller).
     static func empty(_ shape: [Int], _ dtype: DType) throws -> Tensor {
         let count = Shape.count(shape)
-        return Tensor(storage: try Storage(count: count, dtype: dtype), shape: shape)
+        return Tensor(storage: try Storage.allocate(count: count, dtype: dtype), shape: shape)
     }
 
     /// A view of this tensor's storage with another layout. The caller guarantees the layout

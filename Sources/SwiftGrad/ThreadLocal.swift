@@ -27,9 +27,22 @@ package final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
             if let pointer = pthread_getspecific(key) {
                 return Unmanaged<Value>.fromOpaque(pointer).takeUnretainedValue()
             }
-            let fresh = make()
-            pthread_setspecific(key, Unmanaged.passRetained(fresh as AnyObject).toOpaque())
-            return fresh
+            return makeValue()
         }
+    }
+
+    /// Runs `body` with this thread's instance, without retaining it: the thread keeps it alive.
+    @inline(__always)
+    package func withValue<R>(_ body: (Value) throws -> R) rethrows -> R {
+        if let pointer = pthread_getspecific(key) {
+            return try Unmanaged<Value>.fromOpaque(pointer)._withUnsafeGuaranteedRef(body)
+        }
+        return try body(makeValue())
+    }
+
+    private func makeValue() -> Value {
+        let fresh = make()
+        pthread_setspecific(key, Unmanaged.passRetained(fresh as AnyObject).toOpaque())
+        return fresh
     }
 }

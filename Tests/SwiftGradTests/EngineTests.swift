@@ -81,6 +81,37 @@ import Testing
         #expect(try seed.scalars(as: Float.self) == [1, 1])
     }
 
+    @Test func gradientMemoryIsReusedOnlyWhenNothingElseSeesIt() throws {
+        // Backward adds into a gradient buffer, or keeps a gradient as .grad, only when no one
+        // else holds it: here a hook keeps the leaf's incoming gradient, so .grad is a copy.
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        var seen: Tensor?
+        try x.registerHook { g in seen = g; return nil }
+        try (x * 2).sum().backward()
+        try noGrad { _ = try seen!.fill_(7) }
+        #expect(try x.grad!.scalars(as: Float.self) == [2, 2, 2])
+        // A seed sent along two edges is summed into a new buffer, never into the seed.
+        let y = try x * 1
+        let seed = try Tensor.ones([3])
+        try (y + y).backward(seed)
+        #expect(try seed.scalars(as: Float.self) == [1, 1, 1])
+        #expect(try x.grad!.scalars(as: Float.self) == [4, 4, 4])
+        // x * 2 saves the scalar (as PyTorch does), and so does x / 2.
+        let z = try (x / 2).sum()
+        try z.backward()
+        expectError(.autograd(Engine.backwardTwiceMessage)) { try z.backward() }
+    }
+
+    @Test func largeBlocksAreReusedAndZeroedWhenAsked() throws {
+        let n = 1 << 20  // 4 MiB of float32: BlockCache memory
+        do {
+            let ones = try Tensor.ones([n])
+            #expect(try ones.sum().item() == Double(n))
+        }
+        let zeros = try Tensor.zeros([n])  // served from the block the ones just freed
+        #expect(try zeros.abs().sum().item() == 0)
+    }
+
     @Test func inPlaceChecks() throws {
         let x = try Tensor.arange(0, 3, requiresGrad: true)
         expectError(.autograd("a leaf Variable that requires grad is being used in an in-place operation.")) {

@@ -45,7 +45,8 @@ enum Engine {
             for root in roots { task.discover(from: root.edge.node) }
             var captures = try Captures(targets, in: &task)
             for root in roots {
-                try send(root.gradient, along: root.edge, from: nil, index: 0, into: &task)
+                try send(root.gradient, along: root.edge, from: nil, index: 0,
+                         to: task.index(of: root.edge.node), into: &task)
             }
             var ready: [Int] = []
             for root in roots {
@@ -55,23 +56,25 @@ enum Engine {
                     ready.append(i)
                 }
             }
+            var incoming: [Tensor?] = []  // reused from node to node
             while let i = ready.popLast() {
                 let node = task.entries[i].node
-                var incoming = task.takeGradients(i)
+                task.takeGradients(i, into: &incoming)
                 try runHooks(node, &incoming)
                 if task.entries[i].wanted { captures.capture(i, incoming) }
                 var outgoing: [Tensor?] = []
                 if task.entries[i].needed {
-                    outgoing = try node.apply(incoming)
+                    outgoing = try node.apply(&incoming)
                     if detectAnomaly { try checkForNaN(node, outgoing) }
                     if !keepGraph { node.releaseSavedValues() }
                 }
                 for index in 0..<node.edgeCount {
                     guard let edge = node.edge(index) else { continue }
-                    if index < outgoing.count, let gradient = outgoing[index] {
-                        try send(gradient, along: edge, from: node, index: index, into: &task)
-                    }
                     let target = task.index(of: edge.node)
+                    if index < outgoing.count, let gradient = outgoing[index] {
+                        outgoing[index] = nil  // the buffer's reference may then be the only one
+                        try send(gradient, along: edge, from: node, index: index, to: target, into: &task)
+                    }
                     task.entries[target].dependencies -= 1
                     if task.entries[target].dependencies == 0 { ready.append(target) }
                 }
@@ -177,7 +180,7 @@ enum Engine {
     /// broadcast shape and is summed back here, by the one shared helper (`sumToShape`); a
     /// gradient of another floating dtype is converted (as PyTorch's validate_outputs does).
     private static func send(_ gradient: Tensor, along edge: Edge, from producer: Node?, index: Int,
-                             into task: inout GraphTask) throws {
+                             to target: Int, into task: inout GraphTask) throws {
         var g = gradient
         let meta = edge.node.outputMeta(edge.inputNr)
         if g.shape != meta.shape {
@@ -188,7 +191,7 @@ enum Engine {
             g = try g.sumToShape(meta.shape)
         }
         if g.dtype != meta.dtype { g = try g.to(meta.dtype) }
-        try task.add(g, to: task.index(of: edge.node), slot: edge.inputNr)
+        try task.add(g, to: target, slot: edge.inputNr)
     }
 }
 
@@ -199,7 +202,9 @@ enum Engine {
 /// that passes on several threads may share nodes.
 struct GraphTask {
     struct Entry {
-        let node: Node
+        /// Unowned: the roots of the pass keep every node it reaches alive (edges never change
+        /// before a node dies), and skipping the reference counting matters on this path.
+        unowned(unsafe) let node: Node
         /// Edges that have not yet delivered their gradient (run when it reaches 0).
         var dependencies = 0
         /// The summed gradient of output 0, and of outputs 1... for nodes with several.
@@ -282,26 +287,41 @@ struct GraphTask {
     /// Adds a gradient into output `slot` of entry `index`.
     mutating func add(_ gradient: Tensor, to index: Int, slot: Int) throws {
         if slot == 0 {
-            entries[index].gradient = try entries[index].gradient.map { try $0.add(gradient) } ?? gradient
+            try GraphTask.sum(into: &entries[index].gradient, gradient)
             return
         }
         if entries[index].others.isEmpty {
             entries[index].others = [Tensor?](repeating: nil, count: entries[index].node.outputCount - 1)
         }
-        entries[index].others[slot - 1] = try entries[index].others[slot - 1].map { try $0.add(gradient) } ?? gradient
+        try GraphTask.sum(into: &entries[index].others[slot - 1], gradient)
     }
 
-    /// The gradients delivered to entry `index`, one per output of its node; the entry lets
-    /// go of them.
-    mutating func takeGradients(_ index: Int) -> [Tensor?] {
-        let count = entries[index].node.outputCount
-        let first = entries[index].gradient
+    /// `buffer += gradient`: in place when nothing else can see the buffer's memory (as
+    /// PyTorch's InputBuffer does), which spares a full-size temporary per extra consumer of a
+    /// value; out of place otherwise, and always under create_graph, whose sums are recorded.
+    private static func sum(into buffer: inout Tensor?, _ gradient: Tensor) throws {
+        guard buffer != nil else {
+            buffer = gradient
+            return
+        }
+        if !GradMode.isEnabled, isKnownUniquelyReferenced(&buffer), buffer!.ownsStorageExclusively(),
+           buffer!.shape == gradient.shape, buffer!.dtype == gradient.dtype {
+            try buffer!.accumulate(gradient)
+        } else {
+            buffer = try buffer!.add(gradient)
+        }
+    }
+
+    /// The gradients delivered to entry `index`, one per output of its node, into `list`; the
+    /// entry lets go of them.
+    mutating func takeGradients(_ index: Int, into list: inout [Tensor?]) {
+        list.removeAll(keepingCapacity: true)
+        list.append(entries[index].gradient)
         entries[index].gradient = nil
-        if count == 1 { return [first] }
-        var result = [Tensor?](repeating: nil, count: count)
-        result[0] = first
-        for (k, g) in entries[index].others.enumerated() where k + 1 < count { result[k + 1] = g }
+        let count = entries[index].node.outputCount
+        guard count > 1 else { return }
+        let others = entries[index].others
         entries[index].others = []
-        return result
+        for k in 1..<count { list.append(k - 1 < others.count ? others[k - 1] : nil) }
     }
 }

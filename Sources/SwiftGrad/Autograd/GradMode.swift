@@ -9,8 +9,8 @@ public enum GradMode {
 
     /// The calling thread's setting; on by default in every thread.
     public static var isEnabled: Bool {
-        get { state.value.enabled }
-        set { state.value.enabled = newValue }
+        get { state.withValue { $0.enabled } }
+        set { state.withValue { $0.enabled = newValue } }
     }
 
     /// Runs `body` with grad mode set to `enabled`, restoring the previous setting afterwards

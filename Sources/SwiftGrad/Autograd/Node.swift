@@ -38,14 +38,15 @@ public class Node {
     deinit {
         // Hand the children to the teardown queue and drop this node's own references first, so
         // that the queue holds the last ones and frees them iteratively.
-        let queue = GraphTeardown.queue
-        queue.adopt(edge0?.node)
-        queue.adopt(edge1?.node)
-        for edge in moreEdges { queue.adopt(edge?.node) }
-        edge0 = nil
-        edge1 = nil
-        moreEdges = []
-        queue.drainUnlessDraining()
+        GraphTeardown.withQueue { queue in
+            queue.adopt(edge0?.node)
+            queue.adopt(edge1?.node)
+            for edge in moreEdges { queue.adopt(edge?.node) }
+            edge0 = nil
+            edge1 = nil
+            moreEdges = []
+            queue.drainUnlessDraining()
+        }
     }
 
     /// Edge `index` (below `edgeCount`).
@@ -70,7 +71,7 @@ public class Node {
     }
 
     /// Maps the gradients of the outputs to the gradients of the inputs (one per `nextEdges`).
-    func apply(_ gradients: [Tensor?]) throws -> [Tensor?] {
+    func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
         preconditionFailure("Node subclasses override apply")
     }
 
@@ -178,10 +179,13 @@ final class OpNode: Node {
     private var saved1: SavedTensor?
     private var moreSaved: [SavedTensor?] = []
     private var savedCount = 0
+    /// Whether the rule holds saved state of its own (a captured scalar).
+    private var savedScalar = false
     private var released = false
     private let shape: [Int]
     private let dtype: DType
 
+    @inline(__always)
     init(name: String, inputs: [Tensor], output: Tensor, rule: @escaping Rule) {
         self.rule = rule
         self.shape = output.shape
@@ -196,7 +200,8 @@ final class OpNode: Node {
         super.init(name: name, edgeCount: nextEdges.count) { nextEdges[$0] }
     }
 
-    func save(_ tensors: [Tensor?], output: Tensor) {
+    func save(_ tensors: [Tensor?], output: Tensor, scalar: Bool = false) {
+        savedScalar = scalar
         savedCount = tensors.count
         for (i, t) in tensors.enumerated() {
             let value = t.map { SavedTensor($0, isOutputOf: $0 === output ? self : nil) }
@@ -210,8 +215,9 @@ final class OpNode: Node {
 
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { (shape, dtype) }
 
-    override func apply(_ gradients: [Tensor?]) throws -> [Tensor?] {
+    override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
         guard let grad = gradients[0] else { return [Tensor?](repeating: nil, count: edgeCount) }
+        if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
         let result = try rule(grad, self)
         guard result.count == edgeCount else {
             throw SwiftGradError.internal("\(name) returned \(result.count) gradients for \(edgeCount) inputs")
@@ -221,17 +227,18 @@ final class OpNode: Node {
 
     deinit {
         // Saved tensors lead to earlier nodes too; Node.deinit (which runs next) drains them.
-        let queue = GraphTeardown.queue
-        queue.adopt(saved0?.value)
-        queue.adopt(saved1?.value)
-        for value in moreSaved { queue.adopt(value?.value) }
+        GraphTeardown.withQueue { queue in
+            queue.adopt(saved0?.value)
+            queue.adopt(saved1?.value)
+            for value in moreSaved { queue.adopt(value?.value) }
+        }
         saved0 = nil
         saved1 = nil
         moreSaved = []
     }
 
     override func releaseSavedValues() {
-        if savedCount > 0 {
+        if savedCount > 0 || savedScalar {
             saved0 = nil
             saved1 = nil
             moreSaved = []
@@ -289,23 +296,32 @@ final class AccumulateGrad: Node {
         (variable.shape, variable.dtype)
     }
 
-    override func apply(_ gradients: [Tensor?]) throws -> [Tensor?] {
-        guard let grad = gradients[0] else { return [] }
-        try lock.withLock { _ in try accumulate(grad) }
+    override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
+        // Take the gradient out of the engine's list, so that when nothing else refers to it,
+        // it can become .grad without a copy.
+        var grad = gradients[0]
+        gradients[0] = nil
+        guard grad != nil else { return [] }
+        try lock.withLock { _ in try accumulate(&grad) }
         return []
     }
 
     override func existingHookListForEngine() -> HookList? { variable.leafHooks }
 
-    private func accumulate(_ grad: Tensor) throws {
+    private func accumulate(_ incoming: inout Tensor?) throws {
+        let grad = incoming!
         if GradMode.isEnabled {
             // create_graph: keep the gradient's own graph, out of place; a first gradient is
             // copied as PyTorch does (its grad_fn is CopyBackwards).
             variable.gradStore = try variable.gradStore.map { try $0.add(grad) } ?? grad.copiedForAccumulation()
         } else if let existing = variable.gradStore {
             try existing.accumulate(grad)
+        } else if isKnownUniquelyReferenced(&incoming), grad.ownsStorageExclusively(), grad.gradFn == nil,
+                  grad.shape == variable.shape, grad.dtype == variable.dtype {
+            // Nothing else can see this gradient's memory: keep it (PyTorch steals it too).
+            variable.gradStore = grad
         } else {
-            // A private copy: the incoming tensor may be shared with another edge or the caller.
+            // A private copy: the incoming tensor is shared with another edge or the caller.
             variable.gradStore = try grad.detach().clone()
         }
     }
@@ -350,6 +366,7 @@ enum GraphTeardown {
     }
     private static let queues = ThreadLocal { Queue() }
 
-    /// This thread's queue.
-    static var queue: Queue { queues.value }
+    /// Runs `body` with this thread's queue.
+    @inline(__always)
+    static func withQueue<R>(_ body: (Queue) throws -> R) rethrows -> R { try queues.withValue(body) }
 }

@@ -108,16 +108,19 @@ extension Tensor {
     ///     Any node that saves something refuses a second backward once its values are freed.
     ///   - savingOutput: also save this output, after the others (for rules written in terms of
     ///     the result, like exp's). It is kept without its grad_fn, so no reference cycle forms.
+    ///   - savingScalar: the rule uses a Python scalar it captured, which PyTorch saves as a
+    ///     tensor (`x * 2`): like saved values, it makes a second backward fail once freed.
     ///   - rule: the backward rule, returning one gradient (or nil) per input.
     /// - Throws: `.autograd` when an input is a view whose base was modified in place (with
     ///   recording) after the view was made: its history is stale.
     @inline(__always)
     func recorded(_ name: String, inputs: [Tensor], saving: @autoclosure () -> [Tensor?] = [],
-                  savingOutput: Bool = false, rule: @escaping OpNode.Rule) throws -> Tensor {
+                  savingOutput: Bool = false, savingScalar: Bool = false,
+                  rule: @escaping OpNode.Rule) throws -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return self }
         for input in inputs where input.base != nil { try input.checkViewHistory() }
         let node = OpNode(name: name, inputs: inputs, output: self, rule: rule)
-        node.save(savingOutput ? saving() + [self] : saving(), output: self)
+        node.save(savingOutput ? saving() + [self] : saving(), output: self, scalar: savingScalar)
         if Engine.detectAnomaly { node.anomalyContext = Autograd.anomalyContext }
         gradFn = node
         outputNr = 0

@@ -67,7 +67,7 @@ extension Tensor {
     /// `self - other`, broadcasting (`torch.sub`).
     /// - Throws: `.dtype` when both operands are bool, as PyTorch refuses.
     public func sub(_ other: Tensor) throws -> Tensor {
-        try Tensor.checkSubtraction(self, other)
+        try Tensor.checkSubtraction(dtype, other.dtype)
         return try Tensor.arithmetic(SubKernel.self, self, other)
             .recorded("SubBackward0", inputs: [self, other]) { g, ctx in
                 [g, ctx.needsGrad(1) ? try g.neg() : nil]
@@ -97,33 +97,60 @@ extension Tensor {
             }
     }
 
-    // MARK: Scalar forms: the scalar behaves like a Python float.
+    // MARK: Scalar forms: the scalar behaves like a Python float (PyTorch's wrapped number).
+
+    /// The forward of `a <op> s` (`s <op> a` when `reversed`) for a Python-float scalar:
+    /// floating tensors keep their dtype, integer and bool tensors compute in float32.
+    static func arithmetic<K: ArithmeticKernel>(_: K.Type, _ a: Tensor, scalar s: Double,
+                                                reversed: Bool = false) throws -> Tensor {
+        let x = try a.to(a.dtype.isFloatingPoint ? a.dtype : .float32, recording: false)
+        switch (x.dtype, reversed) {
+        case (.float32, false): return try Kernels.map(x) { (p: Float) in K.apply(p, Float(s)) }
+        case (.float32, true): return try Kernels.map(x) { (p: Float) in K.apply(Float(s), p) }
+        case (_, false): return try Kernels.map(x) { (p: Double) in K.apply(p, s) }
+        case (_, true): return try Kernels.map(x) { (p: Double) in K.apply(s, p) }
+        }
+    }
 
     /// `self + s`.
-    public func add(_ s: Double) throws -> Tensor { try add(Tensor.wrapped(s)) }
+    public func add(_ s: Double) throws -> Tensor {
+        try Tensor.arithmetic(AddKernel.self, self, scalar: s).recorded("AddBackward0", inputs: [self]) { g, _ in [g] }
+    }
+
     /// `self - s`.
-    public func sub(_ s: Double) throws -> Tensor { try sub(Tensor.wrapped(s)) }
+    public func sub(_ s: Double) throws -> Tensor {
+        try Tensor.checkSubtraction(dtype, nil)
+        return try Tensor.arithmetic(SubKernel.self, self, scalar: s).recorded("SubBackward0", inputs: [self]) { g, _ in [g] }
+    }
+
     /// `self * s`.
-    public func mul(_ s: Double) throws -> Tensor { try mul(Tensor.wrapped(s)) }
+    public func mul(_ s: Double) throws -> Tensor {
+        try Tensor.arithmetic(MulKernel.self, self, scalar: s)
+            .recorded("MulBackward0", inputs: [self], savingScalar: true) { g, _ in [try g.mul(s)] }
+    }
+
     /// `self / s`.
-    public func div(_ s: Double) throws -> Tensor { try div(Tensor.wrapped(s)) }
+    public func div(_ s: Double) throws -> Tensor {
+        try Tensor.arithmetic(DivKernel.self, self, scalar: s)
+            .recorded("DivBackward0", inputs: [self], savingScalar: true) { g, _ in [try g.div(s)] }
+    }
 
     /// `s - self` (`torch.rsub`).
     public func rsub(_ s: Double) throws -> Tensor {
-        let scalar = try Tensor.wrapped(s)
-        try Tensor.checkSubtraction(scalar, self)
-        return try Tensor.arithmetic(SubKernel.self, scalar, self)
+        try Tensor.checkSubtraction(nil, dtype)
+        return try Tensor.arithmetic(SubKernel.self, self, scalar: s, reversed: true)
             .recorded("RsubBackward1", inputs: [self]) { g, _ in [try g.neg()] }
     }
 
     /// `s / self`, computed as PyTorch does: `reciprocal(self) * s`.
     public func rdiv(_ s: Double) throws -> Tensor { try reciprocal().mul(s) }
 
-    private static func checkSubtraction(_ a: Tensor, _ b: Tensor) throws {
-        if a.dtype == .bool && b.dtype == .bool {
+    /// PyTorch refuses `-` on bool operands (a nil dtype is a Python float).
+    private static func checkSubtraction(_ a: DType?, _ b: DType?) throws {
+        if a == .bool && b == .bool {
             throw SwiftGradError.dtype("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
         }
-        if a.dtype == .bool || b.dtype == .bool {
+        if a == .bool || b == .bool {
             throw SwiftGradError.dtype("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
     }

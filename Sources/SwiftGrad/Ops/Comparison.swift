@@ -33,10 +33,18 @@ extension Tensor {
     public func gt(_ other: Tensor) throws -> Tensor { try Tensor.compare(GtKernel.self, self, other) }
     public func ge(_ other: Tensor) throws -> Tensor { try Tensor.compare(GeKernel.self, self, other) }
 
-    public func eq(_ s: Double) throws -> Tensor { try eq(Tensor.wrapped(s)) }
-    public func ne(_ s: Double) throws -> Tensor { try ne(Tensor.wrapped(s)) }
-    public func lt(_ s: Double) throws -> Tensor { try lt(Tensor.wrapped(s)) }
-    public func le(_ s: Double) throws -> Tensor { try le(Tensor.wrapped(s)) }
-    public func gt(_ s: Double) throws -> Tensor { try gt(Tensor.wrapped(s)) }
-    public func ge(_ s: Double) throws -> Tensor { try ge(Tensor.wrapped(s)) }
+    /// Comparison with a Python-float scalar: in the tensor's dtype when floating, otherwise in
+    /// float32 (PyTorch's promotion with a wrapped number).
+    static func compare<K: ComparisonKernel>(_: K.Type, _ a: Tensor, scalar s: Double) throws -> Tensor {
+        let x = try a.to(a.dtype.isFloatingPoint ? a.dtype : .float32, recording: false)
+        if x.dtype == .float32 { return try Kernels.map(x) { (p: Float) in K.apply(p, Float(s)) } }
+        return try Kernels.map(x) { (p: Double) in K.apply(p, s) }
+    }
+
+    public func eq(_ s: Double) throws -> Tensor { try Tensor.compare(EqKernel.self, self, scalar: s) }
+    public func ne(_ s: Double) throws -> Tensor { try Tensor.compare(NeKernel.self, self, scalar: s) }
+    public func lt(_ s: Double) throws -> Tensor { try Tensor.compare(LtKernel.self, self, scalar: s) }
+    public func le(_ s: Double) throws -> Tensor { try Tensor.compare(LeKernel.self, self, scalar: s) }
+    public func gt(_ s: Double) throws -> Tensor { try Tensor.compare(GtKernel.self, self, scalar: s) }
+    public func ge(_ s: Double) throws -> Tensor { try Tensor.compare(GeKernel.self, self, scalar: s) }
 }

@@ -6,8 +6,13 @@ extension Tensor {
 
     /// - Parameter recording: false inside other ops' forward computations, which record
     ///   themselves.
+    @inline(__always)
     func to(_ target: DType, recording: Bool) throws -> Tensor {
         if dtype == target { return self }
+        return try converted(to: target, recording: recording)
+    }
+
+    private func converted(to target: DType, recording: Bool) throws -> Tensor {
         let out = try Tensor.empty(shape, target)
         Kernels.convert(from: self, into: out)
         guard recording, target.isFloatingPoint else { return out }

@@ -7,7 +7,7 @@ import numbers
 from . import _dtype
 from . import _lib as L
 from ._tensor import (
-    Tensor, _as_tensor, _creation_dtype, _finish, _handles, _make, _require_tensor, _shape_array,
+    Tensor, _as_tensor, _creation_dtype, _finish, _handles, _make, _make_as, _require_tensor, _shape_array,
     _size_arguments, _check,
 )
 
@@ -81,7 +81,7 @@ def where(condition, input=None, other=None):  # noqa: A002
 
 def _tensor_like_number(a, b):
     kind = _dtype.float32 if isinstance(a, builtins.float) or isinstance(b, builtins.float) else _dtype.int64
-    return _make(L.sg_zeros, None, 0, kind._code)
+    return _make_as(kind, L.sg_zeros, None, 0)
 
 
 def cat(tensors, dim=0):
@@ -98,19 +98,18 @@ def stack(tensors, dim=0):
 
 
 def eye(n, m=None, dtype=None, requires_grad=False):
-    return _finish(_make(L.sg_eye, int(n), -1 if m is None else int(m), _creation_dtype(dtype)._code), requires_grad)
+    return _finish(_make_as(_creation_dtype(dtype), L.sg_eye, int(n), -1 if m is None else int(m)), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):
-    return _finish(_make(L.sg_linspace, builtins.float(start), builtins.float(end), int(steps),
-                         _creation_dtype(dtype)._code), requires_grad)
+    return _finish(_make_as(_creation_dtype(dtype), L.sg_linspace, builtins.float(start), builtins.float(end), int(steps)), requires_grad)
 
 
 def rand(*sizes, size=None, dtype=None, requires_grad=False, generator=None):
     if generator is not None:
         raise NotImplementedError("swiftgrad.rand does not take a generator yet; use manual_seed")
     shape, n = _shape_array(_size_arguments("rand", sizes, size))
-    return _finish(_make(L.sg_rand, shape, n, _creation_dtype(dtype)._code), requires_grad)
+    return _finish(_make_as(_creation_dtype(dtype), L.sg_rand, shape, n), requires_grad)
 
 
 def randint(low, high=None, size=None, *, dtype=None, generator=None):
@@ -131,8 +130,7 @@ def normal(mean, std, size, *, dtype=None, generator=None, requires_grad=False):
     if generator is not None:
         raise NotImplementedError("swiftgrad.normal does not take a generator yet; use manual_seed")
     shape, n = _shape_array(_size_arguments("normal", (size,)))
-    return _finish(_make(L.sg_normal, builtins.float(mean), builtins.float(std), shape, n,
-                         _creation_dtype(dtype)._code), requires_grad)
+    return _finish(_make_as(_creation_dtype(dtype), L.sg_normal, builtins.float(mean), builtins.float(std), shape, n), requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False):

@@ -27,7 +27,7 @@ def _load():
     if explicit:
         # An explicit choice is honoured or refused, never silently replaced by another library.
         try:
-            return ctypes.CDLL(explicit), explicit
+            return ctypes.PyDLL(explicit), explicit
         except OSError as error:
             raise LibraryNotFoundError(
                 f"SWIFTGRAD_LIBRARY={explicit!r} could not be loaded: {error}") from None
@@ -37,7 +37,7 @@ def _load():
             tried.append(f"{path} (not found)")
             continue
         try:
-            return ctypes.CDLL(str(path)), str(path)
+            return ctypes.PyDLL(str(path)), str(path)
         except OSError as error:
             tried.append(f"{path} ({error})")
     raise LibraryNotFoundError(
@@ -46,7 +46,17 @@ def _load():
         + "\nBuild it with `make` in the swiftgrad checkout, or set SWIFTGRAD_LIBRARY to its path.")
 
 
+# Most calls take well under a microsecond, less than releasing and retaking the GIL would
+# cost, so they go through a PyDLL handle, which keeps the GIL. Calls that can run long
+# (backward passes, matrix products, bulk copies, the functional derivatives) go through a CDLL
+# handle of the same library, which releases it, so that other Python threads run meanwhile.
 lib, library_path = _load()
+lib_releasing_gil = ctypes.CDLL(library_path)
+_RELEASES_GIL = {
+    "sg_backward", "sg_autograd_backward", "sg_autograd_grad", "sg_matmul", "sg_mm", "sg_mv", "sg_bmm",
+    "sg_tensor_from_data", "sg_tensor_copy_to", "sg_gradcheck", "sg_gradgradcheck", "sg_jacobian",
+    "sg_hessian", "sg_vjp", "sg_jvp", "sg_hvp",
+}
 
 _tensor = c_void_p
 _out = POINTER(c_void_p)
@@ -54,7 +64,7 @@ _shape = POINTER(c_int64)
 
 
 def _declare(name, restype, *argtypes):
-    function = getattr(lib, name)
+    function = getattr(lib_releasing_gil if name in _RELEASES_GIL else lib, name)
     function.restype = restype
     function.argtypes = list(argtypes)
     return function

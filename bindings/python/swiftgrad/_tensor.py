@@ -14,9 +14,10 @@ _new_object = object.__new__
 _check = L.check
 
 
-def _wrap(handle):
+def _wrap(handle, dtype=None):
     t = _new_object(Tensor)
     t._handle = handle
+    t._dtype = dtype  # known from the operation that made it, or looked up on first use
     return t
 
 
@@ -29,10 +30,36 @@ def _make(function, *args):
     if _anomaly[0]:
         _record_call_site()
     out = _c_void_p()
-    status = function(*args, _byref(out))
+    status = function(*args, out)  # ctypes passes out by reference (argtypes say sg_tensor **)
     if status:
         _check(status)
-    return _wrap(out.value)
+    t = _new_object(Tensor)
+    t._handle = out.value
+    t._dtype = None
+    return t
+
+
+def _make_as(dtype, function, *args):
+    """_make for a C function that takes the result's dtype code as its last argument before
+    `out`; the result knows its dtype without asking."""
+    t = _make(function, *args, dtype._code)
+    t._dtype = dtype
+    return t
+
+
+def _keep_dtype(source, result):
+    """Records that `result` has `source`'s dtype (views, neg, relu, ...)."""
+    result._dtype = source._dtype
+    return result
+
+
+def _keep_float_dtype(source, result):
+    """Records `source`'s dtype on `result` when it is floating (exp, norm, sum, ...: an integer
+    source gives another dtype)."""
+    d = source._dtype
+    if d is not None and d.is_floating_point:
+        result._dtype = d
+    return result
 
 
 def _record_call_site():
@@ -251,14 +278,15 @@ def is_grad_enabled():
 class Tensor:
     """A tensor backed by libswiftgrad, with PyTorch's API."""
 
-    __slots__ = ("_handle", "__weakref__")
+    # _dtype caches the dtype, which never changes for a handle (None until known).
+    __slots__ = ("_handle", "_dtype", "__weakref__")
 
-    def __init__(self, *args, **kwargs):
+    def __new__(cls, *args, **kwargs):
         raise TypeError("create tensors with swiftgrad.tensor(), zeros(), ones(), arange(), randn() ...")
 
     def __del__(self, _free=L.sg_tensor_free):
         # _free is bound at class creation, so this works at interpreter exit too.
-        handle = getattr(self, "_handle", None)
+        handle = self._handle
         if handle:
             self._handle = None
             _free(handle)
@@ -267,9 +295,12 @@ class Tensor:
 
     @property
     def dtype(self):
-        out = ctypes.c_int()
-        _check(L.sg_tensor_dtype(self._handle, _byref(out)))
-        return _dtype.by_code[out.value]
+        d = self._dtype
+        if d is None:
+            out = ctypes.c_int()
+            _check(L.sg_tensor_dtype(self._handle, _byref(out)))
+            d = self._dtype = _dtype.by_code[out.value]
+        return d
 
     @property
     def shape(self):
@@ -404,7 +435,7 @@ class Tensor:
                              builtins.bool(retain_graph)))
 
     def detach(self):
-        return _make(L.sg_tensor_detach, self._handle)
+        return _keep_dtype(self, _make(L.sg_tensor_detach, self._handle))
 
     def zero_(self):
         _check(L.sg_zero_(self._handle))
@@ -449,7 +480,7 @@ class Tensor:
     def to(self, dtype):
         if not isinstance(dtype, _dtype.dtype):
             raise TypeError(f"to() received an invalid combination of arguments - got ({type(dtype).__name__})")
-        return _make(L.sg_to_dtype, self._handle, dtype._code)
+        return _make_as(dtype, L.sg_to_dtype, self._handle)
 
     def float(self):
         return self.to(_dtype.float32)
@@ -464,14 +495,17 @@ class Tensor:
         return self.to(_dtype.bool)
 
     def clone(self):
-        return _make(L.sg_clone, self._handle)
+        return _keep_dtype(self, _make(L.sg_clone, self._handle))
 
     def __bool__(self):
-        n = self.numel()
-        if n != 1:
-            raise RuntimeError("Boolean value of Tensor with " + (
-                "no values" if n == 0 else "more than one value") + " is ambiguous")
-        return builtins.bool(self.item())
+        value = ctypes.c_double()
+        if L.sg_tensor_item(self._handle, value):  # fails unless there is one element
+            n = self.numel()
+            if n != 1:
+                raise RuntimeError("Boolean value of Tensor with " + (
+                    "no values" if n == 0 else "more than one value") + " is ambiguous")
+            _check(L.sg_tensor_item(self._handle, _byref(value)))
+        return value.value != 0  # NaN is true, as in Python
 
     def __float__(self):
         if self.numel() != 1:
@@ -531,28 +565,28 @@ class Tensor:
         return _binary(self, other, L.sg_pow, L.sg_rpow_scalar, reflected=True)
 
     def __neg__(self):
-        return _make(L.sg_neg, self._handle)
+        return _keep_dtype(self, _make(L.sg_neg, self._handle))
 
     def __pos__(self):
         return self
 
     def __eq__(self, other):
-        return _binary(self, other, L.sg_eq, L.sg_eq_scalar)
+        return _binary(self, other, L.sg_eq, L.sg_eq_scalar, compare=True)
 
     def __ne__(self, other):
-        return _binary(self, other, L.sg_ne, L.sg_ne_scalar)
+        return _binary(self, other, L.sg_ne, L.sg_ne_scalar, compare=True)
 
     def __lt__(self, other):
-        return _binary(self, other, L.sg_lt, L.sg_lt_scalar)
+        return _binary(self, other, L.sg_lt, L.sg_lt_scalar, compare=True)
 
     def __le__(self, other):
-        return _binary(self, other, L.sg_le, L.sg_le_scalar)
+        return _binary(self, other, L.sg_le, L.sg_le_scalar, compare=True)
 
     def __gt__(self, other):
-        return _binary(self, other, L.sg_gt, L.sg_gt_scalar)
+        return _binary(self, other, L.sg_gt, L.sg_gt_scalar, compare=True)
 
     def __ge__(self, other):
-        return _binary(self, other, L.sg_ge, L.sg_ge_scalar)
+        return _binary(self, other, L.sg_ge, L.sg_ge_scalar, compare=True)
 
     add = __add__
     sub = __sub__
@@ -567,42 +601,42 @@ class Tensor:
     ge = __ge__
 
     def neg(self):
-        return _make(L.sg_neg, self._handle)
+        return _keep_dtype(self, _make(L.sg_neg, self._handle))
 
     negative = neg
 
     def exp(self):
-        return _make(L.sg_exp, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_exp, self._handle))
 
     def log(self):
-        return _make(L.sg_log, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_log, self._handle))
 
     def sqrt(self):
-        return _make(L.sg_sqrt, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_sqrt, self._handle))
 
     def rsqrt(self):
-        return _make(L.sg_rsqrt, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_rsqrt, self._handle))
 
     def reciprocal(self):
-        return _make(L.sg_reciprocal, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_reciprocal, self._handle))
 
     def sin(self):
-        return _make(L.sg_sin, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_sin, self._handle))
 
     def cos(self):
-        return _make(L.sg_cos, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_cos, self._handle))
 
     def tanh(self):
-        return _make(L.sg_tanh, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_tanh, self._handle))
 
     def sigmoid(self):
-        return _make(L.sg_sigmoid, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_sigmoid, self._handle))
 
     def relu(self):
-        return _make(L.sg_relu, self._handle)
+        return _keep_dtype(self, _make(L.sg_relu, self._handle))
 
     def abs(self):
-        return _make(L.sg_abs, self._handle)
+        return _keep_dtype(self, _make(L.sg_abs, self._handle))
 
     __abs__ = abs
 
@@ -610,20 +644,20 @@ class Tensor:
         return _make(L.sg_sign, self._handle)
 
     def square(self):
-        return _make(L.sg_square, self._handle)
+        return _keep_dtype(self, _make(L.sg_square, self._handle))
 
     def log1p(self):
-        return _make(L.sg_log1p, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_log1p, self._handle))
 
     def expm1(self):
-        return _make(L.sg_expm1, self._handle)
+        return _keep_float_dtype(self, _make(L.sg_expm1, self._handle))
 
     def clamp(self, min=None, max=None):  # noqa: A002 - torch's names
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         lower = _byref(ctypes.c_double(min)) if min is not None else None
         upper = _byref(ctypes.c_double(max)) if max is not None else None
-        return _make(L.sg_clamp, self._handle, lower, upper)
+        return _keep_dtype(self, _make(L.sg_clamp, self._handle, lower, upper))
 
     clip = clamp
 
@@ -638,7 +672,7 @@ class Tensor:
     def masked_fill(self, mask, value):
         if isinstance(value, Tensor):
             value = value.item()
-        return _make(L.sg_masked_fill, self._handle, mask._handle, builtins.float(value))
+        return _keep_dtype(self, _make(L.sg_masked_fill, self._handle, mask._handle, builtins.float(value)))
 
     def where(self, condition, other):
         other = _as_tensor(other, self)
@@ -652,7 +686,7 @@ class Tensor:
 
     def sum(self, dim=None, keepdim=False, *, dtype=None):
         if dim is None and not keepdim:
-            result = _make(L.sg_sum, self._handle)
+            result = _keep_float_dtype(self, _make(L.sg_sum, self._handle))
         else:
             result = _dims_call(L.sg_sum_dims, self._handle, dim, builtins.bool(keepdim))
         return result if dtype is None else result.to(dtype)
@@ -700,7 +734,7 @@ class Tensor:
     def norm(self, p="fro", dim=None, keepdim=False):
         order = 2.0 if p in ("fro", None) else builtins.float(p)
         if order == 2.0 and dim is None and not keepdim:
-            return _make(L.sg_norm, self._handle)
+            return _keep_float_dtype(self, _make(L.sg_norm, self._handle))
         array, n = _shape_array(_dims(dim))
         return _make(L.sg_norm_dims, self._handle, order, array, n, builtins.bool(keepdim))
 
@@ -745,11 +779,11 @@ class Tensor:
 
     def reshape(self, *shape):
         array, n = _shape_array(_shape_args("reshape", shape))
-        return _make(L.sg_reshape, self._handle, array, n)
+        return _keep_dtype(self, _make(L.sg_reshape, self._handle, array, n))
 
     def view(self, *shape):
         array, n = _shape_array(_shape_args("view", shape))
-        return _make(L.sg_view, self._handle, array, n)
+        return _keep_dtype(self, _make(L.sg_view, self._handle, array, n))
 
     def reshape_as(self, other):
         return self.reshape(other.shape)
@@ -759,17 +793,17 @@ class Tensor:
 
     def expand(self, *sizes):
         array, n = _shape_array(_shape_args("expand", sizes))
-        return _make(L.sg_expand, self._handle, array, n)
+        return _keep_dtype(self, _make(L.sg_expand, self._handle, array, n))
 
     def expand_as(self, other):
         return self.expand(other.shape)
 
     def permute(self, *dims):
         array, n = _shape_array(_shape_args("permute", dims))
-        return _make(L.sg_permute, self._handle, array, n)
+        return _keep_dtype(self, _make(L.sg_permute, self._handle, array, n))
 
     def transpose(self, dim0, dim1):
-        return _make(L.sg_transpose, self._handle, int(dim0), int(dim1))
+        return _keep_dtype(self, _make(L.sg_transpose, self._handle, int(dim0), int(dim1)))
 
     swapaxes = transpose
 
@@ -788,20 +822,20 @@ class Tensor:
 
     def squeeze(self, dim=None):
         if dim is None:
-            return _make(L.sg_squeeze, self._handle)
+            return _keep_dtype(self, _make(L.sg_squeeze, self._handle))
         result = self
         for d in sorted((d % max(self.dim(), 1) for d in _dims(dim)), reverse=True):
-            result = _make(L.sg_squeeze_dim, result._handle, d)
+            result = _keep_dtype(result, _make(L.sg_squeeze_dim, result._handle, d))
         return result
 
     def unsqueeze(self, dim):
-        return _make(L.sg_unsqueeze, self._handle, int(dim))
+        return _keep_dtype(self, _make(L.sg_unsqueeze, self._handle, int(dim)))
 
     def flatten(self, start_dim=0, end_dim=-1):
-        return _make(L.sg_flatten, self._handle, int(start_dim), int(end_dim))
+        return _keep_dtype(self, _make(L.sg_flatten, self._handle, int(start_dim), int(end_dim)))
 
     def contiguous(self):
-        return _make(L.sg_contiguous, self._handle)
+        return _keep_dtype(self, _make(L.sg_contiguous, self._handle))
 
     def is_contiguous(self):
         out = ctypes.c_bool()
@@ -816,7 +850,7 @@ class Tensor:
         return values if dim is None else values[dim]
 
     def select(self, dim, index):
-        return _make(L.sg_select, self._handle, int(dim), int(index))
+        return _keep_dtype(self, _make(L.sg_select, self._handle, int(dim), int(index)))
 
     def narrow(self, dim, start, length):
         d = int(dim) % max(self.dim(), 1)
@@ -824,7 +858,7 @@ class Tensor:
         begin = int(start) + size if start < 0 else int(start)
         if begin < 0 or length < 0 or begin + length > size:
             raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-        return _make(L.sg_slice, self._handle, d, begin, begin + int(length), 1)
+        return _keep_dtype(self, _make(L.sg_slice, self._handle, d, begin, begin + int(length), 1))
 
     # ---- indexing -----------------------------------------------------------------------
 
@@ -963,27 +997,41 @@ def _read_string(function, handle):
 
 
 def _scalar_tensor(value, d):
-    return _make(L.sg_full, None, 0, builtins.float(value), d._code)
+    return _make_as(d, L.sg_full, None, 0, builtins.float(value))
 
 
-def _binary(self, other, tensor_function, scalar_function, reflected=False):
+def _binary(self, other, tensor_function, scalar_function, reflected=False, compare=False):
     """self <op> other for a Tensor or Python number `other` (other <op> self when reflected).
     A float scalar goes to the C scalar form, which behaves like a Python float in PyTorch; an
     int or bool scalar on an integer or bool tensor becomes a 0-d tensor of that kind, so that
-    integer arithmetic stays integer."""
-    if isinstance(other, Tensor):
+    integer arithmetic stays integer. The result's dtype is recorded when it follows from the
+    operands' (comparisons give bool; a floating tensor with a scalar keeps its dtype)."""
+    kind = type(other)
+    if kind is Tensor or isinstance(other, Tensor):
         if reflected:
-            return _make(tensor_function, other._handle, self._handle)
-        return _make(tensor_function, self._handle, other._handle)
-    if not isinstance(other, numbers.Number) or isinstance(other, numbers.Complex) and not isinstance(other, numbers.Real):
-        return NotImplemented
-    if isinstance(other, numbers.Integral) and not self.dtype.is_floating_point:
-        kind = _dtype.bool if isinstance(other, builtins.bool) and self.dtype is _dtype.bool else _dtype.int64
-        scalar = _scalar_tensor(other, kind)
-        if reflected:
-            return _make(tensor_function, scalar._handle, self._handle)
-        return _make(tensor_function, self._handle, scalar._handle)
-    return _make(scalar_function, self._handle, builtins.float(other))
+            result = _make(tensor_function, other._handle, self._handle)
+        else:
+            result = _make(tensor_function, self._handle, other._handle)
+        if compare:
+            result._dtype = _dtype.bool
+        elif self._dtype is other._dtype and self._dtype is not None and self._dtype.is_floating_point:
+            result._dtype = self._dtype
+        return result
+    if kind is not float:
+        if kind is not int and kind is not builtins.bool and (
+                not isinstance(other, numbers.Real)):  # numpy scalars, Fractions, ...
+            return NotImplemented
+        if not self.dtype.is_floating_point and isinstance(other, numbers.Integral):
+            scalar = _scalar_tensor(other, _dtype.bool if kind is builtins.bool and self._dtype is _dtype.bool else _dtype.int64)
+            if reflected:
+                return _make(tensor_function, scalar._handle, self._handle)
+            return _make(tensor_function, self._handle, scalar._handle)
+    result = _make(scalar_function, self._handle, builtins.float(other))
+    if compare:
+        result._dtype = _dtype.bool
+    elif self._dtype is not None:
+        result._dtype = self._dtype if self._dtype.is_floating_point else _dtype.float32
+    return result
 
 
 # ---- tensor creation ----------------------------------------------------------------------
@@ -1038,7 +1086,7 @@ def _from_numpy_like(data, dtype):
             raise TypeError(f"can't convert np.ndarray of type numpy.{array.dtype}. The only supported types are: float64, float32, int64, bool and other integers.")
     array = np.ascontiguousarray(array, dtype=dtype._numpy_name)
     shape, n = _shape_array(array.shape)
-    return _make(L.sg_tensor_from_data, array.ctypes.data if array.size else None, shape, n, dtype._code)
+    return _make_as(dtype, L.sg_tensor_from_data, array.ctypes.data if array.size else None, shape, n)
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
@@ -1075,7 +1123,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
             values = [int(v) for v in values]
         buffer = (kind._ctype * n)(*values)
         shape_array, ndim = _shape_array(shape)
-        result = _make(L.sg_tensor_from_data, buffer if n else None, shape_array, ndim, kind._code)
+        result = _make_as(kind, L.sg_tensor_from_data, buffer if n else None, shape_array, ndim)
     if requires_grad:
         result.requires_grad_(True)
     return result
@@ -1091,12 +1139,12 @@ def _creation_dtype(dtype):
 
 def zeros(*sizes, size=None, dtype=None, requires_grad=False):
     shape, n = _shape_array(_size_arguments("zeros", sizes, size))
-    return _finish(_make(L.sg_zeros, shape, n, _creation_dtype(dtype)._code), requires_grad)
+    return _finish(_make_as(_creation_dtype(dtype), L.sg_zeros, shape, n), requires_grad)
 
 
 def ones(*sizes, size=None, dtype=None, requires_grad=False):
     shape, n = _shape_array(_size_arguments("ones", sizes, size))
-    return _finish(_make(L.sg_ones, shape, n, _creation_dtype(dtype)._code), requires_grad)
+    return _finish(_make_as(_creation_dtype(dtype), L.sg_ones, shape, n), requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad=False):
@@ -1104,7 +1152,7 @@ def full(size, fill_value, dtype=None, requires_grad=False):
         dtype = (_dtype.bool if isinstance(fill_value, builtins.bool)
                  else _dtype.int64 if isinstance(fill_value, numbers.Integral) else _dtype.float32)
     shape, n = _shape_array(_size_arguments("full", (size,)))
-    return _finish(_make(L.sg_full, shape, n, builtins.float(fill_value), _creation_dtype(dtype)._code), requires_grad)
+    return _finish(_make_as(_creation_dtype(dtype), L.sg_full, shape, n, builtins.float(fill_value)), requires_grad)
 
 
 def zeros_like(t, dtype=None, requires_grad=False):
@@ -1126,7 +1174,7 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
             raise TypeError(f"arange(): argument '{name}' must be Number, not {type(v).__name__}")
     if dtype is None:
         dtype = _dtype.int64 if all(isinstance(v, numbers.Integral) for v in (start, end, step)) else _dtype.float32
-    result = _make(L.sg_arange, builtins.float(start), builtins.float(end), builtins.float(step), _creation_dtype(dtype)._code)
+    result = _make_as(_creation_dtype(dtype), L.sg_arange, builtins.float(start), builtins.float(end), builtins.float(step))
     return _finish(result, requires_grad)
 
 
@@ -1134,7 +1182,7 @@ def randn(*sizes, size=None, dtype=None, requires_grad=False, generator=None):
     if generator is not None:
         raise NotImplementedError("swiftgrad.randn does not take a generator yet; use manual_seed")
     shape, n = _shape_array(_size_arguments("randn", sizes, size))
-    return _finish(_make(L.sg_randn, shape, n, _creation_dtype(dtype)._code), requires_grad)
+    return _finish(_make_as(_creation_dtype(dtype), L.sg_randn, shape, n), requires_grad)
 
 
 def manual_seed(seed):
