@@ -12,8 +12,11 @@ CC ?= cc
 CFLAGS := -std=c11 -O2 -Wall -Wextra -Werror -Iinclude
 LDFLAGS := -L$(BUILD)/lib -lswiftgrad -Wl,-rpath,'$$ORIGIN/../lib'
 # The shipped library: release, Swift runtime linked in statically, only sg_* exported (lld,
-# unlike gold, also drops the hidden Swift symbols from .dynsym).
+# unlike gold, also drops the hidden Swift symbols from .dynsym). Dynamic exclusivity checks are
+# compiled out of the shipped library (they cost a third of the per-op time); the Swift tests
+# build with them on, so an overlapping access in tested code still traps there.
 SWIFT_RELEASE_FLAGS := -c release --product swiftgrad -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \
+	-Xswiftc -enforce-exclusivity=unchecked \
 	-Xlinker --version-script=$(CURDIR)/Sources/SwiftGradCABI/swiftgrad.map
 
 VENV := $(BUILD)/venv
@@ -23,12 +26,12 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: all build demo test test-swift test-c test-abi test-python test-python-install test-examples venv clean
+.PHONY: all build demo test test-swift test-c test-abi test-python test-python-install test-examples venv clean bench
 
 all: build
 build: $(LIB)
 
-$(LIB): $(SWIFT_SOURCES) $(HEADER)
+$(LIB): $(SWIFT_SOURCES) $(HEADER) Makefile
 	scripts/ensure.sh openblas
 	swift build $(SWIFT_RELEASE_FLAGS)
 	mkdir -p $(BUILD)/lib
@@ -42,6 +45,17 @@ $(BIN)/%: examples/c/%.c examples/c/example.h $(LIB) $(HEADER)
 $(BIN)/test_%: Tests/C/test_%.c Tests/C/check.h $(LIB) $(HEADER)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -pthread $< -o $@ $(LDFLAGS) -lm
+
+# Benchmarks (benchmarks/): the workloads through C, through Python, and on PyTorch when
+# TORCH_PYTHON names a Python that can import torch (else one on PATH that can); `make bench
+# README=1` also writes the table into README.md.
+TORCH_PYTHON ?= $(shell python3 -c "import torch" 2>/dev/null && command -v python3)
+$(BIN)/bench: benchmarks/bench.c $(LIB) $(HEADER)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $$(pkg-config --cflags openblas) -pthread $< -o $@ $(LDFLAGS) $$(pkg-config --libs openblas) -lm
+
+bench: $(BIN)/bench $(VENV)/.ready
+	$(PYTHON) benchmarks/run.py --bench $(BIN)/bench --torch-python "$(TORCH_PYTHON)" $(if $(README),--readme README.md)
 
 # The Python environment for the demo and the tests (pytest, numpy), made on first use.
 venv: $(VENV)/.ready

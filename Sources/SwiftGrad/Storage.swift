@@ -113,64 +113,105 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
     }
 }
 
-/// Large blocks of memory (1 MiB and up) for tensor storage: mapped in 2 MiB-aligned multiples
-/// of 2 MiB with transparent huge pages advised, and kept on free for the next allocation of the
-/// same size. A training step allocates the same intermediates every iteration; reusing their
-/// blocks avoids faulting in (and zeroing) fresh pages each time, which otherwise dominates
-/// large elementwise work.
+/// Large blocks of memory (128 KiB and up) for tensor storage, kept on free for the next
+/// allocation of the same size class. A training step allocates the same intermediates every
+/// iteration; reusing their blocks avoids faulting in (and zeroing) fresh pages each time, which
+/// otherwise dominates large elementwise work (malloc returns such sizes to the system on free).
+/// Sizes round up to 64 KiB multiples, and from 2 MiB to 2 MiB multiples, mapped 2 MiB-aligned
+/// with transparent huge pages advised.
 ///
-/// The cache never raises peak memory: an allocation it cannot serve first returns every cached
-/// block to the system, so resident memory stays at most the peak of live tensors.
+/// The cache barely raises peak memory: live plus cached blocks stay within the largest amount
+/// ever live at once plus `slack` (cached blocks go back to the system on a miss until they
+/// fit), and the cache holds at most `cacheLimit` bytes. The slack lets an iteration's blocks of
+/// several sizes that are never live together all stay cached.
 enum BlockCache {
-    static let threshold = 1 << 20
-    private static let granule = 2 << 20
+    static let threshold = 128 << 10
+    static let cacheLimit = 2 << 30
+    static let slack = 32 << 20
+    private static let smallGranule = 64 << 10
+    private static let hugePage = 2 << 20
 
     private struct State {
         /// Free blocks by size, as addresses.
         var free: [Int: [UInt]] = [:]
+        var cachedBytes = 0
+        var liveBytes = 0
+        var peakLiveBytes = 0
+
+        /// Takes cached blocks out, largest first, until live and cached bytes fit within the
+        /// peak and slack, and the cache within its limit; returns them for unmapping outside
+        /// the lock.
+        mutating func evictBeyondPeak() -> [(address: UInt, size: Int)] {
+            var evicted: [(address: UInt, size: Int)] = []
+            while cachedBytes > 0
+                && (liveBytes + cachedBytes > peakLiveBytes + BlockCache.slack || cachedBytes > BlockCache.cacheLimit) {
+                guard let size = free.keys.max(), let address = free[size]?.popLast() else { break }
+                if free[size]?.isEmpty == true { free[size] = nil }
+                cachedBytes -= size
+                evicted.append((address, size))
+            }
+            return evicted
+        }
     }
     private static let state = Mutex(State())
 
+    /// The size class of a request: what a block serving it really holds.
+    private static func sizeClass(_ bytes: Int) -> Int? {
+        let granule = bytes >= hugePage ? hugePage : smallGranule
+        let (rounded, overflow) = bytes.addingReportingOverflow(granule - 1)
+        return overflow ? nil : rounded / granule * granule
+    }
+
     /// A block of at least `bytes` (its real size returned too), or nil when memory is exhausted.
     static func allocate(bytes: Int, zeroed: Bool) -> (pointer: UnsafeMutableRawPointer, size: Int)? {
-        let (rounded, overflow) = bytes.addingReportingOverflow(granule - 1)
-        guard !overflow else { return nil }
-        let size = rounded / granule * granule
-        let cached: UInt? = state.withLock { state in
-            guard let address = state.free[size]?.popLast() else { return nil }
-            if state.free[size]?.isEmpty == true { state.free[size] = nil }
-            return address
+        guard let size = sizeClass(bytes) else { return nil }
+        let (cached, evicted): (UInt?, [(address: UInt, size: Int)]) = state.withLock { state in
+            state.liveBytes += size
+            state.peakLiveBytes = Swift.max(state.peakLiveBytes, state.liveBytes)
+            if let address = state.free[size]?.popLast() {
+                if state.free[size]?.isEmpty == true { state.free[size] = nil }
+                state.cachedBytes -= size
+                return (address, [])
+            }
+            return (nil, state.evictBeyondPeak())
         }
         if let cached, let pointer = UnsafeMutableRawPointer(bitPattern: cached) {
             if zeroed { pointer.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
             return (pointer, size)
         }
-        // A miss: give the cached blocks back before mapping more.
-        let evicted = state.withLock { state in
-            defer { state.free = [:] }
-            return state.free
+        for block in evicted { munmap(UnsafeMutableRawPointer(bitPattern: block.address), block.size) }
+        guard let pointer = map(size) else {
+            state.withLock { $0.liveBytes -= size }
+            return nil
         }
-        for (blockSize, addresses) in evicted {
-            for address in addresses { munmap(UnsafeMutableRawPointer(bitPattern: address), blockSize) }
-        }
-        guard let pointer = map(size) else { return nil }
         return (pointer, size)  // fresh anonymous memory reads as zeros
     }
 
     /// Takes back a block obtained from `allocate`.
     static func release(_ pointer: UnsafeMutableRawPointer, size: Int) {
         let address = UInt(bitPattern: pointer)
-        state.withLock { $0.free[size, default: []].append(address) }
+        let evicted = state.withLock { state in
+            state.liveBytes -= size
+            state.cachedBytes += size
+            state.free[size, default: []].append(address)
+            return state.cachedBytes > cacheLimit ? state.evictBeyondPeak() : []
+        }
+        for block in evicted { munmap(UnsafeMutableRawPointer(bitPattern: block.address), block.size) }
     }
 
-    /// Maps `size` bytes (a multiple of the granule) aligned to the granule.
+    /// Maps `size` bytes; sizes of whole huge pages are aligned to them, with huge pages advised.
     private static func map(_ size: Int) -> UnsafeMutableRawPointer? {
-        let (span, overflow) = size.addingReportingOverflow(granule)
+        guard size >= hugePage else {
+            let raw = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let raw, raw != MAP_FAILED else { return nil }
+            return raw
+        }
+        let (span, overflow) = size.addingReportingOverflow(hugePage)
         guard !overflow else { return nil }
         let raw = mmap(nil, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let raw, raw != MAP_FAILED else { return nil }
         let start = UInt(bitPattern: raw)
-        let aligned = (start + UInt(granule) - 1) / UInt(granule) * UInt(granule)
+        let aligned = (start + UInt(hugePage) - 1) / UInt(hugePage) * UInt(hugePage)
         let head = Int(aligned - start), tail = span - head - size
         if head > 0 { munmap(raw, head) }
         let pointer = UnsafeMutableRawPointer(bitPattern: aligned)!

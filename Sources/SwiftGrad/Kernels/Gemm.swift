@@ -9,7 +9,9 @@ extension Kernels {
     /// have batch stride 0), into a new contiguous [batch, m, n] tensor. Operands share a dtype.
     static func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         let batch = a.shape[0], m = a.shape[1], k = a.shape[2], n = b.shape[2]
-        let out = try Tensor.zeros([batch, m, n], dtype: a.dtype)
+        // BLAS writes every element (beta = 0); only the other paths need zeros to start from.
+        let viaBLAS = a.dtype.isFloatingPoint && batch > 0 && m > 0 && n > 0 && k > 0 && fitsInt32(m, n, k)
+        let out = viaBLAS ? try Tensor.empty([batch, m, n], a.dtype) : try Tensor.zeros([batch, m, n], dtype: a.dtype)
         if batch == 0 || m == 0 || n == 0 || k == 0 { return out }
         switch a.dtype {
         case .float32, .float64:

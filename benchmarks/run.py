@@ -1,0 +1,160 @@
+"""Runs the benchmark workloads through the C ABI (bench), through Python on swiftgrad, and on
+PyTorch when a Python with torch is available, each workload in a fresh process, plus the
+machine's own limits; prints one Markdown table and, with --readme, puts it in README.md.
+
+    python benchmarks/run.py --bench build/bin/bench [--torch-python PY] [--readme README.md]
+"""
+import argparse
+import json
+import os
+import pathlib
+import platform
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+WORKLOADS = pathlib.Path(__file__).resolve().parent / "workloads.py"
+
+# name, description, unit, scale from seconds to the unit
+ROWS = [
+    ("W1", "chapter's f(a) on a 0-d tensor, forward + backward", "µs", 1e6),
+    ("W1b", "1,000-op chain on 4 elements + backward, per op", "µs/op", 1e6 / 1000),
+    ("W2", "(x * x * 2).sum().backward(), 2^24 float32", "ms", 1e3),
+    ("W3", "SGD step, 784-512-10 ReLU MLP, batch 256", "ms", 1e3),
+    ("W4", "1024^3 float32 matmul", "ms", 1e3),
+]
+
+
+def run_json(command, env=None):
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, command))} failed:\n{result.stderr.strip()}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def torch_version(python):
+    if not python:
+        return None
+    result = subprocess.run([python, "-c", "import torch; print(torch.__version__)"], capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", pathlib.Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kb / 2**20:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    blas = subprocess.run(["pkg-config", "--modversion", "openblas"], capture_output=True, text=True).stdout.strip()
+    return f"{model}, {os.cpu_count()} cores{memory}, Linux {platform.release()}, OpenBLAS {blas or '?'}"
+
+
+def fmt(value, digits=3):
+    if value is None:
+        return "–"
+    return f"{value:.{digits}g}" if value < 100 else f"{value:.0f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bench", default=str(ROOT / "build" / "bin" / "bench"))
+    parser.add_argument("--torch-python", default=os.environ.get("TORCH_PYTHON", ""))
+    parser.add_argument("--readme")
+    args = parser.parse_args()
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "bindings" / "python"))
+    torch_python = args.torch_python or None
+    version = torch_version(torch_python)
+    if torch_python and version is None:
+        print(f"note: {torch_python} cannot import torch; PyTorch columns are left empty", file=sys.stderr)
+        torch_python = None
+
+    stream = run_json([args.bench, "stream"])
+    sgemm = run_json([args.bench, "sgemm"])
+    results = {}
+    for name, *_ in ROWS:
+        print(f"running {name} ...", file=sys.stderr)
+        results[name] = {
+            "c": run_json([args.bench, name]),
+            "python": run_json([sys.executable, str(WORKLOADS), "swiftgrad", name], env=env),
+            "torch": run_json([torch_python, str(WORKLOADS), "torch", name]) if torch_python else None,
+        }
+
+    def seconds(name, impl):
+        r = results[name][impl]
+        return r["seconds"] if r else None
+
+    def peak(name, impl):
+        r = results[name][impl]
+        return r["peak_rss_mb"] - r["rss_before_mb"] if r else None
+
+    lines = [
+        f"Machine: {machine()}. PyTorch: {version or 'not measured'}. "
+        f"Machine limits in the same run: STREAM triad {stream['one_core_gbs']:.1f} GB/s on one core, "
+        f"{stream['all_cores_gbs']:.1f} GB/s on all; OpenBLAS `cblas_sgemm` called directly "
+        f"{sgemm['gflops']:.0f} GFLOP/s (1024^3).",
+        "",
+        "| Workload | unit | swiftgrad C | swiftgrad Python | PyTorch Python | Python ÷ PyTorch | target | met | peak RSS MiB (C / Py / torch) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    def within(value, limit):
+        return None if value is None else value <= limit
+
+    def verdict(checks):
+        """yes when every check holds, no when one fails, – when one cannot be made."""
+        if any(c is False for c in checks):
+            return "no"
+        return "–" if any(c is None for c in checks) else "yes"
+
+    for name, description, unit, scale in ROWS:
+        c, py, pt = (seconds(name, k) for k in ("c", "python", "torch"))
+        ratio = py / pt if pt else None
+        if name == "W1":
+            target, checks = "Py ≤ ⅓ PyTorch", [within(ratio, 1 / 3)]
+        elif name == "W1b":
+            target, checks = "C ≤ 0.5 µs/op, Py ≤ ⅓ PyTorch", [c * scale <= 0.5, within(ratio, 1 / 3)]
+        elif name == "W2":
+            target = "≤ ½ PyTorch, peak RSS ≤ PyTorch's"
+            checks = [within(ratio, 0.5), within(c / pt if pt else None, 0.5),
+                      within(peak(name, "python"), peak(name, "torch") if pt else None) if pt else None]
+        elif name == "W3":
+            target, checks = "Py ≤ PyTorch", [within(ratio, 1)]
+        else:
+            flops = 2 * 1024**3
+            c_share, py_share = flops / c / 1e9 / sgemm["gflops"], flops / py / 1e9 / sgemm["gflops"]
+            target = f"≥ 90% of direct sgemm (C {c_share:.0%}, Py {py_share:.0%})"
+            checks = [c_share >= 0.9, py_share >= 0.9]
+        rss = " / ".join(fmt(peak(name, k), 3) for k in ("c", "python", "torch"))
+        lines.append(
+            f"| {name}: {description} | {unit} | {fmt(c * scale)} | {fmt(py * scale)} | "
+            f"{fmt(pt * scale if pt else None)} | {fmt(ratio, 2) if ratio else '–'} | {target} | "
+            f"{verdict(checks)} | {rss} |")
+    lines.append("")
+    lines.append("Times are medians of repeated runs in one process per workload; peak RSS is the rise over "
+                 "the process's resident memory before the workload (imports excluded).")
+    table = "\n".join(lines)
+    print(table)
+    if args.readme:
+        readme = pathlib.Path(args.readme)
+        text = readme.read_text()
+        begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+        if begin not in text or end not in text:
+            raise SystemExit(f"{readme} has no {begin} ... {end} section")
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
+        readme.write_text(f"{head}{begin}\n{table}\n{end}{tail}")
+        print(f"updated {readme}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
