@@ -1,16 +1,17 @@
-/// Elementwise kernels over strided, broadcast operands. Each takes the per-element function as
-/// a closure and is `@inline(__always)`, so that at every call site the compiler specialises the
-/// loop for the element types and inlines the function: no per-element dynamic dispatch.
-/// Operands must already have the dtype the closure expects (ops cast them first).
+/// Elementwise kernels over strided, broadcast operands. Each is generic over its per-element
+/// function (`UnaryFunction`, `BinaryFunction`, ...), so every use compiles to its own loop with
+/// the function inlined: no per-element dynamic dispatch, and contiguous loops vectorise.
+/// Contiguous work is split across cores when large (`Parallel`). Operands must already have the
+/// dtypes the function takes (ops cast them first).
 enum Kernels {
     /// `f` applied to every element of `a`, into a new contiguous tensor of `a`'s shape.
     @inline(__always)
-    static func map<T: TensorElement, R: TensorElement>(_ a: Tensor, _ f: (T) -> R) throws -> Tensor {
-        let out = try Tensor.empty(a.shape, R.dtype)
-        let pa = a.storage.pointer(T.self), po = out.storage.pointer(R.self)
+    static func map<F: UnaryFunction>(_ a: Tensor, _ f: F) throws -> Tensor {
+        let out = try Tensor.empty(a.shape, F.Output.dtype)
+        let pa = a.storage.pointer(F.Input.self), po = out.storage.pointer(F.Output.self)
         if a.isContiguous {
             let base = pa + a.storageOffset
-            for i in 0..<a.count { po[i] = f(base[i]) }
+            Parallel.forRanges(a.count) { range in for i in range { po[i] = f(base[i]) } }
             return out
         }
         RowLoop(shape: a.shape, operandStrides: [out.strides, a.strides])
@@ -23,25 +24,23 @@ enum Kernels {
 
     /// `f(a, b)` for every element of the broadcast shape `shape`, into a new contiguous tensor.
     @inline(__always)
-    static func zip<T: TensorElement, U: TensorElement, R: TensorElement>(
-        _ a: Tensor, _ b: Tensor, shape: [Int], _ f: (T, U) -> R
-    ) throws -> Tensor {
-        let out = try Tensor.empty(shape, R.dtype)
-        let pa = a.storage.pointer(T.self), pb = b.storage.pointer(U.self), po = out.storage.pointer(R.self)
+    static func zip<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: F) throws -> Tensor {
+        let out = try Tensor.empty(shape, F.Output.dtype)
+        let pa = a.storage.pointer(F.Left.self), pb = b.storage.pointer(F.Right.self), po = out.storage.pointer(F.Output.self)
         let n = out.count
         if a.isContiguous && b.isContiguous && a.shape == b.shape {
             let x = pa + a.storageOffset, y = pb + b.storageOffset
-            for i in 0..<n { po[i] = f(x[i], y[i]) }
+            Parallel.forRanges(n) { range in for i in range { po[i] = f(x[i], y[i]) } }
             return out
         }
         if b.count == 1 && a.isContiguous && a.count == n {
             let x = pa + a.storageOffset, y = pb[b.storageOffset]
-            for i in 0..<n { po[i] = f(x[i], y) }
+            Parallel.forRanges(n) { range in for i in range { po[i] = f(x[i], y) } }
             return out
         }
         if a.count == 1 && b.isContiguous && b.count == n {
             let x = pa[a.storageOffset], y = pb + b.storageOffset
-            for i in 0..<n { po[i] = f(x, y[i]) }
+            Parallel.forRanges(n) { range in for i in range { po[i] = f(x, y[i]) } }
             return out
         }
         RowLoop(shape: shape, operandStrides: [
@@ -57,12 +56,10 @@ enum Kernels {
 
     /// `f(c, a, b)` for every element of the broadcast shape `shape`, into a new tensor.
     @inline(__always)
-    static func zip3<C: TensorElement, T: TensorElement, R: TensorElement>(
-        _ c: Tensor, _ a: Tensor, _ b: Tensor, shape: [Int], _ f: (C, T, T) -> R
-    ) throws -> Tensor {
-        let out = try Tensor.empty(shape, R.dtype)
-        let pc = c.storage.pointer(C.self), pa = a.storage.pointer(T.self), pb = b.storage.pointer(T.self)
-        let po = out.storage.pointer(R.self)
+    static func zip3<F: TernaryFunction>(_ c: Tensor, _ a: Tensor, _ b: Tensor, shape: [Int], _ f: F) throws -> Tensor {
+        let out = try Tensor.empty(shape, F.Output.dtype)
+        let pc = c.storage.pointer(F.First.self), pa = a.storage.pointer(F.Second.self), pb = b.storage.pointer(F.Third.self)
+        let po = out.storage.pointer(F.Output.self)
         RowLoop(shape: shape, operandStrides: [
             out.strides,
             Shape.expandedStrides(c.shape, c.strides, to: shape),
@@ -78,18 +75,29 @@ enum Kernels {
 
     /// `dst[i] = f(dst[i], src[i])` in place, `src` broadcast to `dst`'s shape.
     @inline(__always)
-    static func update<T: TensorElement, U: TensorElement>(
-        _ dst: Tensor, with src: Tensor, _ f: (T, U) -> T
-    ) {
-        let pd = dst.storage.pointer(T.self), ps = src.storage.pointer(U.self)
+    static func update<F: BinaryFunction>(_ dst: Tensor, with src: Tensor, _ f: F) where F.Output == F.Left {
+        let pd = dst.storage.pointer(F.Left.self), ps = src.storage.pointer(F.Right.self)
         if dst.isContiguous && src.isContiguous && dst.shape == src.shape {
             let o = pd + dst.storageOffset, x = ps + src.storageOffset
-            for i in 0..<dst.count { o[i] = f(o[i], x[i]) }
+            Parallel.forRanges(dst.count) { range in for i in range { o[i] = f(o[i], x[i]) } }
             return
         }
-        RowLoop(shape: dst.shape, operandStrides: [
+        let loop = RowLoop(shape: dst.shape, operandStrides: [
             dst.strides, Shape.expandedStrides(src.shape, src.strides, to: dst.shape),
-        ]).forEachRow(starts: [dst.storageOffset, src.storageOffset]) { n, off, step in
+        ])
+        if loop.prefersTiles(for: 1) != loop.prefersTiles(for: 0) {
+            // One side is transposed: go tile by tile (a transposing copy, `contiguous()` of a
+            // transposed view, would otherwise miss the cache on every element).
+            loop.forEachTile(starts: [dst.storageOffset, src.storageOffset]) { rows, cols, off, rs, cs in
+                let o = pd + off[0], x = ps + off[1]
+                for r in 0..<rows {
+                    let orow = o + r &* rs[0], xrow = x + r &* rs[1], so = cs[0], sx = cs[1]
+                    for c in 0..<cols { orow[c &* so] = f(orow[c &* so], xrow[c &* sx]) }
+                }
+            }
+            return
+        }
+        loop.forEachRow(starts: [dst.storageOffset, src.storageOffset]) { n, off, step in
             let o = pd + off[0], x = ps + off[1], so = step[0], sx = step[1]
             for i in 0..<n { o[i &* so] = f(o[i &* so], x[i &* sx]) }
         }
@@ -102,7 +110,7 @@ enum Kernels {
             let p = dst.storage.pointer(T.self)
             if dst.isContiguous {
                 let o = p + dst.storageOffset
-                for i in 0..<dst.count { o[i] = v }
+                Parallel.forRanges(dst.count) { range in for i in range { o[i] = v } }
                 return
             }
             RowLoop(shape: dst.shape, operandStrides: [dst.strides])
@@ -125,33 +133,21 @@ enum Kernels {
     }
 
     /// Copies `src` into `dst` (same shape, any layouts), converting between dtypes as PyTorch's
-    /// casts do: floats truncate toward zero into int64 (NaN and out-of-range values become
-    /// Int64.min, as x86 does), and anything non-zero (NaN included) is true.
+    /// casts do (`Cast`).
     static func convert(from src: Tensor, into dst: Tensor) {
-        switch (src.dtype, dst.dtype) {
-        case (.float32, .float32): copy(src, dst, Float.self, Float.self) { $0 }
-        case (.float64, .float64): copy(src, dst, Double.self, Double.self) { $0 }
-        case (.int64, .int64): copy(src, dst, Int64.self, Int64.self) { $0 }
-        case (.bool, .bool): copy(src, dst, Bool.self, Bool.self) { $0 }
-        case (.float32, .float64): copy(src, dst, Float.self, Double.self) { Double($0) }
-        case (.float64, .float32): copy(src, dst, Double.self, Float.self) { Float($0) }
-        case (.int64, .float32): copy(src, dst, Int64.self, Float.self) { Float($0) }
-        case (.int64, .float64): copy(src, dst, Int64.self, Double.self) { Double($0) }
-        case (.bool, .float32): copy(src, dst, Bool.self, Float.self) { $0 ? 1 : 0 }
-        case (.bool, .float64): copy(src, dst, Bool.self, Double.self) { $0 ? 1 : 0 }
-        case (.bool, .int64): copy(src, dst, Bool.self, Int64.self) { $0 ? 1 : 0 }
-        case (.float32, .int64): copy(src, dst, Float.self, Int64.self) { Double($0).truncatedInt64 ?? .min }
-        case (.float64, .int64): copy(src, dst, Double.self, Int64.self) { $0.truncatedInt64 ?? .min }
-        case (.float32, .bool): copy(src, dst, Float.self, Bool.self) { $0 != 0 || $0.isNaN }
-        case (.float64, .bool): copy(src, dst, Double.self, Bool.self) { $0 != 0 || $0.isNaN }
-        case (.int64, .bool): copy(src, dst, Int64.self, Bool.self) { $0 != 0 }
+        func run<From: TensorElement>(_: From.Type) {
+            switch dst.dtype {
+            case .float32: update(dst, with: src, Cast<From, Float>())
+            case .float64: update(dst, with: src, Cast<From, Double>())
+            case .int64: update(dst, with: src, Cast<From, Int64>())
+            case .bool: update(dst, with: src, Cast<From, Bool>())
+            }
         }
-    }
-
-    @inline(__always)
-    private static func copy<T: TensorElement, R: TensorElement>(
-        _ src: Tensor, _ dst: Tensor, _: T.Type, _: R.Type, _ f: (T) -> R
-    ) {
-        update(dst, with: src) { (_: R, x: T) in f(x) }
+        switch src.dtype {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        case .int64: run(Int64.self)
+        case .bool: run(Bool.self)
+        }
     }
 }

@@ -103,7 +103,8 @@ extension Kernels {
             let p = a.storage.pointer(Float.self)
             var total = 0.0
             if a.isContiguous {
-                total = sum(p + a.storageOffset, count: a.count)
+                let base = p + a.storageOffset
+                total = Parallel.mapRanges(a.count) { r in sum(base + r.lowerBound, count: r.count) }.reduce(0, +)
             } else {
                 forEachRow(of: a) { off, n, s in
                     if s == 1 { total += sum(p + off, count: n) } else { for i in 0..<n { total += Double(p[off &+ i &* s]) } }
@@ -178,9 +179,19 @@ extension Kernels {
             loop.forEachRow(starts: starts) { n, off, step in
                 let o = acc + off[0], x = p + off[1], so = step[0], sx = step[1]
                 if so == 0 {
-                    var s: A = K.identity()
-                    for i in 0..<n { s = K.combine(s, widen(x[i &* sx])) }
-                    o[0] = K.combine(o[0], s)
+                    // Four running totals, so that the loop is not one long dependency chain
+                    // (and vectorises).
+                    var s0: A = K.identity(), s1: A = K.identity(), s2: A = K.identity(), s3: A = K.identity()
+                    var i = 0
+                    while i &+ 4 <= n {
+                        s0 = K.combine(s0, widen(x[i &* sx]))
+                        s1 = K.combine(s1, widen(x[(i &+ 1) &* sx]))
+                        s2 = K.combine(s2, widen(x[(i &+ 2) &* sx]))
+                        s3 = K.combine(s3, widen(x[(i &+ 3) &* sx]))
+                        i &+= 4
+                    }
+                    while i < n { s0 = K.combine(s0, widen(x[i &* sx])); i &+= 1 }
+                    o[0] = K.combine(o[0], K.combine(K.combine(s0, s1), K.combine(s2, s3)))
                 } else {
                     for i in 0..<n { o[i &* so] = K.combine(o[i &* so], widen(x[i &* sx])) }
                 }

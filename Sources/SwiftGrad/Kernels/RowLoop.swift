@@ -77,4 +77,55 @@ struct RowLoop {
             }
         }
     }
+
+    /// Whether operand `k` reads the innermost dimension with a larger stride than the one
+    /// outside it (a transposed read), so that rows would miss the cache on every element.
+    func prefersTiles(for k: Int) -> Bool {
+        let d = sizes.count
+        guard d >= 2, sizes[d - 1] >= 8, sizes[d - 2] >= 8 else { return false }
+        let inner = abs(strides[(d - 1) * operands + k]), outer = abs(strides[(d - 2) * operands + k])
+        return inner > outer
+    }
+
+    /// Visits the index space in square tiles of the innermost two dimensions: calls
+    /// `body(rows, cols, offsets, rowSteps, colSteps)` per tile, where `offsets[k]` is operand
+    /// k's offset of the tile's first element and its element (r, c) is at
+    /// `offsets[k] + r * rowSteps[k] + c * colSteps[k]`. Within a tile every operand's cache
+    /// lines are reused whichever dimension it is contiguous in.
+    func forEachTile(starts: [Int], tile: Int = 32,
+                     _ body: (Int, Int, UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Int>) -> Void) {
+        let d = sizes.count
+        precondition(d >= 2, "forEachTile needs two dimensions")
+        let rows = sizes[d - 2], cols = sizes[d - 1]
+        // The outer dimensions as a loop of their own, one "row" per outer index.
+        let outer = RowLoop(sizes: Array(sizes[0..<(d - 2)]) + [1],
+                            strides: Array(strides[0..<((d - 2) * operands)]) + [Int](repeating: 0, count: operands),
+                            operands: operands)
+        var offsets = [Int](repeating: 0, count: operands)
+        strides.withUnsafeBufferPointer { st in
+            let rowSteps = st.baseAddress! + (d - 2) * operands, colSteps = st.baseAddress! + (d - 1) * operands
+            offsets.withUnsafeMutableBufferPointer { off in
+                outer.forEachRow(starts: starts) { _, base, _ in
+                    var r0 = 0
+                    while r0 < rows {
+                        let h = Swift.min(tile, rows - r0)
+                        var c0 = 0
+                        while c0 < cols {
+                            let w = Swift.min(tile, cols - c0)
+                            for k in 0..<operands { off[k] = base[k] &+ r0 &* rowSteps[k] &+ c0 &* colSteps[k] }
+                            body(h, w, UnsafePointer(off.baseAddress!), rowSteps, colSteps)
+                            c0 &+= tile
+                        }
+                        r0 &+= tile
+                    }
+                }
+            }
+        }
+    }
+
+    private init(sizes: [Int], strides: [Int], operands: Int) {
+        self.sizes = sizes
+        self.strides = strides
+        self.operands = operands
+    }
 }

@@ -39,20 +39,20 @@ extension Tensor {
         // it to a tensor of the compute dtype first.
         if compute.isFloatingPoint, b.isWrappedNumber, a.shape == shape {
             let s = b.doubleValue(atOffset: b.storageOffset), x = try a.to(compute, recording: false)
-            return compute == .float32 ? try Kernels.map(x) { (p: Float) in K.apply(p, Float(s)) }
-                                       : try Kernels.map(x) { (p: Double) in K.apply(p, s) }
+            return compute == .float32 ? try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: false))
+                                       : try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: false))
         }
         if compute.isFloatingPoint, a.isWrappedNumber, b.shape == shape {
             let s = a.doubleValue(atOffset: a.storageOffset), y = try b.to(compute, recording: false)
-            return compute == .float32 ? try Kernels.map(y) { (q: Float) in K.apply(Float(s), q) }
-                                       : try Kernels.map(y) { (q: Double) in K.apply(s, q) }
+            return compute == .float32 ? try Kernels.map(y, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: true))
+                                       : try Kernels.map(y, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: true))
         }
         let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
         let out: Tensor
         switch compute {
-        case .float32: out = try Kernels.zip(x, y, shape: shape) { (p: Float, q: Float) in K.apply(p, q) }
-        case .float64: out = try Kernels.zip(x, y, shape: shape) { (p: Double, q: Double) in K.apply(p, q) }
-        case .int64: out = try Kernels.zip(x, y, shape: shape) { (p: Int64, q: Int64) in K.apply(p, q) }
+        case .float32: out = try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Float>())
+        case .float64: out = try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Double>())
+        case .int64: out = try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Int64>())
         case .bool: throw SwiftGradError.internal("bool arithmetic reached the kernel")
         }
         return result == .bool ? try out.to(.bool, recording: false) : out
@@ -104,12 +104,10 @@ extension Tensor {
     static func arithmetic<K: ArithmeticKernel>(_: K.Type, _ a: Tensor, scalar s: Double,
                                                 reversed: Bool = false) throws -> Tensor {
         let x = try a.to(a.dtype.isFloatingPoint ? a.dtype : .float32, recording: false)
-        switch (x.dtype, reversed) {
-        case (.float32, false): return try Kernels.map(x) { (p: Float) in K.apply(p, Float(s)) }
-        case (.float32, true): return try Kernels.map(x) { (p: Float) in K.apply(Float(s), p) }
-        case (_, false): return try Kernels.map(x) { (p: Double) in K.apply(p, s) }
-        case (_, true): return try Kernels.map(x) { (p: Double) in K.apply(s, p) }
+        if x.dtype == .float32 {
+            return try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: reversed))
         }
+        return try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: reversed))
     }
 
     /// `self + s`.

@@ -19,9 +19,9 @@ extension Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape)
         let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
         switch compute {
-        case .float32: return try Kernels.zip(x, y, shape: shape) { (p: Float, q: Float) in K.apply(p, q) }
-        case .float64: return try Kernels.zip(x, y, shape: shape) { (p: Double, q: Double) in K.apply(p, q) }
-        case .int64: return try Kernels.zip(x, y, shape: shape) { (p: Int64, q: Int64) in K.apply(p, q) }
+        case .float32: return try Kernels.zip(x, y, shape: shape, ComparisonPair<K, Float>())
+        case .float64: return try Kernels.zip(x, y, shape: shape, ComparisonPair<K, Double>())
+        case .int64: return try Kernels.zip(x, y, shape: shape, ComparisonPair<K, Int64>())
         case .bool: throw SwiftGradError.internal("bool comparison reached the kernel")
         }
     }
@@ -37,8 +37,8 @@ extension Tensor {
     /// float32 (PyTorch's promotion with a wrapped number).
     static func compare<K: ComparisonKernel>(_: K.Type, _ a: Tensor, scalar s: Double) throws -> Tensor {
         let x = try a.to(a.dtype.isFloatingPoint ? a.dtype : .float32, recording: false)
-        if x.dtype == .float32 { return try Kernels.map(x) { (p: Float) in K.apply(p, Float(s)) } }
-        return try Kernels.map(x) { (p: Double) in K.apply(p, s) }
+        if x.dtype == .float32 { return try Kernels.map(x, ComparisonWithScalar<K, Float>(scalar: Float(s))) }
+        return try Kernels.map(x, ComparisonWithScalar<K, Double>(scalar: s))
     }
 
     public func eq(_ s: Double) throws -> Tensor { try Tensor.compare(EqKernel.self, self, scalar: s) }

@@ -87,9 +87,9 @@ extension Tensor {
         if result == dtype && dtype != .bool {
             let y = try other.to(dtype, recording: false)
             switch dtype {
-            case .float32: Kernels.update(self, with: y) { (p: Float, q: Float) in K.apply(p, q) }
-            case .float64: Kernels.update(self, with: y) { (p: Double, q: Double) in K.apply(p, q) }
-            case .int64: Kernels.update(self, with: y) { (p: Int64, q: Int64) in K.apply(p, q) }
+            case .float32: Kernels.update(self, with: y, ArithmeticPair<K, Float>())
+            case .float64: Kernels.update(self, with: y, ArithmeticPair<K, Double>())
+            case .int64: Kernels.update(self, with: y, ArithmeticPair<K, Int64>())
             case .bool: break
             }
         } else {
@@ -112,8 +112,8 @@ extension Tensor {
         storage.version &+= 1
         let g = try gradient.to(dtype, recording: false)
         switch dtype {
-        case .float32: Kernels.update(self, with: g) { (a: Float, b: Float) in a + b }
-        case .float64: Kernels.update(self, with: g) { (a: Double, b: Double) in a + b }
+        case .float32: Kernels.update(self, with: g, ArithmeticPair<AddKernel, Float>())
+        case .float64: Kernels.update(self, with: g, ArithmeticPair<AddKernel, Double>())
         case .int64, .bool: throw SwiftGradError.internal("gradient accumulation into \(dtype)")
         }
     }

@@ -25,17 +25,12 @@ extension Tensor {
         let common = TypePromotion.resultType(a, b)
         let shape = try Shape.broadcast(a.shape, b.shape)
         let x = try a.to(common, recording: false), y = try b.to(common, recording: false)
-        func pick<T: NumericElement>(_ p: T, _ q: T) -> T {
-            if p != p { return p }
-            if q != q { return q }
-            return greater ? (p >= q ? p : q) : (p <= q ? p : q)
-        }
         let out: Tensor
         switch common {
-        case .float32: out = try Kernels.zip(x, y, shape: shape) { (p: Float, q: Float) in pick(p, q) }
-        case .float64: out = try Kernels.zip(x, y, shape: shape) { (p: Double, q: Double) in pick(p, q) }
-        case .int64: out = try Kernels.zip(x, y, shape: shape) { (p: Int64, q: Int64) in pick(p, q) }
-        case .bool: out = try Kernels.zip(x, y, shape: shape) { (p: Bool, q: Bool) in greater ? (p || q) : (p && q) }
+        case .float32: out = try Kernels.zip(x, y, shape: shape, Extremum<Float>(greater: greater))
+        case .float64: out = try Kernels.zip(x, y, shape: shape, Extremum<Double>(greater: greater))
+        case .int64: out = try Kernels.zip(x, y, shape: shape, Extremum<Int64>(greater: greater))
+        case .bool: out = try Kernels.zip(x, y, shape: shape, BoolExtremum(greater: greater))
         }
         return try out.recorded(greater ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], saving: [a, b]) { g, ctx in
             let p = try ctx.saved(0), q = try ctx.saved(1)

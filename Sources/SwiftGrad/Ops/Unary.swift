@@ -46,8 +46,8 @@ extension Tensor {
     /// The forward of a floating unary op.
     static func floatUnary<K: FloatUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
         switch a.dtype {
-        case .float32: return try Kernels.map(a) { (x: Float) in K.apply(x) }
-        case .float64: return try Kernels.map(a) { (x: Double) in K.apply(x) }
+        case .float32: return try Kernels.map(a, FloatMap<K, Float>())
+        case .float64: return try Kernels.map(a, FloatMap<K, Double>())
         case .int64, .bool: return try floatUnary(K.self, a.to(.float32, recording: false))
         }
     }
@@ -55,9 +55,9 @@ extension Tensor {
     /// The forward of a numeric unary op; bool input computes in int64.
     static func numericUnary<K: NumericUnaryKernel>(_: K.Type, _ a: Tensor, name: String) throws -> Tensor {
         switch a.dtype {
-        case .float32: return try Kernels.map(a) { (x: Float) in K.apply(x) }
-        case .float64: return try Kernels.map(a) { (x: Double) in K.apply(x) }
-        case .int64: return try Kernels.map(a) { (x: Int64) in K.apply(x) }
+        case .float32: return try Kernels.map(a, NumericMap<K, Float>())
+        case .float64: return try Kernels.map(a, NumericMap<K, Double>())
+        case .int64: return try Kernels.map(a, NumericMap<K, Int64>())
         case .bool: throw SwiftGradError.dtype("\"\(name)\" not implemented for 'Bool'")
         }
     }

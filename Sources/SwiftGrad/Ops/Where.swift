@@ -12,10 +12,10 @@ extension Tensor {
         let x = try a.to(common, recording: false), y = try b.to(common, recording: false)
         let out: Tensor
         switch common {
-        case .float32: out = try Kernels.zip3(condition, x, y, shape: shape) { (c: Bool, p: Float, q: Float) in c ? p : q }
-        case .float64: out = try Kernels.zip3(condition, x, y, shape: shape) { (c: Bool, p: Double, q: Double) in c ? p : q }
-        case .int64: out = try Kernels.zip3(condition, x, y, shape: shape) { (c: Bool, p: Int64, q: Int64) in c ? p : q }
-        case .bool: out = try Kernels.zip3(condition, x, y, shape: shape) { (c: Bool, p: Bool, q: Bool) in c ? p : q }
+        case .float32: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Float>())
+        case .float64: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Double>())
+        case .int64: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Int64>())
+        case .bool: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Bool>())
         }
         return try out.recorded("WhereBackward0", inputs: [a, b], saving: [condition]) { g, ctx in
             let c = try ctx.saved(0)

@@ -1,0 +1,110 @@
+/// Elementwise functions as values. The kernels are generic over them, so every use compiles to
+/// its own specialised loop with the function inlined, on every thread a kernel is split across.
+/// (A closure handed to another thread would be called through a pointer for every element.)
+protocol UnaryFunction {
+    associatedtype Input: TensorElement
+    associatedtype Output: TensorElement
+    func callAsFunction(_ x: Input) -> Output
+}
+
+/// A function of two elements.
+protocol BinaryFunction {
+    associatedtype Left: TensorElement
+    associatedtype Right: TensorElement
+    associatedtype Output: TensorElement
+    func callAsFunction(_ a: Left, _ b: Right) -> Output
+}
+
+/// A function of three elements.
+protocol TernaryFunction {
+    associatedtype First: TensorElement
+    associatedtype Second: TensorElement
+    associatedtype Third: TensorElement
+    associatedtype Output: TensorElement
+    func callAsFunction(_ a: First, _ b: Second, _ c: Third) -> Output
+}
+
+/// `K(x)` for a floating unary kernel (exp, log, ...).
+struct FloatMap<K: FloatUnaryKernel, T: FloatElement>: UnaryFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { K.apply(x) }
+}
+
+/// `K(x)` for a numeric unary kernel (neg, abs, relu, ...).
+struct NumericMap<K: NumericUnaryKernel, T: NumericElement>: UnaryFunction {
+    @inline(__always) func callAsFunction(_ x: T) -> T { K.apply(x) }
+}
+
+/// `K(a, b)` for an arithmetic kernel.
+struct ArithmeticPair<K: ArithmeticKernel, T: NumericElement>: BinaryFunction {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { K.apply(a, b) }
+}
+
+/// `K(x, s)`, or `K(s, x)` for a scalar on the left, with a constant `s`.
+struct ArithmeticWithScalar<K: ArithmeticKernel, T: NumericElement>: UnaryFunction {
+    let scalar: T
+    let scalarOnLeft: Bool
+    @inline(__always) func callAsFunction(_ x: T) -> T { scalarOnLeft ? K.apply(scalar, x) : K.apply(x, scalar) }
+}
+
+/// `K(a, b)` for a comparison kernel.
+struct ComparisonPair<K: ComparisonKernel, T: TensorElement & Comparable>: BinaryFunction {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> Bool { K.apply(a, b) }
+}
+
+/// `K(x, s)` with a constant `s`.
+struct ComparisonWithScalar<K: ComparisonKernel, T: TensorElement & Comparable>: UnaryFunction {
+    let scalar: T
+    @inline(__always) func callAsFunction(_ x: T) -> Bool { K.apply(x, scalar) }
+}
+
+/// The larger (or smaller) of two elements, NaN winning, as PyTorch's maximum and minimum.
+struct Extremum<T: NumericElement>: BinaryFunction {
+    let greater: Bool
+    @inline(__always) func callAsFunction(_ p: T, _ q: T) -> T {
+        if p != p { return p }
+        if q != q { return q }
+        return greater ? (p >= q ? p : q) : (p <= q ? p : q)
+    }
+}
+
+/// Logical or (maximum) or and (minimum) of bools.
+struct BoolExtremum: BinaryFunction {
+    let greater: Bool
+    @inline(__always) func callAsFunction(_ p: Bool, _ q: Bool) -> Bool { greater ? (p || q) : (p && q) }
+}
+
+/// `c ? a : b`.
+struct Select<T: TensorElement>: TernaryFunction {
+    @inline(__always) func callAsFunction(_ c: Bool, _ a: T, _ b: T) -> T { c ? a : b }
+}
+
+/// PyTorch's casts between element types, as the update `dst = cast(src)`: floats truncate
+/// toward zero into int64 (NaN and out-of-range values become Int64.min, as x86 does), anything
+/// non-zero (NaN included) is true, and bools are 0 or 1. The switch is on the element types, so
+/// each specialisation keeps only its own case.
+struct Cast<From: TensorElement, To: TensorElement>: BinaryFunction {
+    @inline(__always) func callAsFunction(_: To, _ x: From) -> To {
+        switch (From.dtype, To.dtype) {
+        case (.float32, .float32), (.float64, .float64), (.int64, .int64), (.bool, .bool):
+            return unsafeBitCast(x, to: To.self)
+        case (.float32, .float64): return unsafeBitCast(Double(unsafeBitCast(x, to: Float.self)), to: To.self)
+        case (.float64, .float32): return unsafeBitCast(Float(unsafeBitCast(x, to: Double.self)), to: To.self)
+        case (.int64, .float32): return unsafeBitCast(Float(unsafeBitCast(x, to: Int64.self)), to: To.self)
+        case (.int64, .float64): return unsafeBitCast(Double(unsafeBitCast(x, to: Int64.self)), to: To.self)
+        case (.bool, .float32): return unsafeBitCast(Float(unsafeBitCast(x, to: Bool.self) ? 1 : 0), to: To.self)
+        case (.bool, .float64): return unsafeBitCast(Double(unsafeBitCast(x, to: Bool.self) ? 1 : 0), to: To.self)
+        case (.bool, .int64): return unsafeBitCast(Int64(unsafeBitCast(x, to: Bool.self) ? 1 : 0), to: To.self)
+        case (.float32, .int64):
+            return unsafeBitCast(Double(unsafeBitCast(x, to: Float.self)).truncatedInt64 ?? .min, to: To.self)
+        case (.float64, .int64):
+            return unsafeBitCast(unsafeBitCast(x, to: Double.self).truncatedInt64 ?? .min, to: To.self)
+        case (.float32, .bool):
+            let v = unsafeBitCast(x, to: Float.self)
+            return unsafeBitCast(v != 0 || v.isNaN, to: To.self)
+        case (.float64, .bool):
+            let v = unsafeBitCast(x, to: Double.self)
+            return unsafeBitCast(v != 0 || v.isNaN, to: To.self)
+        case (.int64, .bool): return unsafeBitCast(unsafeBitCast(x, to: Int64.self) != 0, to: To.self)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Splitting large kernels across cores. Work below `Parallel.grain` elements runs on the
+/// calling thread: waking other threads costs a few microseconds, more than small tensors take.
+/// The split of a given size is fixed (it depends only on the size and the number of cores), so
+/// results are the same from run to run, reductions included.
+enum Parallel {
+    /// Elements per piece, at least, before a kernel is split.
+    static let grain = 1 << 16
+    /// The cores a kernel may use.
+    static let cores: Int = Swift.max(1, Swift.min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 64))
+
+    /// How many pieces `count` elements are split into.
+    @inline(__always)
+    static func pieces(_ count: Int) -> Int {
+        cores == 1 || count < 2 &* grain ? 1 : Swift.min(cores, count / grain)
+    }
+
+    /// Calls `body(range)` for consecutive ranges covering `0..<count`, concurrently when the
+    /// count is large; returns when all have run.
+    @inline(__always)
+    static func forRanges(_ count: Int, _ body: (Range<Int>) -> Void) {
+        let n = pieces(count)
+        if n == 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: n) { k in
+            body(count * k / n ..< count * (k + 1) / n)
+        }
+    }
+
+    /// Like `forRanges`, collecting one partial result per range, in range order.
+    @inline(__always)
+    static func mapRanges<R>(_ count: Int, _ body: (Range<Int>) -> R) -> [R] {
+        let n = pieces(count)
+        if n == 1 { return [body(0..<count)] }
+        var results = [R?](repeating: nil, count: n)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            DispatchQueue.concurrentPerform(iterations: n) { k in
+                slots[k] = body(count * k / n ..< count * (k + 1) / n)
+            }
+        }
+        return results.map { $0! }
+    }
+}

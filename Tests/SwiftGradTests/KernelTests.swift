@@ -1,0 +1,76 @@
+import Testing
+@testable import SwiftGrad
+
+/// The kernels' separate paths give the same answers as the plain ones: tiled copies of
+/// transposed views, work split across cores, casts, and reductions with several accumulators.
+@Suite struct KernelTests {
+    /// Element (indices) of `t`, read through its strides.
+    func element(_ t: Tensor, _ index: [Int]) -> Double {
+        var offset = t.storageOffset
+        for (i, s) in zip(index, t.strides) { offset += i * s }
+        return t.doubleValue(atOffset: offset)
+    }
+
+    @Test func transposedCopiesGoTileByTileAndKeepEveryElement() throws {
+        // Sizes that are not multiples of the tile, in 2-d and with a batch dimension.
+        for shape in [[37, 45], [3, 70, 33], [8, 8]] {
+            let a = try Tensor.arange(0, Double(Shape.count(shape)), dtype: .float32).reshape(shape)
+            let t = try a.transpose(shape.count - 2, shape.count - 1)
+            let c = try t.contiguous()
+            #expect(c.isContiguous && c.shape == t.shape)
+            let expected = try t.scalars(as: Float.self)  // reads through strides, element by element
+            #expect(try c.scalars(as: Float.self) == expected)
+            let last = t.shape.map { $0 - 1 }
+            #expect(element(c, last) == element(a, Array(last[0..<(last.count - 2)]) + [last[last.count - 1], last[last.count - 2]]))
+            // A cast on the way (float32 to float64) takes the same path.
+            #expect(try t.to(.float64).scalars(as: Double.self) == expected.map(Double.init))
+        }
+    }
+
+    @Test func largeElementwiseWorkSplitAcrossCoresMatchesSmallWork() throws {
+        let n = 1 << 19  // above the split threshold
+        let x = try Tensor.arange(0, Double(n), dtype: .float64)
+        let y = try x.mul(2).add(1)                           // scalar path
+        let z = try x.add(x)                                  // tensor path
+        let e = try x.div(Double(n)).exp()                    // unary path
+        let yv = try y.scalars(as: Double.self), zv = try z.scalars(as: Double.self), ev = try e.scalars(as: Double.self)
+        for i in [0, 1, n / 2 - 1, n / 2, n / 2 + 1, n - 1] {
+            #expect(yv[i] == Double(2 * i + 1))
+            #expect(zv[i] == Double(2 * i))
+            #expect(ev[i] == Double.exp(Double(i) / Double(n)))
+        }
+        // Sums split across cores: exact for these integers.
+        #expect(try x.sum().item() == Double(n) * Double(n - 1) / 2)
+        let f = try x.to(.float32)
+        #expect(try f.sum().item() == Double(n) * Double(n - 1) / 2)
+        // In-place updates split too.
+        try noGrad { _ = try x.add_(x) }
+        #expect(try x.scalars(as: Double.self)[n - 1] == Double(2 * (n - 1)))
+    }
+
+    @Test func castsFollowPyTorch() throws {
+        let values: [Double] = [-2.7, -0.5, 0, 0.5, 2.7, .nan, .infinity, 1e30]
+        let d = try Tensor(values)
+        #expect(try d.to(.int64).scalars(as: Int64.self) == [-2, 0, 0, 0, 2, .min, .min, .min])
+        #expect(try d.to(.bool).scalars(as: Bool.self) == [true, true, false, true, true, true, true, true])
+        #expect(try d.to(.float32).to(.int64).scalars(as: Int64.self) == [-2, 0, 0, 0, 2, .min, .min, .min])
+        let b = try Tensor([true, false, true])
+        #expect(try b.to(.float32).scalars(as: Float.self) == [1, 0, 1])
+        #expect(try b.to(.int64).scalars(as: Int64.self) == [1, 0, 1])
+        // int64 to float32 rounds once (not through float64).
+        let big = try Tensor([Int64(16_777_217), Int64(9_007_199_254_740_993)])
+        #expect(try big.to(.float32).scalars(as: Float.self) == [Float(Int64(16_777_217)), Float(Int64(9_007_199_254_740_993))])
+    }
+
+    @Test func rowSumsWithSeveralAccumulatorsMatchAPlainSum() throws {
+        let x = try Tensor.randn([5, 1003], dtype: .float64, generator: Generator(seed: 4))
+        let rows = try x.sum(dims: [1]).scalars(as: Double.self)
+        let values = try x.scalars(as: Double.self)
+        for r in 0..<5 {
+            let plain = values[(r * 1003)..<((r + 1) * 1003)].reduce(0, +)
+            #expect(abs(rows[r] - plain) <= 1e-12 * max(1, abs(plain)))
+        }
+        let maxima = try x.amax(dims: [1]).scalars(as: Double.self)
+        for r in 0..<5 { #expect(maxima[r] == values[(r * 1003)..<((r + 1) * 1003)].max()!) }
+    }
+}
