@@ -56,7 +56,7 @@ public enum Shape {
             let s1 = Swift.max(shape[2], 1)
             return [s1 &* Swift.max(shape[1], 1), s1, 1]
         default:
-            var strides = [Int](repeating: 1, count: shape.count)
+            var strides = [Int].filled(1, count: shape.count)
             var running = 1
             for d in stride(from: shape.count - 1, through: 0, by: -1) {
                 strides[d] = running
@@ -80,7 +80,7 @@ public enum Shape {
         if isExpandable(b, to: a) { return a }
         if isExpandable(a, to: b) { return b }
         let n = Swift.max(a.count, b.count)
-        var result = [Int](repeating: 1, count: n)
+        var result = [Int].filled(1, count: n)
         for i in 0..<n {
             let sa = i >= n - a.count ? a[i - (n - a.count)] : 1
             let sb = i >= n - b.count ? b[i - (n - b.count)] : 1
@@ -107,7 +107,7 @@ public enum Shape {
     /// broadcast dimensions get stride 0.
     static func expandedStrides(_ shape: [Int], _ strides: [Int], to target: [Int]) -> [Int] {
         let lead = target.count - shape.count
-        var result = [Int](repeating: 0, count: target.count)
+        var result = [Int].filled(0, count: target.count)
         for i in 0..<shape.count where shape[i] == target[lead + i] && shape[i] != 1 {
             result[lead + i] = strides[i]
         }

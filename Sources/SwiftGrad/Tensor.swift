@@ -49,12 +49,26 @@ public final class Tensor {
     var outputNr: Int = 0
     /// For leaves: whether gradients accumulate into this tensor.
     var leafRequiresGrad = false
-    /// The accumulated gradient.
-    var gradStore: Tensor?
-    /// The graph node that accumulates into this leaf; weak, as PyTorch's grad_accumulator_.
-    weak var accumulator: AccumulateGrad?
+    /// The graph node that accumulates into this leaf, made when the leaf starts requiring grad
+    /// (so reading it needs no lock). It keeps the leaf's gradient and hooks.
+    var accumulator: AccumulateGrad?
+    /// The gradient of a tensor without an accumulator (a retained or assigned one).
+    private var ownGrad: Tensor?
+
+    /// The accumulated gradient: a leaf that requires grad keeps it in its accumulator, where
+    /// backward writes it; any other tensor here.
+    var gradStore: Tensor? {
+        get { accumulator != nil ? accumulator!.grad : ownGrad }
+        set {
+            if let accumulator { accumulator.grad = newValue } else { ownGrad = newValue }
+        }
+    }
+
     /// Hooks on this leaf's gradient (a non-leaf's live on its grad_fn).
-    var leafHooks: HookList?
+    var leafHooks: HookList? {
+        get { accumulator?.hooks }
+        set { accumulator?.hooks = newValue }
+    }
 
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0,
          wrappedNumber: Bool = false, base: Tensor? = nil) {
@@ -89,6 +103,12 @@ public final class Tensor {
     func ownsStorageExclusively() -> Bool {
         base == nil && isContiguous && storageOffset == 0 && count == storage.count
             && isKnownUniquelyReferenced(&storage)
+    }
+
+    /// Whether every element is the same stored value: one element, or a view broadcasting one
+    /// (every stride 0).
+    var isSingleValue: Bool {
+        count == 1 || (count > 0 && !strides.contains { $0 != 0 })
     }
 
     /// The number of `Tensor` objects currently alive in this process.

@@ -14,6 +14,8 @@ enum Handles {
     private struct Slot {
         var generation: UInt32
         var object: AnyObject?
+        /// Whether `object` is a Tensor (else a FunctionContext): checked instead of a dynamic cast.
+        var isTensor: Bool
     }
 
     private struct Table {
@@ -27,14 +29,16 @@ enum Handles {
 
     /// A new handle owning a reference to `object` (a tensor or a function context).
     static func register(_ object: AnyObject) -> OpaquePointer {
-        table.withLock { table in
+        let isTensor = object is Tensor
+        return table.withLock { table in
             let index: UInt32
             if let reused = table.free.popLast() {
                 index = reused
                 table.slots[Int(index)].object = object
+                table.slots[Int(index)].isTensor = isTensor
             } else {
                 index = UInt32(table.slots.count)
-                table.slots.append(Slot(generation: 1, object: object))
+                table.slots.append(Slot(generation: 1, object: object, isTensor: isTensor))
             }
             let generation = UInt(table.slots[Int(index)].generation)
             return OpaquePointer(bitPattern: tag << 56 | generation << 32 | UInt(index))!
@@ -44,26 +48,26 @@ enum Handles {
     /// The tensor a live handle names.
     /// - Throws: `ABIError` (SG_ERR_INVALID_HANDLE) naming the argument.
     static func tensor(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Tensor {
-        try object(handle, argument, "tensor")
+        unsafeDowncast(try object(handle, argument, tensor: true), to: Tensor.self)
     }
 
     /// The function context a live handle names.
     static func context(_ handle: OpaquePointer?, _ argument: StaticString) throws -> FunctionContext {
-        try object(handle, argument, "function context")
+        unsafeDowncast(try object(handle, argument, tensor: false), to: FunctionContext.self)
     }
 
-    private static func object<T: AnyObject>(_ handle: OpaquePointer?, _ argument: StaticString, _ kind: String) throws -> T {
+    private static func object(_ handle: OpaquePointer?, _ argument: StaticString, tensor: Bool) throws -> AnyObject {
         guard let handle else { throw ABIError.invalidHandle("argument '\(argument)' is NULL") }
         let found = table.withLock { table -> AnyObject? in
             guard let (index, generation) = decode(handle), index < table.slots.count,
-                  table.slots[index].generation == generation else { return nil }
+                  table.slots[index].generation == generation, table.slots[index].isTensor == tensor else { return nil }
             return table.slots[index].object
         }
-        guard let typed = found as? T else {
+        guard let found else {
             throw ABIError.invalidHandle(
-                "argument '\(argument)' is not a live \(kind) handle (already freed, or not made by swiftgrad)")
+                "argument '\(argument)' is not a live \(tensor ? "tensor" : "function context") handle (already freed, or not made by swiftgrad)")
         }
-        return typed
+        return found
     }
 
     /// Releases a live handle.

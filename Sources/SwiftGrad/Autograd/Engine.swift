@@ -99,10 +99,10 @@ enum Engine {
             case .only(let list): tensors = list
             case .capture(let list): tensors = list
             }
-            captured = [Tensor?](repeating: nil, count: tensors.count)
+            captured = [Tensor?].filled(nil, count: tensors.count)
             // Leaves of `.only` accumulate (goals); every other wanted gradient is captured
             // where it arrives (arrivals).
-            var goal = [Bool](repeating: false, count: task.entries.count)
+            var goal = [Bool].filled(false, count: task.entries.count)
             var arrival = goal
             for (position, t) in tensors.enumerated() {
                 guard let edge = t.gradientEdge else {
@@ -220,7 +220,7 @@ struct GraphTask {
 
     var entries: [Entry] = []
     /// Entry index + 1 per bucket, 0 for an empty bucket; a power of two in size.
-    private var buckets = [Int32](repeating: 0, count: 64)
+    private var buckets = [Int32].filled(0, count: 64)
     private var shift = 64 - 6
 
     @inline(__always)
@@ -247,6 +247,7 @@ struct GraphTask {
     /// Adds every node reachable from `root` (and `root`), counting each edge into its target.
     mutating func discover(from root: Node) {
         guard existingIndex(of: root) == nil else { return }
+        entries.reserveCapacity(16)
         var stack = [insert(root)]
         while let i = stack.popLast() {
             let node = entries[i].node
@@ -279,7 +280,7 @@ struct GraphTask {
     }
 
     private mutating func grow() {
-        buckets = [Int32](repeating: 0, count: buckets.count * 2)
+        buckets = [Int32].filled(0, count: buckets.count * 2)
         shift -= 1
         for i in entries.indices { place(i) }
     }
@@ -291,7 +292,7 @@ struct GraphTask {
             return
         }
         if entries[index].others.isEmpty {
-            entries[index].others = [Tensor?](repeating: nil, count: entries[index].node.outputCount - 1)
+            entries[index].others = [Tensor?].filled(nil, count: entries[index].node.outputCount - 1)
         }
         try GraphTask.sum(into: &entries[index].others[slot - 1], gradient)
     }

@@ -35,7 +35,7 @@ extension Autograd {
                 let grads = y.requiresGrad
                     ? try grad([y], xs, gradOutputs: [seed.reshape(y.shape)], retainGraph: true,
                                createGraph: createGraph, allowUnused: true)
-                    : [Tensor?](repeating: nil, count: xs.count)
+                    : [Tensor?].filled(nil, count: xs.count)
                 for (i, g) in grads.enumerated() {
                     rows[i].append(try g ?? Tensor.zeros(xs[i].shape, dtype: xs[i].dtype))
                 }
@@ -78,7 +78,7 @@ extension Autograd {
         let us = try ys.map { try Tensor.zeros($0.shape, dtype: $0.dtype).requiringGrad() }
         let transposed = try grad(ys, xs, gradOutputs: us, createGraph: true, allowUnused: true)
         let used = transposed.indices.filter { transposed[$0] != nil }
-        let products = used.isEmpty ? [Tensor?](repeating: nil, count: us.count)
+        let products = used.isEmpty ? [Tensor?].filled(nil, count: us.count)
             : try grad(used.map { transposed[$0]! }, us, gradOutputs: used.map { v[$0] }, createGraph: createGraph, allowUnused: true)
         return (ys.map { createGraph ? $0 : $0.detach() }, try finish(products, like: ys.map(\.shape), dtypes: ys.map(\.dtype), createGraph))
     }
@@ -92,7 +92,7 @@ extension Autograd {
         }
         let g = try grad([y[0]], xs, createGraph: true, allowUnused: true)
         let used = g.indices.filter { g[$0] != nil }
-        var products = [Tensor?](repeating: nil, count: xs.count)
+        var products = [Tensor?].filled(nil, count: xs.count)
         if !used.isEmpty {
             let dot = try used.map { try g[$0]!.mul(v[$0]).sum() }.dropFirst().reduce(try g[used[0]]!.mul(v[used[0]]).sum()) { try $0.add($1) }
             products = try grad([dot], xs, createGraph: createGraph, allowUnused: true)

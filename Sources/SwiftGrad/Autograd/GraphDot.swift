@@ -23,7 +23,7 @@ extension Tensor {
         }
         func label(_ node: Node) -> String {
             if let leaf = node as? AccumulateGrad {
-                return "  \(ids[ObjectIdentifier(node)]!) [label=\"leaf \(Shape.describe(leaf.variable.shape))\\nrequires_grad=True\", fillcolor=\"#bbdefb\"];"
+                return "  \(ids[ObjectIdentifier(node)]!) [label=\"leaf \(Shape.describe(leaf.outputMeta(0).shape))\\nrequires_grad=True\", fillcolor=\"#bbdefb\"];"
             }
             let shapes = (0..<node.outputCount).map { Shape.describe(node.outputMeta($0).shape) }.joined(separator: ", ")
             return "  \(ids[ObjectIdentifier(node)]!) [label=\"\(node.name)\\n\(shapes)\"];"

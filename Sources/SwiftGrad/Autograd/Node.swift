@@ -84,7 +84,7 @@ public class Node {
 
     func hookList(for output: Int) -> HookList {
         if let list = existingHookList(for: output) { return list }
-        if hookLists.count <= output { hookLists += [HookList?](repeating: nil, count: output + 1 - hookLists.count) }
+        if hookLists.count <= output { hookLists += [HookList?].filled(nil, count: output + 1 - hookLists.count) }
         let list = HookList()
         hookLists[output] = list
         return list
@@ -216,7 +216,7 @@ final class OpNode: Node {
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { (shape, dtype) }
 
     override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
-        guard let grad = gradients[0] else { return [Tensor?](repeating: nil, count: edgeCount) }
+        guard let grad = gradients[0] else { return [Tensor?].filled(nil, count: edgeCount) }
         if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
         let result = try rule(grad, self)
         guard result.count == edgeCount else {
@@ -284,17 +284,22 @@ final class OpNode: Node {
 /// The node that adds incoming gradients into a leaf's `.grad` (PyTorch's AccumulateGrad).
 /// Accumulation is locked, so backward passes on several threads may share a leaf.
 final class AccumulateGrad: Node {
-    let variable: Tensor
+    /// The leaf's gradient and hooks. They live here, where backward writes them, and the leaf
+    /// reads them through its `accumulator`: the node does not refer to the leaf at all (no
+    /// cycle, and no weak reference to slow down the leaf's reference counting).
+    var grad: Tensor?
+    var hooks: HookList?
+    private let shape: [Int]
+    private let dtype: DType
     private let lock = Mutex(())
 
     init(_ variable: Tensor) {
-        self.variable = variable
+        self.shape = variable.shape
+        self.dtype = variable.dtype
         super.init(name: "AccumulateGrad", edgeCount: 0) { _ in nil }
     }
 
-    override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) {
-        (variable.shape, variable.dtype)
-    }
+    override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { (shape, dtype) }
 
     override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
         // Take the gradient out of the engine's list, so that when nothing else refers to it,
@@ -306,23 +311,23 @@ final class AccumulateGrad: Node {
         return []
     }
 
-    override func existingHookListForEngine() -> HookList? { variable.leafHooks }
+    override func existingHookListForEngine() -> HookList? { hooks }
 
     private func accumulate(_ incoming: inout Tensor?) throws {
-        let grad = incoming!
+        let new = incoming!
         if GradMode.isEnabled {
             // create_graph: keep the gradient's own graph, out of place; a first gradient is
             // copied as PyTorch does (its grad_fn is CopyBackwards).
-            variable.gradStore = try variable.gradStore.map { try $0.add(grad) } ?? grad.copiedForAccumulation()
-        } else if let existing = variable.gradStore {
-            try existing.accumulate(grad)
-        } else if isKnownUniquelyReferenced(&incoming), grad.ownsStorageExclusively(), grad.gradFn == nil,
-                  grad.shape == variable.shape, grad.dtype == variable.dtype {
+            grad = try grad.map { try $0.add(new) } ?? new.copiedForAccumulation()
+        } else if let existing = grad {
+            try existing.accumulate(new)
+        } else if isKnownUniquelyReferenced(&incoming), new.ownsStorageExclusively(), new.gradFn == nil,
+                  new.shape == shape, new.dtype == dtype {
             // Nothing else can see this gradient's memory: keep it (PyTorch steals it too).
-            variable.gradStore = grad
+            grad = new
         } else {
             // A private copy: the incoming tensor is shared with another edge or the caller.
-            variable.gradStore = try grad.detach().clone()
+            grad = try new.detach().clone()
         }
     }
 }

@@ -1,8 +1,3 @@
-import Synchronization
-
-/// Guards the creation of leaves' gradient accumulators.
-private let accumulatorLock = Mutex(())
-
 extension Tensor {
     /// Whether gradients flow to or through this tensor: a leaf the user marked, or the result
     /// of an op recorded in the graph.
@@ -26,6 +21,11 @@ extension Tensor {
         }
         if flag && !dtype.isFloatingPoint {
             throw SwiftGradError.autograd("Only Tensors of floating point and complex dtype can require gradients")
+        }
+        if flag && accumulator == nil {
+            let node = AccumulateGrad(self)
+            node.grad = gradStore  // a gradient assigned before
+            accumulator = node
         }
         leafRequiresGrad = flag
     }
@@ -84,18 +84,12 @@ extension Tensor {
     }
 
     /// Where this tensor's gradient goes: its grad_fn, or the accumulator of a leaf that
-    /// requires grad, or nowhere. A leaf's accumulator is made on first use; the lock makes that
-    /// safe when several threads use one leaf as an operand at once (as PyTorch's mutex does).
+    /// requires grad, or nowhere. Only reads, so threads sharing a leaf as an operand need no
+    /// lock.
     var gradientEdge: Edge? {
         if let gradFn { return Edge(node: gradFn, inputNr: outputNr) }
-        guard leafRequiresGrad else { return nil }
-        let node: AccumulateGrad = accumulatorLock.withLock { _ in
-            if let existing = accumulator { return existing }
-            let fresh = AccumulateGrad(self)
-            accumulator = fresh
-            return fresh
-        }
-        return Edge(node: node, inputNr: 0)
+        guard leafRequiresGrad, let accumulator else { return nil }
+        return Edge(node: accumulator, inputNr: 0)
     }
 
     /// Records `self` (a fresh op result) in the graph when grad mode is on and an input requires

@@ -33,12 +33,14 @@ enum Kernels {
             Parallel.forRanges(n) { range in for i in range { po[i] = f(x[i], y[i]) } }
             return out
         }
-        if b.count == 1 && a.isContiguous && a.count == n {
+        // One operand a single value (a scalar, or one broadcast from a scalar as backward's
+        // expanded gradients are) and the other dense in the result's layout.
+        if b.isSingleValue && a.isContiguous && a.count == n {
             let x = pa + a.storageOffset, y = pb[b.storageOffset]
             Parallel.forRanges(n) { range in for i in range { po[i] = f(x[i], y) } }
             return out
         }
-        if a.count == 1 && b.isContiguous && b.count == n {
+        if a.isSingleValue && b.isContiguous && b.count == n {
             let x = pa[a.storageOffset], y = pb + b.storageOffset
             Parallel.forRanges(n) { range in for i in range { po[i] = f(x, y[i]) } }
             return out

@@ -41,7 +41,7 @@ enum Parallel {
     static func mapRanges<R>(_ count: Int, _ body: (Range<Int>) -> R) -> [R] {
         let n = pieces(count)
         if n == 1 { return [body(0..<count)] }
-        var results = [R?](repeating: nil, count: n)
+        var results = [R?].filled(nil, count: n)
         results.withUnsafeMutableBufferPointer { slots in
             let slots = slots
             DispatchQueue.concurrentPerform(iterations: n) { k in

@@ -233,7 +233,7 @@ extension Kernels {
         outer[dim] = 1
         let count = operands.count
         let steps = operands.map { $0.strides[dim] }
-        var lane = [Int](repeating: 0, count: count)
+        var lane = [Int].filled(0, count: count)
         steps.withUnsafeBufferPointer { st in
             lane.withUnsafeMutableBufferPointer { ln in
                 RowLoop(shape: outer, operandStrides: operands.map(\.strides))

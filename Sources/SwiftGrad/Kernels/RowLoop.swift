@@ -45,7 +45,7 @@ struct RowLoop {
         if sizes.contains(0) { return }
         var offsets = starts
         if sizes.isEmpty {
-            let zeros = [Int](repeating: 0, count: operands)
+            let zeros = [Int].filled(0, count: operands)
             offsets.withUnsafeBufferPointer { o in
                 zeros.withUnsafeBufferPointer { z in body(1, o.baseAddress!, z.baseAddress!) }
             }
@@ -55,7 +55,7 @@ struct RowLoop {
         let rowCount = sizes[inner]
         strides.withUnsafeBufferPointer { st in
             let steps = st.baseAddress! + inner * operands
-            var counter = [Int](repeating: 0, count: inner)
+            var counter = [Int].filled(0, count: inner)
             offsets.withUnsafeMutableBufferPointer { off in
                 while true {
                     body(rowCount, UnsafePointer(off.baseAddress!), steps)
@@ -99,9 +99,9 @@ struct RowLoop {
         let rows = sizes[d - 2], cols = sizes[d - 1]
         // The outer dimensions as a loop of their own, one "row" per outer index.
         let outer = RowLoop(sizes: Array(sizes[0..<(d - 2)]) + [1],
-                            strides: Array(strides[0..<((d - 2) * operands)]) + [Int](repeating: 0, count: operands),
+                            strides: Array(strides[0..<((d - 2) * operands)]) + [Int].filled(0, count: operands),
                             operands: operands)
-        var offsets = [Int](repeating: 0, count: operands)
+        var offsets = [Int].filled(0, count: operands)
         strides.withUnsafeBufferPointer { st in
             let rowSteps = st.baseAddress! + (d - 2) * operands, colSteps = st.baseAddress! + (d - 1) * operands
             offsets.withUnsafeMutableBufferPointer { off in

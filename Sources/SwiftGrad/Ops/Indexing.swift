@@ -57,7 +57,7 @@ extension Tensor {
         entries.reserveCapacity(index.count)
         let size = indexed.ndim == 0 ? 1 : indexed.shape[d]
         for position in 0..<index.count {
-            var coordinates = [Int](repeating: 0, count: index.ndim)
+            var coordinates = [Int].filled(0, count: index.ndim)
             var rest = position
             for k in stride(from: index.ndim - 1, through: 0, by: -1) {
                 coordinates[k] = rest % index.shape[k]
@@ -96,7 +96,7 @@ extension Tensor {
         var rows: [Int64] = []
         for position in 0..<count where doubleValue(atOffset: offset(ofLinearIndex: position)) != 0 {
             var rest = position
-            var coordinates = [Int64](repeating: 0, count: ndim)
+            var coordinates = [Int64].filled(0, count: ndim)
             for k in stride(from: ndim - 1, through: 0, by: -1) {
                 coordinates[k] = Int64(rest % shape[k])
                 rest /= shape[k]
@@ -211,7 +211,7 @@ struct AdvancedIndex {
         for (t, d) in zip(tensors, dims) {
             let size = source.shape[d]
             let view = try t.expand(broadcast)
-            var column = [Int](repeating: 0, count: total)
+            var column = [Int].filled(0, count: total)
             for i in 0..<total {
                 let v = Int(view.int64Value(atOffset: view.offset(ofLinearIndex: i)))
                 guard v >= -size, v < size else {

@@ -36,7 +36,7 @@ extension Tensor {
             start += length
         }
         return try out.recorded("CatBackward0", inputs: tensors) { g, _ in
-            var grads = [Tensor?](repeating: nil, count: tensors.count)
+            var grads = [Tensor?].filled(nil, count: tensors.count)
             for r in ranges { grads[r.index] = try g.narrow(dim: d, start: r.start, length: r.length) }
             return grads
         }

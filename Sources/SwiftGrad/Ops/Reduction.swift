@@ -16,7 +16,7 @@ struct Reduction {
     ///   as in PyTorch.
     /// - Throws: `.invalidArgument` for a dimension out of range or listed twice.
     init(_ shape: [Int], dims: [Int], keepdim: Bool) throws {
-        var reduced = [Bool](repeating: dims.isEmpty, count: shape.count)
+        var reduced = [Bool].filled(dims.isEmpty, count: shape.count)
         for dim in dims {
             let d = try Shape.normalize(dim: dim, ndim: shape.count)
             if shape.isEmpty { continue }
@@ -237,7 +237,7 @@ extension Tensor {
         case .int64: run(Int64.self)
         case .bool: throw SwiftGradError.internal("productOfOthers of bool")
         }
-        var inverse = [Int](repeating: 0, count: ndim)
+        var inverse = [Int].filled(0, count: ndim)
         for (i, d) in order.enumerated() { inverse[d] = i }
         return try noGrad { try out.reshape(order.map { shape[$0] }).permute(inverse) }
     }

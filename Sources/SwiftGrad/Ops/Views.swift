@@ -70,14 +70,14 @@ extension Tensor {
         guard dims.count == ndim else {
             throw SwiftGradError.invalidArgument("permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(ndim) is not equal to len(dims) = \(dims.count)")
         }
-        var order = [Int](), seen = [Bool](repeating: false, count: ndim)
+        var order = [Int](), seen = [Bool].filled(false, count: ndim)
         for dim in dims {
             let d = try Shape.normalize(dim: dim, ndim: ndim)
             guard !seen[d] else { throw SwiftGradError.invalidArgument("permute(): duplicate dims are not allowed.") }
             seen[d] = true
             order.append(d)
         }
-        var inverse = [Int](repeating: 0, count: ndim)
+        var inverse = [Int].filled(0, count: ndim)
         for (i, d) in order.enumerated() { inverse[d] = i }
         return try aliased(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: storageOffset)
             .recorded("PermuteBackward0", inputs: [self]) { g, _ in [try g.permute(inverse)] }
@@ -177,7 +177,7 @@ extension Tensor {
             throw SwiftGradError.shape("expand(\(dtype.legacyTypeName){\(Shape.describe(shape))}, size=\(Shape.describe(sizes))): the number of sizes provided (\(sizes.count)) must be greater or equal to the number of dimensions in the tensor (\(ndim))")
         }
         let lead = sizes.count - ndim
-        var target = sizes, newStrides = [Int](repeating: 0, count: sizes.count)
+        var target = sizes, newStrides = [Int].filled(0, count: sizes.count)
         for i in 0..<sizes.count {
             if i < lead {
                 guard sizes[i] >= 0 else {
@@ -242,10 +242,10 @@ extension Tensor {
     /// nil when its layout does not allow it (PyTorch's computeStride): each run of dimensions
     /// that is contiguous in memory may be split or merged, never one that spans a gap.
     static func viewStrides(_ oldShape: [Int], _ oldStrides: [Int], _ newShape: [Int]) -> [Int]? {
-        if oldShape.isEmpty { return [Int](repeating: 1, count: newShape.count) }
+        if oldShape.isEmpty { return [Int].filled(1, count: newShape.count) }
         let numel = Shape.count(oldShape)
         if numel == 0 { return oldShape == newShape ? oldStrides : Shape.contiguousStrides(newShape) }
-        var newStrides = [Int](repeating: 0, count: newShape.count)
+        var newStrides = [Int].filled(0, count: newShape.count)
         var viewDim = newShape.count - 1
         var chunkBaseStride = oldStrides.last!
         var tensorNumel = 1, viewNumel = 1

@@ -286,10 +286,8 @@ class Tensor:
 
     def __del__(self, _free=L.sg_tensor_free):
         # _free is bound at class creation, so this works at interpreter exit too.
-        handle = self._handle
-        if handle:
-            self._handle = None
-            _free(handle)
+        if self._handle:
+            _free(self._handle)
 
     # ---- metadata -----------------------------------------------------------------------
 
@@ -497,9 +495,9 @@ class Tensor:
     def clone(self):
         return _keep_dtype(self, _make(L.sg_clone, self._handle))
 
-    def __bool__(self):
-        value = ctypes.c_double()
-        if L.sg_tensor_item(self._handle, value):  # fails unless there is one element
+    def __bool__(self, _item=L.sg_tensor_item, _c_double=ctypes.c_double):
+        value = _c_double()
+        if _item(self._handle, value):  # fails unless there is one element
             n = self.numel()
             if n != 1:
                 raise RuntimeError("Boolean value of Tensor with " + (
@@ -734,7 +732,9 @@ class Tensor:
     def norm(self, p="fro", dim=None, keepdim=False):
         order = 2.0 if p in ("fro", None) else builtins.float(p)
         if order == 2.0 and dim is None and not keepdim:
-            return _keep_float_dtype(self, _make(L.sg_norm, self._handle))
+            t = _make(L.sg_norm, self._handle)
+            t._dtype = self._dtype  # norm needs a floating tensor, and keeps its dtype
+            return t
         array, n = _shape_array(_dims(dim))
         return _make(L.sg_norm_dims, self._handle, order, array, n, builtins.bool(keepdim))
 
@@ -1007,7 +1007,33 @@ def _binary(self, other, tensor_function, scalar_function, reflected=False, comp
     integer arithmetic stays integer. The result's dtype is recorded when it follows from the
     operands' (comparisons give bool; a floating tensor with a scalar keeps its dtype)."""
     kind = type(other)
-    if kind is Tensor or isinstance(other, Tensor):
+    # The two common cases first, with the call inlined (this is the per-op hot path).
+    if kind is float or kind is int:
+        d = self._dtype or self.dtype
+        if kind is float or d.is_floating_point:
+            if _anomaly[0]:
+                _record_call_site()
+            out = _c_void_p()
+            status = scalar_function(self._handle, other, out)
+            if status:
+                _check(status)
+            t = _new_object(Tensor)
+            t._handle = out.value
+            t._dtype = _dtype.bool if compare else (d if d.is_floating_point else _dtype.float32)
+            return t
+    elif kind is Tensor:
+        if _anomaly[0]:
+            _record_call_site()
+        out = _c_void_p()
+        status = tensor_function(other._handle, self._handle, out) if reflected else tensor_function(self._handle, other._handle, out)
+        if status:
+            _check(status)
+        t = _new_object(Tensor)
+        t._handle = out.value
+        d = self._dtype
+        t._dtype = _dtype.bool if compare else (d if d is other._dtype and d is not None and d.is_floating_point else None)
+        return t
+    if isinstance(other, Tensor):
         if reflected:
             result = _make(tensor_function, other._handle, self._handle)
         else:
