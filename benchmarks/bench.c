@@ -208,17 +208,25 @@ static void w4(void *state) {
     sg_tensor_free(c);
 }
 
-/* Runs `run` `repetitions` times after a tenth as many warm-up runs; the median in seconds. */
+/* Runs `run` after a tenth as many warm-up runs, at least `repetitions` times and for at least a
+   second; the median in seconds. */
 static double measure(void (*run)(void *), void *state, int repetitions) {
     for (int i = 0; i < (repetitions / 10 > 0 ? repetitions / 10 : 1); i++) run(state);
-    double *times = malloc(sizeof(double) * (size_t)repetitions);
-    for (int i = 0; i < repetitions; i++) {
+    size_t capacity = (size_t)repetitions, count = 0;
+    double *times = malloc(sizeof(double) * capacity), began = now();
+    while (count < (size_t)repetitions || now() - began < 1.0) {
+        if (count == capacity) {
+            capacity *= 2;
+            double *grown = realloc(times, sizeof(double) * capacity);
+            if (grown == NULL) break;
+            times = grown;
+        }
         double start = now();
         run(state);
-        times[i] = now() - start;
+        times[count++] = now() - start;
     }
-    qsort(times, (size_t)repetitions, sizeof(double), compare_doubles);
-    double median = times[repetitions / 2];
+    qsort(times, count, sizeof(double), compare_doubles);
+    double median = times[count / 2];
     free(times);
     return median;
 }

@@ -116,8 +116,10 @@ def main():
     run, repetitions = WORKLOADS[name](torch)
     for _ in range(max(1, repetitions // 10)):
         run()
+    # At least `repetitions` runs and at least a second of them.
     times = []
-    for _ in range(repetitions):
+    began = time.perf_counter()
+    while len(times) < repetitions or time.perf_counter() - began < 1.0:
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)

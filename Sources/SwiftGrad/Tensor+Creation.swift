@@ -21,7 +21,9 @@ extension Tensor {
 
     /// A 0-d tensor holding `value`.
     public convenience init<T: TensorElement>(scalar value: T) throws {
-        try self.init([value], shape: [])
+        let storage = try Storage.allocate(count: 1, dtype: T.dtype)
+        storage.pointer(T.self).pointee = value
+        self.init(storage: storage, shape: [], strides: [])
     }
 
     /// A tensor holding a copy of raw row-major bytes of `dtype`. Bool bytes other than 0 are

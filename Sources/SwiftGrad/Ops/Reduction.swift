@@ -173,6 +173,14 @@ extension Tensor {
             throw SwiftGradError.dtype("linalg.vector_norm: Expected a floating point or complex tensor as input. Got \(dtype.scalarTypeName)")
         }
         guard p > 0 else { throw SwiftGradError.invalidArgument("norm: only p > 0 is supported, got \(formatPython(p))") }
+        if dims.isEmpty && p == 2 && !keepdim {
+            // The common case, without the bookkeeping of a reduction over chosen dims.
+            let value = Kernels.sumOfSquares(self).squareRoot()
+            let out = dtype == .float32 ? try Tensor(scalar: Float(value)) : try Tensor(scalar: value)
+            return try out.recorded("LinalgVectorNormBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+                [try Tensor.twoNormGradient(ctx.saved(0), norm: ctx.saved(1), upstream: g)]
+            }
+        }
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         let out: Tensor
         if dims.isEmpty && p == 2 {
@@ -193,7 +201,7 @@ extension Tensor {
             let zero = try Tensor.zeros([], dtype: g.dtype)
             switch p {
             case 2:
-                return [try x.mul(Tensor.where(norm.eq(0), zero, upstream.div(norm)))]
+                return [try Tensor.twoNormGradient(x, norm: norm, upstream: upstream)]
             case 1:
                 return [try x.sign().mul(upstream)]
             case .infinity:
@@ -206,6 +214,12 @@ extension Tensor {
                 return [try x.sign().mul(x.abs().pow(p - 1)).mul(scale)]
             }
         }
+    }
+
+    /// d ||x||_2 / dx = x / ||x||, and 0 where the norm is 0 (PyTorch's convention).
+    private static func twoNormGradient(_ x: Tensor, norm: Tensor, upstream: Tensor) throws -> Tensor {
+        let zero = try Tensor.zeros([], dtype: upstream.dtype)
+        return try x.mul(Tensor.where(norm.eq(0), zero, upstream.div(norm)))
     }
 
     /// The 2-norm of all elements (`Tensor.norm()`).

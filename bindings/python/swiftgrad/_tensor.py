@@ -534,33 +534,33 @@ class Tensor:
 
     # ---- arithmetic ---------------------------------------------------------------------
 
-    def __add__(self, other):
-        return _binary(self, other, L.sg_add, L.sg_add_scalar)
+    def __add__(self, other, _tensor_op=L.sg_add, _scalar_op=L.sg_add_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, False)
 
     __radd__ = __add__
 
-    def __sub__(self, other):
-        return _binary(self, other, L.sg_sub, L.sg_sub_scalar)
+    def __sub__(self, other, _tensor_op=L.sg_sub, _scalar_op=L.sg_sub_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, False)
 
-    def __rsub__(self, other):
-        return _binary(self, other, L.sg_sub, L.sg_rsub_scalar, reflected=True)
+    def __rsub__(self, other, _tensor_op=L.sg_sub, _scalar_op=L.sg_rsub_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, True, False)
 
-    def __mul__(self, other):
-        return _binary(self, other, L.sg_mul, L.sg_mul_scalar)
+    def __mul__(self, other, _tensor_op=L.sg_mul, _scalar_op=L.sg_mul_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, False)
 
     __rmul__ = __mul__
 
-    def __truediv__(self, other):
-        return _binary(self, other, L.sg_div, L.sg_div_scalar)
+    def __truediv__(self, other, _tensor_op=L.sg_div, _scalar_op=L.sg_div_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, False)
 
-    def __rtruediv__(self, other):
-        return _binary(self, other, L.sg_div, L.sg_rdiv_scalar, reflected=True)
+    def __rtruediv__(self, other, _tensor_op=L.sg_div, _scalar_op=L.sg_rdiv_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, True, False)
 
-    def __pow__(self, other):
-        return _binary(self, other, L.sg_pow, L.sg_pow_scalar)
+    def __pow__(self, other, _tensor_op=L.sg_pow, _scalar_op=L.sg_pow_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, False)
 
-    def __rpow__(self, other):
-        return _binary(self, other, L.sg_pow, L.sg_rpow_scalar, reflected=True)
+    def __rpow__(self, other, _tensor_op=L.sg_pow, _scalar_op=L.sg_rpow_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, True, False)
 
     def __neg__(self):
         return _keep_dtype(self, _make(L.sg_neg, self._handle))
@@ -568,23 +568,23 @@ class Tensor:
     def __pos__(self):
         return self
 
-    def __eq__(self, other):
-        return _binary(self, other, L.sg_eq, L.sg_eq_scalar, compare=True)
+    def __eq__(self, other, _tensor_op=L.sg_eq, _scalar_op=L.sg_eq_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, True)
 
-    def __ne__(self, other):
-        return _binary(self, other, L.sg_ne, L.sg_ne_scalar, compare=True)
+    def __ne__(self, other, _tensor_op=L.sg_ne, _scalar_op=L.sg_ne_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, True)
 
-    def __lt__(self, other):
-        return _binary(self, other, L.sg_lt, L.sg_lt_scalar, compare=True)
+    def __lt__(self, other, _tensor_op=L.sg_lt, _scalar_op=L.sg_lt_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, True)
 
-    def __le__(self, other):
-        return _binary(self, other, L.sg_le, L.sg_le_scalar, compare=True)
+    def __le__(self, other, _tensor_op=L.sg_le, _scalar_op=L.sg_le_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, True)
 
-    def __gt__(self, other):
-        return _binary(self, other, L.sg_gt, L.sg_gt_scalar, compare=True)
+    def __gt__(self, other, _tensor_op=L.sg_gt, _scalar_op=L.sg_gt_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, True)
 
-    def __ge__(self, other):
-        return _binary(self, other, L.sg_ge, L.sg_ge_scalar, compare=True)
+    def __ge__(self, other, _tensor_op=L.sg_ge, _scalar_op=L.sg_ge_scalar):
+        return _binary(self, other, _tensor_op, _scalar_op, False, True)
 
     add = __add__
     sub = __sub__
@@ -730,6 +730,10 @@ class Tensor:
         return _dims_call(L.sg_std, self._handle, dim, c, builtins.bool(keepdim))
 
     def norm(self, p="fro", dim=None, keepdim=False):
+        if p == "fro" and dim is None and not keepdim:  # the common case first
+            t = _make(L.sg_norm, self._handle)
+            t._dtype = self._dtype  # norm needs a floating tensor, and keeps its dtype
+            return t
         order = 2.0 if p in ("fro", None) else builtins.float(p)
         if order == 2.0 and dim is None and not keepdim:
             t = _make(L.sg_norm, self._handle)
