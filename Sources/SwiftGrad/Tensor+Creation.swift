@@ -144,7 +144,7 @@ extension Tensor {
     }
 
     private static func fillRange<T: TensorElement>(_ t: Tensor, _: T.Type, _ value: (Int) -> T) {
-        let p = t.storage.pointer(T.self)
+        let p = t.pointer(T.self)
         for i in 0..<t.count { p[i] = value(i) }
     }
 

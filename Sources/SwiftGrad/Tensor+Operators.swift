@@ -62,7 +62,7 @@ extension Tensor {
     /// converted (as `Tensor.to` would) otherwise.
     public func scalars<T: TensorElement>(as _: T.Type = T.self) throws -> [T] {
         let source = try to(T.dtype, recording: false).contiguous()
-        let p = source.storage.pointer(T.self) + source.storageOffset
+        let p = source.pointer(T.self) + source.storageOffset
         return Array(UnsafeBufferPointer(start: p, count: source.count))
     }
 }

@@ -16,8 +16,14 @@ private let liveTensors = Atomic<Int>(0)
 /// print(x.grad!)                     // tensor([ 0.,  4.,  8., 12.])
 /// ```
 public final class Tensor {
-    /// The memory this tensor views. Only `ownsStorageExclusively` needs it mutable.
+    /// The memory this tensor views. Only `ownsStorageExclusively` needs it mutable; kernels
+    /// read `elements` and `dtype`, copies kept here so that reading them costs no reference
+    /// counting on the storage.
     private(set) var storage: Storage
+    /// The storage's first element (the storage keeps it alive as long as this tensor).
+    let elements: UnsafeMutableRawPointer
+    /// The element type.
+    public let dtype: DType
     /// Sizes of each dimension; empty for a 0-d scalar.
     public let shape: [Int]
     /// Element strides of each dimension.
@@ -73,6 +79,8 @@ public final class Tensor {
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0,
          wrappedNumber: Bool = false, base: Tensor? = nil) {
         self.storage = storage
+        self.elements = storage.base
+        self.dtype = storage.dtype
         self.shape = shape
         self.strides = strides
         self.storageOffset = offset
@@ -105,6 +113,13 @@ public final class Tensor {
             && isKnownUniquelyReferenced(&storage)
     }
 
+    /// Typed pointer to the storage's first element; `T` must be the dtype's element type.
+    @inline(__always)
+    func pointer<T: TensorElement>(_: T.Type) -> UnsafeMutablePointer<T> {
+        precondition(T.dtype == dtype, "tensor of \(dtype) read as \(T.dtype)")
+        return elements.assumingMemoryBound(to: T.self)
+    }
+
     /// Whether every element is the same stored value: one element, or a view broadcasting one
     /// (every stride 0).
     var isSingleValue: Bool {
@@ -114,8 +129,6 @@ public final class Tensor {
     /// The number of `Tensor` objects currently alive in this process.
     public static var liveCount: Int { liveTensors.load(ordering: .relaxed) }
 
-    /// The element type.
-    public var dtype: DType { storage.dtype }
     /// Number of dimensions.
     public var ndim: Int { shape.count }
 
@@ -146,16 +159,16 @@ public final class Tensor {
     /// The element at a storage offset, as a Double.
     func doubleValue(atOffset offset: Int) -> Double {
         switch dtype {
-        case .float32: return Double(storage.pointer(Float.self)[offset])
-        case .float64: return storage.pointer(Double.self)[offset]
-        case .int64: return Double(storage.pointer(Int64.self)[offset])
-        case .bool: return storage.pointer(Bool.self)[offset] ? 1 : 0
+        case .float32: return Double(pointer(Float.self)[offset])
+        case .float64: return pointer(Double.self)[offset]
+        case .int64: return Double(pointer(Int64.self)[offset])
+        case .bool: return pointer(Bool.self)[offset] ? 1 : 0
         }
     }
 
     /// The int64 element at a storage offset.
     func int64Value(atOffset offset: Int) -> Int64 {
         precondition(dtype == .int64)
-        return storage.pointer(Int64.self)[offset]
+        return pointer(Int64.self)[offset]
     }
 }

@@ -83,10 +83,10 @@ extension Tensor {
     /// Writes one element without bumping the version (gradcheck's temporary perturbations).
     func writeElement(_ value: Double, atOffset offset: Int) {
         switch dtype {
-        case .float32: storage.pointer(Float.self)[offset] = Float(value)
-        case .float64: storage.pointer(Double.self)[offset] = value
-        case .int64: storage.pointer(Int64.self)[offset] = value.truncatedInt64 ?? 0
-        case .bool: storage.pointer(Bool.self)[offset] = value != 0
+        case .float32: pointer(Float.self)[offset] = Float(value)
+        case .float64: pointer(Double.self)[offset] = value
+        case .int64: pointer(Int64.self)[offset] = value.truncatedInt64 ?? 0
+        case .bool: pointer(Bool.self)[offset] = value != 0
         }
     }
 }

@@ -8,7 +8,7 @@ enum Kernels {
     @inline(__always)
     static func map<F: UnaryFunction>(_ a: Tensor, _ f: F) throws -> Tensor {
         let out = try Tensor.empty(a.shape, F.Output.dtype)
-        let pa = a.storage.pointer(F.Input.self), po = out.storage.pointer(F.Output.self)
+        let pa = a.pointer(F.Input.self), po = out.pointer(F.Output.self)
         if a.isContiguous {
             let base = pa + a.storageOffset
             Parallel.forRanges(a.count) { range in for i in range { po[i] = f(base[i]) } }
@@ -26,7 +26,7 @@ enum Kernels {
     @inline(__always)
     static func zip<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: F) throws -> Tensor {
         let out = try Tensor.empty(shape, F.Output.dtype)
-        let pa = a.storage.pointer(F.Left.self), pb = b.storage.pointer(F.Right.self), po = out.storage.pointer(F.Output.self)
+        let pa = a.pointer(F.Left.self), pb = b.pointer(F.Right.self), po = out.pointer(F.Output.self)
         let n = out.count
         if a.isContiguous && b.isContiguous && a.shape == b.shape {
             let x = pa + a.storageOffset, y = pb + b.storageOffset
@@ -60,8 +60,8 @@ enum Kernels {
     @inline(__always)
     static func zip3<F: TernaryFunction>(_ c: Tensor, _ a: Tensor, _ b: Tensor, shape: [Int], _ f: F) throws -> Tensor {
         let out = try Tensor.empty(shape, F.Output.dtype)
-        let pc = c.storage.pointer(F.First.self), pa = a.storage.pointer(F.Second.self), pb = b.storage.pointer(F.Third.self)
-        let po = out.storage.pointer(F.Output.self)
+        let pc = c.pointer(F.First.self), pa = a.pointer(F.Second.self), pb = b.pointer(F.Third.self)
+        let po = out.pointer(F.Output.self)
         RowLoop(shape: shape, operandStrides: [
             out.strides,
             Shape.expandedStrides(c.shape, c.strides, to: shape),
@@ -78,7 +78,7 @@ enum Kernels {
     /// `dst[i] = f(dst[i], src[i])` in place, `src` broadcast to `dst`'s shape.
     @inline(__always)
     static func update<F: BinaryFunction>(_ dst: Tensor, with src: Tensor, _ f: F) where F.Output == F.Left {
-        let pd = dst.storage.pointer(F.Left.self), ps = src.storage.pointer(F.Right.self)
+        let pd = dst.pointer(F.Left.self), ps = src.pointer(F.Right.self)
         if dst.isContiguous && src.isContiguous && dst.shape == src.shape {
             let o = pd + dst.storageOffset, x = ps + src.storageOffset
             Parallel.forRanges(dst.count) { range in for i in range { o[i] = f(o[i], x[i]) } }
@@ -109,7 +109,7 @@ enum Kernels {
     /// - Throws: `.invalidArgument` when an int64 tensor cannot hold `value`.
     static func fill(_ dst: Tensor, with value: Double) throws {
         func run<T: TensorElement>(_ v: T) {
-            let p = dst.storage.pointer(T.self)
+            let p = dst.pointer(T.self)
             if dst.isContiguous {
                 let o = p + dst.storageOffset
                 Parallel.forRanges(dst.count) { range in for i in range { o[i] = v } }

@@ -26,14 +26,14 @@ extension Kernels {
                 let aOffset = a.storageOffset + i * a.strides[0], bOffset = b.storageOffset + i * b.strides[0]
                 if a.dtype == .float32 {
                     cblas_sgemm(CblasRowMajor, x.trans, y.trans, m32, n32, k32, 1,
-                                a.storage.pointer(Float.self) + aOffset, x.ld,
-                                b.storage.pointer(Float.self) + bOffset, y.ld,
-                                0, out.storage.pointer(Float.self) + i * m * n, n32)
+                                a.pointer(Float.self) + aOffset, x.ld,
+                                b.pointer(Float.self) + bOffset, y.ld,
+                                0, out.pointer(Float.self) + i * m * n, n32)
                 } else {
                     cblas_dgemm(CblasRowMajor, x.trans, y.trans, m32, n32, k32, 1,
-                                a.storage.pointer(Double.self) + aOffset, x.ld,
-                                b.storage.pointer(Double.self) + bOffset, y.ld,
-                                0, out.storage.pointer(Double.self) + i * m * n, n32)
+                                a.pointer(Double.self) + aOffset, x.ld,
+                                b.pointer(Double.self) + bOffset, y.ld,
+                                0, out.pointer(Double.self) + i * m * n, n32)
                 }
             }
         case .int64:
@@ -62,7 +62,7 @@ extension Kernels {
     /// The product by a plain triple loop (any dtype, any strides).
     private static func looped(_ a: Tensor, _ b: Tensor, _ out: Tensor) throws {
         func run<T: NumericElement>(_: T.Type) {
-            let pa = a.storage.pointer(T.self), pb = b.storage.pointer(T.self), po = out.storage.pointer(T.self)
+            let pa = a.pointer(T.self), pb = b.pointer(T.self), po = out.pointer(T.self)
             let batch = a.shape[0], m = a.shape[1], k = a.shape[2], n = b.shape[2]
             for i in 0..<batch {
                 let ab = a.storageOffset + i * a.strides[0], bb = b.storageOffset + i * b.strides[0]

@@ -100,7 +100,7 @@ extension Kernels {
     static func sumAll(_ a: Tensor) throws -> Tensor {
         switch a.dtype {
         case .float32:
-            let p = a.storage.pointer(Float.self)
+            let p = a.pointer(Float.self)
             var total = 0.0
             if a.isContiguous {
                 let base = p + a.storageOffset
@@ -112,19 +112,19 @@ extension Kernels {
             }
             return try Tensor(scalar: Float(total))
         case .float64:
-            let p = a.storage.pointer(Double.self)
+            let p = a.pointer(Double.self)
             var total = 0.0
             forEachRow(of: a) { off, n, s in
                 if s == 1 { total += sum(p + off, count: n) } else { for i in 0..<n { total += p[off &+ i &* s] } }
             }
             return try Tensor(scalar: total)
         case .int64:
-            let p = a.storage.pointer(Int64.self)
+            let p = a.pointer(Int64.self)
             var total: Int64 = 0
             forEachRow(of: a) { off, n, s in for i in 0..<n { total &+= p[off &+ i &* s] } }
             return try Tensor(scalar: total)
         case .bool:
-            let p = a.storage.pointer(Bool.self)
+            let p = a.pointer(Bool.self)
             var total: Int64 = 0
             forEachRow(of: a) { off, n, s in for i in 0..<n where p[off &+ i &* s] { total &+= 1 } }
             return try Tensor(scalar: total)
@@ -136,13 +136,13 @@ extension Kernels {
         let n = a.count, sa = a.strides.first ?? 1, sb = b.strides.first ?? 1
         switch a.dtype {
         case .float32:
-            let x = a.storage.pointer(Float.self) + a.storageOffset, y = b.storage.pointer(Float.self) + b.storageOffset
+            let x = a.pointer(Float.self) + a.storageOffset, y = b.pointer(Float.self) + b.storageOffset
             return try Tensor(scalar: Float(dot(x, sa, y, sb, count: n)))
         case .float64:
-            let x = a.storage.pointer(Double.self) + a.storageOffset, y = b.storage.pointer(Double.self) + b.storageOffset
+            let x = a.pointer(Double.self) + a.storageOffset, y = b.pointer(Double.self) + b.storageOffset
             return try Tensor(scalar: dot(x, sa, y, sb, count: n))
         case .int64:
-            let x = a.storage.pointer(Int64.self) + a.storageOffset, y = b.storage.pointer(Int64.self) + b.storageOffset
+            let x = a.pointer(Int64.self) + a.storageOffset, y = b.pointer(Int64.self) + b.storageOffset
             return try Tensor(scalar: dot(x, sa, y, sb, count: n))
         case .bool:
             throw SwiftGradError.dtype("\"dot\" not implemented for 'Bool'")
@@ -154,10 +154,10 @@ extension Kernels {
         var total = 0.0
         switch a.dtype {
         case .float32:
-            let p = a.storage.pointer(Float.self)
+            let p = a.pointer(Float.self)
             forEachRow(of: a) { off, n, s in total += dot(p + off, s, p + off, s, count: n) }
         case .float64:
-            let p = a.storage.pointer(Double.self)
+            let p = a.pointer(Double.self)
             forEachRow(of: a) { off, n, s in total += dot(p + off, s, p + off, s, count: n) }
         case .int64, .bool:
             preconditionFailure("sumOfSquares of \(a.dtype)")
@@ -175,7 +175,7 @@ extension Kernels {
         let starts = [0, a.storageOffset]
 
         func run<T: TensorElement, A: NumericElement>(_: T.Type, into acc: UnsafeMutablePointer<A>, _ widen: (T) -> A) {
-            let p = a.storage.pointer(T.self)
+            let p = a.pointer(T.self)
             loop.forEachRow(starts: starts) { n, off, step in
                 let o = acc + off[0], x = p + off[1], so = step[0], sx = step[1]
                 if so == 0 {
@@ -200,26 +200,26 @@ extension Kernels {
 
         func start<A: NumericElement>(_: A.Type, _ dtype: DType) throws -> Tensor {
             let out = try Tensor.empty(keptShape, dtype)
-            let p = out.storage.pointer(A.self)
+            let p = out.pointer(A.self)
             for i in 0..<out.count { p[i] = K.identity() }
             return out
         }
         switch a.dtype {
         case .float32:
             let wide = try start(Double.self, .float64)
-            run(Float.self, into: wide.storage.pointer(Double.self)) { Double($0) }
+            run(Float.self, into: wide.pointer(Double.self)) { Double($0) }
             return try wide.to(.float32, recording: false)
         case .float64:
             let out = try start(Double.self, .float64)
-            run(Double.self, into: out.storage.pointer(Double.self)) { $0 }
+            run(Double.self, into: out.pointer(Double.self)) { $0 }
             return out
         case .int64:
             let out = try start(Int64.self, .int64)
-            run(Int64.self, into: out.storage.pointer(Int64.self)) { $0 }
+            run(Int64.self, into: out.pointer(Int64.self)) { $0 }
             return out
         case .bool:
             let out = try start(Int64.self, .int64)
-            run(Bool.self, into: out.storage.pointer(Int64.self)) { $0 ? 1 : 0 }
+            run(Bool.self, into: out.pointer(Int64.self)) { $0 ? 1 : 0 }
             return out
         }
     }

@@ -288,7 +288,7 @@ extension Kernels {
     /// `into[offsets[i]] = from[at[i]]` (storage offsets in both; same dtype).
     static func copyElements(from source: Tensor, at sourceOffsets: [Int], into target: Tensor, offsets: [Int]) {
         func run<T: TensorElement>(_: T.Type) {
-            let s = source.storage.pointer(T.self), t = target.storage.pointer(T.self)
+            let s = source.pointer(T.self), t = target.pointer(T.self)
             for (from, to) in Swift.zip(sourceOffsets, offsets) { t[to] = s[from] }
         }
         run(source.dtype.elementType)
@@ -297,7 +297,7 @@ extension Kernels {
     /// `into[offsets[i]] += from[at[i]]` (storage offsets in both; same dtype).
     static func addElements(from source: Tensor, at sourceOffsets: [Int], into target: Tensor, offsets: [Int]) throws {
         func run<T: NumericElement>(_: T.Type) {
-            let s = source.storage.pointer(T.self), t = target.storage.pointer(T.self)
+            let s = source.pointer(T.self), t = target.pointer(T.self)
             for (from, to) in Swift.zip(sourceOffsets, offsets) { t[to] = T.add(t[to], s[from]) }
         }
         switch source.dtype {

@@ -148,11 +148,11 @@ extension Tensor {
         let values = try Tensor.empty(r.kept, dtype), indices = try Tensor.empty(r.kept, .int64)
         if ndim == 0 {
             Kernels.convert(from: self, into: values)
-            indices.storage.pointer(Int64.self)[0] = 0
+            indices.pointer(Int64.self)[0] = 0
         } else {
             let length = shape[d]
             func scan<T: TensorElement>(_: T.Type, _ better: (T, T) -> Bool, _ isNaN: (T) -> Bool) {
-                let x = storage.pointer(T.self), v = values.storage.pointer(T.self), ix = indices.storage.pointer(Int64.self)
+                let x = pointer(T.self), v = values.pointer(T.self), ix = indices.pointer(Int64.self)
                 Kernels.forEachLane(shape: shape, dim: d, operands: [
                     (strides, storageOffset),
                     (Shape.expandedStrides(r.kept, values.strides, to: shape), 0),

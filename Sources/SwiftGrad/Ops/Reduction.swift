@@ -235,7 +235,7 @@ extension Tensor {
         let lanes = try noGrad { try self.permute(order).contiguous().reshape(keptDims.map { shape[$0] } + [r.groupSize]) }
         let out = try Tensor.empty(lanes.shape, lanes.dtype)
         func run<T: NumericElement>(_: T.Type) {
-            let src = lanes.storage.pointer(T.self), dst = out.storage.pointer(T.self)
+            let src = lanes.pointer(T.self), dst = out.pointer(T.self)
             let n = r.groupSize, groups = n == 0 ? 0 : lanes.count / n
             for lane in 0..<groups {
                 let x = src + lane * n, y = dst + lane * n

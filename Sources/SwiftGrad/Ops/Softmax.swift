@@ -41,7 +41,7 @@ extension Tensor {
         }
         let length = shape[d]
         func run<T: FloatElement>(_: T.Type) {
-            let x = storage.pointer(T.self), y = out.storage.pointer(T.self)
+            let x = pointer(T.self), y = out.pointer(T.self)
             Kernels.forEachLane(shape: shape, dim: d, operands: [(strides, storageOffset), (out.strides, 0)]) { off, step in
                 let xs = step[0], ys = step[1]
                 var peak = -T.infinity
