@@ -60,7 +60,7 @@ enum Engine {
             while let i = ready.popLast() {
                 let node = task.entries[i].node
                 task.takeGradients(i, into: &incoming)
-                try runHooks(node, &incoming)
+                if node.mayHaveHooks { try runHooks(node, &incoming) }
                 if task.entries[i].wanted { captures.capture(i, incoming) }
                 var outgoing: [Tensor?] = []
                 if task.entries[i].needed {
@@ -181,6 +181,10 @@ enum Engine {
     /// gradient of another floating dtype is converted (as PyTorch's validate_outputs does).
     private static func send(_ gradient: Tensor, along edge: Edge, from producer: Node?, index: Int,
                              to target: Int, into task: inout GraphTask) throws {
+        if edge.node.outputMatches(edge.inputNr, gradient) {
+            try task.add(gradient, to: target, slot: edge.inputNr)
+            return
+        }
         var g = gradient
         let meta = edge.node.outputMeta(edge.inputNr)
         if g.shape != meta.shape {

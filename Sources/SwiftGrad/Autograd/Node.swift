@@ -70,6 +70,13 @@ public class Node {
         preconditionFailure("Node subclasses override outputMeta")
     }
 
+    /// Whether `g` has output `index`'s shape and dtype (the engine's check, without copying
+    /// the shape out).
+    func outputMatches(_ index: Int, _ g: Tensor) -> Bool {
+        let meta = outputMeta(index)
+        return g.dtype == meta.dtype && g.shape == meta.shape
+    }
+
     /// Maps the gradients of the outputs to the gradients of the inputs (one per `nextEdges`).
     func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
         preconditionFailure("Node subclasses override apply")
@@ -81,14 +88,20 @@ public class Node {
     /// Hooks on the gradient of each forward output (tensor hooks and retain_grad of non-leaf
     /// tensors), by output index; empty until one is registered.
     private var hookLists: [HookList?] = []
+    /// Whether a hook list was ever made for this node (the engine skips hook work otherwise).
+    private(set) var mayHaveHooks = false
 
     func hookList(for output: Int) -> HookList {
         if let list = existingHookList(for: output) { return list }
         if hookLists.count <= output { hookLists += [HookList?].filled(nil, count: output + 1 - hookLists.count) }
         let list = HookList()
         hookLists[output] = list
+        mayHaveHooks = true
         return list
     }
+
+    /// Records that hooks were attached some other way (a leaf's, on its AccumulateGrad).
+    func noteHooks() { mayHaveHooks = true }
 
     /// The hooks of output `output`, if any were registered.
     func existingHookList(for output: Int) -> HookList? {
@@ -214,6 +227,7 @@ final class OpNode: Node {
     }
 
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { (shape, dtype) }
+    override func outputMatches(_ index: Int, _ g: Tensor) -> Bool { g.dtype == dtype && g.shape == shape }
 
     override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
         guard let grad = gradients[0] else { return [Tensor?].filled(nil, count: edgeCount) }
@@ -288,7 +302,9 @@ final class AccumulateGrad: Node {
     /// reads them through its `accumulator`: the node does not refer to the leaf at all (no
     /// cycle, and no weak reference to slow down the leaf's reference counting).
     var grad: Tensor?
-    var hooks: HookList?
+    var hooks: HookList? {
+        didSet { noteHooks() }
+    }
     private let shape: [Int]
     private let dtype: DType
     private let lock = Mutex(())
@@ -300,6 +316,7 @@ final class AccumulateGrad: Node {
     }
 
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { (shape, dtype) }
+    override func outputMatches(_ index: Int, _ g: Tensor) -> Bool { g.dtype == dtype && g.shape == shape }
 
     override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
         // Take the gradient out of the engine's list, so that when nothing else refers to it,
