@@ -12,7 +12,7 @@ import Darwin
 /// results are the same from run to run, reductions included.
 enum Parallel {
     /// Elements per piece, at least, before a kernel is split.
-    static let grain = 1 << 16
+    static let grain = 1 << 18
     /// The cores a kernel may use.
     static let cores: Int = Swift.max(1, Swift.min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 64))
 
