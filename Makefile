@@ -26,7 +26,7 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: all build demo test test-swift test-c test-abi test-python test-python-install test-examples venv clean bench
+.PHONY: all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples venv clean bench fuzz
 
 all: build
 build: $(LIB)
@@ -45,6 +45,26 @@ $(BIN)/%: examples/c/%.c examples/c/example.h $(LIB) $(HEADER)
 $(BIN)/test_%: Tests/C/test_%.c Tests/C/check.h $(LIB) $(HEADER)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -pthread $< -o $@ $(LDFLAGS) -lm
+
+# The ABI fuzzer (Tests/fuzz): every function of the header through libffi with hostile
+# arguments; its table is generated from the header, so no function can be missed. `make test`
+# runs 100,000 calls; `make fuzz` runs FUZZ_SEEDS seeds of FUZZ_CALLS calls each.
+FUZZ_CALLS ?= 1000000
+FUZZ_SEEDS ?= 1 2 3 4 5 6 7 8
+$(BUILD)/fuzz/fuzz_table.h: $(HEADER) scripts/fuzz_table.py scripts/check_abi.py
+	@mkdir -p $(BUILD)/fuzz
+	python3 scripts/fuzz_table.py $(HEADER) > $@
+
+$(BIN)/fuzz: Tests/fuzz/fuzz.c $(BUILD)/fuzz/fuzz_table.h $(LIB) $(HEADER)
+	scripts/ensure.sh libffi
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) -I$(BUILD)/fuzz $$(pkg-config --cflags libffi) $< -o $@ $(LDFLAGS) $$(pkg-config --libs libffi) -lm
+
+test-fuzz: $(BIN)/fuzz
+	$(BIN)/fuzz 100000 1
+
+fuzz: $(BIN)/fuzz
+	@for seed in $(FUZZ_SEEDS); do $(BIN)/fuzz $(FUZZ_CALLS) $$seed || exit 1; done
 
 # Benchmarks (benchmarks/): the workloads through C, through Python, and on PyTorch when
 # TORCH_PYTHON names a Python that can import torch (else one on PATH that can); `make bench
@@ -82,7 +102,7 @@ demo: $(C_EXAMPLES) $(VENV)/.ready
 	@echo "== An MLP from scratch on handwritten digits, Python =="
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/mlp_digits.py
 
-test: test-swift test-c test-abi test-python test-python-install test-examples
+test: test-swift test-c test-abi test-fuzz test-python test-python-install test-examples
 
 # The examples check their own results (convergence, accuracy, no leaks) and exit non-zero
 # otherwise.

@@ -20,6 +20,12 @@
  *                Input data (sg_tensor_from_data) is copied. Strings come back through a
  *                caller-owned buffer (see "Strings"), or as `const char *` owned by the library
  *                where the doc says so.
+ *                Tensors are reference-counted, so two cases of tensors holding each other are
+ *                never freed, as in PyTorch: backward with create_graph gives leaves gradients
+ *                whose graph leads back to the leaves (clear them with sg_tensor_set_grad(t,
+ *                NULL) before freeing the leaves, or use sg_autograd_grad), and in-place
+ *                operations between two tensors in graphs that each end up saving the other
+ *                (t *= u, then u *= t).
  *   Handles.     Handles are validated on every call. NULL, a freed handle, a handle freed twice
  *                and any pointer that was not returned by this library are refused with
  *                SG_ERR_INVALID_HANDLE; they are never dereferenced. sg_tensor_free(NULL) is a
@@ -231,7 +237,8 @@ sg_status sg_tensor_grad(const sg_tensor *t, sg_tensor **out);
 
 /**
  * Sets (Tensor.grad = grad) or, with grad == NULL, clears the gradient. The gradient must have
- * t's shape and dtype.
+ * t's shape and dtype, and must not be t itself. t keeps grad's memory (writes to one show in the
+ * other) but not grad's graph or own gradient, so assignments cannot make reference cycles.
  */
 sg_status sg_tensor_set_grad(sg_tensor *t, const sg_tensor *grad);
 
@@ -537,8 +544,9 @@ sg_status sg_binary_cross_entropy(const sg_tensor *input, const sg_tensor *targe
 /* Autograd, complete (torch.autograd)                                                         */
 /*                                                                                              */
 /* Callbacks. Functions below take C callbacks with a `void *user_data` and, where the library   */
-/* keeps the callback, an sg_free_fn called once with user_data when it no longer needs it (may  */
-/* be NULL). Tensor handles passed to a callback are borrowed: valid during the call only.       */
+/* keeps the callback, an sg_free_fn (may be NULL) that it calls exactly once with user_data when */
+/* it no longer needs it: also when the call fails, so the caller never frees user_data itself.  */
+/* Tensor handles passed to a callback are borrowed: valid during the call only.                 */
 /* Handles a callback returns through an out-parameter are taken over by the library (it frees   */
 /* them). A callback returns SG_OK, or an error status, which makes the calling function fail    */
 /* with that status; the message is the last error the callback set (sg_set_last_error, or a     */

@@ -3,6 +3,7 @@
 #   scripts/ensure.sh openblas                  OpenBLAS's headers and library (pkg-config openblas)
 #   scripts/ensure.sh venv DIR [PACKAGE...]    a Python virtual environment with these packages
 #   scripts/ensure.sh graphviz                 the Graphviz `dot` program (for pictures of graphs)
+#   scripts/ensure.sh libffi                   libffi's headers and library (for the ABI fuzzer)
 set -euo pipefail
 
 apt_install() {
@@ -22,6 +23,9 @@ openblas)
 graphviz)
     command -v dot >/dev/null || apt_install graphviz
     ;;
+libffi)
+    pkg-config --exists libffi 2>/dev/null || apt_install libffi-dev pkg-config
+    ;;
 venv)
     # scripts/ensure.sh venv DIR [PACKAGE...]: a virtual environment with these packages.
     dir=$2
@@ -40,7 +44,7 @@ venv)
     done
     ;;
 *)
-    echo "usage: $0 openblas | graphviz | venv DIR [PACKAGE...]" >&2
+    echo "usage: $0 openblas | graphviz | libffi | venv DIR [PACKAGE...]" >&2
     exit 2
     ;;
 esac

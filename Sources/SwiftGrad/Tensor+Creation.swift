@@ -117,9 +117,11 @@ extension Tensor {
         guard n >= 0 else { throw SwiftGradError.invalidArgument("n must be greater or equal to 0, got \(n)") }
         guard columns >= 0 else { throw SwiftGradError.invalidArgument("m must be greater or equal to 0, got \(columns)") }
         let t = try zeros([n, columns], dtype: dtype)
-        try noGrad {
-            let diagonal = t.aliased(shape: [Swift.min(n, columns)], strides: [columns + 1], offset: 0)
-            try Kernels.fill(diagonal, with: 1)
+        if t.count > 0 {  // then columns + 1 cannot overflow
+            try noGrad {
+                let diagonal = t.aliased(shape: [Swift.min(n, columns)], strides: [columns + 1], offset: 0)
+                try Kernels.fill(diagonal, with: 1)
+            }
         }
         if requiresGrad { try t.setRequiresGrad(true) }
         return t

@@ -96,10 +96,11 @@ public func sg_autograd_grad(_ outputs: UnsafePointer<OpaquePointer?>?, _ gradOu
 @_cdecl("sg_tensor_register_hook") @implementation
 public func sg_tensor_register_hook(_ t: OpaquePointer?, _ hook: sg_hook_fn?, _ userData: UnsafeMutableRawPointer?,
                                     _ freeUserData: sg_free_fn?, _ id: UnsafeMutablePointer<UInt64>?) -> sg_status {
-    export("sg_tensor_register_hook") {
+    // Taken over first, so that it is freed exactly once whether or not the call succeeds.
+    let data = UserData(userData, freeUserData)
+    return export("sg_tensor_register_hook") {
         guard let hook else { throw ABIError.invalidArgument("hook is NULL") }
         let tensor = try Handles.tensor(t, "t")
-        let data = UserData(userData, freeUserData)
         let handle = try tensor.registerHook { gradient in
             try Handles.lending([gradient]) { borrowed in
                 var replacement: OpaquePointer?

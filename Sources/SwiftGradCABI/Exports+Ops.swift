@@ -253,9 +253,9 @@ public func sg_prod_dim(_ a: OpaquePointer?, _ dim: Int64, _ keepdim: Bool, _ ou
 /// The shape shared by sg_max_dim and sg_min_dim: two new handles, both NULL on failure.
 private func extremumAlong(_ name: StaticString, _ a: OpaquePointer?, _ values: UnsafeMutablePointer<OpaquePointer?>?,
                            _ indices: UnsafeMutablePointer<OpaquePointer?>?, _ op: (Tensor) throws -> ValuesAndIndices) -> sg_status {
+    values?.pointee = nil
+    indices?.pointee = nil
     guard let values, let indices else { return fail(SG_ERR_INVALID_ARGUMENT, "\(name): values and indices must not be NULL") }
-    values.pointee = nil
-    indices.pointee = nil
     return export(name) {
         let result = try op(Handles.tensor(a, "a"))
         values.pointee = Handles.register(result.values)

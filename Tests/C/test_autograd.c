@@ -197,6 +197,12 @@ static sg_status silent_failure(const sg_tensor *grad, sg_tensor **replacement, 
     return SG_ERR_SHAPE;
 }
 
+static sg_status wrong_size(const sg_tensor *grad, sg_tensor **replacement, void *user_data) {
+    (void)grad, (void)user_data;
+    int64_t three = 3;
+    return sg_ones(&three, 1, SG_FLOAT64, replacement);
+}
+
 static void test_hooks(void) {
     double got[2];
     sg_tensor *a = doubles((double[]){1, 2}, 2), *b, *bb, *s, *grad;
@@ -227,6 +233,24 @@ static void test_hooks(void) {
     CHECK_STATUS(sg_tensor_remove_hook(a, leaf_hook), SG_ERR_INVALID_ARGUMENT);
     sg_tensor_free(s); sg_tensor_free(bb); sg_tensor_free(b);
     CHECK(freed == 2);                                   /* and with the node that held it */
+
+    /* A failed registration frees the user data too: always exactly once. */
+    sg_tensor *no_grad = doubles((double[]){1, 2}, 2);
+    CHECK_STATUS(sg_tensor_register_hook(no_grad, observe, NULL, count_free, NULL), SG_ERR_AUTOGRAD);
+    CHECK(freed == 3);
+    CHECK_STATUS(sg_tensor_register_hook(NULL, observe, NULL, count_free, NULL), SG_ERR_INVALID_HANDLE);
+    CHECK(freed == 4);
+    CHECK_STATUS(sg_tensor_register_hook(a, NULL, NULL, count_free, NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK(freed == 5);
+    sg_tensor_free(no_grad);
+    /* A hook may not change the gradient's size. */
+    sg_tensor *w, *ws;
+    CHECK_OK(sg_mul_scalar(a, 2, &w));
+    CHECK_OK(sg_tensor_register_hook(w, wrong_size, NULL, NULL, NULL));
+    CHECK_OK(sg_sum(w, &ws));
+    CHECK_STATUS(sg_backward(ws, NULL, false), SG_ERR_AUTOGRAD);
+    CHECK(strcmp(sg_last_error(), "hook has changed the size of value") == 0);
+    sg_tensor_free(ws); sg_tensor_free(w);
 
     /* A failing hook's status and message come out of backward. */
     sg_tensor *y, *t;

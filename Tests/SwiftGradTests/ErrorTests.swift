@@ -63,4 +63,49 @@ import Testing
         // An allocation that cannot succeed is an error, not a crash.
         #expect(throws: SwiftGradError.self) { _ = try Tensor.zeros([1 << 40, 1 << 20]) }
     }
+
+    /// Arguments the ABI fuzzer found to trap (integer overflow) before they were handled.
+    @Test func extremeArgumentsAreHandledNotTrapped() throws {
+        let x = try Tensor.arange(0, 5, dtype: .float64)
+        // var/std with any correction: the divisor is computed in Double.
+        #expect(try x.variance(correction: Int.min).item().isFinite)
+        #expect(try x.variance(correction: Int.max).item() < 0)
+        // eye with an empty side and a huge other side.
+        #expect(try Tensor.eye(0, Int.max).shape == [0, Int.max])
+        // slices with steps far beyond the size.
+        #expect(try x.slice(dim: 0, start: 1, step: Int.max).scalars(as: Double.self) == [1])
+        #expect(try x.slice(dim: 0, start: 4, end: 2, step: Int.max).count == 0)
+    }
+
+    @Test func gradientAssignmentAndHooksFollowPyTorchsRules() throws {
+        let x = try Tensor.arange(0, 3, requiresGrad: true)
+        expectError(.autograd("can't assign Variable as its own grad")) { try x.setGrad(x) }
+        // An assigned gradient shares memory but not its graph (no cycles through .grad).
+        let y = try Tensor.arange(0, 3, requiresGrad: true)
+        let g = try y.mul(2)
+        try x.setGrad(g)
+        #expect(x.grad!.gradFn == nil && x.grad!.storage === g.storage)
+        try y.setGrad(x)  // x.grad -> g, y.grad -> x: no cycle either
+        // A hook may replace a gradient's values, not its size or type.
+        let z = try Tensor.arange(0, 3, requiresGrad: true)
+        try z.registerHook { _ in try Tensor.ones([7]) }
+        expectError(.autograd("hook has changed the size of value")) { try z.mul(2).sum().backward() }
+        let w = try Tensor.arange(0, 3, requiresGrad: true)
+        try w.registerHook { g in try g.to(.float64) }
+        expectError(.autograd("hook has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)")) {
+            try w.mul(2).sum().backward()
+        }
+    }
+
+    @Test func inPlaceOnItselfKeepsPyTorchsErrorAndLeaksNothing() throws {
+        try expectFreed {
+            let a = try Tensor.arange(1, 4, requiresGrad: true)
+            let y = try a.mul(2)
+            try y.mul_(y)
+            expectError(.autograd("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]], which is output 0 of Mul, is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")) {
+                try y.sum().backward()
+            }
+            return [a, y]
+        }
+    }
 }

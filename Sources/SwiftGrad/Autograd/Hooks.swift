@@ -53,7 +53,15 @@ final class HookList {
     /// result into retaining tensors' `.grad` (last, as PyTorch runs retain_grad's hook).
     func run(_ gradient: Tensor) throws -> Tensor {
         var g = gradient
-        for (_, hook) in hooks { g = try hook(g) ?? g }
+        for (_, hook) in hooks {
+            guard let replacement = try hook(g) else { continue }
+            // As PyTorch: a hook may change the values, not the size or the type.
+            guard replacement.shape == g.shape else { throw SwiftGradError.autograd("hook has changed the size of value") }
+            guard replacement.dtype == g.dtype else {
+                throw SwiftGradError.autograd("hook has changed the type of value (was \(g.dtype.legacyTypeName) got \(replacement.dtype.legacyTypeName))")
+            }
+            g = replacement
+        }
         for case let tensor? in retained.map(\.value) {
             if GradMode.isEnabled {
                 tensor.gradStore = try tensor.gradStore.map { try $0.add(g) } ?? g

@@ -157,6 +157,21 @@ struct SavedTensor {
         version = tensor.storage.version
     }
 
+    /// This saved value held as an output of its node, without the tensor's grad_fn: for a
+    /// tensor an in-place op saved and then made its own output (`y.mul_(y)`), which would
+    /// otherwise hold the node that holds it. The saved version stays, so backward still
+    /// refuses the overwritten value, as PyTorch does.
+    func heldAsOutput() -> SavedTensor {
+        SavedTensor(value: value.detach(), version: version, isOutput: true, producer: producer)
+    }
+
+    private init(value: Tensor, version: Int, isOutput: Bool, producer: (name: String, outputNr: Int)?) {
+        self.value = value
+        self.version = version
+        self.isOutput = isOutput
+        self.producer = producer
+    }
+
     /// The saved value for use in `node`'s backward rule.
     /// - Throws: `.autograd` with PyTorch's message when it was modified in place since.
     func unpack(for node: Node) throws -> Tensor {
@@ -259,6 +274,14 @@ final class OpNode: Node {
             savedCount = 0
             released = true
         }
+    }
+
+    /// Holds the saved values that are `output` as outputs (see `SavedTensor.heldAsOutput`),
+    /// once an in-place op has made `output` this node's output.
+    func holdSavedValuesAsOutput(_ output: Tensor) {
+        if saved0?.value === output { saved0 = saved0?.heldAsOutput() }
+        if saved1?.value === output { saved1 = saved1?.heldAsOutput() }
+        for i in moreSaved.indices where moreSaved[i]?.value === output { moreSaved[i] = moreSaved[i]?.heldAsOutput() }
     }
 
     /// Saved value `index`, in the order given to `record(saving:)`.

@@ -37,10 +37,15 @@ extension Tensor {
         return self
     }
 
-    /// Sets or clears `.grad`.
-    /// - Throws: `.dtype` or `.shape` when the gradient does not match this tensor.
+    /// Sets or clears `.grad`. The gradient is kept as an alias of its memory without its own
+    /// graph or `.grad`, so that no assignment can make tensors hold each other in a cycle
+    /// (PyTorch keeps the tensor itself, graph included).
+    /// - Throws: `.dtype` or `.shape` when the gradient does not match this tensor, `.autograd` for
+    ///   the tensor itself.
     public func setGrad(_ gradient: Tensor?) throws {
         if let gradient {
+            // As PyTorch refuses (it would also be a reference cycle).
+            guard gradient !== self else { throw SwiftGradError.autograd("can't assign Variable as its own grad") }
             guard gradient.dtype == dtype else {
                 throw SwiftGradError.dtype("assigned grad has data of a different type")
             }
@@ -48,7 +53,7 @@ extension Tensor {
                 throw SwiftGradError.shape("assigned grad has data of a different size")
             }
         }
-        gradStore = gradient
+        gradStore = gradient?.detach()
     }
 
     /// Fills `.grad` with zeros in place when there is one.

@@ -81,6 +81,7 @@ extension Tensor {
             try prepareInPlaceWrite()
             try noGrad { Kernels.convert(from: try value.to(dtype, recording: false), into: self) }
             rebase(value.gradFn!)
+            (value.gradFn as? OpNode)?.holdSavedValuesAsOutput(self)  // `other` may be self
             return self
         }
         try prepareInPlaceWrite()

@@ -118,7 +118,7 @@ extension Tensor {
     public func variance(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
         try checkFloating("std and var only support floating point and complex dtypes")
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
-        let divisor = Double(r.groupSize - correction)
+        let divisor = Double(r.groupSize) - Double(correction)  // in Double: any Int correction is allowed
         let out = try noGrad { () -> Tensor in
             let centered = try sub(sum(dims: dims, keepdim: true).div(Double(r.groupSize)))
             return try centered.mul(centered).sum(dims: dims, keepdim: keepdim).div(divisor)
@@ -140,7 +140,7 @@ extension Tensor {
             let x = try ctx.saved(0), result = try ctx.saved(1)
             let zero = try Tensor.zeros([], dtype: g.dtype)
             let scaled = try Tensor.where(result.eq(0), zero, g.div(result.mul(2)))
-            let divisor = Double(r.groupSize - correction)
+            let divisor = Double(r.groupSize) - Double(correction)  // in Double: any Int correction is allowed
             let centered = try x.sub(x.sum(dims: dims, keepdim: true).div(Double(r.groupSize)))
             return [try r.expand(scaled).mul(centered).mul(2 / divisor)]
         }

@@ -151,8 +151,11 @@ extension Tensor {
         }
         let lo = clampIndex(start, 0), hi = Swift.max(clampIndex(end, size), lo)
         var newShape = shape, newStrides = strides
-        newShape[d] = (hi - lo + step - 1) / step
-        newStrides[d] = strides[d] * step
+        newShape[d] = hi > lo ? (hi - lo - 1) / step + 1 : 0  // no overflow for any step
+        // With two or more elements the step is below the size, so the product fits; with
+        // fewer the stride is never used.
+        let (scaled, overflow) = strides[d].multipliedReportingOverflow(by: step)
+        newStrides[d] = overflow ? strides[d] : scaled
         return try aliased(shape: newShape, strides: newStrides, offset: storageOffset + (newShape[d] > 0 ? lo * strides[d] : 0))
             .recorded("SliceBackward0", inputs: [self]) { g, ctx in
                 [try g.embedded(into: ctx.inputShape(0), name: "SliceBackwardBackward0") { try $0.slice(dim: d, start: lo, end: hi, step: step) }]

@@ -47,8 +47,16 @@ def give(t):
 @L.HOOK_FN
 def hook_entry(grad, replacement, key):
     try:
-        result = _live[key](adopt(grad))
+        hook = _live[key]
+        g = adopt(grad)
+        result = hook(g)
         if result is not None:
+            # PyTorch's checks, with the hook's name (the library checks too, without it).
+            name = getattr(hook, "__name__", type(hook).__name__)
+            if hasattr(result, "shape") and tuple(result.shape) != tuple(g.shape):
+                raise RuntimeError(f"hook '{name}' has changed the size of value")
+            if hasattr(result, "dtype") and result.dtype is not g.dtype:
+                raise RuntimeError(f"hook '{name}' has changed the type of value (was {g.type()} got {result.type()})")
             replacement[0] = give(result)
         return 0
     except BaseException as error:  # noqa: BLE001 - everything is carried back to Python

@@ -383,10 +383,8 @@ class Tensor:
             raise TypeError("hook must be callable")
         key = _callbacks.register(hook)
         hook_id = ctypes.c_uint64()
-        status = L.sg_tensor_register_hook(self._handle, _callbacks.hook_entry, key, _callbacks.free_entry, _byref(hook_id))
-        if status:
-            _callbacks.unregister(key)
-            _check(status)
+        # The library frees the registration (free_entry) once, whether or not this succeeds.
+        _check(L.sg_tensor_register_hook(self._handle, _callbacks.hook_entry, key, _callbacks.free_entry, _byref(hook_id)))
         return RemovableHandle(self, hook_id.value)
 
     def retain_grad(self):
@@ -426,6 +424,13 @@ class Tensor:
         if gradient is not None and not isinstance(gradient, Tensor):
             raise TypeError(f"gradient must be a Tensor or None, not {type(gradient).__name__}")
         if create_graph or inputs is not None:
+            if create_graph and inputs is None:
+                warnings.warn(
+                    "Using backward() with create_graph=True will create a reference cycle between the parameter "
+                    "and its gradient which can cause a memory leak. We recommend using autograd.grad when creating "
+                    "the graph to avoid this. If you have to use this function, make sure to reset the .grad fields "
+                    "of your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
+                    stacklevel=2)
             from . import autograd
             autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
             return

@@ -297,3 +297,24 @@ def test_hundred_thousand_op_chain_and_no_leaks():
     del x, y, handle
     gc.collect()
     assert torch._live_tensor_count() == before
+
+
+def test_hooks_may_not_change_size_or_type_and_create_graph_warns():
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    def grow(g):
+        return torch.ones(7)
+
+    x.register_hook(grow)
+    with raises(RuntimeError, "hook 'grow' has changed the size of value"):
+        (x * 2).sum().backward()
+    y = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y.register_hook(lambda g: g.double())
+    with raises(RuntimeError, "hook '<lambda>' has changed the type of value (was torch.FloatTensor got torch.DoubleTensor)"):
+        (y * 2).sum().backward()
+    z = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="create a reference cycle between the parameter and its gradient"):
+        (z * z).sum().backward(create_graph=True)
+    z.grad = None  # breaks the cycle, as the warning says
+    with raises(RuntimeError, "can't assign Variable as its own grad"):
+        z.grad = z
