@@ -7,9 +7,10 @@ import numbers
 from . import _dtype
 from . import _lib as L
 from ._tensor import (
-    Tensor, _as_tensor, _creation_dtype, _finish, _handles, _make, _make_as, _require_tensor, _shape_array,
-    _size_arguments, _check,
+    _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _as_tensor, _check,
+    _creation_dtype, _finish, _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
 )
+from ._tensor import tensor as _tensor
 
 
 def is_tensor(obj):
@@ -55,6 +56,41 @@ bmm = _pair("bmm", "mat2", L.sg_bmm)
 outer = _pair("outer", "vec2", L.sg_outer)
 maximum = _pair("maximum", "other", L.sg_maximum)
 minimum = _pair("minimum", "other", L.sg_minimum)
+
+
+def _operator_function(name, operator):
+    """torch.<name>(input, other): a tensor `input` goes through Tensor.<name>. The arithmetic
+    operators also take a number `input`, as PyTorch's Number overloads do: with a tensor `other`
+    through the reflected operator, with a number `other` (not for pow) as a 0-d tensor."""
+    reflected = getattr(Tensor, "__r" + operator.__name__[2:], None)
+
+    def apply(input, other, alpha):  # noqa: A002
+        if isinstance(input, Tensor):
+            return _arithmetic(name, operator, input, other, alpha, 2)
+        if isinstance(input, numbers.Number) and reflected is not None:  # comparisons take no number input
+            if isinstance(other, Tensor):
+                result = reflected(other if alpha == 1 else other * alpha, input)
+                if result is not NotImplemented:
+                    return result
+            elif isinstance(other, numbers.Number) and name != "pow":
+                return _arithmetic(name, operator, _tensor(input), other, alpha, 2)
+        if name in _SINGLE_SIGNATURE:
+            _require_tensor(name, "input", 1, input)
+        _argument_error(name, input, other, 2)
+
+    if name in ("add", "sub", "subtract"):
+        def function(input, other, *, alpha=1):  # noqa: A002
+            return apply(input, other, alpha)
+    else:
+        def function(input, other):  # noqa: A002
+            return apply(input, other, 1)
+    function.__name__ = name
+    function.__doc__ = f"torch.{name}(input, other): see Tensor.{name}."
+    return function
+
+
+for _name, _operator in _NAMED_OPERATORS.items():
+    globals()[_name] = _operator_function(_name, _operator)
 
 
 def max(input, dim=None, keepdim=False):  # noqa: A001,A002

@@ -591,17 +591,6 @@ class Tensor:
     def __ge__(self, other, _tensor_op=L.sg_ge, _scalar_op=L.sg_ge_scalar):
         return _binary(self, other, _tensor_op, _scalar_op, False, True)
 
-    add = __add__
-    sub = __sub__
-    mul = __mul__
-    div = __truediv__
-    pow = __pow__
-    eq = __eq__
-    ne = __ne__
-    lt = __lt__
-    le = __le__
-    gt = __gt__
-    ge = __ge__
 
     def neg(self):
         return _keep_dtype(self, _make(L.sg_neg, self._handle))
@@ -905,21 +894,28 @@ class Tensor:
     # ---- in place -----------------------------------------------------------------------
 
     def add_(self, other, *, alpha=1):
-        return _in_place(self, other if alpha == 1 else other * alpha, L.sg_add_, L.sg_add_scalar_)
+        return _named_in_place("add_", self, other, alpha, L.sg_add_, L.sg_add_scalar_)
 
     def sub_(self, other, *, alpha=1):
-        return _in_place(self, other if alpha == 1 else other * alpha, L.sg_sub_, L.sg_sub_scalar_)
+        return _named_in_place("sub_", self, other, alpha, L.sg_sub_, L.sg_sub_scalar_)
 
     def mul_(self, other):
-        return _in_place(self, other, L.sg_mul_, L.sg_mul_scalar_)
+        return _named_in_place("mul_", self, other, 1, L.sg_mul_, L.sg_mul_scalar_)
 
     def div_(self, other):
-        return _in_place(self, other, L.sg_div_, L.sg_div_scalar_)
+        return _named_in_place("div_", self, other, 1, L.sg_div_, L.sg_div_scalar_)
 
-    __iadd__ = add_
-    __isub__ = sub_
-    __imul__ = mul_
-    __itruediv__ = div_
+    def __iadd__(self, other):  # NotImplemented lets Python raise its own TypeError for +=
+        return _in_place(self, other, L.sg_add_, L.sg_add_scalar_)
+
+    def __isub__(self, other):
+        return _in_place(self, other, L.sg_sub_, L.sg_sub_scalar_)
+
+    def __imul__(self, other):
+        return _in_place(self, other, L.sg_mul_, L.sg_mul_scalar_)
+
+    def __itruediv__(self, other):
+        return _in_place(self, other, L.sg_div_, L.sg_div_scalar_)
 
     def copy_(self, src):
         src = _as_tensor(src, self)
@@ -963,6 +959,15 @@ def _as_tensor(value, like):
         kind = like.dtype if like.dtype.is_floating_point or isinstance(value, numbers.Integral) else _dtype.float32
         return _scalar_tensor(value, kind)
     raise TypeError(f"expected a Tensor or a number, not {type(value).__name__}")
+
+
+def _named_in_place(name, self, other, alpha, tensor_function, scalar_function):
+    """Tensor.<name>(other, alpha=...): _in_place with PyTorch's TypeError for a foreign `other`."""
+    if isinstance(other, (Tensor, numbers.Number)):
+        result = _in_place(self, other if alpha == 1 else other * alpha, tensor_function, scalar_function)
+        if result is not NotImplemented:
+            return result
+    raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
 
 
 def _in_place(self, other, tensor_function, scalar_function):
@@ -1067,6 +1072,58 @@ def _binary(self, other, tensor_function, scalar_function, reflected=False, comp
     elif self._dtype is not None:
         result._dtype = self._dtype if self._dtype.is_floating_point else _dtype.float32
     return result
+
+
+def _arithmetic(name, operator, input, other, alpha, position):  # noqa: A002
+    """input.<name>(other) through the operator method, with PyTorch's TypeError (naming the
+    argument at `position`) where the operator returns NotImplemented for `other`."""
+    if alpha != 1:
+        if not isinstance(other, (Tensor, numbers.Number)):
+            return _argument_error(name, input, other, position)
+        other = other * alpha
+    result = operator(input, other)
+    if result is NotImplemented:
+        _argument_error(name, input, other, position)
+    return result
+
+
+def _argument_error(name, input, other, position):  # noqa: A002
+    if name in _SINGLE_SIGNATURE:
+        raise TypeError(f"{name}(): argument 'other' (position {position}) must be Tensor, not {type(other).__name__}")
+    parameter = "exponent" if name == "pow" else "other"
+    got = ", ".join(type(value).__name__ for value in ((other,) if position == 1 else (input, other)))
+    raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                    f" * (Tensor {parameter})\n * (Number {parameter})")
+
+
+#: The operators whose only overload is (Tensor other, *, alpha): PyTorch names the argument.
+_SINGLE_SIGNATURE = ("add", "sub", "mul", "div")
+
+#: Tensor.<name> for each named binary operator, with the operator method it goes through.
+_NAMED_OPERATORS = {
+    "add": Tensor.__add__, "sub": Tensor.__sub__, "subtract": Tensor.__sub__, "mul": Tensor.__mul__,
+    "multiply": Tensor.__mul__, "div": Tensor.__truediv__, "divide": Tensor.__truediv__,
+    "true_divide": Tensor.__truediv__, "pow": Tensor.__pow__, "eq": Tensor.__eq__, "ne": Tensor.__ne__,
+    "lt": Tensor.__lt__, "le": Tensor.__le__, "gt": Tensor.__gt__, "ge": Tensor.__ge__,
+    "less": Tensor.__lt__, "less_equal": Tensor.__le__, "greater": Tensor.__gt__,
+    "greater_equal": Tensor.__ge__, "not_equal": Tensor.__ne__,
+}
+
+
+def _named_method(name, operator):
+    if name in ("add", "sub", "subtract"):
+        def method(self, other, *, alpha=1):
+            return _arithmetic(name, operator, self, other, alpha, 1)
+    else:
+        def method(self, other):
+            return _arithmetic(name, operator, self, other, 1, 1)
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"Tensor.{name}(other): the `{operator.__name__}` operator as a method."
+    return method
+
+
+for _name, _operator in _NAMED_OPERATORS.items():
+    setattr(Tensor, _name, _named_method(_name, _operator))
 
 
 # ---- tensor creation ----------------------------------------------------------------------

@@ -82,3 +82,29 @@ def test_ragged_lists_are_refused():
     with raises(ValueError, "expected sequence of length 2 at dim 1 (got 3)"):
         torch.tensor([[1, 2], [3, 4, 5]])
 
+
+
+def test_named_operators_reject_foreign_arguments_like_pytorch():
+    x = torch.tensor([1.0, 2.0])
+    for name in ("add", "sub", "mul", "div"):
+        with raises(TypeError, f"{name}(): argument 'other' (position 1) must be Tensor, not str"):
+            getattr(x, name)("a")
+        with raises(TypeError, f"{name}(): argument 'other' (position 2) must be Tensor, not NoneType"):
+            getattr(torch, name)(x, None)
+        with raises(TypeError, f"{name}(): argument 'input' (position 1) must be Tensor, not str"):
+            getattr(torch, name)("a", x)
+        with raises(TypeError, f"{name}_(): argument 'other' (position 1) must be Tensor, not list"):
+            getattr(x, name + "_")([1.0])
+    first_line = "^{}\\(\\) received an invalid combination of arguments - got \\({}\\), but expected one of:\n"
+    for name in ("pow", "eq", "lt", "ge", "true_divide", "multiply", "subtract"):
+        with pytest.raises(TypeError, match=first_line.format(name, "str")):
+            getattr(x, name)("a")
+        with pytest.raises(TypeError, match=first_line.format(name, "Tensor, str")):
+            getattr(torch, name)(x, "a")
+    # comparisons take no number as input; pow takes one only with a tensor exponent
+    with pytest.raises(TypeError, match=first_line.format("lt", "float, Tensor")):
+        torch.lt(0.5, x)
+    with pytest.raises(TypeError, match=first_line.format("pow", "int, int")):
+        torch.pow(2, 3)
+    with pytest.raises(TypeError, match="^unsupported operand type\\(s\\) for \\+=: 'Tensor' and 'str'$"):
+        x += "a"

@@ -52,6 +52,14 @@ def scalar_forms(T):
 
 
 @case
+def named_operator_functions(T):
+    a, b = data(T, 2, 3), data(T, 3, seed=1, positive=True)
+    out = (T.add(a, b, alpha=2) * T.sub(3.0, a, alpha=0.5) + T.mul(2, b) - T.div(a, b)
+           + T.pow(2, a) + T.true_divide(1.5, b) + a.sub(b, alpha=-1.5) + T.subtract(a, 1).multiply(b))
+    mask = T.gt(a, 0.25) * T.ge(a, b)
+    return {**backprop(T, out, a, b), "mask": mask, "numbers": T.add(1, 2), "less": T.less(a, b)}
+
+@case
 def tensor_power(T):
     a, b = data(T, 3, positive=True), data(T, 3, seed=4)
     return backprop(T, a ** b, a, b)
