@@ -26,7 +26,7 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples venv clean bench fuzz
+.PHONY: all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
@@ -65,6 +65,60 @@ test-fuzz: $(BIN)/fuzz
 
 fuzz: $(BIN)/fuzz
 	@for seed in $(FUZZ_SEEDS); do $(BIN)/fuzz $(FUZZ_CALLS) $$seed || exit 1; done
+
+# Safety checks (make check-safety; CI runs them after make test):
+# - the C tests, the C examples and the fuzzer built with AddressSanitizer and UBSan (leak
+#   checking on), against the shipped library;
+# - the same programs under valgrind memcheck (no invalid access, no definite leak);
+# - the thread stress test built with ThreadSanitizer against a TSan build of the library;
+# - the Swift tests under `swift test --sanitize=address` and `--sanitize=thread`.
+# Long tests run at reduced sizes there (SG_LIMITS_SCALE), fuzzing with fewer calls.
+SAFETY := $(BUILD)/safety
+SAN_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -Iinclude -I$(BUILD)/fuzz -pthread
+C_PROGRAMS := $(patsubst Tests/C/%.c,%,$(wildcard Tests/C/test_*.c)) $(patsubst examples/c/%.c,%,$(wildcard examples/c/*.c))
+VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
+SWIFT_RUNTIME := $(abspath $(dir $(shell command -v swift))../lib/swift/linux)
+TSAN_LIB := .build-tsan/release/libswiftgrad.so
+
+check-safety: check-asan check-valgrind check-tsan check-swift-sanitizers
+	@echo "check-safety: clean under ASan, UBSan, TSan and valgrind"
+
+# `name:path` pairs: the program and the run arguments it needs.
+define run_programs
+	@set -e; for p in $(C_PROGRAMS); do \
+		case $$p in mlp_digits) args=data/digits.csv;; *) args=;; esac; \
+		echo "== $(1) $$p"; SG_LIMITS_SCALE=$(2) $(3) $(SAFETY)/$(4)/$$p $$args > $(SAFETY)/$(4)/$$p.out; done
+endef
+
+check-asan: $(LIB) $(BUILD)/fuzz/fuzz_table.h
+	scripts/ensure.sh libffi
+	@mkdir -p $(SAFETY)/asan
+	@set -e; for f in Tests/C/test_*.c examples/c/*.c; do \
+		$(CC) $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined $$f \
+			-o $(SAFETY)/asan/$$(basename $$f .c) $(LDFLAGS) -Wl,-rpath,$(CURDIR)/$(BUILD)/lib -lm; done
+	$(CC) $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined $$(pkg-config --cflags libffi) \
+		Tests/fuzz/fuzz.c -o $(SAFETY)/asan/fuzz $(LDFLAGS) -Wl,-rpath,$(CURDIR)/$(BUILD)/lib $$(pkg-config --libs libffi) -lm
+	$(call run_programs,asan,10,env ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1,asan)
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1 $(SAFETY)/asan/fuzz 20000 3
+
+check-valgrind: $(C_TESTS) $(C_EXAMPLES) $(BIN)/fuzz
+	scripts/ensure.sh valgrind
+	@mkdir -p $(SAFETY)/valgrind
+	@for p in $(C_PROGRAMS); do ln -sf $(CURDIR)/$(BIN)/$$p $(SAFETY)/valgrind/$$p; done
+	$(call run_programs,valgrind,100,$(VALGRIND),valgrind)
+	$(VALGRIND) $(BIN)/fuzz 3000 4
+
+check-tsan: $(SWIFT_SOURCES) $(HEADER)
+	swift build -c release --product swiftgrad --scratch-path .build-tsan -Xswiftc -sanitize=thread
+	@mkdir -p $(SAFETY)/tsan
+	$(SWIFT_RUNTIME)/../../../bin/clang $(SAN_CFLAGS) -fsanitize=thread Tests/C/test_threads.c -o $(SAFETY)/tsan/test_threads \
+		-L$(dir $(TSAN_LIB)) -lswiftgrad -L$(SWIFT_RUNTIME) -ldispatch -lBlocksRuntime \
+		-Wl,-rpath,$(CURDIR)/$(dir $(TSAN_LIB)) -Wl,-rpath,$(SWIFT_RUNTIME) -lm
+	TSAN_OPTIONS=halt_on_error=1 $(SAFETY)/tsan/test_threads
+
+check-swift-sanitizers:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp swift test --sanitize=address --scratch-path .build-asan
+	TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan-tests
 
 # Benchmarks (benchmarks/): the workloads through C, through Python, and on PyTorch when
 # TORCH_PYTHON names a Python that can import torch (else one on PATH that can); `make bench

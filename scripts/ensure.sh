@@ -4,6 +4,7 @@
 #   scripts/ensure.sh venv DIR [PACKAGE...]    a Python virtual environment with these packages
 #   scripts/ensure.sh graphviz                 the Graphviz `dot` program (for pictures of graphs)
 #   scripts/ensure.sh libffi                   libffi's headers and library (for the ABI fuzzer)
+#   scripts/ensure.sh valgrind                 valgrind (for make check-safety)
 set -euo pipefail
 
 apt_install() {
@@ -26,6 +27,9 @@ graphviz)
 libffi)
     pkg-config --exists libffi 2>/dev/null || apt_install libffi-dev pkg-config
     ;;
+valgrind)
+    command -v valgrind >/dev/null || apt_install valgrind
+    ;;
 venv)
     # scripts/ensure.sh venv DIR [PACKAGE...]: a virtual environment with these packages.
     dir=$2
@@ -44,7 +48,7 @@ venv)
     done
     ;;
 *)
-    echo "usage: $0 openblas | graphviz | libffi | venv DIR [PACKAGE...]" >&2
+    echo "usage: $0 openblas | graphviz | libffi | valgrind | venv DIR [PACKAGE...]" >&2
     exit 2
     ;;
 esac

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Options for printing tensors, PyTorch's `torch.set_printoptions`.
 public struct PrintOptions: Sendable, Equatable {
@@ -20,7 +19,7 @@ public struct PrintOptions: Sendable, Equatable {
 
     public init() {}
 
-    private static let shared = Mutex(PrintOptions())
+    private static let shared = Locked(PrintOptions())
 
     /// The options `description` uses, for every thread.
     public static var current: PrintOptions {

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// The random stream behind every `Generator`: xoshiro256** seeded through splitmix64, normal draws by the
 /// Box-Muller transform. The same seed gives the same stream on every run and platform. Like
@@ -85,10 +84,10 @@ public struct RandomGenerator {
 /// let a = try Tensor.randn([3], generator: g)   // the same draws on every run
 /// ```
 public final class Generator: @unchecked Sendable {
-    private let state: Mutex<RandomGenerator>
+    private let state: Locked<RandomGenerator>
 
     public init(seed: UInt64 = RandomGenerator.defaultSeed) {
-        state = Mutex(RandomGenerator(seed: seed))
+        state = Locked(RandomGenerator(seed: seed))
     }
 
     /// The global generator, seeded by `Tensor.manualSeed`.

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// How a storage's memory was obtained, hence how it is given back.
 enum StorageMemory {
@@ -153,7 +152,7 @@ enum BlockCache {
             return evicted
         }
     }
-    private static let state = Mutex(State())
+    private static let state = Locked(State())
 
     /// The size class of a request: what a block serving it really holds.
     private static func sizeClass(_ bytes: Int) -> Int? {

@@ -1,4 +1,3 @@
-import Synchronization
 import SwiftGrad
 
 /// The table behind every `sg_tensor *` (and `sg_function_ctx *`). A handle is not an address: it packs a tag, a slot
@@ -23,7 +22,7 @@ enum Handles {
         var free: [UInt32] = []
     }
 
-    private static let table = Mutex(Table())
+    private static let table = Locked(Table())
     private static let tag: UInt = 0xA5
     private static let generationMask: UInt32 = 0xFF_FFFF
 

@@ -26,6 +26,7 @@ import Testing
         // backward(create_graph:) leaves a differentiable .grad, as PyTorch (CopyBackwards).
         try x.pow(3).sum().backward(createGraph: true)
         #expect(x.grad?.gradFn?.name == "CopyBackwards")
+        try x.setGrad(nil)  // that gradient's graph leads back to x: clearing it frees the cycle
     }
 
     /// Every op's backward rule is itself differentiable: second derivatives against finite

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A node of the backward graph: what PyTorch calls a tensor's `grad_fn`. It receives the
 /// gradients of its forward outputs and returns the gradients of its forward inputs, which the
@@ -330,7 +329,7 @@ final class AccumulateGrad: Node {
     }
     private let shape: [Int]
     private let dtype: DType
-    private let lock = Mutex(())
+    private let lock = Locked(())
 
     init(_ variable: Tensor) {
         self.shape = variable.shape
