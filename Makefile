@@ -83,7 +83,8 @@ TSAN_LIB := .build-tsan/release/libswiftgrad.so
 check-safety: check-asan check-valgrind check-tsan check-swift-sanitizers
 	@echo "check-safety: clean under ASan, UBSan, TSan and valgrind"
 
-# `name:path` pairs: the program and the run arguments it needs.
+# Runs every C test and example (with the arguments it needs) from $(SAFETY)/$(4) under the
+# command $(3), at SG_LIMITS_SCALE=$(2); output goes next to the program.
 define run_programs
 	@set -e; for p in $(C_PROGRAMS); do \
 		case $$p in mlp_digits) args=data/digits.csv;; *) args=;; esac; \
