@@ -102,7 +102,8 @@ extension Tensor {
     ///
     /// - Parameters:
     ///   - name: the grad_fn name PyTorch prints (`MulBackward0`).
-    ///   - inputs: the op's tensor inputs, in the order the rule returns gradients.
+    ///   - inputs: the op's tensor inputs, in the order the rule returns gradients; evaluated
+    ///     only in grad mode.
     ///   - saving: values the rule reads back with `ctx.saved(i)`; evaluated only when recording.
     ///     Any node that saves something refuses a second backward once its values are freed.
     ///   - savingOutput: also save this output, after the others (for rules written in terms of
@@ -113,10 +114,13 @@ extension Tensor {
     /// - Throws: `.autograd` when an input is a view whose base was modified in place (with
     ///   recording) after the view was made: its history is stale.
     @inline(__always)
-    func recorded(_ name: String, inputs: [Tensor], saving: @autoclosure () -> [Tensor?] = [],
+    func recorded(_ name: String, inputs: @autoclosure () -> [Tensor], saving: @autoclosure () -> [Tensor?] = [],
                   savingOutput: Bool = false, savingScalar: Bool = false,
                   rule: @escaping OpNode.Rule) throws -> Tensor {
-        guard GradMode.isEnabled, inputs.contains(where: \.requiresGrad) else { return self }
+        // The input list is built only in grad mode: backward rules run their ops without it.
+        guard GradMode.isEnabled else { return self }
+        let inputs = inputs()
+        guard inputs.contains(where: \.requiresGrad) else { return self }
         for input in inputs where input.base != nil { try input.checkViewHistory() }
         let node = OpNode(name: name, inputs: inputs, output: self, rule: rule)
         node.save(savingOutput ? saving() + [self] : saving(), output: self, scalar: savingScalar)
