@@ -26,7 +26,7 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
+.PHONY: all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
@@ -157,7 +157,54 @@ demo: $(C_EXAMPLES) $(VENV)/.ready
 	@echo "== An MLP from scratch on handwritten digits, Python =="
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/mlp_digits.py
 
-test: test-swift test-c test-abi test-fuzz test-python test-python-install test-examples
+# Installation for C users: `make install PREFIX=/opt/swiftgrad` (default /usr/local; DESTDIR
+# for staging) puts the library in lib/, the header in include/, swiftgrad.pc in lib/pkgconfig
+# and a CMake package (find_package(swiftgrad), target swiftgrad::swiftgrad) in
+# lib/cmake/swiftgrad. Outside /usr, swiftgrad.pc adds an RPATH so programs run as built.
+PREFIX ?= /usr/local
+comma := ,
+VERSION := $(shell sed -n 's/^\#define SG_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' $(HEADER) | paste -sd.)
+INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	-e 's|@VERSION_MAJOR@|$(word 1,$(subst ., ,$(VERSION)))|g' \
+	-e 's|@VERSION_MINOR@|$(word 2,$(subst ., ,$(VERSION)))|g' \
+	-e 's|@RPATH@|$(if $(filter /usr,$(PREFIX)),, -Wl$(comma)-rpath$(comma)$${libdir})|g'
+INSTALLED := lib/libswiftgrad.so include/swiftgrad.h lib/pkgconfig/swiftgrad.pc \
+	lib/cmake/swiftgrad/swiftgradConfig.cmake lib/cmake/swiftgrad/swiftgradConfigVersion.cmake
+
+install: $(LIB)
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/swiftgrad $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libswiftgrad.so
+	install -m 644 $(HEADER) $(DESTDIR)$(PREFIX)/include/swiftgrad.h
+	$(INSTALL_SUBST) scripts/install/swiftgrad.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/swiftgrad.pc
+	$(INSTALL_SUBST) scripts/install/swiftgradConfig.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/swiftgrad/swiftgradConfig.cmake
+	$(INSTALL_SUBST) scripts/install/swiftgradConfigVersion.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/swiftgrad/swiftgradConfigVersion.cmake
+	@echo "installed swiftgrad $(VERSION) into $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/lib/cmake/swiftgrad 2>/dev/null
+
+# `make install` into a temporary prefix, then the chapter (examples/c/autodiff.c) built outside
+# the repository twice: with only `pkg-config --cflags --libs swiftgrad`, and with CMake's
+# find_package(swiftgrad). Both programs must run and print the chapter's gradient.
+CHAPTER_GRADIENT := Gradient=\[ 0\.  4\.  8\. 12\.\]
+test-install: $(LIB)
+	scripts/ensure.sh cmake
+	@set -e; prefix=$$(mktemp -d); work=$$(mktemp -d); trap 'rm -rf "$$prefix" "$$work"' EXIT; \
+	$(MAKE) --no-print-directory install PREFIX=$$prefix > /dev/null; \
+	cp examples/c/autodiff.c examples/c/example.h $$work/; cd $$work; \
+	export PKG_CONFIG_PATH=$$prefix/lib/pkgconfig; \
+	$(CC) -std=c11 autodiff.c -o autodiff $$(pkg-config --cflags --libs swiftgrad) -lm; \
+	./autodiff | grep -q '$(CHAPTER_GRADIENT)'; \
+	echo "pkg-config: a program outside the repository, built against $$prefix, runs the chapter"; \
+	printf '%s\n' 'cmake_minimum_required(VERSION 3.16)' 'project(chapter C)' 'find_package(swiftgrad 0.1 REQUIRED)' \
+		'add_executable(autodiff autodiff.c)' 'target_link_libraries(autodiff PRIVATE swiftgrad::swiftgrad m)' > CMakeLists.txt; \
+	cmake -S . -B cmake-build -DCMAKE_PREFIX_PATH=$$prefix > /dev/null; \
+	cmake --build cmake-build > /dev/null; \
+	./cmake-build/autodiff | grep -q '$(CHAPTER_GRADIENT)'; \
+	echo "CMake: find_package(swiftgrad) against $$prefix builds a program that runs the chapter"
+
+test: test-swift test-c test-abi test-fuzz test-python test-python-install test-install test-examples
 
 # The examples check their own results (convergence, accuracy, no leaks) and exit non-zero
 # otherwise.

@@ -5,6 +5,7 @@
 #   scripts/ensure.sh graphviz                 the Graphviz `dot` program (for pictures of graphs)
 #   scripts/ensure.sh libffi                   libffi's headers and library (for the ABI fuzzer)
 #   scripts/ensure.sh valgrind                 valgrind (for make check-safety)
+#   scripts/ensure.sh cmake                    CMake (to test the installed CMake package)
 set -euo pipefail
 
 apt_install() {
@@ -30,6 +31,9 @@ libffi)
 valgrind)
     command -v valgrind >/dev/null || apt_install valgrind
     ;;
+cmake)
+    command -v cmake >/dev/null || apt_install cmake
+    ;;
 venv)
     # scripts/ensure.sh venv DIR [PACKAGE...]: a virtual environment with these packages.
     dir=$2
@@ -48,7 +52,7 @@ venv)
     done
     ;;
 *)
-    echo "usage: $0 openblas | graphviz | libffi | valgrind | venv DIR [PACKAGE...]" >&2
+    echo "usage: $0 openblas | graphviz | libffi | valgrind | cmake | venv DIR [PACKAGE...]" >&2
     exit 2
     ;;
 esac
