@@ -679,6 +679,69 @@ sg_status sg_set_anomaly_context(const char *context);
  */
 sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *buf, size_t buf_size, size_t *needed);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Optimizers (torch.optim)                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * An opaque handle to an optimizer (torch.optim.SGD, Adam, AdamW). It keeps references to its
+ * parameters (the caller may free its own handles to them) and its per-parameter state
+ * (momentum buffers, moment estimates). Free it with sg_optimizer_free.
+ *
+ *     sg_optimizer *opt;
+ *     sg_optimizer_adam(params, 2, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, &opt);
+ *     for (...) {
+ *         sg_optimizer_zero_grad(opt, true);
+ *         ... compute loss; sg_backward(loss, NULL, false) ...
+ *         sg_optimizer_step(opt);
+ *     }
+ *     sg_optimizer_free(opt);
+ *
+ * Parameters must be floating-point leaf tensors, each in one group only. n_params may be 0 to
+ * start without parameters and add groups later. Invalid hyperparameters fail with PyTorch's
+ * messages ("Invalid learning rate: -1"). *out is NULL on failure.
+ */
+typedef struct sg_optimizer sg_optimizer;
+
+/** torch.optim.SGD: momentum buffer b = momentum * b + (1 - dampening) * g (b = g on the first
+    step), the step along g + momentum * b with nesterov, else b; weight_decay adds wd * p to g. */
+sg_status sg_optimizer_sgd(const sg_tensor *const *params, size_t n_params, double lr, double momentum,
+                           double dampening, double weight_decay, bool nesterov, bool maximize,
+                           sg_optimizer **out);
+/** torch.optim.Adam, weight_decay as an L2 penalty added to the gradient. */
+sg_status sg_optimizer_adam(const sg_tensor *const *params, size_t n_params, double lr, double beta1,
+                            double beta2, double eps, double weight_decay, bool amsgrad, bool maximize,
+                            sg_optimizer **out);
+/** torch.optim.AdamW: weight decay decoupled (p *= 1 - lr * weight_decay); PyTorch's default
+    weight_decay is 1e-2. */
+sg_status sg_optimizer_adamw(const sg_tensor *const *params, size_t n_params, double lr, double beta1,
+                             double beta2, double eps, double weight_decay, bool amsgrad, bool maximize,
+                             sg_optimizer **out);
+/** Optimizer.add_param_group with the optimizer's defaults; change its options with
+    sg_optimizer_set_option (the new group's index is the old group count). */
+sg_status sg_optimizer_add_param_group(sg_optimizer *opt, const sg_tensor *const *params, size_t n_params);
+/** The number of parameter groups. */
+sg_status sg_optimizer_param_group_count(const sg_optimizer *opt, size_t *out);
+/** The number of parameters in group, and parameter index of it (a new handle). */
+sg_status sg_optimizer_param_count(const sg_optimizer *opt, size_t group, size_t *out);
+sg_status sg_optimizer_param(const sg_optimizer *opt, size_t group, size_t index, sg_tensor **out);
+/**
+ * Reads or sets an option of a group by its PyTorch name: "lr", "weight_decay", "maximize",
+ * and "momentum", "dampening", "nesterov" (SGD) or "beta1", "beta2", "eps", "amsgrad" (Adam,
+ * AdamW); booleans are 0 or 1. Setting validates like the constructors (learning-rate
+ * schedules set "lr" between steps).
+ */
+sg_status sg_optimizer_get_option(const sg_optimizer *opt, size_t group, const char *name, double *out);
+sg_status sg_optimizer_set_option(sg_optimizer *opt, size_t group, const char *name, double value);
+/** One update of every parameter that has a gradient (parameters without one are skipped), in
+    place and without recording. */
+sg_status sg_optimizer_step(sg_optimizer *opt);
+/** Clears every parameter's gradient: to none (PyTorch's default) or to zeros. */
+sg_status sg_optimizer_zero_grad(sg_optimizer *opt, bool set_to_none);
+/** Releases the optimizer (NULL is a no-op; anything else not live fails with
+    SG_ERR_INVALID_HANDLE). */
+sg_status sg_optimizer_free(sg_optimizer *opt);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,6 +54,9 @@ PARAMETERS = [
     ("sg_tensor_fn", None, "K_TENSOR_FN"),
     ("sg_function_ctx *", None, "K_CONTEXT"),
     ("const sg_function_ctx *", None, "K_CONTEXT"),
+    ("sg_optimizer *", None, "K_OPTIMIZER"),
+    ("const sg_optimizer *", None, "K_OPTIMIZER"),
+    ("sg_optimizer **", None, "K_OPTIMIZER_OUT"),
 ]
 
 

@@ -1,20 +1,38 @@
 import SwiftGrad
 
-/// The table behind every `sg_tensor *` (and `sg_function_ctx *`). A handle is not an address: it packs a tag, a slot
-/// index and the slot's generation into a pointer-sized integer, and every lookup checks all
-/// three, so NULL, garbage, freed and double-freed handles are refused without ever being
-/// dereferenced, even after their slot has been reused.
+/// The table behind every `sg_tensor *`, `sg_function_ctx *` and `sg_optimizer *`. A handle is
+/// not an address: it packs a tag, a slot index and the slot's generation into a pointer-sized
+/// integer, and every lookup checks all three and the kind of object, so NULL, garbage, freed,
+/// double-freed and wrong-kind handles are refused without ever being dereferenced, even after
+/// their slot has been reused.
 ///
 ///     bits 63-56: 0xA5 tag   bits 55-32: generation (24 bits)   bits 31-0: slot index
 ///
 /// A slot's generation advances on every free, so a stale handle stays invalid until the same
 /// slot has been reused 2^24 times.
 enum Handles {
+    /// What a handle names; a handle of one kind is refused where another is expected.
+    enum Kind: UInt8 {
+        case tensor, functionContext, optimizer
+
+        init(of object: AnyObject) {
+            self = object is Tensor ? .tensor : object is Optimizer ? .optimizer : .functionContext
+        }
+
+        var name: String {
+            switch self {
+            case .tensor: "tensor"
+            case .functionContext: "function context"
+            case .optimizer: "optimizer"
+            }
+        }
+    }
+
     private struct Slot {
         var generation: UInt32
         var object: AnyObject?
-        /// Whether `object` is a Tensor (else a FunctionContext): checked instead of a dynamic cast.
-        var isTensor: Bool
+        /// Checked instead of a dynamic cast.
+        var kind: Kind
     }
 
     private struct Table {
@@ -26,18 +44,18 @@ enum Handles {
     private static let tag: UInt = 0xA5
     private static let generationMask: UInt32 = 0xFF_FFFF
 
-    /// A new handle owning a reference to `object` (a tensor or a function context).
+    /// A new handle owning a reference to `object` (a tensor, function context or optimizer).
     static func register(_ object: AnyObject) -> OpaquePointer {
-        let isTensor = object is Tensor
+        let kind = Kind(of: object)
         return table.withLock { table in
             let index: UInt32
             if let reused = table.free.popLast() {
                 index = reused
                 table.slots[Int(index)].object = object
-                table.slots[Int(index)].isTensor = isTensor
+                table.slots[Int(index)].kind = kind
             } else {
                 index = UInt32(table.slots.count)
-                table.slots.append(Slot(generation: 1, object: object, isTensor: isTensor))
+                table.slots.append(Slot(generation: 1, object: object, kind: kind))
             }
             let generation = UInt(table.slots[Int(index)].generation)
             return OpaquePointer(bitPattern: tag << 56 | generation << 32 | UInt(index))!
@@ -47,51 +65,58 @@ enum Handles {
     /// The tensor a live handle names.
     /// - Throws: `ABIError` (SG_ERR_INVALID_HANDLE) naming the argument.
     static func tensor(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Tensor {
-        unsafeDowncast(try object(handle, argument, tensor: true), to: Tensor.self)
+        unsafeDowncast(try object(handle, argument, .tensor), to: Tensor.self)
     }
 
     /// The function context a live handle names.
     static func context(_ handle: OpaquePointer?, _ argument: StaticString) throws -> FunctionContext {
-        unsafeDowncast(try object(handle, argument, tensor: false), to: FunctionContext.self)
+        unsafeDowncast(try object(handle, argument, .functionContext), to: FunctionContext.self)
     }
 
-    private static func object(_ handle: OpaquePointer?, _ argument: StaticString, tensor: Bool) throws -> AnyObject {
+    /// The optimizer a live handle names.
+    static func optimizer(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Optimizer {
+        unsafeDowncast(try object(handle, argument, .optimizer), to: Optimizer.self)
+    }
+
+    private static func object(_ handle: OpaquePointer?, _ argument: StaticString, _ kind: Kind) throws -> AnyObject {
         guard let handle else { throw ABIError.invalidHandle("argument '\(argument)' is NULL") }
         let found = table.withLock { table -> AnyObject? in
-            guard let (index, generation) = decode(handle), index < table.slots.count,
-                  table.slots[index].generation == generation, table.slots[index].isTensor == tensor else { return nil }
+            guard let index = liveIndex(handle, kind, in: table) else { return nil }
             return table.slots[index].object
         }
-        guard let found else {
-            throw ABIError.invalidHandle(
-                "argument '\(argument)' is not a live \(tensor ? "tensor" : "function context") handle (already freed, or not made by swiftgrad)")
-        }
+        guard let found else { throw notLive(argument, kind) }
         return found
     }
 
-    /// Releases a live handle.
-    /// - Throws: `ABIError` (SG_ERR_INVALID_HANDLE) for a handle that is not live.
-    static func release(_ handle: OpaquePointer) throws {
-        // Drop the tensor outside the lock: its deinit may free a whole graph.
+    /// Releases a live handle of `kind`.
+    /// - Throws: `ABIError` (SG_ERR_INVALID_HANDLE) for a handle that is not a live one of that kind.
+    static func release(_ handle: OpaquePointer, _ kind: Kind = .tensor, _ argument: StaticString = "t") throws {
+        // Drop the object outside the lock: a tensor's deinit may free a whole graph.
         let dropped: AnyObject? = table.withLock { table in
-            guard let (index, generation) = decode(handle), index < table.slots.count,
-                  table.slots[index].generation == generation,
-                  let object = table.slots[index].object else { return nil }
+            guard let index = liveIndex(handle, kind, in: table) else { return nil }
+            let object = table.slots[index].object
+            var generation = (table.slots[index].generation &+ 1) & generationMask
+            if generation == 0 { generation = 1 }
             table.slots[index].object = nil
-            table.slots[index].generation = (generation &+ 1) & generationMask
-            if table.slots[index].generation == 0 { table.slots[index].generation = 1 }
+            table.slots[index].generation = generation
             table.free.append(UInt32(index))
             return object
         }
-        guard dropped != nil else {
-            throw ABIError.invalidHandle("argument 't' is not a live tensor handle (already freed, or not made by swiftgrad)")
-        }
+        guard dropped != nil else { throw notLive(argument, kind) }
     }
 
-    private static func decode(_ handle: OpaquePointer) -> (index: Int, generation: UInt32)? {
+    /// The slot of a live handle of `kind`, or nil.
+    private static func liveIndex(_ handle: OpaquePointer, _ kind: Kind, in table: Table) -> Int? {
         let bits = UInt(bitPattern: handle)
         guard bits >> 56 == tag else { return nil }
-        return (Int(bits & 0xFFFF_FFFF), UInt32((bits >> 32) & UInt(generationMask)))
+        let index = Int(bits & 0xFFFF_FFFF), generation = UInt32((bits >> 32) & UInt(generationMask))
+        guard index < table.slots.count, table.slots[index].generation == generation,
+              table.slots[index].object != nil, table.slots[index].kind == kind else { return nil }
+        return index
+    }
+
+    private static func notLive(_ argument: StaticString, _ kind: Kind) -> ABIError {
+        .invalidHandle("argument '\(argument)' is not a live \(kind.name) handle (already freed, or not made by swiftgrad)")
     }
 }
 
@@ -99,7 +124,11 @@ extension Handles {
     /// Runs `body` with borrowed handles to `objects`, released afterwards (for callbacks).
     static func lending<R>(_ objects: [AnyObject], _ body: ([OpaquePointer?]) throws -> R) rethrows -> R {
         let handles = objects.map { Optional(register($0)) }
-        defer { for case let h? in handles { try? release(h) } }
+        defer {
+            for (object, handle) in zip(objects, handles) {
+                try? release(handle!, Kind(of: object))
+            }
+        }
         return try body(handles)
     }
 

@@ -37,7 +37,7 @@ typedef enum {
     K_BUFFER_SIZE, K_COUNT, K_SIZE_OUT, K_U64, K_U64_OUT, K_DOUBLE, K_DOUBLE_IN, K_DOUBLE_OUT,
     K_BOOL, K_BOOL_OUT, K_DTYPE, K_DTYPE_OUT, K_REDUCTION, K_STATUS, K_STRING, K_CHAR_BUFFER,
     K_DATA, K_USER_DATA, K_BYTE_BUFFER, K_FREE_FN, K_HOOK_FN, K_FORWARD_FN, K_BACKWARD_FN,
-    K_TENSOR_FN, K_CONTEXT
+    K_TENSOR_FN, K_CONTEXT, K_OPTIMIZER, K_OPTIMIZER_OUT
 } fuzz_kind;
 
 #define MAX_ARGS 16
@@ -171,6 +171,69 @@ static sg_tensor *tensor_argument(void) {
     case 3: return (sg_tensor *)&foreign;
     default: return SENTINEL;
     }
+}
+
+/* ---- optimizers: a few live ones over pool tensors, and stale ones ---- */
+
+#define OPTIMIZERS 4
+static sg_optimizer *optimizers[OPTIMIZERS];
+static sg_optimizer *dead_optimizers[DEAD];
+static int ndead_optimizers;
+
+static bool is_live_optimizer(const sg_optimizer *o) {
+    size_t n;
+    return o != NULL && sg_optimizer_param_group_count(o, &n) == SG_OK;
+}
+
+static void forget_optimizer(sg_optimizer *o) {
+    for (int i = 0; i < OPTIMIZERS; i++)
+        if (optimizers[i] == o) optimizers[i] = NULL;
+    if (ndead_optimizers < DEAD) dead_optimizers[ndead_optimizers++] = o;
+    else dead_optimizers[below(DEAD)] = o;
+}
+
+/* A valid optimizer over float leaves of the pool (NULL when there are too few), so that
+   steps run. */
+static sg_optimizer *make_optimizer(int recipe) {
+    const sg_tensor *leaves[4];
+    int n = 0;
+    for (int i = below(POOL), k = 0; k < POOL && n < 4; k++, i = (i + 1) % POOL) {
+        sg_dtype dtype;
+        bool leaf = false;
+        if (sg_tensor_dtype(pool[i], &dtype) == SG_OK && (dtype == SG_FLOAT32 || dtype == SG_FLOAT64) &&
+            sg_tensor_is_leaf(pool[i], &leaf) == SG_OK && leaf)
+            leaves[n++] = pool[i];
+    }
+    if (n < 4) return NULL;
+    sg_optimizer *o = NULL;
+    switch (recipe % 3) {
+    case 0: checked(sg_optimizer_sgd(leaves, 2, 0.1, 0.9, 0, 0.01, true, false, &o), "sgd"); break;
+    case 1: checked(sg_optimizer_adam(leaves, 2, 1e-3, 0.9, 0.999, 1e-8, 0, true, false, &o), "adam");
+            checked(sg_optimizer_add_param_group(o, leaves + 2, 2), "param group"); break;
+    default: checked(sg_optimizer_adamw(leaves + 1, 3, 1e-3, 0.9, 0.999, 1e-8, 1e-2, false, true, &o), "adamw"); break;
+    }
+    return o;
+}
+
+static void make_optimizers(void) {
+    for (int i = 0; i < OPTIMIZERS; i++) optimizers[i] = make_optimizer(i);
+}
+
+static void free_optimizers(void) {
+    for (int i = 0; i < OPTIMIZERS; i++) {
+        if (optimizers[i] != NULL) sg_optimizer_free(optimizers[i]);
+        optimizers[i] = NULL;
+    }
+}
+
+/* A value for an optimizer argument: mostly live ones, else stale, NULL, tensor handles (the
+   wrong kind) and garbage. */
+static sg_optimizer *optimizer_argument(void) {
+    int r = below(100);
+    if (r < 70) return optimizers[below(OPTIMIZERS)];
+    if (r < 80 && ndead_optimizers > 0) return dead_optimizers[below(ndead_optimizers)];
+    if (r < 90) return (sg_optimizer *)tensor_argument();
+    return r < 95 ? NULL : (sg_optimizer *)(uintptr_t)next();
 }
 
 /* ---- user data, callbacks ---- */
@@ -376,11 +439,12 @@ static double double_value(void) {
 static const char *string_value(void) {
     static char long_text[1001];
     if (long_text[0] == 0) memset(long_text, 'x', 1000);
-    switch (below(5)) {
+    switch (below(6)) {
     case 0: return NULL;
     case 1: return "";
     case 2: return "fuzz";
     case 3: return "\xff\xfe not utf-8";
+    case 4: return "lr"; /* an optimizer option */
     default: return long_text;
     }
 }
@@ -399,6 +463,7 @@ typedef struct {
     void *slots[MAX_ARGS];       /* what ffi reads each argument from */
     union { void *p; int64_t i; uint64_t u; size_t z; double d; int e; uint8_t b; } values[MAX_ARGS];
     sg_tensor *outs[MAX_ARGS];                 /* single out-parameters */
+    sg_optimizer *optimizer_outs[MAX_ARGS];
     sg_tensor *out_arrays[MAX_ARGS][OUT_CAP];  /* out arrays (only the used ones are touched) */
     const sg_tensor *in_arrays[MAX_ARGS][IN_CAP];
     int64_t i64s[MAX_ARGS][IN_CAP];
@@ -477,6 +542,11 @@ static void make_argument(int a, fuzz_kind k, bool *data_argument) {
     case K_FORWARD_FN: state.values[a].p = chance(92) ? (void *)forwards[below(5)] : NULL; break;
     case K_BACKWARD_FN: state.values[a].p = chance(92) ? (void *)backwards[below(4)] : NULL; break;
     case K_TENSOR_FN: state.values[a].p = chance(92) ? (void *)tensor_functions[below(4)] : NULL; break;
+    case K_OPTIMIZER: state.values[a].p = optimizer_argument(); break;
+    case K_OPTIMIZER_OUT:
+        state.optimizer_outs[a] = (sg_optimizer *)SENTINEL;
+        state.values[a].p = chance(92) ? &state.optimizer_outs[a] : NULL;
+        break;
     case K_CONTEXT:
         switch (below(3)) {
         case 0: state.values[a].p = NULL; break;
@@ -625,6 +695,32 @@ static void call_one(int index) {
             }
         }
     }
+    /* A new optimizer joins the pool (replacing one, which is freed); a freed one goes stale. */
+    for (int a = 0; a < f->nargs; a++) {
+        if (f->kinds[a] != K_OPTIMIZER_OUT || state.values[a].p == NULL) continue;
+        sg_optimizer *out = state.optimizer_outs[a];
+        if (status != SG_OK) {
+            if (out != NULL) VIOLATION("%s failed but left %s non-NULL", f->name, f->names[a]);
+        } else if (!is_live_optimizer(out)) {
+            VIOLATION("%s returned a dead optimizer handle in %s", f->name, f->names[a]);
+        } else {
+            int i = below(OPTIMIZERS);
+            if (optimizers[i] != NULL) {
+                sg_optimizer *old = optimizers[i];
+                sg_optimizer_free(old);
+                forget_optimizer(old);
+            }
+            optimizers[i] = out;
+        }
+    }
+    if (strcmp(f->name, "sg_optimizer_free") == 0 && status == SG_OK && state.values[0].p != NULL) {
+        for (int i = 0; i < OPTIMIZERS; i++) {
+            if (optimizers[i] == state.values[0].p) {
+                forget_optimizer(state.values[0].p);
+                optimizers[i] = make_optimizer(below(3));
+            }
+        }
+    }
     /* A pool tensor the call freed becomes a stale handle and is replaced. */
     if (strcmp(f->name, "sg_tensor_free") == 0 && status == SG_OK) {
         for (int i = 0; i < POOL; i++) {
@@ -660,6 +756,7 @@ int main(int argc, char **argv) {
     int64_t baseline = sg_live_tensor_count();
     for (int i = 0; i < POOL; i++) pool[i] = make_pool_tensor(i);
     checked(sg_arange(0, 3, 1, SG_FLOAT32, &plain), "plain");
+    make_optimizers();
     for (int i = 0; i < 8; i++) {
         sg_tensor *t = make_pool_tensor(i);
         sg_tensor_free(t);
@@ -681,10 +778,12 @@ int main(int argc, char **argv) {
         /* FUZZ_CHECK_EVERY=k: every k calls, free everything and check for leaks (to narrow a
            leak down to a window of calls). */
         if (check_every > 0 && call_index % check_every == check_every - 1) {
+            free_optimizers();
             for (int i = 0; i < POOL; i++) release(pool[i]);
             int64_t live = sg_live_tensor_count();
             if (live != baseline + 1) VIOLATION("%" PRId64 " tensors leaked in calls %ld..%ld", live - baseline - 1, call_index - check_every + 1, call_index);
             for (int i = 0; i < POOL; i++) pool[i] = make_pool_tensor(i);
+            make_optimizers();
         }
         /* Refresh a pool tensor now and then, so graphs and gradients do not pile up. */
         if (call_index % 997 == 0) {
@@ -696,6 +795,7 @@ int main(int argc, char **argv) {
     bool previous;
     sg_set_grad_enabled(true, &previous);
     sg_set_detect_anomaly(false);
+    free_optimizers();
     for (int i = 0; i < POOL; i++) release(pool[i]);
     sg_tensor_free(plain);
 

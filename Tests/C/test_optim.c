@@ -1,0 +1,319 @@
+/* The optimizers through the C ABI: SGD (momentum, dampening, Nesterov, weight decay, maximize),
+   Adam (L2, amsgrad) and AdamW against the textbook update rules written out here in plain C
+   (float64), plus groups, options, zero_grad and every way of misusing an optimizer handle. */
+#include "check.h"
+
+#define N 3
+
+static sg_tensor *param(const double *values) {
+    sg_tensor *t = NULL;
+    int64_t n = N;
+    CHECK_OK(sg_tensor_from_data(values, &n, 1, SG_FLOAT64, &t));
+    CHECK_OK(sg_tensor_set_requires_grad(t, true));
+    return t;
+}
+
+static void read(const sg_tensor *t, double *values) { CHECK_OK(sg_tensor_copy_to(t, values, N * sizeof(double))); }
+
+/* loss = sum(p^3), so the gradient is 3 p^2 (changes every step, unlike a quadratic's sign). */
+static void backward_cubic(sg_tensor *p) {
+    sg_tensor *cube = NULL, *loss = NULL;
+    CHECK_OK(sg_pow_scalar(p, 3, &cube));
+    CHECK_OK(sg_sum(cube, &loss));
+    CHECK_OK(sg_backward(loss, NULL, false));
+    sg_tensor_free(cube);
+    sg_tensor_free(loss);
+}
+
+static bool close_to(const double *got, const double *want, double tol) {
+    for (int i = 0; i < N; i++)
+        if (!(fabs(got[i] - want[i]) <= tol * (1 + fabs(want[i])))) {
+            fprintf(stderr, "element %d: got %.17g, want %.17g\n", i, got[i], want[i]);
+            return false;
+        }
+    return true;
+}
+
+typedef struct {
+    double lr, momentum, dampening, weight_decay;
+    bool nesterov, maximize;
+} sgd_options;
+
+static void sgd_reference(double *p, double *buf, int step, sgd_options o) {
+    for (int i = 0; i < N; i++) {
+        double g = 3 * p[i] * p[i];
+        if (o.maximize) g = -g;
+        g += o.weight_decay * p[i];
+        if (o.momentum != 0) {
+            buf[i] = step == 1 ? g : o.momentum * buf[i] + (1 - o.dampening) * g;
+            g = o.nesterov ? g + o.momentum * buf[i] : buf[i];
+        }
+        p[i] -= o.lr * g;
+    }
+}
+
+static void check_sgd(sgd_options o) {
+    double start[N] = {0.5, -1.0, 1.5}, want[N], buf[N] = {0}, got[N];
+    memcpy(want, start, sizeof want);
+    sg_tensor *p = param(start);
+    sg_optimizer *opt = NULL;
+    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&p, 1, o.lr, o.momentum, o.dampening, o.weight_decay,
+                              o.nesterov, o.maximize, &opt));
+    for (int step = 1; step <= 4; step++) {
+        CHECK_OK(sg_optimizer_zero_grad(opt, true));
+        backward_cubic(p);
+        CHECK_OK(sg_optimizer_step(opt));
+        sgd_reference(want, buf, step, o);
+    }
+    read(p, got);
+    CHECK(close_to(got, want, 1e-13));
+    CHECK_OK(sg_optimizer_free(opt));
+    sg_tensor_free(p);
+}
+
+typedef struct {
+    double lr, beta1, beta2, eps, weight_decay;
+    bool amsgrad, maximize, decoupled;
+} adam_options;
+
+/* Adam as in Kingma & Ba with bias-corrected moments; AdamW decays the weights first. */
+static void adam_reference(double *p, double *m, double *v, double *vmax, int t, adam_options o) {
+    for (int i = 0; i < N; i++) {
+        double g = 3 * p[i] * p[i];
+        if (o.maximize) g = -g;
+        if (o.decoupled) p[i] *= 1 - o.lr * o.weight_decay;
+        else g += o.weight_decay * p[i];
+        m[i] = o.beta1 * m[i] + (1 - o.beta1) * g;
+        v[i] = o.beta2 * v[i] + (1 - o.beta2) * g * g;
+        if (vmax[i] < v[i]) vmax[i] = v[i];
+        double m_hat = m[i] / (1 - pow(o.beta1, t));
+        double v_hat = (o.amsgrad ? vmax[i] : v[i]) / (1 - pow(o.beta2, t));
+        p[i] -= o.lr * m_hat / (sqrt(v_hat) + o.eps);
+    }
+}
+
+static void check_adam(adam_options o) {
+    double start[N] = {0.5, -1.0, 1.5}, want[N], m[N] = {0}, v[N] = {0}, vmax[N] = {0}, got[N];
+    memcpy(want, start, sizeof want);
+    sg_tensor *p = param(start);
+    sg_optimizer *opt = NULL;
+    sg_status (*make)(const sg_tensor *const *, size_t, double, double, double, double, double, bool, bool,
+                      sg_optimizer **) = o.decoupled ? sg_optimizer_adamw : sg_optimizer_adam;
+    CHECK_OK(make((const sg_tensor *const *)&p, 1, o.lr, o.beta1, o.beta2, o.eps, o.weight_decay, o.amsgrad,
+                  o.maximize, &opt));
+    for (int t = 1; t <= 5; t++) {
+        CHECK_OK(sg_optimizer_zero_grad(opt, false));
+        backward_cubic(p);
+        CHECK_OK(sg_optimizer_step(opt));
+        adam_reference(want, m, v, vmax, t, o);
+    }
+    read(p, got);
+    CHECK(close_to(got, want, 1e-12));
+    CHECK_OK(sg_optimizer_free(opt));
+    sg_tensor_free(p);
+}
+
+static void test_rules(void) {
+    check_sgd((sgd_options){.lr = 0.1});
+    check_sgd((sgd_options){.lr = 0.05, .momentum = 0.9});
+    check_sgd((sgd_options){.lr = 0.05, .momentum = 0.9, .dampening = 0.3, .weight_decay = 0.01});
+    check_sgd((sgd_options){.lr = 0.05, .momentum = 0.8, .nesterov = true, .weight_decay = 0.1});
+    check_sgd((sgd_options){.lr = 0.01, .momentum = 0.5, .maximize = true});
+    check_adam((adam_options){.lr = 0.1, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8});
+    check_adam((adam_options){.lr = 0.05, .beta1 = 0.8, .beta2 = 0.9, .eps = 1e-6, .weight_decay = 0.1});
+    check_adam((adam_options){.lr = 0.05, .beta1 = 0.9, .beta2 = 0.99, .eps = 1e-8, .amsgrad = true});
+    check_adam((adam_options){.lr = 0.01, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .maximize = true});
+    check_adam((adam_options){.lr = 0.1, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.01,
+                              .decoupled = true});
+    check_adam((adam_options){.lr = 0.1, .beta1 = 0.5, .beta2 = 0.9, .eps = 1e-8, .weight_decay = 0.1,
+                              .decoupled = true, .amsgrad = true});
+}
+
+/* Two groups with their own learning rates; a parameter without a gradient is left alone; the
+   optimizer keeps its parameters alive after the caller frees its handles. */
+static void test_groups_and_options(void) {
+    double a0[N] = {1, 2, 3}, b0[N] = {-1, -2, -3}, got[N];
+    sg_tensor *a = param(a0), *b = param(b0), *idle = param(a0);
+    sg_optimizer *opt = NULL;
+    const sg_tensor *first[] = {a, idle};
+    CHECK_OK(sg_optimizer_sgd(first, 2, 0.1, 0, 0, 0, false, false, &opt));
+    CHECK_OK(sg_optimizer_add_param_group(opt, (const sg_tensor *const *)&b, 1));
+    size_t count = 0;
+    CHECK_OK(sg_optimizer_param_group_count(opt, &count));
+    CHECK(count == 2);
+    CHECK_OK(sg_optimizer_param_count(opt, 0, &count));
+    CHECK(count == 2);
+    sg_tensor *second = NULL;
+    CHECK_OK(sg_optimizer_param(opt, 0, 1, &second));
+    CHECK_OK(sg_tensor_set_grad(idle, NULL));
+    sg_tensor_free(second);
+    CHECK_OK(sg_optimizer_set_option(opt, 1, "lr", 0.01));
+    double lr = 0;
+    CHECK_OK(sg_optimizer_get_option(opt, 1, "lr", &lr));
+    CHECK(lr == 0.01);
+    CHECK_OK(sg_optimizer_get_option(opt, 0, "lr", &lr));
+    CHECK(lr == 0.1);
+    double nesterov = -1;
+    CHECK_OK(sg_optimizer_get_option(opt, 0, "nesterov", &nesterov));
+    CHECK(nesterov == 0);
+
+    backward_cubic(a);
+    backward_cubic(b);
+    CHECK_OK(sg_optimizer_step(opt));
+    read(a, got);
+    CHECK(close_to(got, (double[]){1 - 0.3, 2 - 1.2, 3 - 2.7}, 1e-15));
+    read(b, got);
+    CHECK(close_to(got, (double[]){-1 - 0.03, -2 - 0.12, -3 - 0.27}, 1e-15));
+    read(idle, got);
+    CHECK(close_to(got, a0, 0));
+
+    /* zero_grad: to zeros, then to none. */
+    sg_tensor *grad = NULL;
+    CHECK_OK(sg_optimizer_zero_grad(opt, false));
+    CHECK_OK(sg_tensor_grad(a, &grad));
+    CHECK(grad != NULL);
+    read(grad, got);
+    CHECK(close_to(got, (double[]){0, 0, 0}, 0));
+    sg_tensor_free(grad);
+    CHECK_OK(sg_optimizer_zero_grad(opt, true));
+    CHECK_OK(sg_tensor_grad(a, &grad));
+    CHECK(grad == NULL);
+
+    /* Learning-rate schedule: lr 0 makes a step a no-op. */
+    CHECK_OK(sg_optimizer_set_option(opt, 0, "lr", 0));
+    double before[N];
+    read(a, before);
+    backward_cubic(a);
+    CHECK_OK(sg_optimizer_step(opt));
+    read(a, got);
+    CHECK(close_to(got, before, 0));
+
+    /* Handles freed by the caller: the optimizer still holds the tensors. */
+    CHECK_OK(sg_optimizer_zero_grad(opt, true));
+    int64_t live = sg_live_tensor_count();
+    sg_tensor_free(a);
+    sg_tensor_free(b);
+    sg_tensor_free(idle);
+    CHECK(sg_live_tensor_count() == live);
+    CHECK_OK(sg_optimizer_free(opt));
+    CHECK(sg_live_tensor_count() == live - 3);
+}
+
+/* A non-contiguous parameter (a transposed leaf) is updated through a copy written back. */
+static void test_non_contiguous(void) {
+    double values[6] = {1, 2, 3, 4, 5, 6};
+    int64_t shape[] = {2, 3};
+    sg_tensor *base = NULL, *t = NULL;
+    CHECK_OK(sg_tensor_from_data(values, shape, 2, SG_FLOAT64, &base));
+    CHECK_OK(sg_transpose(base, 0, 1, &t));
+    sg_tensor_free(base);
+    CHECK_OK(sg_tensor_set_requires_grad(t, true));
+    sg_optimizer *opt = NULL;
+    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&t, 1, 0.5, 0, 0, 0, false, false, &opt));
+    sg_tensor *s = NULL;
+    CHECK_OK(sg_sum(t, &s));
+    CHECK_OK(sg_backward(s, NULL, false));
+    CHECK_OK(sg_optimizer_step(opt));
+    CHECK_REPR(t, "tensor([[0.5000, 3.5000],\n        [1.5000, 4.5000],\n        [2.5000, 5.5000]], dtype=torch.float64, requires_grad=True)");
+    sg_tensor_free(s);
+    sg_optimizer_free(opt);
+    sg_tensor_free(t);
+}
+
+static void test_misuse(void) {
+    double v[N] = {1, 2, 3};
+    sg_tensor *p = param(v), *q = NULL, *ints = NULL;
+    sg_optimizer *opt = (sg_optimizer *)0x1;
+    int64_t n = N;
+    int64_t iv[N] = {1, 2, 3};
+    CHECK_OK(sg_tensor_from_data(iv, &n, 1, SG_INT64, &ints));
+    CHECK_OK(sg_mul_scalar(p, 2, &q));
+    const sg_tensor *ps[] = {p, p};
+
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, -1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK(opt == NULL);
+    CHECK_ERROR_HAS("Invalid learning rate: -1");
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, 0.1, -0.5, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Invalid momentum value: -0.5");
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, 0.1, 0, 0, 0, true, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Nesterov momentum requires a momentum and zero dampening");
+    CHECK_STATUS(sg_optimizer_adam(ps, 1, 0.1, 1.0, 0.999, 1e-8, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Invalid beta parameter at index 0: 1");
+    CHECK_STATUS(sg_optimizer_adamw(ps, 1, 0.1, 0.9, -0.1, 1e-8, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Invalid beta parameter at index 1: -0.1");
+    CHECK_STATUS(sg_optimizer_adam(ps, 1, 0.1, 0.9, 0.999, -1, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Invalid epsilon value: -1");
+    CHECK_STATUS(sg_optimizer_adam(ps, 1, NAN, 0.9, 0.999, 1e-8, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Invalid learning rate: nan");
+    CHECK_STATUS(sg_optimizer_sgd(ps, 2, 0.1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("some parameters appear in more than one parameter group");
+    CHECK_STATUS(sg_optimizer_sgd((const sg_tensor *const *)&q, 1, 0.1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("can't optimize a non-leaf Tensor");
+    CHECK_STATUS(sg_optimizer_sgd((const sg_tensor *const *)&ints, 1, 0.1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("optimizer can only optimize Tensors of floating point dtype, but one of the params is torch.int64");
+    CHECK_STATUS(sg_optimizer_sgd(NULL, 1, 0.1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, 0.1, 0, 0, 0, false, false, NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK(opt == NULL);
+
+    /* No parameters yet is allowed; an empty group is not. */
+    CHECK_OK(sg_optimizer_adam(NULL, 0, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, &opt));
+    CHECK_OK(sg_optimizer_step(opt));
+    CHECK_STATUS(sg_optimizer_add_param_group(opt, NULL, 0), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("optimizer got an empty parameter list");
+    CHECK_OK(sg_optimizer_add_param_group(opt, ps, 1));
+    CHECK_STATUS(sg_optimizer_add_param_group(opt, ps, 1), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("some parameters appear in more than one parameter group");
+
+    double value = 0;
+    CHECK_STATUS(sg_optimizer_get_option(opt, 0, "momentum", &value), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Adam has no option 'momentum'");
+    CHECK_STATUS(sg_optimizer_get_option(opt, 3, "lr", &value), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("param group 3 is out of range for an optimizer with 1 groups");
+    CHECK_STATUS(sg_optimizer_get_option(opt, 0, NULL, &value), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_get_option(opt, 0, "lr", NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_set_option(opt, 0, "lr", -3), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Invalid learning rate: -3");
+    CHECK_OK(sg_optimizer_get_option(opt, 0, "lr", &value));
+    CHECK(value == 1e-3); /* a refused setting changes nothing */
+    CHECK_STATUS(sg_optimizer_set_option(opt, 0, "beta2", 1), SG_ERR_INVALID_ARGUMENT);
+    CHECK_OK(sg_optimizer_set_option(opt, 0, "beta2", 0.5));
+    CHECK_OK(sg_optimizer_get_option(opt, 0, "beta2", &value));
+    CHECK(value == 0.5);
+    sg_tensor *out = (sg_tensor *)0x1;
+    CHECK_STATUS(sg_optimizer_param(opt, 0, 1, &out), SG_ERR_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+
+    /* A gradient that no longer fits its parameter (set by hand) fails the step. */
+    sg_tensor *wrong = NULL;
+    int64_t two = 2;
+    CHECK_OK(sg_zeros(&two, 1, SG_FLOAT64, &wrong));
+    if (sg_tensor_set_grad(p, wrong) == SG_OK) {
+        CHECK_STATUS(sg_optimizer_step(opt), SG_ERR_SHAPE);
+    }
+    sg_tensor_free(wrong);
+
+    /* Handles of the wrong kind, stale and garbage handles. */
+    CHECK_STATUS(sg_optimizer_step((sg_optimizer *)p), SG_ERR_INVALID_HANDLE);
+    CHECK_ERROR_HAS("sg_optimizer_step: argument 'opt' is not a live optimizer handle");
+    CHECK_STATUS(sg_tensor_free((sg_tensor *)opt), SG_ERR_INVALID_HANDLE);
+    CHECK_STATUS(sg_optimizer_step((sg_optimizer *)0xdeadbeef), SG_ERR_INVALID_HANDLE);
+    CHECK_STATUS(sg_optimizer_step(NULL), SG_ERR_INVALID_HANDLE);
+    CHECK_OK(sg_optimizer_free(NULL));
+    CHECK_OK(sg_optimizer_free(opt));
+    CHECK_STATUS(sg_optimizer_free(opt), SG_ERR_INVALID_HANDLE);
+    CHECK_STATUS(sg_optimizer_zero_grad(opt, true), SG_ERR_INVALID_HANDLE);
+    size_t groups = 0;
+    CHECK_STATUS(sg_optimizer_param_group_count(opt, &groups), SG_ERR_INVALID_HANDLE);
+
+    sg_tensor_free(p);
+    sg_tensor_free(q);
+    sg_tensor_free(ints);
+}
+
+int main(void) {
+    test_rules();
+    test_groups_and_options();
+    test_non_contiguous();
+    test_misuse();
+    return check_summary("test_optim");
+}
