@@ -12,6 +12,7 @@ from ._functions import *  # noqa: F401,F403 - torch.cat, torch.matmul, torch.ex
 from ._functions import is_tensor  # noqa: F401
 from . import nn  # noqa: E402
 from . import autograd  # noqa: E402
+from . import optim  # noqa: E402
 from . import viz  # noqa: E402
 
 __version__ = ".".join(map(str, _lib.BINDING_VERSION))

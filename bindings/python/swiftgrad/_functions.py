@@ -6,6 +6,7 @@ import numbers
 
 from . import _dtype
 from . import _lib as L
+from ._tensor import no_grad  # noqa: E402
 from ._tensor import (
     _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _as_tensor, _check,
     _creation_dtype, _finish, _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
@@ -113,6 +114,37 @@ def where(condition, input=None, other=None):  # noqa: A002
         like = _as_tensor(input, _tensor_like_number(input, other))
     a, b = _as_tensor(input, like), _as_tensor(other, like)  # held until the call returns
     return _make(L.sg_where, condition._handle, a._handle, b._handle)
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """|input - other| <= atol + rtol * |other| elementwise (broadcasting), as a bool tensor."""
+    _require_tensor("isclose", "input", 1, input)
+    _require_tensor("isclose", "other", 2, other)
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
+    with no_grad():
+        # "or" as the maximum of 0/1 integers: equal infinities are close, as are NaNs with equal_nan.
+        close = ((input - other).abs() <= (other.abs() * rtol + atol)).long().maximum((input == other).long())
+        if equal_nan:
+            close = close.maximum(((input != input).long() + (other != other).long() == 2).long())
+    return close > 0
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+    """Whether every element of input is close to other's (see isclose)."""
+    close = isclose(input, other, rtol, atol, equal_nan)
+    return builtins.bool(close.sum().item() == close.numel())
+
+
+def equal(input, other):  # noqa: A002
+    """True when both have the same shape and elements."""
+    _require_tensor("equal", "input", 1, input)
+    _require_tensor("equal", "other", 2, other)
+    if input.shape != other.shape:
+        return False
+    with no_grad():
+        same = input == other
+    return builtins.bool(same.sum().item() == same.numel())
 
 
 def _tensor_like_number(a, b):

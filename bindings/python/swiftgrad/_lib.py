@@ -55,7 +55,7 @@ lib_releasing_gil = ctypes.CDLL(library_path)
 _RELEASES_GIL = {
     "sg_backward", "sg_autograd_backward", "sg_autograd_grad", "sg_matmul", "sg_mm", "sg_mv", "sg_bmm",
     "sg_tensor_from_data", "sg_tensor_copy_to", "sg_gradcheck", "sg_gradgradcheck", "sg_jacobian",
-    "sg_hessian", "sg_vjp", "sg_jvp", "sg_hvp",
+    "sg_hessian", "sg_vjp", "sg_jvp", "sg_hvp", "sg_optimizer_step",
 }
 
 _tensor = c_void_p
@@ -381,6 +381,35 @@ sg_set_anomaly_context = _declare("sg_set_anomaly_context", c_int, c_char_p)
 # sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *buf, size_t buf_size, size_t *needed);
 sg_graph_to_dot = _declare("sg_graph_to_dot", c_int, _tensor, c_char_p, c_void_p, c_size_t, POINTER(c_size_t))
 
+# ---- optimizers ---------------------------------------------------------------------------------
+
+# sg_status sg_optimizer_sgd(const sg_tensor *const *params, size_t n_params, double lr, double momentum, double dampening,
+#                            double weight_decay, bool nesterov, bool maximize, sg_optimizer **out);
+sg_optimizer_sgd = _declare("sg_optimizer_sgd", c_int, _handles_in, c_size_t, c_double, c_double, c_double, c_double, c_bool, c_bool, _out)
+# sg_status sg_optimizer_adam(const sg_tensor *const *params, size_t n_params, double lr, double beta1, double beta2,
+#                             double eps, double weight_decay, bool amsgrad, bool maximize, sg_optimizer **out);  (also adamw)
+sg_optimizer_adam = _declare("sg_optimizer_adam", c_int, _handles_in, c_size_t, c_double, c_double, c_double, c_double, c_double, c_bool, c_bool, _out)
+sg_optimizer_adamw = _declare("sg_optimizer_adamw", c_int, _handles_in, c_size_t, c_double, c_double, c_double, c_double, c_double, c_bool, c_bool, _out)
+# sg_status sg_optimizer_add_param_group(sg_optimizer *opt, const sg_tensor *const *params, size_t n_params);
+sg_optimizer_add_param_group = _declare("sg_optimizer_add_param_group", c_int, c_void_p, _handles_in, c_size_t)
+# sg_status sg_optimizer_param_group_count(const sg_optimizer *opt, size_t *out);
+sg_optimizer_param_group_count = _declare("sg_optimizer_param_group_count", c_int, c_void_p, POINTER(c_size_t))
+# sg_status sg_optimizer_param_count(const sg_optimizer *opt, size_t group, size_t *out);
+sg_optimizer_param_count = _declare("sg_optimizer_param_count", c_int, c_void_p, c_size_t, POINTER(c_size_t))
+# sg_status sg_optimizer_param(const sg_optimizer *opt, size_t group, size_t index, sg_tensor **out);
+sg_optimizer_param = _declare("sg_optimizer_param", c_int, c_void_p, c_size_t, c_size_t, _out)
+# sg_status sg_optimizer_set_option(sg_optimizer *opt, size_t group, const char *name, double value);
+sg_optimizer_set_option = _declare("sg_optimizer_set_option", c_int, c_void_p, c_size_t, c_char_p, c_double)
+# sg_status sg_optimizer_get_option(const sg_optimizer *opt, size_t group, const char *name, double *out);
+sg_optimizer_get_option = _declare("sg_optimizer_get_option", c_int, c_void_p, c_size_t, c_char_p, POINTER(c_double))
+# sg_status sg_optimizer_step(sg_optimizer *opt);
+sg_optimizer_step = _declare("sg_optimizer_step", c_int, c_void_p)
+# sg_status sg_optimizer_zero_grad(sg_optimizer *opt, bool set_to_none);
+sg_optimizer_zero_grad = _declare("sg_optimizer_zero_grad", c_int, c_void_p, c_bool)
+# sg_status sg_optimizer_free(sg_optimizer *opt);
+sg_optimizer_free = _declare("sg_optimizer_free", c_int, c_void_p)
+
+SG_ERR_INVALID_ARGUMENT = 1
 SG_ERR_CALLBACK = 8
 _pending = threading.local()
 

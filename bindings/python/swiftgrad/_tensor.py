@@ -440,6 +440,21 @@ class Tensor:
     def detach(self):
         return _keep_dtype(self, _make(L.sg_tensor_detach, self._handle))
 
+    @property
+    def data(self):
+        """The tensor's values without its history: a detached alias sharing memory (writes
+        through it are not seen by autograd, as in PyTorch)."""
+        return self.detach()
+
+    def uniform_(self, a=0.0, b=1.0):
+        """Fills the tensor with values drawn uniformly from [a, b)."""
+        from ._functions import rand
+        return self.copy_(rand(*self.shape, dtype=self.dtype) * (b - a) + a)
+
+    def normal_(self, mean=0.0, std=1.0):
+        """Fills the tensor with values drawn from N(mean, std^2)."""
+        return self.copy_(randn(*self.shape, dtype=self.dtype) * std + mean)
+
     def zero_(self):
         _check(L.sg_zero_(self._handle))
         return self

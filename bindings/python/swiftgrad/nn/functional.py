@@ -1,4 +1,4 @@
-"""torch.nn.functional: losses and activations."""
+"""torch.nn.functional: losses, activations, linear and dropout."""
 from .. import _lib as L
 from .._tensor import Tensor, _make, _require_tensor
 
@@ -56,3 +56,22 @@ def softmax(input, dim):  # noqa: A002
 
 def log_softmax(input, dim):  # noqa: A002
     return input.log_softmax(dim)
+
+
+def linear(input, weight, bias=None):  # noqa: A002
+    """input @ weight.T + bias."""
+    out = input.matmul(weight.t())
+    return out if bias is None else out + bias
+
+
+def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Zeroes each element with probability p (in training) and scales the rest by 1/(1-p)."""
+    if p < 0 or p > 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input * 0
+    from .._functions import rand_like
+    keep = (rand_like(input) >= p).to(input.dtype)
+    return input * keep / (1 - p)

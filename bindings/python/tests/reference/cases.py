@@ -332,3 +332,81 @@ def backward_inputs(T):
     f.retain_grad()
     (f * e).sum().backward(inputs=[f])
     return {"c_grad": c.grad, "d_grad": d.grad, "e_grad": e.grad, "f_grad": f.grad}
+
+
+# ---- optimizers and nn -----------------------------------------------------------------------
+
+def _quartic_steps(T, make, steps=5, closure=False):
+    """Minimises sum((p - c)^4) + sum(q^2) from fixed starts; returns the parameters."""
+    p, q = data(T, 2, 3), data(T, 4, seed=1)
+    c = data(T, 2, 3, seed=2, grad=False)
+    optimizer = make(T, p, q)
+
+    def loss():
+        optimizer.zero_grad()
+        value = ((p - c) ** 4).sum() + (q * q).sum()
+        value.backward()
+        return value
+
+    last = None
+    for step in range(steps):
+        if step == 3:
+            for group in optimizer.param_groups:
+                group["lr"] = group["lr"] * 0.5  # a schedule: the next steps use the new rate
+        last = optimizer.step(loss) if closure else (loss(), optimizer.step())[0]
+    return {"p": p, "q": q, "loss": last.detach()}
+
+
+@case
+def sgd_variants(T):
+    out = {}
+    configs = {
+        "plain": dict(lr=0.01),
+        "momentum": dict(lr=0.01, momentum=0.9),
+        "nesterov": dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.1),
+        "dampening": dict(lr=0.02, momentum=0.5, dampening=0.3, maximize=False, weight_decay=0.01),
+    }
+    for name, options in configs.items():
+        result = _quartic_steps(T, lambda T, p, q: T.optim.SGD([p, q], **options))
+        out.update({f"{name}_{k}": v for k, v in result.items()})
+    return out
+
+
+@case
+def adam_variants(T):
+    out = {}
+    configs = {
+        "adam": lambda T, p, q: T.optim.Adam([p, q], lr=0.1),
+        "amsgrad": lambda T, p, q: T.optim.Adam([p, q], lr=0.05, betas=(0.8, 0.99), amsgrad=True, weight_decay=0.1),
+        "adamw": lambda T, p, q: T.optim.AdamW([p, q], lr=0.1),
+        "groups": lambda T, p, q: T.optim.AdamW([{"params": [p]}, {"params": q, "lr": 0.01, "weight_decay": 0}],
+                                                lr=0.1, eps=1e-6),
+        "maximize": lambda T, p, q: T.optim.Adam([p, q], lr=0.01, maximize=True),
+    }
+    for name, make in configs.items():
+        result = _quartic_steps(T, make, closure=name == "groups")
+        out.update({f"{name}_{k}": v for k, v in result.items()})
+    return out
+
+
+@case
+def nn_training_loop(T):
+    """The usual loop: nn.Sequential of nn.Linear, Adam, cross_entropy; weights loaded through
+    load_state_dict so both libraries start from the same point."""
+    nn, F = T.nn, T.nn.functional
+    model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 4)).double()
+    start = {name: data(T, *p.shape, seed=i, grad=False) * 0.5 for i, (name, p) in enumerate(model.named_parameters())}
+    model.load_state_dict(start)
+    x = data(T, 8, 3, seed=7, grad=False)
+    y = T.tensor([0, 1, 2, 3, 3, 2, 1, 0])
+    optimizer = T.optim.Adam(model.parameters(), lr=0.05)
+    losses = []
+    for _ in range(10):
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.detach())
+    with T.no_grad():
+        logits = model(x)
+    return {"losses": T.stack(losses), "logits": logits, **{k: v for k, v in model.state_dict().items()}}

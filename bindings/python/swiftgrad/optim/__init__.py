@@ -1,0 +1,211 @@
+"""torch.optim: SGD, Adam and AdamW with PyTorch's interface, computed by libswiftgrad's optimizers
+(sg_optimizer_*). `param_groups` is a list of dicts as in PyTorch: change a group's "lr" (or any
+other hyperparameter) between steps and the next step() uses it.
+
+    opt = swiftgrad.optim.Adam(model.parameters(), lr=1e-3)
+    for x, y in batches:
+        opt.zero_grad()
+        loss_fn(model(x), y).backward()
+        opt.step()
+"""
+import ctypes
+
+from .. import _lib as L
+from .._tensor import Tensor, enable_grad
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
+
+
+class _Required:
+    """The default of a hyperparameter that has none (PyTorch's `required`)."""
+
+    def __repr__(self):
+        return "<required parameter>"
+
+
+required = _Required()
+
+
+def _check(status):
+    # PyTorch raises ValueError for bad hyperparameters and parameter lists.
+    L.check(status, ValueError if status == L.SG_ERR_INVALID_ARGUMENT else None)
+
+
+class Optimizer:
+    """The base class: parameter groups, zero_grad, step and the link to the C optimizer.
+    Subclasses name their C constructor and how their options map to the library's."""
+
+    # Options stored in each group that only select an implementation in PyTorch; accepted and
+    # kept, with the same results whatever their value.
+    _IMPLEMENTATION_OPTIONS = {"foreach": None, "fused": None, "differentiable": False}
+
+    def __init__(self, params, defaults):
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            f"but got {params.type()}")
+        self.defaults = defaults
+        self.param_groups = []
+        self._synced = []
+        handle = ctypes.c_void_p()
+        _check(self._create(None, 0, handle))
+        self._handle = handle.value
+        param_groups = list(params)
+        if not param_groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(param_groups[0], dict):
+            param_groups = [{"params": param_groups}]
+        for group in param_groups:
+            self.add_param_group(group)
+
+    def __del__(self, _free=L.sg_optimizer_free):
+        handle = getattr(self, "_handle", None)
+        if handle:
+            _free(handle)
+
+    def _create(self, params, count, out):
+        raise NotImplementedError
+
+    def _library_options(self, group):
+        """The group's options as the library names them (betas become beta1 and beta2)."""
+        raise NotImplementedError
+
+    def add_param_group(self, param_group):
+        """Adds a group of parameters, with options defaulting to the optimizer's."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering "
+                            "of tensors in sets will change between runs. Please use a list instead.")
+        else:
+            params = list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
+        group = dict(param_group, params=params)
+        for name, default in self.defaults.items():
+            if default is required and name not in group:
+                raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")
+            group.setdefault(name, default)
+        handles = (ctypes.c_void_p * len(params))(*[p._handle for p in params])
+        _check(L.sg_optimizer_add_param_group(self._handle, handles, len(params)))
+        index = len(self.param_groups)
+        self.param_groups.append(group)
+        self._synced.append({})
+        try:
+            self._sync(index)
+        except Exception:
+            self.param_groups.pop()
+            self._synced.pop()
+            raise
+
+    def _sync(self, index):
+        """Sends the group's options that changed since the last step to the library."""
+        group, synced = self.param_groups[index], self._synced[index]
+        for name in ("differentiable", "capturable"):
+            if group.get(name):
+                raise ValueError(f"swiftgrad's optimizers do not support {name}=True")
+        for name, value in self._library_options(group).items():
+            if synced.get(name) != value:
+                _check(L.sg_optimizer_set_option(self._handle, index, name.encode(), float(value)))
+                synced[name] = value
+
+    def zero_grad(self, set_to_none=True):
+        """Resets the gradients of all parameters: to None (the default) or to zeros."""
+        _check(L.sg_optimizer_zero_grad(self._handle, bool(set_to_none)))
+
+    def step(self, closure=None):
+        """One optimization step. `closure` re-evaluates the model and returns the loss (run
+        with grad mode on); its result is returned."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for index in range(len(self.param_groups)):
+            self._sync(index)
+        _check(L.sg_optimizer_step(self._handle))
+        return loss
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            for key in sorted(group):
+                if key != "params":
+                    lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight
+    decay (torch.optim.SGD)."""
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
+                        fused=fused)
+        super().__init__(params, defaults)
+
+    def _create(self, params, count, out):
+        d = self.defaults
+        return L.sg_optimizer_sgd(params, count, d["lr"], d["momentum"], d["dampening"], d["weight_decay"],
+                                  bool(d["nesterov"]), bool(d["maximize"]), ctypes.byref(out))
+
+    def _library_options(self, group):
+        return {name: group[name] for name in ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")}
+
+
+class Adam(Optimizer):
+    """Adam (torch.optim.Adam); weight_decay is an L2 penalty unless decoupled_weight_decay,
+    which makes it AdamW."""
+
+    _decoupled = False
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=None):
+        if decoupled_weight_decay is None:
+            decoupled_weight_decay = self._decoupled
+        self._decoupled = decoupled_weight_decay
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize,
+                        foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused,
+                        decoupled_weight_decay=decoupled_weight_decay)
+        super().__init__(params, defaults)
+
+    def _create(self, params, count, out):
+        d = self.defaults
+        beta1, beta2 = _betas(d["betas"])
+        create = L.sg_optimizer_adamw if self._decoupled else L.sg_optimizer_adam
+        return create(params, count, d["lr"], beta1, beta2, d["eps"], d["weight_decay"], bool(d["amsgrad"]),
+                      bool(d["maximize"]), ctypes.byref(out))
+
+    def _library_options(self, group):
+        if bool(group["decoupled_weight_decay"]) != bool(self._decoupled):
+            raise ValueError("swiftgrad: decoupled_weight_decay is fixed when the optimizer is created")
+        beta1, beta2 = _betas(group["betas"])
+        return {"lr": group["lr"], "beta1": beta1, "beta2": beta2, "eps": group["eps"],
+                "weight_decay": group["weight_decay"], "amsgrad": group["amsgrad"], "maximize": group["maximize"]}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (torch.optim.AdamW)."""
+
+    _decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                         foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
+                         fused=fused, decoupled_weight_decay=True)
+
+
+def _betas(betas):
+    try:
+        beta1, beta2 = betas
+        return float(beta1), float(beta2)
+    except (TypeError, ValueError):
+        raise ValueError(f"betas must be a pair of floats, got {betas!r}") from None
