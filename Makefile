@@ -132,10 +132,12 @@ $(BIN)/bench: benchmarks/bench.c $(LIB) $(HEADER)
 bench: $(BIN)/bench $(VENV)/.ready
 	$(PYTHON) benchmarks/run.py --bench $(BIN)/bench --torch-python "$(TORCH_PYTHON)" $(if $(README),--readme README.md)
 
-# The Python environment for the demo and the tests (pytest, numpy), made on first use.
+# The Python environment for the demo and the tests (pytest, numpy, and the safetensors package
+# to check files against), made on first use.
+VENV_PACKAGES := pytest numpy safetensors
 venv: $(VENV)/.ready
-$(VENV)/.ready: scripts/ensure.sh
-	scripts/ensure.sh venv $(VENV) pytest numpy
+$(VENV)/.ready: scripts/ensure.sh Makefile
+	scripts/ensure.sh venv $(VENV) $(VENV_PACKAGES)
 	touch $@
 
 demo: $(C_EXAMPLES) $(VENV)/.ready
@@ -225,10 +227,18 @@ test-c: $(C_TESTS)
 test-abi: $(LIB)
 	python3 scripts/check_abi.py $(HEADER) $(LIB)
 
-# The pytest suite twice: with numpy, and with numpy made unimportable.
+# The pytest suite twice: with numpy, and with numpy made unimportable. With a TORCH_PYTHON
+# (a Python that imports torch), the interop tests also run there: DLPack with PyTorch, and
+# safetensors files exchanged with safetensors.torch (installed into it when missing).
 test-python: $(LIB) $(VENV)/.ready
 	PYTHONPATH=bindings/python $(PYTHON) -m pytest -q bindings/python/tests
 	SWIFTGRAD_BLOCK_NUMPY=1 PYTHONPATH=bindings/python $(PYTHON) -m pytest -q bindings/python/tests
+	@if [ -n "$(TORCH_PYTHON)" ]; then \
+		$(TORCH_PYTHON) -c "import safetensors, pytest" 2>/dev/null || \
+			$(TORCH_PYTHON) -m pip install --quiet --disable-pip-version-check safetensors pytest; \
+		echo "== interop tests with PyTorch ($(TORCH_PYTHON))"; \
+		PYTHONPATH=bindings/python $(TORCH_PYTHON) -m pytest -q -p no:cacheprovider bindings/python/tests/test_interop.py; \
+	else echo "(no TORCH_PYTHON: the PyTorch interop tests were skipped)"; fi
 
 # `pip install ./bindings/python` into a fresh environment, then use it from another directory.
 test-python-install: $(LIB) $(PYTHON_SOURCES)

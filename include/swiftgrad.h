@@ -90,8 +90,12 @@ typedef enum sg_status {
                                     integer tensor, in-place on a leaf that requires grad     */
     SG_ERR_OUT_OF_MEMORY = 6,    /* an allocation failed                                      */
     SG_ERR_INTERNAL = 7,         /* a bug in swiftgrad; please report the message             */
-    SG_ERR_CALLBACK = 8          /* a user callback (hook, custom function, function given to
+    SG_ERR_CALLBACK = 8,         /* a user callback (hook, custom function, function given to
                                     gradcheck/jacobian) failed without a more specific status */
+    SG_ERR_IO = 9,               /* a file could not be opened, read or written (the message
+                                    names it and the system's reason)                         */
+    SG_ERR_FORMAT = 10           /* data in the wrong format: a corrupt or truncated
+                                    safetensors file (the message says what is wrong)         */
 } sg_status;
 
 /** Element types. Values are explicit and append-only. */
@@ -741,6 +745,152 @@ sg_status sg_optimizer_zero_grad(sg_optimizer *opt, bool set_to_none);
 /** Releases the optimizer (NULL is a no-op; anything else not live fails with
     SG_ERR_INVALID_HANDLE). */
 sg_status sg_optimizer_free(sg_optimizer *opt);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Named tensors and safetensors files                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * An opaque handle to named tensors in insertion order with string metadata: what a
+ * safetensors file holds, or a model's state_dict. It keeps references to its tensors.
+ *
+ *     sg_tensor_dict *weights;
+ *     sg_tensor_dict_new(&weights);
+ *     sg_tensor_dict_set(weights, "fc.weight", w);
+ *     sg_save_safetensors(weights, "model.safetensors");
+ *     sg_tensor_dict_free(weights);
+ *
+ * Names are UTF-8 (invalid bytes become U+FFFD); "" and "__metadata__" are refused.
+ */
+typedef struct sg_tensor_dict sg_tensor_dict;
+
+sg_status sg_tensor_dict_new(sg_tensor_dict **out);
+/** Releases the dictionary and its references (NULL is a no-op). */
+sg_status sg_tensor_dict_free(sg_tensor_dict *dict);
+/** Adds t as name, or replaces the tensor of that name in place. */
+sg_status sg_tensor_dict_set(sg_tensor_dict *dict, const char *name, const sg_tensor *t);
+/** The tensor called name (a new handle); SG_ERR_INVALID_ARGUMENT when there is none. */
+sg_status sg_tensor_dict_get(const sg_tensor_dict *dict, const char *name, sg_tensor **out);
+/** The number of tensors, and the name and tensor at index (insertion order; a loaded file's
+    entries are in the file's data order). */
+sg_status sg_tensor_dict_count(const sg_tensor_dict *dict, size_t *out);
+sg_status sg_tensor_dict_name(const sg_tensor_dict *dict, size_t index, char *buf, size_t buf_size, size_t *needed);
+sg_status sg_tensor_dict_at(const sg_tensor_dict *dict, size_t index, sg_tensor **out);
+/** Sets metadata key to value (a NULL value removes it); safetensors keeps these strings in
+    the header's "__metadata__". */
+sg_status sg_tensor_dict_set_metadata(sg_tensor_dict *dict, const char *key, const char *value);
+/** The number of metadata entries, the key at index, and the value of key (an error when absent). */
+sg_status sg_tensor_dict_metadata_count(const sg_tensor_dict *dict, size_t *out);
+sg_status sg_tensor_dict_metadata_key(const sg_tensor_dict *dict, size_t index, char *buf, size_t buf_size,
+                                      size_t *needed);
+sg_status sg_tensor_dict_metadata(const sg_tensor_dict *dict, const char *key, char *buf, size_t buf_size,
+                                  size_t *needed);
+
+/**
+ * Writes dict to path in the safetensors format, byte-identical to what the safetensors
+ * library writes for the same tensors and metadata (loadable by safetensors.torch.load_file
+ * and safetensors.numpy). The file is written under a temporary name and renamed into place.
+ * Fails with SG_ERR_IO (and the system's reason) when it cannot be written.
+ */
+sg_status sg_save_safetensors(const sg_tensor_dict *dict, const char *path);
+/**
+ * Reads a safetensors file into a new dictionary (tensors are copies, without grad).
+ * SG_ERR_IO when it cannot be read; SG_ERR_FORMAT naming the problem when it is not valid
+ * (truncated, bad header, offsets that do not match shapes) or holds dtypes swiftgrad lacks
+ * (F32, F64, I64 and BOOL are supported).
+ */
+sg_status sg_load_safetensors(const char *path, sg_tensor_dict **out);
+/** The same bytes as sg_save_safetensors, into buf (*needed gets the size; buf may be NULL
+    with buf_size 0 to ask for it). */
+sg_status sg_safetensors_serialize(const sg_tensor_dict *dict, void *buf, size_t buf_size, size_t *needed);
+/** Parses data_bytes bytes of safetensors data, as sg_load_safetensors. */
+sg_status sg_safetensors_deserialize(const void *data, size_t data_bytes, sg_tensor_dict **out);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sharing memory: external buffers and DLPack                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * A tensor over memory the caller owns, without copying (torch.from_numpy): elements of dtype at
+ * data with strides in elements (non-negative; row-major when strides is NULL), data aligned to
+ * the element size. Writes through the tensor (and its views) write that memory. The library
+ * calls free_data(user_data) exactly once when no tensor uses the memory any more, or before
+ * returning when the call fails; free_data may be NULL.
+ */
+sg_status sg_tensor_from_blob(void *data, const int64_t *shape, const int64_t *strides, size_t ndim, sg_dtype dtype,
+                              sg_free_fn free_data, void *user_data, sg_tensor **out);
+/** The address of t's first element (Tensor.data_ptr()), valid while t or a tensor sharing its
+    memory is alive; with sg_tensor_strides it describes t's memory for other libraries. */
+sg_status sg_tensor_data_ptr(const sg_tensor *t, void **out);
+
+/*
+ * DLPack (https://dmlc.github.io/dlpack), the exchange format of PyTorch, numpy, JAX and
+ * others: the structures below are DLPack 1.x's own. If you also include <dlpack/dlpack.h>,
+ * include it before this header (its definitions are then used).
+ */
+#ifndef DLPACK_DLPACK_H_
+#define DLPACK_MAJOR_VERSION 1
+#define DLPACK_MINOR_VERSION 1
+typedef enum { kDLCPU = 1 } DLDeviceType;
+typedef struct {
+    DLDeviceType device_type;
+    int32_t device_id;
+} DLDevice;
+typedef enum { kDLInt = 0U, kDLUInt = 1U, kDLFloat = 2U, kDLBool = 6U } DLDataTypeCode;
+typedef struct {
+    uint8_t code;
+    uint8_t bits;
+    uint16_t lanes;
+} DLDataType;
+typedef struct {
+    void *data;
+    DLDevice device;
+    int32_t ndim;
+    DLDataType dtype;
+    int64_t *shape;
+    int64_t *strides;
+    uint64_t byte_offset;
+} DLTensor;
+typedef struct DLManagedTensor {
+    DLTensor dl_tensor;
+    void *manager_ctx;
+    void (*deleter)(struct DLManagedTensor *self);
+} DLManagedTensor;
+typedef struct {
+    uint32_t major;
+    uint32_t minor;
+} DLPackVersion;
+#define DLPACK_FLAG_BITMASK_READ_ONLY (1UL << 0UL)
+#define DLPACK_FLAG_BITMASK_IS_COPIED (1UL << 1UL)
+typedef struct DLManagedTensorVersioned {
+    DLPackVersion version;
+    void *manager_ctx;
+    void (*deleter)(struct DLManagedTensorVersioned *self);
+    uint64_t flags;
+    DLTensor dl_tensor;
+} DLManagedTensorVersioned;
+#endif
+
+/**
+ * Exports t as a DLPack 1.1 tensor sharing its memory (CPU, shape and strides always given):
+ * the consumer calls (*out)->deleter(*out) when done, which releases the library's reference.
+ * float32, float64, int64 and bool (kDLBool, 8 bits) map to DLPack dtypes; requires_grad is
+ * not carried (export detached tensors, as PyTorch insists).
+ */
+sg_status sg_to_dlpack(const sg_tensor *t, DLManagedTensorVersioned **out);
+/** The same as a pre-1.0 DLManagedTensor, for consumers that ask for no version. */
+sg_status sg_to_dlpack_unversioned(const sg_tensor *t, DLManagedTensor **out);
+/**
+ * A tensor over a DLPack tensor's memory, without copying; the library takes ownership of
+ * managed and calls its deleter once the memory is no longer used, or before returning when
+ * the call fails. Accepted: DLPack major version 1, CPU, float32/64, int64 and bool (kDLBool
+ * or 8-bit kDLUInt are not confused: only kDLBool is bool), lanes 1, non-negative strides (NULL
+ * means row-major), data aligned to the element size. The READ_ONLY flag is refused (the
+ * library cannot promise not to write).
+ */
+sg_status sg_from_dlpack(DLManagedTensorVersioned *managed, sg_tensor **out);
+/** The same for a pre-1.0 DLManagedTensor. */
+sg_status sg_from_dlpack_unversioned(DLManagedTensor *managed, sg_tensor **out);
 
 #ifdef __cplusplus
 }

@@ -42,10 +42,17 @@ PARAMETERS = [
     ("sg_dtype *", None, "K_DTYPE_OUT"),
     ("sg_reduction", None, "K_REDUCTION"),
     ("sg_status", None, "K_STATUS"),
+    ("const char *", r"^path$", "K_PATH"),
     ("const char *", None, "K_STRING"),
     ("char *", None, "K_CHAR_BUFFER"),
     ("const void *", None, "K_DATA"),
     ("void *", r"^user_data$", "K_USER_DATA"),
+    ("void *", r"^data$", "K_BLOB"),
+    ("void **", None, "K_POINTER_OUT"),
+    ("DLManagedTensorVersioned *", None, "K_DLPACK"),
+    ("DLManagedTensor *", None, "K_DLPACK_LEGACY"),
+    ("DLManagedTensorVersioned **", None, "K_DLPACK_OUT"),
+    ("DLManagedTensor **", None, "K_DLPACK_LEGACY_OUT"),
     ("void *", None, "K_BYTE_BUFFER"),
     ("sg_free_fn", None, "K_FREE_FN"),
     ("sg_hook_fn", None, "K_HOOK_FN"),
@@ -57,6 +64,9 @@ PARAMETERS = [
     ("sg_optimizer *", None, "K_OPTIMIZER"),
     ("const sg_optimizer *", None, "K_OPTIMIZER"),
     ("sg_optimizer **", None, "K_OPTIMIZER_OUT"),
+    ("sg_tensor_dict *", None, "K_DICT"),
+    ("const sg_tensor_dict *", None, "K_DICT"),
+    ("sg_tensor_dict **", None, "K_DICT_OUT"),
 ]
 
 

@@ -12,6 +12,9 @@ enum StorageMemory {
     case heap
     /// A block from `BlockCache` of this many bytes (large tensors).
     case block(Int)
+    /// Memory owned by someone else (a numpy array, a DLPack producer), handed back by calling
+    /// this once when the storage goes.
+    case external(() -> Void)
 }
 
 /// A storage's fields. They live in the header of the `ManagedBuffer` whose tail holds small
@@ -78,13 +81,28 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
                 StorageHeader(dtype: dtype, count: count, base: pointer, memory: memory)
             }, to: Storage.self)
         }
-        switch dtype {
-        case .float32: storage.base.bindMemory(to: Float.self, capacity: count)
-        case .float64: storage.base.bindMemory(to: Double.self, capacity: count)
-        case .int64: storage.base.bindMemory(to: Int64.self, capacity: count)
-        case .bool: storage.base.bindMemory(to: Bool.self, capacity: count)
-        }
+        storage.bindElements()
         return storage
+    }
+
+    /// A storage over `count` elements at `base` that it does not own; `release` gives the
+    /// memory back when the storage is freed.
+    static func external(_ base: UnsafeMutableRawPointer, count: Int, dtype: DType,
+                         release: @escaping () -> Void) -> Storage {
+        let storage = unsafeDowncast(Storage.create(minimumCapacity: 0) { _ in
+            StorageHeader(dtype: dtype, count: count, base: base, memory: .external(release))
+        }, to: Storage.self)
+        storage.bindElements()
+        return storage
+    }
+
+    private func bindElements() {
+        switch dtype {
+        case .float32: base.bindMemory(to: Float.self, capacity: count)
+        case .float64: base.bindMemory(to: Double.self, capacity: count)
+        case .int64: base.bindMemory(to: Int64.self, capacity: count)
+        case .bool: base.bindMemory(to: Bool.self, capacity: count)
+        }
     }
 
     deinit {
@@ -92,6 +110,7 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
         case .inline: break
         case .heap: free(header.base)
         case .block(let size): BlockCache.release(header.base, size: size)
+        case .external(let release): release()
         }
     }
 

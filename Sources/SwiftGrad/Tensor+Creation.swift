@@ -50,6 +50,52 @@ extension Tensor {
         return Tensor(storage: storage, shape: shape)
     }
 
+    /// A tensor over memory it does not own, without copying (`torch.from_numpy`,
+    /// `torch.from_dlpack`): elements at `base` with `strides` (in elements, non-negative;
+    /// row-major when nil). Writes through the tensor write that memory, which must stay valid
+    /// until `release` is called: exactly once, when the last tensor sharing it goes, or before
+    /// this returns when it throws.
+    /// - Throws: `.invalidArgument` for a bad shape or strides, a NULL `base` with elements, or
+    ///   a `base` not aligned to the element size.
+    public static func wrapping(_ base: UnsafeMutableRawPointer?, shape: [Int], strides: [Int]?, dtype: DType,
+                                release: @escaping () -> Void) throws -> Tensor {
+        do {
+            let count = try Shape.validate(shape, itemSize: dtype.itemSize)
+            let strides = strides ?? Shape.contiguousStrides(shape)
+            guard strides.count == shape.count else {
+                throw SwiftGradError.invalidArgument("\(strides.count) strides given for a shape of \(shape.count) dimensions")
+            }
+            guard strides.allSatisfy({ $0 >= 0 }) else {
+                throw SwiftGradError.invalidArgument("negative strides are not supported, got \(Shape.describe(strides))")
+            }
+            // Elements spanned: 1 + Σ (size - 1) · stride, checked for overflow.
+            var extent = count == 0 ? 0 : 1
+            if count > 0 {
+                for (size, stride) in zip(shape, strides) {
+                    let (step, o1) = (size - 1).multipliedReportingOverflow(by: stride)
+                    let (sum, o2) = extent.addingReportingOverflow(step)
+                    let (_, o3) = sum.multipliedReportingOverflow(by: dtype.itemSize)
+                    guard !o1, !o2, !o3 else { throw SwiftGradError.invalidArgument("the strides \(Shape.describe(strides)) overflow") }
+                    extent = sum
+                }
+            }
+            let pointer = count == 0 ? base ?? UnsafeMutableRawPointer(bitPattern: dtype.itemSize)! : base
+            guard let pointer else { throw SwiftGradError.invalidArgument("data is NULL but the tensor has \(count) elements") }
+            guard Int(bitPattern: pointer) % dtype.itemSize == 0 else {
+                throw SwiftGradError.invalidArgument("data at \(pointer) is not aligned to the \(dtype.itemSize)-byte elements of \(dtype)")
+            }
+            let storage = Storage.external(pointer, count: extent, dtype: dtype, release: release)
+            return Tensor(storage: storage, shape: shape, strides: strides)
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    /// The address of the first element (for sharing memory with other libraries: valid while
+    /// the tensor, or another sharing its storage, is alive).
+    public var dataPointer: UnsafeMutableRawPointer { storage.base + storageOffset * dtype.itemSize }
+
     /// A tensor of zeros (`torch.zeros`).
     public static func zeros(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
         _ = try Shape.validate(shape, itemSize: dtype.itemSize)

@@ -10,7 +10,8 @@ private let versionString = strdup("\(SG_VERSION_MAJOR).\(SG_VERSION_MINOR).\(SG
 
 private let statusNames: [UnsafeMutablePointer<CChar>] = ([
     "SG_OK", "SG_ERR_INVALID_ARGUMENT", "SG_ERR_INVALID_HANDLE", "SG_ERR_SHAPE", "SG_ERR_DTYPE",
-    "SG_ERR_AUTOGRAD", "SG_ERR_OUT_OF_MEMORY", "SG_ERR_INTERNAL", "SG_ERR_CALLBACK", "SG_UNKNOWN_STATUS",
+    "SG_ERR_AUTOGRAD", "SG_ERR_OUT_OF_MEMORY", "SG_ERR_INTERNAL", "SG_ERR_CALLBACK", "SG_ERR_IO", "SG_ERR_FORMAT",
+    "SG_UNKNOWN_STATUS",
 ] as [String]).map { strdup($0)! }
 
 @_cdecl("sg_version") @implementation

@@ -1,6 +1,7 @@
 import SwiftGrad
 
-/// The table behind every `sg_tensor *`, `sg_function_ctx *` and `sg_optimizer *`. A handle is
+/// The table behind every `sg_tensor *`, `sg_function_ctx *`, `sg_optimizer *` and
+/// `sg_tensor_dict *`. A handle is
 /// not an address: it packs a tag, a slot index and the slot's generation into a pointer-sized
 /// integer, and every lookup checks all three and the kind of object, so NULL, garbage, freed,
 /// double-freed and wrong-kind handles are refused without ever being dereferenced, even after
@@ -13,10 +14,15 @@ import SwiftGrad
 enum Handles {
     /// What a handle names; a handle of one kind is refused where another is expected.
     enum Kind: UInt8 {
-        case tensor, functionContext, optimizer
+        case tensor, functionContext, optimizer, tensorDict
 
         init(of object: AnyObject) {
-            self = object is Tensor ? .tensor : object is Optimizer ? .optimizer : .functionContext
+            switch object {
+            case is Tensor: self = .tensor
+            case is Optimizer: self = .optimizer
+            case is TensorDictionary: self = .tensorDict
+            default: self = .functionContext
+            }
         }
 
         var name: String {
@@ -24,6 +30,7 @@ enum Handles {
             case .tensor: "tensor"
             case .functionContext: "function context"
             case .optimizer: "optimizer"
+            case .tensorDict: "tensor dict"
             }
         }
     }
@@ -76,6 +83,11 @@ enum Handles {
     /// The optimizer a live handle names.
     static func optimizer(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Optimizer {
         unsafeDowncast(try object(handle, argument, .optimizer), to: Optimizer.self)
+    }
+
+    /// The tensor dictionary a live handle names.
+    static func tensorDict(_ handle: OpaquePointer?, _ argument: StaticString) throws -> TensorDictionary {
+        unsafeDowncast(try object(handle, argument, .tensorDict), to: TensorDictionary.self)
     }
 
     private static func object(_ handle: OpaquePointer?, _ argument: StaticString, _ kind: Kind) throws -> AnyObject {

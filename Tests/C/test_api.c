@@ -23,6 +23,10 @@ static void test_library(void) {
     CHECK(strcmp(sg_status_string(SG_ERR_AUTOGRAD), "SG_ERR_AUTOGRAD") == 0);
     CHECK(strcmp(sg_status_string(SG_ERR_OUT_OF_MEMORY), "SG_ERR_OUT_OF_MEMORY") == 0);
     CHECK(strcmp(sg_status_string(SG_ERR_INTERNAL), "SG_ERR_INTERNAL") == 0);
+    CHECK(strcmp(sg_status_string(SG_ERR_CALLBACK), "SG_ERR_CALLBACK") == 0);
+    CHECK(strcmp(sg_status_string(SG_ERR_IO), "SG_ERR_IO") == 0);
+    CHECK(strcmp(sg_status_string(SG_ERR_FORMAT), "SG_ERR_FORMAT") == 0);
+    CHECK(strcmp(sg_status_string((sg_status)11), "SG_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(sg_status_string((sg_status)99), "SG_UNKNOWN_STATUS") == 0);
     CHECK(strcmp(sg_status_string((sg_status)-1), "SG_UNKNOWN_STATUS") == 0);
     CHECK(sg_live_tensor_count() == 0);

@@ -18,6 +18,7 @@
    library documents (more than 2^24), which it must refuse before touching memory.
 
    Usage: fuzz [calls] [seed]      (defaults: 100000 calls, seed 1) */
+#define _DEFAULT_SOURCE /* mkdtemp */
 #include <ffi.h>
 #include <float.h>
 #include <inttypes.h>
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <swiftgrad.h>
 
@@ -37,7 +39,8 @@ typedef enum {
     K_BUFFER_SIZE, K_COUNT, K_SIZE_OUT, K_U64, K_U64_OUT, K_DOUBLE, K_DOUBLE_IN, K_DOUBLE_OUT,
     K_BOOL, K_BOOL_OUT, K_DTYPE, K_DTYPE_OUT, K_REDUCTION, K_STATUS, K_STRING, K_CHAR_BUFFER,
     K_DATA, K_USER_DATA, K_BYTE_BUFFER, K_FREE_FN, K_HOOK_FN, K_FORWARD_FN, K_BACKWARD_FN,
-    K_TENSOR_FN, K_CONTEXT, K_OPTIMIZER, K_OPTIMIZER_OUT
+    K_TENSOR_FN, K_CONTEXT, K_OPTIMIZER, K_OPTIMIZER_OUT, K_DICT, K_DICT_OUT, K_PATH, K_BLOB,
+    K_POINTER_OUT, K_DLPACK, K_DLPACK_LEGACY, K_DLPACK_OUT, K_DLPACK_LEGACY_OUT
 } fuzz_kind;
 
 #define MAX_ARGS 16
@@ -173,28 +176,72 @@ static sg_tensor *tensor_argument(void) {
     }
 }
 
-/* ---- optimizers: a few live ones over pool tensors, and stale ones ---- */
+/* ---- other handle kinds (optimizers, tensor dicts): a few live ones, and stale ones ---- */
 
-#define OPTIMIZERS 4
-static sg_optimizer *optimizers[OPTIMIZERS];
-static sg_optimizer *dead_optimizers[DEAD];
-static int ndead_optimizers;
+#define OBJECTS 4
+typedef struct {
+    void *live[OBJECTS];
+    void *dead[DEAD];
+    int ndead;
+    void *(*make)(int recipe); /* a valid object over pool tensors, or NULL */
+    bool (*is_live)(const void *object);
+    sg_status (*free)(void *object);
+    const char *free_name;     /* the C function that frees one */
+} object_pool;
 
-static bool is_live_optimizer(const sg_optimizer *o) {
-    size_t n;
-    return o != NULL && sg_optimizer_param_group_count(o, &n) == SG_OK;
+static void pool_forget(object_pool *p, void *object) {
+    for (int i = 0; i < OBJECTS; i++)
+        if (p->live[i] == object) p->live[i] = NULL;
+    if (p->ndead < DEAD) p->dead[p->ndead++] = object;
+    else p->dead[below(DEAD)] = object;
 }
 
-static void forget_optimizer(sg_optimizer *o) {
-    for (int i = 0; i < OPTIMIZERS; i++)
-        if (optimizers[i] == o) optimizers[i] = NULL;
-    if (ndead_optimizers < DEAD) dead_optimizers[ndead_optimizers++] = o;
-    else dead_optimizers[below(DEAD)] = o;
+static void pool_fill(object_pool *p) {
+    for (int i = 0; i < OBJECTS; i++) p->live[i] = p->make(i);
+}
+
+static void pool_free_all(object_pool *p) {
+    for (int i = 0; i < OBJECTS; i++) {
+        if (p->live[i] != NULL) p->free(p->live[i]);
+        p->live[i] = NULL;
+    }
+}
+
+/* A value for a handle argument of the pool's kind: mostly live ones, else stale, NULL, tensor
+   handles (the wrong kind) and garbage. */
+static void *pool_argument(object_pool *p) {
+    int r = below(100);
+    if (r < 70) return p->live[below(OBJECTS)];
+    if (r < 80 && p->ndead > 0) return p->dead[below(p->ndead)];
+    if (r < 90) return tensor_argument();
+    return r < 95 ? NULL : (void *)(uintptr_t)next();
+}
+
+/* After a call: a new object joins the pool (replacing one, which is freed); a pool object the
+   call freed goes stale and is replaced. */
+static void pool_after_call(object_pool *p, const char *function, void *created, void *first_argument, int status) {
+    if (created != NULL) {
+        int i = below(OBJECTS);
+        if (p->live[i] != NULL) {
+            void *old = p->live[i];
+            p->free(old);
+            pool_forget(p, old);
+        }
+        p->live[i] = created;
+    }
+    if (strcmp(function, p->free_name) == 0 && status == SG_OK && first_argument != NULL) {
+        for (int i = 0; i < OBJECTS; i++) {
+            if (p->live[i] == first_argument) {
+                pool_forget(p, first_argument);
+                p->live[i] = p->make(below(3));
+            }
+        }
+    }
 }
 
 /* A valid optimizer over float leaves of the pool (NULL when there are too few), so that
    steps run. */
-static sg_optimizer *make_optimizer(int recipe) {
+static void *make_optimizer(int recipe) {
     const sg_tensor *leaves[4];
     int n = 0;
     for (int i = below(POOL), k = 0; k < POOL && n < 4; k++, i = (i + 1) % POOL) {
@@ -215,25 +262,102 @@ static sg_optimizer *make_optimizer(int recipe) {
     return o;
 }
 
-static void make_optimizers(void) {
-    for (int i = 0; i < OPTIMIZERS; i++) optimizers[i] = make_optimizer(i);
+static bool optimizer_is_live(const void *o) {
+    size_t n;
+    return o != NULL && sg_optimizer_param_group_count(o, &n) == SG_OK;
 }
 
-static void free_optimizers(void) {
-    for (int i = 0; i < OPTIMIZERS; i++) {
-        if (optimizers[i] != NULL) sg_optimizer_free(optimizers[i]);
-        optimizers[i] = NULL;
+static sg_status free_optimizer(void *o) { return sg_optimizer_free(o); }
+
+/* A dictionary of up to two pool tensors (skipping pool handles a callback handed over to the
+   library, which are dead), with metadata. */
+static void *make_dict(int recipe) {
+    sg_tensor_dict *d = NULL;
+    checked(sg_tensor_dict_new(&d), "dict");
+    sg_tensor *first = pool[below(POOL)], *second = pool[below(POOL)];
+    if (recipe % 3 > 0 && is_live(first)) checked(sg_tensor_dict_set(d, "first", first), "dict set");
+    if (recipe % 3 > 1 && is_live(second)) checked(sg_tensor_dict_set(d, "second", second), "dict set");
+    checked(sg_tensor_dict_set_metadata(d, "format", "pt"), "metadata");
+    return d;
+}
+
+static bool dict_is_live(const void *d) {
+    size_t n;
+    return d != NULL && sg_tensor_dict_count(d, &n) == SG_OK;
+}
+
+static sg_status free_dict(void *d) { return sg_tensor_dict_free(d); }
+
+static object_pool optimizers = {.make = make_optimizer, .is_live = optimizer_is_live, .free = free_optimizer,
+                                 .free_name = "sg_optimizer_free"};
+static object_pool dicts = {.make = make_dict, .is_live = dict_is_live, .free = free_dict,
+                            .free_name = "sg_tensor_dict_free"};
+
+static object_pool *pool_of(fuzz_kind k) {
+    switch (k) {
+    case K_OPTIMIZER: case K_OPTIMIZER_OUT: return &optimizers;
+    case K_DICT: case K_DICT_OUT: return &dicts;
+    default: return NULL;
     }
 }
 
-/* A value for an optimizer argument: mostly live ones, else stale, NULL, tensor handles (the
-   wrong kind) and garbage. */
-static sg_optimizer *optimizer_argument(void) {
-    int r = below(100);
-    if (r < 70) return optimizers[below(OPTIMIZERS)];
-    if (r < 80 && ndead_optimizers > 0) return dead_optimizers[below(ndead_optimizers)];
-    if (r < 90) return (sg_optimizer *)tensor_argument();
-    return r < 95 ? NULL : (sg_optimizer *)(uintptr_t)next();
+/* ---- shared memory: caller buffers and DLPack tensors ---- */
+
+static _Alignas(8) uint8_t blob_buffer[DATA_CAP];
+
+/* A DLPack tensor for sg_from_dlpack*: none, or the export of a live pool tensor with one of
+   the fields the library validates spoiled (the others, pointers and sizes, are the producer's
+   contract and stay true). The library owns it once called. */
+static void *dlpack_argument(bool legacy) {
+    sg_tensor *t = pool[below(POOL)];
+    if (chance(10) || !is_live(t)) return NULL;
+    DLTensor *dl;
+    void *managed;
+    if (legacy) {
+        DLManagedTensor *m = NULL;
+        if (sg_to_dlpack_unversioned(t, &m) != SG_OK) return NULL;
+        managed = m, dl = &m->dl_tensor;
+    } else {
+        DLManagedTensorVersioned *m = NULL;
+        if (sg_to_dlpack(t, &m) != SG_OK) return NULL;
+        managed = m, dl = &m->dl_tensor;
+        if (chance(10)) m->version.major = (uint32_t)below(4);
+        if (chance(10)) m->flags = (uint64_t)below(4);
+    }
+    switch (below(8)) {
+    case 0: dl->device.device_type = (DLDeviceType)below(16); break;
+    case 1: dl->dtype.code = (uint8_t)below(8); break;
+    case 2: dl->dtype.bits = (uint8_t)(8 << below(4)); break;
+    case 3: dl->dtype.lanes = (uint16_t)below(3); break;
+    case 4: dl->ndim = chance(50) ? 65 + below(100) : -1 - below(100); break;
+    case 5: dl->strides = NULL; break; /* row-major: spans no more than the contiguous export */
+    default: break;                    /* valid */
+    }
+    return managed;
+}
+
+/* ---- files: paths inside a private directory, removed at the end ---- */
+
+static char file_directory[] = "/tmp/swiftgrad-fuzz-XXXXXX";
+
+static const char *path_value(void) {
+    static char inside[64], nested[80];
+    snprintf(inside, sizeof inside, "%s/f.safetensors", file_directory);
+    snprintf(nested, sizeof nested, "%s/missing/f.safetensors", file_directory);
+    switch (below(6)) {
+    case 0: return NULL;
+    case 1: return "";
+    case 2: return file_directory; /* a directory */
+    case 3: return nested;         /* in a directory that does not exist */
+    default: return inside;
+    }
+}
+
+static void remove_files(void) {
+    char path[96];
+    snprintf(path, sizeof path, "%s/f.safetensors", file_directory);
+    unlink(path);
+    rmdir(file_directory);
 }
 
 /* ---- user data, callbacks ---- */
@@ -453,7 +577,7 @@ static const char *string_value(void) {
 
 typedef struct {
     int calls, ok;
-    int by_status[10];
+    int by_status[SG_ERR_FORMAT + 1];
 } tally;
 
 static tally tallies[NFUNCTIONS];
@@ -463,7 +587,7 @@ typedef struct {
     void *slots[MAX_ARGS];       /* what ffi reads each argument from */
     union { void *p; int64_t i; uint64_t u; size_t z; double d; int e; uint8_t b; } values[MAX_ARGS];
     sg_tensor *outs[MAX_ARGS];                 /* single out-parameters */
-    sg_optimizer *optimizer_outs[MAX_ARGS];
+    void *object_outs[MAX_ARGS];               /* out-parameters of optimizers and dicts */
     sg_tensor *out_arrays[MAX_ARGS][OUT_CAP];  /* out arrays (only the used ones are touched) */
     const sg_tensor *in_arrays[MAX_ARGS][IN_CAP];
     int64_t i64s[MAX_ARGS][IN_CAP];
@@ -542,10 +666,22 @@ static void make_argument(int a, fuzz_kind k, bool *data_argument) {
     case K_FORWARD_FN: state.values[a].p = chance(92) ? (void *)forwards[below(5)] : NULL; break;
     case K_BACKWARD_FN: state.values[a].p = chance(92) ? (void *)backwards[below(4)] : NULL; break;
     case K_TENSOR_FN: state.values[a].p = chance(92) ? (void *)tensor_functions[below(4)] : NULL; break;
-    case K_OPTIMIZER: state.values[a].p = optimizer_argument(); break;
-    case K_OPTIMIZER_OUT:
-        state.optimizer_outs[a] = (sg_optimizer *)SENTINEL;
-        state.values[a].p = chance(92) ? &state.optimizer_outs[a] : NULL;
+    case K_OPTIMIZER: case K_DICT: state.values[a].p = pool_argument(pool_of(k)); break;
+    case K_OPTIMIZER_OUT: case K_DICT_OUT:
+        state.object_outs[a] = SENTINEL;
+        state.values[a].p = chance(92) ? &state.object_outs[a] : NULL;
+        break;
+    case K_PATH: state.values[a].p = (void *)path_value(); break;
+    case K_BLOB:
+        state.values[a].p = chance(90) ? blob_buffer : NULL;
+        *data_argument = true;
+        break;
+    case K_POINTER_OUT: state.values[a].p = chance(92) ? &state.scalar_outs[a] : NULL; break;
+    case K_DLPACK: state.values[a].p = dlpack_argument(false); break;
+    case K_DLPACK_LEGACY: state.values[a].p = dlpack_argument(true); break;
+    case K_DLPACK_OUT: case K_DLPACK_LEGACY_OUT:
+        state.object_outs[a] = SENTINEL;
+        state.values[a].p = chance(92) ? &state.object_outs[a] : NULL;
         break;
     case K_CONTEXT:
         switch (below(3)) {
@@ -581,6 +717,44 @@ static void fit_data_to_shape(const fuzz_function *f) {
     if (!refused && count * 8 > DATA_CAP) state.values[data].p = NULL;
 }
 
+/* sg_tensor_from_blob reads what shape and strides span: keep the data pointer only when that
+   fits the buffer (the library cannot check memory it is handed; it refuses bad shapes and
+   strides before reading). */
+static void fit_blob_to_shape(const fuzz_function *f) {
+    if (strcmp(f->name, "sg_tensor_from_blob") != 0 || state.values[0].p == NULL) return;
+    const int64_t *sizes = state.values[1].p, *given = state.values[2].p;
+    size_t n = state.values[3].z;
+    if (sizes == NULL || n > SG_MAX_DIMS) return; /* refused before anything is read */
+    uint64_t last = 0, row = 1; /* index of the last element spanned; row-major stride */
+    bool fits = true;
+    for (size_t k = n; k-- > 0;) {
+        if (sizes[k] < 0 || (given && given[k] < 0)) return; /* refused */
+        if (sizes[k] == 0) return;                             /* empty: nothing is read */
+        uint64_t stride = given ? (uint64_t)given[k] : row, step;
+        if (__builtin_mul_overflow((uint64_t)(sizes[k] - 1), stride, &step) || __builtin_add_overflow(last, step, &last))
+            fits = false;
+        if (__builtin_mul_overflow(row, (uint64_t)sizes[k], &row)) row = UINT64_MAX / 2;
+    }
+    if (!fits || last >= sizeof blob_buffer / 8) state.values[0].p = NULL;
+}
+
+/* sg_safetensors_deserialize gets, most of the time, a real file (a pool dictionary
+   serialized) with a few bytes changed and perhaps truncated: a mutation fuzzer for the parser. */
+static uint8_t file_buffer[DATA_CAP];
+
+static void mutate_safetensors(const fuzz_function *f) {
+    if (strcmp(f->name, "sg_safetensors_deserialize") != 0 || state.values[0].p == NULL || chance(30)) return;
+    size_t size = 0;
+    void *dict = dicts.live[below(OBJECTS)];
+    if (sg_safetensors_serialize(dict, NULL, 0, &size) != SG_OK || size > DATA_CAP ||
+        sg_safetensors_serialize(dict, file_buffer, size, &size) != SG_OK)
+        return;
+    for (int k = below(4); k > 0; k--) file_buffer[below((int)size)] = (uint8_t)next();
+    if (chance(20)) size = (size_t)below((int)size + 1);
+    state.values[0].p = file_buffer;
+    state.values[1].z = size;
+}
+
 /* The one legitimate way to leak, as in PyTorch: in-place ops between tensors in graphs can make
    their histories hold each other (t.mul_(u) then u.mul_(t), each saving the other), and such a
    cycle is never freed (see "Ownership" in swiftgrad.h). So the operand of an in-place op is
@@ -613,6 +787,8 @@ static void call_one(int index) {
         make_argument(a, f->kinds[a], &data_argument);
     }
     if (data_argument) fit_data_to_shape(f);
+    if (data_argument) fit_blob_to_shape(f);
+    mutate_safetensors(f);
     avoid_history_cycles(f);
     if (strcmp(f->name, "sg_tensor_free") == 0) {
         for (int i = 0; i < POOL; i++)
@@ -657,7 +833,7 @@ static void call_one(int index) {
     int status = SG_OK;
     if (f->ret == R_STATUS) {
         status = (int)(int32_t)result.word;
-        if (status < 0 || status > SG_ERR_CALLBACK) {
+        if (status < 0 || status > SG_ERR_FORMAT) {
             VIOLATION("%s returned unknown status %d", f->name, status);
             return;
         }
@@ -695,31 +871,36 @@ static void call_one(int index) {
             }
         }
     }
-    /* A new optimizer joins the pool (replacing one, which is freed); a freed one goes stale. */
+    /* DLPack exports: nothing on failure; on success the fuzzer, as consumer, calls the deleter. */
     for (int a = 0; a < f->nargs; a++) {
-        if (f->kinds[a] != K_OPTIMIZER_OUT || state.values[a].p == NULL) continue;
-        sg_optimizer *out = state.optimizer_outs[a];
+        if ((f->kinds[a] != K_DLPACK_OUT && f->kinds[a] != K_DLPACK_LEGACY_OUT) || state.values[a].p == NULL) continue;
+        void *out = state.object_outs[a];
         if (status != SG_OK) {
             if (out != NULL) VIOLATION("%s failed but left %s non-NULL", f->name, f->names[a]);
-        } else if (!is_live_optimizer(out)) {
-            VIOLATION("%s returned a dead optimizer handle in %s", f->name, f->names[a]);
+        } else if (out == NULL || out == SENTINEL) {
+            VIOLATION("%s succeeded without a result in %s", f->name, f->names[a]);
+        } else if (f->kinds[a] == K_DLPACK_OUT) {
+            ((DLManagedTensorVersioned *)out)->deleter(out);
         } else {
-            int i = below(OPTIMIZERS);
-            if (optimizers[i] != NULL) {
-                sg_optimizer *old = optimizers[i];
-                sg_optimizer_free(old);
-                forget_optimizer(old);
-            }
-            optimizers[i] = out;
+            ((DLManagedTensor *)out)->deleter(out);
         }
     }
-    if (strcmp(f->name, "sg_optimizer_free") == 0 && status == SG_OK && state.values[0].p != NULL) {
-        for (int i = 0; i < OPTIMIZERS; i++) {
-            if (optimizers[i] == state.values[0].p) {
-                forget_optimizer(state.values[0].p);
-                optimizers[i] = make_optimizer(below(3));
+    /* Optimizers and dicts made or freed by the call. */
+    for (int a = 0; a < f->nargs; a++) {
+        object_pool *p = pool_of(f->kinds[a]);
+        if (p == NULL) continue;
+        void *created = NULL;
+        if ((f->kinds[a] == K_OPTIMIZER_OUT || f->kinds[a] == K_DICT_OUT) && state.values[a].p != NULL) {
+            void *out = state.object_outs[a];
+            if (status != SG_OK) {
+                if (out != NULL) VIOLATION("%s failed but left %s non-NULL", f->name, f->names[a]);
+            } else if (!p->is_live(out)) {
+                VIOLATION("%s returned a dead handle in %s", f->name, f->names[a]);
+            } else {
+                created = out;
             }
         }
+        pool_after_call(p, f->name, created, a == 0 ? state.values[0].p : NULL, status);
     }
     /* A pool tensor the call freed becomes a stale handle and is replaced. */
     if (strcmp(f->name, "sg_tensor_free") == 0 && status == SG_OK) {
@@ -753,10 +934,15 @@ int main(int argc, char **argv) {
     trace = getenv("FUZZ_TRACE") != NULL;
     long check_every = getenv("FUZZ_CHECK_EVERY") ? atol(getenv("FUZZ_CHECK_EVERY")) : 0;
     sg_manual_seed(seed);
+    if (mkdtemp(file_directory) == NULL) {
+        perror("fuzz: mkdtemp");
+        return 2;
+    }
     int64_t baseline = sg_live_tensor_count();
     for (int i = 0; i < POOL; i++) pool[i] = make_pool_tensor(i);
     checked(sg_arange(0, 3, 1, SG_FLOAT32, &plain), "plain");
-    make_optimizers();
+    pool_fill(&optimizers);
+    pool_fill(&dicts);
     for (int i = 0; i < 8; i++) {
         sg_tensor *t = make_pool_tensor(i);
         sg_tensor_free(t);
@@ -778,12 +964,14 @@ int main(int argc, char **argv) {
         /* FUZZ_CHECK_EVERY=k: every k calls, free everything and check for leaks (to narrow a
            leak down to a window of calls). */
         if (check_every > 0 && call_index % check_every == check_every - 1) {
-            free_optimizers();
+            pool_free_all(&optimizers);
+            pool_free_all(&dicts);
             for (int i = 0; i < POOL; i++) release(pool[i]);
             int64_t live = sg_live_tensor_count();
             if (live != baseline + 1) VIOLATION("%" PRId64 " tensors leaked in calls %ld..%ld", live - baseline - 1, call_index - check_every + 1, call_index);
             for (int i = 0; i < POOL; i++) pool[i] = make_pool_tensor(i);
-            make_optimizers();
+            pool_fill(&optimizers);
+    pool_fill(&dicts);
         }
         /* Refresh a pool tensor now and then, so graphs and gradients do not pile up. */
         if (call_index % 997 == 0) {
@@ -795,7 +983,9 @@ int main(int argc, char **argv) {
     bool previous;
     sg_set_grad_enabled(true, &previous);
     sg_set_detect_anomaly(false);
-    free_optimizers();
+    pool_free_all(&optimizers);
+    pool_free_all(&dicts);
+    remove_files();
     for (int i = 0; i < POOL; i++) release(pool[i]);
     sg_tensor_free(plain);
 
@@ -823,7 +1013,7 @@ int main(int argc, char **argv) {
     if (getenv("FUZZ_VERBOSE")) {
         for (int i = 0; i < NFUNCTIONS; i++) {
             printf("  %-28s %6d calls, %6d ok, by status:", fuzz_functions[i].name, tallies[i].calls, tallies[i].ok);
-            for (int s = 1; s <= SG_ERR_CALLBACK; s++) printf(" %d", tallies[i].by_status[s]);
+            for (int s = 1; s <= SG_ERR_FORMAT; s++) printf(" %d", tallies[i].by_status[s]);
             printf("\n");
         }
     }

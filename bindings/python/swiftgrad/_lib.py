@@ -55,7 +55,8 @@ lib_releasing_gil = ctypes.CDLL(library_path)
 _RELEASES_GIL = {
     "sg_backward", "sg_autograd_backward", "sg_autograd_grad", "sg_matmul", "sg_mm", "sg_mv", "sg_bmm",
     "sg_tensor_from_data", "sg_tensor_copy_to", "sg_gradcheck", "sg_gradgradcheck", "sg_jacobian",
-    "sg_hessian", "sg_vjp", "sg_jvp", "sg_hvp", "sg_optimizer_step",
+    "sg_hessian", "sg_vjp", "sg_jvp", "sg_hvp", "sg_optimizer_step", "sg_save_safetensors", "sg_load_safetensors",
+    "sg_safetensors_serialize", "sg_safetensors_deserialize",
 }
 
 _tensor = c_void_p
@@ -409,8 +410,54 @@ sg_optimizer_zero_grad = _declare("sg_optimizer_zero_grad", c_int, c_void_p, c_b
 # sg_status sg_optimizer_free(sg_optimizer *opt);
 sg_optimizer_free = _declare("sg_optimizer_free", c_int, c_void_p)
 
+# ---- named tensors and safetensors ------------------------------------------------------------
+
+# sg_status sg_tensor_dict_new(sg_tensor_dict **out);
+sg_tensor_dict_new = _declare("sg_tensor_dict_new", c_int, _out)
+# sg_status sg_tensor_dict_free(sg_tensor_dict *dict);
+sg_tensor_dict_free = _declare("sg_tensor_dict_free", c_int, c_void_p)
+# sg_status sg_tensor_dict_set(sg_tensor_dict *dict, const char *name, const sg_tensor *t);
+sg_tensor_dict_set = _declare("sg_tensor_dict_set", c_int, c_void_p, c_char_p, _tensor)
+# sg_status sg_tensor_dict_get(const sg_tensor_dict *dict, const char *name, sg_tensor **out);
+sg_tensor_dict_get = _declare("sg_tensor_dict_get", c_int, c_void_p, c_char_p, _out)
+# sg_status sg_tensor_dict_count(const sg_tensor_dict *dict, size_t *out);  (also metadata_count)
+sg_tensor_dict_count = _declare("sg_tensor_dict_count", c_int, c_void_p, POINTER(c_size_t))
+sg_tensor_dict_metadata_count = _declare("sg_tensor_dict_metadata_count", c_int, c_void_p, POINTER(c_size_t))
+# sg_status sg_tensor_dict_name(const sg_tensor_dict *dict, size_t index, char *buf, size_t buf_size, size_t *needed);  (also metadata_key)
+sg_tensor_dict_name = _declare("sg_tensor_dict_name", c_int, c_void_p, c_size_t, c_void_p, c_size_t, POINTER(c_size_t))
+sg_tensor_dict_metadata_key = _declare("sg_tensor_dict_metadata_key", c_int, c_void_p, c_size_t, c_void_p, c_size_t, POINTER(c_size_t))
+# sg_status sg_tensor_dict_at(const sg_tensor_dict *dict, size_t index, sg_tensor **out);
+sg_tensor_dict_at = _declare("sg_tensor_dict_at", c_int, c_void_p, c_size_t, _out)
+# sg_status sg_tensor_dict_set_metadata(sg_tensor_dict *dict, const char *key, const char *value);
+sg_tensor_dict_set_metadata = _declare("sg_tensor_dict_set_metadata", c_int, c_void_p, c_char_p, c_char_p)
+# sg_status sg_tensor_dict_metadata(const sg_tensor_dict *dict, const char *key, char *buf, size_t buf_size, size_t *needed);
+sg_tensor_dict_metadata = _declare("sg_tensor_dict_metadata", c_int, c_void_p, c_char_p, c_void_p, c_size_t, POINTER(c_size_t))
+# sg_status sg_save_safetensors(const sg_tensor_dict *dict, const char *path);
+sg_save_safetensors = _declare("sg_save_safetensors", c_int, c_void_p, c_char_p)
+# sg_status sg_load_safetensors(const char *path, sg_tensor_dict **out);
+sg_load_safetensors = _declare("sg_load_safetensors", c_int, c_char_p, _out)
+# sg_status sg_safetensors_serialize(const sg_tensor_dict *dict, void *buf, size_t buf_size, size_t *needed);
+sg_safetensors_serialize = _declare("sg_safetensors_serialize", c_int, c_void_p, c_void_p, c_size_t, POINTER(c_size_t))
+# sg_status sg_safetensors_deserialize(const void *data, size_t data_bytes, sg_tensor_dict **out);
+sg_safetensors_deserialize = _declare("sg_safetensors_deserialize", c_int, c_void_p, c_size_t, _out)
+
+# ---- sharing memory ---------------------------------------------------------------------------
+
+# sg_status sg_tensor_from_blob(void *data, const int64_t *shape, const int64_t *strides, size_t ndim, sg_dtype dtype,
+#                               sg_free_fn free_data, void *user_data, sg_tensor **out);
+sg_tensor_from_blob = _declare("sg_tensor_from_blob", c_int, c_void_p, _shape, _shape, c_size_t, c_int, FREE_FN, c_void_p, _out)
+# sg_status sg_tensor_data_ptr(const sg_tensor *t, void **out);
+sg_tensor_data_ptr = _declare("sg_tensor_data_ptr", c_int, _tensor, POINTER(c_void_p))
+# sg_status sg_to_dlpack(const sg_tensor *t, DLManagedTensorVersioned **out);  (also _unversioned, DLManagedTensor **)
+sg_to_dlpack = _declare("sg_to_dlpack", c_int, _tensor, POINTER(c_void_p))
+sg_to_dlpack_unversioned = _declare("sg_to_dlpack_unversioned", c_int, _tensor, POINTER(c_void_p))
+# sg_status sg_from_dlpack(DLManagedTensorVersioned *managed, sg_tensor **out);  (also _unversioned, DLManagedTensor *)
+sg_from_dlpack = _declare("sg_from_dlpack", c_int, c_void_p, _out)
+sg_from_dlpack_unversioned = _declare("sg_from_dlpack_unversioned", c_int, c_void_p, _out)
+
 SG_ERR_INVALID_ARGUMENT = 1
 SG_ERR_CALLBACK = 8
+SG_ERR_IO = 9
 _pending = threading.local()
 
 
@@ -445,6 +492,8 @@ def check(status, exception=None):
             _pending.error = None
             raise pending
         message = sg_last_error().decode("utf-8", "replace")
+        if exception is None and status == SG_ERR_IO:
+            exception = OSError
         if exception is not None:
             raise exception(message)
         raise SwiftGradError(message, sg_status_string(status).decode())

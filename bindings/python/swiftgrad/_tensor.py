@@ -482,18 +482,45 @@ class Tensor:
         flat = list(buffer)
         return flat[0] if not shape else _nest(flat, shape)
 
-    def numpy(self):
-        np = _numpy()
-        if self.requires_grad:
+    def numpy(self, *, force=False):
+        """An ndarray sharing this tensor's memory (writes through either are seen by the
+        other). A tensor that requires grad must be detached first, unless force."""
+        if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        d = self.dtype
-        array = np.empty(tuple(self.shape), dtype=d._numpy_name)
-        _check(L.sg_tensor_copy_to(self._handle, array.ctypes.data, array.nbytes))
-        return array
+        from ._interop import to_numpy
+        return to_numpy(self.detach() if force else self)
 
     def __array__(self, dtype=None, copy=None):
-        array = self.detach().numpy()
-        return array if dtype is None else array.astype(dtype)
+        array = self.numpy()
+        if copy:
+            return array.astype(dtype if dtype is not None else array.dtype, copy=True)
+        if dtype is not None and array.dtype != dtype:
+            if copy is False:
+                raise ValueError(f"converting a {self.dtype} tensor to {dtype} needs a copy")
+            return array.astype(dtype)
+        return array
+
+    def data_ptr(self):
+        """The address of the first element."""
+        out = ctypes.c_void_p()
+        _check(L.sg_tensor_data_ptr(self._handle, _byref(out)))
+        return out.value or 0
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule sharing this tensor's memory (versioned when the consumer accepts
+        DLPack 1.x)."""
+        from ._interop import kDLCPU, to_dlpack
+        if self.requires_grad:
+            raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+        if stream is not None and stream != -1:
+            raise BufferError("stream must be None for CPU tensors")
+        if dl_device is not None and tuple(dl_device) != (kDLCPU, 0):
+            raise BufferError(f"swiftgrad tensors live on the CPU (1, 0), not {tuple(dl_device)}")
+        source = self.clone() if copy else self
+        return to_dlpack(source, versioned=max_version is not None and max_version[0] >= 1)
+
+    def __dlpack_device__(self):
+        return (1, 0)  # (kDLCPU, device 0)
 
     def to(self, dtype):
         if not isinstance(dtype, _dtype.dtype):

@@ -1,0 +1,232 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a
+/// JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian
+/// data. Files written here are byte-identical to the safetensors library's for the same
+/// tensors and metadata: tensors laid out by decreasing dtype rank (I64, F64, F32, BOOL, as the
+/// library orders its dtype enum) then name, `__metadata__` first, the header padded with spaces
+/// to a multiple of 8 bytes.
+///
+/// Reading checks everything the library checks (header size and start, JSON, dtypes, shapes,
+/// offsets contiguous from 0 and consistent with shapes, the data exactly filling the file) and
+/// fails with `.format` naming the problem; it never reads outside the buffer.
+public enum Safetensors {
+    /// The library refuses headers above 100 MB; so does this reader.
+    static let maxHeaderSize = 100_000_000
+
+    private static func name(of dtype: DType) -> String {
+        switch dtype {
+        case .float32: "F32"
+        case .float64: "F64"
+        case .int64: "I64"
+        case .bool: "BOOL"
+        }
+    }
+
+    private static func dtype(named name: String) -> DType? {
+        switch name {
+        case "F32": .float32
+        case "F64": .float64
+        case "I64": .int64
+        case "BOOL": .bool
+        default: nil
+        }
+    }
+
+    /// The position of each dtype in the safetensors library's Dtype enum (BOOL < … < F32 <
+    /// F64 < I64), which orders the data.
+    private static func rank(of dtype: DType) -> Int {
+        switch dtype {
+        case .bool: 0
+        case .float32: 1
+        case .float64: 2
+        case .int64: 3
+        }
+    }
+
+    // MARK: writing
+
+    /// The header and the tensors in file order, for `write`.
+    private static func layout(_ dict: TensorDictionary) throws -> (header: [UInt8], order: [Tensor]) {
+        let entries = try (0..<dict.count).map { try dict.entry(at: $0) }
+        let sorted = entries.sorted { a, b in
+            let ra = rank(of: a.tensor.dtype), rb = rank(of: b.tensor.dtype)
+            return ra != rb ? ra > rb : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
+        var members: [(key: String, value: JSON)] = []
+        if !dict.metadata.isEmpty {
+            members.append(("__metadata__", .object(dict.metadata.map { ($0.key, JSON.string($0.value)) })))
+        }
+        var offset = 0
+        for (name, tensor) in sorted {
+            let bytes = tensor.count * tensor.dtype.itemSize
+            members.append((name, .object([
+                ("dtype", .string(Self.name(of: tensor.dtype))),
+                ("shape", .array(tensor.shape.map { .number(String($0)) })),
+                ("data_offsets", .array([.number(String(offset)), .number(String(offset + bytes))])),
+            ])))
+            offset += bytes
+        }
+        var header = Array(JSON.object(members).serialized.utf8)
+        header += Array(repeating: UInt8(ascii: " "), count: (8 - header.count % 8) % 8)
+        var size = UInt64(header.count).littleEndian
+        let prefix = withUnsafeBytes(of: &size) { Array($0) }
+        return (prefix + header, sorted.map(\.tensor))
+    }
+
+    /// Writes the file's bytes through `sink`, in order.
+    private static func write(_ dict: TensorDictionary, _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let (header, order) = try layout(dict)
+        try header.withUnsafeBytes { try sink($0) }
+        // Raw little-endian element bytes; Swift's Bool is one byte 0 or 1, as safetensors' BOOL.
+        for tensor in order { try tensor.withContiguousBytes { try sink($0) } }
+    }
+
+    /// The whole file in memory (safetensors' `save`).
+    public static func serialize(_ dict: TensorDictionary) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try write(dict) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// Writes `dict` to `path` (replacing it), through a temporary file renamed into place, so
+    /// that a failed save never leaves a truncated file behind.
+    /// - Throws: `.io` with the system's reason when the file cannot be written.
+    public static func save(_ dict: TensorDictionary, to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        guard let file = fopen(temporary, "wb") else { throw ioError("cannot write", path) }
+        do {
+            try write(dict) { chunk in
+                guard chunk.count == 0 || fwrite(chunk.baseAddress, 1, chunk.count, file) == chunk.count else {
+                    throw ioError("cannot write", path)
+                }
+            }
+            guard fflush(file) == 0 else { throw ioError("cannot write", path) }
+        } catch {
+            fclose(file)
+            unlink(temporary)
+            throw error
+        }
+        guard fclose(file) == 0 else {
+            unlink(temporary)
+            throw ioError("cannot write", path)
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = ioError("cannot write", path)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func ioError(_ what: String, _ path: String) -> SwiftGradError {
+        .io("\(what) '\(path)': \(String(cString: strerror(errno)))")
+    }
+
+    // MARK: reading
+
+    /// Reads a safetensors file.
+    /// - Throws: `.io` when it cannot be read, `.format` when it is not valid safetensors.
+    public static func load(from path: String) throws -> TensorDictionary {
+        guard let file = fopen(path, "rb") else { throw ioError("cannot open", path) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
+            if n < chunk.count {
+                if ferror(file) != 0 { throw ioError("cannot read", path) }
+                break
+            }
+        }
+        return try bytes.withUnsafeBytes { try deserialize($0, source: "'\(path)'") }
+    }
+
+    /// Parses safetensors bytes (safetensors' `load`); `source` names them in errors.
+    /// - Throws: `.format` describing the first problem found.
+    public static func deserialize(_ bytes: UnsafeRawBufferPointer, source: String = "the data") throws -> TensorDictionary {
+        func invalid(_ message: String) -> SwiftGradError { .format("\(source) is not a valid safetensors file: \(message)") }
+        guard bytes.count >= 8 else {
+            throw invalid("it has \(bytes.count) bytes, fewer than the 8 of the header size (truncated?)")
+        }
+        var size: UInt64 = 0
+        withUnsafeMutableBytes(of: &size) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<8])) }
+        size = UInt64(littleEndian: size)
+        guard size <= UInt64(maxHeaderSize) else { throw invalid("the header size \(size) exceeds the limit of \(maxHeaderSize) bytes") }
+        let headerEnd = 8 + Int(size)
+        guard headerEnd <= bytes.count else {
+            throw invalid("the header size says \(size) bytes but only \(bytes.count - 8) follow (truncated?)")
+        }
+        let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[8..<headerEnd])
+        guard headerBytes.first == UInt8(ascii: "{") else { throw invalid("the header does not start with '{'") }
+        let header: JSON
+        do {
+            header = try JSON.parse(headerBytes)
+        } catch {
+            throw invalid("the header is not valid JSON (\(error.message) at byte \(8 + error.offset))")
+        }
+        guard case .object(let members) = header else { throw invalid("the header is not a JSON object") }
+
+        struct Entry { let name: String; let dtype: DType; let shape: [Int]; let begin: Int; let end: Int }
+        var entries: [Entry] = []
+        let dict = TensorDictionary()
+        var seen = Set<String>()
+        for (name, value) in members {
+            guard seen.insert(name).inserted else { throw invalid("'\(name)' appears twice in the header") }
+            if name == "__metadata__" {
+                guard case .object(let pairs) = value else { throw invalid("__metadata__ is not an object of strings") }
+                for (key, v) in pairs {
+                    guard case .string(let s) = v else { throw invalid("metadata '\(key)' is not a string") }
+                    dict.setMetadata(key, s)
+                }
+                continue
+            }
+            guard case .object(let fields) = value else { throw invalid("the entry of '\(name)' is not an object") }
+            func field(_ key: String) -> JSON? { fields.first { $0.key == key }?.value }
+            guard case .string(let dtypeName)? = field("dtype") else { throw invalid("'\(name)' has no dtype") }
+            guard let dtype = dtype(named: dtypeName) else {
+                throw invalid("'\(name)' has dtype \(dtypeName), which swiftgrad does not support (F32, F64, I64 and BOOL)")
+            }
+            guard case .array(let dims)? = field("shape") else { throw invalid("'\(name)' has no shape") }
+            let shape = try dims.map { d -> Int in
+                guard case .number(let text) = d, let n = Int(text), n >= 0 else { throw invalid("'\(name)' has an invalid shape") }
+                return n
+            }
+            guard case .array(let offsets)? = field("data_offsets"), offsets.count == 2,
+                  case .number(let b) = offsets[0], case .number(let e) = offsets[1],
+                  let begin = Int(b), let end = Int(e), begin >= 0, end >= begin else {
+                throw invalid("'\(name)' has invalid data_offsets")
+            }
+            let count: Int
+            do { count = try Shape.validate(shape, itemSize: dtype.itemSize) } catch { throw invalid("'\(name)' has an invalid shape") }
+            guard end - begin == count * dtype.itemSize else {
+                throw invalid("'\(name)' has data_offsets [\(begin), \(end)] but its shape \(Shape.describe(shape)) of \(dtypeName) needs \(count * dtype.itemSize) bytes")
+            }
+            entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
+        }
+        // The data must be covered exactly, in order, without gaps or overlaps.
+        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        var expected = 0
+        for entry in entries {
+            guard entry.begin == expected else {
+                throw invalid("the data of '\(entry.name)' starts at \(entry.begin), expected \(expected) (offsets must be contiguous)")
+            }
+            expected = entry.end
+        }
+        let dataSize = bytes.count - headerEnd
+        guard expected == dataSize else {
+            throw invalid(expected > dataSize
+                ? "the tensors need \(expected) bytes of data but the file has \(dataSize) (truncated?)"
+                : "the file has \(dataSize - expected) bytes after the last tensor")
+        }
+        for entry in entries {
+            let data = UnsafeRawBufferPointer(rebasing: bytes[(headerEnd + entry.begin)..<(headerEnd + entry.end)])
+            try dict.set(entry.name, try Tensor.fromBytes(data, shape: entry.shape, dtype: entry.dtype))
+        }
+        return dict
+    }
+}

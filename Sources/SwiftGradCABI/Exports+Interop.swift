@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CSwiftGrad
+import SwiftGrad
+
+// Sharing memory with other libraries: caller-owned buffers (sg_tensor_from_blob) and DLPack in
+// both directions. Ownership always transfers on the call: whatever memory the caller hands over
+// is given back through its release function exactly once, success or failure.
+
+@_cdecl("sg_tensor_from_blob") @implementation
+public func sg_tensor_from_blob(_ data: UnsafeMutableRawPointer?, _ shapePointer: UnsafePointer<Int64>?,
+                                _ stridesPointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtypeValue: sg_dtype,
+                                _ freeData: sg_free_fn?, _ userData: UnsafeMutableRawPointer?,
+                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    let release = { if let freeData { freeData(userData) } }
+    guard let out else {
+        release()
+        return fail(SG_ERR_INVALID_ARGUMENT, "sg_tensor_from_blob: out must not be NULL")
+    }
+    return exportTensor("sg_tensor_from_blob", out) {
+        let dims: [Int], strides: [Int]?, type: DType
+        do {
+            dims = try shape(shapePointer, ndim)
+            strides = stridesPointer == nil ? nil : try shape(stridesPointer, ndim, "strides")
+            type = try dtype(dtypeValue)
+        } catch {
+            release()
+            throw error
+        }
+        return try Tensor.wrapping(data, shape: dims, strides: strides, dtype: type, release: release)
+    }
+}
+
+@_cdecl("sg_tensor_data_ptr") @implementation
+public func sg_tensor_data_ptr(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> sg_status {
+    exportValue("sg_tensor_data_ptr", out) { try Handles.tensor(t, "t").dataPointer }
+}
+
+// MARK: DLPack
+
+/// DLPack's description of a dtype.
+private func dlType(_ dtype: DType) -> DLDataType {
+    switch dtype {
+    case .float32: DLDataType(code: UInt8(kDLFloat.rawValue), bits: 32, lanes: 1)
+    case .float64: DLDataType(code: UInt8(kDLFloat.rawValue), bits: 64, lanes: 1)
+    case .int64: DLDataType(code: UInt8(kDLInt.rawValue), bits: 64, lanes: 1)
+    case .bool: DLDataType(code: UInt8(kDLBool.rawValue), bits: 8, lanes: 1)
+    }
+}
+
+/// The dtype of a DLPack type, or nil for types swiftgrad lacks.
+private func dtype(of type: DLDataType) -> DType? {
+    guard type.lanes == 1 else { return nil }
+    switch (UInt32(type.code), type.bits) {
+    case (kDLFloat.rawValue, 32): return .float32
+    case (kDLFloat.rawValue, 64): return .float64
+    case (kDLInt.rawValue, 64): return .int64
+    case (kDLBool.rawValue, 8): return .bool
+    default: return nil
+    }
+}
+
+/// A managed DLPack struct of type `M` followed by the shape and strides arrays, in one malloc
+/// block; `manager_ctx` retains the tensor until the deleter runs.
+private func exportDLPack<M>(_ tensor: Tensor, _ make: (DLTensor, UnsafeMutableRawPointer) -> M) throws -> UnsafeMutablePointer<M> {
+    let ndim = tensor.shape.count
+    let headerBytes = (MemoryLayout<M>.stride + 7) / 8 * 8
+    guard let block = malloc(headerBytes + 2 * Swift.max(ndim, 1) * MemoryLayout<Int64>.stride) else {
+        throw SwiftGradError.outOfMemory("cannot allocate a DLPack tensor")
+    }
+    let sizes = (block + headerBytes).bindMemory(to: Int64.self, capacity: 2 * Swift.max(ndim, 1))
+    let strides = sizes + ndim
+    for d in 0..<ndim {
+        sizes[d] = Int64(tensor.shape[d])
+        strides[d] = Int64(tensor.strides[d])
+    }
+    let dl = DLTensor(data: tensor.dataPointer, device: DLDevice(device_type: kDLCPU, device_id: 0), ndim: Int32(ndim),
+                      dtype: dlType(tensor.dtype), shape: sizes, strides: strides, byte_offset: 0)
+    let managed = block.bindMemory(to: M.self, capacity: 1)
+    managed.initialize(to: make(dl, Unmanaged.passRetained(tensor).toOpaque()))
+    return managed
+}
+
+/// A tensor over a DLPack tensor's memory; `release` (the producer's deleter) runs exactly once.
+private func importDLPack(_ dl: DLTensor, readOnly: Bool, release: @escaping () -> Void) throws -> Tensor {
+    let dims: [Int], strides: [Int]?, type: DType, data: UnsafeMutableRawPointer?
+    do {
+        guard !readOnly else {
+            throw ABIError.invalidArgument("the DLPack tensor is read-only, and swiftgrad tensors are writable")
+        }
+        guard dl.device.device_type.rawValue == kDLCPU.rawValue else {
+            throw ABIError.invalidArgument("only CPU DLPack tensors can be imported, got device type \(dl.device.device_type.rawValue)")
+        }
+        guard let d = dtype(of: dl.dtype) else {
+            throw ABIError.invalidArgument("DLPack dtype (code \(dl.dtype.code), bits \(dl.dtype.bits), lanes \(dl.dtype.lanes)) is not supported; swiftgrad has float32, float64, int64 and bool")
+        }
+        type = d
+        dims = try shape(dl.shape, Int(dl.ndim))
+        strides = dl.strides == nil ? nil : try shape(dl.strides, Int(dl.ndim), "strides")
+        guard dl.byte_offset <= UInt64(Int.max), dl.data != nil || dl.byte_offset == 0 else {
+            throw ABIError.invalidArgument("byte_offset \(dl.byte_offset) is too large")
+        }
+        data = dl.data.map { $0 + Int(dl.byte_offset) }
+    } catch {
+        release()
+        throw error
+    }
+    return try Tensor.wrapping(data, shape: dims, strides: strides, dtype: type, release: release)
+}
+
+@_cdecl("sg_to_dlpack") @implementation
+public func sg_to_dlpack(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<DLManagedTensorVersioned>?>?) -> sg_status {
+    guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "sg_to_dlpack: out must not be NULL") }
+    out.pointee = nil
+    return export("sg_to_dlpack") {
+        out.pointee = try exportDLPack(try Handles.tensor(t, "t")) { dl, context in
+            DLManagedTensorVersioned(
+                version: DLPackVersion(major: UInt32(DLPACK_MAJOR_VERSION), minor: UInt32(DLPACK_MINOR_VERSION)),
+                manager_ctx: context,
+                deleter: { managed in
+                    guard let managed else { return }
+                    Unmanaged<Tensor>.fromOpaque(managed.pointee.manager_ctx).release()
+                    free(managed)
+                },
+                flags: 0, dl_tensor: dl)
+        }
+    }
+}
+
+@_cdecl("sg_to_dlpack_unversioned") @implementation
+public func sg_to_dlpack_unversioned(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeMutablePointer<DLManagedTensor>?>?) -> sg_status {
+    guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "sg_to_dlpack_unversioned: out must not be NULL") }
+    out.pointee = nil
+    return export("sg_to_dlpack_unversioned") {
+        out.pointee = try exportDLPack(try Handles.tensor(t, "t")) { dl, context in
+            DLManagedTensor(dl_tensor: dl, manager_ctx: context, deleter: { managed in
+                guard let managed else { return }
+                Unmanaged<Tensor>.fromOpaque(managed.pointee.manager_ctx).release()
+                free(managed)
+            })
+        }
+    }
+}
+
+@_cdecl("sg_from_dlpack") @implementation
+public func sg_from_dlpack(_ managed: UnsafeMutablePointer<DLManagedTensorVersioned>?,
+                           _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    let release = { if let managed { managed.pointee.deleter?(managed) } }
+    guard let out else {
+        release()
+        return fail(SG_ERR_INVALID_ARGUMENT, "sg_from_dlpack: out must not be NULL")
+    }
+    return exportTensor("sg_from_dlpack", out) {
+        guard let managed else { throw ABIError.invalidArgument("managed is NULL") }
+        guard managed.pointee.version.major == UInt32(DLPACK_MAJOR_VERSION) else {
+            let major = managed.pointee.version.major
+            release()
+            throw ABIError.invalidArgument("DLPack major version \(major) is not supported (swiftgrad reads version \(DLPACK_MAJOR_VERSION))")
+        }
+        let readOnly = managed.pointee.flags & UInt64(DLPACK_FLAG_BITMASK_READ_ONLY) != 0
+        return try importDLPack(managed.pointee.dl_tensor, readOnly: readOnly, release: release)
+    }
+}
+
+@_cdecl("sg_from_dlpack_unversioned") @implementation
+public func sg_from_dlpack_unversioned(_ managed: UnsafeMutablePointer<DLManagedTensor>?,
+                                       _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    let release = { if let managed { managed.pointee.deleter?(managed) } }
+    guard let out else {
+        release()
+        return fail(SG_ERR_INVALID_ARGUMENT, "sg_from_dlpack_unversioned: out must not be NULL")
+    }
+    return exportTensor("sg_from_dlpack_unversioned", out) {
+        guard let managed else { throw ABIError.invalidArgument("managed is NULL") }
+        return try importDLPack(managed.pointee.dl_tensor, readOnly: false, release: release)
+    }
+}
