@@ -154,10 +154,13 @@ demo: $(C_EXAMPLES) $(VENV)/.ready
 	$(BIN)/linear_regression
 	@echo "== Linear regression from scratch, Python =="
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/linear_regression.py
-	@echo "== An MLP from scratch on handwritten digits, C =="
-	$(BIN)/mlp_digits data/digits.csv
-	@echo "== An MLP from scratch on handwritten digits, Python =="
+	@echo "== Training a digit classifier from C (Adam), saving it to safetensors =="
+	$(BIN)/mlp_digits data/digits.csv $(BUILD)/demo
+	@echo "== Loading the C-trained weights in Python (nn.Sequential.load_state_dict) =="
+	PYTHONPATH=bindings/python $(PYTHON) examples/python/evaluate_digits.py $(BUILD)/demo/digits.safetensors
+	@echo "== The same model with the usual PyTorch training loop, on swiftgrad =="
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/mlp_digits.py
+	@echo "== Pictures: $(BUILD)/demo/z_graph.svg (the chapter's graph), $(BUILD)/demo/training_curve.svg (training) =="
 
 # Installation for C users: `make install PREFIX=/opt/swiftgrad` (default /usr/local; DESTDIR
 # for staging) puts the library in lib/, the header in include/, swiftgrad.pc in lib/pkgconfig
@@ -213,7 +216,9 @@ test: test-swift test-c test-abi test-fuzz test-python test-python-install test-
 test-examples: $(C_EXAMPLES) $(VENV)/.ready
 	$(BIN)/autodiff > /dev/null
 	$(BIN)/linear_regression > /dev/null
-	$(BIN)/mlp_digits data/digits.csv > /dev/null
+	@mkdir -p $(BUILD)/examples
+	$(BIN)/mlp_digits data/digits.csv $(BUILD)/examples > /dev/null
+	PYTHONPATH=bindings/python $(PYTHON) examples/python/evaluate_digits.py $(BUILD)/examples/digits.safetensors > /dev/null
 	for e in autodiff linear_regression mlp_digits; do PYTHONPATH=bindings/python $(PYTHON) examples/python/$$e.py > /dev/null || exit 1; done
 	@echo "examples: all converged"
 
