@@ -26,7 +26,7 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
+.PHONY: wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
@@ -245,18 +245,34 @@ test-python: $(LIB) $(VENV)/.ready
 		PYTHONPATH=bindings/python $(TORCH_PYTHON) -m pytest -q -p no:cacheprovider bindings/python/tests/test_interop.py; \
 	else echo "(no TORCH_PYTHON: the PyTorch interop tests were skipped)"; fi
 
-# `pip install ./bindings/python` into a fresh environment, then use it from another directory.
+# `pip install ./bindings/python` into a fresh environment (with numpy), then use it from another
+# directory (scripts/check_installed_python.py); then the same from the wheel `make wheel`
+# builds. With a TORCH_PYTHON of the same Python version, the installed package is also used
+# next to PyTorch (torch.from_dlpack) by putting the fresh environment's site-packages on its path.
 test-python-install: $(LIB) $(PYTHON_SOURCES)
 	rm -rf $(BUILD)/venv-install
-	scripts/ensure.sh venv $(BUILD)/venv-install
+	scripts/ensure.sh venv $(BUILD)/venv-install numpy
 	$(BUILD)/venv-install/bin/python -m pip install --quiet --disable-pip-version-check ./bindings/python
 	rm -rf bindings/python/build bindings/python/*.egg-info
-	cd / && $(CURDIR)/$(BUILD)/venv-install/bin/python -c "import swiftgrad as torch, pathlib; \
-		assert 'site-packages' in torch.library_path, torch.library_path; \
-		x = torch.arange(4.0, requires_grad=True); (2 * torch.dot(x, x)).backward(); \
-		assert repr(x.grad) == 'tensor([ 0.,  4.,  8., 12.])'; \
-		import swiftgrad.autograd.functional, swiftgrad.viz; import swiftgrad.nn.functional as F; assert F.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 2])).item() > 0; \
-		print('installed package works from /:', torch.library_path)"
+	cd / && $(CURDIR)/$(BUILD)/venv-install/bin/python $(CURDIR)/scripts/check_installed_python.py
+	@if [ -n "$(TORCH_PYTHON)" ]; then \
+		site=$$($(BUILD)/venv-install/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])"); \
+		if [ "$$($(TORCH_PYTHON) -c 'import sys; print(sys.version_info[:2])')" = "$$($(BUILD)/venv-install/bin/python -c 'import sys; print(sys.version_info[:2])')" ]; then \
+			cd / && PYTHONPATH=$$site $(TORCH_PYTHON) $(CURDIR)/scripts/check_installed_python.py; \
+		else echo "(TORCH_PYTHON is another Python version: installed package not tried with PyTorch)"; fi; \
+	fi
+	$(MAKE) --no-print-directory wheel
+	rm -rf $(BUILD)/venv-wheel
+	scripts/ensure.sh venv $(BUILD)/venv-wheel numpy
+	$(BUILD)/venv-wheel/bin/python -m pip install --quiet --disable-pip-version-check $(BUILD)/dist/swiftgrad-*.whl
+	cd / && $(CURDIR)/$(BUILD)/venv-wheel/bin/python $(CURDIR)/scripts/check_installed_python.py
+
+# A wheel carrying the built library: build/dist/swiftgrad-VERSION-py3-none-PLATFORM.whl.
+wheel: $(LIB) $(PYTHON_SOURCES) $(VENV)/.ready
+	rm -rf $(BUILD)/dist
+	$(PYTHON) -m pip wheel --quiet --disable-pip-version-check --no-deps -w $(BUILD)/dist ./bindings/python
+	rm -rf bindings/python/build bindings/python/*.egg-info
+	@ls $(BUILD)/dist/*.whl
 
 clean:
 	rm -rf $(BUILD) .build

@@ -7,6 +7,11 @@ import shutil
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
+try:
+    from setuptools.command.bdist_wheel import bdist_wheel
+except ImportError:  # setuptools < 70
+    from wheel.bdist_wheel import bdist_wheel
+
 HERE = pathlib.Path(__file__).resolve().parent
 
 
@@ -22,4 +27,17 @@ class BuildWithLibrary(build_py):
         shutil.copy2(source, target)
 
 
-setup(cmdclass={"build_py": BuildWithLibrary})
+class PlatformWheel(bdist_wheel):
+    """The wheel carries a native library, so it is for this platform (linux_x86_64, ...), but
+    for any Python 3: the library is loaded through ctypes, not as an extension module."""
+
+    def finalize_options(self):
+        super().finalize_options()
+        self.root_is_pure = False
+
+    def get_tag(self):
+        _, _, platform = super().get_tag()
+        return "py3", "none", platform
+
+
+setup(cmdclass={"build_py": BuildWithLibrary, "bdist_wheel": PlatformWheel})

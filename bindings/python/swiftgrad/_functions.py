@@ -1,5 +1,7 @@
 """Module-level functions with PyTorch's names (`torch.cat`, `torch.matmul`, ...). Each checks
 its Python arguments and makes one call into the C ABI (or forwards to the Tensor method)."""
+from __future__ import annotations
+
 import builtins
 import ctypes
 import numbers
@@ -15,6 +17,7 @@ from ._tensor import tensor as _tensor
 
 
 def is_tensor(obj):
+    """Whether obj is a swiftgrad Tensor."""
     return isinstance(obj, Tensor)
 
 
@@ -95,11 +98,13 @@ for _name, _operator in _NAMED_OPERATORS.items():
 
 
 def max(input, dim=None, keepdim=False):  # noqa: A001,A002
+    """torch.max: the largest element, or (values, indices) along `dim`."""
     _require_tensor("max", "input", 1, input)
     return input.max(dim, keepdim)
 
 
 def min(input, dim=None, keepdim=False):  # noqa: A001,A002
+    """torch.min: the smallest element, or (values, indices) along `dim`."""
     _require_tensor("min", "input", 1, input)
     return input.min(dim, keepdim)
 
@@ -116,7 +121,7 @@ def where(condition, input=None, other=None):  # noqa: A002
     return _make(L.sg_where, condition._handle, a._handle, b._handle)
 
 
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:  # noqa: A002
     """|input - other| <= atol + rtol * |other| elementwise (broadcasting), as a bool tensor."""
     _require_tensor("isclose", "input", 1, input)
     _require_tensor("isclose", "other", 2, other)
@@ -130,13 +135,13 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A00
     return close > 0
 
 
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):  # noqa: A002
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:  # noqa: A002
     """Whether every element of input is close to other's (see isclose)."""
     close = isclose(input, other, rtol, atol, equal_nan)
     return builtins.bool(close.sum().item() == close.numel())
 
 
-def equal(input, other):  # noqa: A002
+def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
     """True when both have the same shape and elements."""
     _require_tensor("equal", "input", 1, input)
     _require_tensor("equal", "other", 2, other)
@@ -152,7 +157,8 @@ def _tensor_like_number(a, b):
     return _make_as(kind, L.sg_zeros, None, 0)
 
 
-def cat(tensors, dim=0):
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Concatenates tensors along an existing dimension `dim`."""
     array, n = _handles(tensors, "cat")
     return _make(L.sg_cat, array, n, int(dim))
 
@@ -160,20 +166,24 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0):
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Stacks tensors of one shape along a new dimension `dim`."""
     array, n = _handles(tensors, "stack")
     return _make(L.sg_stack, array, n, int(dim))
 
 
-def eye(n, m=None, dtype=None, requires_grad=False):
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+    """An n x m identity matrix (m = n by default)."""
     return _finish(_make_as(_creation_dtype(dtype), L.sg_eye, int(n), -1 if m is None else int(m)), requires_grad)
 
 
-def linspace(start, end, steps, dtype=None, requires_grad=False):
+def linspace(start: float, end: float, steps: int, dtype=None, requires_grad: bool = False) -> Tensor:
+    """`steps` values evenly spaced from start to end inclusive."""
     return _finish(_make_as(_creation_dtype(dtype), L.sg_linspace, builtins.float(start), builtins.float(end), int(steps)), requires_grad)
 
 
-def rand(*sizes, size=None, dtype=None, requires_grad=False, generator=None):
+def rand(*sizes: int, size=None, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+    """Values drawn uniformly from [0, 1)."""
     if generator is not None:
         raise NotImplementedError("swiftgrad.rand does not take a generator yet; use manual_seed")
     shape, n = _shape_array(_size_arguments("rand", sizes, size))
@@ -202,15 +212,18 @@ def normal(mean, std, size, *, dtype=None, generator=None, requires_grad=False):
 
 
 def full_like(t, fill_value, dtype=None, requires_grad=False):
+    """A tensor shaped like `t` filled with `fill_value`."""
     from ._tensor import full
     return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def rand_like(t, dtype=None, requires_grad=False):
+    """rand() shaped like `t`."""
     return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 def randn_like(t, dtype=None, requires_grad=False):
+    """randn() shaped like `t`."""
     from ._tensor import randn
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 

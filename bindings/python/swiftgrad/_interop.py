@@ -2,12 +2,19 @@
 arrays, numpy itself), without copying: from_numpy/Tensor.numpy(), and from_dlpack/__dlpack__.
 The library side is sg_tensor_from_blob, sg_tensor_data_ptr and sg_to/from_dlpack; here are the
 Python objects that keep each side's memory alive exactly as long as the other side uses it."""
+from __future__ import annotations
+
 import ctypes
 import warnings
+
+from typing import TYPE_CHECKING
 
 from . import _callbacks
 from . import _dtype
 from . import _lib as L
+
+if TYPE_CHECKING:
+    from ._tensor import Tensor
 
 # numpy's type strings of the dtypes swiftgrad has (native little-endian).
 _BY_TYPESTR = {"<f4": _dtype.float32, "<f8": _dtype.float64, "<i8": _dtype.int64, "|b1": _dtype.bool}
@@ -19,7 +26,7 @@ def _shape_and_strides(shape, strides):
     return (ctypes.c_int64 * max(n, 1))(*shape), (ctypes.c_int64 * max(n, 1))(*strides), n
 
 
-def from_numpy(ndarray):
+def from_numpy(ndarray) -> Tensor:
     """A tensor sharing `ndarray`'s memory (torch.from_numpy): writes through either are seen
     by the other, and the array is kept alive while the tensor (or a view of it) is."""
     from ._tensor import _numpy, _wrap
@@ -127,7 +134,7 @@ def to_dlpack(t, versioned):
     return _api.PyCapsule_New(out.value, _VERSIONED if versioned else _LEGACY, _capsule_destructor)
 
 
-def from_dlpack(ext_tensor):
+def from_dlpack(ext_tensor) -> Tensor:
     """A tensor sharing the memory of `ext_tensor`: any object with __dlpack__ (a numpy array, a
     PyTorch tensor, a swiftgrad tensor) or a DLPack capsule. CPU only."""
     from ._tensor import _wrap

@@ -1,6 +1,8 @@
 """safetensors files: save_file/load_file and save/load (bytes), with the signatures of
 `safetensors.torch`, over libswiftgrad's reader and writer (sg_save_safetensors, ...). Files are
 byte-identical to the safetensors library's for the same tensors and metadata."""
+from __future__ import annotations
+
 import ctypes
 import os
 
@@ -62,7 +64,7 @@ class _Dict:
         return result
 
 
-def save_file(tensors, filename, metadata=None):
+def save_file(tensors: dict[str, Tensor], filename: str | os.PathLike, metadata: dict[str, str] | None = None) -> None:
     """Writes a dict of named tensors (and optional str-to-str metadata) to `filename` in the
     safetensors format. Tensors are written contiguously whatever their strides; grad state is
     not saved."""
@@ -70,7 +72,7 @@ def save_file(tensors, filename, metadata=None):
     L.check(L.sg_save_safetensors(d.handle, os.fsencode(filename)))
 
 
-def load_file(filename, device="cpu"):
+def load_file(filename: str | os.PathLike, device: str = "cpu") -> dict[str, Tensor]:
     """Reads a safetensors file into a dict of tensors (in the file's data order). Raises
     OSError when it cannot be read and RuntimeError when it is not valid safetensors."""
     if device != "cpu":
@@ -80,14 +82,14 @@ def load_file(filename, device="cpu"):
     return _Dict(out.value).tensors()
 
 
-def load_metadata(filename):
+def load_metadata(filename: str | os.PathLike) -> dict[str, str]:
     """The `__metadata__` of a safetensors file, as a dict (empty when it has none)."""
     out = ctypes.c_void_p()
     L.check(L.sg_load_safetensors(os.fsencode(filename), ctypes.byref(out)))
     return _Dict(out.value).metadata()
 
 
-def save(tensors, metadata=None):
+def save(tensors: dict[str, Tensor], metadata: dict[str, str] | None = None) -> bytes:
     """The bytes save_file would write."""
     d = _Dict.of(tensors, metadata)
     size = ctypes.c_size_t()
@@ -97,7 +99,7 @@ def save(tensors, metadata=None):
     return buffer.raw
 
 
-def load(data):
+def load(data: bytes) -> dict[str, Tensor]:
     """Parses safetensors bytes into a dict of tensors."""
     data = bytes(data)
     out = ctypes.c_void_p()

@@ -1,5 +1,7 @@
 """The Tensor class: a Python object owning one libswiftgrad handle. Every operation is one call
 into the C ABI; nothing here computes on tensor data."""
+from __future__ import annotations
+
 import builtins
 import ctypes
 import numbers
@@ -157,7 +159,7 @@ class Size(tuple):
 
     __str__ = __repr__
 
-    def numel(self):
+    def numel(self) -> int:
         n = 1
         for s in self:
             n *= s
@@ -272,6 +274,7 @@ class RemovableHandle:
 
 
 def is_grad_enabled():
+    """Whether operations are recorded for autograd on this thread."""
     return L.sg_is_grad_enabled()
 
 
@@ -293,6 +296,7 @@ class Tensor:
 
     @property
     def dtype(self):
+        """The element type (torch.float32, float64, int64 or bool)."""
         d = self._dtype
         if d is None:
             out = ctypes.c_int()
@@ -302,12 +306,14 @@ class Tensor:
 
     @property
     def shape(self):
+        """The sizes of the dimensions, as a torch.Size."""
         dims = (ctypes.c_int64 * 64)()
         ndim = ctypes.c_size_t()
         _check(L.sg_tensor_shape(self._handle, dims, 64, _byref(ndim)))
         return Size(dims[: ndim.value])
 
     def size(self, dim=None):
+        """The shape, or the size of dimension `dim`."""
         shape = self.shape
         if dim is None:
             return shape
@@ -316,7 +322,8 @@ class Tensor:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-max(n, 1)}, {max(n, 1) - 1}], but got {dim})")
         return shape[dim]
 
-    def dim(self):
+    def dim(self) -> int:
+        """The number of dimensions."""
         out = ctypes.c_size_t()
         _check(L.sg_tensor_ndim(self._handle, _byref(out)))
         return out.value
@@ -324,6 +331,7 @@ class Tensor:
     ndim = property(dim)
 
     def numel(self):
+        """The number of elements."""
         out = ctypes.c_int64()
         _check(L.sg_tensor_numel(self._handle, _byref(out)))
         return out.value
@@ -331,6 +339,7 @@ class Tensor:
     nelement = numel
 
     def is_floating_point(self):
+        """Whether the dtype is float32 or float64."""
         return self.dtype.is_floating_point
 
     def __len__(self):
@@ -343,6 +352,7 @@ class Tensor:
 
     @property
     def requires_grad(self):
+        """Whether autograd records operations on this tensor (settable on leaves)."""
         out = ctypes.c_bool()
         _check(L.sg_tensor_requires_grad(self._handle, _byref(out)))
         return out.value
@@ -360,18 +370,21 @@ class Tensor:
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         _check(L.sg_tensor_set_requires_grad(self._handle, value))
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Sets requires_grad in place and returns the tensor."""
         _check(L.sg_tensor_set_requires_grad(self._handle, builtins.bool(requires_grad)))
         return self
 
     @property
     def is_leaf(self):
+        """True for tensors not produced by a recorded operation (their .grad is kept)."""
         out = ctypes.c_bool()
         _check(L.sg_tensor_is_leaf(self._handle, _byref(out)))
         return out.value
 
     @property
     def grad_fn(self):
+        """The node that produced this tensor (e.g. MulBackward0), or None for leaves."""
         name = _read_string(L.sg_tensor_grad_fn_name, self._handle)
         return _node(name) if name else None
 
@@ -388,16 +401,19 @@ class Tensor:
         return RemovableHandle(self, hook_id.value)
 
     def retain_grad(self):
+        """Keeps this non-leaf tensor's gradient in .grad after backward."""
         _check(L.sg_tensor_retain_grad(self._handle))
 
     @property
     def retains_grad(self):
+        """Whether retain_grad() was called on this non-leaf tensor."""
         out = ctypes.c_bool()
         _check(L.sg_tensor_retains_grad(self._handle, _byref(out)))
         return out.value
 
     @property
     def grad(self):
+        """The accumulated gradient (a tensor or None); assignable, deletable."""
         if not self.is_leaf and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -420,7 +436,10 @@ class Tensor:
     def grad(self):
         _check(L.sg_tensor_set_grad(self._handle, None))
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs=None) -> None:
+        """Computes the gradients of this tensor with respect to the leaves of its graph and
+        accumulates them in their .grad (`gradient` is needed for non-scalars)."""
         if gradient is not None and not isinstance(gradient, Tensor):
             raise TypeError(f"gradient must be a Tensor or None, not {type(gradient).__name__}")
         if create_graph or inputs is not None:
@@ -437,7 +456,8 @@ class Tensor:
         _check(L.sg_backward(self._handle, gradient._handle if gradient is not None else None,
                              builtins.bool(retain_graph)))
 
-    def detach(self):
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's memory, cut from the graph (a leaf that does not require grad)."""
         return _keep_dtype(self, _make(L.sg_tensor_detach, self._handle))
 
     @property
@@ -455,13 +475,15 @@ class Tensor:
         """Fills the tensor with values drawn from N(mean, std^2)."""
         return self.copy_(randn(*self.shape, dtype=self.dtype) * std + mean)
 
-    def zero_(self):
+    def zero_(self) -> Tensor:
+        """Fills the tensor with zeros in place."""
         _check(L.sg_zero_(self._handle))
         return self
 
     # ---- conversion ---------------------------------------------------------------------
 
-    def item(self):
+    def item(self) -> float | int | bool:
+        """The single element as a Python number."""
         value = ctypes.c_double()
         _check(L.sg_tensor_item(self._handle, _byref(value)))  # refuses numel != 1 with torch's message
         d = self.dtype
@@ -473,7 +495,8 @@ class Tensor:
         _check(L.sg_tensor_copy_to(self._handle, _byref(exact), 8))
         return exact.value
 
-    def tolist(self):
+    def tolist(self) -> list | float | int | bool:
+        """The elements as (nested) Python lists."""
         shape = self.shape
         d = self.dtype
         n = shape.numel()
@@ -500,7 +523,7 @@ class Tensor:
             return array.astype(dtype)
         return array
 
-    def data_ptr(self):
+    def data_ptr(self) -> int:
         """The address of the first element."""
         out = ctypes.c_void_p()
         _check(L.sg_tensor_data_ptr(self._handle, _byref(out)))
@@ -523,23 +546,29 @@ class Tensor:
         return (1, 0)  # (kDLCPU, device 0)
 
     def to(self, dtype):
+        """A copy converted to `dtype` (the tensor itself when it already has that dtype)."""
         if not isinstance(dtype, _dtype.dtype):
             raise TypeError(f"to() received an invalid combination of arguments - got ({type(dtype).__name__})")
         return _make_as(dtype, L.sg_to_dtype, self._handle)
 
     def float(self):
+        """self.to(torch.float32)."""
         return self.to(_dtype.float32)
 
     def double(self):
+        """self.to(torch.float64)."""
         return self.to(_dtype.float64)
 
     def long(self):
+        """self.to(torch.int64)."""
         return self.to(_dtype.int64)
 
     def bool(self):
+        """self.to(torch.bool)."""
         return self.to(_dtype.bool)
 
-    def clone(self):
+    def clone(self) -> Tensor:
+        """A copy with its own memory, recorded by autograd."""
         return _keep_dtype(self, _make(L.sg_clone, self._handle))
 
     def __bool__(self, _item=L.sg_tensor_item, _c_double=ctypes.c_double):
@@ -635,58 +664,75 @@ class Tensor:
 
 
     def neg(self):
+        """-self, elementwise."""
         return _keep_dtype(self, _make(L.sg_neg, self._handle))
 
     negative = neg
 
     def exp(self):
+        """e ** self, elementwise."""
         return _keep_float_dtype(self, _make(L.sg_exp, self._handle))
 
     def log(self):
+        """The natural logarithm, elementwise."""
         return _keep_float_dtype(self, _make(L.sg_log, self._handle))
 
     def sqrt(self):
+        """The square root, elementwise."""
         return _keep_float_dtype(self, _make(L.sg_sqrt, self._handle))
 
     def rsqrt(self):
+        """1 / sqrt(self), elementwise."""
         return _keep_float_dtype(self, _make(L.sg_rsqrt, self._handle))
 
     def reciprocal(self):
+        """1 / self, elementwise."""
         return _keep_float_dtype(self, _make(L.sg_reciprocal, self._handle))
 
     def sin(self):
+        """The sine, elementwise."""
         return _keep_float_dtype(self, _make(L.sg_sin, self._handle))
 
     def cos(self):
+        """The cosine, elementwise."""
         return _keep_float_dtype(self, _make(L.sg_cos, self._handle))
 
     def tanh(self):
+        """The hyperbolic tangent, elementwise."""
         return _keep_float_dtype(self, _make(L.sg_tanh, self._handle))
 
     def sigmoid(self):
+        """1 / (1 + exp(-self)), elementwise."""
         return _keep_float_dtype(self, _make(L.sg_sigmoid, self._handle))
 
     def relu(self):
+        """max(self, 0), elementwise (gradient 0 at 0, as PyTorch)."""
         return _keep_dtype(self, _make(L.sg_relu, self._handle))
 
     def abs(self):
+        """The absolute value, elementwise."""
         return _keep_dtype(self, _make(L.sg_abs, self._handle))
 
     __abs__ = abs
 
     def sign(self):
+        """-1, 0 or 1 by the sign of each element."""
         return _make(L.sg_sign, self._handle)
 
     def square(self):
+        """self * self, elementwise."""
         return _keep_dtype(self, _make(L.sg_square, self._handle))
 
     def log1p(self):
+        """log(1 + self), accurate near 0."""
         return _keep_float_dtype(self, _make(L.sg_log1p, self._handle))
 
     def expm1(self):
+        """exp(self) - 1, accurate near 0."""
         return _keep_float_dtype(self, _make(L.sg_expm1, self._handle))
 
     def clamp(self, min=None, max=None):  # noqa: A002 - torch's names
+        """Each element limited to [min, max] (either bound may be None)."""
         if min is None and max is None:
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         lower = _byref(ctypes.c_double(min)) if min is not None else None
@@ -696,29 +742,35 @@ class Tensor:
     clip = clamp
 
     def maximum(self, other):
+        """The larger of self and other, elementwise with broadcasting (ties share the gradient)."""
         other = _as_tensor(other, self)  # held until the call returns
         return _make(L.sg_maximum, self._handle, other._handle)
 
     def minimum(self, other):
+        """The smaller of self and other, elementwise with broadcasting (ties share the gradient)."""
         other = _as_tensor(other, self)
         return _make(L.sg_minimum, self._handle, other._handle)
 
     def masked_fill(self, mask, value):
+        """A copy with `value` where the boolean `mask` (broadcast) is true."""
         if isinstance(value, Tensor):
             value = value.item()
         return _keep_dtype(self, _make(L.sg_masked_fill, self._handle, mask._handle, builtins.float(value)))
 
     def where(self, condition, other):
+        """self where condition is true, else other (torch.where(condition, self, other))."""
         other = _as_tensor(other, self)
         return _make(L.sg_where, condition._handle, self._handle, other._handle)
 
     # ---- reductions ---------------------------------------------------------------------
 
     def dot(self, other):
+        """The dot product of two 1-d tensors."""
         _require_tensor("dot", "tensor", 1, other)
         return _make(L.sg_dot, self._handle, other._handle)
 
     def sum(self, dim=None, keepdim=False, *, dtype=None):
+        """The sum of all elements, or along `dim` (keepdim keeps reduced dimensions as size 1)."""
         if dim is None and not keepdim:
             result = _keep_float_dtype(self, _make(L.sg_sum, self._handle))
         else:
@@ -726,46 +778,57 @@ class Tensor:
         return result if dtype is None else result.to(dtype)
 
     def mean(self, dim=None, keepdim=False, *, dtype=None):
+        """The mean of all elements, or along `dim`."""
         source = self if dtype is None else self.to(dtype)
         if dim is None and not keepdim:
             return _make(L.sg_mean, source._handle)
         return _dims_call(L.sg_mean_dims, source._handle, dim, builtins.bool(keepdim))
 
     def prod(self, dim=None, keepdim=False, *, dtype=None):
+        """The product of all elements, or along `dim`."""
         source = self if dtype is None else self.to(dtype)
         if dim is None:
             return _make(L.sg_prod, source._handle)
         return _make(L.sg_prod_dim, source._handle, int(dim), builtins.bool(keepdim))
 
     def max(self, dim=None, keepdim=False):
+        """The largest element; with `dim`, (values, indices) along it."""
         return _extremum(self, dim, keepdim, L.sg_max, L.sg_max_dim, L.sg_maximum, return_types_max)
 
     def min(self, dim=None, keepdim=False):
+        """The smallest element; with `dim`, (values, indices) along it."""
         return _extremum(self, dim, keepdim, L.sg_min, L.sg_min_dim, L.sg_minimum, return_types_min)
 
     def amax(self, dim=(), keepdim=False):
+        """The largest values along `dim` (all dimensions by default); ties share the gradient."""
         return _dims_call(L.sg_amax, self._handle, dim, builtins.bool(keepdim))
 
     def amin(self, dim=(), keepdim=False):
+        """The smallest values along `dim` (all dimensions by default); ties share the gradient."""
         return _dims_call(L.sg_amin, self._handle, dim, builtins.bool(keepdim))
 
     def argmax(self, dim=None, keepdim=False):
+        """The index of the largest element (of the flattened tensor, or along `dim`)."""
         chosen = _byref(ctypes.c_int64(int(dim))) if dim is not None else None
         return _make(L.sg_argmax, self._handle, chosen, builtins.bool(keepdim))
 
     def argmin(self, dim=None, keepdim=False):
+        """The index of the smallest element (of the flattened tensor, or along `dim`)."""
         chosen = _byref(ctypes.c_int64(int(dim))) if dim is not None else None
         return _make(L.sg_argmin, self._handle, chosen, builtins.bool(keepdim))
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """The variance (with `correction`, 1 by default) of all elements or along `dim`."""
         c = (1 if unbiased else 0) if correction is None else int(correction)
         return _dims_call(L.sg_var, self._handle, dim, c, builtins.bool(keepdim))
 
     def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        """The standard deviation (with `correction`, 1 by default) of all elements or along `dim`."""
         c = (1 if unbiased else 0) if correction is None else int(correction)
         return _dims_call(L.sg_std, self._handle, dim, c, builtins.bool(keepdim))
 
     def norm(self, p="fro", dim=None, keepdim=False):
+        """The p-norm (2 by default) of all elements or along `dim` (gradient 0 at 0)."""
         if p == "fro" and dim is None and not keepdim:  # the common case first
             t = _make(L.sg_norm, self._handle)
             t._dtype = self._dtype  # norm needs a floating tensor, and keeps its dtype
@@ -779,17 +842,21 @@ class Tensor:
         return _make(L.sg_norm_dims, self._handle, order, array, n, builtins.bool(keepdim))
 
     def logsumexp(self, dim, keepdim=False):
+        """log(sum(exp(self))) along `dim`, computed stably."""
         return _dims_call(L.sg_logsumexp, self._handle, dim, builtins.bool(keepdim))
 
     def softmax(self, dim):
+        """exp(self) normalised to sum to 1 along `dim`."""
         return _make(L.sg_softmax, self._handle, int(dim))
 
     def log_softmax(self, dim):
+        """log(softmax(self, dim)), computed stably."""
         return _make(L.sg_log_softmax, self._handle, int(dim))
 
     # ---- linear algebra -----------------------------------------------------------------
 
     def matmul(self, other):
+        """The matrix product, with PyTorch's rules for 1-d and batched operands (OpenBLAS)."""
         _require_tensor("matmul", "other", 1, other)
         return _make(L.sg_matmul, self._handle, other._handle)
 
@@ -800,67 +867,83 @@ class Tensor:
         return _make(L.sg_matmul, other._handle, self._handle)
 
     def mm(self, mat2):
+        """The product of two matrices."""
         _require_tensor("mm", "mat2", 1, mat2)
         return _make(L.sg_mm, self._handle, mat2._handle)
 
     def mv(self, vec):
+        """The product of a matrix and a vector."""
         _require_tensor("mv", "vec", 1, vec)
         return _make(L.sg_mv, self._handle, vec._handle)
 
     def bmm(self, mat2):
+        """Batched matrix products of two 3-d tensors."""
         _require_tensor("bmm", "mat2", 1, mat2)
         return _make(L.sg_bmm, self._handle, mat2._handle)
 
     def outer(self, vec2):
+        """The outer product of two vectors."""
         _require_tensor("outer", "vec2", 1, vec2)
         return _make(L.sg_outer, self._handle, vec2._handle)
 
     # ---- views --------------------------------------------------------------------------
 
     def reshape(self, *shape):
+        """The same elements in a new shape (a view when possible, else a copy)."""
         array, n = _shape_array(_shape_args("reshape", shape))
         return _keep_dtype(self, _make(L.sg_reshape, self._handle, array, n))
 
     def view(self, *shape):
+        """A view with a new shape (the tensor must be compatible, as in PyTorch)."""
         array, n = _shape_array(_shape_args("view", shape))
         return _keep_dtype(self, _make(L.sg_view, self._handle, array, n))
 
     def reshape_as(self, other):
+        """self.reshape(other.shape)."""
         return self.reshape(other.shape)
 
     def view_as(self, other):
+        """self.view(other.shape)."""
         return self.view(other.shape)
 
     def expand(self, *sizes):
+        """A view repeating size-1 dimensions to `sizes` (-1 keeps a size), without copying."""
         array, n = _shape_array(_shape_args("expand", sizes))
         return _keep_dtype(self, _make(L.sg_expand, self._handle, array, n))
 
     def expand_as(self, other):
+        """self.expand(other.shape)."""
         return self.expand(other.shape)
 
     def permute(self, *dims):
+        """A view with the dimensions reordered."""
         array, n = _shape_array(_shape_args("permute", dims))
         return _keep_dtype(self, _make(L.sg_permute, self._handle, array, n))
 
     def transpose(self, dim0, dim1):
+        """A view with dimensions dim0 and dim1 swapped."""
         return _keep_dtype(self, _make(L.sg_transpose, self._handle, int(dim0), int(dim1)))
 
     swapaxes = transpose
 
     def t(self):
+        """The transpose of a matrix (a view); 0-d and 1-d tensors are returned as they are."""
         if self.dim() > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.dim()}D")
         return self.transpose(0, 1) if self.dim() == 2 else _make(L.sg_reshape, self._handle, *_shape_array(tuple(self.shape)))
 
     @property
     def T(self):
+        """The dimensions reversed (a view)."""
         return self.permute(*reversed(range(self.dim())))
 
     @property
     def mT(self):
+        """The last two dimensions swapped (a view)."""
         return self.transpose(-2, -1)
 
     def squeeze(self, dim=None):
+        """A view without size-1 dimensions (or without dimension `dim` if it has size 1)."""
         if dim is None:
             return _keep_dtype(self, _make(L.sg_squeeze, self._handle))
         result = self
@@ -869,20 +952,25 @@ class Tensor:
         return result
 
     def unsqueeze(self, dim):
+        """A view with a size-1 dimension inserted at `dim`."""
         return _keep_dtype(self, _make(L.sg_unsqueeze, self._handle, int(dim)))
 
     def flatten(self, start_dim=0, end_dim=-1):
+        """The dimensions start_dim..end_dim merged into one."""
         return _keep_dtype(self, _make(L.sg_flatten, self._handle, int(start_dim), int(end_dim)))
 
     def contiguous(self):
+        """The tensor itself if its memory is row-major, else a row-major copy."""
         return _keep_dtype(self, _make(L.sg_contiguous, self._handle))
 
     def is_contiguous(self):
+        """Whether the elements are laid out row-major without gaps."""
         out = ctypes.c_bool()
         _check(L.sg_tensor_is_contiguous(self._handle, _byref(out)))
         return out.value
 
     def stride(self, dim=None):
+        """The step in elements between neighbours along each dimension (or along `dim`)."""
         strides = (ctypes.c_int64 * 64)()
         ndim = ctypes.c_size_t()
         _check(L.sg_tensor_strides(self._handle, strides, 64, _byref(ndim)))
@@ -890,9 +978,11 @@ class Tensor:
         return values if dim is None else values[dim]
 
     def select(self, dim, index):
+        """A view of index `index` along `dim`, which is removed."""
         return _keep_dtype(self, _make(L.sg_select, self._handle, int(dim), int(index)))
 
     def narrow(self, dim, start, length):
+        """A view of `length` elements from `start` along `dim`."""
         d = int(dim) % max(self.dim(), 1)
         size = self.shape[d]
         begin = int(start) + size if start < 0 else int(start)
@@ -916,16 +1006,20 @@ class Tensor:
         return (self.select(0, i) for i in range(self.shape[0]))
 
     def gather(self, dim, index):
+        """Elements along `dim` at the positions in `index`."""
         return _make(L.sg_gather, self._handle, int(dim), index._handle)
 
     def scatter_add(self, dim, index, src):
+        """A copy with `src` added at the positions in `index` along `dim`."""
         return _make(L.sg_scatter_add, self._handle, int(dim), index._handle, src._handle)
 
     def nonzero(self, *, as_tuple=False):
+        """The indices of the nonzero elements (one row per element, or a tuple with as_tuple)."""
         result = _make(L.sg_nonzero, self._handle)
         return tuple(result.select(1, k) for k in range(self.dim())) if as_tuple else result
 
     def index_put_(self, indices, values, accumulate=False):
+        """Writes `values` at the positions given by a tuple of index tensors (adding with accumulate)."""
         from ._indexing import index_tensors
         array, n, keep = index_tensors(indices)
         values = _as_tensor(values, self)
@@ -936,15 +1030,19 @@ class Tensor:
     # ---- in place -----------------------------------------------------------------------
 
     def add_(self, other, *, alpha=1):
+        """self += other (times alpha), in place."""
         return _named_in_place("add_", self, other, alpha, L.sg_add_, L.sg_add_scalar_)
 
     def sub_(self, other, *, alpha=1):
+        """self -= other (times alpha), in place."""
         return _named_in_place("sub_", self, other, alpha, L.sg_sub_, L.sg_sub_scalar_)
 
     def mul_(self, other):
+        """self *= other, in place."""
         return _named_in_place("mul_", self, other, 1, L.sg_mul_, L.sg_mul_scalar_)
 
     def div_(self, other):
+        """self /= other, in place."""
         return _named_in_place("div_", self, other, 1, L.sg_div_, L.sg_div_scalar_)
 
     def __iadd__(self, other):  # NotImplemented lets Python raise its own TypeError for +=
@@ -960,23 +1058,27 @@ class Tensor:
         return _in_place(self, other, L.sg_div_, L.sg_div_scalar_)
 
     def copy_(self, src):
+        """Copies src's elements (broadcast and converted) into this tensor, in place."""
         src = _as_tensor(src, self)
         _check(L.sg_copy_(self._handle, src._handle))
         return self
 
     def fill_(self, value):
+        """Sets every element to `value`, in place."""
         if isinstance(value, Tensor):
             value = value.item()
         _check(L.sg_fill_(self._handle, builtins.float(value)))
         return self
 
     def type(self, dtype=None):
+        """The type name (torch.FloatTensor, ...), or a copy converted to `dtype`."""
         if dtype is None:
             return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
                     "int64": "torch.LongTensor", "bool": "torch.BoolTensor"}[self.dtype._name]
         return self.to(dtype)
 
     def type_as(self, other):
+        """self.to(other.dtype)."""
         return self.to(other.dtype)
 
 
@@ -1223,7 +1325,7 @@ def _from_numpy_like(data, dtype):
     return _make_as(dtype, L.sg_tensor_from_data, array.ctypes.data if array.size else None, shape, n)
 
 
-def tensor(data, dtype=None, device=None, requires_grad=False):
+def tensor(data, dtype: _dtype.dtype | None = None, device=None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of `data`: a Python number, nested lists or tuples of numbers,
     a NumPy array, or a tensor. The dtype is inferred as PyTorch does (floats: float32, ints:
     int64, bools: bool) unless given."""
@@ -1271,17 +1373,20 @@ def _creation_dtype(dtype):
     return dtype
 
 
-def zeros(*sizes, size=None, dtype=None, requires_grad=False):
+def zeros(*sizes: int, size=None, dtype: _dtype.dtype | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of the given size."""
     shape, n = _shape_array(_size_arguments("zeros", sizes, size))
     return _finish(_make_as(_creation_dtype(dtype), L.sg_zeros, shape, n), requires_grad)
 
 
-def ones(*sizes, size=None, dtype=None, requires_grad=False):
+def ones(*sizes: int, size=None, dtype: _dtype.dtype | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of the given size."""
     shape, n = _shape_array(_size_arguments("ones", sizes, size))
     return _finish(_make_as(_creation_dtype(dtype), L.sg_ones, shape, n), requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad=False):
+def full(size, fill_value: float, dtype: _dtype.dtype | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of `size` filled with `fill_value` (dtype from the value when not given)."""
     if dtype is None:
         dtype = (_dtype.bool if isinstance(fill_value, builtins.bool)
                  else _dtype.int64 if isinstance(fill_value, numbers.Integral) else _dtype.float32)
@@ -1289,15 +1394,18 @@ def full(size, fill_value, dtype=None, requires_grad=False):
     return _finish(_make_as(_creation_dtype(dtype), L.sg_full, shape, n, builtins.float(fill_value)), requires_grad)
 
 
-def zeros_like(t, dtype=None, requires_grad=False):
+def zeros_like(t: Tensor, dtype: _dtype.dtype | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros shaped like `t`."""
     return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad=False):
+def ones_like(t: Tensor, dtype: _dtype.dtype | None = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones shaped like `t`."""
     return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+def arange(start: float, end: float | None = None, step: float = 1, dtype: _dtype.dtype | None = None,
+           requires_grad: bool = False) -> Tensor:
     """torch.arange: int64 when start, end and step are all integers, float32 otherwise."""
     if end is None:
         start, end = 0, start
@@ -1312,14 +1420,16 @@ def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     return _finish(result, requires_grad)
 
 
-def randn(*sizes, size=None, dtype=None, requires_grad=False, generator=None):
+def randn(*sizes: int, size=None, dtype: _dtype.dtype | None = None, requires_grad: bool = False, generator=None) -> Tensor:
+    """Values drawn from the standard normal distribution."""
     if generator is not None:
         raise NotImplementedError("swiftgrad.randn does not take a generator yet; use manual_seed")
     shape, n = _shape_array(_size_arguments("randn", sizes, size))
     return _finish(_make_as(_creation_dtype(dtype), L.sg_randn, shape, n), requires_grad)
 
 
-def manual_seed(seed):
+def manual_seed(seed: int) -> None:
+    """Seeds the random generator of rand, randn, randint and normal."""
     _check(L.sg_manual_seed(int(seed) & 0xFFFF_FFFF_FFFF_FFFF))
 
 

@@ -237,3 +237,21 @@ def test_tensor_from_tensor_copies_with_warning():
     with torch.no_grad():
         y.zero_()
     assert x.tolist() == [1.0, 2.0]
+
+
+def test_public_api_has_docstrings_and_type_marker():
+    import inspect
+    import pathlib
+    missing = []
+    for prefix, namespace in [("swiftgrad", torch), ("nn", torch.nn), ("nn.functional", torch.nn.functional),
+                              ("optim", torch.optim), ("autograd", torch.autograd), ("safetensors", torch.safetensors)]:
+        for name in dir(namespace):
+            value = getattr(namespace, name)
+            if not name.startswith("_") and callable(value) and not inspect.getdoc(value):
+                missing.append(f"{prefix}.{name}")
+    for cls in (torch.Tensor, torch.nn.Module, torch.optim.Optimizer):
+        for name, value in vars(cls).items():
+            if not name.startswith("_") and (callable(value) or isinstance(value, property)) and not (value.__doc__ or "").strip():
+                missing.append(f"{cls.__name__}.{name}")
+    assert missing == []
+    assert (pathlib.Path(torch.__file__).parent / "py.typed").is_file()

@@ -105,6 +105,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
 
 def is_anomaly_enabled():
+    """Whether anomaly detection is on."""
     return L.sg_is_anomaly_enabled()
 
 

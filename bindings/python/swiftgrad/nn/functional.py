@@ -39,22 +39,27 @@ def binary_cross_entropy(input, target, reduction="mean"):  # noqa: A002
 
 
 def relu(input):  # noqa: A002
+    """max(input, 0), elementwise."""
     return input.relu()
 
 
 def sigmoid(input):  # noqa: A002
+    """1 / (1 + exp(-input)), elementwise."""
     return input.sigmoid()
 
 
 def tanh(input):  # noqa: A002
+    """The hyperbolic tangent, elementwise."""
     return input.tanh()
 
 
 def softmax(input, dim):  # noqa: A002
+    """exp(input) normalised to sum to 1 along `dim`."""
     return input.softmax(dim)
 
 
 def log_softmax(input, dim):  # noqa: A002
+    """log(softmax(input, dim)), computed stably."""
     return input.log_softmax(dim)
 
 

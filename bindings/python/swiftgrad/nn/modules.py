@@ -1,6 +1,8 @@
 """torch.nn's modules: Parameter, Module and the layers and losses a small model needs. A Module
 registers the Parameters and Modules assigned to its attributes, so parameters(),
 named_parameters(), state_dict() and load_state_dict() find them, as in PyTorch."""
+from __future__ import annotations
+
 import collections
 import itertools
 import math
@@ -155,6 +157,7 @@ class Module:
     # ---- calling ----------------------------------------------------------------------------
 
     def forward(self, *args, **kwargs):
+        """The computation of the module; subclasses define it. Call the module rather than forward()."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
@@ -163,6 +166,7 @@ class Module:
     # ---- traversal --------------------------------------------------------------------------
 
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """(name, module) for this module and every descendant, each once ("" is the module itself)."""
         if memo is None:
             memo = set()
         if remove_duplicate:
@@ -175,10 +179,12 @@ class Module:
                 yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
     def modules(self):
+        """This module and every descendant, each once."""
         for _, module in self.named_modules():
             yield module
 
     def named_children(self):
+        """(name, module) for the direct children."""
         seen = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -186,6 +192,7 @@ class Module:
                 yield name, module
 
     def children(self):
+        """The direct child modules."""
         for _, module in self.named_children():
             yield module
 
@@ -199,24 +206,27 @@ class Module:
                 seen.add(id(value))
                 yield module_prefix + ("." if module_prefix else "") + name, value
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True):
         """(name, Parameter) pairs: this module's, then its children's ("0.weight"), each once."""
         yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True):
+        """Every Parameter of this module and its descendants, each once (what an optimizer takes)."""
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(name, tensor) for every buffer, with dotted names."""
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
+        """Every buffer of this module and its descendants."""
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     # ---- state ------------------------------------------------------------------------------
 
-    def state_dict(self, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False) -> dict[str, Tensor]:
         """An ordered dict of every parameter and persistent buffer by dotted name, detached
         (sharing memory with the module) unless keep_vars."""
         if destination is None:
@@ -233,9 +243,12 @@ class Module:
                 module.state_dict(destination, prefix + name + ".", keep_vars)
         return destination
 
-    def load_state_dict(self, state_dict, strict=True, assign=False):
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         """Copies values from `state_dict` into the parameters and buffers (shapes must match).
         With strict, missing and unexpected keys are errors; returns both lists."""
+        if assign:
+            raise NotImplementedError("swiftgrad's load_state_dict copies values into the parameters; assign=True "
+                                      "is not supported")
         if not isinstance(state_dict, collections.abc.Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
@@ -267,22 +280,26 @@ class Module:
 
     # ---- modes and conversions ---------------------------------------------------------------
 
-    def train(self, mode=True):
+    def train(self, mode: bool = True) -> Module:
+        """Sets training mode (for Dropout and the like) on this module and its descendants."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
 
-    def eval(self):
+    def eval(self) -> Module:
+        """Sets evaluation mode: self.train(False)."""
         return self.train(False)
 
     def requires_grad_(self, requires_grad=True):
+        """Sets requires_grad on every parameter."""
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none=True):
+        """Clears every parameter's gradient: to None (the default) or to zeros."""
         for p in self.parameters():
             if set_to_none:
                 p.grad = None
@@ -290,6 +307,7 @@ class Module:
                 p.grad = zeros(*p.shape, dtype=p.dtype)
 
     def apply(self, fn):
+        """Calls fn on every descendant, then on this module."""
         for module in self.children():
             module.apply(fn)
         fn(self)
@@ -313,16 +331,19 @@ class Module:
         return self
 
     def float(self):
+        """Converts floating parameters and buffers to float32, in place."""
         from .. import float32
         return self.to(float32)
 
     def double(self):
+        """Converts floating parameters and buffers to float64, in place."""
         from .. import float64
         return self.to(float64)
 
     # ---- printing ---------------------------------------------------------------------------
 
     def extra_repr(self):
+        """The text inside this module's repr parentheses (its configuration); subclasses override it."""
         return ""
 
     def _get_name(self):
@@ -414,7 +435,7 @@ class Linear(Module):
     """y = x W^T + b, W of shape (out_features, in_features), initialised as PyTorch does:
     uniform in [-1/sqrt(in_features), 1/sqrt(in_features)] for W and b."""
 
-    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features

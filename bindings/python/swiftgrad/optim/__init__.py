@@ -8,6 +8,8 @@ other hyperparameter) between steps and the next step() uses it.
         loss_fn(model(x), y).backward()
         opt.step()
 """
+from __future__ import annotations
+
 import ctypes
 
 from .. import _lib as L
@@ -69,7 +71,7 @@ class Optimizer:
         """The group's options as the library names them (betas become beta1 and beta2)."""
         raise NotImplementedError
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict) -> None:
         """Adds a group of parameters, with options defaulting to the optimizer's."""
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
@@ -112,11 +114,11 @@ class Optimizer:
                 _check(L.sg_optimizer_set_option(self._handle, index, name.encode(), float(value)))
                 synced[name] = value
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Resets the gradients of all parameters: to None (the default) or to zeros."""
         _check(L.sg_optimizer_zero_grad(self._handle, bool(set_to_none)))
 
-    def step(self, closure=None):
+    def step(self, closure=None):  # -> the closure's loss, or None
         """One optimization step. `closure` re-evaluates the model and returns the loss (run
         with grad mode on); its result is returned."""
         loss = None
@@ -143,8 +145,9 @@ class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight
     decay (torch.optim.SGD)."""
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False, foreach=None, differentiable=False, fused=None):
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0, weight_decay: float = 0,
+                 nesterov: bool = False, *, maximize: bool = False, foreach=None, differentiable: bool = False,
+                 fused=None):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
                         nesterov=nesterov, maximize=maximize, foreach=foreach, differentiable=differentiable,
                         fused=fused)
@@ -165,9 +168,10 @@ class Adam(Optimizer):
 
     _decoupled = False
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
-                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
-                 decoupled_weight_decay=None):
+    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach=None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False, fused=None,
+                 decoupled_weight_decay: bool | None = None):
         if decoupled_weight_decay is None:
             decoupled_weight_decay = self._decoupled
         self._decoupled = decoupled_weight_decay
@@ -196,8 +200,9 @@ class AdamW(Adam):
 
     _decoupled = True
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
-                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False, foreach=None,
+                 capturable: bool = False, differentiable: bool = False, fused=None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                          foreach=foreach, maximize=maximize, capturable=capturable, differentiable=differentiable,
                          fused=fused, decoupled_weight_decay=True)
