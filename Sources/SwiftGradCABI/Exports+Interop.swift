@@ -10,27 +10,45 @@ import SwiftGrad
 // both directions. Ownership always transfers on the call: whatever memory the caller hands over
 // is given back through its release function exactly once, success or failure.
 
+/// Memory handed over by a caller, described.
+private struct Borrowed {
+    var data: UnsafeMutableRawPointer?
+    var shape: [Int]
+    var strides: [Int]?
+    var dtype: DType
+}
+
+/// `exportTensor` for the calls that take over memory: the result is a tensor over what
+/// `describe` found, and `release` runs exactly once whatever happens (when the tensor goes, or
+/// at once if any check fails).
+private func exportBorrowed(_ name: StaticString, _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                            release: @escaping () -> Void, _ describe: () throws -> Borrowed) -> sg_status {
+    guard let out else {
+        release()
+        return fail(SG_ERR_INVALID_ARGUMENT, "\(name): out must not be NULL")
+    }
+    return exportTensor(name, out) {
+        let memory: Borrowed
+        do {
+            memory = try describe()
+        } catch {
+            release()
+            throw error
+        }
+        return try Tensor.wrapping(memory.data, shape: memory.shape, strides: memory.strides, dtype: memory.dtype,
+                                   release: release)
+    }
+}
+
 @_cdecl("sg_tensor_from_blob") @implementation
 public func sg_tensor_from_blob(_ data: UnsafeMutableRawPointer?, _ shapePointer: UnsafePointer<Int64>?,
                                 _ stridesPointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtypeValue: sg_dtype,
                                 _ freeData: sg_free_fn?, _ userData: UnsafeMutableRawPointer?,
                                 _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    let release = { if let freeData { freeData(userData) } }
-    guard let out else {
-        release()
-        return fail(SG_ERR_INVALID_ARGUMENT, "sg_tensor_from_blob: out must not be NULL")
-    }
-    return exportTensor("sg_tensor_from_blob", out) {
-        let dims: [Int], strides: [Int]?, type: DType
-        do {
-            dims = try shape(shapePointer, ndim)
-            strides = stridesPointer == nil ? nil : try shape(stridesPointer, ndim, "strides")
-            type = try dtype(dtypeValue)
-        } catch {
-            release()
-            throw error
-        }
-        return try Tensor.wrapping(data, shape: dims, strides: strides, dtype: type, release: release)
+    exportBorrowed("sg_tensor_from_blob", out, release: { if let freeData { freeData(userData) } }) {
+        Borrowed(data: data, shape: try shape(shapePointer, ndim),
+                 strides: stridesPointer == nil ? nil : try shape(stridesPointer, ndim, "strides"),
+                 dtype: try dtype(dtypeValue))
     }
 }
 
@@ -84,31 +102,22 @@ private func exportDLPack<M>(_ tensor: Tensor, _ make: (DLTensor, UnsafeMutableR
     return managed
 }
 
-/// A tensor over a DLPack tensor's memory; `release` (the producer's deleter) runs exactly once.
-private func importDLPack(_ dl: DLTensor, readOnly: Bool, release: @escaping () -> Void) throws -> Tensor {
-    let dims: [Int], strides: [Int]?, type: DType, data: UnsafeMutableRawPointer?
-    do {
-        guard !readOnly else {
-            throw ABIError.invalidArgument("the DLPack tensor is read-only, and swiftgrad tensors are writable")
-        }
-        guard dl.device.device_type.rawValue == kDLCPU.rawValue else {
-            throw ABIError.invalidArgument("only CPU DLPack tensors can be imported, got device type \(dl.device.device_type.rawValue)")
-        }
-        guard let d = dtype(of: dl.dtype) else {
-            throw ABIError.invalidArgument("DLPack dtype (code \(dl.dtype.code), bits \(dl.dtype.bits), lanes \(dl.dtype.lanes)) is not supported; swiftgrad has float32, float64, int64 and bool")
-        }
-        type = d
-        dims = try shape(dl.shape, Int(dl.ndim))
-        strides = dl.strides == nil ? nil : try shape(dl.strides, Int(dl.ndim), "strides")
-        guard dl.byte_offset <= UInt64(Int.max), dl.data != nil || dl.byte_offset == 0 else {
-            throw ABIError.invalidArgument("byte_offset \(dl.byte_offset) is too large")
-        }
-        data = dl.data.map { $0 + Int(dl.byte_offset) }
-    } catch {
-        release()
-        throw error
+/// The memory a DLPack tensor describes, checked.
+private func borrowed(_ dl: DLTensor, readOnly: Bool) throws -> Borrowed {
+    guard !readOnly else {
+        throw ABIError.invalidArgument("the DLPack tensor is read-only, and swiftgrad tensors are writable")
     }
-    return try Tensor.wrapping(data, shape: dims, strides: strides, dtype: type, release: release)
+    guard dl.device.device_type.rawValue == kDLCPU.rawValue else {
+        throw ABIError.invalidArgument("only CPU DLPack tensors can be imported, got device type \(dl.device.device_type.rawValue)")
+    }
+    guard let type = dtype(of: dl.dtype) else {
+        throw ABIError.invalidArgument("DLPack dtype (code \(dl.dtype.code), bits \(dl.dtype.bits), lanes \(dl.dtype.lanes)) is not supported; swiftgrad has float32, float64, int64 and bool")
+    }
+    guard dl.byte_offset <= UInt64(Int.max), dl.data != nil || dl.byte_offset == 0 else {
+        throw ABIError.invalidArgument("byte_offset \(dl.byte_offset) is too large")
+    }
+    return Borrowed(data: dl.data.map { $0 + Int(dl.byte_offset) }, shape: try shape(dl.shape, Int(dl.ndim)),
+                    strides: dl.strides == nil ? nil : try shape(dl.strides, Int(dl.ndim), "strides"), dtype: type)
 }
 
 @_cdecl("sg_to_dlpack") @implementation
@@ -148,33 +157,22 @@ public func sg_to_dlpack_unversioned(_ t: OpaquePointer?, _ out: UnsafeMutablePo
 @_cdecl("sg_from_dlpack") @implementation
 public func sg_from_dlpack(_ managed: UnsafeMutablePointer<DLManagedTensorVersioned>?,
                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    let release = { if let managed { managed.pointee.deleter?(managed) } }
-    guard let out else {
-        release()
-        return fail(SG_ERR_INVALID_ARGUMENT, "sg_from_dlpack: out must not be NULL")
-    }
-    return exportTensor("sg_from_dlpack", out) {
+    exportBorrowed("sg_from_dlpack", out, release: { if let managed { managed.pointee.deleter?(managed) } }) {
         guard let managed else { throw ABIError.invalidArgument("managed is NULL") }
-        guard managed.pointee.version.major == UInt32(DLPACK_MAJOR_VERSION) else {
-            let major = managed.pointee.version.major
-            release()
+        let major = managed.pointee.version.major
+        guard major == UInt32(DLPACK_MAJOR_VERSION) else {
             throw ABIError.invalidArgument("DLPack major version \(major) is not supported (swiftgrad reads version \(DLPACK_MAJOR_VERSION))")
         }
         let readOnly = managed.pointee.flags & UInt64(DLPACK_FLAG_BITMASK_READ_ONLY) != 0
-        return try importDLPack(managed.pointee.dl_tensor, readOnly: readOnly, release: release)
+        return try borrowed(managed.pointee.dl_tensor, readOnly: readOnly)
     }
 }
 
 @_cdecl("sg_from_dlpack_unversioned") @implementation
 public func sg_from_dlpack_unversioned(_ managed: UnsafeMutablePointer<DLManagedTensor>?,
                                        _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    let release = { if let managed { managed.pointee.deleter?(managed) } }
-    guard let out else {
-        release()
-        return fail(SG_ERR_INVALID_ARGUMENT, "sg_from_dlpack_unversioned: out must not be NULL")
-    }
-    return exportTensor("sg_from_dlpack_unversioned", out) {
+    exportBorrowed("sg_from_dlpack_unversioned", out, release: { if let managed { managed.pointee.deleter?(managed) } }) {
         guard let managed else { throw ABIError.invalidArgument("managed is NULL") }
-        return try importDLPack(managed.pointee.dl_tensor, readOnly: false, release: release)
+        return try borrowed(managed.pointee.dl_tensor, readOnly: false)
     }
 }

@@ -41,27 +41,25 @@ class _Dict:
             L.check(L.sg_tensor_dict_set_metadata(d.handle, key.encode(), value.encode()))
         return d
 
-    def tensors(self):
+    def _strings(self, count_function, string_function):
+        """The strings at each index (names or metadata keys)."""
         count = ctypes.c_size_t()
-        L.check(L.sg_tensor_dict_count(self.handle, ctypes.byref(count)))
+        L.check(count_function(self.handle, ctypes.byref(count)))
+        return [_read_string(lambda h, buf, size, needed, i=i: string_function(h, i, buf, size, needed), self.handle)
+                for i in range(count.value)]
+
+    def tensors(self):
         result = {}
-        for i in range(count.value):
-            name = _read_string(lambda h, buf, size, needed: L.sg_tensor_dict_name(h, i, buf, size, needed), self.handle)
+        for i, name in enumerate(self._strings(L.sg_tensor_dict_count, L.sg_tensor_dict_name)):
             out = ctypes.c_void_p()
             L.check(L.sg_tensor_dict_at(self.handle, i, ctypes.byref(out)))
             result[name] = _wrap(out.value)
         return result
 
     def metadata(self):
-        count = ctypes.c_size_t()
-        L.check(L.sg_tensor_dict_metadata_count(self.handle, ctypes.byref(count)))
-        result = {}
-        for i in range(count.value):
-            key = _read_string(lambda h, buf, size, needed: L.sg_tensor_dict_metadata_key(h, i, buf, size, needed),
-                               self.handle)
-            result[key] = _read_string(
-                lambda h, buf, size, needed: L.sg_tensor_dict_metadata(h, key.encode(), buf, size, needed), self.handle)
-        return result
+        keys = self._strings(L.sg_tensor_dict_metadata_count, L.sg_tensor_dict_metadata_key)
+        return {key: _read_string(lambda h, buf, size, needed, key=key: L.sg_tensor_dict_metadata(
+                    h, key.encode(), buf, size, needed), self.handle) for key in keys}
 
 
 def save_file(tensors: dict[str, Tensor], filename: str | os.PathLike, metadata: dict[str, str] | None = None) -> None:

@@ -368,22 +368,9 @@ def _type_name(value):
     return value.type() if isinstance(value, Tensor) else type(value).__name__
 
 
-class Sequential(Module):
-    """Modules applied in order; indexable, sliceable and iterable."""
-
-    def __init__(self, *args):
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], collections.OrderedDict):
-            for name, module in args[0].items():
-                self.add_module(name, module)
-        else:
-            for i, module in enumerate(args):
-                self.add_module(str(i), module)
-
-    def forward(self, input):  # noqa: A002 - PyTorch's name
-        for module in self._modules.values():
-            input = module(input)
-        return input
+class _ModuleSequence(Module):
+    """Children kept in order under the names "0", "1", ...: length, iteration, indexing (a slice
+    gives a container of the same kind) and append."""
 
     def __len__(self):
         return len(self._modules)
@@ -400,30 +387,38 @@ class Sequential(Module):
         return next(itertools.islice(self._modules.values(), index % n, None))
 
     def append(self, module):
+        """Adds `module` at the end."""
         self.add_module(str(len(self)), module)
         return self
 
 
-class ModuleList(Module):
+class Sequential(_ModuleSequence):
+    """Modules applied in order; indexable, sliceable and iterable."""
+
+    def __init__(self, *args):
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], collections.OrderedDict):
+            for name, module in args[0].items():
+                self.add_module(name, module)
+        else:
+            for module in args:
+                self.append(module)
+
+    def forward(self, input):  # noqa: A002 - PyTorch's name
+        for module in self._modules.values():
+            input = module(input)
+        return input
+
+
+class ModuleList(_ModuleSequence):
     """A list of modules, registered so their parameters are found."""
 
     def __init__(self, modules=None):
         super().__init__()
+        if isinstance(modules, collections.OrderedDict):
+            modules = modules.values()
         for module in modules or []:
             self.append(module)
-
-    def append(self, module):
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def __getitem__(self, index):
-        return list(self._modules.values())[index]
 
 
 class Identity(Module):
