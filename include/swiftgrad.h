@@ -737,6 +737,10 @@ sg_status sg_optimizer_param(const sg_optimizer *opt, size_t group, size_t index
  */
 sg_status sg_optimizer_get_option(const sg_optimizer *opt, size_t group, const char *name, double *out);
 sg_status sg_optimizer_set_option(sg_optimizer *opt, size_t group, const char *name, double value);
+/** Sets count options at once, validating only the result (to turn "momentum" and "nesterov"
+    off together); on failure none is changed. */
+sg_status sg_optimizer_set_options(sg_optimizer *opt, size_t group, const char *const *names, const double *values,
+                                   size_t count);
 /** One update of every parameter that has a gradient (parameters without one are skipped), in
     place and without recording. */
 sg_status sg_optimizer_step(sg_optimizer *opt);

@@ -95,6 +95,19 @@ public func sg_optimizer_set_option(_ opt: OpaquePointer?, _ group: Int, _ name:
     }
 }
 
+@_cdecl("sg_optimizer_set_options") @implementation
+public func sg_optimizer_set_options(_ opt: OpaquePointer?, _ group: Int, _ names: UnsafePointer<UnsafePointer<CChar>?>?,
+                                     _ values: UnsafePointer<Double>?, _ count: Int) -> sg_status {
+    export("sg_optimizer_set_options") {
+        guard count >= 0, count <= 64 else { throw ABIError.invalidArgument("count \(UInt(bitPattern: count)) is too large") }
+        guard count == 0 || (names != nil && values != nil) else {
+            throw ABIError.invalidArgument("names or values is NULL but count is \(count)")
+        }
+        let pairs = try (0..<count).map { i in (name: try optionName(names![i]), value: values![i]) }
+        try Handles.optimizer(opt, "opt").setOptions(pairs, group: group)
+    }
+}
+
 @_cdecl("sg_optimizer_step") @implementation
 public func sg_optimizer_step(_ opt: OpaquePointer?) -> sg_status {
     export("sg_optimizer_step") { try Handles.optimizer(opt, "opt").step() }

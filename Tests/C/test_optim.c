@@ -179,6 +179,26 @@ static void test_groups_and_options(void) {
     CHECK_OK(sg_tensor_grad(a, &grad));
     CHECK(grad == NULL);
 
+    /* Options that are only valid together change together. */
+    sg_optimizer *nesterov_sgd = NULL;
+    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&a, 1, 0.1, 0.9, 0, 0, true, false, &nesterov_sgd));
+    CHECK_STATUS(sg_optimizer_set_option(nesterov_sgd, 0, "momentum", 0), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Nesterov momentum requires a momentum and zero dampening");
+    const char *names[] = {"momentum", "nesterov"};
+    CHECK_STATUS(sg_optimizer_set_options(nesterov_sgd, 0, names, (double[]){0, 1}, 2), SG_ERR_INVALID_ARGUMENT);
+    CHECK_OK(sg_optimizer_get_option(nesterov_sgd, 0, "momentum", &nesterov));
+    CHECK(nesterov == 0.9); /* a refused change changes nothing */
+    CHECK_OK(sg_optimizer_set_options(nesterov_sgd, 0, names, (double[]){0, 0}, 2));
+    CHECK_OK(sg_optimizer_get_option(nesterov_sgd, 0, "nesterov", &nesterov));
+    CHECK(nesterov == 0);
+    CHECK_OK(sg_optimizer_set_options(nesterov_sgd, 0, NULL, NULL, 0));
+    CHECK_STATUS(sg_optimizer_set_options(nesterov_sgd, 0, names, NULL, 2), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_set_options(nesterov_sgd, 0, (const char *[]){"momentum", "eps"}, (double[]){0, 1}, 2),
+                 SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("SGD has no option 'eps'");
+    CHECK_STATUS(sg_optimizer_set_options(nesterov_sgd, 0, names, (double[]){0, 0}, 65), SG_ERR_INVALID_ARGUMENT);
+    CHECK_OK(sg_optimizer_free(nesterov_sgd));
+
     /* Learning-rate schedule: lr 0 makes a step a no-op. */
     CHECK_OK(sg_optimizer_set_option(opt, 0, "lr", 0));
     double before[N];

@@ -40,7 +40,7 @@ typedef enum {
     K_BOOL, K_BOOL_OUT, K_DTYPE, K_DTYPE_OUT, K_REDUCTION, K_STATUS, K_STRING, K_CHAR_BUFFER,
     K_DATA, K_USER_DATA, K_BYTE_BUFFER, K_FREE_FN, K_HOOK_FN, K_FORWARD_FN, K_BACKWARD_FN,
     K_TENSOR_FN, K_CONTEXT, K_OPTIMIZER, K_OPTIMIZER_OUT, K_DICT, K_DICT_OUT, K_PATH, K_BLOB,
-    K_POINTER_OUT, K_DLPACK, K_DLPACK_LEGACY, K_DLPACK_OUT, K_DLPACK_LEGACY_OUT
+    K_POINTER_OUT, K_DLPACK, K_DLPACK_LEGACY, K_DLPACK_OUT, K_DLPACK_LEGACY_OUT, K_STRING_ARRAY, K_DOUBLE_ARRAY
 } fuzz_kind;
 
 #define MAX_ARGS 16
@@ -592,6 +592,8 @@ typedef struct {
     const sg_tensor *in_arrays[MAX_ARGS][IN_CAP];
     int64_t i64s[MAX_ARGS][IN_CAP];
     double doubles[MAX_ARGS];
+    double double_arrays[MAX_ARGS][IN_CAP];
+    const char *string_arrays[MAX_ARGS][IN_CAP];
     int64_t scalar_outs[MAX_ARGS];
     char buffers[MAX_ARGS][BUFFER_CAP];
 } call_state;
@@ -672,6 +674,14 @@ static void make_argument(int a, fuzz_kind k, bool *data_argument) {
         state.values[a].p = chance(92) ? &state.object_outs[a] : NULL;
         break;
     case K_PATH: state.values[a].p = (void *)path_value(); break;
+    case K_STRING_ARRAY:
+        for (int i = 0; i < IN_CAP; i++) state.string_arrays[a][i] = string_value();
+        state.values[a].p = chance(93) ? (void *)state.string_arrays[a] : NULL;
+        break;
+    case K_DOUBLE_ARRAY:
+        for (int i = 0; i < IN_CAP; i++) state.double_arrays[a][i] = double_value();
+        state.values[a].p = chance(93) ? (void *)state.double_arrays[a] : NULL;
+        break;
     case K_BLOB:
         state.values[a].p = chance(90) ? blob_buffer : NULL;
         *data_argument = true;

@@ -197,10 +197,18 @@ public final class Optimizer {
 
     /// Sets option `name` of group `group`, validated as the constructor does.
     public func setOption(_ name: String, _ value: Double, group: Int) throws {
+        try setOptions([(name, value)], group: group)
+    }
+
+    /// Sets several options of group `group` at once, validating only the result (so that, say,
+    /// momentum and nesterov can be turned off together); on error nothing changes.
+    public func setOptions(_ values: [(name: String, value: Double)], group: Int) throws {
         try checkGroup(group)
-        guard Options.names(for: algorithm).contains(name) else { throw unknownOption(name) }
         var options = groups[group].options
-        options.set(name, value)
+        for (name, value) in values {
+            guard Options.names(for: algorithm).contains(name) else { throw unknownOption(name) }
+            options.set(name, value)
+        }
         try options.validate(for: algorithm)
         groups[group].options = options
     }

@@ -401,6 +401,8 @@ sg_optimizer_param_count = _declare("sg_optimizer_param_count", c_int, c_void_p,
 sg_optimizer_param = _declare("sg_optimizer_param", c_int, c_void_p, c_size_t, c_size_t, _out)
 # sg_status sg_optimizer_set_option(sg_optimizer *opt, size_t group, const char *name, double value);
 sg_optimizer_set_option = _declare("sg_optimizer_set_option", c_int, c_void_p, c_size_t, c_char_p, c_double)
+# sg_status sg_optimizer_set_options(sg_optimizer *opt, size_t group, const char *const *names, const double *values, size_t count);
+sg_optimizer_set_options = _declare("sg_optimizer_set_options", c_int, c_void_p, c_size_t, POINTER(c_char_p), POINTER(c_double), c_size_t)
 # sg_status sg_optimizer_get_option(const sg_optimizer *opt, size_t group, const char *name, double *out);
 sg_optimizer_get_option = _declare("sg_optimizer_get_option", c_int, c_void_p, c_size_t, c_char_p, POINTER(c_double))
 # sg_status sg_optimizer_step(sg_optimizer *opt);

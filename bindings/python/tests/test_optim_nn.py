@@ -278,3 +278,23 @@ def test_training_loop_converges():
         accuracy = (model(x).argmax(dim=1) == y).float().mean().item()
     assert accuracy > 0.95, accuracy
     assert torch._live_tensor_count() < 200
+
+
+def test_options_valid_only_together_change_together():
+    p = torch.ones(2, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=0.1, momentum=0.9, nesterov=True)
+    opt.param_groups[0]["momentum"] = 0
+    opt.param_groups[0]["nesterov"] = False
+    p.sum().backward()
+    opt.step()
+    assert p.tolist() == pytest.approx([0.9, 0.9])  # plain SGD: 1 - 0.1 * 1
+
+
+def test_converting_the_model_after_making_the_optimizer_is_caught():
+    model = nn.Linear(2, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    model.double()
+    model(torch.ones(1, 2, dtype=torch.float64)).sum().backward()
+    with raises(RuntimeError, "a parameter of this optimizer was replaced or converted (Module.to/double/float) after "
+                              "the optimizer was made; create the optimizer after converting the model"):
+        opt.step()

@@ -104,15 +104,23 @@ class Optimizer:
             raise
 
     def _sync(self, index):
-        """Sends the group's options that changed since the last step to the library."""
+        """Sends the group's options that changed since the last step to the library, all at
+        once (so that options valid only together, like momentum and nesterov, change together),
+        after checking that the group's parameters are still the tensors the library holds."""
         group, synced = self.param_groups[index], self._synced[index]
         for name in ("differentiable", "capturable"):
             if group.get(name):
                 raise ValueError(f"swiftgrad's optimizers do not support {name}=True")
-        for name, value in self._library_options(group).items():
-            if synced.get(name) != value:
-                _check(L.sg_optimizer_set_option(self._handle, index, name.encode(), float(value)))
-                synced[name] = value
+        if [p._handle for p in group["params"]] != synced.get("handles", [p._handle for p in group["params"]]):
+            raise RuntimeError("a parameter of this optimizer was replaced or converted (Module.to/double/float) after "
+                               "the optimizer was made; create the optimizer after converting the model")
+        synced["handles"] = [p._handle for p in group["params"]]
+        changed = [(name, value) for name, value in self._library_options(group).items() if synced.get(name) != value]
+        if changed:
+            names = (ctypes.c_char_p * len(changed))(*[name.encode() for name, _ in changed])
+            values = (ctypes.c_double * len(changed))(*[float(value) for _, value in changed])
+            _check(L.sg_optimizer_set_options(self._handle, index, names, values, len(changed)))
+            synced.update(changed)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Resets the gradients of all parameters: to None (the default) or to zeros."""
