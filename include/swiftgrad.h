@@ -703,7 +703,8 @@ sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *buf, size
  *
  * Parameters must be floating-point leaf tensors, each in one group only. n_params may be 0 to
  * start without parameters and add groups later. Invalid hyperparameters fail with PyTorch's
- * messages ("Invalid learning rate: -1"). *out is NULL on failure.
+ * messages ("Invalid learning rate: -1.0"). *out is NULL on failure. An optimizer, like a tensor
+ * being written, must not be used from two threads at once.
  */
 typedef struct sg_optimizer sg_optimizer;
 
@@ -764,7 +765,8 @@ sg_status sg_optimizer_free(sg_optimizer *opt);
  *     sg_save_safetensors(weights, "model.safetensors");
  *     sg_tensor_dict_free(weights);
  *
- * Names are UTF-8 (invalid bytes become U+FFFD); "" and "__metadata__" are refused.
+ * Names are UTF-8 (invalid bytes become U+FFFD); "" and "__metadata__" are refused. A
+ * dictionary must not be changed from two threads at once.
  */
 typedef struct sg_tensor_dict sg_tensor_dict;
 

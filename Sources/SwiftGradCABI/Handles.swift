@@ -1,11 +1,10 @@
 import SwiftGrad
 
 /// The table behind every `sg_tensor *`, `sg_function_ctx *`, `sg_optimizer *` and
-/// `sg_tensor_dict *`. A handle is
-/// not an address: it packs a tag, a slot index and the slot's generation into a pointer-sized
-/// integer, and every lookup checks all three and the kind of object, so NULL, garbage, freed,
-/// double-freed and wrong-kind handles are refused without ever being dereferenced, even after
-/// their slot has been reused.
+/// `sg_tensor_dict *`. A handle is not an address: it packs a tag, a slot index and the slot's
+/// generation into a pointer-sized integer, and every lookup checks all three and the kind of
+/// object, so NULL, garbage, freed, double-freed and wrong-kind handles are refused without ever
+/// being dereferenced, even after their slot has been reused.
 ///
 ///     bits 63-56: 0xA5 tag   bits 55-32: generation (24 bits)   bits 31-0: slot index
 ///

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// The safetensors format (huggingface/safetensors): an 8-byte little-endian header length, a
 /// JSON header naming each tensor's dtype, shape and byte range, then the raw little-endian
@@ -15,6 +16,7 @@ import Darwin
 /// offsets contiguous from 0 and consistent with shapes, the data exactly filling the file) and
 /// fails with `.format` naming the problem; it never reads outside the buffer.
 public enum Safetensors {
+    private static let saveCounter = Atomic<Int>(0)
     /// The library refuses headers above 100 MB; so does this reader.
     static let maxHeaderSize = 100_000_000
 
@@ -97,7 +99,8 @@ public enum Safetensors {
     /// that a failed save never leaves a truncated file behind.
     /// - Throws: `.io` with the system's reason when the file cannot be written.
     public static func save(_ dict: TensorDictionary, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
+        // Unique per process and call, so that concurrent saves to one path do not share it.
+        let temporary = path + ".tmp-\(getpid())-\(saveCounter.add(1, ordering: .relaxed).oldValue)"
         guard let file = fopen(temporary, "wb") else { throw ioError("cannot write", path) }
         do {
             try write(dict) { chunk in
