@@ -742,6 +742,18 @@ sg_status sg_optimizer_set_option(sg_optimizer *opt, size_t group, const char *n
     off together); on failure none is changed. */
 sg_status sg_optimizer_set_options(sg_optimizer *opt, size_t group, const char *const *names, const double *values,
                                    size_t count);
+/**
+ * Per-parameter state (PyTorch's optimizer.state[p], for checkpoints): "momentum_buffer" (SGD)
+ * or "step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq" (Adam, AdamW). get gives the
+ * optimizer's own buffer (a new handle; later steps update it), "step" as a float32 0-d tensor,
+ * and *out NULL when the parameter has no such state yet. set stores a copy of value converted
+ * to the parameter's dtype (its shape must be the parameter's; "step" a whole number); NULL
+ * value removes it.
+ */
+sg_status sg_optimizer_get_state(const sg_optimizer *opt, size_t group, size_t index, const char *name,
+                                 sg_tensor **out);
+sg_status sg_optimizer_set_state(sg_optimizer *opt, size_t group, size_t index, const char *name,
+                                 const sg_tensor *value);
 /** One update of every parameter that has a gradient (parameters without one are skipped), in
     place and without recording. */
 sg_status sg_optimizer_step(sg_optimizer *opt);

@@ -108,6 +108,26 @@ public func sg_optimizer_set_options(_ opt: OpaquePointer?, _ group: Int, _ name
     }
 }
 
+@_cdecl("sg_optimizer_get_state") @implementation
+public func sg_optimizer_get_state(_ opt: OpaquePointer?, _ group: Int, _ index: Int, _ name: UnsafePointer<CChar>?,
+                                   _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "sg_optimizer_get_state: out must not be NULL") }
+    out.pointee = nil
+    return export("sg_optimizer_get_state") {
+        let state = try Handles.optimizer(opt, "opt").state(try optionName(name), group: group, index: index)
+        out.pointee = state.map { Handles.register($0) }
+    }
+}
+
+@_cdecl("sg_optimizer_set_state") @implementation
+public func sg_optimizer_set_state(_ opt: OpaquePointer?, _ group: Int, _ index: Int, _ name: UnsafePointer<CChar>?,
+                                   _ value: OpaquePointer?) -> sg_status {
+    export("sg_optimizer_set_state") {
+        let tensor = value == nil ? nil : try Handles.tensor(value, "value")
+        try Handles.optimizer(opt, "opt").setState(try optionName(name), tensor, group: group, index: index)
+    }
+}
+
 @_cdecl("sg_optimizer_step") @implementation
 public func sg_optimizer_step(_ opt: OpaquePointer?) -> sg_status {
     export("sg_optimizer_step") { try Handles.optimizer(opt, "opt").step() }

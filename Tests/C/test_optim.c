@@ -4,6 +4,11 @@
 #include "check.h"
 
 #define N 3
+#define FREE_ALL(...)                                                                    \
+    do {                                                                                 \
+        sg_tensor *list_[] = {__VA_ARGS__};                                              \
+        for (size_t i_ = 0; i_ < sizeof list_ / sizeof *list_; i_++) sg_tensor_free(list_[i_]); \
+    } while (0)
 
 static sg_tensor *param(const double *values) {
     sg_tensor *t = NULL;
@@ -220,6 +225,72 @@ static void test_groups_and_options(void) {
 }
 
 /* A non-contiguous parameter (a transposed leaf) is updated through a copy written back. */
+/* Checkpointing: state read from one optimizer and written into a fresh one continues the run
+   exactly as if it had never stopped. */
+static void test_state_round_trip(void) {
+    double start[N] = {0.5, -1.0, 1.5}, got[N], want[N];
+    sg_tensor *p = param(start), *q = param(start);
+    sg_optimizer *a = NULL, *b = NULL;
+    CHECK_OK(sg_optimizer_adam((const sg_tensor *const *)&p, 1, 0.1, 0.9, 0.999, 1e-8, 0, true, false, &a));
+    sg_tensor *none = (sg_tensor *)0x1;
+    CHECK_OK(sg_optimizer_get_state(a, 0, 0, "exp_avg", &none));
+    CHECK(none == NULL); /* nothing before the first step */
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(sg_optimizer_zero_grad(a, true));
+        backward_cubic(p);
+        CHECK_OK(sg_optimizer_step(a));
+    }
+    /* A second optimizer over a copy of the parameter, given a's state. */
+    sg_tensor *values = NULL;
+    CHECK_OK(sg_tensor_detach(p, &values));
+    CHECK_OK(sg_optimizer_adam((const sg_tensor *const *)&q, 1, 0.1, 0.9, 0.999, 1e-8, 0, true, false, &b));
+    bool previous;
+    CHECK_OK(sg_set_grad_enabled(false, &previous));
+    CHECK_OK(sg_copy_(q, values));
+    CHECK_OK(sg_set_grad_enabled(true, NULL));
+    const char *names[] = {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"};
+    for (int k = 0; k < 4; k++) {
+        sg_tensor *s = NULL;
+        CHECK_OK(sg_optimizer_get_state(a, 0, 0, names[k], &s));
+        CHECK(s != NULL);
+        if (k == 0) CHECK(item_of(s) == 3);
+        CHECK_OK(sg_optimizer_set_state(b, 0, 0, names[k], s));
+        sg_tensor_free(s);
+    }
+    for (int i = 0; i < 2; i++) {
+        sg_optimizer *opts[2] = {a, b};
+        sg_tensor *ps[2] = {p, q};
+        for (int k = 0; k < 2; k++) {
+            CHECK_OK(sg_optimizer_zero_grad(opts[k], true));
+            backward_cubic(ps[k]);
+            CHECK_OK(sg_optimizer_step(opts[k]));
+        }
+    }
+    read(p, want);
+    read(q, got);
+    CHECK(close_to(got, want, 0));
+    /* Refusals. */
+    sg_tensor *wrong = NULL;
+    int64_t two = 2;
+    CHECK_OK(sg_zeros(&two, 1, SG_FLOAT64, &wrong));
+    CHECK_STATUS(sg_optimizer_set_state(b, 0, 0, "exp_avg", wrong), SG_ERR_SHAPE);
+    CHECK_STATUS(sg_optimizer_set_state(b, 0, 0, "momentum_buffer", NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("Adam has no state 'momentum_buffer'; its state is step, exp_avg, exp_avg_sq, max_exp_avg_sq");
+    CHECK_STATUS(sg_optimizer_get_state(b, 0, 1, "step", &none), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("index 1 is out of range for a group of 1 parameters");
+    CHECK_STATUS(sg_optimizer_get_state(b, 0, 0, "step", NULL), SG_ERR_INVALID_ARGUMENT);
+    sg_tensor *half = NULL;
+    CHECK_OK(sg_full(NULL, 0, 1.5, SG_FLOAT32, &half));
+    CHECK_STATUS(sg_optimizer_set_state(b, 0, 0, "step", half), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("step must be a non-negative whole number, got 1.5");
+    CHECK_OK(sg_optimizer_set_state(b, 0, 0, "exp_avg", NULL));
+    CHECK_OK(sg_optimizer_get_state(b, 0, 0, "exp_avg", &none));
+    CHECK(none == NULL);
+    FREE_ALL(wrong, half, values, p, q);
+    sg_optimizer_free(a);
+    sg_optimizer_free(b);
+}
+
 static void test_non_contiguous(void) {
     double values[6] = {1, 2, 3, 4, 5, 6};
     int64_t shape[] = {2, 3};
@@ -333,6 +404,7 @@ static void test_misuse(void) {
 int main(void) {
     test_rules();
     test_groups_and_options();
+    test_state_round_trip();
     test_non_contiguous();
     test_misuse();
     return check_summary("test_optim");

@@ -62,6 +62,9 @@ import Testing
         #expect(try a.item() == 1 - 0.1 - 0.15)
         #expect(try b.item() == 1 - 0.01 - 0.01)
         #expect(try optimizer.option("dampening", group: 1) == 0.5)
+        // The momentum buffers by hand: a's is 1, then 0.5 + 1; b's is 1, then 0.5 + 0.5 · 1.
+        #expect(try optimizer.state("momentum_buffer", group: 0, index: 0)?.item() == 1.5)
+        #expect(try optimizer.state("momentum_buffer", group: 1, index: 0)?.item() == 1.0)
         #expect(throws: SwiftGradError.invalidArgument("SGD has no option 'eps'; its options are lr, momentum, dampening, weight_decay, nesterov, maximize")) {
             try optimizer.setOption("eps", 1, group: 0)
         }

@@ -568,7 +568,7 @@ static const char *string_value(void) {
     case 1: return "";
     case 2: return "fuzz";
     case 3: return "\xff\xfe not utf-8";
-    case 4: return "lr"; /* an optimizer option */
+    case 4: return below(2) ? "lr" : "exp_avg"; /* an optimizer option or state */
     default: return long_text;
     }
 }

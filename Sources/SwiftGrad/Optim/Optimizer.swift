@@ -186,6 +186,82 @@ public final class Optimizer {
         return groups[group].params
     }
 
+    /// The names of the per-parameter state of `algorithm`, as PyTorch's `optimizer.state[p]`
+    /// keys.
+    public static func stateNames(for algorithm: Algorithm) -> [String] {
+        switch algorithm {
+        case .sgd: ["momentum_buffer"]
+        case .adam, .adamW: ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
+        }
+    }
+
+    /// Whether parameter `index` of group `group` has state (it has been stepped, or state was
+    /// loaded for it).
+    public func hasState(group: Int, index: Int) throws -> Bool {
+        try checkParam(group, index)
+        return groups[group].states[index] != nil
+    }
+
+    /// State `name` of parameter `index` of group `group`: the optimizer's own tensor (its
+    /// updates are seen through it), "step" as a float32 0-d tensor, or nil when there is none
+    /// yet (before the parameter's first step, or SGD without momentum).
+    public func state(_ name: String, group: Int, index: Int) throws -> Tensor? {
+        try checkState(name, group, index)
+        guard let state = groups[group].states[index] else { return nil }
+        switch name {
+        case "step": return try Tensor(scalar: Float(state.step))
+        case "momentum_buffer": return state.momentumBuffer
+        case "exp_avg": return state.expAvg
+        case "exp_avg_sq": return state.expAvgSq
+        default: return state.maxExpAvgSq
+        }
+    }
+
+    /// Sets state `name` of parameter `index` of group `group` to a copy of `value` in the
+    /// parameter's dtype (nil removes it), as `load_state_dict` does.
+    /// - Throws: `.invalidArgument` for an unknown name, a step that is not a non-negative whole
+    ///   number, or a buffer whose shape is not the parameter's.
+    public func setState(_ name: String, _ value: Tensor?, group: Int, index: Int) throws {
+        try checkState(name, group, index)
+        let param = groups[group].params[index]
+        var state = groups[group].states[index] ?? ParamState()
+        if name == "step" {
+            let step = try value.map { try $0.item() } ?? 0
+            guard step >= 0, step == step.rounded(), step < 1e15 else {
+                throw SwiftGradError.invalidArgument("step must be a non-negative whole number, got \(step)")
+            }
+            state.step = Int(step)
+        } else {
+            let copy = try value.map { v -> Tensor in
+                guard v.shape == param.shape else {
+                    throw SwiftGradError.shape("state '\(name)' of a parameter of shape \(Shape.describe(param.shape)) cannot have shape \(Shape.describe(v.shape))")
+                }
+                return try noGrad { try v.to(param.dtype).detach().clone() }
+            }
+            switch name {
+            case "momentum_buffer": state.momentumBuffer = copy
+            case "exp_avg": state.expAvg = copy
+            case "exp_avg_sq": state.expAvgSq = copy
+            default: state.maxExpAvgSq = copy
+            }
+        }
+        groups[group].states[index] = state
+    }
+
+    private func checkParam(_ group: Int, _ index: Int) throws {
+        try checkGroup(group)
+        guard index >= 0, index < groups[group].params.count else {
+            throw SwiftGradError.invalidArgument("index \(index) is out of range for a group of \(groups[group].params.count) parameters")
+        }
+    }
+
+    private func checkState(_ name: String, _ group: Int, _ index: Int) throws {
+        try checkParam(group, index)
+        guard Self.stateNames(for: algorithm).contains(name) else {
+            throw SwiftGradError.invalidArgument("\(algorithm.name) has no state '\(name)'; its state is \(Self.stateNames(for: algorithm).joined(separator: ", "))")
+        }
+    }
+
     /// Option `name` of group `group` (see `Options.names(for:)`).
     public func option(_ name: String, group: Int) throws -> Double {
         try checkGroup(group)

@@ -405,6 +405,10 @@ sg_optimizer_set_option = _declare("sg_optimizer_set_option", c_int, c_void_p, c
 sg_optimizer_set_options = _declare("sg_optimizer_set_options", c_int, c_void_p, c_size_t, POINTER(c_char_p), POINTER(c_double), c_size_t)
 # sg_status sg_optimizer_get_option(const sg_optimizer *opt, size_t group, const char *name, double *out);
 sg_optimizer_get_option = _declare("sg_optimizer_get_option", c_int, c_void_p, c_size_t, c_char_p, POINTER(c_double))
+# sg_status sg_optimizer_get_state(const sg_optimizer *opt, size_t group, size_t index, const char *name, sg_tensor **out);
+sg_optimizer_get_state = _declare("sg_optimizer_get_state", c_int, c_void_p, c_size_t, c_size_t, c_char_p, _out)
+# sg_status sg_optimizer_set_state(sg_optimizer *opt, size_t group, size_t index, const char *name, const sg_tensor *value);
+sg_optimizer_set_state = _declare("sg_optimizer_set_state", c_int, c_void_p, c_size_t, c_size_t, c_char_p, _tensor)
 # sg_status sg_optimizer_step(sg_optimizer *opt);
 sg_optimizer_step = _declare("sg_optimizer_step", c_int, c_void_p)
 # sg_status sg_optimizer_zero_grad(sg_optimizer *opt, bool set_to_none);

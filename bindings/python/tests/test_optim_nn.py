@@ -298,3 +298,32 @@ def test_converting_the_model_after_making_the_optimizer_is_caught():
     with raises(RuntimeError, "a parameter of this optimizer was replaced or converted (Module.to/double/float) after "
                               "the optimizer was made; create the optimizer after converting the model"):
         opt.step()
+
+
+def test_optimizer_state_and_checkpoint_errors():
+    p = torch.ones(2, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=0.1)
+    assert opt.state == {} and opt.state_dict()["state"] == {}
+    p.sum().backward()
+    opt.step()
+    state = opt.state[p]
+    assert sorted(state) == ["exp_avg", "exp_avg_sq", "step"] and state["step"].item() == 1
+    assert opt.state_dict()["param_groups"][0]["params"] == [0]
+    with raises(ValueError, "loaded state dict has a different number of parameter groups"):
+        opt.load_state_dict({"state": {}, "param_groups": []})
+    with raises(ValueError, "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"):
+        opt.load_state_dict({"state": {}, "param_groups": [{"params": [0, 1]}]})
+
+
+def test_scheduler_rewrites_lr_between_steps():
+    p = torch.ones(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=1.0)
+    scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    for expected in [1.0, 0.5, 0.25]:
+        opt.zero_grad()
+        p.sum().backward()
+        before = p.item()
+        opt.step()
+        assert before - p.item() == pytest.approx(expected)
+        scheduler.step()
+    assert scheduler.get_last_lr() == [0.125] and opt.param_groups[0]["initial_lr"] == 1.0

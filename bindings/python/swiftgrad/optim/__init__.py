@@ -13,9 +13,9 @@ from __future__ import annotations
 import ctypes
 
 from .. import _lib as L
-from .._tensor import Tensor, enable_grad
+from .._tensor import Tensor, _wrap, enable_grad
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "lr_scheduler"]
 
 
 class _Required:
@@ -122,6 +122,63 @@ class Optimizer:
             _check(L.sg_optimizer_set_options(self._handle, index, names, values, len(changed)))
             synced.update(changed)
 
+    # Per-parameter state names, as PyTorch's optimizer.state[p] keys.
+    _STATE = ()
+
+    def _state_of(self, group, index):
+        """The state the library keeps for one parameter ({} before its first step)."""
+        result = {}
+        for name in self._STATE:
+            out = ctypes.c_void_p()
+            _check(L.sg_optimizer_get_state(self._handle, group, index, name.encode(), ctypes.byref(out)))
+            if out.value:
+                result[name] = _wrap(out.value)
+        return result
+
+    @property
+    def state(self):
+        """Each parameter's state (momentum buffers, moment estimates, step), keyed by parameter
+        as PyTorch's optimizer.state; the tensors are the optimizer's own. A snapshot: assign
+        through load_state_dict."""
+        return {p: s for g, group in enumerate(self.param_groups) for i, p in enumerate(group["params"])
+                if (s := self._state_of(g, i))}
+
+    def state_dict(self):
+        """PyTorch's checkpoint format: {"state": {param number: {name: tensor}}, "param_groups":
+        [options with "params": [param numbers]]}, parameters numbered in group order."""
+        state, groups, number = {}, [], 0
+        for g, group in enumerate(self.param_groups):
+            numbers = []
+            for i in range(len(group["params"])):
+                entry = self._state_of(g, i)
+                if entry:
+                    state[number] = entry
+                numbers.append(number)
+                number += 1
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": numbers})
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Restores options and state saved by state_dict() (tensors are copied into the
+        parameters' dtypes)."""
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(saved["params"]) != len(own["params"]) for saved, own in zip(groups, self.param_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+        for g, (saved, own) in enumerate(zip(groups, self.param_groups)):
+            own.update({k: v for k, v in saved.items() if k != "params"})
+            self._sync(g)
+            for i, number in enumerate(saved["params"]):
+                entry = state_dict["state"].get(number, state_dict["state"].get(str(number), {}))
+                for name in self._STATE:
+                    value = entry.get(name)
+                    if value is not None and not isinstance(value, Tensor):
+                        from .._tensor import tensor
+                        value = tensor(value)
+                    _check(L.sg_optimizer_set_state(self._handle, g, i, name.encode(),
+                                                    value._handle if value is not None else None))
+
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Resets the gradients of all parameters: to None (the default) or to zeros."""
         _check(L.sg_optimizer_zero_grad(self._handle, bool(set_to_none)))
@@ -153,6 +210,8 @@ class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum, Nesterov momentum and weight
     decay (torch.optim.SGD)."""
 
+    _STATE = ("momentum_buffer",)
+
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0, weight_decay: float = 0,
                  nesterov: bool = False, *, maximize: bool = False, foreach=None, differentiable: bool = False,
                  fused=None):
@@ -175,6 +234,7 @@ class Adam(Optimizer):
     which makes it AdamW."""
 
     _decoupled = False
+    _STATE = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach=None, maximize: bool = False,
@@ -222,3 +282,6 @@ def _betas(betas):
         return float(beta1), float(beta2)
     except (TypeError, ValueError):
         raise ValueError(f"betas must be a pair of floats, got {betas!r}") from None
+
+
+from . import lr_scheduler  # noqa: E402,F401 - torch.optim.lr_scheduler

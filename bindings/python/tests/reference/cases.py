@@ -410,3 +410,44 @@ def nn_training_loop(T):
     with T.no_grad():
         logits = model(x)
     return {"losses": T.stack(losses), "logits": logits, **{k: v for k, v in model.state_dict().items()}}
+
+
+@case
+def optimizer_checkpoint_and_schedules(T):
+    """state_dict()/load_state_dict() continue a run exactly; schedulers set PyTorch's rates."""
+    out = {}
+    for name, make in {"sgd": lambda ps: T.optim.SGD(ps, lr=0.05, momentum=0.9),
+                       "adam": lambda ps: T.optim.Adam(ps, lr=0.05, amsgrad=True)}.items():
+        p, c = data(T, 2, 3), data(T, 2, 3, seed=2, grad=False)
+        first = make([p])
+
+        def run(optimizer, steps):
+            for _ in range(steps):
+                optimizer.zero_grad()
+                ((p - c) ** 4).sum().backward()
+                optimizer.step()
+
+        run(first, 3)
+        checkpoint = first.state_dict()
+        second = make([p])
+        second.load_state_dict(checkpoint)
+        run(second, 2)
+        out[f"{name}_p"] = p
+        out.update({f"{name}_state_{k}": v for k, v in second.state_dict()["state"][0].items()})
+    rates = []
+    for make in (lambda o: T.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5),
+                 lambda o: T.optim.lr_scheduler.MultiStepLR(o, milestones=[1, 3, 3], gamma=0.1),
+                 lambda o: T.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
+                 lambda o: T.optim.lr_scheduler.CosineAnnealingLR(o, T_max=4, eta_min=0.01),
+                 lambda o: T.optim.lr_scheduler.LambdaLR(o, lambda epoch: 1 / (epoch + 1))):
+        q = data(T, 2)
+        optimizer = T.optim.SGD([q], lr=0.1)
+        scheduler = make(optimizer)
+        for _ in range(6):
+            optimizer.zero_grad()
+            (q * q).sum().backward()
+            optimizer.step()
+            scheduler.step()
+            rates.append(scheduler.get_last_lr()[0])
+    out["rates"] = T.tensor(rates, dtype=T.float64)
+    return out
