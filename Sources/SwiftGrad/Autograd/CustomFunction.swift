@@ -67,14 +67,14 @@ final class FunctionNode: Node {
     override var outputCount: Int { metas.count }
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { metas[index] }
 
-    override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
+    override func apply(_ gradients: inout [Tensor?]) throws -> Gradients {
         // Missing output gradients are zeros, as PyTorch's default (materialize_grads).
         let grads = try gradients.enumerated().map { i, g in try g ?? Tensor.zeros(metas[i].shape, dtype: metas[i].dtype) }
         let result = try backward(context, grads)
         guard result.count == edgeCount else {
             throw SwiftGradError.autograd("function \(name) returned an incorrect number of gradients (expected \(edgeCount), got \(result.count))")
         }
-        return result
+        return Gradients(result)
     }
 
     override func releaseSavedValues() { context.release() }

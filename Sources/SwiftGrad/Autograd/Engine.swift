@@ -62,17 +62,17 @@ enum Engine {
                 task.takeGradients(i, into: &incoming)
                 if node.mayHaveHooks { try runHooks(node, &incoming) }
                 if task.entries[i].wanted { captures.capture(i, incoming) }
-                var outgoing: [Tensor?] = []
+                var outgoing: Gradients = []
                 if task.entries[i].needed {
                     outgoing = try node.apply(&incoming)
-                    if detectAnomaly { try checkForNaN(node, outgoing) }
+                    if detectAnomaly { try checkForNaN(node, outgoing.array) }
                     if !keepGraph { node.releaseSavedValues() }
                 }
                 for index in 0..<node.edgeCount {
                     guard let edge = node.edge(index) else { continue }
                     let target = task.index(of: edge.node)
-                    if index < outgoing.count, let gradient = outgoing[index] {
-                        outgoing[index] = nil  // the buffer's reference may then be the only one
+                    // Taken out, so that the buffer's reference may then be the only one.
+                    if index < outgoing.count, let gradient = outgoing.take(index) {
                         try send(gradient, along: edge, from: node, index: index, to: target, into: &task)
                     }
                     task.entries[target].dependencies -= 1

@@ -77,7 +77,7 @@ public class Node {
     }
 
     /// Maps the gradients of the outputs to the gradients of the inputs (one per `nextEdges`).
-    func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
+    func apply(_ gradients: inout [Tensor?]) throws -> Gradients {
         preconditionFailure("Node subclasses override apply")
     }
 
@@ -131,6 +131,76 @@ public class Node {
 struct Edge {
     let node: Node
     let inputNr: Int
+}
+
+/// What a backward rule returns: one gradient (or nil) per forward input. Rules write it as an
+/// array literal; the first two live inline (most ops have one or two inputs) and only further
+/// ones in an array, so a rule's result costs no allocation, once per node of every pass.
+struct Gradients: ExpressibleByArrayLiteral {
+    private(set) var count: Int
+    private var first: Tensor?
+    private var second: Tensor?
+    private var rest: [Tensor?] = []
+
+    @inline(__always)
+    init(arrayLiteral elements: Tensor?...) {
+        self.init(elements)
+    }
+
+    @inline(__always)
+    init(_ elements: [Tensor?]) {
+        count = elements.count
+        first = count > 0 ? elements[0] : nil
+        second = count > 1 ? elements[1] : nil
+        if count > 2 { rest = Array(elements[2...]) }
+    }
+
+    /// One gradient. (A rule's literal `[try f(g)]` allocates its array, because of the `try`
+    /// inside; this does not.)
+    @inline(__always)
+    init(_ only: Tensor?) {
+        count = 1
+        first = only
+    }
+
+    /// Two gradients, without an array (see `init(_:)`).
+    @inline(__always)
+    init(_ a: Tensor?, _ b: Tensor?) {
+        count = 2
+        first = a
+        second = b
+    }
+
+    /// `count` nils.
+    init(nils count: Int) {
+        self.init([Tensor?].filled(nil, count: count))
+    }
+
+    subscript(index: Int) -> Tensor? {
+        switch index {
+        case 0: return first
+        case 1: return second
+        default: return rest[index - 2]
+        }
+    }
+
+    /// Gradient `index`, leaving nil in its place (so that the caller may hold the only reference).
+    @inline(__always)
+    mutating func take(_ index: Int) -> Tensor? {
+        switch index {
+        case 0:
+            defer { first = nil }
+            return first
+        case 1:
+            defer { second = nil }
+            return second
+        default:
+            defer { rest[index - 2] = nil }
+            return rest[index - 2]
+        }
+    }
+
+    var array: [Tensor?] { (0..<count).map { self[$0] } }
 }
 
 /// A value an op saved for its backward rule, with the storage version at the time of saving
@@ -198,7 +268,7 @@ final class OpNode: Node {
     /// Computes input gradients from the output gradient; `ctx` gives saved values and which
     /// inputs need a gradient. Rules are written with differentiable tensor ops, so that with
     /// create_graph the backward pass is itself recorded.
-    typealias Rule = (_ grad: Tensor, _ ctx: OpNode) throws -> [Tensor?]
+    typealias Rule = (_ grad: Tensor, _ ctx: OpNode) throws -> Gradients
 
     private let rule: Rule
     /// The saved values, the first two inline (as the edges, to spare an allocation per op).
@@ -243,8 +313,8 @@ final class OpNode: Node {
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { (shape, dtype) }
     override func outputMatches(_ index: Int, _ g: Tensor) -> Bool { g.dtype == dtype && g.shape == shape }
 
-    override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
-        guard let grad = gradients[0] else { return [Tensor?].filled(nil, count: edgeCount) }
+    override func apply(_ gradients: inout [Tensor?]) throws -> Gradients {
+        guard let grad = gradients[0] else { return Gradients(nils: edgeCount) }
         if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
         let result = try rule(grad, self)
         guard result.count == edgeCount else {
@@ -340,7 +410,7 @@ final class AccumulateGrad: Node {
     override func outputMeta(_ index: Int) -> (shape: [Int], dtype: DType) { (shape, dtype) }
     override func outputMatches(_ index: Int, _ g: Tensor) -> Bool { g.dtype == dtype && g.shape == shape }
 
-    override func apply(_ gradients: inout [Tensor?]) throws -> [Tensor?] {
+    override func apply(_ gradients: inout [Tensor?]) throws -> Gradients {
         // Take the gradient out of the engine's list, so that when nothing else refers to it,
         // it can become .grad without a copy.
         var grad = gradients[0]

@@ -70,7 +70,7 @@ extension Tensor {
         try Tensor.checkSubtraction(dtype, other.dtype)
         return try Tensor.arithmetic(SubKernel.self, self, other)
             .recorded("SubBackward0", inputs: [self, other]) { g, ctx in
-                [g, ctx.needsGrad(1) ? try g.neg() : nil]
+                Gradients(g, ctx.needsGrad(1) ? try g.neg() : nil)
             }
     }
 
@@ -80,8 +80,8 @@ extension Tensor {
         return try Tensor.arithmetic(MulKernel.self, self, other)
             .recorded("MulBackward0", inputs: [self, other],
                       saving: [needSelf ? self : nil, needOther ? other : nil]) { g, ctx in
-                [ctx.needsGrad(0) ? try g.mul(ctx.saved(1)) : nil,
-                 ctx.needsGrad(1) ? try g.mul(ctx.saved(0)) : nil]
+                Gradients(ctx.needsGrad(0) ? try g.mul(ctx.saved(1)) : nil,
+                          ctx.needsGrad(1) ? try g.mul(ctx.saved(0)) : nil)
             }
     }
 
@@ -92,8 +92,8 @@ extension Tensor {
                       saving: [other.requiresGrad ? self : nil, other]) { g, ctx in
                 let b = try ctx.saved(1)
                 // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2.
-                return [ctx.needsGrad(0) ? try g.div(b) : nil,
-                        ctx.needsGrad(1) ? try g.neg().mul(try ctx.saved(0).div(b).div(b)) : nil]
+                return Gradients(ctx.needsGrad(0) ? try g.div(b) : nil,
+                                 ctx.needsGrad(1) ? try g.neg().mul(try ctx.saved(0).div(b).div(b)) : nil)
             }
     }
 
@@ -124,20 +124,20 @@ extension Tensor {
     /// `self * s`.
     public func mul(_ s: Double) throws -> Tensor {
         try Tensor.arithmetic(MulKernel.self, self, scalar: s)
-            .recorded("MulBackward0", inputs: [self], savingScalar: true) { g, _ in [try g.mul(s)] }
+            .recorded("MulBackward0", inputs: [self], savingScalar: true) { g, _ in Gradients(try g.mul(s)) }
     }
 
     /// `self / s`.
     public func div(_ s: Double) throws -> Tensor {
         try Tensor.arithmetic(DivKernel.self, self, scalar: s)
-            .recorded("DivBackward0", inputs: [self], savingScalar: true) { g, _ in [try g.div(s)] }
+            .recorded("DivBackward0", inputs: [self], savingScalar: true) { g, _ in Gradients(try g.div(s)) }
     }
 
     /// `s - self` (`torch.rsub`).
     public func rsub(_ s: Double) throws -> Tensor {
         try Tensor.checkSubtraction(nil, dtype)
         return try Tensor.arithmetic(SubKernel.self, self, scalar: s, reversed: true)
-            .recorded("RsubBackward1", inputs: [self]) { g, _ in [try g.neg()] }
+            .recorded("RsubBackward1", inputs: [self]) { g, _ in Gradients(try g.neg()) }
     }
 
     /// `s / self`, computed as PyTorch does: `reciprocal(self) * s`.

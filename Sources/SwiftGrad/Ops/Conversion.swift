@@ -16,7 +16,7 @@ extension Tensor {
         let out = try Tensor.empty(shape, target)
         Kernels.convert(from: self, into: out)
         guard recording, target.isFloatingPoint else { return out }
-        return try out.recorded("ToCopyBackward0", inputs: [self]) { g, ctx in [try g.to(ctx.inputDType(0))] }
+        return try out.recorded("ToCopyBackward0", inputs: [self]) { g, ctx in Gradients(try g.to(ctx.inputDType(0))) }
     }
 
     /// A contiguous copy with its own storage (`torch.clone`, CloneBackward0).

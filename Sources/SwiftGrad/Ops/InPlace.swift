@@ -54,7 +54,7 @@ extension Tensor {
         try prepareInPlaceWrite()
         try Kernels.fill(self, with: value)
         if GradMode.isEnabled && requiresGrad {
-            rebase(OpNode(name: name, nextEdges: [previous], output: self) { g, _ in [try g.zerosLike()] })
+            rebase(OpNode(name: name, nextEdges: [previous], output: self) { g, _ in Gradients(try g.zerosLike()) })
         }
         return self
     }

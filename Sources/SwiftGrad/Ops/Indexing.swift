@@ -148,7 +148,7 @@ extension Tensor {
     fileprivate func indexAccumulated(into shape: [Int], _ plan: AdvancedIndex) throws -> Tensor {
         let out = try Tensor.zeros(shape, dtype: dtype)
         try plan.scatterAdd(self, into: out)
-        return try out.recorded("IndexPutBackward0", inputs: [self]) { g, _ in [try plan.gather(g)] }
+        return try out.recorded("IndexPutBackward0", inputs: [self]) { g, _ in Gradients(try plan.gather(g)) }
     }
 
     /// Storage offset of the element at `coordinates`.

@@ -38,7 +38,7 @@ extension Tensor {
         return try out.recorded("CatBackward0", inputs: tensors) { g, _ in
             var grads = [Tensor?].filled(nil, count: tensors.count)
             for r in ranges { grads[r.index] = try g.narrow(dim: d, start: r.start, length: r.length) }
-            return grads
+            return Gradients(grads)
         }
     }
 
@@ -52,7 +52,7 @@ extension Tensor {
         let d = try Shape.normalize(dim: dim, ndim: first.ndim + 1)
         let joined = try noGrad { try cat(tensors.map { try $0.unsqueeze(dim: d) }, dim: d) }
         return try joined.recorded("StackBackward0", inputs: tensors) { g, _ in
-            try (0..<tensors.count).map { try g.select(dim: d, index: $0) }
+            Gradients(try (0..<tensors.count).map { try g.select(dim: d, index: $0) })
         }
     }
 }

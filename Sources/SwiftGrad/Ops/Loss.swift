@@ -83,7 +83,7 @@ extension Tensor {
                 // d/dt = log(1 - p) - log(p).
                 grads[1] = try p.rsub(1).log().clamp(min: -100).sub(p.log().clamp(min: -100)).mul(scale)
             }
-            return grads
+            return Gradients(grads)
         }
     }
 

@@ -21,7 +21,7 @@ extension Tensor {
                     let zeroBase = try base.eq(0).mul(power.ge(0))
                     grads[1] = try g.mul(Tensor.where(zeroBase, Tensor.zeros([], dtype: slope.dtype), slope))
                 }
-                return grads
+                return Gradients(grads)
             }
     }
 

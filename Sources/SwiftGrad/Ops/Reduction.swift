@@ -66,7 +66,7 @@ extension Tensor {
     public func sum(dims: [Int], keepdim: Bool = false) throws -> Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         return try r.finish(try Kernels.accumulate(SumAccumulation.self, self, reduced: r.reduced, keptShape: r.kept))
-            .recorded("SumBackward1", inputs: [self]) { g, _ in [try r.expand(g)] }
+            .recorded("SumBackward1", inputs: [self]) { g, _ in Gradients(try r.expand(g)) }
     }
 
     /// The mean of all elements (`torch.mean`, MeanBackward0).
@@ -75,7 +75,7 @@ extension Tensor {
         try checkFloating("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.scalarTypeName)")
         let n = Double(count)
         return try noGrad { try sum().div(n) }
-            .recorded("MeanBackward0", inputs: [self]) { g, ctx in [try g.expand(ctx.inputShape(0)).div(n)] }
+            .recorded("MeanBackward0", inputs: [self]) { g, ctx in Gradients(try g.expand(ctx.inputShape(0)).div(n)) }
     }
 
     /// The mean over `dims` (MeanBackward1).
@@ -84,7 +84,7 @@ extension Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         let n = Double(r.groupSize)
         return try noGrad { try sum(dims: dims, keepdim: keepdim).div(n) }
-            .recorded("MeanBackward1", inputs: [self]) { g, _ in [try r.expand(g).div(n)] }
+            .recorded("MeanBackward1", inputs: [self]) { g, _ in Gradients(try r.expand(g).div(n)) }
     }
 
     /// The product of all elements (`torch.prod`, ProdBackward0). The gradient of each element

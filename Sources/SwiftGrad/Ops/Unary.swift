@@ -69,31 +69,31 @@ extension Tensor {
             throw SwiftGradError.dtype("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
         return try Tensor.numericUnary(NegKernel.self, self, name: "neg")
-            .recorded("NegBackward0", inputs: [self]) { g, _ in [try g.neg()] }
+            .recorded("NegBackward0", inputs: [self]) { g, _ in Gradients(try g.neg()) }
     }
 
     /// `e ** self` (`torch.exp`).
     public func exp() throws -> Tensor {
         try Tensor.floatUnary(ExpKernel.self, self)
-            .recorded("ExpBackward0", inputs: [self], savingOutput: true) { g, ctx in [try g.mul(ctx.saved(0))] }
+            .recorded("ExpBackward0", inputs: [self], savingOutput: true) { g, ctx in Gradients(try g.mul(ctx.saved(0))) }
     }
 
     /// The natural logarithm (`torch.log`); log(0) = -inf, log of a negative is nan.
     public func log() throws -> Tensor {
         try Tensor.floatUnary(LogKernel.self, self)
-            .recorded("LogBackward0", inputs: [self], saving: [self]) { g, ctx in [try g.div(ctx.saved(0))] }
+            .recorded("LogBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.div(ctx.saved(0))) }
     }
 
     /// `log(1 + self)`, accurate near 0 (`torch.log1p`).
     public func log1p() throws -> Tensor {
         try Tensor.floatUnary(Log1pKernel.self, self)
-            .recorded("Log1PBackward0", inputs: [self], saving: [self]) { g, ctx in [try g.div(ctx.saved(0).add(1))] }
+            .recorded("Log1PBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.div(ctx.saved(0).add(1))) }
     }
 
     /// `exp(self) - 1`, accurate near 0 (`torch.expm1`).
     public func expm1() throws -> Tensor {
         try Tensor.floatUnary(Expm1Kernel.self, self)
-            .recorded("Expm1Backward0", inputs: [self], savingOutput: true) { g, ctx in [try g.mul(ctx.saved(0).add(1))] }
+            .recorded("Expm1Backward0", inputs: [self], savingOutput: true) { g, ctx in Gradients(try g.mul(ctx.saved(0).add(1))) }
     }
 
     /// `1 / self` (`torch.reciprocal`); integer input gives float32.
@@ -128,13 +128,13 @@ extension Tensor {
     /// `torch.sin`.
     public func sin() throws -> Tensor {
         try Tensor.floatUnary(SinKernel.self, self)
-            .recorded("SinBackward0", inputs: [self], saving: [self]) { g, ctx in [try g.mul(ctx.saved(0).cos())] }
+            .recorded("SinBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).cos())) }
     }
 
     /// `torch.cos`.
     public func cos() throws -> Tensor {
         try Tensor.floatUnary(CosKernel.self, self)
-            .recorded("CosBackward0", inputs: [self], saving: [self]) { g, ctx in [try g.mul(ctx.saved(0).sin().neg())] }
+            .recorded("CosBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).sin().neg())) }
     }
 
     /// `torch.tanh`.
@@ -168,13 +168,13 @@ extension Tensor {
     /// `|self|` (`torch.abs`). Its gradient at 0 is 0 (sign(0) = 0), as PyTorch's.
     public func abs() throws -> Tensor {
         try Tensor.numericUnary(AbsKernel.self, self, name: "abs")
-            .recorded("AbsBackward0", inputs: [self], saving: [self]) { g, ctx in [try g.mul(ctx.saved(0).sign())] }
+            .recorded("AbsBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).sign())) }
     }
 
     /// -1, 0 or 1 by the sign of each element (`torch.sign`); its gradient is 0.
     public func sign() throws -> Tensor {
         try Tensor.numericUnary(SignKernel.self, self, name: "sign")
-            .recorded("SignBackward0", inputs: [self]) { g, _ in [try g.zerosLike()] }
+            .recorded("SignBackward0", inputs: [self]) { g, _ in Gradients(try g.zerosLike()) }
     }
 
     /// `self ** 2` (`torch.square`, which PyTorch computes as pow: PowBackward0).
