@@ -49,6 +49,29 @@ import Testing
         expectError(.autograd(Engine.backwardTwiceMessage)) { try z.backward() }
     }
 
+    /// A backward pass started inside another (from a hook) gets its own node table: each
+    /// thread reuses the table of its last finished pass, and the outer one is still in use.
+    @Test func passesNestedInAHookAndAfterwardsAreIndependent() throws {
+        let x = try Tensor([1, 2] as [Double], shape: [2]).requiringGrad()
+        let w = try Tensor([3] as [Double], shape: [1]).requiringGrad()
+        var inner: Tensor?
+        let y = try x.mul(x)
+        _ = try y.registerHook { g in
+            // Hooks run without recording (create_graph is off): record z explicitly.
+            let z = try GradMode.withEnabled(true) { try w.mul(w).mul(w).sum() }
+            inner = try Autograd.grad([z], [w])[0]  // dz/dw = 3w^2 = 27, through a pass of its own
+            return g
+        }
+        try y.sum().backward()
+        #expect(try x.grad!.scalars(as: Double.self) == [2, 4])
+        #expect(try inner!.scalars(as: Double.self) == [27])
+        for _ in 0..<3 {  // later passes reuse the tables, cleared
+            try x.setGrad(nil)
+            try x.mul(x).mul(x).sum().backward()
+            #expect(try x.grad!.scalars(as: Double.self) == [3, 12])
+        }
+    }
+
     @Test func diamondGraphSumsBothPaths() throws {
         let x = try Tensor(scalar: Float(3)).requiringGrad()
         let a = try x * x, b = try x * 4

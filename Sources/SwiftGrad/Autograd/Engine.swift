@@ -42,6 +42,7 @@ enum Engine {
                     keepGraph: Bool, createGraph: Bool) throws -> [Tensor?] {
         try GradMode.withEnabled(createGraph) {
             var task = GraphTask()
+            defer { task.recycle() }
             for root in roots { task.discover(from: root.edge.node) }
             var captures = try Captures(targets, in: &task)
             for root in roots {
@@ -220,12 +221,52 @@ struct GraphTask {
         var queued = false
         /// Whether a gradient arriving here is captured.
         var wanted = false
+        /// The entry's bucket in the table (to clear it when the table is recycled).
+        var bucket: Int32 = 0
     }
 
-    var entries: [Entry] = []
+    var entries: [Entry]
     /// Entry index + 1 per bucket, 0 for an empty bucket; a power of two in size.
-    private var buckets = [Int32].filled(0, count: 64)
-    private var shift = 64 - 6
+    private var buckets: [Int32]
+    private var shift: Int
+
+    /// The table of this thread's last finished pass, cleared, so that the next pass neither
+    /// regrows its buckets nor reallocates its entries.
+    private final class Spare {
+        var entries: [Entry] = []
+        var buckets: [Int32] = []
+        var shift = 0
+    }
+    private static let spares = ThreadLocal { Spare() }
+    /// Tables larger than this are not kept after their pass.
+    private static let keptBuckets = 1 << 16
+
+    init() {
+        let spare = GraphTask.spares.value
+        if spare.buckets.isEmpty {
+            entries = []
+            buckets = [Int32].filled(0, count: 64)
+            shift = 64 - 6
+        } else {
+            // Taken out, so that a pass nested in this one (a hook calling backward) gets its own.
+            entries = spare.entries
+            buckets = spare.buckets
+            shift = spare.shift
+            spare.entries = []
+            spare.buckets = []
+        }
+    }
+
+    /// Clears the table and hands it to the next pass on this thread.
+    mutating func recycle() {
+        guard buckets.count <= GraphTask.keptBuckets else { return }
+        for entry in entries { buckets[Int(entry.bucket)] = 0 }
+        entries.removeAll(keepingCapacity: true)
+        let spare = GraphTask.spares.value
+        swap(&spare.entries, &entries)
+        swap(&spare.buckets, &buckets)
+        spare.shift = shift
+    }
 
     @inline(__always)
     private func bucket(of node: Node) -> Int {
@@ -281,6 +322,7 @@ struct GraphTask {
         let mask = buckets.count - 1
         while buckets[b] != 0 { b = (b + 1) & mask }
         buckets[b] = Int32(index + 1)
+        entries[index].bucket = Int32(b)
     }
 
     private mutating func grow() {
@@ -320,10 +362,16 @@ struct GraphTask {
     /// The gradients delivered to entry `index`, one per output of its node, into `list`; the
     /// entry lets go of them.
     mutating func takeGradients(_ index: Int, into list: inout [Tensor?]) {
+        let count = entries[index].node.outputCount
+        if count == 1 && list.count == 1 {
+            // The common case, without emptying and refilling the list.
+            list[0] = entries[index].gradient
+            entries[index].gradient = nil
+            return
+        }
         list.removeAll(keepingCapacity: true)
         list.append(entries[index].gradient)
         entries[index].gradient = nil
-        let count = entries[index].node.outputCount
         guard count > 1 else { return }
         let others = entries[index].others
         entries[index].others = []

@@ -325,6 +325,8 @@ final class OpNode: Node {
 
     deinit {
         // Saved tensors lead to earlier nodes too; Node.deinit (which runs next) drains them.
+        // (After a backward pass they are already gone: nothing to hand over.)
+        guard saved0 != nil || saved1 != nil || !moreSaved.isEmpty else { return }
         GraphTeardown.withQueue { queue in
             queue.adopt(saved0?.value)
             queue.adopt(saved1?.value)
