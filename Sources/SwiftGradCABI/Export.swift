@@ -143,6 +143,13 @@ func reduction(_ value: sg_reduction) throws -> LossReduction {
     return r
 }
 
+/// A required C string (UTF-8; invalid bytes become U+FFFD).
+/// - Throws: `ABIError` (SG_ERR_INVALID_ARGUMENT) naming the argument when it is NULL.
+func string(_ pointer: UnsafePointer<CChar>?, _ argument: StaticString) throws -> String {
+    guard let pointer else { throw ABIError.invalidArgument("\(argument) is NULL") }
+    return String(cString: pointer)
+}
+
 /// A list of dimensions from C (at most SG_MAX_DIMS of them).
 func dims(_ pointer: UnsafePointer<Int64>?, _ count: Int) throws -> [Int] {
     try shape(pointer, count, "dims")

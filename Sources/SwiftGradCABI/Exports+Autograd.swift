@@ -146,13 +146,13 @@ public func sg_function_apply(_ name: UnsafePointer<CChar>?, _ forward: sg_funct
                               _ nOutputs: UnsafeMutablePointer<Int>?) -> sg_status {
     let data = UserData(userData, freeUserData)
     return export("sg_function_apply") {
-        guard let name else { throw ABIError.invalidArgument("name is NULL") }
+        let name = try string(name, "name")
         guard let forward, let backward else { throw ABIError.invalidArgument("forward and backward must not be NULL") }
         let capacity = try checkedCount(capacity, "capacity")
         let out = try clearOutputs("sg_function_apply", outputs, capacity, "outputs")
         guard let nOutputs else { throw ABIError.invalidArgument("n_outputs is NULL") }
         let xs = try tensors(inputs, nInputs, "inputs").map { $0! }
-        let results = try Autograd.function(String(cString: name), inputs: xs, forward: { ctx, args in
+        let results = try Autograd.function(name, inputs: xs, forward: { ctx, args in
             try Handles.lending([ctx] + args) { handles in
                 var outs = [OpaquePointer?](repeating: nil, count: capacity)
                 var count = 0

@@ -15,12 +15,6 @@ private func makeOptimizer(_ name: StaticString, _ algorithm: Optimizer.Algorith
     }
 }
 
-/// An option name from C.
-private func optionName(_ name: UnsafePointer<CChar>?) throws -> String {
-    guard let name else { throw ABIError.invalidArgument("name is NULL") }
-    return String(cString: name)
-}
-
 @_cdecl("sg_optimizer_sgd") @implementation
 public func sg_optimizer_sgd(_ params: UnsafePointer<OpaquePointer?>?, _ nParams: Int, _ lr: Double,
                              _ momentum: Double, _ dampening: Double, _ weightDecay: Double, _ nesterov: Bool,
@@ -83,7 +77,7 @@ public func sg_optimizer_param(_ opt: OpaquePointer?, _ group: Int, _ index: Int
 public func sg_optimizer_get_option(_ opt: OpaquePointer?, _ group: Int, _ name: UnsafePointer<CChar>?,
                                     _ out: UnsafeMutablePointer<Double>?) -> sg_status {
     exportValue("sg_optimizer_get_option", out) {
-        try Handles.optimizer(opt, "opt").option(try optionName(name), group: group)
+        try Handles.optimizer(opt, "opt").option(try string(name, "name"), group: group)
     }
 }
 
@@ -91,7 +85,7 @@ public func sg_optimizer_get_option(_ opt: OpaquePointer?, _ group: Int, _ name:
 public func sg_optimizer_set_option(_ opt: OpaquePointer?, _ group: Int, _ name: UnsafePointer<CChar>?,
                                     _ value: Double) -> sg_status {
     export("sg_optimizer_set_option") {
-        try Handles.optimizer(opt, "opt").setOption(try optionName(name), value, group: group)
+        try Handles.optimizer(opt, "opt").setOption(try string(name, "name"), value, group: group)
     }
 }
 
@@ -103,7 +97,7 @@ public func sg_optimizer_set_options(_ opt: OpaquePointer?, _ group: Int, _ name
         guard count == 0 || (names != nil && values != nil) else {
             throw ABIError.invalidArgument("names or values is NULL but count is \(count)")
         }
-        let pairs = try (0..<count).map { i in (name: try optionName(names![i]), value: values![i]) }
+        let pairs = try (0..<count).map { i in (name: try string(names![i], "name"), value: values![i]) }
         try Handles.optimizer(opt, "opt").setOptions(pairs, group: group)
     }
 }
@@ -114,7 +108,7 @@ public func sg_optimizer_get_state(_ opt: OpaquePointer?, _ group: Int, _ index:
     guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "sg_optimizer_get_state: out must not be NULL") }
     out.pointee = nil
     return export("sg_optimizer_get_state") {
-        let state = try Handles.optimizer(opt, "opt").state(try optionName(name), group: group, index: index)
+        let state = try Handles.optimizer(opt, "opt").state(try string(name, "name"), group: group, index: index)
         out.pointee = state.map { Handles.register($0) }
     }
 }
@@ -124,7 +118,7 @@ public func sg_optimizer_set_state(_ opt: OpaquePointer?, _ group: Int, _ index:
                                    _ value: OpaquePointer?) -> sg_status {
     export("sg_optimizer_set_state") {
         let tensor = value == nil ? nil : try Handles.tensor(value, "value")
-        try Handles.optimizer(opt, "opt").setState(try optionName(name), tensor, group: group, index: index)
+        try Handles.optimizer(opt, "opt").setState(try string(name, "name"), tensor, group: group, index: index)
     }
 }
 

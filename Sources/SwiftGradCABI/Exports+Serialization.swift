@@ -3,12 +3,6 @@ import SwiftGrad
 
 // Named tensors (sg_tensor_dict) and safetensors files.
 
-/// A required C string argument.
-private func text(_ pointer: UnsafePointer<CChar>?, _ argument: StaticString) throws -> String {
-    guard let pointer else { throw ABIError.invalidArgument("\(argument) is NULL") }
-    return String(cString: pointer)
-}
-
 @_cdecl("sg_tensor_dict_new") @implementation
 public func sg_tensor_dict_new(_ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "sg_tensor_dict_new: out must not be NULL") }
@@ -25,7 +19,7 @@ public func sg_tensor_dict_free(_ dict: OpaquePointer?) -> sg_status {
 @_cdecl("sg_tensor_dict_set") @implementation
 public func sg_tensor_dict_set(_ dict: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ t: OpaquePointer?) -> sg_status {
     export("sg_tensor_dict_set") {
-        try Handles.tensorDict(dict, "dict").set(try text(name, "name"), try Handles.tensor(t, "t"))
+        try Handles.tensorDict(dict, "dict").set(try string(name, "name"), try Handles.tensor(t, "t"))
     }
 }
 
@@ -33,7 +27,7 @@ public func sg_tensor_dict_set(_ dict: OpaquePointer?, _ name: UnsafePointer<CCh
 public func sg_tensor_dict_get(_ dict: OpaquePointer?, _ name: UnsafePointer<CChar>?,
                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_tensor_dict_get", out) {
-        let key = try text(name, "name")
+        let key = try string(name, "name")
         guard let t = try Handles.tensorDict(dict, "dict")[key] else { throw ABIError.invalidArgument("no tensor named '\(key)'") }
         return t
     }
@@ -61,7 +55,7 @@ public func sg_tensor_dict_at(_ dict: OpaquePointer?, _ index: Int, _ out: Unsaf
 public func sg_tensor_dict_set_metadata(_ dict: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                         _ value: UnsafePointer<CChar>?) -> sg_status {
     export("sg_tensor_dict_set_metadata") {
-        try Handles.tensorDict(dict, "dict").setMetadata(try text(key, "key"), value.map { String(cString: $0) })
+        try Handles.tensorDict(dict, "dict").setMetadata(try string(key, "key"), value.map { String(cString: $0) })
     }
 }
 
@@ -86,7 +80,7 @@ public func sg_tensor_dict_metadata_key(_ dict: OpaquePointer?, _ index: Int, _ 
 public func sg_tensor_dict_metadata(_ dict: OpaquePointer?, _ key: UnsafePointer<CChar>?, _ buf: UnsafeMutablePointer<CChar>?,
                                     _ bufSize: Int, _ needed: UnsafeMutablePointer<Int>?) -> sg_status {
     export("sg_tensor_dict_metadata") {
-        let name = try text(key, "key")
+        let name = try string(key, "key")
         guard let value = try Handles.tensorDict(dict, "dict").metadata(name) else {
             throw ABIError.invalidArgument("no metadata named '\(name)'")
         }
@@ -96,14 +90,14 @@ public func sg_tensor_dict_metadata(_ dict: OpaquePointer?, _ key: UnsafePointer
 
 @_cdecl("sg_save_safetensors") @implementation
 public func sg_save_safetensors(_ dict: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> sg_status {
-    export("sg_save_safetensors") { try Safetensors.save(try Handles.tensorDict(dict, "dict"), to: try text(path, "path")) }
+    export("sg_save_safetensors") { try Safetensors.save(try Handles.tensorDict(dict, "dict"), to: try string(path, "path")) }
 }
 
 @_cdecl("sg_load_safetensors") @implementation
 public func sg_load_safetensors(_ path: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "sg_load_safetensors: out must not be NULL") }
     out.pointee = nil
-    return export("sg_load_safetensors") { out.pointee = Handles.register(try Safetensors.load(from: try text(path, "path"))) }
+    return export("sg_load_safetensors") { out.pointee = Handles.register(try Safetensors.load(from: try string(path, "path"))) }
 }
 
 @_cdecl("sg_safetensors_serialize") @implementation

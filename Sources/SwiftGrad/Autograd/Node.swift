@@ -173,7 +173,8 @@ struct Gradients: ExpressibleByArrayLiteral {
 
     /// `count` nils.
     init(nils count: Int) {
-        self.init([Tensor?].filled(nil, count: count))
+        self.count = count
+        if count > 2 { rest = [Tensor?].filled(nil, count: count - 2) }
     }
 
     subscript(index: Int) -> Tensor? {

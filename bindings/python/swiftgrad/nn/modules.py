@@ -28,12 +28,19 @@ class Parameter(Tensor):
             data = zeros(0)
         if not isinstance(data, Tensor):
             raise TypeError(f"Parameter data must be a Tensor, not {type(data).__name__}")
-        detached = data.detach()  # a new leaf sharing data's storage; its handle moves to p
         p = _new_object(cls)
-        p._handle, detached._handle = detached._handle, None
-        p._dtype = data._dtype
-        p.requires_grad_(requires_grad)
+        p._handle = None
+        p._take(data.detach(), requires_grad)  # a new leaf sharing data's storage
         return p
+
+    def _take(self, source, requires_grad):
+        """Makes this Parameter the tensor `source` (whose handle it takes over, freeing its
+        own), a leaf with `requires_grad`; the Python object stays the same."""
+        if self._handle:
+            _check(L.sg_tensor_free(self._handle))
+        self._handle, source._handle = source._handle, None
+        self._dtype = source._dtype
+        self.requires_grad_(requires_grad)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
@@ -319,12 +326,7 @@ class Module:
         for module in self.modules():
             for name, p in module._parameters.items():
                 if p is not None and p.dtype.is_floating_point and p.dtype != dtype:
-                    converted = p.detach().to(dtype)
-                    requires_grad = p.requires_grad
-                    _check(L.sg_tensor_free(p._handle))
-                    p._handle, converted._handle = converted._handle, None
-                    p._dtype = dtype
-                    p.requires_grad_(requires_grad)
+                    p._take(p.detach().to(dtype), p.requires_grad)
             for name, b in module._buffers.items():
                 if b is not None and b.dtype.is_floating_point:
                     module._buffers[name] = b.to(dtype)

@@ -111,10 +111,10 @@ class Optimizer:
         for name in ("differentiable", "capturable"):
             if group.get(name):
                 raise ValueError(f"swiftgrad's optimizers do not support {name}=True")
-        if [p._handle for p in group["params"]] != synced.get("handles", [p._handle for p in group["params"]]):
+        handles = [p._handle for p in group["params"]]
+        if handles != synced.setdefault("handles", handles):
             raise RuntimeError("a parameter of this optimizer was replaced or converted (Module.to/double/float) after "
                                "the optimizer was made; create the optimizer after converting the model")
-        synced["handles"] = [p._handle for p in group["params"]]
         changed = [(name, value) for name, value in self._library_options(group).items() if synced.get(name) != value]
         if changed:
             names = (ctypes.c_char_p * len(changed))(*[name.encode() for name, _ in changed])
