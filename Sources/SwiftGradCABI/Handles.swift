@@ -46,7 +46,7 @@ enum Handles {
         var free: [UInt32] = []
     }
 
-    private static let table = Locked(Table())
+    private static let table = SpinLocked(Table())
     private static let tag: UInt = 0xA5
     private static let generationMask: UInt32 = 0xFF_FFFF
 

@@ -160,6 +160,14 @@ import Testing
         expectError(.autograd("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]], which is output 0 of Mul, is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")) {
             try d.sum().backward()
         }
+        // A saved input is named by its grad_fn at backward time (PyTorch's SavedVariable reads
+        // it then): here the in-place add that overwrote it. Message printed by torch 2.x.
+        let e = try Tensor.arange(1, 4, requiresGrad: true).mul(1)
+        let f = try e.sin()
+        try e.add_(1)
+        expectError(.autograd("one of the variables needed for gradient computation has been modified by an inplace operation: [torch.FloatTensor [3]], which is output 0 of Add, is at version 1; expected version 0 instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")) {
+            try f.sum().backward()
+        }
         // Writing through a view of a leaf that requires grad is writing into the leaf.
         let leaf = try Tensor.zeros([2, 2], requiresGrad: true)
         expectError(.autograd("a leaf Variable that requires grad is being used in an in-place operation.")) {

@@ -46,7 +46,7 @@ enum Engine {
             for root in roots { task.discover(from: root.edge.node) }
             var captures = try Captures(targets, in: &task)
             for root in roots {
-                try send(root.gradient, along: root.edge, from: nil, index: 0,
+                try send(root.gradient, along: UnretainedEdge(root.edge), from: nil, index: 0,
                          to: task.index(of: root.edge.node), into: &task)
             }
             var ready: [Int] = []
@@ -70,7 +70,7 @@ enum Engine {
                     if !keepGraph { node.releaseSavedValues() }
                 }
                 for index in 0..<node.edgeCount {
-                    guard let edge = node.edge(index) else { continue }
+                    guard let edge = node.unretainedEdge(index) else { continue }
                     let target = task.index(of: edge.node)
                     // Taken out, so that the buffer's reference may then be the only one.
                     if index < outgoing.count, let gradient = outgoing.take(index) {
@@ -180,14 +180,17 @@ enum Engine {
     /// dtype of the value it is the gradient of. A gradient of a broadcast operand arrives in the
     /// broadcast shape and is summed back here, by the one shared helper (`sumToShape`); a
     /// gradient of another floating dtype is converted (as PyTorch's validate_outputs does).
-    private static func send(_ gradient: Tensor, along edge: Edge, from producer: Node?, index: Int,
+    private static func send(_ gradient: Tensor, along edge: UnretainedEdge, from producer: Node?, index: Int,
                              to target: Int, into task: inout GraphTask) throws {
-        if edge.node.outputMatches(edge.inputNr, gradient) {
+        // What the gradient must be converted to, nil when it already matches.
+        let meta = edge.node._withUnsafeGuaranteedRef { node in
+            node.outputMatches(edge.inputNr, gradient) ? nil : node.outputMeta(edge.inputNr)
+        }
+        guard let meta else {
             try task.add(gradient, to: target, slot: edge.inputNr)
             return
         }
         var g = gradient
-        let meta = edge.node.outputMeta(edge.inputNr)
         if g.shape != meta.shape {
             guard Shape.isExpandable(meta.shape, to: g.shape) else {
                 throw SwiftGradError.autograd(
@@ -260,7 +263,7 @@ struct GraphTask {
     /// Clears the table and hands it to the next pass on this thread.
     mutating func recycle() {
         guard buckets.count <= GraphTask.keptBuckets else { return }
-        for entry in entries { buckets[Int(entry.bucket)] = 0 }
+        for i in entries.indices { buckets[Int(entries[i].bucket)] = 0 }  // not `for entry in`: copies
         entries.removeAll(keepingCapacity: true)
         let spare = GraphTask.spares.value
         swap(&spare.entries, &entries)
@@ -269,8 +272,8 @@ struct GraphTask {
     }
 
     @inline(__always)
-    private func bucket(of node: Node) -> Int {
-        let bits = UInt(bitPattern: ObjectIdentifier(node))
+    private func bucket(of address: UnsafeMutableRawPointer) -> Int {
+        let bits = UInt(bitPattern: address)
         return Int(truncatingIfNeeded: ((bits &>> 4) &* 0x9E37_79B9_7F4A_7C15) &>> UInt(shift))
     }
 
@@ -278,13 +281,19 @@ struct GraphTask {
     @inline(__always)
     func index(of node: Node) -> Int { existingIndex(of: node)! }
 
-    func existingIndex(of node: Node) -> Int? {
-        var b = bucket(of: node)
+    @inline(__always)
+    func index(of node: Unmanaged<Node>) -> Int { existingIndex(of: node)! }
+
+    func existingIndex(of node: Node) -> Int? { existingIndex(of: Unmanaged.passUnretained(node)) }
+
+    func existingIndex(of node: Unmanaged<Node>) -> Int? {
+        let address = node.toOpaque()
+        var b = bucket(of: address)
         let mask = buckets.count - 1
         while true {
             let stored = Int(buckets[b])
             if stored == 0 { return nil }
-            if entries[stored - 1].node === node { return stored - 1 }
+            if Unmanaged.passUnretained(entries[stored - 1].node).toOpaque() == address { return stored - 1 }
             b = (b + 1) & mask
         }
     }
@@ -293,16 +302,16 @@ struct GraphTask {
     mutating func discover(from root: Node) {
         guard existingIndex(of: root) == nil else { return }
         entries.reserveCapacity(16)
-        var stack = [insert(root)]
+        var stack = [insert(Unmanaged.passUnretained(root))]
         while let i = stack.popLast() {
             let node = entries[i].node
             for k in 0..<node.edgeCount {
-                guard let edge = node.edge(k) else { continue }
+                guard let target = node.unretainedEdge(k)?.node else { continue }
                 let j: Int
-                if let found = existingIndex(of: edge.node) {
+                if let found = existingIndex(of: target) {
                     j = found
                 } else {
-                    j = insert(edge.node)
+                    j = insert(target)
                     stack.append(j)
                 }
                 entries[j].dependencies += 1
@@ -310,15 +319,15 @@ struct GraphTask {
         }
     }
 
-    private mutating func insert(_ node: Node) -> Int {
+    private mutating func insert(_ node: Unmanaged<Node>) -> Int {
         if (entries.count + 1) * 2 > buckets.count { grow() }
-        entries.append(Entry(node: node))
+        entries.append(Entry(node: node.takeUnretainedValue()))
         place(entries.count - 1)
         return entries.count - 1
     }
 
     private mutating func place(_ index: Int) {
-        var b = bucket(of: entries[index].node)
+        var b = bucket(of: Unmanaged.passUnretained(entries[index].node).toOpaque())
         let mask = buckets.count - 1
         while buckets[b] != 0 { b = (b + 1) & mask }
         buckets[b] = Int32(index + 1)
@@ -365,13 +374,11 @@ struct GraphTask {
         let count = entries[index].node.outputCount
         if count == 1 && list.count == 1 {
             // The common case, without emptying and refilling the list.
-            list[0] = entries[index].gradient
-            entries[index].gradient = nil
+            list[0] = entries[index].gradient.take()
             return
         }
         list.removeAll(keepingCapacity: true)
-        list.append(entries[index].gradient)
-        entries[index].gradient = nil
+        list.append(entries[index].gradient.take())
         guard count > 1 else { return }
         let others = entries[index].others
         entries[index].others = []

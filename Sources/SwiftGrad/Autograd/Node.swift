@@ -58,6 +58,17 @@ public class Node {
         }
     }
 
+    /// Edge `index` without a reference to its node: for the engine, whose pass keeps every
+    /// node it reaches alive (reading `edge(_:)` retains and releases the node each time).
+    @inline(__always)
+    func unretainedEdge(_ index: Int) -> UnretainedEdge? {
+        switch index {
+        case 0: return edge0.map(UnretainedEdge.init)
+        case 1: return edge1.map(UnretainedEdge.init)
+        default: return moreEdges[index - 2].map(UnretainedEdge.init)
+        }
+    }
+
     /// All edges, in input order.
     var nextEdges: [Edge?] { (0..<edgeCount).map(edge) }
 
@@ -131,6 +142,18 @@ public class Node {
 struct Edge {
     let node: Node
     let inputNr: Int
+}
+
+/// An `Edge` that does not keep its node alive; valid while something else does.
+struct UnretainedEdge {
+    let node: Unmanaged<Node>
+    let inputNr: Int
+
+    @inline(__always)
+    init(_ edge: Edge) {
+        node = Unmanaged.passUnretained(edge.node)
+        inputNr = edge.inputNr
+    }
 }
 
 /// What a backward rule returns: one gradient (or nil) per forward input. Rules write it as an
@@ -211,19 +234,13 @@ struct SavedTensor {
     let value: Tensor
     let version: Int
     let isOutput: Bool
-    /// For messages: the node that produced the saved value and its output index.
-    let producer: (name: String, outputNr: Int)?
+    /// Which output of its producer the value was when saved, for messages.
+    let outputNr: Int
 
     init(_ tensor: Tensor, isOutputOf node: Node?) {
-        if let node {
-            value = tensor.detach()
-            isOutput = true
-            producer = (node.name, tensor.outputNr)
-        } else {
-            value = tensor
-            isOutput = false
-            producer = tensor.gradFn.map { ($0.name, tensor.outputNr) }
-        }
+        value = node != nil ? tensor.detach() : tensor
+        isOutput = node != nil
+        outputNr = tensor.outputNr
         version = tensor.storage.version
     }
 
@@ -232,14 +249,14 @@ struct SavedTensor {
     /// otherwise hold the node that holds it. The saved version stays, so backward still
     /// refuses the overwritten value, as PyTorch does.
     func heldAsOutput() -> SavedTensor {
-        SavedTensor(value: value.detach(), version: version, isOutput: true, producer: producer)
+        SavedTensor(value: value.detach(), version: version, isOutput: true, outputNr: outputNr)
     }
 
-    private init(value: Tensor, version: Int, isOutput: Bool, producer: (name: String, outputNr: Int)?) {
+    private init(value: Tensor, version: Int, isOutput: Bool, outputNr: Int) {
         self.value = value
         self.version = version
         self.isOutput = isOutput
-        self.producer = producer
+        self.outputNr = outputNr
     }
 
     /// The saved value for use in `node`'s backward rule.
@@ -249,7 +266,11 @@ struct SavedTensor {
         guard current == version else {
             // PyTorch 2.x names the producing op by its forward name: "output 0 of Mul".
             var message = "one of the variables needed for gradient computation has been modified by an inplace operation: [\(value.dtype.legacyTypeName) \(Shape.describe(value.shape))]"
-            if let producer { message += ", which is output \(producer.outputNr) of \(Node.forwardName(producer.name))," }
+            // Named as PyTorch's SavedVariable does: a saved output by the node that saved it,
+            // a saved input by its grad_fn now (none for a leaf).
+            if let producer = isOutput ? node : value.gradFn {
+                message += ", which is output \(outputNr) of \(Node.forwardName(producer.name)),"
+            }
             message += " is at version \(current); expected version \(version) instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
             throw SwiftGradError.autograd(message)
         }

@@ -47,15 +47,23 @@ extension Tensor {
             return compute == .float32 ? try Kernels.map(y, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: true))
                                        : try Kernels.map(y, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: true))
         }
-        let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
-        let out: Tensor
-        switch compute {
-        case .float32: out = try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Float>())
-        case .float64: out = try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Double>())
-        case .int64: out = try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Int64>())
+        // Operands already of the compute dtype go to the kernel as they are (converting them
+        // would return them, at the cost of a retain and release each on this per-op path).
+        let out = a.dtype == compute && b.dtype == compute
+            ? try zip(K.self, a, b, shape: shape)
+            : try zip(K.self, try a.to(compute, recording: false), try b.to(compute, recording: false), shape: shape)
+        return result == .bool ? try out.to(.bool, recording: false) : out
+    }
+
+    /// `K` over two operands of one numeric dtype, broadcast to `shape`.
+    @inline(__always)
+    private static func zip<K: ArithmeticKernel>(_: K.Type, _ x: Tensor, _ y: Tensor, shape: [Int]) throws -> Tensor {
+        switch x.dtype {
+        case .float32: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Float>())
+        case .float64: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Double>())
+        case .int64: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Int64>())
         case .bool: throw SwiftGradError.internal("bool arithmetic reached the kernel")
         }
-        return result == .bool ? try out.to(.bool, recording: false) : out
     }
 
     /// `self + other`, broadcasting (`torch.add`).
@@ -103,7 +111,13 @@ extension Tensor {
     /// floating tensors keep their dtype, integer and bool tensors compute in float32.
     static func arithmetic<K: ArithmeticKernel>(_: K.Type, _ a: Tensor, scalar s: Double,
                                                 reversed: Bool = false) throws -> Tensor {
-        let x = try a.to(a.dtype.isFloatingPoint ? a.dtype : .float32, recording: false)
+        a.dtype.isFloatingPoint ? try map(K.self, a, scalar: s, reversed: reversed)
+                                : try map(K.self, try a.to(.float32, recording: false), scalar: s, reversed: reversed)
+    }
+
+    /// `K` between a floating tensor and a scalar.
+    @inline(__always)
+    private static func map<K: ArithmeticKernel>(_: K.Type, _ x: Tensor, scalar s: Double, reversed: Bool) throws -> Tensor {
         if x.dtype == .float32 {
             return try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: reversed))
         }
