@@ -238,10 +238,10 @@ struct SavedTensor {
     let outputNr: Int
 
     init(_ tensor: Tensor, isOutputOf node: Node?) {
-        value = node != nil ? tensor.detach() : tensor
-        isOutput = node != nil
-        outputNr = tensor.outputNr
         version = tensor.storage.version
+        outputNr = tensor.outputNr
+        isOutput = node != nil
+        value = node != nil ? tensor.detach() : tensor
     }
 
     /// This saved value held as an output of its node, without the tensor's grad_fn: for a
@@ -322,8 +322,13 @@ final class OpNode: Node {
     func save(_ tensors: [Tensor?], output: Tensor, scalar: Bool = false) {
         savedScalar = scalar
         savedCount = tensors.count
-        for (i, t) in tensors.enumerated() {
-            let value = t.map { SavedTensor($0, isOutputOf: $0 === output ? self : nil) }
+        // By index rather than `for in`, which would copy (retain and release) each tensor.
+        for i in tensors.indices {
+            guard let t = tensors[i] else {
+                if i >= 2 { moreSaved.append(nil) }
+                continue
+            }
+            let value = SavedTensor(t, isOutputOf: t === output ? self : nil)
             switch i {
             case 0: saved0 = value
             case 1: saved1 = value
@@ -336,7 +341,9 @@ final class OpNode: Node {
     override func outputMatches(_ index: Int, _ g: Tensor) -> Bool { g.dtype == dtype && g.shape == shape }
 
     override func apply(_ gradients: inout [Tensor?]) throws -> Gradients {
-        guard let grad = gradients[0] else { return Gradients(nils: edgeCount) }
+        // Taken out of the engine's list (no copy; and the gradient is freed with the rule's
+        // temporaries rather than when the next node runs).
+        guard let grad = gradients[0].take() else { return Gradients(nils: edgeCount) }
         if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
         let result = try rule(grad, self)
         guard result.count == edgeCount else {
