@@ -1,4 +1,3 @@
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -32,38 +31,3 @@ package final class Locked<Value>: @unchecked Sendable {
     }
 }
 
-/// A value guarded by a spinlock: for tables whose critical sections are a few instructions
-/// and are entered on every call (the C layer's handle table). Taking it is one atomic
-/// compare-exchange and letting go a plain release store, against a pthread mutex's two atomic
-/// operations and two calls. A waiter spins briefly, then yields its core to the holder.
-/// Built on `Atomic`, which ThreadSanitizer sees.
-package final class SpinLocked<Value>: @unchecked Sendable {
-    private let held = Atomic<Bool>(false)
-    private var value: Value
-
-    package init(_ value: Value) {
-        self.value = value
-    }
-
-    /// Runs `body` with exclusive access to the value. `body` must not take this lock again.
-    @inline(__always)
-    package func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        if !held.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
-            acquireContended()
-        }
-        defer { held.store(false, ordering: .releasing) }
-        return try body(&value)
-    }
-
-    private func acquireContended() {
-        var spins = 0
-        while true {
-            if !held.load(ordering: .relaxed),
-               held.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
-                return
-            }
-            spins += 1
-            if spins > 64 { sched_yield() }
-        }
-    }
-}

@@ -16,14 +16,16 @@ private let liveTensors = Atomic<Int>(0)
 /// print(x.grad!)                     // tensor([ 0.,  4.,  8., 12.])
 /// ```
 public final class Tensor {
+    // Stored properties are laid out in declaration order: the one-byte ones come last, side
+    // by side, which keeps the object within 120 bytes, an allocation size that glibc's malloc
+    // recycles on its fast path (op results are allocated and freed by the thousand).
+
     /// The memory this tensor views. Only `ownsStorageExclusively` needs it mutable; kernels
     /// read `elements` and `dtype`, copies kept here so that reading them costs no reference
     /// counting on the storage.
     private(set) var storage: Storage
     /// The storage's first element (the storage keeps it alive as long as this tensor).
     let elements: UnsafeMutableRawPointer
-    /// The element type.
-    public let dtype: DType
     /// Sizes of each dimension; empty for a 0-d scalar.
     public let shape: [Int]
     /// Element strides of each dimension.
@@ -32,11 +34,6 @@ public final class Tensor {
     public let storageOffset: Int
     /// Number of elements (PyTorch's `numel()`).
     public let count: Int
-    /// Whether the elements are laid out densely in row-major order from `storageOffset`.
-    public let isContiguous: Bool
-    /// PyTorch's "wrapped number": a Python scalar promoted to a 0-d tensor. It only affects type
-    /// promotion (it never decides the result's floating dtype).
-    let isWrappedNumber: Bool
     /// For a view (made by a view op: reshape, select, transpose, ...), the tensor whose storage
     /// it views, followed to the root: a view keeps its base alive, as in PyTorch. Nil otherwise
     /// (a detached alias shares storage but is not a view in autograd's sense).
@@ -44,8 +41,6 @@ public final class Tensor {
     /// For a view: its base's `historyVersion` when the view was made. If the base's history is
     /// rewritten later (an in-place op recorded on it), this view's grad_fn is stale.
     let baseHistoryVersion: Int
-    /// Counts in-place operations recorded on this tensor (each gives it a new grad_fn).
-    var historyVersion = 0
 
     // MARK: Autograd state (see Tensor+Autograd.swift)
 
@@ -53,13 +48,54 @@ public final class Tensor {
     public internal(set) var gradFn: Node?
     /// Which output of `gradFn` this tensor is.
     var outputNr: Int = 0
+    /// State that only some tensors have (leaves that require grad, retained gradients,
+    /// in-place history), made on first use.
+    private var extras: Extras?
+
+    /// The element type.
+    public let dtype: DType
+    /// Whether the elements are laid out densely in row-major order from `storageOffset`.
+    public let isContiguous: Bool
+    /// PyTorch's "wrapped number": a Python scalar promoted to a 0-d tensor. It only affects type
+    /// promotion (it never decides the result's floating dtype).
+    let isWrappedNumber: Bool
     /// For leaves: whether gradients accumulate into this tensor.
     var leafRequiresGrad = false
+
+    /// See `extras`. Out of line, so that the common tensor (an op result) is smaller and frees
+    /// fewer fields.
+    private final class Extras {
+        var accumulator: AccumulateGrad?
+        var ownGrad: Tensor?
+        var historyVersion = 0
+    }
+
+    /// `extras`, made if it does not exist yet.
+    private var madeExtras: Extras {
+        if let extras { return extras }
+        let made = Extras()
+        extras = made
+        return made
+    }
+
+    /// Counts in-place operations recorded on this tensor (each gives it a new grad_fn).
+    var historyVersion: Int {
+        get { extras?.historyVersion ?? 0 }
+        set { madeExtras.historyVersion = newValue }
+    }
+
     /// The graph node that accumulates into this leaf, made when the leaf starts requiring grad
     /// (so reading it needs no lock). It keeps the leaf's gradient and hooks.
-    var accumulator: AccumulateGrad?
+    var accumulator: AccumulateGrad? {
+        get { extras?.accumulator }
+        set { if newValue != nil || extras != nil { madeExtras.accumulator = newValue } }
+    }
+
     /// The gradient of a tensor without an accumulator (a retained or assigned one).
-    private var ownGrad: Tensor?
+    private var ownGrad: Tensor? {
+        get { extras?.ownGrad }
+        set { if newValue != nil || extras != nil { madeExtras.ownGrad = newValue } }
+    }
 
     /// The accumulated gradient: a leaf that requires grad keeps it in its accumulator, where
     /// backward writes it; any other tensor here.
