@@ -170,8 +170,26 @@ public final class Tensor {
 
     /// A new uninitialised contiguous tensor (every element is written by the caller).
     static func empty(_ shape: [Int], _ dtype: DType) throws -> Tensor {
-        let count = Shape.count(shape)
-        return Tensor(storage: try Storage.allocate(count: count, dtype: dtype), shape: shape)
+        try Tensor(uninitialized: shape, dtype)
+    }
+
+    /// `empty`: every op's result. The storage is made here and moved into place (passed to
+    /// `init(storage:...)`, it would be retained there and released by the caller), and the
+    /// layout is known to be contiguous.
+    private init(uninitialized shape: [Int], _ dtype: DType) throws {
+        let storage = try Storage.allocate(count: Shape.count(shape), dtype: dtype)
+        elements = storage.base
+        self.dtype = dtype
+        count = storage.count
+        strides = Shape.contiguousStrides(shape)
+        self.shape = shape
+        storageOffset = 0
+        isContiguous = true
+        isWrappedNumber = false
+        base = nil
+        baseHistoryVersion = 0
+        self.storage = storage
+        liveTensors.add(1, ordering: .relaxed)
     }
 
     /// A view of this tensor's storage with another layout. The caller guarantees the layout
