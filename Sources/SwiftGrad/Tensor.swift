@@ -173,9 +173,8 @@ public final class Tensor {
         try Tensor(uninitialized: shape, dtype)
     }
 
-    /// `empty`: every op's result. The storage is made here and moved into place (passed to
-    /// `init(storage:...)`, it would be retained there and released by the caller), and the
-    /// layout is known to be contiguous.
+    /// `empty`: every op's result, whose layout is known to be contiguous (no scan of the
+    /// strides, as `init(storage:...)` makes).
     private init(uninitialized shape: [Int], _ dtype: DType) throws {
         let storage = try Storage.allocate(count: Shape.count(shape), dtype: dtype)
         elements = storage.base
