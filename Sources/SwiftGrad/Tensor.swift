@@ -131,7 +131,7 @@ public final class Tensor {
             expected &*= shape[d]
         }
         self.isContiguous = contiguous
-        liveTensors.add(1, ordering: .relaxed)
+        liveTensors.wrappingAdd(1, ordering: .relaxed)
     }
 
     /// A contiguous tensor over `storage`.
@@ -139,7 +139,7 @@ public final class Tensor {
         self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape))
     }
 
-    deinit { liveTensors.subtract(1, ordering: .relaxed) }
+    deinit { liveTensors.wrappingSubtract(1, ordering: .relaxed) }
 
     /// Whether this tensor alone can see its memory: it is not a view, no other tensor shares
     /// its storage, and it covers the whole storage contiguously. Backward may then update it in
@@ -188,7 +188,7 @@ public final class Tensor {
         base = nil
         baseHistoryVersion = 0
         self.storage = storage
-        liveTensors.add(1, ordering: .relaxed)
+        liveTensors.wrappingAdd(1, ordering: .relaxed)
     }
 
     /// A view of this tensor's storage with another layout. The caller guarantees the layout
