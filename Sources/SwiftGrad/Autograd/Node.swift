@@ -95,27 +95,48 @@ public class Node {
     /// Frees the values saved for backward (called after backward unless retain_graph).
     func releaseSavedValues() {}
 
-    /// Hooks on the gradient of each forward output (tensor hooks and retain_grad of non-leaf
-    /// tensors), by output index; empty until one is registered.
-    private var hookLists: [HookList?] = []
+    /// What few nodes have (hooks, an anomaly-mode context), out of line: every recorded op
+    /// makes a node, and a smaller one is cheaper to allocate, fill and walk.
+    private final class Extras {
+        /// Hooks on the gradient of each forward output (tensor hooks and retain_grad of
+        /// non-leaf tensors), by output index.
+        var hookLists: [HookList?] = []
+        /// Whether a hook list was ever made for this node.
+        var mayHaveHooks = false
+        /// The forward op recorded for anomaly mode, and where (set by the binding).
+        var anomalyContext: String?
+    }
+    private var extras: Extras?
+
+    private var madeExtras: Extras {
+        if let extras { return extras }
+        let made = Extras()
+        extras = made
+        return made
+    }
+
     /// Whether a hook list was ever made for this node (the engine skips hook work otherwise).
-    private(set) var mayHaveHooks = false
+    var mayHaveHooks: Bool { extras?.mayHaveHooks ?? false }
 
     func hookList(for output: Int) -> HookList {
         if let list = existingHookList(for: output) { return list }
-        if hookLists.count <= output { hookLists += [HookList?].filled(nil, count: output + 1 - hookLists.count) }
+        let extras = madeExtras
+        if extras.hookLists.count <= output {
+            extras.hookLists += [HookList?].filled(nil, count: output + 1 - extras.hookLists.count)
+        }
         let list = HookList()
-        hookLists[output] = list
-        mayHaveHooks = true
+        extras.hookLists[output] = list
+        extras.mayHaveHooks = true
         return list
     }
 
     /// Records that hooks were attached some other way (a leaf's, on its AccumulateGrad).
-    func noteHooks() { mayHaveHooks = true }
+    func noteHooks() { madeExtras.mayHaveHooks = true }
 
     /// The hooks of output `output`, if any were registered.
     func existingHookList(for output: Int) -> HookList? {
-        output < hookLists.count ? hookLists[output] : nil
+        guard let lists = extras?.hookLists, output < lists.count else { return nil }
+        return lists[output]
     }
 
     /// The hooks the engine runs on this node's incoming gradient (a leaf's hooks, for
@@ -123,7 +144,10 @@ public class Node {
     func existingHookListForEngine() -> HookList? { nil }
 
     /// The forward op recorded for anomaly mode, and where (set by the binding), if enabled.
-    var anomalyContext: String?
+    var anomalyContext: String? {
+        get { extras?.anomalyContext }
+        set { if newValue != nil || extras != nil { madeExtras.anomalyContext = newValue } }
+    }
 
     /// The forward op's name of a node name: "MulBackward0" -> "Mul".
     static func forwardName(_ name: String) -> String {
