@@ -256,6 +256,11 @@ def test_module_zero_grad_and_losses():
     model = nn.Linear(2, 2)
     model(torch.ones(1, 2)).sum().backward()
     assert model.weight.grad is not None
+    held = model.weight.grad
+    model.zero_grad(set_to_none=False)  # in place, as PyTorch: what was read before sees zeros
+    assert held.tolist() == [[0.0, 0.0], [0.0, 0.0]] and model.bias.grad.tolist() == [0.0, 0.0]
+    model(torch.ones(1, 2)).sum().backward()  # and accumulation starts again from zero
+    assert held.tolist() == [[1.0, 1.0], [1.0, 1.0]]
     model.zero_grad()
     assert model.weight.grad is None
     logits, target = torch.tensor([[2.0, 0.5], [0.1, 1.0]]), torch.tensor([0, 1])

@@ -306,12 +306,20 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
-        """Clears every parameter's gradient: to None (the default) or to zeros."""
+        """Clears every parameter's gradient: to None (the default), or zeroes it in place, as
+        PyTorch does (a gradient that has a graph, from create_graph, is detached first)."""
         for p in self.parameters():
+            g = p.grad
+            if g is None:
+                continue
             if set_to_none:
                 p.grad = None
-            elif p.grad is not None:
-                p.grad = zeros(*p.shape, dtype=p.dtype)
+                continue
+            if g.grad_fn is not None:
+                g = g.detach()  # shares the memory
+                p.grad = g
+            with no_grad():
+                g.zero_()
 
     def apply(self, fn):
         """Calls fn on every descendant, then on this module."""
