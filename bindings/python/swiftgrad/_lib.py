@@ -1,6 +1,7 @@
 """The C ABI of libswiftgrad.so through ctypes: the loader, every function's prototype, and the
 one status check. Nothing else in the package touches ctypes declarations."""
 import ctypes
+import errno
 import os
 import pathlib
 import threading
@@ -488,6 +489,23 @@ class SwiftGradError(RuntimeError):
         self.status = status
 
 
+# The errors open() reports by their own OSError subclass, which callers catch by name.
+_ERRNO_SUBCLASSED = (errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.EEXIST)
+
+
+def _os_error(message):
+    """The OSError for a failed file operation. The library words these "<what> '<path>':
+    <strerror>"; when the reason is one that Python gives a subclass (a missing file is
+    FileNotFoundError), it is raised as open() raises it: `[Errno 2] No such file or directory:
+    '<path>'`, with errno and filename set."""
+    head, separator, reason = message.rpartition("': ")
+    if separator:
+        for code in _ERRNO_SUBCLASSED:
+            if reason == os.strerror(code):
+                return OSError(code, reason, head.partition("'")[2])
+    return OSError(message)
+
+
 def check(status, exception=None):
     """Raises the library's error for a failed call, reading its message at once, on this thread.
     `exception` overrides the class (IndexError for indexing, as PyTorch raises). When a Python
@@ -499,7 +517,7 @@ def check(status, exception=None):
             raise pending
         message = sg_last_error().decode("utf-8", "replace")
         if exception is None and status == SG_ERR_IO:
-            exception = OSError
+            raise _os_error(message)
         if exception is not None:
             raise exception(message)
         raise SwiftGradError(message, sg_status_string(status).decode())

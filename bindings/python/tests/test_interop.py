@@ -1,6 +1,7 @@
 """Sharing memory with numpy and DLPack consumers, and safetensors files: the same bytes seen from
 both sides, writes visible both ways, memory kept alive exactly as long as either side uses it,
 and files exchanged with the `safetensors` package and PyTorch when they are installed."""
+import errno
 import gc
 import os
 import weakref
@@ -177,10 +178,14 @@ def test_safetensors_round_trip(tmp_path):
 
 
 def test_safetensors_errors(tmp_path):
-    with pytest.raises(OSError, match="No such file or directory"):
+    # As open() and the safetensors package raise it: a FileNotFoundError with errno and path.
+    with pytest.raises(FileNotFoundError, match="No such file or directory") as missing:
         sg.load_file(tmp_path / "missing.safetensors")
-    with pytest.raises(OSError):
+    assert missing.value.errno == errno.ENOENT and missing.value.filename == str(tmp_path / "missing.safetensors")
+    with pytest.raises(FileNotFoundError):
         sg.save_file(sample(), tmp_path / "missing" / "x.safetensors")
+    with pytest.raises(IsADirectoryError):
+        sg.load_file(tmp_path)
     good = sg.safetensors.save(sample())
     (tmp_path / "cut.safetensors").write_bytes(good[:-3])
     with pytest.raises(RuntimeError, match=r"is not a valid safetensors file: the tensors need 58 bytes of data but the file has 55 \(truncated\?\)"):
