@@ -112,8 +112,10 @@ public final class Tensor {
         set { accumulator?.hooks = newValue }
     }
 
+    /// - Parameter knownContiguous: the caller made `strides` row-major for `shape` (no need to
+    ///   scan them).
     init(storage: Storage, shape: [Int], strides: [Int], offset: Int = 0,
-         wrappedNumber: Bool = false, base: Tensor? = nil) {
+         wrappedNumber: Bool = false, base: Tensor? = nil, knownContiguous: Bool = false) {
         self.storage = storage
         self.elements = storage.base
         self.dtype = storage.dtype
@@ -125,10 +127,12 @@ public final class Tensor {
         self.base = base
         self.baseHistoryVersion = base?.historyVersion ?? 0
         var contiguous = true
-        var expected = 1
-        for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
-            if strides[d] != expected { contiguous = false; break }
-            expected &*= shape[d]
+        if !knownContiguous {
+            var expected = 1
+            for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
+                if strides[d] != expected { contiguous = false; break }
+                expected &*= shape[d]
+            }
         }
         self.isContiguous = contiguous
         liveTensors.wrappingAdd(1, ordering: .relaxed)
@@ -136,7 +140,7 @@ public final class Tensor {
 
     /// A contiguous tensor over `storage`.
     convenience init(storage: Storage, shape: [Int]) {
-        self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape))
+        self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), knownContiguous: true)
     }
 
     deinit { liveTensors.wrappingSubtract(1, ordering: .relaxed) }
@@ -170,25 +174,7 @@ public final class Tensor {
 
     /// A new uninitialised contiguous tensor (every element is written by the caller).
     static func empty(_ shape: [Int], _ dtype: DType) throws -> Tensor {
-        try Tensor(uninitialized: shape, dtype)
-    }
-
-    /// `empty`: every op's result, whose layout is known to be contiguous (no scan of the
-    /// strides, as `init(storage:...)` makes).
-    private init(uninitialized shape: [Int], _ dtype: DType) throws {
-        let storage = try Storage.allocate(count: Shape.count(shape), dtype: dtype)
-        elements = storage.base
-        self.dtype = dtype
-        count = storage.count
-        strides = Shape.contiguousStrides(shape)
-        self.shape = shape
-        storageOffset = 0
-        isContiguous = true
-        isWrappedNumber = false
-        base = nil
-        baseHistoryVersion = 0
-        self.storage = storage
-        liveTensors.wrappingAdd(1, ordering: .relaxed)
+        Tensor(storage: try Storage.allocate(count: Shape.count(shape), dtype: dtype), shape: shape)
     }
 
     /// A view of this tensor's storage with another layout. The caller guarantees the layout
