@@ -8,6 +8,20 @@ import Testing
         try makeInputs(shapes, dtype: .float64, positive: positive, seed: seed)
     }
 
+    @Test func zeroGradZeroesInPlaceAndDetachesAGradientWithAGraph() throws {
+        // Under create_graph the gradient carries a graph (CopyBackwards); zero_grad with
+        // set_to_none=False detaches it, as PyTorch does, and zeroes the same memory.
+        let x = try Tensor([3] as [Double]).requiringGrad()
+        try x.mul(x).sum().backward(createGraph: true)
+        let held = x.grad!
+        #expect(held.gradFn != nil)
+        #expect(try held.item() == 6)
+        try x.zeroGrad()
+        #expect(x.grad!.gradFn == nil)
+        #expect(try held.item() == 0)
+        #expect(try x.grad!.item() == 0)
+    }
+
     @Test func functionalGradLeavesDotGradAlone() throws {
         let x = try Tensor([1, 2] as [Double]).requiringGrad()
         let g = try Autograd.grad([x.pow(3).sum()], [x])[0]!

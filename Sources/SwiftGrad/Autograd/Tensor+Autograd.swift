@@ -56,9 +56,15 @@ extension Tensor {
         gradStore = gradient?.detach()
     }
 
-    /// Fills `.grad` with zeros in place when there is one.
+    /// Fills `.grad` with zeros in place when there is one (what PyTorch's `zero_grad` does with
+    /// set_to_none=False). A gradient that carries a graph (from create_graph) is first replaced
+    /// by a graph-free alias of its memory, as PyTorch detaches it.
     public func zeroGrad() throws {
-        guard let g = gradStore else { return }
+        guard var g = gradStore else { return }
+        if g.gradFn != nil {
+            g = g.detach()
+            gradStore = g
+        }
         try noGrad { _ = try g.zero_() }
     }
 

@@ -309,17 +309,10 @@ class Module:
         """Clears every parameter's gradient: to None (the default), or zeroes it in place, as
         PyTorch does (a gradient that has a graph, from create_graph, is detached first)."""
         for p in self.parameters():
-            g = p.grad
-            if g is None:
-                continue
             if set_to_none:
                 p.grad = None
-                continue
-            if g.grad_fn is not None:
-                g = g.detach()  # shares the memory
-                p.grad = g
-            with no_grad():
-                g.zero_()
+            else:
+                _check(L.sg_tensor_zero_grad(p._handle))
 
     def apply(self, fn):
         """Calls fn on every descendant, then on this module."""
