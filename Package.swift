@@ -2,8 +2,10 @@
 import PackageDescription
 
 // Layering: SwiftGrad (pure Swift core) <- SwiftGradCABI (@_cdecl exports) <- include/swiftgrad.h.
-// CBLAS is OpenBLAS (matmul). CSwiftGrad is a module map over include/swiftgrad.h only, so that every export is declared with
-// `@_cdecl ... @implementation` and the compiler checks it against the header's prototype.
+// CBLAS is OpenBLAS (matmul). CThreadLocal gives the core C thread-local variables (Swift has none;
+// pthread_getspecific is a call per read, on every op). CSwiftGrad is a module map over
+// include/swiftgrad.h only, so that every export is declared with `@_cdecl ... @implementation`
+// and the compiler checks it against the header's prototype.
 let package = Package(
     name: "swiftgrad",
     products: [
@@ -15,7 +17,8 @@ let package = Package(
             name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "SwiftGrad", dependencies: ["CBLAS"]),
+        .target(name: "CThreadLocal"),
+        .target(name: "SwiftGrad", dependencies: ["CBLAS", "CThreadLocal"]),
         .systemLibrary(name: "CSwiftGrad", path: "Sources/CSwiftGrad"),
         .target(name: "SwiftGradCABI", dependencies: ["SwiftGrad", "CSwiftGrad"], exclude: ["swiftgrad.map"]),
         .testTarget(name: "SwiftGradTests", dependencies: ["SwiftGrad"]),
