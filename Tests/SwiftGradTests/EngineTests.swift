@@ -72,6 +72,37 @@ import Testing
         }
     }
 
+    @Test func overlappingPassesThroughTheSameNodes() async throws {
+        // One pass at a time finds its entries through the nodes' own fields; a pass that
+        // overlaps it (nested in a hook, or on another thread) uses its table, over the same nodes.
+        let x = try Tensor([1, 2] as [Double], shape: [2]).requiringGrad()
+        let shared = try x.mul(x)  // reached by every pass below
+        let y = try shared.mul(3)
+        var inner: [Double] = []
+        _ = try y.registerHook { g in
+            let total = try GradMode.withEnabled(true) { try shared.sum() }  // hooks run unrecorded
+            inner = try Autograd.grad([total], [x], retainGraph: true)[0]!.scalars(as: Double.self)
+            return g
+        }
+        try y.sum().backward(retainGraph: true)
+        #expect(try x.grad!.scalars(as: Double.self) == [6, 12])  // 3 * 2x
+        #expect(inner == [2, 4])  // 2x
+        let allRight = await withTaskGroup(of: Bool.self) { group in
+            for k in 1...6 {
+                group.addTask {
+                    (0..<200).allSatisfy { _ in
+                        let g = try? Autograd.grad([shared.mul(Double(k)).sum()], [x], retainGraph: true)[0]
+                        return (try? g?.scalars(as: Double.self)) == [2 * Double(k), 4 * Double(k)]
+                    }
+                }
+            }
+            var all = true
+            for await ok in group { all = all && ok }
+            return all
+        }
+        #expect(allRight)
+    }
+
     @Test func diamondGraphSumsBothPaths() throws {
         let x = try Tensor(scalar: Float(3)).requiringGrad()
         let a = try x * x, b = try x * 4

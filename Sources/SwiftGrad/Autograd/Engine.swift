@@ -204,10 +204,13 @@ enum Engine {
 }
 
 /// The bookkeeping of one backward pass for every node it reaches: how many edges have yet to
-/// deliver a gradient to the node, and the sum of those delivered. Entries live in an array,
-/// found through an open-addressing table keyed by node identity: this is the engine's hot
-/// path, and a pointer hash is much cheaper than Dictionary's seeded hashing. Per pass, so
-/// that passes on several threads may share nodes.
+/// deliver a gradient to the node, and the sum of those delivered. Entries live in an array.
+/// A node's entry is found through the node itself when this pass owns the nodes' pass fields
+/// (`Node.passID`, `passIndex`): one pass at a time in the process does, which is every pass in
+/// the common case. Passes that overlap it (on other threads, or nested in a hook) find entries
+/// through an open-addressing table keyed by node identity instead, so that passes on several
+/// threads may share nodes. This is the engine's hot path: both are much cheaper than
+/// Dictionary's seeded hashing.
 struct GraphTask {
     struct Entry {
         /// Unowned: the roots of the pass keep every node it reaches alive (edges never change
@@ -229,6 +232,9 @@ struct GraphTask {
     }
 
     var entries: [Entry]
+    /// Nonzero when this pass owns the nodes' pass fields and finds entries through them; zero
+    /// when it uses `buckets`.
+    private let passID: UInt64
     /// Entry index + 1 per bucket, 0 for an empty bucket; a power of two in size.
     private var buckets: [Int32]
     private var shift: Int
@@ -244,7 +250,20 @@ struct GraphTask {
     /// Tables larger than this are not kept after their pass.
     private static let keptBuckets = 1 << 16
 
+    /// Whether a pass owns the nodes' pass fields. Taking it (acquire) and handing it back
+    /// (release) orders one owner's writes to the fields before the next owner's reads.
+    private static let passFieldsTaken = Atomic<Bool>(false)
+    /// The id of the last pass that owned the pass fields; changed only by the owner. Ids are
+    /// never reused, so fields left by earlier passes never match.
+    private static var lastPassID: UInt64 = 0
+
     init() {
+        if GraphTask.passFieldsTaken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            GraphTask.lastPassID &+= 1
+            passID = GraphTask.lastPassID
+        } else {
+            passID = 0
+        }
         let spare = GraphTask.spares.value
         if spare.buckets.isEmpty {
             entries = []
@@ -260,10 +279,13 @@ struct GraphTask {
         }
     }
 
-    /// Clears the table and hands it to the next pass on this thread.
+    /// Gives up the pass fields, clears the table and hands it to the next pass on this thread.
     mutating func recycle() {
+        if passID != 0 { GraphTask.passFieldsTaken.store(false, ordering: .releasing) }
         guard buckets.count <= GraphTask.keptBuckets else { return }
-        for i in entries.indices { buckets[Int(entries[i].bucket)] = 0 }  // not `for entry in`: copies
+        if passID == 0 {
+            for i in entries.indices { buckets[Int(entries[i].bucket)] = 0 }  // not `for entry in`: copies
+        }
         entries.removeAll(keepingCapacity: true)
         let spare = GraphTask.spares.value
         swap(&spare.entries, &entries)
@@ -287,6 +309,9 @@ struct GraphTask {
     func existingIndex(of node: Node) -> Int? { existingIndex(of: Unmanaged.passUnretained(node)) }
 
     func existingIndex(of node: Unmanaged<Node>) -> Int? {
+        if passID != 0 {
+            return node._withUnsafeGuaranteedRef { $0.passID == passID ? Int($0.passIndex) : nil }
+        }
         let address = node.toOpaque()
         var b = bucket(of: address)
         let mask = buckets.count - 1
@@ -320,10 +345,18 @@ struct GraphTask {
     }
 
     private mutating func insert(_ node: Unmanaged<Node>) -> Int {
-        if (entries.count + 1) * 2 > buckets.count { grow() }
+        let index = entries.count
+        if passID == 0 && (index + 1) * 2 > buckets.count { grow() }  // before the entry joins
         entries.append(Entry(node: node.takeUnretainedValue()))
-        place(entries.count - 1)
-        return entries.count - 1
+        if passID != 0 {
+            node._withUnsafeGuaranteedRef {
+                $0.passID = passID
+                $0.passIndex = Int32(index)
+            }
+        } else {
+            place(index)
+        }
+        return index
     }
 
     private mutating func place(_ index: Int) {

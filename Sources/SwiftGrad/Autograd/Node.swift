@@ -14,6 +14,10 @@ public class Node {
     private var moreEdges: [Edge?] = []
     /// Number of forward inputs.
     let edgeCount: Int
+    /// The backward pass that last owned the nodes' pass fields and reached this node, and this
+    /// node's entry in it (see `GraphTask`). Only the engine reads and writes them.
+    var passID: UInt64 = 0
+    var passIndex: Int32 = 0
 
     /// A node with `count` edges, `edge(i)` giving each.
     @inline(__always)
