@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func largeElementwiseWorkSplitAcrossCoresMatchesSmallWork() throws {
-        let n = 1 << 19  // above the split threshold
+        let n = 4 * Parallel.grain  // split across cores
         let x = try Tensor.arange(0, Double(n), dtype: .float64)
         let y = try x.mul(2).add(1)                           // scalar path
         let z = try x.add(x)                                  // tensor path
