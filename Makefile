@@ -14,10 +14,16 @@ LDFLAGS := -L$(BUILD)/lib -lswiftgrad -Wl,-rpath,'$$ORIGIN/../lib'
 # The shipped library: release, Swift runtime linked in statically, only sg_* exported (lld,
 # unlike gold, also drops the hidden Swift symbols from .dynsym). Dynamic exclusivity checks are
 # compiled out of the shipped library (they cost a third of the per-op time); the Swift tests
-# build with them on, so an overlapping access in tested code still traps there.
+# build with them on, so an overlapping access in tested code still traps there. The library's
+# own malloc and free calls go through its per-thread cache of small blocks
+# (Sources/CThreadLocal/small_alloc.c; --wrap touches only the calls linked into this library).
+# It is never unloaded (-z nodelete: its thread-exit destructors must outlive a dlclose), and its
+# C parts carry DWARF 4, which valgrind reads.
 SWIFT_RELEASE_FLAGS := -c release --product swiftgrad -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \
 	-Xswiftc -enforce-exclusivity=unchecked \
-	-Xlinker --version-script=$(CURDIR)/Sources/SwiftGradCABI/swiftgrad.map
+	-Xlinker --version-script=$(CURDIR)/Sources/SwiftGradCABI/swiftgrad.map \
+	-Xcc -DSG_SMALL_ALLOC_CACHE -Xlinker --wrap=malloc -Xlinker --wrap=free \
+	-Xlinker -z -Xlinker nodelete -Xcc -gdwarf-4
 
 VENV := $(BUILD)/venv
 PYTHON := $(VENV)/bin/python

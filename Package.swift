@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layering: SwiftGrad (pure Swift core) <- SwiftGradCABI (@_cdecl exports) <- include/swiftgrad.h.
 // CBLAS is OpenBLAS (matmul). CThreadLocal gives the core C thread-local variables (Swift has none;
-// pthread_getspecific is a call per read, on every op). CSwiftGrad is a module map over
+// pthread_getspecific is a call per read, on every op), and the shipped library its per-thread
+// cache of small allocations (enabled by the Makefile's release flags). CSwiftGrad is a module map over
 // include/swiftgrad.h only, so that every export is declared with `@_cdecl ... @implementation`
 // and the compiler checks it against the header's prototype.
 let package = Package(
