@@ -236,6 +236,42 @@ def test_state_dict_round_trip_and_errors():
         other.load_state_dict(state)
 
 
+def test_load_state_dict_assign():
+    # What PyTorch 2.15 prints for the same code: the module takes the state dict's tensors
+    # (memory, dtype and, for a Parameter, the object), with its own parameters' requires_grad.
+    m = nn.Linear(2, 2)
+    m.bias.requires_grad_(False)
+    state = {"weight": torch.ones(2, 2, dtype=torch.float64), "bias": torch.zeros(2)}
+    assert repr(m.load_state_dict(state, assign=True)) == "<All keys matched successfully>"
+    assert (type(m.weight).__name__, m.weight.dtype, m.weight.requires_grad, m.bias.requires_grad) == (
+        "Parameter", torch.float64, True, False)
+    state["weight"].add_(1)
+    assert repr(m.weight) == ("Parameter containing:\ntensor([[2., 2.],\n        [2., 2.]], dtype=torch.float64, "
+                              "requires_grad=True)")
+    assert m.weight is not state["weight"] and list(m.parameters())[0] is m.weight
+    p = nn.Parameter(torch.full((2,), 5.0))
+    m2 = nn.Linear(2, 2)
+    m2.bias.requires_grad_(False)
+    m2.load_state_dict({"weight": torch.eye(2), "bias": p}, assign=True)
+    assert m2.bias is p and not p.requires_grad
+
+    class WithBuffer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("r", torch.zeros(3))
+
+    b, t = WithBuffer(), torch.arange(3.0)
+    b.load_state_dict({"r": t}, assign=True)
+    assert b.r is t and b.state_dict()["r"].tolist() == [0.0, 1.0, 2.0]
+    nested = nn.Sequential(nn.Linear(2, 2))
+    nested.load_state_dict({"0.weight": torch.eye(2), "0.bias": torch.ones(2)}, assign=True)
+    assert nested[0].bias.tolist() == [1.0, 1.0] and nested[0].bias.requires_grad
+    with raises(RuntimeError, "Error(s) in loading state_dict for Linear:\n\tsize mismatch for weight: copying a param "
+                              "with shape torch.Size([3, 3]) from checkpoint, the shape in current model is "
+                              "torch.Size([2, 2])."):
+        m.load_state_dict({"weight": torch.ones(3, 3), "bias": torch.zeros(2)}, assign=True)
+
+
 def test_train_eval_dropout_and_double():
     torch.manual_seed(1)
     model = nn.Sequential(nn.Linear(8, 8), nn.Dropout(0.5))

@@ -251,11 +251,11 @@ class Module:
         return destination
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
-        """Copies values from `state_dict` into the parameters and buffers (shapes must match).
-        With strict, missing and unexpected keys are errors; returns both lists."""
-        if assign:
-            raise NotImplementedError("swiftgrad's load_state_dict copies values into the parameters; assign=True "
-                                      "is not supported")
+        """Copies values from `state_dict` into the parameters and buffers (shapes must match),
+        or with `assign` makes the state dict's tensors the module's own, as PyTorch does: a
+        parameter becomes the given Parameter (or a Parameter sharing the given tensor's memory),
+        with the requires_grad of the one it replaces, and keeps the given dtype. With strict,
+        missing and unexpected keys are errors; returns both lists."""
         if not isinstance(state_dict, collections.abc.Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         own = self.state_dict(keep_vars=True)
@@ -279,11 +279,28 @@ class Module:
                 errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from checkpoint, "
                               f"the shape in current model is {target.shape}.")
                 continue
-            with no_grad():
-                target.copy_(value)
+            if assign:
+                self._assign(key, target, value)
+            else:
+                with no_grad():
+                    target.copy_(value)
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(errors))
         return _IncompatibleKeys(missing, unexpected)
+
+    def _assign(self, key, target, value):
+        """load_state_dict(assign=True) for one entry: `value` replaces `target`, the parameter or
+        buffer at dotted `key`."""
+        *path, name = key.split(".")
+        owner = self
+        for part in path:
+            owner = owner._modules[part]
+        if isinstance(target, Parameter):
+            if isinstance(value, Parameter):
+                value.requires_grad_(target.requires_grad)
+            else:
+                value = Parameter(value, requires_grad=target.requires_grad)
+        setattr(owner, name, value)
 
     # ---- modes and conversions ---------------------------------------------------------------
 
