@@ -1,7 +1,8 @@
 /* Named tensors and safetensors files through the C ABI: round trips of every dtype, the exact
    bytes the safetensors library writes (its output for the same tensors, printed by
    safetensors 0.8 in Python), every truncation and many corruptions of a file refused with
-   SG_ERR_FORMAT, file-system errors as SG_ERR_IO, and misuse of dictionary handles. */
+   SG_ERR_FORMAT, a file's data read straight into its tensors (a load's peak memory is one
+   copy), file-system errors as SG_ERR_IO, and misuse of dictionary handles. */
 #define _DEFAULT_SOURCE /* mkdtemp */
 #include <stdint.h>
 #include <unistd.h>
@@ -214,6 +215,91 @@ static void test_corrupt_files(void) {
     sg_tensor_dict_free(d);
 }
 
+static void write_file(const char *path, const uint8_t *bytes, size_t size) {
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL && fwrite(bytes, 1, size, f) == size);
+    fclose(f);
+}
+
+/* kB of VmHWM (peak) or VmRSS (now) from /proc/self/status. */
+static long status_kb(const char *field) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    size_t n = strlen(field);
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, field, n) == 0 && line[n] == ':') kb = atol(line + n + 1);
+    }
+    if (f) fclose(f);
+    return kb;
+}
+
+static void test_loading_a_file_reads_into_the_tensors(void) {
+    sg_tensor_dict *d = example(), *back = NULL;
+    size_t size = 0;
+    uint8_t *bytes = serialize(d, &size);
+    char path[128];
+    snprintf(path, sizeof path, "%s/cut.safetensors", directory);
+    /* Every truncation of the file fails with a format error, as for bytes. */
+    int refused = 0;
+    for (size_t n = 0; n < size; n++) {
+        write_file(path, bytes, n);
+        refused += sg_load_safetensors(path, &back) == SG_ERR_FORMAT && back == NULL;
+    }
+    CHECK(refused == (int)size);
+    CHECK_ERROR_HAS("the tensors need 46 bytes of data but the file has 45 (truncated?)");
+    /* Bool bytes other than 0 and 1 are true, as numpy and safetensors read them. */
+    bytes[272 + 45] = 7;
+    write_file(path, bytes, size);
+    CHECK_OK(sg_load_safetensors(path, &back));
+    sg_tensor *t = NULL;
+    CHECK_OK(sg_tensor_dict_get(back, "c", &t));
+    CHECK_REPR(t, "tensor([True, True])");
+    sg_tensor_free(t);
+    sg_tensor_dict_free(back);
+    unlink(path);
+    free(bytes);
+    sg_tensor_dict_free(d);
+
+    /* Loading 32 MiB takes about 32 MiB more memory at its peak, not a copy of the file too.
+       The file is written piece by piece, so that no tensor memory of that size exists before. */
+    int64_t n = 8 << 20;
+    snprintf(path, sizeof path, "%s/big.safetensors", directory);
+    char header[80];
+    int length = snprintf(header, sizeof header, "{\"big\":{\"dtype\":\"F32\",\"shape\":[%lld],\"data_offsets\":[0,%lld]}}",
+                          (long long)n, (long long)(4 * n));
+    while (length % 8) header[length++] = ' ';
+    uint8_t prefix[8];
+    for (int i = 0; i < 8; i++) prefix[i] = (uint8_t)((uint64_t)length >> (8 * i));
+    static float ones[1 << 14];
+    for (size_t i = 0; i < sizeof ones / sizeof *ones; i++) ones[i] = 1;
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    fwrite(prefix, 1, 8, f);
+    fwrite(header, 1, (size_t)length, f);
+    for (int64_t written = 0; written < n; written += (int64_t)(sizeof ones / sizeof *ones)) fwrite(ones, sizeof ones, 1, f);
+    fclose(f);
+    FILE *reset = fopen("/proc/self/clear_refs", "w");
+    if (reset) {  /* resets the peak to the current size (Linux 4.0 and later) */
+        fputs("5", reset);
+        fclose(reset);
+        long before = status_kb("VmRSS");
+        CHECK_OK(sg_load_safetensors(path, &back));
+        long rise = status_kb("VmHWM") - before;
+        CHECK(rise > 30 * 1024 && rise < 44 * 1024);
+        sg_tensor *s = NULL;
+        double total = 0;
+        CHECK_OK(sg_tensor_dict_get(back, "big", &t));
+        CHECK_OK(sg_sum(t, &s));
+        CHECK_OK(sg_tensor_item(s, &total));
+        CHECK(total == (double)n);
+        sg_tensor_free(s);
+        sg_tensor_free(t);
+        sg_tensor_dict_free(back);
+    }
+    unlink(path);
+}
+
 static void test_files_and_misuse(void) {
     sg_tensor_dict *d = example(), *out = (sg_tensor_dict *)0x1;
     CHECK_STATUS(sg_load_safetensors("/nonexistent/model.safetensors", &out), SG_ERR_IO);
@@ -274,6 +360,7 @@ int main(void) {
     test_bytes_match_the_safetensors_library();
     test_round_trip_through_a_file();
     test_corrupt_files();
+    test_loading_a_file_reads_into_the_tensors();
     test_files_and_misuse();
     rmdir(directory);
     return check_summary("test_safetensors");

@@ -131,67 +131,147 @@ public enum Safetensors {
 
     // MARK: reading
 
-    /// Reads a safetensors file.
+    /// Reads a safetensors file. Each tensor's data is read straight into its own memory, so
+    /// loading needs the tensors' size once, not twice (a pipe or other non-regular file is read
+    /// whole first).
     /// - Throws: `.io` when it cannot be read, `.format` when it is not valid safetensors.
     public static func load(from path: String) throws -> TensorDictionary {
         guard let file = fopen(path, "rb") else { throw ioError("cannot open", path) }
         defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-            if n < chunk.count {
-                if ferror(file) != 0 { throw ioError("cannot read", path) }
-                break
-            }
+        /// Reads up to `count` bytes at the file's position into `buffer`; fewer only at its end.
+        func read(_ buffer: UnsafeMutableRawPointer, _ count: Int) throws -> Int {
+            let n = count == 0 ? 0 : fread(buffer, 1, count, file)
+            if n < count && ferror(file) != 0 { throw ioError("cannot read", path) }
+            return n
         }
-        return try bytes.withUnsafeBytes { try deserialize($0, source: "'\(path)'") }
+        var status = stat()
+        guard fstat(fileno(file), &status) == 0 else { throw ioError("cannot read", path) }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { try read($0.baseAddress!, $0.count) }
+                bytes.append(contentsOf: chunk[0..<n])
+                if n < chunk.count { break }
+            }
+            return try bytes.withUnsafeBytes { try deserialize($0, source: "'\(path)'") }
+        }
+        let layout = try Layout(totalSize: Int(status.st_size), source: "'\(path)'") { count in
+            var bytes = [UInt8](repeating: 0, count: count)
+            let n = try bytes.withUnsafeMutableBytes { try read($0.baseAddress!, count) }
+            return Array(bytes[0..<n])  // short only if the file shrank since fstat
+        }
+        let dict = layout.dictionary()
+        for entry in layout.entries {  // in file order, contiguous
+            let tensor = try Tensor.empty(entry.shape, entry.dtype)
+            let bytes = entry.end - entry.begin
+            if entry.dtype == .bool {
+                // Swift's Bool must be 0 or 1: read the bytes aside and normalise them.
+                var raw = [UInt8](repeating: 0, count: bytes)
+                let n = try raw.withUnsafeMutableBytes { try read($0.baseAddress!, bytes) }
+                guard n == bytes else { throw layout.invalid("the file ended inside the data of '\(entry.name)' (truncated?)") }
+                let to = tensor.pointer(Bool.self)
+                for i in 0..<bytes { to[i] = raw[i] != 0 }
+            } else {
+                guard try read(tensor.elements, bytes) == bytes else {
+                    throw layout.invalid("the file ended inside the data of '\(entry.name)' (truncated?)")
+                }
+            }
+            try dict.set(entry.name, tensor)
+        }
+        return dict
     }
 
     /// Parses safetensors bytes (safetensors' `load`); `source` names them in errors.
     /// - Throws: `.format` describing the first problem found.
     public static func deserialize(_ bytes: UnsafeRawBufferPointer, source: String = "the data") throws -> TensorDictionary {
-        func invalid(_ message: String) -> SwiftGradError { .format("\(source) is not a valid safetensors file: \(message)") }
-        guard bytes.count >= 8 else {
-            throw invalid("it has \(bytes.count) bytes, fewer than the 8 of the header size (truncated?)")
+        var position = 0
+        let layout = try Layout(totalSize: bytes.count, source: source) { count in
+            defer { position += count }
+            return Array(bytes[position..<(position + count)])
         }
-        var size: UInt64 = 0
-        withUnsafeMutableBytes(of: &size) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<8])) }
-        size = UInt64(littleEndian: size)
-        guard size <= UInt64(maxHeaderSize) else { throw invalid("the header size \(size) exceeds the limit of \(maxHeaderSize) bytes") }
-        let headerEnd = 8 + Int(size)
-        guard headerEnd <= bytes.count else {
-            throw invalid("the header size says \(size) bytes but only \(bytes.count - 8) follow (truncated?)")
+        let dict = layout.dictionary()
+        for entry in layout.entries {
+            let data = UnsafeRawBufferPointer(rebasing: bytes[(layout.headerEnd + entry.begin)..<(layout.headerEnd + entry.end)])
+            try dict.set(entry.name, try Tensor.fromBytes(data, shape: entry.shape, dtype: entry.dtype))
         }
-        let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[8..<headerEnd])
-        guard headerBytes.first == UInt8(ascii: "{") else { throw invalid("the header does not start with '{'") }
-        let header: JSON
-        do {
-            header = try JSON.parse(headerBytes)
-        } catch {
-            throw invalid("the header is not valid JSON (\(error.message) at byte \(8 + error.offset))")
-        }
-        guard case .object(let members) = header else { throw invalid("the header is not a JSON object") }
+        return dict
+    }
 
+    /// What a safetensors header says, checked against the size of the whole file: the tensors
+    /// with their byte ranges in the data (sorted, contiguous from 0, filling it exactly) and the
+    /// metadata.
+    private struct Layout {
         struct Entry { let name: String; let dtype: DType; let shape: [Int]; let begin: Int; let end: Int }
-        var entries: [Entry] = []
-        let dict = TensorDictionary()
-        var seen = Set<String>()
-        for (name, value) in members {
-            guard seen.insert(name).inserted else { throw invalid("'\(name)' appears twice in the header") }
-            if name == "__metadata__" {
-                guard case .object(let pairs) = value else { throw invalid("__metadata__ is not an object of strings") }
-                for (key, v) in pairs {
-                    guard case .string(let s) = v else { throw invalid("metadata '\(key)' is not a string") }
-                    dict.setMetadata(key, s)
-                }
-                continue
+        let source: String
+        private(set) var entries: [Entry] = []
+        private(set) var metadata: [(key: String, value: String)] = []
+        /// Where the data starts: after the 8-byte size and the header.
+        private(set) var headerEnd = 0
+
+        func invalid(_ message: String) -> SwiftGradError { .format("\(source) is not a valid safetensors file: \(message)") }
+
+        /// - Parameter next: the next `count` bytes from the start of the file (never past
+        ///   `totalSize`).
+        init(totalSize: Int, source: String, next: (_ count: Int) throws -> [UInt8]) throws {
+            self.source = source
+            guard totalSize >= 8 else {
+                throw invalid("it has \(totalSize) bytes, fewer than the 8 of the header size (truncated?)")
             }
+            let sizeBytes = try next(8)
+            guard sizeBytes.count == 8 else { throw invalid("the file ended inside the header size (truncated?)") }
+            let size = sizeBytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }  // little-endian
+            guard size <= UInt64(maxHeaderSize) else { throw invalid("the header size \(size) exceeds the limit of \(maxHeaderSize) bytes") }
+            headerEnd = 8 + Int(size)
+            guard headerEnd <= totalSize else {
+                throw invalid("the header size says \(size) bytes but only \(totalSize - 8) follow (truncated?)")
+            }
+            let headerBytes = try next(Int(size))
+            guard headerBytes.count == Int(size) else { throw invalid("the file ended inside the header (truncated?)") }
+            guard headerBytes.first == UInt8(ascii: "{") else { throw invalid("the header does not start with '{'") }
+            let header: JSON
+            do {
+                header = try headerBytes.withUnsafeBytes { try JSON.parse($0) }
+            } catch let error as JSON.ParseError {
+                throw invalid("the header is not valid JSON (\(error.message) at byte \(8 + error.offset))")
+            }
+            guard case .object(let members) = header else { throw invalid("the header is not a JSON object") }
+            var seen = Set<String>()
+            for (name, value) in members {
+                guard seen.insert(name).inserted else { throw invalid("'\(name)' appears twice in the header") }
+                if name == "__metadata__" {
+                    guard case .object(let pairs) = value else { throw invalid("__metadata__ is not an object of strings") }
+                    for (key, v) in pairs {
+                        guard case .string(let s) = v else { throw invalid("metadata '\(key)' is not a string") }
+                        metadata.append((key, s))
+                    }
+                    continue
+                }
+                entries.append(try entry(name, value))
+            }
+            // The data must be covered exactly, in order, without gaps or overlaps.
+            entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+            var expected = 0
+            for entry in entries {
+                guard entry.begin == expected else {
+                    throw invalid("the data of '\(entry.name)' starts at \(entry.begin), expected \(expected) (offsets must be contiguous)")
+                }
+                expected = entry.end
+            }
+            let dataSize = totalSize - headerEnd
+            guard expected == dataSize else {
+                throw invalid(expected > dataSize
+                    ? "the tensors need \(expected) bytes of data but the file has \(dataSize) (truncated?)"
+                    : "the file has \(dataSize - expected) bytes after the last tensor")
+            }
+        }
+
+        /// One tensor's entry of the header.
+        private func entry(_ name: String, _ value: JSON) throws -> Entry {
             guard case .object(let fields) = value else { throw invalid("the entry of '\(name)' is not an object") }
             func field(_ key: String) -> JSON? { fields.first { $0.key == key }?.value }
             guard case .string(let dtypeName)? = field("dtype") else { throw invalid("'\(name)' has no dtype") }
-            guard let dtype = dtype(named: dtypeName) else {
+            guard let dtype = Safetensors.dtype(named: dtypeName) else {
                 throw invalid("'\(name)' has dtype \(dtypeName), which swiftgrad does not support (F32, F64, I64 and BOOL)")
             }
             guard case .array(let dims)? = field("shape") else { throw invalid("'\(name)' has no shape") }
@@ -209,27 +289,14 @@ public enum Safetensors {
             guard end - begin == count * dtype.itemSize else {
                 throw invalid("'\(name)' has data_offsets [\(begin), \(end)] but its shape \(Shape.describe(shape)) of \(dtypeName) needs \(count * dtype.itemSize) bytes")
             }
-            entries.append(Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end))
+            return Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
         }
-        // The data must be covered exactly, in order, without gaps or overlaps.
-        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
-        var expected = 0
-        for entry in entries {
-            guard entry.begin == expected else {
-                throw invalid("the data of '\(entry.name)' starts at \(entry.begin), expected \(expected) (offsets must be contiguous)")
-            }
-            expected = entry.end
+
+        /// An empty dictionary with the header's metadata.
+        func dictionary() -> TensorDictionary {
+            let dict = TensorDictionary()
+            for (key, value) in metadata { dict.setMetadata(key, value) }
+            return dict
         }
-        let dataSize = bytes.count - headerEnd
-        guard expected == dataSize else {
-            throw invalid(expected > dataSize
-                ? "the tensors need \(expected) bytes of data but the file has \(dataSize) (truncated?)"
-                : "the file has \(dataSize - expected) bytes after the last tensor")
-        }
-        for entry in entries {
-            let data = UnsafeRawBufferPointer(rebasing: bytes[(headerEnd + entry.begin)..<(headerEnd + entry.end)])
-            try dict.set(entry.name, try Tensor.fromBytes(data, shape: entry.shape, dtype: entry.dtype))
-        }
-        return dict
     }
 }
