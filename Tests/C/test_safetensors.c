@@ -252,6 +252,20 @@ static void test_loading_a_file_reads_into_the_tensors(void) {
     CHECK_REPR(t, "tensor([True, True])");
     sg_tensor_free(t);
     sg_tensor_dict_free(back);
+    /* Empty pieces: a header of size 0, an empty bool tensor. */
+    uint8_t empty_header[8] = {0};
+    write_file(path, empty_header, 8);
+    CHECK_STATUS(sg_load_safetensors(path, &back), SG_ERR_FORMAT);
+    CHECK_ERROR_HAS("the header does not start with '{'");
+    const char *only_empty = "{\"e\":{\"dtype\":\"BOOL\",\"shape\":[0],\"data_offsets\":[0,0]}}";
+    uint8_t file[80] = {(uint8_t)strlen(only_empty)};
+    memcpy(file + 8, only_empty, strlen(only_empty));
+    write_file(path, file, 8 + strlen(only_empty));
+    CHECK_OK(sg_load_safetensors(path, &back));
+    CHECK_OK(sg_tensor_dict_get(back, "e", &t));
+    CHECK_REPR(t, "tensor([], dtype=torch.bool)");
+    sg_tensor_free(t);
+    sg_tensor_dict_free(back);
     unlink(path);
     free(bytes);
     sg_tensor_dict_free(d);

@@ -138,10 +138,11 @@ public enum Safetensors {
     public static func load(from path: String) throws -> TensorDictionary {
         guard let file = fopen(path, "rb") else { throw ioError("cannot open", path) }
         defer { fclose(file) }
-        /// Reads up to `count` bytes at the file's position into `buffer`; fewer only at its end.
-        func read(_ buffer: UnsafeMutableRawPointer, _ count: Int) throws -> Int {
-            let n = count == 0 ? 0 : fread(buffer, 1, count, file)
-            if n < count && ferror(file) != 0 { throw ioError("cannot read", path) }
+        /// Fills `buffer` from the file's position; returns the bytes read, fewer only at its end.
+        func read(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+            let n = fread(base, 1, buffer.count, file)
+            if n < buffer.count && ferror(file) != 0 { throw ioError("cannot read", path) }
             return n
         }
         var status = stat()
@@ -150,7 +151,7 @@ public enum Safetensors {
             var bytes: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 1 << 20)
             while true {
-                let n = try chunk.withUnsafeMutableBytes { try read($0.baseAddress!, $0.count) }
+                let n = try chunk.withUnsafeMutableBytes { try read($0) }
                 bytes.append(contentsOf: chunk[0..<n])
                 if n < chunk.count { break }
             }
@@ -158,7 +159,7 @@ public enum Safetensors {
         }
         let layout = try Layout(totalSize: Int(status.st_size), source: "'\(path)'") { count in
             var bytes = [UInt8](repeating: 0, count: count)
-            let n = try bytes.withUnsafeMutableBytes { try read($0.baseAddress!, count) }
+            let n = try bytes.withUnsafeMutableBytes { try read($0) }
             return Array(bytes[0..<n])  // short only if the file shrank since fstat
         }
         let dict = layout.dictionary()
@@ -168,12 +169,12 @@ public enum Safetensors {
             if entry.dtype == .bool {
                 // Swift's Bool must be 0 or 1: read the bytes aside and normalise them.
                 var raw = [UInt8](repeating: 0, count: bytes)
-                let n = try raw.withUnsafeMutableBytes { try read($0.baseAddress!, bytes) }
+                let n = try raw.withUnsafeMutableBytes { try read($0) }
                 guard n == bytes else { throw layout.invalid("the file ended inside the data of '\(entry.name)' (truncated?)") }
                 let to = tensor.pointer(Bool.self)
                 for i in 0..<bytes { to[i] = raw[i] != 0 }
             } else {
-                guard try read(tensor.elements, bytes) == bytes else {
+                guard try read(UnsafeMutableRawBufferPointer(start: tensor.elements, count: bytes)) == bytes else {
                     throw layout.invalid("the file ended inside the data of '\(entry.name)' (truncated?)")
                 }
             }
