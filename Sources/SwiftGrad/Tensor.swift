@@ -17,8 +17,8 @@ private let liveTensors = Atomic<Int>(0)
 /// ```
 public final class Tensor {
     // Stored properties are laid out in declaration order: the one-byte ones come last, side
-    // by side, which keeps the object within 120 bytes, an allocation size that glibc's malloc
-    // recycles on its fast path (op results are allocated and freed by the thousand).
+    // by side, which keeps the object within 120 bytes (op results are allocated and freed by
+    // the thousand; a smaller block is cheaper to allocate, fill and free).
 
     /// The memory this tensor views. Only `ownsStorageExclusively` needs it mutable; kernels
     /// read `elements` and `dtype`, copies kept here so that reading them costs no reference

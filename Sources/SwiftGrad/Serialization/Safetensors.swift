@@ -160,22 +160,22 @@ public enum Safetensors {
         let layout = try Layout(totalSize: Int(status.st_size), source: "'\(path)'") { count in
             var bytes = [UInt8](repeating: 0, count: count)
             let n = try bytes.withUnsafeMutableBytes { try read($0) }
-            return Array(bytes[0..<n])  // short only if the file shrank since fstat
+            bytes.removeLast(count - n)  // short only if the file shrank since fstat
+            return bytes
         }
         let dict = layout.dictionary()
         for entry in layout.entries {  // in file order, contiguous
-            let tensor = try Tensor.empty(entry.shape, entry.dtype)
             let bytes = entry.end - entry.begin
+            let tensor: Tensor
             if entry.dtype == .bool {
-                // Swift's Bool must be 0 or 1: read the bytes aside and normalise them.
+                // Swift's Bool must be 0 or 1: the bytes are read aside and `fromBytes` normalises them.
                 var raw = [UInt8](repeating: 0, count: bytes)
-                let n = try raw.withUnsafeMutableBytes { try read($0) }
-                guard n == bytes else { throw layout.invalid("the file ended inside the data of '\(entry.name)' (truncated?)") }
-                let to = tensor.pointer(Bool.self)
-                for i in 0..<bytes { to[i] = raw[i] != 0 }
+                guard try raw.withUnsafeMutableBytes({ try read($0) }) == bytes else { throw layout.truncated(in: entry) }
+                tensor = try raw.withUnsafeBytes { try Tensor.fromBytes($0, shape: entry.shape, dtype: .bool) }
             } else {
+                tensor = try Tensor.empty(entry.shape, entry.dtype)
                 guard try read(UnsafeMutableRawBufferPointer(start: tensor.elements, count: bytes)) == bytes else {
-                    throw layout.invalid("the file ended inside the data of '\(entry.name)' (truncated?)")
+                    throw layout.truncated(in: entry)
                 }
             }
             try dict.set(entry.name, tensor)
@@ -211,6 +211,11 @@ public enum Safetensors {
         private(set) var headerEnd = 0
 
         func invalid(_ message: String) -> SwiftGradError { .format("\(source) is not a valid safetensors file: \(message)") }
+
+        /// The file ended before `entry`'s data did (it shrank while being read).
+        func truncated(in entry: Entry) -> SwiftGradError {
+            invalid("the file ended inside the data of '\(entry.name)' (truncated?)")
+        }
 
         /// - Parameter next: the next `count` bytes from the start of the file (never past
         ///   `totalSize`).
