@@ -5,6 +5,13 @@
 SHELL := /bin/bash
 BUILD := build
 LIB := $(BUILD)/lib/libswiftgrad.so
+# The version, read from the header (the one place it is written).
+VERSION := $(shell sed -n 's/^\#define SG_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' include/swiftgrad.h | paste -sd.)
+VERSION_MAJOR := $(word 1,$(subst ., ,$(VERSION)))
+# The library's file and SONAME, as distributions name them: libswiftgrad.so.0.1.0 is the file,
+# libswiftgrad.so.0 (the SONAME programs record) and libswiftgrad.so (for -lswiftgrad) link to it.
+SONAME := libswiftgrad.so.$(VERSION_MAJOR)
+REALNAME := libswiftgrad.so.$(VERSION)
 BIN := $(BUILD)/bin
 HEADER := include/swiftgrad.h
 SWIFT_SOURCES := $(shell find Sources -type f) Package.swift
@@ -23,7 +30,7 @@ SWIFT_RELEASE_FLAGS := -c release --product swiftgrad -Xswiftc -static-stdlib -X
 	-Xswiftc -enforce-exclusivity=unchecked \
 	-Xlinker --version-script=$(CURDIR)/Sources/SwiftGradCABI/swiftgrad.map \
 	-Xcc -DSG_SMALL_ALLOC_CACHE -Xlinker --wrap=malloc -Xlinker --wrap=free \
-	-Xlinker -z -Xlinker nodelete -Xcc -gdwarf-4
+	-Xlinker -z -Xlinker nodelete -Xcc -gdwarf-4 -Xlinker -soname=$(SONAME)
 
 VENV := $(BUILD)/venv
 PYTHON := $(VENV)/bin/python
@@ -32,7 +39,7 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
+.PHONY: generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
@@ -41,7 +48,9 @@ $(LIB): $(SWIFT_SOURCES) $(HEADER) Makefile
 	scripts/ensure.sh openblas
 	swift build $(SWIFT_RELEASE_FLAGS)
 	mkdir -p $(BUILD)/lib
-	cp "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/libswiftgrad.so" $@
+	cp "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/libswiftgrad.so" $(BUILD)/lib/$(REALNAME)
+	ln -sf $(REALNAME) $(BUILD)/lib/$(SONAME)
+	ln -sf $(SONAME) $@
 	@echo "built $@"
 
 $(BIN)/%: examples/c/%.c examples/c/example.h $(LIB) $(HEADER)
@@ -52,19 +61,27 @@ $(BIN)/test_%: Tests/C/test_%.c Tests/C/check.h $(LIB) $(HEADER)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -pthread $< -o $@ $(LDFLAGS) -lm
 
+# Generated files (scripts/generate.py, from the op table scripts/ops.toml and the header): the
+# header's per-op region, the Swift export wrappers, the Python forwarding functions, the ctypes
+# prototypes and the fuzzer's table. `make generate` rewrites them; `make check-generated` (run
+# by `make test`) fails when a checked-in one differs from a fresh generation.
+GENERATOR := scripts/generate.py scripts/fuzz_table.py scripts/check_abi.py scripts/ops.toml
+generate:
+	python3 scripts/generate.py
+
+check-generated:
+	python3 scripts/generate.py --check
+
 # The ABI fuzzer (Tests/fuzz): every function of the header through libffi with hostile
-# arguments; its table is generated from the header, so no function can be missed. `make test`
-# runs 100,000 calls; `make fuzz` runs FUZZ_SEEDS seeds of FUZZ_CALLS calls each.
+# arguments; its table (Tests/fuzz/fuzz_table.h) is generated from the header, so no function
+# can be missed. `make test` runs 100,000 calls; `make fuzz` runs FUZZ_SEEDS seeds of FUZZ_CALLS
+# calls each.
 FUZZ_CALLS ?= 1000000
 FUZZ_SEEDS ?= 1 2 3 4 5 6 7 8
-$(BUILD)/fuzz/fuzz_table.h: $(HEADER) scripts/fuzz_table.py scripts/check_abi.py
-	@mkdir -p $(BUILD)/fuzz
-	python3 scripts/fuzz_table.py $(HEADER) > $@
-
-$(BIN)/fuzz: Tests/fuzz/fuzz.c $(BUILD)/fuzz/fuzz_table.h $(LIB) $(HEADER)
+$(BIN)/fuzz: Tests/fuzz/fuzz.c Tests/fuzz/fuzz_table.h $(LIB) $(HEADER)
 	scripts/ensure.sh libffi
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) -I$(BUILD)/fuzz $$(pkg-config --cflags libffi) $< -o $@ $(LDFLAGS) $$(pkg-config --libs libffi) -lm
+	$(CC) $(CFLAGS) $$(pkg-config --cflags libffi) $< -o $@ $(LDFLAGS) $$(pkg-config --libs libffi) -lm
 
 test-fuzz: $(BIN)/fuzz
 	$(BIN)/fuzz 100000 1
@@ -80,7 +97,7 @@ fuzz: $(BIN)/fuzz
 # - the Swift tests under `swift test --sanitize=address` and `--sanitize=thread`.
 # Long tests run at reduced sizes there (SG_LIMITS_SCALE), fuzzing with fewer calls.
 SAFETY := $(BUILD)/safety
-SAN_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -Iinclude -I$(BUILD)/fuzz -pthread
+SAN_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -Iinclude -pthread
 C_PROGRAMS := $(patsubst Tests/C/%.c,%,$(wildcard Tests/C/test_*.c)) $(patsubst examples/c/%.c,%,$(wildcard examples/c/*.c))
 VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 SWIFT_RUNTIME := $(abspath $(dir $(shell command -v swift))../lib/swift/linux)
@@ -97,7 +114,7 @@ define run_programs
 		echo "== $(1) $$p"; SG_LIMITS_SCALE=$(2) $(3) $(SAFETY)/$(4)/$$p $$args > $(SAFETY)/$(4)/$$p.out; done
 endef
 
-check-asan: $(LIB) $(BUILD)/fuzz/fuzz_table.h
+check-asan: $(LIB)
 	scripts/ensure.sh libffi
 	@mkdir -p $(SAFETY)/asan
 	@set -e; for f in Tests/C/test_*.c examples/c/*.c; do \
@@ -174,17 +191,18 @@ demo: $(C_EXAMPLES) $(VENV)/.ready
 # lib/cmake/swiftgrad. Outside /usr, swiftgrad.pc adds an RPATH so programs run as built.
 PREFIX ?= /usr/local
 comma := ,
-VERSION := $(shell sed -n 's/^\#define SG_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' $(HEADER) | paste -sd.)
 INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	-e 's|@VERSION_MAJOR@|$(word 1,$(subst ., ,$(VERSION)))|g' \
 	-e 's|@VERSION_MINOR@|$(word 2,$(subst ., ,$(VERSION)))|g' \
 	-e 's|@RPATH@|$(if $(filter /usr,$(PREFIX)),, -Wl$(comma)-rpath$(comma)$${libdir})|g'
-INSTALLED := lib/libswiftgrad.so include/swiftgrad.h lib/pkgconfig/swiftgrad.pc \
+INSTALLED := lib/libswiftgrad.so lib/$(SONAME) lib/$(REALNAME) include/swiftgrad.h lib/pkgconfig/swiftgrad.pc \
 	lib/cmake/swiftgrad/swiftgradConfig.cmake lib/cmake/swiftgrad/swiftgradConfigVersion.cmake
 
 install: $(LIB)
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/swiftgrad $(DESTDIR)$(PREFIX)/include
-	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libswiftgrad.so
+	install -m 755 $(BUILD)/lib/$(REALNAME) $(DESTDIR)$(PREFIX)/lib/$(REALNAME)
+	ln -sf $(REALNAME) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libswiftgrad.so
 	install -m 644 $(HEADER) $(DESTDIR)$(PREFIX)/include/swiftgrad.h
 	$(INSTALL_SUBST) scripts/install/swiftgrad.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/swiftgrad.pc
 	$(INSTALL_SUBST) scripts/install/swiftgradConfig.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/swiftgrad/swiftgradConfig.cmake
@@ -215,7 +233,7 @@ test-install: $(LIB)
 	./cmake-build/autodiff | grep -q '$(CHAPTER_GRADIENT)'; \
 	echo "CMake: find_package(swiftgrad) against $$prefix builds a program that runs the chapter"
 
-test: test-swift test-c test-abi test-fuzz test-python test-python-install test-install test-examples
+test: check-generated test-swift test-c test-abi test-fuzz test-python test-python-install test-install test-examples
 
 # The examples check their own results (convergence, accuracy, no leaks) and exit non-zero
 # otherwise.

@@ -75,6 +75,19 @@ extern "C" {
 /** The largest number of dimensions a tensor may have. */
 #define SG_MAX_DIMS 64
 
+/*
+ * SG_API marks the library's functions (default visibility, so a program or library that builds
+ * with -fvisibility=hidden still sees them); SG_DEPRECATED(msg) marks a function that a later
+ * version removes, so that compilers warn at each use.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define SG_API __attribute__((visibility("default")))
+#define SG_DEPRECATED(message) __attribute__((deprecated(message)))
+#else
+#define SG_API
+#define SG_DEPRECATED(message)
+#endif
+
 /** An opaque handle to a tensor. */
 typedef struct sg_tensor sg_tensor;
 
@@ -106,32 +119,39 @@ typedef enum sg_dtype {
     SG_BOOL = 3     /* one byte per element: 0 is false, anything else true */
 } sg_dtype;
 
+/** How a loss combines its per-element values. Values are explicit and append-only. */
+typedef enum sg_reduction {
+    SG_REDUCTION_NONE = 0, /* one value per element (or per sample) */
+    SG_REDUCTION_MEAN = 1, /* their mean, PyTorch's default         */
+    SG_REDUCTION_SUM = 2   /* their sum                             */
+} sg_reduction;
+
 /* ------------------------------------------------------------------------------------------ */
 /* Library                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
 /** The loaded library's version as MAJOR * 1000000 + MINOR * 1000 + PATCH. */
-uint32_t sg_version(void);
+SG_API uint32_t sg_version(void);
 
 /** The loaded library's version as "MAJOR.MINOR.PATCH"; a static string owned by the library. */
-const char *sg_version_string(void);
+SG_API const char *sg_version_string(void);
 
 /**
  * The message of the last failed call on the calling thread, or "" if none has failed yet.
  * Owned by the library; valid until the next failing call on the same thread. Successful calls
  * do not clear it. Never NULL.
  */
-const char *sg_last_error(void);
+SG_API const char *sg_last_error(void);
 
 /** The name of a status code ("SG_ERR_SHAPE"), or "SG_UNKNOWN_STATUS". A static string. */
-const char *sg_status_string(sg_status status);
+SG_API const char *sg_status_string(sg_status status);
 
 /**
  * The number of tensors alive in the library (handles the caller holds, and tensors they keep
  * alive: gradients, graph nodes' saved values). Returns to its earlier value once every handle
  * created since has been freed; leak tests compare it before and after.
  */
-int64_t sg_live_tensor_count(void);
+SG_API int64_t sg_live_tensor_count(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Creation                                                                                   */
@@ -142,77 +162,94 @@ int64_t sg_live_tensor_count(void);
  * `data` must hold numel * element-size bytes (4 for float32, 8 for float64 and int64, 1 for
  * bool); it may be NULL when the tensor has no elements.
  */
-sg_status sg_tensor_from_data(const void *data, const int64_t *shape, size_t ndim, sg_dtype dtype,
+SG_API sg_status sg_tensor_from_data(const void *data, const int64_t *shape, size_t ndim, sg_dtype dtype,
                               sg_tensor **out);
 
 /** A new tensor of the given shape filled with 0. */
-sg_status sg_zeros(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
+SG_API sg_status sg_zeros(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
 
 /** A new tensor of the given shape filled with 1. */
-sg_status sg_ones(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
+SG_API sg_status sg_ones(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
 
 /**
  * A new tensor of the given shape filled with `value` (converted to dtype; for int64 the value
  * must be finite and in range, for bool any non-zero value is true). With ndim == 0 this makes a
  * 0-d scalar tensor.
  */
-sg_status sg_full(const int64_t *shape, size_t ndim, double value, sg_dtype dtype, sg_tensor **out);
+SG_API sg_status sg_full(const int64_t *shape, size_t ndim, double value, sg_dtype dtype, sg_tensor **out);
 
 /**
  * The 1-d tensor [start, start + step, ...] of ceil((end - start) / step) values, as
  * torch.arange(start, end, step, dtype=...). step must be non-zero and point from start to end;
  * all three must be finite.
  */
-sg_status sg_arange(double start, double end, double step, sg_dtype dtype, sg_tensor **out);
+SG_API sg_status sg_arange(double start, double end, double step, sg_dtype dtype, sg_tensor **out);
 
 /**
  * A new floating tensor (SG_FLOAT32 or SG_FLOAT64) of standard normal draws from the global
  * generator. The same seed (sg_manual_seed) gives the same draws on every run.
  */
-sg_status sg_randn(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
+SG_API sg_status sg_randn(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
 
 /** Seeds the global random generator. */
-sg_status sg_manual_seed(uint64_t seed);
+SG_API sg_status sg_manual_seed(uint64_t seed);
+
+/** An n x m matrix with ones on the diagonal (m < 0: square). */
+SG_API sg_status sg_eye(int64_t n, int64_t m, sg_dtype dtype, sg_tensor **out);
+/** steps evenly spaced values from start to end inclusive. */
+SG_API sg_status sg_linspace(double start, double end, int64_t steps, sg_dtype dtype, sg_tensor **out);
+/** Uniform draws in [0, 1) from the global generator. */
+SG_API sg_status sg_rand(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
+/** Uniform int64 draws in [low, high). */
+SG_API sg_status sg_randint(int64_t low, int64_t high, const int64_t *shape, size_t ndim, sg_tensor **out);
+/** Normal draws with the given mean and standard deviation (std >= 0). */
+SG_API sg_status sg_normal(double mean, double std, const int64_t *shape, size_t ndim, sg_dtype dtype,
+                    sg_tensor **out);
 
 /** A new handle to the same tensor (not a copy): for keeping a tensor a callback borrowed. */
-sg_status sg_tensor_share(const sg_tensor *t, sg_tensor **out);
+SG_API sg_status sg_tensor_share(const sg_tensor *t, sg_tensor **out);
 
 /**
  * Releases a handle. The tensor itself lives on while other handles, gradients or graphs refer
  * to it. sg_tensor_free(NULL) is a no-op; a handle already freed gives SG_ERR_INVALID_HANDLE.
  */
-sg_status sg_tensor_free(sg_tensor *t);
+SG_API sg_status sg_tensor_free(sg_tensor *t);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Queries                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-sg_status sg_tensor_dtype(const sg_tensor *t, sg_dtype *out);
-sg_status sg_tensor_ndim(const sg_tensor *t, size_t *out);
-sg_status sg_tensor_numel(const sg_tensor *t, int64_t *out);
+SG_API sg_status sg_tensor_dtype(const sg_tensor *t, sg_dtype *out);
+SG_API sg_status sg_tensor_ndim(const sg_tensor *t, size_t *out);
+SG_API sg_status sg_tensor_numel(const sg_tensor *t, int64_t *out);
 
 /**
  * Writes the first min(ndim, capacity) sizes into `dims` and the number of dimensions into
  * *ndim. Call with capacity 0 (dims may then be NULL) to learn ndim; SG_MAX_DIMS always suffices.
  */
-sg_status sg_tensor_shape(const sg_tensor *t, int64_t *dims, size_t capacity, size_t *ndim);
+SG_API sg_status sg_tensor_shape(const sg_tensor *t, int64_t *dims, size_t capacity, size_t *ndim);
+
+/** The strides, in elements, like sg_tensor_shape. */
+SG_API sg_status sg_tensor_strides(const sg_tensor *t, int64_t *strides, size_t capacity, size_t *ndim);
+/** Whether the elements are laid out row-major without gaps. */
+SG_API sg_status sg_tensor_is_contiguous(const sg_tensor *t, bool *out);
 
 /**
  * The value of a one-element tensor as a double (bool gives 0 or 1). A tensor with any other
  * number of elements gives SG_ERR_INVALID_ARGUMENT ("a Tensor with 4 elements cannot be
  * converted to Scalar").
  */
-sg_status sg_tensor_item(const sg_tensor *t, double *out);
+SG_API sg_status sg_tensor_item(const sg_tensor *t, double *out);
 
 /**
  * Copies the elements, in row-major order, into `dst` in the tensor's own dtype. dst_bytes must
  * be at least numel * element-size; a smaller buffer gives SG_ERR_INVALID_ARGUMENT and nothing
  * is written.
  */
-sg_status sg_tensor_copy_to(const sg_tensor *t, void *dst, size_t dst_bytes);
+SG_API sg_status sg_tensor_copy_to(const sg_tensor *t, void *dst, size_t dst_bytes);
 
 /** The tensor as PyTorch's repr prints it, e.g. "tensor([0., 1., 2., 3.], requires_grad=True)". */
-sg_status sg_tensor_to_string(const sg_tensor *t, char *buf, size_t buf_size, size_t *needed);
+SG_API sg_status sg_tensor_to_string(const sg_tensor *t, char *buf, size_t buf_size, size_t *needed);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Autograd                                                                                   */
@@ -223,37 +260,37 @@ sg_status sg_tensor_to_string(const sg_tensor *t, char *buf, size_t buf_size, si
  * (SG_ERR_AUTOGRAD otherwise). On a non-leaf (a tensor computed from tensors that require grad)
  * turning it off is refused with SG_ERR_AUTOGRAD and turning it on is a no-op.
  */
-sg_status sg_tensor_set_requires_grad(sg_tensor *t, bool requires_grad);
+SG_API sg_status sg_tensor_set_requires_grad(sg_tensor *t, bool requires_grad);
 
-sg_status sg_tensor_requires_grad(const sg_tensor *t, bool *out);
+SG_API sg_status sg_tensor_requires_grad(const sg_tensor *t, bool *out);
 
 /** True when the tensor has no grad_fn: it was created by the user, not computed by an op. */
-sg_status sg_tensor_is_leaf(const sg_tensor *t, bool *out);
+SG_API sg_status sg_tensor_is_leaf(const sg_tensor *t, bool *out);
 
 /** The name of the tensor's grad_fn, as PyTorch prints it ("MulBackward0"), or "" if none. */
-sg_status sg_tensor_grad_fn_name(const sg_tensor *t, char *buf, size_t buf_size, size_t *needed);
+SG_API sg_status sg_tensor_grad_fn_name(const sg_tensor *t, char *buf, size_t buf_size, size_t *needed);
 
 /**
  * A new handle to the gradient accumulated in `t` (Tensor.grad), or *out = NULL (and SG_OK) when
  * there is none. The gradient is shared, not copied: sg_zero_() on it clears t's gradient.
  */
-sg_status sg_tensor_grad(const sg_tensor *t, sg_tensor **out);
+SG_API sg_status sg_tensor_grad(const sg_tensor *t, sg_tensor **out);
 
 /**
  * Sets (Tensor.grad = grad) or, with grad == NULL, clears the gradient. The gradient must have
  * t's shape and dtype, and must not be t itself. t keeps grad's memory (writes to one show in the
  * other) but not grad's graph or own gradient, so assignments cannot make reference cycles.
  */
-sg_status sg_tensor_set_grad(sg_tensor *t, const sg_tensor *grad);
+SG_API sg_status sg_tensor_set_grad(sg_tensor *t, const sg_tensor *grad);
 
 /** Fills t's accumulated gradient with zeros in place, if it has one; otherwise does nothing. */
-sg_status sg_tensor_zero_grad(sg_tensor *t);
+SG_API sg_status sg_tensor_zero_grad(sg_tensor *t);
 
 /**
  * A new tensor sharing t's storage that is not part of any graph and does not require grad
  * (Tensor.detach()). Writes to either are seen by the other.
  */
-sg_status sg_tensor_detach(const sg_tensor *t, sg_tensor **out);
+SG_API sg_status sg_tensor_detach(const sg_tensor *t, sg_tensor **out);
 
 /**
  * Back-propagates from t, accumulating gradients into the leaves that require grad
@@ -262,287 +299,340 @@ sg_status sg_tensor_detach(const sg_tensor *t, sg_tensor **out);
  * retain_graph, the values the graph saved are freed afterwards, and a second backward through
  * the nodes that saved them gives SG_ERR_AUTOGRAD.
  */
-sg_status sg_backward(sg_tensor *t, const sg_tensor *gradient, bool retain_graph);
+SG_API sg_status sg_backward(sg_tensor *t, const sg_tensor *gradient, bool retain_graph);
 
 /**
  * Turns gradient recording on or off for the calling thread (torch.set_grad_enabled) and stores
  * the previous setting in *previous (when not NULL). With recording off, operations produce
  * tensors that do not require grad, as under `with torch.no_grad():`.
  */
-sg_status sg_set_grad_enabled(bool enabled, bool *previous);
+SG_API sg_status sg_set_grad_enabled(bool enabled, bool *previous);
 
 /** Whether the calling thread records gradients (torch.is_grad_enabled()). */
-bool sg_is_grad_enabled(void);
+SG_API bool sg_is_grad_enabled(void);
 
-/* ------------------------------------------------------------------------------------------ */
-/* Operations. Each returns a new tensor (views share storage, as said below); binary           */
-/* operations broadcast their operands by NumPy's rules and promote dtypes as PyTorch does.     */
-/* ------------------------------------------------------------------------------------------ */
+/* BEGIN GENERATED OPS: made by scripts/generate.py from scripts/ops.toml; do not edit. */
 
-sg_status sg_add(const sg_tensor *a, const sg_tensor *b, sg_tensor **out); /* a + b            */
-sg_status sg_sub(const sg_tensor *a, const sg_tensor *b, sg_tensor **out); /* a - b            */
-sg_status sg_mul(const sg_tensor *a, const sg_tensor *b, sg_tensor **out); /* a * b            */
-sg_status sg_div(const sg_tensor *a, const sg_tensor *b, sg_tensor **out); /* a / b, true div. */
-sg_status sg_pow(const sg_tensor *a, const sg_tensor *b, sg_tensor **out); /* a ** b           */
+/* ---------------------------------------------------------------------------------------------- */
+/* Arithmetic. Binary operations broadcast their operands by NumPy's rules and promote dtypes as  */
+/* PyTorch does. A `double s` behaves like a Python float (see Scalars above).                    */
+/* ---------------------------------------------------------------------------------------------- */
 
-sg_status sg_add_scalar(const sg_tensor *a, double s, sg_tensor **out);  /* a + s  */
-sg_status sg_sub_scalar(const sg_tensor *a, double s, sg_tensor **out);  /* a - s  */
-sg_status sg_rsub_scalar(const sg_tensor *a, double s, sg_tensor **out); /* s - a  */
-sg_status sg_mul_scalar(const sg_tensor *a, double s, sg_tensor **out);  /* a * s  */
-sg_status sg_div_scalar(const sg_tensor *a, double s, sg_tensor **out);  /* a / s  */
-sg_status sg_rdiv_scalar(const sg_tensor *a, double s, sg_tensor **out); /* s / a  */
-sg_status sg_pow_scalar(const sg_tensor *a, double s, sg_tensor **out);  /* a ** s */
-sg_status sg_rpow_scalar(const sg_tensor *a, double s, sg_tensor **out); /* s ** a */
-
-sg_status sg_neg(const sg_tensor *a, sg_tensor **out); /* -a        */
-sg_status sg_exp(const sg_tensor *a, sg_tensor **out); /* e ** a    */
-sg_status sg_log(const sg_tensor *a, sg_tensor **out); /* ln a      */
-
+/** a + b */
+SG_API sg_status sg_add(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a - b */
+SG_API sg_status sg_sub(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a * b */
+SG_API sg_status sg_mul(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a / b, true division (integers give float32). */
+SG_API sg_status sg_div(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a ** b */
+SG_API sg_status sg_pow(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a + s */
+SG_API sg_status sg_add_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a - s */
+SG_API sg_status sg_sub_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** s - a */
+SG_API sg_status sg_rsub_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a * s */
+SG_API sg_status sg_mul_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a / s */
+SG_API sg_status sg_div_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** s / a */
+SG_API sg_status sg_rdiv_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a ** s */
+SG_API sg_status sg_pow_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** s ** a */
+SG_API sg_status sg_rpow_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** -a (refused for bool, as PyTorch refuses). */
+SG_API sg_status sg_neg(const sg_tensor *a, sg_tensor **out);
 /** A differentiable copy with its own storage (torch.clone). */
-sg_status sg_clone(const sg_tensor *a, sg_tensor **out);
-
+SG_API sg_status sg_clone(const sg_tensor *a, sg_tensor **out);
 /** The tensor converted to `dtype` (Tensor.to(dtype)); differentiable between floating dtypes. */
-sg_status sg_to_dtype(const sg_tensor *a, sg_dtype dtype, sg_tensor **out);
+SG_API sg_status sg_to_dtype(const sg_tensor *a, sg_dtype dtype, sg_tensor **out);
 
-/** torch.dot: the inner product of two 1-d tensors of the same dtype and length. */
-sg_status sg_dot(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/* ---------------------------------------------------------------------------------------------- */
+/* Comparisons: bool results, broadcasting, not differentiable.                                   */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** a == b */
+SG_API sg_status sg_eq(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a != b */
+SG_API sg_status sg_ne(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a < b */
+SG_API sg_status sg_lt(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a <= b */
+SG_API sg_status sg_le(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a > b */
+SG_API sg_status sg_gt(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a >= b */
+SG_API sg_status sg_ge(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a == s */
+SG_API sg_status sg_eq_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a != s */
+SG_API sg_status sg_ne_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a < s */
+SG_API sg_status sg_lt_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a <= s */
+SG_API sg_status sg_le_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a > s */
+SG_API sg_status sg_gt_scalar(const sg_tensor *a, double s, sg_tensor **out);
+/** a >= s */
+SG_API sg_status sg_ge_scalar(const sg_tensor *a, double s, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Elementwise functions. Floating functions of integer or bool input compute in float32.         */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** e ** a */
+SG_API sg_status sg_exp(const sg_tensor *a, sg_tensor **out);
+/** The natural logarithm; log(0) = -inf, log of a negative number is nan. */
+SG_API sg_status sg_log(const sg_tensor *a, sg_tensor **out);
+/** The square root; sqrt'(0) = inf. */
+SG_API sg_status sg_sqrt(const sg_tensor *a, sg_tensor **out);
+/** 1 / sqrt(a) */
+SG_API sg_status sg_rsqrt(const sg_tensor *a, sg_tensor **out);
+/** 1 / a */
+SG_API sg_status sg_reciprocal(const sg_tensor *a, sg_tensor **out);
+/** The sine. */
+SG_API sg_status sg_sin(const sg_tensor *a, sg_tensor **out);
+/** The cosine. */
+SG_API sg_status sg_cos(const sg_tensor *a, sg_tensor **out);
+/** The hyperbolic tangent. */
+SG_API sg_status sg_tanh(const sg_tensor *a, sg_tensor **out);
+/** 1 / (1 + e ** -a), stable for large |a|. */
+SG_API sg_status sg_sigmoid(const sg_tensor *a, sg_tensor **out);
+/** max(a, 0); relu'(0) = 0. */
+SG_API sg_status sg_relu(const sg_tensor *a, sg_tensor **out);
+/** |a|; abs'(0) = 0. */
+SG_API sg_status sg_abs(const sg_tensor *a, sg_tensor **out);
+/** -1, 0 or 1 by the sign of each element; its gradient is 0. */
+SG_API sg_status sg_sign(const sg_tensor *a, sg_tensor **out);
+/** a * a (bool input gives int64, as PyTorch's pow). */
+SG_API sg_status sg_square(const sg_tensor *a, sg_tensor **out);
+/** log(1 + a), accurate near 0. */
+SG_API sg_status sg_log1p(const sg_tensor *a, sg_tensor **out);
+/** exp(a) - 1, accurate near 0. */
+SG_API sg_status sg_expm1(const sg_tensor *a, sg_tensor **out);
+/** torch.clamp(a, min, max); either bound may be NULL (not both). */
+SG_API sg_status sg_clamp(const sg_tensor *a, const double *min, const double *max,
+                          sg_tensor **out);
+/** The elementwise maximum, broadcasting; equal values share the gradient. */
+SG_API sg_status sg_maximum(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** The elementwise minimum, broadcasting; equal values share the gradient. */
+SG_API sg_status sg_minimum(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** Elements of a where condition (a bool tensor) is true, of b elsewhere; all three broadcast. */
+SG_API sg_status sg_where(const sg_tensor *condition, const sg_tensor *a, const sg_tensor *b,
+                          sg_tensor **out);
+/** a with value where the bool mask (broadcast to a's shape) is true (Tensor.masked_fill). */
+SG_API sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, double value,
+                                sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Views: results share the input's storage (writes through one are seen through the other).      */
+/* Dimensions may be negative, counting from the end.                                             */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * The same elements in another shape (one size may be -1): a view when the layout allows, otherwise
+ * a copy (Tensor.reshape).
+ */
+SG_API sg_status sg_reshape(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
+/** Like sg_reshape but always a view; SG_ERR_SHAPE when the layout does not allow one. */
+SG_API sg_status sg_view(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
+/** Dimensions dim0 and dim1 swapped. */
+SG_API sg_status sg_transpose(const sg_tensor *a, int64_t dim0, int64_t dim1, sg_tensor **out);
+/** The dimensions reordered: result dimension i is a's dimension dims[i]. */
+SG_API sg_status sg_permute(const sg_tensor *a, const int64_t *dims, size_t ndims, sg_tensor **out);
+/** Broadcasts size-1 dimensions (and new leading ones) to shape; -1 keeps a size. */
+SG_API sg_status sg_expand(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
+/** Every size-1 dimension removed. */
+SG_API sg_status sg_squeeze(const sg_tensor *a, sg_tensor **out);
+/** Dimension dim removed if its size is 1. */
+SG_API sg_status sg_squeeze_dim(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** A size-1 dimension inserted at dim. */
+SG_API sg_status sg_unsqueeze(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** Dimensions start_dim to end_dim merged into one. */
+SG_API sg_status sg_flatten(const sg_tensor *a, int64_t start_dim, int64_t end_dim,
+                            sg_tensor **out);
+/** a[..., index, ...] at dim: one dimension fewer (Tensor.select, x[i]). */
+SG_API sg_status sg_select(const sg_tensor *a, int64_t dim, int64_t index, sg_tensor **out);
+/**
+ * a[start:end:step] along dim, as a Python slice: bounds are clamped, negative ones count from the
+ * end; pass 0 and INT64_MAX for the whole dimension. step must be positive.
+ */
+SG_API sg_status sg_slice(const sg_tensor *a, int64_t dim, int64_t start, int64_t end, int64_t step,
+                          sg_tensor **out);
+/** A view of all of a (Python's x[...]). */
+SG_API sg_status sg_alias(const sg_tensor *a, sg_tensor **out);
+/** a itself when its layout is contiguous, else a contiguous copy (Tensor.contiguous()). */
+SG_API sg_status sg_contiguous(const sg_tensor *a, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Reductions. A dims list may hold negative dimensions (counting from the end), each at most     */
+/* once; an empty list (ndims == 0) means every dimension, as in PyTorch. keepdim keeps reduced   */
+/* dimensions as size 1.                                                                          */
+/* ---------------------------------------------------------------------------------------------- */
 
 /** The sum of all elements, a 0-d tensor (int64 for integer and bool input). */
-sg_status sg_sum(const sg_tensor *a, sg_tensor **out);
-
+SG_API sg_status sg_sum(const sg_tensor *a, sg_tensor **out);
+/** The sum over dims (SumBackward1). */
+SG_API sg_status sg_sum_dims(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
+                             sg_tensor **out);
+/** The mean of all elements, a 0-d tensor. */
+SG_API sg_status sg_mean(const sg_tensor *a, sg_tensor **out);
+/** The mean over dims. */
+SG_API sg_status sg_mean_dims(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
+                              sg_tensor **out);
+/** The product of all elements, a 0-d tensor. */
+SG_API sg_status sg_prod(const sg_tensor *a, sg_tensor **out);
+/** The product along dim. */
+SG_API sg_status sg_prod_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **out);
+/** The largest element; tied elements share the gradient evenly. */
+SG_API sg_status sg_max(const sg_tensor *a, sg_tensor **out);
+/** The smallest element; tied elements share the gradient evenly. */
+SG_API sg_status sg_min(const sg_tensor *a, sg_tensor **out);
 /**
- * The sum over the listed dimensions (negative counts from the end; each at most once), keeping
- * them as size 1 when keepdim. As in PyTorch, an empty list (ndims == 0) sums over every
- * dimension. Differentiable (SumBackward1).
+ * The maximum along dim and the int64 index of the first one; the gradient goes to that index. Both
+ * outputs are new handles; both are NULL on failure.
  */
-sg_status sg_sum_dims(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
-                      sg_tensor **out);
-
+SG_API sg_status sg_max_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
+                            sg_tensor **indices);
+/** The minimum along dim and the int64 index of the first one, as sg_max_dim. */
+SG_API sg_status sg_min_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
+                            sg_tensor **indices);
+/** The largest values over dims; tied elements share the gradient evenly. */
+SG_API sg_status sg_amax(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
+                         sg_tensor **out);
+/** The smallest values over dims; tied elements share the gradient evenly. */
+SG_API sg_status sg_amin(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
+                         sg_tensor **out);
+/** The int64 index of the maximum along *dim, or in the flattened tensor when dim is NULL. */
+SG_API sg_status sg_argmax(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);
+/** The int64 index of the minimum along *dim, or in the flattened tensor when dim is NULL. */
+SG_API sg_status sg_argmin(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);
+/** The variance over dims with Bessel's correction (1 for PyTorch's unbiased default). */
+SG_API sg_status sg_var(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction,
+                        bool keepdim, sg_tensor **out);
+/** The standard deviation over dims with Bessel's correction, as sg_var. */
+SG_API sg_status sg_std(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction,
+                        bool keepdim, sg_tensor **out);
 /** The 2-norm of all elements (Tensor.norm()), a 0-d floating tensor; its gradient at 0 is 0. */
-sg_status sg_norm(const sg_tensor *a, sg_tensor **out);
-
-/* Comparisons give bool tensors and are not differentiable. */
-sg_status sg_eq(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-sg_status sg_ne(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-sg_status sg_lt(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-sg_status sg_le(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-sg_status sg_gt(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-sg_status sg_ge(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-sg_status sg_eq_scalar(const sg_tensor *a, double s, sg_tensor **out);
-sg_status sg_ne_scalar(const sg_tensor *a, double s, sg_tensor **out);
-sg_status sg_lt_scalar(const sg_tensor *a, double s, sg_tensor **out);
-sg_status sg_le_scalar(const sg_tensor *a, double s, sg_tensor **out);
-sg_status sg_gt_scalar(const sg_tensor *a, double s, sg_tensor **out);
-sg_status sg_ge_scalar(const sg_tensor *a, double s, sg_tensor **out);
-
-/* Elementwise functions. Floating functions of integer input compute in float32. */
-sg_status sg_sqrt(const sg_tensor *a, sg_tensor **out);       /* sqrt'(0) = inf          */
-sg_status sg_rsqrt(const sg_tensor *a, sg_tensor **out);      /* 1 / sqrt(a)             */
-sg_status sg_reciprocal(const sg_tensor *a, sg_tensor **out); /* 1 / a                   */
-sg_status sg_sin(const sg_tensor *a, sg_tensor **out);
-sg_status sg_cos(const sg_tensor *a, sg_tensor **out);
-sg_status sg_tanh(const sg_tensor *a, sg_tensor **out);
-sg_status sg_sigmoid(const sg_tensor *a, sg_tensor **out);    /* stable for large |a|    */
-sg_status sg_relu(const sg_tensor *a, sg_tensor **out);       /* relu'(0) = 0            */
-sg_status sg_abs(const sg_tensor *a, sg_tensor **out);        /* abs'(0) = 0             */
-sg_status sg_sign(const sg_tensor *a, sg_tensor **out);
-sg_status sg_square(const sg_tensor *a, sg_tensor **out);
-sg_status sg_log1p(const sg_tensor *a, sg_tensor **out);
-sg_status sg_expm1(const sg_tensor *a, sg_tensor **out);
-
-/** torch.clamp(a, min, max); either bound may be NULL (not both). */
-sg_status sg_clamp(const sg_tensor *a, const double *min, const double *max, sg_tensor **out);
-
-/* Elementwise maximum and minimum, broadcasting; equal values share the gradient. */
-sg_status sg_maximum(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-sg_status sg_minimum(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-
-/** Elements of a where condition (a bool tensor) is true, of b elsewhere; all broadcast. */
-sg_status sg_where(const sg_tensor *condition, const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-
-/** a with value where the bool mask (broadcast to a's shape) is true (Tensor.masked_fill). */
-sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, double value, sg_tensor **out);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Views: results share the input's storage (writes through one are seen through the other).  */
-/* Dimensions may be negative, counting from the end.                                          */
-/* ------------------------------------------------------------------------------------------ */
-
-/** The same elements in another shape (one size may be -1): a view when the layout allows,
-    otherwise a copy (Tensor.reshape). */
-sg_status sg_reshape(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
-/** Like sg_reshape but always a view; SG_ERR_SHAPE when the layout does not allow one. */
-sg_status sg_view(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
-sg_status sg_transpose(const sg_tensor *a, int64_t dim0, int64_t dim1, sg_tensor **out);
-sg_status sg_permute(const sg_tensor *a, const int64_t *dims, size_t ndims, sg_tensor **out);
-/** Broadcasts size-1 dimensions (and new leading ones) to shape; -1 keeps a size. */
-sg_status sg_expand(const sg_tensor *a, const int64_t *shape, size_t ndim, sg_tensor **out);
-sg_status sg_squeeze(const sg_tensor *a, sg_tensor **out);                 /* every size-1 dim */
-sg_status sg_squeeze_dim(const sg_tensor *a, int64_t dim, sg_tensor **out); /* dim, if size 1  */
-sg_status sg_unsqueeze(const sg_tensor *a, int64_t dim, sg_tensor **out);
-sg_status sg_flatten(const sg_tensor *a, int64_t start_dim, int64_t end_dim, sg_tensor **out);
-/** a[..., index, ...] at dim: one dimension fewer (Tensor.select, x[i]). */
-sg_status sg_select(const sg_tensor *a, int64_t dim, int64_t index, sg_tensor **out);
-/** a[start:end:step] along dim, as a Python slice: bounds are clamped, negative ones count
-    from the end; pass 0 and INT64_MAX for the whole dimension. step must be positive. */
-sg_status sg_slice(const sg_tensor *a, int64_t dim, int64_t start, int64_t end, int64_t step,
-                   sg_tensor **out);
-/** A view of all of a (Python's x[...]). */
-sg_status sg_alias(const sg_tensor *a, sg_tensor **out);
-/** a itself when its layout is contiguous, else a contiguous copy (Tensor.contiguous()). */
-sg_status sg_contiguous(const sg_tensor *a, sg_tensor **out);
-
-/** The strides, in elements, like sg_tensor_shape. */
-sg_status sg_tensor_strides(const sg_tensor *t, int64_t *strides, size_t capacity, size_t *ndim);
-sg_status sg_tensor_is_contiguous(const sg_tensor *t, bool *out);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Reductions. dims lists: negative counts from the end; an empty list (ndims == 0) means all  */
-/* dimensions. keepdim keeps reduced dimensions as size 1.                                     */
-/* ------------------------------------------------------------------------------------------ */
-
-sg_status sg_mean(const sg_tensor *a, sg_tensor **out);
-sg_status sg_mean_dims(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
-                       sg_tensor **out);
-sg_status sg_prod(const sg_tensor *a, sg_tensor **out);
-sg_status sg_prod_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **out);
-/** The largest (smallest) element; tied elements share the gradient evenly. */
-sg_status sg_max(const sg_tensor *a, sg_tensor **out);
-sg_status sg_min(const sg_tensor *a, sg_tensor **out);
-/** The maximum (minimum) along dim and the int64 index of the first one; the gradient goes to
-    that index. Both outputs are new handles; both are NULL on failure. */
-sg_status sg_max_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
-                     sg_tensor **indices);
-sg_status sg_min_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
-                     sg_tensor **indices);
-sg_status sg_amax(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim, sg_tensor **out);
-sg_status sg_amin(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim, sg_tensor **out);
-/** The int64 index of the maximum (minimum) along *dim, or in the flattened tensor when dim
-    is NULL. */
-sg_status sg_argmax(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);
-sg_status sg_argmin(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);
-/** Variance / standard deviation with Bessel's correction (1 for PyTorch's unbiased default). */
-sg_status sg_var(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction,
-                 bool keepdim, sg_tensor **out);
-sg_status sg_std(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction,
-                 bool keepdim, sg_tensor **out);
+SG_API sg_status sg_norm(const sg_tensor *a, sg_tensor **out);
 /** The vector p-norm (p > 0, INFINITY allowed) over dims; its gradient at 0 is 0. */
-sg_status sg_norm_dims(const sg_tensor *a, double p, const int64_t *dims, size_t ndims, bool keepdim,
-                       sg_tensor **out);
+SG_API sg_status sg_norm_dims(const sg_tensor *a, double p, const int64_t *dims, size_t ndims,
+                              bool keepdim, sg_tensor **out);
 /** log(sum(exp(a))) over dims, computed stably. */
-sg_status sg_logsumexp(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
-                       sg_tensor **out);
-/** softmax / log_softmax along dim, computed stably. */
-sg_status sg_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out);
-sg_status sg_log_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out);
+SG_API sg_status sg_logsumexp(const sg_tensor *a, const int64_t *dims, size_t ndims, bool keepdim,
+                              sg_tensor **out);
+/** softmax along dim, computed stably. */
+SG_API sg_status sg_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** log_softmax along dim, computed stably. */
+SG_API sg_status sg_log_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out);
 
-/* ------------------------------------------------------------------------------------------ */
-/* Linear algebra (OpenBLAS for float32 and float64).                                          */
-/* ------------------------------------------------------------------------------------------ */
+/* ---------------------------------------------------------------------------------------------- */
+/* Linear algebra (OpenBLAS for float32 and float64).                                             */
+/* ---------------------------------------------------------------------------------------------- */
 
-/** torch.matmul: 1-d x 1-d dot, 2-d x 2-d matrix product, a 1-d operand as a row (left) or
-    column (right) vector, more dimensions as broadcast batches of matrices. */
-sg_status sg_matmul(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
-sg_status sg_mm(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);  /* [n,k] x [k,m] */
-sg_status sg_mv(const sg_tensor *a, const sg_tensor *v, sg_tensor **out);  /* [n,k] x [k]   */
-sg_status sg_bmm(const sg_tensor *a, const sg_tensor *b, sg_tensor **out); /* [b,n,k] x [b,k,m] */
-sg_status sg_outer(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** torch.dot: the inner product of two 1-d tensors of the same dtype and length. */
+SG_API sg_status sg_dot(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/**
+ * torch.matmul: 1-d x 1-d dot, 2-d x 2-d matrix product, a 1-d operand as a row (left) or column
+ * (right) vector, more dimensions as broadcast batches of matrices.
+ */
+SG_API sg_status sg_matmul(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** [n, k] x [k, m] */
+SG_API sg_status sg_mm(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** [n, k] x [k] */
+SG_API sg_status sg_mv(const sg_tensor *a, const sg_tensor *v, sg_tensor **out);
+/** [b, n, k] x [b, k, m] */
+SG_API sg_status sg_bmm(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** The outer product of two 1-d tensors. */
+SG_API sg_status sg_outer(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
 
-/* ------------------------------------------------------------------------------------------ */
-/* Joining and indexing                                                                        */
-/* ------------------------------------------------------------------------------------------ */
+/* ---------------------------------------------------------------------------------------------- */
+/* Joining and indexing                                                                           */
+/* ---------------------------------------------------------------------------------------------- */
 
 /** The tensors joined along an existing dimension (torch.cat); dtypes promote. */
-sg_status sg_cat(const sg_tensor *const *tensors, size_t count, int64_t dim, sg_tensor **out);
+SG_API sg_status sg_cat(const sg_tensor *const *tensors, size_t count, int64_t dim,
+                        sg_tensor **out);
 /** The tensors, of one shape, stacked along a new dimension (torch.stack). */
-sg_status sg_stack(const sg_tensor *const *tensors, size_t count, int64_t dim, sg_tensor **out);
+SG_API sg_status sg_stack(const sg_tensor *const *tensors, size_t count, int64_t dim,
+                          sg_tensor **out);
 /**
- * Advanced indexing, NumPy's rules (Python's x[rows, cols], x[mask]): indices[k] indexes
- * dimension k with an int64 tensor, or is NULL to keep the dimension whole; a bool tensor is a
- * mask covering as many dimensions as it has. Index tensors broadcast together; the result is
- * a copy. Out-of-range indices give SG_ERR_INVALID_ARGUMENT.
+ * Advanced indexing, NumPy's rules (Python's x[rows, cols], x[mask]): indices[k] indexes dimension
+ * k with an int64 tensor, or is NULL to keep the dimension whole; a bool tensor is a mask covering
+ * as many dimensions as it has. Index tensors broadcast together; the result is a copy. Out-of-
+ * range indices give SG_ERR_INVALID_ARGUMENT.
  */
-sg_status sg_index(const sg_tensor *a, const sg_tensor *const *indices, size_t count, sg_tensor **out);
+SG_API sg_status sg_index(const sg_tensor *a, const sg_tensor *const *indices, size_t count,
+                          sg_tensor **out);
 /**
  * Writes values (broadcast to the indexed shape) into t at the positions sg_index would read
  * (Python's x[idx] = v; Tensor.index_put_), or adds them there when accumulate. Refused with
  * SG_ERR_AUTOGRAD when the write would have to be recorded in the graph (not supported yet).
  */
-sg_status sg_index_put_(sg_tensor *t, const sg_tensor *const *indices, size_t count,
-                        const sg_tensor *values, bool accumulate);
+SG_API sg_status sg_index_put_(sg_tensor *t, const sg_tensor *const *indices, size_t count,
+                               const sg_tensor *values, bool accumulate);
 /** out[i][j] = a[i][index[i][j]] for dim 1, likewise for other dims (torch.gather). */
-sg_status sg_gather(const sg_tensor *a, int64_t dim, const sg_tensor *index, sg_tensor **out);
+SG_API sg_status sg_gather(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                           sg_tensor **out);
 /** A copy of a with src added at index along dim (torch.scatter_add). */
-sg_status sg_scatter_add(const sg_tensor *a, int64_t dim, const sg_tensor *index, const sg_tensor *src,
-                         sg_tensor **out);
+SG_API sg_status sg_scatter_add(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                const sg_tensor *src, sg_tensor **out);
 /** The int64 coordinates of the non-zero elements, [count, ndim] (torch.nonzero). */
-sg_status sg_nonzero(const sg_tensor *a, sg_tensor **out);
+SG_API sg_status sg_nonzero(const sg_tensor *a, sg_tensor **out);
 
-/* ------------------------------------------------------------------------------------------ */
-/* More creation                                                                               */
-/* ------------------------------------------------------------------------------------------ */
+/* ---------------------------------------------------------------------------------------------- */
+/* In place. Each returns SG_OK after writing into t. Refused with SG_ERR_AUTOGRAD on a leaf that */
+/* requires grad while grad mode is on (turn it off with sg_set_grad_enabled, as                  */
+/* torch.no_grad()); SG_ERR_DTYPE when the result cannot be cast to t's dtype (a float result     */
+/* into an int64 tensor); SG_ERR_SHAPE when the other operand does not broadcast to t's shape. A  */
+/* non-leaf t in the graph gets a new grad_fn.                                                    */
+/* ---------------------------------------------------------------------------------------------- */
 
-/** An n x m matrix with ones on the diagonal (m < 0: square). */
-sg_status sg_eye(int64_t n, int64_t m, sg_dtype dtype, sg_tensor **out);
-/** steps evenly spaced values from start to end inclusive. */
-sg_status sg_linspace(double start, double end, int64_t steps, sg_dtype dtype, sg_tensor **out);
-/** Uniform draws in [0, 1) from the global generator. */
-sg_status sg_rand(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
-/** Uniform int64 draws in [low, high). */
-sg_status sg_randint(int64_t low, int64_t high, const int64_t *shape, size_t ndim, sg_tensor **out);
-/** Normal draws with the given mean and standard deviation (std >= 0). */
-sg_status sg_normal(double mean, double std, const int64_t *shape, size_t ndim, sg_dtype dtype,
-                    sg_tensor **out);
-
-/* ------------------------------------------------------------------------------------------ */
-/* In place. Each returns SG_OK after writing into t. Refused with SG_ERR_AUTOGRAD on a leaf    */
-/* that requires grad while grad mode is on (turn it off with sg_set_grad_enabled, as           */
-/* torch.no_grad()); SG_ERR_DTYPE when the result cannot be cast to t's dtype (a float result   */
-/* into an int64 tensor); SG_ERR_SHAPE when the other operand does not broadcast to t's shape.  */
-/* A non-leaf t in the graph gets a new grad_fn.                                               */
-/* ------------------------------------------------------------------------------------------ */
-
-sg_status sg_add_(sg_tensor *t, const sg_tensor *other);
-sg_status sg_sub_(sg_tensor *t, const sg_tensor *other);
-sg_status sg_mul_(sg_tensor *t, const sg_tensor *other);
-sg_status sg_div_(sg_tensor *t, const sg_tensor *other);
-sg_status sg_add_scalar_(sg_tensor *t, double s);
-sg_status sg_sub_scalar_(sg_tensor *t, double s);
-sg_status sg_mul_scalar_(sg_tensor *t, double s);
-sg_status sg_div_scalar_(sg_tensor *t, double s);
+/** t += other */
+SG_API sg_status sg_add_(sg_tensor *t, const sg_tensor *other);
+/** t -= other */
+SG_API sg_status sg_sub_(sg_tensor *t, const sg_tensor *other);
+/** t *= other */
+SG_API sg_status sg_mul_(sg_tensor *t, const sg_tensor *other);
+/** t /= other */
+SG_API sg_status sg_div_(sg_tensor *t, const sg_tensor *other);
+/** t += s */
+SG_API sg_status sg_add_scalar_(sg_tensor *t, double s);
+/** t -= s */
+SG_API sg_status sg_sub_scalar_(sg_tensor *t, double s);
+/** t *= s */
+SG_API sg_status sg_mul_scalar_(sg_tensor *t, double s);
+/** t /= s */
+SG_API sg_status sg_div_scalar_(sg_tensor *t, double s);
 /** Copies src (broadcast to t's shape, converted to t's dtype) into t. */
-sg_status sg_copy_(sg_tensor *t, const sg_tensor *src);
-sg_status sg_fill_(sg_tensor *t, double value);
+SG_API sg_status sg_copy_(sg_tensor *t, const sg_tensor *src);
+/** Sets every element of t to value. */
+SG_API sg_status sg_fill_(sg_tensor *t, double value);
+/** Fills t with zeros (Tensor.zero_()). */
+SG_API sg_status sg_zero_(sg_tensor *t);
 
-/**
- * Fills t with zeros in place (Tensor.zero_()). Refused with SG_ERR_AUTOGRAD on a leaf that
- * requires grad while grad mode is on, as in PyTorch.
- */
-sg_status sg_zero_(sg_tensor *t);
-
-/* ------------------------------------------------------------------------------------------ */
-/* Losses (torch.nn.functional)                                                                */
-/* ------------------------------------------------------------------------------------------ */
-
-/** How a loss combines its per-element values. Values are explicit and append-only. */
-typedef enum sg_reduction {
-    SG_REDUCTION_NONE = 0, /* one value per element (or per sample) */
-    SG_REDUCTION_MEAN = 1, /* their mean, PyTorch's default         */
-    SG_REDUCTION_SUM = 2   /* their sum                             */
-} sg_reduction;
+/* ---------------------------------------------------------------------------------------------- */
+/* Losses (torch.nn.functional)                                                                   */
+/* ---------------------------------------------------------------------------------------------- */
 
 /** (input - target)^2, reduced. */
-sg_status sg_mse_loss(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
-                      sg_tensor **out);
+SG_API sg_status sg_mse_loss(const sg_tensor *input, const sg_tensor *target,
+                             sg_reduction reduction, sg_tensor **out);
 /** -input[i, target[i]] for log-probabilities input [N, C] and int64 class indices target [N]. */
-sg_status sg_nll_loss(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
-                      sg_tensor **out);
+SG_API sg_status sg_nll_loss(const sg_tensor *input, const sg_tensor *target,
+                             sg_reduction reduction, sg_tensor **out);
 /** nll_loss(log_softmax(input, 1), target): logits [N, C], int64 class indices [N]. */
-sg_status sg_cross_entropy(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
-                           sg_tensor **out);
-/** -(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100. */
-sg_status sg_binary_cross_entropy(const sg_tensor *input, const sg_tensor *target,
+SG_API sg_status sg_cross_entropy(const sg_tensor *input, const sg_tensor *target,
                                   sg_reduction reduction, sg_tensor **out);
+/** -(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100. */
+SG_API sg_status sg_binary_cross_entropy(const sg_tensor *input, const sg_tensor *target,
+                                         sg_reduction reduction, sg_tensor **out);
+
+/* END GENERATED OPS */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Autograd, complete (torch.autograd)                                                         */
@@ -561,7 +651,7 @@ sg_status sg_binary_cross_entropy(const sg_tensor *input, const sg_tensor *targe
 typedef void (*sg_free_fn)(void *user_data);
 
 /** Sets the calling thread's last error message (for callbacks describing their failure). */
-void sg_set_last_error(const char *message);
+SG_API void sg_set_last_error(const char *message);
 
 /**
  * Back-propagates from several outputs (torch.autograd.backward). gradients is NULL or has one
@@ -569,7 +659,7 @@ void sg_set_last_error(const char *message);
  * 0), only those tensors' .grad change (non-leaf ones too); otherwise every leaf's. create_graph
  * records the backward pass for higher-order gradients.
  */
-sg_status sg_autograd_backward(const sg_tensor *const *outputs, const sg_tensor *const *gradients,
+SG_API sg_status sg_autograd_backward(const sg_tensor *const *outputs, const sg_tensor *const *gradients,
                                size_t n_outputs, const sg_tensor *const *inputs, size_t n_inputs,
                                bool retain_graph, bool create_graph);
 
@@ -578,7 +668,7 @@ sg_status sg_autograd_backward(const sg_tensor *const *outputs, const sg_tensor 
  * into grads[n_inputs]; no .grad changes. An input no output depends on gives SG_ERR_AUTOGRAD
  * unless allow_unused, when its entry is NULL.
  */
-sg_status sg_autograd_grad(const sg_tensor *const *outputs, const sg_tensor *const *grad_outputs,
+SG_API sg_status sg_autograd_grad(const sg_tensor *const *outputs, const sg_tensor *const *grad_outputs,
                            size_t n_outputs, const sg_tensor *const *inputs, size_t n_inputs,
                            bool retain_graph, bool create_graph, bool allow_unused, sg_tensor **grads);
 
@@ -591,12 +681,12 @@ typedef sg_status (*sg_hook_fn)(const sg_tensor *grad, sg_tensor **replacement, 
 
 /** Registers a hook; *id identifies it for sg_tensor_remove_hook. free_user_data runs when the
     hook is removed or t and its graph are freed. SG_ERR_AUTOGRAD if t does not require grad. */
-sg_status sg_tensor_register_hook(sg_tensor *t, sg_hook_fn hook, void *user_data,
+SG_API sg_status sg_tensor_register_hook(sg_tensor *t, sg_hook_fn hook, void *user_data,
                                   sg_free_fn free_user_data, uint64_t *id);
-sg_status sg_tensor_remove_hook(sg_tensor *t, uint64_t id);
+SG_API sg_status sg_tensor_remove_hook(sg_tensor *t, uint64_t id);
 /** Keeps a non-leaf tensor's gradient in .grad after backward (Tensor.retain_grad()). */
-sg_status sg_tensor_retain_grad(sg_tensor *t);
-sg_status sg_tensor_retains_grad(const sg_tensor *t, bool *out);
+SG_API sg_status sg_tensor_retain_grad(sg_tensor *t);
+SG_API sg_status sg_tensor_retains_grad(const sg_tensor *t, bool *out);
 
 /** The context of a custom function call; valid only during its forward or backward callback. */
 typedef struct sg_function_ctx sg_function_ctx;
@@ -619,17 +709,17 @@ typedef sg_status (*sg_function_backward_fn)(sg_function_ctx *ctx, const sg_tens
  * backward. Writes the outputs (new handles) into outputs[capacity] and their number into
  * *n_outputs.
  */
-sg_status sg_function_apply(const char *name, sg_function_forward_fn forward, sg_function_backward_fn backward,
+SG_API sg_status sg_function_apply(const char *name, sg_function_forward_fn forward, sg_function_backward_fn backward,
                             void *user_data, sg_free_fn free_user_data, const sg_tensor *const *inputs,
                             size_t n_inputs, sg_tensor **outputs, size_t capacity, size_t *n_outputs);
 /** In forward: keeps tensors for backward (ctx.save_for_backward). */
-sg_status sg_function_ctx_save(sg_function_ctx *ctx, const sg_tensor *const *tensors, size_t count);
+SG_API sg_status sg_function_ctx_save(sg_function_ctx *ctx, const sg_tensor *const *tensors, size_t count);
 /** In backward: the number of saved tensors, and saved tensor index (a new handle). Fails with
     SG_ERR_AUTOGRAD after the graph was freed or when a saved tensor was modified in place. */
-sg_status sg_function_ctx_saved_count(const sg_function_ctx *ctx, size_t *count);
-sg_status sg_function_ctx_saved(const sg_function_ctx *ctx, size_t index, sg_tensor **out);
+SG_API sg_status sg_function_ctx_saved_count(const sg_function_ctx *ctx, size_t *count);
+SG_API sg_status sg_function_ctx_saved(const sg_function_ctx *ctx, size_t index, sg_tensor **out);
 /** Whether input index needs a gradient (ctx.needs_input_grad). */
-sg_status sg_function_ctx_needs_input_grad(const sg_function_ctx *ctx, size_t index, bool *out);
+SG_API sg_status sg_function_ctx_needs_input_grad(const sg_function_ctx *ctx, size_t index, bool *out);
 
 /** A function of tensors for the checks and derivatives below: writes n_outputs new handles. */
 typedef sg_status (*sg_tensor_fn)(const sg_tensor *const *inputs, size_t n_inputs, sg_tensor **outputs,
@@ -641,29 +731,29 @@ typedef sg_status (*sg_tensor_fn)(const sg_tensor *const *inputs, size_t n_input
  * everywhere; otherwise SG_ERR_AUTOGRAD with "Jacobian mismatch for output o with respect to
  * input i" and both Jacobians.
  */
-sg_status sg_gradcheck(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+SG_API sg_status sg_gradcheck(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
                        size_t n_outputs, double eps, double atol, double rtol);
 /** torch.autograd.gradgradcheck: the same check for second derivatives. */
-sg_status sg_gradgradcheck(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+SG_API sg_status sg_gradgradcheck(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
                            size_t n_outputs, double eps, double atol, double rtol);
 
 /** torch.autograd.functional.jacobian: jacobians[o * n_inputs + i] = d outputs[o] / d inputs[i],
     of shape outputs[o].shape + inputs[i].shape. */
-sg_status sg_jacobian(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+SG_API sg_status sg_jacobian(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
                       size_t n_outputs, bool create_graph, sg_tensor **jacobians);
 /** The Hessian of a scalar f: hessians[i * n_inputs + j] of shape inputs[i].shape + inputs[j].shape. */
-sg_status sg_hessian(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+SG_API sg_status sg_hessian(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
                      bool create_graph, sg_tensor **hessians);
 /** f's outputs and v^T J (one v per output; one result per input). */
-sg_status sg_vjp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+SG_API sg_status sg_vjp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
                  const sg_tensor *const *v, size_t n_outputs, bool create_graph, sg_tensor **outputs,
                  sg_tensor **vjps);
 /** f's outputs and J v (one v per input; one result per output). */
-sg_status sg_jvp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+SG_API sg_status sg_jvp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
                  const sg_tensor *const *v, size_t n_outputs, bool create_graph, sg_tensor **outputs,
                  sg_tensor **jvps);
 /** A scalar f's value and H v (one v per input; one result per input). */
-sg_status sg_hvp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
+SG_API sg_status sg_hvp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs, size_t n_inputs,
                  const sg_tensor *const *v, bool create_graph, sg_tensor **output, sg_tensor **hvps);
 
 /**
@@ -671,17 +761,17 @@ sg_status sg_hvp(sg_tensor_fn f, void *user_data, const sg_tensor *const *inputs
  * gradients for NaN and fails with "Function 'XBackward0' returned nan values in its 0th
  * output." naming the forward operation too.
  */
-sg_status sg_set_detect_anomaly(bool enabled);
-bool sg_is_anomaly_enabled(void);
+SG_API sg_status sg_set_detect_anomaly(bool enabled);
+SG_API bool sg_is_anomaly_enabled(void);
 /** A description of where the calling thread is (e.g. a traceback), attached to the nodes it
     records while anomaly mode is on and shown in anomaly errors; NULL clears it. */
-sg_status sg_set_anomaly_context(const char *context);
+SG_API sg_status sg_set_anomaly_context(const char *context);
 
 /**
  * The graph behind t as Graphviz DOT text: a box per op (grad_fn name and output shape), per
  * leaf that requires grad, and for t (labelled title, or "output" when NULL).
  */
-sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *buf, size_t buf_size, size_t *needed);
+SG_API sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *buf, size_t buf_size, size_t *needed);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Optimizers (torch.optim)                                                                  */
@@ -710,37 +800,37 @@ typedef struct sg_optimizer sg_optimizer;
 
 /** torch.optim.SGD: momentum buffer b = momentum * b + (1 - dampening) * g (b = g on the first
     step), the step along g + momentum * b with nesterov, else b; weight_decay adds wd * p to g. */
-sg_status sg_optimizer_sgd(const sg_tensor *const *params, size_t n_params, double lr, double momentum,
+SG_API sg_status sg_optimizer_sgd(const sg_tensor *const *params, size_t n_params, double lr, double momentum,
                            double dampening, double weight_decay, bool nesterov, bool maximize,
                            sg_optimizer **out);
 /** torch.optim.Adam, weight_decay as an L2 penalty added to the gradient. */
-sg_status sg_optimizer_adam(const sg_tensor *const *params, size_t n_params, double lr, double beta1,
+SG_API sg_status sg_optimizer_adam(const sg_tensor *const *params, size_t n_params, double lr, double beta1,
                             double beta2, double eps, double weight_decay, bool amsgrad, bool maximize,
                             sg_optimizer **out);
 /** torch.optim.AdamW: weight decay decoupled (p *= 1 - lr * weight_decay); PyTorch's default
     weight_decay is 1e-2. */
-sg_status sg_optimizer_adamw(const sg_tensor *const *params, size_t n_params, double lr, double beta1,
+SG_API sg_status sg_optimizer_adamw(const sg_tensor *const *params, size_t n_params, double lr, double beta1,
                              double beta2, double eps, double weight_decay, bool amsgrad, bool maximize,
                              sg_optimizer **out);
 /** Optimizer.add_param_group with the optimizer's defaults; change its options with
     sg_optimizer_set_option (the new group's index is the old group count). */
-sg_status sg_optimizer_add_param_group(sg_optimizer *opt, const sg_tensor *const *params, size_t n_params);
+SG_API sg_status sg_optimizer_add_param_group(sg_optimizer *opt, const sg_tensor *const *params, size_t n_params);
 /** The number of parameter groups. */
-sg_status sg_optimizer_param_group_count(const sg_optimizer *opt, size_t *out);
+SG_API sg_status sg_optimizer_param_group_count(const sg_optimizer *opt, size_t *out);
 /** The number of parameters in group, and parameter index of it (a new handle). */
-sg_status sg_optimizer_param_count(const sg_optimizer *opt, size_t group, size_t *out);
-sg_status sg_optimizer_param(const sg_optimizer *opt, size_t group, size_t index, sg_tensor **out);
+SG_API sg_status sg_optimizer_param_count(const sg_optimizer *opt, size_t group, size_t *out);
+SG_API sg_status sg_optimizer_param(const sg_optimizer *opt, size_t group, size_t index, sg_tensor **out);
 /**
  * Reads or sets an option of a group by its PyTorch name: "lr", "weight_decay", "maximize",
  * and "momentum", "dampening", "nesterov" (SGD) or "beta1", "beta2", "eps", "amsgrad" (Adam,
  * AdamW); booleans are 0 or 1. Setting validates like the constructors (learning-rate
  * schedules set "lr" between steps).
  */
-sg_status sg_optimizer_get_option(const sg_optimizer *opt, size_t group, const char *name, double *out);
-sg_status sg_optimizer_set_option(sg_optimizer *opt, size_t group, const char *name, double value);
+SG_API sg_status sg_optimizer_get_option(const sg_optimizer *opt, size_t group, const char *name, double *out);
+SG_API sg_status sg_optimizer_set_option(sg_optimizer *opt, size_t group, const char *name, double value);
 /** Sets count options at once, validating only the result (to turn "momentum" and "nesterov"
     off together); on failure none is changed. */
-sg_status sg_optimizer_set_options(sg_optimizer *opt, size_t group, const char *const *names, const double *values,
+SG_API sg_status sg_optimizer_set_options(sg_optimizer *opt, size_t group, const char *const *names, const double *values,
                                    size_t count);
 /**
  * Per-parameter state (PyTorch's optimizer.state[p], for checkpoints): "momentum_buffer" (SGD)
@@ -750,18 +840,18 @@ sg_status sg_optimizer_set_options(sg_optimizer *opt, size_t group, const char *
  * to the parameter's dtype (its shape must be the parameter's; "step" a whole number); NULL
  * value removes it.
  */
-sg_status sg_optimizer_get_state(const sg_optimizer *opt, size_t group, size_t index, const char *name,
+SG_API sg_status sg_optimizer_get_state(const sg_optimizer *opt, size_t group, size_t index, const char *name,
                                  sg_tensor **out);
-sg_status sg_optimizer_set_state(sg_optimizer *opt, size_t group, size_t index, const char *name,
+SG_API sg_status sg_optimizer_set_state(sg_optimizer *opt, size_t group, size_t index, const char *name,
                                  const sg_tensor *value);
 /** One update of every parameter that has a gradient (parameters without one are skipped), in
     place and without recording. */
-sg_status sg_optimizer_step(sg_optimizer *opt);
+SG_API sg_status sg_optimizer_step(sg_optimizer *opt);
 /** Clears every parameter's gradient: to none (PyTorch's default) or to zeros. */
-sg_status sg_optimizer_zero_grad(sg_optimizer *opt, bool set_to_none);
+SG_API sg_status sg_optimizer_zero_grad(sg_optimizer *opt, bool set_to_none);
 /** Releases the optimizer (NULL is a no-op; anything else not live fails with
     SG_ERR_INVALID_HANDLE). */
-sg_status sg_optimizer_free(sg_optimizer *opt);
+SG_API sg_status sg_optimizer_free(sg_optimizer *opt);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Named tensors and safetensors files                                                       */
@@ -782,26 +872,26 @@ sg_status sg_optimizer_free(sg_optimizer *opt);
  */
 typedef struct sg_tensor_dict sg_tensor_dict;
 
-sg_status sg_tensor_dict_new(sg_tensor_dict **out);
+SG_API sg_status sg_tensor_dict_new(sg_tensor_dict **out);
 /** Releases the dictionary and its references (NULL is a no-op). */
-sg_status sg_tensor_dict_free(sg_tensor_dict *dict);
+SG_API sg_status sg_tensor_dict_free(sg_tensor_dict *dict);
 /** Adds t as name, or replaces the tensor of that name in place. */
-sg_status sg_tensor_dict_set(sg_tensor_dict *dict, const char *name, const sg_tensor *t);
+SG_API sg_status sg_tensor_dict_set(sg_tensor_dict *dict, const char *name, const sg_tensor *t);
 /** The tensor called name (a new handle); SG_ERR_INVALID_ARGUMENT when there is none. */
-sg_status sg_tensor_dict_get(const sg_tensor_dict *dict, const char *name, sg_tensor **out);
+SG_API sg_status sg_tensor_dict_get(const sg_tensor_dict *dict, const char *name, sg_tensor **out);
 /** The number of tensors, and the name and tensor at index (insertion order; a loaded file's
     entries are in the file's data order). */
-sg_status sg_tensor_dict_count(const sg_tensor_dict *dict, size_t *out);
-sg_status sg_tensor_dict_name(const sg_tensor_dict *dict, size_t index, char *buf, size_t buf_size, size_t *needed);
-sg_status sg_tensor_dict_at(const sg_tensor_dict *dict, size_t index, sg_tensor **out);
+SG_API sg_status sg_tensor_dict_count(const sg_tensor_dict *dict, size_t *out);
+SG_API sg_status sg_tensor_dict_name(const sg_tensor_dict *dict, size_t index, char *buf, size_t buf_size, size_t *needed);
+SG_API sg_status sg_tensor_dict_at(const sg_tensor_dict *dict, size_t index, sg_tensor **out);
 /** Sets metadata key to value (a NULL value removes it); safetensors keeps these strings in
     the header's "__metadata__". */
-sg_status sg_tensor_dict_set_metadata(sg_tensor_dict *dict, const char *key, const char *value);
+SG_API sg_status sg_tensor_dict_set_metadata(sg_tensor_dict *dict, const char *key, const char *value);
 /** The number of metadata entries, the key at index, and the value of key (an error when absent). */
-sg_status sg_tensor_dict_metadata_count(const sg_tensor_dict *dict, size_t *out);
-sg_status sg_tensor_dict_metadata_key(const sg_tensor_dict *dict, size_t index, char *buf, size_t buf_size,
+SG_API sg_status sg_tensor_dict_metadata_count(const sg_tensor_dict *dict, size_t *out);
+SG_API sg_status sg_tensor_dict_metadata_key(const sg_tensor_dict *dict, size_t index, char *buf, size_t buf_size,
                                       size_t *needed);
-sg_status sg_tensor_dict_metadata(const sg_tensor_dict *dict, const char *key, char *buf, size_t buf_size,
+SG_API sg_status sg_tensor_dict_metadata(const sg_tensor_dict *dict, const char *key, char *buf, size_t buf_size,
                                   size_t *needed);
 
 /**
@@ -810,19 +900,19 @@ sg_status sg_tensor_dict_metadata(const sg_tensor_dict *dict, const char *key, c
  * and safetensors.numpy). The file is written under a temporary name and renamed into place.
  * Fails with SG_ERR_IO (and the system's reason) when it cannot be written.
  */
-sg_status sg_save_safetensors(const sg_tensor_dict *dict, const char *path);
+SG_API sg_status sg_save_safetensors(const sg_tensor_dict *dict, const char *path);
 /**
  * Reads a safetensors file into a new dictionary (tensors are copies, without grad).
  * SG_ERR_IO when it cannot be read; SG_ERR_FORMAT naming the problem when it is not valid
  * (truncated, bad header, offsets that do not match shapes) or holds dtypes swiftgrad lacks
  * (F32, F64, I64 and BOOL are supported).
  */
-sg_status sg_load_safetensors(const char *path, sg_tensor_dict **out);
+SG_API sg_status sg_load_safetensors(const char *path, sg_tensor_dict **out);
 /** The same bytes as sg_save_safetensors, into buf (*needed gets the size; buf may be NULL
     with buf_size 0 to ask for it). */
-sg_status sg_safetensors_serialize(const sg_tensor_dict *dict, void *buf, size_t buf_size, size_t *needed);
+SG_API sg_status sg_safetensors_serialize(const sg_tensor_dict *dict, void *buf, size_t buf_size, size_t *needed);
 /** Parses data_bytes bytes of safetensors data, as sg_load_safetensors. */
-sg_status sg_safetensors_deserialize(const void *data, size_t data_bytes, sg_tensor_dict **out);
+SG_API sg_status sg_safetensors_deserialize(const void *data, size_t data_bytes, sg_tensor_dict **out);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Sharing memory: external buffers and DLPack                                               */
@@ -835,11 +925,11 @@ sg_status sg_safetensors_deserialize(const void *data, size_t data_bytes, sg_ten
  * calls free_data(user_data) exactly once when no tensor uses the memory any more, or before
  * returning when the call fails; free_data may be NULL.
  */
-sg_status sg_tensor_from_blob(void *data, const int64_t *shape, const int64_t *strides, size_t ndim, sg_dtype dtype,
+SG_API sg_status sg_tensor_from_blob(void *data, const int64_t *shape, const int64_t *strides, size_t ndim, sg_dtype dtype,
                               sg_free_fn free_data, void *user_data, sg_tensor **out);
 /** The address of t's first element (Tensor.data_ptr()), valid while t or a tensor sharing its
     memory is alive; with sg_tensor_strides it describes t's memory for other libraries. */
-sg_status sg_tensor_data_ptr(const sg_tensor *t, void **out);
+SG_API sg_status sg_tensor_data_ptr(const sg_tensor *t, void **out);
 
 /*
  * DLPack (https://dmlc.github.io/dlpack), the exchange format of PyTorch, numpy, JAX and
@@ -895,9 +985,9 @@ typedef struct DLManagedTensorVersioned {
  * float32, float64, int64 and bool (kDLBool, 8 bits) map to DLPack dtypes; requires_grad is
  * not carried (export detached tensors, as PyTorch insists).
  */
-sg_status sg_to_dlpack(const sg_tensor *t, DLManagedTensorVersioned **out);
+SG_API sg_status sg_to_dlpack(const sg_tensor *t, DLManagedTensorVersioned **out);
 /** The same as a pre-1.0 DLManagedTensor, for consumers that ask for no version. */
-sg_status sg_to_dlpack_unversioned(const sg_tensor *t, DLManagedTensor **out);
+SG_API sg_status sg_to_dlpack_unversioned(const sg_tensor *t, DLManagedTensor **out);
 /**
  * A tensor over a DLPack tensor's memory, without copying; the library takes ownership of
  * managed and calls its deleter once the memory is no longer used, or before returning when
@@ -906,9 +996,9 @@ sg_status sg_to_dlpack_unversioned(const sg_tensor *t, DLManagedTensor **out);
  * means row-major), data aligned to the element size. The READ_ONLY flag is refused (the
  * library cannot promise not to write).
  */
-sg_status sg_from_dlpack(DLManagedTensorVersioned *managed, sg_tensor **out);
+SG_API sg_status sg_from_dlpack(DLManagedTensorVersioned *managed, sg_tensor **out);
 /** The same for a pre-1.0 DLManagedTensor. */
-sg_status sg_from_dlpack_unversioned(DLManagedTensor *managed, sg_tensor **out);
+SG_API sg_status sg_from_dlpack_unversioned(DLManagedTensor *managed, sg_tensor **out);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 2. The library does not depend on a Swift runtime library (it links one in statically).
 3. Every function the header declares is called by at least one C test in Tests/C.
 4. The header compiles as C11 and as C++.
+5. The library's SONAME is libswiftgrad.so.MAJOR and every sg_* symbol carries the version node
+   SWIFTGRAD_MAJOR.MINOR (readelf -d, readelf -V / --dyn-syms).
 
 Usage: check_abi.py include/swiftgrad.h build/lib/libswiftgrad.so
 """
@@ -34,7 +36,13 @@ def header_functions(header_text):
 def exported_symbols(library):
     out = subprocess.run(["nm", "-D", "--defined-only", library], check=True,
                          capture_output=True, text=True).stdout
-    return {line.split()[-1] for line in out.splitlines() if line.strip()}
+    names = set()
+    for line in out.splitlines():
+        fields = line.split()
+        if not fields or fields[-2:-1] == ["A"]:  # the version node's own absolute symbol
+            continue
+        names.add(fields[-1].split("@")[0])
+    return names
 
 
 def main():
@@ -63,6 +71,21 @@ def main():
         if not re.search(rf"\b{name}\s*\(", tests):
             problems.append(f"no C test calls {name}")
 
+    version = dict(re.findall(r"^#define SG_VERSION_(MAJOR|MINOR|PATCH) (\d+)$", pathlib.Path(header).read_text(), re.M))
+    soname = f"libswiftgrad.so.{version['MAJOR']}"
+    node = f"SWIFTGRAD_{version['MAJOR']}.{version['MINOR']}"
+    dynamic = subprocess.run(["readelf", "-d", library], check=True, capture_output=True, text=True).stdout
+    if f"Library soname: [{soname}]" not in dynamic:
+        problems.append(f"the SONAME is not {soname}: {[l.strip() for l in dynamic.splitlines() if 'SONAME' in l]}")
+    versions = subprocess.run(["readelf", "-V", library], check=True, capture_output=True, text=True).stdout
+    if f"Name: {node}" not in versions:
+        problems.append(f"readelf -V shows no version node {node}")
+    symbols = subprocess.run(["readelf", "--dyn-syms", "-W", library], check=True, capture_output=True, text=True).stdout
+    unversioned = [line.split()[-1] for line in symbols.splitlines()
+                   if " sg_" in line and " UND " not in line and f"@@{node}" not in line]
+    for name in unversioned:
+        problems.append(f"exported without the version node {node}: {name}")
+
     compilers = [("cc", ["-std=c11", "-x", "c"]), ("c++", ["-std=c++17", "-x", "c++"])]
     for compiler, flags in compilers:
         if shutil.which(compiler):
@@ -77,7 +100,7 @@ def main():
             print("  -", p)
         return 1
     print(f"ABI check passed: {len(declared)} functions declared, exported and tested; "
-          f"only sg_* exported; no Swift runtime dependency")
+          f"only sg_* exported, as version {node}; SONAME {soname}; no Swift runtime dependency")
     return 0
 
 

@@ -154,3 +154,18 @@ func string(_ pointer: UnsafePointer<CChar>?, _ argument: StaticString) throws -
 func dims(_ pointer: UnsafePointer<Int64>?, _ count: Int) throws -> [Int] {
     try shape(pointer, count, "dims")
 }
+
+/// `export` for functions that return two new tensor handles (values and indices): both are NULL
+/// on every failure, both new (+1) handles on success.
+@inline(__always)
+func exportTensorPair(_ name: StaticString, _ values: UnsafeMutablePointer<OpaquePointer?>?,
+                      _ indices: UnsafeMutablePointer<OpaquePointer?>?, _ body: () throws -> ValuesAndIndices) -> sg_status {
+    values?.pointee = nil
+    indices?.pointee = nil
+    guard let values, let indices else { return fail(SG_ERR_INVALID_ARGUMENT, "\(name): values and indices must not be NULL") }
+    return export(name) {
+        let result = try body()
+        values.pointee = Handles.register(result.values)
+        indices.pointee = Handles.register(result.indices)
+    }
+}

@@ -23,7 +23,7 @@ def unregister(key):
     _live.pop(key, None)
 
 
-@L.FREE_FN
+@L.sg_free_fn
 def free_entry(key):
     _live.pop(key, None)
 
@@ -44,7 +44,7 @@ def give(t):
     return out.value
 
 
-@L.HOOK_FN
+@L.sg_hook_fn
 def hook_entry(grad, replacement, key):
     try:
         hook = _live[key]
@@ -63,7 +63,7 @@ def hook_entry(grad, replacement, key):
         return L.record_callback_exception(error)
 
 
-@L.FORWARD_FN
+@L.sg_function_forward_fn
 def forward_entry(ctx, inputs, n_inputs, outputs, capacity, n_outputs, key):
     try:
         results = _live[key].forward(ctx, [adopt(inputs[i]) for i in range(n_inputs)])
@@ -77,7 +77,7 @@ def forward_entry(ctx, inputs, n_inputs, outputs, capacity, n_outputs, key):
         return L.record_callback_exception(error)
 
 
-@L.BACKWARD_FN
+@L.sg_function_backward_fn
 def backward_entry(ctx, grad_outputs, n_outputs, grad_inputs, n_inputs, key):
     try:
         grads = _live[key].backward(ctx, [adopt(grad_outputs[i]) for i in range(n_outputs)])
@@ -88,7 +88,7 @@ def backward_entry(ctx, grad_outputs, n_outputs, grad_inputs, n_inputs, key):
         return L.record_callback_exception(error)
 
 
-@L.TENSOR_FN
+@L.sg_tensor_fn
 def tensor_function_entry(inputs, n_inputs, outputs, n_outputs, key):
     try:
         results = _live[key]([adopt(inputs[i]) for i in range(n_inputs)])

@@ -31,11 +31,9 @@ def _method(name, doc=None):
     return function
 
 
-for _name in ("exp", "log", "neg", "sqrt", "rsqrt", "reciprocal", "sin", "cos", "tanh", "sigmoid", "relu",
-              "abs", "sign", "square", "log1p", "expm1", "clamp", "clip", "sum", "mean", "prod", "amax", "amin",
-              "argmax", "argmin", "var", "std", "norm", "logsumexp", "softmax", "log_softmax", "reshape",
-              "flatten", "squeeze", "unsqueeze", "transpose", "permute", "t", "narrow", "select", "clone",
-              "gather", "scatter_add", "nonzero", "masked_fill", "numel", "detach"):
+for _name in ("neg", "clamp", "clip", "sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "std",
+              "norm", "logsumexp", "reshape", "squeeze", "transpose", "permute", "t", "narrow", "clone", "gather",
+              "scatter_add", "nonzero", "masked_fill", "numel", "detach"):
     globals()[_name] = _method(_name)
 
 negative = neg  # noqa: F821 - defined by the loop above

@@ -669,68 +669,6 @@ class Tensor:
 
     negative = neg
 
-    def exp(self):
-        """e ** self, elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_exp, self._handle))
-
-    def log(self):
-        """The natural logarithm, elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_log, self._handle))
-
-    def sqrt(self):
-        """The square root, elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_sqrt, self._handle))
-
-    def rsqrt(self):
-        """1 / sqrt(self), elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_rsqrt, self._handle))
-
-    def reciprocal(self):
-        """1 / self, elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_reciprocal, self._handle))
-
-    def sin(self):
-        """The sine, elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_sin, self._handle))
-
-    def cos(self):
-        """The cosine, elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_cos, self._handle))
-
-    def tanh(self):
-        """The hyperbolic tangent, elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_tanh, self._handle))
-
-    def sigmoid(self):
-        """1 / (1 + exp(-self)), elementwise."""
-        return _keep_float_dtype(self, _make(L.sg_sigmoid, self._handle))
-
-    def relu(self):
-        """max(self, 0), elementwise (gradient 0 at 0, as PyTorch)."""
-        return _keep_dtype(self, _make(L.sg_relu, self._handle))
-
-    def abs(self):
-        """The absolute value, elementwise."""
-        return _keep_dtype(self, _make(L.sg_abs, self._handle))
-
-    __abs__ = abs
-
-    def sign(self):
-        """-1, 0 or 1 by the sign of each element."""
-        return _make(L.sg_sign, self._handle)
-
-    def square(self):
-        """self * self, elementwise."""
-        return _keep_dtype(self, _make(L.sg_square, self._handle))
-
-    def log1p(self):
-        """log(1 + self), accurate near 0."""
-        return _keep_float_dtype(self, _make(L.sg_log1p, self._handle))
-
-    def expm1(self):
-        """exp(self) - 1, accurate near 0."""
-        return _keep_float_dtype(self, _make(L.sg_expm1, self._handle))
-
     def clamp(self, min=None, max=None):  # noqa: A002 - torch's names
         """Each element limited to [min, max] (either bound may be None)."""
         if min is None and max is None:
@@ -845,14 +783,6 @@ class Tensor:
         """log(sum(exp(self))) along `dim`, computed stably."""
         return _dims_call(L.sg_logsumexp, self._handle, dim, builtins.bool(keepdim))
 
-    def softmax(self, dim):
-        """exp(self) normalised to sum to 1 along `dim`."""
-        return _make(L.sg_softmax, self._handle, int(dim))
-
-    def log_softmax(self, dim):
-        """log(softmax(self, dim)), computed stably."""
-        return _make(L.sg_log_softmax, self._handle, int(dim))
-
     # ---- linear algebra -----------------------------------------------------------------
 
     def matmul(self, other):
@@ -951,18 +881,6 @@ class Tensor:
             result = _keep_dtype(result, _make(L.sg_squeeze_dim, result._handle, d))
         return result
 
-    def unsqueeze(self, dim):
-        """A view with a size-1 dimension inserted at `dim`."""
-        return _keep_dtype(self, _make(L.sg_unsqueeze, self._handle, int(dim)))
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        """The dimensions start_dim..end_dim merged into one."""
-        return _keep_dtype(self, _make(L.sg_flatten, self._handle, int(start_dim), int(end_dim)))
-
-    def contiguous(self):
-        """The tensor itself if its memory is row-major, else a row-major copy."""
-        return _keep_dtype(self, _make(L.sg_contiguous, self._handle))
-
     def is_contiguous(self):
         """Whether the elements are laid out row-major without gaps."""
         out = ctypes.c_bool()
@@ -976,10 +894,6 @@ class Tensor:
         _check(L.sg_tensor_strides(self._handle, strides, 64, _byref(ndim)))
         values = tuple(strides[: ndim.value])
         return values if dim is None else values[dim]
-
-    def select(self, dim, index):
-        """A view of index `index` along `dim`, which is removed."""
-        return _keep_dtype(self, _make(L.sg_select, self._handle, int(dim), int(index)))
 
     def narrow(self, dim, start, length):
         """A view of `length` elements from `start` along `dim`."""
