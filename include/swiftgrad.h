@@ -414,6 +414,48 @@ SG_API sg_status sg_square(const sg_tensor *a, sg_tensor **out);
 SG_API sg_status sg_log1p(const sg_tensor *a, sg_tensor **out);
 /** exp(a) - 1, accurate near 0. */
 SG_API sg_status sg_expm1(const sg_tensor *a, sg_tensor **out);
+/** The tangent. */
+SG_API sg_status sg_tan(const sg_tensor *a, sg_tensor **out);
+/** The hyperbolic sine. */
+SG_API sg_status sg_sinh(const sg_tensor *a, sg_tensor **out);
+/** The hyperbolic cosine. */
+SG_API sg_status sg_cosh(const sg_tensor *a, sg_tensor **out);
+/** The inverse sine: nan outside [-1, 1]. */
+SG_API sg_status sg_asin(const sg_tensor *a, sg_tensor **out);
+/** The inverse cosine: nan outside [-1, 1]. */
+SG_API sg_status sg_acos(const sg_tensor *a, sg_tensor **out);
+/** The inverse tangent. */
+SG_API sg_status sg_atan(const sg_tensor *a, sg_tensor **out);
+/** The inverse hyperbolic sine. */
+SG_API sg_status sg_asinh(const sg_tensor *a, sg_tensor **out);
+/** The inverse hyperbolic cosine: nan below 1. */
+SG_API sg_status sg_acosh(const sg_tensor *a, sg_tensor **out);
+/** The inverse hyperbolic tangent: +-inf at +-1, nan outside. */
+SG_API sg_status sg_atanh(const sg_tensor *a, sg_tensor **out);
+/** The error function; its gradient is 2 / sqrt(pi) * exp(-a^2). */
+SG_API sg_status sg_erf(const sg_tensor *a, sg_tensor **out);
+/** 1 - erf(a), accurate where erf is near 1. */
+SG_API sg_status sg_erfc(const sg_tensor *a, sg_tensor **out);
+/** The base-2 logarithm. */
+SG_API sg_status sg_log2(const sg_tensor *a, sg_tensor **out);
+/** The base-10 logarithm. */
+SG_API sg_status sg_log10(const sg_tensor *a, sg_tensor **out);
+/** 2 ** a */
+SG_API sg_status sg_exp2(const sg_tensor *a, sg_tensor **out);
+/**
+ * The largest whole number not above each element (integers are copied; bool is refused); gradient
+ * 0.
+ */
+SG_API sg_status sg_floor(const sg_tensor *a, sg_tensor **out);
+/**
+ * The smallest whole number not below each element (integers are copied; bool is refused); gradient
+ * 0.
+ */
+SG_API sg_status sg_ceil(const sg_tensor *a, sg_tensor **out);
+/** The nearest whole number, halves to even (integers are copied; bool is refused); gradient 0. */
+SG_API sg_status sg_round(const sg_tensor *a, sg_tensor **out);
+/** The whole part, rounding toward zero (integers are copied; bool is refused); gradient 0. */
+SG_API sg_status sg_trunc(const sg_tensor *a, sg_tensor **out);
 /** torch.clamp(a, min, max); either bound may be NULL (not both). */
 SG_API sg_status sg_clamp(const sg_tensor *a, const double *min, const double *max,
                           sg_tensor **out);

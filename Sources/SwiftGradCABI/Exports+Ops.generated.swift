@@ -219,6 +219,96 @@ public func sg_expm1(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoin
     exportTensor("sg_expm1", out) { try Handles.tensor(a, "a").expm1() }
 }
 
+@_cdecl("sg_tan") @implementation
+public func sg_tan(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tan", out) { try Handles.tensor(a, "a").tan() }
+}
+
+@_cdecl("sg_sinh") @implementation
+public func sg_sinh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_sinh", out) { try Handles.tensor(a, "a").sinh() }
+}
+
+@_cdecl("sg_cosh") @implementation
+public func sg_cosh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cosh", out) { try Handles.tensor(a, "a").cosh() }
+}
+
+@_cdecl("sg_asin") @implementation
+public func sg_asin(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_asin", out) { try Handles.tensor(a, "a").asin() }
+}
+
+@_cdecl("sg_acos") @implementation
+public func sg_acos(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_acos", out) { try Handles.tensor(a, "a").acos() }
+}
+
+@_cdecl("sg_atan") @implementation
+public func sg_atan(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_atan", out) { try Handles.tensor(a, "a").atan() }
+}
+
+@_cdecl("sg_asinh") @implementation
+public func sg_asinh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_asinh", out) { try Handles.tensor(a, "a").asinh() }
+}
+
+@_cdecl("sg_acosh") @implementation
+public func sg_acosh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_acosh", out) { try Handles.tensor(a, "a").acosh() }
+}
+
+@_cdecl("sg_atanh") @implementation
+public func sg_atanh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_atanh", out) { try Handles.tensor(a, "a").atanh() }
+}
+
+@_cdecl("sg_erf") @implementation
+public func sg_erf(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_erf", out) { try Handles.tensor(a, "a").erf() }
+}
+
+@_cdecl("sg_erfc") @implementation
+public func sg_erfc(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_erfc", out) { try Handles.tensor(a, "a").erfc() }
+}
+
+@_cdecl("sg_log2") @implementation
+public func sg_log2(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_log2", out) { try Handles.tensor(a, "a").log2() }
+}
+
+@_cdecl("sg_log10") @implementation
+public func sg_log10(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_log10", out) { try Handles.tensor(a, "a").log10() }
+}
+
+@_cdecl("sg_exp2") @implementation
+public func sg_exp2(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_exp2", out) { try Handles.tensor(a, "a").exp2() }
+}
+
+@_cdecl("sg_floor") @implementation
+public func sg_floor(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_floor", out) { try Handles.tensor(a, "a").floor() }
+}
+
+@_cdecl("sg_ceil") @implementation
+public func sg_ceil(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_ceil", out) { try Handles.tensor(a, "a").ceil() }
+}
+
+@_cdecl("sg_round") @implementation
+public func sg_round(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_round", out) { try Handles.tensor(a, "a").round() }
+}
+
+@_cdecl("sg_trunc") @implementation
+public func sg_trunc(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_trunc", out) { try Handles.tensor(a, "a").trunc() }
+}
+
 @_cdecl("sg_clamp") @implementation
 public func sg_clamp(_ a: OpaquePointer?, _ min: UnsafePointer<Double>?, _ max: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_clamp", out) { try Handles.tensor(a, "a").clamp(min: min?.pointee, max: max?.pointee) }

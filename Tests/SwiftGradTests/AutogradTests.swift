@@ -57,6 +57,14 @@ import Testing
             ("exp log", [[3]], true, { [try $0[0].exp().add($0[0].log())] }),
             ("sqrt rsqrt reciprocal", [[3]], true, { [try $0[0].sqrt().add($0[0].rsqrt()).add($0[0].reciprocal())] }),
             ("trig", [[3]], false, { [try $0[0].sin().mul($0[0].cos()).add($0[0].tanh())] }),
+            ("tan sinh cosh atan asinh erf erfc exp2", [[3]], false, { x in
+                [try x[0].mul(0.5).tan().add(x[0].sinh()).add(x[0].cosh()).add(x[0].atan()).add(x[0].asinh())
+                    .add(x[0].erf()).add(x[0].erfc().mul(x[0])).add(x[0].exp2())] }),
+            ("asin acos atanh acosh log2 log10", [[3]], true, { x in
+                let u = try x[0].tanh().mul(0.8)
+                return [try u.asin().add(u.acos().mul(u)).add(u.atanh()).add(x[0].add(1).acosh()).add(x[0].log2()).add(x[0].log10())] }),
+            ("floor ceil round trunc", [[3]], false, { x in
+                [try x[0].floor().add(x[0].ceil()).add(x[0].round()).add(x[0].trunc()).mul(x[0]).mul(x[0])] }),
             ("sigmoid log1p expm1", [[3]], true, { [try $0[0].sigmoid().add($0[0].log1p()).add($0[0].expm1())] }),
             ("square abs relu", [[4]], false, { [try $0[0].square().add($0[0].abs().mul($0[0])).add($0[0].relu().mul($0[0]))] }),
             ("maximum where", [[4], [4]], false, { x in [try x[0].maximum(x[1]).add(Tensor.where(x[0].gt(0), x[0].mul(x[0]), x[1]))] }),

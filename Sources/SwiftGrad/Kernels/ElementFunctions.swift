@@ -24,9 +24,13 @@ protocol TernaryFunction {
     func callAsFunction(_ a: First, _ b: Second, _ c: Third) -> Output
 }
 
-/// `K(x)` for a floating unary kernel (exp, log, ...).
+/// `K(x)` for a floating unary kernel (exp, log, ...): its float32 or float64 form, chosen when
+/// the kernel is specialised (the other branch folds away).
 struct FloatMap<K: FloatUnaryKernel, T: FloatElement>: UnaryFunction {
-    @inline(__always) func callAsFunction(_ x: T) -> T { K.apply(x) }
+    @inline(__always) func callAsFunction(_ x: T) -> T {
+        if T.self == Float.self { return unsafeBitCast(K.apply(unsafeBitCast(x, to: Float.self)), to: T.self) }
+        return unsafeBitCast(K.apply(unsafeBitCast(x, to: Double.self)), to: T.self)
+    }
 }
 
 /// `K(x)` for a numeric unary kernel (neg, abs, relu, ...).

@@ -1,28 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Elementwise functions of one tensor, each forward beside its backward rule. Floating
 /// functions of integer or bool input compute in float32, as PyTorch's do.
 
-/// An elementwise function of floating elements, resolved statically in the kernels.
+/// An elementwise function of floating elements, given for float32 and float64 (usually C's
+/// libm pair, `sinhf` and `sinh`), resolved statically in the kernels.
 protocol FloatUnaryKernel {
-    static func apply<T: FloatElement>(_ x: T) -> T
+    static func apply(_ x: Float) -> Float
+    static func apply(_ x: Double) -> Double
 }
 
-enum ExpKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { T.exp(x) } }
-enum LogKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { T.log(x) } }
-enum ReciprocalKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { 1 / x } }
-enum SqrtKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { T.sqrt(x) } }
-enum RsqrtKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { 1 / T.sqrt(x) } }
-enum SinKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { T.sin(x) } }
-enum CosKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { T.cos(x) } }
-enum TanhKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { T.tanh(x) } }
-enum Log1pKernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { T.log1p(x) } }
-enum Expm1Kernel: FloatUnaryKernel { @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T { T.expm1(x) } }
+enum ExpKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { expf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.exp(x) }
+}
+enum LogKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { logf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.log(x) }
+}
+enum ReciprocalKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { 1 / x }
+    @inline(__always) static func apply(_ x: Double) -> Double { 1 / x }
+}
+enum SqrtKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { x.squareRoot() }
+    @inline(__always) static func apply(_ x: Double) -> Double { x.squareRoot() }
+}
+enum RsqrtKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { 1 / x.squareRoot() }
+    @inline(__always) static func apply(_ x: Double) -> Double { 1 / x.squareRoot() }
+}
+enum SinKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { sinf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.sin(x) }
+}
+enum CosKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { cosf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.cos(x) }
+}
+enum TanhKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { tanhf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.tanh(x) }
+}
+enum Log1pKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { log1pf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.log1p(x) }
+}
+enum Expm1Kernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { expm1f(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.expm1(x) }
+}
 enum SigmoidKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { sigmoid(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { sigmoid(x) }
+
     /// 1 / (1 + e^-x), written so that neither branch overflows.
-    @inline(__always) static func apply<T: FloatElement>(_ x: T) -> T {
+    @inline(__always) private static func sigmoid<T: FloatElement>(_ x: T) -> T {
         if x >= 0 { return 1 / (1 + T.exp(-x)) }
         let e = T.exp(x)
         return e / (1 + e)
     }
+}
+
+/// C's libm pairs for the functions below (`round` is `rint`: halves to even, as PyTorch's).
+enum TanKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { tanf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.tan(x) }
+}
+enum SinhKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { sinhf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.sinh(x) }
+}
+enum CoshKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { coshf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.cosh(x) }
+}
+enum AsinKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { asinf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.asin(x) }
+}
+enum AcosKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { acosf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.acos(x) }
+}
+enum AtanKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { atanf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.atan(x) }
+}
+enum AsinhKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { asinhf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.asinh(x) }
+}
+enum AcoshKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { acoshf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.acosh(x) }
+}
+enum AtanhKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { atanhf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.atanh(x) }
+}
+enum ErfKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { erff(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.erf(x) }
+}
+enum ErfcKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { erfcf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.erfc(x) }
+}
+enum Log2Kernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { log2f(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.log2(x) }
+}
+enum Log10Kernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { log10f(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.log10(x) }
+}
+enum Exp2Kernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { exp2f(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.exp2(x) }
+}
+enum FloorKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { floorf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.floor(x) }
+}
+enum CeilKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { ceilf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.ceil(x) }
+}
+enum RoundKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { rintf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.rint(x) }
+}
+enum TruncKernel: FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: Float) -> Float { truncf(x) }
+    @inline(__always) static func apply(_ x: Double) -> Double { Glibc.trunc(x) }
 }
 
 /// An elementwise function of any numeric element (integers keep their dtype).
@@ -176,6 +291,147 @@ extension Tensor {
         try Tensor.numericUnary(SignKernel.self, self, name: "sign")
             .recorded("SignBackward0", inputs: [self]) { g, _ in Gradients(try g.zerosLike()) }
     }
+
+    /// `torch.tan`; its gradient is 1 + tan^2.
+    public func tan() throws -> Tensor {
+        try Tensor.floatUnary(TanKernel.self, self)
+            .recorded("TanBackward0", inputs: [self], savingOutput: true) { g, ctx in
+                let out = try ctx.saved(0)
+                return [try g.mul(out.mul(out).add(1))]
+            }
+    }
+
+    /// `torch.sinh`.
+    public func sinh() throws -> Tensor {
+        try Tensor.floatUnary(SinhKernel.self, self)
+            .recorded("SinhBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).cosh())) }
+    }
+
+    /// `torch.cosh`.
+    public func cosh() throws -> Tensor {
+        try Tensor.floatUnary(CoshKernel.self, self)
+            .recorded("CoshBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).sinh())) }
+    }
+
+    /// `torch.asin`: nan outside [-1, 1]; its gradient 1 / sqrt(1 - x^2) is inf at +-1.
+    public func asin() throws -> Tensor {
+        try Tensor.floatUnary(AsinKernel.self, self)
+            .recorded("AsinBackward0", inputs: [self], saving: [self]) { g, ctx in
+                let x = try ctx.saved(0)
+                return [try g.mul(x.mul(x).rsub(1).rsqrt())]
+            }
+    }
+
+    /// `torch.acos`: nan outside [-1, 1]; its gradient is -1 / sqrt(1 - x^2).
+    public func acos() throws -> Tensor {
+        try Tensor.floatUnary(AcosKernel.self, self)
+            .recorded("AcosBackward0", inputs: [self], saving: [self]) { g, ctx in
+                let x = try ctx.saved(0)
+                return [try g.mul(x.mul(x).rsub(1).rsqrt().neg())]
+            }
+    }
+
+    /// `torch.atan`; its gradient is 1 / (1 + x^2).
+    public func atan() throws -> Tensor {
+        try Tensor.floatUnary(AtanKernel.self, self)
+            .recorded("AtanBackward0", inputs: [self], saving: [self]) { g, ctx in
+                let x = try ctx.saved(0)
+                return [try g.div(x.mul(x).add(1))]
+            }
+    }
+
+    /// `torch.asinh`; its gradient is 1 / sqrt(x^2 + 1).
+    public func asinh() throws -> Tensor {
+        try Tensor.floatUnary(AsinhKernel.self, self)
+            .recorded("AsinhBackward0", inputs: [self], saving: [self]) { g, ctx in
+                let x = try ctx.saved(0)
+                return [try g.mul(x.mul(x).add(1).rsqrt())]
+            }
+    }
+
+    /// `torch.acosh`: nan below 1; its gradient is 1 / sqrt(x^2 - 1).
+    public func acosh() throws -> Tensor {
+        try Tensor.floatUnary(AcoshKernel.self, self)
+            .recorded("AcoshBackward0", inputs: [self], saving: [self]) { g, ctx in
+                let x = try ctx.saved(0)
+                return [try g.mul(x.mul(x).sub(1).rsqrt())]
+            }
+    }
+
+    /// `torch.atanh`: +-inf at +-1, nan outside; its gradient is 1 / (1 - x^2).
+    public func atanh() throws -> Tensor {
+        try Tensor.floatUnary(AtanhKernel.self, self)
+            .recorded("AtanhBackward0", inputs: [self], saving: [self]) { g, ctx in
+                let x = try ctx.saved(0)
+                return [try g.div(x.mul(x).rsub(1))]
+            }
+    }
+
+    /// The error function (`torch.erf`); its gradient is 2 / sqrt(pi) * exp(-x^2).
+    public func erf() throws -> Tensor {
+        try Tensor.floatUnary(ErfKernel.self, self)
+            .recorded("ErfBackward0", inputs: [self], saving: [self]) { g, ctx in
+                let x = try ctx.saved(0)
+                return [try g.mul(x.mul(x).neg().exp().mul(2 / Double.pi.squareRoot()))]
+            }
+    }
+
+    /// `1 - erf(self)`, accurate where erf is near 1 (`torch.erfc`).
+    public func erfc() throws -> Tensor {
+        try Tensor.floatUnary(ErfcKernel.self, self)
+            .recorded("ErfcBackward0", inputs: [self], saving: [self]) { g, ctx in
+                let x = try ctx.saved(0)
+                return [try g.mul(x.mul(x).neg().exp().mul(-2 / Double.pi.squareRoot()))]
+            }
+    }
+
+    /// The base-2 logarithm (`torch.log2`); its gradient is 1 / (x ln 2).
+    public func log2() throws -> Tensor {
+        try Tensor.floatUnary(Log2Kernel.self, self)
+            .recorded("Log2Backward0", inputs: [self], saving: [self]) { g, ctx in
+                Gradients(try g.div(ctx.saved(0).mul(0.6931471805599453)))
+            }
+    }
+
+    /// The base-10 logarithm (`torch.log10`); its gradient is 1 / (x ln 10).
+    public func log10() throws -> Tensor {
+        try Tensor.floatUnary(Log10Kernel.self, self)
+            .recorded("Log10Backward0", inputs: [self], saving: [self]) { g, ctx in
+                Gradients(try g.div(ctx.saved(0).mul(2.302585092994046)))
+            }
+    }
+
+    /// `2 ** self` (`torch.exp2`); its gradient is 2^x ln 2.
+    public func exp2() throws -> Tensor {
+        try Tensor.floatUnary(Exp2Kernel.self, self)
+            .recorded("Exp2Backward0", inputs: [self], savingOutput: true) { g, ctx in
+                Gradients(try g.mul(ctx.saved(0).mul(0.6931471805599453)))
+            }
+    }
+
+    /// The forward of floor, ceil, round and trunc: floating tensors round elementwise (their
+    /// gradient is 0 everywhere, as PyTorch defines it), integer tensors are already whole and
+    /// come back as a copy, as in PyTorch.
+    static func rounding<K: FloatUnaryKernel>(_: K.Type, _ a: Tensor, name: String, backward: String) throws -> Tensor {
+        switch a.dtype {
+        case .float32, .float64:
+            return try floatUnary(K.self, a).recorded(backward, inputs: [a]) { g, _ in Gradients(try g.zerosLike()) }
+        case .int64: return try a.clone()
+        case .bool: throw SwiftGradError.dtype("\"\(name)_vml_cpu\" not implemented for 'Bool'")
+        }
+    }
+
+    /// The largest whole number not above each element (`torch.floor`).
+    public func floor() throws -> Tensor { try Tensor.rounding(FloorKernel.self, self, name: "floor", backward: "FloorBackward0") }
+
+    /// The smallest whole number not below each element (`torch.ceil`).
+    public func ceil() throws -> Tensor { try Tensor.rounding(CeilKernel.self, self, name: "ceil", backward: "CeilBackward0") }
+
+    /// The nearest whole number, halves to even (`torch.round`: round(0.5) = 0, round(1.5) = 2).
+    public func round() throws -> Tensor { try Tensor.rounding(RoundKernel.self, self, name: "round", backward: "RoundBackward0") }
+
+    /// The whole part, rounding toward zero (`torch.trunc`).
+    public func trunc() throws -> Tensor { try Tensor.rounding(TruncKernel.self, self, name: "trunc", backward: "TruncBackward0") }
 
     /// `self ** 2` (`torch.square`, which PyTorch computes as pow: PowBackward0).
     public func square() throws -> Tensor {

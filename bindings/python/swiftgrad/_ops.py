@@ -81,6 +81,96 @@ def _expm1(self):
     return _keep_float_dtype(self, _make(L.sg_expm1, self._handle))
 
 
+def _tan(self):
+    """The tangent."""
+    return _keep_float_dtype(self, _make(L.sg_tan, self._handle))
+
+
+def _sinh(self):
+    """The hyperbolic sine."""
+    return _keep_float_dtype(self, _make(L.sg_sinh, self._handle))
+
+
+def _cosh(self):
+    """The hyperbolic cosine."""
+    return _keep_float_dtype(self, _make(L.sg_cosh, self._handle))
+
+
+def _asin(self):
+    """The inverse sine: nan outside [-1, 1]."""
+    return _keep_float_dtype(self, _make(L.sg_asin, self._handle))
+
+
+def _acos(self):
+    """The inverse cosine: nan outside [-1, 1]."""
+    return _keep_float_dtype(self, _make(L.sg_acos, self._handle))
+
+
+def _atan(self):
+    """The inverse tangent."""
+    return _keep_float_dtype(self, _make(L.sg_atan, self._handle))
+
+
+def _asinh(self):
+    """The inverse hyperbolic sine."""
+    return _keep_float_dtype(self, _make(L.sg_asinh, self._handle))
+
+
+def _acosh(self):
+    """The inverse hyperbolic cosine: nan below 1."""
+    return _keep_float_dtype(self, _make(L.sg_acosh, self._handle))
+
+
+def _atanh(self):
+    """The inverse hyperbolic tangent: +-inf at +-1, nan outside."""
+    return _keep_float_dtype(self, _make(L.sg_atanh, self._handle))
+
+
+def _erf(self):
+    """The error function; its gradient is 2 / sqrt(pi) * exp(-a^2)."""
+    return _keep_float_dtype(self, _make(L.sg_erf, self._handle))
+
+
+def _erfc(self):
+    """1 - erf(a), accurate where erf is near 1."""
+    return _keep_float_dtype(self, _make(L.sg_erfc, self._handle))
+
+
+def _log2(self):
+    """The base-2 logarithm."""
+    return _keep_float_dtype(self, _make(L.sg_log2, self._handle))
+
+
+def _log10(self):
+    """The base-10 logarithm."""
+    return _keep_float_dtype(self, _make(L.sg_log10, self._handle))
+
+
+def _exp2(self):
+    """2 ** a"""
+    return _keep_float_dtype(self, _make(L.sg_exp2, self._handle))
+
+
+def _floor(self):
+    """The largest whole number not above each element (integers are copied; bool is refused); gradient 0."""
+    return _keep_dtype(self, _make(L.sg_floor, self._handle))
+
+
+def _ceil(self):
+    """The smallest whole number not below each element (integers are copied; bool is refused); gradient 0."""
+    return _keep_dtype(self, _make(L.sg_ceil, self._handle))
+
+
+def _round(self):
+    """The nearest whole number, halves to even (integers are copied; bool is refused); gradient 0."""
+    return _keep_dtype(self, _make(L.sg_round, self._handle))
+
+
+def _trunc(self):
+    """The whole part, rounding toward zero (integers are copied; bool is refused); gradient 0."""
+    return _keep_dtype(self, _make(L.sg_trunc, self._handle))
+
+
 def _unsqueeze(self, dim):
     """A size-1 dimension inserted at dim."""
     return _keep_dtype(self, _make(L.sg_unsqueeze, self._handle, int(dim)))
@@ -129,6 +219,31 @@ for _name, _method in (
         ("square", _square),
         ("log1p", _log1p),
         ("expm1", _expm1),
+        ("tan", _tan),
+        ("sinh", _sinh),
+        ("cosh", _cosh),
+        ("asin", _asin),
+        ("arcsin", _asin),
+        ("acos", _acos),
+        ("arccos", _acos),
+        ("atan", _atan),
+        ("arctan", _atan),
+        ("asinh", _asinh),
+        ("arcsinh", _asinh),
+        ("acosh", _acosh),
+        ("arccosh", _acosh),
+        ("atanh", _atanh),
+        ("arctanh", _atanh),
+        ("erf", _erf),
+        ("erfc", _erfc),
+        ("log2", _log2),
+        ("log10", _log10),
+        ("exp2", _exp2),
+        ("floor", _floor),
+        ("ceil", _ceil),
+        ("round", _round),
+        ("trunc", _trunc),
+        ("fix", _trunc),
         ("unsqueeze", _unsqueeze),
         ("flatten", _flatten),
         ("select", _select),
@@ -230,6 +345,121 @@ def expm1(input):  # noqa: A002 - PyTorch's parameter name
     return _expm1(input)
 
 
+def tan(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.tan: The tangent."""
+    _require_tensor("tan", "input", 1, input)
+    return _tan(input)
+
+
+def sinh(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.sinh: The hyperbolic sine."""
+    _require_tensor("sinh", "input", 1, input)
+    return _sinh(input)
+
+
+def cosh(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.cosh: The hyperbolic cosine."""
+    _require_tensor("cosh", "input", 1, input)
+    return _cosh(input)
+
+
+def asin(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.asin: The inverse sine: nan outside [-1, 1]."""
+    _require_tensor("asin", "input", 1, input)
+    return _asin(input)
+
+
+arcsin = asin
+def acos(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.acos: The inverse cosine: nan outside [-1, 1]."""
+    _require_tensor("acos", "input", 1, input)
+    return _acos(input)
+
+
+arccos = acos
+def atan(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.atan: The inverse tangent."""
+    _require_tensor("atan", "input", 1, input)
+    return _atan(input)
+
+
+arctan = atan
+def asinh(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.asinh: The inverse hyperbolic sine."""
+    _require_tensor("asinh", "input", 1, input)
+    return _asinh(input)
+
+
+arcsinh = asinh
+def acosh(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.acosh: The inverse hyperbolic cosine: nan below 1."""
+    _require_tensor("acosh", "input", 1, input)
+    return _acosh(input)
+
+
+arccosh = acosh
+def atanh(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.atanh: The inverse hyperbolic tangent: +-inf at +-1, nan outside."""
+    _require_tensor("atanh", "input", 1, input)
+    return _atanh(input)
+
+
+arctanh = atanh
+def erf(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.erf: The error function; its gradient is 2 / sqrt(pi) * exp(-a^2)."""
+    _require_tensor("erf", "input", 1, input)
+    return _erf(input)
+
+
+def erfc(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.erfc: 1 - erf(a), accurate where erf is near 1."""
+    _require_tensor("erfc", "input", 1, input)
+    return _erfc(input)
+
+
+def log2(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.log2: The base-2 logarithm."""
+    _require_tensor("log2", "input", 1, input)
+    return _log2(input)
+
+
+def log10(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.log10: The base-10 logarithm."""
+    _require_tensor("log10", "input", 1, input)
+    return _log10(input)
+
+
+def exp2(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.exp2: 2 ** a"""
+    _require_tensor("exp2", "input", 1, input)
+    return _exp2(input)
+
+
+def floor(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.floor: The largest whole number not above each element (integers are copied; bool is refused); gradient 0."""
+    _require_tensor("floor", "input", 1, input)
+    return _floor(input)
+
+
+def ceil(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.ceil: The smallest whole number not below each element (integers are copied; bool is refused); gradient 0."""
+    _require_tensor("ceil", "input", 1, input)
+    return _ceil(input)
+
+
+def round(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.round: The nearest whole number, halves to even (integers are copied; bool is refused); gradient 0."""
+    _require_tensor("round", "input", 1, input)
+    return _round(input)
+
+
+def trunc(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.trunc: The whole part, rounding toward zero (integers are copied; bool is refused); gradient 0."""
+    _require_tensor("trunc", "input", 1, input)
+    return _trunc(input)
+
+
+fix = trunc
 def unsqueeze(input, dim):  # noqa: A002 - PyTorch's parameter name
     """torch.unsqueeze: A size-1 dimension inserted at dim."""
     _require_tensor("unsqueeze", "input", 1, input)
@@ -261,7 +491,9 @@ def log_softmax(input, dim):  # noqa: A002 - PyTorch's parameter name
 
 
 __all__ = [
-    "abs", "absolute", "cos", "exp", "expm1", "flatten", "log", "log1p", "log_softmax",
-    "reciprocal", "relu", "rsqrt", "select", "sigmoid", "sign", "sin", "softmax", "sqrt",
-    "square", "tanh", "unsqueeze"
+    "abs", "absolute", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
+    "arctanh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "erfc", "exp",
+    "exp2", "expm1", "fix", "flatten", "floor", "log", "log10", "log1p", "log2", "log_softmax",
+    "reciprocal", "relu", "round", "rsqrt", "select", "sigmoid", "sign", "sin", "sinh",
+    "softmax", "sqrt", "square", "tan", "tanh", "trunc", "unsqueeze"
 ]

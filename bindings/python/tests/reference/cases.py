@@ -6,11 +6,12 @@ streams differ)."""
 import math
 
 
-def data(T, *shape, seed=0, positive=False, grad=True):
+def data(T, *shape, seed=0, positive=False, grad=True, scale=1.0, offset=0.0):
     n = math.prod(shape)
     values = [math.sin(1.7 * (i + 1) + 0.3 * seed) * 2 for i in range(n)]
     if positive:
         values = [abs(v) + 0.5 for v in values]
+    values = [v * scale + offset for v in values]
     t = T.tensor(values, dtype=T.float64).reshape(shape)
     return t.requires_grad_() if grad else t
 
@@ -84,6 +85,35 @@ def elementwise(T):
     out = (x.sin() + x.cos() + x.tanh() + x.sigmoid() + x.relu() + x.abs() + x.square() + x.expm1()
            + p.log1p() + p.rsqrt() + p.sqrt() + p.log() + x.exp() + p.reciprocal())
     return backprop(T, out, x, p)
+
+
+@case
+def trigonometric_hyperbolic(T):
+    x = data(T, 2, 4, scale=0.7)
+    return backprop(T, x.tan() + x.sinh() + T.cosh(x) + x.atan() + T.arcsinh(x) + x.exp2(), x)
+
+
+@case
+def inverse_trigonometric(T):
+    u = data(T, 2, 4, seed=6, scale=0.45)
+    v = data(T, 5, seed=2, positive=True, offset=1.0)
+    return {**backprop(T, u.asin() + T.arccos(u) + u.atanh() * 2, u), **backprop(T, v.acosh(), v)}
+
+
+@case
+def error_function_logarithms(T):
+    x = data(T, 3, 3)
+    p = data(T, 3, 3, seed=1, positive=True)
+    return backprop(T, x.erf() + T.erfc(x) * 3 + p.log2() + T.log10(p) * 2, x, p)
+
+
+@case
+def rounding(T):
+    x = data(T, 2, 5, scale=3)
+    halves = T.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5], dtype=T.float64)
+    return {**backprop(T, x.floor() + x.ceil() * 2 + T.round(x) * 3 + x.trunc() * 4, x),
+            "halves_to_even": halves.round(), "float32_floor": halves.float().floor(), "int_floor": T.arange(4).floor(),
+            "int_round": T.tensor([3, -2]).round(), "fix": T.fix(halves)}
 
 
 @case
