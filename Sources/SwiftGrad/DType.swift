@@ -85,9 +85,10 @@ public protocol TensorElement {
     init(fromDouble value: Double)
 }
 
-/// Elements with arithmetic: float32, float64 and int64. Integer arithmetic wraps on overflow,
+/// Elements with arithmetic: float32, float64 and int64 (internal: the kernels' vocabulary, not
+/// API; public members here would collide with swift-numerics' on Float and Double). Integer arithmetic wraps on overflow,
 /// as PyTorch's does, instead of trapping.
-public protocol NumericElement: TensorElement, Comparable {
+protocol NumericElement: TensorElement, Comparable {
     static var zero: Self { get }
     static var one: Self { get }
     /// The identity of max: -inf for floats, the most negative integer for int64.
@@ -106,7 +107,7 @@ public protocol NumericElement: TensorElement, Comparable {
 }
 
 /// Floating-point elements, with the math functions kernels need.
-public protocol FloatElement: NumericElement, BinaryFloatingPoint {
+protocol FloatElement: NumericElement, BinaryFloatingPoint {
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func sqrt(_ x: Self) -> Self
@@ -118,65 +119,74 @@ public protocol FloatElement: NumericElement, BinaryFloatingPoint {
     static func expm1(_ x: Self) -> Self
 }
 
-extension Float: FloatElement {
+extension Float: TensorElement {
     public static var dtype: DType { .float32 }
     public var doubleValue: Double { Double(self) }
     public init(fromDouble value: Double) { self = Float(value) }
-    public static var one: Float { 1 }
-    public static var lowest: Float { -.infinity }
-    public static var highest: Float { .infinity }
-    @inline(__always) public static func add(_ a: Float, _ b: Float) -> Float { a + b }
-    @inline(__always) public static func sub(_ a: Float, _ b: Float) -> Float { a - b }
-    @inline(__always) public static func mul(_ a: Float, _ b: Float) -> Float { a * b }
-    @inline(__always) public static func div(_ a: Float, _ b: Float) -> Float { a / b }
-    @inline(__always) public static func exp(_ x: Float) -> Float { expf(x) }
-    @inline(__always) public static func log(_ x: Float) -> Float { logf(x) }
-    @inline(__always) public static func sqrt(_ x: Float) -> Float { x.squareRoot() }
-    @inline(__always) public static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
-    @inline(__always) public static func sin(_ x: Float) -> Float { sinf(x) }
-    @inline(__always) public static func cos(_ x: Float) -> Float { cosf(x) }
-    @inline(__always) public static func tanh(_ x: Float) -> Float { tanhf(x) }
-    @inline(__always) public static func log1p(_ x: Float) -> Float { log1pf(x) }
-    @inline(__always) public static func expm1(_ x: Float) -> Float { expm1f(x) }
 }
 
-extension Double: FloatElement {
+extension Float: FloatElement {
+    static var one: Float { 1 }
+    static var lowest: Float { -.infinity }
+    static var highest: Float { .infinity }
+    @inline(__always) static func add(_ a: Float, _ b: Float) -> Float { a + b }
+    @inline(__always) static func sub(_ a: Float, _ b: Float) -> Float { a - b }
+    @inline(__always) static func mul(_ a: Float, _ b: Float) -> Float { a * b }
+    @inline(__always) static func div(_ a: Float, _ b: Float) -> Float { a / b }
+    @inline(__always) static func exp(_ x: Float) -> Float { expf(x) }
+    @inline(__always) static func log(_ x: Float) -> Float { logf(x) }
+    @inline(__always) static func sqrt(_ x: Float) -> Float { x.squareRoot() }
+    @inline(__always) static func pow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    @inline(__always) static func sin(_ x: Float) -> Float { sinf(x) }
+    @inline(__always) static func cos(_ x: Float) -> Float { cosf(x) }
+    @inline(__always) static func tanh(_ x: Float) -> Float { tanhf(x) }
+    @inline(__always) static func log1p(_ x: Float) -> Float { log1pf(x) }
+    @inline(__always) static func expm1(_ x: Float) -> Float { expm1f(x) }
+}
+
+extension Double: TensorElement {
     public static var dtype: DType { .float64 }
     public var doubleValue: Double { self }
     public init(fromDouble value: Double) { self = value }
-    public static var one: Double { 1 }
-    public static var lowest: Double { -.infinity }
-    public static var highest: Double { .infinity }
-    @inline(__always) public static func add(_ a: Double, _ b: Double) -> Double { a + b }
-    @inline(__always) public static func sub(_ a: Double, _ b: Double) -> Double { a - b }
-    @inline(__always) public static func mul(_ a: Double, _ b: Double) -> Double { a * b }
-    @inline(__always) public static func div(_ a: Double, _ b: Double) -> Double { a / b }
-    @inline(__always) public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
-    @inline(__always) public static func log(_ x: Double) -> Double { Glibc.log(x) }
-    @inline(__always) public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
-    @inline(__always) public static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-    @inline(__always) public static func sin(_ x: Double) -> Double { Glibc.sin(x) }
-    @inline(__always) public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
-    @inline(__always) public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
-    @inline(__always) public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
-    @inline(__always) public static func expm1(_ x: Double) -> Double { Glibc.expm1(x) }
 }
 
-extension Int64: NumericElement {
+extension Double: FloatElement {
+    static var one: Double { 1 }
+    static var lowest: Double { -.infinity }
+    static var highest: Double { .infinity }
+    @inline(__always) static func add(_ a: Double, _ b: Double) -> Double { a + b }
+    @inline(__always) static func sub(_ a: Double, _ b: Double) -> Double { a - b }
+    @inline(__always) static func mul(_ a: Double, _ b: Double) -> Double { a * b }
+    @inline(__always) static func div(_ a: Double, _ b: Double) -> Double { a / b }
+    @inline(__always) static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    @inline(__always) static func log(_ x: Double) -> Double { Glibc.log(x) }
+    @inline(__always) static func sqrt(_ x: Double) -> Double { x.squareRoot() }
+    @inline(__always) static func pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+    @inline(__always) static func sin(_ x: Double) -> Double { Glibc.sin(x) }
+    @inline(__always) static func cos(_ x: Double) -> Double { Glibc.cos(x) }
+    @inline(__always) static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    @inline(__always) static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+    @inline(__always) static func expm1(_ x: Double) -> Double { Glibc.expm1(x) }
+}
+
+extension Int64: TensorElement {
     public static var dtype: DType { .int64 }
     public var doubleValue: Double { Double(self) }
     public init(fromDouble value: Double) { self = Int64(value) }
-    public static var one: Int64 { 1 }
-    public static var lowest: Int64 { .min }
-    public static var highest: Int64 { .max }
-    @inline(__always) public static func add(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
-    @inline(__always) public static func sub(_ a: Int64, _ b: Int64) -> Int64 { a &- b }
-    @inline(__always) public static func mul(_ a: Int64, _ b: Int64) -> Int64 { a &* b }
-    @inline(__always) public static func div(_ a: Int64, _ b: Int64) -> Int64 {
+}
+
+extension Int64: NumericElement {
+    static var one: Int64 { 1 }
+    static var lowest: Int64 { .min }
+    static var highest: Int64 { .max }
+    @inline(__always) static func add(_ a: Int64, _ b: Int64) -> Int64 { a &+ b }
+    @inline(__always) static func sub(_ a: Int64, _ b: Int64) -> Int64 { a &- b }
+    @inline(__always) static func mul(_ a: Int64, _ b: Int64) -> Int64 { a &* b }
+    @inline(__always) static func div(_ a: Int64, _ b: Int64) -> Int64 {
         b == 0 ? 0 : a.dividedReportingOverflow(by: b).partialValue
     }
-    @inline(__always) public static prefix func - (_ a: Int64) -> Int64 { 0 &- a }
-    public static func pow(_ a: Int64, _ b: Int64) -> Int64 {
+    @inline(__always) static prefix func - (_ a: Int64) -> Int64 { 0 &- a }
+    static func pow(_ a: Int64, _ b: Int64) -> Int64 {
         if b < 0 { return a == 1 ? 1 : (a == -1 ? (b & 1 == 0 ? 1 : -1) : 0) }
         var result: Int64 = 1, base = a, e = b
         while e > 0 {

@@ -8,26 +8,6 @@ precedencegroup TensorPowerPrecedence {
 }
 infix operator **: TensorPowerPrecedence
 
-public func + (a: Tensor, b: Tensor) throws -> Tensor { try a.add(b) }
-public func - (a: Tensor, b: Tensor) throws -> Tensor { try a.sub(b) }
-public func * (a: Tensor, b: Tensor) throws -> Tensor { try a.mul(b) }
-public func / (a: Tensor, b: Tensor) throws -> Tensor { try a.div(b) }
-public func ** (a: Tensor, b: Tensor) throws -> Tensor { try a.pow(b) }
-
-public func + (a: Tensor, s: Double) throws -> Tensor { try a.add(s) }
-public func - (a: Tensor, s: Double) throws -> Tensor { try a.sub(s) }
-public func * (a: Tensor, s: Double) throws -> Tensor { try a.mul(s) }
-public func / (a: Tensor, s: Double) throws -> Tensor { try a.div(s) }
-public func ** (a: Tensor, s: Double) throws -> Tensor { try a.pow(s) }
-
-public func + (s: Double, a: Tensor) throws -> Tensor { try a.add(s) }
-public func - (s: Double, a: Tensor) throws -> Tensor { try a.rsub(s) }
-public func * (s: Double, a: Tensor) throws -> Tensor { try a.mul(s) }
-public func / (s: Double, a: Tensor) throws -> Tensor { try a.rdiv(s) }
-public func ** (s: Double, a: Tensor) throws -> Tensor { try a.rpow(s) }
-
-public prefix func - (a: Tensor) throws -> Tensor { try a.neg() }
-
 infix operator .==: ComparisonPrecedence
 infix operator .!=: ComparisonPrecedence
 infix operator .<: ComparisonPrecedence
@@ -35,18 +15,82 @@ infix operator .<=: ComparisonPrecedence
 infix operator .>: ComparisonPrecedence
 infix operator .>=: ComparisonPrecedence
 
-public func .== (a: Tensor, b: Tensor) throws -> Tensor { try a.eq(b) }
-public func .!= (a: Tensor, b: Tensor) throws -> Tensor { try a.ne(b) }
-public func .< (a: Tensor, b: Tensor) throws -> Tensor { try a.lt(b) }
-public func .<= (a: Tensor, b: Tensor) throws -> Tensor { try a.le(b) }
-public func .> (a: Tensor, b: Tensor) throws -> Tensor { try a.gt(b) }
-public func .>= (a: Tensor, b: Tensor) throws -> Tensor { try a.ge(b) }
-public func .== (a: Tensor, s: Double) throws -> Tensor { try a.eq(s) }
-public func .!= (a: Tensor, s: Double) throws -> Tensor { try a.ne(s) }
-public func .< (a: Tensor, s: Double) throws -> Tensor { try a.lt(s) }
-public func .<= (a: Tensor, s: Double) throws -> Tensor { try a.le(s) }
-public func .> (a: Tensor, s: Double) throws -> Tensor { try a.gt(s) }
-public func .>= (a: Tensor, s: Double) throws -> Tensor { try a.ge(s) }
+/// The operators, as static members (mlx-swift's shape). A scalar operand may be of any Swift
+/// numeric type, with PyTorch's rules for Python numbers: a floating scalar behaves like a
+/// Python float (it never changes a floating tensor's dtype and makes an integer tensor
+/// float32), an integer scalar like a Python int (integer tensors stay integer: `i * 2` is
+/// int64, `i ** 2` too).
+extension Tensor {
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.add(b) }
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.sub(b) }
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.mul(b) }
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.div(b) }
+    public static func ** (a: Tensor, b: Tensor) throws -> Tensor { try a.pow(b) }
+
+    public static func + <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.add(Double(s)) }
+    public static func + <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor {
+        try a.dtype.isFloatingPoint ? a.add(Double(s)) : a.add(Tensor.integerScalar(s))
+    }
+    public static func - <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.sub(Double(s)) }
+    public static func - <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor {
+        try a.dtype.isFloatingPoint ? a.sub(Double(s)) : a.sub(Tensor.integerScalar(s))
+    }
+    public static func * <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.mul(Double(s)) }
+    public static func * <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor {
+        try a.dtype.isFloatingPoint ? a.mul(Double(s)) : a.mul(Tensor.integerScalar(s))
+    }
+    public static func / <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.div(Double(s)) }
+    public static func / <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor {
+        try a.dtype.isFloatingPoint ? a.div(Double(s)) : a.div(Tensor.integerScalar(s))
+    }
+    public static func ** <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.pow(Double(s)) }
+    public static func ** <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor {
+        try a.dtype.isFloatingPoint ? a.pow(Double(s)) : a.pow(Tensor.integerScalar(s))
+    }
+
+    public static func + <S: BinaryFloatingPoint>(s: S, a: Tensor) throws -> Tensor { try a.add(Double(s)) }
+    public static func + <S: BinaryInteger>(s: S, a: Tensor) throws -> Tensor { try a + s }
+    public static func - <S: BinaryFloatingPoint>(s: S, a: Tensor) throws -> Tensor { try a.rsub(Double(s)) }
+    public static func - <S: BinaryInteger>(s: S, a: Tensor) throws -> Tensor {
+        try a.dtype.isFloatingPoint ? a.rsub(Double(s)) : Tensor.integerScalar(s).sub(a)
+    }
+    public static func * <S: BinaryFloatingPoint>(s: S, a: Tensor) throws -> Tensor { try a.mul(Double(s)) }
+    public static func * <S: BinaryInteger>(s: S, a: Tensor) throws -> Tensor { try a * s }
+    public static func / <S: BinaryFloatingPoint>(s: S, a: Tensor) throws -> Tensor { try a.rdiv(Double(s)) }
+    public static func / <S: BinaryInteger>(s: S, a: Tensor) throws -> Tensor {
+        try a.dtype.isFloatingPoint ? a.rdiv(Double(s)) : Tensor.integerScalar(s).div(a)
+    }
+    public static func ** <S: BinaryFloatingPoint>(s: S, a: Tensor) throws -> Tensor { try a.rpow(Double(s)) }
+    public static func ** <S: BinaryInteger>(s: S, a: Tensor) throws -> Tensor {
+        try a.dtype.isFloatingPoint ? a.rpow(Double(s)) : Tensor.integerScalar(s).pow(a)
+    }
+
+    public static prefix func - (a: Tensor) throws -> Tensor { try a.neg() }
+
+    public static func .== (a: Tensor, b: Tensor) throws -> Tensor { try a.eq(b) }
+    public static func .== <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.eq(Double(s)) }
+    public static func .== <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor { try a.eq(Double(s)) }
+    public static func .!= (a: Tensor, b: Tensor) throws -> Tensor { try a.ne(b) }
+    public static func .!= <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.ne(Double(s)) }
+    public static func .!= <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor { try a.ne(Double(s)) }
+    public static func .< (a: Tensor, b: Tensor) throws -> Tensor { try a.lt(b) }
+    public static func .< <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.lt(Double(s)) }
+    public static func .< <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor { try a.lt(Double(s)) }
+    public static func .<= (a: Tensor, b: Tensor) throws -> Tensor { try a.le(b) }
+    public static func .<= <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.le(Double(s)) }
+    public static func .<= <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor { try a.le(Double(s)) }
+    public static func .> (a: Tensor, b: Tensor) throws -> Tensor { try a.gt(b) }
+    public static func .> <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.gt(Double(s)) }
+    public static func .> <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor { try a.gt(Double(s)) }
+    public static func .>= (a: Tensor, b: Tensor) throws -> Tensor { try a.ge(b) }
+    public static func .>= <S: BinaryFloatingPoint>(a: Tensor, s: S) throws -> Tensor { try a.ge(Double(s)) }
+    public static func .>= <S: BinaryInteger>(a: Tensor, s: S) throws -> Tensor { try a.ge(Double(s)) }
+
+    /// A Swift integer as a 0-d int64 tensor (wrapping values beyond Int64, as a C cast does).
+    static func integerScalar<S: BinaryInteger>(_ s: S) throws -> Tensor {
+        try Tensor(scalar: Int64(truncatingIfNeeded: s))
+    }
+}
 
 extension Tensor {
     /// The value of a one-element tensor (`Tensor.item()`); bool gives 0 or 1.

@@ -8,6 +8,7 @@ import ctypes
 import itertools
 
 from . import _lib as L
+from ._tensor import RemovableHandle, Tensor, _byref, _check, _make
 
 _live = {}
 _keys = itertools.count(1)
@@ -30,13 +31,11 @@ def free_entry(key):
 
 def adopt(handle):
     """A Tensor owning a new handle to the tensor a callback borrowed."""
-    from ._tensor import _make
     return _make(L.sg_tensor_share, handle)
 
 
 def give(t):
     """A new handle to `t` that the library takes over (for results a callback returns)."""
-    from ._tensor import Tensor
     if not isinstance(t, Tensor):
         raise TypeError(f"expected a Tensor, got {type(t).__name__}")
     out = ctypes.c_void_p()
@@ -99,3 +98,22 @@ def tensor_function_entry(inputs, n_inputs, outputs, n_outputs, key):
         return 0
     except BaseException as error:  # noqa: BLE001
         return L.record_callback_exception(error)
+
+
+# ---- Tensor methods that need this module, attached at import (the package imports it) ----
+
+
+def _tensor_register_hook(self, hook):
+    """Runs `hook(grad)` whenever this tensor's gradient is computed; a returned tensor
+    replaces the gradient. Returns a handle whose remove() unregisters it."""
+    if not callable(hook):
+        raise TypeError("hook must be callable")
+    key = register(hook)
+    hook_id = ctypes.c_uint64()
+    # The library frees the registration (free_entry) once, whether or not this succeeds.
+    _check(L.sg_tensor_register_hook(self._handle, hook_entry, key, free_entry, _byref(hook_id)))
+    return RemovableHandle(self, hook_id.value)
+
+
+for _name, _method in (("register_hook", _tensor_register_hook), ):
+    setattr(Tensor, _name, _method)

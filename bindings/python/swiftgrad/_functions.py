@@ -13,6 +13,7 @@ from ._tensor import (
     _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _as_tensor, _check,
     _creation_dtype, _finish, _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
 )
+from ._tensor import full, randn
 from ._tensor import tensor as _tensor
 
 
@@ -211,7 +212,6 @@ def normal(mean, std, size, *, dtype=None, generator=None, requires_grad=False):
 
 def full_like(t, fill_value, dtype=None, requires_grad=False):
     """A tensor shaped like `t` filled with `fill_value`."""
-    from ._tensor import full
     return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
@@ -222,9 +222,25 @@ def rand_like(t, dtype=None, requires_grad=False):
 
 def randn_like(t, dtype=None, requires_grad=False):
     """randn() shaped like `t`."""
-    from ._tensor import randn
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
 
 __all__ = [name for name in globals() if not name.startswith("_") and name not in (
     "builtins", "ctypes", "numbers", "L", "Tensor")]
+
+
+# ---- Tensor methods that need this module, attached at import (the package imports it) ----
+
+
+def _tensor_uniform(self, a=0.0, b=1.0):
+    """Fills the tensor with values drawn uniformly from [a, b)."""
+    return self.copy_(rand(*self.shape, dtype=self.dtype) * (b - a) + a)
+
+
+def _tensor_normal(self, mean=0.0, std=1.0):
+    """Fills the tensor with values drawn from N(mean, std^2)."""
+    return self.copy_(randn(*self.shape, dtype=self.dtype) * std + mean)
+
+
+for _name, _method in (("uniform_", _tensor_uniform), ("normal_", _tensor_normal), ):
+    setattr(Tensor, _name, _method)

@@ -148,3 +148,27 @@ def setitem(t, key, value):
     del keep
     if status:
         _check(status, IndexError if "out of bounds" in L.sg_last_error().decode() else None)
+
+
+# ---- Tensor methods that need this module, attached at import (the package imports it) ----
+
+
+def _tensor_getitem(self, key):
+    return getitem(self, key)
+
+
+def _tensor_setitem(self, key, value):
+    setitem(self, key, value)
+
+
+def _tensor_index_put(self, indices, values, accumulate=False):
+    """Writes `values` at the positions given by a tuple of index tensors (adding with accumulate)."""
+    array, n, keep = index_tensors(indices)
+    values = _as_tensor(values, self)
+    _check(L.sg_index_put_(self._handle, array, n, values._handle, builtins.bool(accumulate)))
+    del keep  # the index tensors lived until the call returned
+    return self
+
+
+for _name, _method in (("__getitem__", _tensor_getitem), ("__setitem__", _tensor_setitem), ("index_put_", _tensor_index_put), ):
+    setattr(Tensor, _name, _method)

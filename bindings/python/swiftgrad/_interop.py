@@ -7,14 +7,10 @@ from __future__ import annotations
 import ctypes
 import warnings
 
-from typing import TYPE_CHECKING
-
 from . import _callbacks
 from . import _dtype
 from . import _lib as L
-
-if TYPE_CHECKING:
-    from ._tensor import Tensor
+from ._tensor import Tensor, _numpy, _wrap
 
 # numpy's type strings of the dtypes swiftgrad has (native little-endian).
 _BY_TYPESTR = {"<f4": _dtype.float32, "<f8": _dtype.float64, "<i8": _dtype.int64, "|b1": _dtype.bool}
@@ -29,7 +25,6 @@ def _shape_and_strides(shape, strides):
 def from_numpy(ndarray) -> Tensor:
     """A tensor sharing `ndarray`'s memory (torch.from_numpy): writes through either are seen
     by the other, and the array is kept alive while the tensor (or a view of it) is."""
-    from ._tensor import _numpy, _wrap
     np = _numpy()
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
@@ -74,7 +69,6 @@ class _ArrayView:
 
 def to_numpy(t):
     """An ndarray sharing `t`'s memory."""
-    from ._tensor import _numpy
     return _numpy().asarray(_ArrayView(t))
 
 
@@ -137,7 +131,6 @@ def to_dlpack(t, versioned):
 def from_dlpack(ext_tensor) -> Tensor:
     """A tensor sharing the memory of `ext_tensor`: any object with __dlpack__ (a numpy array, a
     PyTorch tensor, a swiftgrad tensor) or a DLPack capsule. CPU only."""
-    from ._tensor import _wrap
     capsule = ext_tensor
     if hasattr(ext_tensor, "__dlpack__"):
         if hasattr(ext_tensor, "__dlpack_device__"):
@@ -160,3 +153,46 @@ def from_dlpack(ext_tensor) -> Tensor:
             L.check(function(pointer, ctypes.byref(out)))
             return _wrap(out.value)
     raise ValueError("the capsule is not an unconsumed DLPack tensor (it was used already, or is something else)")
+
+
+# ---- Tensor methods that need this module, attached at import (the package imports it) ----
+
+
+def _tensor_numpy(self, *, force=False):
+    """An ndarray sharing this tensor's memory (writes through either are seen by the
+    other). A tensor that requires grad must be detached first, unless force."""
+    if self.requires_grad and not force:
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+    return to_numpy(self.detach() if force else self)
+
+
+def _tensor_array(self, dtype=None, copy=None):
+    array = self.numpy()
+    if copy:
+        return array.astype(dtype if dtype is not None else array.dtype, copy=True)
+    if dtype is not None and array.dtype != dtype:
+        if copy is False:
+            raise ValueError(f"converting a {self.dtype} tensor to {dtype} needs a copy")
+        return array.astype(dtype)
+    return array
+
+
+def _tensor_dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    """A DLPack capsule sharing this tensor's memory (versioned when the consumer accepts
+    DLPack 1.x)."""
+    if self.requires_grad:
+        raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+    if stream is not None and stream != -1:
+        raise BufferError("stream must be None for CPU tensors")
+    if dl_device is not None and tuple(dl_device) != (kDLCPU, 0):
+        raise BufferError(f"swiftgrad tensors live on the CPU (1, 0), not {tuple(dl_device)}")
+    source = self.clone() if copy else self
+    return to_dlpack(source, versioned=max_version is not None and max_version[0] >= 1)
+
+
+def _tensor_dlpack_device(self):
+    return (1, 0)  # (kDLCPU, device 0)
+
+
+for _name, _method in (("numpy", _tensor_numpy), ("__array__", _tensor_array), ("__dlpack__", _tensor_dlpack), ("__dlpack_device__", _tensor_dlpack_device), ):
+    setattr(Tensor, _name, _method)

@@ -388,18 +388,6 @@ class Tensor:
         name = _read_string(L.sg_tensor_grad_fn_name, self._handle)
         return _node(name) if name else None
 
-    def register_hook(self, hook):
-        """Runs `hook(grad)` whenever this tensor's gradient is computed; a returned tensor
-        replaces the gradient. Returns a handle whose remove() unregisters it."""
-        from . import _callbacks
-        if not callable(hook):
-            raise TypeError("hook must be callable")
-        key = _callbacks.register(hook)
-        hook_id = ctypes.c_uint64()
-        # The library frees the registration (free_entry) once, whether or not this succeeds.
-        _check(L.sg_tensor_register_hook(self._handle, _callbacks.hook_entry, key, _callbacks.free_entry, _byref(hook_id)))
-        return RemovableHandle(self, hook_id.value)
-
     def retain_grad(self):
         """Keeps this non-leaf tensor's gradient in .grad after backward."""
         _check(L.sg_tensor_retain_grad(self._handle))
@@ -436,26 +424,6 @@ class Tensor:
     def grad(self):
         _check(L.sg_tensor_set_grad(self._handle, None))
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None, create_graph: bool = False,
-                 inputs=None) -> None:
-        """Computes the gradients of this tensor with respect to the leaves of its graph and
-        accumulates them in their .grad (`gradient` is needed for non-scalars)."""
-        if gradient is not None and not isinstance(gradient, Tensor):
-            raise TypeError(f"gradient must be a Tensor or None, not {type(gradient).__name__}")
-        if create_graph or inputs is not None:
-            if create_graph and inputs is None:
-                warnings.warn(
-                    "Using backward() with create_graph=True will create a reference cycle between the parameter "
-                    "and its gradient which can cause a memory leak. We recommend using autograd.grad when creating "
-                    "the graph to avoid this. If you have to use this function, make sure to reset the .grad fields "
-                    "of your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
-                    stacklevel=2)
-            from . import autograd
-            autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
-            return
-        _check(L.sg_backward(self._handle, gradient._handle if gradient is not None else None,
-                             builtins.bool(retain_graph)))
-
     def detach(self) -> Tensor:
         """A tensor sharing this one's memory, cut from the graph (a leaf that does not require grad)."""
         return _keep_dtype(self, _make(L.sg_tensor_detach, self._handle))
@@ -465,15 +433,6 @@ class Tensor:
         """The tensor's values without its history: a detached alias sharing memory (writes
         through it are not seen by autograd, as in PyTorch)."""
         return self.detach()
-
-    def uniform_(self, a=0.0, b=1.0):
-        """Fills the tensor with values drawn uniformly from [a, b)."""
-        from ._functions import rand
-        return self.copy_(rand(*self.shape, dtype=self.dtype) * (b - a) + a)
-
-    def normal_(self, mean=0.0, std=1.0):
-        """Fills the tensor with values drawn from N(mean, std^2)."""
-        return self.copy_(randn(*self.shape, dtype=self.dtype) * std + mean)
 
     def zero_(self) -> Tensor:
         """Fills the tensor with zeros in place."""
@@ -505,45 +464,11 @@ class Tensor:
         flat = list(buffer)
         return flat[0] if not shape else _nest(flat, shape)
 
-    def numpy(self, *, force=False):
-        """An ndarray sharing this tensor's memory (writes through either are seen by the
-        other). A tensor that requires grad must be detached first, unless force."""
-        if self.requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        from ._interop import to_numpy
-        return to_numpy(self.detach() if force else self)
-
-    def __array__(self, dtype=None, copy=None):
-        array = self.numpy()
-        if copy:
-            return array.astype(dtype if dtype is not None else array.dtype, copy=True)
-        if dtype is not None and array.dtype != dtype:
-            if copy is False:
-                raise ValueError(f"converting a {self.dtype} tensor to {dtype} needs a copy")
-            return array.astype(dtype)
-        return array
-
     def data_ptr(self) -> int:
         """The address of the first element."""
         out = ctypes.c_void_p()
         _check(L.sg_tensor_data_ptr(self._handle, _byref(out)))
         return out.value or 0
-
-    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
-        """A DLPack capsule sharing this tensor's memory (versioned when the consumer accepts
-        DLPack 1.x)."""
-        from ._interop import kDLCPU, to_dlpack
-        if self.requires_grad:
-            raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
-        if stream is not None and stream != -1:
-            raise BufferError("stream must be None for CPU tensors")
-        if dl_device is not None and tuple(dl_device) != (kDLCPU, 0):
-            raise BufferError(f"swiftgrad tensors live on the CPU (1, 0), not {tuple(dl_device)}")
-        source = self.clone() if copy else self
-        return to_dlpack(source, versioned=max_version is not None and max_version[0] >= 1)
-
-    def __dlpack_device__(self):
-        return (1, 0)  # (kDLCPU, device 0)
 
     def to(self, dtype):
         """A copy converted to `dtype` (the tensor itself when it already has that dtype)."""
@@ -906,14 +831,6 @@ class Tensor:
 
     # ---- indexing -----------------------------------------------------------------------
 
-    def __getitem__(self, key):
-        from ._indexing import getitem
-        return getitem(self, key)
-
-    def __setitem__(self, key, value):
-        from ._indexing import setitem
-        setitem(self, key, value)
-
     def __iter__(self):
         if self.dim() == 0:
             raise TypeError("iteration over a 0-d tensor")
@@ -931,15 +848,6 @@ class Tensor:
         """The indices of the nonzero elements (one row per element, or a tuple with as_tuple)."""
         result = _make(L.sg_nonzero, self._handle)
         return tuple(result.select(1, k) for k in range(self.dim())) if as_tuple else result
-
-    def index_put_(self, indices, values, accumulate=False):
-        """Writes `values` at the positions given by a tuple of index tensors (adding with accumulate)."""
-        from ._indexing import index_tensors
-        array, n, keep = index_tensors(indices)
-        values = _as_tensor(values, self)
-        _check(L.sg_index_put_(self._handle, array, n, values._handle, builtins.bool(accumulate)))
-        del keep  # the index tensors lived until the call returned
-        return self
 
     # ---- in place -----------------------------------------------------------------------
 

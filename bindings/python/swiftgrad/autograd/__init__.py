@@ -1,9 +1,12 @@
 """torch.autograd: functional gradients, backward over several outputs, custom functions,
 gradient checks, anomaly mode, and the functional derivatives (autograd.functional)."""
+import builtins
 import ctypes
 import warnings
 
 from .. import _lib as L
+from .. import _tensor
+from .._tensor import zeros_like
 from .._tensor import Tensor, _wrap, _check, enable_grad, no_grad, set_grad_enabled, is_grad_enabled  # noqa: F401
 from .. import _callbacks
 from .function import Function, FunctionCtx  # noqa: F401
@@ -62,7 +65,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                               bool(create_graph), unused_ok, results))
     wrapped = tuple(_wrap(h) if h else None for h in results)
     if materialize_grads:
-        from .._tensor import zeros_like
         wrapped = tuple(g if g is not None else zeros_like(x) for g, x in zip(wrapped, xs))
     return wrapped
 
@@ -150,6 +152,31 @@ class detect_anomaly:
 
 
 def _set_anomaly(enabled):
-    from .. import _tensor
     _check(L.sg_set_detect_anomaly(enabled))
     _tensor._anomaly[0] = enabled
+
+
+# ---- Tensor methods that need this module, attached at import (the package imports it) ----
+
+
+def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Computes the gradients of this tensor with respect to the leaves of its graph and
+    accumulates them in their .grad (`gradient` is needed for non-scalars)."""
+    if gradient is not None and not isinstance(gradient, Tensor):
+        raise TypeError(f"gradient must be a Tensor or None, not {type(gradient).__name__}")
+    if create_graph or inputs is not None:
+        if create_graph and inputs is None:
+            warnings.warn(
+                "Using backward() with create_graph=True will create a reference cycle between the parameter "
+                "and its gradient which can cause a memory leak. We recommend using autograd.grad when creating "
+                "the graph to avoid this. If you have to use this function, make sure to reset the .grad fields "
+                "of your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
+                stacklevel=2)
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+        return
+    _check(L.sg_backward(self._handle, gradient._handle if gradient is not None else None,
+                         builtins.bool(retain_graph)))
+
+
+for _name, _method in (("backward", _tensor_backward), ):
+    setattr(Tensor, _name, _method)

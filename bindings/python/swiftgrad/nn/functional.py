@@ -1,5 +1,6 @@
 """torch.nn.functional: losses, activations, linear and dropout."""
 from .. import _lib as L
+from .._functions import rand_like
 from .._tensor import Tensor, _make, _require_tensor
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
@@ -77,6 +78,5 @@ def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
         return input
     if p == 1:
         return input * 0
-    from .._functions import rand_like
     keep = (rand_like(input) >= p).to(input.dtype)
     return input * keep / (1 - p)

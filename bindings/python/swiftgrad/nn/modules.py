@@ -8,6 +8,7 @@ import itertools
 import math
 
 from .. import _lib as L
+from .._dtype import float32, float64
 from .._tensor import Tensor, _new_object, _check, no_grad, zeros
 from . import functional as F
 
@@ -352,12 +353,10 @@ class Module:
 
     def float(self):
         """Converts floating parameters and buffers to float32, in place."""
-        from .. import float32
         return self.to(float32)
 
     def double(self):
         """Converts floating parameters and buffers to float64, in place."""
-        from .. import float64
         return self.to(float64)
 
     # ---- printing ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 
 from .. import _lib as L
-from .._tensor import Tensor, _wrap, enable_grad
+from .._tensor import Tensor, _wrap, enable_grad, tensor
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "lr_scheduler"]
 
@@ -174,7 +174,6 @@ class Optimizer:
                 for name in self._STATE:
                     value = entry.get(name)
                     if value is not None and not isinstance(value, Tensor):
-                        from .._tensor import tensor
                         value = tensor(value)
                     _check(L.sg_optimizer_set_state(self._handle, g, i, name.encode(),
                                                     value._handle if value is not None else None))
