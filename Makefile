@@ -23,7 +23,7 @@ LDFLAGS := -L$(BUILD)/lib -lswiftgrad -Wl,-rpath,'$$ORIGIN/../lib'
 # compiled out of the shipped library (they cost a third of the per-op time); the Swift tests
 # build with them on, so an overlapping access in tested code still traps there. The library's
 # own malloc and free calls go through its per-thread cache of small blocks
-# (Sources/CThreadLocal/small_alloc.c; --wrap touches only the calls linked into this library).
+# (Sources/CSmallBlockCache; --wrap touches only the calls linked into this library).
 # It is never unloaded (-z nodelete: its thread-exit destructors must outlive a dlclose), and its
 # C parts carry DWARF 4, which valgrind reads.
 SWIFT_RELEASE_FLAGS := -c release --product swiftgrad -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \

@@ -3,8 +3,9 @@ import PackageDescription
 
 // Layering: SwiftGrad (pure Swift core) <- SwiftGradCABI (@_cdecl exports) <- include/swiftgrad.h.
 // CBLAS is OpenBLAS (matmul). CThreadLocal gives the core C thread-local variables (Swift has none;
-// pthread_getspecific is a call per read, on every op), and the shipped library its per-thread
-// cache of small allocations (enabled by the Makefile's release flags). CSwiftGrad is a module map over
+// pthread_getspecific is a call per read, on every op). CSmallBlockCache is the shipped library's
+// per-thread cache of small allocations in front of malloc (enabled by the Makefile's release
+// flags, which route the library's malloc and free through it). CSwiftGrad is a module map over
 // include/swiftgrad.h only, so that every export is declared with `@_cdecl ... @implementation`
 // and the compiler checks it against the header's prototype.
 let package = Package(
@@ -19,9 +20,10 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "CThreadLocal"),
+        .target(name: "CSmallBlockCache", dependencies: ["CThreadLocal"]),
         .target(name: "SwiftGrad", dependencies: ["CBLAS", "CThreadLocal"]),
         .systemLibrary(name: "CSwiftGrad", path: "Sources/CSwiftGrad"),
-        .target(name: "SwiftGradCABI", dependencies: ["SwiftGrad", "CSwiftGrad"], exclude: ["swiftgrad.map"]),
+        .target(name: "SwiftGradCABI", dependencies: ["SwiftGrad", "CSwiftGrad", "CSmallBlockCache"], exclude: ["swiftgrad.map"]),
         .testTarget(name: "SwiftGradTests", dependencies: ["SwiftGrad"]),
     ],
     swiftLanguageModes: [.v5]

@@ -19,12 +19,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "small_block_cache.h"
 #include "thread_local.h"
 
 void *__real_malloc(size_t size);
 void __real_free(void *pointer);
-void *__wrap_malloc(size_t size);
-void __wrap_free(void *pointer);
 
 /* Class c holds blocks of 16c - 8 usable bytes (glibc's chunk of 16c bytes), for requests of
    16c - 23 to 16c - 8 bytes. */
