@@ -1,13 +1,21 @@
 import Synchronization
 
-/// Runs the backward pass. Iterative, as PyTorch's engine: first count, for every node
-/// reachable from the roots, how many edges point at it; then process a ready list, handing each
-/// node the sum of the gradients sent to it once all its senders have run. No recursion, so a
-/// chain of a million ops needs no more stack than a chain of one.
+/// Runs the backward pass. Iterative, as PyTorch's engine, so a chain of a million ops needs no
+/// more stack than a chain of one:
 ///
-/// Before a node runs, the hooks on each of its incoming gradients run (tensor hooks and
-/// retain_grad), and gradients asked for by `autograd.grad` are captured. When only some
-/// gradients are wanted, only the nodes that lead to them run.
+///     discover: walk every node reachable from the roots; count, per node, the edges into it
+///     decide:   for a targeted pass, mark the nodes that lead to a wanted gradient
+///     seed:     send each root's gradient to its node; the roots with no pending edges are ready
+///     loop:     while a node is ready:
+///                   take the gradients summed in its buffer, one per output of its forward op
+///                   run the hooks registered on them; capture those a caller asked for
+///                   if the node is needed: apply it (its backward) and free what it saved
+///                   for each edge: send the edge's gradient (reduced to the target's shape
+///                   and dtype) into the target's buffer; one dependency fewer for the target;
+///                   when none is left, the target is ready
+///
+/// The per-node bookkeeping (`PassEntry`) lives in a `NodeTable`, which finds a node's entry;
+/// the fast table that the library uses, with its tricks, is in NodeTable.swift.
 enum Engine {
     static let backwardTwiceMessage =
         "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."
@@ -40,11 +48,22 @@ enum Engine {
     @discardableResult
     static func run(roots: [(edge: Edge, gradient: Tensor)], targets: Targets = .allLeaves,
                     keepGraph: Bool, createGraph: Bool) throws -> [Tensor?] {
+        try run(roots: roots, targets: targets, keepGraph: keepGraph, createGraph: createGraph,
+                table: FastNodeTable.self)
+    }
+
+    /// `run` with the node table of type `Table` (tests cross-check the tables through this).
+    static func run<Table: NodeTable>(roots: [(edge: Edge, gradient: Tensor)], targets: Targets,
+                                      keepGraph: Bool, createGraph: Bool,
+                                      table: Table.Type) throws -> [Tensor?] {
         try GradMode.withEnabled(createGraph) {
-            var task = GraphTask()
+            var task = Table()
             defer { task.recycle() }
+            // discover
             for root in roots { task.discover(from: root.edge.node) }
+            // decide
             var captures = try Captures(targets, in: &task)
+            // seed
             for root in roots {
                 try send(root.gradient, along: UnretainedEdge(root.edge), from: nil, index: 0,
                          to: task.index(of: root.edge.node), into: &task)
@@ -57,6 +76,7 @@ enum Engine {
                     ready.append(i)
                 }
             }
+            // loop
             var incoming: [Tensor?] = []  // reused from node to node
             while let i = ready.popLast() {
                 let node = task.entries[i].node
@@ -93,7 +113,7 @@ enum Engine {
         private var wanted: [(entry: Int, slot: Int, position: Int)] = []
         private(set) var captured: [Tensor?] = []
 
-        init(_ targets: Targets, in task: inout GraphTask) throws {
+        init<Table: NodeTable>(_ targets: Targets, in task: inout Table) throws {
             let tensors: [Tensor]
             switch targets {
             case .allLeaves: return
@@ -180,8 +200,8 @@ enum Engine {
     /// dtype of the value it is the gradient of. A gradient of a broadcast operand arrives in the
     /// broadcast shape and is summed back here, by the one shared helper (`sumToShape`); a
     /// gradient of another floating dtype is converted (as PyTorch's validate_outputs does).
-    private static func send(_ gradient: Tensor, along edge: UnretainedEdge, from producer: Node?, index: Int,
-                             to target: Int, into task: inout GraphTask) throws {
+    private static func send<Table: NodeTable>(_ gradient: Tensor, along edge: UnretainedEdge, from producer: Node?,
+                                               index: Int, to target: Int, into task: inout Table) throws {
         // What the gradient must be converted to, nil when it already matches.
         let meta = edge.node._withUnsafeGuaranteedRef { node in
             node.outputMatches(edge.inputNr, gradient) ? nil : node.outputMeta(edge.inputNr)
@@ -203,130 +223,40 @@ enum Engine {
     }
 }
 
-/// The bookkeeping of one backward pass for every node it reaches: how many edges have yet to
-/// deliver a gradient to the node, and the sum of those delivered. Entries live in an array.
-/// A node's entry is found through the node itself when this pass owns the nodes' pass fields
-/// (`Node.passID`, `passIndex`): one pass at a time in the process does, which is every pass in
-/// the common case. Passes that overlap it (on other threads, or nested in a hook) find entries
-/// through an open-addressing table keyed by node identity instead, so that passes on several
-/// threads may share nodes. This is the engine's hot path: both are much cheaper than
-/// Dictionary's seeded hashing.
-struct GraphTask {
-    struct Entry {
-        /// Unowned: the roots of the pass keep every node it reaches alive (edges never change
-        /// before a node dies), and skipping the reference counting matters on this path.
-        unowned(unsafe) let node: Node
-        /// Edges that have not yet delivered their gradient (run when it reaches 0).
-        var dependencies = 0
-        /// The summed gradient of output 0, and of outputs 1... for nodes with several.
-        var gradient: Tensor?
-        var others: [Tensor?] = []
-        /// False for nodes a targeted pass does not need to run.
-        var needed = true
-        /// Whether the node is already on the ready list (roots may repeat).
-        var queued = false
-        /// Whether a gradient arriving here is captured.
-        var wanted = false
-        /// The entry's bucket in the table (to clear it when the table is recycled).
-        var bucket: Int32 = 0
-    }
+/// The bookkeeping of one backward pass for one node it reaches.
+struct PassEntry {
+    /// Unowned: the roots of the pass keep every node it reaches alive (edges never change
+    /// before a node dies), and skipping the reference counting matters on this path.
+    unowned(unsafe) let node: Node
+    /// Edges that have not yet delivered their gradient (run when it reaches 0).
+    var dependencies = 0
+    /// The summed gradient of output 0, and of outputs 1... for nodes with several.
+    var gradient: Tensor?
+    var others: [Tensor?] = []
+    /// False for nodes a targeted pass does not need to run.
+    var needed = true
+    /// Whether the node is already on the ready list (roots may repeat).
+    var queued = false
+    /// Whether a gradient arriving here is captured.
+    var wanted = false
 
-    var entries: [Entry]
-    /// Nonzero when this pass owns the nodes' pass fields and finds entries through them; zero
-    /// when it uses `buckets`.
-    private let passID: UInt64
-    /// Entry index + 1 per bucket, 0 for an empty bucket; a power of two in size.
-    private var buckets: [Int32]
-    private var shift: Int
+    init(node: Node) { self.node = node }
+}
 
-    /// The table of this thread's last finished pass, cleared, so that the next pass neither
-    /// regrows its buckets nor reallocates its entries.
-    private final class Spare {
-        var entries: [Entry] = []
-        var buckets: [Int32] = []
-        var shift = 0
-    }
-    private static let spares = ThreadLocal { Spare() }
-    /// Tables larger than this are not kept after their pass.
-    private static let keptBuckets = 1 << 16
-
-    /// Whether a pass owns the nodes' pass fields. Taking it (acquire) and handing it back
-    /// (release) orders one owner's writes to the fields before the next owner's reads.
-    private static let passFieldsTaken = Atomic<Bool>(false)
-    /// The id of the last pass that owned the pass fields; changed only by the owner. Ids are
-    /// never reused, so fields left by earlier passes never match.
-    private static var lastPassID: UInt64 = 0
-
-    init() {
-        if GraphTask.passFieldsTaken.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
-            GraphTask.lastPassID &+= 1
-            passID = GraphTask.lastPassID
-        } else {
-            passID = 0
-        }
-        let spare = GraphTask.spares.value
-        if spare.buckets.isEmpty {
-            entries = []
-            buckets = [Int32].filled(0, count: 64)
-            shift = 64 - 6
-        } else {
-            // Taken out, so that a pass nested in this one (a hook calling backward) gets its own.
-            entries = spare.entries
-            buckets = spare.buckets
-            shift = spare.shift
-            spare.entries = []
-            spare.buckets = []
-        }
-    }
-
-    /// Gives up the pass fields, clears the table and hands it to the next pass on this thread.
-    mutating func recycle() {
-        if passID != 0 { GraphTask.passFieldsTaken.store(false, ordering: .releasing) }
-        guard buckets.count <= GraphTask.keptBuckets else { return }
-        if passID == 0 {
-            for i in entries.indices { buckets[Int(entries[i].bucket)] = 0 }  // not `for entry in`: copies
-        }
-        entries.removeAll(keepingCapacity: true)
-        let spare = GraphTask.spares.value
-        swap(&spare.entries, &entries)
-        swap(&spare.buckets, &buckets)
-        spare.shift = shift
-    }
-
-    @inline(__always)
-    private func bucket(of address: UnsafeMutableRawPointer) -> Int {
-        let bits = UInt(bitPattern: address)
-        return Int(truncatingIfNeeded: ((bits &>> 4) &* 0x9E37_79B9_7F4A_7C15) &>> UInt(shift))
-    }
-
+/// The pass's work on its entries, written once over any table.
+extension NodeTable {
     /// The entry of a node already in the table.
     @inline(__always)
-    func index(of node: Node) -> Int { existingIndex(of: node)! }
+    func index(of node: Node) -> Int { existingIndex(of: Unmanaged.passUnretained(node))! }
 
     @inline(__always)
     func index(of node: Unmanaged<Node>) -> Int { existingIndex(of: node)! }
 
     func existingIndex(of node: Node) -> Int? { existingIndex(of: Unmanaged.passUnretained(node)) }
 
-    func existingIndex(of node: Unmanaged<Node>) -> Int? {
-        if passID != 0 {
-            return node._withUnsafeGuaranteedRef { $0.passID == passID ? Int($0.passIndex) : nil }
-        }
-        let address = node.toOpaque()
-        var b = bucket(of: address)
-        let mask = buckets.count - 1
-        while true {
-            let stored = Int(buckets[b])
-            if stored == 0 { return nil }
-            if Unmanaged.passUnretained(entries[stored - 1].node).toOpaque() == address { return stored - 1 }
-            b = (b + 1) & mask
-        }
-    }
-
     /// Adds every node reachable from `root` (and `root`), counting each edge into its target.
     mutating func discover(from root: Node) {
         guard existingIndex(of: root) == nil else { return }
-        entries.reserveCapacity(16)
         var stack = [insert(Unmanaged.passUnretained(root))]
         while let i = stack.popLast() {
             let node = entries[i].node
@@ -344,61 +274,16 @@ struct GraphTask {
         }
     }
 
-    private mutating func insert(_ node: Unmanaged<Node>) -> Int {
-        let index = entries.count
-        if passID == 0 && (index + 1) * 2 > buckets.count { grow() }  // before the entry joins
-        entries.append(Entry(node: node.takeUnretainedValue()))
-        if passID != 0 {
-            node._withUnsafeGuaranteedRef {
-                $0.passID = passID
-                $0.passIndex = Int32(index)
-            }
-        } else {
-            place(index)
-        }
-        return index
-    }
-
-    private mutating func place(_ index: Int) {
-        var b = bucket(of: Unmanaged.passUnretained(entries[index].node).toOpaque())
-        let mask = buckets.count - 1
-        while buckets[b] != 0 { b = (b + 1) & mask }
-        buckets[b] = Int32(index + 1)
-        entries[index].bucket = Int32(b)
-    }
-
-    private mutating func grow() {
-        buckets = [Int32].filled(0, count: buckets.count * 2)
-        shift -= 1
-        for i in entries.indices { place(i) }
-    }
-
     /// Adds a gradient into output `slot` of entry `index`.
     mutating func add(_ gradient: Tensor, to index: Int, slot: Int) throws {
         if slot == 0 {
-            try GraphTask.sum(into: &entries[index].gradient, gradient)
+            try sum(into: &entries[index].gradient, gradient)
             return
         }
         if entries[index].others.isEmpty {
             entries[index].others = [Tensor?].filled(nil, count: entries[index].node.outputCount - 1)
         }
-        try GraphTask.sum(into: &entries[index].others[slot - 1], gradient)
-    }
-
-    /// `buffer += gradient`: in place when nothing else can see the buffer's memory (as
-    /// PyTorch's InputBuffer does), which spares a full-size temporary per extra consumer of a
-    /// value; out of place otherwise, and always under create_graph, whose sums are recorded.
-    private static func sum(into buffer: inout Tensor?, _ gradient: Tensor) throws {
-        guard buffer != nil else {
-            buffer = gradient
-            return
-        }
-        if !GradMode.isEnabled, isKnownUniquelyReferenced(&buffer), buffer!.ownsStorageExclusively(),
-           buffer!.shape == gradient.shape, buffer!.dtype == gradient.dtype {
-            try buffer!.accumulate(gradient)
-        } else {
-            buffer = try buffer!.add(gradient)
-        }
+        try sum(into: &entries[index].others[slot - 1], gradient)
     }
 
     /// The gradients delivered to entry `index`, one per output of its node, into `list`; the
@@ -416,5 +301,21 @@ struct GraphTask {
         let others = entries[index].others
         entries[index].others = []
         for k in 1..<count { list.append(k - 1 < others.count ? others[k - 1] : nil) }
+    }
+}
+
+/// `buffer += gradient`: in place when nothing else can see the buffer's memory (as PyTorch's
+/// InputBuffer does), which spares a full-size temporary per extra consumer of a value; out of
+/// place otherwise, and always under create_graph, whose sums are recorded.
+private func sum(into buffer: inout Tensor?, _ gradient: Tensor) throws {
+    guard buffer != nil else {
+        buffer = gradient
+        return
+    }
+    if !GradMode.isEnabled, isKnownUniquelyReferenced(&buffer), buffer!.ownsStorageExclusively(),
+       buffer!.shape == gradient.shape, buffer!.dtype == gradient.dtype {
+        try buffer!.accumulate(gradient)
+    } else {
+        buffer = try buffer!.add(gradient)
     }
 }

@@ -15,7 +15,7 @@ public class Node {
     /// Number of forward inputs.
     let edgeCount: Int
     /// The backward pass that last owned the nodes' pass fields and reached this node, and this
-    /// node's entry in it (see `GraphTask`). Only the engine reads and writes them.
+    /// node's entry in it (see `FastNodeTable`). Only the engine reads and writes them.
     var passID: UInt64 = 0
     var passIndex: Int32 = 0
 
