@@ -553,11 +553,14 @@ SG_API sg_status sg_amin(const sg_tensor *a, const int64_t *dims, size_t ndims, 
 SG_API sg_status sg_argmax(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);
 /** The int64 index of the minimum along *dim, or in the flattened tensor when dim is NULL. */
 SG_API sg_status sg_argmin(const sg_tensor *a, const int64_t *dim, bool keepdim, sg_tensor **out);
-/** The variance over dims with Bessel's correction (1 for PyTorch's unbiased default). */
-SG_API sg_status sg_var(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction,
+/**
+ * The variance over dims, divided by max(0, n - correction) for groups of n (correction 1 is
+ * PyTorch's unbiased default; any real correction is allowed).
+ */
+SG_API sg_status sg_var(const sg_tensor *a, const int64_t *dims, size_t ndims, double correction,
                         bool keepdim, sg_tensor **out);
 /** The standard deviation over dims with Bessel's correction, as sg_var. */
-SG_API sg_status sg_std(const sg_tensor *a, const int64_t *dims, size_t ndims, int64_t correction,
+SG_API sg_status sg_std(const sg_tensor *a, const int64_t *dims, size_t ndims, double correction,
                         bool keepdim, sg_tensor **out);
 /** The 2-norm of all elements (Tensor.norm()), a 0-d floating tensor; its gradient at 0 is 0. */
 SG_API sg_status sg_norm(const sg_tensor *a, sg_tensor **out);
@@ -824,8 +827,10 @@ SG_API sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *bu
  * parameters (the caller may free its own handles to them) and its per-parameter state
  * (momentum buffers, moment estimates). Free it with sg_optimizer_free.
  *
+ *     sg_adam_options options = sg_adam_default_options();
+ *     options.lr = 5e-3;
  *     sg_optimizer *opt;
- *     sg_optimizer_adam(params, 2, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, &opt);
+ *     sg_optimizer_adam(params, 2, &options, &opt);
  *     for (...) {
  *         sg_optimizer_zero_grad(opt, true);
  *         ... compute loss; sg_backward(loss, NULL, false) ...
@@ -840,20 +845,52 @@ SG_API sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *bu
  */
 typedef struct sg_optimizer sg_optimizer;
 
-/** torch.optim.SGD: momentum buffer b = momentum * b + (1 - dampening) * g (b = g on the first
-    step), the step along g + momentum * b with nesterov, else b; weight_decay adds wd * p to g. */
-SG_API sg_status sg_optimizer_sgd(const sg_tensor *const *params, size_t n_params, double lr, double momentum,
-                           double dampening, double weight_decay, bool nesterov, bool maximize,
-                           sg_optimizer **out);
-/** torch.optim.Adam, weight_decay as an L2 penalty added to the gradient. */
-SG_API sg_status sg_optimizer_adam(const sg_tensor *const *params, size_t n_params, double lr, double beta1,
-                            double beta2, double eps, double weight_decay, bool amsgrad, bool maximize,
-                            sg_optimizer **out);
-/** torch.optim.AdamW: weight decay decoupled (p *= 1 - lr * weight_decay); PyTorch's default
-    weight_decay is 1e-2. */
-SG_API sg_status sg_optimizer_adamw(const sg_tensor *const *params, size_t n_params, double lr, double beta1,
-                             double beta2, double eps, double weight_decay, bool amsgrad, bool maximize,
-                             sg_optimizer **out);
+/**
+ * The hyperparameters of torch.optim.SGD. Start from sg_sgd_default_options() (PyTorch's
+ * defaults, noted per field), which also sets struct_size: the library refuses a struct whose
+ * struct_size is not the sizeof it was built with, so that one compiled against another version
+ * of this header fails cleanly instead of being misread.
+ */
+typedef struct sg_sgd_options {
+    size_t struct_size;  /* sizeof(sg_sgd_options) */
+    double lr;           /* 1e-3 */
+    double momentum;     /* 0 */
+    double dampening;    /* 0 */
+    double weight_decay; /* 0: an L2 penalty wd * p added to the gradient */
+    bool nesterov;       /* false (needs momentum > 0 and dampening 0) */
+    bool maximize;       /* false */
+} sg_sgd_options;
+
+/** The hyperparameters of torch.optim.Adam and AdamW, as sg_sgd_options. */
+typedef struct sg_adam_options {
+    size_t struct_size;  /* sizeof(sg_adam_options) */
+    double lr;           /* 1e-3 */
+    double beta1;        /* 0.9 */
+    double beta2;        /* 0.999 */
+    double eps;          /* 1e-8 */
+    double weight_decay; /* Adam 0 (an L2 penalty), AdamW 1e-2 (decoupled) */
+    bool amsgrad;        /* false */
+    bool maximize;       /* false */
+} sg_adam_options;
+
+/** PyTorch's defaults for SGD, Adam and AdamW (they differ only in weight_decay). */
+SG_API sg_sgd_options sg_sgd_default_options(void);
+SG_API sg_adam_options sg_adam_default_options(void);
+SG_API sg_adam_options sg_adamw_default_options(void);
+
+/** torch.optim.SGD (options NULL: the defaults): momentum buffer b = momentum * b + (1 -
+    dampening) * g (b = g on the first step), the step along g + momentum * b with nesterov, else
+    b; weight_decay adds wd * p to g. */
+SG_API sg_status sg_optimizer_sgd(const sg_tensor *const *params, size_t n_params, const sg_sgd_options *options,
+                                  sg_optimizer **out);
+/** torch.optim.Adam (options NULL: the defaults), weight_decay as an L2 penalty added to the
+    gradient. */
+SG_API sg_status sg_optimizer_adam(const sg_tensor *const *params, size_t n_params, const sg_adam_options *options,
+                                   sg_optimizer **out);
+/** torch.optim.AdamW (options NULL: sg_adamw_default_options()): weight decay decoupled
+    (p *= 1 - lr * weight_decay). */
+SG_API sg_status sg_optimizer_adamw(const sg_tensor *const *params, size_t n_params, const sg_adam_options *options,
+                                    sg_optimizer **out);
 /** Optimizer.add_param_group with the optimizer's defaults; change its options with
     sg_optimizer_set_option (the new group's index is the old group count). */
 SG_API sg_status sg_optimizer_add_param_group(sg_optimizer *opt, const sg_tensor *const *params, size_t n_params);

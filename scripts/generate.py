@@ -250,6 +250,7 @@ CTYPES = {
     "bool *": "POINTER(c_bool)", "size_t *": "POINTER(c_size_t)", "uint64_t *": "POINTER(c_uint64)",
     "sg_dtype *": "POINTER(c_int)", "void **": "POINTER(c_void_p)",
 }
+STRUCT = re.compile(r"^(const )?(sg_\w+_options)( \*)?$")
 HANDLE = re.compile(r"^(const )?(sg_tensor|sg_optimizer|sg_tensor_dict|sg_function_ctx|DLManagedTensor|DLManagedTensorVersioned) \*$")
 HANDLE_OUT = re.compile(r"^(sg_tensor|sg_optimizer|sg_tensor_dict|DLManagedTensor|DLManagedTensorVersioned) \*\*$")
 
@@ -260,6 +261,9 @@ def ctype(ctype_text, callbacks):
         return CTYPES[t]
     if t in callbacks:
         return t
+    struct = STRUCT.match(t)
+    if struct:
+        return f"POINTER({struct.group(2)})" if struct.group(3) else struct.group(2)
     if HANDLE.match(t):
         return "c_void_p"
     if HANDLE_OUT.match(t) or t == "const sg_tensor *const *":
@@ -275,6 +279,21 @@ def callback_typedefs(text):
         params = [fuzz_table.normalise(re.match(r"^(.*?)(\w+)$", p.strip()).group(1))
                   for p in m.group(3).split(",") if p.strip() not in ("", "void")]
         found.append((m.group(2), fuzz_table.normalise(m.group(1)), params))
+    return found
+
+
+def structs(text):
+    """(name, [(C type, field)]) of every `typedef struct sg_x { ... } sg_x;` (options structs)."""
+    found = []
+    for m in re.finditer(r"typedef struct (sg_\w+) \{(.*?)\} (sg_\w+);", text, flags=re.S):
+        body = re.sub(r"/\*.*?\*/", "", m.group(2), flags=re.S)
+        fields = []
+        for declaration in body.split(";"):
+            declaration = " ".join(declaration.split())
+            if declaration:
+                ftype, _, fname = declaration.rpartition(" ")
+                fields.append((ftype, fname))
+        found.append((m.group(3), fields))
     return found
 
 
@@ -294,9 +313,14 @@ def capi_file(text):
     names = {name for name, _, _ in callbacks}
     out = [f'"""ctypes prototypes of every function of include/swiftgrad.h, and its constants. {NOTICE}', '"""',
            "from ctypes import CFUNCTYPE, POINTER, c_bool, c_char_p, c_double, c_int, c_int64, c_size_t, "
-           "c_uint32, c_uint64, c_void_p  # noqa: F401", ""]
+           "c_uint32, c_uint64, c_void_p, Structure  # noqa: F401", ""]
     for name, value in constants(text).items():
         out.append(f"{name} = {value}")
+    out += ["", "# Options structs (typedef struct sg_x_options { ... })."]
+    for name, fields in structs(text):
+        out += ["", "", f"class {name}(Structure):",
+                "    _fields_ = [" + ", ".join(f'("{f}", {ctype(t, set())})' for t, f in fields) + "]"]
+    out.append("")
     out += ["", "# Callback types (typedef ... (*sg_x_fn)(...))."]
     for name, returns, params in callbacks:
         out.append(f"{name} = CFUNCTYPE({', '.join([ctype(returns, names)] + [ctype(p, names) for p in params])})")

@@ -470,13 +470,13 @@ public func sg_argmin(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ keepd
 }
 
 @_cdecl("sg_var") @implementation
-public func sg_var(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ correction: Int64, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_var", out) { try Handles.tensor(a, "a").variance(dims: SwiftGradCABI.dims(dims, ndims), correction: Int(correction), keepdim: keepdim) }
+public func sg_var(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ correction: Double, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_var", out) { try Handles.tensor(a, "a").variance(dims: SwiftGradCABI.dims(dims, ndims), correction: correction, keepdim: keepdim) }
 }
 
 @_cdecl("sg_std") @implementation
-public func sg_std(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ correction: Int64, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_std", out) { try Handles.tensor(a, "a").std(dims: SwiftGradCABI.dims(dims, ndims), correction: Int(correction), keepdim: keepdim) }
+public func sg_std(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ correction: Double, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_std", out) { try Handles.tensor(a, "a").std(dims: SwiftGradCABI.dims(dims, ndims), correction: correction, keepdim: keepdim) }
 }
 
 @_cdecl("sg_norm") @implementation

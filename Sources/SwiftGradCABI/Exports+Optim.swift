@@ -5,41 +5,83 @@ import SwiftGrad
 
 /// A new optimizer handle: `algorithm` over `params` with `options`.
 private func makeOptimizer(_ name: StaticString, _ algorithm: Optimizer.Algorithm,
-                           _ params: UnsafePointer<OpaquePointer?>?, _ count: Int, _ options: Optimizer.Options,
-                           _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+                           _ params: UnsafePointer<OpaquePointer?>?, _ count: Int,
+                           _ out: UnsafeMutablePointer<OpaquePointer?>?,
+                           _ options: () throws -> Optimizer.Options) -> sg_status {
     guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "\(name): out must not be NULL") }
     out.pointee = nil
     return export(name) {
         let tensors = try tensors(params, count, "params").map { $0! }
-        out.pointee = Handles.register(try Optimizer(algorithm, params: tensors, options: options))
+        out.pointee = Handles.register(try Optimizer(algorithm, params: tensors, options: try options()))
     }
 }
 
+/// `options` read into the core's options, or the defaults when it is NULL.
+/// - Throws: `invalidArgument` when its `struct_size` is not this library's sizeof.
+private func readOptions<Options>(_ options: UnsafePointer<Options>?, _ name: StaticString, _ defaults: Options,
+                                  size: (Options) -> Int) throws -> Options {
+    guard let options else { return defaults }
+    let given = size(options.pointee)
+    guard given == MemoryLayout<Options>.size else {
+        throw ABIError.invalidArgument(
+            "options->struct_size is \(UInt(bitPattern: given)), but this library's \(name) is \(MemoryLayout<Options>.size) bytes: start from its default_options() function")
+    }
+    return options.pointee
+}
+
+@_cdecl("sg_sgd_default_options") @implementation
+public func sg_sgd_default_options() -> sg_sgd_options {
+    let o = Optimizer.Options.sgd()
+    return sg_sgd_options(struct_size: MemoryLayout<sg_sgd_options>.size, lr: o.lr, momentum: o.momentum,
+                          dampening: o.dampening, weight_decay: o.weightDecay, nesterov: o.nesterov, maximize: o.maximize)
+}
+
+private func adamOptions(_ o: Optimizer.Options) -> sg_adam_options {
+    sg_adam_options(struct_size: MemoryLayout<sg_adam_options>.size, lr: o.lr, beta1: o.beta1, beta2: o.beta2,
+                    eps: o.eps, weight_decay: o.weightDecay, amsgrad: o.amsgrad, maximize: o.maximize)
+}
+
+@_cdecl("sg_adam_default_options") @implementation
+public func sg_adam_default_options() -> sg_adam_options { adamOptions(.adam()) }
+
+@_cdecl("sg_adamw_default_options") @implementation
+public func sg_adamw_default_options() -> sg_adam_options { adamOptions(.adamW()) }
+
 @_cdecl("sg_optimizer_sgd") @implementation
-public func sg_optimizer_sgd(_ params: UnsafePointer<OpaquePointer?>?, _ nParams: Int, _ lr: Double,
-                             _ momentum: Double, _ dampening: Double, _ weightDecay: Double, _ nesterov: Bool,
-                             _ maximize: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    makeOptimizer("sg_optimizer_sgd", .sgd, params, nParams,
-                  .sgd(lr: lr, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
-                       nesterov: nesterov, maximize: maximize), out)
+public func sg_optimizer_sgd(_ params: UnsafePointer<OpaquePointer?>?, _ nParams: Int,
+                             _ options: UnsafePointer<sg_sgd_options>?,
+                             _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    makeOptimizer("sg_optimizer_sgd", .sgd, params, nParams, out) {
+        let o = try readOptions(options, "sg_sgd_options", sg_sgd_default_options()) { $0.struct_size }
+        return .sgd(lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weight_decay,
+                    nesterov: o.nesterov, maximize: o.maximize)
+    }
+}
+
+/// Adam or AdamW from C options (NULL: the algorithm's defaults).
+private func makeAdam(_ name: StaticString, _ algorithm: Optimizer.Algorithm, _ params: UnsafePointer<OpaquePointer?>?,
+                      _ nParams: Int, _ options: UnsafePointer<sg_adam_options>?,
+                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    makeOptimizer(name, algorithm, params, nParams, out) {
+        let defaults = algorithm == .adamW ? sg_adamw_default_options() : sg_adam_default_options()
+        let o = try readOptions(options, "sg_adam_options", defaults) { $0.struct_size }
+        return .adam(lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weight_decay,
+                     amsgrad: o.amsgrad, maximize: o.maximize)
+    }
 }
 
 @_cdecl("sg_optimizer_adam") @implementation
-public func sg_optimizer_adam(_ params: UnsafePointer<OpaquePointer?>?, _ nParams: Int, _ lr: Double,
-                              _ beta1: Double, _ beta2: Double, _ eps: Double, _ weightDecay: Double,
-                              _ amsgrad: Bool, _ maximize: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    makeOptimizer("sg_optimizer_adam", .adam, params, nParams,
-                  .adam(lr: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay,
-                        amsgrad: amsgrad, maximize: maximize), out)
+public func sg_optimizer_adam(_ params: UnsafePointer<OpaquePointer?>?, _ nParams: Int,
+                              _ options: UnsafePointer<sg_adam_options>?,
+                              _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    makeAdam("sg_optimizer_adam", .adam, params, nParams, options, out)
 }
 
 @_cdecl("sg_optimizer_adamw") @implementation
-public func sg_optimizer_adamw(_ params: UnsafePointer<OpaquePointer?>?, _ nParams: Int, _ lr: Double,
-                               _ beta1: Double, _ beta2: Double, _ eps: Double, _ weightDecay: Double,
-                               _ amsgrad: Bool, _ maximize: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    makeOptimizer("sg_optimizer_adamw", .adamW, params, nParams,
-                  .adam(lr: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay,
-                        amsgrad: amsgrad, maximize: maximize), out)
+public func sg_optimizer_adamw(_ params: UnsafePointer<OpaquePointer?>?, _ nParams: Int,
+                               _ options: UnsafePointer<sg_adam_options>?,
+                               _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    makeAdam("sg_optimizer_adamw", .adamW, params, nParams, options, out)
 }
 
 @_cdecl("sg_optimizer_add_param_group") @implementation

@@ -44,6 +44,20 @@ typedef struct {
     bool nesterov, maximize;
 } sgd_options;
 
+/* SGD's options from PyTorch's defaults with these changed. */
+static sg_sgd_options sgd(double lr, double momentum, double dampening, double weight_decay, bool nesterov) {
+    sg_sgd_options o = sg_sgd_default_options();
+    o.lr = lr, o.momentum = momentum, o.dampening = dampening, o.weight_decay = weight_decay, o.nesterov = nesterov;
+    return o;
+}
+
+/* Adam's options from PyTorch's defaults with these changed. */
+static sg_adam_options adam(double lr, double beta1, double beta2, double eps, bool amsgrad) {
+    sg_adam_options o = sg_adam_default_options();
+    o.lr = lr, o.beta1 = beta1, o.beta2 = beta2, o.eps = eps, o.amsgrad = amsgrad;
+    return o;
+}
+
 static void sgd_reference(double *p, double *buf, int step, sgd_options o) {
     for (int i = 0; i < N; i++) {
         double g = 3 * p[i] * p[i];
@@ -62,8 +76,10 @@ static void check_sgd(sgd_options o) {
     memcpy(want, start, sizeof want);
     sg_tensor *p = param(start);
     sg_optimizer *opt = NULL;
-    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&p, 1, o.lr, o.momentum, o.dampening, o.weight_decay,
-                              o.nesterov, o.maximize, &opt));
+    sg_sgd_options options = sg_sgd_default_options();
+    options.lr = o.lr, options.momentum = o.momentum, options.dampening = o.dampening;
+    options.weight_decay = o.weight_decay, options.nesterov = o.nesterov, options.maximize = o.maximize;
+    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&p, 1, &options, &opt));
     for (int step = 1; step <= 4; step++) {
         CHECK_OK(sg_optimizer_zero_grad(opt, true));
         backward_cubic(p);
@@ -102,10 +118,10 @@ static void check_adam(adam_options o) {
     memcpy(want, start, sizeof want);
     sg_tensor *p = param(start);
     sg_optimizer *opt = NULL;
-    sg_status (*make)(const sg_tensor *const *, size_t, double, double, double, double, double, bool, bool,
-                      sg_optimizer **) = o.decoupled ? sg_optimizer_adamw : sg_optimizer_adam;
-    CHECK_OK(make((const sg_tensor *const *)&p, 1, o.lr, o.beta1, o.beta2, o.eps, o.weight_decay, o.amsgrad,
-                  o.maximize, &opt));
+    sg_adam_options options = o.decoupled ? sg_adamw_default_options() : sg_adam_default_options();
+    options.lr = o.lr, options.beta1 = o.beta1, options.beta2 = o.beta2, options.eps = o.eps;
+    options.weight_decay = o.weight_decay, options.amsgrad = o.amsgrad, options.maximize = o.maximize;
+    CHECK_OK((o.decoupled ? sg_optimizer_adamw : sg_optimizer_adam)((const sg_tensor *const *)&p, 1, &options, &opt));
     for (int t = 1; t <= 5; t++) {
         CHECK_OK(sg_optimizer_zero_grad(opt, false));
         backward_cubic(p);
@@ -141,7 +157,7 @@ static void test_groups_and_options(void) {
     sg_tensor *a = param(a0), *b = param(b0), *idle = param(a0);
     sg_optimizer *opt = NULL;
     const sg_tensor *first[] = {a, idle};
-    CHECK_OK(sg_optimizer_sgd(first, 2, 0.1, 0, 0, 0, false, false, &opt));
+    CHECK_OK(sg_optimizer_sgd(first, 2, (sg_sgd_options[]){sgd(0.1, 0, 0, 0, false)}, &opt));
     CHECK_OK(sg_optimizer_add_param_group(opt, (const sg_tensor *const *)&b, 1));
     size_t count = 0;
     CHECK_OK(sg_optimizer_param_group_count(opt, &count));
@@ -186,7 +202,7 @@ static void test_groups_and_options(void) {
 
     /* Options that are only valid together change together. */
     sg_optimizer *nesterov_sgd = NULL;
-    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&a, 1, 0.1, 0.9, 0, 0, true, false, &nesterov_sgd));
+    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&a, 1, (sg_sgd_options[]){sgd(0.1, 0.9, 0, 0, true)}, &nesterov_sgd));
     CHECK_STATUS(sg_optimizer_set_option(nesterov_sgd, 0, "momentum", 0), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("Nesterov momentum requires a momentum and zero dampening");
     const char *names[] = {"momentum", "nesterov"};
@@ -231,7 +247,7 @@ static void test_state_round_trip(void) {
     double start[N] = {0.5, -1.0, 1.5}, got[N], want[N];
     sg_tensor *p = param(start), *q = param(start);
     sg_optimizer *a = NULL, *b = NULL;
-    CHECK_OK(sg_optimizer_adam((const sg_tensor *const *)&p, 1, 0.1, 0.9, 0.999, 1e-8, 0, true, false, &a));
+    CHECK_OK(sg_optimizer_adam((const sg_tensor *const *)&p, 1, (sg_adam_options[]){adam(0.1, 0.9, 0.999, 1e-8, true)}, &a));
     sg_tensor *none = (sg_tensor *)0x1;
     CHECK_OK(sg_optimizer_get_state(a, 0, 0, "exp_avg", &none));
     CHECK(none == NULL); /* nothing before the first step */
@@ -243,7 +259,7 @@ static void test_state_round_trip(void) {
     /* A second optimizer over a copy of the parameter, given a's state. */
     sg_tensor *values = NULL;
     CHECK_OK(sg_tensor_detach(p, &values));
-    CHECK_OK(sg_optimizer_adam((const sg_tensor *const *)&q, 1, 0.1, 0.9, 0.999, 1e-8, 0, true, false, &b));
+    CHECK_OK(sg_optimizer_adam((const sg_tensor *const *)&q, 1, (sg_adam_options[]){adam(0.1, 0.9, 0.999, 1e-8, true)}, &b));
     bool previous;
     CHECK_OK(sg_set_grad_enabled(false, &previous));
     CHECK_OK(sg_copy_(q, values));
@@ -300,7 +316,7 @@ static void test_non_contiguous(void) {
     sg_tensor_free(base);
     CHECK_OK(sg_tensor_set_requires_grad(t, true));
     sg_optimizer *opt = NULL;
-    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&t, 1, 0.5, 0, 0, 0, false, false, &opt));
+    CHECK_OK(sg_optimizer_sgd((const sg_tensor *const *)&t, 1, (sg_sgd_options[]){sgd(0.5, 0, 0, 0, false)}, &opt));
     sg_tensor *s = NULL;
     CHECK_OK(sg_sum(t, &s));
     CHECK_OK(sg_backward(s, NULL, false));
@@ -309,6 +325,43 @@ static void test_non_contiguous(void) {
     sg_tensor_free(s);
     sg_optimizer_free(opt);
     sg_tensor_free(t);
+}
+
+/* NULL options are PyTorch's defaults, which the default_options() functions also return. */
+static void test_default_options(void) {
+    sg_sgd_options sgd_defaults = sg_sgd_default_options();
+    CHECK(sgd_defaults.struct_size == sizeof(sg_sgd_options) && sgd_defaults.lr == 1e-3 && sgd_defaults.momentum == 0 &&
+          sgd_defaults.dampening == 0 && sgd_defaults.weight_decay == 0 && !sgd_defaults.nesterov && !sgd_defaults.maximize);
+    sg_adam_options adam_defaults = sg_adam_default_options(), adamw_defaults = sg_adamw_default_options();
+    CHECK(adam_defaults.struct_size == sizeof(sg_adam_options) && adam_defaults.lr == 1e-3 && adam_defaults.beta1 == 0.9 &&
+          adam_defaults.beta2 == 0.999 && adam_defaults.eps == 1e-8 && adam_defaults.weight_decay == 0 &&
+          !adam_defaults.amsgrad && !adam_defaults.maximize);
+    CHECK(adamw_defaults.weight_decay == 1e-2 && adamw_defaults.lr == 1e-3 && adamw_defaults.beta2 == 0.999);
+
+    double v[N] = {1, 2, 3};
+    sg_tensor *p = param(v);
+    const char *names[] = {"lr", "momentum", "weight_decay", "beta1", "beta2", "eps"};
+    /* SGD, Adam, AdamW: which options to read, and their expected values. */
+    struct { int first, count; double want[6]; } cases[] = {
+        {0, 3, {1e-3, 0, 0}},
+        {2, 4, {0, 0, 0, 0.9, 0.999, 1e-8}},
+        {2, 4, {0, 0, 1e-2, 0.9, 0.999, 1e-8}},
+    };
+    for (size_t c = 0; c < 3; c++) {
+        sg_optimizer *opt = NULL;
+        const sg_tensor *const *params = (const sg_tensor *const *)&p;
+        CHECK_OK(c == 0 ? sg_optimizer_sgd(params, 1, NULL, &opt)
+                 : c == 1 ? sg_optimizer_adam(params, 1, NULL, &opt) : sg_optimizer_adamw(params, 1, NULL, &opt));
+        double value = -1;
+        CHECK_OK(sg_optimizer_get_option(opt, 0, "lr", &value));
+        CHECK(value == 1e-3);
+        for (int k = cases[c].first; k < cases[c].first + cases[c].count; k++) {
+            CHECK_OK(sg_optimizer_get_option(opt, 0, names[k], &value));
+            CHECK(value == cases[c].want[k]);
+        }
+        CHECK_OK(sg_optimizer_free(opt));
+    }
+    sg_tensor_free(p);
 }
 
 static void test_misuse(void) {
@@ -321,33 +374,43 @@ static void test_misuse(void) {
     CHECK_OK(sg_mul_scalar(p, 2, &q));
     const sg_tensor *ps[] = {p, p};
 
-    CHECK_STATUS(sg_optimizer_sgd(ps, 1, -1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, (sg_sgd_options[]){sgd(-1, 0, 0, 0, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK(opt == NULL);
     CHECK_ERROR_HAS("Invalid learning rate: -1");
-    CHECK_STATUS(sg_optimizer_sgd(ps, 1, 0.1, -0.5, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, (sg_sgd_options[]){sgd(0.1, -0.5, 0, 0, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("Invalid momentum value: -0.5");
-    CHECK_STATUS(sg_optimizer_sgd(ps, 1, 0.1, 0, 0, 0, true, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, (sg_sgd_options[]){sgd(0.1, 0, 0, 0, true)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("Nesterov momentum requires a momentum and zero dampening");
-    CHECK_STATUS(sg_optimizer_adam(ps, 1, 0.1, 1.0, 0.999, 1e-8, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_adam(ps, 1, (sg_adam_options[]){adam(0.1, 1.0, 0.999, 1e-8, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("Invalid beta parameter at index 0: 1");
-    CHECK_STATUS(sg_optimizer_adamw(ps, 1, 0.1, 0.9, -0.1, 1e-8, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_adamw(ps, 1, (sg_adam_options[]){adam(0.1, 0.9, -0.1, 1e-8, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("Invalid beta parameter at index 1: -0.1");
-    CHECK_STATUS(sg_optimizer_adam(ps, 1, 0.1, 0.9, 0.999, -1, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_adam(ps, 1, (sg_adam_options[]){adam(0.1, 0.9, 0.999, -1, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("Invalid epsilon value: -1");
-    CHECK_STATUS(sg_optimizer_adam(ps, 1, NAN, 0.9, 0.999, 1e-8, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_adam(ps, 1, (sg_adam_options[]){adam(NAN, 0.9, 0.999, 1e-8, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("Invalid learning rate: nan");
-    CHECK_STATUS(sg_optimizer_sgd(ps, 2, 0.1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd(ps, 2, (sg_sgd_options[]){sgd(0.1, 0, 0, 0, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("some parameters appear in more than one parameter group");
-    CHECK_STATUS(sg_optimizer_sgd((const sg_tensor *const *)&q, 1, 0.1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd((const sg_tensor *const *)&q, 1, (sg_sgd_options[]){sgd(0.1, 0, 0, 0, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("can't optimize a non-leaf Tensor");
-    CHECK_STATUS(sg_optimizer_sgd((const sg_tensor *const *)&ints, 1, 0.1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd((const sg_tensor *const *)&ints, 1, (sg_sgd_options[]){sgd(0.1, 0, 0, 0, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("optimizer can only optimize Tensors of floating point dtype, but one of the params is torch.int64");
-    CHECK_STATUS(sg_optimizer_sgd(NULL, 1, 0.1, 0, 0, 0, false, false, &opt), SG_ERR_INVALID_ARGUMENT);
-    CHECK_STATUS(sg_optimizer_sgd(ps, 1, 0.1, 0, 0, 0, false, false, NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd(NULL, 1, (sg_sgd_options[]){sgd(0.1, 0, 0, 0, false)}, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, (sg_sgd_options[]){sgd(0.1, 0, 0, 0, false)}, NULL), SG_ERR_INVALID_ARGUMENT);
+    CHECK(opt == NULL);
+    /* An options struct not made by its default_options() function (struct_size 0, or another
+       version's size) is refused, naming the sizes. */
+    sg_sgd_options unset = {.lr = 0.1};
+    CHECK_STATUS(sg_optimizer_sgd(ps, 1, &unset, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("options->struct_size is 0, but this library's sg_sgd_options is 48 bytes");
+    sg_adam_options other_version = sg_adam_default_options();
+    other_version.struct_size += 8;
+    CHECK_STATUS(sg_optimizer_adamw(ps, 1, &other_version, &opt), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("start from its default_options() function");
     CHECK(opt == NULL);
 
     /* No parameters yet is allowed; an empty group is not. */
-    CHECK_OK(sg_optimizer_adam(NULL, 0, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, &opt));
+    CHECK_OK(sg_optimizer_adam(NULL, 0, (sg_adam_options[]){adam(1e-3, 0.9, 0.999, 1e-8, false)}, &opt));
     CHECK_OK(sg_optimizer_step(opt));
     CHECK_STATUS(sg_optimizer_add_param_group(opt, NULL, 0), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("optimizer got an empty parameter list");
@@ -406,6 +469,7 @@ int main(void) {
     test_groups_and_options();
     test_state_round_trip();
     test_non_contiguous();
+    test_default_options();
     test_misuse();
     return check_summary("test_optim");
 }

@@ -40,7 +40,8 @@ typedef enum {
     K_BOOL, K_BOOL_OUT, K_DTYPE, K_DTYPE_OUT, K_REDUCTION, K_STATUS, K_STRING, K_CHAR_BUFFER,
     K_DATA, K_USER_DATA, K_BYTE_BUFFER, K_FREE_FN, K_HOOK_FN, K_FORWARD_FN, K_BACKWARD_FN,
     K_TENSOR_FN, K_CONTEXT, K_OPTIMIZER, K_OPTIMIZER_OUT, K_DICT, K_DICT_OUT, K_PATH, K_BLOB,
-    K_POINTER_OUT, K_DLPACK, K_DLPACK_LEGACY, K_DLPACK_OUT, K_DLPACK_LEGACY_OUT, K_STRING_ARRAY, K_DOUBLE_ARRAY
+    K_POINTER_OUT, K_DLPACK, K_DLPACK_LEGACY, K_DLPACK_OUT, K_DLPACK_LEGACY_OUT, K_STRING_ARRAY, K_DOUBLE_ARRAY,
+    K_SGD_OPTIONS, K_ADAM_OPTIONS
 } fuzz_kind;
 
 #define MAX_ARGS 16
@@ -54,9 +55,7 @@ typedef struct {
     const char *names[MAX_ARGS];
 } fuzz_function;
 
-#include "fuzz_table.h"
 
-#define NFUNCTIONS ((int)(sizeof fuzz_functions / sizeof fuzz_functions[0]))
 
 /* Backing sizes. Counts the fuzzer passes are either at most these, or beyond the library's
    documented maxima (SG_MAX_DIMS, 2^20 handles), which it must refuse before reading. */
@@ -94,6 +93,16 @@ static bool trace;  /* FUZZ_TRACE=1: print every call before making it (to find 
             fputc('\n', stderr);                                                              \
         }                                                                                     \
     } while (0)
+
+/* The options struct a default_options() function returned must say its own size (the fuzz
+   table calls these functions through thunks, since libffi would need the struct's layout). */
+static void fuzz_check_struct_size(const char *name, size_t struct_size, size_t size) {
+    if (struct_size != size) VIOLATION("%s returned struct_size %zu, not %zu", name, struct_size, size);
+}
+
+#include "fuzz_table.h"
+
+#define NFUNCTIONS ((int)(sizeof fuzz_functions / sizeof fuzz_functions[0]))
 
 static bool is_live(const sg_tensor *t) {
     int64_t n;
@@ -254,10 +263,25 @@ static void *make_optimizer(int recipe) {
     if (n < 4) return NULL;
     sg_optimizer *o = NULL;
     switch (recipe % 3) {
-    case 0: checked(sg_optimizer_sgd(leaves, 2, 0.1, 0.9, 0, 0.01, true, false, &o), "sgd"); break;
-    case 1: checked(sg_optimizer_adam(leaves, 2, 1e-3, 0.9, 0.999, 1e-8, 0, true, false, &o), "adam");
-            checked(sg_optimizer_add_param_group(o, leaves + 2, 2), "param group"); break;
-    default: checked(sg_optimizer_adamw(leaves + 1, 3, 1e-3, 0.9, 0.999, 1e-8, 1e-2, false, true, &o), "adamw"); break;
+    case 0: {
+        sg_sgd_options sgd = sg_sgd_default_options();
+        sgd.lr = 0.1, sgd.momentum = 0.9, sgd.weight_decay = 0.01, sgd.nesterov = true;
+        checked(sg_optimizer_sgd(leaves, 2, &sgd, &o), "sgd");
+        break;
+    }
+    case 1: {
+        sg_adam_options adam = sg_adam_default_options();
+        adam.amsgrad = true;
+        checked(sg_optimizer_adam(leaves, 2, &adam, &o), "adam");
+        checked(sg_optimizer_add_param_group(o, leaves + 2, 2), "param group");
+        break;
+    }
+    default: {
+        sg_adam_options adamw = sg_adamw_default_options();
+        adamw.maximize = true;
+        checked(sg_optimizer_adamw(leaves + 1, 3, &adamw, &o), "adamw");
+        break;
+    }
     }
     return o;
 }
@@ -593,6 +617,8 @@ typedef struct {
     int64_t i64s[MAX_ARGS][IN_CAP];
     double doubles[MAX_ARGS];
     double double_arrays[MAX_ARGS][IN_CAP];
+    sg_sgd_options sgd_options[MAX_ARGS];
+    sg_adam_options adam_options[MAX_ARGS];
     const char *string_arrays[MAX_ARGS][IN_CAP];
     int64_t scalar_outs[MAX_ARGS];
     char buffers[MAX_ARGS][BUFFER_CAP];
@@ -693,6 +719,34 @@ static void make_argument(int a, fuzz_kind k, bool *data_argument) {
         state.object_outs[a] = SENTINEL;
         state.values[a].p = chance(92) ? &state.object_outs[a] : NULL;
         break;
+    case K_SGD_OPTIONS: {
+        /* The defaults, with hostile values in some fields (a wrong struct_size among them). */
+        sg_sgd_options *o = &state.sgd_options[a];
+        *o = sg_sgd_default_options();
+        if (chance(40)) o->lr = double_value();
+        if (chance(25)) o->momentum = double_value();
+        if (chance(20)) o->dampening = double_value();
+        if (chance(25)) o->weight_decay = double_value();
+        if (chance(30)) o->nesterov = !o->nesterov;
+        if (chance(20)) o->maximize = !o->maximize;
+        if (chance(8)) o->struct_size = chance(50) ? 0 : (size_t)next();
+        state.values[a].p = chance(85) ? (void *)o : NULL;
+        break;
+    }
+    case K_ADAM_OPTIONS: {
+        sg_adam_options *o = &state.adam_options[a];
+        *o = chance(50) ? sg_adam_default_options() : sg_adamw_default_options();
+        if (chance(40)) o->lr = double_value();
+        if (chance(25)) o->beta1 = double_value();
+        if (chance(25)) o->beta2 = double_value();
+        if (chance(25)) o->eps = double_value();
+        if (chance(25)) o->weight_decay = double_value();
+        if (chance(30)) o->amsgrad = !o->amsgrad;
+        if (chance(20)) o->maximize = !o->maximize;
+        if (chance(8)) o->struct_size = chance(50) ? 0 : (size_t)next();
+        state.values[a].p = chance(85) ? (void *)o : NULL;
+        break;
+    }
     case K_CONTEXT:
         switch (below(3)) {
         case 0: state.values[a].p = NULL; break;

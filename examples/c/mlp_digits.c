@@ -192,7 +192,9 @@ int main(int argc, char **argv) {
     sg_tensor *params[4] = {uniform_parameter(w1, 2, PIXELS), uniform_parameter(b1, 1, PIXELS),
                             uniform_parameter(w2, 2, HIDDEN), uniform_parameter(b2, 1, HIDDEN)};
     sg_optimizer *adam;
-    TRY(sg_optimizer_adam((const sg_tensor *const *)params, 4, 5e-3, 0.9, 0.999, 1e-8, 0, false, false, &adam));
+    sg_adam_options options = sg_adam_default_options();
+    options.lr = 5e-3;
+    TRY(sg_optimizer_adam((const sg_tensor *const *)params, 4, &options, &adam));
 
     epoch_record history[EPOCHS];
     int64_t order[IMAGES], batches = (n_train + BATCH - 1) / BATCH;

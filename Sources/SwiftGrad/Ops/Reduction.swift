@@ -113,12 +113,18 @@ extension Tensor {
         }
     }
 
-    /// Variance over `dims` with Bessel's `correction` (1: unbiased, PyTorch's default)
-    /// (VarBackward0). A group of n <= correction elements gives inf or nan, as in PyTorch.
-    public func variance(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
+    /// The divisor of a variance over groups of `n` elements: n - correction, but never below 0
+    /// (a group of n <= correction elements then gives inf or nan, as in PyTorch).
+    private static func varianceDivisor(_ n: Int, _ correction: Double) -> Double {
+        Swift.max(0, Double(n) - correction)
+    }
+
+    /// Variance over `dims` with Bessel's `correction` (1: unbiased, PyTorch's default; any real
+    /// number) (VarBackward0). A group of n <= correction elements gives inf or nan, as in PyTorch.
+    public func variance(dims: [Int] = [], correction: Double = 1, keepdim: Bool = false) throws -> Tensor {
         try checkFloating("std and var only support floating point and complex dtypes")
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
-        let divisor = Double(r.groupSize) - Double(correction)  // in Double: any Int correction is allowed
+        let divisor = Tensor.varianceDivisor(r.groupSize, correction)
         let out = try noGrad { () -> Tensor in
             let centered = try sub(sum(dims: dims, keepdim: true).div(Double(r.groupSize)))
             return try centered.mul(centered).sum(dims: dims, keepdim: keepdim).div(divisor)
@@ -132,7 +138,7 @@ extension Tensor {
     }
 
     /// Standard deviation over `dims` (StdBackward0); its gradient is 0 where it is 0.
-    public func std(dims: [Int] = [], correction: Int = 1, keepdim: Bool = false) throws -> Tensor {
+    public func std(dims: [Int] = [], correction: Double = 1, keepdim: Bool = false) throws -> Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         let out = try noGrad { try variance(dims: dims, correction: correction, keepdim: keepdim).sqrt() }
         return try out.recorded("StdBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
@@ -140,7 +146,7 @@ extension Tensor {
             let x = try ctx.saved(0), result = try ctx.saved(1)
             let zero = try Tensor.zeros([], dtype: g.dtype)
             let scaled = try Tensor.where(result.eq(0), zero, g.div(result.mul(2)))
-            let divisor = Double(r.groupSize) - Double(correction)  // in Double: any Int correction is allowed
+            let divisor = Tensor.varianceDivisor(r.groupSize, correction)
             let centered = try x.sub(x.sum(dims: dims, keepdim: true).div(Double(r.groupSize)))
             return [try r.expand(scaled).mul(centered).mul(2 / divisor)]
         }

@@ -52,7 +52,7 @@ public final class Optimizer {
             return o
         }
 
-        /// `torch.optim.Adam`'s defaults; AdamW's weight decay defaults to 1e-2.
+        /// `torch.optim.Adam`'s defaults.
         public static func adam(lr: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8,
                                 weightDecay: Double = 0, amsgrad: Bool = false, maximize: Bool = false) -> Options {
             var o = Options(lr: lr)
@@ -63,6 +63,12 @@ public final class Optimizer {
             o.amsgrad = amsgrad
             o.maximize = maximize
             return o
+        }
+
+        /// `torch.optim.AdamW`'s defaults: Adam's, with decoupled weight decay 1e-2.
+        public static func adamW(lr: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8,
+                                 weightDecay: Double = 1e-2, amsgrad: Bool = false, maximize: Bool = false) -> Options {
+            adam(lr: lr, beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize)
         }
 
         /// The option names of `algorithm`, as PyTorch's param_groups keys (betas split in two).

@@ -681,14 +681,13 @@ class Tensor:
         return _make(L.sg_argmin, self._handle, chosen, builtins.bool(keepdim))
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
-        """The variance (with `correction`, 1 by default) of all elements or along `dim`."""
-        c = (1 if unbiased else 0) if correction is None else int(correction)
-        return _dims_call(L.sg_var, self._handle, dim, c, builtins.bool(keepdim))
+        """The variance of all elements or along `dim`, divided by n - correction (1 by default;
+        `var(False)` and unbiased=False mean 0; correction may be fractional)."""
+        return _variance(L.sg_var, self, dim, unbiased, keepdim, correction)
 
     def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
-        """The standard deviation (with `correction`, 1 by default) of all elements or along `dim`."""
-        c = (1 if unbiased else 0) if correction is None else int(correction)
-        return _dims_call(L.sg_std, self._handle, dim, c, builtins.bool(keepdim))
+        """The standard deviation of all elements or along `dim`, as `var`."""
+        return _variance(L.sg_std, self, dim, unbiased, keepdim, correction)
 
     def norm(self, p="fro", dim=None, keepdim=False):
         """The p-norm (2 by default) of all elements or along `dim` (gradient 0 at 0)."""
@@ -902,6 +901,14 @@ class Tensor:
     def type_as(self, other):
         """self.to(other.dtype)."""
         return self.to(other.dtype)
+
+
+def _variance(function, self, dim, unbiased, keepdim, correction):
+    """var/std's overloads: (unbiased), (dim, unbiased, keepdim), (dim, *, correction, keepdim)."""
+    if isinstance(dim, builtins.bool):  # var(True): the first positional is `unbiased`
+        dim, unbiased = None, dim
+    c = (1.0 if unbiased else 0.0) if correction is None else builtins.float(correction)
+    return _dims_call(function, self._handle, dim, c, builtins.bool(keepdim))
 
 
 def _extremum(self, dim, keepdim, full, along, elementwise, result_type):

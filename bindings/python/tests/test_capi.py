@@ -4,6 +4,8 @@ says (not only the name), and the constants the binding uses are the header's.""
 import ctypes
 import pathlib
 import re
+import shutil
+import subprocess
 import sys
 
 import pytest
@@ -20,6 +22,7 @@ finally:
 
 PROTOTYPES = prototypes(HEADER_TEXT)
 CALLBACKS = set(re.findall(r"typedef [^;]*?\(\*\s*(sg_\w+)\)", HEADER_TEXT))
+STRUCTS = dict(re.findall(r"typedef struct (sg_\w+) \{(.*?)\} sg_\w+;", HEADER_TEXT, re.S))
 
 # What each C type must be in ctypes, stated here independently of the generator: the C ABI's
 # scalars by size and signedness, enums as int, opaque handles and buffers as void pointers.
@@ -40,6 +43,10 @@ def expected(ctype):
         return SCALARS[t]
     if t in CALLBACKS:
         return getattr(_lib, t)
+    if t in STRUCTS:
+        return getattr(_lib, t)  # its layout is checked against the C compiler's below
+    if t.rstrip(" *") in STRUCTS and t.count("*") == 1:
+        return ctypes.POINTER(getattr(_lib, t.rstrip(" *")))
     if t == "char *" and "const char" in ctype:
         return ctypes.c_char_p  # a NUL-terminated string in
     base, stars = t.rstrip(" *"), t.count("*")
@@ -84,3 +91,33 @@ def test_constants_are_the_headers():
     for code in range(11):
         assert _lib.sg_status_string(code).decode() == next(
             n for n, v in re.findall(r"^\s*(SG_(?:OK|ERR_\w+)) = (\d+)", HEADER_TEXT, re.M) if int(v) == code)
+
+
+def struct_fields(name):
+    body = re.sub(r"/\*.*?\*/", "", STRUCTS[name], flags=re.S)
+    return [" ".join(d.split()).rpartition(" ") for d in body.split(";") if d.strip()]
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler")
+@pytest.mark.parametrize("name", sorted(STRUCTS))
+def test_options_struct_layout_is_the_c_compilers(name, tmp_path):
+    """Each options struct's ctypes class has the header's fields with the C compiler's sizeof
+    and offsets (a field of the wrong type or order would shift the ones after it)."""
+    fields = struct_fields(name)
+    program = tmp_path / "layout.c"
+    program.write_text("#include <stddef.h>\n#include <stdio.h>\n#include <swiftgrad.h>\nint main(void) {\n"
+                       f'    printf("%zu\\n", sizeof({name}));\n'
+                       + "".join(f'    printf("%zu %zu\\n", offsetof({name}, {f}), sizeof((({name} *)0)->{f}));\n'
+                                 for _, _, f in fields)
+                       + "    return 0;\n}\n")
+    binary = tmp_path / "layout"
+    subprocess.run(["cc", "-std=c11", f"-I{ROOT / 'include'}", str(program), "-o", str(binary)], check=True)
+    lines = subprocess.run([str(binary)], check=True, capture_output=True, text=True).stdout.split("\n")
+    cls = getattr(_lib, name)
+    assert ctypes.sizeof(cls) == int(lines[0])
+    assert [f for f, _ in cls._fields_] == [f for _, _, f in fields]
+    for (ftype, _, fname), line in zip(fields, lines[1:]):
+        offset, size = map(int, line.split())
+        assert getattr(cls, fname).offset == offset, fname
+        assert getattr(cls, fname).size == size, fname
+        assert dict(cls._fields_)[fname] == expected(ftype), fname

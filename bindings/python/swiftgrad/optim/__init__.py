@@ -221,8 +221,10 @@ class SGD(Optimizer):
 
     def _create(self, params, count, out):
         d = self.defaults
-        return L.sg_optimizer_sgd(params, count, d["lr"], d["momentum"], d["dampening"], d["weight_decay"],
-                                  bool(d["nesterov"]), bool(d["maximize"]), ctypes.byref(out))
+        options = L.sg_sgd_default_options()
+        options.lr, options.momentum, options.dampening = d["lr"], d["momentum"], d["dampening"]
+        options.weight_decay, options.nesterov, options.maximize = d["weight_decay"], bool(d["nesterov"]), bool(d["maximize"])
+        return L.sg_optimizer_sgd(params, count, ctypes.byref(options), ctypes.byref(out))
 
     def _library_options(self, group):
         return {name: group[name] for name in ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")}
@@ -250,9 +252,11 @@ class Adam(Optimizer):
     def _create(self, params, count, out):
         d = self.defaults
         beta1, beta2 = _betas(d["betas"])
+        options = L.sg_adam_default_options()
+        options.lr, options.beta1, options.beta2, options.eps = d["lr"], beta1, beta2, d["eps"]
+        options.weight_decay, options.amsgrad, options.maximize = d["weight_decay"], bool(d["amsgrad"]), bool(d["maximize"])
         create = L.sg_optimizer_adamw if self._decoupled else L.sg_optimizer_adam
-        return create(params, count, d["lr"], beta1, beta2, d["eps"], d["weight_decay"], bool(d["amsgrad"]),
-                      bool(d["maximize"]), ctypes.byref(out))
+        return create(params, count, ctypes.byref(options), ctypes.byref(out))
 
     def _library_options(self, group):
         if bool(group["decoupled_weight_decay"]) != bool(self._decoupled):

@@ -151,6 +151,19 @@ def reductions(T):
 
 
 @case
+def variance_overloads(T):
+    """var/std's overloads: a bool first argument is `unbiased`, correction may be fractional or
+    exceed the group size (the divisor stops at 0)."""
+    x = data(T, 3, 4)
+    out = {"std_true": T.std(x, True), "std_false": x.std(False), "var_dim0": T.var(x, 0),
+           "var_frac": x.var(1, correction=0.5), "std_frac": T.std(x, dim=0, correction=1.5, keepdim=True),
+           "var_unbiased_dim": x.var(1, False, True)}
+    total = sum((v * weights_like(T, v)).sum() for v in out.values())
+    total.backward()
+    return {**out, "grad": x.grad}
+
+
+@case
 def max_min_along(T):
     x = data(T, 3, 4)
     values, indices = x.max(1)
