@@ -314,6 +314,21 @@ SG_API bool sg_is_grad_enabled(void);
 /* BEGIN GENERATED OPS: made by scripts/generate.py from scripts/ops.toml; do not edit. */
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Numbers as operands. A Python number where PyTorch takes a tensor is a 'wrapped number': a 0-d */
+/* tensor that takes part in type promotion by its category only. An int64 tensor +               */
+/* sg_scalar_int64(2) stays int64, a float32 tensor * sg_scalar_double(2.5) stays float32, an     */
+/* int64 tensor * sg_scalar_double(2.5) is float32 (the default floating dtype). Every function   */
+/* that takes a tensor takes one.                                                                 */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** A float operand (a Python float): a float64 wrapped number. */
+SG_API sg_status sg_scalar_double(double value, sg_tensor **out);
+/** An integer operand (a Python int): an int64 wrapped number. */
+SG_API sg_status sg_scalar_int64(int64_t value, sg_tensor **out);
+/** A bool operand (a Python bool): a bool wrapped number. */
+SG_API sg_status sg_scalar_bool(bool value, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Arithmetic. Binary operations broadcast their operands by NumPy's rules and promote dtypes as  */
 /* PyTorch does. A `double s` behaves like a Python float (see Scalars above).                    */
 /* ---------------------------------------------------------------------------------------------- */
@@ -367,6 +382,14 @@ SG_API sg_status sg_le(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
 SG_API sg_status sg_gt(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
 /** a >= b */
 SG_API sg_status sg_ge(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/** a and other, elementwise: operands read as truth values (nonzero, NaN included, is true). */
+SG_API sg_status sg_logical_and(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** a or other, elementwise, as sg_logical_and. */
+SG_API sg_status sg_logical_or(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** a xor other, elementwise, as sg_logical_and. */
+SG_API sg_status sg_logical_xor(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** not a, elementwise (nonzero is true). */
+SG_API sg_status sg_logical_not(const sg_tensor *a, sg_tensor **out);
 /** a == s */
 SG_API sg_status sg_eq_scalar(const sg_tensor *a, double s, sg_tensor **out);
 /** a != s */
@@ -456,8 +479,13 @@ SG_API sg_status sg_ceil(const sg_tensor *a, sg_tensor **out);
 SG_API sg_status sg_round(const sg_tensor *a, sg_tensor **out);
 /** The whole part, rounding toward zero (integers are copied; bool is refused); gradient 0. */
 SG_API sg_status sg_trunc(const sg_tensor *a, sg_tensor **out);
-/** torch.clamp(a, min, max); either bound may be NULL (not both). */
-SG_API sg_status sg_clamp(const sg_tensor *a, const double *min, const double *max,
+/**
+ * torch.clamp(a, min, max): each bound a tensor (broadcast) or a number from sg_scalar_*; either
+ * may be NULL, not both. The dtype promotes a's with the bounds' (an int64 tensor clamped by
+ * sg_scalar_int64 bounds stays int64). Gradients as PyTorch's: with number bounds, strictly inside
+ * them; with tensor bounds, to whichever of a and the bound the result is (shared at ties).
+ */
+SG_API sg_status sg_clamp(const sg_tensor *a, const sg_tensor *min, const sg_tensor *max,
                           sg_tensor **out);
 /** The elementwise maximum, broadcasting; equal values share the gradient. */
 SG_API sg_status sg_maximum(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
@@ -511,9 +539,10 @@ SG_API sg_status sg_alias(const sg_tensor *a, sg_tensor **out);
 SG_API sg_status sg_contiguous(const sg_tensor *a, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Reductions. A dims list may hold negative dimensions (counting from the end), each at most     */
-/* once; an empty list (ndims == 0) means every dimension, as in PyTorch. keepdim keeps reduced   */
-/* dimensions as size 1.                                                                          */
+/* Reductions. Optional dimensions follow one convention: a list of dims (const int64_t *dims,    */
+/* size_t ndims) may hold negative dimensions (counting from the end), each at most once, and an  */
+/* empty list (ndims == 0) means every dimension, as in PyTorch; a single optional dim (const     */
+/* int64_t *dim) is NULL for the flattened tensor. keepdim keeps reduced dimensions as size 1.    */
 /* ---------------------------------------------------------------------------------------------- */
 
 /** The sum of all elements, a 0-d tensor (int64 for integer and bool input). */

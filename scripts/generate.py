@@ -57,6 +57,7 @@ KINDS = {
                 'SwiftGradCABI.tensors({n}, count, "{n}", allowNull: true)'),
     "int64?": (["const int64_t *{n}"], ["UnsafePointer<Int64>?"], "{n}.map { Int($0.pointee) }"),
     "double?": (["const double *{n}"], ["UnsafePointer<Double>?"], "{n}?.pointee"),
+    "tensor?": (["const sg_tensor *{n}"], ["OpaquePointer?"], '({n} == nil ? nil : Handles.tensor({n}, "{n}"))'),
 }
 OUTPUTS = {
     "tensor": ["sg_tensor **out"],
@@ -64,7 +65,8 @@ OUTPUTS = {
     "values_indices": ["sg_tensor **values", "sg_tensor **indices"],
 }
 # Python conversion of a forwarded argument, by C kind.
-PYTHON_ARGUMENT = {"int64": "int({n})", "double": "builtins.float({n})", "bool": "builtins.bool({n})"}
+PYTHON_ARGUMENT = {"int64": "int({n})", "double": "builtins.float({n})", "bool": "builtins.bool({n})",
+                   "tensor": "{n}._handle"}
 
 
 class Op:
@@ -192,8 +194,8 @@ def swift_file(ops):
 def python_file(ops):
     out = [f'"""Tensor methods and torch.* functions that only forward to one C call. {NOTICE}', '"""',
            "import builtins", "", "from . import _lib as L",
-           "from ._tensor import Tensor, _keep_dtype, _keep_float_dtype, _make, _require_tensor", "", ""]
-    keep = {"same": "_keep_dtype", "float": "_keep_float_dtype", None: None}
+           "from ._tensor import Tensor, _bool_dtype, _keep_dtype, _keep_float_dtype, _make, _require_tensor", "", ""]
+    keep = {"same": "_keep_dtype", "float": "_keep_float_dtype", "bool": "_bool_dtype", None: None}
     functions, methods = [], []
     for op in ops:
         spec = op.python
@@ -205,7 +207,7 @@ def python_file(ops):
         names = [a.partition("=")[0] for a in args]
         for n in names:
             if kinds.get(n) not in PYTHON_ARGUMENT:
-                raise SystemExit(f"ops.toml: {op.name}: python argument {n!r} is not an int64/double/bool parameter")
+                raise SystemExit(f"ops.toml: {op.name}: python argument {n!r} is not an int64/double/bool/tensor parameter")
         if [n for kind, n in op.params[1:]] != names:
             raise SystemExit(f"ops.toml: {op.name}: python args must name the C parameters after {first}, in order")
         call = ", ".join([f"self._handle"] + [PYTHON_ARGUMENT[kinds[n]].replace("{n}", n) for n in names])
@@ -216,7 +218,9 @@ def python_file(ops):
         method_names = spec.get("method", [])
         if method_names:
             internal = f"_{method_names[0]}"
-            out += [f"def {internal}({signature}):", f'    """{op.doc}"""', f"    return {result}", "", ""]
+            checks = [f'    _require_tensor("{method_names[0]}", "{n}", {i + 1}, {n})'
+                      for i, n in enumerate(names) if kinds[n] == "tensor"]
+            out += [f"def {internal}({signature}):", f'    """{op.doc}"""', *checks, f"    return {result}", "", ""]
             methods += [(m, internal) for m in method_names]
         for i, fname in enumerate(spec.get("function", [])):
             if not method_names:

@@ -196,11 +196,21 @@ extension Tensor {
         for i in 0..<t.count { p[i] = value(i) }
     }
 
-    /// A Python-style scalar operand (PyTorch's wrapped number): a 0-d float64 tensor that takes
-    /// the other operand's floating dtype.
-    static func wrapped(_ value: Double) throws -> Tensor {
-        let storage = try Storage.allocate(count: 1, dtype: .float64)
-        storage.pointer(Double.self)[0] = value
+    /// A number as an operand, the way PyTorch wraps a Python number (a "wrapped number"): a
+    /// 0-d float64, int64 or bool tensor that takes part in type promotion by its category only.
+    /// An int64 tensor plus `scalar(2)` stays int64, a float32 tensor times `scalar(2.5)` stays
+    /// float32, an int64 tensor times `scalar(2.5)` is float32 (the default floating dtype).
+    public static func scalar(_ value: Double) throws -> Tensor { try wrappedNumber(value) }
+
+    /// An integer operand (PyTorch's wrapped Python int); see `scalar(_: Double)`.
+    public static func scalar(_ value: Int64) throws -> Tensor { try wrappedNumber(value) }
+
+    /// A bool operand (PyTorch's wrapped Python bool); see `scalar(_: Double)`.
+    public static func scalar(_ value: Bool) throws -> Tensor { try wrappedNumber(value) }
+
+    private static func wrappedNumber<T: TensorElement>(_ value: T) throws -> Tensor {
+        let storage = try Storage.allocate(count: 1, dtype: T.dtype)
+        storage.pointer(T.self)[0] = value
         return Tensor(storage: storage, shape: [], strides: [], wrappedNumber: true)
     }
 

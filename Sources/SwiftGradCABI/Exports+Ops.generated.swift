@@ -4,6 +4,21 @@
 import CSwiftGrad
 import SwiftGrad
 
+@_cdecl("sg_scalar_double") @implementation
+public func sg_scalar_double(_ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_scalar_double", out) { try Tensor.scalar(value) }
+}
+
+@_cdecl("sg_scalar_int64") @implementation
+public func sg_scalar_int64(_ value: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_scalar_int64", out) { try Tensor.scalar(Int64(Int(value))) }
+}
+
+@_cdecl("sg_scalar_bool") @implementation
+public func sg_scalar_bool(_ value: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_scalar_bool", out) { try Tensor.scalar(value) }
+}
+
 @_cdecl("sg_add") @implementation
 public func sg_add(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_add", out) { try Handles.tensor(a, "a").add(Handles.tensor(b, "b")) }
@@ -112,6 +127,26 @@ public func sg_gt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutable
 @_cdecl("sg_ge") @implementation
 public func sg_ge(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_ge", out) { try Handles.tensor(a, "a").ge(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_logical_and") @implementation
+public func sg_logical_and(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logical_and", out) { try Handles.tensor(a, "a").logicalAnd(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_logical_or") @implementation
+public func sg_logical_or(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logical_or", out) { try Handles.tensor(a, "a").logicalOr(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_logical_xor") @implementation
+public func sg_logical_xor(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logical_xor", out) { try Handles.tensor(a, "a").logicalXor(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_logical_not") @implementation
+public func sg_logical_not(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logical_not", out) { try Handles.tensor(a, "a").logicalNot() }
 }
 
 @_cdecl("sg_eq_scalar") @implementation
@@ -310,8 +345,8 @@ public func sg_trunc(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoin
 }
 
 @_cdecl("sg_clamp") @implementation
-public func sg_clamp(_ a: OpaquePointer?, _ min: UnsafePointer<Double>?, _ max: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_clamp", out) { try Handles.tensor(a, "a").clamp(min: min?.pointee, max: max?.pointee) }
+public func sg_clamp(_ a: OpaquePointer?, _ min: OpaquePointer?, _ max: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_clamp", out) { try Handles.tensor(a, "a").clamp(min: (min == nil ? nil : Handles.tensor(min, "min")), max: (max == nil ? nil : Handles.tensor(max, "max"))) }
 }
 
 @_cdecl("sg_maximum") @implementation

@@ -53,6 +53,17 @@ static void expect(sg_tensor *t, const int64_t *shape, size_t ndim, const double
     CHECK_OK(sg_tensor_free(t));
 }
 
+/* Checks t's dtype (t stays alive). */
+static void expect_dtype(const sg_tensor *t, sg_dtype want, const char *what) {
+    sg_dtype dtype = (sg_dtype)-1;
+    CHECK_OK(sg_tensor_dtype(t, &dtype));
+    check_count++;
+    if (dtype != want) {
+        check_failures++;
+        fprintf(stderr, "%s: dtype %d, expected %d\n", what, (int)dtype, (int)want);
+    }
+}
+
 static void expect_ints(sg_tensor *t, const int64_t *values, int64_t n, const char *what) {
     int64_t numel = 0;
     CHECK_OK(sg_tensor_numel(t, &numel));
@@ -130,10 +141,15 @@ static void test_elementwise(void) {
     CHECK_OK(sg_square(x, &t)); expect(t, S(3), 1, V(1, 0, 16), "square");
     CHECK_OK(sg_log1p(p, &t)); expect(t, S(3), 1, V(log1p(0.25), log(2), log(5)), "log1p");
     CHECK_OK(sg_expm1(x, &t)); expect(t, S(3), 1, V(expm1(-1), 0, expm1(4)), "expm1");
-    double lo = -0.5, hi = 1;
-    CHECK_OK(sg_clamp(x, &lo, &hi, &t)); expect(t, S(3), 1, V(-0.5, 0, 1), "clamp");
-    CHECK_OK(sg_clamp(x, NULL, &hi, &t)); expect(t, S(3), 1, V(-1, 0, 1), "clamp max");
+    sg_tensor *lo, *hi;
+    CHECK_OK(sg_scalar_double(-0.5, &lo));
+    CHECK_OK(sg_scalar_double(1, &hi));
+    CHECK_OK(sg_clamp(x, lo, hi, &t)); expect(t, S(3), 1, V(-0.5, 0, 1), "clamp");
+    CHECK_OK(sg_clamp(x, NULL, hi, &t)); expect(t, S(3), 1, V(-1, 0, 1), "clamp max");
     CHECK_STATUS(sg_clamp(x, NULL, NULL, &t), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("At least one of 'min' or 'max' must not be None");
+    CHECK_OK(sg_tensor_free(lo));
+    CHECK_OK(sg_tensor_free(hi));
     CHECK_OK(sg_maximum(x, p, &t)); expect(t, S(3), 1, V(0.25, 1, 4), "maximum");
     CHECK_OK(sg_minimum(x, p, &t)); expect(t, S(3), 1, V(-1, 0, 4), "minimum");
     sg_tensor *mask;
@@ -325,7 +341,45 @@ static void test_losses_and_gradients(void) {
     for (int k = 0; k < 4; k++) CHECK_OK(sg_tensor_free(list2[k]));
 }
 
+/* Wrapped numbers promote as Python numbers do (values and dtypes as torch 2.15 prints them);
+   clamp takes them or tensors as bounds; logical operations read truth values. */
+static void test_numbers_clamp_logical(void) {
+    int64_t iv[] = {-3, 0, 5};
+    double fv[] = {-1, 0.5, NAN};
+    sg_tensor *ints, *floats, *two, *half, *yes, *t, *u;
+    CHECK_OK(sg_tensor_from_data(iv, S(3), 1, SG_INT64, &ints));
+    CHECK_OK(sg_tensor_from_data(fv, S(3), 1, SG_FLOAT64, &floats));
+    CHECK_OK(sg_scalar_int64(2, &two));
+    CHECK_OK(sg_scalar_double(0.5, &half));
+    CHECK_OK(sg_scalar_bool(true, &yes));
+    expect_dtype(two, SG_INT64, "sg_scalar_int64"); expect_dtype(half, SG_FLOAT64, "sg_scalar_double");
+    expect_dtype(yes, SG_BOOL, "sg_scalar_bool");
+    CHECK_OK(sg_mul(ints, two, &t)); expect_dtype(t, SG_INT64, "int64 * 2"); expect_ints(t, S(-6, 0, 10), 3, "int64 * 2");
+    CHECK_OK(sg_mul(ints, half, &t)); expect_dtype(t, SG_FLOAT32, "int64 * 0.5"); CHECK_OK(sg_tensor_free(t));
+    CHECK_OK(sg_add(ints, yes, &t)); expect_dtype(t, SG_INT64, "int64 + True"); expect_ints(t, S(-2, 1, 6), 3, "int64 + True");
+    /* torch.tensor([-3, 0, 5]).clamp(0, 2) is int64; .clamp(0.5) is float32. */
+    sg_tensor *zero;
+    CHECK_OK(sg_scalar_int64(0, &zero));
+    CHECK_OK(sg_clamp(ints, zero, two, &t)); expect_dtype(t, SG_INT64, "int clamp"); expect_ints(t, S(0, 0, 2), 3, "int clamp");
+    CHECK_OK(sg_clamp(ints, half, NULL, &t)); expect_dtype(t, SG_FLOAT32, "int clamp by a float");
+    CHECK_OK(sg_to_dtype(t, SG_FLOAT64, &u)); expect(u, S(3), 1, V(0.5, 0.5, 5), "int clamp by a float"); CHECK_OK(sg_tensor_free(t));
+    /* Tensor bounds broadcast; NaN propagates. */
+    sg_tensor *bounds;
+    CHECK_OK(sg_tensor_from_data((double[]){0, 0, 1}, S(3), 1, SG_FLOAT64, &bounds));
+    CHECK_OK(sg_clamp(floats, bounds, half, &t)); expect(t, S(3), 1, V(0, 0.5, NAN), "clamp by tensors");
+    /* Logical operations: nonzero and NaN are true. */
+    CHECK_OK(sg_logical_and(ints, floats, &t)); expect_dtype(t, SG_BOOL, "logical_and");
+    CHECK_OK(sg_to_dtype(t, SG_INT64, &u)); expect_ints(u, S(1, 0, 1), 3, "logical_and"); CHECK_OK(sg_tensor_free(t));
+    CHECK_OK(sg_logical_or(ints, zero, &t)); CHECK_OK(sg_to_dtype(t, SG_INT64, &u)); expect_ints(u, S(1, 0, 1), 3, "logical_or"); CHECK_OK(sg_tensor_free(t));
+    CHECK_OK(sg_logical_xor(floats, yes, &t)); CHECK_OK(sg_to_dtype(t, SG_INT64, &u)); expect_ints(u, S(0, 0, 0), 3, "logical_xor"); CHECK_OK(sg_tensor_free(t));
+    CHECK_OK(sg_logical_not(ints, &t)); CHECK_OK(sg_to_dtype(t, SG_INT64, &u)); expect_ints(u, S(0, 1, 0), 3, "logical_not"); CHECK_OK(sg_tensor_free(t));
+    CHECK_STATUS(sg_logical_and(ints, bounds, NULL), SG_ERR_INVALID_ARGUMENT);
+    sg_tensor *list[] = {ints, floats, two, half, yes, zero, bounds};
+    for (int i = 0; i < 7; i++) CHECK_OK(sg_tensor_free(list[i]));
+}
+
 int main(void) {
+    test_numbers_clamp_logical();
     test_views();
     test_elementwise();
     test_reductions();

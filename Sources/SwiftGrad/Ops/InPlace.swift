@@ -13,10 +13,10 @@ extension Tensor {
     /// `self /= other` (`div_`).
     @discardableResult public func div_(_ other: Tensor) throws -> Tensor { try arithmetic_(DivKernel.self, other, trueDivision: true) { try $0.div($1) } }
 
-    @discardableResult public func add_(_ s: Double) throws -> Tensor { try add_(Tensor.wrapped(s)) }
-    @discardableResult public func sub_(_ s: Double) throws -> Tensor { try sub_(Tensor.wrapped(s)) }
-    @discardableResult public func mul_(_ s: Double) throws -> Tensor { try mul_(Tensor.wrapped(s)) }
-    @discardableResult public func div_(_ s: Double) throws -> Tensor { try div_(Tensor.wrapped(s)) }
+    @discardableResult public func add_(_ s: Double) throws -> Tensor { try add_(Tensor.scalar(s)) }
+    @discardableResult public func sub_(_ s: Double) throws -> Tensor { try sub_(Tensor.scalar(s)) }
+    @discardableResult public func mul_(_ s: Double) throws -> Tensor { try mul_(Tensor.scalar(s)) }
+    @discardableResult public func div_(_ s: Double) throws -> Tensor { try div_(Tensor.scalar(s)) }
 
     /// Copies `source` (broadcast to this shape, converted to this dtype) into this tensor
     /// (`copy_`, CopyBackwards).

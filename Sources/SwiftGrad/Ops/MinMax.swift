@@ -44,26 +44,69 @@ extension Tensor {
         }
     }
 
-    /// Clamps every element into [min, max] (`torch.clamp`, ClampBackward1); either bound may be
-    /// nil. The gradient passes strictly inside the bounds and is 0 elsewhere, at the bounds
-    /// too, as in PyTorch 2.x.
-    /// - Throws: `.invalidArgument` when both bounds are nil, as PyTorch.
+    /// Clamps every element into [min, max] with number bounds (`torch.clamp(x, 0.5, 1)`);
+    /// either may be nil. As `clamp(min:max:)` with wrapped numbers: the result is floating
+    /// when the input is; an integer input gives float32.
     public func clamp(min lower: Double? = nil, max upper: Double? = nil) throws -> Tensor {
+        try clamp(min: lower.map { try Tensor.scalar($0) }, max: upper.map { try Tensor.scalar($0) })
+    }
+
+    /// Clamps every element into [min, max] (`torch.clamp`); either bound may be nil, and each
+    /// is a tensor (broadcast against this one) or a wrapped number (`Tensor.scalar`, PyTorch's
+    /// Python number). The result has the promoted dtype of the input and the bounds: an int64
+    /// tensor clamped by the numbers 0 and 1 stays int64, by 0.5 becomes float32. NaN in the
+    /// input or a bound propagates.
+    ///
+    /// Gradients, as PyTorch 2.x's: with number bounds (ClampBackward1) the gradient passes
+    /// strictly inside them and is 0 elsewhere, at the bounds too. With a tensor bound
+    /// (ClampBackward0) it goes to whichever of input and bound the result is, shared evenly
+    /// where they are equal; with both bounds, where min > max the result is max and max gets
+    /// it, and where input, min and max are all equal the input gets it.
+    /// - Throws: `.invalidArgument` when both bounds are nil, as PyTorch.
+    public func clamp(min lower: Tensor?, max upper: Tensor?) throws -> Tensor {
         guard lower != nil || upper != nil else {
             throw SwiftGradError.invalidArgument("torch.clamp: At least one of 'min' or 'max' must not be None")
         }
-        var result = self
+        let bounds = [lower, upper].compactMap { $0 }
+        let common = TypePromotion.resultType([self] + bounds)
+        var result = try to(common, recording: false)
         try noGrad {
-            if let lower { result = try result.maximum(Tensor.wrapped(lower)) }
-            if let upper { result = try result.minimum(Tensor.wrapped(upper)) }
+            if let lower { result = try result.maximum(lower) }
+            if let upper { result = try result.minimum(upper) }
         }
-        if result === self { result = try noGrad { try clone() } }
-        return try result.recorded("ClampBackward1", inputs: [self], saving: [self]) { g, ctx in
+        if bounds.allSatisfy(\.isWrappedNumber) {
+            return try result.recorded("ClampBackward1", inputs: [self], saving: [self, lower, upper]) { g, ctx in
+                // Strictly inside the bounds.
+                let x = try ctx.saved(0)
+                var inside = try Tensor.ones(x.shape, dtype: .bool)
+                if lower != nil { inside = try inside.mul(x.gt(ctx.saved(1))) }
+                if upper != nil { inside = try inside.mul(x.lt(ctx.saved(2))) }
+                return [try Tensor.where(inside, g, Tensor.zeros([], dtype: g.dtype))]
+            }
+        }
+        return try result.recorded("ClampBackward0", inputs: [self] + bounds, saving: [self, lower, upper]) { g, ctx in
             let x = try ctx.saved(0)
-            var inside = try Tensor.ones(x.shape, dtype: .bool)
-            if let lower { inside = try inside.mul(x.gt(lower)) }
-            if let upper { inside = try inside.mul(x.lt(upper)) }
-            return [try Tensor.where(inside, g, Tensor.zeros([], dtype: g.dtype))]
+            let zero = try Tensor.zeros([], dtype: g.dtype), half = try g.div(2)
+            guard let lo = lower != nil ? try ctx.saved(1) : nil else {
+                // max only: the input where below max, max where above, half each at a tie.
+                let hi = try ctx.saved(2), tie = try x.eq(hi)
+                return [try Tensor.where(x.gt(hi), zero, Tensor.where(tie, half, g)),
+                        try Tensor.where(x.lt(hi), zero, Tensor.where(tie, half, g))]
+            }
+            guard let hi = upper != nil ? try ctx.saved(2) : nil else {
+                let tie = try x.eq(lo)
+                return [try Tensor.where(x.lt(lo), zero, Tensor.where(tie, half, g)),
+                        try Tensor.where(x.gt(lo), zero, Tensor.where(tie, half, g))]
+            }
+            let crossed = try lo.gt(hi), ordered = try lo.lt(hi)
+            let below = try x.lt(lo).logicalAnd(crossed.logicalNot())
+            let above = try x.gt(hi).logicalAnd(crossed.logicalNot())
+            let tieLow = try x.eq(lo).logicalAnd(ordered), tieHigh = try x.eq(hi).logicalAnd(ordered)
+            let toInput = try Tensor.where(below.logicalOr(above).logicalOr(crossed), zero,
+                                           Tensor.where(tieLow.logicalOr(tieHigh), half, g))
+            let toLow = try Tensor.where(below, g, Tensor.where(tieLow, half, zero))
+            let toHigh = try Tensor.where(above.logicalOr(crossed), g, Tensor.where(tieHigh, half, zero))
+            return [toInput, toLow, toHigh]
         }
     }
 

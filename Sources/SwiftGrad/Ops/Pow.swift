@@ -27,7 +27,7 @@ extension Tensor {
 
     /// `self ** exponent` with a Python-float exponent (PowBackward0).
     public func pow(_ exponent: Double) throws -> Tensor {
-        try Tensor.arithmetic(PowKernel.self, self, Tensor.wrapped(exponent))
+        try Tensor.arithmetic(PowKernel.self, self, Tensor.scalar(exponent))
             .recorded("PowBackward0", inputs: [self], saving: [self]) { g, ctx in
                 // d(x^e)/dx = e * x^(e-1); exactly 0 when e == 0, as PyTorch.
                 if exponent == 0 { return [try g.zerosLike()] }
@@ -37,7 +37,7 @@ extension Tensor {
 
     /// `base ** self` with a Python-float base (`torch.pow(base, self)`, PowBackward2).
     public func rpow(_ base: Double) throws -> Tensor {
-        try Tensor.arithmetic(PowKernel.self, Tensor.wrapped(base), self)
+        try Tensor.arithmetic(PowKernel.self, Tensor.scalar(base), self)
             .recorded("PowBackward2", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
                 // d(s^x)/dx = s^x * ln s, taken as 0 where s == 0 and x >= 0.
                 let slope = try ctx.saved(1).mul(Double.log(base))

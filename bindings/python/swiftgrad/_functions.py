@@ -10,7 +10,7 @@ from . import _dtype
 from . import _lib as L
 from ._tensor import no_grad  # noqa: E402
 from ._tensor import (
-    _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _as_tensor, _check,
+    _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _operand, _check,
     _creation_dtype, _finish, _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
 )
 from ._tensor import full, randn
@@ -113,10 +113,7 @@ def where(condition, input=None, other=None):  # noqa: A002
     _require_tensor("where", "condition", 1, condition)
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
-    like = input if isinstance(input, Tensor) else other
-    if not isinstance(like, Tensor):
-        like = _as_tensor(input, _tensor_like_number(input, other))
-    a, b = _as_tensor(input, like), _as_tensor(other, like)  # held until the call returns
+    a, b = _operand(input), _operand(other)  # held until the call returns
     return _make(L.sg_where, condition._handle, a._handle, b._handle)
 
 
@@ -149,11 +146,6 @@ def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
     with no_grad():
         same = input == other
     return builtins.bool(same.sum().item() == same.numel())
-
-
-def _tensor_like_number(a, b):
-    kind = _dtype.float32 if isinstance(a, builtins.float) or isinstance(b, builtins.float) else _dtype.int64
-    return _make_as(kind, L.sg_zeros, None, 0)
 
 
 def cat(tensors, dim: int = 0) -> Tensor:

@@ -9,7 +9,7 @@ import numbers
 
 from . import _dtype
 from . import _lib as L
-from ._tensor import Tensor, _make, _check, _byref, _c_void_p, _wrap, _as_tensor, tensor
+from ._tensor import Tensor, _make, _check, _byref, _c_void_p, _wrap, _operand, tensor
 
 _INT64_MAX = 2**63 - 1
 
@@ -143,7 +143,7 @@ def setitem(t, key, value):
             view.fill_(value)
         return
     array, n, keep = index_tensors(_advanced_list(view, advanced))
-    value = _as_tensor(value, t)
+    value = _operand(value)
     status = L.sg_index_put_(view._handle, array, n, value._handle, False)
     del keep
     if status:
@@ -164,7 +164,7 @@ def _tensor_setitem(self, key, value):
 def _tensor_index_put(self, indices, values, accumulate=False):
     """Writes `values` at the positions given by a tuple of index tensors (adding with accumulate)."""
     array, n, keep = index_tensors(indices)
-    values = _as_tensor(values, self)
+    values = _operand(values)
     _check(L.sg_index_put_(self._handle, array, n, values._handle, builtins.bool(accumulate)))
     del keep  # the index tensors lived until the call returned
     return self

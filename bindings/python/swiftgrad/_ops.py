@@ -3,7 +3,30 @@
 import builtins
 
 from . import _lib as L
-from ._tensor import Tensor, _keep_dtype, _keep_float_dtype, _make, _require_tensor
+from ._tensor import Tensor, _bool_dtype, _keep_dtype, _keep_float_dtype, _make, _require_tensor
+
+
+def _logical_and(self, other):
+    """a and other, elementwise: operands read as truth values (nonzero, NaN included, is true)."""
+    _require_tensor("logical_and", "other", 1, other)
+    return _bool_dtype(self, _make(L.sg_logical_and, self._handle, other._handle))
+
+
+def _logical_or(self, other):
+    """a or other, elementwise, as sg_logical_and."""
+    _require_tensor("logical_or", "other", 1, other)
+    return _bool_dtype(self, _make(L.sg_logical_or, self._handle, other._handle))
+
+
+def _logical_xor(self, other):
+    """a xor other, elementwise, as sg_logical_and."""
+    _require_tensor("logical_xor", "other", 1, other)
+    return _bool_dtype(self, _make(L.sg_logical_xor, self._handle, other._handle))
+
+
+def _logical_not(self):
+    """not a, elementwise (nonzero is true)."""
+    return _bool_dtype(self, _make(L.sg_logical_not, self._handle))
 
 
 def _exp(self):
@@ -202,6 +225,10 @@ def _log_softmax(self, dim):
 
 
 for _name, _method in (
+        ("logical_and", _logical_and),
+        ("logical_or", _logical_or),
+        ("logical_xor", _logical_xor),
+        ("logical_not", _logical_not),
         ("exp", _exp),
         ("log", _log),
         ("sqrt", _sqrt),
@@ -252,6 +279,30 @@ for _name, _method in (
         ("log_softmax", _log_softmax),
 ):
     setattr(Tensor, _name, _method)
+
+
+def logical_and(input, other):  # noqa: A002 - PyTorch's parameter name
+    """torch.logical_and: a and other, elementwise: operands read as truth values (nonzero, NaN included, is true)."""
+    _require_tensor("logical_and", "input", 1, input)
+    return _logical_and(input, other)
+
+
+def logical_or(input, other):  # noqa: A002 - PyTorch's parameter name
+    """torch.logical_or: a or other, elementwise, as sg_logical_and."""
+    _require_tensor("logical_or", "input", 1, input)
+    return _logical_or(input, other)
+
+
+def logical_xor(input, other):  # noqa: A002 - PyTorch's parameter name
+    """torch.logical_xor: a xor other, elementwise, as sg_logical_and."""
+    _require_tensor("logical_xor", "input", 1, input)
+    return _logical_xor(input, other)
+
+
+def logical_not(input):  # noqa: A002 - PyTorch's parameter name
+    """torch.logical_not: not a, elementwise (nonzero is true)."""
+    _require_tensor("logical_not", "input", 1, input)
+    return _logical_not(input)
 
 
 def exp(input):  # noqa: A002 - PyTorch's parameter name
@@ -494,6 +545,7 @@ __all__ = [
     "abs", "absolute", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
     "arctanh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "erfc", "exp",
     "exp2", "expm1", "fix", "flatten", "floor", "log", "log10", "log1p", "log2", "log_softmax",
-    "reciprocal", "relu", "round", "rsqrt", "select", "sigmoid", "sign", "sin", "sinh",
-    "softmax", "sqrt", "square", "tan", "tanh", "trunc", "unsqueeze"
+    "logical_and", "logical_not", "logical_or", "logical_xor", "reciprocal", "relu", "round",
+    "rsqrt", "select", "sigmoid", "sign", "sin", "sinh", "softmax", "sqrt", "square", "tan",
+    "tanh", "trunc", "unsqueeze"
 ]

@@ -64,6 +64,26 @@ def _keep_float_dtype(source, result):
     return result
 
 
+def _bool_dtype(source, result):
+    """Records that `result` is a bool tensor (comparisons, logical operations)."""
+    result._dtype = _dtype.bool
+    return result
+
+
+def _operand(value):
+    """A tensor operand for a C function: tensors pass through; a Python number becomes a
+    wrapped number (a bool, int or float operand promotes as PyTorch promotes Python scalars)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, builtins.bool):
+        return _make(L.sg_scalar_bool, value)
+    if isinstance(value, numbers.Integral):
+        return _make(L.sg_scalar_int64, int(value))
+    if isinstance(value, numbers.Real):
+        return _make(L.sg_scalar_double, builtins.float(value))
+    raise TypeError(f"expected a Tensor or a number, not {type(value).__name__}")
+
+
 def _record_call_site():
     """The Python traceback of the op being recorded, for anomaly reports."""
     import traceback
@@ -595,23 +615,22 @@ class Tensor:
     negative = neg
 
     def clamp(self, min=None, max=None):  # noqa: A002 - torch's names
-        """Each element limited to [min, max] (either bound may be None)."""
-        if min is None and max is None:
-            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-        lower = _byref(ctypes.c_double(min)) if min is not None else None
-        upper = _byref(ctypes.c_double(max)) if max is not None else None
-        return _keep_dtype(self, _make(L.sg_clamp, self._handle, lower, upper))
+        """Each element limited to [min, max]: numbers or tensors (broadcast), either may be None."""
+        lower = None if min is None else _operand(min)  # held until the call returns
+        upper = None if max is None else _operand(max)
+        return _make(L.sg_clamp, self._handle, None if lower is None else lower._handle,
+                     None if upper is None else upper._handle)
 
     clip = clamp
 
     def maximum(self, other):
         """The larger of self and other, elementwise with broadcasting (ties share the gradient)."""
-        other = _as_tensor(other, self)  # held until the call returns
+        other = _operand(other)  # held until the call returns
         return _make(L.sg_maximum, self._handle, other._handle)
 
     def minimum(self, other):
         """The smaller of self and other, elementwise with broadcasting (ties share the gradient)."""
-        other = _as_tensor(other, self)
+        other = _operand(other)
         return _make(L.sg_minimum, self._handle, other._handle)
 
     def masked_fill(self, mask, value):
@@ -622,7 +641,7 @@ class Tensor:
 
     def where(self, condition, other):
         """self where condition is true, else other (torch.where(condition, self, other))."""
-        other = _as_tensor(other, self)
+        other = _operand(other)
         return _make(L.sg_where, condition._handle, self._handle, other._handle)
 
     # ---- reductions ---------------------------------------------------------------------
@@ -880,7 +899,7 @@ class Tensor:
 
     def copy_(self, src):
         """Copies src's elements (broadcast and converted) into this tensor, in place."""
-        src = _as_tensor(src, self)
+        src = _operand(src)
         _check(L.sg_copy_(self._handle, src._handle))
         return self
 
@@ -923,17 +942,6 @@ def _extremum(self, dim, keepdim, full, along, elementwise, result_type):
     return result_type(_wrap(values.value), _wrap(indices.value))
 
 
-def _as_tensor(value, like):
-    """A tensor operand for a C function that takes one: tensors pass through; a Python number
-    becomes a 0-d tensor of like's dtype family (as PyTorch wraps scalars)."""
-    if isinstance(value, Tensor):
-        return value
-    if isinstance(value, numbers.Number):
-        kind = like.dtype if like.dtype.is_floating_point or isinstance(value, numbers.Integral) else _dtype.float32
-        return _scalar_tensor(value, kind)
-    raise TypeError(f"expected a Tensor or a number, not {type(value).__name__}")
-
-
 def _named_in_place(name, self, other, alpha, tensor_function, scalar_function):
     """Tensor.<name>(other, alpha=...): _in_place with PyTorch's TypeError for a foreign `other`."""
     if isinstance(other, (Tensor, numbers.Number)):
@@ -947,7 +955,7 @@ def _in_place(self, other, tensor_function, scalar_function):
     if isinstance(other, Tensor):
         _check(tensor_function(self._handle, other._handle))
     elif isinstance(other, numbers.Integral) and not self.dtype.is_floating_point:
-        scalar = _scalar_tensor(other, _dtype.int64)
+        scalar = _operand(other)
         _check(tensor_function(self._handle, scalar._handle))
     elif isinstance(other, numbers.Real):
         _check(scalar_function(self._handle, builtins.float(other)))
@@ -981,10 +989,6 @@ def _read_string(function, handle):
         buffer = ctypes.create_string_buffer(needed.value)
         _check(function(handle, buffer, needed.value, _byref(needed)))
     return buffer.value.decode("utf-8")
-
-
-def _scalar_tensor(value, d):
-    return _make_as(d, L.sg_full, None, 0, builtins.float(value))
 
 
 def _binary(self, other, tensor_function, scalar_function, reflected=False, compare=False):
@@ -1035,7 +1039,7 @@ def _binary(self, other, tensor_function, scalar_function, reflected=False, comp
                 not isinstance(other, numbers.Real)):  # numpy scalars, Fractions, ...
             return NotImplemented
         if not self.dtype.is_floating_point and isinstance(other, numbers.Integral):
-            scalar = _scalar_tensor(other, _dtype.bool if kind is builtins.bool and self._dtype is _dtype.bool else _dtype.int64)
+            scalar = _operand(other)
             if reflected:
                 return _make(tensor_function, scalar._handle, self._handle)
             return _make(tensor_function, self._handle, scalar._handle)

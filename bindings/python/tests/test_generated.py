@@ -29,7 +29,7 @@ def test_recorded_dtype_is_the_cores(op, dtype):
     args = [a.partition("=")[0] for a in op["python"].get("args", [])]
     method = getattr(x, op["python"]["method"][0])
     try:
-        result = method(*[ARGUMENTS[a] for a in args])
+        result = method(*[x if a == "other" else ARGUMENTS[a] for a in args])
     except RuntimeError:
         return  # refused for this dtype (e.g. floor of bool), as PyTorch refuses
     if result._dtype is not None:  # recorded by the binding: must be what the library says

@@ -135,6 +135,25 @@ def kinks(T):
     return {"x_grad": x.grad, "y_grad": y.grad, "max_ties": z.grad, "norm_at_zero": w.grad}
 
 
+@case
+def clamp_bounds(T):
+    """clamp with tensor bounds (ties, min > max, min == max, NaN) and with numbers of either
+    kind: gradients to the input and the bounds, result dtypes."""
+    nan = float("nan")
+    x = T.tensor([0.0, 1.0, 2.0, 3.0, 1.0, 5.0, 0.0, 2.0, nan, 0.5, 0.5, 1.5], dtype=T.float64, requires_grad=True)
+    lo = T.tensor([1.0, 1.0, 3.0, 1.0, 1.0, 5.0, 1.0, 1.0, 0.0, nan, 0.0, 2.0], dtype=T.float64, requires_grad=True)
+    hi = T.tensor([2.0, 0.5, 2.0, 3.0, 1.0, 5.0, 1.0, 1.0, 1.0, 1.0, nan, 1.0], dtype=T.float64, requires_grad=True)
+    both = T.clamp(x, lo, hi)
+    low_only, high_only = x.clamp(min=lo), T.clamp(x, max=hi)
+    (both * 1.0 + low_only * 2.0 + high_only * 4.0).sum().backward()
+    ints = T.tensor([-3, 0, 5])
+    flags = T.tensor([True, False])
+    return {"both": both, "low_only": low_only, "high_only": high_only, "x_grad": x.grad, "lo_grad": lo.grad,
+            "hi_grad": hi.grad, "ints": ints.clamp(0, 2), "ints_by_float": ints.clamp(min=0.5),
+            "ints_by_tensor": ints.clamp(max=T.tensor([1.5, 1.5, 1.5])), "bools": flags.clamp(0, 1),
+            "numbers_at_bounds": T.tensor([0.0, 1.0, 2.0]).clamp(T.tensor(1.0), 2)}
+
+
 # ---- reductions ----------------------------------------------------------------------------
 
 @case
