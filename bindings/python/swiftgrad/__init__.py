@@ -4,10 +4,10 @@ libswiftgrad C library (through ctypes). Code written for PyTorch runs with
 from . import _lib
 from ._dtype import bool, double, dtype, float, float32, float64, int64, long  # noqa: A004
 from ._lib import LibraryNotFoundError, SwiftGradError
-from ._tensor import (
-    Size, Tensor, arange, enable_grad, full, is_grad_enabled, manual_seed, no_grad, ones, ones_like,
-    randn, set_grad_enabled, tensor, zeros, zeros_like,
-)
+from ._types import Size
+from ._tensor import Tensor
+from ._creation import arange, full, manual_seed, ones, ones_like, randn, tensor, zeros, zeros_like
+from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ._functions import *  # noqa: F401,F403 - torch.cat, torch.matmul, torch.exp, ...
 from ._functions import is_tensor  # noqa: F401
 from ._ops import *  # noqa: F401,F403 - torch.exp, torch.softmax, ... (generated from the op table)

@@ -6,9 +6,30 @@ here, kept for the C call that ran it (which re-raises it), and reported to the 
 SG_ERR_CALLBACK: it never unwinds through C."""
 import ctypes
 import itertools
+import weakref
 
 from . import _lib as L
-from ._tensor import RemovableHandle, Tensor, _byref, _check, _make
+from ._tensor import Tensor, _byref, _check, _make
+
+class RemovableHandle:
+    """What register_hook returns: `remove()` unregisters the hook."""
+
+    def __init__(self, tensor, hook_id):
+        self._tensor = weakref.ref(tensor)
+        self.id = hook_id
+
+    def remove(self):
+        tensor = self._tensor()
+        if tensor is not None and self.id is not None:
+            L.sg_tensor_remove_hook(tensor._handle, self.id)
+        self.id = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
 
 _live = {}
 _keys = itertools.count(1)

@@ -3,18 +3,16 @@ its Python arguments and makes one call into the C ABI (or forwards to the Tenso
 from __future__ import annotations
 
 import builtins
-import ctypes
 import numbers
 
-from . import _dtype
 from . import _lib as L
-from ._tensor import no_grad  # noqa: E402
 from ._tensor import (
-    _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _operand, _check,
-    _creation_dtype, _finish, _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
+    _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _operand,
+    _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
 )
-from ._tensor import full, randn
-from ._tensor import tensor as _tensor
+from ._creation import _creation_dtype, _finish, full, randn
+from ._creation import tensor as _tensor
+from ._grad_mode import no_grad
 
 
 def is_tensor(obj):

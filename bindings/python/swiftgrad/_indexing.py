@@ -9,7 +9,8 @@ import numbers
 
 from . import _dtype
 from . import _lib as L
-from ._tensor import Tensor, _make, _check, _byref, _c_void_p, _wrap, _operand, tensor
+from ._tensor import Tensor, _make, _check, _byref, _c_void_p, _wrap, _operand
+from ._creation import tensor
 
 _INT64_MAX = 2**63 - 1
 

@@ -6,8 +6,9 @@ import warnings
 
 from .. import _lib as L
 from .. import _tensor
-from .._tensor import zeros_like
-from .._tensor import Tensor, _wrap, _check, enable_grad, no_grad, set_grad_enabled, is_grad_enabled  # noqa: F401
+from .._creation import zeros_like
+from .._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from .._tensor import Tensor, _wrap, _check
 from .. import _callbacks
 from .function import Function, FunctionCtx  # noqa: F401
 from . import functional  # noqa: F401

@@ -5,7 +5,8 @@ import ctypes
 
 from .. import _lib as L
 from .. import _callbacks
-from .._tensor import Tensor, _wrap, _check, ones_like
+from .._tensor import Tensor, _wrap, _check
+from .._creation import ones_like
 
 
 def _prepare(func, inputs):

@@ -9,7 +9,9 @@ import math
 
 from .. import _lib as L
 from .._dtype import float32, float64
-from .._tensor import Tensor, _new_object, _check, no_grad, zeros
+from .._tensor import Tensor, _new_object, _check
+from .._creation import zeros
+from .._grad_mode import no_grad
 from . import functional as F
 
 __all__ = [

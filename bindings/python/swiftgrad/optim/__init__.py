@@ -13,7 +13,9 @@ from __future__ import annotations
 import ctypes
 
 from .. import _lib as L
-from .._tensor import Tensor, _wrap, enable_grad, tensor
+from .._tensor import Tensor, _wrap
+from .._creation import tensor
+from .._grad_mode import enable_grad
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "lr_scheduler"]
 

@@ -1,0 +1,64 @@
+"""Small value types of the Python API: torch.Size, the grad_fn node classes and the
+(values, indices) results of max/min along a dimension."""
+
+
+class Size(tuple):
+    """torch.Size: a tuple of sizes that prints as `torch.Size([2, 3])`."""
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(s) for s in self)}])"
+
+    __str__ = __repr__
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class Node:
+    """What a tensor's `grad_fn` returns: the backward node that produced it. Its class name is
+    PyTorch's (`MulBackward0`)."""
+
+    __slots__ = ()
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+
+_node_classes = {}
+
+
+def _node(name):
+    cls = _node_classes.get(name)
+    if cls is None:
+        cls = _node_classes[name] = type(name, (Node,), {"__slots__": ()})
+    return cls()
+
+
+class return_types_max(tuple):
+    """torch.return_types.max / min: (values, indices), also as attributes."""
+
+    _name = "max"
+
+    def __new__(cls, values, indices):
+        return super().__new__(cls, (values, indices))
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"torch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+class return_types_min(return_types_max):
+    _name = "min"
