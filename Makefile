@@ -39,7 +39,7 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
+.PHONY: test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
@@ -233,7 +233,7 @@ test-install: $(LIB)
 	./cmake-build/autodiff | grep -q '$(CHAPTER_GRADIENT)'; \
 	echo "CMake: find_package(swiftgrad) against $$prefix builds a program that runs the chapter"
 
-test: check-generated test-swift test-c test-abi test-fuzz test-python test-python-install test-install test-examples
+test: check-generated test-swift test-c test-abi test-fuzz test-python test-opdb test-python-install test-install test-examples
 
 # The examples check their own results (convergence, accuracy, no leaks) and exit non-zero
 # otherwise.
@@ -268,6 +268,32 @@ test-python: $(LIB) $(VENV)/.ready
 		echo "== interop tests with PyTorch ($(TORCH_PYTHON))"; \
 		PYTHONPATH=bindings/python $(TORCH_PYTHON) -m pytest -q -p no:cacheprovider bindings/python/tests/test_interop.py; \
 	else echo "(no TORCH_PYTHON: the PyTorch interop tests were skipped)"; fi
+
+# PyTorch's own operator database (bindings/python/tests/opdb): every OpInfo's samples, stored with
+# torch's results, run through swiftgrad. `make test-opdb` fails on a wrong result, a crash, or an
+# OpInfo that passes in status.json and no longer does; with a TORCH_PYTHON it also records the
+# database afresh, samples too large to store included, and checks that. `make opdb-record`
+# rewrites the stored data; `make opdb-status` the status file and the README's table.
+OPDB := bindings/python/tests/opdb
+OPDB_TORCH_PACKAGES := expecttest hypothesis numpy
+test-opdb: $(LIB) $(VENV)/.ready
+	PYTHONPATH=bindings/python $(PYTHON) $(OPDB)/harness.py --check $(OPDB)/status.json
+	@if [ -n "$(TORCH_PYTHON)" ]; then \
+		$(TORCH_PYTHON) -c "import expecttest, hypothesis" 2>/dev/null || \
+			$(TORCH_PYTHON) -m pip install --quiet --disable-pip-version-check $(OPDB_TORCH_PACKAGES); \
+		echo "== op_db recorded afresh with $(TORCH_PYTHON), large samples included"; \
+		$(TORCH_PYTHON) $(OPDB)/record.py --max-bytes 0 $(BUILD)/opdb-live && \
+		PYTHONPATH=bindings/python $(PYTHON) $(OPDB)/harness.py $(BUILD)/opdb-live --check $(OPDB)/status.json; \
+	else echo "(no TORCH_PYTHON: op_db samples too large to store were not checked)"; fi
+
+opdb-record:
+	@test -n "$(TORCH_PYTHON)" || { echo "opdb-record needs TORCH_PYTHON (a Python with torch)"; exit 1; }
+	$(TORCH_PYTHON) -c "import expecttest, hypothesis" 2>/dev/null || \
+		$(TORCH_PYTHON) -m pip install --quiet --disable-pip-version-check $(OPDB_TORCH_PACKAGES)
+	$(TORCH_PYTHON) $(OPDB)/record.py $(OPDB)/data
+
+opdb-status: $(LIB) $(VENV)/.ready
+	PYTHONPATH=bindings/python $(PYTHON) $(OPDB)/harness.py --json $(OPDB)/status.json --readme README.md
 
 # `pip install ./bindings/python` into a fresh environment (with numpy), then use it from another
 # directory (scripts/check_installed_python.py); then the same from the wheel `make wheel`

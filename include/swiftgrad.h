@@ -494,8 +494,12 @@ SG_API sg_status sg_minimum(const sg_tensor *a, const sg_tensor *b, sg_tensor **
 /** Elements of a where condition (a bool tensor) is true, of b elsewhere; all three broadcast. */
 SG_API sg_status sg_where(const sg_tensor *condition, const sg_tensor *a, const sg_tensor *b,
                           sg_tensor **out);
-/** a with value where the bool mask (broadcast to a's shape) is true (Tensor.masked_fill). */
-SG_API sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, double value,
+/**
+ * a with value (a 0-d tensor or an sg_scalar_* number, converted to a's dtype) where the bool mask
+ * is true (Tensor.masked_fill); the shape broadcasts a with mask. A 0-d tensor value gets the sum
+ * of the gradient where the mask is true.
+ */
+SG_API sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, const sg_tensor *value,
                                 sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */

@@ -143,8 +143,10 @@ extension Tensor {
         _ = try Shape.validate([count], itemSize: dtype.itemSize)
         let t = try Tensor.empty([count], dtype)
         switch dtype {
-        case .float32: fillRange(t, Float.self) { Float(start + Double($0) * step) }
-        case .float64: fillRange(t, Double.self) { start + Double($0) * step }
+        case .float32:
+            fillRange(t, Float.self) { Float(arangeValue($0, of: count, start, step, width: 8) { Double(Float($0)) }) }
+        case .float64:
+            fillRange(t, Double.self) { arangeValue($0, of: count, start, step, width: 4) { $0 } }
         case .int64:
             guard let s = start.truncatedInt64, let d = step.truncatedInt64, d != 0 else {
                 throw SwiftGradError.invalidArgument("arange: start and step must be representable as int64 and step nonzero")
@@ -155,6 +157,23 @@ extension Tensor {
         }
         if requiresGrad { try t.setRequiresGrad(true) }
         return t
+    }
+
+    /// Element `i` of `count` of a floating arange, computed as PyTorch's CPU kernel computes it,
+    /// so that the values agree bit for bit (D2L plots relu's gradient over arange(-8, 8, 0.1),
+    /// whose element 80 is torch's 4.4e-16, not 0). The kernel works in double and fills vectors
+    /// of `width` elements (32 bytes), two vectors per iteration: a vector starts at
+    /// start + step * i0 rounded to the element type (`round`), and its lanes add k * step to that
+    /// base; the elements after the last pair of vectors are start + step * i. Each multiply-add
+    /// is fused, as the compiler fuses it. (PyTorch splits ranges above 32,768 elements across
+    /// threads, which moves the vector boundaries with the thread count; this follows one thread.)
+    private static func arangeValue(_ i: Int, of count: Int, _ start: Double, _ step: Double, width: Int,
+                                     round: (Double) -> Double) -> Double {
+        let vectorized = count / (2 * width) * (2 * width)
+        guard i < vectorized else { return start.addingProduct(step, Double(i)) }
+        let first = i - i % width
+        let base = round(start.addingProduct(step, Double(first)))
+        return base.addingProduct(Double(i - first), step)
     }
 
     /// A 2-d tensor with ones on the diagonal (`torch.eye`).
@@ -173,22 +192,39 @@ extension Tensor {
         return t
     }
 
-    /// `steps` evenly spaced values from `start` to `end` inclusive (`torch.linspace`).
+    /// `steps` evenly spaced values from `start` to `end` inclusive (`torch.linspace`), computed
+    /// as PyTorch's CPU kernel computes them, bit for bit: in the element type for floating
+    /// dtypes (start, end and the step rounded to it first), in double for integer ones (then
+    /// truncated); the first half counts up from start and the second down from end, so that both
+    /// ends are exact; each multiply-add is fused, as the compiler fuses it.
     public static func linspace(_ start: Double, _ end: Double, steps: Int, dtype: DType = .float32,
                                 requiresGrad: Bool = false) throws -> Tensor {
         guard steps >= 0 else { throw SwiftGradError.invalidArgument("number of steps must be non-negative") }
         guard start.isFinite, end.isFinite else {
             throw SwiftGradError.invalidArgument("linspace: start and end must be finite")
         }
-        let t = try Tensor.empty([steps], .float64)
-        let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
         let half = steps / 2
-        // As PyTorch: the first half counts up from start, the second down from end, so both
-        // ends are exact.
-        fillRange(t, Double.self) { i in i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i) }
-        let result = try t.to(dtype, recording: false)
-        if requiresGrad { try result.setRequiresGrad(true) }
-        return result
+        func values<T: BinaryFloatingPoint>(_ s: T, _ e: T) -> (Int) -> T {
+            // One step: start (PyTorch fills, not computes, a single element).
+            guard steps > 1 else { return { _ in s } }
+            let step = (e - s) / T(steps - 1)
+            return { i in i < half ? s.addingProduct(step, T(i)) : e.addingProduct(-step, T(steps - 1 - i)) }
+        }
+        let t = try Tensor.empty([steps], dtype)
+        switch dtype {
+        case .float32: fillRange(t, Float.self, values(Float(start), Float(end)))
+        case .float64: fillRange(t, Double.self, values(start, end))
+        case .int64:
+            guard let s = start.truncatedInt64, let e = end.truncatedInt64 else {
+                throw SwiftGradError.invalidArgument("linspace: start and end must be representable as int64")
+            }
+            let value = values(Double(s), Double(e))
+            fillRange(t, Int64.self) { value($0).truncatedInt64 ?? .min }
+        case .bool:
+            throw SwiftGradError.dtype("\"linspace_cpu\" not implemented for 'Bool'")
+        }
+        if requiresGrad { try t.setRequiresGrad(true) }
+        return t
     }
 
     private static func fillRange<T: TensorElement>(_ t: Tensor, _: T.Type, _ value: (Int) -> T) {

@@ -365,8 +365,8 @@ public func sg_where(_ condition: OpaquePointer?, _ a: OpaquePointer?, _ b: Opaq
 }
 
 @_cdecl("sg_masked_fill") @implementation
-public func sg_masked_fill(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_masked_fill", out) { try Handles.tensor(a, "a").maskedFill(Handles.tensor(mask, "mask"), value) }
+public func sg_masked_fill(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ value: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_fill", out) { try Handles.tensor(a, "a").maskedFill(Handles.tensor(mask, "mask"), Handles.tensor(value, "value")) }
 }
 
 @_cdecl("sg_reshape") @implementation

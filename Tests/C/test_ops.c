@@ -155,7 +155,12 @@ static void test_elementwise(void) {
     sg_tensor *mask;
     CHECK_OK(sg_gt_scalar(x, 0, &mask));
     CHECK_OK(sg_where(mask, x, p, &t)); expect(t, S(3), 1, V(0.25, 1, 4), "where");
-    CHECK_OK(sg_masked_fill(x, mask, -7, &t)); expect(t, S(3), 1, V(-1, 0, -7), "masked_fill");
+    sg_tensor *seven;
+    CHECK_OK(sg_scalar_double(-7, &seven));
+    CHECK_OK(sg_masked_fill(x, mask, seven, &t)); expect(t, S(3), 1, V(-1, 0, -7), "masked_fill");
+    CHECK_STATUS(sg_masked_fill(x, mask, x, &t), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 dimension(s).");
+    CHECK_OK(sg_tensor_free(seven));
     sg_tensor *list[] = {x, p, angles, mask};
     for (int i = 0; i < 4; i++) CHECK_OK(sg_tensor_free(list[i]));
 }

@@ -158,6 +158,10 @@ import Testing
         try checkGradients([[2, 3], [2, 1]]) { try $0[0].minimum($0[1]) }
         try checkGradients([[4], [4]]) { x in try Tensor.where(x[0].gt(x[1]), x[0], x[1].mul(2)) }
         try checkGradients([[2, 3]]) { x in try x[0].maskedFill(x[0].gt(0.3), 1.5) }
+        // A 0-d tensor value gets the gradient where the mask is true; the input broadcasts to the mask.
+        try checkGradients([[3], []]) { x in
+            try x[0].maskedFill(Tensor([true, false, true, false, false, true], shape: [2, 3]), x[1])
+        }
     }
 
     @Test func reductionsOverDims() throws {

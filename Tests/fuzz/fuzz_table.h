@@ -105,7 +105,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_lt", (void (*)(void))sg_lt, R_STATUS, 3, {K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "b", "out"}},
     {"sg_lt_scalar", (void (*)(void))sg_lt_scalar, R_STATUS, 3, {K_TENSOR, K_DOUBLE, K_TENSOR_OUT}, {"a", "s", "out"}},
     {"sg_manual_seed", (void (*)(void))sg_manual_seed, R_STATUS, 1, {K_U64}, {"seed"}},
-    {"sg_masked_fill", (void (*)(void))sg_masked_fill, R_STATUS, 4, {K_TENSOR, K_TENSOR, K_DOUBLE, K_TENSOR_OUT}, {"a", "mask", "value", "out"}},
+    {"sg_masked_fill", (void (*)(void))sg_masked_fill, R_STATUS, 4, {K_TENSOR, K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "mask", "value", "out"}},
     {"sg_matmul", (void (*)(void))sg_matmul, R_STATUS, 3, {K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "b", "out"}},
     {"sg_max", (void (*)(void))sg_max, R_STATUS, 2, {K_TENSOR, K_TENSOR_OUT}, {"a", "out"}},
     {"sg_max_dim", (void (*)(void))sg_max_dim, R_STATUS, 5, {K_TENSOR, K_I64, K_BOOL, K_TENSOR_OUT, K_TENSOR_OUT}, {"a", "dim", "keepdim", "values", "indices"}},

@@ -74,19 +74,35 @@ extension Tensor {
         try body(entries)
     }
 
-    /// `self` with `value` where `mask` is true (`masked_fill`, MaskedFillBackward0); `mask`
-    /// broadcasts to this tensor's shape.
+    /// `self` with the number `value` where `mask` is true (`masked_fill`); see
+    /// `maskedFill(_:_: Tensor)`.
     public func maskedFill(_ mask: Tensor, _ value: Double) throws -> Tensor {
+        try maskedFill(mask, Tensor.scalar(value))
+    }
+
+    /// `self` with `value` where `mask` is true (`Tensor.masked_fill`): `mask` is a bool tensor,
+    /// `value` a 0-d tensor or a wrapped number, converted to this tensor's dtype. The result
+    /// has the broadcast shape of `self` and `mask` and this tensor's dtype. Gradients: to
+    /// `self` where the mask is false (MaskedFillBackward0 for a number); a 0-d tensor value gets
+    /// the sum of the gradient where it is true (MaskedFillBackward1).
+    public func maskedFill(_ mask: Tensor, _ value: Tensor) throws -> Tensor {
         guard mask.dtype == .bool else {
             throw SwiftGradError.dtype("masked_fill_ only supports boolean masks, but got mask with dtype \(mask.dtype.description.dropFirst(6))")
         }
-        guard (try? Shape.broadcast(shape, mask.shape)) == shape else {
-            throw SwiftGradError.shape("The size of tensor a (\(shape.last ?? 1)) must match the size of tensor b (\(mask.shape.last ?? 1)) at non-singleton dimension \(Swift.max(ndim - 1, 0))")
+        guard value.ndim == 0 else {
+            throw SwiftGradError.invalidArgument("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with \(value.ndim) dimension(s).")
         }
-        let fill = try Tensor.full([], value, dtype: dtype)
+        let fill = try value.to(dtype, recording: false)
         let out = try noGrad { try Tensor.where(mask, fill, self) }
-        return try out.recorded("MaskedFillBackward0", inputs: [self], saving: [mask]) { g, ctx in
-            [try g.maskedFill(ctx.saved(0), 0)]
+        if value.isWrappedNumber {
+            return try out.recorded("MaskedFillBackward0", inputs: [self], saving: [mask]) { g, ctx in
+                [try g.maskedFill(ctx.saved(0), 0)]
+            }
+        }
+        return try out.recorded("MaskedFillBackward1", inputs: [self, value], saving: [mask]) { g, ctx in
+            let mask = try ctx.saved(0), zero = try Tensor.zeros([], dtype: g.dtype)
+            return [ctx.needsGrad(0) ? try g.maskedFill(mask, 0) : nil,
+                    ctx.needsGrad(1) ? try Tensor.where(mask, g, zero).sum() : nil]
         }
     }
 

@@ -156,7 +156,7 @@ PROTOTYPES = {
     "sg_maximum": (c_int, (c_void_p, c_void_p, POINTER(c_void_p))),
     "sg_minimum": (c_int, (c_void_p, c_void_p, POINTER(c_void_p))),
     "sg_where": (c_int, (c_void_p, c_void_p, c_void_p, POINTER(c_void_p))),
-    "sg_masked_fill": (c_int, (c_void_p, c_void_p, c_double, POINTER(c_void_p))),
+    "sg_masked_fill": (c_int, (c_void_p, c_void_p, c_void_p, POINTER(c_void_p))),
     "sg_reshape": (c_int, (c_void_p, POINTER(c_int64), c_size_t, POINTER(c_void_p))),
     "sg_view": (c_int, (c_void_p, POINTER(c_int64), c_size_t, POINTER(c_void_p))),
     "sg_transpose": (c_int, (c_void_p, c_int64, c_int64, POINTER(c_void_p))),

@@ -484,10 +484,11 @@ class Tensor:
         return _make(L.sg_minimum, self._handle, other._handle)
 
     def masked_fill(self, mask, value):
-        """A copy with `value` where the boolean `mask` (broadcast) is true."""
-        if isinstance(value, Tensor):
-            value = value.item()
-        return _keep_dtype(self, _make(L.sg_masked_fill, self._handle, mask._handle, builtins.float(value)))
+        """A copy with `value` (a number or a 0-d tensor) where the boolean `mask` is true; the
+        shape broadcasts self with mask."""
+        _require_tensor("masked_fill", "mask", 1, mask)
+        value = _operand(value)  # held until the call returns
+        return _keep_dtype(self, _make(L.sg_masked_fill, self._handle, mask._handle, value._handle))
 
     def where(self, condition, other):
         """self where condition is true, else other (torch.where(condition, self, other))."""
@@ -713,9 +714,13 @@ class Tensor:
         return _make(L.sg_scatter_add, self._handle, int(dim), index._handle, src._handle)
 
     def nonzero(self, *, as_tuple=False):
-        """The indices of the nonzero elements (one row per element, or a tuple with as_tuple)."""
-        result = _make(L.sg_nonzero, self._handle)
-        return tuple(result.select(1, k) for k in range(self.dim())) if as_tuple else result
+        """The indices of the nonzero elements (one row per element, or a tuple with as_tuple,
+        where a 0-d tensor counts as 1-d, as in PyTorch)."""
+        if as_tuple:
+            source = self.reshape(1) if self.dim() == 0 else self
+            result = _make(L.sg_nonzero, source._handle)
+            return tuple(result.select(1, k) for k in range(source.dim()))
+        return _make(L.sg_nonzero, self._handle)
 
     # ---- in place -----------------------------------------------------------------------
 

@@ -154,6 +154,28 @@ def clamp_bounds(T):
             "numbers_at_bounds": T.tensor([0.0, 1.0, 2.0]).clamp(T.tensor(1.0), 2)}
 
 
+@case
+def exact_ranges(T):
+    """arange and linspace bit for bit as PyTorch's CPU kernels compute them (compared exactly):
+    D2L plots relu's gradient over arange(-8, 8, 0.1), whose element 80 is 4.4e-16, not 0."""
+    return {"arange_d2l": T.arange(-8.0, 8.0, 0.1), "arange_double": T.arange(-3.0, 5.5, 0.07, dtype=T.float64),
+            "arange_short": T.arange(0.1, 1.0, 0.3), "linspace": T.linspace(-3.5, 7.25, 61),
+            "linspace_double": T.linspace(0.1, 2.7, 33, dtype=T.float64), "linspace_one": T.linspace(2.5, 9.0, 1),
+            "linspace_int": T.linspace(-7, 12, 9, dtype=T.int64)}
+
+
+@case
+def masked_fill_and_nonzero(T):
+    """masked_fill broadcasts the input to the mask and differentiates a 0-d tensor value;
+    nonzero(as_tuple=True) treats a 0-d tensor as 1-d."""
+    x, v = data(T, 3), T.tensor(2.5, dtype=T.float64, requires_grad=True)
+    mask = T.tensor([[True, False, True], [False, False, True]])
+    out = x.masked_fill(mask, v) * 2.0 + x.masked_fill(mask, 0.5)
+    (out * weights_like(T, out)).sum().backward()
+    return {"out": out, "x_grad": x.grad, "v_grad": v.grad, "int_fill": T.tensor([1, 2]).masked_fill(mask[0, :2], 2.7),
+            "nonzero_0d": T.tensor(3.0).nonzero(as_tuple=True)[0], "nonzero_0d_zero": T.tensor(0.0).nonzero(as_tuple=True)[0]}
+
+
 # ---- reductions ----------------------------------------------------------------------------
 
 @case

@@ -1,0 +1,459 @@
+#!/usr/bin/env python3
+"""swiftgrad against PyTorch's own operator database: runs every sample that record.py stored
+(the OpInfos' own sample inputs, float32, on the CPU) through swiftgrad and compares the outputs
+and the gradients with torch's.
+
+    python harness.py [DATA_DIR] [--only NAME ...] [--json STATUS.json] [--readme README.md]
+
+An OpInfo passes when every one of its samples gives torch's outputs (values, shapes, dtypes)
+and, where torch differentiates it, torch's gradients. Otherwise its status is the worst of its
+samples': "crash" (the process died), "wrong" (a value, shape, dtype or gradient differs),
+"raises" (swiftgrad raises where torch answers), "missing" (swiftgrad has no such function).
+Random ops (torch gives other values under another seed) are compared by shape and dtype.
+OpInfos that torch itself cannot run on the CPU (every sample fails in torch) are not counted.
+
+Samples run in a worker process, so that a crash is recorded against its OpInfo instead of
+ending the run. Values compare as torch.testing does for float32 with rtol 1e-4 (atol 1e-5);
+integers, bools and dtypes compare exactly.
+"""
+import argparse
+import collections
+import gzip
+import json
+import math
+import os
+import pathlib
+import subprocess
+import sys
+import traceback
+
+HERE = pathlib.Path(__file__).resolve().parent
+RTOL, ATOL = 1e-4, 1e-5
+STATUS_ORDER = ["pass", "missing", "raises", "wrong", "crash"]
+
+
+def namespace(name):
+    """The part of an OpInfo's name that PyTorch's API groups it under."""
+    for prefix in ("nn.functional.", "linalg.", "special.", "fft.", "masked.", "signal.", "sparse.", "torch.ops."):
+        if name.startswith(prefix):
+            return prefix.rstrip(".")
+    return "torch"
+
+
+# ---- the worker: runs samples in swiftgrad -------------------------------------------------
+
+class Missing(Exception):
+    """swiftgrad has no function or method of this name."""
+
+
+class Mismatch(Exception):
+    """A value differs from torch's."""
+
+
+def load(data_dir):
+    with gzip.open(data_dir / "reference.json.gz", "rt") as f:
+        meta = json.load(f)
+    with gzip.open(data_dir / "tensors.bin.gz", "rb") as f:
+        blob = f.read()
+    return meta, blob
+
+
+class Decoder:
+    def __init__(self, torch, np, meta, blob):
+        self.torch, self.np, self.tensors, self.blob = torch, np, meta["tensors"], blob
+
+    def array(self, n):
+        """Reference tensor n as a numpy array (complex as complex, bfloat16 as float32)."""
+        np = self.np
+        e = self.tensors[n]
+        raw = self.blob[e["offset"]:e["offset"] + e["nbytes"]]
+        dtype = e["dtype"]
+        if dtype == "bfloat16":
+            bits = np.frombuffer(raw, dtype=np.uint16).astype(np.uint32) << 16
+            return bits.view(np.float32).reshape(e["shape"])
+        numpy_dtype = {"complex64": np.complex64, "complex128": np.complex128, "bool": np.bool_}.get(dtype, dtype)
+        return np.frombuffer(raw, dtype=numpy_dtype).reshape(e["shape"]).copy()
+
+    def value(self, v):
+        """The swiftgrad value of an encoded input."""
+        torch = self.torch
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        if not isinstance(v, dict):
+            return v
+        if "T" in v:
+            e = self.tensors[v["T"]]
+            dtype = getattr(torch, e["dtype"], None)
+            if not isinstance(dtype, torch.dtype):
+                raise NotImplementedError(f"swiftgrad has no dtype {e['dtype']}")
+            t = torch.from_numpy(self.array(v["T"])) if e["dtype"] != "bfloat16" else \
+                torch.from_numpy(self.array(v["T"])).to(dtype)
+            if t.dtype != dtype:
+                t = t.to(dtype)
+            if e.get("requires_grad"):
+                t.requires_grad_(True)
+            return t
+        if "L" in v:
+            return [self.value(x) for x in v["L"]]
+        if "U" in v:
+            return tuple(self.value(x) for x in v["U"])
+        if "D" in v:
+            return {k: self.value(x) for k, x in v["D"].items()}
+        if "F" in v:
+            return float(v["F"])
+        if "C" in v:
+            return complex(self.value(v["C"][0]), self.value(v["C"][1]))
+        if "dtype" in v:
+            d = getattr(torch, v["dtype"], None)
+            if d is None:
+                raise NotImplementedError(f"swiftgrad has no dtype {v['dtype']}")
+            return d
+        if "size" in v:
+            return torch.Size(v["size"])
+        if "device" in v:
+            return torch.device(v["device"])
+        if "slice" in v:
+            return slice(*(self.value(x) for x in v["slice"]))
+        if "ellipsis" in v:
+            return Ellipsis
+        if "memory_format" in v:
+            return getattr(torch, v["memory_format"])
+        if "layout" in v:
+            return getattr(torch, v["layout"])
+        if "module" in v:
+            return getattr(torch.nn, v["module"])(**{k: self.value(x) for k, x in v["kwargs"].items()})
+        if "object" in v:
+            path = v["object"].split(".")
+            obj = torch
+            for part in path[1:]:
+                obj = getattr(obj, part)
+            return obj(**{k: self.value(x) for k, x in v["kwargs"].items()})
+        raise ValueError(f"unknown encoding {v}")
+
+
+def tensors_in(torch, value):
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in tensors_in(torch, v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in tensors_in(torch, v)]
+    return []
+
+
+def resolve(root, name):
+    obj = root
+    for part in name.split("."):
+        if not hasattr(obj, part):
+            raise Missing(f"swiftgrad has no {name}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def callable_for(torch, call):
+    if "function" in call:
+        return resolve(torch, call["function"])
+    if "method" in call:
+        if not hasattr(torch.Tensor, call["method"]):
+            raise Missing(f"swiftgrad.Tensor has no {call['method']}")
+        return getattr(torch.Tensor, call["method"])
+    namespace_ = {"torch": torch, "wrapper_set_seed": lambda f, *a, **k: f(*a, **k),
+                  "partial": __import__("functools").partial}
+    if "lambda" in call:
+        return eval(call["lambda"], namespace_)  # noqa: S307 - the OpInfo's own wrapper, from torch's source
+    if "source" in call:
+        exec(call["source"], namespace_)  # noqa: S102
+        return namespace_[call["name"]]
+    raise Missing(f"no swiftgrad counterpart of {call}")
+
+
+def close(np, got, want):
+    """Whether two arrays agree (torch.testing's float rule for floats, exact otherwise)."""
+    if got.shape != want.shape:
+        return False
+    if want.dtype.kind in "fc":
+        got = got.astype(np.complex128 if want.dtype.kind == "c" else np.float64)
+        want = want.astype(got.dtype)
+        both_nan = np.isnan(got) & np.isnan(want)
+        equal = got == want
+        near = np.abs(got - want) <= ATOL + RTOL * np.abs(want)
+        return bool(np.all(both_nan | equal | near))
+    return bool(np.array_equal(got, want))
+
+
+class Runner:
+    def __init__(self, torch, np, meta, blob):
+        self.torch, self.np = torch, np
+        self.decoder = Decoder(torch, np, meta, blob)
+
+    def compare(self, got, want, where, shapes_only=False):
+        torch, np = self.torch, self.np
+        if isinstance(want, dict) and "T" in want:
+            if not isinstance(got, torch.Tensor):
+                raise Mismatch(f"{where}: {type(got).__name__} where torch gives a tensor")
+            e = self.decoder.tensors[want["T"]]
+            if list(got.shape) != e["shape"]:
+                raise Mismatch(f"{where}: shape {list(got.shape)}, torch {e['shape']}")
+            if str(got.dtype).removeprefix("torch.") != e["dtype"]:
+                raise Mismatch(f"{where}: dtype {got.dtype}, torch torch.{e['dtype']}")
+            if shapes_only:
+                return
+            values = got.detach()
+            array = values.to(torch.float32).numpy() if e["dtype"] in ("bfloat16", "float16") else values.numpy()
+            if not close(np, array, self.decoder.array(want["T"])):
+                raise Mismatch(f"{where}: values differ")
+            return
+        if isinstance(want, dict) and ("L" in want or "U" in want):
+            items = want.get("L", want.get("U"))
+            if not isinstance(got, (list, tuple)) or len(got) != len(items):
+                raise Mismatch(f"{where}: {type(got).__name__} where torch gives a sequence of {len(items)}")
+            for i, (g, w) in enumerate(zip(got, items)):
+                self.compare(g, w, f"{where}[{i}]", shapes_only)
+            return
+        if isinstance(want, dict) and "size" in want:
+            if list(got) != want["size"]:
+                raise Mismatch(f"{where}: {got}, torch {want['size']}")
+            return
+        if isinstance(want, dict) and "dtype" in want:
+            if str(got).removeprefix("torch.") != want["dtype"]:
+                raise Mismatch(f"{where}: {got}, torch torch.{want['dtype']}")
+            return
+        if isinstance(want, dict) and "F" in want:
+            want = float(want["F"])
+        if isinstance(got, torch.Tensor):
+            raise Mismatch(f"{where}: a tensor where torch gives {type(want).__name__}")
+        if isinstance(want, bool) or want is None or isinstance(want, str):
+            if got != want or type(got) is not type(want):
+                raise Mismatch(f"{where}: {got!r}, torch {want!r}")
+            return
+        if isinstance(want, (int, float)):
+            if shapes_only:
+                return
+            if not isinstance(got, (int, float)) or isinstance(got, bool) or (
+                    isinstance(want, int) and not isinstance(got, int)):
+                raise Mismatch(f"{where}: {got!r}, torch {want!r}")
+            if not (got == want or (math.isnan(want) and math.isnan(got))
+                    or abs(got - want) <= ATOL + RTOL * abs(want)):
+                raise Mismatch(f"{where}: {got!r}, torch {want!r}")
+            return
+        raise Mismatch(f"{where}: cannot compare with {want!r}")
+
+    def run_sample(self, function, sample):
+        """None when the sample passes, else (status, detail)."""
+        torch = self.torch
+        try:
+            args = [self.decoder.value(sample["input"])] + self.decoder.value(sample["args"])
+            kwargs = self.decoder.value(sample["kwargs"])
+        except NotImplementedError as e:
+            return "raises", f"input: {e}"
+        except Exception as e:  # noqa: BLE001
+            return "raises", f"input: {type(e).__name__}: {e}"
+        try:
+            out = function(*args, **kwargs)
+        except Missing as e:
+            return "missing", str(e)
+        except AttributeError as e:
+            text = str(e)
+            if "swiftgrad" in text or "'Tensor' object" in text or "module" in text:
+                return "missing", text
+            return "raises", f"AttributeError: {text}"
+        except Exception as e:  # noqa: BLE001
+            return "raises", f"{type(e).__name__}: {str(e)[:160]}"
+        random = sample.get("random", False)
+        try:
+            self.compare(out, sample["output"], "output", shapes_only=random)
+        except Mismatch as e:
+            return "wrong", str(e)
+        if "grads" not in sample:
+            return None
+        inputs = [t for t in tensors_in(torch, [args[0], args[1:], kwargs]) if t.requires_grad]
+        outputs = [t for t in tensors_in(torch, out) if t.requires_grad and t.dtype.is_floating_point]
+        cotangents = self.decoder.value(sample["cotangents"])
+        if len(outputs) != len(cotangents):
+            return "wrong", f"{len(outputs)} differentiable outputs, torch {len(cotangents)}"
+        try:
+            grads = torch.autograd.grad(outputs, inputs, cotangents, allow_unused=True)
+        except Exception as e:  # noqa: BLE001
+            return "raises", f"backward: {type(e).__name__}: {str(e)[:160]}"
+        for i, (g, w) in enumerate(zip(grads, sample["grads"]["L"])):
+            if w is None:
+                if g is not None and bool((g != 0).any()):
+                    return "wrong", f"grad[{i}]: nonzero where torch has none"
+                continue
+            if g is None:
+                g = torch.zeros_like(inputs[i])
+            try:
+                self.compare(g, w, f"grad[{i}]")
+            except Mismatch as e:
+                return "wrong", str(e)
+        return None
+
+    def run_op(self, op):
+        """(status, detail, samples checked) of one OpInfo."""
+        samples = [s for s in op["samples"] if "output" in s]
+        try:
+            function = callable_for(self.torch, op["call"])
+        except Missing as e:
+            return "missing", str(e), len(samples)
+        except AttributeError as e:
+            return "missing", str(e), len(samples)
+        worst, detail = "pass", ""
+        for s in op["samples"]:
+            if "unserializable" in s:
+                worst, detail = max((worst, detail), ("raises", f"harness: unserializable {s['unserializable']}"),
+                                    key=lambda x: STATUS_ORDER.index(x[0]))
+                continue
+            if "output" not in s:
+                continue
+            result = self.run_sample(function, s)
+            if result and STATUS_ORDER.index(result[0]) > STATUS_ORDER.index(worst):
+                worst, detail = result
+                if worst == "wrong":
+                    detail = f"sample {s.get('name') or op['samples'].index(s)}: {detail}"
+        return worst, detail, len(samples)
+
+
+def worker(data_dir, start):
+    """Runs OpInfos from index `start`, printing one JSON line per OpInfo (its index first)."""
+    import numpy as np
+    import swiftgrad as torch
+    meta, blob = load(data_dir)
+    runner = Runner(torch, np, meta, blob)
+    only = set(os.environ.get("OPDB_ONLY", "").split(",")) - {""}
+    for index, op in enumerate(meta["ops"]):
+        if index < start or (only and op["name"] not in only):
+            continue
+        print(json.dumps({"index": index, "start": True}), flush=True)
+        try:
+            status, detail, n = runner.run_op(op)
+        except Exception:  # noqa: BLE001 - a harness bug is reported, not hidden
+            status, detail, n = "raises", "harness: " + traceback.format_exc(limit=2)[-200:], 0
+        print(json.dumps({"index": index, "status": status, "detail": detail, "samples": n}), flush=True)
+
+
+# ---- the parent: runs workers, survives crashes, reports ------------------------------------
+
+def run_all(data_dir, only=()):
+    meta, _ = load(data_dir)
+    ops = meta["ops"]
+    results = {}
+    start = 0
+    env = dict(os.environ, OPDB_ONLY=",".join(only))
+    while True:
+        process = subprocess.Popen([sys.executable, __file__, "--worker", str(data_dir), str(start)],
+                                   stdout=subprocess.PIPE, text=True, env=env)
+        current = None
+        for line in process.stdout:
+            message = json.loads(line)
+            if message.get("start"):
+                current = message["index"]
+            else:
+                results[message["index"]] = message
+                current = None
+        code = process.wait()
+        if current is None:
+            if code != 0:
+                raise SystemExit(f"harness worker failed with status {code} outside an op")
+            break
+        results[current] = {"index": current, "status": "crash", "detail": f"worker died (status {code})",
+                            "samples": 0}
+        start = current + 1
+    report = []
+    for index, op in enumerate(ops):
+        if index not in results:
+            continue
+        runnable = any("output" in s for s in op["samples"]) or any("unserializable" in s for s in op["samples"])
+        if not runnable:
+            continue  # torch cannot run it on the CPU: not counted
+        r = results[index]
+        key = op["name"] + (f"[{op['variant']}]" if op["variant"] else "")
+        unchecked = sum(1 for s in op["samples"] if s.get("too_large"))
+        report.append({"op": key, "namespace": namespace(op["name"]), "status": r["status"],
+                       "detail": r["detail"], "samples": r["samples"], "unchecked": unchecked})
+    return meta, report
+
+
+def summary(meta, report):
+    lines = []
+    by_ns = collections.defaultdict(collections.Counter)
+    for r in report:
+        by_ns[r["namespace"]][r["status"]] += 1
+        by_ns["all"][r["status"]] += 1
+    order = ["torch", "nn.functional", "linalg", "special", "fft", "masked", "signal", "sparse", "torch.ops", "all"]
+    lines.append("| namespace | OpInfos | pass | rate | wrong | raises | missing | crash |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    for ns in order:
+        c = by_ns.get(ns)
+        if not c:
+            continue
+        total = sum(c.values())
+        name = "**all**" if ns == "all" else ("torch.*" if ns == "torch" else ns if ns.startswith("torch.") else f"torch.{ns}")
+        lines.append(f"| {name} | {total} | {c['pass']} | {100 * c['pass'] / total:.1f}% | {c['wrong']} | "
+                     f"{c['raises']} | {c['missing']} | {c['crash']} |")
+    return "\n".join(lines)
+
+
+def causes(report, limit=25):
+    counter = collections.Counter()
+    for r in report:
+        if r["status"] in ("raises", "missing"):
+            detail = r["detail"].split(":")[0] if r["status"] == "missing" else r["detail"][:70]
+            counter[(r["status"], detail)] += 1
+    return counter.most_common(limit)
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        worker(pathlib.Path(sys.argv[2]), int(sys.argv[3]))
+        return 0
+    parser = argparse.ArgumentParser()
+    parser.add_argument("data", nargs="?", default=str(HERE / "data"))
+    parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--json", help="write the per-OpInfo status here")
+    parser.add_argument("--readme", help="put the table into this README between the opdb markers")
+    parser.add_argument("--verbose", action="store_true", help="list every failing OpInfo")
+    parser.add_argument("--check", help="fail on any wrong result or crash, and on any OpInfo that passes "
+                                        "in this status file but not now")
+    args = parser.parse_args()
+    meta, report = run_all(pathlib.Path(args.data), args.only)
+    table = summary(meta, report)
+    print(f"PyTorch {meta['torch']} op_db, {meta['dtype']} on the CPU:")
+    print(table)
+    print("\nmost common causes of failure:")
+    for (status, detail), n in causes(report):
+        print(f"  {n:4d}  {status}: {detail}")
+    wrong = [r for r in report if r["status"] in ("wrong", "crash")]
+    for r in wrong:
+        print(f"  {r['status'].upper()}: {r['op']}: {r['detail']}")
+    if args.verbose:
+        for r in report:
+            if r["status"] != "pass":
+                print(f"  {r['status']:8s} {r['op']}: {r['detail'][:150]}")
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(
+            {"torch": meta["torch"], "ops": {r["op"]: r["status"] for r in report}}, indent=0, sort_keys=True) + "\n")
+    failures = []
+    if args.check:
+        before = json.loads(pathlib.Path(args.check).read_text())["ops"]
+        now = {r["op"]: r for r in report}
+        failures += [f"{r['op']} gives a {r['status']} result: {r['detail']}" for r in wrong]
+        failures += [f"{name} passed before and is now {now[name]['status']}: {now[name]['detail']}"
+                     for name, status in sorted(before.items())
+                     if status == "pass" and name in now and now[name]["status"] != "pass"]
+        for f in failures:
+            print("FAIL:", f)
+        passed = sum(r["status"] == "pass" for r in report)
+        print(f"op_db check: {passed} of {len(report)} OpInfos pass; {len(failures)} failure(s)")
+    if args.readme:
+        path = pathlib.Path(args.readme)
+        text = path.read_text()
+        begin, end = "<!-- opdb table begin -->", "<!-- opdb table end -->"
+        if begin in text:
+            head, rest = text.split(begin)
+            text = head + begin + "\n" + table + "\n" + end + rest.split(end)[1]
+            path.write_text(text)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

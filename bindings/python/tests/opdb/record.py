@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Records PyTorch's own operator database (OpInfo, torch.testing._internal.common_methods_invocations.op_db)
+as reference data for swiftgrad's harness (harness.py): for every OpInfo that torch runs in
+float32 on the CPU, every sample input the OpInfo itself generates, the call, torch's outputs,
+and, for ops that support autograd, the gradients of the outputs (weighted by fixed cotangents)
+with respect to every input that requires grad. Run under a Python with torch:
+
+    TORCH_PYTHON=/path/to/python make opdb-record      (or: python record.py [--max-bytes N] OUT_DIR)
+
+It writes OUT_DIR/reference.json.gz (the samples, calls and results, tensors referenced by
+number) and OUT_DIR/tensors.bin.gz (their data, little endian, back to back), which the harness
+reads without torch.
+
+The encoding of a value (inputs, outputs, gradients): a tensor is {"T": n} (tensor n of the
+table: dtype, shape, requires_grad); lists and tuples {"L": [...]} and {"U": [...]}; dicts
+{"D": {...}}; torch.dtype {"dtype": "float32"}; torch.Size {"size": [...]}; torch.device
+{"device": "cpu"}; slice {"slice": [start, stop, step]}; Ellipsis {"ellipsis": 1}; a float that
+JSON cannot hold {"F": "inf"}; memory formats and layouts {"memory_format": name}, {"layout":
+name}; nn modules passed as arguments {"module": class name, "kwargs": {...}}; dataclass
+objects {"object": "module.Class", "kwargs": {...}}. A value with no
+encoding makes its sample "unserializable" (it counts against the OpInfo).
+"""
+import ast
+import dataclasses
+import gzip
+import inspect
+import json
+import math
+import pathlib
+import sys
+import textwrap
+import warnings
+
+import torch
+import torch.testing._internal.common_methods_invocations as cmi
+from torch.testing._internal.common_methods_invocations import op_db
+
+warnings.filterwarnings("ignore")
+
+#: Samples whose tensors (inputs, outputs and gradients) together exceed this many bytes are not
+#: stored: the harness checks them only when torch is there to run them (`--live`).
+MAX_STORED_SAMPLE_BYTES = 256 << 10
+
+
+class Unserializable(Exception):
+    pass
+
+
+class Table:
+    """The tensors of the reference data, numbered, with their bytes."""
+
+    def __init__(self):
+        self.entries = []
+        self.chunks = []
+        self.offset = 0
+
+    def add(self, t):
+        t = t.detach().cpu().resolve_conj().resolve_neg().contiguous()
+        if t.is_complex():
+            data = torch.view_as_real(t).numpy().tobytes()
+        elif t.dtype == torch.bfloat16:
+            data = t.view(torch.int16).numpy().tobytes()
+        else:
+            data = t.numpy().tobytes()
+        self.entries.append({"dtype": str(t.dtype).removeprefix("torch."), "shape": list(t.shape),
+                             "offset": self.offset, "nbytes": len(data)})
+        self.chunks.append(data)
+        self.offset += len(data)
+        return len(self.entries) - 1
+
+
+def encode(value, table, requires_grad_of=None):
+    """The JSON encoding of `value` (see the module's doc); tensors go into `table`."""
+    if isinstance(value, torch.Tensor):
+        if value.layout != torch.strided:
+            raise Unserializable(f"{value.layout} tensor")
+        n = table.add(value)
+        table.entries[n]["requires_grad"] = bool(value.requires_grad)
+        return {"T": n}
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"F": repr(value)}
+    if isinstance(value, complex):
+        return {"C": [encode(value.real, table), encode(value.imag, table)]}
+    if isinstance(value, torch.dtype):
+        return {"dtype": str(value).removeprefix("torch.")}
+    if isinstance(value, torch.Size):
+        return {"size": list(value)}
+    if isinstance(value, torch.device):
+        return {"device": str(value)}
+    if isinstance(value, torch.memory_format):
+        return {"memory_format": str(value).removeprefix("torch.")}
+    if isinstance(value, torch.layout):
+        return {"layout": str(value).removeprefix("torch.")}
+    if isinstance(value, slice):
+        return {"slice": [encode(value.start, table), encode(value.stop, table), encode(value.step, table)]}
+    if value is Ellipsis:
+        return {"ellipsis": 1}
+    if isinstance(value, tuple):
+        return {"U": [encode(v, table) for v in value]}
+    if isinstance(value, list):
+        return {"L": [encode(v, table) for v in value]}
+    if isinstance(value, dict):
+        return {"D": {str(k): encode(v, table) for k, v in value.items()}}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: encode(getattr(value, f.name), table) for f in dataclasses.fields(value)}
+        return {"object": f"{type(value).__module__}.{type(value).__qualname__}", "kwargs": fields}
+    if isinstance(value, torch.nn.Module):
+        kwargs = {k: v for k, v in vars(value).items() if not k.startswith("_") and k != "training"}
+        return {"module": type(value).__name__, "kwargs": {k: encode(v, table) for k, v in kwargs.items()}}
+    raise Unserializable(type(value).__name__)
+
+
+def tensors_in(value):
+    """Every tensor in a (nested) value, in order."""
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in tensors_in(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in tensors_in(v)]
+    return []
+
+
+def lambda_source(function):
+    """The source of a lambda, cut out of the lines that define it (inspect.getsource gives only
+    the first line of a lambda that spans several)."""
+    path, first = inspect.getsourcefile(function), function.__code__.co_firstlineno
+    with open(path) as f:
+        lines = f.readlines()[first - 1:first + 30]
+    text = "".join(lines)
+    text = text[text.index("lambda"):]
+    for end in range(len(text), 0, -1):
+        candidate = "(" + text[:end] + ")"
+        try:
+            if isinstance(ast.parse(candidate, mode="eval").body, ast.Lambda):
+                return candidate
+        except SyntaxError:
+            continue
+    raise Unserializable("lambda source")
+
+
+def resolve(root, name):
+    obj = root
+    for part in name.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def call_spec(op):
+    """How the harness calls the op in swiftgrad: by its name in the torch namespace, as a
+    Tensor method, or from the source of the OpInfo's own wrapper (a lambda or a function)."""
+    function = op.op
+    if resolve(torch, op.name) is function:
+        return {"function": op.name}
+    if getattr(torch.Tensor, op.name, None) is function or (
+            getattr(function, "__name__", None) == op.name and hasattr(torch.Tensor, op.name)):
+        return {"method": op.name}
+    name = getattr(function, "__name__", "")
+    if name == "<lambda>":
+        return {"lambda": lambda_source(function)}
+    if inspect.isfunction(function):
+        return {"source": textwrap.dedent(inspect.getsource(function)), "name": name}
+    if isinstance(function, torch._ops.OpOverload) or isinstance(function, torch._ops.OpOverloadPacket):
+        return {"aten": str(function)}
+    return {"opaque": repr(function)}
+
+
+def run(op, sample):
+    return op.op(sample.input, *sample.args, **sample.kwargs)
+
+
+def same_values(a, b):
+    ta, tb = tensors_in(a), tensors_in(b)
+    if len(ta) != len(tb):
+        return False
+    for x, y in zip(ta, tb):
+        if x.shape != y.shape or x.dtype != y.dtype:
+            return False
+        x, y = x.detach(), y.detach()
+        if x.dtype == torch.complex32:
+            x, y = x.to(torch.complex64), y.to(torch.complex64)
+        try:
+            torch.testing.assert_close(x, y, rtol=0, atol=0, equal_nan=True)
+        except AssertionError:
+            return False
+    if not ta:
+        return a == b if not isinstance(a, float) or not math.isnan(a) else isinstance(b, float) and math.isnan(b)
+    return True
+
+
+def record_sample(op, sample, table):
+    entry = {"name": sample.name or ""}
+    try:
+        encoded = {"input": encode(sample.input, table), "args": encode(list(sample.args), table),
+                   "kwargs": encode(dict(sample.kwargs), table)}
+    except Unserializable as e:
+        return {"unserializable": str(e)}
+    entry.update(encoded)
+    torch.manual_seed(0)
+    try:
+        out = run(op, sample)
+    except Exception as e:  # noqa: BLE001 - torch refuses its own sample: not counted
+        return {"torch_error": f"{type(e).__name__}: {str(e)[:200]}"}
+    try:
+        entry["output"] = encode(out, table)  # now: an in-place op's output is its input
+    except Unserializable as e:
+        return {"unserializable": f"output {e}"}
+    snapshot = [t.detach().clone() for t in tensors_in(out)]
+    inputs = [t for t in tensors_in([sample.input, list(sample.args), dict(sample.kwargs)]) if t.requires_grad]
+    outputs = [t for t in tensors_in(out) if t.requires_grad and (t.is_floating_point() or t.is_complex())]
+    if op.supports_autograd and inputs and outputs:
+        generator = torch.Generator().manual_seed(7)
+        cotangents = [torch.randn(t.shape, dtype=t.dtype, generator=generator) for t in outputs]
+        try:
+            grads = torch.autograd.grad(outputs, inputs, cotangents, allow_unused=True)
+            entry["cotangents"] = encode(cotangents, table)
+            entry["grads"] = encode(list(grads), table)
+        except Exception as e:  # noqa: BLE001
+            entry["grad_error"] = f"{type(e).__name__}: {str(e)[:200]}"
+    # A random op gives other values under another seed: the harness then compares shapes and
+    # dtypes only (the two libraries' generators differ). The OpInfo wraps its random ops in
+    # wrapper_set_seed, which seeds the generator itself: the second run reseeds through it too.
+    # Other seeds, up to 8 for small outputs: a random op on one element (dropout of a 0-d
+    # tensor) may repeat its value under one other seed.
+    original = cmi.wrapper_set_seed
+    users = [m for m in list(sys.modules.values()) if getattr(m, "wrapper_set_seed", None) is original]
+    entry["random"] = False
+    try:
+        tries = 8 if sum(t.numel() for t in snapshot) <= 16 else 2
+        for seed in range(1, tries + 1):
+            torch.manual_seed(seed)
+            for module in users:
+                module.wrapper_set_seed = lambda f, *a, seed=seed, **k: (torch.manual_seed(1000 + seed), f(*a, **k))[1]
+            again = [t.detach().clone() for t in tensors_in(run(op, sample))]
+            if not same_values(snapshot, again):
+                entry["random"] = True
+                break
+    except Exception:  # noqa: BLE001
+        entry["random"] = True
+    finally:
+        for module in users:
+            module.wrapper_set_seed = original
+    if entry["random"]:
+        entry.pop("cotangents", None), entry.pop("grads", None)
+    return entry
+
+
+def main():
+    global MAX_STORED_SAMPLE_BYTES
+    args = sys.argv[1:]
+    if "--max-bytes" in args:  # 0: no limit (a live run, not stored in the repository)
+        i = args.index("--max-bytes")
+        MAX_STORED_SAMPLE_BYTES = int(args[i + 1]) or float("inf")
+        del args[i:i + 2]
+    out_dir = pathlib.Path(args[0] if args else pathlib.Path(__file__).parent / "data")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = Table()
+    records = []
+    for op in op_db:
+        if torch.float32 not in op.supported_dtypes("cpu"):
+            continue
+        record = {"name": op.name, "variant": op.variant_test_name, "autograd": bool(op.supports_autograd),
+                  "samples": []}
+        try:
+            record["call"] = call_spec(op)
+        except Unserializable as e:
+            record["call"] = {"opaque": str(e)}
+        torch.manual_seed(0)
+        try:
+            samples = list(op.sample_inputs("cpu", torch.float32, requires_grad=op.supports_autograd))
+        except Exception as e:  # noqa: BLE001
+            record["sample_error"] = f"{type(e).__name__}: {e}"[:300]
+            records.append(record)
+            continue
+        for sample in samples:
+            first = len(table.entries), table.offset, len(table.chunks)
+            entry = record_sample(op, sample, table)
+            if table.offset - first[1] > MAX_STORED_SAMPLE_BYTES:
+                del table.entries[first[0]:], table.chunks[first[2]:]
+                table.offset = first[1]
+                entry = {"too_large": True}
+            record["samples"].append(entry)
+        records.append(record)
+    meta = {"torch": torch.__version__, "dtype": "float32", "max_stored_sample_bytes": MAX_STORED_SAMPLE_BYTES,
+            "tensors": table.entries, "ops": records}
+    with gzip.open(out_dir / "reference.json.gz", "wt", compresslevel=9) as f:
+        json.dump(meta, f, separators=(",", ":"))
+    with gzip.open(out_dir / "tensors.bin.gz", "wb", compresslevel=9) as f:
+        for chunk in table.chunks:
+            f.write(chunk)
+    counted = sum(1 for r in records if any("output" in s for s in r["samples"]))
+    print(f"recorded {len(records)} OpInfos ({counted} with samples torch runs), "
+          f"{sum(len(r['samples']) for r in records)} samples, {len(table.entries)} tensors, "
+          f"{table.offset / 1e6:.1f} MB of tensor data, from torch {torch.__version__}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
