@@ -61,11 +61,11 @@ $(BIN)/test_%: Tests/C/test_%.c Tests/C/check.h $(LIB) $(HEADER)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -pthread $< -o $@ $(LDFLAGS) -lm
 
-# Generated files (scripts/generate.py, from the op table scripts/ops.toml and the header): the
+# Generated files (scripts/generate.py, from the op table scripts/ops/*.toml and the header): the
 # header's per-op region, the Swift export wrappers, the Python forwarding functions, the ctypes
 # prototypes and the fuzzer's table. `make generate` rewrites them; `make check-generated` (run
 # by `make test`) fails when a checked-in one differs from a fresh generation.
-GENERATOR := scripts/generate.py scripts/fuzz_table.py scripts/check_abi.py scripts/ops.toml
+GENERATOR := scripts/generate.py scripts/fuzz_table.py scripts/check_abi.py $(wildcard scripts/ops/*.toml)
 generate:
 	python3 scripts/generate.py
 

@@ -311,7 +311,7 @@ SG_API sg_status sg_set_grad_enabled(bool enabled, bool *previous);
 /** Whether the calling thread records gradients (torch.is_grad_enabled()). */
 SG_API bool sg_is_grad_enabled(void);
 
-/* BEGIN GENERATED OPS: made by scripts/generate.py from scripts/ops.toml; do not edit. */
+/* BEGIN GENERATED OPS: made by scripts/generate.py from the op table in scripts/ops; do not edit. */
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Numbers as operands. A Python number where PyTorch takes a tensor is a 'wrapped number': a 0-d */

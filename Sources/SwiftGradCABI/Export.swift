@@ -169,3 +169,28 @@ func exportTensorPair(_ name: StaticString, _ values: UnsafeMutablePointer<Opaqu
         indices.pointee = Handles.register(result.indices)
     }
 }
+
+/// `export` for functions that return a variable number of new tensor handles (`sg_split`,
+/// `sg_unbind`, ...) through `outs[capacity]` and `*count`. On success `*count` is the number of
+/// results and `outs[0..<count]` are new (+1) handles. When `capacity` is too small the call
+/// fails with SG_ERR_INVALID_ARGUMENT and `*count` says how many there would be, so that a
+/// caller can retry; on every failure no entry of `outs` is written.
+@inline(__always)
+func exportTensorList(_ name: StaticString, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int,
+                      _ count: UnsafeMutablePointer<Int>?, _ body: () throws -> [Tensor]) -> sg_status {
+    guard let count else { return fail(SG_ERR_INVALID_ARGUMENT, "\(name): count must not be NULL") }
+    guard capacity >= 0, capacity <= 1 << 20 else {
+        return fail(SG_ERR_INVALID_ARGUMENT, "\(name): capacity \(UInt(bitPattern: capacity)) is too large")
+    }
+    guard capacity == 0 || outs != nil else {
+        return fail(SG_ERR_INVALID_ARGUMENT, "\(name): outs is NULL but capacity is \(capacity)")
+    }
+    return export(name) {
+        let results = try body()
+        count.pointee = results.count
+        guard results.count <= capacity else {
+            throw ABIError.invalidArgument("capacity \(capacity) is less than the \(results.count) results")
+        }
+        for (i, t) in results.enumerated() { outs![i] = Handles.register(t) }
+    }
+}

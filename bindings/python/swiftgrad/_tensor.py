@@ -9,9 +9,12 @@ import warnings
 
 from . import _dtype
 from . import _lib as L
-from ._types import Size, _node, return_types_max, return_types_min  # noqa: F401 - re-exported
+from ._types import Size, _node, return_type, return_types_max, return_types_min  # noqa: F401 - re-exported
 
 _c_void_p = ctypes.c_void_p
+_c_int64 = ctypes.c_int64
+_c_double = ctypes.c_double
+_c_size_t = ctypes.c_size_t
 _byref = ctypes.byref
 _new_object = object.__new__
 _check = L.check
@@ -83,6 +86,81 @@ def _operand(value):
     if isinstance(value, numbers.Real):
         return _make(L.sg_scalar_double, builtins.float(value))
     raise TypeError(f"expected a Tensor or a number, not {type(value).__name__}")
+
+
+#: The default of a parameter that has an alias (dim / axis): "not given".
+_MISSING = object()
+
+
+def _alias(function, name, value, alias, alias_value):
+    """The value of parameter `name`, which may also be given as `alias` (PyTorch accepts
+    NumPy's axis for dim and keepdims for keepdim)."""
+    if alias_value is _MISSING:
+        if value is _MISSING:
+            raise TypeError(f"{function}() missing 1 required positional argument: '{name}'")
+        return value
+    if value is not _MISSING and value is not None and value is not False:
+        raise TypeError(f"{function}() got multiple values for argument '{name}'")
+    return alias_value
+
+
+def _required(function, name, value):
+    if value is _MISSING:
+        raise TypeError(f"{function}() missing 1 required positional argument: '{name}'")
+
+
+def _varargs(values):
+    """f(2, 3) and f((2, 3)) alike: a single sequence argument stands for its items."""
+    if len(values) == 1 and isinstance(values[0], (list, tuple)):
+        return tuple(values[0])
+    return values
+
+
+def _int(value):
+    """An int argument: Python ints and integer tensors of one element, as PyTorch takes them."""
+    if isinstance(value, builtins.bool) or not isinstance(value, (numbers.Integral, Tensor)):
+        raise TypeError(f"expected an int, got {type(value).__name__}")
+    return int(value)
+
+
+def _dtype_code(value):
+    if not isinstance(value, _dtype.dtype):
+        raise TypeError(f"expected a torch.dtype, got {type(value).__name__}")
+    return value._code
+
+
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+
+
+def _reduction(reduction):
+    """A loss reduction ("none", "mean", "sum") as the C code."""
+    try:
+        return _REDUCTIONS[reduction]
+    except (KeyError, TypeError):
+        raise ValueError(f"{reduction} is not a valid value for reduction") from None
+
+
+def _values_indices(function, name, *args):
+    """Calls a C function with (values, indices) outputs: torch.return_types.<name>."""
+    values, indices = _c_void_p(), _c_void_p()
+    status = function(*args, _byref(values), _byref(indices))
+    if status:
+        _check(status)
+    return return_type(name)(_wrap(values.value), _wrap(indices.value))
+
+
+def _tensor_list(function, *args):
+    """Calls a C function with (outs, capacity, count) outputs: a tuple of tensors."""
+    capacity = 64
+    while True:
+        outs = (_c_void_p * capacity)()
+        count = _c_size_t()
+        status = function(*args, outs, capacity, _byref(count))
+        if status == 0:
+            return tuple(_wrap(outs[i]) for i in range(count.value))
+        if count.value <= capacity:  # failed for another reason
+            _check(status)
+        capacity = count.value
 
 
 def _record_call_site():

@@ -41,7 +41,7 @@ def _node(name):
 
 
 class return_types_max(tuple):
-    """torch.return_types.max / min: (values, indices), also as attributes."""
+    """torch.return_types.max / min / sort / topk / ...: (values, indices), also as attributes."""
 
     _name = "max"
 
@@ -62,3 +62,14 @@ class return_types_max(tuple):
 
 class return_types_min(return_types_max):
     _name = "min"
+
+
+_return_types = {"max": return_types_max, "min": return_types_min}
+
+
+def return_type(name):
+    """The (values, indices) result type torch.return_types.<name>."""
+    cls = _return_types.get(name)
+    if cls is None:
+        cls = _return_types[name] = type(f"return_types_{name}", (return_types_max,), {"_name": name})
+    return cls

@@ -1,16 +1,11 @@
 """torch.nn.functional: losses, activations, linear and dropout."""
 from .. import _lib as L
 from .._functions import rand_like
-from .._tensor import Tensor, _make, _require_tensor
+from .._ops import NAMESPACES as _NAMESPACES
+from .._tensor import Tensor, _make, _reduction, _require_tensor
 
-_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
-
-
-def _reduction(reduction):
-    try:
-        return _REDUCTIONS[reduction]
-    except KeyError:
-        raise ValueError(f"{reduction} is not a valid value for reduction") from None
+# The functions the op table forwards (scripts/ops); those written below take precedence.
+globals().update(_NAMESPACES.get("nn.functional", {}))
 
 
 def _loss(name, function, input, target, reduction):  # noqa: A002 - torch's parameter names

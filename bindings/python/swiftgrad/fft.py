@@ -1,0 +1,5 @@
+"""torch.fft: discrete Fourier transforms. The functions are generated from the op table (scripts/ops): each forwards to one C
+call."""
+from ._ops import NAMESPACES as _NAMESPACES
+
+globals().update(_NAMESPACES.get("fft", {}))
