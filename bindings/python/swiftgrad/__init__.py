@@ -12,6 +12,9 @@ from ._functions import *  # noqa: F401,F403 - torch.cat, torch.matmul, torch.ex
 from ._functions import is_tensor  # noqa: F401
 from ._ops import *  # noqa: F401,F403 - torch.exp, torch.softmax, ... (generated from the op table)
 from . import _callbacks, _indexing  # noqa: F401,E402 - attach register_hook, __getitem__, __setitem__, index_put_
+from ._extra import EXPORTS as _EXTRA  # noqa: E402 - hand-written functions of op families
+
+globals().update(_EXTRA.get("", {}))
 from ._serialization import load_file, save_file  # noqa: F401
 from ._interop import from_dlpack, from_numpy  # noqa: F401
 from . import _serialization as safetensors  # noqa: F401 - swiftgrad.safetensors.save/load/load_metadata

@@ -1,11 +1,14 @@
 """torch.nn.functional: losses, activations, linear and dropout."""
 from .. import _lib as L
 from .._functions import rand_like
+from .._extra import EXPORTS as _EXTRA
 from .._ops import NAMESPACES as _NAMESPACES
 from .._tensor import Tensor, _make, _reduction, _require_tensor
 
-# The functions the op table forwards (scripts/ops); those written below take precedence.
+# The functions the op table forwards (scripts/ops) and the op families' hand-written ones
+# (swiftgrad/_extra); those written below take precedence.
 globals().update(_NAMESPACES.get("nn.functional", {}))
+globals().update(_EXTRA.get("nn.functional", {}))
 
 
 def _loss(name, function, input, target, reduction):  # noqa: A002 - torch's parameter names
