@@ -35,7 +35,8 @@ extension Tensor {
 
     /// log(x / (1 - x)) (`torch.logit`, LogitBackward0). With `eps` (>= 0), x is first clamped
     /// into [eps, 1 - eps]; a negative eps is ignored, as in PyTorch. The gradient is
-    /// 1 / (x (1 - x)); with eps it is 0 outside [eps, 1 - eps], without it NaN outside [0, 1].
+    /// 1 / (x (1 - x)) (+inf at 0 and 1); with eps it is 0 outside [eps, 1 - eps], without it NaN
+    /// outside [0, 1].
     public func logit(eps: Double? = nil) throws -> Tensor {
         let x = try floatingOperand()
         let clamps = eps.map { !($0 < 0) } ?? false
@@ -54,7 +55,11 @@ extension Tensor {
             : try Kernels.map(x, Logit<Double>(clamps: clamps, lo: lo, hi: hi))
         return try out.recorded("LogitBackward0", inputs: [self], saving: [self]) { g, ctx in
             let x = try ctx.saved(0)
-            let slope = try g.div(x.mul(x.rsub(1)))
+            // dy / (x (1 - x)), dy * inf at 0 and 1 as PyTorch's kernel gives (+inf at -0.0 too):
+            // a denominator of +0 there.
+            let atEnds = try x.eq(0).logicalOr(x.eq(1))
+            let denominator = try x.mul(x.rsub(1))
+            let slope = try g.div(Tensor.where(atEnds, Tensor.zeros([], dtype: denominator.dtype), denominator))
             let inside = clamps ? try x.ge(lo).logicalAnd(x.le(hi)) : try x.ge(0).logicalAnd(x.le(1))
             let outside = try Tensor.full([], clamps ? 0 : .nan, dtype: slope.dtype)
             return Gradients(try Tensor.where(inside, slope, outside))

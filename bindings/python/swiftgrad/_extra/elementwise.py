@@ -171,7 +171,7 @@ _round_to_integer = _ops._round
 
 
 @method("round")
-def _round(self, *, decimals=_MISSING):
+def _round(self, *, decimals=_MISSING):  # named round below, for Python's own argument errors
     """Tensor.round(*, decimals=0): to the nearest whole number (halves to even), or to
     `decimals` decimal places."""
     if decimals is _MISSING:
@@ -181,6 +181,9 @@ def _round(self, *, decimals=_MISSING):
                         f"{type(decimals).__name__}), but expected one of:\n * (Tensor input, *, Tensor out = None)\n"
                         " * (Tensor input, *, int decimals, Tensor out = None)")
     return _make(L.sg_round_decimals, self._handle, int(decimals))
+
+
+_round.__name__ = _round.__qualname__ = "round"
 
 
 @export("round")
