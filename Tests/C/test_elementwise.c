@@ -215,6 +215,12 @@ static void test_two_argument_functions(void) {
     sg_tensor *two = i64(I(2, 3), 2), *e = i64(I(-1, 2), 2);
     CHECK_OK(sg_float_power(two, e, &t)); expect(t, V(0.5, 9), 2, "float_power");
     CHECK_OK(sg_ldexp(two, e, &t)); expect32(t, (const float[]){1, 12}, 2, 0, "ldexp");
+    /* A float32 tensor scaled by an integer exponent exactly: 2^100 * 2^-90 = 1024, where 2.0^100
+       alone would overflow float32. */
+    sg_tensor *big = f32((const float[]){0x1p100f, 3}, 2), *exponents = i64(I(-90, -1), 2);
+    CHECK_OK(sg_ldexp(big, exponents, &t)); expect32(t, (const float[]){1024, 1.5f}, 2, 0, "ldexp exact");
+    CHECK_OK(sg_tensor_free(big));
+    CHECK_OK(sg_tensor_free(exponents));
     /* lerp is exact at both ends (weight 0 and 1) and halfway here. */
     sg_tensor *start = f64(V(2, 2, 2), 3), *end = f64(V(6, 6, 6), 3), *w = f64(V(0, 1, 0.5), 3);
     CHECK_OK(sg_lerp(start, end, w, &t)); expect(t, V(2, 6, 4), 3, "lerp");
@@ -265,6 +271,13 @@ static void test_refusals(void) {
     CHECK_ERROR_HAS("For integral input tensors, argument alpha must not be a floating point number.");
     CHECK_STATUS(sg_rsub(floats, floats, floats, &t), SG_ERR_INVALID_ARGUMENT); /* alpha of 2 elements */
     CHECK_STATUS(sg_rsub(truth, floats, float_alpha, &t), SG_ERR_DTYPE);
+    CHECK_STATUS(sg_ldexp(floats, truth, &t), SG_ERR_DTYPE);
+    CHECK_ERROR_HAS("\"ldexp_cpu_exp\" not implemented for 'Bool'");
+    sg_tensor *yes = NULL;
+    CHECK_OK(sg_scalar_bool(true, &yes));
+    CHECK_STATUS(sg_clamp_max(truth, yes, &t), SG_ERR_DTYPE);
+    CHECK_ERROR_HAS("\"clamp_max_scalar_cpu\" not implemented for 'Bool'");
+    CHECK_OK(sg_tensor_free(yes));
     CHECK_STATUS(sg_frac(ints, &t), SG_ERR_DTYPE);
     CHECK_ERROR_HAS("\"frac_cpu\" not implemented for 'Long'");
     CHECK_STATUS(sg_round_decimals(ints, 2, &t), SG_ERR_DTYPE);

@@ -283,6 +283,17 @@ import Testing
         #expect(try Tensor([1, 0] as [Float]).nextafter(Tensor([2, -1] as [Float])).scalars(as: Float.self)
                 == [Float(1).nextUp, -Float.leastNonzeroMagnitude])
         #expect(try Tensor([3] as [Int64]).ldexp(Tensor([2] as [Int64])).scalars(as: Float.self) == [12])
+        // A floating self with an integer exponent is scaled exactly: 2^200 alone overflows
+        // float32, 1e-30 * 2^200 (about 1.6e30) does not. A float exponent goes through 2.0^e.
+        let scaled = try Tensor([1e-30] as [Float]).ldexp(Tensor([200] as [Int64])).scalars(as: Float.self)[0]
+        #expect(scaled == Float(Foundation.ldexp(Double(Float(1e-30)), 200)))
+        #expect(try Tensor([1e-30] as [Float]).ldexp(Tensor([200] as [Float])).scalars(as: Float.self)[0] == .infinity)
+        expectError(.dtype("\"ldexp_cpu_exp\" not implemented for 'Bool'")) {
+            _ = try Tensor([1] as [Float]).ldexp(Tensor([true]))
+        }
+        expectError(.dtype("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")) {
+            _ = try Tensor([true]).clampMin(Tensor.scalar(true))
+        }
         #expect(try Tensor([7] as [Int64]).addcmul(Tensor([7] as [Int64]), Tensor([2] as [Int64]), value: 2.5)
                     .scalars(as: Int64.self) == [35])                       // value truncated to 2
         expectError(.invalidArgument("value cannot be converted to type int64_t without overflow")) {

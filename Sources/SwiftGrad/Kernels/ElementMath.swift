@@ -157,6 +157,15 @@ enum XlogyKernel: FloatBinaryKernel {
     }
 }
 
+/// x * 2^e exactly, computed in double and narrowed (C's ldexp; the int64 exponent narrowed to
+/// C's int as PyTorch's kernel passes it).
+struct ScaleByPowerOfTwo<T: FloatElement>: BinaryFunction {
+    @inline(__always) func callAsFunction(_ x: T, _ e: Int64) -> T {
+        let scaled = Glibc.ldexp(Double(x), Int32(truncatingIfNeeded: e))
+        return ElementMath<T>.constant(scaled)
+    }
+}
+
 /// The Heaviside step: `values` where the input is 0, else 1 for positive and 0 for negative
 /// (and NaN) input.
 struct Heaviside<T: NumericElement>: BinaryFunction {

@@ -321,10 +321,22 @@ extension Tensor {
         return try to(.float64).pow(exponent.to(.float64))
     }
 
-    /// self * 2^other (`torch.ldexp`, LdexpBackward0); the dtype is that of self * 2.0^other
+    /// self * 2^other (`torch.ldexp`, LdexpBackward0). A floating self with an integer exponent
+    /// is scaled exactly, in double, and keeps its dtype (PyTorch's ldexp kernel, so 1e-30 * 2^200
+    /// is finite in float32); otherwise the result is self * 2.0^other, with that product's dtype
     /// (integer operands give float32). Gradients: 2^other and result * ln 2.
+    /// - Throws: `.dtype` for a floating self with a bool exponent, as PyTorch refuses.
     public func ldexp(_ other: Tensor) throws -> Tensor {
-        let out = try noGrad { try self.mul(Tensor.arithmetic(PowKernel.self, Tensor.scalar(2.0), other)) }
+        let out: Tensor
+        if dtype.isFloatingPoint && !other.dtype.isFloatingPoint {
+            guard other.dtype == .int64 else { throw Tensor.kernelNotImplemented("ldexp_cpu_exp", other.dtype) }
+            let shape = try Shape.broadcast(self.shape, other.shape)
+            out = dtype == .float32
+                ? try Kernels.zip(self, other, shape: shape, ScaleByPowerOfTwo<Float>())
+                : try Kernels.zip(self, other, shape: shape, ScaleByPowerOfTwo<Double>())
+        } else {
+            out = try noGrad { try self.mul(Tensor.arithmetic(PowKernel.self, Tensor.scalar(2.0), other)) }
+        }
         return try out.recorded("LdexpBackward0", inputs: [self, other], saving: [other], savingOutput: true) { g, ctx in
             Gradients(ctx.needsGrad(0) ? try g.mul(ctx.saved(0).rpow(2)) : nil,
                       ctx.needsGrad(1) ? try g.mul(ctx.saved(1)).mul(0.6931471805599453) : nil)
@@ -429,12 +441,16 @@ extension Tensor {
     /// max(self, min) elementwise, NaN propagating (`torch.clamp_min`): ClampMinBackward0 for a
     /// wrapped-number bound (the gradient passes where self > min), ClampMinBackward1 for a
     /// tensor bound (to whichever is the result, shared at ties). The dtype promotes.
+    /// - Throws: `.dtype` for a bool result with a number bound, as PyTorch refuses.
     public func clampMin(_ min: Tensor) throws -> Tensor { try Tensor.clampOneSide(self, min, lower: true) }
 
     /// min(self, max) elementwise (`torch.clamp_max`, ClampMaxBackward0/1).
     public func clampMax(_ max: Tensor) throws -> Tensor { try Tensor.clampOneSide(self, max, lower: false) }
 
     private static func clampOneSide(_ x: Tensor, _ bound: Tensor, lower: Bool) throws -> Tensor {
+        if bound.isWrappedNumber && TypePromotion.resultType(x, bound) == .bool {
+            throw kernelNotImplemented(lower ? "clamp_min_scalar_cpu" : "clamp_max_scalar_cpu", .bool)
+        }
         let out = try noGrad { lower ? try x.maximum(bound) : try x.minimum(bound) }
         let name = lower ? "ClampMin" : "ClampMax"
         if bound.isWrappedNumber {
