@@ -241,6 +241,12 @@ import Testing
         let ys = [0.3, -0.6, 0.85, -0.999] as [Double]
         let back = try Tensor(ys.map { Foundation.erf($0) }).erfinv().scalars(as: Double.self)
         expectClose(back, ys, tolerance: 1e-12)
+        // In the tails erf(x) rounds to 1; the result still satisfies erfc(x) = 1 - y.
+        for y in [1 - 1e-10, 1 - 3e-7] {
+            let tail = 1 - y                                            // exact (Sterbenz)
+            let x = try Tensor([y, -y] as [Double]).erfinv().scalars(as: Double.self)
+            #expect(Swift.abs(Foundation.erfc(x[0]) / tail - 1) < 1e-13 && x[1] == -x[0])
+        }
         let edges = try Tensor([1, -1, 1.5] as [Double]).erfinv().scalars(as: Double.self)
         #expect(edges[0] == .infinity && edges[1] == -.infinity && edges[2].isNaN)
         // logit with eps clamps into [eps, 1 - eps]: logit(0.2) = log(1/4).
