@@ -40,6 +40,14 @@
  *                truncating if the buffer is too small (that is not an error), and store in
  *                *needed (when needed is not NULL) the number of bytes the whole string needs,
  *                including its NUL. buf may be NULL when buf_size is 0, to ask for the size.
+ *   Lists of results. Functions that make a variable number of tensors (sg_split, sg_unbind,
+ *                sg_meshgrid, ...) take (sg_tensor **outs, size_t capacity, size_t *count). On
+ *                success *count is the number of results and outs[0..count-1] are new handles.
+ *                When capacity is too small the call fails with SG_ERR_INVALID_ARGUMENT and sets
+ *                *count to the number needed, so the caller can retry; on every failure no entry
+ *                of outs is written. count must not be NULL; outs may be NULL when capacity is 0.
+ *                At most 2^20 results are made. When such a function also takes a list of
+ *                tensors, that list's length is named n<list> (sg_meshgrid's ntensors).
  *   Scalars.     A `double s` argument of an sg_*_scalar function behaves like a Python float in
  *                PyTorch: it never changes a floating tensor's dtype, and it promotes an int64 or
  *                bool tensor to float32. For integer arithmetic, use a 0-d int64 tensor made with

@@ -58,6 +58,9 @@ extension Tensor {
     var geometry: StridedGeometry { StridedGeometry(shape: shape, strides: strides, offset: storageOffset) }
 
     /// Checks a layout against a storage of `storageCount` elements, with PyTorch's messages.
+    /// A layout with no elements must still lie inside the storage along its other dimensions
+    /// (PyTorch allows any offset there): views of it (a slice along another dimension) compute
+    /// offsets from those sizes and strides.
     /// - Throws: `.invalidArgument` for lengths that differ, negative strides or offset, sizes
     ///   whose span overflows, or a span that leaves the storage.
     static func checkStrided(_ size: [Int], _ stride: [Int], _ offset: Int, storageCount: Int, itemSize: Int) throws {
@@ -69,17 +72,23 @@ extension Tensor {
         let overflowed = SwiftGradError.invalidArgument("Storage size calculation overflowed with sizes=\(Shape.describe(size)) and strides=\(Shape.describe(stride))")
         guard !size.contains(where: { $0 < 0 }) else { throw overflowed }
         _ = try Shape.validate(size, itemSize: itemSize)
-        if size.contains(0) { return }
-        var needed = offset
-        for (s, t) in zip(size, stride) {
+        // The position of the last element (along the dimensions that have elements).
+        var last = offset
+        for (s, t) in zip(size, stride) where s > 0 {
             let (step, o1) = (s - 1).multipliedReportingOverflow(by: t)
-            let (sum, o2) = needed.addingReportingOverflow(step)
+            let (sum, o2) = last.addingReportingOverflow(step)
             guard !o1, !o2 else { throw overflowed }
-            needed = sum
+            last = sum
         }
-        let (elements, o3) = needed.addingReportingOverflow(1)
+        let (elements, o3) = last.addingReportingOverflow(1)
         let (bytes, o4) = elements.multipliedReportingOverflow(by: itemSize)
         guard !o3, !o4 else { throw overflowed }
+        if size.contains(0) {
+            guard last <= storageCount else {
+                throw SwiftGradError.invalidArgument("setStorage: sizes \(Shape.describe(size)), strides \(Shape.describe(stride)), storage offset \(offset): an empty view reaching position \(last) is out of bounds for storage of \(storageCount) elements")
+            }
+            return
+        }
         guard elements <= storageCount else {
             throw SwiftGradError.invalidArgument("setStorage: sizes \(Shape.describe(size)), strides \(Shape.describe(stride)), storage offset \(offset), and itemsize \(itemSize) requiring a storage size of \(bytes) are out of bounds for storage of size \(storageCount &* itemSize)")
         }

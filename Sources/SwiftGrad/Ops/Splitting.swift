@@ -199,6 +199,7 @@ extension Tensor {
         guard indicesOrSections.ndim <= 1 else {
             throw SwiftGradError.invalidArgument("tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with \(indicesOrSections.ndim) dims")
         }
+        if indicesOrSections.ndim == 1 { try Tensor.checkPieceCount(indicesOrSections.count + 1, "tensor_split") }
         let values = (0..<indicesOrSections.count).map {
             Int(indicesOrSections.int64Value(atOffset: indicesOrSections.offset(ofLinearIndex: $0)))
         }

@@ -598,7 +598,7 @@ def _roll(self, shifts, dims=None):
     """The elements shifted by shifts[i] along dims[i], those pushed past the end coming back at the start (torch.roll); with no dims, the flattened tensor shifted by the one shift."""
     shifts_array, shifts_count = _shape_array(_dims(shifts))
     dims_array, dims_count = _shape_array(_dims(dims))
-    return _keep_dtype(self, _make(L.sg_roll, self._handle, shifts_array, shifts_count, dims_array, dims_count))
+    return _make(L.sg_roll, self._handle, shifts_array, shifts_count, dims_array, dims_count)
 
 
 def roll(input, shifts, dims=None):  # noqa: A002 - PyTorch's name
@@ -699,7 +699,7 @@ def diagflat(input, offset=0):  # noqa: A002 - PyTorch's name
 def _diagonal_scatter(self, src, offset=0, dim1=0, dim2=1):
     """A copy of a with src written on its diagonal (as sg_diagonal picks it) (torch.diagonal_scatter)."""
     _require_tensor("diagonal_scatter", "src", 1, src)
-    return _keep_dtype(self, _make(L.sg_diagonal_scatter, self._handle, src._handle, _int(offset), _int(dim1), _int(dim2)))
+    return _make(L.sg_diagonal_scatter, self._handle, src._handle, _int(offset), _int(dim1), _int(dim2))
 
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002 - PyTorch's name
@@ -713,7 +713,7 @@ def _select_scatter(self, src, dim=_MISSING, index=_MISSING, *, axis=_MISSING):
     _require_tensor("select_scatter", "src", 1, src)
     dim = _alias("select_scatter", "dim", dim, "axis", axis)
     _required("select_scatter", "index", index)
-    return _keep_dtype(self, _make(L.sg_select_scatter, self._handle, src._handle, _int(dim), _int(index)))
+    return _make(L.sg_select_scatter, self._handle, src._handle, _int(dim), _int(index))
 
 
 def select_scatter(input, src, dim=_MISSING, index=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
@@ -726,7 +726,7 @@ def _slice_scatter(self, src, dim=0, start=None, end=None, step=1, *, axis=_MISS
     """A copy of a with src written into the slice start:end:step of dim (NULL bounds: the ends) (torch.slice_scatter)."""
     _require_tensor("slice_scatter", "src", 1, src)
     dim = _alias("slice_scatter", "dim", dim, "axis", axis)
-    return _keep_dtype(self, _make(L.sg_slice_scatter, self._handle, src._handle, _int(dim), None if start is None else _byref(_c_int64(_int(start))), None if end is None else _byref(_c_int64(_int(end))), _int(step)))
+    return _make(L.sg_slice_scatter, self._handle, src._handle, _int(dim), None if start is None else _byref(_c_int64(_int(start))), None if end is None else _byref(_c_int64(_int(end))), _int(step))
 
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
@@ -739,7 +739,7 @@ def _as_strided(self, size, stride, storage_offset=None):
     """A view of a's storage with these sizes, strides and offset in elements (NULL: a's own offset) (torch.as_strided). The view must lie inside the storage (SG_ERR_INVALID_ARGUMENT otherwise); strides must not be negative."""
     size_array, size_count = _shape_array(_shape_args("as_strided", size))
     stride_array, stride_count = _shape_array(_dims(stride))
-    return _keep_dtype(self, _make(L.sg_as_strided, self._handle, size_array, size_count, stride_array, stride_count, None if storage_offset is None else _byref(_c_int64(_int(storage_offset)))))
+    return _make(L.sg_as_strided, self._handle, size_array, size_count, stride_array, stride_count, None if storage_offset is None else _byref(_c_int64(_int(storage_offset))))
 
 
 def as_strided(input, size, stride, storage_offset=None):  # noqa: A002 - PyTorch's name
@@ -766,7 +766,7 @@ def _as_strided_scatter(self, src, size, stride, storage_offset=None):
     _require_tensor("as_strided_scatter", "src", 1, src)
     size_array, size_count = _shape_array(_shape_args("as_strided_scatter", size))
     stride_array, stride_count = _shape_array(_dims(stride))
-    return _keep_dtype(self, _make(L.sg_as_strided_scatter, self._handle, src._handle, size_array, size_count, stride_array, stride_count, None if storage_offset is None else _byref(_c_int64(_int(storage_offset)))))
+    return _make(L.sg_as_strided_scatter, self._handle, src._handle, size_array, size_count, stride_array, stride_count, None if storage_offset is None else _byref(_c_int64(_int(storage_offset))))
 
 
 def as_strided_scatter(input, src, size, stride, storage_offset=None):  # noqa: A002 - PyTorch's name
@@ -811,7 +811,7 @@ def _movedim(self, source, destination):
     """A view with dimensions source moved to positions destination, the others in their order (torch.movedim)."""
     source_array, source_count = _shape_array(_dims(source))
     destination_array, destination_count = _shape_array(_dims(destination))
-    return _keep_dtype(self, _make(L.sg_movedim, self._handle, source_array, source_count, destination_array, destination_count))
+    return _make(L.sg_movedim, self._handle, source_array, source_count, destination_array, destination_count)
 
 
 def movedim(input, source, destination):  # noqa: A002 - PyTorch's name
@@ -823,7 +823,7 @@ def movedim(input, source, destination):  # noqa: A002 - PyTorch's name
 def _broadcast_to(self, size):
     """sg_expand under PyTorch's broadcasting name (torch.broadcast_to)."""
     size_array, size_count = _shape_array(_shape_args("broadcast_to", size))
-    return _keep_dtype(self, _make(L.sg_broadcast_to, self._handle, size_array, size_count))
+    return _make(L.sg_broadcast_to, self._handle, size_array, size_count)
 
 
 def broadcast_to(input, size):  # noqa: A002 - PyTorch's name
@@ -855,7 +855,7 @@ def _unflatten(self, dim=_MISSING, sizes=_MISSING, *, axis=_MISSING):
     dim = _alias("unflatten", "dim", dim, "axis", axis)
     _required("unflatten", "sizes", sizes)
     sizes_array, sizes_count = _shape_array(_shape_args("unflatten", sizes))
-    return _keep_dtype(self, _make(L.sg_unflatten, self._handle, _int(dim), sizes_array, sizes_count))
+    return _make(L.sg_unflatten, self._handle, _int(dim), sizes_array, sizes_count)
 
 
 def unflatten(input, dim=_MISSING, sizes=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
@@ -884,7 +884,7 @@ def _sum_to_size(self, *size):
 
 def _unfold(self, dimension, size, step):
     """A view of every window of size elements along dimension, step apart: the windows along dimension and a new last dimension of size size (Tensor.unfold)."""
-    return _keep_dtype(self, _make(L.sg_unfold, self._handle, _int(dimension), _int(size), _int(step)))
+    return _make(L.sg_unfold, self._handle, _int(dimension), _int(size), _int(step))
 
 
 def hstack(tensors):
@@ -964,7 +964,7 @@ def _narrow_copy(self, dim=_MISSING, start=_MISSING, length=_MISSING, *, axis=_M
     dim = _alias("narrow_copy", "dim", dim, "axis", axis)
     _required("narrow_copy", "start", start)
     _required("narrow_copy", "length", length)
-    return _keep_dtype(self, _make(L.sg_narrow_copy, self._handle, _int(dim), _int(start), _int(length)))
+    return _make(L.sg_narrow_copy, self._handle, _int(dim), _int(start), _int(length))
 
 
 def narrow_copy(input, dim=_MISSING, start=_MISSING, length=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name

@@ -8,7 +8,7 @@ import numbers
 from .. import _lib as L
 from .._creation import zeros
 from .._tensor import (
-    Size, Tensor, _byref, _c_int64, _dims, _handles, _int, _keep_dtype, _make, _require_tensor,
+    Size, Tensor, _byref, _c_int64, _dims, _handles, _int, _make, _require_tensor,
     _shape_array, _tensor_list,
 )
 from ._registry import export, method
@@ -84,23 +84,26 @@ _directional("dsplit", L.sg_dsplit, L.sg_dsplit_indices)
 # ---- flip, squeeze, matrix transposes, positive ---------------------------------------------
 
 @method("flip")
-def _flip(self, *dims):
-    """The elements in reverse order along dims: x.flip(0, 1) or x.flip((0, 1)) (a copy)."""
-    if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
-        dims = dims[0]
+def _flip(self, *args, dims=None):
+    """The elements in reverse order along dims: x.flip(0, 1), x.flip((0, 1)) or
+    x.flip(dims=(0, 1)) (a copy)."""
+    if dims is None:
+        dims = args[0] if len(args) == 1 and not isinstance(args[0], numbers.Integral) else args
+    elif args:
+        raise TypeError("flip() got multiple values for argument 'dims'")
     array, n = _shape_array(_dims(dims))
-    return _keep_dtype(self, _make(L.sg_flip, self._handle, array, n))
+    return _make(L.sg_flip, self._handle, array, n)
 
 
 @method("squeeze")
 def _squeeze(self, dim=None):
     """A view without size-1 dimensions: all of them, dimension dim, or those of a tuple dim."""
     if dim is None:
-        return _keep_dtype(self, _make(L.sg_squeeze, self._handle))
+        return _make(L.sg_squeeze, self._handle)
     if isinstance(dim, (list, tuple, Size)):
         array, n = _shape_array(_dims(dim))
-        return _keep_dtype(self, _make(L.sg_squeeze_dims, self._handle, array, n))
-    return _keep_dtype(self, _make(L.sg_squeeze_dim, self._handle, _int(dim)))
+        return _make(L.sg_squeeze_dims, self._handle, array, n)
+    return _make(L.sg_squeeze_dim, self._handle, _int(dim))
 
 
 @export("squeeze_copy")
@@ -108,24 +111,24 @@ def squeeze_copy(input, dim=None):  # noqa: A002 - PyTorch's name
     """torch.squeeze_copy: Tensor.squeeze as a copy."""
     _require_tensor("squeeze_copy", "input", 1, input)
     if dim is None:
-        return _keep_dtype(input, _make(L.sg_squeeze_copy, input._handle))
+        return _make(L.sg_squeeze_copy, input._handle)
     if isinstance(dim, (list, tuple, Size)):
         array, n = _shape_array(_dims(dim))
-        return _keep_dtype(input, _make(L.sg_squeeze_copy_dims, input._handle, array, n))
-    return _keep_dtype(input, _make(L.sg_squeeze_copy_dim, input._handle, _int(dim)))
+        return _make(L.sg_squeeze_copy_dims, input._handle, array, n)
+    return _make(L.sg_squeeze_copy_dim, input._handle, _int(dim))
 
 
 @method("t")
 def _t(self):
     """The transpose of a matrix (a view); 0-d and 1-d tensors as they are."""
-    return _keep_dtype(self, _make(L.sg_t, self._handle))
+    return _make(L.sg_t, self._handle)
 
 
-method("H")(property(lambda self: _keep_dtype(self, _make(L.sg_h, self._handle)),
+method("H")(property(lambda self: _make(L.sg_h, self._handle),
                      doc="The conjugate transpose of a matrix (for real tensors its transpose; a view)."))
-method("mT")(property(lambda self: _keep_dtype(self, _make(L.sg_mt, self._handle)),
+method("mT")(property(lambda self: _make(L.sg_mt, self._handle),
                       doc="The last two dimensions swapped (a view)."))
-method("mH")(property(lambda self: _keep_dtype(self, _make(L.sg_adjoint, self._handle)),
+method("mH")(property(lambda self: _make(L.sg_adjoint, self._handle),
                       doc="The conjugate of mT (for real tensors the same; a view)."))
 
 
@@ -148,12 +151,12 @@ def positive(input):  # noqa: A002 - PyTorch's name
 def _atleast(name, function):
     def atleast(*tensors):
         if len(tensors) == 1 and isinstance(tensors[0], Tensor):
-            return _keep_dtype(tensors[0], _make(function, tensors[0]._handle))
+            return _make(function, tensors[0]._handle)
         if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
             tensors = tuple(tensors[0])
         for i, t in enumerate(tensors):
             _require_tensor(name, "tensors", i + 1, t)
-        return tuple(_keep_dtype(t, _make(function, t._handle)) for t in tensors)
+        return tuple(_make(function, t._handle) for t in tensors)
 
     atleast.__name__ = name
     atleast.__doc__ = f"torch.{name}: each tensor with at least {name[-2]} dimensions (a tuple for several)."
@@ -205,10 +208,9 @@ def _repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
     if repeats is None:
         return _make(L.sg_repeat_interleave_indices, self._handle, _optional_int(output_size))
     if isinstance(repeats, Tensor):
-        return _keep_dtype(self, _make(L.sg_repeat_interleave_tensor, self._handle, repeats._handle,
-                                       _optional_int(dim), _optional_int(output_size)))
-    return _keep_dtype(self, _make(L.sg_repeat_interleave, self._handle, _int(repeats),
-                                   _optional_int(dim), _optional_int(output_size)))
+        return _make(L.sg_repeat_interleave_tensor, self._handle, repeats._handle,
+                     _optional_int(dim), _optional_int(output_size))
+    return _make(L.sg_repeat_interleave, self._handle, _int(repeats), _optional_int(dim), _optional_int(output_size))
 
 
 @export("repeat_interleave")
