@@ -151,7 +151,12 @@ import Testing
         expectError(.invalidArgument("Storage size calculation overflowed with sizes=[2, 2] and strides=[\(Int.max), 1]")) {
             _ = try x.asStrided([2, 2], [Int.max, 1])
         }
-        #expect(try x.asStrided([0, 5], [1000, 1000], storageOffset: 9).shape == [0, 5])  // reads nothing
+        // A view of nothing may sit at the storage's end; its other dimensions must still fit,
+        // since views of it (a slice along them) compute offsets from them.
+        #expect(try x.asStrided([0, 5], [1000, 0], storageOffset: 9).shape == [0, 5])
+        expectError(.invalidArgument("setStorage: sizes [0, 5], strides [1000, 1000], storage offset 9: an empty view reaching position 4009 is out of bounds for storage of 9 elements")) {
+            _ = try x.asStrided([0, 5], [1000, 1000], storageOffset: 9)
+        }
         expectError(.invalidArgument("setStorage: sizes [1], strides [1], storage offset 9, and itemsize 8 requiring a storage size of 80 are out of bounds for storage of size 72")) {
             _ = try x.asStrided([1], [1], storageOffset: 9)
         }
