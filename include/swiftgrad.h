@@ -40,6 +40,14 @@
  *                truncating if the buffer is too small (that is not an error), and store in
  *                *needed (when needed is not NULL) the number of bytes the whole string needs,
  *                including its NUL. buf may be NULL when buf_size is 0, to ask for the size.
+ *   Lists of results. Functions that make a variable number of tensors (sg_split, sg_unbind,
+ *                sg_meshgrid, ...) take (sg_tensor **outs, size_t capacity, size_t *count). On
+ *                success *count is the number of results and outs[0..count-1] are new handles.
+ *                When capacity is too small the call fails with SG_ERR_INVALID_ARGUMENT and sets
+ *                *count to the number needed, so the caller can retry; on every failure no entry
+ *                of outs is written. count must not be NULL; outs may be NULL when capacity is 0.
+ *                At most 2^20 results are made. When such a function also takes a list of
+ *                tensors, that list's length is named n<list> (sg_meshgrid's ntensors).
  *   Scalars.     A `double s` argument of an sg_*_scalar function behaves like a Python float in
  *                PyTorch: it never changes a floating tensor's dtype, and it promotes an int64 or
  *                bool tensor to float32. For integer arithmetic, use a 0-d int64 tensor made with
@@ -776,6 +784,354 @@ SG_API sg_status sg_slice(const sg_tensor *a, int64_t dim, int64_t start, int64_
 SG_API sg_status sg_alias(const sg_tensor *a, sg_tensor **out);
 /** a itself when its layout is contiguous, else a contiguous copy (Tensor.contiguous()). */
 SG_API sg_status sg_contiguous(const sg_tensor *a, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Shapes: splitting, joining, repeating, flipping, diagonals, copies of views. Functions that    */
+/* make several tensors write them through outs[capacity] and *count (see "Lists of results").    */
+/* Views share the input's storage, as in PyTorch; *_copy functions and the others return new     */
+/* storage.                                                                                       */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * Views of split_size elements along dim, the last smaller when the size does not divide
+ * (torch.split(x, 2)); split_size may be 0 only for an empty dimension.
+ */
+SG_API sg_status sg_split(const sg_tensor *a, int64_t split_size, int64_t dim, sg_tensor **outs,
+                          size_t capacity, size_t *count);
+/**
+ * Views of the given sizes along dim, which must sum to its size (torch.split(x, [1, 3]),
+ * split_with_sizes).
+ */
+SG_API sg_status sg_split_with_sizes(const sg_tensor *a, const int64_t *split_sizes,
+                                     size_t nsplit_sizes, int64_t dim, sg_tensor **outs,
+                                     size_t capacity, size_t *count);
+/** sg_split whose pieces autograd does not treat as views of a (torch.unsafe_split). */
+SG_API sg_status sg_unsafe_split(const sg_tensor *a, int64_t split_size, int64_t dim,
+                                 sg_tensor **outs, size_t capacity, size_t *count);
+/**
+ * sg_split_with_sizes whose pieces autograd does not treat as views of a
+ * (torch.unsafe_split_with_sizes).
+ */
+SG_API sg_status sg_unsafe_split_with_sizes(const sg_tensor *a, const int64_t *split_sizes,
+                                            size_t nsplit_sizes, int64_t dim, sg_tensor **outs,
+                                            size_t capacity, size_t *count);
+/** sg_split_with_sizes with each piece a copy (torch.split_with_sizes_copy). */
+SG_API sg_status sg_split_with_sizes_copy(const sg_tensor *a, const int64_t *split_sizes,
+                                          size_t nsplit_sizes, int64_t dim, sg_tensor **outs,
+                                          size_t capacity, size_t *count);
+/**
+ * At most chunks views of equal size along dim (ceil(size / chunks) each, the last smaller)
+ * (torch.chunk); chunks must be positive.
+ */
+SG_API sg_status sg_chunk(const sg_tensor *a, int64_t chunks, int64_t dim, sg_tensor **outs,
+                          size_t capacity, size_t *count);
+/** sg_chunk whose pieces autograd does not treat as views of a (torch.unsafe_chunk). */
+SG_API sg_status sg_unsafe_chunk(const sg_tensor *a, int64_t chunks, int64_t dim, sg_tensor **outs,
+                                 size_t capacity, size_t *count);
+/**
+ * sections views along dim whose sizes differ by at most one, the larger first
+ * (torch.tensor_split(x, 3)).
+ */
+SG_API sg_status sg_tensor_split(const sg_tensor *a, int64_t sections, int64_t dim,
+                                 sg_tensor **outs, size_t capacity, size_t *count);
+/**
+ * Views along dim cut before each index, as the Python slices [:i0], [i0:i1], ..., [ik:]
+ * (torch.tensor_split(x, [1, 3])).
+ */
+SG_API sg_status sg_tensor_split_indices(const sg_tensor *a, const int64_t *indices,
+                                         size_t nindices, int64_t dim, sg_tensor **outs,
+                                         size_t capacity, size_t *count);
+/**
+ * sg_tensor_split (a 0-d int64 tensor of sections) or sg_tensor_split_indices (a 1-d int64 tensor
+ * of indices).
+ */
+SG_API sg_status sg_tensor_split_tensor(const sg_tensor *a, const sg_tensor *indices_or_sections,
+                                        int64_t dim, sg_tensor **outs, size_t capacity,
+                                        size_t *count);
+/**
+ * sections equal views along dimension 1 (0 for a 1-d tensor), whose size they must divide
+ * (torch.hsplit).
+ */
+SG_API sg_status sg_hsplit(const sg_tensor *a, int64_t sections, sg_tensor **outs, size_t capacity,
+                           size_t *count);
+/** sg_tensor_split_indices along dimension 1 (0 for a 1-d tensor) (torch.hsplit(x, [1, 3])). */
+SG_API sg_status sg_hsplit_indices(const sg_tensor *a, const int64_t *indices, size_t nindices,
+                                   sg_tensor **outs, size_t capacity, size_t *count);
+/** sections equal views along dimension 0 of a tensor of 2 or more dimensions (torch.vsplit). */
+SG_API sg_status sg_vsplit(const sg_tensor *a, int64_t sections, sg_tensor **outs, size_t capacity,
+                           size_t *count);
+/**
+ * sg_tensor_split_indices along dimension 0 of a tensor of 2 or more dimensions (torch.vsplit(x,
+ * [1, 3])).
+ */
+SG_API sg_status sg_vsplit_indices(const sg_tensor *a, const int64_t *indices, size_t nindices,
+                                   sg_tensor **outs, size_t capacity, size_t *count);
+/** sections equal views along dimension 2 of a tensor of 3 or more dimensions (torch.dsplit). */
+SG_API sg_status sg_dsplit(const sg_tensor *a, int64_t sections, sg_tensor **outs, size_t capacity,
+                           size_t *count);
+/**
+ * sg_tensor_split_indices along dimension 2 of a tensor of 3 or more dimensions (torch.dsplit(x,
+ * [1, 3])).
+ */
+SG_API sg_status sg_dsplit_indices(const sg_tensor *a, const int64_t *indices, size_t nindices,
+                                   sg_tensor **outs, size_t capacity, size_t *count);
+/** The views a.select(dim, i) for every i (torch.unbind). */
+SG_API sg_status sg_unbind(const sg_tensor *a, int64_t dim, sg_tensor **outs, size_t capacity,
+                           size_t *count);
+/** sg_unbind with each slice a copy (torch.unbind_copy). */
+SG_API sg_status sg_unbind_copy(const sg_tensor *a, int64_t dim, sg_tensor **outs, size_t capacity,
+                                size_t *count);
+/** The elements in reverse order along each of dims (torch.flip); a copy. */
+SG_API sg_status sg_flip(const sg_tensor *a, const int64_t *dims, size_t ndims, sg_tensor **out);
+/**
+ * Columns in reverse order: sg_flip along dimension 1 of a tensor of 2 or more dimensions
+ * (torch.fliplr).
+ */
+SG_API sg_status sg_fliplr(const sg_tensor *a, sg_tensor **out);
+/** Rows in reverse order: sg_flip along dimension 0 (torch.flipud). */
+SG_API sg_status sg_flipud(const sg_tensor *a, sg_tensor **out);
+/**
+ * The elements shifted by shifts[i] along dims[i], those pushed past the end coming back at the
+ * start (torch.roll); with no dims, the flattened tensor shifted by the one shift.
+ */
+SG_API sg_status sg_roll(const sg_tensor *a, const int64_t *shifts, size_t nshifts,
+                         const int64_t *dims, size_t ndims, sg_tensor **out);
+/**
+ * The tensor rotated by 90 degrees k times in the plane of the two dims, from the first towards the
+ * second (torch.rot90); a copy.
+ */
+SG_API sg_status sg_rot90(const sg_tensor *a, int64_t k, const int64_t *dims, size_t ndims,
+                          sg_tensor **out);
+/**
+ * The lower triangle of the last two dimensions (column <= row + diagonal), zeros elsewhere
+ * (torch.tril).
+ */
+SG_API sg_status sg_tril(const sg_tensor *a, int64_t diagonal, sg_tensor **out);
+/**
+ * The upper triangle of the last two dimensions (column >= row + diagonal), zeros elsewhere
+ * (torch.triu).
+ */
+SG_API sg_status sg_triu(const sg_tensor *a, int64_t diagonal, sg_tensor **out);
+/**
+ * A view of the elements (i, i + offset) of dim1 and dim2, which it drops, as its last dimension
+ * (torch.diagonal); offset > 0 is above the main diagonal.
+ */
+SG_API sg_status sg_diagonal(const sg_tensor *a, int64_t offset, int64_t dim1, int64_t dim2,
+                             sg_tensor **out);
+/** sg_diagonal as a copy (torch.diagonal_copy). */
+SG_API sg_status sg_diagonal_copy(const sg_tensor *a, int64_t offset, int64_t dim1, int64_t dim2,
+                                  sg_tensor **out);
+/**
+ * A tensor with one more dimension whose diagonals offset in the plane of its dims dim1 and dim2
+ * hold a's last dimension, zeros elsewhere (torch.diag_embed).
+ */
+SG_API sg_status sg_diag_embed(const sg_tensor *a, int64_t offset, int64_t dim1, int64_t dim2,
+                               sg_tensor **out);
+/**
+ * A 1-d tensor as the diagonal of a square matrix, or the diagonal of a matrix as a 1-d copy
+ * (torch.diag).
+ */
+SG_API sg_status sg_diag(const sg_tensor *a, int64_t diagonal, sg_tensor **out);
+/** The flattened tensor as the diagonal offset of a square matrix (torch.diagflat). */
+SG_API sg_status sg_diagflat(const sg_tensor *a, int64_t offset, sg_tensor **out);
+/**
+ * A copy of a with src written on its diagonal (as sg_diagonal picks it) (torch.diagonal_scatter).
+ */
+SG_API sg_status sg_diagonal_scatter(const sg_tensor *a, const sg_tensor *src, int64_t offset,
+                                     int64_t dim1, int64_t dim2, sg_tensor **out);
+/** A copy of a with src written at index along dim (torch.select_scatter). */
+SG_API sg_status sg_select_scatter(const sg_tensor *a, const sg_tensor *src, int64_t dim,
+                                   int64_t index, sg_tensor **out);
+/**
+ * A copy of a with src written into the slice start:end:step of dim (NULL bounds: the ends)
+ * (torch.slice_scatter).
+ */
+SG_API sg_status sg_slice_scatter(const sg_tensor *a, const sg_tensor *src, int64_t dim,
+                                  const int64_t *start, const int64_t *end, int64_t step,
+                                  sg_tensor **out);
+/**
+ * A view of a's storage with these sizes, strides and offset in elements (NULL: a's own offset)
+ * (torch.as_strided). The view must lie inside the storage (SG_ERR_INVALID_ARGUMENT otherwise);
+ * strides must not be negative.
+ */
+SG_API sg_status sg_as_strided(const sg_tensor *a, const int64_t *size, size_t ndim,
+                               const int64_t *stride, size_t nstride, const int64_t *storage_offset,
+                               sg_tensor **out);
+/** sg_as_strided as a copy (torch.as_strided_copy). */
+SG_API sg_status sg_as_strided_copy(const sg_tensor *a, const int64_t *size, size_t ndim,
+                                    const int64_t *stride, size_t nstride,
+                                    const int64_t *storage_offset, sg_tensor **out);
+/**
+ * A contiguous copy of a with src written through the layout size/stride/storage_offset (NULL: 0)
+ * of the copy's storage (torch.as_strided_scatter).
+ */
+SG_API sg_status sg_as_strided_scatter(const sg_tensor *a, const sg_tensor *src,
+                                       const int64_t *size, size_t ndim, const int64_t *stride,
+                                       size_t nstride, const int64_t *storage_offset,
+                                       sg_tensor **out);
+/**
+ * Copies of a side by side, repeats[i] along dimension i; a longer repeats adds leading dimensions
+ * (Tensor.repeat).
+ */
+SG_API sg_status sg_repeat(const sg_tensor *a, const int64_t *repeats, size_t ndim,
+                           sg_tensor **out);
+/** sg_repeat with dims padded with leading 1s to a's number of dimensions (torch.tile). */
+SG_API sg_status sg_tile(const sg_tensor *a, const int64_t *dims, size_t ndim, sg_tensor **out);
+/**
+ * Each element repeats times in a row along dim (NULL: of the flattened tensor)
+ * (torch.repeat_interleave(x, 2)); output_size, when given, must be the result's size along dim.
+ */
+SG_API sg_status sg_repeat_interleave(const sg_tensor *a, int64_t repeats, const int64_t *dim,
+                                      const int64_t *output_size, sg_tensor **out);
+/**
+ * Element i repeated repeats[i] times along dim (NULL: of the flattened tensor); repeats is int64,
+ * 1-d of the size along dim or of one element (torch.repeat_interleave(x, r)).
+ */
+SG_API sg_status sg_repeat_interleave_tensor(const sg_tensor *a, const sg_tensor *repeats,
+                                             const int64_t *dim, const int64_t *output_size,
+                                             sg_tensor **out);
+/**
+ * For 1-d int64 counts, each index i repeated repeats[i] times, as int64
+ * (torch.repeat_interleave(repeats)).
+ */
+SG_API sg_status sg_repeat_interleave_indices(const sg_tensor *repeats, const int64_t *output_size,
+                                              sg_tensor **out);
+/**
+ * The Kronecker product: block (i, j, ...) is a[i, j, ...] * other, the shorter shape padded with
+ * leading 1s (torch.kron).
+ */
+SG_API sg_status sg_kron(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * A view with dimensions source moved to positions destination, the others in their order
+ * (torch.movedim).
+ */
+SG_API sg_status sg_movedim(const sg_tensor *a, const int64_t *source, size_t nsource,
+                            const int64_t *destination, size_t ndestination, sg_tensor **out);
+/** sg_expand under PyTorch's broadcasting name (torch.broadcast_to). */
+SG_API sg_status sg_broadcast_to(const sg_tensor *a, const int64_t *size, size_t ndim,
+                                 sg_tensor **out);
+/**
+ * The tensors expanded (as views) to their common broadcast shape; those that have it are returned
+ * as they are (torch.broadcast_tensors).
+ */
+SG_API sg_status sg_broadcast_tensors(const sg_tensor *const *tensors, size_t ntensors,
+                                      sg_tensor **outs, size_t capacity, size_t *count);
+/** a itself, or a 0-d tensor as shape [1] (torch.atleast_1d). */
+SG_API sg_status sg_atleast_1d(const sg_tensor *a, sg_tensor **out);
+/** a itself with at least 2 dimensions: 0-d as [1, 1], a vector as a row (torch.atleast_2d). */
+SG_API sg_status sg_atleast_2d(const sg_tensor *a, sg_tensor **out);
+/**
+ * a itself with at least 3 dimensions: 0-d as [1, 1, 1], a vector of n as [1, n, 1], a matrix as
+ * [m, n, 1] (torch.atleast_3d).
+ */
+SG_API sg_status sg_atleast_3d(const sg_tensor *a, sg_tensor **out);
+/**
+ * The elements as a 1-d tensor: a view when a is contiguous, else of a contiguous copy
+ * (torch.ravel).
+ */
+SG_API sg_status sg_ravel(const sg_tensor *a, sg_tensor **out);
+/**
+ * A view with dimension dim split into sizes, whose product must be its size; one may be -1
+ * (torch.unflatten).
+ */
+SG_API sg_status sg_unflatten(const sg_tensor *a, int64_t dim, const int64_t *sizes, size_t ndim,
+                              sg_tensor **out);
+/**
+ * A view without those of dims that have size 1 (torch.squeeze(x, (0, 2))); an empty list removes
+ * nothing.
+ */
+SG_API sg_status sg_squeeze_dims(const sg_tensor *a, const int64_t *dims, size_t ndims,
+                                 sg_tensor **out);
+/**
+ * The transpose of a matrix, a 0-d or 1-d tensor as it is (Tensor.t); more dimensions are refused.
+ */
+SG_API sg_status sg_t(const sg_tensor *a, sg_tensor **out);
+/**
+ * The conjugate transpose of a matrix, for real tensors its transpose (Tensor.H); only 2-d tensors.
+ */
+SG_API sg_status sg_h(const sg_tensor *a, sg_tensor **out);
+/** A view with the last two dimensions swapped (Tensor.mT); at least 2 dimensions. */
+SG_API sg_status sg_mt(const sg_tensor *a, sg_tensor **out);
+/** The conjugate of sg_mt, for real tensors the same (Tensor.mH, torch.adjoint). */
+SG_API sg_status sg_adjoint(const sg_tensor *a, sg_tensor **out);
+/**
+ * a summed to size, which must broadcast to a's shape (Tensor.sum_to_size); a itself when it has
+ * that shape.
+ */
+SG_API sg_status sg_sum_to_size(const sg_tensor *a, const int64_t *size, size_t ndim,
+                                sg_tensor **out);
+/** a itself (torch.positive, unary plus); refused for bool tensors, as PyTorch. */
+SG_API sg_status sg_positive(const sg_tensor *a, sg_tensor **out);
+/**
+ * A view of every window of size elements along dimension, step apart: the windows along dimension
+ * and a new last dimension of size size (Tensor.unfold).
+ */
+SG_API sg_status sg_unfold(const sg_tensor *a, int64_t dimension, int64_t size, int64_t step,
+                           sg_tensor **out);
+/** The tensors joined column-wise: 1-d ones end to end, others along dimension 1 (torch.hstack). */
+SG_API sg_status sg_hstack(const sg_tensor *const *tensors, size_t count, sg_tensor **out);
+/** The tensors, made at least 2-d, joined along dimension 0 (torch.vstack, torch.row_stack). */
+SG_API sg_status sg_vstack(const sg_tensor *const *tensors, size_t count, sg_tensor **out);
+/** The tensors, made at least 3-d, joined along dimension 2 (torch.dstack). */
+SG_API sg_status sg_dstack(const sg_tensor *const *tensors, size_t count, sg_tensor **out);
+/**
+ * The tensors as columns (0-d and 1-d ones as single columns) joined along dimension 1
+ * (torch.column_stack).
+ */
+SG_API sg_status sg_column_stack(const sg_tensor *const *tensors, size_t count, sg_tensor **out);
+/**
+ * Coordinate grids of 0-d or 1-d tensors of one dtype, as expanded views: the k-th varies along
+ * dimension k (indexing "ij"), or with xy the first two dimensions are swapped (indexing "xy")
+ * (torch.meshgrid).
+ */
+SG_API sg_status sg_meshgrid(const sg_tensor *const *tensors, size_t ntensors, bool xy,
+                             sg_tensor **outs, size_t capacity, size_t *count);
+/**
+ * A block-diagonal matrix of tensors of at most 2 dimensions (0-d as 1x1, 1-d as a row), zeros
+ * elsewhere; dtypes promote (torch.block_diag).
+ */
+SG_API sg_status sg_block_diag(const sg_tensor *const *tensors, size_t count, sg_tensor **out);
+/**
+ * Every combination of one element of each 1-d tensor, as rows (torch.cartesian_prod); one tensor
+ * is returned as it is.
+ */
+SG_API sg_status sg_cartesian_prod(const sg_tensor *const *tensors, size_t count, sg_tensor **out);
+/**
+ * Every combination of r elements of a 1-d tensor in lexicographic order of positions, as rows;
+ * with_replacement allows repeats (torch.combinations).
+ */
+SG_API sg_status sg_combinations(const sg_tensor *a, int64_t r, bool with_replacement,
+                                 sg_tensor **out);
+/** sg_expand as a copy (torch.expand_copy). */
+SG_API sg_status sg_expand_copy(const sg_tensor *a, const int64_t *size, size_t ndim,
+                                sg_tensor **out);
+/** A copy of a (torch.alias_copy). */
+SG_API sg_status sg_alias_copy(const sg_tensor *a, sg_tensor **out);
+/** length elements from start along dim, as a copy (torch.narrow_copy); start may be negative. */
+SG_API sg_status sg_narrow_copy(const sg_tensor *a, int64_t dim, int64_t start, int64_t length,
+                                sg_tensor **out);
+/** sg_view as a copy (torch.view_copy). */
+SG_API sg_status sg_view_copy(const sg_tensor *a, const int64_t *size, size_t ndim,
+                              sg_tensor **out);
+/** sg_permute as a copy (torch.permute_copy). */
+SG_API sg_status sg_permute_copy(const sg_tensor *a, const int64_t *dims, size_t ndims,
+                                 sg_tensor **out);
+/** sg_squeeze as a copy (torch.squeeze_copy). */
+SG_API sg_status sg_squeeze_copy(const sg_tensor *a, sg_tensor **out);
+/** sg_squeeze_dim as a copy (torch.squeeze_copy(x, dim)). */
+SG_API sg_status sg_squeeze_copy_dim(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** sg_squeeze_dims as a copy (torch.squeeze_copy(x, (0, 2))). */
+SG_API sg_status sg_squeeze_copy_dims(const sg_tensor *a, const int64_t *dims, size_t ndims,
+                                      sg_tensor **out);
+/** sg_unsqueeze as a copy (torch.unsqueeze_copy). */
+SG_API sg_status sg_unsqueeze_copy(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** sg_transpose as a copy (torch.transpose_copy). */
+SG_API sg_status sg_transpose_copy(const sg_tensor *a, int64_t dim0, int64_t dim1, sg_tensor **out);
+/** sg_t as a copy (torch.t_copy). */
+SG_API sg_status sg_t_copy(const sg_tensor *a, sg_tensor **out);
+/** sg_unfold as a copy (torch.unfold_copy). */
+SG_API sg_status sg_unfold_copy(const sg_tensor *a, int64_t dimension, int64_t size, int64_t step,
+                                sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Reductions. Optional dimensions follow one convention: a list of dims (const int64_t *dims,    */

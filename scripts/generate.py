@@ -91,8 +91,17 @@ class Op:
             if pname not in {p for _, p in self.params}:
                 raise SystemExit(f"ops table: {self.name}: swift uses @{pname}, which is not a parameter")
 
+    def kind(self, kind):
+        """KINDS[kind] for this op. A list of tensors in and a list out would both have a
+        `count`: the input's is then named n<name> (sg_meshgrid's ntensors)."""
+        cparams, stypes, convert = KINDS[kind]
+        if self.returns == "tensors" and kind in ("tensors", "indices"):
+            cparams = [c.replace("size_t count", "size_t n{n}") for c in cparams]
+            convert = convert.replace("count,", "n{n},")
+        return cparams, stypes, convert
+
     def c_parameters(self):
-        out = [c.replace("{n}", n) for kind, n in self.params for c in KINDS[kind][0]]
+        out = [c.replace("{n}", n) for kind, n in self.params for c in self.kind(kind)[0]]
         return out + OUTPUTS[self.returns]
 
 
@@ -171,13 +180,16 @@ def updated_header(ops, text):
 def swift_export(op):
     params = []
     for kind, n in op.params:
-        cparams, stypes, _ = KINDS[kind]
+        cparams, stypes, _ = op.kind(kind)
         for c, stype in zip(cparams, stypes):
             cname = re.search(r"(\w+)$", c.replace("{n}", n)).group(1)
             params.append(f"_ {cname}: {stype}")
-    outs = [re.search(r"(\w+)$", c).group(1) for c in OUTPUTS[op.returns]]
-    params += [f"_ {o}: UnsafeMutablePointer<OpaquePointer?>?" for o in outs]
-    converted = dict((n, KINDS[kind][2].replace("{n}", n)) for kind, n in op.params)
+    out_types = {"sg_tensor **": "UnsafeMutablePointer<OpaquePointer?>?", "size_t": "Int",
+                 "size_t *": "UnsafeMutablePointer<Int>?"}
+    for c in OUTPUTS[op.returns]:
+        ctype_text, o = re.match(r"(.*?)\s*(\w+)$", c).groups()
+        params.append(f"_ {o}: {out_types[ctype_text]}")
+    converted = dict((n, op.kind(kind)[2].replace("{n}", n)) for kind, n in op.params)
     body = "try " + re.sub(r"@(\w+)", lambda m: converted[m.group(1)], op.swift)
     if op.returns == "tensor":
         call = f'exportTensor("{op.name}", out) {{ {body} }}'

@@ -719,6 +719,396 @@ public func sg_contiguous(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<Opaqu
     exportTensor("sg_contiguous", out) { try Handles.tensor(a, "a").contiguous() }
 }
 
+@_cdecl("sg_split") @implementation
+public func sg_split(_ a: OpaquePointer?, _ split_size: Int64, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_split", outs, capacity, count) { try Handles.tensor(a, "a").split(Int(split_size), dim: Int(dim)) }
+}
+
+@_cdecl("sg_split_with_sizes") @implementation
+public func sg_split_with_sizes(_ a: OpaquePointer?, _ split_sizes: UnsafePointer<Int64>?, _ nsplit_sizes: Int, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_split_with_sizes", outs, capacity, count) { try Handles.tensor(a, "a").split(sizes: SwiftGradCABI.dims(split_sizes, nsplit_sizes), dim: Int(dim)) }
+}
+
+@_cdecl("sg_unsafe_split") @implementation
+public func sg_unsafe_split(_ a: OpaquePointer?, _ split_size: Int64, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_unsafe_split", outs, capacity, count) { try Handles.tensor(a, "a").unsafeSplit(Int(split_size), dim: Int(dim)) }
+}
+
+@_cdecl("sg_unsafe_split_with_sizes") @implementation
+public func sg_unsafe_split_with_sizes(_ a: OpaquePointer?, _ split_sizes: UnsafePointer<Int64>?, _ nsplit_sizes: Int, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_unsafe_split_with_sizes", outs, capacity, count) { try Handles.tensor(a, "a").unsafeSplit(sizes: SwiftGradCABI.dims(split_sizes, nsplit_sizes), dim: Int(dim)) }
+}
+
+@_cdecl("sg_split_with_sizes_copy") @implementation
+public func sg_split_with_sizes_copy(_ a: OpaquePointer?, _ split_sizes: UnsafePointer<Int64>?, _ nsplit_sizes: Int, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_split_with_sizes_copy", outs, capacity, count) { try Handles.tensor(a, "a").splitWithSizesCopy(SwiftGradCABI.dims(split_sizes, nsplit_sizes), dim: Int(dim)) }
+}
+
+@_cdecl("sg_chunk") @implementation
+public func sg_chunk(_ a: OpaquePointer?, _ chunks: Int64, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_chunk", outs, capacity, count) { try Handles.tensor(a, "a").chunk(Int(chunks), dim: Int(dim)) }
+}
+
+@_cdecl("sg_unsafe_chunk") @implementation
+public func sg_unsafe_chunk(_ a: OpaquePointer?, _ chunks: Int64, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_unsafe_chunk", outs, capacity, count) { try Handles.tensor(a, "a").unsafeChunk(Int(chunks), dim: Int(dim)) }
+}
+
+@_cdecl("sg_tensor_split") @implementation
+public func sg_tensor_split(_ a: OpaquePointer?, _ sections: Int64, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_tensor_split", outs, capacity, count) { try Handles.tensor(a, "a").tensorSplit(sections: Int(sections), dim: Int(dim)) }
+}
+
+@_cdecl("sg_tensor_split_indices") @implementation
+public func sg_tensor_split_indices(_ a: OpaquePointer?, _ indices: UnsafePointer<Int64>?, _ nindices: Int, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_tensor_split_indices", outs, capacity, count) { try Handles.tensor(a, "a").tensorSplit(indices: SwiftGradCABI.dims(indices, nindices), dim: Int(dim)) }
+}
+
+@_cdecl("sg_tensor_split_tensor") @implementation
+public func sg_tensor_split_tensor(_ a: OpaquePointer?, _ indices_or_sections: OpaquePointer?, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_tensor_split_tensor", outs, capacity, count) { try Handles.tensor(a, "a").tensorSplit(Handles.tensor(indices_or_sections, "indices_or_sections"), dim: Int(dim)) }
+}
+
+@_cdecl("sg_hsplit") @implementation
+public func sg_hsplit(_ a: OpaquePointer?, _ sections: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_hsplit", outs, capacity, count) { try Handles.tensor(a, "a").hsplit(sections: Int(sections)) }
+}
+
+@_cdecl("sg_hsplit_indices") @implementation
+public func sg_hsplit_indices(_ a: OpaquePointer?, _ indices: UnsafePointer<Int64>?, _ nindices: Int, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_hsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").hsplit(indices: SwiftGradCABI.dims(indices, nindices)) }
+}
+
+@_cdecl("sg_vsplit") @implementation
+public func sg_vsplit(_ a: OpaquePointer?, _ sections: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_vsplit", outs, capacity, count) { try Handles.tensor(a, "a").vsplit(sections: Int(sections)) }
+}
+
+@_cdecl("sg_vsplit_indices") @implementation
+public func sg_vsplit_indices(_ a: OpaquePointer?, _ indices: UnsafePointer<Int64>?, _ nindices: Int, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_vsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").vsplit(indices: SwiftGradCABI.dims(indices, nindices)) }
+}
+
+@_cdecl("sg_dsplit") @implementation
+public func sg_dsplit(_ a: OpaquePointer?, _ sections: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_dsplit", outs, capacity, count) { try Handles.tensor(a, "a").dsplit(sections: Int(sections)) }
+}
+
+@_cdecl("sg_dsplit_indices") @implementation
+public func sg_dsplit_indices(_ a: OpaquePointer?, _ indices: UnsafePointer<Int64>?, _ nindices: Int, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_dsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").dsplit(indices: SwiftGradCABI.dims(indices, nindices)) }
+}
+
+@_cdecl("sg_unbind") @implementation
+public func sg_unbind(_ a: OpaquePointer?, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_unbind", outs, capacity, count) { try Handles.tensor(a, "a").unbind(dim: Int(dim)) }
+}
+
+@_cdecl("sg_unbind_copy") @implementation
+public func sg_unbind_copy(_ a: OpaquePointer?, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_unbind_copy", outs, capacity, count) { try Handles.tensor(a, "a").unbindCopy(dim: Int(dim)) }
+}
+
+@_cdecl("sg_flip") @implementation
+public func sg_flip(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_flip", out) { try Handles.tensor(a, "a").flip(SwiftGradCABI.dims(dims, ndims)) }
+}
+
+@_cdecl("sg_fliplr") @implementation
+public func sg_fliplr(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_fliplr", out) { try Handles.tensor(a, "a").fliplr() }
+}
+
+@_cdecl("sg_flipud") @implementation
+public func sg_flipud(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_flipud", out) { try Handles.tensor(a, "a").flipud() }
+}
+
+@_cdecl("sg_roll") @implementation
+public func sg_roll(_ a: OpaquePointer?, _ shifts: UnsafePointer<Int64>?, _ nshifts: Int, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_roll", out) { try Handles.tensor(a, "a").roll(shifts: SwiftGradCABI.dims(shifts, nshifts), dims: SwiftGradCABI.dims(dims, ndims)) }
+}
+
+@_cdecl("sg_rot90") @implementation
+public func sg_rot90(_ a: OpaquePointer?, _ k: Int64, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rot90", out) { try Handles.tensor(a, "a").rot90(Int(k), dims: SwiftGradCABI.dims(dims, ndims)) }
+}
+
+@_cdecl("sg_tril") @implementation
+public func sg_tril(_ a: OpaquePointer?, _ diagonal: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tril", out) { try Handles.tensor(a, "a").tril(Int(diagonal)) }
+}
+
+@_cdecl("sg_triu") @implementation
+public func sg_triu(_ a: OpaquePointer?, _ diagonal: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_triu", out) { try Handles.tensor(a, "a").triu(Int(diagonal)) }
+}
+
+@_cdecl("sg_diagonal") @implementation
+public func sg_diagonal(_ a: OpaquePointer?, _ offset: Int64, _ dim1: Int64, _ dim2: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_diagonal", out) { try Handles.tensor(a, "a").diagonal(offset: Int(offset), dim1: Int(dim1), dim2: Int(dim2)) }
+}
+
+@_cdecl("sg_diagonal_copy") @implementation
+public func sg_diagonal_copy(_ a: OpaquePointer?, _ offset: Int64, _ dim1: Int64, _ dim2: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_diagonal_copy", out) { try Handles.tensor(a, "a").diagonalCopy(offset: Int(offset), dim1: Int(dim1), dim2: Int(dim2)) }
+}
+
+@_cdecl("sg_diag_embed") @implementation
+public func sg_diag_embed(_ a: OpaquePointer?, _ offset: Int64, _ dim1: Int64, _ dim2: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_diag_embed", out) { try Handles.tensor(a, "a").diagEmbed(offset: Int(offset), dim1: Int(dim1), dim2: Int(dim2)) }
+}
+
+@_cdecl("sg_diag") @implementation
+public func sg_diag(_ a: OpaquePointer?, _ diagonal: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_diag", out) { try Handles.tensor(a, "a").diag(Int(diagonal)) }
+}
+
+@_cdecl("sg_diagflat") @implementation
+public func sg_diagflat(_ a: OpaquePointer?, _ offset: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_diagflat", out) { try Handles.tensor(a, "a").diagflat(offset: Int(offset)) }
+}
+
+@_cdecl("sg_diagonal_scatter") @implementation
+public func sg_diagonal_scatter(_ a: OpaquePointer?, _ src: OpaquePointer?, _ offset: Int64, _ dim1: Int64, _ dim2: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_diagonal_scatter", out) { try Handles.tensor(a, "a").diagonalScatter(Handles.tensor(src, "src"), offset: Int(offset), dim1: Int(dim1), dim2: Int(dim2)) }
+}
+
+@_cdecl("sg_select_scatter") @implementation
+public func sg_select_scatter(_ a: OpaquePointer?, _ src: OpaquePointer?, _ dim: Int64, _ index: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_select_scatter", out) { try Handles.tensor(a, "a").selectScatter(Handles.tensor(src, "src"), dim: Int(dim), index: Int(index)) }
+}
+
+@_cdecl("sg_slice_scatter") @implementation
+public func sg_slice_scatter(_ a: OpaquePointer?, _ src: OpaquePointer?, _ dim: Int64, _ start: UnsafePointer<Int64>?, _ end: UnsafePointer<Int64>?, _ step: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_slice_scatter", out) { try Handles.tensor(a, "a").sliceScatter(Handles.tensor(src, "src"), dim: Int(dim), start: start.map { Int($0.pointee) }, end: end.map { Int($0.pointee) }, step: Int(step)) }
+}
+
+@_cdecl("sg_as_strided") @implementation
+public func sg_as_strided(_ a: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ ndim: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ storage_offset: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_as_strided", out) { try Handles.tensor(a, "a").asStrided(SwiftGradCABI.shape(size, ndim, "size"), SwiftGradCABI.dims(stride, nstride), storageOffset: storage_offset.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_as_strided_copy") @implementation
+public func sg_as_strided_copy(_ a: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ ndim: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ storage_offset: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_as_strided_copy", out) { try Handles.tensor(a, "a").asStridedCopy(SwiftGradCABI.shape(size, ndim, "size"), SwiftGradCABI.dims(stride, nstride), storageOffset: storage_offset.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_as_strided_scatter") @implementation
+public func sg_as_strided_scatter(_ a: OpaquePointer?, _ src: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ ndim: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ storage_offset: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_as_strided_scatter", out) { try Handles.tensor(a, "a").asStridedScatter(Handles.tensor(src, "src"), SwiftGradCABI.shape(size, ndim, "size"), SwiftGradCABI.dims(stride, nstride), storageOffset: storage_offset.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_repeat") @implementation
+public func sg_repeat(_ a: OpaquePointer?, _ repeats: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_repeat", out) { try Handles.tensor(a, "a").repeat(SwiftGradCABI.shape(repeats, ndim, "repeats")) }
+}
+
+@_cdecl("sg_tile") @implementation
+public func sg_tile(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tile", out) { try Handles.tensor(a, "a").tile(SwiftGradCABI.shape(dims, ndim, "dims")) }
+}
+
+@_cdecl("sg_repeat_interleave") @implementation
+public func sg_repeat_interleave(_ a: OpaquePointer?, _ repeats: Int64, _ dim: UnsafePointer<Int64>?, _ output_size: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_repeat_interleave", out) { try Handles.tensor(a, "a").repeatInterleave(Int(repeats), dim: dim.map { Int($0.pointee) }, outputSize: output_size.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_repeat_interleave_tensor") @implementation
+public func sg_repeat_interleave_tensor(_ a: OpaquePointer?, _ repeats: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ output_size: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_repeat_interleave_tensor", out) { try Handles.tensor(a, "a").repeatInterleave(Handles.tensor(repeats, "repeats"), dim: dim.map { Int($0.pointee) }, outputSize: output_size.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_repeat_interleave_indices") @implementation
+public func sg_repeat_interleave_indices(_ repeats: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_repeat_interleave_indices", out) { try Tensor.repeatInterleaveIndices(Handles.tensor(repeats, "repeats"), outputSize: output_size.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_kron") @implementation
+public func sg_kron(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_kron", out) { try Handles.tensor(a, "a").kron(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_movedim") @implementation
+public func sg_movedim(_ a: OpaquePointer?, _ source: UnsafePointer<Int64>?, _ nsource: Int, _ destination: UnsafePointer<Int64>?, _ ndestination: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_movedim", out) { try Handles.tensor(a, "a").movedim(source: SwiftGradCABI.dims(source, nsource), destination: SwiftGradCABI.dims(destination, ndestination)) }
+}
+
+@_cdecl("sg_broadcast_to") @implementation
+public func sg_broadcast_to(_ a: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_broadcast_to", out) { try Handles.tensor(a, "a").broadcastTo(SwiftGradCABI.shape(size, ndim, "size")) }
+}
+
+@_cdecl("sg_broadcast_tensors") @implementation
+public func sg_broadcast_tensors(_ tensors: UnsafePointer<OpaquePointer?>?, _ ntensors: Int, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_broadcast_tensors", outs, capacity, count) { try Tensor.broadcastTensors(SwiftGradCABI.tensors(tensors, ntensors, "tensors").map { $0! }) }
+}
+
+@_cdecl("sg_atleast_1d") @implementation
+public func sg_atleast_1d(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_atleast_1d", out) { try Handles.tensor(a, "a").atleast1d() }
+}
+
+@_cdecl("sg_atleast_2d") @implementation
+public func sg_atleast_2d(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_atleast_2d", out) { try Handles.tensor(a, "a").atleast2d() }
+}
+
+@_cdecl("sg_atleast_3d") @implementation
+public func sg_atleast_3d(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_atleast_3d", out) { try Handles.tensor(a, "a").atleast3d() }
+}
+
+@_cdecl("sg_ravel") @implementation
+public func sg_ravel(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_ravel", out) { try Handles.tensor(a, "a").ravel() }
+}
+
+@_cdecl("sg_unflatten") @implementation
+public func sg_unflatten(_ a: OpaquePointer?, _ dim: Int64, _ sizes: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_unflatten", out) { try Handles.tensor(a, "a").unflatten(dim: Int(dim), sizes: SwiftGradCABI.shape(sizes, ndim, "sizes")) }
+}
+
+@_cdecl("sg_squeeze_dims") @implementation
+public func sg_squeeze_dims(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_squeeze_dims", out) { try Handles.tensor(a, "a").squeeze(dims: SwiftGradCABI.dims(dims, ndims)) }
+}
+
+@_cdecl("sg_t") @implementation
+public func sg_t(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_t", out) { try Handles.tensor(a, "a").t() }
+}
+
+@_cdecl("sg_h") @implementation
+public func sg_h(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_h", out) { try Handles.tensor(a, "a").conjugateTranspose() }
+}
+
+@_cdecl("sg_mt") @implementation
+public func sg_mt(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_mt", out) { try Handles.tensor(a, "a").matrixTranspose() }
+}
+
+@_cdecl("sg_adjoint") @implementation
+public func sg_adjoint(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_adjoint", out) { try Handles.tensor(a, "a").adjoint() }
+}
+
+@_cdecl("sg_sum_to_size") @implementation
+public func sg_sum_to_size(_ a: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_sum_to_size", out) { try Handles.tensor(a, "a").sumToSize(SwiftGradCABI.shape(size, ndim, "size")) }
+}
+
+@_cdecl("sg_positive") @implementation
+public func sg_positive(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_positive", out) { try Handles.tensor(a, "a").positive() }
+}
+
+@_cdecl("sg_unfold") @implementation
+public func sg_unfold(_ a: OpaquePointer?, _ dimension: Int64, _ size: Int64, _ step: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_unfold", out) { try Handles.tensor(a, "a").unfold(dimension: Int(dimension), size: Int(size), step: Int(step)) }
+}
+
+@_cdecl("sg_hstack") @implementation
+public func sg_hstack(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hstack", out) { try Tensor.hstack(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }) }
+}
+
+@_cdecl("sg_vstack") @implementation
+public func sg_vstack(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_vstack", out) { try Tensor.vstack(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }) }
+}
+
+@_cdecl("sg_dstack") @implementation
+public func sg_dstack(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_dstack", out) { try Tensor.dstack(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }) }
+}
+
+@_cdecl("sg_column_stack") @implementation
+public func sg_column_stack(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_column_stack", out) { try Tensor.columnStack(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }) }
+}
+
+@_cdecl("sg_meshgrid") @implementation
+public func sg_meshgrid(_ tensors: UnsafePointer<OpaquePointer?>?, _ ntensors: Int, _ xy: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_meshgrid", outs, capacity, count) { try Tensor.meshgrid(SwiftGradCABI.tensors(tensors, ntensors, "tensors").map { $0! }, cartesian: xy) }
+}
+
+@_cdecl("sg_block_diag") @implementation
+public func sg_block_diag(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_block_diag", out) { try Tensor.blockDiag(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }) }
+}
+
+@_cdecl("sg_cartesian_prod") @implementation
+public func sg_cartesian_prod(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cartesian_prod", out) { try Tensor.cartesianProd(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }) }
+}
+
+@_cdecl("sg_combinations") @implementation
+public func sg_combinations(_ a: OpaquePointer?, _ r: Int64, _ with_replacement: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_combinations", out) { try Handles.tensor(a, "a").combinations(r: Int(r), withReplacement: with_replacement) }
+}
+
+@_cdecl("sg_expand_copy") @implementation
+public func sg_expand_copy(_ a: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_expand_copy", out) { try Handles.tensor(a, "a").expandCopy(SwiftGradCABI.shape(size, ndim, "size")) }
+}
+
+@_cdecl("sg_alias_copy") @implementation
+public func sg_alias_copy(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_alias_copy", out) { try Handles.tensor(a, "a").aliasCopy() }
+}
+
+@_cdecl("sg_narrow_copy") @implementation
+public func sg_narrow_copy(_ a: OpaquePointer?, _ dim: Int64, _ start: Int64, _ length: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_narrow_copy", out) { try Handles.tensor(a, "a").narrowCopy(dim: Int(dim), start: Int(start), length: Int(length)) }
+}
+
+@_cdecl("sg_view_copy") @implementation
+public func sg_view_copy(_ a: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_view_copy", out) { try Handles.tensor(a, "a").viewCopy(SwiftGradCABI.shape(size, ndim, "size")) }
+}
+
+@_cdecl("sg_permute_copy") @implementation
+public func sg_permute_copy(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_permute_copy", out) { try Handles.tensor(a, "a").permuteCopy(SwiftGradCABI.dims(dims, ndims)) }
+}
+
+@_cdecl("sg_squeeze_copy") @implementation
+public func sg_squeeze_copy(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_squeeze_copy", out) { try Handles.tensor(a, "a").squeezeCopy() }
+}
+
+@_cdecl("sg_squeeze_copy_dim") @implementation
+public func sg_squeeze_copy_dim(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_squeeze_copy_dim", out) { try Handles.tensor(a, "a").squeezeCopy(dim: Int(dim)) }
+}
+
+@_cdecl("sg_squeeze_copy_dims") @implementation
+public func sg_squeeze_copy_dims(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_squeeze_copy_dims", out) { try Handles.tensor(a, "a").squeezeCopy(dims: SwiftGradCABI.dims(dims, ndims)) }
+}
+
+@_cdecl("sg_unsqueeze_copy") @implementation
+public func sg_unsqueeze_copy(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_unsqueeze_copy", out) { try Handles.tensor(a, "a").unsqueezeCopy(dim: Int(dim)) }
+}
+
+@_cdecl("sg_transpose_copy") @implementation
+public func sg_transpose_copy(_ a: OpaquePointer?, _ dim0: Int64, _ dim1: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_transpose_copy", out) { try Handles.tensor(a, "a").transposeCopy(Int(dim0), Int(dim1)) }
+}
+
+@_cdecl("sg_t_copy") @implementation
+public func sg_t_copy(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_t_copy", out) { try Handles.tensor(a, "a").tCopy() }
+}
+
+@_cdecl("sg_unfold_copy") @implementation
+public func sg_unfold_copy(_ a: OpaquePointer?, _ dimension: Int64, _ size: Int64, _ step: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_unfold_copy", out) { try Handles.tensor(a, "a").unfoldCopy(dimension: Int(dimension), size: Int(size), step: Int(step)) }
+}
+
 @_cdecl("sg_sum") @implementation
 public func sg_sum(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_sum", out) { try Handles.tensor(a, "a").sum() }

@@ -858,6 +858,587 @@ def select(input, dim=_MISSING, index=_MISSING, *, axis=_MISSING):  # noqa: A002
     return _select(input, dim=dim, index=index, axis=axis)
 
 
+def _split_with_sizes(self, split_sizes, dim=0, *, axis=_MISSING):
+    """Views of the given sizes along dim, which must sum to its size (torch.split(x, [1, 3]), split_with_sizes)."""
+    split_sizes_array, split_sizes_count = _shape_array(_dims(split_sizes))
+    dim = _alias("split_with_sizes", "dim", dim, "axis", axis)
+    return _tensor_list(L.sg_split_with_sizes, self._handle, split_sizes_array, split_sizes_count, _int(dim))
+
+
+def split_with_sizes(input, split_sizes, dim=0, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.split_with_sizes: Views of the given sizes along dim, which must sum to its size (torch.split(x, [1, 3]), split_with_sizes)."""
+    _require_tensor("split_with_sizes", "input", 1, input)
+    return _split_with_sizes(input, split_sizes=split_sizes, dim=dim, axis=axis)
+
+
+def _unsafe_split(self, split_size, dim=0, *, axis=_MISSING):
+    """sg_split whose pieces autograd does not treat as views of a (torch.unsafe_split)."""
+    dim = _alias("unsafe_split", "dim", dim, "axis", axis)
+    return _tensor_list(L.sg_unsafe_split, self._handle, _int(split_size), _int(dim))
+
+
+def unsafe_split(input, split_size, dim=0, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.unsafe_split: sg_split whose pieces autograd does not treat as views of a (torch.unsafe_split)."""
+    _require_tensor("unsafe_split", "input", 1, input)
+    return _unsafe_split(input, split_size=split_size, dim=dim, axis=axis)
+
+
+def _unsafe_split_with_sizes(self, split_sizes, dim=0, *, axis=_MISSING):
+    """sg_split_with_sizes whose pieces autograd does not treat as views of a (torch.unsafe_split_with_sizes)."""
+    split_sizes_array, split_sizes_count = _shape_array(_dims(split_sizes))
+    dim = _alias("unsafe_split_with_sizes", "dim", dim, "axis", axis)
+    return _tensor_list(L.sg_unsafe_split_with_sizes, self._handle, split_sizes_array, split_sizes_count, _int(dim))
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.unsafe_split_with_sizes: sg_split_with_sizes whose pieces autograd does not treat as views of a (torch.unsafe_split_with_sizes)."""
+    _require_tensor("unsafe_split_with_sizes", "input", 1, input)
+    return _unsafe_split_with_sizes(input, split_sizes=split_sizes, dim=dim, axis=axis)
+
+
+def _split_with_sizes_copy(self, split_sizes, dim=0, *, axis=_MISSING):
+    """sg_split_with_sizes with each piece a copy (torch.split_with_sizes_copy)."""
+    split_sizes_array, split_sizes_count = _shape_array(_dims(split_sizes))
+    dim = _alias("split_with_sizes_copy", "dim", dim, "axis", axis)
+    return _tensor_list(L.sg_split_with_sizes_copy, self._handle, split_sizes_array, split_sizes_count, _int(dim))
+
+
+def split_with_sizes_copy(input, split_sizes, dim=0, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.split_with_sizes_copy: sg_split_with_sizes with each piece a copy (torch.split_with_sizes_copy)."""
+    _require_tensor("split_with_sizes_copy", "input", 1, input)
+    return _split_with_sizes_copy(input, split_sizes=split_sizes, dim=dim, axis=axis)
+
+
+def _chunk(self, chunks, dim=0, *, axis=_MISSING):
+    """At most chunks views of equal size along dim (ceil(size / chunks) each, the last smaller) (torch.chunk); chunks must be positive."""
+    dim = _alias("chunk", "dim", dim, "axis", axis)
+    return _tensor_list(L.sg_chunk, self._handle, _int(chunks), _int(dim))
+
+
+def chunk(input, chunks, dim=0, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.chunk: At most chunks views of equal size along dim (ceil(size / chunks) each, the last smaller) (torch.chunk); chunks must be positive."""
+    _require_tensor("chunk", "input", 1, input)
+    return _chunk(input, chunks=chunks, dim=dim, axis=axis)
+
+
+def _unsafe_chunk(self, chunks, dim=0, *, axis=_MISSING):
+    """sg_chunk whose pieces autograd does not treat as views of a (torch.unsafe_chunk)."""
+    dim = _alias("unsafe_chunk", "dim", dim, "axis", axis)
+    return _tensor_list(L.sg_unsafe_chunk, self._handle, _int(chunks), _int(dim))
+
+
+def unsafe_chunk(input, chunks, dim=0, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.unsafe_chunk: sg_chunk whose pieces autograd does not treat as views of a (torch.unsafe_chunk)."""
+    _require_tensor("unsafe_chunk", "input", 1, input)
+    return _unsafe_chunk(input, chunks=chunks, dim=dim, axis=axis)
+
+
+def _unbind(self, dim=0, *, axis=_MISSING):
+    """The views a.select(dim, i) for every i (torch.unbind)."""
+    dim = _alias("unbind", "dim", dim, "axis", axis)
+    return _tensor_list(L.sg_unbind, self._handle, _int(dim))
+
+
+def unbind(input, dim=0, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.unbind: The views a.select(dim, i) for every i (torch.unbind)."""
+    _require_tensor("unbind", "input", 1, input)
+    return _unbind(input, dim=dim, axis=axis)
+
+
+def _unbind_copy(self, dim=0, *, axis=_MISSING):
+    """sg_unbind with each slice a copy (torch.unbind_copy)."""
+    dim = _alias("unbind_copy", "dim", dim, "axis", axis)
+    return _tensor_list(L.sg_unbind_copy, self._handle, _int(dim))
+
+
+def unbind_copy(input, dim=0, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.unbind_copy: sg_unbind with each slice a copy (torch.unbind_copy)."""
+    _require_tensor("unbind_copy", "input", 1, input)
+    return _unbind_copy(input, dim=dim, axis=axis)
+
+
+def _flip(self, dims):
+    """The elements in reverse order along each of dims (torch.flip); a copy."""
+    dims_array, dims_count = _shape_array(_dims(dims))
+    return _keep_dtype(self, _make(L.sg_flip, self._handle, dims_array, dims_count))
+
+
+def flip(input, dims):  # noqa: A002 - PyTorch's name
+    """torch.flip: The elements in reverse order along each of dims (torch.flip); a copy."""
+    _require_tensor("flip", "input", 1, input)
+    return _flip(input, dims=dims)
+
+
+def _fliplr(self):
+    """Columns in reverse order: sg_flip along dimension 1 of a tensor of 2 or more dimensions (torch.fliplr)."""
+    return _keep_dtype(self, _make(L.sg_fliplr, self._handle))
+
+
+def fliplr(input):  # noqa: A002 - PyTorch's name
+    """torch.fliplr: Columns in reverse order: sg_flip along dimension 1 of a tensor of 2 or more dimensions (torch.fliplr)."""
+    _require_tensor("fliplr", "input", 1, input)
+    return _fliplr(input)
+
+
+def _flipud(self):
+    """Rows in reverse order: sg_flip along dimension 0 (torch.flipud)."""
+    return _keep_dtype(self, _make(L.sg_flipud, self._handle))
+
+
+def flipud(input):  # noqa: A002 - PyTorch's name
+    """torch.flipud: Rows in reverse order: sg_flip along dimension 0 (torch.flipud)."""
+    _require_tensor("flipud", "input", 1, input)
+    return _flipud(input)
+
+
+def _roll(self, shifts, dims=None):
+    """The elements shifted by shifts[i] along dims[i], those pushed past the end coming back at the start (torch.roll); with no dims, the flattened tensor shifted by the one shift."""
+    shifts_array, shifts_count = _shape_array(_dims(shifts))
+    dims_array, dims_count = _shape_array(_dims(dims))
+    return _make(L.sg_roll, self._handle, shifts_array, shifts_count, dims_array, dims_count)
+
+
+def roll(input, shifts, dims=None):  # noqa: A002 - PyTorch's name
+    """torch.roll: The elements shifted by shifts[i] along dims[i], those pushed past the end coming back at the start (torch.roll); with no dims, the flattened tensor shifted by the one shift."""
+    _require_tensor("roll", "input", 1, input)
+    return _roll(input, shifts=shifts, dims=dims)
+
+
+def _rot90(self, k=1, dims=(0, 1)):
+    """The tensor rotated by 90 degrees k times in the plane of the two dims, from the first towards the second (torch.rot90); a copy."""
+    dims_array, dims_count = _shape_array(_dims(dims))
+    return _keep_dtype(self, _make(L.sg_rot90, self._handle, _int(k), dims_array, dims_count))
+
+
+def rot90(input, k=1, dims=(0, 1)):  # noqa: A002 - PyTorch's name
+    """torch.rot90: The tensor rotated by 90 degrees k times in the plane of the two dims, from the first towards the second (torch.rot90); a copy."""
+    _require_tensor("rot90", "input", 1, input)
+    return _rot90(input, k=k, dims=dims)
+
+
+def _tril(self, diagonal=0):
+    """The lower triangle of the last two dimensions (column <= row + diagonal), zeros elsewhere (torch.tril)."""
+    return _keep_dtype(self, _make(L.sg_tril, self._handle, _int(diagonal)))
+
+
+def tril(input, diagonal=0):  # noqa: A002 - PyTorch's name
+    """torch.tril: The lower triangle of the last two dimensions (column <= row + diagonal), zeros elsewhere (torch.tril)."""
+    _require_tensor("tril", "input", 1, input)
+    return _tril(input, diagonal=diagonal)
+
+
+def _triu(self, diagonal=0):
+    """The upper triangle of the last two dimensions (column >= row + diagonal), zeros elsewhere (torch.triu)."""
+    return _keep_dtype(self, _make(L.sg_triu, self._handle, _int(diagonal)))
+
+
+def triu(input, diagonal=0):  # noqa: A002 - PyTorch's name
+    """torch.triu: The upper triangle of the last two dimensions (column >= row + diagonal), zeros elsewhere (torch.triu)."""
+    _require_tensor("triu", "input", 1, input)
+    return _triu(input, diagonal=diagonal)
+
+
+def _diagonal(self, offset=0, dim1=0, dim2=1):
+    """A view of the elements (i, i + offset) of dim1 and dim2, which it drops, as its last dimension (torch.diagonal); offset > 0 is above the main diagonal."""
+    return _keep_dtype(self, _make(L.sg_diagonal, self._handle, _int(offset), _int(dim1), _int(dim2)))
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):  # noqa: A002 - PyTorch's name
+    """torch.diagonal: A view of the elements (i, i + offset) of dim1 and dim2, which it drops, as its last dimension (torch.diagonal); offset > 0 is above the main diagonal."""
+    _require_tensor("diagonal", "input", 1, input)
+    return _diagonal(input, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def _diagonal_copy(self, offset=0, dim1=0, dim2=1):
+    """sg_diagonal as a copy (torch.diagonal_copy)."""
+    return _keep_dtype(self, _make(L.sg_diagonal_copy, self._handle, _int(offset), _int(dim1), _int(dim2)))
+
+
+def diagonal_copy(input, offset=0, dim1=0, dim2=1):  # noqa: A002 - PyTorch's name
+    """torch.diagonal_copy: sg_diagonal as a copy (torch.diagonal_copy)."""
+    _require_tensor("diagonal_copy", "input", 1, input)
+    return _diagonal_copy(input, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def _diag_embed(self, offset=0, dim1=-2, dim2=-1):
+    """A tensor with one more dimension whose diagonals offset in the plane of its dims dim1 and dim2 hold a's last dimension, zeros elsewhere (torch.diag_embed)."""
+    return _keep_dtype(self, _make(L.sg_diag_embed, self._handle, _int(offset), _int(dim1), _int(dim2)))
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):  # noqa: A002 - PyTorch's name
+    """torch.diag_embed: A tensor with one more dimension whose diagonals offset in the plane of its dims dim1 and dim2 hold a's last dimension, zeros elsewhere (torch.diag_embed)."""
+    _require_tensor("diag_embed", "input", 1, input)
+    return _diag_embed(input, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def _diag(self, diagonal=0):
+    """A 1-d tensor as the diagonal of a square matrix, or the diagonal of a matrix as a 1-d copy (torch.diag)."""
+    return _keep_dtype(self, _make(L.sg_diag, self._handle, _int(diagonal)))
+
+
+def diag(input, diagonal=0):  # noqa: A002 - PyTorch's name
+    """torch.diag: A 1-d tensor as the diagonal of a square matrix, or the diagonal of a matrix as a 1-d copy (torch.diag)."""
+    _require_tensor("diag", "input", 1, input)
+    return _diag(input, diagonal=diagonal)
+
+
+def _diagflat(self, offset=0):
+    """The flattened tensor as the diagonal offset of a square matrix (torch.diagflat)."""
+    return _keep_dtype(self, _make(L.sg_diagflat, self._handle, _int(offset)))
+
+
+def diagflat(input, offset=0):  # noqa: A002 - PyTorch's name
+    """torch.diagflat: The flattened tensor as the diagonal offset of a square matrix (torch.diagflat)."""
+    _require_tensor("diagflat", "input", 1, input)
+    return _diagflat(input, offset=offset)
+
+
+def _diagonal_scatter(self, src, offset=0, dim1=0, dim2=1):
+    """A copy of a with src written on its diagonal (as sg_diagonal picks it) (torch.diagonal_scatter)."""
+    _require_tensor("diagonal_scatter", "src", 1, src)
+    return _make(L.sg_diagonal_scatter, self._handle, src._handle, _int(offset), _int(dim1), _int(dim2))
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002 - PyTorch's name
+    """torch.diagonal_scatter: A copy of a with src written on its diagonal (as sg_diagonal picks it) (torch.diagonal_scatter)."""
+    _require_tensor("diagonal_scatter", "input", 1, input)
+    return _diagonal_scatter(input, src=src, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def _select_scatter(self, src, dim=_MISSING, index=_MISSING, *, axis=_MISSING):
+    """A copy of a with src written at index along dim (torch.select_scatter)."""
+    _require_tensor("select_scatter", "src", 1, src)
+    dim = _alias("select_scatter", "dim", dim, "axis", axis)
+    _required("select_scatter", "index", index)
+    return _make(L.sg_select_scatter, self._handle, src._handle, _int(dim), _int(index))
+
+
+def select_scatter(input, src, dim=_MISSING, index=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.select_scatter: A copy of a with src written at index along dim (torch.select_scatter)."""
+    _require_tensor("select_scatter", "input", 1, input)
+    return _select_scatter(input, src=src, dim=dim, index=index, axis=axis)
+
+
+def _slice_scatter(self, src, dim=0, start=None, end=None, step=1, *, axis=_MISSING):
+    """A copy of a with src written into the slice start:end:step of dim (NULL bounds: the ends) (torch.slice_scatter)."""
+    _require_tensor("slice_scatter", "src", 1, src)
+    dim = _alias("slice_scatter", "dim", dim, "axis", axis)
+    return _make(L.sg_slice_scatter, self._handle, src._handle, _int(dim), None if start is None else _byref(_c_int64(_int(start))), None if end is None else _byref(_c_int64(_int(end))), _int(step))
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.slice_scatter: A copy of a with src written into the slice start:end:step of dim (NULL bounds: the ends) (torch.slice_scatter)."""
+    _require_tensor("slice_scatter", "input", 1, input)
+    return _slice_scatter(input, src=src, dim=dim, start=start, end=end, step=step, axis=axis)
+
+
+def _as_strided(self, size, stride, storage_offset=None):
+    """A view of a's storage with these sizes, strides and offset in elements (NULL: a's own offset) (torch.as_strided). The view must lie inside the storage (SG_ERR_INVALID_ARGUMENT otherwise); strides must not be negative."""
+    size_array, size_count = _shape_array(_shape_args("as_strided", size))
+    stride_array, stride_count = _shape_array(_dims(stride))
+    return _make(L.sg_as_strided, self._handle, size_array, size_count, stride_array, stride_count, None if storage_offset is None else _byref(_c_int64(_int(storage_offset))))
+
+
+def as_strided(input, size, stride, storage_offset=None):  # noqa: A002 - PyTorch's name
+    """torch.as_strided: A view of a's storage with these sizes, strides and offset in elements (NULL: a's own offset) (torch.as_strided). The view must lie inside the storage (SG_ERR_INVALID_ARGUMENT otherwise); strides must not be negative."""
+    _require_tensor("as_strided", "input", 1, input)
+    return _as_strided(input, size=size, stride=stride, storage_offset=storage_offset)
+
+
+def _as_strided_copy(self, size, stride, storage_offset=None):
+    """sg_as_strided as a copy (torch.as_strided_copy)."""
+    size_array, size_count = _shape_array(_shape_args("as_strided_copy", size))
+    stride_array, stride_count = _shape_array(_dims(stride))
+    return _keep_dtype(self, _make(L.sg_as_strided_copy, self._handle, size_array, size_count, stride_array, stride_count, None if storage_offset is None else _byref(_c_int64(_int(storage_offset)))))
+
+
+def as_strided_copy(input, size, stride, storage_offset=None):  # noqa: A002 - PyTorch's name
+    """torch.as_strided_copy: sg_as_strided as a copy (torch.as_strided_copy)."""
+    _require_tensor("as_strided_copy", "input", 1, input)
+    return _as_strided_copy(input, size=size, stride=stride, storage_offset=storage_offset)
+
+
+def _as_strided_scatter(self, src, size, stride, storage_offset=None):
+    """A contiguous copy of a with src written through the layout size/stride/storage_offset (NULL: 0) of the copy's storage (torch.as_strided_scatter)."""
+    _require_tensor("as_strided_scatter", "src", 1, src)
+    size_array, size_count = _shape_array(_shape_args("as_strided_scatter", size))
+    stride_array, stride_count = _shape_array(_dims(stride))
+    return _make(L.sg_as_strided_scatter, self._handle, src._handle, size_array, size_count, stride_array, stride_count, None if storage_offset is None else _byref(_c_int64(_int(storage_offset))))
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):  # noqa: A002 - PyTorch's name
+    """torch.as_strided_scatter: A contiguous copy of a with src written through the layout size/stride/storage_offset (NULL: 0) of the copy's storage (torch.as_strided_scatter)."""
+    _require_tensor("as_strided_scatter", "input", 1, input)
+    return _as_strided_scatter(input, src=src, size=size, stride=stride, storage_offset=storage_offset)
+
+
+def _repeat(self, *repeats):
+    """Copies of a side by side, repeats[i] along dimension i; a longer repeats adds leading dimensions (Tensor.repeat)."""
+    repeats = _varargs(repeats)
+    repeats_array, repeats_count = _shape_array(_shape_args("repeat", repeats))
+    return _keep_dtype(self, _make(L.sg_repeat, self._handle, repeats_array, repeats_count))
+
+
+def _tile(self, *dims):
+    """sg_repeat with dims padded with leading 1s to a's number of dimensions (torch.tile)."""
+    dims = _varargs(dims)
+    dims_array, dims_count = _shape_array(_shape_args("tile", dims))
+    return _keep_dtype(self, _make(L.sg_tile, self._handle, dims_array, dims_count))
+
+
+def tile(input, *dims):  # noqa: A002 - PyTorch's name
+    """torch.tile: sg_repeat with dims padded with leading 1s to a's number of dimensions (torch.tile)."""
+    _require_tensor("tile", "input", 1, input)
+    return _tile(input, *dims)
+
+
+def _kron(self, other):
+    """The Kronecker product: block (i, j, ...) is a[i, j, ...] * other, the shorter shape padded with leading 1s (torch.kron)."""
+    _require_tensor("kron", "other", 1, other)
+    return _make(L.sg_kron, self._handle, other._handle)
+
+
+def kron(input, other):  # noqa: A002 - PyTorch's name
+    """torch.kron: The Kronecker product: block (i, j, ...) is a[i, j, ...] * other, the shorter shape padded with leading 1s (torch.kron)."""
+    _require_tensor("kron", "input", 1, input)
+    return _kron(input, other=other)
+
+
+def _movedim(self, source, destination):
+    """A view with dimensions source moved to positions destination, the others in their order (torch.movedim)."""
+    source_array, source_count = _shape_array(_dims(source))
+    destination_array, destination_count = _shape_array(_dims(destination))
+    return _make(L.sg_movedim, self._handle, source_array, source_count, destination_array, destination_count)
+
+
+def movedim(input, source, destination):  # noqa: A002 - PyTorch's name
+    """torch.movedim: A view with dimensions source moved to positions destination, the others in their order (torch.movedim)."""
+    _require_tensor("movedim", "input", 1, input)
+    return _movedim(input, source=source, destination=destination)
+
+
+def _broadcast_to(self, size):
+    """sg_expand under PyTorch's broadcasting name (torch.broadcast_to)."""
+    size_array, size_count = _shape_array(_shape_args("broadcast_to", size))
+    return _make(L.sg_broadcast_to, self._handle, size_array, size_count)
+
+
+def broadcast_to(input, size):  # noqa: A002 - PyTorch's name
+    """torch.broadcast_to: sg_expand under PyTorch's broadcasting name (torch.broadcast_to)."""
+    _require_tensor("broadcast_to", "input", 1, input)
+    return _broadcast_to(input, size=size)
+
+
+def broadcast_tensors(*tensors):
+    """torch.broadcast_tensors: The tensors expanded (as views) to their common broadcast shape; those that have it are returned as they are (torch.broadcast_tensors)."""
+    tensors = _varargs(tensors)
+    tensors_array, tensors_count = _handles(tensors, "broadcast_tensors")
+    return _tensor_list(L.sg_broadcast_tensors, tensors_array, tensors_count)
+
+
+def _ravel(self):
+    """The elements as a 1-d tensor: a view when a is contiguous, else of a contiguous copy (torch.ravel)."""
+    return _keep_dtype(self, _make(L.sg_ravel, self._handle))
+
+
+def ravel(input):  # noqa: A002 - PyTorch's name
+    """torch.ravel: The elements as a 1-d tensor: a view when a is contiguous, else of a contiguous copy (torch.ravel)."""
+    _require_tensor("ravel", "input", 1, input)
+    return _ravel(input)
+
+
+def _unflatten(self, dim=_MISSING, sizes=_MISSING, *, axis=_MISSING):
+    """A view with dimension dim split into sizes, whose product must be its size; one may be -1 (torch.unflatten)."""
+    dim = _alias("unflatten", "dim", dim, "axis", axis)
+    _required("unflatten", "sizes", sizes)
+    sizes_array, sizes_count = _shape_array(_shape_args("unflatten", sizes))
+    return _make(L.sg_unflatten, self._handle, _int(dim), sizes_array, sizes_count)
+
+
+def unflatten(input, dim=_MISSING, sizes=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.unflatten: A view with dimension dim split into sizes, whose product must be its size; one may be -1 (torch.unflatten)."""
+    _require_tensor("unflatten", "input", 1, input)
+    return _unflatten(input, dim=dim, sizes=sizes, axis=axis)
+
+
+def _adjoint(self):
+    """The conjugate of sg_mt, for real tensors the same (Tensor.mH, torch.adjoint)."""
+    return _keep_dtype(self, _make(L.sg_adjoint, self._handle))
+
+
+def adjoint(input):  # noqa: A002 - PyTorch's name
+    """torch.adjoint: The conjugate of sg_mt, for real tensors the same (Tensor.mH, torch.adjoint)."""
+    _require_tensor("adjoint", "input", 1, input)
+    return _adjoint(input)
+
+
+def _sum_to_size(self, *size):
+    """a summed to size, which must broadcast to a's shape (Tensor.sum_to_size); a itself when it has that shape."""
+    size = _varargs(size)
+    size_array, size_count = _shape_array(_shape_args("sum_to_size", size))
+    return _make(L.sg_sum_to_size, self._handle, size_array, size_count)
+
+
+def _unfold(self, dimension, size, step):
+    """A view of every window of size elements along dimension, step apart: the windows along dimension and a new last dimension of size size (Tensor.unfold)."""
+    return _make(L.sg_unfold, self._handle, _int(dimension), _int(size), _int(step))
+
+
+def hstack(tensors):
+    """torch.hstack: The tensors joined column-wise: 1-d ones end to end, others along dimension 1 (torch.hstack)."""
+    tensors_array, tensors_count = _handles(tensors, "hstack")
+    return _make(L.sg_hstack, tensors_array, tensors_count)
+
+
+def vstack(tensors):
+    """torch.vstack: The tensors, made at least 2-d, joined along dimension 0 (torch.vstack, torch.row_stack)."""
+    tensors_array, tensors_count = _handles(tensors, "vstack")
+    return _make(L.sg_vstack, tensors_array, tensors_count)
+
+
+def dstack(tensors):
+    """torch.dstack: The tensors, made at least 3-d, joined along dimension 2 (torch.dstack)."""
+    tensors_array, tensors_count = _handles(tensors, "dstack")
+    return _make(L.sg_dstack, tensors_array, tensors_count)
+
+
+def column_stack(tensors):
+    """torch.column_stack: The tensors as columns (0-d and 1-d ones as single columns) joined along dimension 1 (torch.column_stack)."""
+    tensors_array, tensors_count = _handles(tensors, "column_stack")
+    return _make(L.sg_column_stack, tensors_array, tensors_count)
+
+
+def block_diag(*tensors):
+    """torch.block_diag: A block-diagonal matrix of tensors of at most 2 dimensions (0-d as 1x1, 1-d as a row), zeros elsewhere; dtypes promote (torch.block_diag)."""
+    tensors = _varargs(tensors)
+    tensors_array, tensors_count = _handles(tensors, "block_diag")
+    return _make(L.sg_block_diag, tensors_array, tensors_count)
+
+
+def cartesian_prod(*tensors):
+    """torch.cartesian_prod: Every combination of one element of each 1-d tensor, as rows (torch.cartesian_prod); one tensor is returned as it is."""
+    tensors = _varargs(tensors)
+    tensors_array, tensors_count = _handles(tensors, "cartesian_prod")
+    return _make(L.sg_cartesian_prod, tensors_array, tensors_count)
+
+
+def _combinations(self, r=2, with_replacement=False):
+    """Every combination of r elements of a 1-d tensor in lexicographic order of positions, as rows; with_replacement allows repeats (torch.combinations)."""
+    return _keep_dtype(self, _make(L.sg_combinations, self._handle, _int(r), builtins.bool(with_replacement)))
+
+
+def combinations(input, r=2, with_replacement=False):  # noqa: A002 - PyTorch's name
+    """torch.combinations: Every combination of r elements of a 1-d tensor in lexicographic order of positions, as rows; with_replacement allows repeats (torch.combinations)."""
+    _require_tensor("combinations", "input", 1, input)
+    return _combinations(input, r=r, with_replacement=with_replacement)
+
+
+def _expand_copy(self, size):
+    """sg_expand as a copy (torch.expand_copy)."""
+    size_array, size_count = _shape_array(_shape_args("expand_copy", size))
+    return _keep_dtype(self, _make(L.sg_expand_copy, self._handle, size_array, size_count))
+
+
+def expand_copy(input, size):  # noqa: A002 - PyTorch's name
+    """torch.expand_copy: sg_expand as a copy (torch.expand_copy)."""
+    _require_tensor("expand_copy", "input", 1, input)
+    return _expand_copy(input, size=size)
+
+
+def _alias_copy(self):
+    """A copy of a (torch.alias_copy)."""
+    return _keep_dtype(self, _make(L.sg_alias_copy, self._handle))
+
+
+def alias_copy(input):  # noqa: A002 - PyTorch's name
+    """torch.alias_copy: A copy of a (torch.alias_copy)."""
+    _require_tensor("alias_copy", "input", 1, input)
+    return _alias_copy(input)
+
+
+def _narrow_copy(self, dim=_MISSING, start=_MISSING, length=_MISSING, *, axis=_MISSING):
+    """length elements from start along dim, as a copy (torch.narrow_copy); start may be negative."""
+    dim = _alias("narrow_copy", "dim", dim, "axis", axis)
+    _required("narrow_copy", "start", start)
+    _required("narrow_copy", "length", length)
+    return _make(L.sg_narrow_copy, self._handle, _int(dim), _int(start), _int(length))
+
+
+def narrow_copy(input, dim=_MISSING, start=_MISSING, length=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.narrow_copy: length elements from start along dim, as a copy (torch.narrow_copy); start may be negative."""
+    _require_tensor("narrow_copy", "input", 1, input)
+    return _narrow_copy(input, dim=dim, start=start, length=length, axis=axis)
+
+
+def _view_copy(self, size):
+    """sg_view as a copy (torch.view_copy)."""
+    size_array, size_count = _shape_array(_shape_args("view_copy", size))
+    return _keep_dtype(self, _make(L.sg_view_copy, self._handle, size_array, size_count))
+
+
+def view_copy(input, size):  # noqa: A002 - PyTorch's name
+    """torch.view_copy: sg_view as a copy (torch.view_copy)."""
+    _require_tensor("view_copy", "input", 1, input)
+    return _view_copy(input, size=size)
+
+
+def _permute_copy(self, dims):
+    """sg_permute as a copy (torch.permute_copy)."""
+    dims_array, dims_count = _shape_array(_dims(dims))
+    return _keep_dtype(self, _make(L.sg_permute_copy, self._handle, dims_array, dims_count))
+
+
+def permute_copy(input, dims):  # noqa: A002 - PyTorch's name
+    """torch.permute_copy: sg_permute as a copy (torch.permute_copy)."""
+    _require_tensor("permute_copy", "input", 1, input)
+    return _permute_copy(input, dims=dims)
+
+
+def _unsqueeze_copy(self, dim=_MISSING, *, axis=_MISSING):
+    """sg_unsqueeze as a copy (torch.unsqueeze_copy)."""
+    dim = _alias("unsqueeze_copy", "dim", dim, "axis", axis)
+    return _keep_dtype(self, _make(L.sg_unsqueeze_copy, self._handle, _int(dim)))
+
+
+def unsqueeze_copy(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.unsqueeze_copy: sg_unsqueeze as a copy (torch.unsqueeze_copy)."""
+    _require_tensor("unsqueeze_copy", "input", 1, input)
+    return _unsqueeze_copy(input, dim=dim, axis=axis)
+
+
+def _transpose_copy(self, dim0, dim1):
+    """sg_transpose as a copy (torch.transpose_copy)."""
+    return _keep_dtype(self, _make(L.sg_transpose_copy, self._handle, _int(dim0), _int(dim1)))
+
+
+def transpose_copy(input, dim0, dim1):  # noqa: A002 - PyTorch's name
+    """torch.transpose_copy: sg_transpose as a copy (torch.transpose_copy)."""
+    _require_tensor("transpose_copy", "input", 1, input)
+    return _transpose_copy(input, dim0=dim0, dim1=dim1)
+
+
+def _t_copy(self):
+    """sg_t as a copy (torch.t_copy)."""
+    return _keep_dtype(self, _make(L.sg_t_copy, self._handle))
+
+
+def t_copy(input):  # noqa: A002 - PyTorch's name
+    """torch.t_copy: sg_t as a copy (torch.t_copy)."""
+    _require_tensor("t_copy", "input", 1, input)
+    return _t_copy(input)
+
+
+def _unfold_copy(self, dimension, size, step):
+    """sg_unfold as a copy (torch.unfold_copy)."""
+    return _keep_dtype(self, _make(L.sg_unfold_copy, self._handle, _int(dimension), _int(size), _int(step)))
+
+
+def unfold_copy(input, dimension, size, step):  # noqa: A002 - PyTorch's name
+    """torch.unfold_copy: sg_unfold as a copy (torch.unfold_copy)."""
+    _require_tensor("unfold_copy", "input", 1, input)
+    return _unfold_copy(input, dimension=dimension, size=size, step=step)
+
+
 def _softmax(self, dim=_MISSING, *, axis=_MISSING):
     """softmax along dim, computed stably."""
     dim = _alias("softmax", "dim", dim, "axis", axis)
@@ -970,6 +1551,39 @@ for _name, _method in (
         ("unsqueeze", _unsqueeze),
         ("flatten", _flatten),
         ("select", _select),
+        ("split_with_sizes", _split_with_sizes),
+        ("unsafe_split", _unsafe_split),
+        ("unsafe_split_with_sizes", _unsafe_split_with_sizes),
+        ("chunk", _chunk),
+        ("unsafe_chunk", _unsafe_chunk),
+        ("unbind", _unbind),
+        ("fliplr", _fliplr),
+        ("flipud", _flipud),
+        ("roll", _roll),
+        ("rot90", _rot90),
+        ("tril", _tril),
+        ("triu", _triu),
+        ("diagonal", _diagonal),
+        ("diag_embed", _diag_embed),
+        ("diag", _diag),
+        ("diagflat", _diagflat),
+        ("diagonal_scatter", _diagonal_scatter),
+        ("select_scatter", _select_scatter),
+        ("slice_scatter", _slice_scatter),
+        ("as_strided", _as_strided),
+        ("as_strided_scatter", _as_strided_scatter),
+        ("repeat", _repeat),
+        ("tile", _tile),
+        ("kron", _kron),
+        ("movedim", _movedim),
+        ("moveaxis", _movedim),
+        ("broadcast_to", _broadcast_to),
+        ("ravel", _ravel),
+        ("unflatten", _unflatten),
+        ("adjoint", _adjoint),
+        ("sum_to_size", _sum_to_size),
+        ("unfold", _unfold),
+        ("narrow_copy", _narrow_copy),
         ("softmax", _softmax),
         ("log_softmax", _log_softmax),
 ):
@@ -985,20 +1599,31 @@ arccosh = acosh
 arctanh = atanh
 fix = trunc
 arctan2 = atan2
+moveaxis = movedim
+row_stack = vstack
 
 #: Functions of torch's namespaces (torch.nn.functional, torch.linalg, ...), by namespace.
 NAMESPACES = {
 }
 
 __all__ = [
-    "abs", "absolute", "acos", "acosh", "addcdiv", "addcmul", "angle", "arccos", "arccosh",
-    "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "asin", "asinh", "atan", "atan2",
-    "atanh", "ceil", "clamp_max", "clamp_min", "copysign", "cos", "cosh", "deg2rad", "erf",
-    "erfc", "erfinv", "exp", "exp2", "expm1", "fix", "flatten", "floor", "fmax", "fmin", "fmod",
-    "frac", "heaviside", "hypot", "isfinite", "isinf", "isnan", "isneginf", "isposinf",
-    "isreal", "ldexp", "lerp", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp",
-    "logaddexp2", "logical_and", "logical_not", "logical_or", "logical_xor", "logit",
-    "nan_to_num", "nextafter", "rad2deg", "reciprocal", "relu", "round", "rsqrt", "select",
-    "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh", "softmax", "sqrt", "square",
-    "tan", "tanh", "trunc", "unsqueeze"
+    "abs", "absolute", "acos", "acosh", "addcdiv", "addcmul", "adjoint", "alias_copy", "angle",
+    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "as_strided",
+    "as_strided_copy", "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh",
+    "block_diag", "broadcast_tensors", "broadcast_to", "cartesian_prod", "ceil", "chunk",
+    "clamp_max", "clamp_min", "column_stack", "combinations", "copysign", "cos", "cosh",
+    "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy",
+    "diagonal_scatter", "dstack", "erf", "erfc", "erfinv", "exp", "exp2", "expand_copy",
+    "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "floor", "fmax", "fmin", "fmod",
+    "frac", "heaviside", "hstack", "hypot", "isfinite", "isinf", "isnan", "isneginf",
+    "isposinf", "isreal", "kron", "ldexp", "lerp", "log", "log10", "log1p", "log2",
+    "log_softmax", "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "moveaxis", "movedim", "nan_to_num", "narrow_copy", "nextafter",
+    "permute_copy", "rad2deg", "ravel", "reciprocal", "relu", "roll", "rot90", "round",
+    "row_stack", "rsqrt", "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit",
+    "sin", "sinc", "sinh", "slice_scatter", "softmax", "split_with_sizes",
+    "split_with_sizes_copy", "sqrt", "square", "t_copy", "tan", "tanh", "tile",
+    "transpose_copy", "tril", "triu", "trunc", "unbind", "unbind_copy", "unflatten",
+    "unfold_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "unsqueeze",
+    "unsqueeze_copy", "view_copy", "vstack"
 ]

@@ -12,7 +12,8 @@ number) and OUT_DIR/tensors.bin.gz (their data, little endian, back to back), wh
 reads without torch.
 
 The encoding of a value (inputs, outputs, gradients): a tensor is {"T": n} (tensor n of the
-table: dtype, shape, requires_grad); lists and tuples {"L": [...]} and {"U": [...]}; dicts
+table: dtype, shape, requires_grad), and an input that views a larger or differently laid out
+storage {"T": n, "view": [size, stride, offset]} (tensor n is that storage, 1-D); lists and tuples {"L": [...]} and {"U": [...]}; dicts
 {"D": {...}}; torch.dtype {"dtype": "float32"}; torch.Size {"size": [...]}; torch.device
 {"device": "cpu"}; slice {"slice": [start, stop, step]}; Ellipsis {"ellipsis": 1}; a float that
 JSON cannot hold {"F": "inf"}; memory formats and layouts {"memory_format": name}, {"layout":
@@ -69,14 +70,29 @@ class Table:
         return len(self.entries) - 1
 
 
-def encode(value, table, requires_grad_of=None):
-    """The JSON encoding of `value` (see the module's doc); tensors go into `table`."""
+def storage_view(t):
+    """For a tensor that is not its whole storage laid out contiguously (a slice, a transpose, an
+    expanded tensor), the storage as a 1-D tensor and the tensor's [size, stride, offset] in it;
+    None for a plain tensor."""
+    storage_count = t.untyped_storage().nbytes() // t.element_size()
+    if t.storage_offset() == 0 and t.is_contiguous() and storage_count == t.numel():
+        return None
+    base = t.detach().as_strided((storage_count,), (1,), 0)
+    return base, [list(t.shape), list(t.stride()), t.storage_offset()]
+
+
+def encode(value, table, views=False):
+    """The JSON encoding of `value` (see the module's doc); tensors go into `table`. With `views`
+    (the sample's inputs), a tensor that is a view of a larger or differently laid out storage is
+    stored as that storage, {"T": n, "view": [size, stride, offset]}, so that ops that see the
+    storage (as_strided) see the same one."""
     if isinstance(value, torch.Tensor):
         if value.layout != torch.strided:
             raise Unserializable(f"{value.layout} tensor")
-        n = table.add(value)
+        view = storage_view(value) if views and not value.is_complex() else None
+        n = table.add(value if view is None else view[0])
         table.entries[n]["requires_grad"] = bool(value.requires_grad)
-        return {"T": n}
+        return {"T": n} if view is None else {"T": n, "view": view[1]}
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
@@ -84,7 +100,7 @@ def encode(value, table, requires_grad_of=None):
     if isinstance(value, float):
         return value if math.isfinite(value) else {"F": repr(value)}
     if isinstance(value, complex):
-        return {"C": [encode(value.real, table), encode(value.imag, table)]}
+        return {"C": [encode(value.real, table, views), encode(value.imag, table, views)]}
     if isinstance(value, torch.dtype):
         return {"dtype": str(value).removeprefix("torch.")}
     if isinstance(value, torch.Size):
@@ -96,21 +112,21 @@ def encode(value, table, requires_grad_of=None):
     if isinstance(value, torch.layout):
         return {"layout": str(value).removeprefix("torch.")}
     if isinstance(value, slice):
-        return {"slice": [encode(value.start, table), encode(value.stop, table), encode(value.step, table)]}
+        return {"slice": [encode(value.start, table, views), encode(value.stop, table, views), encode(value.step, table, views)]}
     if value is Ellipsis:
         return {"ellipsis": 1}
     if isinstance(value, tuple):
-        return {"U": [encode(v, table) for v in value]}
+        return {"U": [encode(v, table, views) for v in value]}
     if isinstance(value, list):
-        return {"L": [encode(v, table) for v in value]}
+        return {"L": [encode(v, table, views) for v in value]}
     if isinstance(value, dict):
-        return {"D": {str(k): encode(v, table) for k, v in value.items()}}
+        return {"D": {str(k): encode(v, table, views) for k, v in value.items()}}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: encode(getattr(value, f.name), table) for f in dataclasses.fields(value)}
+        fields = {f.name: encode(getattr(value, f.name), table, views) for f in dataclasses.fields(value)}
         return {"object": f"{type(value).__module__}.{type(value).__qualname__}", "kwargs": fields}
     if isinstance(value, torch.nn.Module):
         kwargs = {k: v for k, v in vars(value).items() if not k.startswith("_") and k != "training"}
-        return {"module": type(value).__name__, "kwargs": {k: encode(v, table) for k, v in kwargs.items()}}
+        return {"module": type(value).__name__, "kwargs": {k: encode(v, table, views) for k, v in kwargs.items()}}
     raise Unserializable(type(value).__name__)
 
 
@@ -197,8 +213,9 @@ def same_values(a, b):
 def record_sample(op, sample, table):
     entry = {"name": sample.name or ""}
     try:
-        encoded = {"input": encode(sample.input, table), "args": encode(list(sample.args), table),
-                   "kwargs": encode(dict(sample.kwargs), table)}
+        encoded = {"input": encode(sample.input, table, views=True),
+                   "args": encode(list(sample.args), table, views=True),
+                   "kwargs": encode(dict(sample.kwargs), table, views=True)}
     except Unserializable as e:
         return {"unserializable": str(e)}
     entry.update(encoded)
