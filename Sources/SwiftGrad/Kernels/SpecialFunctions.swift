@@ -73,7 +73,7 @@ enum SpecialMath {
     /// The polynomial c[0] x^(n-1) + ... + c[n-1], by Horner's rule (Cephes' polevl).
     @inline(__always) static func polevl<T: SpecialFloat>(_ x: T, _ c: [Double]) -> T {
         var result: T = 0
-        for k in c { result = result * x + T(k) }
+        for k in c { result = T(k).addingProduct(result, x) }
         return result
     }
 
@@ -84,7 +84,7 @@ enum SpecialMath {
         for i in 1..<c.count {
             b2 = b1
             b1 = b0
-            b0 = x * b1 - b2 + T(c[i])
+            b0 = (-b2).addingProduct(x, b1) + T(c[i])
         }
         return T(0.5) * (b0 - b2)
     }
@@ -266,12 +266,12 @@ extension SpecialMath {
         let y = large ? 1 / x : x
         var numerator: T = 0, denominator: T = 0
         if large {
-            for i in stride(from: m, through: 0, by: -1) { numerator = numerator * y + T(num[i]) }
-            for i in stride(from: n, through: 0, by: -1) { denominator = denominator * y + T(denom[i]) }
+            for i in stride(from: m, through: 0, by: -1) { numerator = T(num[i]).addingProduct(numerator, y) }
+            for i in stride(from: n, through: 0, by: -1) { denominator = T(denom[i]).addingProduct(denominator, y) }
             return T.pow(x, T(n - m)) * numerator / denominator
         }
-        for c in num { numerator = numerator * y + T(c) }
-        for c in denom { denominator = denominator * y + T(c) }
+        for c in num { numerator = T(c).addingProduct(numerator, y) }
+        for c in denom { denominator = T(c).addingProduct(denominator, y) }
         return numerator / denominator
     }
 
@@ -296,7 +296,7 @@ extension SpecialMath {
         let maxlog: T = byType(double: 7.09782712893383996843E2, float: 88.72283905206835)
         let lanczosG = T(6.024680040776729583740234375)
         if Swift.abs(a - x) > T(0.4) * Swift.abs(a) {
-            let ax = a * T.log(x) - x - T.spLgamma(a)
+            let ax = (-x).addingProduct(a, T.log(x)) - T.spLgamma(a)
             return ax < -maxlog ? 0 : T.exp(ax)
         }
         let fac = a + lanczosG - T(0.5)
@@ -305,7 +305,7 @@ extension SpecialMath {
             res *= T.exp(a - x) * T.pow(x / fac, a)
         } else {
             let numfac = (x - a - lanczosG + T(0.5)) / fac
-            res *= T.exp(a * (T.log1p(numfac) - numfac) + x * (T(0.5) - lanczosG) / fac)
+            res *= T.exp((x * (T(0.5) - lanczosG) / fac).addingProduct(a, T.log1p(numfac) - numfac))
         }
         return res
     }
@@ -336,8 +336,8 @@ extension SpecialMath {
             if Swift.abs(term) <= eps * Swift.abs(sum) { break }
         }
         let logx = T.log(x)
-        let term = -T.expm1(a * logx - T.spLgamma(1 + a))
-        return term - T.exp(a * logx - T.spLgamma(a)) * sum
+        let term = -T.expm1((-T.spLgamma(1 + a)).addingProduct(a, logx))
+        return term.addingProduct(-T.exp((-T.spLgamma(a)).addingProduct(a, logx)), sum)
     }
 
     /// Q(a, x) by its continued fraction (DLMF 8.9.2), for x > 1.1 and x >= a.
@@ -355,8 +355,8 @@ extension SpecialMath {
             y += 1
             z += 2
             let yc = y * c
-            let pk = pkm1 * z - pkm2 * yc
-            let qk = qkm1 * z - qkm2 * yc
+            let pk = (-(pkm2 * yc)).addingProduct(pkm1, z)
+            let qk = (-(qkm2 * yc)).addingProduct(qkm1, z)
             var t: T
             if qk != 0 {
                 let r = pk / qk
@@ -1317,6 +1317,9 @@ extension SpecialMath {
 }
 
 // MARK: - Orthogonal polynomials, of degree n given as an element (truncated toward zero)
+//
+// The recurrences fuse their multiply-add (a b - c d as fma(a, b, -(c d))) as PyTorch's kernels
+// are compiled (x86 with FMA): over hundreds of steps the roundings otherwise drift apart.
 
 /// Degrees PyTorch evaluates by a recurrence of n steps are refused above this (PyTorch would
 /// run it however long; a degree of 1e18 would never finish).
@@ -1446,10 +1449,11 @@ extension SpecialMath {
     /// value is NaN.
     @inline(__always)
     private static func chebyshevRecurrence<T: SpecialFloat>(_ twoX: T, p start: T, q first: T, n: Int64) -> T {
-        var p = start, q = first, r: T = 0
+        // r stays NaN when q starts NaN (PyTorch's is uninitialized then; it gives NaN).
+        var p = start, q = first, r = T.nan
         var k: Int64 = 2
         while k <= n && !q.isNaN {
-            r = twoX * q - p
+            r = (-p).addingProduct(twoX, q)
             p = q
             q = r
             k += 1
@@ -1466,7 +1470,7 @@ extension SpecialMath {
         var p: T = 1, q = x + x, r: T = 0
         var k: Int64 = 2
         while k < n + n {
-            r = (x + x) * q - T(k) * p
+            r = (-(T(k) * p)).addingProduct(x + x, q)
             p = q
             q = r
             k += 2
@@ -1483,7 +1487,7 @@ extension SpecialMath {
         var p: T = 1, q = x, r: T = 0
         var k: Int64 = 1
         while k < n {
-            r = x * q - T(k) * p
+            r = (-(T(k) * p)).addingProduct(x, q)
             p = q
             q = r
             k += 1
@@ -1497,10 +1501,10 @@ extension SpecialMath {
         if Swift.abs(x) == 0 { return 1 }
         if n == 0 { return 1 }
         if n == 1 { return 1 - x }
-        var p: T = 1, q = 1 - x, r: T = 0
+        var p: T = 1, q = 1 - x, r = T.nan
         var k: Int64 = 1
         while k < n && !q.isNaN {
-            r = ((T(k + k) + (1 - x)) * q - T(k) * p) / T(k + 1)
+            r = (-(T(k) * p)).addingProduct(T(k + k) + (1 - x), q) / T(k + 1)
             p = q
             q = r
             k += 1
@@ -1514,10 +1518,10 @@ extension SpecialMath {
         if Swift.abs(x) == 1 { return x > 0 || n % 2 == 0 ? 1 : -1 }
         if n == 0 { return 1 }
         if n == 1 { return x }
-        var p: T = 1, q = x, r: T = 0
+        var p: T = 1, q = x, r = T.nan
         var k: Int64 = 1
         while k < n && !q.isNaN {
-            r = (T(k + k + 1) * x * q - T(k) * p) / T(k + 1)
+            r = (-(T(k) * p)).addingProduct(T(k + k + 1) * x, q) / T(k + 1)
             p = q
             q = r
             k += 1

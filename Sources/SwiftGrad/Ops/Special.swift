@@ -300,9 +300,9 @@ extension Tensor {
     /// origin, evaluated at x moved off |x| <= epsilon, and the limit 1/2 there.
     private static func dividedByXBackward(_ g: Tensor, _ x: Tensor, _ slope: (Tensor) throws -> Tensor) throws -> Tensor {
         let eps = x.dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
-        let notTiny = try x.abs().gt(eps)
-        let safe = try Tensor.where(notTiny, x, Tensor.full([], eps, dtype: x.dtype))
-        return try g.mul(Tensor.where(notTiny, slope(safe), Tensor.full([], 0.5, dtype: x.dtype)))
+        let tiny = try x.abs().le(eps)  // false for NaN, whose gradient is NaN
+        let safe = try Tensor.where(tiny, Tensor.full([], eps, dtype: x.dtype), x)
+        return try g.mul(Tensor.where(tiny, Tensor.full([], 0.5, dtype: x.dtype), slope(safe)))
     }
 
     // MARK: The normal distribution, erfcx, entropy
