@@ -168,7 +168,8 @@ extension Tensor {
         let out = x.dtype == .float32 ? try Kernels.map(x, PolygammaMap<Float>(n: n))
                                       : try Kernels.map(x, PolygammaMap<Double>(n: n))
         return try out.recorded("PolygammaBackward0", inputs: [self], saving: [self]) { g, ctx in
-            Gradients(try g.mul(ctx.saved(0).polygamma(n + 1)))
+            // n + 1 wraps at Int.max as PyTorch's int64 does (and is then refused as negative).
+            Gradients(try g.mul(ctx.saved(0).polygamma(n &+ 1)))
         }
     }
 

@@ -100,7 +100,7 @@ public enum Windows {
     public static func cosine(_ m: Int, sym: Bool = true, dtype: DType = .float32) throws -> Tensor {
         try check("cosine", m, dtype)
         if m == 0 { return try Tensor.zeros([0], dtype: dtype) }
-        let constant = Double.pi / Double(!sym && m > 1 ? m + 1 : m)
+        let constant = Double.pi / (!sym && m > 1 ? Double(m) + 1 : Double(m))
         return try points(0.5 * constant, (0.5 + Double(m - 1)) * constant, m, dtype).sin()
     }
 

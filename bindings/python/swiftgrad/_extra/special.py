@@ -7,7 +7,7 @@ import numbers
 from .. import _lib as L
 from .. import _ops
 from .._functions import logsumexp as _logsumexp
-from .._tensor import Tensor, _int, _keep_float_dtype, _make, _operand, _require_tensor
+from .._tensor import Tensor, _int, _make, _operand, _require_tensor
 from ._registry import export
 
 
@@ -18,7 +18,7 @@ def polygamma(n, input):  # noqa: A002 - PyTorch's name
     if isinstance(n, bool) or not isinstance(n, (numbers.Integral, Tensor)):
         raise TypeError(f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}")
     _require_tensor("polygamma", "input", 2, input)
-    return _keep_float_dtype(input, _make(L.sg_polygamma, input._handle, _int(n)))
+    return _make(L.sg_polygamma, input._handle, _int(n))
 
 
 def _either_operand(name, first, second, parameters):
