@@ -93,7 +93,7 @@ struct MvlgammaMap<T: SpecialFloat>: UnaryFunction {
 
 extension Tensor {
     /// The forward of a special function of one tensor.
-    static func specialUnary<K: SpecialUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
+    fileprivate static func specialUnary<K: SpecialUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
         switch a.dtype {
         case .float32: return try Kernels.map(a, SpecialMap<K, Float>())
         case .float64: return try Kernels.map(a, SpecialMap<K, Double>())
@@ -103,7 +103,7 @@ extension Tensor {
 
     /// The dtype a special function of two operands computes in: their promoted dtype, float32
     /// for integers and bools unless `refusingIntegers` names the kernel that refuses them.
-    static func specialResultType(_ a: Tensor, _ b: Tensor, refusingIntegers name: String? = nil) throws -> DType {
+    fileprivate static func specialResultType(_ a: Tensor, _ b: Tensor, refusingIntegers name: String? = nil) throws -> DType {
         let result = TypePromotion.resultType(a, b)
         if result.isFloatingPoint { return result }
         if let name { throw SwiftGradError.dtype("\"\(name)_cpu\" not implemented for '\(result.scalarTypeName)'") }
@@ -111,7 +111,7 @@ extension Tensor {
     }
 
     /// The forward of a special function of two broadcast operands, in `dtype`.
-    static func specialBinary<K: SpecialBinaryKernel>(_: K.Type, _ a: Tensor, _ b: Tensor, dtype: DType) throws -> Tensor {
+    fileprivate static func specialBinary<K: SpecialBinaryKernel>(_: K.Type, _ a: Tensor, _ b: Tensor, dtype: DType) throws -> Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape)
         let x = try a.to(dtype, recording: false), y = try b.to(dtype, recording: false)
         switch dtype {
@@ -123,13 +123,13 @@ extension Tensor {
 
     /// PyTorch's node name for a function of two operands, by which one is a Python number:
     /// `...Backward0` for two tensors, `...Backward1` for a number first, `...Backward2` second.
-    static func nodeName(_ stem: String, _ a: Tensor, _ b: Tensor) -> String {
+    fileprivate static func nodeName(_ stem: String, _ a: Tensor, _ b: Tensor) -> String {
         a.isWrappedNumber ? stem + "Backward1" : b.isWrappedNumber ? stem + "Backward2" : stem + "Backward0"
     }
 
     /// Whether any element of this floating tensor satisfies `bad` (for the arguments a kernel
     /// would take unboundedly long on), without recording.
-    func anyElement(_ bad: (Tensor) throws -> Tensor) throws -> Bool {
+    fileprivate func anyElement(_ bad: (Tensor) throws -> Tensor) throws -> Bool {
         guard count > 0 else { return false }
         return try noGrad { try bad(self).to(.int64).sum().item() > 0 }
     }
@@ -246,7 +246,7 @@ extension Tensor {
 
     /// zeta(x, q) sums -q terms for a negative q that is not whole; only float64 holds such a
     /// q below -2^24 (float32 values there are whole).
-    static func checkZetaArgument(_ q: Tensor, name: String) throws {
+    fileprivate static func checkZetaArgument(_ q: Tensor, name: String) throws {
         guard q.dtype == .float64 else { return }
         let smallest = SpecialMath.zetaSmallestQ
         if try q.anyElement({ try $0.lt(smallest).logicalAnd($0.ne($0.floor())) }) {

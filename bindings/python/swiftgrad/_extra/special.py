@@ -24,26 +24,26 @@ def polygamma(n, input):  # noqa: A002 - PyTorch's name
 def _either_operand(name, first, second, parameters):
     """A special function of two operands, either of which may be a Python number (PyTorch's
     Scalar overloads), but not both."""
+    def refuse(given):
+        got = ", ".join(given)
+        raise TypeError(f"special_{name}() received an invalid combination of arguments - got ({got}), but expected "
+                        f"one of: (Tensor {parameters[0]}, Tensor {parameters[1]}), (Number {parameters[0]}, Tensor "
+                        f"{parameters[1]}), (Tensor {parameters[0]}, Number {parameters[1]})")
+
     def function(*args, out=None, **kwargs):
         if out is not None:
             raise NotImplementedError(f"swiftgrad.special.{name} does not take out= yet")
-        if len(args) > 2:
-            raise TypeError(f"{name}() takes 2 positional arguments but {len(args)} were given")
+        given = [type(v).__name__ for v in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
         values = dict(zip(parameters, args))
-        for key, value in kwargs.items():
-            if key not in parameters or key in values:
-                raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
-            values[key] = value
-        missing = [p for p in parameters if p not in values]
-        if missing:
-            raise TypeError(f"{name}() missing required argument '{missing[0]}'")
+        if len(args) > 2 or any(k not in parameters or k in values for k in kwargs):
+            refuse(given)
+        values.update(kwargs)
+        if len(values) < 2:
+            refuse(given)
         a, b = (values[p] for p in parameters)
-        numbers_given = [not isinstance(v, Tensor) for v in (a, b)]
-        valid = [isinstance(v, Tensor) or (isinstance(v, numbers.Number) and not isinstance(v, complex)) for v in (a, b)]
-        if not all(valid) or all(numbers_given):
-            got = ", ".join(type(v).__name__ for v in (a, b))
-            raise TypeError(f"special_{name}() received an invalid combination of arguments - got ({got}), "
-                            f"but expected a Tensor for one of {parameters[0]!r} and {parameters[1]!r}")
+        valid = [isinstance(v, (Tensor, numbers.Real)) for v in (a, b)]
+        if not all(valid) or not (isinstance(a, Tensor) or isinstance(b, Tensor)):
+            refuse(given)
         a, b = _operand(a), _operand(b)
         return _make(first, a._handle, b._handle)
     function.__name__ = function.__qualname__ = name
