@@ -296,6 +296,30 @@ import Testing
         #expect(try Tensor([1.5] as [Float]).xlog1py(Tensor([2] as [Double])).dtype == .float64)
     }
 
+    /// Half precision as PyTorch's CPU kernels have it: the gamma family, i0-i1e, ndtr, entr,
+    /// igamma and xlog1py compute in float32 and round back; the others refuse it.
+    @Test func halfPrecision() throws {
+        for dtype in [DType.float16, .bfloat16] {
+            let x = try Tensor([0.5, 1.5] as [Double]).to(dtype)
+            let values = try x.to(.float32)
+            for (y, f) in [(try x.digamma(), { (t: Tensor) in try t.digamma() }), (try x.i0e(), { try $0.i0e() }),
+                           (try x.polygamma(2), { try $0.polygamma(2) }), (try x.mvlgamma(p: 1), { try $0.mvlgamma(p: 1) }),
+                           (try x.igamma(x), { try $0.igamma($0) }), (try x.xlog1py(x), { try $0.xlog1py($0) })] {
+                #expect(y.dtype == dtype)
+                // The float32 value rounded to the half type.
+                #expect(try y.to(.float64).scalars(as: Double.self) == (try f(values).to(dtype).to(.float64).scalars(as: Double.self)))
+            }
+            expectError(.dtype("\"bessel_j0_cpu\" not implemented for '\(dtype.scalarTypeName)'")) { _ = try x.besselJ0() }
+            expectError(.dtype("\"zeta_cpu\" not implemented for '\(dtype.scalarTypeName)'")) { _ = try x.zeta(x) }
+            expectError(.dtype("\"chebyshev_polynomial_t_cpu\" not implemented for '\(dtype.scalarTypeName)'")) {
+                _ = try x.chebyshevPolynomialT(x)
+            }
+        }
+        let bytes = try Tensor([1, 2] as [Int64]).to(.uint8)
+        #expect(try bytes.besselY0().dtype == .float32)
+        expectError(.dtype("\"igamma_cpu\" not implemented for 'Byte'")) { _ = try bytes.igamma(bytes) }
+    }
+
     @Test func errors() throws {
         let x = try Tensor([1.5, 2.5] as [Double])
         expectError(.invalidArgument("polygamma(n, x) does not support negative n.")) { _ = try x.polygamma(-1) }

@@ -92,13 +92,24 @@ struct MvlgammaMap<T: SpecialFloat>: UnaryFunction {
 }
 
 extension Tensor {
-    /// The forward of a special function of one tensor.
-    fileprivate static func specialUnary<K: SpecialUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
+    /// The forward of a special function of one tensor. float16 and bfloat16 compute in float32
+    /// and round back, unless `refusingHalf` names the kernel PyTorch has only for float and
+    /// double; integers and bools compute in float32.
+    fileprivate static func specialUnary<K: SpecialUnaryKernel>(_: K.Type, _ a: Tensor, refusingHalf name: String? = nil) throws -> Tensor {
         switch a.dtype {
         case .float32: return try Kernels.map(a, SpecialMap<K, Float>())
         case .float64: return try Kernels.map(a, SpecialMap<K, Double>())
-        case .int64, .bool: return try specialUnary(K.self, a.to(.float32, recording: false))
+        case .float16, .bfloat16:
+            try refuseHalf(a.dtype, name)
+            return try specialUnary(K.self, a.to(.float32, recording: false)).to(a.dtype, recording: false)
+        default: return try specialUnary(K.self, a.to(.float32, recording: false))
         }
+    }
+
+    /// PyTorch's refusal of a half-precision dtype by a kernel it compiles for float and double only.
+    fileprivate static func refuseHalf(_ dtype: DType, _ name: String?) throws {
+        guard let name, dtype == .float16 || dtype == .bfloat16 else { return }
+        throw SwiftGradError.dtype("\"\(name)_cpu\" not implemented for '\(dtype.scalarTypeName)'")
     }
 
     /// The dtype a special function of two operands computes in: their promoted dtype, float32
@@ -110,14 +121,28 @@ extension Tensor {
         return .float32
     }
 
-    /// The forward of a special function of two broadcast operands, in `dtype`.
-    fileprivate static func specialBinary<K: SpecialBinaryKernel>(_: K.Type, _ a: Tensor, _ b: Tensor, dtype: DType) throws -> Tensor {
+    /// The forward of a special function of two broadcast operands, in `dtype` (float16 and
+    /// bfloat16 in float32, rounded back, unless `refusingHalf` names the kernel).
+    fileprivate static func specialBinary<K: SpecialBinaryKernel>(_: K.Type, _ a: Tensor, _ b: Tensor, dtype: DType,
+                                                                  refusingHalf name: String? = nil) throws -> Tensor {
+        try refuseHalf(dtype, name)
         let shape = try Shape.broadcast(a.shape, b.shape)
-        let x = try a.to(dtype, recording: false), y = try b.to(dtype, recording: false)
-        switch dtype {
-        case .float32: return try Kernels.zip(x, y, shape: shape, SpecialZip<K, Float>())
+        let compute = dtype.compute
+        let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
+        switch compute {
+        case .float32: return try Kernels.zip(x, y, shape: shape, SpecialZip<K, Float>()).to(dtype, recording: false)
         case .float64: return try Kernels.zip(x, y, shape: shape, SpecialZip<K, Double>())
-        case .int64, .bool: throw SwiftGradError.internal("a special function reached its kernel with \(dtype)")
+        default: throw SwiftGradError.internal("a special function reached its kernel with \(dtype)")
+        }
+    }
+
+    /// The floating dtype a function of one tensor computes in (float32 for integers, bools and
+    /// half precision) and the dtype of its result.
+    fileprivate var specialDTypes: (compute: DType, result: DType) {
+        switch dtype {
+        case .float64: return (.float64, .float64)
+        case .float16, .bfloat16: return (.float32, dtype)
+        default: return (.float32, .float32)
         }
     }
 
@@ -163,9 +188,10 @@ extension Tensor {
     ///   whole (PyTorch's series would need -x terms).
     public func polygamma(_ n: Int) throws -> Tensor {
         guard n >= 0 else { throw SwiftGradError.invalidArgument("polygamma(n, x) does not support negative n.") }
-        let x = dtype.isFloatingPoint ? self : try to(.float32, recording: false)
+        let (compute, result) = specialDTypes
+        let x = try to(compute, recording: false)
         if n >= 2 { try Tensor.checkZetaArgument(x, name: "polygamma") }
-        let out = x.dtype == .float32 ? try Kernels.map(x, PolygammaMap<Float>(n: n))
+        let out = compute == .float32 ? try Kernels.map(x, PolygammaMap<Float>(n: n)).to(result, recording: false)
                                       : try Kernels.map(x, PolygammaMap<Double>(n: n))
         return try out.recorded("PolygammaBackward0", inputs: [self], saving: [self]) { g, ctx in
             // n + 1 wraps at Int.max as PyTorch's int64 does (and is then refused as negative).
@@ -183,9 +209,10 @@ extension Tensor {
         guard !overflow, work <= 1 << 31 else {
             throw SwiftGradError.outOfMemory("mvlgamma: p = \(p) needs \(p) values for each of \(count) elements; swiftgrad refuses more than 2^31")
         }
-        let x = dtype.isFloatingPoint ? self : try to(.float32, recording: false)
+        let (compute, result) = specialDTypes
+        let x = try to(compute, recording: false)
         let constant = Double(p) * Double(p - 1) * Double.log(Double.pi) / 4
-        let out = x.dtype == .float32 ? try Kernels.map(x, MvlgammaMap<Float>(p: p, constant: Float(constant)))
+        let out = compute == .float32 ? try Kernels.map(x, MvlgammaMap<Float>(p: p, constant: Float(constant))).to(result, recording: false)
                                       : try Kernels.map(x, MvlgammaMap<Double>(p: p, constant: constant))
         return try out.recorded("MvlgammaBackward0", inputs: [self], saving: [self]) { g, ctx in
             // sum over j of digamma(x - j/2), through the same arguments as the forward.
@@ -234,8 +261,8 @@ extension Tensor {
     /// - Throws: `.invalidArgument` for float64 q below -2^24 that is not whole.
     public func zeta(_ other: Tensor) throws -> Tensor {
         let dtype = try Tensor.specialResultType(self, other)
-        try Tensor.checkZetaArgument(other.to(dtype, recording: false), name: "zeta")
-        let out = try Tensor.specialBinary(ZetaKernel.self, self, other, dtype: dtype)
+        if dtype == .float64 { try Tensor.checkZetaArgument(other.to(dtype, recording: false), name: "zeta") }
+        let out = try Tensor.specialBinary(ZetaKernel.self, self, other, dtype: dtype, refusingHalf: "zeta")
         return try out.recorded(Tensor.nodeName("SpecialZeta", self, other), inputs: [self, other],
                                 saving: [self, other]) { g, ctx in
             if ctx.needsGrad(0) { throw SwiftGradError.autograd("the derivative for 'zeta' is not implemented.") }
@@ -300,7 +327,13 @@ extension Tensor {
     /// PyTorch's i1_backward and its kin: the slope of a function with a removable 0/0 at the
     /// origin, evaluated at x moved off |x| <= epsilon, and the limit 1/2 there.
     private static func dividedByXBackward(_ g: Tensor, _ x: Tensor, _ slope: (Tensor) throws -> Tensor) throws -> Tensor {
-        let eps = x.dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
+        let eps: Double
+        switch x.dtype {
+        case .float64: eps = Double.ulpOfOne
+        case .float16: eps = 0x1p-10  // std::numeric_limits<T>::epsilon() of each type
+        case .bfloat16: eps = 0x1p-7
+        default: eps = Double(Float.ulpOfOne)
+        }
         let tiny = try x.abs().le(eps)  // false for NaN, whose gradient is NaN
         let safe = try Tensor.where(tiny, Tensor.full([], eps, dtype: x.dtype), x)
         return try g.mul(Tensor.where(tiny, Tensor.full([], 0.5, dtype: x.dtype), slope(safe)))
@@ -329,7 +362,7 @@ extension Tensor {
     /// SpecialNdtriBackward0): -inf at 0, inf at 1, NaN outside. Its gradient is
     /// sqrt(2 pi) e^(y^2 / 2).
     public func ndtri() throws -> Tensor {
-        try Tensor.specialUnary(NdtriKernel.self, self)
+        try Tensor.specialUnary(NdtriKernel.self, self, refusingHalf: "ndtri")
             .recorded("SpecialNdtriBackward0", inputs: [self], savingOutput: true) { g, ctx in
                 let y = try ctx.saved(0)
                 return [try g.mul(Double.pi / 2 * 2.0.squareRoot() * (2 / Double.pi.squareRoot()))
@@ -340,7 +373,7 @@ extension Tensor {
     /// log(ndtr(x)), accurate far into the lower tail (`torch.special.log_ndtr`,
     /// SpecialLogNdtrBackward0).
     public func logNdtr() throws -> Tensor {
-        try Tensor.specialUnary(LogNdtrKernel.self, self)
+        try Tensor.specialUnary(LogNdtrKernel.self, self, refusingHalf: "log_ndtr")
             .recorded("SpecialLogNdtrBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
                 let x = try ctx.saved(0), y = try ctx.saved(1)
                 return [try g.mul(2 / Double.pi.squareRoot() * 2.0.squareRoot() * 0.25)
@@ -351,7 +384,7 @@ extension Tensor {
     /// The scaled complementary error function e^(x^2) erfc(x) (`torch.special.erfcx`,
     /// SpecialErfcxBackward0); its gradient is 2 x erfcx(x) - 2/sqrt(pi).
     public func erfcx() throws -> Tensor {
-        try Tensor.specialUnary(ErfcxKernel.self, self)
+        try Tensor.specialUnary(ErfcxKernel.self, self, refusingHalf: "erfcx")
             .recorded("SpecialErfcxBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
                 [try ctx.saved(0).mul(2).mul(ctx.saved(1)).sub(2 / Double.pi.squareRoot()).mul(g)]
             }
@@ -385,12 +418,12 @@ extension Tensor {
     // MARK: Airy and Bessel functions
 
     /// The Airy function Ai(x) (`torch.special.airy_ai`; not differentiable, as in PyTorch).
-    public func airyAi() throws -> Tensor { try Tensor.specialUnary(AiryAiKernel.self, self) }
+    public func airyAi() throws -> Tensor { try Tensor.specialUnary(AiryAiKernel.self, self, refusingHalf: "airy_ai") }
 
     /// The Bessel function of the first kind of order 0 (`torch.special.bessel_j0`,
     /// SpecialBesselJ0Backward0); its gradient is -J1(x).
     public func besselJ0() throws -> Tensor {
-        try Tensor.specialUnary(BesselJ0Kernel.self, self)
+        try Tensor.specialUnary(BesselJ0Kernel.self, self, refusingHalf: "bessel_j0")
             .recorded("SpecialBesselJ0Backward0", inputs: [self], saving: [self]) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).besselJ1().neg()))
             }
@@ -399,7 +432,7 @@ extension Tensor {
     /// The Bessel function of the first kind of order 1 (`torch.special.bessel_j1`,
     /// SpecialBesselJ1Backward0); its gradient J0(x) - J1(x)/x is 1/2 where |x| <= epsilon.
     public func besselJ1() throws -> Tensor {
-        try Tensor.specialUnary(BesselJ1Kernel.self, self)
+        try Tensor.specialUnary(BesselJ1Kernel.self, self, refusingHalf: "bessel_j1")
             .recorded("SpecialBesselJ1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
                 [try Tensor.dividedByXBackward(g, ctx.saved(0)) { safe in
                     try safe.besselJ0().sub(ctx.saved(1).mul(safe.reciprocal()))
@@ -410,7 +443,7 @@ extension Tensor {
     /// The Bessel function of the second kind of order 0 (`torch.special.bessel_y0`,
     /// SpecialBesselY0Backward0): -inf at 0, NaN below. Its gradient is -Y1(x).
     public func besselY0() throws -> Tensor {
-        try Tensor.specialUnary(BesselY0Kernel.self, self)
+        try Tensor.specialUnary(BesselY0Kernel.self, self, refusingHalf: "bessel_y0")
             .recorded("SpecialBesselY0Backward0", inputs: [self], saving: [self]) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).besselY1().neg()))
             }
@@ -419,7 +452,7 @@ extension Tensor {
     /// The Bessel function of the second kind of order 1 (`torch.special.bessel_y1`,
     /// SpecialBesselY1Backward0); its gradient Y0(x) - Y1(x)/x is +inf at 0.
     public func besselY1() throws -> Tensor {
-        try Tensor.specialUnary(BesselY1Kernel.self, self)
+        try Tensor.specialUnary(BesselY1Kernel.self, self, refusingHalf: "bessel_y1")
             .recorded("SpecialBesselY1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
                 let x = try ctx.saved(0)
                 let slope = try x.besselY0().sub(ctx.saved(1).mul(x.reciprocal()))
@@ -429,7 +462,7 @@ extension Tensor {
 
     /// I0(x) (`torch.special.modified_bessel_i0`, SpecialModifiedBesselI0Backward0).
     public func modifiedBesselI0() throws -> Tensor {
-        try Tensor.specialUnary(ModifiedBesselI0Kernel.self, self)
+        try Tensor.specialUnary(ModifiedBesselI0Kernel.self, self, refusingHalf: "modified_bessel_i0")
             .recorded("SpecialModifiedBesselI0Backward0", inputs: [self], saving: [self]) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).modifiedBesselI1()))
             }
@@ -437,7 +470,7 @@ extension Tensor {
 
     /// I1(x) (`torch.special.modified_bessel_i1`, SpecialModifiedBesselI1Backward0).
     public func modifiedBesselI1() throws -> Tensor {
-        try Tensor.specialUnary(ModifiedBesselI1Kernel.self, self)
+        try Tensor.specialUnary(ModifiedBesselI1Kernel.self, self, refusingHalf: "modified_bessel_i1")
             .recorded("SpecialModifiedBesselI1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
                 [try Tensor.dividedByXBackward(g, ctx.saved(0)) { safe in
                     try safe.i0().sub(ctx.saved(1).mul(safe.reciprocal()))
@@ -449,7 +482,7 @@ extension Tensor {
     /// (`torch.special.modified_bessel_k0`, SpecialModifiedBesselK0Backward0): inf at 0, NaN
     /// below. Its gradient is -K1(x).
     public func modifiedBesselK0() throws -> Tensor {
-        try Tensor.specialUnary(ModifiedBesselK0Kernel.self, self)
+        try Tensor.specialUnary(ModifiedBesselK0Kernel.self, self, refusingHalf: "modified_bessel_k0")
             .recorded("SpecialModifiedBesselK0Backward0", inputs: [self], saving: [self]) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).modifiedBesselK1().neg()))
             }
@@ -458,7 +491,7 @@ extension Tensor {
     /// K1(x) (`torch.special.modified_bessel_k1`, SpecialModifiedBesselK1Backward0); its
     /// gradient is -(K0(x) + K1(x)/x).
     public func modifiedBesselK1() throws -> Tensor {
-        try Tensor.specialUnary(ModifiedBesselK1Kernel.self, self)
+        try Tensor.specialUnary(ModifiedBesselK1Kernel.self, self, refusingHalf: "modified_bessel_k1")
             .recorded("SpecialModifiedBesselK1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.modifiedBesselK0().add(ctx.saved(1).mul(x.reciprocal())).neg())]
@@ -466,13 +499,13 @@ extension Tensor {
     }
 
     /// e^x K0(x) (`torch.special.scaled_modified_bessel_k0`; not differentiable, as in PyTorch).
-    public func scaledModifiedBesselK0() throws -> Tensor { try Tensor.specialUnary(ScaledModifiedBesselK0Kernel.self, self) }
+    public func scaledModifiedBesselK0() throws -> Tensor { try Tensor.specialUnary(ScaledModifiedBesselK0Kernel.self, self, refusingHalf: "scaled_modified_bessel_k0") }
 
     /// e^x K1(x) (`torch.special.scaled_modified_bessel_k1`; not differentiable).
-    public func scaledModifiedBesselK1() throws -> Tensor { try Tensor.specialUnary(ScaledModifiedBesselK1Kernel.self, self) }
+    public func scaledModifiedBesselK1() throws -> Tensor { try Tensor.specialUnary(ScaledModifiedBesselK1Kernel.self, self, refusingHalf: "scaled_modified_bessel_k1") }
 
     /// sin(x) / x (`torch.special.spherical_bessel_j0`; not differentiable, as in PyTorch).
-    public func sphericalBesselJ0() throws -> Tensor { try Tensor.specialUnary(SphericalBesselJ0Kernel.self, self) }
+    public func sphericalBesselJ0() throws -> Tensor { try Tensor.specialUnary(SphericalBesselJ0Kernel.self, self, refusingHalf: "spherical_bessel_j0") }
 
     // MARK: Orthogonal polynomials (not differentiable, as in PyTorch)
 
@@ -481,13 +514,14 @@ extension Tensor {
     ///   that many steps (`bounded`: Hermite's, which are NaN above degree 512, are not).
     private func polynomial<K: PolynomialKernel>(_: K.Type, _ n: Tensor, name: String, bounded: Bool = false) throws -> Tensor {
         let dtype = try Tensor.specialResultType(self, n)
+        try Tensor.refuseHalf(dtype, name)
         if !bounded {
             let limit = Double(orthogonalPolynomialLargestDegree)
             if try n.to(dtype, recording: false).anyElement({ try $0.gt(limit).logicalAnd($0.lt(0x1p63)) }) {
                 throw SwiftGradError.invalidArgument("\(name): degrees above \(orthogonalPolynomialLargestDegree) are not supported")
             }
         }
-        return try Tensor.specialBinary(K.self, self, n, dtype: dtype)
+        return try Tensor.specialBinary(K.self, self, n, dtype: dtype, refusingHalf: name)
     }
 
     /// The Chebyshev polynomial of the first kind T_n(self) (`torch.special.chebyshev_polynomial_t`).
