@@ -3,8 +3,9 @@ arguments (sym, dtype, layout, device, requires_grad), which the op table cannot
 checks PyTorch makes in Python raise its ValueErrors here; the values come from one C call."""
 import numbers
 
-from .. import _dtype
+from .. import _device, _dtype
 from .. import _lib as L
+from .._memory_format import strided
 from .._creation import tensor as _tensor_from_data
 from .._tensor import _byref, _c_double, _dtype_code, _make
 from ._registry import export
@@ -23,14 +24,13 @@ def _checked(name, M, dtype, layout, device):
     M = _length(name, M)
     if M < 0:
         raise ValueError(f"{name} requires non-negative window length, got M={M}")
-    if layout is not None and str(layout) != "torch.strided":
+    if layout is not strided:
         raise ValueError(f"{name} is implemented for strided tensors only, got: {layout}")
     if dtype is None:
         dtype = _dtype.float32
     if dtype not in (_dtype.float32, _dtype.float64):
         raise ValueError(f"{name} expects float32 or float64 dtypes, got: {dtype}")
-    if device not in (None, "cpu") and str(device) != "cpu":
-        raise RuntimeError(f"swiftgrad supports only the CPU device, not {device!r}")
+    _device.check(device)
     return M, dtype
 
 
@@ -42,7 +42,7 @@ def _finish(window, requires_grad):
 
 def _plain(name, function, check_name=None):
     """A window with no parameter of its own."""
-    def window(M, *, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
+    def window(M, *, sym=True, dtype=None, layout=strided, device=None, requires_grad=False):
         M, dtype = _checked(check_name or name, M, dtype, layout, device)
         return _finish(_make(function, M, bool(sym), _dtype_code(dtype)), requires_grad)
     window.__name__ = window.__qualname__ = name
@@ -59,7 +59,7 @@ nuttall = _plain("nuttall", L.sg_window_nuttall, "general_cosine")
 
 
 @export("exponential", namespace=_NAMESPACE)
-def exponential(M, *, center=None, tau=1.0, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
+def exponential(M, *, center=None, tau=1.0, sym=True, dtype=None, layout=strided, device=None, requires_grad=False):
     """torch.signal.windows.exponential: exp(-|n - center| / tau)."""
     M, dtype = _checked("exponential", M, dtype, layout, device)
     if tau <= 0:
@@ -71,7 +71,7 @@ def exponential(M, *, center=None, tau=1.0, sym=True, dtype=None, layout=None, d
 
 
 @export("gaussian", namespace=_NAMESPACE)
-def gaussian(M, *, std=1.0, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
+def gaussian(M, *, std=1.0, sym=True, dtype=None, layout=strided, device=None, requires_grad=False):
     """torch.signal.windows.gaussian: a Gaussian of standard deviation std."""
     M, dtype = _checked("gaussian", M, dtype, layout, device)
     if std <= 0:
@@ -80,7 +80,7 @@ def gaussian(M, *, std=1.0, sym=True, dtype=None, layout=None, device=None, requ
 
 
 @export("kaiser", namespace=_NAMESPACE)
-def kaiser(M, *, beta=12.0, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
+def kaiser(M, *, beta=12.0, sym=True, dtype=None, layout=strided, device=None, requires_grad=False):
     """torch.signal.windows.kaiser: I0(beta sqrt(1 - (2n/N - 1)^2)) / I0(beta)."""
     M, dtype = _checked("kaiser", M, dtype, layout, device)
     if beta < 0:
@@ -89,14 +89,14 @@ def kaiser(M, *, beta=12.0, sym=True, dtype=None, layout=None, device=None, requ
 
 
 @export("general_hamming", namespace=_NAMESPACE)
-def general_hamming(M, *, alpha=0.54, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
+def general_hamming(M, *, alpha=0.54, sym=True, dtype=None, layout=strided, device=None, requires_grad=False):
     """torch.signal.windows.general_hamming: alpha - (1 - alpha) cos(2 pi n / N)."""
     M, dtype = _checked("general_cosine", M, dtype, layout, device)
     return _finish(_make(L.sg_window_general_hamming, M, float(alpha), bool(sym), _dtype_code(dtype)), requires_grad)
 
 
 @export("general_cosine", namespace=_NAMESPACE)
-def general_cosine(M, *, a, sym=True, dtype=None, layout=None, device=None, requires_grad=False):
+def general_cosine(M, *, a, sym=True, dtype=None, layout=strided, device=None, requires_grad=False):
     """torch.signal.windows.general_cosine: sum over i of (-1)^i a[i] cos(2 pi i n / N)."""
     M, dtype = _checked("general_cosine", M, dtype, layout, device)
     if M > 1:
