@@ -14,7 +14,13 @@ import Darwin
 /// Each follows the algorithm PyTorch's CPU kernels use (aten/src/ATen/native/Math.h), so that
 /// the values agree to the precision of the element type, including the places where PyTorch
 /// computes a float32 function partly in double (Hurwitz zeta accumulates in double, erfcx's
-/// Chebyshev pieces are double) and where it keeps float-only coefficient tables (i1, i1e).
+/// Chebyshev pieces are double), where it keeps float-only coefficient tables (i1, i1e), and
+/// the multiply-adds its compiled kernels fuse (Horner and Chebyshev sums, the incomplete gamma
+/// function's rational functions and continued fraction, the polynomial recurrences): checked
+/// against torch on grids of tens of thousands of points, most functions agree bit for bit and
+/// the rest within a few units in the last place, except near their zeros and in recurrences
+/// whose cancellation amplifies the last bit. (lgamma is the C library's here; PyTorch's
+/// vectorized lgamma is another, so lgamma and mvlgamma differ in the last bits.)
 /// The algorithms and their coefficients come from the Cephes Math Library (Stephen L. Moshier,
 /// 3-clause BSD), SciPy (igamma, log_ndtr; BSD), Boost's Lanczos approximation (Boost Software
 /// License) and Steven G. Johnson's Faddeeva package (erfcx; MIT).
