@@ -61,8 +61,14 @@ def test_torch_special_names_of_torch_functions():
     x = torch.tensor([0.25, 1.5])
     for alias, function in (("expit", torch.sigmoid), ("psi", torch.digamma), ("digamma", torch.digamma),
                             ("gammaln", torch.lgamma), ("i0", torch.i0), ("erf", torch.erf), ("erfc", torch.erfc),
-                            ("exp2", torch.exp2), ("expm1", torch.expm1), ("log1p", torch.log1p), ("round", torch.round)):
-        close(values(getattr(S, alias)(x)), values(function(x)), 0)
+                            ("exp2", torch.exp2), ("expm1", torch.expm1), ("log1p", torch.log1p), ("round", torch.round),
+                            ("sinc", torch.sinc), ("logit", torch.logit), ("erfinv", torch.erfinv)):
+        close(values(getattr(S, alias)(x * 0.5)), values(function(x * 0.5)), 0)
+    close(values(S.xlogy(x, 2.0)), values(torch.xlogy(x, 2.0)), 0)
+    # torch.special.round is always round's decimals form.
+    y = torch.tensor([0.25, 1.55], requires_grad=True)
+    assert S.round(y).grad_fn.name() == "RoundBackward1"
+    close(values(S.round(y, decimals=1)), [0.2, 1.6])
     close(values(S.multigammaln(x + 2, 2)), values(torch.mvlgamma(x + 2, 2)), 0)
     close(values(S.gammainc(x, x)), values(torch.igamma(x, x)), 0)
     close(values(S.gammaincc(x, x)), values(x.igammac(x)), 0)

@@ -9,6 +9,7 @@ from .. import _ops
 from .._functions import logsumexp as _logsumexp
 from .._tensor import Tensor, _int, _make, _operand, _require_tensor
 from ._registry import export
+from .elementwise import xlogy as _xlogy
 
 
 @export("polygamma")
@@ -67,6 +68,17 @@ for _alias, _function in (("digamma", _ops.digamma), ("psi", _ops.digamma), ("ga
                           ("multigammaln", _ops.mvlgamma), ("i0", _ops.i0), ("gammainc", _ops.igamma),
                           ("gammaincc", _ops.igammac), ("expit", _ops.sigmoid), ("erf", _ops.erf),
                           ("erfc", _ops.erfc), ("exp2", _ops.exp2),
-                          ("expm1", _ops.expm1), ("log1p", _ops.log1p), ("round", _ops.round),
-                          ("softmax", _ops.softmax), ("log_softmax", _ops.log_softmax), ("logsumexp", _logsumexp)):
+                          ("expm1", _ops.expm1), ("log1p", _ops.log1p), ("sinc", _ops.sinc), ("logit", _ops.logit),
+                          ("erfinv", _ops.erfinv), ("xlogy", _xlogy), ("softmax", _ops.softmax),
+                          ("log_softmax", _ops.log_softmax), ("logsumexp", _logsumexp)):
     export(_alias, namespace="special")(_function)
+
+
+@export("round", namespace="special")
+def round(input, *, decimals=0):  # noqa: A001,A002 - PyTorch's names
+    """torch.special.round(input, *, decimals=0): torch.round with decimals, always its decimals
+    form (RoundBackward1), as torch.special's is."""
+    _require_tensor("round", "input", 1, input)
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral):
+        raise TypeError(f"special_round(): argument 'decimals' must be int, not {type(decimals).__name__}")
+    return _make(L.sg_round_decimals, input._handle, int(decimals))
