@@ -746,6 +746,172 @@ SG_API sg_status sg_round_decimals(const sg_tensor *a, int64_t decimals, sg_tens
 SG_API sg_status sg_erfinv(const sg_tensor *a, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Special functions (torch.special) and window functions (torch.signal.windows)                  */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * The digamma function d/dx ln Gamma(x): -inf at +0, +inf at -0, NaN at the negative integers; its
+ * gradient is polygamma(1, x).
+ */
+SG_API sg_status sg_digamma(const sg_tensor *a, sg_tensor **out);
+/** ln |Gamma(a)|; its gradient is digamma(a). */
+SG_API sg_status sg_lgamma(const sg_tensor *a, sg_tensor **out);
+/** The n-th derivative of digamma (torch.polygamma(n, a)); n >= 0. */
+SG_API sg_status sg_polygamma(const sg_tensor *a, int64_t n, sg_tensor **out);
+/**
+ * The multivariate log-gamma function of dimension p >= 1: p(p-1)/4 ln pi + sum over j < p of ln
+ * Gamma(a - j/2).
+ */
+SG_API sg_status sg_mvlgamma(const sg_tensor *a, int64_t p, sg_tensor **out);
+/**
+ * The regularized lower incomplete gamma function P(a, other) (torch.special.gammainc); floating
+ * operands only; differentiable in other only.
+ */
+SG_API sg_status sg_igamma(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The regularized upper incomplete gamma function Q(a, other) = 1 - P (torch.special.gammaincc); as
+ * sg_igamma.
+ */
+SG_API sg_status sg_igammac(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** The modified Bessel function of the first kind of order 0; its gradient is i1(a). */
+SG_API sg_status sg_i0(const sg_tensor *a, sg_tensor **out);
+/** The exponentially scaled modified Bessel function e^-|a| I0(a). */
+SG_API sg_status sg_special_i0e(const sg_tensor *a, sg_tensor **out);
+/**
+ * The modified Bessel function of the first kind of order 1; its gradient is 1/2 where |a| <=
+ * epsilon.
+ */
+SG_API sg_status sg_special_i1(const sg_tensor *a, sg_tensor **out);
+/** The exponentially scaled modified Bessel function e^-|a| I1(a). */
+SG_API sg_status sg_special_i1e(const sg_tensor *a, sg_tensor **out);
+/** The standard normal distribution function (1 + erf(a / sqrt 2)) / 2. */
+SG_API sg_status sg_special_ndtr(const sg_tensor *a, sg_tensor **out);
+/**
+ * The inverse of the standard normal distribution function: -inf at 0, inf at 1, NaN outside [0,
+ * 1].
+ */
+SG_API sg_status sg_special_ndtri(const sg_tensor *a, sg_tensor **out);
+/** log(ndtr(a)), accurate far into the lower tail. */
+SG_API sg_status sg_special_log_ndtr(const sg_tensor *a, sg_tensor **out);
+/** The scaled complementary error function e^(a^2) erfc(a). */
+SG_API sg_status sg_special_erfcx(const sg_tensor *a, sg_tensor **out);
+/** -a ln a elementwise: 0 at 0, -inf for negative a. */
+SG_API sg_status sg_special_entr(const sg_tensor *a, sg_tensor **out);
+/**
+ * a * ln(1 + other), 0 where a is 0 unless other is NaN. Either operand may be a wrapped number.
+ */
+SG_API sg_status sg_special_xlog1py(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The Hurwitz zeta function zeta(a, other) = sum over k >= 0 of (other + k)^-a; differentiable in
+ * other only. Either operand may be a wrapped number.
+ */
+SG_API sg_status sg_special_zeta(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** The Airy function Ai (not differentiable). */
+SG_API sg_status sg_special_airy_ai(const sg_tensor *a, sg_tensor **out);
+/** The Bessel function of the first kind of order 0. */
+SG_API sg_status sg_special_bessel_j0(const sg_tensor *a, sg_tensor **out);
+/** The Bessel function of the first kind of order 1. */
+SG_API sg_status sg_special_bessel_j1(const sg_tensor *a, sg_tensor **out);
+/** The Bessel function of the second kind of order 0: -inf at 0, NaN for negative a. */
+SG_API sg_status sg_special_bessel_y0(const sg_tensor *a, sg_tensor **out);
+/** The Bessel function of the second kind of order 1: -inf at 0, NaN for negative a. */
+SG_API sg_status sg_special_bessel_y1(const sg_tensor *a, sg_tensor **out);
+/** The modified Bessel function of the first kind of order 0. */
+SG_API sg_status sg_special_modified_bessel_i0(const sg_tensor *a, sg_tensor **out);
+/** The modified Bessel function of the first kind of order 1. */
+SG_API sg_status sg_special_modified_bessel_i1(const sg_tensor *a, sg_tensor **out);
+/** The modified Bessel function of the second kind of order 0: inf at 0, NaN for negative a. */
+SG_API sg_status sg_special_modified_bessel_k0(const sg_tensor *a, sg_tensor **out);
+/** The modified Bessel function of the second kind of order 1: inf at 0, NaN for negative a. */
+SG_API sg_status sg_special_modified_bessel_k1(const sg_tensor *a, sg_tensor **out);
+/** e^a K0(a) (not differentiable). */
+SG_API sg_status sg_special_scaled_modified_bessel_k0(const sg_tensor *a, sg_tensor **out);
+/** e^a K1(a) (not differentiable). */
+SG_API sg_status sg_special_scaled_modified_bessel_k1(const sg_tensor *a, sg_tensor **out);
+/** The spherical Bessel function of the first kind of order 0, sin(a) / a (not differentiable). */
+SG_API sg_status sg_special_spherical_bessel_j0(const sg_tensor *a, sg_tensor **out);
+/**
+ * The Chebyshev polynomial of the first kind T_n(x), n truncated toward zero (0 for negative n;
+ * degrees above 2^24 refused); not differentiable. Either operand may be a wrapped number.
+ */
+SG_API sg_status sg_special_chebyshev_polynomial_t(const sg_tensor *x, const sg_tensor *n,
+                                                   sg_tensor **out);
+/** The Chebyshev polynomial of the second kind U_n(x); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_chebyshev_polynomial_u(const sg_tensor *x, const sg_tensor *n,
+                                                   sg_tensor **out);
+/** The Chebyshev polynomial of the third kind V_n(x); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_chebyshev_polynomial_v(const sg_tensor *x, const sg_tensor *n,
+                                                   sg_tensor **out);
+/** The Chebyshev polynomial of the fourth kind W_n(x); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_chebyshev_polynomial_w(const sg_tensor *x, const sg_tensor *n,
+                                                   sg_tensor **out);
+/** The shifted Chebyshev polynomial T_n(2x - 1); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_shifted_chebyshev_polynomial_t(const sg_tensor *x, const sg_tensor *n,
+                                                           sg_tensor **out);
+/** The shifted Chebyshev polynomial U_n(2x - 1); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_shifted_chebyshev_polynomial_u(const sg_tensor *x, const sg_tensor *n,
+                                                           sg_tensor **out);
+/** The shifted Chebyshev polynomial V_n(2x - 1); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_shifted_chebyshev_polynomial_v(const sg_tensor *x, const sg_tensor *n,
+                                                           sg_tensor **out);
+/** The shifted Chebyshev polynomial W_n(2x - 1); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_shifted_chebyshev_polynomial_w(const sg_tensor *x, const sg_tensor *n,
+                                                           sg_tensor **out);
+/**
+ * The physicists' Hermite polynomial H_n(x): NaN above degree 128 (float32) or 512 (float64); not
+ * differentiable.
+ */
+SG_API sg_status sg_special_hermite_polynomial_h(const sg_tensor *x, const sg_tensor *n,
+                                                 sg_tensor **out);
+/** The probabilists' Hermite polynomial He_n(x); as sg_special_hermite_polynomial_h. */
+SG_API sg_status sg_special_hermite_polynomial_he(const sg_tensor *x, const sg_tensor *n,
+                                                  sg_tensor **out);
+/** The Laguerre polynomial L_n(x); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_laguerre_polynomial_l(const sg_tensor *x, const sg_tensor *n,
+                                                  sg_tensor **out);
+/** The Legendre polynomial P_n(x); as sg_special_chebyshev_polynomial_t. */
+SG_API sg_status sg_special_legendre_polynomial_p(const sg_tensor *x, const sg_tensor *n,
+                                                  sg_tensor **out);
+/**
+ * The Bartlett (triangular) window of length M >= 0 in float32 or float64; sym false gives the
+ * periodic window.
+ */
+SG_API sg_status sg_window_bartlett(int64_t M, bool sym, sg_dtype dtype, sg_tensor **out);
+/** The Blackman window 0.42 - 0.5 cos(2 pi n / N) + 0.08 cos(4 pi n / N); as sg_window_bartlett. */
+SG_API sg_status sg_window_blackman(int64_t M, bool sym, sg_dtype dtype, sg_tensor **out);
+/** The cosine (sine) window sin(pi (n + 1/2) / M); as sg_window_bartlett. */
+SG_API sg_status sg_window_cosine(int64_t M, bool sym, sg_dtype dtype, sg_tensor **out);
+/**
+ * The exponential window exp(-|n - center| / tau), tau > 0; center (NULL: the middle) only for
+ * periodic windows; as sg_window_bartlett.
+ */
+SG_API sg_status sg_window_exponential(int64_t M, const double *center, double tau, bool sym,
+                                       sg_dtype dtype, sg_tensor **out);
+/** The Gaussian window of standard deviation std > 0; as sg_window_bartlett. */
+SG_API sg_status sg_window_gaussian(int64_t M, double std, bool sym, sg_dtype dtype,
+                                    sg_tensor **out);
+/**
+ * The general cosine window sum over i of (-1)^i a[i] cos(2 pi i n / N), its coefficients a 1-d
+ * tensor (non-empty when M > 1); as sg_window_bartlett.
+ */
+SG_API sg_status sg_window_general_cosine(int64_t M, const sg_tensor *a, bool sym, sg_dtype dtype,
+                                          sg_tensor **out);
+/** The general Hamming window alpha - (1 - alpha) cos(2 pi n / N); as sg_window_bartlett. */
+SG_API sg_status sg_window_general_hamming(int64_t M, double alpha, bool sym, sg_dtype dtype,
+                                           sg_tensor **out);
+/** The Hamming window (general Hamming with alpha 0.54); as sg_window_bartlett. */
+SG_API sg_status sg_window_hamming(int64_t M, bool sym, sg_dtype dtype, sg_tensor **out);
+/** The Hann window sin^2(pi n / N); as sg_window_bartlett. */
+SG_API sg_status sg_window_hann(int64_t M, bool sym, sg_dtype dtype, sg_tensor **out);
+/**
+ * The Kaiser window I0(beta sqrt(1 - (2n/N - 1)^2)) / I0(beta), beta >= 0; as sg_window_bartlett.
+ */
+SG_API sg_status sg_window_kaiser(int64_t M, double beta, bool sym, sg_dtype dtype,
+                                  sg_tensor **out);
+/** Nuttall's minimum 4-term Blackman-Harris window; as sg_window_bartlett. */
+SG_API sg_status sg_window_nuttall(int64_t M, bool sym, sg_dtype dtype, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Views: results share the input's storage (writes through one are seen through the other).      */
 /* Dimensions may be negative, counting from the end.                                             */
 /* ---------------------------------------------------------------------------------------------- */

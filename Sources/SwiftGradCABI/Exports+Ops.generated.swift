@@ -654,6 +654,266 @@ public func sg_erfinv(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoi
     exportTensor("sg_erfinv", out) { try Handles.tensor(a, "a").erfinv() }
 }
 
+@_cdecl("sg_digamma") @implementation
+public func sg_digamma(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_digamma", out) { try Handles.tensor(a, "a").digamma() }
+}
+
+@_cdecl("sg_lgamma") @implementation
+public func sg_lgamma(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_lgamma", out) { try Handles.tensor(a, "a").lgamma() }
+}
+
+@_cdecl("sg_polygamma") @implementation
+public func sg_polygamma(_ a: OpaquePointer?, _ n: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_polygamma", out) { try Handles.tensor(a, "a").polygamma(Int(Int(n))) }
+}
+
+@_cdecl("sg_mvlgamma") @implementation
+public func sg_mvlgamma(_ a: OpaquePointer?, _ p: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_mvlgamma", out) { try Handles.tensor(a, "a").mvlgamma(p: Int(p)) }
+}
+
+@_cdecl("sg_igamma") @implementation
+public func sg_igamma(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_igamma", out) { try Handles.tensor(a, "a").igamma(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_igammac") @implementation
+public func sg_igammac(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_igammac", out) { try Handles.tensor(a, "a").igammac(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_i0") @implementation
+public func sg_i0(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_i0", out) { try Handles.tensor(a, "a").i0() }
+}
+
+@_cdecl("sg_special_i0e") @implementation
+public func sg_special_i0e(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_i0e", out) { try Handles.tensor(a, "a").i0e() }
+}
+
+@_cdecl("sg_special_i1") @implementation
+public func sg_special_i1(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_i1", out) { try Handles.tensor(a, "a").i1() }
+}
+
+@_cdecl("sg_special_i1e") @implementation
+public func sg_special_i1e(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_i1e", out) { try Handles.tensor(a, "a").i1e() }
+}
+
+@_cdecl("sg_special_ndtr") @implementation
+public func sg_special_ndtr(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_ndtr", out) { try Handles.tensor(a, "a").ndtr() }
+}
+
+@_cdecl("sg_special_ndtri") @implementation
+public func sg_special_ndtri(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_ndtri", out) { try Handles.tensor(a, "a").ndtri() }
+}
+
+@_cdecl("sg_special_log_ndtr") @implementation
+public func sg_special_log_ndtr(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_log_ndtr", out) { try Handles.tensor(a, "a").logNdtr() }
+}
+
+@_cdecl("sg_special_erfcx") @implementation
+public func sg_special_erfcx(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_erfcx", out) { try Handles.tensor(a, "a").erfcx() }
+}
+
+@_cdecl("sg_special_entr") @implementation
+public func sg_special_entr(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_entr", out) { try Handles.tensor(a, "a").entr() }
+}
+
+@_cdecl("sg_special_xlog1py") @implementation
+public func sg_special_xlog1py(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_xlog1py", out) { try Handles.tensor(a, "a").xlog1py(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_special_zeta") @implementation
+public func sg_special_zeta(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_zeta", out) { try Handles.tensor(a, "a").zeta(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_special_airy_ai") @implementation
+public func sg_special_airy_ai(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_airy_ai", out) { try Handles.tensor(a, "a").airyAi() }
+}
+
+@_cdecl("sg_special_bessel_j0") @implementation
+public func sg_special_bessel_j0(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_bessel_j0", out) { try Handles.tensor(a, "a").besselJ0() }
+}
+
+@_cdecl("sg_special_bessel_j1") @implementation
+public func sg_special_bessel_j1(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_bessel_j1", out) { try Handles.tensor(a, "a").besselJ1() }
+}
+
+@_cdecl("sg_special_bessel_y0") @implementation
+public func sg_special_bessel_y0(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_bessel_y0", out) { try Handles.tensor(a, "a").besselY0() }
+}
+
+@_cdecl("sg_special_bessel_y1") @implementation
+public func sg_special_bessel_y1(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_bessel_y1", out) { try Handles.tensor(a, "a").besselY1() }
+}
+
+@_cdecl("sg_special_modified_bessel_i0") @implementation
+public func sg_special_modified_bessel_i0(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_modified_bessel_i0", out) { try Handles.tensor(a, "a").modifiedBesselI0() }
+}
+
+@_cdecl("sg_special_modified_bessel_i1") @implementation
+public func sg_special_modified_bessel_i1(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_modified_bessel_i1", out) { try Handles.tensor(a, "a").modifiedBesselI1() }
+}
+
+@_cdecl("sg_special_modified_bessel_k0") @implementation
+public func sg_special_modified_bessel_k0(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_modified_bessel_k0", out) { try Handles.tensor(a, "a").modifiedBesselK0() }
+}
+
+@_cdecl("sg_special_modified_bessel_k1") @implementation
+public func sg_special_modified_bessel_k1(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_modified_bessel_k1", out) { try Handles.tensor(a, "a").modifiedBesselK1() }
+}
+
+@_cdecl("sg_special_scaled_modified_bessel_k0") @implementation
+public func sg_special_scaled_modified_bessel_k0(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_scaled_modified_bessel_k0", out) { try Handles.tensor(a, "a").scaledModifiedBesselK0() }
+}
+
+@_cdecl("sg_special_scaled_modified_bessel_k1") @implementation
+public func sg_special_scaled_modified_bessel_k1(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_scaled_modified_bessel_k1", out) { try Handles.tensor(a, "a").scaledModifiedBesselK1() }
+}
+
+@_cdecl("sg_special_spherical_bessel_j0") @implementation
+public func sg_special_spherical_bessel_j0(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_spherical_bessel_j0", out) { try Handles.tensor(a, "a").sphericalBesselJ0() }
+}
+
+@_cdecl("sg_special_chebyshev_polynomial_t") @implementation
+public func sg_special_chebyshev_polynomial_t(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_chebyshev_polynomial_t", out) { try Handles.tensor(x, "x").chebyshevPolynomialT(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_chebyshev_polynomial_u") @implementation
+public func sg_special_chebyshev_polynomial_u(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_chebyshev_polynomial_u", out) { try Handles.tensor(x, "x").chebyshevPolynomialU(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_chebyshev_polynomial_v") @implementation
+public func sg_special_chebyshev_polynomial_v(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_chebyshev_polynomial_v", out) { try Handles.tensor(x, "x").chebyshevPolynomialV(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_chebyshev_polynomial_w") @implementation
+public func sg_special_chebyshev_polynomial_w(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_chebyshev_polynomial_w", out) { try Handles.tensor(x, "x").chebyshevPolynomialW(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_shifted_chebyshev_polynomial_t") @implementation
+public func sg_special_shifted_chebyshev_polynomial_t(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_shifted_chebyshev_polynomial_t", out) { try Handles.tensor(x, "x").shiftedChebyshevPolynomialT(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_shifted_chebyshev_polynomial_u") @implementation
+public func sg_special_shifted_chebyshev_polynomial_u(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_shifted_chebyshev_polynomial_u", out) { try Handles.tensor(x, "x").shiftedChebyshevPolynomialU(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_shifted_chebyshev_polynomial_v") @implementation
+public func sg_special_shifted_chebyshev_polynomial_v(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_shifted_chebyshev_polynomial_v", out) { try Handles.tensor(x, "x").shiftedChebyshevPolynomialV(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_shifted_chebyshev_polynomial_w") @implementation
+public func sg_special_shifted_chebyshev_polynomial_w(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_shifted_chebyshev_polynomial_w", out) { try Handles.tensor(x, "x").shiftedChebyshevPolynomialW(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_hermite_polynomial_h") @implementation
+public func sg_special_hermite_polynomial_h(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_hermite_polynomial_h", out) { try Handles.tensor(x, "x").hermitePolynomialH(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_hermite_polynomial_he") @implementation
+public func sg_special_hermite_polynomial_he(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_hermite_polynomial_he", out) { try Handles.tensor(x, "x").hermitePolynomialHe(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_laguerre_polynomial_l") @implementation
+public func sg_special_laguerre_polynomial_l(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_laguerre_polynomial_l", out) { try Handles.tensor(x, "x").laguerrePolynomialL(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_special_legendre_polynomial_p") @implementation
+public func sg_special_legendre_polynomial_p(_ x: OpaquePointer?, _ n: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_special_legendre_polynomial_p", out) { try Handles.tensor(x, "x").legendrePolynomialP(Handles.tensor(n, "n")) }
+}
+
+@_cdecl("sg_window_bartlett") @implementation
+public func sg_window_bartlett(_ M: Int64, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_bartlett", out) { try Windows.bartlett(Int(M), sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_blackman") @implementation
+public func sg_window_blackman(_ M: Int64, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_blackman", out) { try Windows.blackman(Int(M), sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_cosine") @implementation
+public func sg_window_cosine(_ M: Int64, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_cosine", out) { try Windows.cosine(Int(M), sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_exponential") @implementation
+public func sg_window_exponential(_ M: Int64, _ center: UnsafePointer<Double>?, _ tau: Double, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_exponential", out) { try Windows.exponential(Int(M), center: center?.pointee, tau: tau, sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_gaussian") @implementation
+public func sg_window_gaussian(_ M: Int64, _ std: Double, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_gaussian", out) { try Windows.gaussian(Int(M), std: std, sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_general_cosine") @implementation
+public func sg_window_general_cosine(_ M: Int64, _ a: OpaquePointer?, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_general_cosine", out) { try Windows.generalCosine(Int(M), coefficients: Handles.tensor(a, "a"), sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_general_hamming") @implementation
+public func sg_window_general_hamming(_ M: Int64, _ alpha: Double, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_general_hamming", out) { try Windows.generalHamming(Int(M), alpha: alpha, sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_hamming") @implementation
+public func sg_window_hamming(_ M: Int64, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_hamming", out) { try Windows.hamming(Int(M), sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_hann") @implementation
+public func sg_window_hann(_ M: Int64, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_hann", out) { try Windows.hann(Int(M), sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_kaiser") @implementation
+public func sg_window_kaiser(_ M: Int64, _ beta: Double, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_kaiser", out) { try Windows.kaiser(Int(M), beta: beta, sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_window_nuttall") @implementation
+public func sg_window_nuttall(_ M: Int64, _ sym: Bool, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_window_nuttall", out) { try Windows.nuttall(Int(M), sym: sym, dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
 @_cdecl("sg_reshape") @implementation
 public func sg_reshape(_ a: OpaquePointer?, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_reshape", out) { try Handles.tensor(a, "a").reshape(SwiftGradCABI.shape(shape, ndim, "shape")) }

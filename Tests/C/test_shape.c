@@ -139,7 +139,7 @@ static void test_splitting(void) {
 
     /* A split's pieces are views: a write through one shows in x. */
     CHECK_OK(sg_split(x, 4, 0, outs, 8, &count));
-    CHECK_OK(sg_fill_(outs[1], -1));
+    CHECK_OK(fill_with(outs[1], -1));
     free_all(outs, count);
     sg_tensor *whole = NULL;
     CHECK_OK(sg_clone(x, &whole));
@@ -226,7 +226,7 @@ static void test_diagonals(void) {
     CHECK_OK(sg_slice_scatter(x, x, 0, NULL, NULL, 1, &t)); expect(t, S(2, 3), 2, V(0, 1, 2, 3, 4, 5), "slice_scatter whole");
     /* Views share storage: a write through the diagonal shows in x. */
     CHECK_OK(sg_diagonal(x, 0, 0, 1, &t));
-    CHECK_OK(sg_fill_(t, 7));
+    CHECK_OK(fill_with(t, 7));
     CHECK_OK(sg_tensor_free(t));
     CHECK_OK(sg_clone(x, &t)); expect(t, S(2, 3), 2, V(7, 1, 2, 3, 7, 5), "write through the diagonal");
     CHECK_STATUS(sg_diagonal(x, 0, 1, -1, &t), SG_ERR_INVALID_ARGUMENT);
@@ -356,7 +356,7 @@ static void test_more_shapes(void) {
     CHECK_OK(sg_squeeze_dims(ones, NULL, 0, &t)); expect(t, S(1, 2, 1, 3), 4, V(0, 1, 2, 3, 4, 5), "squeeze_dims of none");
     /* unflatten and unfold are views. */
     CHECK_OK(sg_unfold(x, 0, 1, 1, &t));
-    CHECK_OK(sg_fill_(t, 1));
+    CHECK_OK(fill_with(t, 1));
     CHECK_OK(sg_tensor_free(t));
     CHECK_OK(sg_sum_to_size(x, NULL, 0, &t)); expect(t, NULL, 0, V(6), "write through unfold");
     CHECK_STATUS(sg_movedim(x, S(0, 0), 2, S(0, 1), 2, &t), SG_ERR_INVALID_ARGUMENT);
@@ -458,7 +458,7 @@ static void test_view_copies(void) {
     CHECK_OK(sg_unfold_copy(x, 0, 2, 1, &t)); expect(t, S(1, 3, 2), 3, V(0, 3, 1, 4, 2, 5), "unfold_copy");
     /* A copy is not a view: writing it leaves x alone. */
     CHECK_OK(sg_alias_copy(x, &t));
-    CHECK_OK(sg_fill_(t, 9));
+    CHECK_OK(fill_with(t, 9));
     CHECK_OK(sg_tensor_free(t));
     CHECK_OK(sg_clone(x, &t)); expect(t, S(2, 3), 2, V(0, 1, 2, 3, 4, 5), "a copy does not write x");
     CHECK_STATUS(sg_narrow_copy(x, 1, 2, 2, &t), SG_ERR_INVALID_ARGUMENT);

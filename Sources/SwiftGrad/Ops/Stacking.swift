@@ -165,6 +165,17 @@ extension Tensor {
                 for k in (j + 1)..<r { current[k] = withReplacement ? current[j] : current[k - 1] + 1 }
             }
         }
-        return try index([positions])
+        // The rows are gathered directly (advanced indexing would hold several index arrays
+        // as large as the result); the gradient adds each row's elements back at their positions.
+        let source = try contiguous(), out = try Tensor.empty([total, r], dtype)
+        func copy<T: TensorElement>(_: T.Type) {
+            let s = source.pointer(T.self), o = out.pointer(T.self)
+            for i in 0..<(total * r) { o[i] = s[Int(p[i])] }
+        }
+        copy(dtype.elementType)
+        return try out.recorded("IndexBackward0", inputs: [self], saving: [positions]) { g, ctx in
+            let flat = try ctx.saved(0).reshape([-1])
+            return [try Tensor.zeros([n], dtype: g.dtype).scatterAdd(dim: 0, index: flat, source: try g.reshape([-1]))]
+        }
     }
 }

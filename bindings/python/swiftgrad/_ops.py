@@ -822,6 +822,299 @@ def erfinv(input):  # noqa: A002 - PyTorch's name
     return _erfinv(input)
 
 
+def _digamma(self):
+    """The digamma function d/dx ln Gamma(x): -inf at +0, +inf at -0, NaN at the negative integers; its gradient is polygamma(1, x)."""
+    return _keep_float_dtype(self, _make(L.sg_digamma, self._handle))
+
+
+def digamma(input):  # noqa: A002 - PyTorch's name
+    """torch.digamma: The digamma function d/dx ln Gamma(x): -inf at +0, +inf at -0, NaN at the negative integers; its gradient is polygamma(1, x)."""
+    _require_tensor("digamma", "input", 1, input)
+    return _digamma(input)
+
+
+def _lgamma(self):
+    """ln |Gamma(a)|; its gradient is digamma(a)."""
+    return _keep_float_dtype(self, _make(L.sg_lgamma, self._handle))
+
+
+def lgamma(input):  # noqa: A002 - PyTorch's name
+    """torch.lgamma: ln |Gamma(a)|; its gradient is digamma(a)."""
+    _require_tensor("lgamma", "input", 1, input)
+    return _lgamma(input)
+
+
+def _polygamma(self, n):
+    """The n-th derivative of digamma (torch.polygamma(n, a)); n >= 0."""
+    return _keep_float_dtype(self, _make(L.sg_polygamma, self._handle, _int(n)))
+
+
+def _mvlgamma(self, p):
+    """The multivariate log-gamma function of dimension p >= 1: p(p-1)/4 ln pi + sum over j < p of ln Gamma(a - j/2)."""
+    return _keep_float_dtype(self, _make(L.sg_mvlgamma, self._handle, _int(p)))
+
+
+def mvlgamma(input, p):  # noqa: A002 - PyTorch's name
+    """torch.mvlgamma: The multivariate log-gamma function of dimension p >= 1: p(p-1)/4 ln pi + sum over j < p of ln Gamma(a - j/2)."""
+    _require_tensor("mvlgamma", "input", 1, input)
+    return _mvlgamma(input, p=p)
+
+
+def _igamma(self, other):
+    """The regularized lower incomplete gamma function P(a, other) (torch.special.gammainc); floating operands only; differentiable in other only."""
+    _require_tensor("igamma", "other", 1, other)
+    return _make(L.sg_igamma, self._handle, other._handle)
+
+
+def igamma(input, other):  # noqa: A002 - PyTorch's name
+    """torch.igamma: The regularized lower incomplete gamma function P(a, other) (torch.special.gammainc); floating operands only; differentiable in other only."""
+    _require_tensor("igamma", "input", 1, input)
+    return _igamma(input, other=other)
+
+
+def _igammac(self, other):
+    """The regularized upper incomplete gamma function Q(a, other) = 1 - P (torch.special.gammaincc); as sg_igamma."""
+    _require_tensor("igammac", "other", 1, other)
+    return _make(L.sg_igammac, self._handle, other._handle)
+
+
+def igammac(input, other):  # noqa: A002 - PyTorch's name
+    """torch.igammac: The regularized upper incomplete gamma function Q(a, other) = 1 - P (torch.special.gammaincc); as sg_igamma."""
+    _require_tensor("igammac", "input", 1, input)
+    return _igammac(input, other=other)
+
+
+def _i0(self):
+    """The modified Bessel function of the first kind of order 0; its gradient is i1(a)."""
+    return _keep_float_dtype(self, _make(L.sg_i0, self._handle))
+
+
+def i0(input):  # noqa: A002 - PyTorch's name
+    """torch.i0: The modified Bessel function of the first kind of order 0; its gradient is i1(a)."""
+    _require_tensor("i0", "input", 1, input)
+    return _i0(input)
+
+
+def _special_i0e(self):
+    """The exponentially scaled modified Bessel function e^-|a| I0(a)."""
+    return _keep_float_dtype(self, _make(L.sg_special_i0e, self._handle))
+
+
+def special__i0e(input):  # noqa: A002 - PyTorch's name
+    """torch.special.i0e: The exponentially scaled modified Bessel function e^-|a| I0(a)."""
+    _require_tensor("i0e", "input", 1, input)
+    return _special_i0e(input)
+
+
+def _special_i1(self):
+    """The modified Bessel function of the first kind of order 1; its gradient is 1/2 where |a| <= epsilon."""
+    return _keep_float_dtype(self, _make(L.sg_special_i1, self._handle))
+
+
+def special__i1(input):  # noqa: A002 - PyTorch's name
+    """torch.special.i1: The modified Bessel function of the first kind of order 1; its gradient is 1/2 where |a| <= epsilon."""
+    _require_tensor("i1", "input", 1, input)
+    return _special_i1(input)
+
+
+def _special_i1e(self):
+    """The exponentially scaled modified Bessel function e^-|a| I1(a)."""
+    return _keep_float_dtype(self, _make(L.sg_special_i1e, self._handle))
+
+
+def special__i1e(input):  # noqa: A002 - PyTorch's name
+    """torch.special.i1e: The exponentially scaled modified Bessel function e^-|a| I1(a)."""
+    _require_tensor("i1e", "input", 1, input)
+    return _special_i1e(input)
+
+
+def _special_ndtr(self):
+    """The standard normal distribution function (1 + erf(a / sqrt 2)) / 2."""
+    return _keep_float_dtype(self, _make(L.sg_special_ndtr, self._handle))
+
+
+def special__ndtr(input):  # noqa: A002 - PyTorch's name
+    """torch.special.ndtr: The standard normal distribution function (1 + erf(a / sqrt 2)) / 2."""
+    _require_tensor("ndtr", "input", 1, input)
+    return _special_ndtr(input)
+
+
+def _special_ndtri(self):
+    """The inverse of the standard normal distribution function: -inf at 0, inf at 1, NaN outside [0, 1]."""
+    return _keep_float_dtype(self, _make(L.sg_special_ndtri, self._handle))
+
+
+def special__ndtri(input):  # noqa: A002 - PyTorch's name
+    """torch.special.ndtri: The inverse of the standard normal distribution function: -inf at 0, inf at 1, NaN outside [0, 1]."""
+    _require_tensor("ndtri", "input", 1, input)
+    return _special_ndtri(input)
+
+
+def _special_log_ndtr(self):
+    """log(ndtr(a)), accurate far into the lower tail."""
+    return _keep_float_dtype(self, _make(L.sg_special_log_ndtr, self._handle))
+
+
+def special__log_ndtr(input):  # noqa: A002 - PyTorch's name
+    """torch.special.log_ndtr: log(ndtr(a)), accurate far into the lower tail."""
+    _require_tensor("log_ndtr", "input", 1, input)
+    return _special_log_ndtr(input)
+
+
+def _special_erfcx(self):
+    """The scaled complementary error function e^(a^2) erfc(a)."""
+    return _keep_float_dtype(self, _make(L.sg_special_erfcx, self._handle))
+
+
+def special__erfcx(input):  # noqa: A002 - PyTorch's name
+    """torch.special.erfcx: The scaled complementary error function e^(a^2) erfc(a)."""
+    _require_tensor("erfcx", "input", 1, input)
+    return _special_erfcx(input)
+
+
+def _special_entr(self):
+    """-a ln a elementwise: 0 at 0, -inf for negative a."""
+    return _keep_float_dtype(self, _make(L.sg_special_entr, self._handle))
+
+
+def special__entr(input):  # noqa: A002 - PyTorch's name
+    """torch.special.entr: -a ln a elementwise: 0 at 0, -inf for negative a."""
+    _require_tensor("entr", "input", 1, input)
+    return _special_entr(input)
+
+
+def _special_airy_ai(self):
+    """The Airy function Ai (not differentiable)."""
+    return _keep_float_dtype(self, _make(L.sg_special_airy_ai, self._handle))
+
+
+def special__airy_ai(input):  # noqa: A002 - PyTorch's name
+    """torch.special.airy_ai: The Airy function Ai (not differentiable)."""
+    _require_tensor("airy_ai", "input", 1, input)
+    return _special_airy_ai(input)
+
+
+def _special_bessel_j0(self):
+    """The Bessel function of the first kind of order 0."""
+    return _keep_float_dtype(self, _make(L.sg_special_bessel_j0, self._handle))
+
+
+def special__bessel_j0(input):  # noqa: A002 - PyTorch's name
+    """torch.special.bessel_j0: The Bessel function of the first kind of order 0."""
+    _require_tensor("bessel_j0", "input", 1, input)
+    return _special_bessel_j0(input)
+
+
+def _special_bessel_j1(self):
+    """The Bessel function of the first kind of order 1."""
+    return _keep_float_dtype(self, _make(L.sg_special_bessel_j1, self._handle))
+
+
+def special__bessel_j1(input):  # noqa: A002 - PyTorch's name
+    """torch.special.bessel_j1: The Bessel function of the first kind of order 1."""
+    _require_tensor("bessel_j1", "input", 1, input)
+    return _special_bessel_j1(input)
+
+
+def _special_bessel_y0(self):
+    """The Bessel function of the second kind of order 0: -inf at 0, NaN for negative a."""
+    return _keep_float_dtype(self, _make(L.sg_special_bessel_y0, self._handle))
+
+
+def special__bessel_y0(input):  # noqa: A002 - PyTorch's name
+    """torch.special.bessel_y0: The Bessel function of the second kind of order 0: -inf at 0, NaN for negative a."""
+    _require_tensor("bessel_y0", "input", 1, input)
+    return _special_bessel_y0(input)
+
+
+def _special_bessel_y1(self):
+    """The Bessel function of the second kind of order 1: -inf at 0, NaN for negative a."""
+    return _keep_float_dtype(self, _make(L.sg_special_bessel_y1, self._handle))
+
+
+def special__bessel_y1(input):  # noqa: A002 - PyTorch's name
+    """torch.special.bessel_y1: The Bessel function of the second kind of order 1: -inf at 0, NaN for negative a."""
+    _require_tensor("bessel_y1", "input", 1, input)
+    return _special_bessel_y1(input)
+
+
+def _special_modified_bessel_i0(self):
+    """The modified Bessel function of the first kind of order 0."""
+    return _keep_float_dtype(self, _make(L.sg_special_modified_bessel_i0, self._handle))
+
+
+def special__modified_bessel_i0(input):  # noqa: A002 - PyTorch's name
+    """torch.special.modified_bessel_i0: The modified Bessel function of the first kind of order 0."""
+    _require_tensor("modified_bessel_i0", "input", 1, input)
+    return _special_modified_bessel_i0(input)
+
+
+def _special_modified_bessel_i1(self):
+    """The modified Bessel function of the first kind of order 1."""
+    return _keep_float_dtype(self, _make(L.sg_special_modified_bessel_i1, self._handle))
+
+
+def special__modified_bessel_i1(input):  # noqa: A002 - PyTorch's name
+    """torch.special.modified_bessel_i1: The modified Bessel function of the first kind of order 1."""
+    _require_tensor("modified_bessel_i1", "input", 1, input)
+    return _special_modified_bessel_i1(input)
+
+
+def _special_modified_bessel_k0(self):
+    """The modified Bessel function of the second kind of order 0: inf at 0, NaN for negative a."""
+    return _keep_float_dtype(self, _make(L.sg_special_modified_bessel_k0, self._handle))
+
+
+def special__modified_bessel_k0(input):  # noqa: A002 - PyTorch's name
+    """torch.special.modified_bessel_k0: The modified Bessel function of the second kind of order 0: inf at 0, NaN for negative a."""
+    _require_tensor("modified_bessel_k0", "input", 1, input)
+    return _special_modified_bessel_k0(input)
+
+
+def _special_modified_bessel_k1(self):
+    """The modified Bessel function of the second kind of order 1: inf at 0, NaN for negative a."""
+    return _keep_float_dtype(self, _make(L.sg_special_modified_bessel_k1, self._handle))
+
+
+def special__modified_bessel_k1(input):  # noqa: A002 - PyTorch's name
+    """torch.special.modified_bessel_k1: The modified Bessel function of the second kind of order 1: inf at 0, NaN for negative a."""
+    _require_tensor("modified_bessel_k1", "input", 1, input)
+    return _special_modified_bessel_k1(input)
+
+
+def _special_scaled_modified_bessel_k0(self):
+    """e^a K0(a) (not differentiable)."""
+    return _keep_float_dtype(self, _make(L.sg_special_scaled_modified_bessel_k0, self._handle))
+
+
+def special__scaled_modified_bessel_k0(input):  # noqa: A002 - PyTorch's name
+    """torch.special.scaled_modified_bessel_k0: e^a K0(a) (not differentiable)."""
+    _require_tensor("scaled_modified_bessel_k0", "input", 1, input)
+    return _special_scaled_modified_bessel_k0(input)
+
+
+def _special_scaled_modified_bessel_k1(self):
+    """e^a K1(a) (not differentiable)."""
+    return _keep_float_dtype(self, _make(L.sg_special_scaled_modified_bessel_k1, self._handle))
+
+
+def special__scaled_modified_bessel_k1(input):  # noqa: A002 - PyTorch's name
+    """torch.special.scaled_modified_bessel_k1: e^a K1(a) (not differentiable)."""
+    _require_tensor("scaled_modified_bessel_k1", "input", 1, input)
+    return _special_scaled_modified_bessel_k1(input)
+
+
+def _special_spherical_bessel_j0(self):
+    """The spherical Bessel function of the first kind of order 0, sin(a) / a (not differentiable)."""
+    return _keep_float_dtype(self, _make(L.sg_special_spherical_bessel_j0, self._handle))
+
+
+def special__spherical_bessel_j0(input):  # noqa: A002 - PyTorch's name
+    """torch.special.spherical_bessel_j0: The spherical Bessel function of the first kind of order 0, sin(a) / a (not differentiable)."""
+    _require_tensor("spherical_bessel_j0", "input", 1, input)
+    return _special_spherical_bessel_j0(input)
+
+
 def _unsqueeze(self, dim=_MISSING, *, axis=_MISSING):
     """A size-1 dimension inserted at dim."""
     dim = _alias("unsqueeze", "dim", dim, "axis", axis)
@@ -1548,6 +1841,13 @@ for _name, _method in (
         ("isreal", _isreal),
         ("angle", _angle),
         ("erfinv", _erfinv),
+        ("digamma", _digamma),
+        ("lgamma", _lgamma),
+        ("polygamma", _polygamma),
+        ("mvlgamma", _mvlgamma),
+        ("igamma", _igamma),
+        ("igammac", _igammac),
+        ("i0", _i0),
         ("unsqueeze", _unsqueeze),
         ("flatten", _flatten),
         ("select", _select),
@@ -1604,6 +1904,28 @@ row_stack = vstack
 
 #: Functions of torch's namespaces (torch.nn.functional, torch.linalg, ...), by namespace.
 NAMESPACES = {
+    "special": {
+        "i0e": special__i0e,
+        "i1": special__i1,
+        "i1e": special__i1e,
+        "ndtr": special__ndtr,
+        "ndtri": special__ndtri,
+        "log_ndtr": special__log_ndtr,
+        "erfcx": special__erfcx,
+        "entr": special__entr,
+        "airy_ai": special__airy_ai,
+        "bessel_j0": special__bessel_j0,
+        "bessel_j1": special__bessel_j1,
+        "bessel_y0": special__bessel_y0,
+        "bessel_y1": special__bessel_y1,
+        "modified_bessel_i0": special__modified_bessel_i0,
+        "modified_bessel_i1": special__modified_bessel_i1,
+        "modified_bessel_k0": special__modified_bessel_k0,
+        "modified_bessel_k1": special__modified_bessel_k1,
+        "scaled_modified_bessel_k0": special__scaled_modified_bessel_k0,
+        "scaled_modified_bessel_k1": special__scaled_modified_bessel_k1,
+        "spherical_bessel_j0": special__spherical_bessel_j0,
+    },
 }
 
 __all__ = [
@@ -1613,17 +1935,17 @@ __all__ = [
     "block_diag", "broadcast_tensors", "broadcast_to", "cartesian_prod", "ceil", "chunk",
     "clamp_max", "clamp_min", "column_stack", "combinations", "copysign", "cos", "cosh",
     "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy",
-    "diagonal_scatter", "dstack", "erf", "erfc", "erfinv", "exp", "exp2", "expand_copy",
-    "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "floor", "fmax", "fmin", "fmod",
-    "frac", "heaviside", "hstack", "hypot", "isfinite", "isinf", "isnan", "isneginf",
-    "isposinf", "isreal", "kron", "ldexp", "lerp", "log", "log10", "log1p", "log2",
-    "log_softmax", "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "logit", "moveaxis", "movedim", "nan_to_num", "narrow_copy", "nextafter",
-    "permute_copy", "rad2deg", "ravel", "reciprocal", "relu", "roll", "rot90", "round",
-    "row_stack", "rsqrt", "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit",
-    "sin", "sinc", "sinh", "slice_scatter", "softmax", "split_with_sizes",
-    "split_with_sizes_copy", "sqrt", "square", "t_copy", "tan", "tanh", "tile",
-    "transpose_copy", "tril", "triu", "trunc", "unbind", "unbind_copy", "unflatten",
-    "unfold_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "unsqueeze",
-    "unsqueeze_copy", "view_copy", "vstack"
+    "diagonal_scatter", "digamma", "dstack", "erf", "erfc", "erfinv", "exp", "exp2",
+    "expand_copy", "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "floor", "fmax",
+    "fmin", "fmod", "frac", "heaviside", "hstack", "hypot", "i0", "igamma", "igammac",
+    "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron", "ldexp", "lerp",
+    "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "moveaxis", "movedim",
+    "mvlgamma", "nan_to_num", "narrow_copy", "nextafter", "permute_copy", "rad2deg", "ravel",
+    "reciprocal", "relu", "roll", "rot90", "round", "row_stack", "rsqrt", "select",
+    "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
+    "slice_scatter", "softmax", "split_with_sizes", "split_with_sizes_copy", "sqrt", "square",
+    "t_copy", "tan", "tanh", "tile", "transpose_copy", "tril", "triu", "trunc", "unbind",
+    "unbind_copy", "unflatten", "unfold_copy", "unsafe_chunk", "unsafe_split",
+    "unsafe_split_with_sizes", "unsqueeze", "unsqueeze_copy", "view_copy", "vstack"
 ]

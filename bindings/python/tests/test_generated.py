@@ -19,7 +19,7 @@ finally:
 TABLE = table_entries()
 # The forwarded methods that record a dtype (the others ask the library when asked).
 FORWARDED = [op for op in TABLE if "python" in op and op["python"].get("method") and op["python"].get("dtype")]
-ARGUMENTS = {"dim": 0, "start_dim": 0, "end_dim": -1, "index": 0}
+ARGUMENTS = {"dim": 0, "start_dim": 0, "end_dim": -1, "index": 0, "n": 2, "p": 2}
 
 
 def core_dtype(t):

@@ -1,0 +1,2 @@
+"""torch.signal: signal processing (window functions, torch.signal.windows)."""
+from . import windows  # noqa: F401
