@@ -174,8 +174,13 @@ def swift_export(op):
         for c, stype in zip(cparams, stypes):
             cname = re.search(r"(\w+)$", c.replace("{n}", n)).group(1)
             params.append(f"_ {cname}: {stype}")
-    outs = [re.search(r"(\w+)$", c).group(1) for c in OUTPUTS[op.returns]]
-    params += [f"_ {o}: UnsafeMutablePointer<OpaquePointer?>?" for o in outs]
+    for c in OUTPUTS[op.returns]:
+        # sg_tensor **out -> a pointer to a handle; a 'tensors' result's size_t capacity and
+        # size_t *count -> Int and a pointer to one.
+        stype = ("UnsafeMutablePointer<Int>?" if c.startswith("size_t *") else "Int" if c.startswith("size_t ")
+                 else "UnsafeMutablePointer<OpaquePointer?>?")
+        name = re.search(r"(\w+)$", c).group(1)
+        params.append(f"_ {name}: {stype}")
     converted = dict((n, KINDS[kind][2].replace("{n}", n)) for kind, n in op.params)
     body = "try " + re.sub(r"@(\w+)", lambda m: converted[m.group(1)], op.swift)
     if op.returns == "tensor":

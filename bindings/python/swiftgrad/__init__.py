@@ -19,6 +19,7 @@ from ._serialization import load_file, save_file  # noqa: F401
 from ._interop import from_dlpack, from_numpy  # noqa: F401
 from . import _serialization as safetensors  # noqa: F401 - swiftgrad.safetensors.save/load/load_metadata
 from . import fft, linalg, special  # noqa: F401,E402 - torch.fft, torch.linalg, torch.special
+from . import masked  # noqa: F401,E402 - torch.masked
 from . import nn  # noqa: E402
 from . import autograd  # noqa: E402
 from . import optim  # noqa: E402
