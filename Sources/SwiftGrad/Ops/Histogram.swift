@@ -71,6 +71,7 @@ extension Tensor {
         guard bins > 0 else {
             throw SwiftGradError.invalidArgument("torch.histogram(): bins must be > 0, but got \(bins) for dimension \(d)")
         }
+        _ = try Shape.validate([bins, 2], itemSize: dtype.itemSize)  // bins + 1 edges fit
         guard (lowest == nil) == (highest == nil) else {
             throw SwiftGradError.invalidArgument("torch.histogramdd: range needs both a minimum and a maximum")
         }

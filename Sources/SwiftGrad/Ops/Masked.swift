@@ -22,16 +22,21 @@ extension Tensor {
 
     /// This tensor with the masked-out elements replaced by `fill` (`_combine_input_and_mask`).
     private func masked(_ mask: Tensor?, fill: Double) throws -> Tensor {
+        try masked(mask, identity: Tensor.full([], fill, dtype: dtype))
+    }
+
+    /// This tensor with the masked-out elements replaced by the 0-d `identity`.
+    private func masked(_ mask: Tensor?, identity: Tensor) throws -> Tensor {
         guard let mask else { return self }
-        let identity = try Tensor.full([], fill, dtype: dtype)
         return try Tensor.where(canonicalMask(mask), self, identity)
     }
 
-    /// The identity of max (`lowest`) or min for this dtype, as PyTorch's `_reduction_identity`.
-    private func extremeIdentity(lowest: Bool, _ name: String) throws -> Double {
+    /// The identity of max (`lowest`) or min for this dtype, as PyTorch's `_reduction_identity`:
+    /// -inf or inf, the lowest or largest int64.
+    private func extremeIdentity(lowest: Bool, _ name: String) throws -> Tensor {
         switch dtype {
-        case .float32, .float64: return lowest ? -.infinity : .infinity
-        case .int64: return lowest ? Double(Int64.min) : Double(Int64.max)
+        case .float32, .float64: return try Tensor.full([], lowest ? -.infinity : .infinity, dtype: dtype)
+        case .int64: return try Tensor(scalar: lowest ? Int64.min : Int64.max)
         case .bool: throw SwiftGradError.dtype("identity of \(name) on torch.bool input")
         }
     }
@@ -62,24 +67,24 @@ extension Tensor {
 
     /// The largest masked-in element over `dims` (`torch.masked.amax`); -inf where none is.
     public func maskedAmax(dims: [Int], keepdim: Bool = false, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: extremeIdentity(lowest: true, "amax")).amax(dims: dims, keepdim: keepdim)
+        try masked(mask, identity: extremeIdentity(lowest: true, "amax")).amax(dims: dims, keepdim: keepdim)
     }
 
     /// The smallest masked-in element over `dims` (`torch.masked.amin`); inf where none is.
     public func maskedAmin(dims: [Int], keepdim: Bool = false, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: extremeIdentity(lowest: false, "amin")).amin(dims: dims, keepdim: keepdim)
+        try masked(mask, identity: extremeIdentity(lowest: false, "amin")).amin(dims: dims, keepdim: keepdim)
     }
 
     /// The index of the largest masked-in element along `dim` (of the flattened tensor when nil)
     /// (`torch.masked.argmax`), in this tensor's dtype as PyTorch returns it.
     public func maskedArgmax(dim: Int?, keepdim: Bool = false, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: extremeIdentity(lowest: true, "argmax")).argmax(dim: dim, keepdim: keepdim).to(dtype)
+        try masked(mask, identity: extremeIdentity(lowest: true, "argmax")).argmax(dim: dim, keepdim: keepdim).to(dtype)
     }
 
     /// The index of the smallest masked-in element along `dim` (`torch.masked.argmin`), in this
     /// tensor's dtype.
     public func maskedArgmin(dim: Int?, keepdim: Bool = false, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: extremeIdentity(lowest: false, "argmin")).argmin(dim: dim, keepdim: keepdim).to(dtype)
+        try masked(mask, identity: extremeIdentity(lowest: false, "argmin")).argmin(dim: dim, keepdim: keepdim).to(dtype)
     }
 
     /// The mean of the masked-in elements over `dims` (`torch.masked.mean`): their sum divided by
@@ -112,7 +117,7 @@ extension Tensor {
     /// log(sum(exp)) of the masked-in elements over `dims` (`torch.masked.logsumexp`); -inf
     /// where none is.
     public func maskedLogsumexp(dims: [Int], keepdim: Bool = false, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: extremeIdentity(lowest: true, "logsumexp")).logsumexp(dims: dims, keepdim: keepdim)
+        try masked(mask, identity: extremeIdentity(lowest: true, "logsumexp")).logsumexp(dims: dims, keepdim: keepdim)
     }
 
     /// The vector `ord`-norm of the masked-in elements over `dims` (`torch.masked.norm`).
@@ -164,18 +169,18 @@ extension Tensor {
     /// softmax over the masked-in elements along `dim` (`torch.masked.softmax`): 0 at the
     /// masked-out ones, NaN in a lane where none is masked in.
     public func maskedSoftmax(dim: Int, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: extremeIdentity(lowest: true, "softmax")).softmax(dim: dim)
+        try masked(mask, identity: extremeIdentity(lowest: true, "softmax")).softmax(dim: dim)
     }
 
     /// log_softmax over the masked-in elements along `dim` (`torch.masked.log_softmax`).
     public func maskedLogSoftmax(dim: Int, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: extremeIdentity(lowest: true, "log_softmax")).logSoftmax(dim: dim)
+        try masked(mask, identity: extremeIdentity(lowest: true, "log_softmax")).logSoftmax(dim: dim)
     }
 
     /// softmin (softmax of the negation) over the masked-in elements along `dim`
     /// (`torch.masked.softmin`).
     public func maskedSoftmin(dim: Int, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: extremeIdentity(lowest: false, "softmin")).neg().softmax(dim: dim)
+        try masked(mask, identity: extremeIdentity(lowest: false, "softmin")).neg().softmax(dim: dim)
     }
 
     /// The masked-in elements divided by their `ord`-norm along `dim`, at least `eps`
@@ -189,8 +194,8 @@ extension Tensor {
     /// log(exp(self) + exp(other)) with each operand's masked-out elements taken as -inf
     /// (`torch.masked.logaddexp`), broadcast; -inf where both are masked out.
     public func maskedLogaddexp(_ other: Tensor, selfMask: Tensor?, otherMask: Tensor?) throws -> Tensor {
-        let a = try masked(selfMask, fill: extremeIdentity(lowest: true, "logaddexp"))
-        let b = try other.masked(otherMask, fill: other.extremeIdentity(lowest: true, "logaddexp"))
+        let a = try masked(selfMask, identity: extremeIdentity(lowest: true, "logaddexp"))
+        let b = try other.masked(otherMask, identity: other.extremeIdentity(lowest: true, "logaddexp"))
         return try a.logAddExpBroadcast(b)
     }
 

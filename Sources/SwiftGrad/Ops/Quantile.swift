@@ -60,7 +60,8 @@ extension Tensor {
         guard q.dtype == dtype || q.isWrappedNumber else {
             throw SwiftGradError.dtype("quantile() q tensor must be same dtype as the input tensor")
         }
-        let probabilities = try noGrad { try q.to(dtype, recording: false).reshape([-1]).contiguous() }
+        // q in the input's dtype (as PyTorch converts a number q), read in double.
+        let probabilities = try noGrad { try q.to(dtype, recording: false).to(.float64, recording: false).reshape([-1]).contiguous() }
         for i in 0..<probabilities.count {
             let p = probabilities.doubleValue(atOffset: probabilities.storageOffset + i)
             guard p >= 0, p <= 1 else {
@@ -99,10 +100,10 @@ extension Tensor {
             if interpolation == .linear {
                 var qShape = [Int].filled(1, count: base.ndim)
                 qShape[laneDim] = probabilities.count
-                let qAlong = try q.to(dtype).reshape(qShape)
+                let qAlong = try q.to(dtype).to(.float64).reshape(qShape)
                 weights = try qAlong.mul(lanes.restore(picked.scale)).add(weights)
             }
-            values = try values.add(above.sub(values).mul(weights))
+            values = try values.add(above.sub(values).mul(weights.to(dtype)))
         }
         // The quantiles along `laneDim` go first, then the kept dimensions in order.
         let order = [laneDim] + (0..<base.ndim).filter { $0 != laneDim }
@@ -111,17 +112,18 @@ extension Tensor {
 
     /// For every lane and every probability q: the positions (in the lane) of the sorted elements
     /// below and above the rank, and the interpolation weight as q * scale + offset (scale the
-    /// lane's n - 1, 0 where the rank is pinned; offset the rest, the weight itself for midpoint),
-    /// in the input's precision as PyTorch computes them (`q * (n - 1)` in float32 for float32).
+    /// lane's n - 1, 0 where the rank is pinned; offset the rest, the weight itself for midpoint).
+    /// Ranks are computed in double, as PyTorch does (so q = 0.1 in float32 is 0.100000001 and
+    /// its nearest rank among 6 elements rounds up); scale and offset are float64.
     private static func quantilePositions<T: TensorElement & BinaryFloatingPoint>(
         _ lanes: Lanes, _ probabilities: Tensor, _: T.Type, _ interpolation: QuantileInterpolation, _ ignoreNaN: Bool
     ) throws -> (below: Tensor, above: Tensor, scale: Tensor, offset: Tensor) {
         let n = lanes.length, m = probabilities.count
         let below = try lanes.output(width: m, dtype: .int64), above = try lanes.output(width: m, dtype: .int64)
-        let scales = try lanes.output(width: m, dtype: T.dtype), offsets = try lanes.output(width: m, dtype: T.dtype)
-        let src = lanes.pointer(T.self), pq = probabilities.pointer(T.self) + probabilities.storageOffset
+        let scales = try lanes.output(width: m, dtype: .float64), offsets = try lanes.output(width: m, dtype: .float64)
+        let src = lanes.pointer(T.self), pq = probabilities.pointer(Double.self) + probabilities.storageOffset
         let pb = below.pointer(Int64.self), pa = above.pointer(Int64.self)
-        let ps = scales.pointer(T.self), po = offsets.pointer(T.self)
+        let ps = scales.pointer(Double.self), po = offsets.pointer(Double.self)
         let buffer = UnsafeMutablePointer<Keyed<T>>.allocate(capacity: Swift.max(n, 1))
         defer { buffer.deallocate() }
         let sorter = LibstdcxxAlgorithms(a: buffer, less: { (!isNaNValue($0.value) && isNaNValue($1.value)) || $0.value < $1.value })
@@ -134,7 +136,7 @@ extension Tensor {
             }
             sorter.sort(0, n)
             for j in 0..<m {
-                var rank: T, scale = T(ignoreNaN ? n - nanCount - 1 : n - 1)
+                var rank: Double, scale = Double(ignoreNaN ? n - nanCount - 1 : n - 1)
                 if ignoreNaN {
                     rank = pq[j] * scale
                     if rank < 0 {
@@ -157,7 +159,7 @@ extension Tensor {
                 pb[lane * m + j] = buffer[low].index
                 pa[lane * m + j] = buffer[high].index
                 ps[lane * m + j] = scale
-                po[lane * m + j] = interpolation == .midpoint ? 0.5 : (scale == 0 ? rank : 0) - T(low)
+                po[lane * m + j] = interpolation == .midpoint ? 0.5 : (scale == 0 ? rank : 0) - Double(low)
             }
         }
         return (below, above, scales, offsets)

@@ -55,8 +55,7 @@ extension Tensor {
         let picked = try noGrad { try rows.index([Tensor(firsts.map(Int64.init), shape: [firsts.count])]) }
         var values: Tensor
         if let d {
-            var slicedShape = [grouped.groups] + (0..<ndim).filter { $0 != d }.map { shape[$0] }
-            if picked.count == 0 && grouped.groups > 0 { slicedShape[0] = grouped.groups }
+            let slicedShape = [grouped.groups] + (0..<ndim).filter { $0 != d }.map { shape[$0] }
             var inverseOrder = [Int].filled(0, count: ndim)
             for (i, axis) in ([d] + (0..<ndim).filter { $0 != d }).enumerated() { inverseOrder[axis] = i }
             values = try noGrad { try picked.reshape(slicedShape).permute(inverseOrder).contiguous() }
@@ -82,7 +81,8 @@ extension Tensor {
         if sort {
             let less: (Int, Int) -> Bool
             if width == 1 {
-                // Elements: PyTorch sorts them with NaN last.
+                // Elements: in torch.sort's order (NaN last, equal ones as its introsort leaves
+                // them, which decides which NaN gets which inverse index).
                 less = { (!isNaNValue(p[$0]) && isNaNValue(p[$1])) || p[$0] < p[$1] }
             } else {
                 // Slices: lexicographically, as `_unique_dim_cpu_template`.
@@ -95,14 +95,9 @@ extension Tensor {
                     return false
                 }
             }
-            if width == 1 {
-                // Stable, so that NaNs keep their order.
-                order.sort { less($0, $1) || (!less($1, $0) && $0 < $1) }
-            } else {
-                order.withUnsafeMutableBufferPointer { buffer in
-                    guard let base = buffer.baseAddress else { return }
-                    LibstdcxxAlgorithms(a: base, less: less).sort(0, n)
-                }
+            order.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                LibstdcxxAlgorithms(a: base, less: less).sort(0, n)
             }
         }
         var group = [Int].filled(0, count: n), groups = 0

@@ -9,8 +9,8 @@ import numbers
 
 from .. import _lib as L
 from .._tensor import (
-    Tensor, _byref, _c_double, _c_int64, _c_void_p, _check, _dims, _handles, _int, _make, _operand, _require_tensor,
-    _shape_array, _tensor_list, _values_indices, _wrap,
+    _MISSING, Tensor, _byref, _c_double, _c_int64, _c_void_p, _check, _dim_aliases, _dims, _handles, _int, _make,
+    _operand, _require_tensor, _shape_array, _tensor_list, _values_indices, _wrap,
 )
 from ._registry import export, method
 
@@ -71,15 +71,17 @@ def _median(name, full, along, input, dim, keepdim):  # noqa: A002 - PyTorch's n
 
 @export("median")
 @method("median")
-def median(input, dim=None, keepdim=False):  # noqa: A002
+def median(input, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):  # noqa: A002
     """The median of all elements, or (values, indices) along `dim` (torch.median)."""
+    dim, keepdim = _dim_aliases("median", dim, keepdim, axis, keepdims)
     return _median("median", L.sg_median, L.sg_median_dim, input, dim, keepdim)
 
 
 @export("nanmedian")
 @method("nanmedian")
-def nanmedian(input, dim=None, keepdim=False):  # noqa: A002
+def nanmedian(input, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):  # noqa: A002
     """The median ignoring NaN, of all elements or along `dim` (torch.nanmedian)."""
+    dim, keepdim = _dim_aliases("nanmedian", dim, keepdim, axis, keepdims)
     return _median("nanmedian", L.sg_nanmedian, L.sg_nanmedian_dim, input, dim, keepdim)
 
 
@@ -87,8 +89,9 @@ def nanmedian(input, dim=None, keepdim=False):  # noqa: A002
 
 @export("aminmax")
 @method("aminmax")
-def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002
+def aminmax(input, *, dim=None, keepdim=False, axis=_MISSING, keepdims=_MISSING):  # noqa: A002
     """(min, max) of all elements or along `dim` (torch.aminmax)."""
+    dim, keepdim = _dim_aliases("aminmax", dim, keepdim, axis, keepdims)
     _require_tensor("aminmax", "input", 1, input)
     return aminmax_result(*_pair(L.sg_aminmax, input._handle, _optional_dim(dim), builtins.bool(keepdim)))
 
@@ -102,14 +105,18 @@ def _moments(name, function, input, dim, unbiased, keepdim, correction):  # noqa
 
 
 @export("var_mean")
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=_MISSING,  # noqa: A002
+             keepdims=_MISSING):
     """(variance, mean) over `dim` (torch.var_mean); unbiased=False or correction=0 divide by n."""
+    dim, keepdim = _dim_aliases("var_mean", dim, keepdim, axis, keepdims)
     return _moments("var_mean", L.sg_var_mean, input, dim, unbiased, keepdim, correction)
 
 
 @export("std_mean")
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=_MISSING,  # noqa: A002
+             keepdims=_MISSING):
     """(standard deviation, mean) over `dim` (torch.std_mean)."""
+    dim, keepdim = _dim_aliases("std_mean", dim, keepdim, axis, keepdims)
     return _moments("std_mean", L.sg_std_mean, input, dim, unbiased, keepdim, correction)
 
 
@@ -130,15 +137,18 @@ def _quantile(name, function, input, q, dim, keepdim, interpolation):  # noqa: A
 
 @export("quantile")
 @method("quantile")
-def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):  # noqa: A002
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", axis=_MISSING, keepdims=_MISSING):  # noqa: A002
     """The q-th quantiles of all elements or along `dim` (torch.quantile)."""
+    dim, keepdim = _dim_aliases("quantile", dim, keepdim, axis, keepdims)
     return _quantile("quantile", L.sg_quantile, input, q, dim, keepdim, interpolation)
 
 
 @export("nanquantile")
 @method("nanquantile")
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):  # noqa: A002
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", axis=_MISSING,  # noqa: A002
+                keepdims=_MISSING):
     """The q-th quantiles ignoring NaN (torch.nanquantile)."""
+    dim, keepdim = _dim_aliases("nanquantile", dim, keepdim, axis, keepdims)
     return _quantile("nanquantile", L.sg_nanquantile, input, q, dim, keepdim, interpolation)
 
 
@@ -248,15 +258,23 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: elements or test_elements must be "
                         "a Tensor")
-    return _make(L.sg_isin, _operand(elements)._handle, _operand(test_elements)._handle,
-                 builtins.bool(assume_unique), builtins.bool(invert))
+    elements, test_elements = _operand(elements), _operand(test_elements)
+    return _make(L.sg_isin, elements._handle, test_elements._handle, builtins.bool(assume_unique), builtins.bool(invert))
 
 
 # ---- torch.masked: the functions whose dtype= converts the result --------------------------
 
+def _optional_operand(value):
+    """A tensor argument that may be None (or a number): the tensor, which the caller keeps
+    alive for the duration of the call, and its handle."""
+    tensor = None if value is None else _operand(value)
+    return tensor, None if tensor is None else tensor._handle
+
+
 def _masked(name, function, input, *args, dtype=None, mask=None):  # noqa: A002
     _require_tensor(name, "input", 1, input)
-    result = _make(function, input._handle, *args, None if mask is None else _operand(mask)._handle)
+    mask, mask_handle = _optional_operand(mask)
+    result = _make(function, input._handle, *args, mask_handle)
     return result if dtype is None else result.to(dtype)
 
 
@@ -286,8 +304,8 @@ def masked_median(input, dim=-1, *, keepdim=False, dtype=None, mask=None):  # no
     """torch.masked.median: the median of the masked-in elements along `dim` (the input's
     dtype for floating input, whatever `dtype` says)."""
     _require_tensor("median", "input", 1, input)
-    result = _make(L.sg_masked_median, input._handle, _int(dim), builtins.bool(keepdim),
-                   None if mask is None else _operand(mask)._handle)
+    mask, mask_handle = _optional_operand(mask)
+    result = _make(L.sg_masked_median, input._handle, _int(dim), builtins.bool(keepdim), mask_handle)
     return result if dtype is None or input.is_floating_point() else result.to(dtype)
 
 
@@ -296,9 +314,9 @@ def masked_logaddexp(input, other, *, dtype=None, input_mask=None, other_mask=No
     """torch.masked.logaddexp: log(exp(input) + exp(other)) with masked-out elements as -inf."""
     _require_tensor("logaddexp", "input", 1, input)
     _require_tensor("logaddexp", "other", 2, other)
-    result = _make(L.sg_masked_logaddexp, input._handle, other._handle,
-                   None if input_mask is None else _operand(input_mask)._handle,
-                   None if other_mask is None else _operand(other_mask)._handle)
+    input_mask, input_handle = _optional_operand(input_mask)
+    other_mask, other_handle = _optional_operand(other_mask)
+    result = _make(L.sg_masked_logaddexp, input._handle, other._handle, input_handle, other_handle)
     return result if dtype is None else result.to(dtype)
 
 
@@ -307,8 +325,9 @@ def _masked_moment(name, function, input, dim, unbiased, correction, keepdim, dt
     if dtype is not None:
         input = input.to(dtype)
     array, n = _shape_array(_dims(dim))
+    mask, mask_handle = _optional_operand(mask)
     return _make(function, input._handle, array, n, _correction(name, unbiased, correction), builtins.bool(keepdim),
-                 None if mask is None else _operand(mask)._handle)
+                 mask_handle)
 
 
 @export("var", namespace="masked")
