@@ -141,7 +141,10 @@ extension Tensor {
         let edges = try bins.map { e in try noGrad { try e.contiguous() } }
         let weights = try weight.map { w in try noGrad { try w.reshape([m]).contiguous() } }
         let histStrides = Shape.contiguousStrides(histShape)
+        // With a dimension of one edge (no bin) there is nowhere to count anything.
+        let empty = histShape.contains(0)
         func run<T: TensorElement & BinaryFloatingPoint>(_: T.Type) {
+            guard !empty else { return }
             let x = rows.pointer(T.self) + rows.storageOffset, h = hist.pointer(T.self)
             let edgePointers = edges.map { $0.pointer(T.self) + $0.storageOffset }
             let w = weights.map { $0.pointer(T.self) + $0.storageOffset }

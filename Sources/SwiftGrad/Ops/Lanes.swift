@@ -57,7 +57,7 @@ struct Lanes {
     func restore(_ result: Tensor) throws -> Tensor {
         if inputShape.isEmpty && result.count == 1 { return Tensor(storage: result.storage, shape: []) }
         let n = inputShape.count
-        if n == 0 { return try noGrad { try result.reshape([result.count]).contiguous() } }
+        if n == 0 { return Tensor(storage: result.storage, shape: [result.count]) }
         var inverse = [Int].filled(0, count: n)
         for (i, d) in ((0..<n).filter { $0 != dim } + [dim]).enumerated() { inverse[d] = i }
         return try noGrad {
