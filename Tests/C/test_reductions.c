@@ -273,14 +273,17 @@ static void test_histograms_and_searching(void) {
     sg_tensor *tests = make(V(2, NAN), S(2), 1), *n = make(V(NAN, 2, 3), S(3), 1);
     CHECK_OK(sg_isin(n, tests, false, false, &t)); expect(t, S(3), 1, V(0, 1, 0), "isin");
     CHECK_OK(sg_isin(n, tests, true, true, &t)); expect(t, S(3), 1, V(1, 0, 1), "isin invert");
-    /* Errors: no int32 outputs, a 2-d bucketize boundary, a sorter out of range. */
-    CHECK_STATUS(sg_searchsorted(b, values, true, false, NULL, &t), SG_ERR_DTYPE);
-    CHECK_ERROR_HAS("int32");
+    CHECK_OK(sg_searchsorted(b, values, true, false, NULL, &t)); expect_dtype(t, SG_INT32, "searchsorted out_int32");
+    expect(t, S(4), 1, V(0, 1, 3, 4), "searchsorted int32");
+    /* Errors: a 2-d bucketize boundary, a sorter out of range, bool operands. */
     CHECK_STATUS(sg_bucketize(values, rows, false, false, &t), SG_ERR_INVALID_ARGUMENT);
     sg_tensor *wild = make_ints(I(0, 9, 1, 2), S(4), 1);
     CHECK_STATUS(sg_searchsorted(b, values, false, false, wild, &t), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("sorter index out of range");
-    sg_tensor *all[] = {x, rows, edges, ints, b, values, order, reversed, tests, n, wild};
+    sg_tensor *flags = make_bools((const bool[]){true, false}, S(2), 1);
+    CHECK_STATUS(sg_searchsorted(flags, flags, false, false, NULL, &t), SG_ERR_DTYPE);
+    CHECK_STATUS(sg_isin(flags, flags, false, false, &t), SG_ERR_DTYPE);
+    sg_tensor *all[] = {x, rows, edges, ints, b, values, order, reversed, tests, n, wild, flags};
     for (size_t k = 0; k < sizeof all / sizeof *all; k++) CHECK_OK(sg_tensor_free(all[k]));
 }
 

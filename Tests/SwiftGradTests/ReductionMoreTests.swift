@@ -316,6 +316,9 @@ import Testing
                                                    Tensor([2.5, 1, 6, 0] as [Double], shape: [2, 2]), right: true)
         #expect(try ints(rowsSearched) == [2, 1, 3, 0])
         #expect(try ints(vector([0.5, 2, 7]).bucketize(vector([1, 2, 5]))) == [0, 1, 3])
+        let narrow = try vector([0.5, 2, 7]).bucketize(vector([1, 2, 5]), outInt32: true)
+        #expect(narrow.dtype == .int32)
+        #expect(try ints(narrow.to(.int64)) == [0, 1, 3])
         #expect(try vector([1, .nan, 3]).isin(vector([3, .nan])).scalars(as: Bool.self) == [false, false, true])
         #expect(try Tensor([1, 2, 3] as [Int64]).isin(Tensor.scalar(Int64(2)), invert: true).scalars(as: Bool.self) == [true, false, true])
     }
@@ -337,6 +340,40 @@ import Testing
         #expect(try doubles(x.maskedLogaddexp(x, selfMask: mask, otherMask: mask))[1] == -.infinity)
         // A mask of fewer dimensions broadcasts.
         #expect(try doubles(x.maskedSum(dims: [], mask: Tensor([true, false, true], shape: [3]))) == [14])
+    }
+
+    @Test func narrowDtypesKeepTheirDtype() throws {
+        // As torch 2.15 on [[3, 1, 2], [0, 2, 1]] of each dtype: sort, topk, median, mode,
+        // cummax and unique keep it; cumsum and cumprod of integers give int64; any/all of uint8
+        // give uint8; histc of float16 stays float16.
+        let base = try Tensor([3, 1, 2, 0, 2, 1] as [Double], shape: [2, 3])
+        for dtype in [DType.float16, .bfloat16, .int8, .uint8, .int16, .int32] {
+            let x = try base.to(dtype)
+            let sorted = try x.sort(dim: 1)
+            #expect(sorted.values.dtype == dtype)
+            #expect(try doubles(sorted.values) == [1, 2, 3, 0, 1, 2])
+            #expect(try ints(sorted.indices) == [1, 2, 0, 0, 2, 1])
+            #expect(try x.topk(2).values.dtype == dtype)
+            #expect(try x.median(dim: 1).values.dtype == dtype && x.median().dtype == dtype)
+            #expect(try doubles(x.mode(dim: 1).values) == [1, 0])
+            #expect(try x.cummax(dim: 1).values.dtype == dtype)
+            #expect(try x.unique()[0].dtype == dtype)
+            #expect(try x.cumsum(dim: 1).dtype == (dtype.isFloatingPoint ? dtype : .int64))
+            #expect(try doubles(x.cumprod(dim: 1)) == [3, 3, 6, 0, 0, 0])
+            #expect(try x.any(dims: [1]).dtype == (dtype == .uint8 ? .uint8 : .bool))
+            #expect(try x.maskedCumsum(dim: 1, mask: nil).dtype == dtype)
+            #expect(try ints(Tensor.searchsorted(Tensor([1, 2] as [Double]).to(dtype), x)) == [2, 0, 1, 0, 1, 0])
+        }
+        #expect(try doubles(base.to(.bool).mode(dim: 1).values) == [1, 1])
+        let halfHistogram = try base.to(.float16).histc(bins: 3)
+        #expect(halfHistogram.dtype == .float16)
+        #expect(try doubles(halfHistogram) == [1, 2, 3])
+        expectError(.dtype("\"histogramdd\" not implemented for 'Half'")) {
+            _ = try base.to(.float16).reshape([6, 1]).histogramBinEdges(dim: 0, bins: 2)
+        }
+        expectError(.dtype("quantile() input tensor must be either float or double dtype")) {
+            _ = try base.to(.float16).quantile(Tensor.scalar(0.5))
+        }
     }
 
     @Test func gradFnNames() throws {
@@ -403,8 +440,9 @@ import Testing
         expectError(.invalidArgument("torch.searchsorted(): sorter index out of range")) {
             _ = try Tensor.searchsorted(Tensor.zeros([2]), Tensor.zeros([1]), sorter: Tensor([0, 5] as [Int64]))
         }
-        expectError(.dtype("torch.searchsorted(): out_int32=True needs the int32 dtype, which swiftgrad does not have yet")) {
-            _ = try Tensor.searchsorted(Tensor.zeros([2]), Tensor.zeros([1]), outInt32: true)
+        expectError(.dtype("topk does not support bool dtypes on CPU")) { _ = try Tensor.ones([2], dtype: .bool).topk(1) }
+        expectError(.dtype("Unsupported input type encountered for isin(): Bool")) {
+            _ = try Tensor.ones([2], dtype: .bool).isin(Tensor.ones([2], dtype: .bool))
         }
         expectError(.invalidArgument("_input_mask expected broadcastable mask (got mask dimensionality higher than of the input)")) {
             _ = try Tensor.zeros([2]).maskedSum(dims: [], mask: Tensor.ones([1, 2], dtype: .bool))

@@ -7,7 +7,8 @@ import Darwin
 /// Histograms (histc, histogram, histogramdd), as PyTorch's CPU kernels compute them: edges by
 /// `linspace` in the input's dtype, histc's bin by linear interpolation in that dtype, the others
 /// by binary search over the edges; elements outside the edges (and NaN) are skipped and the last
-/// bin includes its right edge. Floating input only; not differentiable.
+/// bin includes its right edge. float32 and float64 input (histc also float16 and bfloat16,
+/// computed in float32); not differentiable.
 extension Tensor {
     /// The histogram of the elements in `bins` equal bins between `min` and `max`
     /// (`torch.histc`); when min == max, the data's minimum and maximum (widened by 1 each way
@@ -16,6 +17,9 @@ extension Tensor {
     ///   integer and bool input.
     public func histc(bins: Int = 100, min lowest: Double = 0, max highest: Double = 0) throws -> Tensor {
         guard dtype.isFloatingPoint else { throw Tensor.notImplemented("histogram_cpu", dtype) }
+        if dtype.compute != dtype {  // float16, bfloat16
+            return try noGrad { try to(dtype.compute).histc(bins: bins, min: lowest, max: highest).to(dtype) }
+        }
         guard bins > 0 else {
             throw SwiftGradError.invalidArgument("torch.histogram(): bins must be > 0, but got \(bins) for dimension 0")
         }
@@ -60,7 +64,7 @@ extension Tensor {
     /// - Throws: `.invalidArgument` for bins <= 0, an input that is not 2-d, a non-finite range or
     ///   min > max; `.dtype` for integer and bool input.
     public func histogramBinEdges(dim: Int, bins: Int, min lowest: Double? = nil, max highest: Double? = nil) throws -> Tensor {
-        guard dtype.isFloatingPoint else { throw Tensor.notImplemented("histogramdd", dtype) }
+        guard dtype == .float32 || dtype == .float64 else { throw Tensor.notImplemented("histogramdd", dtype) }
         guard ndim == 2 else {
             throw SwiftGradError.invalidArgument("torch.histogramdd: expected a 2-dimensional (M, N) input, but got \(ndim) dimensions")
         }
@@ -106,7 +110,7 @@ extension Tensor {
     ///   edge tensors that are not 1-d and non-empty, or a weight of the wrong shape; `.dtype`
     ///   for integer input or edges and weight of another dtype.
     public func histogramdd(bins: [Tensor], weight: Tensor? = nil, density: Bool = false) throws -> Tensor {
-        guard dtype.isFloatingPoint else { throw Tensor.notImplemented("histogramdd", dtype) }
+        guard dtype == .float32 || dtype == .float64 else { throw Tensor.notImplemented("histogramdd", dtype) }
         guard ndim >= 2 else {
             throw SwiftGradError.invalidArgument("torch.histogramdd: input tensor should have at least 2 dimensions, but got \(ndim)")
         }

@@ -82,6 +82,13 @@ struct Lanes {
     }
 }
 
+extension DType {
+    /// The dtype sorting, selection and searching kernels compare in, exactly for every dtype:
+    /// float16 and bfloat16 widen to float32, the narrow integers and bool to int64 (the
+    /// conversions preserve order, and values convert back unchanged).
+    var orderingKey: DType { self == .bool ? .int64 : compute }
+}
+
 /// Whether a value is NaN, for any comparable element (never for integers).
 @inline(__always)
 func isNaNValue<T: Comparable>(_ x: T) -> Bool { x != x }

@@ -32,11 +32,15 @@ extension Tensor {
     }
 
     /// The identity of max (`lowest`) or min for this dtype, as PyTorch's `_reduction_identity`:
-    /// -inf or inf, the lowest or largest int64.
+    /// -inf or inf, the integer type's smallest or largest value.
     private func extremeIdentity(lowest: Bool, _ name: String) throws -> Tensor {
         switch dtype {
-        case .float32, .float64: return try Tensor.full([], lowest ? -.infinity : .infinity, dtype: dtype)
+        case .float32, .float64, .float16, .bfloat16: return try Tensor.full([], lowest ? -.infinity : .infinity, dtype: dtype)
         case .int64: return try Tensor(scalar: lowest ? Int64.min : Int64.max)
+        case .int32: return try Tensor.full([], lowest ? Double(Int32.min) : Double(Int32.max), dtype: dtype)
+        case .int16: return try Tensor.full([], lowest ? Double(Int16.min) : Double(Int16.max), dtype: dtype)
+        case .int8: return try Tensor.full([], lowest ? Double(Int8.min) : Double(Int8.max), dtype: dtype)
+        case .uint8: return try Tensor.full([], lowest ? 0 : 255, dtype: dtype)
         case .bool: throw SwiftGradError.dtype("identity of \(name) on torch.bool input")
         }
     }
@@ -115,9 +119,10 @@ extension Tensor {
     }
 
     /// log(sum(exp)) of the masked-in elements over `dims` (`torch.masked.logsumexp`); -inf
-    /// where none is.
+    /// where none is. Integer input computes in float32 and, as PyTorch's, converts back.
     public func maskedLogsumexp(dims: [Int], keepdim: Bool = false, mask: Tensor?) throws -> Tensor {
-        try masked(mask, identity: extremeIdentity(lowest: true, "logsumexp")).logsumexp(dims: dims, keepdim: keepdim)
+        let result = try masked(mask, identity: extremeIdentity(lowest: true, "logsumexp")).logsumexp(dims: dims, keepdim: keepdim)
+        return dtype.isFloatingPoint ? result : try result.to(dtype)
     }
 
     /// The vector `ord`-norm of the masked-in elements over `dims` (`torch.masked.norm`).
@@ -139,6 +144,9 @@ extension Tensor {
     }
 
     private func maskedVariance(dims: [Int], correction: Double, keepdim: Bool, mask: Tensor?, root: Bool) throws -> Tensor {
+        guard dtype != .bool else {  // PyTorch's formula subtracts the mean from the input
+            throw SwiftGradError.dtype("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        }
         let source = dtype.isFloatingPoint ? self : try to(.float32)
         let present = try mask.map { try canonicalMask($0) } ?? Tensor.ones(shape, dtype: .bool)
         var count = try noGrad { try present.sum(dims: dims, keepdim: true) }
@@ -156,14 +164,20 @@ extension Tensor {
 
     // MARK: Scans and normalizations
 
-    /// Running sums of the masked-in elements along `dim` (`torch.masked.cumsum`).
+    /// Running sums of the masked-in elements along `dim` (`torch.masked.cumsum`), in this
+    /// tensor's dtype (PyTorch sums integers in their own type: wrapping, as here).
+    /// - Throws: `.dtype` for bool input.
     public func maskedCumsum(dim: Int, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: 0).cumsum(dim: dim)
+        if dtype == .bool { throw Tensor.notImplemented("cumsum_out_cpu", dtype) }
+        return try masked(mask, fill: 0).cumsum(dim: dim).to(dtype)
     }
 
-    /// Running products of the masked-in elements along `dim` (`torch.masked.cumprod`).
+    /// Running products of the masked-in elements along `dim` (`torch.masked.cumprod`), in this
+    /// tensor's dtype.
+    /// - Throws: `.dtype` for bool input.
     public func maskedCumprod(dim: Int, mask: Tensor?) throws -> Tensor {
-        try masked(mask, fill: 1).cumprod(dim: dim)
+        if dtype == .bool { throw Tensor.notImplemented("cumprod_out_cpu", dtype) }
+        return try masked(mask, fill: 1).cumprod(dim: dim).to(dtype)
     }
 
     /// softmax over the masked-in elements along `dim` (`torch.masked.softmax`): 0 at the
@@ -207,9 +221,10 @@ extension Tensor {
         let common = TypePromotion.resultType(self, other)
         guard common.isFloatingPoint else { throw Tensor.notImplemented("logaddexp_cpu", common) }
         let shape = try Shape.broadcast(self.shape, other.shape)
-        let x = try noGrad { try to(common, recording: false).expand(shape).contiguous() }
-        let y = try noGrad { try other.to(common, recording: false).expand(shape).contiguous() }
-        let out = try Tensor.empty(shape, common)
+        let work = common.compute  // float16 and bfloat16 in float32
+        let x = try noGrad { try to(work, recording: false).expand(shape).contiguous() }
+        let y = try noGrad { try other.to(work, recording: false).expand(shape).contiguous() }
+        var out = try Tensor.empty(shape, work)
         func run<T: TensorElement & BinaryFloatingPoint>(_: T.Type, _ log1pExp: (T) -> T) {
             let px = x.pointer(T.self) + x.storageOffset, py = y.pointer(T.self) + y.storageOffset, po = out.pointer(T.self)
             for i in 0..<out.count {
@@ -221,11 +236,12 @@ extension Tensor {
                 }
             }
         }
-        if common == .float32 {
+        if work == .float32 {
             run(Float.self) { Glibc.log1pf(Glibc.expf($0)) }
         } else {
             run(Double.self) { Glibc.log1p(Glibc.exp($0)) }
         }
+        out = try out.to(common, recording: false)
         return try out.recorded("LogaddexpBackward0", inputs: [self, other], saving: [self, other]) { g, ctx in
             let a = try ctx.saved(0), b = try ctx.saved(1)
             return [ctx.needsGrad(0) ? try g.div(b.sub(a).exp().add(1)) : nil,

@@ -54,7 +54,7 @@ extension Tensor {
                            ignoreNaN: Bool) throws -> Tensor {
         guard count > 0 else { throw SwiftGradError.invalidArgument("quantile() input tensor must be non-empty") }
         guard q.ndim <= 1 else { throw SwiftGradError.invalidArgument("quantile() q must be a scalar or 1D tensor") }
-        guard dtype.isFloatingPoint else {
+        guard dtype == .float32 || dtype == .float64 else {
             throw SwiftGradError.dtype("quantile() input tensor must be either float or double dtype")
         }
         guard q.dtype == dtype || q.isWrappedNumber else {

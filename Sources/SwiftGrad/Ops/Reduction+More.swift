@@ -4,16 +4,18 @@
 extension Tensor {
     // MARK: any, all, count_nonzero
 
-    /// Whether any element over `dims` is non-zero (`torch.any`); a bool tensor. NaN counts as
-    /// non-zero; an empty group gives false.
+    /// Whether any element over `dims` is non-zero (`torch.any`); a bool tensor (uint8 for
+    /// uint8 input, as PyTorch). NaN counts as non-zero; an empty group gives false.
     public func any(dims: [Int], keepdim: Bool = false) throws -> Tensor {
-        try noGrad { try ne(0).sum(dims: dims, keepdim: keepdim).gt(0) }
+        let result = try noGrad { try ne(0).sum(dims: dims, keepdim: keepdim).gt(0) }
+        return dtype == .uint8 ? try result.to(.uint8, recording: false) : result
     }
 
-    /// Whether every element over `dims` is non-zero (`torch.all`); a bool tensor. An empty
-    /// group gives true.
+    /// Whether every element over `dims` is non-zero (`torch.all`); a bool tensor (uint8 for
+    /// uint8 input). An empty group gives true.
     public func all(dims: [Int], keepdim: Bool = false) throws -> Tensor {
-        try noGrad { try eq(0).sum(dims: dims, keepdim: keepdim).eq(0) }
+        let result = try noGrad { try eq(0).sum(dims: dims, keepdim: keepdim).eq(0) }
+        return dtype == .uint8 ? try result.to(.uint8, recording: false) : result
     }
 
     /// The number of non-zero elements over `dims` (`torch.count_nonzero`), int64.

@@ -13,17 +13,19 @@ extension Tensor {
     // MARK: cumsum
 
     /// Running sums along `dim` (`torch.cumsum`, CumsumBackward0); int64 for integer and bool
-    /// input. The gradient is the running sum of the gradient from the end.
+    /// input; float16 and bfloat16 accumulate in float32 (PyTorch's accumulation type for them)
+    /// and round back. The gradient is the running sum of the gradient from the end.
     public func cumsum(dim: Int) throws -> Tensor { try runningSum(dim, reverse: false) }
 
     private func runningSum(_ dim: Int, reverse: Bool) throws -> Tensor {
-        let lanes = try Lanes(self, dim: dim)
-        let out: Tensor
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.isFloatingPoint ? dtype.compute : .int64)
+        var out: Tensor
         switch dtype {
         case .float32: out = try Tensor.scanLanes(lanes, Float.self, Float.self, reverse: reverse, 0.0, { $0 + Double($1) }, { Float($0) })
         case .float64: out = try Tensor.scanLanes(lanes, Double.self, Double.self, reverse: reverse, 0.0, { $0 + $1 }, { $0 })
-        case .int64: out = try Tensor.scanLanes(lanes, Int64.self, Int64.self, reverse: reverse, Int64(0), { $0 &+ $1 }, { $0 })
-        case .bool: out = try Tensor.scanLanes(lanes, Bool.self, Int64.self, reverse: reverse, Int64(0), { $0 &+ ($1 ? 1 : 0) }, { $0 })
+        case .float16, .bfloat16:
+            out = try Tensor.scanLanes(lanes, Float.self, Float.self, reverse: reverse, Float(0), { $0 + $1 }, { $0 }).to(dtype, recording: false)
+        default: out = try Tensor.scanLanes(lanes, Int64.self, Int64.self, reverse: reverse, Int64(0), { $0 &+ $1 }, { $0 })
         }
         let d = lanes.dim
         return try lanes.restore(out).recorded("CumsumBackward0", inputs: [self]) { g, _ in
@@ -53,16 +55,17 @@ extension Tensor {
     // MARK: cumprod
 
     /// Running products along `dim` (`torch.cumprod`, CumprodBackward0); int64 for integer and
-    /// bool input. The gradient is exact where the input has zeros (PyTorch's O(n) formula for a
+    /// bool input; float16 and bfloat16 accumulate in float32. The gradient is exact where the input has zeros (PyTorch's O(n) formula for a
     /// first derivative, its O(n^2) one, itself differentiable, under create_graph).
     public func cumprod(dim: Int) throws -> Tensor {
-        let lanes = try Lanes(self, dim: dim)
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.isFloatingPoint ? dtype.compute : .int64)
         let out: Tensor
         switch dtype {
         case .float32: out = try Tensor.scanLanes(lanes, Float.self, Float.self, reverse: false, 1.0, { $0 * Double($1) }, { Float($0) })
         case .float64: out = try Tensor.scanLanes(lanes, Double.self, Double.self, reverse: false, 1.0, { $0 * $1 }, { $0 })
-        case .int64: out = try Tensor.scanLanes(lanes, Int64.self, Int64.self, reverse: false, Int64(1), { $0 &* $1 }, { $0 })
-        case .bool: out = try Tensor.scanLanes(lanes, Bool.self, Int64.self, reverse: false, Int64(1), { $1 ? $0 : 0 }, { $0 })
+        case .float16, .bfloat16:
+            out = try Tensor.scanLanes(lanes, Float.self, Float.self, reverse: false, Float(1), { $0 * $1 }, { $0 }).to(dtype, recording: false)
+        default: out = try Tensor.scanLanes(lanes, Int64.self, Int64.self, reverse: false, Int64(1), { $0 &* $1 }, { $0 })
         }
         let d = lanes.dim
         return try lanes.restore(out).recorded("CumprodBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
@@ -106,10 +109,12 @@ extension Tensor {
     /// The first-order gradient of cumprod where the input has zeros, lane by lane in O(n): before
     /// the first zero z the usual sum / x_k, at z the products that skip it, after z nothing.
     private static func cumprodGradientWithZeros(_ g: Tensor, input x: Tensor, output y: Tensor, dim d: Int) throws -> Tensor {
-        let gl = try Lanes(g, dim: d), xl = try Lanes(x.to(g.dtype, recording: false), dim: d)
-        let yl = try Lanes(y.to(g.dtype, recording: false), dim: d)
+        // float16 and bfloat16 in float32.
+        let work = g.dtype.compute
+        let gl = try Lanes(g, dim: d, dtype: work), xl = try Lanes(x, dim: d, dtype: work)
+        let yl = try Lanes(y, dim: d, dtype: work)
         let n = xl.length
-        let out = try xl.output(width: n, dtype: g.dtype)
+        let out = try xl.output(width: n, dtype: work)
         func run<T: TensorElement & BinaryFloatingPoint>(_: T.Type) {
             let pg = gl.pointer(T.self), px = xl.pointer(T.self), py = yl.pointer(T.self), po = out.pointer(T.self)
             for lane in 0..<xl.count {
@@ -136,8 +141,8 @@ extension Tensor {
                 os[z] = T(total * (z > 0 ? Double(ys[z - 1]) : 1))
             }
         }
-        if g.dtype == .float32 { run(Float.self) } else { run(Double.self) }
-        return try xl.restore(out)
+        if work == .float32 { run(Float.self) } else { run(Double.self) }
+        return try xl.restore(out).to(g.dtype, recording: false)
     }
 
     // MARK: cummax and cummin
@@ -151,7 +156,7 @@ extension Tensor {
     public func cummin(dim: Int) throws -> ValuesAndIndices { try runningExtremum(dim, greater: false) }
 
     private func runningExtremum(_ dim: Int, greater: Bool) throws -> ValuesAndIndices {
-        let lanes = try Lanes(self, dim: dim, dtype: dtype == .bool ? .int64 : nil)
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.orderingKey)
         let scanned: (values: Tensor, indices: Tensor)
         switch lanes.data.dtype {
         case .float32: scanned = try Tensor.extremumLanes(lanes, Float.self, greater: greater)
@@ -159,8 +164,7 @@ extension Tensor {
         default: scanned = try Tensor.extremumLanes(lanes, Int64.self, greater: greater)
         }
         let indices = try lanes.restore(scanned.indices), d = lanes.dim
-        var values = try lanes.restore(scanned.values)
-        if dtype == .bool { values = try values.to(.bool, recording: false) }
+        var values = try lanes.restore(scanned.values).to(dtype, recording: false)
         values = try values.recorded(greater ? "CummaxBackward0" : "CumminBackward0", inputs: [self], saving: [indices]) { g, ctx in
             Gradients(try Tensor.selectionGradient(g, indices: ctx.saved(0), inputShape: ctx.inputShape(0), dim: d))
         }
@@ -196,12 +200,15 @@ extension Tensor {
     public func logcumsumexp(dim: Int) throws -> Tensor { try logRunningSumExp(dim, reverse: false) }
 
     private func logRunningSumExp(_ dim: Int, reverse: Bool) throws -> Tensor {
-        let lanes = try Lanes(self, dim: dim)
+        guard dtype.isFloatingPoint else { throw Tensor.notImplemented("logcumsumexp_out_cpu", dtype) }
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.compute)
         let out: Tensor
         switch dtype {
         case .float32: out = try Tensor.scanLanes(lanes, Float.self, Float.self, reverse: reverse, -Double.infinity, { Tensor.logAddExp(Double($1), $0) }, { Float($0) })
         case .float64: out = try Tensor.scanLanes(lanes, Double.self, Double.self, reverse: reverse, -Double.infinity, { Tensor.logAddExp($1, $0) }, { $0 })
-        case .int64, .bool: throw Tensor.notImplemented("logcumsumexp_out_cpu", dtype)
+        default:  // float16, bfloat16: accumulated in float32
+            out = try Tensor.scanLanes(lanes, Float.self, Float.self, reverse: reverse, -Float.infinity, { Tensor.logAddExp($1, $0) }, { $0 })
+                .to(dtype, recording: false)
         }
         let d = lanes.dim
         return try lanes.restore(out).recorded("LogcumsumexpBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
@@ -218,12 +225,27 @@ extension Tensor {
         return x
     }
 
+    /// `logAddExp` in float32, the accumulation type of float16 and bfloat16.
+    @inline(__always)
+    static func logAddExp(_ x: Float, _ y: Float) -> Float {
+        let low = y.isNaN ? y : Swift.min(x, y), high = y.isNaN ? y : Swift.max(x, y)
+        if low != high || low.isFinite { return Glibc.log1pf(Glibc.expf(low - high)) + high }
+        return x
+    }
+
     /// PyTorch's `logcumsumexp_backward`: the gradient's positive and negative parts summed in
     /// log space by the scan in the other direction (so large inputs do not overflow).
     private static func logcumsumexpGradient(_ g: Tensor, input x: Tensor, output y: Tensor, dim d: Int, reverse: Bool) throws -> Tensor {
         if g.ndim == 0 || g.count == 0 { return g }
-        let lowest = try Tensor.full([], g.dtype == .float32 ? Double(-Float.greatestFiniteMagnitude) : -Double.greatestFiniteMagnitude,
-                                     dtype: g.dtype)
+        // The dtype's lowest finite value (numeric_limits::lowest), which log(0) is replaced by.
+        let lowestValue: Double
+        switch g.dtype {
+        case .float64: lowestValue = -Double.greatestFiniteMagnitude
+        case .float16: lowestValue = -65504
+        case .bfloat16: lowestValue = Double(Float(bitPattern: 0xFF7F_0000))
+        default: lowestValue = Double(-Float.greatestFiniteMagnitude)
+        }
+        let lowest = try Tensor.full([], lowestValue, dtype: g.dtype)
         let logMagnitude = try g.abs().log()
         let logPositive = try Tensor.where(g.gt(0), logMagnitude, lowest)
         let logNegative = try Tensor.where(g.lt(0), logMagnitude, lowest)

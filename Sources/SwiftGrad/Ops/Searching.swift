@@ -6,14 +6,11 @@ extension Tensor {
     /// dimension of `sortedSequence` to keep it sorted (`torch.searchsorted`): the first
     /// position whose boundary is >= the value (> when `right`). `sortedSequence` is 1-d, or
     /// has the leading dimensions of `values` (one sequence per row); `sorter`, if given, holds
-    /// the indices that sort each row of it. int64, the shape of `values`.
+    /// the indices that sort each row of it. int64 (int32 when `outInt32`), the shape of `values`.
     /// - Throws: `.invalidArgument` for mismatched shapes or a sorter out of range; `.dtype` for
-    ///   bool operands, a non-int64 sorter, or `outInt32` (swiftgrad has no int32 dtype yet).
+    ///   bool operands or a non-int64 sorter.
     public static func searchsorted(_ sortedSequence: Tensor, _ values: Tensor, outInt32: Bool = false,
                                     right: Bool = false, sorter: Tensor? = nil) throws -> Tensor {
-        guard !outInt32 else {
-            throw SwiftGradError.dtype("torch.searchsorted(): out_int32=True needs the int32 dtype, which swiftgrad does not have yet")
-        }
         let leadingMatch = sortedSequence.ndim == values.ndim && sortedSequence.ndim > 0
             && Array(sortedSequence.shape.dropLast()) == Array(values.shape.dropLast())
         guard sortedSequence.ndim == 1 || leadingMatch else {
@@ -28,11 +25,11 @@ extension Tensor {
             }
         }
         let common = TypePromotion.resultType(sortedSequence, values)
-        if common == .bool || sortedSequence.dtype == .bool || values.dtype == .bool {
-            throw Tensor.notImplemented("searchsorted_out_cpu", .bool)
-        }
-        let boundaries = try noGrad { try sortedSequence.to(common, recording: false).contiguous() }
-        let searched = try noGrad { try values.to(common, recording: false).contiguous() }
+        if common == .bool { throw Tensor.notImplemented("searchsorted_out_cpu", .bool) }
+        // Compared exactly in float32, float64 or int64 (float16, bfloat16 and narrow integers widen).
+        let key = common.orderingKey
+        let boundaries = try noGrad { try sortedSequence.to(common, recording: false).to(key, recording: false).contiguous() }
+        let searched = try noGrad { try values.to(common, recording: false).to(key, recording: false).contiguous() }
         let order = try sorter.map { s in try noGrad { try s.contiguous() } }
         let width = sortedSequence.shape.last ?? 0
         if let order {
@@ -53,12 +50,12 @@ extension Tensor {
                 po[i] = Int64(Tensor.bound(bd + row * width, sortIndex.map { $0 + row * width }, width, vs[i], upper: right))
             }
         }
-        switch common {
+        switch key {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
         default: run(Int64.self)
         }
-        return out
+        return outInt32 ? try out.to(.int32, recording: false) : out
     }
 
     /// PyTorch's `cus_lower_bound` / `cus_upper_bound`: the first position in the row whose
@@ -89,10 +86,14 @@ extension Tensor {
     /// (negated when `invert`). NaN is never found. `assumeUnique` only promises that both hold
     /// distinct values; the result does not depend on it.
     public func isin(_ testElements: Tensor, assumeUnique: Bool = false, invert: Bool = false) throws -> Tensor {
-        var common = TypePromotion.resultType(self, testElements)
-        if common == .bool { common = .int64 }
-        let elements = try noGrad { try to(common, recording: false).contiguous() }
-        let tests = try noGrad { try testElements.to(common, recording: false).contiguous() }
+        let common = TypePromotion.resultType(self, testElements)
+        guard common != .bool else {
+            throw SwiftGradError.dtype("Unsupported input type encountered for isin(): Bool")
+        }
+        // Compared exactly in float32, float64 or int64.
+        let key = common.orderingKey
+        let elements = try noGrad { try to(common, recording: false).to(key, recording: false).contiguous() }
+        let tests = try noGrad { try testElements.to(common, recording: false).to(key, recording: false).contiguous() }
         let out = try Tensor.empty(shape, .bool)
         func run<T: TensorElement & Comparable>(_: T.Type) {
             let pe = elements.pointer(T.self) + elements.storageOffset
@@ -112,7 +113,7 @@ extension Tensor {
                 }
             }
         }
-        switch common {
+        switch key {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
         default: run(Int64.self)

@@ -13,7 +13,7 @@ extension Tensor {
     /// equal elements keep their order; without it they come in PyTorch's (libstdc++
     /// introsort's) order, which differs from the stable one for lanes of more than 16 elements.
     public func sort(dim: Int = -1, descending: Bool = false, stable: Bool = false) throws -> ValuesAndIndices {
-        let lanes = try Lanes(self, dim: dim, dtype: dtype == .bool ? .int64 : nil)
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.orderingKey)
         let sorted: (values: Tensor, indices: Tensor)
         switch lanes.data.dtype {
         case .float32: sorted = try Tensor.sortLanes(lanes, Float.self, descending: descending, stable: stable)
@@ -21,8 +21,7 @@ extension Tensor {
         default: sorted = try Tensor.sortLanes(lanes, Int64.self, descending: descending, stable: stable)
         }
         let indices = try lanes.restore(sorted.indices)
-        var values = try lanes.restore(sorted.values)
-        if dtype == .bool { values = try values.to(.bool, recording: false) }
+        var values = try lanes.restore(sorted.values).to(dtype, recording: false)
         let d = lanes.dim
         values = try values.recorded(stable ? "SortBackward1" : "SortBackward0", inputs: [self], saving: [indices]) { g, ctx in
             Gradients(try Tensor.selectionGradient(g, indices: ctx.saved(0), inputShape: ctx.inputShape(0), dim: d))
@@ -75,17 +74,17 @@ extension Tensor {
     /// (libstdc++'s partial_sort when k * 64 <= n, nth_element then sort otherwise).
     /// - Throws: `.invalidArgument` unless 0 <= k <= the size of `dim`.
     public func topk(_ k: Int, dim: Int = -1, largest: Bool = true, sorted: Bool = true) throws -> ValuesAndIndices {
-        let lanes = try Lanes(self, dim: dim)
+        guard dtype != .bool else { throw SwiftGradError.dtype("topk does not support bool dtypes on CPU") }
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.orderingKey)
         guard k >= 0, k <= lanes.length else { throw SwiftGradError.invalidArgument("selected index k out of range") }
         let picked: (values: Tensor, indices: Tensor)
-        switch dtype {
+        switch lanes.data.dtype {
         case .float32: picked = try Tensor.topkLanes(lanes, Float.self, k, largest: largest, sorted: sorted)
         case .float64: picked = try Tensor.topkLanes(lanes, Double.self, k, largest: largest, sorted: sorted)
-        case .int64: picked = try Tensor.topkLanes(lanes, Int64.self, k, largest: largest, sorted: sorted)
-        case .bool: throw Tensor.notImplemented("topk_cpu", dtype)
+        default: picked = try Tensor.topkLanes(lanes, Int64.self, k, largest: largest, sorted: sorted)
         }
         let indices = try lanes.restore(picked.indices), d = lanes.dim
-        let values = try lanes.restore(picked.values).recorded("TopkBackward0", inputs: [self], saving: [indices]) { g, ctx in
+        let values = try lanes.restore(picked.values).to(dtype, recording: false).recorded("TopkBackward0", inputs: [self], saving: [indices]) { g, ctx in
             Gradients(try Tensor.selectionGradient(g, indices: ctx.saved(0), inputShape: ctx.inputShape(0), dim: d))
         }
         return ValuesAndIndices(values: values, indices: indices)
@@ -123,7 +122,8 @@ extension Tensor {
     /// KthvalueBackward0). NaN counts as the largest value; ties as PyTorch's quickselect.
     /// - Throws: `.invalidArgument` for an empty dimension or k out of range.
     public func kthvalue(_ k: Int, dim: Int = -1, keepdim: Bool = false) throws -> ValuesAndIndices {
-        let lanes = try Lanes(self, dim: dim)
+        if dtype == .bool { throw Tensor.notImplemented("kthvalue_cpu", dtype) }
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.orderingKey)
         guard lanes.length > 0 else {
             throw SwiftGradError.invalidArgument("kthvalue(): Expected reduction dim \(lanes.dim) to have non-zero size.")
         }
@@ -131,11 +131,10 @@ extension Tensor {
             throw SwiftGradError.invalidArgument("kthvalue(): selected number k out of range for dimension \(lanes.dim)")
         }
         let picked: (values: Tensor, indices: Tensor)
-        switch dtype {
+        switch lanes.data.dtype {
         case .float32: picked = try Tensor.kthLanes(lanes, Float.self, k)
         case .float64: picked = try Tensor.kthLanes(lanes, Double.self, k)
-        case .int64: picked = try Tensor.kthLanes(lanes, Int64.self, k)
-        case .bool: throw Tensor.notImplemented("kthvalue_cpu", dtype)
+        default: picked = try Tensor.kthLanes(lanes, Int64.self, k)
         }
         return try selectedAlong(lanes, picked, keepdim: keepdim, name: "KthvalueBackward0")
     }
@@ -146,7 +145,8 @@ extension Tensor {
                                name: String) throws -> ValuesAndIndices {
         let keptIndices = lanes.reduced(picked.indices, keepdim: true), d = lanes.dim
         let indices = lanes.reduced(picked.indices, keepdim: keepdim)
-        let values = try lanes.reduced(picked.values, keepdim: keepdim).recorded(name, inputs: [self], saving: [keptIndices]) { g, ctx in
+        let values = try lanes.reduced(picked.values, keepdim: keepdim).to(dtype, recording: false)
+            .recorded(name, inputs: [self], saving: [keptIndices]) { g, ctx in
             let kept = try g.reshape(ctx.saved(0).shape)
             return Gradients(try Tensor.selectionGradient(kept, indices: ctx.saved(0), inputShape: ctx.inputShape(0), dim: d))
         }
@@ -231,18 +231,18 @@ extension Tensor {
     }
 
     private func fullMedian(ignoreNaN: Bool) throws -> Tensor {
-        let flat = try noGrad { try reshape([-1]).contiguous() }
-        let value: Tensor
-        switch dtype {
+        if dtype == .bool { throw Tensor.notImplemented("median_cpu", dtype) }
+        if !dtype.isFloatingPoint && count == 0 {
+            throw SwiftGradError.invalidArgument("median() operation does not have an identity for empty input tensor")
+        }
+        let flat = try noGrad { try reshape([-1]).to(dtype.orderingKey, recording: false).contiguous() }
+        var value: Tensor
+        switch flat.dtype {
         case .float32: value = try Tensor(scalar: Tensor.medianValue(flat, Float.self, ignoreNaN: ignoreNaN))
         case .float64: value = try Tensor(scalar: Tensor.medianValue(flat, Double.self, ignoreNaN: ignoreNaN))
-        case .int64:
-            guard count > 0 else {
-                throw SwiftGradError.invalidArgument("median() operation does not have an identity for empty input tensor")
-            }
-            value = try Tensor(scalar: Tensor.medianValue(flat, Int64.self, ignoreNaN: ignoreNaN))
-        case .bool: throw Tensor.notImplemented("median_cpu", dtype)
+        default: value = try Tensor(scalar: Tensor.medianValue(flat, Int64.self, ignoreNaN: ignoreNaN))
         }
+        value = try value.to(dtype, recording: false)
         return try value.recorded(ignoreNaN ? "NanmedianBackward0" : "MedianBackward0", inputs: [self], saving: [self],
                                   savingOutput: true) { g, ctx in
             Gradients(try Tensor.evenlyDistributed(g, input: ctx.saved(0), value: ctx.saved(1)))
@@ -274,17 +274,17 @@ extension Tensor {
     }
 
     private func medianAlong(_ dim: Int, keepdim: Bool, ignoreNaN: Bool) throws -> ValuesAndIndices {
-        let lanes = try Lanes(self, dim: dim)
+        if dtype == .bool { throw Tensor.notImplemented("median_out", dtype) }
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.orderingKey)
         let name = ignoreNaN ? "nanmedian" : "median"
         guard lanes.length > 0 else {
             throw SwiftGradError.invalidArgument("\(name)(): Expected reduction dim \(lanes.dim) to have non-zero size.")
         }
         let picked: (values: Tensor, indices: Tensor)
-        switch dtype {
+        switch lanes.data.dtype {
         case .float32: picked = try Tensor.medianLanes(lanes, Float.self, ignoreNaN: ignoreNaN)
         case .float64: picked = try Tensor.medianLanes(lanes, Double.self, ignoreNaN: ignoreNaN)
-        case .int64: picked = try Tensor.medianLanes(lanes, Int64.self, ignoreNaN: ignoreNaN)
-        case .bool: throw Tensor.notImplemented("median_out", dtype)
+        default: picked = try Tensor.medianLanes(lanes, Int64.self, ignoreNaN: ignoreNaN)
         }
         return try selectedAlong(lanes, picked, keepdim: keepdim, name: ignoreNaN ? "NanmedianBackward1" : "MedianBackward1")
     }
@@ -324,16 +324,15 @@ extension Tensor {
     /// the smallest of the most frequent values, at the index PyTorch's kernel reports
     /// (the last of its run after libstdc++'s `std::sort`).
     public func mode(dim: Int = -1, keepdim: Bool = false) throws -> ValuesAndIndices {
-        let lanes = try Lanes(self, dim: dim)
+        let lanes = try Lanes(self, dim: dim, dtype: dtype.orderingKey)
         guard lanes.length > 0 else {
             throw SwiftGradError.invalidArgument("mode(): Expected reduction dim \(lanes.dim) to have non-zero size.")
         }
         let picked: (values: Tensor, indices: Tensor)
-        switch dtype {
+        switch lanes.data.dtype {
         case .float32: picked = try Tensor.modeLanes(lanes, Float.self)
         case .float64: picked = try Tensor.modeLanes(lanes, Double.self)
-        case .int64: picked = try Tensor.modeLanes(lanes, Int64.self)
-        case .bool: throw Tensor.notImplemented("mode_cpu", dtype)
+        default: picked = try Tensor.modeLanes(lanes, Int64.self)
         }
         return try selectedAlong(lanes, picked, keepdim: keepdim, name: "ModeBackward0")
     }

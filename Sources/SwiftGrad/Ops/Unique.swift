@@ -35,7 +35,7 @@ extension Tensor {
             d = nil
             rows = try noGrad { try reshape([count, 1]).contiguous() }
         }
-        let keys = dtype == .bool ? try rows.to(.int64, recording: false) : rows
+        let keys = try rows.to(dtype.orderingKey, recording: false)
         let grouped: (order: [Int], group: [Int], groups: Int)
         switch keys.dtype {
         case .float32: grouped = Tensor.groupRows(keys, Float.self, sort: !consecutive)

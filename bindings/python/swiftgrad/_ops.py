@@ -8,6 +8,7 @@ from ._tensor import (
     _keep_dtype, _keep_float_dtype, _make, _MISSING, _operand, _reduction, _require_tensor, _shape_args,
     _shape_array, _tensor_list, _values_indices, _varargs,
 )
+from ._generator import _generator_handle
 
 
 def _logical_and(self, other):
@@ -456,11 +457,6 @@ def select(input, dim=_MISSING, index=_MISSING, *, axis=_MISSING):  # noqa: A002
     return _select(input, dim=dim, index=index, axis=axis)
 
 
-def _contiguous(self):
-    """a itself when its layout is contiguous, else a contiguous copy (Tensor.contiguous())."""
-    return _keep_dtype(self, _make(L.sg_contiguous, self._handle))
-
-
 def _softmax(self, dim=_MISSING, *, axis=_MISSING):
     """softmax along dim, computed stably."""
     dim = _alias("softmax", "dim", dim, "axis", axis)
@@ -564,29 +560,29 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=_MISSING):  # no
 
 
 def _any(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
-    """Whether any element over dim is non-zero (NaN counts), a bool tensor."""
+    """Whether any element over dim is non-zero (NaN counts), a bool tensor (uint8 for uint8 input, as PyTorch)."""
     dim = _alias("any", "dim", dim, "axis", axis)
     dim_array, dim_count = _shape_array(_dims(dim))
     keepdim = _alias("any", "keepdim", keepdim, "keepdims", keepdims)
-    return _bool_dtype(self, _make(L.sg_any, self._handle, dim_array, dim_count, builtins.bool(keepdim)))
+    return _make(L.sg_any, self._handle, dim_array, dim_count, builtins.bool(keepdim))
 
 
 def any(input, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
-    """torch.any: Whether any element over dim is non-zero (NaN counts), a bool tensor."""
+    """torch.any: Whether any element over dim is non-zero (NaN counts), a bool tensor (uint8 for uint8 input, as PyTorch)."""
     _require_tensor("any", "input", 1, input)
     return _any(input, dim=dim, keepdim=keepdim, axis=axis, keepdims=keepdims)
 
 
 def _all(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
-    """Whether every element over dim is non-zero, a bool tensor."""
+    """Whether every element over dim is non-zero, a bool tensor (uint8 for uint8 input)."""
     dim = _alias("all", "dim", dim, "axis", axis)
     dim_array, dim_count = _shape_array(_dims(dim))
     keepdim = _alias("all", "keepdim", keepdim, "keepdims", keepdims)
-    return _bool_dtype(self, _make(L.sg_all, self._handle, dim_array, dim_count, builtins.bool(keepdim)))
+    return _make(L.sg_all, self._handle, dim_array, dim_count, builtins.bool(keepdim))
 
 
 def all(input, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
-    """torch.all: Whether every element over dim is non-zero, a bool tensor."""
+    """torch.all: Whether every element over dim is non-zero, a bool tensor (uint8 for uint8 input)."""
     _require_tensor("all", "input", 1, input)
     return _all(input, dim=dim, keepdim=keepdim, axis=axis, keepdims=keepdims)
 
@@ -757,13 +753,13 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A002 - PyTorch's name
 
 
 def _bucketize(self, boundaries, *, out_int32=False, right=False):
-    """For each element the index of its bucket in the sorted 1-d boundaries (first boundary >= it; > when right), int64."""
+    """For each element the index of its bucket in the sorted 1-d boundaries (first boundary >= it; > when right), int64 (int32 when out_int32)."""
     _require_tensor("bucketize", "boundaries", 1, boundaries)
     return _make(L.sg_bucketize, self._handle, boundaries._handle, builtins.bool(out_int32), builtins.bool(right))
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):  # noqa: A002 - PyTorch's name
-    """torch.bucketize: For each element the index of its bucket in the sorted 1-d boundaries (first boundary >= it; > when right), int64."""
+    """torch.bucketize: For each element the index of its bucket in the sorted 1-d boundaries (first boundary >= it; > when right), int64 (int32 when out_int32)."""
     _require_tensor("bucketize", "input", 1, input)
     return _bucketize(input, boundaries=boundaries, out_int32=out_int32, right=right)
 
@@ -1010,7 +1006,6 @@ for _name, _method in (
         ("unsqueeze", _unsqueeze),
         ("flatten", _flatten),
         ("select", _select),
-        ("contiguous", _contiguous),
         ("softmax", _softmax),
         ("log_softmax", _log_softmax),
         ("cumsum", _cumsum),
