@@ -588,6 +588,156 @@ SG_API sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, const
                                 sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* More elementwise functions. Binary ones broadcast and promote as the arithmetic ops; an        */
+/* operand documented as taking a number takes an sg_scalar_* wrapped number, which selects       */
+/* PyTorch's Scalar overload (its node name and gradient). Integer division by zero fails with    */
+/* 'ZeroDivisionError', as PyTorch's CPU kernels do.                                              */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** The angle of the point (other, a) in (-pi, pi] (torch.atan2); integers compute in float32. */
+SG_API sg_status sg_atan2(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * |a| with the sign of other, a tensor or a number (torch.copysign); integers compute in float32.
+ */
+SG_API sg_status sg_copysign(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The elementwise maximum ignoring NaN (torch.fmax): NaN only where both are NaN; ties share the
+ * gradient.
+ */
+SG_API sg_status sg_fmax(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** The elementwise minimum ignoring NaN (torch.fmin). */
+SG_API sg_status sg_fmin(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The remainder of truncating division, with a's sign (torch.fmod, C's fmod); other a tensor or a
+ * number. Integers stay integer.
+ */
+SG_API sg_status sg_fmod(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The remainder of flooring division, with other's sign (torch.remainder, Python's %); either may
+ * be a number. Integers stay integer.
+ */
+SG_API sg_status sg_remainder(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * Python's a // other (torch.floor_divide); either may be a number. Integers stay integer; no
+ * derivative (backward through it fails, as in PyTorch).
+ */
+SG_API sg_status sg_floor_divide(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * a / other rounded toward zero (torch.div(rounding_mode='trunc')); either may be a number.
+ * Integers stay integer; gradient 0.
+ */
+SG_API sg_status sg_div_trunc(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * a / other rounded down (torch.div(rounding_mode='floor')); either may be a number. Integers stay
+ * integer; gradient 0.
+ */
+SG_API sg_status sg_div_floor(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** sqrt(a^2 + other^2) without overflow (torch.hypot); floating only. */
+SG_API sg_status sg_hypot(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** The next representable value after a toward other (torch.nextafter); floating only. */
+SG_API sg_status sg_nextafter(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The Heaviside step (torch.heaviside): values where a is 0, 1 where positive, 0 where negative.
+ * The dtypes must be equal; no derivative.
+ */
+SG_API sg_status sg_heaviside(const sg_tensor *a, const sg_tensor *values, sg_tensor **out);
+/** log(e^a + e^other) without overflow (torch.logaddexp); floating only. */
+SG_API sg_status sg_logaddexp(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** log2(2^a + 2^other) without overflow (torch.logaddexp2); floating only. */
+SG_API sg_status sg_logaddexp2(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * a * log(other), 0 where a is 0 unless other is NaN (torch.xlogy); either may be a number.
+ * Integers compute in float32.
+ */
+SG_API sg_status sg_xlogy(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** a ** exponent in float64 (torch.float_power); either may be a number. */
+SG_API sg_status sg_float_power(const sg_tensor *a, const sg_tensor *exponent, sg_tensor **out);
+/** a * 2^other (torch.ldexp); integers give float32. */
+SG_API sg_status sg_ldexp(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * a + weight * (end - a) (torch.lerp); weight a tensor or a number. end must have a's dtype, and so
+ * must a weight with dimensions; a must be floating.
+ */
+SG_API sg_status sg_lerp(const sg_tensor *a, const sg_tensor *end, const sg_tensor *weight,
+                         sg_tensor **out);
+/**
+ * a + value * tensor1 * tensor2 (torch.addcmul), the three broadcast and promoted; value is
+ * truncated for an integer result.
+ */
+SG_API sg_status sg_addcmul(const sg_tensor *a, const sg_tensor *tensor1, const sg_tensor *tensor2,
+                            double value, sg_tensor **out);
+/**
+ * a + value * tensor1 / tensor2 (torch.addcdiv); refused when tensor1 and tensor2 are both integer,
+ * as PyTorch refuses.
+ */
+SG_API sg_status sg_addcdiv(const sg_tensor *a, const sg_tensor *tensor1, const sg_tensor *tensor2,
+                            double value, sg_tensor **out);
+/** max(a, min), NaN propagating (torch.clamp_min); min a tensor or a number. The dtype promotes. */
+SG_API sg_status sg_clamp_min(const sg_tensor *a, const sg_tensor *min, sg_tensor **out);
+/** min(a, max), NaN propagating (torch.clamp_max); max a tensor or a number. The dtype promotes. */
+SG_API sg_status sg_clamp_max(const sg_tensor *a, const sg_tensor *max, sg_tensor **out);
+/**
+ * other - alpha * a (torch.rsub); other a tensor or a number, alpha a number (an sg_scalar_*: a
+ * float alpha needs a floating result, a bool one a bool result).
+ */
+SG_API sg_status sg_rsub(const sg_tensor *a, const sg_tensor *other, const sg_tensor *alpha,
+                         sg_tensor **out);
+/**
+ * other / a as PyTorch's Tensor.__rdiv__ computes it, reciprocal(a) * other; other a tensor or a
+ * number.
+ */
+SG_API sg_status sg_rdiv(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** sin(pi a) / (pi a), 1 at 0 (torch.sinc). */
+SG_API sg_status sg_sinc(const sg_tensor *a, sg_tensor **out);
+/**
+ * log(a / (1 - a)) (torch.logit); with eps (NULL: none; negative: ignored) a is first clamped into
+ * [eps, 1 - eps].
+ */
+SG_API sg_status sg_logit(const sg_tensor *a, const double *eps, sg_tensor **out);
+/** a - trunc(a) (torch.frac); floating only. */
+SG_API sg_status sg_frac(const sg_tensor *a, sg_tensor **out);
+/** Degrees to radians (torch.deg2rad). */
+SG_API sg_status sg_deg2rad(const sg_tensor *a, sg_tensor **out);
+/** Radians to degrees (torch.rad2deg). */
+SG_API sg_status sg_rad2deg(const sg_tensor *a, sg_tensor **out);
+/**
+ * a with NaN, +inf and -inf replaced (torch.nan_to_num); NULL means 0, the dtype's largest and its
+ * lowest finite value. Integer tensors are copied.
+ */
+SG_API sg_status sg_nan_to_num(const sg_tensor *a, const double *nan, const double *posinf,
+                               const double *neginf, sg_tensor **out);
+/**
+ * Whether the sign bit is set (torch.signbit): true for negative numbers, -0.0 and negative NaNs.
+ */
+SG_API sg_status sg_signbit(const sg_tensor *a, sg_tensor **out);
+/** The sign of each element (torch.sgn): -1, 0 or 1, 0 for NaN; bools are copied. */
+SG_API sg_status sg_sgn(const sg_tensor *a, sg_tensor **out);
+/** Where a is NaN (torch.isnan). */
+SG_API sg_status sg_isnan(const sg_tensor *a, sg_tensor **out);
+/** Where a is +inf or -inf (torch.isinf). */
+SG_API sg_status sg_isinf(const sg_tensor *a, sg_tensor **out);
+/** Where a is finite (torch.isfinite). */
+SG_API sg_status sg_isfinite(const sg_tensor *a, sg_tensor **out);
+/** Where a is +inf (torch.isposinf). */
+SG_API sg_status sg_isposinf(const sg_tensor *a, sg_tensor **out);
+/** Where a is -inf (torch.isneginf). */
+SG_API sg_status sg_isneginf(const sg_tensor *a, sg_tensor **out);
+/** Where a is real (torch.isreal): everywhere, for the real dtypes. */
+SG_API sg_status sg_isreal(const sg_tensor *a, sg_tensor **out);
+/**
+ * The argument of each element (torch.angle): pi for negative numbers, 0 otherwise, NaN for NaN;
+ * gradient 0.
+ */
+SG_API sg_status sg_angle(const sg_tensor *a, sg_tensor **out);
+/**
+ * a rounded to `decimals` decimal places, halves to even (torch.round(decimals=)), as PyTorch's CPU
+ * kernel computes it; floating only; gradient 0.
+ */
+SG_API sg_status sg_round_decimals(const sg_tensor *a, int64_t decimals, sg_tensor **out);
+/** The inverse error function (torch.erfinv): +-inf at +-1, NaN outside [-1, 1]. */
+SG_API sg_status sg_erfinv(const sg_tensor *a, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Views: results share the input's storage (writes through one are seen through the other).      */
 /* Dimensions may be negative, counting from the end.                                             */
 /* ---------------------------------------------------------------------------------------------- */
