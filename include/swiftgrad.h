@@ -1366,6 +1366,269 @@ SG_API sg_status sg_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out);
 SG_API sg_status sg_log_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* More reductions, scans, sorting and searching. Dimensions follow the reductions' conventions   */
+/* (negative from the end; an empty dims list means every dimension). Values selected along a     */
+/* dimension (sort, topk, kthvalue, median, mode, cummax, cummin) come with the int64 index of    */
+/* each, PyTorch's among equal values, and send their gradient to it. Functions with two outputs  */
+/* return new handles through both; both are NULL on failure. Indices and counts are int64 (int32 */
+/* where out_int32 asks for it).                                                                  */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** Running sums along dim (torch.cumsum); int64 for integer and bool input. */
+SG_API sg_status sg_cumsum(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/**
+ * Running products along dim (torch.cumprod); int64 for integer and bool input; exact gradients
+ * where the input has zeros.
+ */
+SG_API sg_status sg_cumprod(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/**
+ * The running maximum along dim and the index where each was reached (a later equal element or NaN
+ * takes over).
+ */
+SG_API sg_status sg_cummax(const sg_tensor *a, int64_t dim, sg_tensor **values,
+                           sg_tensor **indices);
+/** The running minimum along dim and the index where each was reached, as sg_cummax. */
+SG_API sg_status sg_cummin(const sg_tensor *a, int64_t dim, sg_tensor **values,
+                           sg_tensor **indices);
+/** log(cumsum(exp(a))) along dim, computed stably; floating input only. */
+SG_API sg_status sg_logcumsumexp(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/**
+ * The n-th forward difference along dim after prepend and append (either may be NULL) are
+ * concatenated (torch.diff); logical xor for bool.
+ */
+SG_API sg_status sg_diff(const sg_tensor *a, int64_t n, int64_t dim, const sg_tensor *prepend,
+                         const sg_tensor *append, sg_tensor **out);
+/**
+ * Whether any element over dim is non-zero (NaN counts), a bool tensor (uint8 for uint8 input, as
+ * PyTorch).
+ */
+SG_API sg_status sg_any(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                        sg_tensor **out);
+/** Whether every element over dim is non-zero, a bool tensor (uint8 for uint8 input). */
+SG_API sg_status sg_all(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                        sg_tensor **out);
+/** The number of non-zero elements over dim, int64. */
+SG_API sg_status sg_count_nonzero(const sg_tensor *a, const int64_t *dim, size_t ndim,
+                                  sg_tensor **out);
+/**
+ * The sum over dim treating NaN as zero; int64 for integer and bool input; NaN elements get no
+ * gradient.
+ */
+SG_API sg_status sg_nansum(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                           sg_tensor **out);
+/** The mean over dim of the elements that are not NaN (NaN where all are); floating input only. */
+SG_API sg_status sg_nanmean(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                            sg_tensor **out);
+/**
+ * The minimum (through values) and the maximum (through indices) along *dim, or of every element
+ * when dim is NULL; ties share the gradient evenly.
+ */
+SG_API sg_status sg_aminmax(const sg_tensor *a, const int64_t *dim, bool keepdim,
+                            sg_tensor **values, sg_tensor **indices);
+/** The variance (through values, as sg_var) and the mean (through indices) over dim. */
+SG_API sg_status sg_var_mean(const sg_tensor *a, const int64_t *dim, size_t ndim, double correction,
+                             bool keepdim, sg_tensor **values, sg_tensor **indices);
+/** The standard deviation (through values, as sg_std) and the mean (through indices) over dim. */
+SG_API sg_status sg_std_mean(const sg_tensor *a, const int64_t *dim, size_t ndim, double correction,
+                             bool keepdim, sg_tensor **values, sg_tensor **indices);
+/**
+ * The median of all elements (the lower middle one for an even count), a 0-d tensor; NaN if any
+ * element is NaN or the tensor is empty; tied elements share the gradient.
+ */
+SG_API sg_status sg_median(const sg_tensor *a, sg_tensor **out);
+/** The median along dim and its index (the first NaN of a lane that has one). */
+SG_API sg_status sg_median_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
+                               sg_tensor **indices);
+/** The median of the elements that are not NaN, a 0-d tensor (NaN when all are). */
+SG_API sg_status sg_nanmedian(const sg_tensor *a, sg_tensor **out);
+/** The median along dim ignoring NaN, and its index. */
+SG_API sg_status sg_nanmedian_dim(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
+                                  sg_tensor **indices);
+/** The most frequent value along dim (the smallest of those tied) and an index of it. */
+SG_API sg_status sg_mode(const sg_tensor *a, int64_t dim, bool keepdim, sg_tensor **values,
+                         sg_tensor **indices);
+/** The k-th smallest element along dim (k from 1; NaN largest) and its index. */
+SG_API sg_status sg_kthvalue(const sg_tensor *a, int64_t k, int64_t dim, bool keepdim,
+                             sg_tensor **values, sg_tensor **indices);
+/**
+ * The k largest (or smallest) elements along dim and their indices, in order when sorted; NaN
+ * largest.
+ */
+SG_API sg_status sg_topk(const sg_tensor *a, int64_t k, int64_t dim, bool largest, bool sorted,
+                         sg_tensor **values, sg_tensor **indices);
+/**
+ * The elements sorted along dim and their original indices; NaN last (first when descending); equal
+ * elements in their order when stable, in PyTorch's otherwise.
+ */
+SG_API sg_status sg_sort(const sg_tensor *a, int64_t dim, bool descending, bool stable,
+                         sg_tensor **values, sg_tensor **indices);
+/** The indices that sort the elements along dim, as sg_sort's. */
+SG_API sg_status sg_argsort(const sg_tensor *a, int64_t dim, bool descending, bool stable,
+                            sg_tensor **out);
+/** The elements sorted along the first dimension (torch.msort). */
+SG_API sg_status sg_msort(const sg_tensor *a, sg_tensor **out);
+/**
+ * The q-th quantiles (q a 0-d or 1-d tensor of a's dtype, or a wrapped number, in [0, 1]) along
+ * *dim, or of every element when dim is NULL; a 1-d q adds a leading dimension. interpolation: 0
+ * linear, 1 lower, 2 higher, 3 midpoint, 4 nearest. NaN in a lane gives NaN.
+ */
+SG_API sg_status sg_quantile(const sg_tensor *a, const sg_tensor *q, const int64_t *dim,
+                             bool keepdim, int64_t interpolation, sg_tensor **out);
+/** As sg_quantile, ignoring NaN (NaN for a lane that is all NaN). */
+SG_API sg_status sg_nanquantile(const sg_tensor *a, const sg_tensor *q, const int64_t *dim,
+                                bool keepdim, int64_t interpolation, sg_tensor **out);
+/** The p-norm of a - other (broadcast), as sg_norm_dims over every dimension. */
+SG_API sg_status sg_dist(const sg_tensor *a, const sg_tensor *other, double p, sg_tensor **out);
+/**
+ * Each slice along dim whose p-norm (p > 0) exceeds maxnorm scaled to norm maxnorm (by maxnorm /
+ * (norm + 1e-7), as PyTorch).
+ */
+SG_API sg_status sg_renorm(const sg_tensor *a, double p, int64_t dim, double maxnorm,
+                           sg_tensor **out);
+/** The sum of the main diagonal of a matrix; int64 for integer input. */
+SG_API sg_status sg_trace(const sg_tensor *a, sg_tensor **out);
+/**
+ * The sorted distinct elements of a (flattened), or its distinct slices along *dim in lexicographic
+ * order, then the inverse indices when return_inverse and the counts when return_counts (1 to 3
+ * results; sorted even when sorted is false, as PyTorch's CPU kernel). NaN is distinct from
+ * everything.
+ */
+SG_API sg_status sg_unique(const sg_tensor *a, bool sorted, bool return_inverse, bool return_counts,
+                           const int64_t *dim, sg_tensor **outs, size_t capacity, size_t *count);
+/**
+ * The elements (slices along *dim) with consecutive repeats collapsed, then the inverse indices and
+ * counts when asked for, as sg_unique.
+ */
+SG_API sg_status sg_unique_consecutive(const sg_tensor *a, bool return_inverse, bool return_counts,
+                                       const int64_t *dim, sg_tensor **outs, size_t capacity,
+                                       size_t *count);
+/**
+ * The histogram of a's elements in bins equal bins over [min, max] (the data's range when min ==
+ * max), in a's floating dtype; elements outside are ignored.
+ */
+SG_API sg_status sg_histc(const sg_tensor *a, int64_t bins, double min, double max,
+                          sg_tensor **out);
+/**
+ * The bins + 1 equal-width edges torch.histogram(dd) uses for column dim of a 2-d (M, N) tensor:
+ * over [*min, *max], or the column's range when both are NULL (widened by 0.5 each way when empty).
+ */
+SG_API sg_status sg_histogram_bin_edges(const sg_tensor *a, int64_t dim, int64_t bins,
+                                        const double *min, const double *max, sg_tensor **out);
+/**
+ * The histogram of the rows of a (M rows of its last dimension, N) over N increasing 1-d edge
+ * tensors, each row adding its weight (NULL: 1); with density, divided by the total and the bin
+ * volumes.
+ */
+SG_API sg_status sg_histogramdd(const sg_tensor *a, const sg_tensor *const *bins, size_t count,
+                                const sg_tensor *weight, bool density, sg_tensor **out);
+/**
+ * For each element the index of its bucket in the sorted 1-d boundaries (first boundary >= it; >
+ * when right), int64 (int32 when out_int32).
+ */
+SG_API sg_status sg_bucketize(const sg_tensor *a, const sg_tensor *boundaries, bool out_int32,
+                              bool right, sg_tensor **out);
+/**
+ * For each value the insertion index into the last dimension of sorted_sequence (1-d, or one row
+ * per leading index of values) that keeps it sorted; sorter (may be NULL) holds the indices that
+ * sort it. int64 (int32 when out_int32), values' shape.
+ */
+SG_API sg_status sg_searchsorted(const sg_tensor *sorted_sequence, const sg_tensor *values,
+                                 bool out_int32, bool right, const sg_tensor *sorter,
+                                 sg_tensor **out);
+/**
+ * Whether each of elements is in test_elements (negated when invert), a bool tensor of elements'
+ * shape; NaN is never found.
+ */
+SG_API sg_status sg_isin(const sg_tensor *elements, const sg_tensor *test_elements,
+                         bool assume_unique, bool invert, sg_tensor **out);
+/**
+ * torch.masked.sum: the sum over dim of the elements where the bool mask (broadcast to a; NULL:
+ * all) is true.
+ */
+SG_API sg_status sg_masked_sum(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                               const sg_tensor *mask, sg_tensor **out);
+/** torch.masked.prod: the product over dim of the masked-in elements. */
+SG_API sg_status sg_masked_prod(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                                const sg_tensor *mask, sg_tensor **out);
+/**
+ * torch.masked.amax: the largest masked-in element over dim (-inf, or the lowest integer, where
+ * none is).
+ */
+SG_API sg_status sg_masked_amax(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                                const sg_tensor *mask, sg_tensor **out);
+/** torch.masked.amin: the smallest masked-in element over dim. */
+SG_API sg_status sg_masked_amin(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                                const sg_tensor *mask, sg_tensor **out);
+/**
+ * torch.masked.argmax: the index of the largest masked-in element along *dim (flattened when NULL),
+ * in a's dtype as PyTorch returns it.
+ */
+SG_API sg_status sg_masked_argmax(const sg_tensor *a, const int64_t *dim, bool keepdim,
+                                  const sg_tensor *mask, sg_tensor **out);
+/** torch.masked.argmin: the index of the smallest masked-in element along *dim, in a's dtype. */
+SG_API sg_status sg_masked_argmin(const sg_tensor *a, const int64_t *dim, bool keepdim,
+                                  const sg_tensor *mask, sg_tensor **out);
+/**
+ * torch.masked.mean: the mean over dim of the masked-in elements (NaN where there are none);
+ * floating input only.
+ */
+SG_API sg_status sg_masked_mean(const sg_tensor *a, const int64_t *dim, size_t ndim, bool keepdim,
+                                const sg_tensor *mask, sg_tensor **out);
+/**
+ * torch.masked.median: the median along dim of the masked-in elements (NaN where there are none).
+ */
+SG_API sg_status sg_masked_median(const sg_tensor *a, int64_t dim, bool keepdim,
+                                  const sg_tensor *mask, sg_tensor **out);
+/**
+ * torch.masked.logsumexp: log(sum(exp)) over dim of the masked-in elements (-inf where there are
+ * none).
+ */
+SG_API sg_status sg_masked_logsumexp(const sg_tensor *a, const int64_t *dim, size_t ndim,
+                                     bool keepdim, const sg_tensor *mask, sg_tensor **out);
+/** torch.masked.norm: the vector ord-norm over dim of the masked-in elements. */
+SG_API sg_status sg_masked_norm(const sg_tensor *a, double ord, const int64_t *dim, size_t ndim,
+                                bool keepdim, const sg_tensor *mask, sg_tensor **out);
+/**
+ * torch.masked.var: the variance over dim of the masked-in elements, divided by max(0, count -
+ * correction).
+ */
+SG_API sg_status sg_masked_var(const sg_tensor *a, const int64_t *dim, size_t ndim,
+                               double correction, bool keepdim, const sg_tensor *mask,
+                               sg_tensor **out);
+/** torch.masked.std: the standard deviation over dim of the masked-in elements. */
+SG_API sg_status sg_masked_std(const sg_tensor *a, const int64_t *dim, size_t ndim,
+                               double correction, bool keepdim, const sg_tensor *mask,
+                               sg_tensor **out);
+/** torch.masked.cumsum: running sums along dim of the masked-in elements. */
+SG_API sg_status sg_masked_cumsum(const sg_tensor *a, int64_t dim, const sg_tensor *mask,
+                                  sg_tensor **out);
+/** torch.masked.cumprod: running products along dim of the masked-in elements. */
+SG_API sg_status sg_masked_cumprod(const sg_tensor *a, int64_t dim, const sg_tensor *mask,
+                                   sg_tensor **out);
+/** torch.masked.softmax: softmax along dim over the masked-in elements (0 at the others). */
+SG_API sg_status sg_masked_softmax(const sg_tensor *a, int64_t dim, const sg_tensor *mask,
+                                   sg_tensor **out);
+/** torch.masked.log_softmax: log_softmax along dim over the masked-in elements. */
+SG_API sg_status sg_masked_log_softmax(const sg_tensor *a, int64_t dim, const sg_tensor *mask,
+                                       sg_tensor **out);
+/** torch.masked.softmin: softmin along dim over the masked-in elements. */
+SG_API sg_status sg_masked_softmin(const sg_tensor *a, int64_t dim, const sg_tensor *mask,
+                                   sg_tensor **out);
+/**
+ * torch.masked.normalize: the masked-in elements divided by their ord-norm along dim (at least
+ * eps), 0 elsewhere.
+ */
+SG_API sg_status sg_masked_normalize(const sg_tensor *a, double ord, int64_t dim, double eps,
+                                     const sg_tensor *mask, sg_tensor **out);
+/**
+ * torch.masked.logaddexp: log(exp(a) + exp(other)), broadcast, each operand's masked-out elements
+ * taken as -inf.
+ */
+SG_API sg_status sg_masked_logaddexp(const sg_tensor *a, const sg_tensor *other,
+                                     const sg_tensor *input_mask, const sg_tensor *other_mask,
+                                     sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Linear algebra (OpenBLAS for float32 and float64).                                             */
 /* ---------------------------------------------------------------------------------------------- */
 

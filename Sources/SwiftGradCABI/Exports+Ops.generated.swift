@@ -1474,6 +1474,286 @@ public func sg_log_softmax(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutab
     exportTensor("sg_log_softmax", out) { try Handles.tensor(a, "a").logSoftmax(dim: Int(dim)) }
 }
 
+@_cdecl("sg_cumsum") @implementation
+public func sg_cumsum(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cumsum", out) { try Handles.tensor(a, "a").cumsum(dim: Int(dim)) }
+}
+
+@_cdecl("sg_cumprod") @implementation
+public func sg_cumprod(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cumprod", out) { try Handles.tensor(a, "a").cumprod(dim: Int(dim)) }
+}
+
+@_cdecl("sg_cummax") @implementation
+public func sg_cummax(_ a: OpaquePointer?, _ dim: Int64, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_cummax", values, indices) { try Handles.tensor(a, "a").cummax(dim: Int(dim)) }
+}
+
+@_cdecl("sg_cummin") @implementation
+public func sg_cummin(_ a: OpaquePointer?, _ dim: Int64, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_cummin", values, indices) { try Handles.tensor(a, "a").cummin(dim: Int(dim)) }
+}
+
+@_cdecl("sg_logcumsumexp") @implementation
+public func sg_logcumsumexp(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logcumsumexp", out) { try Handles.tensor(a, "a").logcumsumexp(dim: Int(dim)) }
+}
+
+@_cdecl("sg_diff") @implementation
+public func sg_diff(_ a: OpaquePointer?, _ n: Int64, _ dim: Int64, _ prepend: OpaquePointer?, _ append: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_diff", out) { try Handles.tensor(a, "a").diff(n: Int(n), dim: Int(dim), prepend: (prepend == nil ? nil : Handles.tensor(prepend, "prepend")), append: (append == nil ? nil : Handles.tensor(append, "append"))) }
+}
+
+@_cdecl("sg_any") @implementation
+public func sg_any(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_any", out) { try Handles.tensor(a, "a").any(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_all") @implementation
+public func sg_all(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_all", out) { try Handles.tensor(a, "a").all(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_count_nonzero") @implementation
+public func sg_count_nonzero(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_count_nonzero", out) { try Handles.tensor(a, "a").countNonzero(dims: SwiftGradCABI.dims(dim, ndim)) }
+}
+
+@_cdecl("sg_nansum") @implementation
+public func sg_nansum(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nansum", out) { try Handles.tensor(a, "a").nansum(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_nanmean") @implementation
+public func sg_nanmean(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nanmean", out) { try Handles.tensor(a, "a").nanmean(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_aminmax") @implementation
+public func sg_aminmax(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ keepdim: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_aminmax", values, indices) { try ValuesAndIndices(Handles.tensor(a, "a").aminmax(dim: dim.map { Int($0.pointee) }, keepdim: keepdim)) }
+}
+
+@_cdecl("sg_var_mean") @implementation
+public func sg_var_mean(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ correction: Double, _ keepdim: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_var_mean", values, indices) { try ValuesAndIndices(Handles.tensor(a, "a").varMean(dims: SwiftGradCABI.dims(dim, ndim), correction: correction, keepdim: keepdim)) }
+}
+
+@_cdecl("sg_std_mean") @implementation
+public func sg_std_mean(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ correction: Double, _ keepdim: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_std_mean", values, indices) { try ValuesAndIndices(Handles.tensor(a, "a").stdMean(dims: SwiftGradCABI.dims(dim, ndim), correction: correction, keepdim: keepdim)) }
+}
+
+@_cdecl("sg_median") @implementation
+public func sg_median(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_median", out) { try Handles.tensor(a, "a").median() }
+}
+
+@_cdecl("sg_median_dim") @implementation
+public func sg_median_dim(_ a: OpaquePointer?, _ dim: Int64, _ keepdim: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_median_dim", values, indices) { try Handles.tensor(a, "a").median(dim: Int(dim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_nanmedian") @implementation
+public func sg_nanmedian(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nanmedian", out) { try Handles.tensor(a, "a").nanmedian() }
+}
+
+@_cdecl("sg_nanmedian_dim") @implementation
+public func sg_nanmedian_dim(_ a: OpaquePointer?, _ dim: Int64, _ keepdim: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_nanmedian_dim", values, indices) { try Handles.tensor(a, "a").nanmedian(dim: Int(dim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_mode") @implementation
+public func sg_mode(_ a: OpaquePointer?, _ dim: Int64, _ keepdim: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_mode", values, indices) { try Handles.tensor(a, "a").mode(dim: Int(dim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_kthvalue") @implementation
+public func sg_kthvalue(_ a: OpaquePointer?, _ k: Int64, _ dim: Int64, _ keepdim: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_kthvalue", values, indices) { try Handles.tensor(a, "a").kthvalue(Int(k), dim: Int(dim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_topk") @implementation
+public func sg_topk(_ a: OpaquePointer?, _ k: Int64, _ dim: Int64, _ largest: Bool, _ sorted: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_topk", values, indices) { try Handles.tensor(a, "a").topk(Int(k), dim: Int(dim), largest: largest, sorted: sorted) }
+}
+
+@_cdecl("sg_sort") @implementation
+public func sg_sort(_ a: OpaquePointer?, _ dim: Int64, _ descending: Bool, _ stable: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_sort", values, indices) { try Handles.tensor(a, "a").sort(dim: Int(dim), descending: descending, stable: stable) }
+}
+
+@_cdecl("sg_argsort") @implementation
+public func sg_argsort(_ a: OpaquePointer?, _ dim: Int64, _ descending: Bool, _ stable: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_argsort", out) { try Handles.tensor(a, "a").argsort(dim: Int(dim), descending: descending, stable: stable) }
+}
+
+@_cdecl("sg_msort") @implementation
+public func sg_msort(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_msort", out) { try Handles.tensor(a, "a").msort() }
+}
+
+@_cdecl("sg_quantile") @implementation
+public func sg_quantile(_ a: OpaquePointer?, _ q: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ keepdim: Bool, _ interpolation: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_quantile", out) { try Handles.tensor(a, "a").quantile(Handles.tensor(q, "q"), dim: dim.map { Int($0.pointee) }, keepdim: keepdim, interpolation: QuantileInterpolation(code: Int(interpolation))) }
+}
+
+@_cdecl("sg_nanquantile") @implementation
+public func sg_nanquantile(_ a: OpaquePointer?, _ q: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ keepdim: Bool, _ interpolation: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nanquantile", out) { try Handles.tensor(a, "a").nanquantile(Handles.tensor(q, "q"), dim: dim.map { Int($0.pointee) }, keepdim: keepdim, interpolation: QuantileInterpolation(code: Int(interpolation))) }
+}
+
+@_cdecl("sg_dist") @implementation
+public func sg_dist(_ a: OpaquePointer?, _ other: OpaquePointer?, _ p: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_dist", out) { try Handles.tensor(a, "a").dist(Handles.tensor(other, "other"), p: p) }
+}
+
+@_cdecl("sg_renorm") @implementation
+public func sg_renorm(_ a: OpaquePointer?, _ p: Double, _ dim: Int64, _ maxnorm: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_renorm", out) { try Handles.tensor(a, "a").renorm(p: p, dim: Int(dim), maxnorm: maxnorm) }
+}
+
+@_cdecl("sg_trace") @implementation
+public func sg_trace(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_trace", out) { try Handles.tensor(a, "a").trace() }
+}
+
+@_cdecl("sg_unique") @implementation
+public func sg_unique(_ a: OpaquePointer?, _ sorted: Bool, _ return_inverse: Bool, _ return_counts: Bool, _ dim: UnsafePointer<Int64>?, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_unique", outs, capacity, count) { try Handles.tensor(a, "a").unique(sorted: sorted, returnInverse: return_inverse, returnCounts: return_counts, dim: dim.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_unique_consecutive") @implementation
+public func sg_unique_consecutive(_ a: OpaquePointer?, _ return_inverse: Bool, _ return_counts: Bool, _ dim: UnsafePointer<Int64>?, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_unique_consecutive", outs, capacity, count) { try Handles.tensor(a, "a").uniqueConsecutive(returnInverse: return_inverse, returnCounts: return_counts, dim: dim.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_histc") @implementation
+public func sg_histc(_ a: OpaquePointer?, _ bins: Int64, _ min: Double, _ max: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_histc", out) { try Handles.tensor(a, "a").histc(bins: Int(bins), min: min, max: max) }
+}
+
+@_cdecl("sg_histogram_bin_edges") @implementation
+public func sg_histogram_bin_edges(_ a: OpaquePointer?, _ dim: Int64, _ bins: Int64, _ min: UnsafePointer<Double>?, _ max: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_histogram_bin_edges", out) { try Handles.tensor(a, "a").histogramBinEdges(dim: Int(dim), bins: Int(bins), min: min?.pointee, max: max?.pointee) }
+}
+
+@_cdecl("sg_histogramdd") @implementation
+public func sg_histogramdd(_ a: OpaquePointer?, _ bins: UnsafePointer<OpaquePointer?>?, _ count: Int, _ weight: OpaquePointer?, _ density: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_histogramdd", out) { try Handles.tensor(a, "a").histogramdd(bins: SwiftGradCABI.tensors(bins, count, "bins").map { $0! }, weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), density: density) }
+}
+
+@_cdecl("sg_bucketize") @implementation
+public func sg_bucketize(_ a: OpaquePointer?, _ boundaries: OpaquePointer?, _ out_int32: Bool, _ right: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bucketize", out) { try Handles.tensor(a, "a").bucketize(Handles.tensor(boundaries, "boundaries"), outInt32: out_int32, right: right) }
+}
+
+@_cdecl("sg_searchsorted") @implementation
+public func sg_searchsorted(_ sorted_sequence: OpaquePointer?, _ values: OpaquePointer?, _ out_int32: Bool, _ right: Bool, _ sorter: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_searchsorted", out) { try Tensor.searchsorted(Handles.tensor(sorted_sequence, "sorted_sequence"), Handles.tensor(values, "values"), outInt32: out_int32, right: right, sorter: (sorter == nil ? nil : Handles.tensor(sorter, "sorter"))) }
+}
+
+@_cdecl("sg_isin") @implementation
+public func sg_isin(_ elements: OpaquePointer?, _ test_elements: OpaquePointer?, _ assume_unique: Bool, _ invert: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_isin", out) { try Handles.tensor(elements, "elements").isin(Handles.tensor(test_elements, "test_elements"), assumeUnique: assume_unique, invert: invert) }
+}
+
+@_cdecl("sg_masked_sum") @implementation
+public func sg_masked_sum(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_sum", out) { try Handles.tensor(a, "a").maskedSum(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_prod") @implementation
+public func sg_masked_prod(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_prod", out) { try Handles.tensor(a, "a").maskedProd(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_amax") @implementation
+public func sg_masked_amax(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_amax", out) { try Handles.tensor(a, "a").maskedAmax(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_amin") @implementation
+public func sg_masked_amin(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_amin", out) { try Handles.tensor(a, "a").maskedAmin(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_argmax") @implementation
+public func sg_masked_argmax(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_argmax", out) { try Handles.tensor(a, "a").maskedArgmax(dim: dim.map { Int($0.pointee) }, keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_argmin") @implementation
+public func sg_masked_argmin(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_argmin", out) { try Handles.tensor(a, "a").maskedArgmin(dim: dim.map { Int($0.pointee) }, keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_mean") @implementation
+public func sg_masked_mean(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_mean", out) { try Handles.tensor(a, "a").maskedMean(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_median") @implementation
+public func sg_masked_median(_ a: OpaquePointer?, _ dim: Int64, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_median", out) { try Handles.tensor(a, "a").maskedMedian(dim: Int(dim), keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_logsumexp") @implementation
+public func sg_masked_logsumexp(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_logsumexp", out) { try Handles.tensor(a, "a").maskedLogsumexp(dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_norm") @implementation
+public func sg_masked_norm(_ a: OpaquePointer?, _ ord: Double, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_norm", out) { try Handles.tensor(a, "a").maskedNorm(ord: ord, dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_var") @implementation
+public func sg_masked_var(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ correction: Double, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_var", out) { try Handles.tensor(a, "a").maskedVar(dims: SwiftGradCABI.dims(dim, ndim), correction: correction, keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_std") @implementation
+public func sg_masked_std(_ a: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ correction: Double, _ keepdim: Bool, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_std", out) { try Handles.tensor(a, "a").maskedStd(dims: SwiftGradCABI.dims(dim, ndim), correction: correction, keepdim: keepdim, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_cumsum") @implementation
+public func sg_masked_cumsum(_ a: OpaquePointer?, _ dim: Int64, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_cumsum", out) { try Handles.tensor(a, "a").maskedCumsum(dim: Int(dim), mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_cumprod") @implementation
+public func sg_masked_cumprod(_ a: OpaquePointer?, _ dim: Int64, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_cumprod", out) { try Handles.tensor(a, "a").maskedCumprod(dim: Int(dim), mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_softmax") @implementation
+public func sg_masked_softmax(_ a: OpaquePointer?, _ dim: Int64, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_softmax", out) { try Handles.tensor(a, "a").maskedSoftmax(dim: Int(dim), mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_log_softmax") @implementation
+public func sg_masked_log_softmax(_ a: OpaquePointer?, _ dim: Int64, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_log_softmax", out) { try Handles.tensor(a, "a").maskedLogSoftmax(dim: Int(dim), mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_softmin") @implementation
+public func sg_masked_softmin(_ a: OpaquePointer?, _ dim: Int64, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_softmin", out) { try Handles.tensor(a, "a").maskedSoftmin(dim: Int(dim), mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_normalize") @implementation
+public func sg_masked_normalize(_ a: OpaquePointer?, _ ord: Double, _ dim: Int64, _ eps: Double, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_normalize", out) { try Handles.tensor(a, "a").maskedNormalize(ord: ord, dim: Int(dim), eps: eps, mask: (mask == nil ? nil : Handles.tensor(mask, "mask"))) }
+}
+
+@_cdecl("sg_masked_logaddexp") @implementation
+public func sg_masked_logaddexp(_ a: OpaquePointer?, _ other: OpaquePointer?, _ input_mask: OpaquePointer?, _ other_mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_logaddexp", out) { try Handles.tensor(a, "a").maskedLogaddexp(Handles.tensor(other, "other"), selfMask: (input_mask == nil ? nil : Handles.tensor(input_mask, "input_mask")), otherMask: (other_mask == nil ? nil : Handles.tensor(other_mask, "other_mask"))) }
+}
+
 @_cdecl("sg_dot") @implementation
 public func sg_dot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_dot", out) { try Tensor.dot(Handles.tensor(a, "a"), Handles.tensor(b, "b")) }

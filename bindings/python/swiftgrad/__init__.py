@@ -33,6 +33,7 @@ from ._serialization import load_file, save_file  # noqa: F401
 from ._interop import from_dlpack, from_numpy  # noqa: F401
 from . import _serialization as safetensors  # noqa: F401 - swiftgrad.safetensors.save/load/load_metadata
 from . import fft, linalg, special  # noqa: F401,E402 - torch.fft, torch.linalg, torch.special
+from . import masked  # noqa: F401,E402 - torch.masked
 from . import backends, cuda, random  # noqa: F401,E402 - torch.backends, torch.cuda, torch.random
 from . import signal  # noqa: F401,E402 - torch.signal.windows
 from . import nn  # noqa: E402

@@ -93,16 +93,16 @@ for _name, _operator in _NAMED_OPERATORS.items():
     globals()[_name] = _operator_function(_name, _operator)
 
 
-def max(input, dim=None, keepdim=False):  # noqa: A001,A002
-    """torch.max: the largest element, or (values, indices) along `dim`."""
+def max(input, dim=None, keepdim=False, **aliases):  # noqa: A001,A002
+    """torch.max: the largest element, or (values, indices) along `dim` (also axis=, keepdims=)."""
     _require_tensor("max", "input", 1, input)
-    return input.max(dim, keepdim)
+    return input.max(dim, keepdim, **aliases)
 
 
-def min(input, dim=None, keepdim=False):  # noqa: A001,A002
-    """torch.min: the smallest element, or (values, indices) along `dim`."""
+def min(input, dim=None, keepdim=False, **aliases):  # noqa: A001,A002
+    """torch.min: the smallest element, or (values, indices) along `dim` (also axis=, keepdims=)."""
     _require_tensor("min", "input", 1, input)
-    return input.min(dim, keepdim)
+    return input.min(dim, keepdim, **aliases)
 
 
 def where(condition, input=None, other=None):  # noqa: A002

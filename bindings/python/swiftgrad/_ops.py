@@ -1756,6 +1756,481 @@ def log_softmax(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch'
     return _log_softmax(input, dim=dim, axis=axis)
 
 
+def _cumsum(self, dim=_MISSING, *, dtype=None, axis=_MISSING):
+    """Running sums along dim (torch.cumsum); int64 for integer and bool input."""
+    dim = _alias("cumsum", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    return _make(L.sg_cumsum, self._handle, _int(dim))
+
+
+def cumsum(input, dim=_MISSING, *, dtype=None, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.cumsum: Running sums along dim (torch.cumsum); int64 for integer and bool input."""
+    _require_tensor("cumsum", "input", 1, input)
+    return _cumsum(input, dim=dim, dtype=dtype, axis=axis)
+
+
+def _cumprod(self, dim=_MISSING, *, dtype=None, axis=_MISSING):
+    """Running products along dim (torch.cumprod); int64 for integer and bool input; exact gradients where the input has zeros."""
+    dim = _alias("cumprod", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    return _make(L.sg_cumprod, self._handle, _int(dim))
+
+
+def cumprod(input, dim=_MISSING, *, dtype=None, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.cumprod: Running products along dim (torch.cumprod); int64 for integer and bool input; exact gradients where the input has zeros."""
+    _require_tensor("cumprod", "input", 1, input)
+    return _cumprod(input, dim=dim, dtype=dtype, axis=axis)
+
+
+def _cummax(self, dim=_MISSING, *, axis=_MISSING):
+    """The running maximum along dim and the index where each was reached (a later equal element or NaN takes over)."""
+    dim = _alias("cummax", "dim", dim, "axis", axis)
+    return _values_indices(L.sg_cummax, "cummax", self._handle, _int(dim))
+
+
+def cummax(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.cummax: The running maximum along dim and the index where each was reached (a later equal element or NaN takes over)."""
+    _require_tensor("cummax", "input", 1, input)
+    return _cummax(input, dim=dim, axis=axis)
+
+
+def _cummin(self, dim=_MISSING, *, axis=_MISSING):
+    """The running minimum along dim and the index where each was reached, as sg_cummax."""
+    dim = _alias("cummin", "dim", dim, "axis", axis)
+    return _values_indices(L.sg_cummin, "cummin", self._handle, _int(dim))
+
+
+def cummin(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.cummin: The running minimum along dim and the index where each was reached, as sg_cummax."""
+    _require_tensor("cummin", "input", 1, input)
+    return _cummin(input, dim=dim, axis=axis)
+
+
+def _logcumsumexp(self, dim=_MISSING, *, axis=_MISSING):
+    """log(cumsum(exp(a))) along dim, computed stably; floating input only."""
+    dim = _alias("logcumsumexp", "dim", dim, "axis", axis)
+    return _make(L.sg_logcumsumexp, self._handle, _int(dim))
+
+
+def logcumsumexp(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.logcumsumexp: log(cumsum(exp(a))) along dim, computed stably; floating input only."""
+    _require_tensor("logcumsumexp", "input", 1, input)
+    return _logcumsumexp(input, dim=dim, axis=axis)
+
+
+def _diff(self, n=1, dim=-1, prepend=None, append=None, *, axis=_MISSING):
+    """The n-th forward difference along dim after prepend and append (either may be NULL) are concatenated (torch.diff); logical xor for bool."""
+    dim = _alias("diff", "dim", dim, "axis", axis)
+    prepend = None if prepend is None else _operand(prepend)
+    append = None if append is None else _operand(append)
+    return _make(L.sg_diff, self._handle, _int(n), _int(dim), None if prepend is None else prepend._handle, None if append is None else append._handle)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.diff: The n-th forward difference along dim after prepend and append (either may be NULL) are concatenated (torch.diff); logical xor for bool."""
+    _require_tensor("diff", "input", 1, input)
+    return _diff(input, n=n, dim=dim, prepend=prepend, append=append, axis=axis)
+
+
+def _any(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
+    """Whether any element over dim is non-zero (NaN counts), a bool tensor (uint8 for uint8 input, as PyTorch)."""
+    dim = _alias("any", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("any", "keepdim", keepdim, "keepdims", keepdims)
+    return _make(L.sg_any, self._handle, dim_array, dim_count, builtins.bool(keepdim))
+
+
+def any(input, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.any: Whether any element over dim is non-zero (NaN counts), a bool tensor (uint8 for uint8 input, as PyTorch)."""
+    _require_tensor("any", "input", 1, input)
+    return _any(input, dim=dim, keepdim=keepdim, axis=axis, keepdims=keepdims)
+
+
+def _all(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
+    """Whether every element over dim is non-zero, a bool tensor (uint8 for uint8 input)."""
+    dim = _alias("all", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("all", "keepdim", keepdim, "keepdims", keepdims)
+    return _make(L.sg_all, self._handle, dim_array, dim_count, builtins.bool(keepdim))
+
+
+def all(input, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.all: Whether every element over dim is non-zero, a bool tensor (uint8 for uint8 input)."""
+    _require_tensor("all", "input", 1, input)
+    return _all(input, dim=dim, keepdim=keepdim, axis=axis, keepdims=keepdims)
+
+
+def _count_nonzero(self, dim=None, *, axis=_MISSING):
+    """The number of non-zero elements over dim, int64."""
+    dim = _alias("count_nonzero", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    return _make(L.sg_count_nonzero, self._handle, dim_array, dim_count)
+
+
+def count_nonzero(input, dim=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.count_nonzero: The number of non-zero elements over dim, int64."""
+    _require_tensor("count_nonzero", "input", 1, input)
+    return _count_nonzero(input, dim=dim, axis=axis)
+
+
+def _nansum(self, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):
+    """The sum over dim treating NaN as zero; int64 for integer and bool input; NaN elements get no gradient."""
+    dim = _alias("nansum", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("nansum", "keepdim", keepdim, "keepdims", keepdims)
+    if dtype is not None:
+        self = self.to(dtype)
+    return _make(L.sg_nansum, self._handle, dim_array, dim_count, builtins.bool(keepdim))
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.nansum: The sum over dim treating NaN as zero; int64 for integer and bool input; NaN elements get no gradient."""
+    _require_tensor("nansum", "input", 1, input)
+    return _nansum(input, dim=dim, keepdim=keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def _nanmean(self, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):
+    """The mean over dim of the elements that are not NaN (NaN where all are); floating input only."""
+    dim = _alias("nanmean", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("nanmean", "keepdim", keepdim, "keepdims", keepdims)
+    if dtype is not None:
+        self = self.to(dtype)
+    return _make(L.sg_nanmean, self._handle, dim_array, dim_count, builtins.bool(keepdim))
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.nanmean: The mean over dim of the elements that are not NaN (NaN where all are); floating input only."""
+    _require_tensor("nanmean", "input", 1, input)
+    return _nanmean(input, dim=dim, keepdim=keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
+
+
+def _mode(self, dim=-1, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
+    """The most frequent value along dim (the smallest of those tied) and an index of it."""
+    dim = _alias("mode", "dim", dim, "axis", axis)
+    keepdim = _alias("mode", "keepdim", keepdim, "keepdims", keepdims)
+    return _values_indices(L.sg_mode, "mode", self._handle, _int(dim), builtins.bool(keepdim))
+
+
+def mode(input, dim=-1, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.mode: The most frequent value along dim (the smallest of those tied) and an index of it."""
+    _require_tensor("mode", "input", 1, input)
+    return _mode(input, dim=dim, keepdim=keepdim, axis=axis, keepdims=keepdims)
+
+
+def _kthvalue(self, k, dim=-1, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
+    """The k-th smallest element along dim (k from 1; NaN largest) and its index."""
+    dim = _alias("kthvalue", "dim", dim, "axis", axis)
+    keepdim = _alias("kthvalue", "keepdim", keepdim, "keepdims", keepdims)
+    return _values_indices(L.sg_kthvalue, "kthvalue", self._handle, _int(k), _int(dim), builtins.bool(keepdim))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.kthvalue: The k-th smallest element along dim (k from 1; NaN largest) and its index."""
+    _require_tensor("kthvalue", "input", 1, input)
+    return _kthvalue(input, k=k, dim=dim, keepdim=keepdim, axis=axis, keepdims=keepdims)
+
+
+def _topk(self, k, dim=-1, largest=True, sorted=True, *, axis=_MISSING):
+    """The k largest (or smallest) elements along dim and their indices, in order when sorted; NaN largest."""
+    dim = _alias("topk", "dim", dim, "axis", axis)
+    return _values_indices(L.sg_topk, "topk", self._handle, _int(k), _int(dim), builtins.bool(largest), builtins.bool(sorted))
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.topk: The k largest (or smallest) elements along dim and their indices, in order when sorted; NaN largest."""
+    _require_tensor("topk", "input", 1, input)
+    return _topk(input, k=k, dim=dim, largest=largest, sorted=sorted, axis=axis)
+
+
+def _sort(self, dim=-1, descending=False, *, stable=False, axis=_MISSING):
+    """The elements sorted along dim and their original indices; NaN last (first when descending); equal elements in their order when stable, in PyTorch's otherwise."""
+    dim = _alias("sort", "dim", dim, "axis", axis)
+    return _values_indices(L.sg_sort, "sort", self._handle, _int(dim), builtins.bool(descending), builtins.bool(stable))
+
+
+def sort(input, dim=-1, descending=False, *, stable=False, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.sort: The elements sorted along dim and their original indices; NaN last (first when descending); equal elements in their order when stable, in PyTorch's otherwise."""
+    _require_tensor("sort", "input", 1, input)
+    return _sort(input, dim=dim, descending=descending, stable=stable, axis=axis)
+
+
+def _argsort(self, dim=-1, descending=False, *, stable=False, axis=_MISSING):
+    """The indices that sort the elements along dim, as sg_sort's."""
+    dim = _alias("argsort", "dim", dim, "axis", axis)
+    return _make(L.sg_argsort, self._handle, _int(dim), builtins.bool(descending), builtins.bool(stable))
+
+
+def argsort(input, dim=-1, descending=False, *, stable=False, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.argsort: The indices that sort the elements along dim, as sg_sort's."""
+    _require_tensor("argsort", "input", 1, input)
+    return _argsort(input, dim=dim, descending=descending, stable=stable, axis=axis)
+
+
+def _msort(self):
+    """The elements sorted along the first dimension (torch.msort)."""
+    return _make(L.sg_msort, self._handle)
+
+
+def msort(input):  # noqa: A002 - PyTorch's name
+    """torch.msort: The elements sorted along the first dimension (torch.msort)."""
+    _require_tensor("msort", "input", 1, input)
+    return _msort(input)
+
+
+def _dist(self, other, p=2):
+    """The p-norm of a - other (broadcast), as sg_norm_dims over every dimension."""
+    _require_tensor("dist", "other", 1, other)
+    return _make(L.sg_dist, self._handle, other._handle, builtins.float(p))
+
+
+def dist(input, other, p=2):  # noqa: A002 - PyTorch's name
+    """torch.dist: The p-norm of a - other (broadcast), as sg_norm_dims over every dimension."""
+    _require_tensor("dist", "input", 1, input)
+    return _dist(input, other=other, p=p)
+
+
+def _renorm(self, p, dim=_MISSING, maxnorm=_MISSING, *, axis=_MISSING):
+    """Each slice along dim whose p-norm (p > 0) exceeds maxnorm scaled to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch)."""
+    dim = _alias("renorm", "dim", dim, "axis", axis)
+    _required("renorm", "maxnorm", maxnorm)
+    return _make(L.sg_renorm, self._handle, builtins.float(p), _int(dim), builtins.float(maxnorm))
+
+
+def renorm(input, p, dim=_MISSING, maxnorm=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.renorm: Each slice along dim whose p-norm (p > 0) exceeds maxnorm scaled to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch)."""
+    _require_tensor("renorm", "input", 1, input)
+    return _renorm(input, p=p, dim=dim, maxnorm=maxnorm, axis=axis)
+
+
+def _trace(self):
+    """The sum of the main diagonal of a matrix; int64 for integer input."""
+    return _make(L.sg_trace, self._handle)
+
+
+def trace(input):  # noqa: A002 - PyTorch's name
+    """torch.trace: The sum of the main diagonal of a matrix; int64 for integer input."""
+    _require_tensor("trace", "input", 1, input)
+    return _trace(input)
+
+
+def _histc(self, bins=100, min=0, max=0):
+    """The histogram of a's elements in bins equal bins over [min, max] (the data's range when min == max), in a's floating dtype; elements outside are ignored."""
+    return _make(L.sg_histc, self._handle, _int(bins), builtins.float(min), builtins.float(max))
+
+
+def histc(input, bins=100, min=0, max=0):  # noqa: A002 - PyTorch's name
+    """torch.histc: The histogram of a's elements in bins equal bins over [min, max] (the data's range when min == max), in a's floating dtype; elements outside are ignored."""
+    _require_tensor("histc", "input", 1, input)
+    return _histc(input, bins=bins, min=min, max=max)
+
+
+def _bucketize(self, boundaries, *, out_int32=False, right=False):
+    """For each element the index of its bucket in the sorted 1-d boundaries (first boundary >= it; > when right), int64 (int32 when out_int32)."""
+    _require_tensor("bucketize", "boundaries", 1, boundaries)
+    return _make(L.sg_bucketize, self._handle, boundaries._handle, builtins.bool(out_int32), builtins.bool(right))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):  # noqa: A002 - PyTorch's name
+    """torch.bucketize: For each element the index of its bucket in the sorted 1-d boundaries (first boundary >= it; > when right), int64 (int32 when out_int32)."""
+    _require_tensor("bucketize", "input", 1, input)
+    return _bucketize(input, boundaries=boundaries, out_int32=out_int32, right=right)
+
+
+def _masked_sum(self, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):
+    """torch.masked.sum: the sum over dim of the elements where the bool mask (broadcast to a; NULL: all) is true."""
+    dim = _alias("sum", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("sum", "keepdim", keepdim, "keepdims", keepdims)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_sum, self._handle, dim_array, dim_count, builtins.bool(keepdim), None if mask is None else mask._handle)
+
+
+def masked__sum(input, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.sum: torch.masked.sum: the sum over dim of the elements where the bool mask (broadcast to a; NULL: all) is true."""
+    _require_tensor("sum", "input", 1, input)
+    return _masked_sum(input, dim=dim, keepdim=keepdim, dtype=dtype, mask=mask, axis=axis, keepdims=keepdims)
+
+
+def _masked_prod(self, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):
+    """torch.masked.prod: the product over dim of the masked-in elements."""
+    dim = _alias("prod", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("prod", "keepdim", keepdim, "keepdims", keepdims)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_prod, self._handle, dim_array, dim_count, builtins.bool(keepdim), None if mask is None else mask._handle)
+
+
+def masked__prod(input, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.prod: torch.masked.prod: the product over dim of the masked-in elements."""
+    _require_tensor("prod", "input", 1, input)
+    return _masked_prod(input, dim=dim, keepdim=keepdim, dtype=dtype, mask=mask, axis=axis, keepdims=keepdims)
+
+
+def _masked_amax(self, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):
+    """torch.masked.amax: the largest masked-in element over dim (-inf, or the lowest integer, where none is)."""
+    dim = _alias("amax", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("amax", "keepdim", keepdim, "keepdims", keepdims)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_amax, self._handle, dim_array, dim_count, builtins.bool(keepdim), None if mask is None else mask._handle)
+
+
+def masked__amax(input, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.amax: torch.masked.amax: the largest masked-in element over dim (-inf, or the lowest integer, where none is)."""
+    _require_tensor("amax", "input", 1, input)
+    return _masked_amax(input, dim=dim, keepdim=keepdim, dtype=dtype, mask=mask, axis=axis, keepdims=keepdims)
+
+
+def _masked_amin(self, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):
+    """torch.masked.amin: the smallest masked-in element over dim."""
+    dim = _alias("amin", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("amin", "keepdim", keepdim, "keepdims", keepdims)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_amin, self._handle, dim_array, dim_count, builtins.bool(keepdim), None if mask is None else mask._handle)
+
+
+def masked__amin(input, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.amin: torch.masked.amin: the smallest masked-in element over dim."""
+    _require_tensor("amin", "input", 1, input)
+    return _masked_amin(input, dim=dim, keepdim=keepdim, dtype=dtype, mask=mask, axis=axis, keepdims=keepdims)
+
+
+def _masked_mean(self, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):
+    """torch.masked.mean: the mean over dim of the masked-in elements (NaN where there are none); floating input only."""
+    dim = _alias("mean", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("mean", "keepdim", keepdim, "keepdims", keepdims)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_mean, self._handle, dim_array, dim_count, builtins.bool(keepdim), None if mask is None else mask._handle)
+
+
+def masked__mean(input, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.mean: torch.masked.mean: the mean over dim of the masked-in elements (NaN where there are none); floating input only."""
+    _require_tensor("mean", "input", 1, input)
+    return _masked_mean(input, dim=dim, keepdim=keepdim, dtype=dtype, mask=mask, axis=axis, keepdims=keepdims)
+
+
+def _masked_norm(self, ord=2.0, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):
+    """torch.masked.norm: the vector ord-norm over dim of the masked-in elements."""
+    dim = _alias("norm", "dim", dim, "axis", axis)
+    dim_array, dim_count = _shape_array(_dims(dim))
+    keepdim = _alias("norm", "keepdim", keepdim, "keepdims", keepdims)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_norm, self._handle, builtins.float(ord), dim_array, dim_count, builtins.bool(keepdim), None if mask is None else mask._handle)
+
+
+def masked__norm(input, ord=2.0, dim=None, *, keepdim=False, dtype=None, mask=None, axis=_MISSING, keepdims=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.norm: torch.masked.norm: the vector ord-norm over dim of the masked-in elements."""
+    _require_tensor("norm", "input", 1, input)
+    return _masked_norm(input, ord=ord, dim=dim, keepdim=keepdim, dtype=dtype, mask=mask, axis=axis, keepdims=keepdims)
+
+
+def _masked_cumsum(self, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):
+    """torch.masked.cumsum: running sums along dim of the masked-in elements."""
+    dim = _alias("cumsum", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_cumsum, self._handle, _int(dim), None if mask is None else mask._handle)
+
+
+def masked__cumsum(input, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.cumsum: torch.masked.cumsum: running sums along dim of the masked-in elements."""
+    _require_tensor("cumsum", "input", 1, input)
+    return _masked_cumsum(input, dim=dim, dtype=dtype, mask=mask, axis=axis)
+
+
+def _masked_cumprod(self, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):
+    """torch.masked.cumprod: running products along dim of the masked-in elements."""
+    dim = _alias("cumprod", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_cumprod, self._handle, _int(dim), None if mask is None else mask._handle)
+
+
+def masked__cumprod(input, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.cumprod: torch.masked.cumprod: running products along dim of the masked-in elements."""
+    _require_tensor("cumprod", "input", 1, input)
+    return _masked_cumprod(input, dim=dim, dtype=dtype, mask=mask, axis=axis)
+
+
+def _masked_softmax(self, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):
+    """torch.masked.softmax: softmax along dim over the masked-in elements (0 at the others)."""
+    dim = _alias("softmax", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_softmax, self._handle, _int(dim), None if mask is None else mask._handle)
+
+
+def masked__softmax(input, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.softmax: torch.masked.softmax: softmax along dim over the masked-in elements (0 at the others)."""
+    _require_tensor("softmax", "input", 1, input)
+    return _masked_softmax(input, dim=dim, dtype=dtype, mask=mask, axis=axis)
+
+
+def _masked_log_softmax(self, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):
+    """torch.masked.log_softmax: log_softmax along dim over the masked-in elements."""
+    dim = _alias("log_softmax", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_log_softmax, self._handle, _int(dim), None if mask is None else mask._handle)
+
+
+def masked__log_softmax(input, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.log_softmax: torch.masked.log_softmax: log_softmax along dim over the masked-in elements."""
+    _require_tensor("log_softmax", "input", 1, input)
+    return _masked_log_softmax(input, dim=dim, dtype=dtype, mask=mask, axis=axis)
+
+
+def _masked_softmin(self, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):
+    """torch.masked.softmin: softmin along dim over the masked-in elements."""
+    dim = _alias("softmin", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_softmin, self._handle, _int(dim), None if mask is None else mask._handle)
+
+
+def masked__softmin(input, dim=_MISSING, *, dtype=None, mask=None, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.softmin: torch.masked.softmin: softmin along dim over the masked-in elements."""
+    _require_tensor("softmin", "input", 1, input)
+    return _masked_softmin(input, dim=dim, dtype=dtype, mask=mask, axis=axis)
+
+
+def _masked_normalize(self, ord, dim=_MISSING, *, eps=1e-12, dtype=None, mask=None, axis=_MISSING):
+    """torch.masked.normalize: the masked-in elements divided by their ord-norm along dim (at least eps), 0 elsewhere."""
+    dim = _alias("normalize", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    mask = None if mask is None else _operand(mask)
+    return _make(L.sg_masked_normalize, self._handle, builtins.float(ord), _int(dim), builtins.float(eps), None if mask is None else mask._handle)
+
+
+def masked__normalize(input, ord, dim=_MISSING, *, eps=1e-12, dtype=None, mask=None, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.masked.normalize: torch.masked.normalize: the masked-in elements divided by their ord-norm along dim (at least eps), 0 elsewhere."""
+    _require_tensor("normalize", "input", 1, input)
+    return _masked_normalize(input, ord=ord, dim=dim, eps=eps, dtype=dtype, mask=mask, axis=axis)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_or", _logical_or),
@@ -1886,6 +2361,27 @@ for _name, _method in (
         ("narrow_copy", _narrow_copy),
         ("softmax", _softmax),
         ("log_softmax", _log_softmax),
+        ("cumsum", _cumsum),
+        ("cumprod", _cumprod),
+        ("cummax", _cummax),
+        ("cummin", _cummin),
+        ("logcumsumexp", _logcumsumexp),
+        ("diff", _diff),
+        ("any", _any),
+        ("all", _all),
+        ("count_nonzero", _count_nonzero),
+        ("nansum", _nansum),
+        ("nanmean", _nanmean),
+        ("mode", _mode),
+        ("kthvalue", _kthvalue),
+        ("topk", _topk),
+        ("sort", _sort),
+        ("argsort", _argsort),
+        ("msort", _msort),
+        ("dist", _dist),
+        ("renorm", _renorm),
+        ("trace", _trace),
+        ("histc", _histc),
 ):
     setattr(Tensor, _name, _method)
 
@@ -1904,6 +2400,20 @@ row_stack = vstack
 
 #: Functions of torch's namespaces (torch.nn.functional, torch.linalg, ...), by namespace.
 NAMESPACES = {
+    "masked": {
+        "sum": masked__sum,
+        "prod": masked__prod,
+        "amax": masked__amax,
+        "amin": masked__amin,
+        "mean": masked__mean,
+        "norm": masked__norm,
+        "cumsum": masked__cumsum,
+        "cumprod": masked__cumprod,
+        "softmax": masked__softmax,
+        "log_softmax": masked__log_softmax,
+        "softmin": masked__softmin,
+        "normalize": masked__normalize,
+    },
     "special": {
         "i0e": special__i0e,
         "i1": special__i1,
@@ -1929,23 +2439,26 @@ NAMESPACES = {
 }
 
 __all__ = [
-    "abs", "absolute", "acos", "acosh", "addcdiv", "addcmul", "adjoint", "alias_copy", "angle",
-    "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "as_strided",
-    "as_strided_copy", "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh",
-    "block_diag", "broadcast_tensors", "broadcast_to", "cartesian_prod", "ceil", "chunk",
-    "clamp_max", "clamp_min", "column_stack", "combinations", "copysign", "cos", "cosh",
+    "abs", "absolute", "acos", "acosh", "addcdiv", "addcmul", "adjoint", "alias_copy", "all",
+    "angle", "any", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
+    "argsort", "as_strided", "as_strided_copy", "as_strided_scatter", "asin", "asinh", "atan",
+    "atan2", "atanh", "block_diag", "broadcast_tensors", "broadcast_to", "bucketize",
+    "cartesian_prod", "ceil", "chunk", "clamp_max", "clamp_min", "column_stack", "combinations",
+    "copysign", "cos", "cosh", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum",
     "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy",
-    "diagonal_scatter", "digamma", "dstack", "erf", "erfc", "erfinv", "exp", "exp2",
-    "expand_copy", "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "floor", "fmax",
-    "fmin", "fmod", "frac", "heaviside", "hstack", "hypot", "i0", "igamma", "igammac",
-    "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron", "ldexp", "lerp",
-    "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "moveaxis", "movedim",
-    "mvlgamma", "nan_to_num", "narrow_copy", "nextafter", "permute_copy", "rad2deg", "ravel",
-    "reciprocal", "relu", "roll", "rot90", "round", "row_stack", "rsqrt", "select",
+    "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp",
+    "exp2", "expand_copy", "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "floor",
+    "fmax", "fmin", "fmod", "frac", "heaviside", "histc", "hstack", "hypot", "i0", "igamma",
+    "igammac", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron",
+    "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2", "log_softmax",
+    "logaddexp", "logaddexp2", "logcumsumexp", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "mode", "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num",
+    "nanmean", "nansum", "narrow_copy", "nextafter", "permute_copy", "rad2deg", "ravel",
+    "reciprocal", "relu", "renorm", "roll", "rot90", "round", "row_stack", "rsqrt", "select",
     "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
-    "slice_scatter", "softmax", "split_with_sizes", "split_with_sizes_copy", "sqrt", "square",
-    "t_copy", "tan", "tanh", "tile", "transpose_copy", "tril", "triu", "trunc", "unbind",
-    "unbind_copy", "unflatten", "unfold_copy", "unsafe_chunk", "unsafe_split",
-    "unsafe_split_with_sizes", "unsqueeze", "unsqueeze_copy", "view_copy", "vstack"
+    "slice_scatter", "softmax", "sort", "split_with_sizes", "split_with_sizes_copy", "sqrt",
+    "square", "t_copy", "tan", "tanh", "tile", "topk", "trace", "transpose_copy", "tril",
+    "triu", "trunc", "unbind", "unbind_copy", "unflatten", "unfold_copy", "unsafe_chunk",
+    "unsafe_split", "unsafe_split_with_sizes", "unsqueeze", "unsqueeze_copy", "view_copy",
+    "vstack"
 ]

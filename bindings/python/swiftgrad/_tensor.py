@@ -614,61 +614,72 @@ class Tensor:
         _require_tensor("dot", "tensor", 1, other)
         return _make(L.sg_dot, self._handle, other._handle)
 
-    def sum(self, dim=None, keepdim=False, *, dtype=None):
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):
         """The sum of all elements, or along `dim` (keepdim keeps reduced dimensions as size 1)."""
+        dim, keepdim = _dim_aliases("sum", dim, keepdim, axis, keepdims)
         if dim is None and not keepdim:
             result = _keep_float_dtype(self, _make(L.sg_sum, self._handle))
         else:
             result = _dims_call(L.sg_sum_dims, self._handle, dim, builtins.bool(keepdim))
         return result if dtype is None else result.to(dtype)
 
-    def mean(self, dim=None, keepdim=False, *, dtype=None):
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):
         """The mean of all elements, or along `dim`."""
+        dim, keepdim = _dim_aliases("mean", dim, keepdim, axis, keepdims)
         source = self if dtype is None else self.to(dtype)
         if dim is None and not keepdim:
             return _make(L.sg_mean, source._handle)
         return _dims_call(L.sg_mean_dims, source._handle, dim, builtins.bool(keepdim))
 
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
+    def prod(self, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):
         """The product of all elements, or along `dim`."""
+        dim, keepdim = _dim_aliases("prod", dim, keepdim, axis, keepdims)
         source = self if dtype is None else self.to(dtype)
         if dim is None:
             return _make(L.sg_prod, source._handle)
         return _make(L.sg_prod_dim, source._handle, int(dim), builtins.bool(keepdim))
 
-    def max(self, dim=None, keepdim=False):
+    def max(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The largest element; with `dim`, (values, indices) along it."""
+        dim, keepdim = _dim_aliases("max", dim, keepdim, axis, keepdims)
         return _extremum(self, dim, keepdim, L.sg_max, L.sg_max_dim, L.sg_maximum, return_types_max)
 
-    def min(self, dim=None, keepdim=False):
+    def min(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The smallest element; with `dim`, (values, indices) along it."""
+        dim, keepdim = _dim_aliases("min", dim, keepdim, axis, keepdims)
         return _extremum(self, dim, keepdim, L.sg_min, L.sg_min_dim, L.sg_minimum, return_types_min)
 
-    def amax(self, dim=(), keepdim=False):
+    def amax(self, dim=(), keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The largest values along `dim` (all dimensions by default); ties share the gradient."""
+        dim, keepdim = _dim_aliases("amax", dim, keepdim, axis, keepdims)
         return _dims_call(L.sg_amax, self._handle, dim, builtins.bool(keepdim))
 
-    def amin(self, dim=(), keepdim=False):
+    def amin(self, dim=(), keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The smallest values along `dim` (all dimensions by default); ties share the gradient."""
+        dim, keepdim = _dim_aliases("amin", dim, keepdim, axis, keepdims)
         return _dims_call(L.sg_amin, self._handle, dim, builtins.bool(keepdim))
 
-    def argmax(self, dim=None, keepdim=False):
+    def argmax(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The index of the largest element (of the flattened tensor, or along `dim`)."""
+        dim, keepdim = _dim_aliases("argmax", dim, keepdim, axis, keepdims)
         chosen = _byref(ctypes.c_int64(int(dim))) if dim is not None else None
         return _make(L.sg_argmax, self._handle, chosen, builtins.bool(keepdim))
 
-    def argmin(self, dim=None, keepdim=False):
+    def argmin(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The index of the smallest element (of the flattened tensor, or along `dim`)."""
+        dim, keepdim = _dim_aliases("argmin", dim, keepdim, axis, keepdims)
         chosen = _byref(ctypes.c_int64(int(dim))) if dim is not None else None
         return _make(L.sg_argmin, self._handle, chosen, builtins.bool(keepdim))
 
-    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=_MISSING, keepdims=_MISSING):
         """The variance of all elements or along `dim`, divided by n - correction (1 by default;
         `var(False)` and unbiased=False mean 0; correction may be fractional)."""
+        dim, keepdim = _dim_aliases("var", dim, keepdim, axis, keepdims)
         return _variance(L.sg_var, self, dim, unbiased, keepdim, correction)
 
-    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=_MISSING, keepdims=_MISSING):
         """The standard deviation of all elements or along `dim`, as `var`."""
+        dim, keepdim = _dim_aliases("std", dim, keepdim, axis, keepdims)
         return _variance(L.sg_std, self, dim, unbiased, keepdim, correction)
 
     def norm(self, p="fro", dim=None, keepdim=False):
@@ -685,8 +696,10 @@ class Tensor:
         array, n = _shape_array(_dims(dim))
         return _make(L.sg_norm_dims, self._handle, order, array, n, builtins.bool(keepdim))
 
-    def logsumexp(self, dim, keepdim=False):
+    def logsumexp(self, dim=_MISSING, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """log(sum(exp(self))) along `dim`, computed stably."""
+        dim = _alias("logsumexp", "dim", dim, "axis", axis)
+        keepdim = _alias("logsumexp", "keepdim", keepdim, "keepdims", keepdims)
         return _dims_call(L.sg_logsumexp, self._handle, dim, builtins.bool(keepdim))
 
     # ---- linear algebra -----------------------------------------------------------------
@@ -885,6 +898,15 @@ class Tensor:
     def type_as(self, other):
         """self.to(other.dtype)."""
         return self.to(other.dtype)
+
+
+def _dim_aliases(function, dim, keepdim, axis, keepdims):
+    """dim and keepdim, which PyTorch also takes as NumPy's axis and keepdims."""
+    if axis is not _MISSING:
+        if dim is not None and not (isinstance(dim, tuple) and not dim):
+            raise TypeError(f"{function}() got multiple values for argument 'dim'")
+        dim = axis
+    return dim, _alias(function, "keepdim", keepdim, "keepdims", keepdims)
 
 
 def _conversion(name, target):
