@@ -175,7 +175,9 @@ def swift_export(op):
             cname = re.search(r"(\w+)$", c.replace("{n}", n)).group(1)
             params.append(f"_ {cname}: {stype}")
     outs = [re.search(r"(\w+)$", c).group(1) for c in OUTPUTS[op.returns]]
-    params += [f"_ {o}: UnsafeMutablePointer<OpaquePointer?>?" for o in outs]
+    # A list result is (outs, capacity, count): only outs holds handles.
+    out_types = {"capacity": "Int", "count": "UnsafeMutablePointer<Int>?"}
+    params += [f"_ {o}: {out_types.get(o, 'UnsafeMutablePointer<OpaquePointer?>?')}" for o in outs]
     converted = dict((n, KINDS[kind][2].replace("{n}", n)) for kind, n in op.params)
     body = "try " + re.sub(r"@(\w+)", lambda m: converted[m.group(1)], op.swift)
     if op.returns == "tensor":
@@ -365,8 +367,9 @@ def python_file(ops):
             for i, full in enumerate(function_names):
                 space, _, fname = full.rpartition(".")
                 target = namespaced.setdefault(space, []) if space else top
-                if i:
-                    target.append((fname, f"{_mangle(space, function_names[0].rpartition('.')[2])}"))
+                if i:  # an alias: the first name's function (mangled in the first name's namespace)
+                    first_space, _, first_name = function_names[0].rpartition(".")
+                    target.append((fname, _mangle(first_space, first_name)))
                     continue
                 mangled = _mangle(space, fname)
                 out += [f"def {mangled}({python_signature('input', args)}):  # noqa: A002 - PyTorch's name",

@@ -166,7 +166,7 @@ extension Tensor {
         return try Tensor.solveTriangular(a, b, upper: upper, left: left, unitriangular: unitriangular)
     }
 
-    static func solveTriangular(_ a: Tensor, _ b: Tensor, upper: Bool, left: Bool, unitriangular: Bool,
+    public static func solveTriangular(_ a: Tensor, _ b: Tensor, upper: Bool, left: Bool, unitriangular: Bool,
                                 op: String = "linalg.solve_triangular") throws -> Tensor {
         try a.checkFloating(op)
         guard a.dtype == b.dtype else {
@@ -713,5 +713,56 @@ extension Tensor {
         var ret = try vhgV.div(e).mul(eye.neg().add(1))  // zero diagonal
         if let gL { ret = try ret.add(gL.diagEmbedded()) }
         return try v.matmul(ret.matmul(v.mT))
+    }
+}
+
+extension Tensor {
+    /// `torch.lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True)`: P, L, U of a
+    /// packed LU factorization; L and U are differentiable in LU_data (LuUnpackBackward0 is the
+    /// triangle split).
+    public static func luUnpack(_ lu: Tensor, _ pivots: Tensor, unpackData: Bool = true, unpackPivots: Bool = true) throws -> [Tensor] {
+        let op = "torch.lu_unpack"
+        try lu.checkMatrix(op)
+        guard pivots.dtype == .int64 else {
+            throw SwiftGradError.dtype("\(op): LU_pivots is expected to be a contiguous tensor of torch.int32 dtype. Note: this function is intended to be used with the output produced by torch.linalg.lu_factor")
+        }
+        let m = lu.shape[lu.ndim - 2], n = lu.shape[lu.ndim - 1], k = Swift.min(m, n)
+        guard pivots.shape == lu.batchShape + [k] else {
+            throw SwiftGradError.shape("\(op): LU_pivots must have shape \(Shape.describe(lu.batchShape + [k])), got \(Shape.describe(pivots.shape))")
+        }
+        let empty = try Tensor.zeros([0], dtype: lu.dtype)
+        let p = unpackPivots ? try permutationFromPivots(pivots, m, lu.dtype) : empty
+        guard unpackData else { return [p, empty, empty] }
+        let (l, u) = try lu.unpackedLU()
+        return [p, l, u]
+    }
+
+    /// `torch.linalg.lu_solve(LU, pivots, B, left=True, adjoint=False)`: solves with A = P L U
+    /// through triangular solves (differentiable in LU and B).
+    public static func luSolve(_ lu: Tensor, _ pivots: Tensor, _ b: Tensor, left: Bool = true, adjoint: Bool = false) throws -> Tensor {
+        let op = "linalg.lu_solve"
+        try lu.checkFloating(op)
+        try lu.checkMatrix(op, square: true, name: "LU")
+        guard b.ndim >= 2 else { throw SwiftGradError.invalidArgument("\(op): The input tensor B must have at least 2 dimensions.") }
+        let n = lu.shape[lu.ndim - 1]
+        guard (left ? b.shape[b.ndim - 2] : b.shape[b.ndim - 1]) == n else {
+            throw SwiftGradError.shape("\(op): Incompatible shapes of A and B for the equation \(left ? "AX = B" : "XA = B") (\(n)x\(n) and \(b.shape[b.ndim - 2])x\(b.shape[b.ndim - 1]))")
+        }
+        let parts = try luUnpack(lu, pivots)
+        let p = parts[0], l = parts[1], u = parts[2]
+        switch (left, adjoint) {
+        case (true, false):
+            let y = try l.linalgSolveTriangular(p.mT.matmul(b), upper: false, unitriangular: true, asCoefficient: true)
+            return try u.linalgSolveTriangular(y, upper: true, asCoefficient: true)
+        case (true, true):
+            let y = try u.mT.linalgSolveTriangular(b, upper: false, asCoefficient: true)
+            return try p.matmul(l.mT.linalgSolveTriangular(y, upper: true, unitriangular: true, asCoefficient: true))
+        case (false, false):
+            let y = try b.linalgSolveTriangular(u, upper: true, left: false)
+            return try y.linalgSolveTriangular(l, upper: false, left: false, unitriangular: true).matmul(p.mT)
+        case (false, true):
+            let y = try b.matmul(p).linalgSolveTriangular(l.mT, upper: true, left: false, unitriangular: true)
+            return try y.linalgSolveTriangular(u.mT, upper: false, left: false)
+        }
     }
 }

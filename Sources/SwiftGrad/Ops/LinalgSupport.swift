@@ -173,3 +173,14 @@ extension Tensor {
     /// The batch dimensions (all but the last two).
     var batchShape: [Int] { Array(shape.dropLast(2)) }
 }
+
+extension Tensor {
+    /// A string option passed through the C ABI as its index in `names` (qr's mode, lstsq's
+    /// driver, ...), checked.
+    public static func linalgOption(_ code: Int, _ names: [String], _ what: String) throws -> String {
+        guard code >= 0 && code < names.count else {
+            throw SwiftGradError.invalidArgument("\(what): option code \(code) is not one of 0...\(names.count - 1) (\(names.joined(separator: ", ")))")
+        }
+        return names[code]
+    }
+}
