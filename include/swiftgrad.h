@@ -731,16 +731,16 @@ SG_API sg_status sg_linalg_cond(const sg_tensor *a, const double *p, sg_tensor *
 /** torch.linalg.cond for p 0 'fro' or 1 'nuc'. */
 SG_API sg_status sg_linalg_cond_str(const sg_tensor *a, int64_t p, sg_tensor **out);
 /**
- * torch.linalg.pinv: the pseudo-inverse (singular values at most max(atol, rtol * largest)
- * dropped).
+ * torch.linalg.pinv: the pseudo-inverse (singular values at most max(atol, rtol * largest) dropped;
+ * atol and rtol NULL, 0-d or of the batch shape).
  */
-SG_API sg_status sg_linalg_pinv(const sg_tensor *a, const double *atol, const double *rtol,
+SG_API sg_status sg_linalg_pinv(const sg_tensor *a, const sg_tensor *atol, const sg_tensor *rtol,
                                 bool hermitian, sg_tensor **out);
 /**
  * torch.linalg.matrix_rank: the number of singular values above max(atol, rtol * largest), int64.
  */
-SG_API sg_status sg_linalg_matrix_rank(const sg_tensor *a, const double *atol, const double *rtol,
-                                       bool hermitian, sg_tensor **out);
+SG_API sg_status sg_linalg_matrix_rank(const sg_tensor *a, const sg_tensor *atol,
+                                       const sg_tensor *rtol, bool hermitian, sg_tensor **out);
 /**
  * torch.linalg.lstsq: (solution, residuals, rank, singular_values); driver 0 gelsy (default), 1
  * gels, 2 gelsd, 3 gelss.

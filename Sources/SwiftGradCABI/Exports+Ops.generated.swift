@@ -695,13 +695,13 @@ public func sg_linalg_cond_str(_ a: OpaquePointer?, _ p: Int64, _ out: UnsafeMut
 }
 
 @_cdecl("sg_linalg_pinv") @implementation
-public func sg_linalg_pinv(_ a: OpaquePointer?, _ atol: UnsafePointer<Double>?, _ rtol: UnsafePointer<Double>?, _ hermitian: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_linalg_pinv", out) { try Handles.tensor(a, "a").linalgPinv(atol: atol?.pointee, rtol: rtol?.pointee, hermitian: hermitian) }
+public func sg_linalg_pinv(_ a: OpaquePointer?, _ atol: OpaquePointer?, _ rtol: OpaquePointer?, _ hermitian: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_pinv", out) { try Handles.tensor(a, "a").linalgPinv(atol: (atol == nil ? nil : Handles.tensor(atol, "atol")), rtol: (rtol == nil ? nil : Handles.tensor(rtol, "rtol")), hermitian: hermitian) }
 }
 
 @_cdecl("sg_linalg_matrix_rank") @implementation
-public func sg_linalg_matrix_rank(_ a: OpaquePointer?, _ atol: UnsafePointer<Double>?, _ rtol: UnsafePointer<Double>?, _ hermitian: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_linalg_matrix_rank", out) { try Handles.tensor(a, "a").linalgMatrixRank(atol: atol?.pointee, rtol: rtol?.pointee, hermitian: hermitian) }
+public func sg_linalg_matrix_rank(_ a: OpaquePointer?, _ atol: OpaquePointer?, _ rtol: OpaquePointer?, _ hermitian: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_matrix_rank", out) { try Handles.tensor(a, "a").linalgMatrixRank(atol: (atol == nil ? nil : Handles.tensor(atol, "atol")), rtol: (rtol == nil ? nil : Handles.tensor(rtol, "rtol")), hermitian: hermitian) }
 }
 
 @_cdecl("sg_linalg_lstsq") @implementation

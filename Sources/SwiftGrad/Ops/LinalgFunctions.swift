@@ -30,6 +30,8 @@ extension Tensor {
             return try magnitude.pow(ord).sum(dims: dims, keepdim: keepdim).pow(1 / ord)
         }
         return try out.recorded("LinalgVectorNormBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            // ord 0 is piecewise constant: PyTorch gives no gradient at all (None), not zeros.
+            if ord == 0 { return [nil] }
             let x = try ctx.saved(0)
             return [try Tensor.normBackward(g, x, ord, ctx.saved(1), r)]
         }
@@ -130,34 +132,44 @@ extension Tensor {
 
     // MARK: Pseudo-inverse, rank, least squares
 
-    /// The tolerance PyTorch's pinv and matrix_rank use: max(atol, rtol * sigma_max), with rtol
-    /// eps * max(m, n) when neither is given (and 0 when only atol is).
-    static func rankTolerance(_ sMax: Tensor, atol: Double?, rtol: Double?, m: Int, n: Int, dtype: DType) throws -> Tensor {
-        let eps = dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
-        let r = rtol ?? ((atol ?? 0) > 0 ? 0 : eps * Double(Swift.max(m, n)))
-        return try sMax.mul(r).clamp(min: atol ?? 0)
+    /// The tolerance PyTorch's pinv and matrix_rank use, [..., 1] against singular values
+    /// [..., k]: max(atol, rtol * sigma_max); rtol defaults to eps * max(m, n), or to 0 where atol
+    /// is given and positive. atol and rtol are numbers (0-d) or tensors of the batch shape.
+    static func rankTolerance(_ sMax: Tensor, atol: Tensor?, rtol: Tensor?, m: Int, n: Int) throws -> Tensor {
+        let eps = sMax.dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
+        let defaultRtol = try Tensor.full([], eps * Double(Swift.max(m, n)), dtype: sMax.dtype)
+        let zero = try Tensor.zeros([], dtype: sMax.dtype)
+        let a = try atol.map { try $0.to(sMax.dtype).unsqueeze(dim: -1) }
+        var r = try rtol.map { try $0.to(sMax.dtype).unsqueeze(dim: -1) } ?? defaultRtol
+        if rtol == nil, let a { r = try Tensor.where(a.gt(0), zero, defaultRtol) }
+        let scaled = try sMax.mul(r)
+        return try a.map { try scaled.maximum($0) } ?? scaled
     }
 
     /// `torch.linalg.pinv(A, atol=None, rtol=None, hermitian=False)` (LinalgPinvBackward0): the
     /// Moore-Penrose pseudo-inverse from the SVD (or eigh when hermitian), singular values
     /// below the tolerance dropped.
-    public func linalgPinv(atol: Double? = nil, rtol: Double? = nil, hermitian: Bool = false) throws -> Tensor {
+    public func linalgPinv(atol: Tensor? = nil, rtol: Tensor? = nil, hermitian: Bool = false) throws -> Tensor {
         let op = "linalg.pinv"
         try checkFloating(op)
         try checkMatrix(op)
         let m = shape[ndim - 2], n = shape[ndim - 1]
         let out: Tensor = try noGrad {
-            if count == 0 { return try Tensor.zeros(batchShape + [n, m], dtype: dtype) }
+            if count == 0 {
+                var batch = batchShape
+                for t in [atol, rtol] { if let t { batch = try Shape.broadcast(batch, t.shape) } }
+                return try Tensor.zeros(batch + [n, m], dtype: dtype)
+            }
             if hermitian {
                 let e = try linalgEigh(uplo: "L")
                 let s = e[0], u = e[1]
-                let tol = try Tensor.rankTolerance(s.abs().amax(dims: [-1], keepdim: true), atol: atol, rtol: rtol, m: m, n: n, dtype: dtype)
+                let tol = try Tensor.rankTolerance(s.abs().amax(dims: [-1], keepdim: true), atol: atol, rtol: rtol, m: m, n: n)
                 let sInv = try Tensor.where(s.abs().gt(tol), s.reciprocal(), Tensor.zeros([], dtype: dtype))
                 return try u.mul(sInv.unsqueeze(dim: -2)).matmul(u.mT)
             }
             let svd = try linalgSvd(fullMatrices: false)
             let u = svd[0], s = svd[1], vh = svd[2]
-            let tol = try Tensor.rankTolerance(s.narrow(dim: -1, start: 0, length: 1), atol: atol, rtol: rtol, m: m, n: n, dtype: dtype)
+            let tol = try Tensor.rankTolerance(s.narrow(dim: -1, start: 0, length: 1), atol: atol, rtol: rtol, m: m, n: n)
             let sInv = try Tensor.where(s.gt(tol), s.reciprocal(), Tensor.zeros([], dtype: dtype))
             return try vh.mT.mul(sInv.unsqueeze(dim: -2)).matmul(u.mT)
         }
@@ -187,15 +199,19 @@ extension Tensor {
 
     /// `torch.linalg.matrix_rank(A, atol=None, rtol=None, hermitian=False)`: the number of
     /// singular values (|eigenvalues| when hermitian) above the tolerance, int64.
-    public func linalgMatrixRank(atol: Double? = nil, rtol: Double? = nil, hermitian: Bool = false) throws -> Tensor {
+    public func linalgMatrixRank(atol: Tensor? = nil, rtol: Tensor? = nil, hermitian: Bool = false) throws -> Tensor {
         let op = "linalg.matrix_rank"
         try checkFloating(op)
         try checkMatrix(op)
         let m = shape[ndim - 2], n = shape[ndim - 1]
         return try noGrad {
-            if m == 0 || n == 0 { return try Tensor.zeros(batchShape, dtype: .int64) }
+            if m == 0 || n == 0 {
+                var batch = batchShape
+                for t in [atol, rtol] { if let t { batch = try Shape.broadcast(batch, t.shape) } }
+                return try Tensor.zeros(batch, dtype: .int64)
+            }
             let s = hermitian ? try linalgEigvalsh().abs() : try linalgSvdvals()
-            let tol = try Tensor.rankTolerance(s.amax(dims: [-1], keepdim: true), atol: atol, rtol: rtol, m: m, n: n, dtype: dtype)
+            let tol = try Tensor.rankTolerance(s.amax(dims: [-1], keepdim: true), atol: atol, rtol: rtol, m: m, n: n)
             return try s.gt(tol).to(.int64).sum(dims: [-1])
         }
     }
@@ -230,7 +246,7 @@ extension Tensor {
         let bcm = try Tensor.zeros(batch + [k, rows], dtype: dtype)
         let bsrc = try Kernels.columnMajor(be)
         let kk = Swift.min(m, n)
-        let sv = try Tensor.zeros(batch + [drv == "gelsd" || drv == "gelss" ? kk : 0], dtype: dtype)
+        let sv = try Tensor.zeros(drv == "gelsd" || drv == "gelss" ? batch + [kk] : [0], dtype: dtype)
         var ranks = [Int64](repeating: Int64(kk), count: count)
         let eps = dtype == .float32 ? Double(Float.ulpOfOne) : Double.ulpOfOne
         let rc = rcond ?? eps * Double(rows)
@@ -287,7 +303,7 @@ extension Tensor {
         if vector { solution = try noGrad { try solution.squeeze(dim: -1) } }
         let hasResiduals = residuals.count > 0
         let outs = try Tensor.recordOutputs("LinalgLstsqBackward0", inputs: [a, b], outputs: [solution, residuals, rank, sv],
-                                            differentiable: [true, hasResiduals, false, false], saving: [a, b, solution]) { grads, ctx in
+                                            differentiable: [true, true, false, false], saving: [a, b, solution]) { grads, ctx in
             let aa = try ctx.saved(0), bb = try ctx.saved(1), x = try ctx.saved(2)
             let bmat = vector ? try bb.unsqueeze(dim: -1) : bb
             let xmat = vector ? try x.unsqueeze(dim: -1) : x
@@ -327,8 +343,10 @@ extension Tensor {
         let op = "linalg.matrix_power"
         try checkMatrix(op, square: true)
         if n == 0 {
+            // The identity, recorded (as PyTorch's copy) with a zero gradient.
             let size = shape[ndim - 1]
             return try Tensor.eye(size, dtype: dtype).expand(shape).contiguous()
+                .recorded("CopyBackwards", inputs: [self]) { g, _ in [try g.zerosLike()] }
         }
         if n < 0 { try checkFloating(op) }
         var base = n < 0 ? try linalgInv() : self
@@ -387,7 +405,7 @@ extension Tensor {
 
     /// `torch.linalg.vander(x, N=None)`: [..., n] -> [..., n, N], column j is x^j.
     public func linalgVander(_ n: Int? = nil) throws -> Tensor {
-        guard ndim >= 1 else { throw SwiftGradError.invalidArgument("x must have at least one dimension") }
+        if ndim == 0 { return try reshape([1]).linalgVander(n) }
         let columns = n ?? (shape.last ?? 0)
         guard columns > 1 || n == nil || columns >= 0 else { throw SwiftGradError.invalidArgument("N must be greater than 1.") }
         if let n, n <= 1 { throw SwiftGradError.invalidArgument("N must be greater than 1.") }
@@ -493,7 +511,9 @@ extension Tensor {
         guard tau.ndim >= 1, n >= k else { throw SwiftGradError.invalidArgument("\(op): input.shape[-1] must be greater than or equal to tau.shape[-1]") }
         guard tau.ndim == ndim - 1 else { throw SwiftGradError.invalidArgument("\(op): Expected tau to have one dimension less than input, but got tau.ndim equal to \(tau.ndim) and input.ndim is equal to \(ndim)") }
         guard dtype == tau.dtype else { throw SwiftGradError.dtype("\(op): tau dtype \(tau.dtype.scalarTypeName) does not match input dtype \(dtype.scalarTypeName)") }
-        return try Tensor.reflectorProduct(self, tau, columns: m).narrow(dim: -1, start: 0, length: n)
+        return try Tensor.composite("LinalgHouseholderProductBackward0", [self, tau]) { x in
+            try Tensor.reflectorProduct(x[0], x[1], columns: m).narrow(dim: -1, start: 0, length: n)
+        }
     }
 
     /// H_1 ... H_k as a full [..., m, m] matrix (the first `columns` columns).

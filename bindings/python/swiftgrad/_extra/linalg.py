@@ -38,6 +38,18 @@ def _indices(tensors, op):
     return tuple(t.to(int32) for t in tensors)
 
 
+def _tolerance(value):
+    """atol / rtol: None, a number or a tensor, as an optional tensor (keep it alive for the call)."""
+    if value is None or isinstance(value, Tensor):
+        return value
+    from .._creation import tensor  # noqa: PLC0415 - creation is imported after Tensor
+    return tensor(builtins.float(value), dtype=_dtype.float64)
+
+
+def _handle(value):
+    return None if value is None else value._handle
+
+
 def _optional_double(value, name):
     """A tolerance: None, a number, or a one-element tensor, as a `const double *`."""
     if value is None:
@@ -364,8 +376,8 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
         if rtol is not None:
             raise RuntimeError("linalg.pinv: rcond and rtol cannot both be given")
         rtol = rcond
-    return _make(L.sg_linalg_pinv, A._handle, _optional_double(atol, "atol"), _optional_double(rtol, "rtol"),
-                 builtins.bool(hermitian))
+    atol, rtol = _tolerance(atol), _tolerance(rtol)
+    return _make(L.sg_linalg_pinv, A._handle, _handle(atol), _handle(rtol), builtins.bool(hermitian))
 
 
 @export("pinverse")
@@ -373,7 +385,8 @@ def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
 def pinverse(input, rcond=1e-15):  # noqa: A002
     """torch.pinverse(input, rcond=1e-15)."""
     _require_tensor("pinverse", "input", 1, input)
-    return _make(L.sg_linalg_pinv, input._handle, None, _optional_double(rcond, "rcond"), False)
+    rcond = _tolerance(rcond)
+    return _make(L.sg_linalg_pinv, input._handle, None, _handle(rcond), False)
 
 
 @export("matrix_rank", namespace="linalg")
@@ -382,8 +395,8 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
     _require_tensor("linalg_matrix_rank", "A", 1, A)
     if tol is not None:
         atol, rtol = tol, 0.0
-    return _make(L.sg_linalg_matrix_rank, A._handle, _optional_double(atol, "atol"), _optional_double(rtol, "rtol"),
-                 builtins.bool(hermitian))
+    atol, rtol = _tolerance(atol), _tolerance(rtol)
+    return _make(L.sg_linalg_matrix_rank, A._handle, _handle(atol), _handle(rtol), builtins.bool(hermitian))
 
 
 _DRIVERS = {None: 0, "gelsy": 0, "gels": 1, "gelsd": 2, "gelss": 3}
