@@ -820,6 +820,17 @@ SG_API sg_status sg_addr(const sg_tensor *a, const sg_tensor *vec1, const sg_ten
                          double beta, double alpha, sg_tensor **out);
 /** torch.vdot: the dot product of two 1-d tensors. */
 SG_API sg_status sg_vdot(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * torch.linalg.matrix_sqrth: the symmetric square root of symmetric positive-definite matrices
+ * (lower triangle read).
+ */
+SG_API sg_status sg_linalg_matrix_sqrth(const sg_tensor *a, sg_tensor **out);
+/**
+ * torch.linalg.polar: (U, H) with A = U H, U with orthonormal columns, H symmetric positive-
+ * semidefinite.
+ */
+SG_API sg_status sg_linalg_polar(const sg_tensor *a, sg_tensor **outs, size_t capacity,
+                                 size_t *count);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Joining and indexing                                                                           */

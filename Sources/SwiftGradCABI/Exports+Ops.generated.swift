@@ -809,6 +809,16 @@ public func sg_vdot(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeM
     exportTensor("sg_vdot", out) { try Tensor.vdot(Handles.tensor(a, "a"), Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_linalg_matrix_sqrth") @implementation
+public func sg_linalg_matrix_sqrth(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_matrix_sqrth", out) { try Handles.tensor(a, "a").linalgMatrixSqrth() }
+}
+
+@_cdecl("sg_linalg_polar") @implementation
+public func sg_linalg_polar(_ a: OpaquePointer?, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_polar", outs, capacity, count) { try Handles.tensor(a, "a").linalgPolar() }
+}
+
 @_cdecl("sg_cat") @implementation
 public func sg_cat(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_cat", out) { try Tensor.cat(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }, dim: Int(dim)) }

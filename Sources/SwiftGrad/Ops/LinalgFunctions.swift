@@ -662,3 +662,25 @@ extension Tensor {
         return try Tensor.dot(a, b)
     }
 }
+
+extension Tensor {
+    /// `torch.linalg.matrix_sqrth(A)`: the symmetric square root of a symmetric positive
+    /// (semi)definite matrix, V diag(sqrt(max(L, 0))) V^T from eigh of the lower triangle;
+    /// differentiable through eigh.
+    public func linalgMatrixSqrth() throws -> Tensor {
+        let e = try linalgEigh(uplo: "L", op: "linalg.matrix_sqrth")
+        return try e[1].mul(e[0].clamp(min: 0).sqrt().unsqueeze(dim: -2)).matmul(e[1].mT)
+    }
+
+    /// `torch.linalg.polar(A)`: (U, H) with A = U H, U [m, n] with orthonormal columns and H
+    /// [n, n] symmetric positive-semidefinite, from the SVD A = W S Vh: U = W Vh, H = Vh^T S Vh.
+    /// Both are independent of the SVD's signs; differentiable through the SVD.
+    public func linalgPolar() throws -> [Tensor] {
+        let op = "linalg.polar"
+        try checkFloating(op)
+        try checkMatrix(op)
+        let svd = try linalgSvd(fullMatrices: false)
+        let w = svd[0], s = svd[1], vh = svd[2]
+        return [try w.matmul(vh), try vh.mT.mul(s.unsqueeze(dim: -2)).matmul(vh)]
+    }
+}

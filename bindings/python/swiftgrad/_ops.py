@@ -751,6 +751,17 @@ def vdot(input, other):  # noqa: A002 - PyTorch's name
     return _vdot(input, other=other)
 
 
+def _linalg_matrix_sqrth(self):
+    """torch.linalg.matrix_sqrth: the symmetric square root of symmetric positive-definite matrices (lower triangle read)."""
+    return _make(L.sg_linalg_matrix_sqrth, self._handle)
+
+
+def linalg__matrix_sqrth(input):  # noqa: A002 - PyTorch's name
+    """torch.linalg.matrix_sqrth: torch.linalg.matrix_sqrth: the symmetric square root of symmetric positive-definite matrices (lower triangle read)."""
+    _require_tensor("matrix_sqrth", "input", 1, input)
+    return _linalg_matrix_sqrth(input)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_or", _logical_or),
@@ -853,6 +864,7 @@ NAMESPACES = {
         "tensorinv": linalg__tensorinv,
         "matrix_exp": linalg__matrix_exp,
         "householder_product": linalg__householder_product,
+        "matrix_sqrth": linalg__matrix_sqrth,
     },
 }
 

@@ -496,3 +496,10 @@ def pca_lowrank(A, q=None, center=True, niter=2):  # noqa: N803
 
 
 del ctypes, math
+
+
+@export("polar", namespace="linalg")
+def polar(A):
+    """torch.linalg.polar(A): (U, H)."""
+    _require_tensor("linalg_polar", "A", 1, A)
+    return _result("linalg_polar", ("U", "H"))(*_tensor_list(L.sg_linalg_polar, A._handle))
