@@ -168,7 +168,7 @@ extension Tensor {
 
     public static func solveTriangular(_ a: Tensor, _ b: Tensor, upper: Bool, left: Bool, unitriangular: Bool,
                                 op: String = "linalg.solve_triangular") throws -> Tensor {
-        try a.checkFloating(op)
+        try a.checkLinalgFloating(op)
         guard a.dtype == b.dtype else {
             throw SwiftGradError.dtype("\(op): Expected A and B to have the same dtype, but found A of type \(a.dtype.scalarTypeName) and B of type \(b.dtype.scalarTypeName) instead")
         }
@@ -248,7 +248,7 @@ extension Tensor {
     /// B may be a vector or batch of vectors; batches broadcast.
     public func linalgSolve(_ b: Tensor, left: Bool = true, op: String = "linalg.solve") throws -> Tensor {
         let a = self
-        try a.checkFloating(op)
+        try a.checkLinalgFloating(op)
         try a.checkMatrix(op, square: true)
         guard a.dtype == b.dtype else {
             throw SwiftGradError.dtype("\(op): Expected A and B to have the same dtype, but found A of type \(a.dtype.scalarTypeName) and B of type \(b.dtype.scalarTypeName) instead")
@@ -276,7 +276,7 @@ extension Tensor {
     /// - Throws: PyTorch's LinAlgError message for a singular matrix.
     public func linalgInv() throws -> Tensor {
         let op = "linalg.inv"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
         let n = shape[ndim - 1]
         let eye = try Tensor.eye(n, dtype: dtype).expand(shape)
@@ -286,7 +286,7 @@ extension Tensor {
     /// `torch.linalg.inv_ex(A)`: (inverse, info); singular matrices give info > 0 and no error.
     public func linalgInvEx(checkErrors: Bool = false) throws -> [Tensor] {
         let op = "linalg.inv_ex"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
         let info = try noGrad { try Tensor.luFactorRaw(self, op).info.to(Tensor.lapackIndexDType) }
         let singular = try info.scalars(as: Int64.self).contains { $0 > 0 }
@@ -300,7 +300,7 @@ extension Tensor {
     /// `torch.linalg.solve_ex(A, B)`: (solution, info).
     public func linalgSolveEx(_ b: Tensor, left: Bool = true, checkErrors: Bool = false) throws -> [Tensor] {
         let op = "linalg.solve_ex"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
         let info = try noGrad { try Tensor.luFactorRaw(self, op).info.to(Tensor.lapackIndexDType) }
         return [try linalgSolve(b, left: left, op: op), info]
@@ -331,7 +331,7 @@ extension Tensor {
     /// singular matrix, the adjugate through the SVD, as PyTorch.
     public func linalgDet() throws -> Tensor {
         let op = "linalg.det"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
         let n = shape[ndim - 1]
         let raw = try Tensor.luFactorRaw(self, op)
@@ -376,7 +376,7 @@ extension Tensor {
     /// log|det| is A^{-T}, the sign's is zero.
     public func linalgSlogdet() throws -> [Tensor] {
         let op = "linalg.slogdet"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
         let n = shape[ndim - 1]
         let raw = try Tensor.luFactorRaw(self, op)
@@ -421,7 +421,7 @@ extension Tensor {
     }
 
     private func choleskyEx(upper: Bool, op: String) throws -> (l: Tensor, info: Tensor) {
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
         let n = shape[ndim - 1]
         let n32 = try Kernels.lapackInt(n, op)
@@ -460,7 +460,7 @@ extension Tensor {
     /// mode "reduced", "complete" or "r" (Q empty) (LinalgQrBackward0).
     public func linalgQr(mode: String = "reduced") throws -> [Tensor] {
         let op = "linalg.qr"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op)
         guard ["reduced", "complete", "r"].contains(mode) else {
             throw SwiftGradError.invalidArgument("qr received unrecognized mode '\(mode)' but expected one of 'reduced' (default), 'r', or 'complete'")
@@ -585,7 +585,7 @@ extension Tensor {
     /// PyTorch's CPU default, so that the signs agree) (LinalgSvdBackward0).
     public func linalgSvd(fullMatrices: Bool = true) throws -> [Tensor] {
         let op = "linalg.svd"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op)
         let raw = try Tensor.svdRaw(self, full: fullMatrices, computeUV: true, op)
         let k = raw.s.shape.last ?? 0
@@ -607,7 +607,7 @@ extension Tensor {
     /// SVD (U diag(gS) Vh).
     public func linalgSvdvals() throws -> Tensor {
         let op = "linalg.svdvals"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op)
         guard GradMode.isEnabled && requiresGrad else {
             return try Tensor.svdRaw(self, full: false, computeUV: false, op).s
@@ -659,7 +659,7 @@ extension Tensor {
     /// `torch.linalg.eigh(A, UPLO='L')`: eigenvalues ascending and orthonormal eigenvectors of a
     /// symmetric matrix, reading only the UPLO triangle (syevd, as PyTorch) (LinalgEighBackward0).
     public func linalgEigh(uplo: String = "L", computeVectors: Bool = true, op: String = "linalg.eigh") throws -> [Tensor] {
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
         guard uplo == "L" || uplo == "U" || uplo == "l" || uplo == "u" else {
             throw SwiftGradError.invalidArgument("Expected UPLO argument to be 'L' or 'U', but got \(uplo)")
@@ -741,7 +741,7 @@ extension Tensor {
     /// through triangular solves (differentiable in LU and B).
     public static func luSolve(_ lu: Tensor, _ pivots: Tensor, _ b: Tensor, left: Bool = true, adjoint: Bool = false) throws -> Tensor {
         let op = "linalg.lu_solve"
-        try lu.checkFloating(op)
+        try lu.checkLinalgFloating(op)
         try lu.checkMatrix(op, square: true, name: "LU")
         guard b.ndim >= 2 else { throw SwiftGradError.invalidArgument("\(op): The input tensor B must have at least 2 dimensions.") }
         let n = lu.shape[lu.ndim - 1]

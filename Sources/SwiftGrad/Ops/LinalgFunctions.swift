@@ -69,7 +69,7 @@ extension Tensor {
     /// column sum), inf/-inf (max/min row sum), 2/-2 (largest/smallest singular value).
     public func linalgMatrixNorm(ord: Double, dims: [Int] = [-2, -1], keepdim: Bool = false) throws -> Tensor {
         let op = "linalg.matrix_norm"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         guard ndim >= 2 else { throw SwiftGradError.invalidArgument("\(op): The input tensor A must have at least 2 dimensions.") }
         guard dims.count == 2 else { throw SwiftGradError.invalidArgument("\(op): dim must be a 2-tuple. Got \(dims.map(String.init).joined(separator: " "))") }
         let d0 = try Shape.normalize(dim: dims[0], ndim: ndim), d1 = try Shape.normalize(dim: dims[1], ndim: ndim)
@@ -93,7 +93,7 @@ extension Tensor {
     /// `torch.linalg.matrix_norm(A, 'fro' | 'nuc', dim, keepdim)`.
     public func linalgMatrixNorm(ord: String, dims: [Int] = [-2, -1], keepdim: Bool = false) throws -> Tensor {
         let op = "linalg.matrix_norm"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         guard ndim >= 2 else { throw SwiftGradError.invalidArgument("\(op): The input tensor A must have at least 2 dimensions.") }
         guard dims.count == 2 else { throw SwiftGradError.invalidArgument("\(op): dim must be a 2-tuple. Got \(dims.map(String.init).joined(separator: " "))") }
         let d0 = try Shape.normalize(dim: dims[0], ndim: ndim), d1 = try Shape.normalize(dim: dims[1], ndim: ndim)
@@ -114,7 +114,7 @@ extension Tensor {
     /// values, other p as norm(A) norm(A^{-1}).
     public func linalgCond(p: Double? = nil, pString: String? = nil) throws -> Tensor {
         let op = "linalg.cond"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op)
         if pString == nil && (p == nil || p == 2 || p == -2) {
             let s = try linalgSvdvals()
@@ -151,7 +151,7 @@ extension Tensor {
     /// below the tolerance dropped.
     public func linalgPinv(atol: Tensor? = nil, rtol: Tensor? = nil, hermitian: Bool = false) throws -> Tensor {
         let op = "linalg.pinv"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op)
         let m = shape[ndim - 2], n = shape[ndim - 1]
         let out: Tensor = try noGrad {
@@ -201,7 +201,7 @@ extension Tensor {
     /// singular values (|eigenvalues| when hermitian) above the tolerance, int64.
     public func linalgMatrixRank(atol: Tensor? = nil, rtol: Tensor? = nil, hermitian: Bool = false) throws -> Tensor {
         let op = "linalg.matrix_rank"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op)
         let m = shape[ndim - 2], n = shape[ndim - 1]
         return try noGrad {
@@ -222,7 +222,7 @@ extension Tensor {
     public func linalgLstsq(_ b: Tensor, rcond: Double? = nil, driver: String? = nil) throws -> [Tensor] {
         let op = "torch.linalg.lstsq"
         let a = self
-        try a.checkFloating("linalg.lstsq")
+        try a.checkLinalgFloating("linalg.lstsq")
         guard a.dtype == b.dtype else {
             throw SwiftGradError.dtype("\(op): Expected input and other to have the same dtype, but got input's dtype \(a.dtype.scalarTypeName) and other's dtype \(b.dtype.scalarTypeName)")
         }
@@ -348,7 +348,7 @@ extension Tensor {
             return try Tensor.eye(size, dtype: dtype).expand(shape).contiguous()
                 .recorded("CopyBackwards", inputs: [self]) { g, _ in [try g.zerosLike()] }
         }
-        if n < 0 { try checkFloating(op) }
+        if n < 0 { try checkLinalgFloating(op) }
         var base = n < 0 ? try linalgInv() : self
         var e = n.magnitude
         var result: Tensor? = nil
@@ -479,7 +479,7 @@ extension Tensor {
 
     /// `torch.cholesky_inverse(L, upper=False)`: (L L^T)^{-1} (CholeskyInverseBackward0).
     public func choleskyInverse(upper: Bool = false) throws -> Tensor {
-        try checkFloating("cholesky_inverse")
+        try checkLinalgFloating("cholesky_inverse")
         try checkMatrix("cholesky_inverse", square: true)
         let n = shape[ndim - 1]
         let eye = try Tensor.eye(n, dtype: dtype).expand(shape)
@@ -532,7 +532,7 @@ extension Tensor {
     /// `torch.geqrf(A)`: LAPACK's packed QR (a, tau). Not differentiable, as in PyTorch.
     public func geqrf() throws -> [Tensor] {
         let op = "geqrf"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op)
         let m = shape[ndim - 2], n = shape[ndim - 1], k = Swift.min(m, n)
         let m32 = try Kernels.lapackInt(m, op), n32 = try Kernels.lapackInt(n, op)
@@ -571,7 +571,7 @@ extension Tensor {
     /// float64 (LinalgMatrixExpBackward0: the adjoint through exp of [[A^T, G], [0, A^T]]).
     public func linalgMatrixExp() throws -> Tensor {
         let op = "linalg.matrix_exp"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
         let n = shape[ndim - 1]
         let out = try noGrad { () -> Tensor in
@@ -677,7 +677,7 @@ extension Tensor {
     /// Both are independent of the SVD's signs; differentiable through the SVD.
     public func linalgPolar() throws -> [Tensor] {
         let op = "linalg.polar"
-        try checkFloating(op)
+        try checkLinalgFloating(op)
         try checkMatrix(op)
         let svd = try linalgSvd(fullMatrices: false)
         let w = svd[0], s = svd[1], vh = svd[2]

@@ -164,7 +164,7 @@ extension Tensor {
     }
 
     /// Checks a floating dtype for a LAPACK-backed op, with PyTorch's wording.
-    func checkFloating(_ op: String, name: String = "A") throws {
+    func checkLinalgFloating(_ op: String) throws {
         guard dtype.isFloatingPoint else {
             throw SwiftGradError.dtype("\(op): Expected a floating point or complex tensor as input. Got \(dtype.scalarTypeName)")
         }
