@@ -183,6 +183,7 @@ import Testing
         try checkGradients([[3, 4]]) { try $0[0].linalgMatrixNorm(ord: -1) }
         try checkGradients([[3, 3]]) { try Self.conditioned($0[0]).linalgCond() }
         try checkGradients([[3, 2], [4, 2]]) { try Tensor.cdist($0[0], $0[1], p: 2) }
+        try checkGradients([[2, 3]]) { try $0[0].linalgVander(4) }
         // The subgradient at zero is 0.
         let zero = try Tensor.zeros([3], dtype: .float64).requiringGrad()
         try zero.linalgVectorNorm().backward()

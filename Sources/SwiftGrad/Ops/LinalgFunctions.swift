@@ -403,22 +403,48 @@ extension Tensor {
         return try mul(other).sum(dims: [dim])
     }
 
-    /// `torch.linalg.vander(x, N=None)`: [..., n] -> [..., n, N], column j is x^j.
+    /// `torch.linalg.vander(x, N=None)`: [..., n] -> [..., n, N], column j is x^j (by repeated
+    /// multiplication, as PyTorch's cumulative product); bool input counts as int64
+    /// (LinalgVanderBackward0: d/dx sum_j g_j x^j = sum_{j >= 1} g_j j x^(j-1)).
     public func linalgVander(_ n: Int? = nil) throws -> Tensor {
         if ndim == 0 { return try reshape([1]).linalgVander(n) }
-        let columns = n ?? (shape.last ?? 0)
-        guard columns > 1 || n == nil || columns >= 0 else { throw SwiftGradError.invalidArgument("N must be greater than 1.") }
         if let n, n <= 1 { throw SwiftGradError.invalidArgument("N must be greater than 1.") }
-        var powers: [Tensor] = []
+        let columns = n ?? (shape.last ?? 0)
         let resultType = dtype == .bool ? DType.int64 : dtype
-        let x = dtype == .bool ? try to(.int64) : self
-        var current = try Tensor.ones(shape, dtype: resultType)
-        for j in 0..<columns {
-            if j > 0 { current = try current.mul(x) }
-            powers.append(current)
+        _ = try Shape.validate(shape + [columns])
+        let x = try noGrad { try (dtype == .bool ? to(.int64) : self).contiguous() }
+        let out = try Tensor.empty(shape + [columns], resultType)
+        func run<T: NumericElement>(_: T.Type) {
+            let px = x.pointer(T.self) + x.storageOffset, po = out.pointer(T.self)
+            for i in 0..<x.count {
+                var power = T.one
+                for j in 0..<columns {
+                    po[i * columns + j] = power
+                    power = T.mul(power, px[i])
+                }
+            }
         }
-        if powers.isEmpty { return try Tensor.zeros(shape + [0], dtype: resultType) }
-        return try Tensor.stack(powers, dim: -1)
+        switch resultType {
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        case .int64: run(Int64.self)
+        case .bool: throw SwiftGradError.internal("vander of bool")
+        }
+        return try out.recorded("LinalgVanderBackward0", inputs: [self], saving: [self]) { g, ctx in
+            let xx = try ctx.saved(0)
+            guard columns > 1 else { return [try xx.zerosLike()] }
+            let flat = xx.ndim == 0 ? try xx.reshape([1]) : xx
+            let scale = try Tensor.arange(1, Double(columns), dtype: g.dtype)
+            let lower = try flat.linalgVanderColumns(columns - 1)
+            let gx = try g.narrow(dim: -1, start: 1, length: columns - 1).mul(scale).mul(lower).sum(dims: [-1])
+            return [xx.ndim == 0 ? try gx.reshape([]) : gx]
+        }
+    }
+
+    /// `linalgVander` with any column count (1 included), for the backward rule.
+    private func linalgVanderColumns(_ columns: Int) throws -> Tensor {
+        if columns == 1 { return try Tensor.ones(shape + [1], dtype: dtype) }
+        return try linalgVander(columns)
     }
 
     /// `torch.linalg.tensorinv(A, ind=2)`.
@@ -440,6 +466,9 @@ extension Tensor {
             let moved = try dims.map { try Shape.normalize(dim: $0, ndim: ndim) }
             let rest = (0..<ndim).filter { !moved.contains($0) }
             a = try permute(rest + moved)
+        }
+        guard b.ndim <= a.ndim else {
+            throw SwiftGradError.invalidArgument("linalg.tensorsolve: Expected other.ndim (\(b.ndim)) to be at most self.ndim (\(a.ndim))")
         }
         let resultShape = Array(a.shape[b.ndim...])
         let rows = b.count, cols = Shape.count(resultShape)
@@ -579,6 +608,8 @@ extension Tensor {
             let a = try to(.float64).contiguous()
             let norms = try a.abs().sum(dims: [-2]).amax(dims: [-1]).scalars(as: Double.self)
             let largest = norms.max() ?? 0
+            // Not finite: the exponential is not either (NaN, as the series gives).
+            guard largest.isFinite else { return try Tensor.full(shape, .nan, dtype: dtype) }
             var squarings = 0
             if largest > 0.5 { squarings = Swift.max(0, Int((Double.log(largest / 0.5) / Double.log(2)).rounded(.up))) }
             let scaled = try a.div(Double.pow(2, Double(squarings)))
