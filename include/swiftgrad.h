@@ -831,6 +831,15 @@ SG_API sg_status sg_linalg_matrix_sqrth(const sg_tensor *a, sg_tensor **out);
  */
 SG_API sg_status sg_linalg_polar(const sg_tensor *a, sg_tensor **outs, size_t capacity,
                                  size_t *count);
+/**
+ * torch.linalg.ldl_factor_ex: (LD, pivots, info) of symmetric matrices by Bunch-Kaufman (sytrf,
+ * lower triangle); pivots int64.
+ */
+SG_API sg_status sg_linalg_ldl_factor_ex(const sg_tensor *a, bool hermitian, bool check_errors,
+                                         sg_tensor **outs, size_t capacity, size_t *count);
+/** torch.linalg.ldl_solve: X with A X = B from ldl_factor's LD and (int64) pivots. */
+SG_API sg_status sg_linalg_ldl_solve(const sg_tensor *LD, const sg_tensor *pivots,
+                                     const sg_tensor *B, bool hermitian, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Joining and indexing                                                                           */

@@ -819,6 +819,16 @@ public func sg_linalg_polar(_ a: OpaquePointer?, _ outs: UnsafeMutablePointer<Op
     exportTensorList("sg_linalg_polar", outs, capacity, count) { try Handles.tensor(a, "a").linalgPolar() }
 }
 
+@_cdecl("sg_linalg_ldl_factor_ex") @implementation
+public func sg_linalg_ldl_factor_ex(_ a: OpaquePointer?, _ hermitian: Bool, _ check_errors: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_ldl_factor_ex", outs, capacity, count) { try Handles.tensor(a, "a").linalgLdlFactorEx(hermitian: hermitian, checkErrors: check_errors) }
+}
+
+@_cdecl("sg_linalg_ldl_solve") @implementation
+public func sg_linalg_ldl_solve(_ LD: OpaquePointer?, _ pivots: OpaquePointer?, _ B: OpaquePointer?, _ hermitian: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_ldl_solve", out) { try Tensor.ldlSolve(Handles.tensor(LD, "LD"), Handles.tensor(pivots, "pivots"), Handles.tensor(B, "B"), hermitian: hermitian) }
+}
+
 @_cdecl("sg_cat") @implementation
 public func sg_cat(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_cat", out) { try Tensor.cat(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }, dim: Int(dim)) }

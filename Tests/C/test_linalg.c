@@ -189,6 +189,27 @@ static void test_solvers(void) {
     CHECK_STATUS(sg_linalg_lu_factor_ex(m, false, false, outs, 4, &count), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("LU without pivoting is not implemented on the CPU");
 
+    /* Bunch-Kaufman of [[4, 2], [2, 3]]: 1x1 pivots, L21 = 0.5, D = (4, 2); 4x + 2y = 8, 2x + 3y = 7 */
+    sg_tensor *sym = matrix2(4, 2, 2, 3);
+    CHECK_OK(sg_linalg_ldl_factor_ex(sym, false, false, outs, 4, &count));
+    CHECK(count == 3);
+    EXPECT(outs[0], 1e-12, "ldl_factor LD", 4, 0, 0.5, 2);
+    const double rhs_ldl_values[] = {8, 7};
+    sg_tensor *rhs_ldl = make(rhs_ldl_values, col_shape, 2);
+    CHECK_OK(sg_linalg_ldl_solve(outs[0], outs[1], rhs_ldl, false, &out));
+    EXPECT(out, 1e-12, "ldl_solve", 1.25, 1.5);
+    const int64_t bad_pivots_values[] = {-1, 2};  /* a 2x2 block must be a negative pair */
+    const int64_t pivot_shape[] = {2};
+    sg_tensor *bad_pivots = NULL;
+    CHECK_OK(sg_tensor_from_data(bad_pivots_values, pivot_shape, 1, SG_INT64, &bad_pivots));
+    CHECK_STATUS(sg_linalg_ldl_solve(outs[0], bad_pivots, rhs_ldl, false, &out), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("not a valid LAPACK pivot sequence");
+    CHECK_STATUS(sg_linalg_ldl_solve(outs[0], outs[0], rhs_ldl, false, &out), SG_ERR_DTYPE);
+    free_all(outs, count);
+    CHECK_OK(sg_tensor_free(bad_pivots));
+    CHECK_OK(sg_tensor_free(rhs_ldl));
+    CHECK_OK(sg_tensor_free(sym));
+
     sg_tensor *list[] = {m, m};
     CHECK_OK(sg_linalg_multi_dot((const sg_tensor *const *)list, 2, &out));
     EXPECT(out, 1e-12, "multi_dot", 7, 10, 15, 22);

@@ -76,6 +76,22 @@ import Testing
         #expect(try packed[1].scalars(as: Int64.self) == [2, 2])
     }
 
+    @Test func ldl() throws {
+        let a = try Self.matrix([[4, 2], [2, 3]])
+        let f = try a.linalgLdlFactorEx()
+        // Bunch-Kaufman takes 1x1 pivots here: L21 = 2/4, D = (4, 3 - 2 * 0.5).
+        expectClose(try f[0].scalars(as: Double.self), [4, 0, 0.5, 2], tolerance: 1e-12)
+        #expect(try f[1].scalars(as: Int64.self) == [1, 2])
+        let x = try Tensor.ldlSolve(f[0], f[1], Self.matrix([[8], [7]]))
+        expectClose(try x.scalars(as: Double.self), [1.25, 1.5], tolerance: 1e-12)
+        // An indefinite matrix with a zero diagonal needs a 2x2 block: the solve still agrees.
+        let b = try Self.matrix([[0, 1, 2], [1, 0, 3], [2, 3, 1]])
+        let g = try b.linalgLdlFactorEx()
+        let rhs = try Self.matrix([[1], [2], [3]])
+        expectClose(try Tensor.ldlSolve(g[0], g[1], rhs).scalars(as: Double.self),
+                    try b.linalgSolve(rhs).scalars(as: Double.self), tolerance: 1e-12)
+    }
+
     @Test func norms() throws {
         let x = try Tensor.fromDoubles([3, -4, 0], [3], .float64)
         expectClose(try x.linalgVectorNorm().scalars(as: Double.self), [5], tolerance: 1e-12)

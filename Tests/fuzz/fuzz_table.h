@@ -109,6 +109,8 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_linalg_householder_product", (void (*)(void))sg_linalg_householder_product, R_STATUS, 3, {K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "tau", "out"}},
     {"sg_linalg_inv", (void (*)(void))sg_linalg_inv, R_STATUS, 2, {K_TENSOR, K_TENSOR_OUT}, {"a", "out"}},
     {"sg_linalg_inv_ex", (void (*)(void))sg_linalg_inv_ex, R_STATUS, 5, {K_TENSOR, K_BOOL, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "check_errors", "outs", "capacity", "count"}},
+    {"sg_linalg_ldl_factor_ex", (void (*)(void))sg_linalg_ldl_factor_ex, R_STATUS, 6, {K_TENSOR, K_BOOL, K_BOOL, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "hermitian", "check_errors", "outs", "capacity", "count"}},
+    {"sg_linalg_ldl_solve", (void (*)(void))sg_linalg_ldl_solve, R_STATUS, 5, {K_TENSOR, K_TENSOR, K_TENSOR, K_BOOL, K_TENSOR_OUT}, {"LD", "pivots", "B", "hermitian", "out"}},
     {"sg_linalg_lstsq", (void (*)(void))sg_linalg_lstsq, R_STATUS, 7, {K_TENSOR, K_TENSOR, K_DOUBLE_IN, K_I64, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "b", "rcond", "driver", "outs", "capacity", "count"}},
     {"sg_linalg_lu", (void (*)(void))sg_linalg_lu, R_STATUS, 5, {K_TENSOR, K_BOOL, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "pivot", "outs", "capacity", "count"}},
     {"sg_linalg_lu_factor_ex", (void (*)(void))sg_linalg_lu_factor_ex, R_STATUS, 6, {K_TENSOR, K_BOOL, K_BOOL, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "pivot", "check_errors", "outs", "capacity", "count"}},

@@ -766,3 +766,88 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// `torch.linalg.ldl_factor_ex(A, hermitian=False, check_errors=False)`: the Bunch-Kaufman
+    /// factorization of symmetric matrices (LAPACK sytrf on the lower triangle): (LD, pivots,
+    /// info), LD lower-triangular with D's blocks on its diagonal, pivots in LAPACK's
+    /// convention (a negative pair marks a 2x2 block). Not differentiable, as in PyTorch.
+    public func linalgLdlFactorEx(hermitian: Bool = false, checkErrors: Bool = false) throws -> [Tensor] {
+        let op = "torch.linalg.ldl_factor_ex"
+        try checkLinalgFloating(op)
+        try checkMatrix(op, square: true)
+        let n = shape[ndim - 1]
+        let n32 = try Kernels.lapackInt(n, op)
+        let cm = try Kernels.columnMajor(self)
+        let pivots = try Tensor.zeros(batchShape + [n], dtype: .int64)
+        let info = try Tensor.zeros(batchShape, dtype: .int64)
+        func run<T: LapackElement>(_: T.Type) {
+            var ws = LapackWorkspace<T>()
+            var ipiv = [Int32](repeating: 0, count: Swift.max(n, 1))
+            let pp = pivots.pointer(Int64.self), ip = info.pointer(Int64.self)
+            Kernels.forEachMatrix(cm, T.self) { a, b in
+                guard n > 0 else { return }
+                _ = T.sytrf(UInt8(ascii: "L"), n32, a, n32, &ipiv, &ws.work, -1)
+                ws.adopt(query: ws.work[0])
+                ip[b] = Int64(T.sytrf(UInt8(ascii: "L"), n32, a, n32, &ipiv, &ws.work, Int32(ws.work.count)))
+                for i in 0..<n { pp[b * n + i] = Int64(ipiv[i]) }
+            }
+        }
+        try Tensor.withLapackType(dtype, op) { run($0) }
+        if checkErrors, let bad = try info.scalars(as: Int64.self).first(where: { $0 != 0 }) {
+            throw SwiftGradError.invalidArgument("\(op): The factorization could not be completed because the input is not invertible (the diagonal element \(bad) of D is zero).")
+        }
+        let ld = try noGrad { try Kernels.rowMajor(cm).lowerTriangle() }
+        return [ld, try noGrad { try pivots.to(Tensor.lapackIndexDType) }, try noGrad { try info.to(Tensor.lapackIndexDType) }]
+    }
+
+    /// `torch.linalg.ldl_solve(LD, pivots, B, hermitian=False)`: X with A X = B from ldl_factor's
+    /// output (LAPACK sytrs). The pivots are checked to be a valid LAPACK pivot sequence before
+    /// LAPACK reads them. Not differentiable, as in PyTorch.
+    public static func ldlSolve(_ ld: Tensor, _ pivots: Tensor, _ b: Tensor, hermitian: Bool = false) throws -> Tensor {
+        let op = "torch.linalg.ldl_solve"
+        try ld.checkLinalgFloating(op)
+        try ld.checkMatrix(op, square: true, name: "LD")
+        guard b.ndim >= 2 else { throw SwiftGradError.invalidArgument("\(op): Expected B to have at least 2 dimensions, but it has \(b.ndim) dimensions instead") }
+        guard b.dtype == ld.dtype else {
+            throw SwiftGradError.dtype("\(op): Expected LD and B to have the same dtype, but found LD of type \(ld.dtype.scalarTypeName) and B of type \(b.dtype.scalarTypeName) instead")
+        }
+        guard pivots.dtype == .int64 else { throw SwiftGradError.dtype("\(op): Expected pivots to be integers. Got \(pivots.dtype.scalarTypeName)") }
+        let n = ld.shape[ld.ndim - 1], k = b.shape[b.ndim - 1]
+        guard pivots.shape == ld.batchShape + [n] else {
+            throw SwiftGradError.shape("\(op): Expected pivots of shape \(Shape.describe(ld.batchShape + [n])), got \(Shape.describe(pivots.shape))")
+        }
+        guard b.shape[b.ndim - 2] == n else {
+            throw SwiftGradError.shape("\(op): Incompatible shapes of LD and B for the equation LD X = B (\(n)x\(n) and \(b.shape[b.ndim - 2])x\(k))")
+        }
+        guard ld.batchShape == b.batchShape else {
+            throw SwiftGradError.shape("\(op): Expected LD and B to have the same batch dimensions, got \(Shape.describe(ld.batchShape)) and \(Shape.describe(b.batchShape))")
+        }
+        let count = Shape.count(ld.batchShape)
+        let pv = try pivots.contiguous().scalars(as: Int64.self)
+        for batch in 0..<count {
+            var i = 0
+            while i < n {
+                let p = pv[batch * n + i]
+                if p > 0 && p <= Int64(n) { i += 1; continue }
+                guard p < 0, p >= -Int64(n), i + 1 < n, pv[batch * n + i + 1] == p else {
+                    throw SwiftGradError.invalidArgument("\(op): pivots are not a valid LAPACK pivot sequence (entry \(i) is \(p))")
+                }
+                i += 2
+            }
+        }
+        let n32 = try Kernels.lapackInt(n, op), k32 = try Kernels.lapackInt(k, op)
+        let ldcm = try Kernels.columnMajor(ld), x = try Kernels.columnMajor(b)
+        func run<T: LapackElement>(_: T.Type) {
+            guard n > 0 && k > 0 else { return }
+            var ipiv = [Int32](repeating: 0, count: n)
+            let pa = ldcm.pointer(T.self), px = x.pointer(T.self)
+            for batch in 0..<count {
+                for i in 0..<n { ipiv[i] = Int32(pv[batch * n + i]) }
+                _ = T.sytrs(UInt8(ascii: "L"), n32, k32, pa + batch * n * n, n32, ipiv, px + batch * n * k, n32)
+            }
+        }
+        try Tensor.withLapackType(ld.dtype, op) { run($0) }
+        return try Kernels.rowMajor(x)
+    }
+}

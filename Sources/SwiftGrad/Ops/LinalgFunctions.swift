@@ -304,11 +304,13 @@ extension Tensor {
         let hasResiduals = residuals.count > 0
         let outs = try Tensor.recordOutputs("LinalgLstsqBackward0", inputs: [a, b], outputs: [solution, residuals, rank, sv],
                                             differentiable: [true, true, false, false], saving: [a, b, solution]) { grads, ctx in
-            let aa = try ctx.saved(0), bb = try ctx.saved(1), x = try ctx.saved(2)
+            // In float64 (the pseudo-inverse of a float32 matrix loses digits), rounded once.
+            let wide = DType.float64
+            let aa = try ctx.saved(0).to(wide), bb = try ctx.saved(1).to(wide), x = try ctx.saved(2).to(wide)
             let bmat = vector ? try bb.unsqueeze(dim: -1) : bb
             let xmat = vector ? try x.unsqueeze(dim: -1) : x
             var gA: Tensor? = nil, gB: Tensor? = nil
-            if let gX0 = grads[0] {
+            if let gX0 = try grads[0]?.to(wide) {
                 let gX = vector ? try gX0.unsqueeze(dim: -1) : gX0
                 let pinvA = try aa.linalgPinv()
                 if ctx.needsGrad(0) { gA = try Tensor.pinvBackward(gX.matmul(bmat.mT), pinvA, aa) }
@@ -317,7 +319,7 @@ extension Tensor {
                     gB = vector ? try t.squeeze(dim: -1) : t
                 }
             }
-            if hasResiduals, let gL0 = grads[1] {
+            if hasResiduals, let gL0 = try grads[1]?.to(wide) {
                 let r = try aa.matmul(xmat).sub(bmat)
                 let gL = try gL0.unsqueeze(dim: -2)
                 if ctx.needsGrad(0) {
@@ -330,7 +332,7 @@ extension Tensor {
                     gB = try gB.map { try $0.add(t) } ?? t
                 }
             }
-            return [gA, gB]
+            return [try gA?.to(a.dtype), try gB?.to(b.dtype)]
         }
         return outs
     }

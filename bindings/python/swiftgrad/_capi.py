@@ -247,6 +247,8 @@ PROTOTYPES = {
     "sg_vdot": (c_int, (c_void_p, c_void_p, POINTER(c_void_p))),
     "sg_linalg_matrix_sqrth": (c_int, (c_void_p, POINTER(c_void_p))),
     "sg_linalg_polar": (c_int, (c_void_p, POINTER(c_void_p), c_size_t, POINTER(c_size_t))),
+    "sg_linalg_ldl_factor_ex": (c_int, (c_void_p, c_bool, c_bool, POINTER(c_void_p), c_size_t, POINTER(c_size_t))),
+    "sg_linalg_ldl_solve": (c_int, (c_void_p, c_void_p, c_void_p, c_bool, POINTER(c_void_p))),
     "sg_cat": (c_int, (POINTER(c_void_p), c_size_t, c_int64, POINTER(c_void_p))),
     "sg_stack": (c_int, (POINTER(c_void_p), c_size_t, c_int64, POINTER(c_void_p))),
     "sg_index": (c_int, (c_void_p, POINTER(c_void_p), c_size_t, POINTER(c_void_p))),

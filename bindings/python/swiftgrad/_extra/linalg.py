@@ -503,3 +503,28 @@ def polar(A):
     """torch.linalg.polar(A): (U, H)."""
     _require_tensor("linalg_polar", "A", 1, A)
     return _result("linalg_polar", ("U", "H"))(*_tensor_list(L.sg_linalg_polar, A._handle))
+
+
+@export("ldl_factor_ex", namespace="linalg")
+def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
+    """torch.linalg.ldl_factor_ex(A): (LD, pivots, info)."""
+    _require_tensor("linalg_ldl_factor_ex", "A", 1, A)
+    ld, pivots, info = _tensor_list(L.sg_linalg_ldl_factor_ex, A._handle, builtins.bool(hermitian), builtins.bool(check_errors))
+    return _result("linalg_ldl_factor_ex", ("LD", "pivots", "info"))(ld, *_indices([pivots, info], "linalg.ldl_factor_ex"))
+
+
+@export("ldl_factor", namespace="linalg")
+def ldl_factor(A, *, hermitian=False):
+    """torch.linalg.ldl_factor(A): (LD, pivots)."""
+    _require_tensor("linalg_ldl_factor", "A", 1, A)
+    ld, pivots, _ = _tensor_list(L.sg_linalg_ldl_factor_ex, A._handle, builtins.bool(hermitian), True)
+    return _result("linalg_ldl_factor", ("LD", "pivots"))(ld, *_indices([pivots], "linalg.ldl_factor"))
+
+
+@export("ldl_solve", namespace="linalg")
+def ldl_solve(LD, pivots, B, *, hermitian=False):  # noqa: N803
+    """torch.linalg.ldl_solve(LD, pivots, B, *, hermitian=False)."""
+    _require_tensor("linalg_ldl_solve", "LD", 1, LD)
+    _require_tensor("linalg_ldl_solve", "pivots", 2, pivots)
+    _require_tensor("linalg_ldl_solve", "B", 3, B)
+    return _make(L.sg_linalg_ldl_solve, LD._handle, _pivots(pivots)._handle, B._handle, builtins.bool(hermitian))
