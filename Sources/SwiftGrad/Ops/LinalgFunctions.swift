@@ -593,7 +593,10 @@ extension Tensor {
         guard shape[ndim - 2] == rows else {
             throw SwiftGradError.shape("\(op): other.shape[\(left ? -2 : -1)] must be equal to input.shape[-2]")
         }
-        let q = try Tensor.reflectorProduct(self, tau, columns: rows)
+        // No elements, no reflectors to apply: Q is the identity and, as in PyTorch, the result
+        // does not depend on input and tau (they get no gradient).
+        let q = count == 0 || tau.count == 0 ? try Tensor.eye(rows, dtype: dtype).expand(batchShape + [rows, rows])
+            : try Tensor.reflectorProduct(self, tau, columns: rows)
         let qq = transpose ? try q.mT : q
         return left ? try qq.matmul(c) : try c.matmul(qq)
     }
