@@ -528,3 +528,57 @@ def ldl_solve(LD, pivots, B, *, hermitian=False):  # noqa: N803
     _require_tensor("linalg_ldl_solve", "pivots", 2, pivots)
     _require_tensor("linalg_ldl_solve", "B", 3, B)
     return _make(L.sg_linalg_ldl_solve, LD._handle, _pivots(pivots)._handle, B._handle, builtins.bool(hermitian))
+
+
+# ---- torch.linalg.LinAlgError ---------------------------------------------------------------
+
+class LinAlgError(L.SwiftGradError):
+    """torch.linalg.LinAlgError: a matrix the operation cannot handle (singular, not
+    positive-definite, no convergence); a RuntimeError, as in PyTorch."""
+
+
+LinAlgError.__module__ = "torch.linalg"
+export("LinAlgError", namespace="linalg")(LinAlgError)
+
+# The messages of the failures PyTorch raises as LinAlgError (from LAPACK's info codes).
+_LINALG_MESSAGES = ("is singular", "not positive-definite", "failed to converge", "does not have full rank",
+                    "is not invertible")
+
+
+def _raising_linalg_errors(function):
+    """`function`, raising LinAlgError for the failures PyTorch reports with it."""
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except L.SwiftGradError as e:
+            if type(e) is L.SwiftGradError and any(m in str(e) for m in _LINALG_MESSAGES):
+                raise LinAlgError(str(e), e.status) from None
+            raise
+    wrapper.__name__ = function.__name__
+    wrapper.__qualname__ = function.__qualname__
+    wrapper.__doc__ = function.__doc__
+    return wrapper
+
+
+def _wrap_linalg_errors():
+    from .._ops import NAMESPACES  # noqa: PLC0415 - generated functions, wrapped once at import
+    from ._registry import EXPORTS  # noqa: PLC0415
+    generated = NAMESPACES.get("linalg", {})
+    for name in ("inv", "solve", "cholesky", "eigvalsh", "svdvals", "matrix_power", "tensorinv", "tensorsolve", "cond"):
+        function = EXPORTS.get("linalg", {}).get(name) or generated.get(name)
+        if function is not None:
+            EXPORTS.setdefault("linalg", {})[name] = _raising_linalg_errors(function)
+    for name in ("inv_ex", "solve_ex", "cholesky_ex", "eigh", "svd", "lstsq", "lu_factor", "ldl_factor", "pinv",
+                 "matrix_rank", "polar", "matrix_sqrth"):
+        function = EXPORTS.get("linalg", {}).get(name) or generated.get(name)
+        if function is not None:
+            EXPORTS["linalg"][name] = _raising_linalg_errors(function)
+    Tensor.inverse = _raising_linalg_errors(Tensor.inverse)
+    from .. import _ops  # noqa: PLC0415
+    for name in ("inverse", "cholesky_solve", "cholesky_inverse", "svd", "qr", "matrix_power", "logdet"):
+        function = EXPORTS.get("", {}).get(name) or getattr(_ops, name, None)
+        if function is not None:
+            EXPORTS.setdefault("", {})[name] = _raising_linalg_errors(function)
+
+
+_wrap_linalg_errors()
