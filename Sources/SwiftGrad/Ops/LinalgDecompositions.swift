@@ -820,9 +820,14 @@ extension Tensor {
         guard b.shape[b.ndim - 2] == n else {
             throw SwiftGradError.shape("\(op): Incompatible shapes of LD and B for the equation LD X = B (\(n)x\(n) and \(b.shape[b.ndim - 2])x\(k))")
         }
-        guard ld.batchShape == b.batchShape else {
-            throw SwiftGradError.shape("\(op): Expected LD and B to have the same batch dimensions, got \(Shape.describe(ld.batchShape)) and \(Shape.describe(b.batchShape))")
-        }
+        // Batches broadcast (LD and its pivots together).
+        let batch = try Shape.broadcast(ld.batchShape, b.batchShape)
+        return try ldlSolveSameBatch(try ld.expand(batch + [n, n]), try pivots.expand(batch + [n]),
+                                     try b.expand(batch + [n, k]), op)
+    }
+
+    private static func ldlSolveSameBatch(_ ld: Tensor, _ pivots: Tensor, _ b: Tensor, _ op: String) throws -> Tensor {
+        let n = ld.shape[ld.ndim - 1], k = b.shape[b.ndim - 1]
         let count = Shape.count(ld.batchShape)
         let pv = try pivots.contiguous().scalars(as: Int64.self)
         for batch in 0..<count {
