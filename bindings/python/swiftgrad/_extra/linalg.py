@@ -338,9 +338,11 @@ _TENSOR_NORM = Tensor.norm
 
 @export("norm")
 @method("norm")
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):  # noqa: A002
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa: A002
     """torch.norm / Tensor.norm: 'nuc' (the nuclear norm over two dims) and 'fro' over given dims
     here; every other p as Tensor.norm already does."""
+    if out is not None:
+        raise NotImplementedError("torch.norm: out= is not supported by swiftgrad")
     if p == "nuc":
         _require_tensor("norm", "input", 1, input)
         return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
@@ -421,6 +423,13 @@ def tensorsolve(A, B, dims=None):
     _require_tensor("linalg_tensorsolve", "B", 2, B)
     array, n = _shape_array(_dim_list(dims))
     return _make(L.sg_linalg_tensorsolve, A._handle, B._handle, array, n)
+
+
+@export("matmul", namespace="linalg")
+def linalg_matmul(input, other):  # noqa: A002
+    """torch.linalg.matmul: torch.matmul."""
+    _require_tensor("linalg_matmul", "input", 1, input)
+    return input.matmul(other)
 
 
 # ---- distances ------------------------------------------------------------------------------
