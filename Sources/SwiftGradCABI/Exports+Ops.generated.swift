@@ -19,6 +19,86 @@ public func sg_scalar_bool(_ value: Bool, _ out: UnsafeMutablePointer<OpaquePoin
     exportTensor("sg_scalar_bool", out) { try Tensor.scalar(value) }
 }
 
+@_cdecl("sg_rand") @implementation
+public func sg_rand(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rand", out) { try Tensor.rand(SwiftGradCABI.shape(shape, ndim, "shape"), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_randn") @implementation
+public func sg_randn(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_randn", out) { try Tensor.randn(SwiftGradCABI.shape(shape, ndim, "shape"), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_randint") @implementation
+public func sg_randint(_ low: Int64, _ high: Int64, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_randint", out) { try Tensor.randint(low: Int64(Int(low)), high: Int64(Int(high)), SwiftGradCABI.shape(shape, ndim, "shape"), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_normal") @implementation
+public func sg_normal(_ mean: Double, _ std: Double, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_normal", out) { try Tensor.normal(mean: mean, std: std, SwiftGradCABI.shape(shape, ndim, "shape"), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_normal_tensor") @implementation
+public func sg_normal_tensor(_ mean: OpaquePointer?, _ std: OpaquePointer?, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_normal_tensor", out) { try Tensor.normal(mean: Handles.tensor(mean, "mean"), std: Handles.tensor(std, "std"), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_randperm") @implementation
+public func sg_randperm(_ n: Int64, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_randperm", out) { try Tensor.randperm(Int(n), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_bernoulli") @implementation
+public func sg_bernoulli(_ a: OpaquePointer?, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bernoulli", out) { try Handles.tensor(a, "a").bernoulli(generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_multinomial") @implementation
+public func sg_multinomial(_ a: OpaquePointer?, _ num_samples: Int64, _ replacement: Bool, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_multinomial", out) { try Handles.tensor(a, "a").multinomial(Int(num_samples), replacement: replacement, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_uniform_") @implementation
+public func sg_uniform_(_ t: OpaquePointer?, _ from: Double, _ to: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_uniform_") { _ = try Handles.tensor(t, "t").uniform_(from: from, to: to, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_normal_") @implementation
+public func sg_normal_(_ t: OpaquePointer?, _ mean: Double, _ std: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_normal_") { _ = try Handles.tensor(t, "t").normal_(mean: mean, std: std, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_cauchy_") @implementation
+public func sg_cauchy_(_ t: OpaquePointer?, _ median: Double, _ sigma: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_cauchy_") { _ = try Handles.tensor(t, "t").cauchy_(median: median, sigma: sigma, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_exponential_") @implementation
+public func sg_exponential_(_ t: OpaquePointer?, _ lambd: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_exponential_") { _ = try Handles.tensor(t, "t").exponential_(lambda: lambd, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_geometric_") @implementation
+public func sg_geometric_(_ t: OpaquePointer?, _ p: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_geometric_") { _ = try Handles.tensor(t, "t").geometric_(p: p, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_log_normal_") @implementation
+public func sg_log_normal_(_ t: OpaquePointer?, _ mean: Double, _ std: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_log_normal_") { _ = try Handles.tensor(t, "t").logNormal_(mean: mean, std: std, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_random_") @implementation
+public func sg_random_(_ t: OpaquePointer?, _ from: Int64, _ to: UnsafePointer<Int64>?, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_random_") { _ = try Handles.tensor(t, "t").random_(from: Int64(Int(from)), to: to.map { Int($0.pointee) }.map(Int64.init), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_bernoulli_") @implementation
+public func sg_bernoulli_(_ t: OpaquePointer?, _ p: OpaquePointer?, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_bernoulli_") { _ = try Handles.tensor(t, "t").bernoulli_(p: Handles.tensor(p, "p"), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
 @_cdecl("sg_add") @implementation
 public func sg_add(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_add", out) { try Handles.tensor(a, "a").add(Handles.tensor(b, "b")) }
@@ -910,8 +990,8 @@ public func sg_copy_(_ t: OpaquePointer?, _ src: OpaquePointer?) -> sg_status {
 }
 
 @_cdecl("sg_fill_") @implementation
-public func sg_fill_(_ t: OpaquePointer?, _ value: Double) -> sg_status {
-    export("sg_fill_") { _ = try Handles.tensor(t, "t").fill_(value) }
+public func sg_fill_(_ t: OpaquePointer?, _ value: OpaquePointer?) -> sg_status {
+    export("sg_fill_") { _ = try Handles.tensor(t, "t").fill_(Handles.tensor(value, "value")) }
 }
 
 @_cdecl("sg_zero_") @implementation

@@ -38,6 +38,10 @@ static void expect_values(sg_tensor *t, const double *values, size_t n, double t
         int64_t ints[64];
         CHECK_OK(sg_tensor_copy_to(t, ints, n * sizeof(int64_t)));
         for (size_t i = 0; i < n; i++) got[i] = (double)ints[i];
+    } else if (dtype == SG_INT32) {  /* pivots and info codes, as PyTorch's */
+        int32_t ints[64];
+        CHECK_OK(sg_tensor_copy_to(t, ints, n * sizeof(int32_t)));
+        for (size_t i = 0; i < n; i++) got[i] = (double)ints[i];
     } else {
         CHECK_OK(sg_tensor_copy_to(t, got, n * sizeof(double)));
     }
@@ -197,10 +201,10 @@ static void test_solvers(void) {
     sg_tensor *rhs_ldl = make(rhs_ldl_values, col_shape, 2);
     CHECK_OK(sg_linalg_ldl_solve(outs[0], outs[1], rhs_ldl, false, &out));
     EXPECT(out, 1e-12, "ldl_solve", 1.25, 1.5);
-    const int64_t bad_pivots_values[] = {-1, 2};  /* a 2x2 block must be a negative pair */
+    const int32_t bad_pivots_values[] = {-1, 2};  /* a 2x2 block must be a negative pair */
     const int64_t pivot_shape[] = {2};
     sg_tensor *bad_pivots = NULL;
-    CHECK_OK(sg_tensor_from_data(bad_pivots_values, pivot_shape, 1, SG_INT64, &bad_pivots));
+    CHECK_OK(sg_tensor_from_data(bad_pivots_values, pivot_shape, 1, SG_INT32, &bad_pivots));
     CHECK_STATUS(sg_linalg_ldl_solve(outs[0], bad_pivots, rhs_ldl, false, &out), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("not a valid LAPACK pivot sequence");
     CHECK_STATUS(sg_linalg_ldl_solve(outs[0], outs[0], rhs_ldl, false, &out), SG_ERR_DTYPE);

@@ -2,9 +2,8 @@
 /// its backward rule (PyTorch's FunctionsManual formulas, written in differentiable ops so that
 /// gradients of gradients work). Batches of matrices are [..., m, n] as in PyTorch.
 extension Tensor {
-    /// The dtype PyTorch gives pivots and LAPACK info codes (int32); swiftgrad has no int32 yet,
-    /// so they are int64 until it does.
-    static var lapackIndexDType: DType { .int64 }
+    /// The dtype PyTorch gives pivots and LAPACK info codes.
+    static var lapackIndexDType: DType { .int32 }
 
     /// Runs `body` with the element type of a float32 or float64 tensor.
     static func withLapackType<R>(_ dtype: DType, _ op: String, _ body: (any LapackElement.Type) throws -> R) throws -> R {
@@ -12,6 +11,9 @@ extension Tensor {
         case .float32: return try body(Float.self)
         case .float64: return try body(Double.self)
         default:
+            if dtype.isFloatingPoint {
+                throw SwiftGradError.dtype("\(op): Low precision dtypes not supported. Got \(dtype.scalarTypeName)")
+            }
             throw SwiftGradError.dtype("\(op): Expected a floating point or complex tensor as input. Got \(dtype.scalarTypeName)")
         }
     }
@@ -46,7 +48,7 @@ extension Tensor {
         let batch = Array(pivots.shape.dropLast())
         let count = Shape.count(batch)
         var values = [Double](repeating: 0, count: count * m * m)
-        let pv = try pivots.contiguous()
+        let pv = try noGrad { try pivots.to(.int64).contiguous() }
         for b in 0..<count {
             var perm = Array(0..<m)
             for i in 0..<k {
@@ -288,8 +290,9 @@ extension Tensor {
         let op = "linalg.inv_ex"
         try checkLinalgFloating(op)
         try checkMatrix(op, square: true)
-        let info = try noGrad { try Tensor.luFactorRaw(self, op).info.to(Tensor.lapackIndexDType) }
-        let singular = try info.scalars(as: Int64.self).contains { $0 > 0 }
+        let rawInfo = try Tensor.luFactorRaw(self, op).info
+        let singular = try rawInfo.scalars(as: Int64.self).contains { $0 > 0 }
+        let info = try noGrad { try rawInfo.to(Tensor.lapackIndexDType) }
         if singular && !checkErrors {
             // PyTorch returns whatever LAPACK left; an inverse does not exist. NaN says so.
             return [try Tensor.full(shape, .nan, dtype: dtype), info]
@@ -723,9 +726,10 @@ extension Tensor {
     public static func luUnpack(_ lu: Tensor, _ pivots: Tensor, unpackData: Bool = true, unpackPivots: Bool = true) throws -> [Tensor] {
         let op = "torch.lu_unpack"
         try lu.checkMatrix(op)
-        guard pivots.dtype == .int64 else {
+        guard pivots.dtype == .int32 || pivots.dtype == .int64 else {
             throw SwiftGradError.dtype("\(op): LU_pivots is expected to be a contiguous tensor of torch.int32 dtype. Note: this function is intended to be used with the output produced by torch.linalg.lu_factor")
         }
+        let pivots = try noGrad { try pivots.to(.int64) }
         let m = lu.shape[lu.ndim - 2], n = lu.shape[lu.ndim - 1], k = Swift.min(m, n)
         guard pivots.shape == lu.batchShape + [k] else {
             throw SwiftGradError.shape("\(op): LU_pivots must have shape \(Shape.describe(lu.batchShape + [k])), got \(Shape.describe(pivots.shape))")
@@ -812,7 +816,10 @@ extension Tensor {
         guard b.dtype == ld.dtype else {
             throw SwiftGradError.dtype("\(op): Expected LD and B to have the same dtype, but found LD of type \(ld.dtype.scalarTypeName) and B of type \(b.dtype.scalarTypeName) instead")
         }
-        guard pivots.dtype == .int64 else { throw SwiftGradError.dtype("\(op): Expected pivots to be integers. Got \(pivots.dtype.scalarTypeName)") }
+        guard pivots.dtype == .int32 || pivots.dtype == .int64 else {
+            throw SwiftGradError.dtype("\(op): Expected pivots to be integers. Got \(pivots.dtype.scalarTypeName)")
+        }
+        let pivots = try noGrad { try pivots.to(.int64) }
         let n = ld.shape[ld.ndim - 1], k = b.shape[b.ndim - 1]
         guard pivots.shape == ld.batchShape + [n] else {
             throw SwiftGradError.shape("\(op): Expected pivots of shape \(Shape.describe(ld.batchShape + [n])), got \(Shape.describe(pivots.shape))")

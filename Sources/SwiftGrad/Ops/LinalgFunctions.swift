@@ -299,7 +299,7 @@ extension Tensor {
             residuals = try noGrad { try full.narrow(dim: -2, start: n, length: m - n).square().sum(dims: [-2]) }
         }
         let rank = drv == "gels" ? try Tensor.zeros([0], dtype: .int64)
-            : try Tensor.fromDoubles(ranks.map(Double.init), batch, .float64).to(.int64)
+            : try Tensor.fromDoubles(ranks.map { Double($0) }, batch, .float64).to(.int64)
         if vector { solution = try noGrad { try solution.squeeze(dim: -1) } }
         let hasResiduals = residuals.count > 0
         let outs = try Tensor.recordOutputs("LinalgLstsqBackward0", inputs: [a, b], outputs: [solution, residuals, rank, sv],
@@ -412,12 +412,14 @@ extension Tensor {
         if ndim == 0 { return try reshape([1]).linalgVander(n) }
         if let n, n <= 1 { throw SwiftGradError.invalidArgument("N must be greater than 1.") }
         let columns = n ?? (shape.last ?? 0)
+        // bool counts as int64; narrow types are computed in float32 / int64 and rounded back.
         let resultType = dtype == .bool ? DType.int64 : dtype
+        let work: DType = resultType.isFloatingPoint ? (resultType == .float64 ? .float64 : .float32) : .int64
         _ = try Shape.validate(shape + [columns])
-        let x = try noGrad { try (dtype == .bool ? to(.int64) : self).contiguous() }
-        let out = try Tensor.empty(shape + [columns], resultType)
+        let x = try noGrad { try to(work).contiguous() }
+        let wide = try Tensor.empty(shape + [columns], work)
         func run<T: NumericElement>(_: T.Type) {
-            let px = x.pointer(T.self) + x.storageOffset, po = out.pointer(T.self)
+            let px = x.pointer(T.self) + x.storageOffset, po = wide.pointer(T.self)
             for i in 0..<x.count {
                 var power = T.one
                 for j in 0..<columns {
@@ -426,12 +428,12 @@ extension Tensor {
                 }
             }
         }
-        switch resultType {
+        switch work {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
-        case .int64: run(Int64.self)
-        case .bool: throw SwiftGradError.internal("vander of bool")
+        default: run(Int64.self)
         }
+        let out = work == resultType ? wide : try noGrad { try wide.to(resultType) }
         return try out.recorded("LinalgVanderBackward0", inputs: [self], saving: [self]) { g, ctx in
             let xx = try ctx.saved(0)
             guard columns > 1 else { return [try xx.zerosLike()] }

@@ -21,6 +21,12 @@ SG_FLOAT32 = 0
 SG_FLOAT64 = 1
 SG_INT64 = 2
 SG_BOOL = 3
+SG_FLOAT16 = 4
+SG_BFLOAT16 = 5
+SG_INT8 = 6
+SG_UINT8 = 7
+SG_INT16 = 8
+SG_INT32 = 9
 SG_REDUCTION_NONE = 0
 SG_REDUCTION_MEAN = 1
 SG_REDUCTION_SUM = 2
@@ -55,13 +61,18 @@ PROTOTYPES = {
     "sg_ones": (c_int, (POINTER(c_int64), c_size_t, c_int, POINTER(c_void_p))),
     "sg_full": (c_int, (POINTER(c_int64), c_size_t, c_double, c_int, POINTER(c_void_p))),
     "sg_arange": (c_int, (c_double, c_double, c_double, c_int, POINTER(c_void_p))),
-    "sg_randn": (c_int, (POINTER(c_int64), c_size_t, c_int, POINTER(c_void_p))),
-    "sg_manual_seed": (c_int, (c_uint64,)),
     "sg_eye": (c_int, (c_int64, c_int64, c_int, POINTER(c_void_p))),
     "sg_linspace": (c_int, (c_double, c_double, c_int64, c_int, POINTER(c_void_p))),
-    "sg_rand": (c_int, (POINTER(c_int64), c_size_t, c_int, POINTER(c_void_p))),
-    "sg_randint": (c_int, (c_int64, c_int64, POINTER(c_int64), c_size_t, POINTER(c_void_p))),
-    "sg_normal": (c_int, (c_double, c_double, POINTER(c_int64), c_size_t, c_int, POINTER(c_void_p))),
+    "sg_logspace": (c_int, (c_double, c_double, c_int64, c_double, c_int, POINTER(c_void_p))),
+    "sg_generator_new": (c_int, (c_uint64, POINTER(c_void_p))),
+    "sg_generator_default": (c_int, (POINTER(c_void_p),)),
+    "sg_generator_free": (c_int, (c_void_p,)),
+    "sg_generator_manual_seed": (c_int, (c_void_p, c_uint64)),
+    "sg_generator_seed": (c_int, (c_void_p, POINTER(c_uint64))),
+    "sg_generator_initial_seed": (c_int, (c_void_p, POINTER(c_uint64))),
+    "sg_generator_get_state": (c_int, (c_void_p, POINTER(c_void_p))),
+    "sg_generator_set_state": (c_int, (c_void_p, c_void_p)),
+    "sg_manual_seed": (c_int, (c_uint64,)),
     "sg_tensor_share": (c_int, (c_void_p, POINTER(c_void_p))),
     "sg_tensor_free": (c_int, (c_void_p,)),
     "sg_tensor_dtype": (c_int, (c_void_p, POINTER(c_int))),
@@ -87,6 +98,22 @@ PROTOTYPES = {
     "sg_scalar_double": (c_int, (c_double, POINTER(c_void_p))),
     "sg_scalar_int64": (c_int, (c_int64, POINTER(c_void_p))),
     "sg_scalar_bool": (c_int, (c_bool, POINTER(c_void_p))),
+    "sg_rand": (c_int, (POINTER(c_int64), c_size_t, c_int, c_void_p, POINTER(c_void_p))),
+    "sg_randn": (c_int, (POINTER(c_int64), c_size_t, c_int, c_void_p, POINTER(c_void_p))),
+    "sg_randint": (c_int, (c_int64, c_int64, POINTER(c_int64), c_size_t, c_int, c_void_p, POINTER(c_void_p))),
+    "sg_normal": (c_int, (c_double, c_double, POINTER(c_int64), c_size_t, c_int, c_void_p, POINTER(c_void_p))),
+    "sg_normal_tensor": (c_int, (c_void_p, c_void_p, c_void_p, POINTER(c_void_p))),
+    "sg_randperm": (c_int, (c_int64, c_int, c_void_p, POINTER(c_void_p))),
+    "sg_bernoulli": (c_int, (c_void_p, c_void_p, POINTER(c_void_p))),
+    "sg_multinomial": (c_int, (c_void_p, c_int64, c_bool, c_void_p, POINTER(c_void_p))),
+    "sg_uniform_": (c_int, (c_void_p, c_double, c_double, c_void_p)),
+    "sg_normal_": (c_int, (c_void_p, c_double, c_double, c_void_p)),
+    "sg_cauchy_": (c_int, (c_void_p, c_double, c_double, c_void_p)),
+    "sg_exponential_": (c_int, (c_void_p, c_double, c_void_p)),
+    "sg_geometric_": (c_int, (c_void_p, c_double, c_void_p)),
+    "sg_log_normal_": (c_int, (c_void_p, c_double, c_double, c_void_p)),
+    "sg_random_": (c_int, (c_void_p, c_int64, POINTER(c_int64), c_void_p)),
+    "sg_bernoulli_": (c_int, (c_void_p, c_void_p, c_void_p)),
     "sg_add": (c_int, (c_void_p, c_void_p, POINTER(c_void_p))),
     "sg_sub": (c_int, (c_void_p, c_void_p, POINTER(c_void_p))),
     "sg_mul": (c_int, (c_void_p, c_void_p, POINTER(c_void_p))),
@@ -265,7 +292,7 @@ PROTOTYPES = {
     "sg_mul_scalar_": (c_int, (c_void_p, c_double)),
     "sg_div_scalar_": (c_int, (c_void_p, c_double)),
     "sg_copy_": (c_int, (c_void_p, c_void_p)),
-    "sg_fill_": (c_int, (c_void_p, c_double)),
+    "sg_fill_": (c_int, (c_void_p, c_void_p)),
     "sg_zero_": (c_int, (c_void_p,)),
     "sg_mse_loss": (c_int, (c_void_p, c_void_p, c_int, POINTER(c_void_p))),
     "sg_nll_loss": (c_int, (c_void_p, c_void_p, c_int, POINTER(c_void_p))),

@@ -8,6 +8,7 @@ from ._tensor import (
     _keep_dtype, _keep_float_dtype, _make, _MISSING, _operand, _reduction, _require_tensor, _shape_args,
     _shape_array, _tensor_list, _values_indices, _varargs,
 )
+from ._generator import _generator_handle
 
 
 def _logical_and(self, other):
@@ -456,11 +457,6 @@ def select(input, dim=_MISSING, index=_MISSING, *, axis=_MISSING):  # noqa: A002
     return _select(input, dim=dim, index=index, axis=axis)
 
 
-def _contiguous(self):
-    """a itself when its layout is contiguous, else a contiguous copy (Tensor.contiguous())."""
-    return _keep_dtype(self, _make(L.sg_contiguous, self._handle))
-
-
 def _softmax(self, dim=_MISSING, *, axis=_MISSING):
     """softmax along dim, computed stably."""
     dim = _alias("softmax", "dim", dim, "axis", axis)
@@ -812,7 +808,6 @@ for _name, _method in (
         ("unsqueeze", _unsqueeze),
         ("flatten", _flatten),
         ("select", _select),
-        ("contiguous", _contiguous),
         ("softmax", _softmax),
         ("log_softmax", _log_softmax),
         ("det", _linalg_det),

@@ -1,6 +1,5 @@
 """torch.linalg's Python layer: named-tuple results, string options, LinAlgError, the norm
-dispatch, tolerances given as numbers or tensors, and the int32 outputs swiftgrad refuses until
-it has int32. (Values and gradients are checked against PyTorch by the op_db harness, and by
+dispatch, tolerances given as numbers or tensors, int32 pivots and info codes. (Values and gradients are checked against PyTorch by the op_db harness, and by
 hand in Tests/C/test_linalg.c and LinalgTests.swift.)"""
 import math
 import re
@@ -82,14 +81,16 @@ def test_tolerances_as_numbers_or_tensors():
     assert torch.pinverse(d).shape == (2, 2)
 
 
-def test_int32_results_are_refused_until_swiftgrad_has_int32():
+def test_pivots_and_info_are_int32():
     a = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
-    if hasattr(torch, "int32"):
-        pytest.skip("swiftgrad has int32")
-    for call in (torch.linalg.lu_factor, torch.linalg.lu_factor_ex, torch.linalg.inv_ex, torch.linalg.cholesky_ex,
-                 torch.linalg.ldl_factor, torch.lu):
-        with pytest.raises(NotImplementedError, match="int32"):
-            call(a)
-    # What does not return int32 works: P, L, U and the solvers that take int64 pivots.
-    p, l, u = torch.linalg.lu(a)
+    lu, pivots = torch.linalg.lu_factor(a)
+    assert pivots.dtype == torch.int32 and pivots.tolist() == [2, 2]
+    assert torch.linalg.inv_ex(a).info.dtype == torch.int32
+    assert torch.linalg.cholesky_ex(torch.eye(2)).info.dtype == torch.int32
+    assert torch.linalg.ldl_factor(torch.eye(2)).pivots.dtype == torch.int32
+    x = torch.linalg.lu_solve(lu, pivots, torch.tensor([[5.0], [11.0]]))
+    assert values(x) == [1.0, 2.0]
+    x = torch.linalg.lu_solve(lu, pivots.to(torch.int64), torch.tensor([[5.0], [11.0]]))  # int64 pivots too
+    assert values(x) == [1.0, 2.0]
+    p, l, u = torch.lu_unpack(lu, pivots)
     assert values(p @ l @ u) == values(a)

@@ -5,12 +5,12 @@ arguments and calls one C function (or a few, for the compositions torch itself 
 Python: svd_lowrank, pca_lowrank)."""
 import builtins
 import collections
-import ctypes
-import math
 import numbers
 
 from .. import _dtype
 from .. import _lib as L
+from .._creation import tensor, zeros
+from .._random import randn
 from .._tensor import Tensor, _byref, _c_double, _make, _require_tensor, _shape_array, _tensor_list
 from ._registry import export, method
 
@@ -29,20 +29,18 @@ def _result(name, fields):
 
 
 def _indices(tensors, op):
-    """Pivots and info codes: PyTorch gives them as int32, which swiftgrad does not have yet;
-    the C library returns int64. Converted when int32 exists, refused otherwise (never a result
-    whose dtype differs from torch's)."""
-    int32 = getattr(_dtype, "int32", None)
-    if int32 is None:
-        raise NotImplementedError(f"{op}: PyTorch returns int32 pivots / info codes, and swiftgrad has no int32 dtype yet")
-    return tuple(t.to(int32) for t in tensors)
+    """Pivots and info codes, int32 as PyTorch's (the C library returns them so; this only
+    checks)."""
+    for t in tensors:
+        if t.dtype != _dtype.int32:
+            raise RuntimeError(f"{op}: expected int32 pivots / info codes from the library, got {t.dtype}")
+    return tuple(tensors)
 
 
 def _tolerance(value):
     """atol / rtol: None, a number or a tensor, as an optional tensor (keep it alive for the call)."""
     if value is None or isinstance(value, Tensor):
         return value
-    from .._creation import tensor  # noqa: PLC0415 - creation is imported after Tensor
     return tensor(builtins.float(value), dtype=_dtype.float64)
 
 
@@ -173,7 +171,6 @@ def svd(input, some=True, compute_uv=True):  # noqa: A002
     u, s, vh = _tensor_list(L.sg_linalg_svd, input._handle, builtins.bool(not some))
     v = vh.mT
     if not compute_uv:
-        from .._creation import zeros  # noqa: PLC0415 - creation is imported after Tensor
         m, n = input.shape[-2], input.shape[-1]
         u = zeros(*input.shape[:-2], m, m, dtype=input.dtype)
         v = zeros(*input.shape[:-2], n, n, dtype=input.dtype)
@@ -203,7 +200,7 @@ def eigvalsh(A, UPLO="L"):  # noqa: N803
 
 @export("lu_factor_ex", namespace="linalg")
 def lu_factor_ex(A, *, pivot=True, check_errors=False):
-    """torch.linalg.lu_factor_ex(A): (LU, pivots, info)."""
+    """torch.linalg.lu_factor_ex(A): (LU, pivots, info), pivots and info int32."""
     _require_tensor("linalg_lu_factor_ex", "A", 1, A)
     lu, pivots, info = _tensor_list(L.sg_linalg_lu_factor_ex, A._handle, builtins.bool(pivot), builtins.bool(check_errors))
     return _result("linalg_lu_factor_ex", ("LU", "pivots", "info"))(lu, *_indices([pivots, info], "linalg.lu_factor_ex"))
@@ -236,8 +233,8 @@ def linalg_lu(A, *, pivot=True):
 
 
 def _pivots(pivots):
-    """Pivots in the dtype the C library reads (int64)."""
-    return pivots if pivots.dtype == _dtype.int64 else pivots.to(_dtype.int64)
+    """Pivots as the C library reads them (int32 as PyTorch's, or int64)."""
+    return pivots
 
 
 @export("lu_unpack")
@@ -450,7 +447,6 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
 # ---- randomized low-rank factorizations (torch writes these in Python too: torch/_lowrank.py)
 
 def _approximate_basis(A, q, niter, M):
-    from .._creation import randn  # noqa: PLC0415
     R = randn(A.shape[-1], q, dtype=A.dtype)
     X = A.matmul(R) if M is None else A.matmul(R) - M.matmul(R)
     Q = linalg_qr(X).Q
@@ -504,7 +500,6 @@ def pca_lowrank(A, q=None, center=True, niter=2):  # noqa: N803
     return svd_lowrank(A - C, q, niter=niter, M=None)
 
 
-del ctypes, math
 
 
 @export("polar", namespace="linalg")
