@@ -614,11 +614,12 @@ extension Tensor {
             if count == 0 { return try clone() }
             let a = try to(.float64).contiguous()
             let norms = try a.abs().sum(dims: [-2]).amax(dims: [-1]).scalars(as: Double.self)
-            let largest = norms.max() ?? 0
             // Not finite: the exponential is not either (NaN, as the series gives).
-            guard largest.isFinite else { return try Tensor.full(shape, .nan, dtype: dtype) }
+            guard norms.allSatisfy(\.isFinite) else { return try Tensor.full(shape, .nan, dtype: dtype) }
+            let largest = norms.max() ?? 0
+            // Halvings until the norm is at most 1/2: log2(norm) + 1, at most ~1025 for a finite norm.
             var squarings = 0
-            if largest > 0.5 { squarings = Swift.max(0, Int((Double.log(largest / 0.5) / Double.log(2)).rounded(.up))) }
+            if largest > 0.5 { squarings = Swift.max(0, Int((Double.log(largest) / Double.log(2) + 1).rounded(.up))) }
             let scaled = try a.div(Double.pow(2, Double(squarings)))
             let eye = try Tensor.eye(n, dtype: .float64)
             var term = try eye.expand(a.shape)
