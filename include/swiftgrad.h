@@ -1649,6 +1649,221 @@ SG_API sg_status sg_bmm(const sg_tensor *a, const sg_tensor *b, sg_tensor **out)
 SG_API sg_status sg_outer(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* torch.linalg: decompositions, solvers, norms (LAPACK from OpenBLAS)                            */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** torch.linalg.det: determinants of square matrices [..., n, n] (float32/float64). */
+SG_API sg_status sg_linalg_det(const sg_tensor *a, sg_tensor **out);
+/** torch.linalg.slogdet: (sign, log|det|) of square matrices. */
+SG_API sg_status sg_linalg_slogdet(const sg_tensor *a, sg_tensor **outs, size_t capacity,
+                                   size_t *count);
+/** torch.logdet: log det A; NaN for a negative determinant, -inf for zero. */
+SG_API sg_status sg_logdet(const sg_tensor *a, sg_tensor **out);
+/**
+ * torch.linalg.inv: inverses of square matrices; a singular matrix is an error (PyTorch's
+ * LinAlgError message).
+ */
+SG_API sg_status sg_linalg_inv(const sg_tensor *a, sg_tensor **out);
+/**
+ * torch.linalg.inv_ex: (inverse, info); info > 0 marks a singular matrix (its inverse is then NaN)
+ * unless check_errors raises.
+ */
+SG_API sg_status sg_linalg_inv_ex(const sg_tensor *a, bool check_errors, sg_tensor **outs,
+                                  size_t capacity, size_t *count);
+/**
+ * torch.linalg.solve: X with A X = B (left) or X A = B; B may be a (batch of) vector(s); batches
+ * broadcast.
+ */
+SG_API sg_status sg_linalg_solve(const sg_tensor *a, const sg_tensor *B, bool left,
+                                 sg_tensor **out);
+/** torch.linalg.solve_ex: (solution, info). */
+SG_API sg_status sg_linalg_solve_ex(const sg_tensor *a, const sg_tensor *B, bool left,
+                                    bool check_errors, sg_tensor **outs, size_t capacity,
+                                    size_t *count);
+/**
+ * torch.linalg.solve_triangular: X with A X = B (left) or X A = B for triangular A (only its upper
+ * or lower triangle is read).
+ */
+SG_API sg_status sg_linalg_solve_triangular(const sg_tensor *a, const sg_tensor *B, bool upper,
+                                            bool left, bool unitriangular, sg_tensor **out);
+/**
+ * torch.linalg.cholesky: L with A = L L^T (U = L^T when upper); not positive-definite is an error.
+ */
+SG_API sg_status sg_linalg_cholesky(const sg_tensor *a, bool upper, sg_tensor **out);
+/**
+ * torch.linalg.cholesky_ex: (L, info); info > 0 is the order of the leading minor that is not
+ * positive-definite.
+ */
+SG_API sg_status sg_linalg_cholesky_ex(const sg_tensor *a, bool upper, bool check_errors,
+                                       sg_tensor **outs, size_t capacity, size_t *count);
+/** torch.linalg.qr: (Q, R) by geqrf/orgqr; mode 0 'reduced', 1 'complete', 2 'r' (Q empty). */
+SG_API sg_status sg_linalg_qr(const sg_tensor *a, int64_t mode, sg_tensor **outs, size_t capacity,
+                              size_t *count);
+/** torch.linalg.svd: (U, S, Vh) by gesdd, S descending. */
+SG_API sg_status sg_linalg_svd(const sg_tensor *a, bool full_matrices, sg_tensor **outs,
+                               size_t capacity, size_t *count);
+/** torch.linalg.svdvals: singular values, descending. */
+SG_API sg_status sg_linalg_svdvals(const sg_tensor *a, sg_tensor **out);
+/**
+ * torch.linalg.eigh: (eigenvalues ascending, eigenvectors) of symmetric matrices by syevd, reading
+ * the lower (or upper) triangle.
+ */
+SG_API sg_status sg_linalg_eigh(const sg_tensor *a, bool upper, sg_tensor **outs, size_t capacity,
+                                size_t *count);
+/** torch.linalg.eigvalsh: eigenvalues of symmetric matrices, ascending. */
+SG_API sg_status sg_linalg_eigvalsh(const sg_tensor *a, bool upper, sg_tensor **out);
+/**
+ * torch.linalg.lu_factor_ex: (LU, pivots, info) by getrf; pivots 1-based; pivots and info int32.
+ */
+SG_API sg_status sg_linalg_lu_factor_ex(const sg_tensor *a, bool pivot, bool check_errors,
+                                        sg_tensor **outs, size_t capacity, size_t *count);
+/** torch.linalg.lu: (P, L, U) with A = P L U. */
+SG_API sg_status sg_linalg_lu(const sg_tensor *a, bool pivot, sg_tensor **outs, size_t capacity,
+                              size_t *count);
+/**
+ * torch.lu_unpack: (P, L, U) of a packed LU and its pivots (int32 or int64); empty P or L, U when
+ * not unpacked.
+ */
+SG_API sg_status sg_lu_unpack(const sg_tensor *LU_data, const sg_tensor *LU_pivots,
+                              bool unpack_data, bool unpack_pivots, sg_tensor **outs,
+                              size_t capacity, size_t *count);
+/** torch.linalg.lu_solve: X with A X = B (or A^T X = B, X A = B, ...) from A's LU factorization. */
+SG_API sg_status sg_linalg_lu_solve(const sg_tensor *LU, const sg_tensor *pivots,
+                                    const sg_tensor *B, bool left, bool adjoint, sg_tensor **out);
+/**
+ * torch.linalg.diagonal: the diagonals of [..., m, n] as a view (the diagonal is the last
+ * dimension).
+ */
+SG_API sg_status sg_linalg_diagonal(const sg_tensor *a, int64_t offset, int64_t dim1, int64_t dim2,
+                                    sg_tensor **out);
+/**
+ * torch.linalg.vector_norm: (sum |x|^ord)^(1/ord) over dim (every dimension when empty); ord may be
+ * 0, +-inf or any real.
+ */
+SG_API sg_status sg_linalg_vector_norm(const sg_tensor *a, double ord, const int64_t *dim,
+                                       size_t ndim, bool keepdim, sg_tensor **out);
+/** torch.linalg.matrix_norm for a numeric ord (+-1, +-2, +-inf) over the two dimensions dim. */
+SG_API sg_status sg_linalg_matrix_norm(const sg_tensor *a, double ord, const int64_t *dim,
+                                       size_t ndim, bool keepdim, sg_tensor **out);
+/** torch.linalg.matrix_norm for ord 0 'fro' or 1 'nuc' over the two dimensions dim. */
+SG_API sg_status sg_linalg_matrix_norm_str(const sg_tensor *a, int64_t ord, const int64_t *dim,
+                                           size_t ndim, bool keepdim, sg_tensor **out);
+/** torch.linalg.cond: condition numbers for a numeric p (NULL: 2, from the singular values). */
+SG_API sg_status sg_linalg_cond(const sg_tensor *a, const double *p, sg_tensor **out);
+/** torch.linalg.cond for p 0 'fro' or 1 'nuc'. */
+SG_API sg_status sg_linalg_cond_str(const sg_tensor *a, int64_t p, sg_tensor **out);
+/**
+ * torch.linalg.pinv: the pseudo-inverse (singular values at most max(atol, rtol * largest) dropped;
+ * atol and rtol NULL, 0-d or of the batch shape).
+ */
+SG_API sg_status sg_linalg_pinv(const sg_tensor *a, const sg_tensor *atol, const sg_tensor *rtol,
+                                bool hermitian, sg_tensor **out);
+/**
+ * torch.linalg.matrix_rank: the number of singular values above max(atol, rtol * largest), int64.
+ */
+SG_API sg_status sg_linalg_matrix_rank(const sg_tensor *a, const sg_tensor *atol,
+                                       const sg_tensor *rtol, bool hermitian, sg_tensor **out);
+/**
+ * torch.linalg.lstsq: (solution, residuals, rank, singular_values); driver 0 gelsy (default), 1
+ * gels, 2 gelsd, 3 gelss.
+ */
+SG_API sg_status sg_linalg_lstsq(const sg_tensor *a, const sg_tensor *b, const double *rcond,
+                                 int64_t driver, sg_tensor **outs, size_t capacity, size_t *count);
+/** torch.linalg.matrix_power: A^n for integer n (negative: of the inverse). */
+SG_API sg_status sg_linalg_matrix_power(const sg_tensor *a, int64_t n, sg_tensor **out);
+/**
+ * torch.linalg.multi_dot: the chained product of matrices (the first may be a row, the last a
+ * column vector).
+ */
+SG_API sg_status sg_linalg_multi_dot(const sg_tensor *const *tensors, size_t count,
+                                     sg_tensor **out);
+/** torch.linalg.vecdot: dot products along dim, broadcasting. */
+SG_API sg_status sg_linalg_vecdot(const sg_tensor *a, const sg_tensor *y, int64_t dim,
+                                  sg_tensor **out);
+/** torch.linalg.vander: [..., n] -> [..., n, N], column j holding x^j (N NULL: n). */
+SG_API sg_status sg_linalg_vander(const sg_tensor *a, const int64_t *N, sg_tensor **out);
+/**
+ * torch.linalg.tensorinv: the inverse of A seen as a matrix of shape [prod(shape[:ind]),
+ * prod(shape[ind:])].
+ */
+SG_API sg_status sg_linalg_tensorinv(const sg_tensor *a, int64_t ind, sg_tensor **out);
+/**
+ * torch.linalg.tensorsolve: X with tensordot(A, X) = B, dims of A moved last first (none: as is).
+ */
+SG_API sg_status sg_linalg_tensorsolve(const sg_tensor *a, const sg_tensor *b, const int64_t *dims,
+                                       size_t ndims, sg_tensor **out);
+/** torch.linalg.matrix_exp: the matrix exponential. */
+SG_API sg_status sg_linalg_matrix_exp(const sg_tensor *a, sg_tensor **out);
+/**
+ * torch.linalg.householder_product: the first n columns of the product of the Householder
+ * reflectors in A's columns and tau.
+ */
+SG_API sg_status sg_linalg_householder_product(const sg_tensor *a, const sg_tensor *tau,
+                                               sg_tensor **out);
+/** torch.geqrf: LAPACK's packed QR (a, tau). */
+SG_API sg_status sg_geqrf(const sg_tensor *a, sg_tensor **outs, size_t capacity, size_t *count);
+/**
+ * torch.ormqr: input3 multiplied by the Q of geqrf's (input, input2), from the left or right,
+ * transposed or not.
+ */
+SG_API sg_status sg_ormqr(const sg_tensor *a, const sg_tensor *input2, const sg_tensor *input3,
+                          bool left, bool transpose, sg_tensor **out);
+/**
+ * torch.cholesky_solve: X = (L L^T)^{-1} B for B = input and the Cholesky factor L = input2 (U^T U
+ * when upper).
+ */
+SG_API sg_status sg_cholesky_solve(const sg_tensor *a, const sg_tensor *input2, bool upper,
+                                   sg_tensor **out);
+/** torch.cholesky_inverse: (L L^T)^{-1} from the Cholesky factor L (U^T U when upper). */
+SG_API sg_status sg_cholesky_inverse(const sg_tensor *a, bool upper, sg_tensor **out);
+/**
+ * torch.triangular_solve: (solution of A X = b, a copy of A) for triangular A (transposed when
+ * transpose).
+ */
+SG_API sg_status sg_triangular_solve(const sg_tensor *a, const sg_tensor *A, bool upper,
+                                     bool transpose, bool unitriangular, sg_tensor **outs,
+                                     size_t capacity, size_t *count);
+/** torch.cdist: p-norm distances between the rows of [..., P, M] and [..., R, M]: [..., P, R]. */
+SG_API sg_status sg_cdist(const sg_tensor *x1, const sg_tensor *x2, double p, sg_tensor **out);
+/** torch.addmm: beta input + alpha mat1 @ mat2 (input ignored when beta is 0). */
+SG_API sg_status sg_addmm(const sg_tensor *a, const sg_tensor *mat1, const sg_tensor *mat2,
+                          double beta, double alpha, sg_tensor **out);
+/** torch.addmv: beta input + alpha mat @ vec. */
+SG_API sg_status sg_addmv(const sg_tensor *a, const sg_tensor *mat, const sg_tensor *vec,
+                          double beta, double alpha, sg_tensor **out);
+/** torch.addbmm: beta input + alpha sum_i batch1[i] @ batch2[i]. */
+SG_API sg_status sg_addbmm(const sg_tensor *a, const sg_tensor *batch1, const sg_tensor *batch2,
+                           double beta, double alpha, sg_tensor **out);
+/** torch.baddbmm: beta input + alpha batch1 @ batch2, per batch. */
+SG_API sg_status sg_baddbmm(const sg_tensor *a, const sg_tensor *batch1, const sg_tensor *batch2,
+                            double beta, double alpha, sg_tensor **out);
+/** torch.addr: beta input + alpha outer(vec1, vec2). */
+SG_API sg_status sg_addr(const sg_tensor *a, const sg_tensor *vec1, const sg_tensor *vec2,
+                         double beta, double alpha, sg_tensor **out);
+/** torch.vdot: the dot product of two 1-d tensors. */
+SG_API sg_status sg_vdot(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * torch.linalg.matrix_sqrth: the symmetric square root of symmetric positive-definite matrices
+ * (lower triangle read).
+ */
+SG_API sg_status sg_linalg_matrix_sqrth(const sg_tensor *a, sg_tensor **out);
+/**
+ * torch.linalg.polar: (U, H) with A = U H, U with orthonormal columns, H symmetric positive-
+ * semidefinite.
+ */
+SG_API sg_status sg_linalg_polar(const sg_tensor *a, sg_tensor **outs, size_t capacity,
+                                 size_t *count);
+/**
+ * torch.linalg.ldl_factor_ex: (LD, pivots, info) of symmetric matrices by Bunch-Kaufman (sytrf,
+ * lower triangle); pivots and info int32.
+ */
+SG_API sg_status sg_linalg_ldl_factor_ex(const sg_tensor *a, bool hermitian, bool check_errors,
+                                         sg_tensor **outs, size_t capacity, size_t *count);
+/** torch.linalg.ldl_solve: X with A X = B from ldl_factor's LD and pivots (int32 or int64). */
+SG_API sg_status sg_linalg_ldl_solve(const sg_tensor *LD, const sg_tensor *pivots,
+                                     const sg_tensor *B, bool hermitian, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Joining and indexing                                                                           */
 /* ---------------------------------------------------------------------------------------------- */
 

@@ -381,8 +381,9 @@ def python_file(ops):
             for i, full in enumerate(function_names):
                 space, _, fname = full.rpartition(".")
                 target = namespaced.setdefault(space, []) if space else top
-                if i:
-                    target.append((fname, f"{_mangle(space, function_names[0].rpartition('.')[2])}"))
+                if i:  # an alias: the first name's function (mangled in the first name's namespace)
+                    first_space, _, first_name = function_names[0].rpartition(".")
+                    target.append((fname, _mangle(first_space, first_name)))
                     continue
                 mangled = _mangle(space, fname)
                 out += [f"def {mangled}({python_signature('input', args)}):  # noqa: A002 - PyTorch's name",

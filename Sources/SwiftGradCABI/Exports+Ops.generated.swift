@@ -1784,6 +1784,266 @@ public func sg_outer(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMuta
     exportTensor("sg_outer", out) { try Tensor.outer(Handles.tensor(a, "a"), Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_linalg_det") @implementation
+public func sg_linalg_det(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_det", out) { try Handles.tensor(a, "a").linalgDet() }
+}
+
+@_cdecl("sg_linalg_slogdet") @implementation
+public func sg_linalg_slogdet(_ a: OpaquePointer?, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_slogdet", outs, capacity, count) { try Handles.tensor(a, "a").linalgSlogdet() }
+}
+
+@_cdecl("sg_logdet") @implementation
+public func sg_logdet(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logdet", out) { try Handles.tensor(a, "a").logdet() }
+}
+
+@_cdecl("sg_linalg_inv") @implementation
+public func sg_linalg_inv(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_inv", out) { try Handles.tensor(a, "a").linalgInv() }
+}
+
+@_cdecl("sg_linalg_inv_ex") @implementation
+public func sg_linalg_inv_ex(_ a: OpaquePointer?, _ check_errors: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_inv_ex", outs, capacity, count) { try Handles.tensor(a, "a").linalgInvEx(checkErrors: check_errors) }
+}
+
+@_cdecl("sg_linalg_solve") @implementation
+public func sg_linalg_solve(_ a: OpaquePointer?, _ B: OpaquePointer?, _ left: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_solve", out) { try Handles.tensor(a, "a").linalgSolve(Handles.tensor(B, "B"), left: left) }
+}
+
+@_cdecl("sg_linalg_solve_ex") @implementation
+public func sg_linalg_solve_ex(_ a: OpaquePointer?, _ B: OpaquePointer?, _ left: Bool, _ check_errors: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_solve_ex", outs, capacity, count) { try Handles.tensor(a, "a").linalgSolveEx(Handles.tensor(B, "B"), left: left, checkErrors: check_errors) }
+}
+
+@_cdecl("sg_linalg_solve_triangular") @implementation
+public func sg_linalg_solve_triangular(_ a: OpaquePointer?, _ B: OpaquePointer?, _ upper: Bool, _ left: Bool, _ unitriangular: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_solve_triangular", out) { try Tensor.solveTriangular(Handles.tensor(a, "a"), Handles.tensor(B, "B"), upper: upper, left: left, unitriangular: unitriangular) }
+}
+
+@_cdecl("sg_linalg_cholesky") @implementation
+public func sg_linalg_cholesky(_ a: OpaquePointer?, _ upper: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_cholesky", out) { try Handles.tensor(a, "a").linalgCholesky(upper: upper) }
+}
+
+@_cdecl("sg_linalg_cholesky_ex") @implementation
+public func sg_linalg_cholesky_ex(_ a: OpaquePointer?, _ upper: Bool, _ check_errors: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_cholesky_ex", outs, capacity, count) { try Handles.tensor(a, "a").linalgCholeskyEx(upper: upper, checkErrors: check_errors) }
+}
+
+@_cdecl("sg_linalg_qr") @implementation
+public func sg_linalg_qr(_ a: OpaquePointer?, _ mode: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_qr", outs, capacity, count) { try Handles.tensor(a, "a").linalgQr(mode: Tensor.linalgOption(Int(mode), ["reduced", "complete", "r"], "linalg.qr")) }
+}
+
+@_cdecl("sg_linalg_svd") @implementation
+public func sg_linalg_svd(_ a: OpaquePointer?, _ full_matrices: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_svd", outs, capacity, count) { try Handles.tensor(a, "a").linalgSvd(fullMatrices: full_matrices) }
+}
+
+@_cdecl("sg_linalg_svdvals") @implementation
+public func sg_linalg_svdvals(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_svdvals", out) { try Handles.tensor(a, "a").linalgSvdvals() }
+}
+
+@_cdecl("sg_linalg_eigh") @implementation
+public func sg_linalg_eigh(_ a: OpaquePointer?, _ upper: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_eigh", outs, capacity, count) { try Handles.tensor(a, "a").linalgEigh(uplo: upper ? "U" : "L") }
+}
+
+@_cdecl("sg_linalg_eigvalsh") @implementation
+public func sg_linalg_eigvalsh(_ a: OpaquePointer?, _ upper: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_eigvalsh", out) { try Handles.tensor(a, "a").linalgEigvalsh(uplo: upper ? "U" : "L") }
+}
+
+@_cdecl("sg_linalg_lu_factor_ex") @implementation
+public func sg_linalg_lu_factor_ex(_ a: OpaquePointer?, _ pivot: Bool, _ check_errors: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_lu_factor_ex", outs, capacity, count) { try Handles.tensor(a, "a").linalgLuFactorEx(pivot: pivot, checkErrors: check_errors) }
+}
+
+@_cdecl("sg_linalg_lu") @implementation
+public func sg_linalg_lu(_ a: OpaquePointer?, _ pivot: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_lu", outs, capacity, count) { try Handles.tensor(a, "a").linalgLu(pivot: pivot) }
+}
+
+@_cdecl("sg_lu_unpack") @implementation
+public func sg_lu_unpack(_ LU_data: OpaquePointer?, _ LU_pivots: OpaquePointer?, _ unpack_data: Bool, _ unpack_pivots: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_lu_unpack", outs, capacity, count) { try Tensor.luUnpack(Handles.tensor(LU_data, "LU_data"), Handles.tensor(LU_pivots, "LU_pivots"), unpackData: unpack_data, unpackPivots: unpack_pivots) }
+}
+
+@_cdecl("sg_linalg_lu_solve") @implementation
+public func sg_linalg_lu_solve(_ LU: OpaquePointer?, _ pivots: OpaquePointer?, _ B: OpaquePointer?, _ left: Bool, _ adjoint: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_lu_solve", out) { try Tensor.luSolve(Handles.tensor(LU, "LU"), Handles.tensor(pivots, "pivots"), Handles.tensor(B, "B"), left: left, adjoint: adjoint) }
+}
+
+@_cdecl("sg_linalg_diagonal") @implementation
+public func sg_linalg_diagonal(_ a: OpaquePointer?, _ offset: Int64, _ dim1: Int64, _ dim2: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_diagonal", out) { try Handles.tensor(a, "a").matrixDiagonal(offset: Int(offset), dim1: Int(dim1), dim2: Int(dim2)) }
+}
+
+@_cdecl("sg_linalg_vector_norm") @implementation
+public func sg_linalg_vector_norm(_ a: OpaquePointer?, _ ord: Double, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_vector_norm", out) { try Handles.tensor(a, "a").linalgVectorNorm(ord: ord, dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_linalg_matrix_norm") @implementation
+public func sg_linalg_matrix_norm(_ a: OpaquePointer?, _ ord: Double, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_matrix_norm", out) { try Handles.tensor(a, "a").linalgMatrixNorm(ord: ord, dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_linalg_matrix_norm_str") @implementation
+public func sg_linalg_matrix_norm_str(_ a: OpaquePointer?, _ ord: Int64, _ dim: UnsafePointer<Int64>?, _ ndim: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_matrix_norm_str", out) { try Handles.tensor(a, "a").linalgMatrixNorm(ord: Tensor.linalgOption(Int(ord), ["fro", "nuc"], "linalg.matrix_norm"), dims: SwiftGradCABI.dims(dim, ndim), keepdim: keepdim) }
+}
+
+@_cdecl("sg_linalg_cond") @implementation
+public func sg_linalg_cond(_ a: OpaquePointer?, _ p: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_cond", out) { try Handles.tensor(a, "a").linalgCond(p: p?.pointee) }
+}
+
+@_cdecl("sg_linalg_cond_str") @implementation
+public func sg_linalg_cond_str(_ a: OpaquePointer?, _ p: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_cond_str", out) { try Handles.tensor(a, "a").linalgCond(pString: Tensor.linalgOption(Int(p), ["fro", "nuc"], "linalg.cond")) }
+}
+
+@_cdecl("sg_linalg_pinv") @implementation
+public func sg_linalg_pinv(_ a: OpaquePointer?, _ atol: OpaquePointer?, _ rtol: OpaquePointer?, _ hermitian: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_pinv", out) { try Handles.tensor(a, "a").linalgPinv(atol: (atol == nil ? nil : Handles.tensor(atol, "atol")), rtol: (rtol == nil ? nil : Handles.tensor(rtol, "rtol")), hermitian: hermitian) }
+}
+
+@_cdecl("sg_linalg_matrix_rank") @implementation
+public func sg_linalg_matrix_rank(_ a: OpaquePointer?, _ atol: OpaquePointer?, _ rtol: OpaquePointer?, _ hermitian: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_matrix_rank", out) { try Handles.tensor(a, "a").linalgMatrixRank(atol: (atol == nil ? nil : Handles.tensor(atol, "atol")), rtol: (rtol == nil ? nil : Handles.tensor(rtol, "rtol")), hermitian: hermitian) }
+}
+
+@_cdecl("sg_linalg_lstsq") @implementation
+public func sg_linalg_lstsq(_ a: OpaquePointer?, _ b: OpaquePointer?, _ rcond: UnsafePointer<Double>?, _ driver: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_lstsq", outs, capacity, count) { try Handles.tensor(a, "a").linalgLstsq(Handles.tensor(b, "b"), rcond: rcond?.pointee, driver: Tensor.linalgOption(Int(driver), ["gelsy", "gels", "gelsd", "gelss"], "linalg.lstsq")) }
+}
+
+@_cdecl("sg_linalg_matrix_power") @implementation
+public func sg_linalg_matrix_power(_ a: OpaquePointer?, _ n: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_matrix_power", out) { try Handles.tensor(a, "a").linalgMatrixPower(Int(n)) }
+}
+
+@_cdecl("sg_linalg_multi_dot") @implementation
+public func sg_linalg_multi_dot(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_multi_dot", out) { try Tensor.linalgMultiDot(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }) }
+}
+
+@_cdecl("sg_linalg_vecdot") @implementation
+public func sg_linalg_vecdot(_ a: OpaquePointer?, _ y: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_vecdot", out) { try Handles.tensor(a, "a").linalgVecdot(Handles.tensor(y, "y"), dim: Int(dim)) }
+}
+
+@_cdecl("sg_linalg_vander") @implementation
+public func sg_linalg_vander(_ a: OpaquePointer?, _ N: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_vander", out) { try Handles.tensor(a, "a").linalgVander(N.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_linalg_tensorinv") @implementation
+public func sg_linalg_tensorinv(_ a: OpaquePointer?, _ ind: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_tensorinv", out) { try Handles.tensor(a, "a").linalgTensorinv(ind: Int(ind)) }
+}
+
+@_cdecl("sg_linalg_tensorsolve") @implementation
+public func sg_linalg_tensorsolve(_ a: OpaquePointer?, _ b: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_tensorsolve", out) { try Handles.tensor(a, "a").linalgTensorsolve(Handles.tensor(b, "b"), dims: SwiftGradCABI.dims(dims, ndims)) }
+}
+
+@_cdecl("sg_linalg_matrix_exp") @implementation
+public func sg_linalg_matrix_exp(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_matrix_exp", out) { try Handles.tensor(a, "a").linalgMatrixExp() }
+}
+
+@_cdecl("sg_linalg_householder_product") @implementation
+public func sg_linalg_householder_product(_ a: OpaquePointer?, _ tau: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_householder_product", out) { try Handles.tensor(a, "a").householderProduct(Handles.tensor(tau, "tau")) }
+}
+
+@_cdecl("sg_geqrf") @implementation
+public func sg_geqrf(_ a: OpaquePointer?, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_geqrf", outs, capacity, count) { try Handles.tensor(a, "a").geqrf() }
+}
+
+@_cdecl("sg_ormqr") @implementation
+public func sg_ormqr(_ a: OpaquePointer?, _ input2: OpaquePointer?, _ input3: OpaquePointer?, _ left: Bool, _ transpose: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_ormqr", out) { try Handles.tensor(a, "a").ormqr(Handles.tensor(input2, "input2"), Handles.tensor(input3, "input3"), left: left, transpose: transpose) }
+}
+
+@_cdecl("sg_cholesky_solve") @implementation
+public func sg_cholesky_solve(_ a: OpaquePointer?, _ input2: OpaquePointer?, _ upper: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cholesky_solve", out) { try Handles.tensor(a, "a").choleskySolve(Handles.tensor(input2, "input2"), upper: upper) }
+}
+
+@_cdecl("sg_cholesky_inverse") @implementation
+public func sg_cholesky_inverse(_ a: OpaquePointer?, _ upper: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cholesky_inverse", out) { try Handles.tensor(a, "a").choleskyInverse(upper: upper) }
+}
+
+@_cdecl("sg_triangular_solve") @implementation
+public func sg_triangular_solve(_ a: OpaquePointer?, _ A: OpaquePointer?, _ upper: Bool, _ transpose: Bool, _ unitriangular: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_triangular_solve", outs, capacity, count) { try Handles.tensor(a, "a").triangularSolve(Handles.tensor(A, "A"), upper: upper, transpose: transpose, unitriangular: unitriangular) }
+}
+
+@_cdecl("sg_cdist") @implementation
+public func sg_cdist(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ p: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cdist", out) { try Tensor.cdist(Handles.tensor(x1, "x1"), Handles.tensor(x2, "x2"), p: p) }
+}
+
+@_cdecl("sg_addmm") @implementation
+public func sg_addmm(_ a: OpaquePointer?, _ mat1: OpaquePointer?, _ mat2: OpaquePointer?, _ beta: Double, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_addmm", out) { try Handles.tensor(a, "a").addmm(Handles.tensor(mat1, "mat1"), Handles.tensor(mat2, "mat2"), beta: beta, alpha: alpha) }
+}
+
+@_cdecl("sg_addmv") @implementation
+public func sg_addmv(_ a: OpaquePointer?, _ mat: OpaquePointer?, _ vec: OpaquePointer?, _ beta: Double, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_addmv", out) { try Handles.tensor(a, "a").addmv(Handles.tensor(mat, "mat"), Handles.tensor(vec, "vec"), beta: beta, alpha: alpha) }
+}
+
+@_cdecl("sg_addbmm") @implementation
+public func sg_addbmm(_ a: OpaquePointer?, _ batch1: OpaquePointer?, _ batch2: OpaquePointer?, _ beta: Double, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_addbmm", out) { try Handles.tensor(a, "a").addbmm(Handles.tensor(batch1, "batch1"), Handles.tensor(batch2, "batch2"), beta: beta, alpha: alpha) }
+}
+
+@_cdecl("sg_baddbmm") @implementation
+public func sg_baddbmm(_ a: OpaquePointer?, _ batch1: OpaquePointer?, _ batch2: OpaquePointer?, _ beta: Double, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_baddbmm", out) { try Handles.tensor(a, "a").baddbmm(Handles.tensor(batch1, "batch1"), Handles.tensor(batch2, "batch2"), beta: beta, alpha: alpha) }
+}
+
+@_cdecl("sg_addr") @implementation
+public func sg_addr(_ a: OpaquePointer?, _ vec1: OpaquePointer?, _ vec2: OpaquePointer?, _ beta: Double, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_addr", out) { try Handles.tensor(a, "a").addr(Handles.tensor(vec1, "vec1"), Handles.tensor(vec2, "vec2"), beta: beta, alpha: alpha) }
+}
+
+@_cdecl("sg_vdot") @implementation
+public func sg_vdot(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_vdot", out) { try Tensor.vdot(Handles.tensor(a, "a"), Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_linalg_matrix_sqrth") @implementation
+public func sg_linalg_matrix_sqrth(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_matrix_sqrth", out) { try Handles.tensor(a, "a").linalgMatrixSqrth() }
+}
+
+@_cdecl("sg_linalg_polar") @implementation
+public func sg_linalg_polar(_ a: OpaquePointer?, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_polar", outs, capacity, count) { try Handles.tensor(a, "a").linalgPolar() }
+}
+
+@_cdecl("sg_linalg_ldl_factor_ex") @implementation
+public func sg_linalg_ldl_factor_ex(_ a: OpaquePointer?, _ hermitian: Bool, _ check_errors: Bool, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_linalg_ldl_factor_ex", outs, capacity, count) { try Handles.tensor(a, "a").linalgLdlFactorEx(hermitian: hermitian, checkErrors: check_errors) }
+}
+
+@_cdecl("sg_linalg_ldl_solve") @implementation
+public func sg_linalg_ldl_solve(_ LD: OpaquePointer?, _ pivots: OpaquePointer?, _ B: OpaquePointer?, _ hermitian: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_ldl_solve", out) { try Tensor.ldlSolve(Handles.tensor(LD, "LD"), Handles.tensor(pivots, "pivots"), Handles.tensor(B, "B"), hermitian: hermitian) }
+}
+
 @_cdecl("sg_cat") @implementation
 public func sg_cat(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_cat", out) { try Tensor.cat(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }, dim: Int(dim)) }

@@ -113,7 +113,8 @@ extension Tensor {
         let outputShape = batch + (a.ndim > 1 ? [n] : []) + (b.ndim > 1 ? [m] : [])
         if right.ndim == 2 {
             // [..., n, k] @ [k, m]: fold the batch into the rows of one matrix product.
-            return try left.reshape([-1, k]).mm(right).unsafeView(outputShape)
+            // (The row count is spelled out: -1 cannot be inferred when k is 0.)
+            return try left.reshape([Shape.count(Array(left.shape.dropLast())), k]).mm(right).unsafeView(outputShape)
         }
         let batchCount = Shape.count(batch)
         let x = try left.expand(batch + [n, k]).reshape([batchCount, n, k])

@@ -13,7 +13,9 @@ from . import _lib as L
 from ._tensor import Tensor, _numpy, _wrap
 
 # numpy's type strings of the dtypes swiftgrad has (native little-endian).
-_BY_TYPESTR = {"<f4": _dtype.float32, "<f8": _dtype.float64, "<i8": _dtype.int64, "|b1": _dtype.bool}
+_BY_TYPESTR = {"<f4": _dtype.float32, "<f8": _dtype.float64, "<i8": _dtype.int64, "|b1": _dtype.bool,
+               "<f2": _dtype.float16, "|i1": _dtype.int8, "|u1": _dtype.uint8, "<i2": _dtype.int16,
+               "<i4": _dtype.int32}
 _TYPESTR = {d: s for s, d in _BY_TYPESTR.items()}
 
 
@@ -31,7 +33,7 @@ def from_numpy(ndarray) -> Tensor:
     d = _BY_TYPESTR.get(ndarray.dtype.str)
     if d is None:
         raise TypeError(f"can't convert np.ndarray of type numpy.{ndarray.dtype.name}. The only supported types are: "
-                        "float64, float32, int64, and bool.")
+                        "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.")
     if any(s < 0 for s in ndarray.strides):
         raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative strides "
                          "are not currently supported. (You can probably work around this by making a copy of your "

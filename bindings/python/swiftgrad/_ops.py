@@ -2231,6 +2231,283 @@ def masked__normalize(input, ord, dim=_MISSING, *, eps=1e-12, dtype=None, mask=N
     return _masked_normalize(input, ord=ord, dim=dim, eps=eps, dtype=dtype, mask=mask, axis=axis)
 
 
+def _linalg_det(self):
+    """torch.linalg.det: determinants of square matrices [..., n, n] (float32/float64)."""
+    return _make(L.sg_linalg_det, self._handle)
+
+
+def linalg__det(input):  # noqa: A002 - PyTorch's name
+    """torch.linalg.det: torch.linalg.det: determinants of square matrices [..., n, n] (float32/float64)."""
+    _require_tensor("det", "input", 1, input)
+    return _linalg_det(input)
+
+
+def _logdet(self):
+    """torch.logdet: log det A; NaN for a negative determinant, -inf for zero."""
+    return _make(L.sg_logdet, self._handle)
+
+
+def logdet(input):  # noqa: A002 - PyTorch's name
+    """torch.logdet: torch.logdet: log det A; NaN for a negative determinant, -inf for zero."""
+    _require_tensor("logdet", "input", 1, input)
+    return _logdet(input)
+
+
+def _linalg_inv(self):
+    """torch.linalg.inv: inverses of square matrices; a singular matrix is an error (PyTorch's LinAlgError message)."""
+    return _make(L.sg_linalg_inv, self._handle)
+
+
+def linalg__inv(input):  # noqa: A002 - PyTorch's name
+    """torch.linalg.inv: torch.linalg.inv: inverses of square matrices; a singular matrix is an error (PyTorch's LinAlgError message)."""
+    _require_tensor("inv", "input", 1, input)
+    return _linalg_inv(input)
+
+
+def _linalg_solve(self, B, *, left=True):
+    """torch.linalg.solve: X with A X = B (left) or X A = B; B may be a (batch of) vector(s); batches broadcast."""
+    _require_tensor("solve", "B", 1, B)
+    return _make(L.sg_linalg_solve, self._handle, B._handle, builtins.bool(left))
+
+
+def linalg__solve(input, B, *, left=True):  # noqa: A002 - PyTorch's name
+    """torch.linalg.solve: torch.linalg.solve: X with A X = B (left) or X A = B; B may be a (batch of) vector(s); batches broadcast."""
+    _require_tensor("solve", "input", 1, input)
+    return _linalg_solve(input, B=B, left=left)
+
+
+def _linalg_cholesky(self, *, upper=False):
+    """torch.linalg.cholesky: L with A = L L^T (U = L^T when upper); not positive-definite is an error."""
+    return _make(L.sg_linalg_cholesky, self._handle, builtins.bool(upper))
+
+
+def linalg__cholesky(input, *, upper=False):  # noqa: A002 - PyTorch's name
+    """torch.linalg.cholesky: torch.linalg.cholesky: L with A = L L^T (U = L^T when upper); not positive-definite is an error."""
+    _require_tensor("cholesky", "input", 1, input)
+    return _linalg_cholesky(input, upper=upper)
+
+
+def _linalg_svdvals(self):
+    """torch.linalg.svdvals: singular values, descending."""
+    return _make(L.sg_linalg_svdvals, self._handle)
+
+
+def linalg__svdvals(input):  # noqa: A002 - PyTorch's name
+    """torch.linalg.svdvals: torch.linalg.svdvals: singular values, descending."""
+    _require_tensor("svdvals", "input", 1, input)
+    return _linalg_svdvals(input)
+
+
+def _linalg_diagonal(self, *, offset=0, dim1=-2, dim2=-1):
+    """torch.linalg.diagonal: the diagonals of [..., m, n] as a view (the diagonal is the last dimension)."""
+    return _make(L.sg_linalg_diagonal, self._handle, _int(offset), _int(dim1), _int(dim2))
+
+
+def linalg__diagonal(input, *, offset=0, dim1=-2, dim2=-1):  # noqa: A002 - PyTorch's name
+    """torch.linalg.diagonal: torch.linalg.diagonal: the diagonals of [..., m, n] as a view (the diagonal is the last dimension)."""
+    _require_tensor("diagonal", "input", 1, input)
+    return _linalg_diagonal(input, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def _linalg_matrix_power(self, n):
+    """torch.linalg.matrix_power: A^n for integer n (negative: of the inverse)."""
+    return _make(L.sg_linalg_matrix_power, self._handle, _int(n))
+
+
+def linalg__matrix_power(input, n):  # noqa: A002 - PyTorch's name
+    """torch.linalg.matrix_power: torch.linalg.matrix_power: A^n for integer n (negative: of the inverse)."""
+    _require_tensor("matrix_power", "input", 1, input)
+    return _linalg_matrix_power(input, n=n)
+
+
+def linalg__multi_dot(tensors):
+    """torch.linalg.multi_dot: torch.linalg.multi_dot: the chained product of matrices (the first may be a row, the last a column vector)."""
+    tensors_array, tensors_count = _handles(tensors, "multi_dot")
+    return _make(L.sg_linalg_multi_dot, tensors_array, tensors_count)
+
+
+def _linalg_vecdot(self, y, *, dim=-1, axis=_MISSING):
+    """torch.linalg.vecdot: dot products along dim, broadcasting."""
+    _require_tensor("vecdot", "y", 1, y)
+    dim = _alias("vecdot", "dim", dim, "axis", axis)
+    return _make(L.sg_linalg_vecdot, self._handle, y._handle, _int(dim))
+
+
+def linalg__vecdot(input, y, *, dim=-1, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.linalg.vecdot: torch.linalg.vecdot: dot products along dim, broadcasting."""
+    _require_tensor("vecdot", "input", 1, input)
+    return _linalg_vecdot(input, y=y, dim=dim, axis=axis)
+
+
+def _linalg_vander(self, *, N=None):
+    """torch.linalg.vander: [..., n] -> [..., n, N], column j holding x^j (N NULL: n)."""
+    return _make(L.sg_linalg_vander, self._handle, None if N is None else _byref(_c_int64(_int(N))))
+
+
+def linalg__vander(input, *, N=None):  # noqa: A002 - PyTorch's name
+    """torch.linalg.vander: torch.linalg.vander: [..., n] -> [..., n, N], column j holding x^j (N NULL: n)."""
+    _require_tensor("vander", "input", 1, input)
+    return _linalg_vander(input, N=N)
+
+
+def _linalg_tensorinv(self, ind=2):
+    """torch.linalg.tensorinv: the inverse of A seen as a matrix of shape [prod(shape[:ind]), prod(shape[ind:])]."""
+    return _make(L.sg_linalg_tensorinv, self._handle, _int(ind))
+
+
+def linalg__tensorinv(input, ind=2):  # noqa: A002 - PyTorch's name
+    """torch.linalg.tensorinv: torch.linalg.tensorinv: the inverse of A seen as a matrix of shape [prod(shape[:ind]), prod(shape[ind:])]."""
+    _require_tensor("tensorinv", "input", 1, input)
+    return _linalg_tensorinv(input, ind=ind)
+
+
+def _linalg_matrix_exp(self):
+    """torch.linalg.matrix_exp: the matrix exponential."""
+    return _make(L.sg_linalg_matrix_exp, self._handle)
+
+
+def linalg__matrix_exp(input):  # noqa: A002 - PyTorch's name
+    """torch.linalg.matrix_exp: torch.linalg.matrix_exp: the matrix exponential."""
+    _require_tensor("matrix_exp", "input", 1, input)
+    return _linalg_matrix_exp(input)
+
+
+def _linalg_householder_product(self, tau):
+    """torch.linalg.householder_product: the first n columns of the product of the Householder reflectors in A's columns and tau."""
+    _require_tensor("orgqr", "tau", 1, tau)
+    return _make(L.sg_linalg_householder_product, self._handle, tau._handle)
+
+
+def linalg__householder_product(input, tau):  # noqa: A002 - PyTorch's name
+    """torch.linalg.householder_product: torch.linalg.householder_product: the first n columns of the product of the Householder reflectors in A's columns and tau."""
+    _require_tensor("householder_product", "input", 1, input)
+    return _linalg_householder_product(input, tau=tau)
+
+
+def _ormqr(self, input2, input3, left=True, transpose=False):
+    """torch.ormqr: input3 multiplied by the Q of geqrf's (input, input2), from the left or right, transposed or not."""
+    _require_tensor("ormqr", "input2", 1, input2)
+    _require_tensor("ormqr", "input3", 2, input3)
+    return _make(L.sg_ormqr, self._handle, input2._handle, input3._handle, builtins.bool(left), builtins.bool(transpose))
+
+
+def ormqr(input, input2, input3, left=True, transpose=False):  # noqa: A002 - PyTorch's name
+    """torch.ormqr: torch.ormqr: input3 multiplied by the Q of geqrf's (input, input2), from the left or right, transposed or not."""
+    _require_tensor("ormqr", "input", 1, input)
+    return _ormqr(input, input2=input2, input3=input3, left=left, transpose=transpose)
+
+
+def _cholesky_solve(self, input2, upper=False):
+    """torch.cholesky_solve: X = (L L^T)^{-1} B for B = input and the Cholesky factor L = input2 (U^T U when upper)."""
+    _require_tensor("cholesky_solve", "input2", 1, input2)
+    return _make(L.sg_cholesky_solve, self._handle, input2._handle, builtins.bool(upper))
+
+
+def cholesky_solve(input, input2, upper=False):  # noqa: A002 - PyTorch's name
+    """torch.cholesky_solve: torch.cholesky_solve: X = (L L^T)^{-1} B for B = input and the Cholesky factor L = input2 (U^T U when upper)."""
+    _require_tensor("cholesky_solve", "input", 1, input)
+    return _cholesky_solve(input, input2=input2, upper=upper)
+
+
+def _cholesky_inverse(self, upper=False):
+    """torch.cholesky_inverse: (L L^T)^{-1} from the Cholesky factor L (U^T U when upper)."""
+    return _make(L.sg_cholesky_inverse, self._handle, builtins.bool(upper))
+
+
+def cholesky_inverse(input, upper=False):  # noqa: A002 - PyTorch's name
+    """torch.cholesky_inverse: torch.cholesky_inverse: (L L^T)^{-1} from the Cholesky factor L (U^T U when upper)."""
+    _require_tensor("cholesky_inverse", "input", 1, input)
+    return _cholesky_inverse(input, upper=upper)
+
+
+def _addmm(self, mat1, mat2, *, beta=1, alpha=1):
+    """torch.addmm: beta input + alpha mat1 @ mat2 (input ignored when beta is 0)."""
+    _require_tensor("addmm", "mat1", 1, mat1)
+    _require_tensor("addmm", "mat2", 2, mat2)
+    return _make(L.sg_addmm, self._handle, mat1._handle, mat2._handle, builtins.float(beta), builtins.float(alpha))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's name
+    """torch.addmm: torch.addmm: beta input + alpha mat1 @ mat2 (input ignored when beta is 0)."""
+    _require_tensor("addmm", "input", 1, input)
+    return _addmm(input, mat1=mat1, mat2=mat2, beta=beta, alpha=alpha)
+
+
+def _addmv(self, mat, vec, *, beta=1, alpha=1):
+    """torch.addmv: beta input + alpha mat @ vec."""
+    _require_tensor("addmv", "mat", 1, mat)
+    _require_tensor("addmv", "vec", 2, vec)
+    return _make(L.sg_addmv, self._handle, mat._handle, vec._handle, builtins.float(beta), builtins.float(alpha))
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's name
+    """torch.addmv: torch.addmv: beta input + alpha mat @ vec."""
+    _require_tensor("addmv", "input", 1, input)
+    return _addmv(input, mat=mat, vec=vec, beta=beta, alpha=alpha)
+
+
+def _addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+    """torch.addbmm: beta input + alpha sum_i batch1[i] @ batch2[i]."""
+    _require_tensor("addbmm", "batch1", 1, batch1)
+    _require_tensor("addbmm", "batch2", 2, batch2)
+    return _make(L.sg_addbmm, self._handle, batch1._handle, batch2._handle, builtins.float(beta), builtins.float(alpha))
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's name
+    """torch.addbmm: torch.addbmm: beta input + alpha sum_i batch1[i] @ batch2[i]."""
+    _require_tensor("addbmm", "input", 1, input)
+    return _addbmm(input, batch1=batch1, batch2=batch2, beta=beta, alpha=alpha)
+
+
+def _baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+    """torch.baddbmm: beta input + alpha batch1 @ batch2, per batch."""
+    _require_tensor("baddbmm", "batch1", 1, batch1)
+    _require_tensor("baddbmm", "batch2", 2, batch2)
+    return _make(L.sg_baddbmm, self._handle, batch1._handle, batch2._handle, builtins.float(beta), builtins.float(alpha))
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's name
+    """torch.baddbmm: torch.baddbmm: beta input + alpha batch1 @ batch2, per batch."""
+    _require_tensor("baddbmm", "input", 1, input)
+    return _baddbmm(input, batch1=batch1, batch2=batch2, beta=beta, alpha=alpha)
+
+
+def _addr(self, vec1, vec2, *, beta=1, alpha=1):
+    """torch.addr: beta input + alpha outer(vec1, vec2)."""
+    _require_tensor("addr", "vec1", 1, vec1)
+    _require_tensor("addr", "vec2", 2, vec2)
+    return _make(L.sg_addr, self._handle, vec1._handle, vec2._handle, builtins.float(beta), builtins.float(alpha))
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's name
+    """torch.addr: torch.addr: beta input + alpha outer(vec1, vec2)."""
+    _require_tensor("addr", "input", 1, input)
+    return _addr(input, vec1=vec1, vec2=vec2, beta=beta, alpha=alpha)
+
+
+def _vdot(self, other):
+    """torch.vdot: the dot product of two 1-d tensors."""
+    _require_tensor("vdot", "other", 1, other)
+    return _make(L.sg_vdot, self._handle, other._handle)
+
+
+def vdot(input, other):  # noqa: A002 - PyTorch's name
+    """torch.vdot: torch.vdot: the dot product of two 1-d tensors."""
+    _require_tensor("vdot", "input", 1, input)
+    return _vdot(input, other=other)
+
+
+def _linalg_matrix_sqrth(self):
+    """torch.linalg.matrix_sqrth: the symmetric square root of symmetric positive-definite matrices (lower triangle read)."""
+    return _make(L.sg_linalg_matrix_sqrth, self._handle)
+
+
+def linalg__matrix_sqrth(input):  # noqa: A002 - PyTorch's name
+    """torch.linalg.matrix_sqrth: torch.linalg.matrix_sqrth: the symmetric square root of symmetric positive-definite matrices (lower triangle read)."""
+    _require_tensor("matrix_sqrth", "input", 1, input)
+    return _linalg_matrix_sqrth(input)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_or", _logical_or),
@@ -2382,6 +2659,21 @@ for _name, _method in (
         ("renorm", _renorm),
         ("trace", _trace),
         ("histc", _histc),
+        ("det", _linalg_det),
+        ("logdet", _logdet),
+        ("inverse", _linalg_inv),
+        ("matrix_power", _linalg_matrix_power),
+        ("matrix_exp", _linalg_matrix_exp),
+        ("orgqr", _linalg_householder_product),
+        ("ormqr", _ormqr),
+        ("cholesky_solve", _cholesky_solve),
+        ("cholesky_inverse", _cholesky_inverse),
+        ("addmm", _addmm),
+        ("addmv", _addmv),
+        ("addbmm", _addbmm),
+        ("baddbmm", _baddbmm),
+        ("addr", _addr),
+        ("vdot", _vdot),
 ):
     setattr(Tensor, _name, _method)
 
@@ -2397,9 +2689,30 @@ fix = trunc
 arctan2 = atan2
 moveaxis = movedim
 row_stack = vstack
+det = linalg__det
+inverse = linalg__inv
+matrix_power = linalg__matrix_power
+matrix_exp = linalg__matrix_exp
+orgqr = linalg__householder_product
 
 #: Functions of torch's namespaces (torch.nn.functional, torch.linalg, ...), by namespace.
 NAMESPACES = {
+    "linalg": {
+        "det": linalg__det,
+        "inv": linalg__inv,
+        "solve": linalg__solve,
+        "cholesky": linalg__cholesky,
+        "svdvals": linalg__svdvals,
+        "diagonal": linalg__diagonal,
+        "matrix_power": linalg__matrix_power,
+        "multi_dot": linalg__multi_dot,
+        "vecdot": linalg__vecdot,
+        "vander": linalg__vander,
+        "tensorinv": linalg__tensorinv,
+        "matrix_exp": linalg__matrix_exp,
+        "householder_product": linalg__householder_product,
+        "matrix_sqrth": linalg__matrix_sqrth,
+    },
     "masked": {
         "sum": masked__sum,
         "prod": masked__prod,
@@ -2439,26 +2752,28 @@ NAMESPACES = {
 }
 
 __all__ = [
-    "abs", "absolute", "acos", "acosh", "addcdiv", "addcmul", "adjoint", "alias_copy", "all",
-    "angle", "any", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
-    "argsort", "as_strided", "as_strided_copy", "as_strided_scatter", "asin", "asinh", "atan",
-    "atan2", "atanh", "block_diag", "broadcast_tensors", "broadcast_to", "bucketize",
-    "cartesian_prod", "ceil", "chunk", "clamp_max", "clamp_min", "column_stack", "combinations",
-    "copysign", "cos", "cosh", "count_nonzero", "cummax", "cummin", "cumprod", "cumsum",
-    "deg2rad", "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy",
+    "abs", "absolute", "acos", "acosh", "addbmm", "addcdiv", "addcmul", "addmm", "addmv",
+    "addr", "adjoint", "alias_copy", "all", "angle", "any", "arccos", "arccosh", "arcsin",
+    "arcsinh", "arctan", "arctan2", "arctanh", "argsort", "as_strided", "as_strided_copy",
+    "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "block_diag",
+    "broadcast_tensors", "broadcast_to", "bucketize", "cartesian_prod", "ceil",
+    "cholesky_inverse", "cholesky_solve", "chunk", "clamp_max", "clamp_min", "column_stack",
+    "combinations", "copysign", "cos", "cosh", "count_nonzero", "cummax", "cummin", "cumprod",
+    "cumsum", "deg2rad", "det", "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy",
     "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp",
     "exp2", "expand_copy", "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "floor",
     "fmax", "fmin", "fmod", "frac", "heaviside", "histc", "hstack", "hypot", "i0", "igamma",
-    "igammac", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron",
-    "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2", "log_softmax",
-    "logaddexp", "logaddexp2", "logcumsumexp", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "logit", "mode", "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num",
-    "nanmean", "nansum", "narrow_copy", "nextafter", "permute_copy", "rad2deg", "ravel",
+    "igammac", "inverse", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal",
+    "kron", "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2",
+    "log_softmax", "logaddexp", "logaddexp2", "logcumsumexp", "logdet", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "logit", "matrix_exp", "matrix_power", "mode",
+    "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num", "nanmean", "nansum",
+    "narrow_copy", "nextafter", "orgqr", "ormqr", "permute_copy", "rad2deg", "ravel",
     "reciprocal", "relu", "renorm", "roll", "rot90", "round", "row_stack", "rsqrt", "select",
     "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
     "slice_scatter", "softmax", "sort", "split_with_sizes", "split_with_sizes_copy", "sqrt",
     "square", "t_copy", "tan", "tanh", "tile", "topk", "trace", "transpose_copy", "tril",
     "triu", "trunc", "unbind", "unbind_copy", "unflatten", "unfold_copy", "unsafe_chunk",
-    "unsafe_split", "unsafe_split_with_sizes", "unsqueeze", "unsqueeze_copy", "view_copy",
-    "vstack"
+    "unsafe_split", "unsafe_split_with_sizes", "unsqueeze", "unsqueeze_copy", "vdot",
+    "view_copy", "vstack"
 ]

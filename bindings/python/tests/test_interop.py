@@ -63,8 +63,10 @@ def test_from_numpy_strides_dtypes_and_refusals():
     assert t.tolist() == [[0, 2], [4, 6], [8, 10]] and t.stride() == (4, 2)
     assert sg.from_numpy(np.array([True, False])).tolist() == [True, False]
     assert sg.from_numpy(np.ones(3, dtype=np.float32)).dtype == sg.float32
-    with pytest.raises(TypeError, match="can't convert np.ndarray of type numpy.int32"):
-        sg.from_numpy(np.ones(3, dtype=np.int32))
+    assert sg.from_numpy(np.arange(3, dtype=np.int32)).dtype == sg.int32
+    assert sg.from_numpy(np.arange(3, dtype=np.int32)).numpy().dtype == np.int32
+    with pytest.raises(TypeError, match="can't convert np.ndarray of type numpy.complex64"):
+        sg.from_numpy(np.ones(3, dtype=np.complex64))
     with pytest.raises(ValueError, match="At least one stride in the given numpy array is negative"):
         sg.from_numpy(np.arange(3.0)[::-1])
     with pytest.raises(TypeError, match=r"expected np.ndarray \(got list\)"):
