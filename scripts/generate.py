@@ -59,6 +59,10 @@ KINDS = {
     "int64?": (["const int64_t *{n}"], ["UnsafePointer<Int64>?"], "{n}.map { Int($0.pointee) }"),
     "double?": (["const double *{n}"], ["UnsafePointer<Double>?"], "{n}?.pointee"),
     "tensor?": (["const sg_tensor *{n}"], ["OpaquePointer?"], '({n} == nil ? nil : Handles.tensor({n}, "{n}"))'),
+    # A list of tensors whose count is named after it (for ops that also return a list).
+    "tensorlist": (["const sg_tensor *const *{n}", "size_t n{n}"], ["UnsafePointer<OpaquePointer?>?", "Int"],
+                   'SwiftGradCABI.tensors({n}, n{n}, "{n}").map { $0! }'),
+    "string": (["const char *{n}"], ["UnsafePointer<CChar>?"], 'SwiftGradCABI.string({n}, "{n}")'),
 }
 OUTPUTS = {
     "tensor": ["sg_tensor **out"],
@@ -175,7 +179,8 @@ def swift_export(op):
             cname = re.search(r"(\w+)$", c.replace("{n}", n)).group(1)
             params.append(f"_ {cname}: {stype}")
     outs = [re.search(r"(\w+)$", c).group(1) for c in OUTPUTS[op.returns]]
-    params += [f"_ {o}: UnsafeMutablePointer<OpaquePointer?>?" for o in outs]
+    out_types = {"capacity": "Int", "count": "UnsafeMutablePointer<Int>?"}  # of a "tensors" result
+    params += [f"_ {o}: {out_types.get(o, 'UnsafeMutablePointer<OpaquePointer?>?')}" for o in outs]
     converted = dict((n, KINDS[kind][2].replace("{n}", n)) for kind, n in op.params)
     body = "try " + re.sub(r"@(\w+)", lambda m: converted[m.group(1)], op.swift)
     if op.returns == "tensor":
@@ -305,13 +310,17 @@ def python_conversions(fname, args, operands):
             call.append(f"_dtype_code({n})")
         elif kind == "reduction":
             call.append(f"_reduction({n})")
+        elif kind == "string":
+            lines.append(f"    if not isinstance({n}, str):")
+            lines.append(f'        raise TypeError(f"{fname}(): argument \'{n}\' must be str, not {{type({n}).__name__}}")')
+            call.append(f"{n}.encode()")
         elif kind == "dims":
             lines.append(f"    {n}_array, {n}_count = _shape_array(_dims({n}))")
             call += [f"{n}_array", f"{n}_count"]
         elif kind == "shape":
             lines.append(f'    {n}_array, {n}_count = _shape_array(_shape_args("{fname}", {n}))')
             call += [f"{n}_array", f"{n}_count"]
-        elif kind == "tensors":
+        elif kind in ("tensors", "tensorlist"):
             lines.append(f'    {n}_array, {n}_count = _handles({n}, "{fname}")')
             call += [f"{n}_array", f"{n}_count"]
         else:

@@ -110,6 +110,7 @@ extension Tensor {
     /// shape [count, ndim].
     public func nonzero() throws -> Tensor {
         var rows: [Int64] = []
+        var found = 0  // counted apart: a 0-d tensor's rows are empty
         for position in 0..<count where doubleValue(atOffset: offset(ofLinearIndex: position)) != 0 {
             var rest = position
             var coordinates = [Int64].filled(0, count: ndim)
@@ -118,8 +119,9 @@ extension Tensor {
                 rest /= shape[k]
             }
             rows.append(contentsOf: coordinates)
+            found += 1
         }
-        return try Tensor(rows, shape: [rows.count / Swift.max(ndim, 1), ndim])
+        return try Tensor(rows, shape: [found, ndim])
     }
 
     /// Advanced indexing, NumPy's rules (`x[idx]`, `x[rows, cols]`, `x[mask]`, IndexBackward0).
