@@ -116,7 +116,8 @@ extension Tensor {
     /// elements equal to the result, prod treats zeros exactly.
     public func scatterReduce(dim: Int, index: Tensor, src: Tensor, reduce: String, includeSelf: Bool = true) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        guard let op = IndexReduction(rawValue: reduce) else {
+        // PyTorch also takes "max" and "min" (undocumented) for amax and amin.
+        guard let op = IndexReduction(rawValue: reduce == "max" ? "amax" : reduce == "min" ? "amin" : reduce) else {
             throw SwiftGradError.invalidArgument("reduce argument must be either sum, prod, mean, amax or amin, got \(reduce)")
         }
         let plan = try ScatterPlan(d, destination: self, index: index, src: src)

@@ -16,15 +16,17 @@ from ._registry import export, method
 
 
 def _call(function, index_errors, *args):
-    """One C call returning a tensor; an error whose message contains one of `index_errors`
-    is an IndexError, as PyTorch raises it, any other the usual RuntimeError."""
+    """One C call returning a tensor; an error whose message contains one of `index_errors`, or
+    a dimension out of range, is an IndexError, as PyTorch raises it, any other the usual
+    RuntimeError."""
     if _anomaly[0]:
         _record_call_site()
     out = _c_void_p()
     status = function(*args, out)
     if status:
         message = L.sg_last_error().decode("utf-8", "replace")
-        _check(status, IndexError if any(m in message for m in index_errors) else None)
+        index_error = message.startswith("Dimension out of range") or any(m in message for m in index_errors)
+        _check(status, IndexError if index_error else None)
     return _wrap(out.value)
 
 
@@ -137,7 +139,8 @@ def scatter(self, dim, index, src=None, *, value=None, reduce=None):
         if not isinstance(number, numbers.Number):
             raise TypeError(f"scatter(): argument 'src' must be Tensor or Number, not {type(number).__name__}")
         if reduce is None:
-            return _make(L.sg_scatter, self._handle, _int(dim), index._handle, _operand(number)._handle)
+            number = _operand(number)  # kept alive until the call returns
+            return _make(L.sg_scatter, self._handle, _int(dim), index._handle, number._handle)
         src = full(tuple(index.shape), number, dtype=self.dtype)
     if reduce is None:
         return _make(L.sg_scatter, self._handle, _int(dim), index._handle, src._handle)
@@ -284,6 +287,9 @@ def einsum(*args):
 
 # ---- integration and differentiation of samples --------------------------------------------
 
+_NO_DIMENSIONS = ("but tensor has no dimensions", "cannot be applied to a 0-dim tensor")
+
+
 def _trapezoid_arguments(name, y, x, dx):
     _require_tensor(name, "y", 1, y)
     if x is not None and dx is not None:
@@ -299,21 +305,21 @@ def _trapezoid_arguments(name, y, x, dx):
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     """The integral of y along dim by the trapezoid rule, at sample points x or with spacing dx."""
     x, dx = _trapezoid_arguments("trapezoid", y, x, dx)
-    return _make(L.sg_trapezoid, y._handle, None if x is None else x._handle, dx, _int(dim))
+    return _call(L.sg_trapezoid, _NO_DIMENSIONS, y._handle, None if x is None else x._handle, dx, _int(dim))
 
 
 @export("trapz")
 def trapz(y, x=None, *, dx=None, dim=-1):
     """torch.trapz: torch.trapezoid."""
     x, dx = _trapezoid_arguments("trapz", y, x, dx)
-    return _make(L.sg_trapezoid, y._handle, None if x is None else x._handle, dx, _int(dim))
+    return _call(L.sg_trapezoid, _NO_DIMENSIONS, y._handle, None if x is None else x._handle, dx, _int(dim))
 
 
 @export("cumulative_trapezoid")
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running trapezoid integral of y along dim."""
     x, dx = _trapezoid_arguments("cumulative_trapezoid", y, x, dx)
-    return _make(L.sg_cumulative_trapezoid, y._handle, None if x is None else x._handle, dx, _int(dim))
+    return _call(L.sg_cumulative_trapezoid, _NO_DIMENSIONS, y._handle, None if x is None else x._handle, dx, _int(dim))
 
 
 @export("gradient")
