@@ -184,7 +184,7 @@ extension Tensor {
     ///   dtype or shape, and an index outside `0..<size` (negative indices are refused).
     public func indexAdd(dim: Int, index: Tensor, source: Tensor, alpha: Double = 1) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        try checkIndexSource(d, index, source, "index_add")
+        try checkIndexSource(d, index, source, "index_add_")
         let layout = DimLayout(shape, d)
         let targets = try checkedTargets(index, size: layout.size) { v in
             ndim > 1 ? "index \(v) is out of bounds for dimension \(d) with size \(layout.size)" : "index out of range in self"
