@@ -82,15 +82,20 @@ extension Tensor {
         }
         let free1 = (0..<ndim).filter { !da.contains($0) }, free2 = (0..<other.ndim).filter { !db.contains($0) }
         let sizes1 = free1.map { shape[$0] }, sizes2 = free2.map { other.shape[$0] }
+        _ = try Shape.validate(sizes1 + sizes2, itemSize: dtype.itemSize)
         let left = try t1.permute(free1 + da).reshape([Shape.count(sizes1), contracted])
         let right = try t2.permute(db + free2).reshape([contracted, Shape.count(sizes2)])
         return try left.mm(right).reshape(sizes1 + sizes2)
     }
 
-    /// Dimensions wrapped into range, each at most once (PyTorch's dim_list_to_bitset).
+    /// Dimensions wrapped into range, each at most once (PyTorch's dim_list_to_bitset); a 0-d
+    /// tensor has none to name.
     static func distinctDims(_ dims: [Int], _ ndim: Int) throws -> [Int] {
         var seen: [Int] = []
         for dim in dims {
+            guard ndim > 0 else {
+                throw SwiftGradError.invalidArgument("Dimension specified as \(dim) but tensor has no dimensions")
+            }
             let d = try Shape.normalize(dim: dim, ndim: ndim)
             guard !seen.contains(d) else {
                 throw SwiftGradError.invalidArgument("dim \(d) appears multiple times in the list of dims")
@@ -392,6 +397,9 @@ private struct EinsumEquation {
                 rest.append(d)
             }
         }
+        // The product's sizes, checked (sizes of 0 elsewhere may leave huge ones in operands).
+        _ = try Shape.validate(batch.map { left.shape[$0] } + leftOnly.map { left.shape[$0] } + rightOnly.map { right.shape[$0] },
+                               itemSize: left.dtype.itemSize)
         func size(_ t: Tensor, _ dims: [Int]) -> Int { Shape.count(dims.map { t.shape[$0] }) }
         let b = size(left, batch), lo = size(left, leftOnly), ro = size(right, rightOnly), s = size(left, summed)
         let l3 = try left.permute(batch + leftOnly + summed + rightOnly + rest).reshape([b, lo, s])

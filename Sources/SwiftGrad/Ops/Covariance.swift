@@ -55,7 +55,9 @@ extension Tensor {
         let average = try (w.map { try input.mul($0) } ?? input).sum(dims: [1]).div(wSum)
         var normFactor: Tensor
         if w == nil {
-            normFactor = try Tensor(scalar: Int64(observations - correction))
+            let (degrees, overflow) = observations.subtractingReportingOverflow(correction)
+            guard !overflow else { throw SwiftGradError.invalidArgument("cov(): correction \(correction) is out of range") }
+            normFactor = try Tensor(scalar: Int64(degrees))
         } else if correction == 0 {
             normFactor = wSum
         } else if let aweights, let w {

@@ -123,6 +123,7 @@ extension Tensor {
         }
         var outShape = shape
         if ndim > 0 { outShape[d] = values.count }
+        _ = try Shape.validate(outShape, itemSize: dtype.itemSize)
         let source = try denseForKernel()
         let out = try Tensor.empty(outShape, dtype)
         func run<T: TensorElement>(_: T.Type) {
@@ -477,10 +478,11 @@ extension Tensor {
         } else {
             Kernels.copyElements(from: source, at: from, into: out, offsets: positions)
         }
+        let sourceShape = source.shape
         return try out.recorded("PutBackward0", inputs: [self, source], saving: [index]) { g, ctx in
             let index = try ctx.saved(0)
-            return [ctx.needsGrad(0) ? (accumulate ? g : try g.put(index, Tensor.zeros(ctx.inputShape(1), dtype: g.dtype))) : nil,
-                    ctx.needsGrad(1) ? try g.take(index).reshape(ctx.inputShape(1)) : nil]
+            return [ctx.needsGrad(0) ? (accumulate ? g : try g.put(index, Tensor.zeros(sourceShape, dtype: g.dtype))) : nil,
+                    ctx.needsGrad(1) ? try g.take(index).reshape(sourceShape) : nil]
         }
     }
 
@@ -601,22 +603,24 @@ extension Tensor {
     public func nonzeroStatic(size: Int, fillValue: Int = -1) throws -> Tensor {
         guard size >= 0 else { throw SwiftGradError.invalidArgument("nonzero_static: 'size' must be an non-negative integer") }
         let rank = ndim
+        // Allocated as a tensor (a size too large to allocate is an error, not a trap).
         _ = try Shape.validate([size, rank])
-        var rows = [Int64](repeating: Int64(fillValue), count: size * rank)
-        var found = 0
-        var position = 0
+        let out = try Tensor.empty([size, rank], .int64)
+        let rows = out.pointer(Int64.self)
+        rows.update(repeating: Int64(fillValue), count: out.count)
+        var found = 0, position = 0
         while found < size && position < count {
             if doubleValue(atOffset: offset(ofLinearIndex: position)) != 0 {
                 var rest = position
                 for k in stride(from: rank - 1, through: 0, by: -1) {
-                    rows[found * rank + k] = Int64(rest % shape[k])
+                    rows[found &* rank &+ k] = Int64(rest % shape[k])
                     rest /= shape[k]
                 }
                 found += 1
             }
             position += 1
         }
-        return try Tensor(rows, shape: [size, rank])
+        return out
     }
 }
 
@@ -650,6 +654,7 @@ extension Tensor {
         }
         let saved = indices.compactMap { $0 }
         let slots = indices.map { $0 != nil }
+        let valuesShape = values.shape
         return try out.recorded("IndexPutBackward0", inputs: [self, values], saving: saved) { g, ctx in
             var restored: [Tensor?] = []
             var k = 0
@@ -658,7 +663,7 @@ extension Tensor {
             }
             var gradSelf: Tensor?
             if ctx.needsGrad(0) {
-                gradSelf = accumulate ? g : try g.indexPut(restored, Tensor.zeros(ctx.inputShape(1), dtype: g.dtype))
+                gradSelf = accumulate ? g : try g.indexPut(restored, Tensor.zeros(valuesShape, dtype: g.dtype))
             }
             return [gradSelf, ctx.needsGrad(1) ? try g.index(restored) : nil]
         }
@@ -757,7 +762,7 @@ extension Tensor {
             }
         }
         let parts = try tensors.map { t -> Tensor in
-            let chunk = (t.shape[d] + numChunks - 1) / numChunks
+            let chunk = t.shape[d] / numChunks + (t.shape[d] % numChunks == 0 ? 0 : 1)  // no overflow
             let padding = chunk * numChunks - t.shape[d]
             var padded = t
             if padding > 0 {

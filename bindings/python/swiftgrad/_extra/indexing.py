@@ -25,7 +25,8 @@ def _call(function, index_errors, *args):
     status = function(*args, out)
     if status:
         message = L.sg_last_error().decode("utf-8", "replace")
-        index_error = message.startswith("Dimension out of range") or any(m in message for m in index_errors)
+        index_error = (message.startswith("Dimension out of range") or "but tensor has no dimensions" in message
+                       or any(m in message for m in index_errors))
         _check(status, IndexError if index_error else None)
     return _wrap(out.value)
 
@@ -248,7 +249,7 @@ def tensordot(a, b, dims=2, out=None):
         raise RuntimeError(f"tensordot expects dims to be an int or a pair of lists, got {dims!r}")
     array_a, n_a = _shape_array([_int(d) for d in dims_a])
     array_b, n_b = _shape_array([_int(d) for d in dims_b])
-    return _make(L.sg_tensordot, a._handle, b._handle, array_a, n_a, array_b, n_b)
+    return _call(L.sg_tensordot, (), a._handle, b._handle, array_a, n_a, array_b, n_b)
 
 
 def _sublist_equation(sublist):
