@@ -781,22 +781,22 @@ SG_API sg_status sg_nonzero_static(const sg_tensor *a, int64_t size, int64_t fil
 SG_API sg_status sg_chunk_cat(const sg_tensor *const *tensors, size_t count, int64_t dim,
                               int64_t num_chunks, sg_tensor **out);
 /**
- * The cross product of 3-vectors along dim (torch.linalg.cross); a and b have the same number of
- * dimensions and broadcast in the others.
+ * The cross product of 3-vectors along dim (torch.linalg.cross); a and other have the same number
+ * of dimensions and broadcast in the others.
  */
-SG_API sg_status sg_linalg_cross(const sg_tensor *a, const sg_tensor *b, int64_t dim,
+SG_API sg_status sg_linalg_cross(const sg_tensor *a, const sg_tensor *other, int64_t dim,
                                  sg_tensor **out);
 /**
  * sg_linalg_cross along *dim, or with dim NULL along the first dimension of size 3 of a
  * (torch.cross).
  */
-SG_API sg_status sg_cross(const sg_tensor *a, const sg_tensor *b, const int64_t *dim,
+SG_API sg_status sg_cross(const sg_tensor *a, const sg_tensor *other, const int64_t *dim,
                           sg_tensor **out);
 /**
  * The sum of products over the last dimension of both (torch.inner); with a 0-d operand the
  * product.
  */
-SG_API sg_status sg_inner(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+SG_API sg_status sg_inner(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
 /**
  * Dimensions dims_a of a contracted with dims_b of b, pairwise (torch.tensordot): the result has
  * a's other dimensions, then b's. A contracted size of 1 broadcasts.

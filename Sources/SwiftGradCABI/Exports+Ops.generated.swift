@@ -690,18 +690,18 @@ public func sg_chunk_cat(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int
 }
 
 @_cdecl("sg_linalg_cross") @implementation
-public func sg_linalg_cross(_ a: OpaquePointer?, _ b: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_linalg_cross", out) { try Handles.tensor(a, "a").linalgCross(Handles.tensor(b, "b"), dim: Int(dim)) }
+public func sg_linalg_cross(_ a: OpaquePointer?, _ other: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_cross", out) { try Handles.tensor(a, "a").linalgCross(Handles.tensor(other, "other"), dim: Int(dim)) }
 }
 
 @_cdecl("sg_cross") @implementation
-public func sg_cross(_ a: OpaquePointer?, _ b: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_cross", out) { try Handles.tensor(a, "a").cross(Handles.tensor(b, "b"), dim: dim.map { Int($0.pointee) }) }
+public func sg_cross(_ a: OpaquePointer?, _ other: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cross", out) { try Handles.tensor(a, "a").cross(Handles.tensor(other, "other"), dim: dim.map { Int($0.pointee) }) }
 }
 
 @_cdecl("sg_inner") @implementation
-public func sg_inner(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_inner", out) { try Handles.tensor(a, "a").inner(Handles.tensor(b, "b")) }
+public func sg_inner(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_inner", out) { try Handles.tensor(a, "a").inner(Handles.tensor(other, "other")) }
 }
 
 @_cdecl("sg_tensordot") @implementation

@@ -4,8 +4,9 @@
 /// value is bounds-checked before anything is written; repeated targets combine in the
 /// row-major order of `index`, as PyTorch's CPU kernels do (a plain scatter keeps the last).
 
-/// Where each element of `index` goes: the offset in a contiguous tensor of the destination's
-/// shape, and the storage offset of the `src` element at the same coordinates.
+/// Where each element of `index` goes (scatter) or reads (gather): the offset in a contiguous
+/// tensor of the indexed tensor's shape, and the storage offset of the `src` element at the same
+/// coordinates.
 struct ScatterPlan {
     let targets: [Int]
     let sources: [Int]
@@ -40,12 +41,36 @@ struct ScatterPlan {
                 throw SwiftGradError.invalidArgument("Index tensor must have the same number of dimensions as src tensor")
             }
         }
+        (targets, sources) = try ScatterPlan.offsets(d, indexed: destination, index: index, src: src)
+    }
+
+    /// For gather: `targets` are the offsets in a contiguous tensor of `indexed`'s shape that
+    /// each element of `index` reads (PyTorch's gather checks and messages).
+    init(gathering d: Int, from indexed: Tensor, index: Tensor) throws {
+        guard index.dtype == .int64 else {
+            throw SwiftGradError.dtype("gather(): Expected dtype int32/int64 for index")
+        }
+        let rank = Swift.max(indexed.ndim, 1)
+        func size(_ t: Tensor, _ k: Int) -> Int { t.ndim == 0 ? 1 : t.shape[k] }
+        if index.count > 0 {
+            guard Swift.max(index.ndim, 1) == rank else {
+                throw SwiftGradError.invalidArgument("Index tensor must have the same number of dimensions as input tensor")
+            }
+            for k in 0..<rank where k != d && size(index, k) > size(indexed, k) {
+                throw SwiftGradError.invalidArgument("Size does not match at dimension \(k) expected index \(Shape.describe(index.shape)) to be no larger than self \(Shape.describe(indexed.shape)) apart from dimension \(d)")
+            }
+        }
+        (targets, sources) = try ScatterPlan.offsets(d, indexed: indexed, index: index, src: nil)
+    }
+
+    /// The offsets, after checking every index value against the size of dimension `d`.
+    private static func offsets(_ d: Int, indexed: Tensor, index: Tensor, src: Tensor?) throws -> ([Int], [Int]) {
         let values = index.int64Elements()
-        let limit = size(destination, d)
+        let limit = indexed.ndim == 0 ? 1 : indexed.shape[d]
         for v in values where v < 0 || v >= limit {
             throw SwiftGradError.invalidArgument("index \(v) is out of bounds for dimension \(d) with size \(limit)")
         }
-        let outStrides = Shape.contiguousStrides(destination.shape)
+        let outStrides = Shape.contiguousStrides(indexed.shape)
         var targets = [Int](), sources = [Int]()
         targets.reserveCapacity(values.count)
         sources.reserveCapacity(src == nil ? 0 : values.count)
@@ -53,9 +78,10 @@ struct ScatterPlan {
         for v in values {
             var target = 0, source = src?.storageOffset ?? 0
             for k in 0..<index.ndim {
-                if destination.ndim > 0 { target &+= (k == d ? v : coordinates[k]) &* outStrides[k] }
+                if indexed.ndim > 0 { target &+= (k == d ? v : coordinates[k]) &* outStrides[k] }
                 if let src { source &+= coordinates[k] &* src.strides[k] }
             }
+            if index.ndim == 0 && indexed.ndim == 1 { target = v }  // a 0-d index counts as [1]
             targets.append(target)
             if src != nil { sources.append(source) }
             // The next coordinates in row-major order.
@@ -67,8 +93,7 @@ struct ScatterPlan {
                 k -= 1
             }
         }
-        self.targets = targets
-        self.sources = sources
+        return (targets, sources)
     }
 }
 

@@ -501,7 +501,7 @@ def take_along_dim(input, indices, dim=None, *, axis=_MISSING):  # noqa: A002 - 
 def _masked_select(self, mask):
     """The elements of a where the bool mask is true, a and mask broadcast together, as a 1-d tensor (torch.masked_select)."""
     _require_tensor("masked_select", "mask", 1, mask)
-    return _keep_dtype(self, _make(L.sg_masked_select, self._handle, mask._handle))
+    return _make(L.sg_masked_select, self._handle, mask._handle)
 
 
 def masked_select(input, mask):  # noqa: A002 - PyTorch's name
@@ -514,7 +514,7 @@ def _masked_scatter(self, mask, source):
     """a and the bool mask broadcast together, with the elements of source, in row-major order, written where mask is true (torch.masked_scatter); source needs at least as many elements as mask has true values."""
     _require_tensor("masked_scatter", "mask", 1, mask)
     _require_tensor("masked_scatter", "source", 2, source)
-    return _keep_dtype(self, _make(L.sg_masked_scatter, self._handle, mask._handle, source._handle))
+    return _make(L.sg_masked_scatter, self._handle, mask._handle, source._handle)
 
 
 def masked_scatter(input, mask, source):  # noqa: A002 - PyTorch's name
@@ -533,7 +533,7 @@ def _scatter_reduce(self, dim=_MISSING, index=_MISSING, src=_MISSING, reduce=_MI
     _required("scatter_reduce", "reduce", reduce)
     if not isinstance(reduce, str):
         raise TypeError(f"scatter_reduce(): argument 'reduce' must be str, not {type(reduce).__name__}")
-    return _keep_dtype(self, _make(L.sg_scatter_reduce, self._handle, _int(dim), index._handle, src._handle, reduce.encode(), builtins.bool(include_self)))
+    return _make(L.sg_scatter_reduce, self._handle, _int(dim), index._handle, src._handle, reduce.encode(), builtins.bool(include_self))
 
 
 def scatter_reduce(input, dim=_MISSING, index=_MISSING, src=_MISSING, reduce=_MISSING, *, include_self=True, axis=_MISSING):  # noqa: A002 - PyTorch's name
@@ -553,42 +553,42 @@ def nonzero_static(input, *, size, fill_value=-1):  # noqa: A002 - PyTorch's nam
     return _nonzero_static(input, size=size, fill_value=fill_value)
 
 
-def _linalg_cross(self, b, *, dim=-1, axis=_MISSING):
-    """The cross product of 3-vectors along dim (torch.linalg.cross); a and b have the same number of dimensions and broadcast in the others."""
-    _require_tensor("cross", "b", 1, b)
+def _linalg_cross(self, other, *, dim=-1, axis=_MISSING):
+    """The cross product of 3-vectors along dim (torch.linalg.cross); a and other have the same number of dimensions and broadcast in the others."""
+    _require_tensor("cross", "other", 1, other)
     dim = _alias("cross", "dim", dim, "axis", axis)
-    return _make(L.sg_linalg_cross, self._handle, b._handle, _int(dim))
+    return _make(L.sg_linalg_cross, self._handle, other._handle, _int(dim))
 
 
-def linalg__cross(input, b, *, dim=-1, axis=_MISSING):  # noqa: A002 - PyTorch's name
-    """torch.linalg.cross: The cross product of 3-vectors along dim (torch.linalg.cross); a and b have the same number of dimensions and broadcast in the others."""
+def linalg__cross(input, other, *, dim=-1, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.linalg.cross: The cross product of 3-vectors along dim (torch.linalg.cross); a and other have the same number of dimensions and broadcast in the others."""
     _require_tensor("cross", "input", 1, input)
-    return _linalg_cross(input, b=b, dim=dim, axis=axis)
+    return _linalg_cross(input, other=other, dim=dim, axis=axis)
 
 
-def _cross(self, b, dim=None, *, axis=_MISSING):
+def _cross(self, other, dim=None, *, axis=_MISSING):
     """sg_linalg_cross along *dim, or with dim NULL along the first dimension of size 3 of a (torch.cross)."""
-    _require_tensor("cross", "b", 1, b)
+    _require_tensor("cross", "other", 1, other)
     dim = _alias("cross", "dim", dim, "axis", axis)
-    return _make(L.sg_cross, self._handle, b._handle, None if dim is None else _byref(_c_int64(_int(dim))))
+    return _make(L.sg_cross, self._handle, other._handle, None if dim is None else _byref(_c_int64(_int(dim))))
 
 
-def cross(input, b, dim=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+def cross(input, other, dim=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
     """torch.cross: sg_linalg_cross along *dim, or with dim NULL along the first dimension of size 3 of a (torch.cross)."""
     _require_tensor("cross", "input", 1, input)
-    return _cross(input, b=b, dim=dim, axis=axis)
+    return _cross(input, other=other, dim=dim, axis=axis)
 
 
-def _inner(self, b):
+def _inner(self, other):
     """The sum of products over the last dimension of both (torch.inner); with a 0-d operand the product."""
-    _require_tensor("inner", "b", 1, b)
-    return _make(L.sg_inner, self._handle, b._handle)
+    _require_tensor("inner", "other", 1, other)
+    return _make(L.sg_inner, self._handle, other._handle)
 
 
-def inner(input, b):  # noqa: A002 - PyTorch's name
+def inner(input, other):  # noqa: A002 - PyTorch's name
     """torch.inner: The sum of products over the last dimension of both (torch.inner); with a 0-d operand the product."""
     _require_tensor("inner", "input", 1, input)
-    return _inner(input, b=b)
+    return _inner(input, other=other)
 
 
 def _cov(self, *, correction=1, fweights=None, aweights=None):
