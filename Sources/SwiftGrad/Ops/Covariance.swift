@@ -20,7 +20,7 @@ extension Tensor {
             guard fweights.ndim <= 1 else {
                 throw SwiftGradError.invalidArgument("cov(): expected fweights to have one or fewer dimensions but got fweights with \(fweights.ndim) dimensions")
             }
-            guard fweights.dtype == .int64 else {
+            guard fweights.dtype.isIndexType else {
                 throw SwiftGradError.dtype("cov(): expected fweights to have integral dtype but got fweights with \(fweights.dtype.scalarTypeName) dtype")
             }
             guard fweights.count == observations else {

@@ -11,10 +11,16 @@
 
 // MARK: - Reading index tensors
 
+extension DType {
+    /// Whether tensors of this dtype can hold indices: the integer dtypes (PyTorch takes int64
+    /// and int32 indices; they are read as int64).
+    var isIndexType: Bool { category == 1 }
+}
+
 extension Tensor {
-    /// The elements of this int64 tensor in row-major order.
-    func int64Elements() -> [Int] {
-        precondition(dtype == .int64, "int64Elements of a \(dtype) tensor")
+    /// The elements of this integer tensor (an index) in row-major order.
+    func int64Elements() throws -> [Int] {
+        guard dtype == .int64 else { return try to(.int64, recording: false).int64Elements() }
         let p = pointer(Int64.self)
         var out = [Int]()
         out.reserveCapacity(count)
@@ -85,7 +91,7 @@ enum IndexReduction: String {
 extension Tensor {
     /// Checks an index vector (at most one dimension) of an along-dimension op.
     private func checkIndexVector(_ index: Tensor, _ what: String) throws {
-        guard index.dtype == .int64 else {
+        guard index.dtype.isIndexType else {
             throw SwiftGradError.dtype("\(what)(): Expected dtype int32/int64 for index but got: \(index.dtype.scalarTypeName)")
         }
         guard index.ndim <= 1 else {
@@ -105,13 +111,13 @@ extension Tensor {
     ///   one dimension or a value outside `0..<size` (PyTorch's messages).
     public func indexSelect(dim: Int, index: Tensor) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        guard index.dtype == .int64 else {
+        guard index.dtype.isIndexType else {
             throw SwiftGradError.dtype("index_select(): Expected dtype int32 or int64 for index")
         }
         guard index.ndim <= 1 else {
             throw SwiftGradError.invalidArgument("index_select(): Index is supposed to be a vector")
         }
-        let values = index.int64Elements()
+        let values = try index.int64Elements()
         if ndim == 0 {
             guard values.count == 1 else {
                 throw SwiftGradError.invalidArgument("index_select(): Index to scalar can have only 1 value, got \(values.count) value(s)")
@@ -172,7 +178,7 @@ extension Tensor {
 
     /// The index values of an along-dimension write, each checked to be in `0..<size`.
     private func checkedTargets(_ index: Tensor, size: Int, _ message: (Int) -> String) throws -> [Int] {
-        let values = index.int64Elements()
+        let values = try index.int64Elements()
         for v in values where v < 0 || v >= size { throw SwiftGradError.invalidArgument(message(v)) }
         return values
     }
@@ -230,7 +236,7 @@ extension Tensor {
     /// (`torch.index_copy`, IndexCopyBackward0); with a repeated index the last write wins.
     public func indexCopy(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        guard index.dtype == .int64 else {
+        guard index.dtype.isIndexType else {
             throw SwiftGradError.dtype("index_copy_(): Expected a long tensor for index, but got \(index.dtype.scalarTypeName)")
         }
         guard index.ndim <= 1 else {
@@ -276,7 +282,7 @@ extension Tensor {
     /// indices count from the end.
     public func indexFill(dim: Int, index: Tensor, value: Tensor) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        guard index.dtype == .int64 else {
+        guard index.dtype.isIndexType else {
             throw SwiftGradError.dtype("index_fill_(): Expected dtype int64 for index.")
         }
         guard index.ndim <= 1 else { throw SwiftGradError.invalidArgument("Index has to be a vector/scalar") }
@@ -284,7 +290,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument("index_fill_ only supports a 0-dimensional value tensor, but got tensor with \(value.ndim) dimension(s).")
         }
         let layout = DimLayout(shape, d)
-        var targets = index.int64Elements()
+        var targets = try index.int64Elements()
         for (k, v) in targets.enumerated() {
             guard v >= -layout.size, v < layout.size else {
                 throw SwiftGradError.invalidArgument("index \(v) is out of bounds for dimension \(d) with size \(layout.size)")
@@ -316,7 +322,7 @@ extension Tensor {
         return try out.recorded("IndexFillBackward1", inputs: [self, value], saving: [index]) { g, ctx in
             let index = try ctx.saved(0)
             var unique: [Int64] = []
-            for v in index.int64Elements() {
+            for v in try index.int64Elements() {
                 let w = Int64(v < 0 ? v + layout.size : v)
                 if !unique.contains(w) { unique.append(w) }
             }
@@ -426,7 +432,7 @@ extension Tensor {
 extension Tensor {
     /// Flat (row-major) positions in `0..<count`, negative ones counting from the end.
     private func checkedFlatPositions(_ index: Tensor) throws -> [Int] {
-        var values = index.int64Elements()
+        var values = try index.int64Elements()
         for (k, v) in values.enumerated() {
             guard v >= -count, v < count else {
                 throw SwiftGradError.invalidArgument("out of range: tried to access index \(v) on a tensor of \(count) elements.")
@@ -440,7 +446,7 @@ extension Tensor {
     /// TakeBackward0). Negative positions count from the end.
     /// - Throws: `.dtype` for a non-int64 index, `.invalidArgument` for a position out of range.
     public func take(_ index: Tensor) throws -> Tensor {
-        guard index.dtype == .int64 else {
+        guard index.dtype.isIndexType else {
             throw SwiftGradError.dtype("take(): Expected a long tensor for index, but got \(index.dtype.scalarTypeName)")
         }
         guard !(count == 0 && index.count != 0) else {
@@ -458,7 +464,7 @@ extension Tensor {
     /// positions `index` (`torch.put`, PutBackward0). `source` and `index` have the same number
     /// of elements, matched in row-major order; with accumulate, repeated positions add up.
     public func put(_ index: Tensor, _ source: Tensor, accumulate: Bool = false) throws -> Tensor {
-        guard index.dtype == .int64 else {
+        guard index.dtype.isIndexType else {
             throw SwiftGradError.dtype("put_(): Expected a long tensor for index, but got \(index.dtype.scalarTypeName)")
         }
         guard dtype == source.dtype else {
@@ -492,10 +498,10 @@ extension Tensor {
     /// at the flattened indices.
     public func takeAlongDim(_ indices: Tensor, dim: Int?) throws -> Tensor {
         guard let dim else {
-            guard indices.dtype == .int64 else {
+            guard indices.dtype.isIndexType else {
                 throw SwiftGradError.dtype("gather(): Expected dtype int64 for index")
             }
-            for v in indices.int64Elements() where v < 0 || v >= count {
+            for v in try indices.int64Elements() where v < 0 || v >= count {
                 throw SwiftGradError.invalidArgument("index \(v) is out of bounds for dimension 0 with size \(count)")
             }
             return try reshape([-1]).gather(dim: 0, index: indices.reshape([-1]))
@@ -503,7 +509,7 @@ extension Tensor {
         guard ndim == indices.ndim else {
             throw SwiftGradError.invalidArgument("torch.take_along_dim(): input and indices should have the same number of dimensions, but got \(ndim) dimensions for input, and \(indices.ndim) dimensions for indices")
         }
-        guard indices.dtype == .int64 else {
+        guard indices.dtype.isIndexType else {
             throw SwiftGradError.dtype("torch.take_along_dim(): dtype of indices should be Long but got \(indices.dtype.scalarTypeName)")
         }
         let d = try Shape.normalize(dim: dim, ndim: ndim)
@@ -515,7 +521,7 @@ extension Tensor {
         indicesSizes[d] = shape[d]
         let selfShape = try Shape.broadcast(indicesSizes, shape)
         let size = shape[d]
-        var values = indices.int64Elements()
+        var values = try indices.int64Elements()
         if size > 0 {
             for k in values.indices {
                 let r = values[k] % size
@@ -677,11 +683,11 @@ extension Tensor {
         }
         return try indices.enumerated().map { k, index in
             guard let index else { return nil }
-            guard index.dtype == .int64 else {
+            guard index.dtype.isIndexType else {
                 throw SwiftGradError.dtype("_unsafe_masked_index found unexpected index type \(index.dtype.scalarTypeName)")
             }
             let size = shape[k]
-            let values = index.int64Elements().map { Int64(Swift.min(Swift.max($0, -size), size - 1)) }
+            let values = try index.int64Elements().map { Int64(Swift.min(Swift.max($0, -size), size - 1)) }
             return try Tensor(values, shape: index.shape)
         }
     }

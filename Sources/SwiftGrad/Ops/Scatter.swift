@@ -14,7 +14,7 @@ struct ScatterPlan {
     /// - Throws: PyTorch's errors for an index that is not int64, shapes that do not fit, and
     ///   an index value out of range.
     init(_ d: Int, destination: Tensor, index: Tensor, src: Tensor?) throws {
-        guard index.dtype == .int64 else {
+        guard index.dtype.isIndexType else {
             throw SwiftGradError.dtype("scatter(): Expected dtype int32/int64 for index")
         }
         if let src, src.dtype != destination.dtype {
@@ -47,7 +47,7 @@ struct ScatterPlan {
     /// For gather: `targets` are the offsets in a contiguous tensor of `indexed`'s shape that
     /// each element of `index` reads (PyTorch's gather checks and messages).
     init(gathering d: Int, from indexed: Tensor, index: Tensor) throws {
-        guard index.dtype == .int64 else {
+        guard index.dtype.isIndexType else {
             throw SwiftGradError.dtype("gather(): Expected dtype int32/int64 for index")
         }
         let rank = Swift.max(indexed.ndim, 1)
@@ -65,7 +65,7 @@ struct ScatterPlan {
 
     /// The offsets, after checking every index value against the size of dimension `d`.
     private static func offsets(_ d: Int, indexed: Tensor, index: Tensor, src: Tensor?) throws -> ([Int], [Int]) {
-        let values = index.int64Elements()
+        let values = try index.int64Elements()
         let limit = indexed.ndim == 0 ? 1 : indexed.shape[d]
         for v in values where v < 0 || v >= limit {
             throw SwiftGradError.invalidArgument("index \(v) is out of bounds for dimension \(d) with size \(limit)")
