@@ -107,7 +107,7 @@ static sg_tensor *f(const sg_tensor *a) {
 static void w1(void *state) {
     (void)state;
     sg_tensor *a, *d, *grad;
-    TRY(sg_randn(NULL, 0, SG_FLOAT32, &a));
+    TRY(sg_randn(NULL, 0, SG_FLOAT32, NULL, &a));
     TRY(sg_tensor_set_requires_grad(a, true));
     d = f(a);
     TRY(sg_backward(d, NULL, false));
@@ -188,7 +188,7 @@ static void w3(void *state) {
 static sg_tensor *scaled_randn(int64_t rows, int64_t cols, double scale) {
     int64_t shape[2] = {rows, cols};
     sg_tensor *t, *s;
-    TRY(sg_randn(shape, 2, SG_FLOAT32, &t));
+    TRY(sg_randn(shape, 2, SG_FLOAT32, NULL, &t));
     TRY(sg_mul_scalar(t, scale, &s));
     sg_tensor_free(t);
     TRY(sg_tensor_set_requires_grad(s, true));
@@ -240,22 +240,22 @@ static int workload(const char *name) {
     } else if (strcmp(name, "W1b") == 0) {
         int64_t four = 4;
         sg_tensor *x;
-        TRY(sg_rand(&four, 1, SG_FLOAT32, &x));
+        TRY(sg_rand(&four, 1, SG_FLOAT32, NULL, &x));
         TRY(sg_tensor_set_requires_grad(x, true));
         seconds = measure(w1b, x, 100);
         sg_tensor_free(x);
     } else if (strcmp(name, "W2") == 0) {
         int64_t n = (int64_t)1 << 24;
         sg_tensor *x;
-        TRY(sg_randn(&n, 1, SG_FLOAT32, &x));
+        TRY(sg_randn(&n, 1, SG_FLOAT32, NULL, &x));
         TRY(sg_tensor_set_requires_grad(x, true));
         seconds = measure(w2, x, 10);
         sg_tensor_free(x);
     } else if (strcmp(name, "W3") == 0) {
         struct mlp m;
         int64_t xshape[2] = {256, 784}, batch = 256, zero512 = 512, zero10 = 10;
-        TRY(sg_randn(xshape, 2, SG_FLOAT32, &m.X));
-        TRY(sg_randint(0, 10, &batch, 1, &m.y));
+        TRY(sg_randn(xshape, 2, SG_FLOAT32, NULL, &m.X));
+        TRY(sg_randint(0, 10, &batch, 1, SG_INT64, NULL, &m.y));
         m.params[0] = scaled_randn(784, 512, 0.05);
         TRY(sg_zeros(&zero512, 1, SG_FLOAT32, &m.params[1]));
         m.params[2] = scaled_randn(512, 10, 0.05);
@@ -269,8 +269,8 @@ static int workload(const char *name) {
     } else if (strcmp(name, "W4") == 0) {
         int64_t shape[2] = {1024, 1024};
         struct pair p;
-        TRY(sg_randn(shape, 2, SG_FLOAT32, &p.a));
-        TRY(sg_randn(shape, 2, SG_FLOAT32, &p.b));
+        TRY(sg_randn(shape, 2, SG_FLOAT32, NULL, &p.a));
+        TRY(sg_randn(shape, 2, SG_FLOAT32, NULL, &p.b));
         seconds = measure(w4, &p, 20);
         sg_tensor_free(p.a);
         sg_tensor_free(p.b);

@@ -113,10 +113,16 @@ typedef enum sg_status {
 
 /** Element types. Values are explicit and append-only. */
 typedef enum sg_dtype {
-    SG_FLOAT32 = 0, /* float, the default for floating data              */
-    SG_FLOAT64 = 1, /* double                                             */
-    SG_INT64 = 2,   /* int64_t                                            */
-    SG_BOOL = 3     /* one byte per element: 0 is false, anything else true */
+    SG_FLOAT32 = 0,  /* float, the default for floating data                */
+    SG_FLOAT64 = 1,  /* double                                               */
+    SG_INT64 = 2,    /* int64_t                                              */
+    SG_BOOL = 3,     /* one byte per element: 0 is false, anything else true */
+    SG_FLOAT16 = 4,  /* IEEE half precision, 2 bytes (uint16_t bits)        */
+    SG_BFLOAT16 = 5, /* bfloat16: the upper 16 bits of a float (uint16_t)   */
+    SG_INT8 = 6,     /* int8_t                                               */
+    SG_UINT8 = 7,    /* uint8_t                                              */
+    SG_INT16 = 8,    /* int16_t                                              */
+    SG_INT32 = 9     /* int32_t                                              */
 } sg_dtype;
 
 /** How a loss combines its per-element values. Values are explicit and append-only. */
@@ -185,26 +191,41 @@ SG_API sg_status sg_full(const int64_t *shape, size_t ndim, double value, sg_dty
  */
 SG_API sg_status sg_arange(double start, double end, double step, sg_dtype dtype, sg_tensor **out);
 
-/**
- * A new floating tensor (SG_FLOAT32 or SG_FLOAT64) of standard normal draws from the global
- * generator. The same seed (sg_manual_seed) gives the same draws on every run.
- */
-SG_API sg_status sg_randn(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
-
-/** Seeds the global random generator. */
-SG_API sg_status sg_manual_seed(uint64_t seed);
-
 /** An n x m matrix with ones on the diagonal (m < 0: square). */
 SG_API sg_status sg_eye(int64_t n, int64_t m, sg_dtype dtype, sg_tensor **out);
-/** steps evenly spaced values from start to end inclusive. */
+/** steps evenly spaced values from start to end inclusive, bit for bit as PyTorch's CPU kernel. */
 SG_API sg_status sg_linspace(double start, double end, int64_t steps, sg_dtype dtype, sg_tensor **out);
-/** Uniform draws in [0, 1) from the global generator. */
-SG_API sg_status sg_rand(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_tensor **out);
-/** Uniform int64 draws in [low, high). */
-SG_API sg_status sg_randint(int64_t low, int64_t high, const int64_t *shape, size_t ndim, sg_tensor **out);
-/** Normal draws with the given mean and standard deviation (std >= 0). */
-SG_API sg_status sg_normal(double mean, double std, const int64_t *shape, size_t ndim, sg_dtype dtype,
-                    sg_tensor **out);
+/** steps values base^x for x evenly spaced from start to end inclusive (torch.logspace). */
+SG_API sg_status sg_logspace(double start, double end, int64_t steps, double base, sg_dtype dtype,
+                             sg_tensor **out);
+
+/*
+ * Random generators (torch.Generator). Every random function takes an sg_generator *; NULL means
+ * the default generator, which sg_manual_seed seeds (and which, unseeded, starts from PyTorch's
+ * fixed default seed, so that runs are reproducible). A generator is xoshiro256** seeded through
+ * splitmix64: the same seed gives the same draws on every run and platform (not PyTorch's draws:
+ * its generator is another one). A generator may be shared between threads (it locks).
+ */
+typedef struct sg_generator sg_generator;
+
+/** A new generator seeded with seed; free it with sg_generator_free. */
+SG_API sg_status sg_generator_new(uint64_t seed, sg_generator **out);
+/** A new handle to the default generator (free the handle with sg_generator_free). */
+SG_API sg_status sg_generator_default(sg_generator **out);
+/** Releases a generator handle (NULL is a no-op). */
+SG_API sg_status sg_generator_free(sg_generator *g);
+/** Restarts g's stream from seed (Generator.manual_seed). */
+SG_API sg_status sg_generator_manual_seed(sg_generator *g, uint64_t seed);
+/** Seeds g from the system's entropy and writes the seed (Generator.seed). */
+SG_API sg_status sg_generator_seed(sg_generator *g, uint64_t *out);
+/** The seed g's stream last started from (Generator.initial_seed). */
+SG_API sg_status sg_generator_initial_seed(const sg_generator *g, uint64_t *out);
+/** g's state as a new uint8 tensor of 40 bytes (Generator.get_state). */
+SG_API sg_status sg_generator_get_state(const sg_generator *g, sg_tensor **out);
+/** Restores a state sg_generator_get_state gave (Generator.set_state). */
+SG_API sg_status sg_generator_set_state(sg_generator *g, const sg_tensor *state);
+/** Seeds the default generator (torch.manual_seed). */
+SG_API sg_status sg_manual_seed(uint64_t seed);
 
 /** A new handle to the same tensor (not a copy): for keeping a tensor a callback borrowed. */
 SG_API sg_status sg_tensor_share(const sg_tensor *t, sg_tensor **out);
@@ -327,6 +348,70 @@ SG_API sg_status sg_scalar_double(double value, sg_tensor **out);
 SG_API sg_status sg_scalar_int64(int64_t value, sg_tensor **out);
 /** A bool operand (a Python bool): a bool wrapped number. */
 SG_API sg_status sg_scalar_bool(bool value, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Random numbers. Every function takes a generator (NULL: the default generator; see             */
+/* sg_generator_new). Draws are made in double and converted to the dtype.                        */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** Uniform draws in [0, 1) (torch.rand); floating dtypes only. */
+SG_API sg_status sg_rand(const int64_t *shape, size_t ndim, sg_dtype dtype, sg_generator *generator,
+                         sg_tensor **out);
+/** Standard normal draws (torch.randn); floating dtypes only. */
+SG_API sg_status sg_randn(const int64_t *shape, size_t ndim, sg_dtype dtype,
+                          sg_generator *generator, sg_tensor **out);
+/** Uniform integers in [low, high) (torch.randint), converted to dtype. */
+SG_API sg_status sg_randint(int64_t low, int64_t high, const int64_t *shape, size_t ndim,
+                            sg_dtype dtype, sg_generator *generator, sg_tensor **out);
+/**
+ * Normal draws with the given mean and standard deviation (std >= 0) (torch.normal(mean, std,
+ * size)).
+ */
+SG_API sg_status sg_normal(double mean, double std, const int64_t *shape, size_t ndim,
+                           sg_dtype dtype, sg_generator *generator, sg_tensor **out);
+/**
+ * Normal draws with elementwise means and standard deviations, tensors or sg_scalar_* numbers
+ * broadcast together (torch.normal(mean, std)); no gradient flows to them (zeros, as PyTorch's).
+ */
+SG_API sg_status sg_normal_tensor(const sg_tensor *mean, const sg_tensor *std,
+                                  sg_generator *generator, sg_tensor **out);
+/** A random permutation of 0, ..., n - 1 (torch.randperm), int64 unless dtype says otherwise. */
+SG_API sg_status sg_randperm(int64_t n, sg_dtype dtype, sg_generator *generator, sg_tensor **out);
+/**
+ * 1 with probability a (elementwise, in [0, 1]) and 0 otherwise, in a's floating dtype
+ * (torch.bernoulli).
+ */
+SG_API sg_status sg_bernoulli(const sg_tensor *a, sg_generator *generator, sg_tensor **out);
+/**
+ * num_samples int64 indices drawn from the categorical distribution of each row of weights a (1-d
+ * or 2-d) (torch.multinomial).
+ */
+SG_API sg_status sg_multinomial(const sg_tensor *a, int64_t num_samples, bool replacement,
+                                sg_generator *generator, sg_tensor **out);
+/** Fills t with uniform draws in [from, to) (Tensor.uniform_); floating t only. */
+SG_API sg_status sg_uniform_(sg_tensor *t, double from, double to, sg_generator *generator);
+/** Fills t with normal draws (Tensor.normal_); floating t only. */
+SG_API sg_status sg_normal_(sg_tensor *t, double mean, double std, sg_generator *generator);
+/** Fills t with Cauchy draws (Tensor.cauchy_); floating t only, sigma > 0. */
+SG_API sg_status sg_cauchy_(sg_tensor *t, double median, double sigma, sg_generator *generator);
+/** Fills t with exponential draws of rate lambd > 0 (Tensor.exponential_); floating t only. */
+SG_API sg_status sg_exponential_(sg_tensor *t, double lambd, sg_generator *generator);
+/** Fills t with geometric draws (trials up to the first success, 0 < p < 1) (Tensor.geometric_). */
+SG_API sg_status sg_geometric_(sg_tensor *t, double p, sg_generator *generator);
+/**
+ * Fills t with log-normal draws exp(N(mean, std^2)), std > 0 (Tensor.log_normal_); floating t only.
+ */
+SG_API sg_status sg_log_normal_(sg_tensor *t, double mean, double std, sg_generator *generator);
+/**
+ * Fills t with uniform integers in [from, to), or without to (NULL) from 0 to the largest integer
+ * t's dtype holds exactly (Tensor.random_).
+ */
+SG_API sg_status sg_random_(sg_tensor *t, int64_t from, const int64_t *to, sg_generator *generator);
+/**
+ * Fills t with 1 with probability p (a tensor broadcast to t, or an sg_scalar_* number) and 0
+ * otherwise (Tensor.bernoulli_).
+ */
+SG_API sg_status sg_bernoulli_(sg_tensor *t, const sg_tensor *p, sg_generator *generator);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Arithmetic. Binary operations broadcast their operands by NumPy's rules and promote dtypes as  */
@@ -501,6 +586,156 @@ SG_API sg_status sg_where(const sg_tensor *condition, const sg_tensor *a, const 
  */
 SG_API sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, const sg_tensor *value,
                                 sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* More elementwise functions. Binary ones broadcast and promote as the arithmetic ops; an        */
+/* operand documented as taking a number takes an sg_scalar_* wrapped number, which selects       */
+/* PyTorch's Scalar overload (its node name and gradient). Integer division by zero fails with    */
+/* 'ZeroDivisionError', as PyTorch's CPU kernels do.                                              */
+/* ---------------------------------------------------------------------------------------------- */
+
+/** The angle of the point (other, a) in (-pi, pi] (torch.atan2); integers compute in float32. */
+SG_API sg_status sg_atan2(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * |a| with the sign of other, a tensor or a number (torch.copysign); integers compute in float32.
+ */
+SG_API sg_status sg_copysign(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The elementwise maximum ignoring NaN (torch.fmax): NaN only where both are NaN; ties share the
+ * gradient.
+ */
+SG_API sg_status sg_fmax(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** The elementwise minimum ignoring NaN (torch.fmin). */
+SG_API sg_status sg_fmin(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The remainder of truncating division, with a's sign (torch.fmod, C's fmod); other a tensor or a
+ * number. Integers stay integer.
+ */
+SG_API sg_status sg_fmod(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The remainder of flooring division, with other's sign (torch.remainder, Python's %); either may
+ * be a number. Integers stay integer.
+ */
+SG_API sg_status sg_remainder(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * Python's a // other (torch.floor_divide); either may be a number. Integers stay integer; no
+ * derivative (backward through it fails, as in PyTorch).
+ */
+SG_API sg_status sg_floor_divide(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * a / other rounded toward zero (torch.div(rounding_mode='trunc')); either may be a number.
+ * Integers stay integer; gradient 0.
+ */
+SG_API sg_status sg_div_trunc(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * a / other rounded down (torch.div(rounding_mode='floor')); either may be a number. Integers stay
+ * integer; gradient 0.
+ */
+SG_API sg_status sg_div_floor(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** sqrt(a^2 + other^2) without overflow (torch.hypot); floating only. */
+SG_API sg_status sg_hypot(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** The next representable value after a toward other (torch.nextafter); floating only. */
+SG_API sg_status sg_nextafter(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * The Heaviside step (torch.heaviside): values where a is 0, 1 where positive, 0 where negative.
+ * The dtypes must be equal; no derivative.
+ */
+SG_API sg_status sg_heaviside(const sg_tensor *a, const sg_tensor *values, sg_tensor **out);
+/** log(e^a + e^other) without overflow (torch.logaddexp); floating only. */
+SG_API sg_status sg_logaddexp(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** log2(2^a + 2^other) without overflow (torch.logaddexp2); floating only. */
+SG_API sg_status sg_logaddexp2(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * a * log(other), 0 where a is 0 unless other is NaN (torch.xlogy); either may be a number.
+ * Integers compute in float32.
+ */
+SG_API sg_status sg_xlogy(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** a ** exponent in float64 (torch.float_power); either may be a number. */
+SG_API sg_status sg_float_power(const sg_tensor *a, const sg_tensor *exponent, sg_tensor **out);
+/** a * 2^other (torch.ldexp); integers give float32. */
+SG_API sg_status sg_ldexp(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * a + weight * (end - a) (torch.lerp); weight a tensor or a number. end must have a's dtype, and so
+ * must a weight with dimensions; a must be floating.
+ */
+SG_API sg_status sg_lerp(const sg_tensor *a, const sg_tensor *end, const sg_tensor *weight,
+                         sg_tensor **out);
+/**
+ * a + value * tensor1 * tensor2 (torch.addcmul), the three broadcast and promoted; value is
+ * truncated for an integer result.
+ */
+SG_API sg_status sg_addcmul(const sg_tensor *a, const sg_tensor *tensor1, const sg_tensor *tensor2,
+                            double value, sg_tensor **out);
+/**
+ * a + value * tensor1 / tensor2 (torch.addcdiv); refused when tensor1 and tensor2 are both integer,
+ * as PyTorch refuses.
+ */
+SG_API sg_status sg_addcdiv(const sg_tensor *a, const sg_tensor *tensor1, const sg_tensor *tensor2,
+                            double value, sg_tensor **out);
+/** max(a, min), NaN propagating (torch.clamp_min); min a tensor or a number. The dtype promotes. */
+SG_API sg_status sg_clamp_min(const sg_tensor *a, const sg_tensor *min, sg_tensor **out);
+/** min(a, max), NaN propagating (torch.clamp_max); max a tensor or a number. The dtype promotes. */
+SG_API sg_status sg_clamp_max(const sg_tensor *a, const sg_tensor *max, sg_tensor **out);
+/**
+ * other - alpha * a (torch.rsub); other a tensor or a number, alpha a number (an sg_scalar_*: a
+ * float alpha needs a floating result, a bool one a bool result).
+ */
+SG_API sg_status sg_rsub(const sg_tensor *a, const sg_tensor *other, const sg_tensor *alpha,
+                         sg_tensor **out);
+/**
+ * other / a as PyTorch's Tensor.__rdiv__ computes it, reciprocal(a) * other; other a tensor or a
+ * number.
+ */
+SG_API sg_status sg_rdiv(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/** sin(pi a) / (pi a), 1 at 0 (torch.sinc). */
+SG_API sg_status sg_sinc(const sg_tensor *a, sg_tensor **out);
+/**
+ * log(a / (1 - a)) (torch.logit); with eps (NULL: none; negative: ignored) a is first clamped into
+ * [eps, 1 - eps].
+ */
+SG_API sg_status sg_logit(const sg_tensor *a, const double *eps, sg_tensor **out);
+/** a - trunc(a) (torch.frac); floating only. */
+SG_API sg_status sg_frac(const sg_tensor *a, sg_tensor **out);
+/** Degrees to radians (torch.deg2rad). */
+SG_API sg_status sg_deg2rad(const sg_tensor *a, sg_tensor **out);
+/** Radians to degrees (torch.rad2deg). */
+SG_API sg_status sg_rad2deg(const sg_tensor *a, sg_tensor **out);
+/**
+ * a with NaN, +inf and -inf replaced (torch.nan_to_num); NULL means 0, the dtype's largest and its
+ * lowest finite value. Integer tensors are copied.
+ */
+SG_API sg_status sg_nan_to_num(const sg_tensor *a, const double *nan, const double *posinf,
+                               const double *neginf, sg_tensor **out);
+/**
+ * Whether the sign bit is set (torch.signbit): true for negative numbers, -0.0 and negative NaNs.
+ */
+SG_API sg_status sg_signbit(const sg_tensor *a, sg_tensor **out);
+/** The sign of each element (torch.sgn): -1, 0 or 1, 0 for NaN; bools are copied. */
+SG_API sg_status sg_sgn(const sg_tensor *a, sg_tensor **out);
+/** Where a is NaN (torch.isnan). */
+SG_API sg_status sg_isnan(const sg_tensor *a, sg_tensor **out);
+/** Where a is +inf or -inf (torch.isinf). */
+SG_API sg_status sg_isinf(const sg_tensor *a, sg_tensor **out);
+/** Where a is finite (torch.isfinite). */
+SG_API sg_status sg_isfinite(const sg_tensor *a, sg_tensor **out);
+/** Where a is +inf (torch.isposinf). */
+SG_API sg_status sg_isposinf(const sg_tensor *a, sg_tensor **out);
+/** Where a is -inf (torch.isneginf). */
+SG_API sg_status sg_isneginf(const sg_tensor *a, sg_tensor **out);
+/** Where a is real (torch.isreal): everywhere, for the real dtypes. */
+SG_API sg_status sg_isreal(const sg_tensor *a, sg_tensor **out);
+/**
+ * The argument of each element (torch.angle): pi for negative numbers, 0 otherwise, NaN for NaN;
+ * gradient 0.
+ */
+SG_API sg_status sg_angle(const sg_tensor *a, sg_tensor **out);
+/**
+ * a rounded to `decimals` decimal places, halves to even (torch.round(decimals=)), as PyTorch's CPU
+ * kernel computes it; floating only; gradient 0.
+ */
+SG_API sg_status sg_round_decimals(const sg_tensor *a, int64_t decimals, sg_tensor **out);
+/** The inverse error function (torch.erfinv): +-inf at +-1, NaN outside [-1, 1]. */
+SG_API sg_status sg_erfinv(const sg_tensor *a, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Views: results share the input's storage (writes through one are seen through the other).      */
@@ -868,8 +1103,12 @@ SG_API sg_status sg_mul_scalar_(sg_tensor *t, double s);
 SG_API sg_status sg_div_scalar_(sg_tensor *t, double s);
 /** Copies src (broadcast to t's shape, converted to t's dtype) into t. */
 SG_API sg_status sg_copy_(sg_tensor *t, const sg_tensor *src);
-/** Sets every element of t to value. */
-SG_API sg_status sg_fill_(sg_tensor *t, double value);
+/**
+ * Sets every element of t to value, a 0-d tensor (which then gets the sum of the gradient) or an
+ * sg_scalar_* number, checked as PyTorch checks it (SG_ERR_INVALID_ARGUMENT for 300 into uint8; an
+ * integer -1 fills uint8 with 255).
+ */
+SG_API sg_status sg_fill_(sg_tensor *t, const sg_tensor *value);
 /** Fills t with zeros (Tensor.zero_()). */
 SG_API sg_status sg_zero_(sg_tensor *t);
 
@@ -1236,7 +1475,7 @@ typedef struct {
     DLDeviceType device_type;
     int32_t device_id;
 } DLDevice;
-typedef enum { kDLInt = 0U, kDLUInt = 1U, kDLFloat = 2U, kDLBool = 6U } DLDataTypeCode;
+typedef enum { kDLInt = 0U, kDLUInt = 1U, kDLFloat = 2U, kDLBfloat = 4U, kDLBool = 6U } DLDataTypeCode;
 typedef struct {
     uint8_t code;
     uint8_t bits;
@@ -1274,8 +1513,9 @@ typedef struct DLManagedTensorVersioned {
 /**
  * Exports t as a DLPack 1.1 tensor sharing its memory (CPU, shape and strides always given):
  * the consumer calls (*out)->deleter(*out) when done, which releases the library's reference.
- * float32, float64, int64 and bool (kDLBool, 8 bits) map to DLPack dtypes; requires_grad is
- * not carried (export detached tensors, as PyTorch insists).
+ * Every dtype maps to its DLPack type (floats kDLFloat, bfloat16 kDLBfloat, signed integers
+ * kDLInt, uint8 kDLUInt, bool kDLBool with 8 bits); requires_grad is not carried (export
+ * detached tensors, as PyTorch insists).
  */
 SG_API sg_status sg_to_dlpack(const sg_tensor *t, DLManagedTensorVersioned **out);
 /** The same as a pre-1.0 DLManagedTensor, for consumers that ask for no version. */
@@ -1283,8 +1523,8 @@ SG_API sg_status sg_to_dlpack_unversioned(const sg_tensor *t, DLManagedTensor **
 /**
  * A tensor over a DLPack tensor's memory, without copying; the library takes ownership of
  * managed and calls its deleter once the memory is no longer used, or before returning when
- * the call fails. Accepted: DLPack major version 1, CPU, float32/64, int64 and bool (kDLBool
- * or 8-bit kDLUInt are not confused: only kDLBool is bool), lanes 1, non-negative strides (NULL
+ * the call fails. Accepted: DLPack major version 1, CPU, the types of swiftgrad's dtypes (8-bit
+ * kDLBool is bool, 8-bit kDLUInt is uint8), lanes 1, non-negative strides (NULL
  * means row-major), data aligned to the element size. The READ_ONLY flag is refused (the
  * library cannot promise not to write).
  */

@@ -83,7 +83,7 @@ def main():
         if "libswift" in line or "libFoundation" in line or "libdispatch" in line:
             problems.append(f"depends on a Swift runtime library: {line.strip()}")
 
-    tests = "\n".join(p.read_text() for p in sorted((root / "Tests" / "C").glob("*.c")))
+    tests = "\n".join(p.read_text() for p in sorted((root / "Tests" / "C").glob("*.[ch]")))
     cases = (root / "bindings" / "python" / "tests" / "reference" / "cases.py").read_text()
     spellings = python_spellings(root)
     opinfos = passing_opinfos(root)

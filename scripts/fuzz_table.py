@@ -70,6 +70,9 @@ PARAMETERS = [
     ("sg_tensor_dict *", None, "K_DICT"),
     ("const sg_tensor_dict *", None, "K_DICT"),
     ("sg_tensor_dict **", None, "K_DICT_OUT"),
+    ("sg_generator *", None, "K_GENERATOR"),
+    ("const sg_generator *", None, "K_GENERATOR"),
+    ("sg_generator **", None, "K_GENERATOR_OUT"),
     ("const sg_sgd_options *", None, "K_SGD_OPTIONS"),
     ("const sg_adam_options *", None, "K_ADAM_OPTIONS"),
 ]

@@ -59,6 +59,7 @@ KINDS = {
     "int64?": (["const int64_t *{n}"], ["UnsafePointer<Int64>?"], "{n}.map { Int($0.pointee) }"),
     "double?": (["const double *{n}"], ["UnsafePointer<Double>?"], "{n}?.pointee"),
     "tensor?": (["const sg_tensor *{n}"], ["OpaquePointer?"], '({n} == nil ? nil : Handles.tensor({n}, "{n}"))'),
+    "generator": (["sg_generator *{n}"], ["OpaquePointer?"], 'Handles.generatorOrDefault({n}, "{n}")'),
     # A list of tensors whose count is named after it (for ops that also return a list).
     "tensorlist": (["const sg_tensor *const *{n}", "size_t n{n}"], ["UnsafePointer<OpaquePointer?>?", "Int"],
                    'SwiftGradCABI.tensors({n}, n{n}, "{n}").map { $0! }'),
@@ -308,6 +309,8 @@ def python_conversions(fname, args, operands):
             call.append(f"builtins.bool({n})")
         elif kind == "dtype":
             call.append(f"_dtype_code({n})")
+        elif kind == "generator":
+            call.append(f"_generator_handle({n})")
         elif kind == "reduction":
             call.append(f"_reduction({n})")
         elif kind == "string":
@@ -351,7 +354,8 @@ def python_file(ops):
            "    Tensor, _alias, _required, _bool_dtype, _byref, _c_double, _c_int64, _check, _dims, _dtype_code, _handles, _int,",
            "    _keep_dtype, _keep_float_dtype, _make, _MISSING, _operand, _reduction, _require_tensor, _shape_args,",
            "    _shape_array, _tensor_list, _values_indices, _varargs,",
-           ")", "", ""]
+           ")",
+           "from ._generator import _generator_handle", "", ""]
     methods, top, namespaced = [], [], {}
     for op in ops:
         spec = op.python
@@ -439,8 +443,8 @@ CTYPES = {
     "sg_dtype *": "POINTER(c_int)", "void **": "POINTER(c_void_p)",
 }
 STRUCT = re.compile(r"^(const )?(sg_\w+_options)( \*)?$")
-HANDLE = re.compile(r"^(const )?(sg_tensor|sg_optimizer|sg_tensor_dict|sg_function_ctx|DLManagedTensor|DLManagedTensorVersioned) \*$")
-HANDLE_OUT = re.compile(r"^(sg_tensor|sg_optimizer|sg_tensor_dict|DLManagedTensor|DLManagedTensorVersioned) \*\*$")
+HANDLE = re.compile(r"^(const )?(sg_tensor|sg_optimizer|sg_tensor_dict|sg_generator|sg_function_ctx|DLManagedTensor|DLManagedTensorVersioned) \*$")
+HANDLE_OUT = re.compile(r"^(sg_tensor|sg_optimizer|sg_tensor_dict|sg_generator|DLManagedTensor|DLManagedTensorVersioned) \*\*$")
 
 
 def ctype(ctype_text, callbacks):

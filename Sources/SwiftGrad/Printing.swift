@@ -46,7 +46,9 @@ extension Tensor: CustomStringConvertible {
             if dtype != .float32 { suffixes.append("dtype=\(dtype)") }
             body = "[]"
         } else {
-            if dtype == .float64 { suffixes.append("dtype=\(dtype)") }
+            // As PyTorch: the dtype shows unless it is what the elements imply by default
+            // (float32 for floats, int64 for integers, bool).
+            if ![.float32, .int64, .bool].contains(dtype) { suffixes.append("dtype=\(dtype)") }
             body = formattedElements(indent: indent, options: options)
         }
         if let gradFn {

@@ -97,12 +97,8 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
     }
 
     private func bindElements() {
-        switch dtype {
-        case .float32: base.bindMemory(to: Float.self, capacity: count)
-        case .float64: base.bindMemory(to: Double.self, capacity: count)
-        case .int64: base.bindMemory(to: Int64.self, capacity: count)
-        case .bool: base.bindMemory(to: Bool.self, capacity: count)
-        }
+        func bind<T: TensorElement>(_: T.Type) { base.bindMemory(to: T.self, capacity: count) }
+        bind(dtype.elementType)
     }
 
     deinit {

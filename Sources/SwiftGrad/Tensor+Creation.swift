@@ -141,6 +141,12 @@ extension Tensor {
         }
         let count = Int(length)
         _ = try Shape.validate([count], itemSize: dtype.itemSize)
+        if dtype != dtype.compute {
+            // float16, bfloat16: PyTorch's kernel computes in float32 and rounds (this follows
+            // the float32 kernel's values, rounded); narrow integers: int64's, wrapped.
+            return try arange(start, end, step: step, dtype: dtype.compute).to(dtype, recording: false)
+                .requiringGrad(requiresGrad)
+        }
         let t = try Tensor.empty([count], dtype)
         switch dtype {
         case .float32:
@@ -152,8 +158,8 @@ extension Tensor {
                 throw SwiftGradError.invalidArgument("arange: start and step must be representable as int64 and step nonzero")
             }
             fillRange(t, Int64.self) { s &+ Int64($0) &* d }
-        case .bool:
-            throw SwiftGradError.dtype("\"arange_cpu\" not implemented for 'Bool'")
+        default:
+            throw SwiftGradError.dtype("\"arange_cpu\" not implemented for '\(dtype.scalarTypeName)'")
         }
         if requiresGrad { try t.setRequiresGrad(true) }
         return t
@@ -210,6 +216,11 @@ extension Tensor {
             let step = (e - s) / T(steps - 1)
             return { i in i < half ? s.addingProduct(step, T(i)) : e.addingProduct(-step, T(steps - 1 - i)) }
         }
+        if dtype != dtype.compute {
+            // float16, bfloat16: the float32 kernel's values, rounded; narrow integers: int64's.
+            return try linspace(start, end, steps: steps, dtype: dtype.compute).to(dtype, recording: false)
+                .requiringGrad(requiresGrad)
+        }
         let t = try Tensor.empty([steps], dtype)
         switch dtype {
         case .float32: fillRange(t, Float.self, values(Float(start), Float(end)))
@@ -220,11 +231,42 @@ extension Tensor {
             }
             let value = values(Double(s), Double(e))
             fillRange(t, Int64.self) { value($0).truncatedInt64 ?? .min }
-        case .bool:
-            throw SwiftGradError.dtype("\"linspace_cpu\" not implemented for 'Bool'")
+        default:
+            throw SwiftGradError.dtype("\"linspace_cpu\" not implemented for '\(dtype.scalarTypeName)'")
         }
         if requiresGrad { try t.setRequiresGrad(true) }
         return t
+    }
+
+    /// `steps` values base ** x for x evenly spaced from `start` to `end` inclusive
+    /// (`torch.logspace`), computed as PyTorch's CPU kernel computes them: start and end in the
+    /// element type (float32 or float64; integers in double, truncated), the step in double,
+    /// x = start + step * i for the first half and end - step * (steps - 1 - i) for the second,
+    /// pow in double.
+    public static func logspace(_ start: Double, _ end: Double, steps: Int, base: Double = 10,
+                                dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
+        guard steps >= 0 else { throw SwiftGradError.invalidArgument("number of steps must be non-negative") }
+        guard start.isFinite, end.isFinite else { throw SwiftGradError.invalidArgument("logspace: start and end must be finite") }
+        guard dtype != .bool else { throw SwiftGradError.dtype("\"logspace_cpu\" not implemented for 'Bool'") }
+        let (s, e): (Double, Double)
+        switch dtype {
+        case .float32: (s, e) = (Double(Float(start)), Double(Float(end)))
+        case .float64: (s, e) = (start, end)
+        default:
+            if dtype.isFloatingPoint {
+                return try logspace(start, end, steps: steps, base: base, dtype: .float32).to(dtype, recording: false)
+                    .requiringGrad(requiresGrad)
+            }
+            (s, e) = (Double(start.truncatedInt64 ?? 0), Double(end.truncatedInt64 ?? 0))
+        }
+        let step = steps > 1 ? (e - s) / Double(steps - 1) : 0
+        let half = steps / 2
+        let t = try Tensor.empty([steps], .float64)
+        fillRange(t, Double.self) { i in
+            steps == 1 ? Double.pow(base, s)
+                : Double.pow(base, i < half ? s.addingProduct(step, Double(i)) : e.addingProduct(-step, Double(steps - 1 - i)))
+        }
+        return try t.to(dtype, recording: false).requiringGrad(requiresGrad)
     }
 
     private static func fillRange<T: TensorElement>(_ t: Tensor, _: T.Type, _ value: (Int) -> T) {
@@ -248,6 +290,16 @@ extension Tensor {
         let storage = try Storage.allocate(count: 1, dtype: T.dtype)
         storage.pointer(T.self)[0] = value
         return Tensor(storage: storage, shape: [], strides: [], wrappedNumber: true)
+    }
+
+    /// A 0-d tensor of `dtype` holding `value` converted to it (a computed result, not checked
+    /// for overflow).
+    static func scalarTensor(_ value: Double, _ dtype: DType) throws -> Tensor {
+        switch dtype {
+        case .float32: return try Tensor(scalar: Float(value))
+        case .float64: return try Tensor(scalar: value)
+        default: return try Tensor(scalar: value).to(dtype, recording: false)
+        }
     }
 
     /// A new tensor of zeros with this tensor's shape and dtype.

@@ -202,12 +202,26 @@ public final class Tensor {
         case .float64: return pointer(Double.self)[offset]
         case .int64: return Double(pointer(Int64.self)[offset])
         case .bool: return pointer(Bool.self)[offset] ? 1 : 0
+        default:
+            func read<T: TensorElement>(_: T.Type) -> Double { pointer(T.self)[offset].doubleValue }
+            return read(dtype.elementType)
         }
+    }
+
+    /// The element at a storage offset on its way to another type (exact for every dtype,
+    /// int64 included).
+    func wideValue(atOffset offset: Int) -> WideElement {
+        func read<T: TensorElement>(_: T.Type) -> WideElement { pointer(T.self)[offset].wide }
+        return read(dtype.elementType)
     }
 
     /// The int64 element at a storage offset.
     func int64Value(atOffset offset: Int) -> Int64 {
-        precondition(dtype == .int64)
-        return pointer(Int64.self)[offset]
+        if dtype == .int64 { return pointer(Int64.self)[offset] }
+        switch wideValue(atOffset: offset) {
+        case .integer(let i): return i
+        case .real(let d): return d.truncatedInt64 ?? .min
+        case .flag(let b): return b ? 1 : 0
+        }
     }
 }

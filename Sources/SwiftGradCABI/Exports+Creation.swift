@@ -36,12 +36,6 @@ public func sg_arange(_ start: Double, _ end: Double, _ step: Double, _ dtypeVal
     exportTensor("sg_arange", out) { try Tensor.arange(start, end, step: step, dtype: dtype(dtypeValue)) }
 }
 
-@_cdecl("sg_randn") @implementation
-public func sg_randn(_ shapePointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtypeValue: sg_dtype,
-                     _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_randn", out) { try Tensor.randn(shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
-}
-
 @_cdecl("sg_tensor_share") @implementation
 public func sg_tensor_share(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_tensor_share", out) { try Handles.tensor(t, "t") }
@@ -58,6 +52,15 @@ public func sg_eye(_ n: Int64, _ m: Int64, _ dtypeValue: sg_dtype, _ out: Unsafe
     exportTensor("sg_eye", out) { try Tensor.eye(Int(n), m < 0 ? nil : Int(m), dtype: dtype(dtypeValue)) }
 }
 
+@_cdecl("sg_logspace") @implementation
+public func sg_logspace(_ start: Double, _ end: Double, _ steps: Int64, _ base: Double, _ dtypeValue: sg_dtype,
+                        _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logspace", out) {
+        _ = try Shape.validate([Int(steps)])
+        return try Tensor.logspace(start, end, steps: Int(steps), base: base, dtype: dtype(dtypeValue))
+    }
+}
+
 @_cdecl("sg_linspace") @implementation
 public func sg_linspace(_ start: Double, _ end: Double, _ steps: Int64, _ dtypeValue: sg_dtype,
                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
@@ -67,20 +70,3 @@ public func sg_linspace(_ start: Double, _ end: Double, _ steps: Int64, _ dtypeV
     }
 }
 
-@_cdecl("sg_rand") @implementation
-public func sg_rand(_ shapePointer: UnsafePointer<Int64>?, _ ndim: Int, _ dtypeValue: sg_dtype,
-                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_rand", out) { try Tensor.rand(shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
-}
-
-@_cdecl("sg_randint") @implementation
-public func sg_randint(_ low: Int64, _ high: Int64, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int,
-                       _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_randint", out) { try Tensor.randint(low: low, high: high, shape(shapePointer, ndim)) }
-}
-
-@_cdecl("sg_normal") @implementation
-public func sg_normal(_ mean: Double, _ std: Double, _ shapePointer: UnsafePointer<Int64>?, _ ndim: Int,
-                      _ dtypeValue: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
-    exportTensor("sg_normal", out) { try Tensor.normal(mean: mean, std: std, shape(shapePointer, ndim), dtype: dtype(dtypeValue)) }
-}

@@ -66,6 +66,12 @@ private func dlType(_ dtype: DType) -> DLDataType {
     case .float64: DLDataType(code: UInt8(kDLFloat.rawValue), bits: 64, lanes: 1)
     case .int64: DLDataType(code: UInt8(kDLInt.rawValue), bits: 64, lanes: 1)
     case .bool: DLDataType(code: UInt8(kDLBool.rawValue), bits: 8, lanes: 1)
+    case .float16: DLDataType(code: UInt8(kDLFloat.rawValue), bits: 16, lanes: 1)
+    case .bfloat16: DLDataType(code: UInt8(kDLBfloat.rawValue), bits: 16, lanes: 1)
+    case .int8: DLDataType(code: UInt8(kDLInt.rawValue), bits: 8, lanes: 1)
+    case .uint8: DLDataType(code: UInt8(kDLUInt.rawValue), bits: 8, lanes: 1)
+    case .int16: DLDataType(code: UInt8(kDLInt.rawValue), bits: 16, lanes: 1)
+    case .int32: DLDataType(code: UInt8(kDLInt.rawValue), bits: 32, lanes: 1)
     }
 }
 
@@ -77,6 +83,12 @@ private func dtype(of type: DLDataType) -> DType? {
     case (kDLFloat.rawValue, 64): return .float64
     case (kDLInt.rawValue, 64): return .int64
     case (kDLBool.rawValue, 8): return .bool
+    case (kDLFloat.rawValue, 16): return .float16
+    case (kDLBfloat.rawValue, 16): return .bfloat16
+    case (kDLInt.rawValue, 8): return .int8
+    case (kDLUInt.rawValue, 8): return .uint8
+    case (kDLInt.rawValue, 16): return .int16
+    case (kDLInt.rawValue, 32): return .int32
     default: return nil
     }
 }
@@ -111,7 +123,7 @@ private func borrowed(_ dl: DLTensor, readOnly: Bool) throws -> Borrowed {
         throw ABIError.invalidArgument("only CPU DLPack tensors can be imported, got device type \(dl.device.device_type.rawValue)")
     }
     guard let type = dtype(of: dl.dtype) else {
-        throw ABIError.invalidArgument("DLPack dtype (code \(dl.dtype.code), bits \(dl.dtype.bits), lanes \(dl.dtype.lanes)) is not supported; swiftgrad has float32, float64, int64 and bool")
+        throw ABIError.invalidArgument("DLPack dtype (code \(dl.dtype.code), bits \(dl.dtype.bits), lanes \(dl.dtype.lanes)) is not supported; swiftgrad has float16, bfloat16, float32, float64, int8, uint8, int16, int32, int64 and bool")
     }
     guard dl.byte_offset <= UInt64(Int.max), dl.data != nil || dl.byte_offset == 0 else {
         throw ABIError.invalidArgument("byte_offset \(dl.byte_offset) is too large")

@@ -19,6 +19,86 @@ public func sg_scalar_bool(_ value: Bool, _ out: UnsafeMutablePointer<OpaquePoin
     exportTensor("sg_scalar_bool", out) { try Tensor.scalar(value) }
 }
 
+@_cdecl("sg_rand") @implementation
+public func sg_rand(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rand", out) { try Tensor.rand(SwiftGradCABI.shape(shape, ndim, "shape"), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_randn") @implementation
+public func sg_randn(_ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_randn", out) { try Tensor.randn(SwiftGradCABI.shape(shape, ndim, "shape"), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_randint") @implementation
+public func sg_randint(_ low: Int64, _ high: Int64, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_randint", out) { try Tensor.randint(low: Int64(Int(low)), high: Int64(Int(high)), SwiftGradCABI.shape(shape, ndim, "shape"), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_normal") @implementation
+public func sg_normal(_ mean: Double, _ std: Double, _ shape: UnsafePointer<Int64>?, _ ndim: Int, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_normal", out) { try Tensor.normal(mean: mean, std: std, SwiftGradCABI.shape(shape, ndim, "shape"), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_normal_tensor") @implementation
+public func sg_normal_tensor(_ mean: OpaquePointer?, _ std: OpaquePointer?, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_normal_tensor", out) { try Tensor.normal(mean: Handles.tensor(mean, "mean"), std: Handles.tensor(std, "std"), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_randperm") @implementation
+public func sg_randperm(_ n: Int64, _ dtype: sg_dtype, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_randperm", out) { try Tensor.randperm(Int(n), dtype: SwiftGradCABI.dtype(dtype), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_bernoulli") @implementation
+public func sg_bernoulli(_ a: OpaquePointer?, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bernoulli", out) { try Handles.tensor(a, "a").bernoulli(generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_multinomial") @implementation
+public func sg_multinomial(_ a: OpaquePointer?, _ num_samples: Int64, _ replacement: Bool, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_multinomial", out) { try Handles.tensor(a, "a").multinomial(Int(num_samples), replacement: replacement, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_uniform_") @implementation
+public func sg_uniform_(_ t: OpaquePointer?, _ from: Double, _ to: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_uniform_") { _ = try Handles.tensor(t, "t").uniform_(from: from, to: to, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_normal_") @implementation
+public func sg_normal_(_ t: OpaquePointer?, _ mean: Double, _ std: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_normal_") { _ = try Handles.tensor(t, "t").normal_(mean: mean, std: std, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_cauchy_") @implementation
+public func sg_cauchy_(_ t: OpaquePointer?, _ median: Double, _ sigma: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_cauchy_") { _ = try Handles.tensor(t, "t").cauchy_(median: median, sigma: sigma, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_exponential_") @implementation
+public func sg_exponential_(_ t: OpaquePointer?, _ lambd: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_exponential_") { _ = try Handles.tensor(t, "t").exponential_(lambda: lambd, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_geometric_") @implementation
+public func sg_geometric_(_ t: OpaquePointer?, _ p: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_geometric_") { _ = try Handles.tensor(t, "t").geometric_(p: p, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_log_normal_") @implementation
+public func sg_log_normal_(_ t: OpaquePointer?, _ mean: Double, _ std: Double, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_log_normal_") { _ = try Handles.tensor(t, "t").logNormal_(mean: mean, std: std, generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_random_") @implementation
+public func sg_random_(_ t: OpaquePointer?, _ from: Int64, _ to: UnsafePointer<Int64>?, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_random_") { _ = try Handles.tensor(t, "t").random_(from: Int64(Int(from)), to: to.map { Int($0.pointee) }.map(Int64.init), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_bernoulli_") @implementation
+public func sg_bernoulli_(_ t: OpaquePointer?, _ p: OpaquePointer?, _ generator: OpaquePointer?) -> sg_status {
+    export("sg_bernoulli_") { _ = try Handles.tensor(t, "t").bernoulli_(p: Handles.tensor(p, "p"), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
 @_cdecl("sg_add") @implementation
 public func sg_add(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_add", out) { try Handles.tensor(a, "a").add(Handles.tensor(b, "b")) }
@@ -367,6 +447,211 @@ public func sg_where(_ condition: OpaquePointer?, _ a: OpaquePointer?, _ b: Opaq
 @_cdecl("sg_masked_fill") @implementation
 public func sg_masked_fill(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ value: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_masked_fill", out) { try Handles.tensor(a, "a").maskedFill(Handles.tensor(mask, "mask"), Handles.tensor(value, "value")) }
+}
+
+@_cdecl("sg_atan2") @implementation
+public func sg_atan2(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_atan2", out) { try Handles.tensor(a, "a").atan2(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_copysign") @implementation
+public func sg_copysign(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_copysign", out) { try Handles.tensor(a, "a").copysign(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_fmax") @implementation
+public func sg_fmax(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_fmax", out) { try Handles.tensor(a, "a").fmax(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_fmin") @implementation
+public func sg_fmin(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_fmin", out) { try Handles.tensor(a, "a").fmin(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_fmod") @implementation
+public func sg_fmod(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_fmod", out) { try Handles.tensor(a, "a").fmod(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_remainder") @implementation
+public func sg_remainder(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_remainder", out) { try Handles.tensor(a, "a").remainder(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_floor_divide") @implementation
+public func sg_floor_divide(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_floor_divide", out) { try Handles.tensor(a, "a").floorDivide(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_div_trunc") @implementation
+public func sg_div_trunc(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_div_trunc", out) { try Handles.tensor(a, "a").div(Handles.tensor(other, "other"), roundingMode: .trunc) }
+}
+
+@_cdecl("sg_div_floor") @implementation
+public func sg_div_floor(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_div_floor", out) { try Handles.tensor(a, "a").div(Handles.tensor(other, "other"), roundingMode: .floor) }
+}
+
+@_cdecl("sg_hypot") @implementation
+public func sg_hypot(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hypot", out) { try Handles.tensor(a, "a").hypot(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_nextafter") @implementation
+public func sg_nextafter(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nextafter", out) { try Handles.tensor(a, "a").nextafter(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_heaviside") @implementation
+public func sg_heaviside(_ a: OpaquePointer?, _ values: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_heaviside", out) { try Handles.tensor(a, "a").heaviside(Handles.tensor(values, "values")) }
+}
+
+@_cdecl("sg_logaddexp") @implementation
+public func sg_logaddexp(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logaddexp", out) { try Handles.tensor(a, "a").logaddexp(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_logaddexp2") @implementation
+public func sg_logaddexp2(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logaddexp2", out) { try Handles.tensor(a, "a").logaddexp2(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_xlogy") @implementation
+public func sg_xlogy(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_xlogy", out) { try Handles.tensor(a, "a").xlogy(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_float_power") @implementation
+public func sg_float_power(_ a: OpaquePointer?, _ exponent: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_float_power", out) { try Handles.tensor(a, "a").floatPower(Handles.tensor(exponent, "exponent")) }
+}
+
+@_cdecl("sg_ldexp") @implementation
+public func sg_ldexp(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_ldexp", out) { try Handles.tensor(a, "a").ldexp(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_lerp") @implementation
+public func sg_lerp(_ a: OpaquePointer?, _ end: OpaquePointer?, _ weight: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_lerp", out) { try Handles.tensor(a, "a").lerp(Handles.tensor(end, "end"), weight: Handles.tensor(weight, "weight")) }
+}
+
+@_cdecl("sg_addcmul") @implementation
+public func sg_addcmul(_ a: OpaquePointer?, _ tensor1: OpaquePointer?, _ tensor2: OpaquePointer?, _ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_addcmul", out) { try Handles.tensor(a, "a").addcmul(Handles.tensor(tensor1, "tensor1"), Handles.tensor(tensor2, "tensor2"), value: value) }
+}
+
+@_cdecl("sg_addcdiv") @implementation
+public func sg_addcdiv(_ a: OpaquePointer?, _ tensor1: OpaquePointer?, _ tensor2: OpaquePointer?, _ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_addcdiv", out) { try Handles.tensor(a, "a").addcdiv(Handles.tensor(tensor1, "tensor1"), Handles.tensor(tensor2, "tensor2"), value: value) }
+}
+
+@_cdecl("sg_clamp_min") @implementation
+public func sg_clamp_min(_ a: OpaquePointer?, _ min: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_clamp_min", out) { try Handles.tensor(a, "a").clampMin(Handles.tensor(min, "min")) }
+}
+
+@_cdecl("sg_clamp_max") @implementation
+public func sg_clamp_max(_ a: OpaquePointer?, _ max: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_clamp_max", out) { try Handles.tensor(a, "a").clampMax(Handles.tensor(max, "max")) }
+}
+
+@_cdecl("sg_rsub") @implementation
+public func sg_rsub(_ a: OpaquePointer?, _ other: OpaquePointer?, _ alpha: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rsub", out) { try Handles.tensor(a, "a").rsub(Handles.tensor(other, "other"), alpha: Handles.tensor(alpha, "alpha")) }
+}
+
+@_cdecl("sg_rdiv") @implementation
+public func sg_rdiv(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rdiv", out) { try Handles.tensor(a, "a").rdiv(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_sinc") @implementation
+public func sg_sinc(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_sinc", out) { try Handles.tensor(a, "a").sinc() }
+}
+
+@_cdecl("sg_logit") @implementation
+public func sg_logit(_ a: OpaquePointer?, _ eps: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logit", out) { try Handles.tensor(a, "a").logit(eps: eps?.pointee) }
+}
+
+@_cdecl("sg_frac") @implementation
+public func sg_frac(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_frac", out) { try Handles.tensor(a, "a").frac() }
+}
+
+@_cdecl("sg_deg2rad") @implementation
+public func sg_deg2rad(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_deg2rad", out) { try Handles.tensor(a, "a").deg2rad() }
+}
+
+@_cdecl("sg_rad2deg") @implementation
+public func sg_rad2deg(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rad2deg", out) { try Handles.tensor(a, "a").rad2deg() }
+}
+
+@_cdecl("sg_nan_to_num") @implementation
+public func sg_nan_to_num(_ a: OpaquePointer?, _ nan: UnsafePointer<Double>?, _ posinf: UnsafePointer<Double>?, _ neginf: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nan_to_num", out) { try Handles.tensor(a, "a").nanToNum(nan: nan?.pointee, posinf: posinf?.pointee, neginf: neginf?.pointee) }
+}
+
+@_cdecl("sg_signbit") @implementation
+public func sg_signbit(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_signbit", out) { try Handles.tensor(a, "a").signbit() }
+}
+
+@_cdecl("sg_sgn") @implementation
+public func sg_sgn(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_sgn", out) { try Handles.tensor(a, "a").sgn() }
+}
+
+@_cdecl("sg_isnan") @implementation
+public func sg_isnan(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_isnan", out) { try Handles.tensor(a, "a").isnan() }
+}
+
+@_cdecl("sg_isinf") @implementation
+public func sg_isinf(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_isinf", out) { try Handles.tensor(a, "a").isinf() }
+}
+
+@_cdecl("sg_isfinite") @implementation
+public func sg_isfinite(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_isfinite", out) { try Handles.tensor(a, "a").isfinite() }
+}
+
+@_cdecl("sg_isposinf") @implementation
+public func sg_isposinf(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_isposinf", out) { try Handles.tensor(a, "a").isposinf() }
+}
+
+@_cdecl("sg_isneginf") @implementation
+public func sg_isneginf(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_isneginf", out) { try Handles.tensor(a, "a").isneginf() }
+}
+
+@_cdecl("sg_isreal") @implementation
+public func sg_isreal(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_isreal", out) { try Handles.tensor(a, "a").isreal() }
+}
+
+@_cdecl("sg_angle") @implementation
+public func sg_angle(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_angle", out) { try Handles.tensor(a, "a").angle() }
+}
+
+@_cdecl("sg_round_decimals") @implementation
+public func sg_round_decimals(_ a: OpaquePointer?, _ decimals: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_round_decimals", out) { try Handles.tensor(a, "a").round(decimals: Int(decimals)) }
+}
+
+@_cdecl("sg_erfinv") @implementation
+public func sg_erfinv(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_erfinv", out) { try Handles.tensor(a, "a").erfinv() }
 }
 
 @_cdecl("sg_reshape") @implementation
@@ -785,8 +1070,8 @@ public func sg_copy_(_ t: OpaquePointer?, _ src: OpaquePointer?) -> sg_status {
 }
 
 @_cdecl("sg_fill_") @implementation
-public func sg_fill_(_ t: OpaquePointer?, _ value: Double) -> sg_status {
-    export("sg_fill_") { _ = try Handles.tensor(t, "t").fill_(value) }
+public func sg_fill_(_ t: OpaquePointer?, _ value: OpaquePointer?) -> sg_status {
+    export("sg_fill_") { _ = try Handles.tensor(t, "t").fill_(Handles.tensor(value, "value")) }
 }
 
 @_cdecl("sg_zero_") @implementation

@@ -1,7 +1,7 @@
 import SwiftGrad
 
-/// The table behind every `sg_tensor *`, `sg_function_ctx *`, `sg_optimizer *` and
-/// `sg_tensor_dict *`. A handle is not an address: it packs a tag, a slot index and the slot's
+/// The table behind every `sg_tensor *`, `sg_function_ctx *`, `sg_optimizer *`,
+/// `sg_tensor_dict *` and `sg_generator *`. A handle is not an address: it packs a tag, a slot index and the slot's
 /// generation into a pointer-sized integer, and every lookup checks all three and the kind of
 /// object, so NULL, garbage, freed, double-freed and wrong-kind handles are refused without ever
 /// being dereferenced, even after their slot has been reused.
@@ -13,13 +13,14 @@ import SwiftGrad
 enum Handles {
     /// What a handle names; a handle of one kind is refused where another is expected.
     enum Kind: UInt8 {
-        case tensor, functionContext, optimizer, tensorDict
+        case tensor, functionContext, optimizer, tensorDict, generator
 
         init(of object: AnyObject) {
             switch object {
             case is Tensor: self = .tensor
             case is Optimizer: self = .optimizer
             case is TensorDictionary: self = .tensorDict
+            case is Generator: self = .generator
             default: self = .functionContext
             }
         }
@@ -30,6 +31,7 @@ enum Handles {
             case .functionContext: "function context"
             case .optimizer: "optimizer"
             case .tensorDict: "tensor dict"
+            case .generator: "generator"
             }
         }
     }
@@ -82,6 +84,16 @@ enum Handles {
     /// The optimizer a live handle names.
     static func optimizer(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Optimizer {
         unsafeDowncast(try object(handle, argument, .optimizer), to: Optimizer.self)
+    }
+
+    /// The generator a live handle names.
+    static func generator(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Generator {
+        unsafeDowncast(try object(handle, argument, .generator), to: Generator.self)
+    }
+
+    /// The generator a handle names, or the default generator for NULL.
+    static func generatorOrDefault(_ handle: OpaquePointer?, _ argument: StaticString) throws -> Generator {
+        handle == nil ? Generator.default : try generator(handle, argument)
     }
 
     /// The tensor dictionary a live handle names.

@@ -64,6 +64,15 @@ static inline void read_floats(const sg_tensor *t, float *values, size_t capacit
     CHECK_OK(sg_tensor_copy_to(t, values, capacity * sizeof(float)));
 }
 
+/* Fills t with the number v (a wrapped float, freed after the call). */
+static inline sg_status fill_with(sg_tensor *t, double v) {
+    sg_tensor *number = NULL;
+    sg_status status = sg_scalar_double(v, &number);
+    if (status == SG_OK) status = sg_fill_(t, number);
+    sg_tensor_free(number);
+    return status;
+}
+
 static inline double item_of(const sg_tensor *t) {
     double v = NAN;
     CHECK_OK(sg_tensor_item(t, &v));

@@ -115,7 +115,7 @@ static void test_creation_and_queries(void) {
     int64_t many[] = {20000};
     sg_tensor *mean_sum, *sq;
     CHECK_OK(sg_manual_seed(123));
-    CHECK_OK(sg_randn(many, 1, SG_FLOAT64, &t));
+    CHECK_OK(sg_randn(many, 1, SG_FLOAT64, NULL, &t));
     CHECK_OK(sg_sum(t, &mean_sum));
     CHECK_OK(sg_norm(t, &sq));
     double mean = item_of(mean_sum) / 20000, var = item_of(sq) * item_of(sq) / 20000;

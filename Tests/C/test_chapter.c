@@ -120,7 +120,7 @@ static void test_control_flow(void) {
     for (uint64_t seed = 0; seed < 100; seed++) {
         sg_tensor *a, *d, *grad;
         CHECK_OK(sg_manual_seed(seed));
-        CHECK_OK(sg_randn(NULL, 0, SG_FLOAT32, &a));
+        CHECK_OK(sg_randn(NULL, 0, SG_FLOAT32, NULL, &a));
         CHECK_OK(sg_tensor_set_requires_grad(a, true));
         d = chapter_f(a);
         CHECK_OK(sg_backward(d, NULL, false));
@@ -148,9 +148,9 @@ static void test_control_flow(void) {
     sg_tensor *a, *b, *same, *all;
     int64_t shape[] = {5};
     CHECK_OK(sg_manual_seed(7));
-    CHECK_OK(sg_randn(shape, 1, SG_FLOAT64, &a));
+    CHECK_OK(sg_randn(shape, 1, SG_FLOAT64, NULL, &a));
     CHECK_OK(sg_manual_seed(7));
-    CHECK_OK(sg_randn(shape, 1, SG_FLOAT64, &b));
+    CHECK_OK(sg_randn(shape, 1, SG_FLOAT64, NULL, &b));
     CHECK_OK(sg_eq(a, b, &same));
     CHECK_OK(sg_sum(same, &all));
     CHECK(item_of(all) == 5);

@@ -59,7 +59,7 @@ static void test_invalid_handles(void) {
     CHECK_OK(sg_tensor_share(first, &second));
     CHECK(second != first);
     CHECK_OK(sg_tensor_free(first));
-    CHECK_OK(sg_fill_(second, 3)); /* still alive through the other handle */
+    CHECK_OK(fill_with(second, 3)); /* still alive through the other handle */
     CHECK_OK(sg_tensor_free(second));
     CHECK_FAILS(SG_ERR_INVALID_HANDLE, out, sg_tensor_share(first, &out));
 
@@ -167,7 +167,7 @@ static void test_shape_and_dtype_errors(void) {
     CHECK_FAILS(SG_ERR_DTYPE, out, sg_norm(i, &out));
     CHECK_FAILS(SG_ERR_DTYPE, out, sg_neg(flags, &out));
     CHECK_FAILS(SG_ERR_DTYPE, out, sg_sub(flags, flags, &out));
-    CHECK_FAILS(SG_ERR_DTYPE, out, sg_randn(square, 2, SG_INT64, &out));
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_randn(square, 2, SG_INT64, NULL, &out));
     CHECK_FAILS(SG_ERR_DTYPE, out, sg_dot(flags, flags, &out));
     CHECK_FAILS(SG_ERR_DTYPE, out, sg_arange(0, 2, 1, SG_BOOL, &out));
 

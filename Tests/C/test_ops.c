@@ -118,7 +118,7 @@ static void test_views(void) {
     CHECK_OK(sg_alias(x, &t)); expect(t, S(2, 3), 2, V(0, 1, 2, 3, 4, 5), "alias");
     /* Views share storage: writing through one shows in the other. */
     CHECK_OK(sg_select(x, 0, 0, &t));
-    CHECK_OK(sg_fill_(t, 9));
+    CHECK_OK(fill_with(t, 9));
     CHECK_OK(sg_tensor_free(t));
     CHECK_OK(sg_clone(x, &t)); expect(t, S(2, 3), 2, V(9, 9, 9, 3, 4, 5), "write through a view");
     CHECK_OK(sg_tensor_free(x));
@@ -268,7 +268,7 @@ static void test_creation(void) {
     int64_t n = 10000;
     sg_tensor *m;
     CHECK_OK(sg_manual_seed(1));
-    CHECK_OK(sg_rand(&n, 1, SG_FLOAT64, &t));
+    CHECK_OK(sg_rand(&n, 1, SG_FLOAT64, NULL, &t));
     CHECK_OK(sg_mean(t, &m));
     CHECK(fabs(item_of(m) - 0.5) < 0.02);
     CHECK_OK(sg_tensor_free(m));
@@ -276,11 +276,11 @@ static void test_creation(void) {
     CHECK(item_of(m) < 1);
     CHECK_OK(sg_tensor_free(m));
     CHECK_OK(sg_tensor_free(t));
-    CHECK_OK(sg_randint(-2, 3, &n, 1, &t));
+    CHECK_OK(sg_randint(-2, 3, &n, 1, SG_INT64, NULL, &t));
     CHECK_OK(sg_amin(t, NULL, 0, false, &m)); CHECK(item_of(m) == -2); CHECK_OK(sg_tensor_free(m));
     CHECK_OK(sg_amax(t, NULL, 0, false, &m)); CHECK(item_of(m) == 2); CHECK_OK(sg_tensor_free(m));
     CHECK_OK(sg_tensor_free(t));
-    CHECK_OK(sg_normal(10, 2, &n, 1, SG_FLOAT64, &t));
+    CHECK_OK(sg_normal(10, 2, &n, 1, SG_FLOAT64, NULL, &t));
     CHECK_OK(sg_mean(t, &m)); CHECK(fabs(item_of(m) - 10) < 0.1); CHECK_OK(sg_tensor_free(m));
     CHECK_OK(sg_std(t, NULL, 0, 1, false, &m)); CHECK(fabs(item_of(m) - 2) < 0.1); CHECK_OK(sg_tensor_free(m));
     CHECK_OK(sg_tensor_free(t));
@@ -295,7 +295,7 @@ static void test_in_place(void) {
     CHECK_OK(sg_add_scalar_(t, 1)); CHECK_OK(sg_sub_scalar_(t, 0.5)); CHECK_OK(sg_mul_scalar_(t, 4)); CHECK_OK(sg_div_scalar_(t, 2));
     CHECK_OK(sg_clone(t, &c)); expect(c, S(3), 1, V(3, 5, 7), "scalar in-place chain");
     CHECK_OK(sg_copy_(t, o)); CHECK_OK(sg_clone(t, &c)); expect(c, S(3), 1, V(2, 2, 2), "copy_");
-    CHECK_OK(sg_fill_(t, -1)); CHECK_OK(sg_clone(t, &c)); expect(c, S(3), 1, V(-1, -1, -1), "fill_");
+    CHECK_OK(fill_with(t, -1)); CHECK_OK(sg_clone(t, &c)); expect(c, S(3), 1, V(-1, -1, -1), "fill_");
     /* A float result cannot be written into an int64 tensor. */
     sg_tensor *i;
     CHECK_OK(sg_arange(0, 3, 1, SG_INT64, &i));

@@ -41,7 +41,7 @@ typedef enum {
     K_DATA, K_USER_DATA, K_BYTE_BUFFER, K_FREE_FN, K_HOOK_FN, K_FORWARD_FN, K_BACKWARD_FN,
     K_TENSOR_FN, K_CONTEXT, K_OPTIMIZER, K_OPTIMIZER_OUT, K_DICT, K_DICT_OUT, K_PATH, K_BLOB,
     K_POINTER_OUT, K_DLPACK, K_DLPACK_LEGACY, K_DLPACK_OUT, K_DLPACK_LEGACY_OUT, K_STRING_ARRAY, K_DOUBLE_ARRAY,
-    K_SGD_OPTIONS, K_ADAM_OPTIONS
+    K_SGD_OPTIONS, K_ADAM_OPTIONS, K_GENERATOR, K_GENERATOR_OUT
 } fuzz_kind;
 
 #define MAX_ARGS 16
@@ -127,29 +127,41 @@ static void checked(sg_status status, const char *what) {
 
 /* A tensor of one of several kinds: dtypes, ranks, empty, leaves that require grad, results
    with a graph, index tensors. */
+#define POOL_RECIPES 18
 static sg_tensor *make_pool_tensor(int recipe) {
     sg_tensor *t = NULL, *u = NULL;
     int64_t s23[2] = {2, 3}, s3[1] = {3}, s4[1] = {4}, s03[2] = {0, 3}, s13[2] = {1, 3}, s22[2] = {2, 2}, s32[2] = {3, 2};
-    switch (recipe % 12) {
-    case 0: checked(sg_randn(s23, 2, SG_FLOAT32, &t), "randn");
+    switch (recipe % POOL_RECIPES) {
+    case 0: checked(sg_randn(s23, 2, SG_FLOAT32, NULL, &t), "randn");
             sg_tensor_set_requires_grad(t, true); break;
     case 1: checked(sg_arange(0, 3, 1, SG_FLOAT32, &t), "arange"); break;
-    case 2: checked(sg_randn(s4, 1, SG_FLOAT64, &t), "randn f64");
+    case 2: checked(sg_randn(s4, 1, SG_FLOAT64, NULL, &t), "randn f64");
             sg_tensor_set_requires_grad(t, true); break;
     case 3: checked(sg_arange(0, 3, 1, SG_INT64, &t), "arange int"); break;
-    case 4: checked(sg_randn(s23, 2, SG_FLOAT32, &u), "randn");
+    case 4: checked(sg_randn(s23, 2, SG_FLOAT32, NULL, &u), "randn");
             checked(sg_gt_scalar(u, 0, &t), "gt"); sg_tensor_free(u); break;
-    case 5: checked(sg_randn(NULL, 0, SG_FLOAT32, &t), "scalar");
+    case 5: checked(sg_randn(NULL, 0, SG_FLOAT32, NULL, &t), "scalar");
             sg_tensor_set_requires_grad(t, true); break;
     case 6: checked(sg_zeros(s03, 2, SG_FLOAT32, &t), "empty"); break;
-    case 7: checked(sg_randn(s23, 2, SG_FLOAT32, &u), "randn");
+    case 7: checked(sg_randn(s23, 2, SG_FLOAT32, NULL, &u), "randn");
             sg_tensor_set_requires_grad(u, true);
             checked(sg_mul_scalar(u, 2, &t), "graph"); sg_tensor_free(u); break;
     case 8: checked(sg_ones(s13, 2, SG_FLOAT32, &t), "ones"); break;
-    case 9: checked(sg_randn(s22, 2, SG_FLOAT64, &t), "randn f64");
+    case 9: checked(sg_randn(s22, 2, SG_FLOAT64, NULL, &t), "randn f64");
             sg_tensor_set_requires_grad(t, true); break;
-    case 10: checked(sg_randint(0, 2, s3, 1, &t), "randint"); break;
-    default: checked(sg_randn(s32, 2, SG_FLOAT32, &u), "randn");
+    case 10: checked(sg_randint(0, 2, s3, 1, SG_INT64, NULL, &t), "randint"); break;
+    /* The storage dtypes: half precision (one leaf requiring grad), narrow integers. */
+    case 11: checked(sg_randn(s23, 2, SG_FLOAT32, NULL, &u), "randn");
+             checked(sg_to_dtype(u, SG_FLOAT16, &t), "half"); sg_tensor_free(u);
+             sg_tensor_set_requires_grad(t, true); break;
+    case 12: checked(sg_randn(s4, 1, SG_FLOAT32, NULL, &u), "randn");
+             checked(sg_to_dtype(u, SG_BFLOAT16, &t), "bfloat16"); sg_tensor_free(u); break;
+    case 13: checked(sg_arange(-2, 4, 1, SG_INT32, &t), "int32"); break;
+    case 14: checked(sg_arange(0, 6, 1, SG_UINT8, &u), "uint8");
+             checked(sg_reshape(u, s23, 2, &t), "reshape"); sg_tensor_free(u); break;
+    case 15: checked(sg_arange(-1, 2, 1, SG_INT8, &t), "int8"); break;
+    case 16: checked(sg_arange(0, 4, 1, SG_INT16, &t), "int16"); break;
+    default: checked(sg_randn(s32, 2, SG_FLOAT32, NULL, &u), "randn");
              sg_tensor_set_requires_grad(u, true);
              checked(sg_sum(u, &t), "sum graph"); sg_tensor_free(u); break;
     }
@@ -312,15 +324,33 @@ static bool dict_is_live(const void *d) {
 
 static sg_status free_dict(void *d) { return sg_tensor_dict_free(d); }
 
+static void *make_generator(int recipe) {
+    sg_generator *g = NULL;
+    if (recipe % 3 == 0) checked(sg_generator_default(&g), "default generator");
+    else checked(sg_generator_new((uint64_t)recipe, &g), "generator");
+    return g;
+}
+
+static bool generator_is_live(const void *g) {
+    uint64_t seed;
+    return g != NULL && sg_generator_initial_seed(g, &seed) == SG_OK;
+}
+
+static sg_status free_generator(void *g) { return sg_generator_free(g); }
+
 static object_pool optimizers = {.make = make_optimizer, .is_live = optimizer_is_live, .free = free_optimizer,
                                  .free_name = "sg_optimizer_free"};
 static object_pool dicts = {.make = make_dict, .is_live = dict_is_live, .free = free_dict,
                             .free_name = "sg_tensor_dict_free"};
 
+static object_pool generators = {.make = make_generator, .is_live = generator_is_live, .free = free_generator,
+                                  .free_name = "sg_generator_free"};
+
 static object_pool *pool_of(fuzz_kind k) {
     switch (k) {
     case K_OPTIMIZER: case K_OPTIMIZER_OUT: return &optimizers;
     case K_DICT: case K_DICT_OUT: return &dicts;
+    case K_GENERATOR: case K_GENERATOR_OUT: return &generators;
     default: return NULL;
     }
 }
@@ -676,7 +706,7 @@ static void make_argument(int a, fuzz_kind k, bool *data_argument) {
         state.values[a].p = chance(92) ? &state.scalar_outs[a] : NULL;
         break;
     case K_BOOL: state.values[a].b = (uint8_t)below(2); break;
-    case K_DTYPE: state.values[a].e = chance(85) ? below(4) : (int[]){-1, 4, 99, INT32_MIN}[below(4)]; break;
+    case K_DTYPE: state.values[a].e = chance(85) ? below(10) : (int[]){-1, 10, 99, INT32_MIN}[below(4)]; break;
     case K_REDUCTION: state.values[a].e = chance(85) ? below(3) : (int[]){-1, 3, 77}[below(3)]; break;
     case K_STATUS: state.values[a].e = below(12) - 1; break;
     case K_STRING: state.values[a].p = (void *)string_value(); break;
@@ -694,8 +724,8 @@ static void make_argument(int a, fuzz_kind k, bool *data_argument) {
     case K_FORWARD_FN: state.values[a].p = chance(92) ? (void *)forwards[below(5)] : NULL; break;
     case K_BACKWARD_FN: state.values[a].p = chance(92) ? (void *)backwards[below(4)] : NULL; break;
     case K_TENSOR_FN: state.values[a].p = chance(92) ? (void *)tensor_functions[below(4)] : NULL; break;
-    case K_OPTIMIZER: case K_DICT: state.values[a].p = pool_argument(pool_of(k)); break;
-    case K_OPTIMIZER_OUT: case K_DICT_OUT:
+    case K_OPTIMIZER: case K_DICT: case K_GENERATOR: state.values[a].p = pool_argument(pool_of(k)); break;
+    case K_OPTIMIZER_OUT: case K_DICT_OUT: case K_GENERATOR_OUT:
         state.object_outs[a] = SENTINEL;
         state.values[a].p = chance(92) ? &state.object_outs[a] : NULL;
         break;
@@ -954,7 +984,8 @@ static void call_one(int index) {
         object_pool *p = pool_of(f->kinds[a]);
         if (p == NULL) continue;
         void *created = NULL;
-        if ((f->kinds[a] == K_OPTIMIZER_OUT || f->kinds[a] == K_DICT_OUT) && state.values[a].p != NULL) {
+        if ((f->kinds[a] == K_OPTIMIZER_OUT || f->kinds[a] == K_DICT_OUT || f->kinds[a] == K_GENERATOR_OUT) &&
+            state.values[a].p != NULL) {
             void *out = state.object_outs[a];
             if (status != SG_OK) {
                 if (out != NULL) VIOLATION("%s failed but left %s non-NULL", f->name, f->names[a]);
@@ -971,7 +1002,7 @@ static void call_one(int index) {
         for (int i = 0; i < POOL; i++) {
             if (pool[i] == state.values[0].p) {
                 remember_dead(pool[i]);
-                pool[i] = make_pool_tensor(below(12));
+                pool[i] = make_pool_tensor(below(POOL_RECIPES));
             }
         }
     }
@@ -1007,6 +1038,7 @@ int main(int argc, char **argv) {
     checked(sg_arange(0, 3, 1, SG_FLOAT32, &plain), "plain");
     pool_fill(&optimizers);
     pool_fill(&dicts);
+    pool_fill(&generators);
     for (int i = 0; i < 8; i++) {
         sg_tensor *t = make_pool_tensor(i);
         sg_tensor_free(t);
@@ -1030,18 +1062,20 @@ int main(int argc, char **argv) {
         if (check_every > 0 && call_index % check_every == check_every - 1) {
             pool_free_all(&optimizers);
             pool_free_all(&dicts);
+            pool_free_all(&generators);
             for (int i = 0; i < POOL; i++) release(pool[i]);
             int64_t live = sg_live_tensor_count();
             if (live != baseline + 1) VIOLATION("%" PRId64 " tensors leaked in calls %ld..%ld", live - baseline - 1, call_index - check_every + 1, call_index);
             for (int i = 0; i < POOL; i++) pool[i] = make_pool_tensor(i);
             pool_fill(&optimizers);
-    pool_fill(&dicts);
+            pool_fill(&dicts);
+            pool_fill(&generators);
         }
         /* Refresh a pool tensor now and then, so graphs and gradients do not pile up. */
         if (call_index % 997 == 0) {
             int i = below(POOL);
             release(pool[i]);
-            pool[i] = make_pool_tensor(below(12));
+            pool[i] = make_pool_tensor(below(POOL_RECIPES));
         }
     }
     bool previous;
@@ -1049,6 +1083,7 @@ int main(int argc, char **argv) {
     sg_set_detect_anomaly(false);
     pool_free_all(&optimizers);
     pool_free_all(&dicts);
+    pool_free_all(&generators);
     remove_files();
     for (int i = 0; i < POOL; i++) release(pool[i]);
     sg_tensor_free(plain);

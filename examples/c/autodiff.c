@@ -198,7 +198,7 @@ int main(int argc, char **argv) {
     /* Gradients and Python control flow:
        a = torch.randn(size=(), requires_grad=True); d = f(a); d.backward(); a.grad == d / a */
     sg_tensor *a, *d, *ratio;
-    TRY(sg_randn(NULL, 0, SG_FLOAT32, &a));
+    TRY(sg_randn(NULL, 0, SG_FLOAT32, NULL, &a));
     TRY(sg_tensor_set_requires_grad(a, true));
     d = f(a);
     TRY(sg_backward(d, NULL, false));

@@ -53,11 +53,11 @@ int main(void) {
     TRY(sg_to_dtype(true_w, SG_FLOAT32, &clean));
     FREE(true_w);
     true_w = clean;
-    TRY(sg_normal(0, 1, shape, 2, SG_FLOAT32, &features));
+    TRY(sg_normal(0, 1, shape, 2, SG_FLOAT32, NULL, &features));
     TRY(sg_matmul(features, true_w, &clean));
     TRY(sg_add_scalar(clean, true_b, &shifted));
     int64_t n = N;
-    TRY(sg_normal(0, 0.01, &n, 1, SG_FLOAT32, &noise));
+    TRY(sg_normal(0, 0.01, &n, 1, SG_FLOAT32, NULL, &noise));
     TRY(sg_add_(shifted, noise));
     TRY(sg_reshape(shifted, column, 2, &labels));
     FREE(clean, shifted, noise);
@@ -65,7 +65,7 @@ int main(void) {
     /* w ~ N(0, 0.01) of shape (2, 1), b = 0; both require grad. */
     int64_t w_shape[] = {2, 1}, one = 1;
     sg_tensor *w, *b;
-    TRY(sg_normal(0, 0.01, w_shape, 2, SG_FLOAT32, &w));
+    TRY(sg_normal(0, 0.01, w_shape, 2, SG_FLOAT32, NULL, &w));
     TRY(sg_tensor_set_requires_grad(w, true));
     TRY(sg_zeros(&one, 1, SG_FLOAT32, &b));
     TRY(sg_tensor_set_requires_grad(b, true));

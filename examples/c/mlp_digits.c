@@ -66,7 +66,7 @@ static double accuracy(const sg_tensor *X, const sg_tensor *y, sg_tensor *const 
 static sg_tensor *uniform_parameter(const int64_t *shape, size_t ndim, int64_t fan_in) {
     sg_tensor *u, *scaled, *p;
     double bound = 1 / sqrt((double)fan_in);
-    TRY(sg_rand(shape, ndim, SG_FLOAT32, &u));
+    TRY(sg_rand(shape, ndim, SG_FLOAT32, NULL, &u));
     TRY(sg_mul_scalar(u, 2 * bound, &scaled));
     TRY(sg_sub_scalar(scaled, bound, &p));
     TRY(sg_tensor_set_requires_grad(p, true));

@@ -82,11 +82,7 @@ extension Autograd {
 extension Tensor {
     /// Writes one element without bumping the version (gradcheck's temporary perturbations).
     func writeElement(_ value: Double, atOffset offset: Int) {
-        switch dtype {
-        case .float32: pointer(Float.self)[offset] = Float(value)
-        case .float64: pointer(Double.self)[offset] = value
-        case .int64: pointer(Int64.self)[offset] = value.truncatedInt64 ?? 0
-        case .bool: pointer(Bool.self)[offset] = value != 0
-        }
+        func write<T: TensorElement>(_: T.Type) { pointer(T.self)[offset] = T(wide: .real(value)) }
+        write(dtype.elementType)
     }
 }

@@ -508,6 +508,12 @@ extension DType {
         case .float64: return "torch.DoubleTensor"
         case .int64: return "torch.LongTensor"
         case .bool: return "torch.BoolTensor"
+        case .float16: return "torch.HalfTensor"
+        case .bfloat16: return "torch.BFloat16Tensor"
+        case .int8: return "torch.CharTensor"
+        case .uint8: return "torch.ByteTensor"
+        case .int16: return "torch.ShortTensor"
+        case .int32: return "torch.IntTensor"
         }
     }
 }

@@ -83,32 +83,13 @@ struct Select<T: TensorElement>: TernaryFunction {
 }
 
 /// PyTorch's casts between element types, as the update `dst = cast(src)`: floats truncate
-/// toward zero into int64 (NaN and out-of-range values become Int64.min, as x86 does), anything
-/// non-zero (NaN included) is true, and bools are 0 or 1. The switch is on the element types, so
-/// each specialisation keeps only its own case.
+/// toward zero into integers (through int64: NaN and out-of-range values become Int64.min, as
+/// x86 does, then wrap), wider integers wrap into narrower ones, anything non-zero (NaN
+/// included) is true, bools are 0 or 1, and float16/bfloat16 round from float32 (see
+/// `TensorElement.init(wide:)`). Each specialisation folds to its one conversion.
 struct Cast<From: TensorElement, To: TensorElement>: BinaryFunction {
     @inline(__always) func callAsFunction(_: To, _ x: From) -> To {
-        switch (From.dtype, To.dtype) {
-        case (.float32, .float32), (.float64, .float64), (.int64, .int64), (.bool, .bool):
-            return unsafeBitCast(x, to: To.self)
-        case (.float32, .float64): return unsafeBitCast(Double(unsafeBitCast(x, to: Float.self)), to: To.self)
-        case (.float64, .float32): return unsafeBitCast(Float(unsafeBitCast(x, to: Double.self)), to: To.self)
-        case (.int64, .float32): return unsafeBitCast(Float(unsafeBitCast(x, to: Int64.self)), to: To.self)
-        case (.int64, .float64): return unsafeBitCast(Double(unsafeBitCast(x, to: Int64.self)), to: To.self)
-        case (.bool, .float32): return unsafeBitCast(Float(unsafeBitCast(x, to: Bool.self) ? 1 : 0), to: To.self)
-        case (.bool, .float64): return unsafeBitCast(Double(unsafeBitCast(x, to: Bool.self) ? 1 : 0), to: To.self)
-        case (.bool, .int64): return unsafeBitCast(Int64(unsafeBitCast(x, to: Bool.self) ? 1 : 0), to: To.self)
-        case (.float32, .int64):
-            return unsafeBitCast(Double(unsafeBitCast(x, to: Float.self)).truncatedInt64 ?? .min, to: To.self)
-        case (.float64, .int64):
-            return unsafeBitCast(unsafeBitCast(x, to: Double.self).truncatedInt64 ?? .min, to: To.self)
-        case (.float32, .bool):
-            let v = unsafeBitCast(x, to: Float.self)
-            return unsafeBitCast(v != 0 || v.isNaN, to: To.self)
-        case (.float64, .bool):
-            let v = unsafeBitCast(x, to: Double.self)
-            return unsafeBitCast(v != 0 || v.isNaN, to: To.self)
-        case (.int64, .bool): return unsafeBitCast(unsafeBitCast(x, to: Int64.self) != 0, to: To.self)
-        }
+        if From.self == To.self { return unsafeBitCast(x, to: To.self) }
+        return To(wide: x.wide)
     }
 }

@@ -106,9 +106,17 @@ enum Kernels {
     }
 
     /// Writes every element of `dst` (any layout) with `value` converted to its dtype.
-    /// - Throws: `.invalidArgument` when an int64 tensor cannot hold `value`.
+    /// - Throws: `.invalidArgument` when `dst`'s dtype cannot hold `value` (PyTorch's check).
     static func fill(_ dst: Tensor, with value: Double) throws {
-        func run<T: TensorElement>(_ v: T) {
+        try fill(dst, with: .real(value))
+    }
+
+    /// Writes every element of `dst` with `value` (a real, an integer or a bool) converted to
+    /// its dtype, after PyTorch's overflow check (`DType.checkFits`).
+    static func fill(_ dst: Tensor, with value: WideElement) throws {
+        try dst.dtype.checkFits(value)
+        func run<T: TensorElement>(_: T.Type) {
+            let v = T(wide: value)
             let p = dst.pointer(T.self)
             if dst.isContiguous {
                 let o = p + dst.storageOffset
@@ -122,15 +130,16 @@ enum Kernels {
                 }
         }
         switch dst.dtype {
-        case .float32: run(Float(value))
-        case .float64: run(value)
-        case .bool: run(value != 0 || value.isNaN)
-        case .int64:
-            guard let v = value.truncatedInt64 else {
-                throw SwiftGradError.invalidArgument(
-                    "value cannot be converted to type int64_t without overflow")
-            }
-            run(v)
+        case .float32: run(Float.self)
+        case .float64: run(Double.self)
+        case .int64: run(Int64.self)
+        case .bool: run(Bool.self)
+        case .float16: run(Float16.self)
+        case .bfloat16: run(BFloat16.self)
+        case .int8: run(Int8.self)
+        case .uint8: run(UInt8.self)
+        case .int16: run(Int16.self)
+        case .int32: run(Int32.self)
         }
     }
 
@@ -143,6 +152,12 @@ enum Kernels {
             case .float64: update(dst, with: src, Cast<From, Double>())
             case .int64: update(dst, with: src, Cast<From, Int64>())
             case .bool: update(dst, with: src, Cast<From, Bool>())
+            case .float16: update(dst, with: src, Cast<From, Float16>())
+            case .bfloat16: update(dst, with: src, Cast<From, BFloat16>())
+            case .int8: update(dst, with: src, Cast<From, Int8>())
+            case .uint8: update(dst, with: src, Cast<From, UInt8>())
+            case .int16: update(dst, with: src, Cast<From, Int16>())
+            case .int32: update(dst, with: src, Cast<From, Int32>())
             }
         }
         switch src.dtype {
@@ -150,6 +165,12 @@ enum Kernels {
         case .float64: run(Double.self)
         case .int64: run(Int64.self)
         case .bool: run(Bool.self)
+        case .float16: run(Float16.self)
+        case .bfloat16: run(BFloat16.self)
+        case .int8: run(Int8.self)
+        case .uint8: run(UInt8.self)
+        case .int16: run(Int16.self)
+        case .int32: run(Int32.self)
         }
     }
 }

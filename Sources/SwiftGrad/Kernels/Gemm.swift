@@ -8,6 +8,11 @@ extension Kernels {
     /// `out[i] = a[i] @ b[i]` for `a` of shape [batch, m, k] and `b` of [batch, k, n] (either may
     /// have batch stride 0), into a new contiguous [batch, m, n] tensor. Operands share a dtype.
     static func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        let compute = a.dtype.compute
+        if compute != a.dtype {  // float16, bfloat16, narrow integers: in float32 / int64, rounded back
+            return try batchedMatmul(a.to(compute, recording: false), b.to(compute, recording: false))
+                .to(a.dtype, recording: false)
+        }
         let batch = a.shape[0], m = a.shape[1], k = a.shape[2], n = b.shape[2]
         // BLAS writes every element (beta = 0); only the other paths need zeros to start from.
         let viaBLAS = a.dtype.isFloatingPoint && batch > 0 && m > 0 && n > 0 && k > 0 && fitsInt32(m, n, k)
@@ -38,8 +43,8 @@ extension Kernels {
             }
         case .int64:
             try looped(a, b, out)
-        case .bool:
-            throw SwiftGradError.dtype("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        default:
+            throw SwiftGradError.dtype("\"addmm_impl_cpu_\" not implemented for '\(a.dtype.scalarTypeName)'")
         }
         return out
     }
@@ -82,7 +87,7 @@ extension Kernels {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
         case .int64: run(Int64.self)
-        case .bool: throw SwiftGradError.dtype("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        default: throw SwiftGradError.dtype("\"addmm_impl_cpu_\" not implemented for '\(a.dtype.scalarTypeName)'")
         }
     }
 }

@@ -98,6 +98,10 @@ extension Kernels {
     /// The sum of every element of `a` as a new 0-d tensor: float tensors keep their dtype,
     /// int64 and bool give int64.
     static func sumAll(_ a: Tensor) throws -> Tensor {
+        if a.dtype.compute != a.dtype {  // float16, bfloat16: in float32, rounded back; integers: int64
+            let total = try sumAll(a.to(a.dtype.compute, recording: false))
+            return a.dtype.isFloatingPoint ? try total.to(a.dtype, recording: false) : total
+        }
         switch a.dtype {
         case .float32:
             let p = a.pointer(Float.self)
@@ -128,11 +132,17 @@ extension Kernels {
             var total: Int64 = 0
             forEachRow(of: a) { off, n, s in for i in 0..<n where p[off &+ i &* s] { total &+= 1 } }
             return try Tensor(scalar: total)
+        default:
+            throw SwiftGradError.internal("sumAll reached the kernel with \(a.dtype)")
         }
     }
 
     /// The inner product of two 1-d tensors of one dtype (checked by the caller), as a 0-d tensor.
     static func dot(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        if a.dtype.compute != a.dtype && a.dtype != .bool {  // in float32 / int64, rounded back
+            let compute = a.dtype.compute
+            return try dot(a.to(compute, recording: false), b.to(compute, recording: false)).to(a.dtype, recording: false)
+        }
         let n = a.count, sa = a.strides.first ?? 1, sb = b.strides.first ?? 1
         switch a.dtype {
         case .float32:
@@ -144,8 +154,8 @@ extension Kernels {
         case .int64:
             let x = a.pointer(Int64.self) + a.storageOffset, y = b.pointer(Int64.self) + b.storageOffset
             return try Tensor(scalar: dot(x, sa, y, sb, count: n))
-        case .bool:
-            throw SwiftGradError.dtype("\"dot\" not implemented for 'Bool'")
+        default:
+            throw SwiftGradError.dtype("\"dot\" not implemented for '\(a.dtype.scalarTypeName)'")
         }
     }
 
@@ -159,8 +169,14 @@ extension Kernels {
         case .float64:
             let p = a.pointer(Double.self)
             forEachRow(of: a) { off, n, s in total += dot(p + off, s, p + off, s, count: n) }
-        case .int64, .bool:
-            preconditionFailure("sumOfSquares of \(a.dtype)")
+        default:  // float16, bfloat16 (callers pass floating tensors)
+            func run<T: TensorElement>(_: T.Type) {
+                let p = a.pointer(T.self)
+                forEachRow(of: a) { off, n, s in
+                    for i in 0..<n { let v = p[off &+ i &* s].doubleValue; total += v * v }
+                }
+            }
+            run(a.dtype.elementType)
         }
         return total
     }
@@ -169,6 +185,10 @@ extension Kernels {
     /// product), into a new contiguous tensor of shape `keptShape` (the input shape with reduced
     /// sizes set to 1). Floats accumulate in double; int64 and bool in int64.
     static func accumulate<K: AccumulationKernel>(_: K.Type, _ a: Tensor, reduced: [Bool], keptShape: [Int]) throws -> Tensor {
+        if a.dtype.compute != a.dtype {  // float16, bfloat16: in float32, rounded back; integers: int64
+            let out = try accumulate(K.self, a.to(a.dtype.compute, recording: false), reduced: reduced, keptShape: keptShape)
+            return a.dtype.isFloatingPoint ? try out.to(a.dtype, recording: false) : out
+        }
         var outStrides = Shape.contiguousStrides(keptShape)
         for d in 0..<reduced.count where reduced[d] { outStrides[d] = 0 }
         let loop = RowLoop(shape: a.shape, operandStrides: [outStrides, a.strides])
@@ -221,6 +241,8 @@ extension Kernels {
             let out = try start(Int64.self, .int64)
             run(Bool.self, into: out.pointer(Int64.self)) { $0 ? 1 : 0 }
             return out
+        default:
+            throw SwiftGradError.internal("accumulate reached the kernel with \(a.dtype)")
         }
     }
 

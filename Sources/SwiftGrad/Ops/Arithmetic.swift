@@ -33,16 +33,17 @@ extension Tensor {
         var result = TypePromotion.resultType(a, b)
         if trueDivision && !result.isFloatingPoint { result = .float32 }
         let shape = try Shape.broadcast(a.shape, b.shape)
-        // Bool arithmetic computes in int64 and narrows back (True + True is True).
-        let compute = result == .bool ? DType.int64 : result
+        // Bool arithmetic computes in int64 and narrows back (True + True is True); float16 and
+        // bfloat16 compute in float32, narrow integers in int64, and round back.
+        let compute = result == .bool ? DType.int64 : result.compute
         // A Python scalar with a floating result: apply it as a constant rather than converting
         // it to a tensor of the compute dtype first.
-        if compute.isFloatingPoint, b.isWrappedNumber, a.shape == shape {
+        if compute == result, compute.isFloatingPoint, b.isWrappedNumber, a.shape == shape {
             let s = b.doubleValue(atOffset: b.storageOffset), x = try a.to(compute, recording: false)
             return compute == .float32 ? try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: false))
                                        : try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: false))
         }
-        if compute.isFloatingPoint, a.isWrappedNumber, b.shape == shape {
+        if compute == result, compute.isFloatingPoint, a.isWrappedNumber, b.shape == shape {
             let s = a.doubleValue(atOffset: a.storageOffset), y = try b.to(compute, recording: false)
             return compute == .float32 ? try Kernels.map(y, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: true))
                                        : try Kernels.map(y, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: true))
@@ -52,7 +53,7 @@ extension Tensor {
         let out = a.dtype == compute && b.dtype == compute
             ? try zip(K.self, a, b, shape: shape)
             : try zip(K.self, try a.to(compute, recording: false), try b.to(compute, recording: false), shape: shape)
-        return result == .bool ? try out.to(.bool, recording: false) : out
+        return result != compute ? try out.to(result, recording: false) : out
     }
 
     /// `K` over two operands of one numeric dtype, broadcast to `shape`.
@@ -62,7 +63,7 @@ extension Tensor {
         case .float32: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Float>())
         case .float64: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Double>())
         case .int64: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Int64>())
-        case .bool: throw SwiftGradError.internal("bool arithmetic reached the kernel")
+        default: throw SwiftGradError.internal("\(x.dtype) arithmetic reached the kernel")
         }
     }
 
@@ -111,8 +112,13 @@ extension Tensor {
     /// floating tensors keep their dtype, integer and bool tensors compute in float32.
     static func arithmetic<K: ArithmeticKernel>(_: K.Type, _ a: Tensor, scalar s: Double,
                                                 reversed: Bool = false) throws -> Tensor {
-        a.dtype.isFloatingPoint ? try map(K.self, a, scalar: s, reversed: reversed)
-                                : try map(K.self, try a.to(.float32, recording: false), scalar: s, reversed: reversed)
+        switch a.dtype {
+        case .float32, .float64: return try map(K.self, a, scalar: s, reversed: reversed)
+        case .float16, .bfloat16:  // in float32, rounded back
+            return try map(K.self, try a.to(.float32, recording: false), scalar: s, reversed: reversed)
+                .to(a.dtype, recording: false)
+        default: return try map(K.self, try a.to(.float32, recording: false), scalar: s, reversed: reversed)
+        }
     }
 
     /// `K` between a floating tensor and a scalar.

@@ -15,14 +15,14 @@ extension Tensor {
     /// that never requires grad. Comparisons with NaN are false, except `ne`.
     static func compare<K: ComparisonKernel>(_: K.Type, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         let common = TypePromotion.resultType(a, b)
-        let compute = common == .bool ? DType.int64 : common
+        let compute = common == .bool ? DType.int64 : common.compute
         let shape = try Shape.broadcast(a.shape, b.shape)
         let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
         switch compute {
         case .float32: return try Kernels.zip(x, y, shape: shape, ComparisonPair<K, Float>())
         case .float64: return try Kernels.zip(x, y, shape: shape, ComparisonPair<K, Double>())
         case .int64: return try Kernels.zip(x, y, shape: shape, ComparisonPair<K, Int64>())
-        case .bool: throw SwiftGradError.internal("bool comparison reached the kernel")
+        default: throw SwiftGradError.internal("\(compute) comparison reached the kernel")
         }
     }
 
@@ -36,7 +36,9 @@ extension Tensor {
     /// Comparison with a Python-float scalar: in the tensor's dtype when floating, otherwise in
     /// float32 (PyTorch's promotion with a wrapped number).
     static func compare<K: ComparisonKernel>(_: K.Type, _ a: Tensor, scalar s: Double) throws -> Tensor {
-        let x = try a.to(a.dtype.isFloatingPoint ? a.dtype : .float32, recording: false)
+        let x = try a.to(a.dtype == .float64 ? .float64 : .float32, recording: false)
+        // float16 and bfloat16 compare with the scalar rounded to their dtype, as PyTorch does.
+        let s = a.dtype == .float16 || a.dtype == .bfloat16 ? try Tensor.scalarTensor(s, a.dtype).item() : s
         if x.dtype == .float32 { return try Kernels.map(x, ComparisonWithScalar<K, Float>(scalar: Float(s))) }
         return try Kernels.map(x, ComparisonWithScalar<K, Double>(scalar: s))
     }

@@ -42,17 +42,51 @@ extension Tensor {
     /// Fills this tensor with zeros in place (`Tensor.zero_()`) and returns it.
     /// - Throws: `.autograd` on a leaf that requires grad while grad mode is on, as PyTorch.
     @discardableResult
-    public func zero_() throws -> Tensor { try fill_(0, name: "ZeroBackward0") }
+    public func zero_() throws -> Tensor { try overwrite("ZeroBackward0") { try Kernels.fill(self, with: .integer(0)) } }
 
     /// Fills this tensor with `value` in place (`Tensor.fill_`) and returns it.
     @discardableResult
-    public func fill_(_ value: Double) throws -> Tensor { try fill_(value, name: "FillBackward0") }
+    public func fill_(_ value: Double) throws -> Tensor { try fill_(Tensor.scalar(value)) }
 
-    private func fill_(_ value: Double, name: String) throws -> Tensor {
+    /// Fills this tensor with `value`, a 0-d tensor or a wrapped number (`Tensor.fill_`), and
+    /// returns it. A number is checked against the dtype as PyTorch checks it (an integer -1
+    /// fills a uint8 tensor with 255, 300 is refused). In the graph the tensor's new value has
+    /// gradient 0 to its old one (FillBackward2); a 0-d tensor value that requires grad gets the
+    /// sum of the gradient (FillBackward3).
+    /// - Throws: `.invalidArgument` when the value does not fit or is not 0-d.
+    @discardableResult
+    public func fill_(_ value: Tensor) throws -> Tensor {
+        guard value.ndim == 0 else {
+            throw SwiftGradError.invalidArgument("fill_ only supports 0-dimension value tensor but got tensor with \(value.ndim) dimensions.")
+        }
+        if value.isWrappedNumber { try dtype.checkFits(value.wideValue(atOffset: value.storageOffset)) }
+        if value.isWrappedNumber || !value.requiresGrad {
+            return try overwrite(value.isWrappedNumber ? "FillBackward2" : "FillBackward3") {
+                try noGrad { Kernels.convert(from: try value.expand(shape), into: self) }
+            }
+        }
+        try checkInPlaceOnGraph(with: [value])
+        let previous = gradientEdge
+        try prepareInPlaceWrite()
+        try noGrad { Kernels.convert(from: try value.expand(shape), into: self) }
+        if GradMode.isEnabled {
+            rebase(OpNode(name: "FillBackward3", nextEdges: [previous, value.gradientEdge], output: self) { g, _ in
+                Gradients(try g.zerosLike(), try g.sum())
+            })
+        }
+        return self
+    }
+
+    /// Overwrites this tensor in place with values that do not depend on it (fill_, zero_,
+    /// the random fills), by `write`, and returns it: in the graph its new value has gradient 0
+    /// to its old one (a node named `name`, PyTorch's).
+    /// - Throws: `.autograd` on a leaf that requires grad while grad mode is on, as PyTorch.
+    @discardableResult
+    func overwrite(_ name: String, _ write: () throws -> Void) throws -> Tensor {
         try checkInPlaceOnGraph(with: [])
         let previous = gradientEdge
         try prepareInPlaceWrite()
-        try Kernels.fill(self, with: value)
+        try write()
         if GradMode.isEnabled && requiresGrad {
             rebase(OpNode(name: name, nextEdges: [previous], output: self) { g, _ in Gradients(try g.zerosLike()) })
         }
@@ -85,13 +119,12 @@ extension Tensor {
             return self
         }
         try prepareInPlaceWrite()
-        if result == dtype && dtype != .bool {
+        if result == dtype && (dtype == .float32 || dtype == .float64 || dtype == .int64) {
             let y = try other.to(dtype, recording: false)
             switch dtype {
             case .float32: Kernels.update(self, with: y, ArithmeticPair<K, Float>())
             case .float64: Kernels.update(self, with: y, ArithmeticPair<K, Double>())
-            case .int64: Kernels.update(self, with: y, ArithmeticPair<K, Int64>())
-            case .bool: break
+            default: Kernels.update(self, with: y, ArithmeticPair<K, Int64>())
             }
         } else {
             Kernels.convert(from: try Tensor.arithmetic(K.self, self, other, trueDivision: trueDivision), into: self)
@@ -115,7 +148,9 @@ extension Tensor {
         switch dtype {
         case .float32: Kernels.update(self, with: g, ArithmeticPair<AddKernel, Float>())
         case .float64: Kernels.update(self, with: g, ArithmeticPair<AddKernel, Double>())
-        case .int64, .bool: throw SwiftGradError.internal("gradient accumulation into \(dtype)")
+        case .float16, .bfloat16:  // in float32, rounded back
+            Kernels.convert(from: try Tensor.arithmetic(AddKernel.self, self, g), into: self)
+        default: throw SwiftGradError.internal("gradient accumulation into \(dtype)")
         }
     }
 

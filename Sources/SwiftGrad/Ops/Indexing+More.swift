@@ -147,6 +147,7 @@ extension Tensor {
         case .float64: run(Double.self)
         case .int64: run(Int64.self)
         case .bool: run(Bool.self)
+        default: run(dtype.elementType)  // the narrow dtypes: a copy needs no arithmetic
         }
         return try out.recorded("IndexSelectBackward0", inputs: [self], saving: [index]) { g, ctx in
             [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).indexAdd(dim: d, index: ctx.saved(0), source: g)]
@@ -209,6 +210,12 @@ extension Tensor {
             // Bool addition is `or` (PyTorch adds in bool); alpha 0 adds nothing.
             let o = out.pointer(Bool.self), s = src.pointer(Bool.self) + src.storageOffset
             Tensor.combineSlices(o, s, layout, targets) { $0 || (alpha != 0 && $1) }
+        default:
+            // The narrow dtypes: computed in their compute dtype and rounded back.
+            try noGrad {
+                Kernels.convert(from: try to(dtype.compute).indexAdd(dim: d, index: index, source: source.to(dtype.compute), alpha: alpha),
+                                into: out)
+            }
         }
         return try out.recorded("IndexAddBackward0", inputs: [self, source], saving: [index]) { g, ctx in
             guard ctx.needsGrad(1) else { return [g, nil] }
@@ -268,6 +275,7 @@ extension Tensor {
         case .float64: run(Double.self)
         case .int64: run(Int64.self)
         case .bool: run(Bool.self)
+        default: run(dtype.elementType)  // the narrow dtypes: a copy needs no arithmetic
         }
         return try out.recorded("IndexCopyBackward0", inputs: [self, source], saving: [index]) { g, ctx in
             let index = try ctx.saved(0)
@@ -313,6 +321,7 @@ extension Tensor {
         case .float64: run(Double.self)
         case .int64: run(Int64.self)
         case .bool: run(Bool.self)
+        default: run(dtype.elementType)  // the narrow dtypes: a copy needs no arithmetic
         }
         if value.isWrappedNumber {
             return try out.recorded("IndexFillBackward0", inputs: [self], saving: [index]) { g, ctx in
@@ -373,6 +382,13 @@ extension Tensor {
         case .float64: run(Double.self, floorDivide: false)
         case .int64: run(Int64.self, floorDivide: true)
         case .bool: throw SwiftGradError.dtype("\"index_func_\" not implemented for 'Bool'")
+        default:
+            // The narrow dtypes: computed in their compute dtype and rounded back.
+            try noGrad {
+                Kernels.convert(from: try to(dtype.compute).indexReduce(dim: d, index: index, source: source.to(dtype.compute),
+                                                                        reduce: reduce, includeSelf: includeSelf),
+                                into: out)
+            }
         }
         return try out.recorded("IndexReduceBackward0", inputs: [self, source], saving: [self, index, source], savingOutput: true) { g, ctx in
             let grads = try Tensor.indexReduceBackward(g, ctx.saved(0), d, ctx.saved(1), ctx.saved(2), op, includeSelf, ctx.saved(3))

@@ -285,6 +285,17 @@ extension Kernels {
         case .float64: run(Double.self)
         case .int64: run(Int64.self)
         case .bool: throw SwiftGradError.dtype("scatter_add of bool tensors is not supported")
+        default:  // narrow dtypes: add in their compute dtype, element by element
+            func add<T: TensorElement>(_: T.Type) {
+                let s = source.pointer(T.self), t = target.pointer(T.self)
+                for (from, to) in Swift.zip(sourceOffsets, offsets) {
+                    switch (t[to].wide, s[from].wide) {
+                    case (.integer(let x), .integer(let y)): t[to] = T(wide: .integer(x &+ y))
+                    default: t[to] = T(wide: .real(Double(Float(t[to].doubleValue) + Float(s[from].doubleValue))))
+                    }
+                }
+            }
+            add(source.dtype.elementType)
         }
     }
 }

@@ -66,7 +66,9 @@ extension Tensor {
     /// here); integers sum to int64. Its gradient is the running sum from the end.
     func runningSum(dim: Int, reverse: Bool = false) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        let source = try (dtype == .bool ? to(.int64, recording: false) : self).denseForKernel()
+        // Integers sum in int64 (PyTorch's result dtype); float16 and bfloat16 in float32.
+        let work: DType = dtype == .bool ? .int64 : dtype.compute
+        let source = try to(work, recording: false).denseForKernel()
         let out = try Tensor.empty(shape, source.dtype)
         let layout = DimLayout(shape, d)
         func run<T: NumericElement>(_: T.Type) {
@@ -87,9 +89,10 @@ extension Tensor {
         switch source.dtype {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
-        case .int64, .bool: run(Int64.self)
+        default: run(Int64.self)
         }
-        return try out.recorded("CumsumBackward0", inputs: [self]) { g, _ in
+        let result = dtype.isFloatingPoint ? try out.to(dtype, recording: false) : out
+        return try result.recorded("CumsumBackward0", inputs: [self]) { g, _ in
             Gradients(try g.runningSum(dim: d, reverse: !reverse))
         }
     }

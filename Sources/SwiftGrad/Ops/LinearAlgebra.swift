@@ -142,6 +142,12 @@ extension DType {
         case .float64: return "double"
         case .int64: return "long int"
         case .bool: return "bool"
+        case .float16: return "c10::Half"
+        case .bfloat16: return "c10::BFloat16"
+        case .int8: return "signed char"
+        case .uint8: return "unsigned char"
+        case .int16: return "short int"
+        case .int32: return "int"
         }
     }
 }

@@ -22,16 +22,18 @@ extension Tensor {
     }
 
     private static func elementwiseExtremum(_ a: Tensor, _ b: Tensor, greater: Bool) throws -> Tensor {
-        let common = TypePromotion.resultType(a, b)
+        let common = TypePromotion.resultType(a, b), compute = common.compute
         let shape = try Shape.broadcast(a.shape, b.shape)
-        let x = try a.to(common, recording: false), y = try b.to(common, recording: false)
-        let out: Tensor
-        switch common {
+        let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
+        var out: Tensor
+        switch compute {
         case .float32: out = try Kernels.zip(x, y, shape: shape, Extremum<Float>(greater: greater))
         case .float64: out = try Kernels.zip(x, y, shape: shape, Extremum<Double>(greater: greater))
         case .int64: out = try Kernels.zip(x, y, shape: shape, Extremum<Int64>(greater: greater))
         case .bool: out = try Kernels.zip(x, y, shape: shape, BoolExtremum(greater: greater))
+        default: throw SwiftGradError.internal("\(compute) extremum reached the kernel")
         }
+        if compute != common { out = try out.to(common, recording: false) }
         return try out.recorded(greater ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], saving: [a, b]) { g, ctx in
             let p = try ctx.saved(0), q = try ctx.saved(1)
             // Half the gradient at ties, all of it to the winner elsewhere.
@@ -217,6 +219,12 @@ extension Tensor {
             case .float64: scan(Double.self, greater ? { $0 > $1 } : { $0 < $1 }) { $0.isNaN }
             case .int64: scan(Int64.self, greater ? { $0 > $1 } : { $0 < $1 }) { _ in false }
             case .bool: scan(Bool.self, greater ? { $0 && !$1 } : { !$0 && $1 }) { _ in false }
+            case .float16: scan(Float16.self, greater ? { $0 > $1 } : { $0 < $1 }) { $0.isNaN }
+            case .bfloat16: scan(BFloat16.self, greater ? { $0 > $1 } : { $0 < $1 }) { $0.isNaN }
+            case .int8: scan(Int8.self, greater ? { $0 > $1 } : { $0 < $1 }) { _ in false }
+            case .uint8: scan(UInt8.self, greater ? { $0 > $1 } : { $0 < $1 }) { _ in false }
+            case .int16: scan(Int16.self, greater ? { $0 > $1 } : { $0 < $1 }) { _ in false }
+            case .int32: scan(Int32.self, greater ? { $0 > $1 } : { $0 < $1 }) { _ in false }
             }
         }
         let finishedIndices = r.finish(indices)

@@ -48,7 +48,7 @@ extension Tensor {
     }
 
     private static func checkIntegerExponents(_ exponent: Tensor) throws {
-        guard exponent.dtype == .int64 else { return }
+        guard exponent.dtype.isIntegral else { return }
         let negative = try exponent.lt(0).sum()
         if negative.int64Value(atOffset: negative.storageOffset) > 0 {
             throw SwiftGradError.invalidArgument("Integers to negative integer powers are not allowed.")

@@ -182,7 +182,7 @@ extension Tensor {
         if dims.isEmpty && p == 2 && !keepdim {
             // The common case, without the bookkeeping of a reduction over chosen dims.
             let value = Kernels.sumOfSquares(self).squareRoot()
-            let out = dtype == .float32 ? try Tensor(scalar: Float(value)) : try Tensor(scalar: value)
+            let out = try Tensor.scalarTensor(value, dtype)
             return try out.recorded("LinalgVectorNormBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
                 [try Tensor.twoNormGradient(ctx.saved(0), norm: ctx.saved(1), upstream: g)]
             }
@@ -191,7 +191,7 @@ extension Tensor {
         let out: Tensor
         if dims.isEmpty && p == 2 {
             let value = Kernels.sumOfSquares(self).squareRoot()
-            let scalar = dtype == .float32 ? try Tensor(scalar: Float(value)) : try Tensor(scalar: value)
+            let scalar = try Tensor.scalarTensor(value, dtype)
             out = keepdim ? try scalar.reshape(r.kept) : scalar
         } else {
             out = try noGrad { () -> Tensor in
@@ -235,6 +235,9 @@ extension Tensor {
     /// division (so zeros are handled exactly). Not differentiable: used by prod's backward only
     /// where the input has zeros.
     fileprivate func productOfOthers(_ r: Reduction) throws -> Tensor {
+        if dtype.compute != dtype {  // float16, bfloat16: in float32, rounded back
+            return try to(dtype.compute, recording: false).productOfOthers(r).to(dtype, recording: false)
+        }
         // Move the reduced dimensions last and flatten them into lanes.
         let keptDims = (0..<ndim).filter { !r.reduced[$0] }, reducedDims = (0..<ndim).filter { r.reduced[$0] }
         let order = keptDims + reducedDims
@@ -255,7 +258,7 @@ extension Tensor {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
         case .int64: run(Int64.self)
-        case .bool: throw SwiftGradError.internal("productOfOthers of bool")
+        default: throw SwiftGradError.internal("productOfOthers of \(dtype)")
         }
         var inverse = [Int].filled(0, count: ndim)
         for (i, d) in order.enumerated() { inverse[d] = i }

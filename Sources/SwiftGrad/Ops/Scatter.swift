@@ -157,6 +157,17 @@ extension Tensor {
             }
             return out
         }
+        if dtype.compute != dtype {
+            // The narrow dtypes: computed in their compute dtype and rounded back.
+            let wide = try noGrad {
+                try to(dtype.compute).scatterReduce(dim: d, index: index, src: src.to(dtype.compute), reduce: reduce, includeSelf: includeSelf)
+            }
+            return try wide.to(dtype, recording: false).recorded("ScatterReduceBackward0", inputs: [self, src],
+                                                                 saving: [self, index, src], savingOutput: true) { g, ctx in
+                let grads = try Tensor.scatterReduceBackward(g, ctx.saved(0), d, ctx.saved(1), ctx.saved(2), op, includeSelf, ctx.saved(3))
+                return [ctx.needsGrad(0) ? grads.0 : nil, ctx.needsGrad(1) ? grads.1 : nil]
+            }
+        }
         out = try freshCopy()
         func run<T: NumericElement>(_: T.Type, floorDivide: Bool) {
             let o = out.pointer(T.self), s = src.pointer(T.self)
@@ -174,7 +185,7 @@ extension Tensor {
         case .float32: run(Float.self, floorDivide: false)
         case .float64: run(Double.self, floorDivide: false)
         case .int64: run(Int64.self, floorDivide: true)
-        case .bool: break
+        default: break  // bool and the narrow dtypes returned above
         }
         return try out.recorded("ScatterReduceBackward0", inputs: [self, src], saving: [self, index, src], savingOutput: true) { g, ctx in
             let grads = try Tensor.scatterReduceBackward(g, ctx.saved(0), d, ctx.saved(1), ctx.saved(2), op, includeSelf, ctx.saved(3))

@@ -33,6 +33,9 @@ extension Tensor {
         guard dtype.isFloatingPoint else {
             throw SwiftGradError.dtype("\"\(name)_lastdim_kernel_impl\" not implemented for '\(dtype.scalarTypeName)'")
         }
+        if dtype != .float32 && dtype != .float64 {  // float16, bfloat16: in float32, rounded back
+            return try to(.float32, recording: false).softmaxLanes(d, log: log, name: name).to(dtype, recording: false)
+        }
         let out = try Tensor.empty(shape, dtype)
         if count == 0 { return out }
         if ndim == 0 {

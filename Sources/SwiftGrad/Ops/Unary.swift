@@ -158,22 +158,28 @@ enum ReluKernel: NumericUnaryKernel {
 }
 
 extension Tensor {
-    /// The forward of a floating unary op.
+    /// The forward of a floating unary op: float16 and bfloat16 compute in float32 and round
+    /// back; integer and bool input computes in float32 (the result's dtype).
     static func floatUnary<K: FloatUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
         switch a.dtype {
         case .float32: return try Kernels.map(a, FloatMap<K, Float>())
         case .float64: return try Kernels.map(a, FloatMap<K, Double>())
-        case .int64, .bool: return try floatUnary(K.self, a.to(.float32, recording: false))
+        case .float16, .bfloat16:
+            return try floatUnary(K.self, a.to(.float32, recording: false)).to(a.dtype, recording: false)
+        default: return try floatUnary(K.self, a.to(.float32, recording: false))
         }
     }
 
-    /// The forward of a numeric unary op; bool input computes in int64.
+    /// The forward of a numeric unary op; narrow dtypes compute in float32 or int64 and come
+    /// back to their dtype; bool is refused.
     static func numericUnary<K: NumericUnaryKernel>(_: K.Type, _ a: Tensor, name: String) throws -> Tensor {
         switch a.dtype {
         case .float32: return try Kernels.map(a, NumericMap<K, Float>())
         case .float64: return try Kernels.map(a, NumericMap<K, Double>())
         case .int64: return try Kernels.map(a, NumericMap<K, Int64>())
         case .bool: throw SwiftGradError.dtype("\"\(name)\" not implemented for 'Bool'")
+        default:
+            return try numericUnary(K.self, a.to(a.dtype.compute, recording: false), name: name).to(a.dtype, recording: false)
         }
     }
 
@@ -413,12 +419,11 @@ extension Tensor {
     /// gradient is 0 everywhere, as PyTorch defines it), integer tensors are already whole and
     /// come back as a copy, as in PyTorch.
     static func rounding<K: FloatUnaryKernel>(_: K.Type, _ a: Tensor, name: String, backward: String) throws -> Tensor {
-        switch a.dtype {
-        case .float32, .float64:
+        if a.dtype.isFloatingPoint {
             return try floatUnary(K.self, a).recorded(backward, inputs: [a]) { g, _ in Gradients(try g.zerosLike()) }
-        case .int64: return try a.clone()
-        case .bool: throw SwiftGradError.dtype("\"\(name)_vml_cpu\" not implemented for 'Bool'")
         }
+        guard a.dtype != .bool else { throw SwiftGradError.dtype("\"\(name)_vml_cpu\" not implemented for 'Bool'") }
+        return try a.clone()
     }
 
     /// The largest whole number not above each element (`torch.floor`).

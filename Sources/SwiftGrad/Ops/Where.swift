@@ -16,6 +16,12 @@ extension Tensor {
         case .float64: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Double>())
         case .int64: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Int64>())
         case .bool: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Bool>())
+        case .float16: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Float16>())
+        case .bfloat16: out = try Kernels.zip3(condition, x, y, shape: shape, Select<BFloat16>())
+        case .int8: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Int8>())
+        case .uint8: out = try Kernels.zip3(condition, x, y, shape: shape, Select<UInt8>())
+        case .int16: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Int16>())
+        case .int32: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Int32>())
         }
         return try out.recorded("WhereBackward0", inputs: [a, b], saving: [condition]) { g, ctx in
             let c = try ctx.saved(0)

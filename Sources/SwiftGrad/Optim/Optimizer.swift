@@ -337,6 +337,24 @@ public final class Optimizer {
         guard gradient.dtype == param.dtype, gradient.shape == param.shape else {
             throw SwiftGradError.shape("the gradient of a parameter of shape \(Shape.describe(param.shape)) (\(param.dtype)) has shape \(Shape.describe(gradient.shape)) (\(gradient.dtype))")
         }
+        if param.dtype != .float32 && param.dtype != .float64 {
+            // float16, bfloat16: the update runs in float32 on copies of the parameter and its
+            // state, which are rounded back (the state stays in the parameter's dtype, as PyTorch
+            // keeps it).
+            let wide = try param.to(.float32, recording: false).clone()
+            var wideState = state
+            for path in [\ParamState.momentumBuffer, \.expAvg, \.expAvgSq, \.maxExpAvgSq] {
+                wideState[keyPath: path] = try state[keyPath: path].map { try $0.to(.float32, recording: false).clone() }
+            }
+            try update(wide, gradient: gradient.to(.float32, recording: false), state: &wideState, options: options)
+            try noGrad { Kernels.convert(from: wide, into: param) }
+            param.storage.version &+= 1
+            for path in [\ParamState.momentumBuffer, \.expAvg, \.expAvgSq, \.maxExpAvgSq] {
+                state[keyPath: path] = try wideState[keyPath: path].map { try $0.to(param.dtype, recording: false) }
+            }
+            state.step = wideState.step
+            return
+        }
         let target = param.isContiguous ? param : try param.contiguous()
         let grad = try gradient.contiguous()
         func buffer(_ existing: Tensor?) throws -> Tensor { try existing ?? param.zerosLike() }

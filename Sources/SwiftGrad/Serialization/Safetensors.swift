@@ -26,6 +26,12 @@ public enum Safetensors {
         case .float64: "F64"
         case .int64: "I64"
         case .bool: "BOOL"
+        case .float16: "F16"
+        case .bfloat16: "BF16"
+        case .int8: "I8"
+        case .uint8: "U8"
+        case .int16: "I16"
+        case .int32: "I32"
         }
     }
 
@@ -35,18 +41,30 @@ public enum Safetensors {
         case "F64": .float64
         case "I64": .int64
         case "BOOL": .bool
+        case "F16": .float16
+        case "BF16": .bfloat16
+        case "I8": .int8
+        case "U8": .uint8
+        case "I16": .int16
+        case "I32": .int32
         default: nil
         }
     }
 
-    /// The position of each dtype in the safetensors library's Dtype enum (BOOL < … < F32 <
-    /// F64 < I64), which orders the data.
+    /// The position of each dtype in the safetensors library's Dtype enum (BOOL < U8 < I8 <
+    /// I16 < F16 < BF16 < I32 < F32 < F64 < I64), which orders the data.
     private static func rank(of dtype: DType) -> Int {
         switch dtype {
         case .bool: 0
-        case .float32: 1
-        case .float64: 2
-        case .int64: 3
+        case .uint8: 1
+        case .int8: 2
+        case .int16: 3
+        case .float16: 4
+        case .bfloat16: 5
+        case .int32: 6
+        case .float32: 7
+        case .float64: 8
+        case .int64: 9
         }
     }
 
@@ -278,7 +296,7 @@ public enum Safetensors {
             func field(_ key: String) -> JSON? { fields.first { $0.key == key }?.value }
             guard case .string(let dtypeName)? = field("dtype") else { throw invalid("'\(name)' has no dtype") }
             guard let dtype = Safetensors.dtype(named: dtypeName) else {
-                throw invalid("'\(name)' has dtype \(dtypeName), which swiftgrad does not support (F32, F64, I64 and BOOL)")
+                throw invalid("'\(name)' has dtype \(dtypeName), which swiftgrad does not support (F16, BF16, F32, F64, I8, U8, I16, I32, I64 and BOOL)")
             }
             guard case .array(let dims)? = field("shape") else { throw invalid("'\(name)' has no shape") }
             let shape = try dims.map { d -> Int in

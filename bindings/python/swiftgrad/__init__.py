@@ -2,11 +2,25 @@
 libswiftgrad C library (through ctypes). Code written for PyTorch runs with
 `import swiftgrad as torch` wherever swiftgrad has the feature."""
 from . import _lib
-from ._dtype import bool, double, dtype, float, float32, float64, int64, long  # noqa: A004
+from ._dtype import (  # noqa: A004 - torch.bool, torch.float, torch.int
+    bfloat16, bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32,
+    int64, long, short, uint8,
+)
 from ._lib import LibraryNotFoundError, SwiftGradError
 from ._types import Size
+from ._device import device
+from ._memory_format import (
+    channels_last, channels_last_3d, contiguous_format, layout, memory_format, preserve_format, strided,
+)
 from ._tensor import Tensor
-from ._creation import arange, full, manual_seed, ones, ones_like, randn, tensor, zeros, zeros_like
+from ._creation import (
+    arange, as_tensor, empty, empty_like, empty_permuted, eye, full, full_like, linspace, logspace, ones, ones_like,
+    scalar_tensor, tensor, zeros, zeros_like,
+)
+from ._random import (
+    Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial, normal, rand,
+    rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
+)
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ._functions import *  # noqa: F401,F403 - torch.cat, torch.matmul, torch.exp, ...
 from ._functions import is_tensor  # noqa: F401
@@ -19,6 +33,7 @@ from ._serialization import load_file, save_file  # noqa: F401
 from ._interop import from_dlpack, from_numpy  # noqa: F401
 from . import _serialization as safetensors  # noqa: F401 - swiftgrad.safetensors.save/load/load_metadata
 from . import fft, linalg, special  # noqa: F401,E402 - torch.fft, torch.linalg, torch.special
+from . import backends, cuda, random  # noqa: F401,E402 - torch.backends, torch.cuda, torch.random
 from . import nn  # noqa: E402
 from . import autograd  # noqa: E402
 from . import optim  # noqa: E402

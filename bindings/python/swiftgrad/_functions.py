@@ -10,7 +10,6 @@ from ._tensor import (
     _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _operand,
     _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
 )
-from ._creation import _creation_dtype, _finish, full, randn
 from ._creation import tensor as _tensor
 from ._grad_mode import no_grad
 
@@ -161,76 +160,5 @@ def stack(tensors, dim: int = 0) -> Tensor:
     return _make(L.sg_stack, array, n, int(dim))
 
 
-def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
-    """An n x m identity matrix (m = n by default)."""
-    return _finish(_make_as(_creation_dtype(dtype), L.sg_eye, int(n), -1 if m is None else int(m)), requires_grad)
-
-
-def linspace(start: float, end: float, steps: int, dtype=None, requires_grad: bool = False) -> Tensor:
-    """`steps` values evenly spaced from start to end inclusive."""
-    return _finish(_make_as(_creation_dtype(dtype), L.sg_linspace, builtins.float(start), builtins.float(end), int(steps)), requires_grad)
-
-
-def rand(*sizes: int, size=None, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
-    """Values drawn uniformly from [0, 1)."""
-    if generator is not None:
-        raise NotImplementedError("swiftgrad.rand does not take a generator yet; use manual_seed")
-    shape, n = _shape_array(_size_arguments("rand", sizes, size))
-    return _finish(_make_as(_creation_dtype(dtype), L.sg_rand, shape, n), requires_grad)
-
-
-def randint(low, high=None, size=None, *, dtype=None, generator=None):
-    """torch.randint(high, size) or torch.randint(low, high, size): int64 draws in [low, high)."""
-    if generator is not None:
-        raise NotImplementedError("swiftgrad.randint does not take a generator yet; use manual_seed")
-    if size is None:
-        low, high, size = 0, low, high
-    if size is None:
-        raise TypeError("randint() missing required argument 'size'")
-    shape, n = _shape_array(_size_arguments("randint", (size,)))
-    result = _make(L.sg_randint, int(low), int(high), shape, n)
-    return result if dtype is None else result.to(dtype)
-
-
-def normal(mean, std, size, *, dtype=None, generator=None, requires_grad=False):
-    """torch.normal(mean, std, size) with float mean and std."""
-    if generator is not None:
-        raise NotImplementedError("swiftgrad.normal does not take a generator yet; use manual_seed")
-    shape, n = _shape_array(_size_arguments("normal", (size,)))
-    return _finish(_make_as(_creation_dtype(dtype), L.sg_normal, builtins.float(mean), builtins.float(std), shape, n), requires_grad)
-
-
-def full_like(t, fill_value, dtype=None, requires_grad=False):
-    """A tensor shaped like `t` filled with `fill_value`."""
-    return full(t.shape, fill_value, dtype=dtype or t.dtype, requires_grad=requires_grad)
-
-
-def rand_like(t, dtype=None, requires_grad=False):
-    """rand() shaped like `t`."""
-    return rand(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
-
-
-def randn_like(t, dtype=None, requires_grad=False):
-    """randn() shaped like `t`."""
-    return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
-
-
 __all__ = [name for name in globals() if not name.startswith("_") and name not in (
     "builtins", "ctypes", "numbers", "L", "Tensor")]
-
-
-# ---- Tensor methods that need this module, attached at import (the package imports it) ----
-
-
-def _tensor_uniform(self, a=0.0, b=1.0):
-    """Fills the tensor with values drawn uniformly from [a, b)."""
-    return self.copy_(rand(*self.shape, dtype=self.dtype) * (b - a) + a)
-
-
-def _tensor_normal(self, mean=0.0, std=1.0):
-    """Fills the tensor with values drawn from N(mean, std^2)."""
-    return self.copy_(randn(*self.shape, dtype=self.dtype) * std + mean)
-
-
-for _name, _method in (("uniform_", _tensor_uniform), ("normal_", _tensor_normal), ):
-    setattr(Tensor, _name, _method)

@@ -109,6 +109,12 @@ class SwiftGradError(RuntimeError):
         self.status = status
 
 
+class NotImplementedForDtype(SwiftGradError, NotImplementedError):
+    """An op with no kernel for a dtype ("\"exp\" not implemented for 'Bool'"): PyTorch raises
+    these dispatch errors as NotImplementedError (it is also a RuntimeError here, as every
+    library error)."""
+
+
 # The errors open() reports by their own OSError subclass, which callers catch by name.
 _ERRNO_SUBCLASSED = (errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.EEXIST)
 
@@ -140,4 +146,6 @@ def check(status, exception=None):
             raise _os_error(message)
         if exception is not None:
             raise exception(message)
+        if status == SG_ERR_DTYPE and "not implemented for '" in message:
+            raise NotImplementedForDtype(message, "SG_ERR_DTYPE")
         raise SwiftGradError(message, sg_status_string(status).decode())

@@ -8,6 +8,7 @@ from ._tensor import (
     _keep_dtype, _keep_float_dtype, _make, _MISSING, _operand, _reduction, _require_tensor, _shape_args,
     _shape_array, _tensor_list, _values_indices, _varargs,
 )
+from ._generator import _generator_handle
 
 
 def _logical_and(self, other):
@@ -420,6 +421,407 @@ def trunc(input):  # noqa: A002 - PyTorch's name
     return _trunc(input)
 
 
+def _atan2(self, other):
+    """The angle of the point (other, a) in (-pi, pi] (torch.atan2); integers compute in float32."""
+    _require_tensor("atan2", "other", 1, other)
+    return _make(L.sg_atan2, self._handle, other._handle)
+
+
+def atan2(input, other):  # noqa: A002 - PyTorch's name
+    """torch.atan2: The angle of the point (other, a) in (-pi, pi] (torch.atan2); integers compute in float32."""
+    _require_tensor("atan2", "input", 1, input)
+    return _atan2(input, other=other)
+
+
+def _copysign(self, other):
+    """|a| with the sign of other, a tensor or a number (torch.copysign); integers compute in float32."""
+    other = _operand(other)
+    return _make(L.sg_copysign, self._handle, other._handle)
+
+
+def copysign(input, other):  # noqa: A002 - PyTorch's name
+    """torch.copysign: |a| with the sign of other, a tensor or a number (torch.copysign); integers compute in float32."""
+    _require_tensor("copysign", "input", 1, input)
+    return _copysign(input, other=other)
+
+
+def _fmax(self, other):
+    """The elementwise maximum ignoring NaN (torch.fmax): NaN only where both are NaN; ties share the gradient."""
+    _require_tensor("fmax", "other", 1, other)
+    return _make(L.sg_fmax, self._handle, other._handle)
+
+
+def fmax(input, other):  # noqa: A002 - PyTorch's name
+    """torch.fmax: The elementwise maximum ignoring NaN (torch.fmax): NaN only where both are NaN; ties share the gradient."""
+    _require_tensor("fmax", "input", 1, input)
+    return _fmax(input, other=other)
+
+
+def _fmin(self, other):
+    """The elementwise minimum ignoring NaN (torch.fmin)."""
+    _require_tensor("fmin", "other", 1, other)
+    return _make(L.sg_fmin, self._handle, other._handle)
+
+
+def fmin(input, other):  # noqa: A002 - PyTorch's name
+    """torch.fmin: The elementwise minimum ignoring NaN (torch.fmin)."""
+    _require_tensor("fmin", "input", 1, input)
+    return _fmin(input, other=other)
+
+
+def _fmod(self, other):
+    """The remainder of truncating division, with a's sign (torch.fmod, C's fmod); other a tensor or a number. Integers stay integer."""
+    other = _operand(other)
+    return _make(L.sg_fmod, self._handle, other._handle)
+
+
+def fmod(input, other):  # noqa: A002 - PyTorch's name
+    """torch.fmod: The remainder of truncating division, with a's sign (torch.fmod, C's fmod); other a tensor or a number. Integers stay integer."""
+    _require_tensor("fmod", "input", 1, input)
+    return _fmod(input, other=other)
+
+
+def _remainder(self, other):
+    """The remainder of flooring division, with other's sign (torch.remainder, Python's %); either may be a number. Integers stay integer."""
+    other = _operand(other)
+    return _make(L.sg_remainder, self._handle, other._handle)
+
+
+def _floor_divide(self, other):
+    """Python's a // other (torch.floor_divide); either may be a number. Integers stay integer; no derivative (backward through it fails, as in PyTorch)."""
+    other = _operand(other)
+    return _make(L.sg_floor_divide, self._handle, other._handle)
+
+
+def _hypot(self, other):
+    """sqrt(a^2 + other^2) without overflow (torch.hypot); floating only."""
+    _require_tensor("hypot", "other", 1, other)
+    return _make(L.sg_hypot, self._handle, other._handle)
+
+
+def hypot(input, other):  # noqa: A002 - PyTorch's name
+    """torch.hypot: sqrt(a^2 + other^2) without overflow (torch.hypot); floating only."""
+    _require_tensor("hypot", "input", 1, input)
+    return _hypot(input, other=other)
+
+
+def _nextafter(self, other):
+    """The next representable value after a toward other (torch.nextafter); floating only."""
+    _require_tensor("nextafter", "other", 1, other)
+    return _make(L.sg_nextafter, self._handle, other._handle)
+
+
+def nextafter(input, other):  # noqa: A002 - PyTorch's name
+    """torch.nextafter: The next representable value after a toward other (torch.nextafter); floating only."""
+    _require_tensor("nextafter", "input", 1, input)
+    return _nextafter(input, other=other)
+
+
+def _heaviside(self, values):
+    """The Heaviside step (torch.heaviside): values where a is 0, 1 where positive, 0 where negative. The dtypes must be equal; no derivative."""
+    _require_tensor("heaviside", "values", 1, values)
+    return _make(L.sg_heaviside, self._handle, values._handle)
+
+
+def heaviside(input, values):  # noqa: A002 - PyTorch's name
+    """torch.heaviside: The Heaviside step (torch.heaviside): values where a is 0, 1 where positive, 0 where negative. The dtypes must be equal; no derivative."""
+    _require_tensor("heaviside", "input", 1, input)
+    return _heaviside(input, values=values)
+
+
+def _logaddexp(self, other):
+    """log(e^a + e^other) without overflow (torch.logaddexp); floating only."""
+    _require_tensor("logaddexp", "other", 1, other)
+    return _make(L.sg_logaddexp, self._handle, other._handle)
+
+
+def logaddexp(input, other):  # noqa: A002 - PyTorch's name
+    """torch.logaddexp: log(e^a + e^other) without overflow (torch.logaddexp); floating only."""
+    _require_tensor("logaddexp", "input", 1, input)
+    return _logaddexp(input, other=other)
+
+
+def _logaddexp2(self, other):
+    """log2(2^a + 2^other) without overflow (torch.logaddexp2); floating only."""
+    _require_tensor("logaddexp2", "other", 1, other)
+    return _make(L.sg_logaddexp2, self._handle, other._handle)
+
+
+def logaddexp2(input, other):  # noqa: A002 - PyTorch's name
+    """torch.logaddexp2: log2(2^a + 2^other) without overflow (torch.logaddexp2); floating only."""
+    _require_tensor("logaddexp2", "input", 1, input)
+    return _logaddexp2(input, other=other)
+
+
+def _xlogy(self, other):
+    """a * log(other), 0 where a is 0 unless other is NaN (torch.xlogy); either may be a number. Integers compute in float32."""
+    other = _operand(other)
+    return _make(L.sg_xlogy, self._handle, other._handle)
+
+
+def _float_power(self, exponent):
+    """a ** exponent in float64 (torch.float_power); either may be a number."""
+    exponent = _operand(exponent)
+    return _make(L.sg_float_power, self._handle, exponent._handle)
+
+
+def _ldexp(self, other):
+    """a * 2^other (torch.ldexp); integers give float32."""
+    _require_tensor("ldexp", "other", 1, other)
+    return _make(L.sg_ldexp, self._handle, other._handle)
+
+
+def ldexp(input, other):  # noqa: A002 - PyTorch's name
+    """torch.ldexp: a * 2^other (torch.ldexp); integers give float32."""
+    _require_tensor("ldexp", "input", 1, input)
+    return _ldexp(input, other=other)
+
+
+def _lerp(self, end, weight):
+    """a + weight * (end - a) (torch.lerp); weight a tensor or a number. end must have a's dtype, and so must a weight with dimensions; a must be floating."""
+    _require_tensor("lerp", "end", 1, end)
+    weight = _operand(weight)
+    return _make(L.sg_lerp, self._handle, end._handle, weight._handle)
+
+
+def lerp(input, end, weight):  # noqa: A002 - PyTorch's name
+    """torch.lerp: a + weight * (end - a) (torch.lerp); weight a tensor or a number. end must have a's dtype, and so must a weight with dimensions; a must be floating."""
+    _require_tensor("lerp", "input", 1, input)
+    return _lerp(input, end=end, weight=weight)
+
+
+def _addcmul(self, tensor1, tensor2, *, value=1):
+    """a + value * tensor1 * tensor2 (torch.addcmul), the three broadcast and promoted; value is truncated for an integer result."""
+    _require_tensor("addcmul", "tensor1", 1, tensor1)
+    _require_tensor("addcmul", "tensor2", 2, tensor2)
+    return _make(L.sg_addcmul, self._handle, tensor1._handle, tensor2._handle, builtins.float(value))
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002 - PyTorch's name
+    """torch.addcmul: a + value * tensor1 * tensor2 (torch.addcmul), the three broadcast and promoted; value is truncated for an integer result."""
+    _require_tensor("addcmul", "input", 1, input)
+    return _addcmul(input, tensor1=tensor1, tensor2=tensor2, value=value)
+
+
+def _addcdiv(self, tensor1, tensor2, *, value=1):
+    """a + value * tensor1 / tensor2 (torch.addcdiv); refused when tensor1 and tensor2 are both integer, as PyTorch refuses."""
+    _require_tensor("addcdiv", "tensor1", 1, tensor1)
+    _require_tensor("addcdiv", "tensor2", 2, tensor2)
+    return _make(L.sg_addcdiv, self._handle, tensor1._handle, tensor2._handle, builtins.float(value))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002 - PyTorch's name
+    """torch.addcdiv: a + value * tensor1 / tensor2 (torch.addcdiv); refused when tensor1 and tensor2 are both integer, as PyTorch refuses."""
+    _require_tensor("addcdiv", "input", 1, input)
+    return _addcdiv(input, tensor1=tensor1, tensor2=tensor2, value=value)
+
+
+def _clamp_min(self, min):
+    """max(a, min), NaN propagating (torch.clamp_min); min a tensor or a number. The dtype promotes."""
+    min = _operand(min)
+    return _make(L.sg_clamp_min, self._handle, min._handle)
+
+
+def clamp_min(input, min):  # noqa: A002 - PyTorch's name
+    """torch.clamp_min: max(a, min), NaN propagating (torch.clamp_min); min a tensor or a number. The dtype promotes."""
+    _require_tensor("clamp_min", "input", 1, input)
+    return _clamp_min(input, min=min)
+
+
+def _clamp_max(self, max):
+    """min(a, max), NaN propagating (torch.clamp_max); max a tensor or a number. The dtype promotes."""
+    max = _operand(max)
+    return _make(L.sg_clamp_max, self._handle, max._handle)
+
+
+def clamp_max(input, max):  # noqa: A002 - PyTorch's name
+    """torch.clamp_max: min(a, max), NaN propagating (torch.clamp_max); max a tensor or a number. The dtype promotes."""
+    _require_tensor("clamp_max", "input", 1, input)
+    return _clamp_max(input, max=max)
+
+
+def _rdiv(self, other):
+    """other / a as PyTorch's Tensor.__rdiv__ computes it, reciprocal(a) * other; other a tensor or a number."""
+    other = _operand(other)
+    return _make(L.sg_rdiv, self._handle, other._handle)
+
+
+def _sinc(self):
+    """sin(pi a) / (pi a), 1 at 0 (torch.sinc)."""
+    return _keep_float_dtype(self, _make(L.sg_sinc, self._handle))
+
+
+def sinc(input):  # noqa: A002 - PyTorch's name
+    """torch.sinc: sin(pi a) / (pi a), 1 at 0 (torch.sinc)."""
+    _require_tensor("sinc", "input", 1, input)
+    return _sinc(input)
+
+
+def _logit(self, eps=None):
+    """log(a / (1 - a)) (torch.logit); with eps (NULL: none; negative: ignored) a is first clamped into [eps, 1 - eps]."""
+    return _keep_float_dtype(self, _make(L.sg_logit, self._handle, None if eps is None else _byref(_c_double(eps))))
+
+
+def logit(input, eps=None):  # noqa: A002 - PyTorch's name
+    """torch.logit: log(a / (1 - a)) (torch.logit); with eps (NULL: none; negative: ignored) a is first clamped into [eps, 1 - eps]."""
+    _require_tensor("logit", "input", 1, input)
+    return _logit(input, eps=eps)
+
+
+def _frac(self):
+    """a - trunc(a) (torch.frac); floating only."""
+    return _keep_dtype(self, _make(L.sg_frac, self._handle))
+
+
+def frac(input):  # noqa: A002 - PyTorch's name
+    """torch.frac: a - trunc(a) (torch.frac); floating only."""
+    _require_tensor("frac", "input", 1, input)
+    return _frac(input)
+
+
+def _deg2rad(self):
+    """Degrees to radians (torch.deg2rad)."""
+    return _keep_float_dtype(self, _make(L.sg_deg2rad, self._handle))
+
+
+def deg2rad(input):  # noqa: A002 - PyTorch's name
+    """torch.deg2rad: Degrees to radians (torch.deg2rad)."""
+    _require_tensor("deg2rad", "input", 1, input)
+    return _deg2rad(input)
+
+
+def _rad2deg(self):
+    """Radians to degrees (torch.rad2deg)."""
+    return _keep_float_dtype(self, _make(L.sg_rad2deg, self._handle))
+
+
+def rad2deg(input):  # noqa: A002 - PyTorch's name
+    """torch.rad2deg: Radians to degrees (torch.rad2deg)."""
+    _require_tensor("rad2deg", "input", 1, input)
+    return _rad2deg(input)
+
+
+def _nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+    """a with NaN, +inf and -inf replaced (torch.nan_to_num); NULL means 0, the dtype's largest and its lowest finite value. Integer tensors are copied."""
+    return _keep_dtype(self, _make(L.sg_nan_to_num, self._handle, None if nan is None else _byref(_c_double(nan)), None if posinf is None else _byref(_c_double(posinf)), None if neginf is None else _byref(_c_double(neginf))))
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002 - PyTorch's name
+    """torch.nan_to_num: a with NaN, +inf and -inf replaced (torch.nan_to_num); NULL means 0, the dtype's largest and its lowest finite value. Integer tensors are copied."""
+    _require_tensor("nan_to_num", "input", 1, input)
+    return _nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def _signbit(self):
+    """Whether the sign bit is set (torch.signbit): true for negative numbers, -0.0 and negative NaNs."""
+    return _bool_dtype(self, _make(L.sg_signbit, self._handle))
+
+
+def signbit(input):  # noqa: A002 - PyTorch's name
+    """torch.signbit: Whether the sign bit is set (torch.signbit): true for negative numbers, -0.0 and negative NaNs."""
+    _require_tensor("signbit", "input", 1, input)
+    return _signbit(input)
+
+
+def _sgn(self):
+    """The sign of each element (torch.sgn): -1, 0 or 1, 0 for NaN; bools are copied."""
+    return _keep_dtype(self, _make(L.sg_sgn, self._handle))
+
+
+def sgn(input):  # noqa: A002 - PyTorch's name
+    """torch.sgn: The sign of each element (torch.sgn): -1, 0 or 1, 0 for NaN; bools are copied."""
+    _require_tensor("sgn", "input", 1, input)
+    return _sgn(input)
+
+
+def _isnan(self):
+    """Where a is NaN (torch.isnan)."""
+    return _bool_dtype(self, _make(L.sg_isnan, self._handle))
+
+
+def isnan(input):  # noqa: A002 - PyTorch's name
+    """torch.isnan: Where a is NaN (torch.isnan)."""
+    _require_tensor("isnan", "input", 1, input)
+    return _isnan(input)
+
+
+def _isinf(self):
+    """Where a is +inf or -inf (torch.isinf)."""
+    return _bool_dtype(self, _make(L.sg_isinf, self._handle))
+
+
+def isinf(input):  # noqa: A002 - PyTorch's name
+    """torch.isinf: Where a is +inf or -inf (torch.isinf)."""
+    _require_tensor("isinf", "input", 1, input)
+    return _isinf(input)
+
+
+def _isfinite(self):
+    """Where a is finite (torch.isfinite)."""
+    return _bool_dtype(self, _make(L.sg_isfinite, self._handle))
+
+
+def isfinite(input):  # noqa: A002 - PyTorch's name
+    """torch.isfinite: Where a is finite (torch.isfinite)."""
+    _require_tensor("isfinite", "input", 1, input)
+    return _isfinite(input)
+
+
+def _isposinf(self):
+    """Where a is +inf (torch.isposinf)."""
+    return _bool_dtype(self, _make(L.sg_isposinf, self._handle))
+
+
+def isposinf(input):  # noqa: A002 - PyTorch's name
+    """torch.isposinf: Where a is +inf (torch.isposinf)."""
+    _require_tensor("isposinf", "input", 1, input)
+    return _isposinf(input)
+
+
+def _isneginf(self):
+    """Where a is -inf (torch.isneginf)."""
+    return _bool_dtype(self, _make(L.sg_isneginf, self._handle))
+
+
+def isneginf(input):  # noqa: A002 - PyTorch's name
+    """torch.isneginf: Where a is -inf (torch.isneginf)."""
+    _require_tensor("isneginf", "input", 1, input)
+    return _isneginf(input)
+
+
+def _isreal(self):
+    """Where a is real (torch.isreal): everywhere, for the real dtypes."""
+    return _bool_dtype(self, _make(L.sg_isreal, self._handle))
+
+
+def isreal(input):  # noqa: A002 - PyTorch's name
+    """torch.isreal: Where a is real (torch.isreal): everywhere, for the real dtypes."""
+    _require_tensor("isreal", "input", 1, input)
+    return _isreal(input)
+
+
+def _angle(self):
+    """The argument of each element (torch.angle): pi for negative numbers, 0 otherwise, NaN for NaN; gradient 0."""
+    return _keep_float_dtype(self, _make(L.sg_angle, self._handle))
+
+
+def angle(input):  # noqa: A002 - PyTorch's name
+    """torch.angle: The argument of each element (torch.angle): pi for negative numbers, 0 otherwise, NaN for NaN; gradient 0."""
+    _require_tensor("angle", "input", 1, input)
+    return _angle(input)
+
+
+def _erfinv(self):
+    """The inverse error function (torch.erfinv): +-inf at +-1, NaN outside [-1, 1]."""
+    return _keep_float_dtype(self, _make(L.sg_erfinv, self._handle))
+
+
+def erfinv(input):  # noqa: A002 - PyTorch's name
+    """torch.erfinv: The inverse error function (torch.erfinv): +-inf at +-1, NaN outside [-1, 1]."""
+    _require_tensor("erfinv", "input", 1, input)
+    return _erfinv(input)
+
+
 def _unsqueeze(self, dim=_MISSING, *, axis=_MISSING):
     """A size-1 dimension inserted at dim."""
     dim = _alias("unsqueeze", "dim", dim, "axis", axis)
@@ -454,11 +856,6 @@ def select(input, dim=_MISSING, index=_MISSING, *, axis=_MISSING):  # noqa: A002
     """torch.select: a[..., index, ...] at dim: one dimension fewer (Tensor.select, x[i])."""
     _require_tensor("select", "input", 1, input)
     return _select(input, dim=dim, index=index, axis=axis)
-
-
-def _contiguous(self):
-    """a itself when its layout is contiguous, else a contiguous copy (Tensor.contiguous())."""
-    return _keep_dtype(self, _make(L.sg_contiguous, self._handle))
 
 
 def _softmax(self, dim=_MISSING, *, axis=_MISSING):
@@ -662,10 +1059,47 @@ for _name, _method in (
         ("round", _round),
         ("trunc", _trunc),
         ("fix", _trunc),
+        ("atan2", _atan2),
+        ("arctan2", _atan2),
+        ("copysign", _copysign),
+        ("fmax", _fmax),
+        ("fmin", _fmin),
+        ("fmod", _fmod),
+        ("remainder", _remainder),
+        ("floor_divide", _floor_divide),
+        ("hypot", _hypot),
+        ("nextafter", _nextafter),
+        ("heaviside", _heaviside),
+        ("logaddexp", _logaddexp),
+        ("logaddexp2", _logaddexp2),
+        ("xlogy", _xlogy),
+        ("float_power", _float_power),
+        ("ldexp", _ldexp),
+        ("lerp", _lerp),
+        ("addcmul", _addcmul),
+        ("addcdiv", _addcdiv),
+        ("clamp_min", _clamp_min),
+        ("clamp_max", _clamp_max),
+        ("__rdiv__", _rdiv),
+        ("sinc", _sinc),
+        ("logit", _logit),
+        ("frac", _frac),
+        ("deg2rad", _deg2rad),
+        ("rad2deg", _rad2deg),
+        ("nan_to_num", _nan_to_num),
+        ("signbit", _signbit),
+        ("sgn", _sgn),
+        ("isnan", _isnan),
+        ("isinf", _isinf),
+        ("isfinite", _isfinite),
+        ("isposinf", _isposinf),
+        ("isneginf", _isneginf),
+        ("isreal", _isreal),
+        ("angle", _angle),
+        ("erfinv", _erfinv),
         ("unsqueeze", _unsqueeze),
         ("flatten", _flatten),
         ("select", _select),
-        ("contiguous", _contiguous),
         ("softmax", _softmax),
         ("log_softmax", _log_softmax),
         ("take_along_dim", _take_along_dim),
@@ -689,6 +1123,7 @@ arcsinh = asinh
 arccosh = acosh
 arctanh = atanh
 fix = trunc
+arctan2 = atan2
 
 #: Functions of torch's namespaces (torch.nn.functional, torch.linalg, ...), by namespace.
 NAMESPACES = {
@@ -698,11 +1133,15 @@ NAMESPACES = {
 }
 
 __all__ = [
-    "abs", "absolute", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
-    "arctanh", "asin", "asinh", "atan", "atanh", "ceil", "corrcoef", "cos", "cosh", "cov",
-    "cross", "erf", "erfc", "exp", "exp2", "expm1", "fix", "flatten", "floor", "inner", "log",
-    "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "masked_scatter", "masked_select", "nonzero_static", "reciprocal", "relu",
-    "round", "rsqrt", "scatter_reduce", "select", "sigmoid", "sign", "sin", "sinh", "softmax",
-    "sqrt", "square", "take_along_dim", "tan", "tanh", "trunc", "unsqueeze"
+    "abs", "absolute", "acos", "acosh", "addcdiv", "addcmul", "angle", "arccos", "arccosh",
+    "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "asin", "asinh", "atan", "atan2",
+    "atanh", "ceil", "clamp_max", "clamp_min", "copysign", "corrcoef", "cos", "cosh", "cov",
+    "cross", "deg2rad", "erf", "erfc", "erfinv", "exp", "exp2", "expm1", "fix", "flatten",
+    "floor", "fmax", "fmin", "fmod", "frac", "heaviside", "hypot", "inner", "isfinite", "isinf",
+    "isnan", "isneginf", "isposinf", "isreal", "ldexp", "lerp", "log", "log10", "log1p", "log2",
+    "log_softmax", "logaddexp", "logaddexp2", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "masked_scatter", "masked_select", "nan_to_num", "nextafter",
+    "nonzero_static", "rad2deg", "reciprocal", "relu", "round", "rsqrt", "scatter_reduce",
+    "select", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh", "softmax", "sqrt",
+    "square", "take_along_dim", "tan", "tanh", "trunc", "unsqueeze"
 ]

@@ -7,8 +7,10 @@ import ctypes
 import numbers
 import warnings
 
+from . import _device
 from . import _dtype
 from . import _lib as L
+from . import _memory_format
 from ._types import Size, _node, return_type, return_types_max, return_types_min  # noqa: F401 - re-exported
 
 _c_void_p = ctypes.c_void_p
@@ -394,18 +396,20 @@ class Tensor:
         value = ctypes.c_double()
         _check(L.sg_tensor_item(self._handle, _byref(value)))  # refuses numel != 1 with torch's message
         d = self.dtype
-        if d is _dtype.float32 or d is _dtype.float64:
-            return value.value
+        if d.is_floating_point:
+            return value.value  # float16 and bfloat16 values are exact as doubles
         if d is _dtype.bool:
             return value.value != 0
-        exact = ctypes.c_int64()
-        _check(L.sg_tensor_copy_to(self._handle, _byref(exact), 8))
+        exact = d._ctype()
+        _check(L.sg_tensor_copy_to(self._handle, _byref(exact), d.itemsize))
         return exact.value
 
     def tolist(self) -> list | float | int | bool:
         """The elements as (nested) Python lists."""
         shape = self.shape
         d = self.dtype
+        if d is _dtype.float16 or d is _dtype.bfloat16:  # exact as doubles
+            return self.to(_dtype.float64).tolist()
         n = shape.numel()
         buffer = (d._ctype * n)()
         _check(L.sg_tensor_copy_to(self._handle, buffer, n * d.itemsize))
@@ -418,27 +422,57 @@ class Tensor:
         _check(L.sg_tensor_data_ptr(self._handle, _byref(out)))
         return out.value or 0
 
-    def to(self, dtype):
-        """A copy converted to `dtype` (the tensor itself when it already has that dtype)."""
-        if not isinstance(dtype, _dtype.dtype):
-            raise TypeError(f"to() received an invalid combination of arguments - got ({type(dtype).__name__})")
-        return _make_as(dtype, L.sg_to_dtype, self._handle)
+    def to(self, *args, **kwargs):
+        """PyTorch's forms: to(dtype), to(device, dtype=None), to(other tensor), each with
+        non_blocking=, copy= and memory_format=. The tensor itself when nothing changes and
+        copy is False; devices other than the CPU raise PyTorch's CPU-build error."""
+        dtype, copy, memory_format = _to_arguments(args, kwargs)
+        result = self if dtype is None or dtype is self._dtype else _make_as(dtype, L.sg_to_dtype, self._handle)
+        if copy and result is self:
+            result = self.clone()
+        if memory_format is not None:
+            result = result.contiguous(memory_format=memory_format)
+        return result
 
-    def float(self):
-        """self.to(torch.float32)."""
-        return self.to(_dtype.float32)
+    def contiguous(self, memory_format=None):
+        """The tensor itself when its elements lie row-major without gaps, else a copy that
+        does; memory_format=torch.channels_last (4-d) or channels_last_3d (5-d) lays the channel
+        dimension last instead (values and shape unchanged)."""
+        name = getattr(memory_format, "_name", "contiguous_format")
+        if name in ("contiguous_format", "preserve_format"):
+            return _keep_dtype(self, _make(L.sg_contiguous, self._handle))
+        rank = {"channels_last": 4, "channels_last_3d": 5}.get(name)
+        if rank is None:
+            raise TypeError(f"contiguous(): argument 'memory_format' must be torch.memory_format, not {type(memory_format).__name__}")
+        if self.dim() != rank:
+            raise RuntimeError(f"required rank {rank} tensor to use {name} format")
+        last = (0, *range(2, rank), 1)
+        back = (0, rank - 1, *range(1, rank - 1))
+        return self.permute(*last).contiguous().permute(*back)
 
-    def double(self):
-        """self.to(torch.float64)."""
-        return self.to(_dtype.float64)
+    @property
+    def device(self):
+        """torch.device("cpu"): swiftgrad computes on the CPU."""
+        return _device.cpu
 
-    def long(self):
-        """self.to(torch.int64)."""
-        return self.to(_dtype.int64)
+    is_cuda = False
+    is_cpu = True
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    layout = _memory_format.strided
 
-    def bool(self):
-        """self.to(torch.bool)."""
-        return self.to(_dtype.bool)
+    def cpu(self, memory_format=None):
+        """The tensor itself (it is on the CPU)."""
+        return self if memory_format is None else self.contiguous(memory_format=memory_format)
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """Raises PyTorch's CPU-build error: there is no CUDA device."""
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+    def get_device(self):
+        """-1: the CPU."""
+        return -1
 
     def clone(self) -> Tensor:
         """A copy with its own memory, recorded by autograd."""
@@ -837,22 +871,80 @@ class Tensor:
         return self
 
     def fill_(self, value):
-        """Sets every element to `value`, in place."""
-        if isinstance(value, Tensor):
-            value = value.item()
-        _check(L.sg_fill_(self._handle, builtins.float(value)))
+        """Sets every element to `value` (a number or a 0-d tensor), in place."""
+        value = _operand(value)  # held until the call returns
+        _check(L.sg_fill_(self._handle, value._handle))
         return self
 
     def type(self, dtype=None):
         """The type name (torch.FloatTensor, ...), or a copy converted to `dtype`."""
         if dtype is None:
-            return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor",
-                    "int64": "torch.LongTensor", "bool": "torch.BoolTensor"}[self.dtype._name]
+            return _LEGACY_TYPE_NAMES[self.dtype._name]
         return self.to(dtype)
 
     def type_as(self, other):
         """self.to(other.dtype)."""
         return self.to(other.dtype)
+
+
+def _conversion(name, target):
+    def convert(self, memory_format=None):
+        result = self.to(target)
+        return result.contiguous(memory_format=memory_format) if memory_format is not None else result
+    convert.__name__ = convert.__qualname__ = name
+    convert.__doc__ = f"self.to({target!r})."
+    return convert
+
+
+for _name, _target in (("float", _dtype.float32), ("double", _dtype.float64), ("long", _dtype.int64),
+                       ("bool", _dtype.bool), ("half", _dtype.float16), ("bfloat16", _dtype.bfloat16),
+                       ("char", _dtype.int8), ("byte", _dtype.uint8), ("short", _dtype.int16),
+                       ("int", _dtype.int32)):
+    setattr(Tensor, _name, _conversion(_name, _target))
+
+
+#: Tensor.type()'s names for each dtype.
+_LEGACY_TYPE_NAMES = {
+    "float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
+    "bool": "torch.BoolTensor", "float16": "torch.HalfTensor", "bfloat16": "torch.BFloat16Tensor",
+    "int8": "torch.CharTensor", "uint8": "torch.ByteTensor", "int16": "torch.ShortTensor",
+    "int32": "torch.IntTensor",
+}
+
+
+def _to_arguments(args, kwargs):
+    """Tensor.to's arguments as (dtype or None, copy, memory_format or None), checking devices."""
+    kwargs = dict(kwargs)
+    copy = builtins.bool(kwargs.pop("copy", False))
+    kwargs.pop("non_blocking", None)
+    memory_format = kwargs.pop("memory_format", None)
+    dtype = kwargs.pop("dtype", None)
+    device = kwargs.pop("device", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    positional = list(args)
+    if positional and isinstance(positional[0], Tensor):
+        other = positional.pop(0)
+        dtype = other.dtype
+    elif positional and isinstance(positional[0], _dtype.dtype):
+        dtype = positional.pop(0)
+    elif positional and (isinstance(positional[0], (str, _device.device)) or positional[0] is None
+                         or isinstance(positional[0], int) and not isinstance(positional[0], builtins.bool)):
+        device = positional.pop(0)
+        if positional and isinstance(positional[0], _dtype.dtype):
+            dtype = positional.pop(0)
+    if positional and isinstance(positional[0], builtins.bool):  # the legacy non_blocking, copy positionals
+        positional.pop(0)
+        if positional and isinstance(positional[0], builtins.bool):
+            copy = positional.pop(0)
+    if positional:
+        raise TypeError(f"to() received an invalid combination of arguments - got ({', '.join(type(a).__name__ for a in args)})")
+    if dtype is not None and not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"to(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
+    _device.check(device)
+    if memory_format is not None and getattr(memory_format, "_name", None) == "preserve_format":
+        memory_format = None
+    return dtype, copy, memory_format
 
 
 def _variance(function, self, dim, unbiased, keepdim, correction):

@@ -31,7 +31,7 @@ SCALARS = {
     "uint32_t": ctypes.c_uint32, "size_t": ctypes.c_size_t, "sg_status": ctypes.c_int, "sg_dtype": ctypes.c_int,
     "sg_reduction": ctypes.c_int,
 }
-OPAQUE = {"sg_tensor", "sg_optimizer", "sg_tensor_dict", "sg_function_ctx", "DLManagedTensor",
+OPAQUE = {"sg_tensor", "sg_optimizer", "sg_tensor_dict", "sg_generator", "sg_function_ctx", "DLManagedTensor",
           "DLManagedTensorVersioned", "void", "char"}
 
 

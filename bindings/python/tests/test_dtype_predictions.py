@@ -20,7 +20,8 @@ import swiftgrad as torch
 from swiftgrad import _dtype, _lib
 
 PACKAGE = pathlib.Path(torch.__file__).resolve().parent
-DTYPES = [torch.float32, torch.float64, torch.int64, torch.bool]
+DTYPES = [torch.float32, torch.float64, torch.int64, torch.bool, torch.float16, torch.bfloat16, torch.int8,
+          torch.uint8, torch.int16, torch.int32]
 
 
 def core_dtype(t):
@@ -83,6 +84,7 @@ HAND_WRITTEN = {
     "transpose": lambda x: x.transpose(0, 1),
     "squeeze": lambda x: (x[:1].squeeze(), x[:1].squeeze(0)),
     "narrow": lambda x: x.narrow(1, 1, 2),
+    "contiguous": lambda x: (x.t().contiguous(), x.contiguous()),
     "_take": lambda x: torch.nn.Parameter(x) if x.dtype.is_floating_point else x,
 }
 #: Functions that set `_dtype` as plumbing (wrapping a handle, the cache itself, passing the

@@ -29,7 +29,8 @@ def core_dtype(t):
 
 
 @pytest.mark.parametrize("op", FORWARDED, ids=[op["name"] for op in FORWARDED])
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64, torch.bool], ids=str)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64, torch.bool, torch.float16,
+                                   torch.bfloat16, torch.int8, torch.uint8, torch.int16, torch.int32], ids=str)
 def test_recorded_dtype_is_the_cores(op, dtype):
     x = torch.tensor([[0.25, 0.5], [0.75, 1.0]]).to(dtype)
     args = [a for a in op["python"].get("args", []) if "=" not in a and not a.startswith("*")]

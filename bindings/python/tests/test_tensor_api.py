@@ -220,7 +220,9 @@ def test_numpy_round_trip():
     assert t.dtype is torch.float64 and t.shape == (2, 3)
     back = t.numpy()
     assert back.dtype == np.float64 and (back == a).all()
-    assert torch.tensor(np.array([1, 2], dtype=np.int32)).dtype is torch.int64
+    assert torch.tensor(np.array([1, 2], dtype=np.int32)).dtype is torch.int32  # NumPy's dtype, as PyTorch
+    assert torch.tensor(np.array([1.5], dtype=np.float16)).dtype is torch.float16
+    assert torch.tensor(np.array(3.0)).shape == () and torch.tensor(np.array(3.0)).dtype is torch.float64
     assert torch.tensor(np.array([True])).dtype is torch.bool
     assert torch.tensor(np.float32(1.5)).item() == 1.5
     assert np.asarray(torch.arange(3)).tolist() == [0, 1, 2]

@@ -1,6 +1,6 @@
 """torch.nn.functional: losses, activations, linear and dropout."""
 from .. import _lib as L
-from .._functions import rand_like
+from .._random import rand_like
 from .._extra import EXPORTS as _EXTRA
 from .._ops import NAMESPACES as _NAMESPACES
 from .._tensor import Tensor, _make, _reduction, _require_tensor

@@ -76,6 +76,43 @@ def promotion(T):
             "float_cmp_int": f > i}
 
 
+@case
+def storage_dtypes(T):
+    """float16, bfloat16 and the narrow integers: conversions (rounding, wrapping, truncation),
+    promotion between every pair and with Python numbers, arithmetic, functions, reductions and
+    matrix products computed in float32 / int64 and rounded back, as PyTorch's CPU kernels do."""
+    x = T.tensor([[1.5, -2.25, 3.3], [70000.0, -0.1, 2.7]])
+    names = ["float16", "bfloat16", "int8", "uint8", "int16", "int32"]
+    out = {}
+    for name in names:
+        d = getattr(T, name)
+        y = x.to(d)
+        out[f"{name}_from_float"] = y
+        out[f"{name}_from_int"] = T.tensor([-300, -1, 0, 1, 127, 128, 255, 256, 40000]).to(d)
+        out[f"{name}_times_2"] = y * 2
+        out[f"{name}_times_2_5"] = y * 2.5
+        out[f"{name}_plus_true"] = y + True
+        out[f"{name}_sum"] = y.sum()
+        out[f"{name}_sum_dim"] = y.sum(1)
+        out[f"{name}_max"] = y.max()
+        out[f"{name}_neg"] = -y if name != "uint8" else y
+        out[f"{name}_gt"] = y > 1
+        out[f"{name}_where"] = T.where(y > 1, y, y * 0)
+        for other in names + ["float32", "float64", "int64", "bool"]:
+            out[f"{name}_add_{other}"] = y + x.to(getattr(T, other))
+    half = x[:, :2].to(T.float16)
+    out["half_exp"] = half.exp()
+    out["half_mean"] = half.mean()
+    out["half_matmul"] = half @ half.t()
+    out["bf16_softmax"] = x.to(T.bfloat16).softmax(1)
+    out["int32_matmul"] = x.to(T.int32) @ x.to(T.int32).t()
+    out["int32_div"] = x.to(T.int32) / 2
+    w = T.tensor([0.5, -1.0], dtype=T.float16, requires_grad=True)
+    (w * w * 3).sum().backward()
+    out["half_grad"] = w.grad
+    return out
+
+
 # ---- elementwise --------------------------------------------------------------------------
 
 @case

@@ -1,0 +1,8 @@
+"""torch.backends as PyTorch's CPU build reports it: no CUDA, cuDNN or MPS backend."""
+import types
+
+cudnn = types.SimpleNamespace(enabled=True, benchmark=False, deterministic=False, allow_tf32=True,
+                              is_available=lambda: False, version=lambda: None)
+cuda = types.SimpleNamespace(is_built=lambda: False,
+                             matmul=types.SimpleNamespace(allow_tf32=False, allow_fp16_reduced_precision_reduction=True))
+mps = types.SimpleNamespace(is_available=lambda: False, is_built=lambda: False)
