@@ -1898,6 +1898,186 @@ SG_API sg_status sg_scatter_add(const sg_tensor *a, int64_t dim, const sg_tensor
 SG_API sg_status sg_nonzero(const sg_tensor *a, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* More indexing, scattering and contractions. Index tensors are int64 and are checked before any */
+/* element is read or written: a value out of range gives SG_ERR_INVALID_ARGUMENT with PyTorch's  */
+/* message. Repeated indices combine in the row-major order of the index, as PyTorch's CPU        */
+/* kernels do. Every result is a new tensor; no input is modified.                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * The slices of a at positions index (a vector, or a 0-d tensor) along dim (torch.index_select);
+ * indices are in 0..size-1.
+ */
+SG_API sg_status sg_index_select(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                 sg_tensor **out);
+/**
+ * A copy of a with alpha * source added at positions index along dim (torch.index_add): source has
+ * a's shape but for dim, whose size is index's length; repeated indices add up in order.
+ */
+SG_API sg_status sg_index_add(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                              const sg_tensor *source, double alpha, sg_tensor **out);
+/**
+ * A copy of a with the slices of source written at positions index along dim (torch.index_copy);
+ * with a repeated index the last write wins.
+ */
+SG_API sg_status sg_index_copy(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                               const sg_tensor *source, sg_tensor **out);
+/**
+ * A copy of a with value (a 0-d tensor, or a wrapped number from sg_scalar_double) at positions
+ * index along dim (torch.index_fill); negative indices count from the end.
+ */
+SG_API sg_status sg_index_fill(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                               const sg_tensor *value, sg_tensor **out);
+/**
+ * a with the slices of source reduced into positions index along dim (torch.index_reduce): reduce
+ * is "prod", "mean", "amax" or "amin"; without include_self the positions written start from the
+ * slices alone.
+ */
+SG_API sg_status sg_index_reduce(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                 const sg_tensor *source, const char *reduce, bool include_self,
+                                 sg_tensor **out);
+/**
+ * The elements of a at flat (row-major) positions index, in index's shape (torch.take); negative
+ * positions count from the end.
+ */
+SG_API sg_status sg_take(const sg_tensor *a, const sg_tensor *index, sg_tensor **out);
+/**
+ * A copy of a with the elements of source written (or, with accumulate, added) at flat positions
+ * index, matched in row-major order (torch.put).
+ */
+SG_API sg_status sg_put(const sg_tensor *a, const sg_tensor *index, const sg_tensor *source,
+                        bool accumulate, sg_tensor **out);
+/**
+ * The elements of a picked by indices along *dim, a and indices broadcasting in the other
+ * dimensions (torch.take_along_dim; indices wrap modulo the size, as in PyTorch); with dim NULL the
+ * flattened a at the flattened indices.
+ */
+SG_API sg_status sg_take_along_dim(const sg_tensor *a, const sg_tensor *indices, const int64_t *dim,
+                                   sg_tensor **out);
+/**
+ * The elements of a where the bool mask is true, a and mask broadcast together, as a 1-d tensor
+ * (torch.masked_select).
+ */
+SG_API sg_status sg_masked_select(const sg_tensor *a, const sg_tensor *mask, sg_tensor **out);
+/**
+ * a and the bool mask broadcast together, with the elements of source, in row-major order, written
+ * where mask is true (torch.masked_scatter); source needs at least as many elements as mask has
+ * true values.
+ */
+SG_API sg_status sg_masked_scatter(const sg_tensor *a, const sg_tensor *mask,
+                                   const sg_tensor *source, sg_tensor **out);
+/**
+ * A copy of a with src[i][j] written at [i][index[i][j]] for dim 1, likewise for other dims
+ * (torch.scatter); a wrapped number src (sg_scalar_double) is written at every indexed position.
+ * With a repeated index the last write wins.
+ */
+SG_API sg_status sg_scatter(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                            const sg_tensor *src, sg_tensor **out);
+/**
+ * a with src reduced into the positions index points at along dim (torch.scatter_reduce): reduce is
+ * "sum", "prod", "mean", "amax" or "amin"; without include_self the positions written start from
+ * src's elements alone.
+ */
+SG_API sg_status sg_scatter_reduce(const sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                   const sg_tensor *src, const char *reduce, bool include_self,
+                                   sg_tensor **out);
+/**
+ * A copy of a with values (of a's dtype, broadcast to the indexed shape) written, or with
+ * accumulate added, at the positions sg_index would read (torch.index_put).
+ */
+SG_API sg_status sg_index_put(const sg_tensor *a, const sg_tensor *const *indices, size_t count,
+                              const sg_tensor *values, bool accumulate, sg_tensor **out);
+/**
+ * where(mask, a[indices], fill) with the int64 indices clamped into range first, so that entries
+ * the mask hides may be out of range (torch._unsafe_masked_index).
+ */
+SG_API sg_status sg_unsafe_masked_index(const sg_tensor *a, const sg_tensor *mask,
+                                        const sg_tensor *const *indices, size_t count, double fill,
+                                        sg_tensor **out);
+/**
+ * sg_index_put(a, indices, values where mask else 0, accumulate) with the int64 indices clamped
+ * into range (torch._unsafe_masked_index_put_accumulate, the backward of sg_unsafe_masked_index).
+ */
+SG_API sg_status sg_unsafe_masked_index_put_accumulate(const sg_tensor *a, const sg_tensor *mask,
+                                                       const sg_tensor *const *indices,
+                                                       size_t count, const sg_tensor *values,
+                                                       sg_tensor **out);
+/**
+ * The int64 coordinates of the first size non-zero elements, [size, ndim], the rows past the last
+ * one filled with fill_value (torch.nonzero_static).
+ */
+SG_API sg_status sg_nonzero_static(const sg_tensor *a, int64_t size, int64_t fill_value,
+                                   sg_tensor **out);
+/**
+ * Each tensor split into num_chunks zero-padded chunks along dim, the dimensions after dim
+ * flattened, and chunk i of every tensor concatenated: shape[:dim] + [num_chunks, total]
+ * (torch._chunk_cat).
+ */
+SG_API sg_status sg_chunk_cat(const sg_tensor *const *tensors, size_t count, int64_t dim,
+                              int64_t num_chunks, sg_tensor **out);
+/**
+ * The cross product of 3-vectors along dim (torch.linalg.cross); a and other have the same number
+ * of dimensions and broadcast in the others.
+ */
+SG_API sg_status sg_linalg_cross(const sg_tensor *a, const sg_tensor *other, int64_t dim,
+                                 sg_tensor **out);
+/**
+ * sg_linalg_cross along *dim, or with dim NULL along the first dimension of size 3 of a
+ * (torch.cross).
+ */
+SG_API sg_status sg_cross(const sg_tensor *a, const sg_tensor *other, const int64_t *dim,
+                          sg_tensor **out);
+/**
+ * The sum of products over the last dimension of both (torch.inner); with a 0-d operand the
+ * product.
+ */
+SG_API sg_status sg_inner(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * Dimensions dims_a of a contracted with dims_b of b, pairwise (torch.tensordot): the result has
+ * a's other dimensions, then b's. A contracted size of 1 broadcasts.
+ */
+SG_API sg_status sg_tensordot(const sg_tensor *a, const sg_tensor *b, const int64_t *dims_a,
+                              size_t ndims_a, const int64_t *dims_b, size_t ndims_b,
+                              sg_tensor **out);
+/**
+ * Einstein summation over the operands (torch.einsum): equation as "ij,jk->ik", letters a-z and
+ * A-Z, "..." for broadcast leading dimensions; without "->" the output is the ellipsis then the
+ * letters that appear once, in order (upper case first).
+ */
+SG_API sg_status sg_einsum(const char *equation, const sg_tensor *const *operands, size_t count,
+                           sg_tensor **out);
+/**
+ * The integral of y along dim by the trapezoid rule (torch.trapezoid): at sample points x (1-d, or
+ * broadcasting against y) or, with x NULL, with the constant spacing dx.
+ */
+SG_API sg_status sg_trapezoid(const sg_tensor *y, const sg_tensor *x, double dx, int64_t dim,
+                              sg_tensor **out);
+/**
+ * The running trapezoid integral of y along dim, one element fewer along dim
+ * (torch.cumulative_trapezoid); x and dx as sg_trapezoid.
+ */
+SG_API sg_status sg_cumulative_trapezoid(const sg_tensor *y, const sg_tensor *x, double dx,
+                                         int64_t dim, sg_tensor **out);
+/**
+ * The derivative of a along each of dims (every dimension when ndims is 0) by central differences,
+ * one-sided of order edge_order (1 or 2) at the ends (torch.gradient): one result per dimension.
+ * spacing is empty (unit spacing) or one tensor per dimension: 0-d for a constant spacing, 1-d for
+ * the sample coordinates.
+ */
+SG_API sg_status sg_gradient(const sg_tensor *a, const sg_tensor *const *spacing, size_t nspacing,
+                             const int64_t *dims, size_t ndims, int64_t edge_order,
+                             sg_tensor **outs, size_t capacity, size_t *count);
+/**
+ * The covariance matrix of the variables in a's rows, observed in its columns (torch.cov), with
+ * Bessel's correction, int64 frequency weights and floating observation weights (either may be
+ * NULL).
+ */
+SG_API sg_status sg_cov(const sg_tensor *a, int64_t correction, const sg_tensor *fweights,
+                        const sg_tensor *aweights, sg_tensor **out);
+/** The Pearson correlation coefficients of the variables in a's rows (torch.corrcoef). */
+SG_API sg_status sg_corrcoef(const sg_tensor *a, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* In place. Each returns SG_OK after writing into t. Refused with SG_ERR_AUTOGRAD on a leaf that */
 /* requires grad while grad mode is on (turn it off with sg_set_grad_enabled, as                  */
 /* torch.no_grad()); SG_ERR_DTYPE when the result cannot be cast to t's dtype (a float result     */

@@ -60,6 +60,10 @@ KINDS = {
     "double?": (["const double *{n}"], ["UnsafePointer<Double>?"], "{n}?.pointee"),
     "tensor?": (["const sg_tensor *{n}"], ["OpaquePointer?"], '({n} == nil ? nil : Handles.tensor({n}, "{n}"))'),
     "generator": (["sg_generator *{n}"], ["OpaquePointer?"], 'Handles.generatorOrDefault({n}, "{n}")'),
+    # A list of tensors whose count is named after it (for ops that also return a list).
+    "tensorlist": (["const sg_tensor *const *{n}", "size_t n{n}"], ["UnsafePointer<OpaquePointer?>?", "Int"],
+                   'SwiftGradCABI.tensors({n}, n{n}, "{n}").map { $0! }'),
+    "string": (["const char *{n}"], ["UnsafePointer<CChar>?"], 'SwiftGradCABI.string({n}, "{n}")'),
 }
 OUTPUTS = {
     "tensor": ["sg_tensor **out"],
@@ -320,13 +324,17 @@ def python_conversions(fname, args, operands):
             call.append(f"_generator_handle({n})")
         elif kind == "reduction":
             call.append(f"_reduction({n})")
+        elif kind == "string":
+            lines.append(f"    if not isinstance({n}, str):")
+            lines.append(f'        raise TypeError(f"{fname}(): argument \'{n}\' must be str, not {{type({n}).__name__}}")')
+            call.append(f"{n}.encode()")
         elif kind == "dims":
             lines.append(f"    {n}_array, {n}_count = _shape_array(_dims({n}))")
             call += [f"{n}_array", f"{n}_count"]
         elif kind == "shape":
             lines.append(f'    {n}_array, {n}_count = _shape_array(_shape_args("{fname}", {n}))')
             call += [f"{n}_array", f"{n}_count"]
-        elif kind == "tensors":
+        elif kind in ("tensors", "tensorlist"):
             lines.append(f'    {n}_array, {n}_count = _handles({n}, "{fname}")')
             call += [f"{n}_array", f"{n}_count"]
         else:

@@ -2079,6 +2079,141 @@ public func sg_nonzero(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePo
     exportTensor("sg_nonzero", out) { try Handles.tensor(a, "a").nonzero() }
 }
 
+@_cdecl("sg_index_select") @implementation
+public func sg_index_select(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_index_select", out) { try Handles.tensor(a, "a").indexSelect(dim: Int(dim), index: Handles.tensor(index, "index")) }
+}
+
+@_cdecl("sg_index_add") @implementation
+public func sg_index_add(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_index_add", out) { try Handles.tensor(a, "a").indexAdd(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source"), alpha: alpha) }
+}
+
+@_cdecl("sg_index_copy") @implementation
+public func sg_index_copy(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_index_copy", out) { try Handles.tensor(a, "a").indexCopy(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source")) }
+}
+
+@_cdecl("sg_index_fill") @implementation
+public func sg_index_fill(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ value: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_index_fill", out) { try Handles.tensor(a, "a").indexFill(dim: Int(dim), index: Handles.tensor(index, "index"), value: Handles.tensor(value, "value")) }
+}
+
+@_cdecl("sg_index_reduce") @implementation
+public func sg_index_reduce(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_index_reduce", out) { try Handles.tensor(a, "a").indexReduce(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source"), reduce: SwiftGradCABI.string(reduce, "reduce"), includeSelf: include_self) }
+}
+
+@_cdecl("sg_take") @implementation
+public func sg_take(_ a: OpaquePointer?, _ index: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_take", out) { try Handles.tensor(a, "a").take(Handles.tensor(index, "index")) }
+}
+
+@_cdecl("sg_put") @implementation
+public func sg_put(_ a: OpaquePointer?, _ index: OpaquePointer?, _ source: OpaquePointer?, _ accumulate: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_put", out) { try Handles.tensor(a, "a").put(Handles.tensor(index, "index"), Handles.tensor(source, "source"), accumulate: accumulate) }
+}
+
+@_cdecl("sg_take_along_dim") @implementation
+public func sg_take_along_dim(_ a: OpaquePointer?, _ indices: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_take_along_dim", out) { try Handles.tensor(a, "a").takeAlongDim(Handles.tensor(indices, "indices"), dim: dim.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_masked_select") @implementation
+public func sg_masked_select(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_select", out) { try Handles.tensor(a, "a").maskedSelect(Handles.tensor(mask, "mask")) }
+}
+
+@_cdecl("sg_masked_scatter") @implementation
+public func sg_masked_scatter(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ source: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_masked_scatter", out) { try Handles.tensor(a, "a").maskedScatter(Handles.tensor(mask, "mask"), Handles.tensor(source, "source")) }
+}
+
+@_cdecl("sg_scatter") @implementation
+public func sg_scatter(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_scatter", out) { try Handles.tensor(a, "a").scatter(dim: Int(dim), index: Handles.tensor(index, "index"), src: Handles.tensor(src, "src")) }
+}
+
+@_cdecl("sg_scatter_reduce") @implementation
+public func sg_scatter_reduce(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_scatter_reduce", out) { try Handles.tensor(a, "a").scatterReduce(dim: Int(dim), index: Handles.tensor(index, "index"), src: Handles.tensor(src, "src"), reduce: SwiftGradCABI.string(reduce, "reduce"), includeSelf: include_self) }
+}
+
+@_cdecl("sg_index_put") @implementation
+public func sg_index_put(_ a: OpaquePointer?, _ indices: UnsafePointer<OpaquePointer?>?, _ count: Int, _ values: OpaquePointer?, _ accumulate: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_index_put", out) { try Handles.tensor(a, "a").indexPut(SwiftGradCABI.tensors(indices, count, "indices", allowNull: true), Handles.tensor(values, "values"), accumulate: accumulate) }
+}
+
+@_cdecl("sg_unsafe_masked_index") @implementation
+public func sg_unsafe_masked_index(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ indices: UnsafePointer<OpaquePointer?>?, _ count: Int, _ fill: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_unsafe_masked_index", out) { try Handles.tensor(a, "a").unsafeMaskedIndex(Handles.tensor(mask, "mask"), SwiftGradCABI.tensors(indices, count, "indices", allowNull: true), fill: fill) }
+}
+
+@_cdecl("sg_unsafe_masked_index_put_accumulate") @implementation
+public func sg_unsafe_masked_index_put_accumulate(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ indices: UnsafePointer<OpaquePointer?>?, _ count: Int, _ values: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_unsafe_masked_index_put_accumulate", out) { try Handles.tensor(a, "a").unsafeMaskedIndexPutAccumulate(Handles.tensor(mask, "mask"), SwiftGradCABI.tensors(indices, count, "indices", allowNull: true), Handles.tensor(values, "values")) }
+}
+
+@_cdecl("sg_nonzero_static") @implementation
+public func sg_nonzero_static(_ a: OpaquePointer?, _ size: Int64, _ fill_value: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nonzero_static", out) { try Handles.tensor(a, "a").nonzeroStatic(size: Int(size), fillValue: Int(fill_value)) }
+}
+
+@_cdecl("sg_chunk_cat") @implementation
+public func sg_chunk_cat(_ tensors: UnsafePointer<OpaquePointer?>?, _ count: Int, _ dim: Int64, _ num_chunks: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_chunk_cat", out) { try Tensor.chunkCat(SwiftGradCABI.tensors(tensors, count, "tensors").map { $0! }, dim: Int(dim), numChunks: Int(num_chunks)) }
+}
+
+@_cdecl("sg_linalg_cross") @implementation
+public func sg_linalg_cross(_ a: OpaquePointer?, _ other: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linalg_cross", out) { try Handles.tensor(a, "a").linalgCross(Handles.tensor(other, "other"), dim: Int(dim)) }
+}
+
+@_cdecl("sg_cross") @implementation
+public func sg_cross(_ a: OpaquePointer?, _ other: OpaquePointer?, _ dim: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cross", out) { try Handles.tensor(a, "a").cross(Handles.tensor(other, "other"), dim: dim.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_inner") @implementation
+public func sg_inner(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_inner", out) { try Handles.tensor(a, "a").inner(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_tensordot") @implementation
+public func sg_tensordot(_ a: OpaquePointer?, _ b: OpaquePointer?, _ dims_a: UnsafePointer<Int64>?, _ ndims_a: Int, _ dims_b: UnsafePointer<Int64>?, _ ndims_b: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tensordot", out) { try Handles.tensor(a, "a").tensordot(Handles.tensor(b, "b"), dimsA: SwiftGradCABI.dims(dims_a, ndims_a), dimsB: SwiftGradCABI.dims(dims_b, ndims_b)) }
+}
+
+@_cdecl("sg_einsum") @implementation
+public func sg_einsum(_ equation: UnsafePointer<CChar>?, _ operands: UnsafePointer<OpaquePointer?>?, _ count: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_einsum", out) { try Tensor.einsum(SwiftGradCABI.string(equation, "equation"), SwiftGradCABI.tensors(operands, count, "operands").map { $0! }) }
+}
+
+@_cdecl("sg_trapezoid") @implementation
+public func sg_trapezoid(_ y: OpaquePointer?, _ x: OpaquePointer?, _ dx: Double, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_trapezoid", out) { try Handles.tensor(y, "y").trapezoid(x: (x == nil ? nil : Handles.tensor(x, "x")), dx: dx, dim: Int(dim)) }
+}
+
+@_cdecl("sg_cumulative_trapezoid") @implementation
+public func sg_cumulative_trapezoid(_ y: OpaquePointer?, _ x: OpaquePointer?, _ dx: Double, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cumulative_trapezoid", out) { try Handles.tensor(y, "y").cumulativeTrapezoid(x: (x == nil ? nil : Handles.tensor(x, "x")), dx: dx, dim: Int(dim)) }
+}
+
+@_cdecl("sg_gradient") @implementation
+public func sg_gradient(_ a: OpaquePointer?, _ spacing: UnsafePointer<OpaquePointer?>?, _ nspacing: Int, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ edge_order: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_gradient", outs, capacity, count) { try Handles.tensor(a, "a").gradient(spacing: SwiftGradCABI.tensors(spacing, nspacing, "spacing").map { $0! }, dims: SwiftGradCABI.dims(dims, ndims), edgeOrder: Int(edge_order)) }
+}
+
+@_cdecl("sg_cov") @implementation
+public func sg_cov(_ a: OpaquePointer?, _ correction: Int64, _ fweights: OpaquePointer?, _ aweights: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cov", out) { try Handles.tensor(a, "a").cov(correction: Int(correction), fweights: (fweights == nil ? nil : Handles.tensor(fweights, "fweights")), aweights: (aweights == nil ? nil : Handles.tensor(aweights, "aweights"))) }
+}
+
+@_cdecl("sg_corrcoef") @implementation
+public func sg_corrcoef(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_corrcoef", out) { try Handles.tensor(a, "a").corrcoef() }
+}
+
 @_cdecl("sg_add_") @implementation
 public func sg_add_(_ t: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
     export("sg_add_") { _ = try Handles.tensor(t, "t").add_(Handles.tensor(other, "other")) }

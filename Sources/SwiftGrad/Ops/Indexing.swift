@@ -1,77 +1,39 @@
-/// Indexing by tensors: gather/scatter_add along a dimension, advanced indexing (`x[idx]`,
-/// `x[rows, cols]`, `x[mask]`), masked_fill and nonzero. Each gathering op's backward is the
-/// matching scatter-add into zeros, itself recorded so that gradients of gradients work.
+/// Indexing by tensors: gather/scatter_add along a dimension (their index plan is Scatter.swift's
+/// ScatterPlan), advanced indexing (`x[idx]`, `x[rows, cols]`, `x[mask]`), masked_fill and
+/// nonzero. Each gathering op's backward is the matching scatter-add into zeros, itself recorded
+/// so that gradients of gradients work.
 extension Tensor {
     /// `out[i][j][k] = self[i][index[i][j][k]][k]` for dim 1, and likewise for other dims
     /// (`torch.gather`, GatherBackward0).
-    /// - Throws: `.invalidArgument` for a non-int64 index, a rank mismatch, or an index out of range.
+    /// - Throws: `.dtype` for a non-int64 index, `.invalidArgument` for a rank mismatch, an index
+    ///   larger than `self` apart from `dim`, or an index value outside `0..<size` (PyTorch's
+    ///   messages; negative values are refused, as in PyTorch).
     public func gather(dim: Int, index: Tensor) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        try checkScatterGather(d, index, "gather")
+        let plan = try ScatterPlan(gathering: d, from: self, index: index)
+        let source = try denseForKernel()
         let out = try Tensor.empty(index.shape, dtype)
-        try Tensor.walkIndexed(d, index: index, indexed: self) { offsets in
-            Kernels.copyElements(from: self, at: offsets.map { $0.indexed }, into: out, offsets: offsets.map { $0.position })
-        }
+        let base = source.storageOffset
+        Kernels.copyElements(from: source, at: base == 0 ? plan.targets : plan.targets.map { $0 &+ base },
+                             into: out, offsets: Array(0..<out.count))
         return try out.recorded("GatherBackward0", inputs: [self], saving: [index]) { g, ctx in
             [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).scatterAdd(dim: d, index: ctx.saved(0), source: g)]
         }
     }
 
     /// A copy of this tensor with `source` added at `index` along `dim` (`torch.scatter_add`,
-    /// ScatterAddBackward0): `out[i][index[i][j]] += source[i][j]` for dim 1.
+    /// ScatterAddBackward0): `out[i][index[i][j]] += source[i][j]` for dim 1, repeated targets
+    /// adding up in index order (bool adds as `or`).
+    /// - Throws: as `scatter(dim:index:src:)`.
     public func scatterAdd(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        try checkScatterGather(d, index, "scatter_add")
-        guard source.ndim == index.ndim, zip(index.shape, source.shape).allSatisfy({ $0 <= $1 }) else {
-            throw SwiftGradError.invalidArgument("Expected index \(Shape.describe(index.shape)) to be smaller than self \(Shape.describe(shape)) apart from dimension \(d) and to be smaller size than src \(Shape.describe(source.shape))")
-        }
+        let plan = try ScatterPlan(d, destination: self, index: index, src: source)
         let out = try noGrad { try clone() }
-        let src = try source.to(dtype, recording: false)
-        try Tensor.walkIndexed(d, index: index, indexed: out) { offsets in
-            try Kernels.addElements(from: src, at: offsets.map { src.offset(ofIndex: $0.coordinates) }, into: out, offsets: offsets.map { $0.indexed })
-        }
+        try Kernels.accumulateElements(from: source, at: plan.sources, into: out, offsets: plan.targets)
         return try out.recorded("ScatterAddBackward0", inputs: [self, source], saving: [index]) { g, ctx in
             [ctx.needsGrad(0) ? g : nil,
-             ctx.needsGrad(1) ? try g.gather(dim: d, index: ctx.saved(0)) : nil]
+             ctx.needsGrad(1) ? try g.gather(dim: d, index: ctx.saved(0)).padded(to: ctx.inputShape(1)) : nil]
         }
-    }
-
-    private func checkScatterGather(_ d: Int, _ index: Tensor, _ name: String) throws {
-        guard index.dtype == .int64 else {
-            throw SwiftGradError.dtype("\(name)(): Expected dtype int64 for index")
-        }
-        guard index.ndim == Swift.max(ndim, 1) || (ndim == 0 && index.ndim == 0) else {
-            throw SwiftGradError.invalidArgument("Index tensor must have the same number of dimensions as \(name == "gather" ? "input" : "self") tensor")
-        }
-        for i in 0..<index.ndim where i != d && ndim > 0 && index.shape[i] > shape[i] {
-            throw SwiftGradError.invalidArgument("Size does not match at dimension \(i) expected index \(Shape.describe(index.shape)) to be no larger than self \(Shape.describe(shape)) apart from dimension \(d)")
-        }
-    }
-
-    /// For gather/scatter: for every element of `index`, its coordinates, its row-major position,
-    /// and the offset in `indexed` it points at (its coordinates with dimension `d` replaced by
-    /// the index value). Index values are bounds-checked.
-    private static func walkIndexed(_ d: Int, index: Tensor, indexed: Tensor,
-                                    _ body: ([(coordinates: [Int], position: Int, indexed: Int)]) throws -> Void) throws {
-        var entries: [(coordinates: [Int], position: Int, indexed: Int)] = []
-        entries.reserveCapacity(index.count)
-        let size = indexed.ndim == 0 ? 1 : indexed.shape[d]
-        for position in 0..<index.count {
-            var coordinates = [Int].filled(0, count: index.ndim)
-            var rest = position
-            for k in stride(from: index.ndim - 1, through: 0, by: -1) {
-                coordinates[k] = rest % index.shape[k]
-                rest /= index.shape[k]
-            }
-            let value = Int(index.int64Value(atOffset: index.offset(ofIndex: coordinates)))
-            guard value >= -size, value < size else {
-                throw SwiftGradError.invalidArgument("index \(value) is out of bounds for dimension \(d) with size \(size)")
-            }
-            var target = coordinates
-            if indexed.ndim > 0 { target[d] = value < 0 ? value + size : value }
-            entries.append((coordinates, position, indexed.offset(ofIndex: indexed.ndim == 0 ? [] : target)))
-        }
-        try body(entries)
     }
 
     /// `self` with the number `value` where `mask` is true (`masked_fill`); see
@@ -110,6 +72,7 @@ extension Tensor {
     /// shape [count, ndim].
     public func nonzero() throws -> Tensor {
         var rows: [Int64] = []
+        var found = 0  // counted apart: a 0-d tensor's rows are empty
         for position in 0..<count where doubleValue(atOffset: offset(ofLinearIndex: position)) != 0 {
             var rest = position
             var coordinates = [Int64].filled(0, count: ndim)
@@ -118,8 +81,9 @@ extension Tensor {
                 rest /= shape[k]
             }
             rows.append(contentsOf: coordinates)
+            found += 1
         }
-        return try Tensor(rows, shape: [rows.count / Swift.max(ndim, 1), ndim])
+        return try Tensor(rows, shape: [found, ndim])
     }
 
     /// Advanced indexing, NumPy's rules (`x[idx]`, `x[rows, cols]`, `x[mask]`, IndexBackward0).

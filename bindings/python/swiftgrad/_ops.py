@@ -2508,6 +2508,136 @@ def linalg__matrix_sqrth(input):  # noqa: A002 - PyTorch's name
     return _linalg_matrix_sqrth(input)
 
 
+def _take_along_dim(self, indices, dim=None, *, axis=_MISSING):
+    """The elements of a picked by indices along *dim, a and indices broadcasting in the other dimensions (torch.take_along_dim; indices wrap modulo the size, as in PyTorch); with dim NULL the flattened a at the flattened indices."""
+    _require_tensor("take_along_dim", "indices", 1, indices)
+    dim = _alias("take_along_dim", "dim", dim, "axis", axis)
+    return _make(L.sg_take_along_dim, self._handle, indices._handle, None if dim is None else _byref(_c_int64(_int(dim))))
+
+
+def take_along_dim(input, indices, dim=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.take_along_dim: The elements of a picked by indices along *dim, a and indices broadcasting in the other dimensions (torch.take_along_dim; indices wrap modulo the size, as in PyTorch); with dim NULL the flattened a at the flattened indices."""
+    _require_tensor("take_along_dim", "input", 1, input)
+    return _take_along_dim(input, indices=indices, dim=dim, axis=axis)
+
+
+def _masked_select(self, mask):
+    """The elements of a where the bool mask is true, a and mask broadcast together, as a 1-d tensor (torch.masked_select)."""
+    _require_tensor("masked_select", "mask", 1, mask)
+    return _make(L.sg_masked_select, self._handle, mask._handle)
+
+
+def masked_select(input, mask):  # noqa: A002 - PyTorch's name
+    """torch.masked_select: The elements of a where the bool mask is true, a and mask broadcast together, as a 1-d tensor (torch.masked_select)."""
+    _require_tensor("masked_select", "input", 1, input)
+    return _masked_select(input, mask=mask)
+
+
+def _masked_scatter(self, mask, source):
+    """a and the bool mask broadcast together, with the elements of source, in row-major order, written where mask is true (torch.masked_scatter); source needs at least as many elements as mask has true values."""
+    _require_tensor("masked_scatter", "mask", 1, mask)
+    _require_tensor("masked_scatter", "source", 2, source)
+    return _make(L.sg_masked_scatter, self._handle, mask._handle, source._handle)
+
+
+def masked_scatter(input, mask, source):  # noqa: A002 - PyTorch's name
+    """torch.masked_scatter: a and the bool mask broadcast together, with the elements of source, in row-major order, written where mask is true (torch.masked_scatter); source needs at least as many elements as mask has true values."""
+    _require_tensor("masked_scatter", "input", 1, input)
+    return _masked_scatter(input, mask=mask, source=source)
+
+
+def _scatter_reduce(self, dim=_MISSING, index=_MISSING, src=_MISSING, reduce=_MISSING, *, include_self=True, axis=_MISSING):
+    """a with src reduced into the positions index points at along dim (torch.scatter_reduce): reduce is "sum", "prod", "mean", "amax" or "amin"; without include_self the positions written start from src's elements alone."""
+    dim = _alias("scatter_reduce", "dim", dim, "axis", axis)
+    _required("scatter_reduce", "index", index)
+    _require_tensor("scatter_reduce", "index", 2, index)
+    _required("scatter_reduce", "src", src)
+    _require_tensor("scatter_reduce", "src", 3, src)
+    _required("scatter_reduce", "reduce", reduce)
+    if not isinstance(reduce, str):
+        raise TypeError(f"scatter_reduce(): argument 'reduce' must be str, not {type(reduce).__name__}")
+    return _make(L.sg_scatter_reduce, self._handle, _int(dim), index._handle, src._handle, reduce.encode(), builtins.bool(include_self))
+
+
+def scatter_reduce(input, dim=_MISSING, index=_MISSING, src=_MISSING, reduce=_MISSING, *, include_self=True, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.scatter_reduce: a with src reduced into the positions index points at along dim (torch.scatter_reduce): reduce is "sum", "prod", "mean", "amax" or "amin"; without include_self the positions written start from src's elements alone."""
+    _require_tensor("scatter_reduce", "input", 1, input)
+    return _scatter_reduce(input, dim=dim, index=index, src=src, reduce=reduce, include_self=include_self, axis=axis)
+
+
+def _nonzero_static(self, *, size, fill_value=-1):
+    """The int64 coordinates of the first size non-zero elements, [size, ndim], the rows past the last one filled with fill_value (torch.nonzero_static)."""
+    return _make(L.sg_nonzero_static, self._handle, _int(size), _int(fill_value))
+
+
+def nonzero_static(input, *, size, fill_value=-1):  # noqa: A002 - PyTorch's name
+    """torch.nonzero_static: The int64 coordinates of the first size non-zero elements, [size, ndim], the rows past the last one filled with fill_value (torch.nonzero_static)."""
+    _require_tensor("nonzero_static", "input", 1, input)
+    return _nonzero_static(input, size=size, fill_value=fill_value)
+
+
+def _linalg_cross(self, other, *, dim=-1, axis=_MISSING):
+    """The cross product of 3-vectors along dim (torch.linalg.cross); a and other have the same number of dimensions and broadcast in the others."""
+    _require_tensor("cross", "other", 1, other)
+    dim = _alias("cross", "dim", dim, "axis", axis)
+    return _make(L.sg_linalg_cross, self._handle, other._handle, _int(dim))
+
+
+def linalg__cross(input, other, *, dim=-1, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.linalg.cross: The cross product of 3-vectors along dim (torch.linalg.cross); a and other have the same number of dimensions and broadcast in the others."""
+    _require_tensor("cross", "input", 1, input)
+    return _linalg_cross(input, other=other, dim=dim, axis=axis)
+
+
+def _cross(self, other, dim=None, *, axis=_MISSING):
+    """sg_linalg_cross along *dim, or with dim NULL along the first dimension of size 3 of a (torch.cross)."""
+    _require_tensor("cross", "other", 1, other)
+    dim = _alias("cross", "dim", dim, "axis", axis)
+    return _make(L.sg_cross, self._handle, other._handle, None if dim is None else _byref(_c_int64(_int(dim))))
+
+
+def cross(input, other, dim=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.cross: sg_linalg_cross along *dim, or with dim NULL along the first dimension of size 3 of a (torch.cross)."""
+    _require_tensor("cross", "input", 1, input)
+    return _cross(input, other=other, dim=dim, axis=axis)
+
+
+def _inner(self, other):
+    """The sum of products over the last dimension of both (torch.inner); with a 0-d operand the product."""
+    _require_tensor("inner", "other", 1, other)
+    return _make(L.sg_inner, self._handle, other._handle)
+
+
+def inner(input, other):  # noqa: A002 - PyTorch's name
+    """torch.inner: The sum of products over the last dimension of both (torch.inner); with a 0-d operand the product."""
+    _require_tensor("inner", "input", 1, input)
+    return _inner(input, other=other)
+
+
+def _cov(self, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in a's rows, observed in its columns (torch.cov), with Bessel's correction, int64 frequency weights and floating observation weights (either may be NULL)."""
+    fweights = None if fweights is None else _operand(fweights)
+    aweights = None if aweights is None else _operand(aweights)
+    return _make(L.sg_cov, self._handle, _int(correction), None if fweights is None else fweights._handle, None if aweights is None else aweights._handle)
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002 - PyTorch's name
+    """torch.cov: The covariance matrix of the variables in a's rows, observed in its columns (torch.cov), with Bessel's correction, int64 frequency weights and floating observation weights (either may be NULL)."""
+    _require_tensor("cov", "input", 1, input)
+    return _cov(input, correction=correction, fweights=fweights, aweights=aweights)
+
+
+def _corrcoef(self):
+    """The Pearson correlation coefficients of the variables in a's rows (torch.corrcoef)."""
+    return _make(L.sg_corrcoef, self._handle)
+
+
+def corrcoef(input):  # noqa: A002 - PyTorch's name
+    """torch.corrcoef: The Pearson correlation coefficients of the variables in a's rows (torch.corrcoef)."""
+    _require_tensor("corrcoef", "input", 1, input)
+    return _corrcoef(input)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_or", _logical_or),
@@ -2674,6 +2804,15 @@ for _name, _method in (
         ("baddbmm", _baddbmm),
         ("addr", _addr),
         ("vdot", _vdot),
+        ("take_along_dim", _take_along_dim),
+        ("masked_select", _masked_select),
+        ("masked_scatter", _masked_scatter),
+        ("scatter_reduce", _scatter_reduce),
+        ("nonzero_static", _nonzero_static),
+        ("cross", _cross),
+        ("inner", _inner),
+        ("cov", _cov),
+        ("corrcoef", _corrcoef),
 ):
     setattr(Tensor, _name, _method)
 
@@ -2712,6 +2851,7 @@ NAMESPACES = {
         "matrix_exp": linalg__matrix_exp,
         "householder_product": linalg__householder_product,
         "matrix_sqrth": linalg__matrix_sqrth,
+        "cross": linalg__cross,
     },
     "masked": {
         "sum": masked__sum,
@@ -2758,22 +2898,23 @@ __all__ = [
     "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "block_diag",
     "broadcast_tensors", "broadcast_to", "bucketize", "cartesian_prod", "ceil",
     "cholesky_inverse", "cholesky_solve", "chunk", "clamp_max", "clamp_min", "column_stack",
-    "combinations", "copysign", "cos", "cosh", "count_nonzero", "cummax", "cummin", "cumprod",
-    "cumsum", "deg2rad", "det", "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy",
-    "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp",
-    "exp2", "expand_copy", "expm1", "fix", "flatten", "flip", "fliplr", "flipud", "floor",
-    "fmax", "fmin", "fmod", "frac", "heaviside", "histc", "hstack", "hypot", "i0", "igamma",
-    "igammac", "inverse", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal",
-    "kron", "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2",
-    "log_softmax", "logaddexp", "logaddexp2", "logcumsumexp", "logdet", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "logit", "matrix_exp", "matrix_power", "mode",
-    "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num", "nanmean", "nansum",
-    "narrow_copy", "nextafter", "orgqr", "ormqr", "permute_copy", "rad2deg", "ravel",
-    "reciprocal", "relu", "renorm", "roll", "rot90", "round", "row_stack", "rsqrt", "select",
+    "combinations", "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross",
+    "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "det", "diag", "diag_embed", "diagflat",
+    "diagonal", "diagonal_copy", "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf",
+    "erfc", "erfinv", "exp", "exp2", "expand_copy", "expm1", "fix", "flatten", "flip", "fliplr",
+    "flipud", "floor", "fmax", "fmin", "fmod", "frac", "heaviside", "histc", "hstack", "hypot",
+    "i0", "igamma", "igammac", "inner", "inverse", "isfinite", "isinf", "isnan", "isneginf",
+    "isposinf", "isreal", "kron", "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10",
+    "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2", "logcumsumexp", "logdet",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "masked_scatter",
+    "masked_select", "matrix_exp", "matrix_power", "mode", "moveaxis", "movedim", "msort",
+    "mvlgamma", "nan_to_num", "nanmean", "nansum", "narrow_copy", "nextafter", "nonzero_static",
+    "orgqr", "ormqr", "permute_copy", "rad2deg", "ravel", "reciprocal", "relu", "renorm",
+    "roll", "rot90", "round", "row_stack", "rsqrt", "scatter_reduce", "select",
     "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
     "slice_scatter", "softmax", "sort", "split_with_sizes", "split_with_sizes_copy", "sqrt",
-    "square", "t_copy", "tan", "tanh", "tile", "topk", "trace", "transpose_copy", "tril",
-    "triu", "trunc", "unbind", "unbind_copy", "unflatten", "unfold_copy", "unsafe_chunk",
-    "unsafe_split", "unsafe_split_with_sizes", "unsqueeze", "unsqueeze_copy", "vdot",
-    "view_copy", "vstack"
+    "square", "t_copy", "take_along_dim", "tan", "tanh", "tile", "topk", "trace",
+    "transpose_copy", "tril", "triu", "trunc", "unbind", "unbind_copy", "unflatten",
+    "unfold_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "unsqueeze",
+    "unsqueeze_copy", "vdot", "view_copy", "vstack"
 ]
