@@ -710,6 +710,68 @@ SG_API sg_status sg_cross_entropy(const sg_tensor *input, const sg_tensor *targe
 SG_API sg_status sg_binary_cross_entropy(const sg_tensor *input, const sg_tensor *target,
                                          sg_reduction reduction, sg_tensor **out);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* torch.nn.functional: activations, losses, distances, padding, dropout, embeddings              */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * scale * (a > 0 ? a : alpha * (exp(a * input_scale) - 1)) (F.elu is alpha, 1, 1). Floating input
+ * only.
+ */
+SG_API sg_status sg_elu(const sg_tensor *a, double alpha, double scale, double input_scale,
+                        sg_tensor **out);
+/** elu with alpha = 1.6732632423543772, scale = 1.0507009873554805 (F.selu). */
+SG_API sg_status sg_selu(const sg_tensor *a, sg_tensor **out);
+/** max(0, a) + min(0, alpha * (exp(a / alpha) - 1)) (F.celu); alpha = 0 is an error. */
+SG_API sg_status sg_celu(const sg_tensor *a, double alpha, sg_tensor **out);
+/**
+ * a * Phi(a) (F.gelu): exact (erf) when tanh is false, PyTorch's approximate='tanh' form when true.
+ */
+SG_API sg_status sg_gelu(const sg_tensor *a, bool tanh, sg_tensor **out);
+/** a * sigmoid(a) (F.silu). */
+SG_API sg_status sg_silu(const sg_tensor *a, sg_tensor **out);
+/** a * tanh(softplus(a)) (F.mish). */
+SG_API sg_status sg_mish(const sg_tensor *a, sg_tensor **out);
+/** log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (F.softplus). */
+SG_API sg_status sg_softplus(const sg_tensor *a, double beta, double threshold, sg_tensor **out);
+/** a / (1 + |a|) (F.softsign). */
+SG_API sg_status sg_softsign(const sg_tensor *a, sg_tensor **out);
+/** a - tanh(a) (F.tanhshrink). */
+SG_API sg_status sg_tanhshrink(const sg_tensor *a, sg_tensor **out);
+/** a - lambd above lambd, a + lambd below -lambd, 0 between (F.softshrink); lambd >= 0. */
+SG_API sg_status sg_softshrink(const sg_tensor *a, double lambd, sg_tensor **out);
+/** a outside [-lambd, lambd], 0 inside (F.hardshrink). */
+SG_API sg_status sg_hardshrink(const sg_tensor *a, double lambd, sg_tensor **out);
+/** a clamped into [min_val, max_val] (F.hardtanh); gradient 0 at and beyond the bounds. */
+SG_API sg_status sg_hardtanh(const sg_tensor *a, double min_val, double max_val, sg_tensor **out);
+/** min(max(a, 0), 6) (F.relu6). */
+SG_API sg_status sg_relu6(const sg_tensor *a, sg_tensor **out);
+/** a * relu6(a + 3) / 6 (F.hardswish). */
+SG_API sg_status sg_hardswish(const sg_tensor *a, sg_tensor **out);
+/** relu6(a + 3) / 6 (F.hardsigmoid). */
+SG_API sg_status sg_hardsigmoid(const sg_tensor *a, sg_tensor **out);
+/** log(sigmoid(a)), without overflow (F.logsigmoid). */
+SG_API sg_status sg_logsigmoid(const sg_tensor *a, sg_tensor **out);
+/** a > 0 ? a : negative_slope * a (F.leaky_relu). */
+SG_API sg_status sg_leaky_relu(const sg_tensor *a, double negative_slope, sg_tensor **out);
+/** a > 0 ? a : weight * a, weight 0-d or 1-d with 1 or C (dimension 1 of a) entries (F.prelu). */
+SG_API sg_status sg_prelu(const sg_tensor *a, const sg_tensor *weight, sg_tensor **out);
+/**
+ * Randomized leaky relu (F.rrelu): in training each a <= 0 is scaled by a uniform draw from [lower,
+ * upper], else by (lower + upper) / 2.
+ */
+SG_API sg_status sg_rrelu(const sg_tensor *a, double lower, double upper, bool training,
+                          sg_tensor **out);
+/** a > threshold ? a : value (F.threshold). */
+SG_API sg_status sg_threshold(const sg_tensor *a, double threshold, double value, sg_tensor **out);
+/**
+ * The first half of a along dim times the sigmoid of the second half (F.glu); the size along dim
+ * must be even.
+ */
+SG_API sg_status sg_glu(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** softmax(-a) along dim (F.softmin). */
+SG_API sg_status sg_softmin(const sg_tensor *a, int64_t dim, sg_tensor **out);
+
 /* END GENERATED OPS */
 
 /* ------------------------------------------------------------------------------------------ */

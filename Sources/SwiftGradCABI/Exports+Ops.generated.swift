@@ -678,3 +678,113 @@ public func sg_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, 
 public func sg_binary_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_binary_cross_entropy", out) { try Tensor.binaryCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
 }
+
+@_cdecl("sg_elu") @implementation
+public func sg_elu(_ a: OpaquePointer?, _ alpha: Double, _ scale: Double, _ input_scale: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_elu", out) { try Handles.tensor(a, "a").elu(alpha: alpha, scale: scale, inputScale: input_scale) }
+}
+
+@_cdecl("sg_selu") @implementation
+public func sg_selu(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_selu", out) { try Handles.tensor(a, "a").selu() }
+}
+
+@_cdecl("sg_celu") @implementation
+public func sg_celu(_ a: OpaquePointer?, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_celu", out) { try Handles.tensor(a, "a").celu(alpha: alpha) }
+}
+
+@_cdecl("sg_gelu") @implementation
+public func sg_gelu(_ a: OpaquePointer?, _ tanh: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_gelu", out) { try Handles.tensor(a, "a").gelu(tanhApproximation: tanh) }
+}
+
+@_cdecl("sg_silu") @implementation
+public func sg_silu(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_silu", out) { try Handles.tensor(a, "a").silu() }
+}
+
+@_cdecl("sg_mish") @implementation
+public func sg_mish(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_mish", out) { try Handles.tensor(a, "a").mish() }
+}
+
+@_cdecl("sg_softplus") @implementation
+public func sg_softplus(_ a: OpaquePointer?, _ beta: Double, _ threshold: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_softplus", out) { try Handles.tensor(a, "a").softplus(beta: beta, threshold: threshold) }
+}
+
+@_cdecl("sg_softsign") @implementation
+public func sg_softsign(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_softsign", out) { try Handles.tensor(a, "a").softsign() }
+}
+
+@_cdecl("sg_tanhshrink") @implementation
+public func sg_tanhshrink(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tanhshrink", out) { try Handles.tensor(a, "a").tanhshrink() }
+}
+
+@_cdecl("sg_softshrink") @implementation
+public func sg_softshrink(_ a: OpaquePointer?, _ lambd: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_softshrink", out) { try Handles.tensor(a, "a").softshrink(lambd: lambd) }
+}
+
+@_cdecl("sg_hardshrink") @implementation
+public func sg_hardshrink(_ a: OpaquePointer?, _ lambd: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hardshrink", out) { try Handles.tensor(a, "a").hardshrink(lambd: lambd) }
+}
+
+@_cdecl("sg_hardtanh") @implementation
+public func sg_hardtanh(_ a: OpaquePointer?, _ min_val: Double, _ max_val: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hardtanh", out) { try Handles.tensor(a, "a").hardtanh(minVal: min_val, maxVal: max_val) }
+}
+
+@_cdecl("sg_relu6") @implementation
+public func sg_relu6(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_relu6", out) { try Handles.tensor(a, "a").relu6() }
+}
+
+@_cdecl("sg_hardswish") @implementation
+public func sg_hardswish(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hardswish", out) { try Handles.tensor(a, "a").hardswish() }
+}
+
+@_cdecl("sg_hardsigmoid") @implementation
+public func sg_hardsigmoid(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hardsigmoid", out) { try Handles.tensor(a, "a").hardsigmoid() }
+}
+
+@_cdecl("sg_logsigmoid") @implementation
+public func sg_logsigmoid(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logsigmoid", out) { try Handles.tensor(a, "a").logSigmoid() }
+}
+
+@_cdecl("sg_leaky_relu") @implementation
+public func sg_leaky_relu(_ a: OpaquePointer?, _ negative_slope: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_leaky_relu", out) { try Handles.tensor(a, "a").leakyRelu(negativeSlope: negative_slope) }
+}
+
+@_cdecl("sg_prelu") @implementation
+public func sg_prelu(_ a: OpaquePointer?, _ weight: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_prelu", out) { try Handles.tensor(a, "a").prelu(weight: Handles.tensor(weight, "weight")) }
+}
+
+@_cdecl("sg_rrelu") @implementation
+public func sg_rrelu(_ a: OpaquePointer?, _ lower: Double, _ upper: Double, _ training: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rrelu", out) { try Handles.tensor(a, "a").rrelu(lower: lower, upper: upper, training: training) }
+}
+
+@_cdecl("sg_threshold") @implementation
+public func sg_threshold(_ a: OpaquePointer?, _ threshold: Double, _ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_threshold", out) { try Handles.tensor(a, "a").threshold(threshold, value: value) }
+}
+
+@_cdecl("sg_glu") @implementation
+public func sg_glu(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_glu", out) { try Handles.tensor(a, "a").glu(dim: Int(dim)) }
+}
+
+@_cdecl("sg_softmin") @implementation
+public func sg_softmin(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_softmin", out) { try Handles.tensor(a, "a").softmin(dim: Int(dim)) }
+}

@@ -461,28 +461,122 @@ def _contiguous(self):
     return _keep_dtype(self, _make(L.sg_contiguous, self._handle))
 
 
-def _softmax(self, dim=_MISSING, *, axis=_MISSING):
+def _softmax(self, dim=_MISSING, dtype=None, *, axis=_MISSING):
     """softmax along dim, computed stably."""
     dim = _alias("softmax", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
     return _keep_float_dtype(self, _make(L.sg_softmax, self._handle, _int(dim)))
 
 
-def softmax(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+def softmax(input, dim=_MISSING, dtype=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
     """torch.softmax: softmax along dim, computed stably."""
     _require_tensor("softmax", "input", 1, input)
-    return _softmax(input, dim=dim, axis=axis)
+    return _softmax(input, dim=dim, dtype=dtype, axis=axis)
 
 
-def _log_softmax(self, dim=_MISSING, *, axis=_MISSING):
+def _log_softmax(self, dim=_MISSING, dtype=None, *, axis=_MISSING):
     """log_softmax along dim, computed stably."""
     dim = _alias("log_softmax", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
     return _keep_float_dtype(self, _make(L.sg_log_softmax, self._handle, _int(dim)))
 
 
-def log_softmax(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+def log_softmax(input, dim=_MISSING, dtype=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
     """torch.log_softmax: log_softmax along dim, computed stably."""
     _require_tensor("log_softmax", "input", 1, input)
-    return _log_softmax(input, dim=dim, axis=axis)
+    return _log_softmax(input, dim=dim, dtype=dtype, axis=axis)
+
+
+def _softplus(self, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (F.softplus)."""
+    return _keep_dtype(self, _make(L.sg_softplus, self._handle, builtins.float(beta), builtins.float(threshold)))
+
+
+def nn_functional__softplus(input, beta=1.0, threshold=20.0):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.softplus: log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (F.softplus)."""
+    _require_tensor("softplus", "input", 1, input)
+    return _softplus(input, beta=beta, threshold=threshold)
+
+
+def _softsign(self):
+    """a / (1 + |a|) (F.softsign)."""
+    return _make(L.sg_softsign, self._handle)
+
+
+def nn_functional__softsign(input):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.softsign: a / (1 + |a|) (F.softsign)."""
+    _require_tensor("softsign", "input", 1, input)
+    return _softsign(input)
+
+
+def _tanhshrink(self):
+    """a - tanh(a) (F.tanhshrink)."""
+    return _make(L.sg_tanhshrink, self._handle)
+
+
+def nn_functional__tanhshrink(input):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.tanhshrink: a - tanh(a) (F.tanhshrink)."""
+    _require_tensor("tanhshrink", "input", 1, input)
+    return _tanhshrink(input)
+
+
+def _softshrink(self, lambd=0.5):
+    """a - lambd above lambd, a + lambd below -lambd, 0 between (F.softshrink); lambd >= 0."""
+    return _keep_dtype(self, _make(L.sg_softshrink, self._handle, builtins.float(lambd)))
+
+
+def nn_functional__softshrink(input, lambd=0.5):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.softshrink: a - lambd above lambd, a + lambd below -lambd, 0 between (F.softshrink); lambd >= 0."""
+    _require_tensor("softshrink", "input", 1, input)
+    return _softshrink(input, lambd=lambd)
+
+
+def _hardshrink(self, lambd=0.5):
+    """a outside [-lambd, lambd], 0 inside (F.hardshrink)."""
+    return _keep_dtype(self, _make(L.sg_hardshrink, self._handle, builtins.float(lambd)))
+
+
+def nn_functional__hardshrink(input, lambd=0.5):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.hardshrink: a outside [-lambd, lambd], 0 inside (F.hardshrink)."""
+    _require_tensor("hardshrink", "input", 1, input)
+    return _hardshrink(input, lambd=lambd)
+
+
+def _logsigmoid(self):
+    """log(sigmoid(a)), without overflow (F.logsigmoid)."""
+    return _keep_dtype(self, _make(L.sg_logsigmoid, self._handle))
+
+
+def nn_functional__logsigmoid(input):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.logsigmoid: log(sigmoid(a)), without overflow (F.logsigmoid)."""
+    _require_tensor("logsigmoid", "input", 1, input)
+    return _logsigmoid(input)
+
+
+def _prelu(self, weight):
+    """a > 0 ? a : weight * a, weight 0-d or 1-d with 1 or C (dimension 1 of a) entries (F.prelu)."""
+    _require_tensor("prelu", "weight", 1, weight)
+    return _make(L.sg_prelu, self._handle, weight._handle)
+
+
+def nn_functional__prelu(input, weight):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.prelu: a > 0 ? a : weight * a, weight 0-d or 1-d with 1 or C (dimension 1 of a) entries (F.prelu)."""
+    _require_tensor("prelu", "input", 1, input)
+    return _prelu(input, weight=weight)
+
+
+def _glu(self, dim=-1, *, axis=_MISSING):
+    """The first half of a along dim times the sigmoid of the second half (F.glu); the size along dim must be even."""
+    dim = _alias("glu", "dim", dim, "axis", axis)
+    return _make(L.sg_glu, self._handle, _int(dim))
+
+
+def nn_functional__glu(input, dim=-1, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.glu: The first half of a along dim times the sigmoid of the second half (F.glu); the size along dim must be even."""
+    _require_tensor("glu", "input", 1, input)
+    return _glu(input, dim=dim, axis=axis)
 
 
 for _name, _method in (
@@ -538,6 +632,8 @@ for _name, _method in (
         ("contiguous", _contiguous),
         ("softmax", _softmax),
         ("log_softmax", _log_softmax),
+        ("hardshrink", _hardshrink),
+        ("prelu", _prelu),
 ):
     setattr(Tensor, _name, _method)
 
@@ -553,6 +649,16 @@ fix = trunc
 
 #: Functions of torch's namespaces (torch.nn.functional, torch.linalg, ...), by namespace.
 NAMESPACES = {
+    "nn.functional": {
+        "softplus": nn_functional__softplus,
+        "softsign": nn_functional__softsign,
+        "tanhshrink": nn_functional__tanhshrink,
+        "softshrink": nn_functional__softshrink,
+        "hardshrink": nn_functional__hardshrink,
+        "logsigmoid": nn_functional__logsigmoid,
+        "prelu": nn_functional__prelu,
+        "glu": nn_functional__glu,
+    },
 }
 
 __all__ = [

@@ -52,16 +52,6 @@ def tanh(input):  # noqa: A002
     return input.tanh()
 
 
-def softmax(input, dim):  # noqa: A002
-    """exp(input) normalised to sum to 1 along `dim`."""
-    return input.softmax(dim)
-
-
-def log_softmax(input, dim):  # noqa: A002
-    """log(softmax(input, dim)), computed stably."""
-    return input.log_softmax(dim)
-
-
 def linear(input, weight, bias=None):  # noqa: A002
     """input @ weight.T + bias."""
     out = input.matmul(weight.t())
