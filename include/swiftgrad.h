@@ -771,6 +771,120 @@ SG_API sg_status sg_threshold(const sg_tensor *a, double threshold, double value
 SG_API sg_status sg_glu(const sg_tensor *a, int64_t dim, sg_tensor **out);
 /** softmax(-a) along dim (F.softmin). */
 SG_API sg_status sg_softmin(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** |input - target|, reduced (F.l1_loss); input and target broadcast. */
+SG_API sg_status sg_l1_loss(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
+                            sg_tensor **out);
+/**
+ * |d| < beta ? 0.5 d^2 / beta : |d| - 0.5 beta for d = input - target, reduced (F.smooth_l1_loss);
+ * beta >= 0, 0 being l1_loss.
+ */
+SG_API sg_status sg_smooth_l1_loss(const sg_tensor *input, const sg_tensor *target,
+                                   sg_reduction reduction, double beta, sg_tensor **out);
+/** |d| < delta ? 0.5 d^2 : delta (|d| - 0.5 delta), reduced (F.huber_loss); delta > 0. */
+SG_API sg_status sg_huber_loss(const sg_tensor *input, const sg_tensor *target,
+                               sg_reduction reduction, double delta, sg_tensor **out);
+/** log(1 + exp(-target * input)), reduced (F.soft_margin_loss). */
+SG_API sg_status sg_soft_margin_loss(const sg_tensor *input, const sg_tensor *target,
+                                     sg_reduction reduction, sg_tensor **out);
+/**
+ * sg_binary_cross_entropy with each element's loss times weight (broadcast to target; NULL for
+ * none) before the reduction (F.binary_cross_entropy).
+ */
+SG_API sg_status sg_binary_cross_entropy_weighted(const sg_tensor *input, const sg_tensor *target,
+                                                  const sg_tensor *weight, sg_reduction reduction,
+                                                  sg_tensor **out);
+/**
+ * (1 - t) x - (1 + (pos_weight - 1) t) log(sigmoid(x)), times weight, reduced
+ * (F.binary_cross_entropy_with_logits); weight and pos_weight may be NULL.
+ */
+SG_API sg_status sg_binary_cross_entropy_with_logits(const sg_tensor *input,
+                                                     const sg_tensor *target,
+                                                     const sg_tensor *weight,
+                                                     const sg_tensor *pos_weight,
+                                                     sg_reduction reduction, sg_tensor **out);
+/**
+ * nll_loss with class weights (NULL for none) and ignore_index, for input [C], [N, C] or [N, C, d1,
+ * ...] and int64 target [], [N] or [N, d1, ...] (F.nll_loss); the mean divides by the summed
+ * weights of the counted targets.
+ */
+SG_API sg_status sg_nll_loss_nd(const sg_tensor *input, const sg_tensor *target,
+                                const sg_tensor *weight, int64_t ignore_index,
+                                sg_reduction reduction, sg_tensor **out);
+/**
+ * Cross-entropy of logits (F.cross_entropy): class indices (as sg_nll_loss_nd of log_softmax) or,
+ * for a target of the input's shape, class probabilities; label_smoothing in [0, 1].
+ */
+SG_API sg_status sg_cross_entropy_loss(const sg_tensor *input, const sg_tensor *target,
+                                       const sg_tensor *weight, int64_t ignore_index,
+                                       sg_reduction reduction, double label_smoothing,
+                                       sg_tensor **out);
+/**
+ * target * (log(target) - input), or exp(target) * (target - input) with log_target, reduced
+ * (F.kl_div; batchmean is the sum over the batch size).
+ */
+SG_API sg_status sg_kl_div(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
+                           bool log_target, sg_tensor **out);
+/** max(0, -target * (input1 - input2) + margin), reduced (F.margin_ranking_loss). */
+SG_API sg_status sg_margin_ranking_loss(const sg_tensor *input1, const sg_tensor *input2,
+                                        const sg_tensor *target, double margin,
+                                        sg_reduction reduction, sg_tensor **out);
+/**
+ * input where target is 1, max(0, margin - input) where it is -1, reduced (F.hinge_embedding_loss).
+ */
+SG_API sg_status sg_hinge_embedding_loss(const sg_tensor *input, const sg_tensor *target,
+                                         double margin, sg_reduction reduction, sg_tensor **out);
+/**
+ * 1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1, reduced
+ * (F.cosine_embedding_loss).
+ */
+SG_API sg_status sg_cosine_embedding_loss(const sg_tensor *input1, const sg_tensor *input2,
+                                          const sg_tensor *target, double margin,
+                                          sg_reduction reduction, sg_tensor **out);
+/**
+ * exp(input) - target * input (log_input) or input - target * log(input + eps), plus Stirling's
+ * term with full, reduced (F.poisson_nll_loss).
+ */
+SG_API sg_status sg_poisson_nll_loss(const sg_tensor *input, const sg_tensor *target,
+                                     bool log_input, bool full, double eps, sg_reduction reduction,
+                                     sg_tensor **out);
+/**
+ * 0.5 (log(var) + (input - target)^2 / var) (+ 0.5 log(2 pi) with full), var clamped at eps in the
+ * forward only, reduced (F.gaussian_nll_loss).
+ */
+SG_API sg_status sg_gaussian_nll_loss(const sg_tensor *input, const sg_tensor *target,
+                                      const sg_tensor *variance, bool full, double eps,
+                                      sg_reduction reduction, sg_tensor **out);
+/** ||x1 - x2 + eps||_p along the last dimension (F.pairwise_distance). */
+SG_API sg_status sg_pairwise_distance(const sg_tensor *x1, const sg_tensor *x2, double p,
+                                      double eps, bool keepdim, sg_tensor **out);
+/**
+ * max(0, margin + d(anchor, positive) - d(anchor, negative)) with pairwise distances (swap: the
+ * smaller of d(a, n) and d(p, n)), reduced (F.triplet_margin_loss).
+ */
+SG_API sg_status sg_triplet_margin_loss(const sg_tensor *anchor, const sg_tensor *positive,
+                                        const sg_tensor *negative, double margin, double p,
+                                        double eps, bool swap, sg_reduction reduction,
+                                        sg_tensor **out);
+/**
+ * -(t log sigmoid(x) + (1 - t) log sigmoid(-x)) times weight, averaged over the classes, reduced
+ * (F.multilabel_soft_margin_loss).
+ */
+SG_API sg_status sg_multilabel_soft_margin_loss(const sg_tensor *input, const sg_tensor *target,
+                                                const sg_tensor *weight, sg_reduction reduction,
+                                                sg_tensor **out);
+/**
+ * Multi-class hinge loss: per row, sum over j != y of max(0, margin - x[y] + x[j])^p * weight[y] /
+ * C, reduced (F.multi_margin_loss); p is 1 or 2.
+ */
+SG_API sg_status sg_multi_margin_loss(const sg_tensor *input, const sg_tensor *target, int64_t p,
+                                      double margin, const sg_tensor *weight,
+                                      sg_reduction reduction, sg_tensor **out);
+/**
+ * Multi-label hinge loss: targets are the indices before the first -1; sum of max(0, 1 - (x[y] -
+ * x[i])) over targets y and other classes i, / C, reduced (F.multilabel_margin_loss).
+ */
+SG_API sg_status sg_multilabel_margin_loss(const sg_tensor *input, const sg_tensor *target,
+                                           sg_reduction reduction, sg_tensor **out);
 
 /* END GENERATED OPS */
 

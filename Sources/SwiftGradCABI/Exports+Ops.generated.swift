@@ -788,3 +788,98 @@ public func sg_glu(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointe
 public func sg_softmin(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_softmin", out) { try Handles.tensor(a, "a").softmin(dim: Int(dim)) }
 }
+
+@_cdecl("sg_l1_loss") @implementation
+public func sg_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_l1_loss", out) { try Tensor.l1Loss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_smooth_l1_loss") @implementation
+public func sg_smooth_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ beta: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_smooth_l1_loss", out) { try Tensor.smoothL1Loss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction), beta: beta) }
+}
+
+@_cdecl("sg_huber_loss") @implementation
+public func sg_huber_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ delta: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_huber_loss", out) { try Tensor.huberLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction), delta: delta) }
+}
+
+@_cdecl("sg_soft_margin_loss") @implementation
+public func sg_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_soft_margin_loss", out) { try Tensor.softMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_binary_cross_entropy_weighted") @implementation
+public func sg_binary_cross_entropy_weighted(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_binary_cross_entropy_weighted", out) { try Tensor.binaryCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_binary_cross_entropy_with_logits") @implementation
+public func sg_binary_cross_entropy_with_logits(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ pos_weight: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_binary_cross_entropy_with_logits", out) { try Tensor.binaryCrossEntropyWithLogits(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), posWeight: (pos_weight == nil ? nil : Handles.tensor(pos_weight, "pos_weight")), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_nll_loss_nd") @implementation
+public func sg_nll_loss_nd(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ ignore_index: Int64, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nll_loss_nd", out) { try Tensor.nllLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), ignoreIndex: Int(ignore_index), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_cross_entropy_loss") @implementation
+public func sg_cross_entropy_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ ignore_index: Int64, _ reduction: sg_reduction, _ label_smoothing: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cross_entropy_loss", out) { try Tensor.crossEntropy(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), ignoreIndex: Int(ignore_index), reduction: SwiftGradCABI.reduction(reduction), labelSmoothing: label_smoothing) }
+}
+
+@_cdecl("sg_kl_div") @implementation
+public func sg_kl_div(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ log_target: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_kl_div", out) { try Tensor.klDiv(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction), logTarget: log_target) }
+}
+
+@_cdecl("sg_margin_ranking_loss") @implementation
+public func sg_margin_ranking_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?, _ margin: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_margin_ranking_loss", out) { try Tensor.marginRankingLoss(Handles.tensor(input1, "input1"), Handles.tensor(input2, "input2"), Handles.tensor(target, "target"), margin: margin, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_hinge_embedding_loss") @implementation
+public func sg_hinge_embedding_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ margin: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hinge_embedding_loss", out) { try Tensor.hingeEmbeddingLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), margin: margin, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_cosine_embedding_loss") @implementation
+public func sg_cosine_embedding_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?, _ margin: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cosine_embedding_loss", out) { try Tensor.cosineEmbeddingLoss(Handles.tensor(input1, "input1"), Handles.tensor(input2, "input2"), Handles.tensor(target, "target"), margin: margin, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_poisson_nll_loss") @implementation
+public func sg_poisson_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ log_input: Bool, _ full: Bool, _ eps: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_poisson_nll_loss", out) { try Tensor.poissonNllLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), logInput: log_input, full: full, eps: eps, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_gaussian_nll_loss") @implementation
+public func sg_gaussian_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ variance: OpaquePointer?, _ full: Bool, _ eps: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_gaussian_nll_loss", out) { try Tensor.gaussianNllLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), variance: Handles.tensor(variance, "variance"), full: full, eps: eps, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_pairwise_distance") @implementation
+public func sg_pairwise_distance(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ p: Double, _ eps: Double, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pairwise_distance", out) { try Tensor.pairwiseDistance(Handles.tensor(x1, "x1"), Handles.tensor(x2, "x2"), p: p, eps: eps, keepdim: keepdim) }
+}
+
+@_cdecl("sg_triplet_margin_loss") @implementation
+public func sg_triplet_margin_loss(_ anchor: OpaquePointer?, _ positive: OpaquePointer?, _ negative: OpaquePointer?, _ margin: Double, _ p: Double, _ eps: Double, _ swap: Bool, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_triplet_margin_loss", out) { try Tensor.tripletMarginLoss(Handles.tensor(anchor, "anchor"), Handles.tensor(positive, "positive"), Handles.tensor(negative, "negative"), margin: margin, p: p, eps: eps, swap: swap, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_multilabel_soft_margin_loss") @implementation
+public func sg_multilabel_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_multilabel_soft_margin_loss", out) { try Tensor.multilabelSoftMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_multi_margin_loss") @implementation
+public func sg_multi_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ p: Int64, _ margin: Double, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_multi_margin_loss", out) { try Tensor.multiMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), p: Int(p), margin: margin, weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_multilabel_margin_loss") @implementation
+public func sg_multilabel_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_multilabel_margin_loss", out) { try Tensor.multilabelMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
+}

@@ -142,3 +142,279 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     return _make(L.sg_softmin, input._handle, int(dim))
+
+
+# ---- losses ---------------------------------------------------------------------------------
+
+def _legacy(size_average, reduce, reduction):
+    """The reduction named by torch's deprecated size_average / reduce arguments, when given."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = "mean" if size_average and reduce else ("sum" if reduce else "none")
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
+                  stacklevel=3)
+    return result
+
+
+def _code(reduction):
+    from .._tensor import _reduction
+    return _reduction(reduction)
+
+
+def _optional(name, argument, position, value):
+    return None if value is None else _tensor(name, argument, position, value)
+
+
+def _same_size_warning(input, target):
+    if tuple(target.shape) != tuple(input.shape):
+        warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
+                      "This will likely lead to incorrect results due to broadcasting. "
+                      "Please ensure they have the same size.", stacklevel=3)
+
+
+def _weighted(name, input, loss, weight, reduction):
+    """PyTorch's weighted l1/huber: the unreduced loss times weight, then reduced."""
+    if tuple(weight.shape) != tuple(input.shape):
+        raise ValueError("Weights and input must have the same size.")
+    weighted = loss * weight
+    if reduction == "none":
+        return weighted
+    if reduction == "sum":
+        return weighted.sum()
+    if reduction == "mean":
+        return weighted.sum() / weight.sum() if name == "l1_loss" else weighted.mean()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+
+
+@export("l1_loss", namespace=_NF)
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean (or summed, or elementwise) absolute error."""
+    handles = _tensor("l1_loss", "input", 1, input), _tensor("l1_loss", "target", 2, target)
+    _same_size_warning(input, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    if weight is not None:
+        return _weighted("l1_loss", input, _make(L.sg_l1_loss, *handles, _code("none")), weight, reduction)
+    return _make(L.sg_l1_loss, *handles, _code(reduction))
+
+
+@export("smooth_l1_loss", namespace=_NF)
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Squared error below beta, absolute error above it."""
+    handles = _tensor("smooth_l1_loss", "input", 1, input), _tensor("smooth_l1_loss", "target", 2, target)
+    _same_size_warning(input, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    return _make(L.sg_smooth_l1_loss, *handles, _code(reduction), _float("smooth_l1_loss", "beta", beta))
+
+
+@export("huber_loss", namespace=_NF)
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Squared error below delta, delta-scaled absolute error above it."""
+    handles = _tensor("huber_loss", "input", 1, input), _tensor("huber_loss", "target", 2, target)
+    _same_size_warning(input, target)
+    delta = _float("huber_loss", "delta", delta)
+    if weight is not None:
+        return _weighted("huber_loss", input, _make(L.sg_huber_loss, *handles, _code("none"), delta), weight, reduction)
+    return _make(L.sg_huber_loss, *handles, _code(reduction), delta)
+
+
+@export("soft_margin_loss", namespace=_NF)
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(-target * input)), reduced."""
+    handles = _tensor("soft_margin_loss", "input", 1, input), _tensor("soft_margin_loss", "target", 2, target)
+    return _make(L.sg_soft_margin_loss, *handles, _code(_legacy(size_average, reduce, reduction)))
+
+
+@export("binary_cross_entropy", namespace=_NF)
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Binary cross-entropy of probabilities `input` against targets in [0, 1]."""
+    handles = _tensor("binary_cross_entropy", "input", 1, input), _tensor("binary_cross_entropy", "target", 2, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    if tuple(target.shape) != tuple(input.shape):
+        raise ValueError(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}) is deprecated. "
+                         "Please ensure they have the same size.")
+    return _make(L.sg_binary_cross_entropy_weighted, *handles, _optional("binary_cross_entropy", "weight", 3, weight),
+                 _code(reduction))
+
+
+@export("binary_cross_entropy_with_logits", namespace=_NF)
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """Binary cross-entropy of logits, stable for any logit."""
+    name = "binary_cross_entropy_with_logits"
+    handles = _tensor(name, "input", 1, input), _tensor(name, "target", 2, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    return _make(L.sg_binary_cross_entropy_with_logits, *handles, _optional(name, "weight", 3, weight),
+                 _optional(name, "pos_weight", 7, pos_weight), _code(reduction))
+
+
+@export("nll_loss", namespace=_NF)
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Negative log-likelihood of class indices `target` under log-probabilities `input`."""
+    handles = _tensor("nll_loss", "input", 1, input), _tensor("nll_loss", "target", 2, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    return _make(L.sg_nll_loss_nd, *handles, _optional("nll_loss", "weight", 3, weight), int(ignore_index),
+                 _code(reduction))
+
+
+@export("cross_entropy", namespace=_NF)
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """Cross-entropy of logits against class indices or class probabilities."""
+    handles = _tensor("cross_entropy", "input", 1, input), _tensor("cross_entropy", "target", 2, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    return _make(L.sg_cross_entropy_loss, *handles, _optional("cross_entropy", "weight", 3, weight), int(ignore_index),
+                 _code(reduction), _float("cross_entropy", "label_smoothing", label_smoothing))
+
+
+@export("kl_div", namespace=_NF)
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """The Kullback-Leibler divergence of `target` from `input` (log-probabilities)."""
+    handles = _tensor("kl_div", "input", 1, input), _tensor("kl_div", "target", 2, target)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy(size_average, reduce, reduction)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.", stacklevel=2)
+    out = _make(L.sg_kl_div, *handles, _code("sum" if reduction == "batchmean" else reduction), builtins.bool(log_target))
+    if reduction == "batchmean" and input.dim() != 0:
+        out = out / input.size(0)
+    return out
+
+
+@export("margin_ranking_loss", namespace=_NF)
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    """max(0, -target * (input1 - input2) + margin), reduced."""
+    name = "margin_ranking_loss"
+    handles = _tensor(name, "input1", 1, input1), _tensor(name, "input2", 2, input2), _tensor(name, "target", 3, target)
+    return _make(L.sg_margin_ranking_loss, *handles, _float(name, "margin", margin),
+                 _code(_legacy(size_average, reduce, reduction)))
+
+
+@export("hinge_embedding_loss", namespace=_NF)
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    """input where target is 1, max(0, margin - input) where it is -1, reduced."""
+    name = "hinge_embedding_loss"
+    handles = _tensor(name, "input", 1, input), _tensor(name, "target", 2, target)
+    return _make(L.sg_hinge_embedding_loss, *handles, _float(name, "margin", margin),
+                 _code(_legacy(size_average, reduce, reduction)))
+
+
+@export("cosine_embedding_loss", namespace=_NF)
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    """1 - cos where target is 1, max(0, cos - margin) where it is -1, reduced."""
+    name = "cosine_embedding_loss"
+    handles = _tensor(name, "input1", 1, input1), _tensor(name, "input2", 2, input2), _tensor(name, "target", 3, target)
+    return _make(L.sg_cosine_embedding_loss, *handles, _float(name, "margin", margin),
+                 _code(_legacy(size_average, reduce, reduction)))
+
+
+@export("poisson_nll_loss", namespace=_NF)
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """The Poisson negative log-likelihood, reduced."""
+    name = "poisson_nll_loss"
+    handles = _tensor(name, "input", 1, input), _tensor(name, "target", 2, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not a valid value for reduction")
+    return _make(L.sg_poisson_nll_loss, *handles, builtins.bool(log_input), builtins.bool(full), _float(name, "eps", eps),
+                 _code(reduction))
+
+
+@export("gaussian_nll_loss", namespace=_NF)
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """The Gaussian negative log-likelihood, reduced."""
+    name = "gaussian_nll_loss"
+    handles = _tensor(name, "input", 1, input), _tensor(name, "target", 2, target)
+    if isinstance(var, numbers.Real) and not isinstance(var, Tensor):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        from .._functions import full_like
+        var = full_like(input, builtins.float(var))
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    try:
+        return _make(L.sg_gaussian_nll_loss, *handles, _tensor(name, "var", 3, var), builtins.bool(full),
+                     _float(name, "eps", eps), _code(reduction))
+    except RuntimeError as e:  # PyTorch raises these from Python, as ValueError
+        if "var " in str(e):
+            raise ValueError(str(e).splitlines()[0]) from None
+        raise
+
+
+@export("pairwise_distance", namespace=_NF)
+@export("pairwise_distance")
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """||x1 - x2 + eps||_p along the last dimension."""
+    name = "pairwise_distance"
+    return _make(L.sg_pairwise_distance, _tensor(name, "x1", 1, x1), _tensor(name, "x2", 2, x2), _float(name, "p", p),
+                 _float(name, "eps", eps), builtins.bool(keepdim))
+
+
+@export("triplet_margin_loss", namespace=_NF)
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), reduced."""
+    name = "triplet_margin_loss"
+    handles = (_tensor(name, "anchor", 1, anchor), _tensor(name, "positive", 2, positive),
+               _tensor(name, "negative", 3, negative))
+    return _make(L.sg_triplet_margin_loss, *handles, _float(name, "margin", margin), _float(name, "p", p),
+                 _float(name, "eps", eps), builtins.bool(swap), _code(_legacy(size_average, reduce, reduction)))
+
+
+@export("triplet_margin_with_distance_loss", namespace=_NF)
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False,
+                                      reduction="mean"):
+    """triplet_margin_loss with any distance function (pairwise_distance by default)."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    if not (anchor.dim() == positive.dim() == negative.dim()):
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of dimensions, "
+                           f"but got: anchor {anchor.dim()}D, positive {positive.dim()}D, and negative {negative.dim()}D inputs")
+    distance = pairwise_distance if distance_function is None else distance_function
+    to_positive = distance(anchor, positive)
+    to_negative = distance(anchor, negative)
+    if swap:
+        to_negative = to_negative.minimum(distance(positive, negative))
+    loss = (to_positive - to_negative + margin).clamp(min=0)
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.mean()
+    return loss
+
+
+@export("multilabel_soft_margin_loss", namespace=_NF)
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Per-class logistic loss averaged over the classes, reduced."""
+    name = "multilabel_soft_margin_loss"
+    handles = _tensor(name, "input", 1, input), _tensor(name, "target", 2, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    return _make(L.sg_multilabel_soft_margin_loss, *handles, _optional(name, "weight", 3, weight), _code(reduction))
+
+
+@export("multi_margin_loss", namespace=_NF)
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Multi-class hinge loss, reduced."""
+    name = "multi_margin_loss"
+    handles = _tensor(name, "input", 1, input), _tensor(name, "target", 2, target)
+    reduction = _legacy(size_average, reduce, reduction)
+    if p != 1 and p != 2:
+        raise ValueError("only p == 1 and p == 2 supported")
+    return _make(L.sg_multi_margin_loss, *handles, int(p), _float(name, "margin", margin),
+                 _optional(name, "weight", 5, weight), _code(reduction))
+
+
+@export("multilabel_margin_loss", namespace=_NF)
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Multi-label hinge loss, reduced."""
+    name = "multilabel_margin_loss"
+    handles = _tensor(name, "input", 1, input), _tensor(name, "target", 2, target)
+    return _make(L.sg_multilabel_margin_loss, *handles, _code(_legacy(size_average, reduce, reduction)))
