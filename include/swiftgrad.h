@@ -885,6 +885,81 @@ SG_API sg_status sg_multi_margin_loss(const sg_tensor *input, const sg_tensor *t
  */
 SG_API sg_status sg_multilabel_margin_loss(const sg_tensor *input, const sg_tensor *target,
                                            sg_reduction reduction, sg_tensor **out);
+/**
+ * a / max(||a||_p, eps) along dim (F.normalize); any p (0: the count of non-zeros, negative,
+ * +-inf).
+ */
+SG_API sg_status sg_normalize(const sg_tensor *a, double p, int64_t dim, double eps,
+                              sg_tensor **out);
+/**
+ * sum((x1 / max(|x1|, eps)) * (x2 / max(|x2|, eps))) along dim, x1 and x2 broadcast
+ * (F.cosine_similarity).
+ */
+SG_API sg_status sg_cosine_similarity(const sg_tensor *x1, const sg_tensor *x2, int64_t dim,
+                                      double eps, sg_tensor **out);
+/**
+ * p-norm distances between the rows i < j of a 2-d tensor, pairs in row-major order (F.pdist); p >=
+ * 0.
+ */
+SG_API sg_status sg_pdist(const sg_tensor *a, double p, sg_tensor **out);
+/**
+ * input1^T weight[o] input2 + bias[o] for each o, over [..., in1] and [..., in2] with weight [out,
+ * in1, in2] and bias [out] or NULL (F.bilinear).
+ */
+SG_API sg_status sg_bilinear(const sg_tensor *input1, const sg_tensor *input2,
+                             const sg_tensor *weight, const sg_tensor *bias, sg_tensor **out);
+/**
+ * a / (k + alpha * mean of a^2 over a window of size channels, zero-padded)^beta, for [N, C, ...]
+ * input of 3 or more dimensions (F.local_response_norm).
+ */
+SG_API sg_status sg_local_response_norm(const sg_tensor *a, int64_t size, double alpha, double beta,
+                                        double k, sg_tensor **out);
+/**
+ * Pads with value (torch.constant_pad_nd): pad holds (left, right) pairs from the last dimension
+ * backwards; negative entries crop.
+ */
+SG_API sg_status sg_constant_pad_nd(const sg_tensor *a, const int64_t *pad, size_t npad,
+                                    double value, sg_tensor **out);
+/**
+ * F.pad in a non-constant mode: 0 reflect, 1 replicate, 2 circular; 1 to 3 padded dimensions on an
+ * input of one or two more.
+ */
+SG_API sg_status sg_pad(const sg_tensor *a, const int64_t *pad, size_t npad, int64_t mode,
+                        sg_tensor **out);
+/** [*, C r^2, H, W] to [*, C, H r, W r] (F.pixel_shuffle). */
+SG_API sg_status sg_pixel_shuffle(const sg_tensor *a, int64_t upscale_factor, sg_tensor **out);
+/** [*, C, H r, W r] to [*, C r^2, H, W] (F.pixel_unshuffle). */
+SG_API sg_status sg_pixel_unshuffle(const sg_tensor *a, int64_t downscale_factor, sg_tensor **out);
+/** Interleaves the groups of the channels (dimension 1) of [N, C, *] (F.channel_shuffle). */
+SG_API sg_status sg_channel_shuffle(const sg_tensor *a, int64_t groups, sg_tensor **out);
+/**
+ * Rows indices of the table weight [V, D] (F.embedding); the row padding_idx (-1: none) gets no
+ * gradient; scale_grad_by_freq divides each row's gradient by its use count.
+ */
+SG_API sg_status sg_embedding(const sg_tensor *weight, const sg_tensor *indices,
+                              int64_t padding_idx, bool scale_grad_by_freq, sg_tensor **out);
+/**
+ * In place, outside autograd: rescales each row of weight used by indices whose norm_type-norm
+ * exceeds max_norm to max_norm (torch.embedding_renorm_).
+ */
+SG_API sg_status sg_embedding_renorm_(sg_tensor *weight, const sg_tensor *indices, double max_norm,
+                                      double norm_type);
+/**
+ * One-hot int64 encoding of int64 class indices, shape a.shape + [num_classes] (F.one_hot);
+ * num_classes -1 takes the largest index + 1.
+ */
+SG_API sg_status sg_one_hot(const sg_tensor *a, int64_t num_classes, sg_tensor **out);
+/**
+ * Dropout of whole [N, C] channels of a tensor of 2 or more dimensions (dropout2d/3d; with alpha,
+ * feature_alpha_dropout); a itself when not training or p = 0.
+ */
+SG_API sg_status sg_feature_dropout(const sg_tensor *a, double p, bool training, bool alpha,
+                                    sg_tensor **out);
+/**
+ * Alpha dropout (F.alpha_dropout): dropped elements take SELU's negative saturation, rescaled to
+ * keep mean 0 and variance 1; a itself when not training or p = 0.
+ */
+SG_API sg_status sg_alpha_dropout(const sg_tensor *a, double p, bool training, sg_tensor **out);
 
 /* END GENERATED OPS */
 

@@ -883,3 +883,78 @@ public func sg_multi_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointe
 public func sg_multilabel_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_multilabel_margin_loss", out) { try Tensor.multilabelMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
 }
+
+@_cdecl("sg_normalize") @implementation
+public func sg_normalize(_ a: OpaquePointer?, _ p: Double, _ dim: Int64, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_normalize", out) { try Handles.tensor(a, "a").normalize(p: p, dim: Int(dim), eps: eps) }
+}
+
+@_cdecl("sg_cosine_similarity") @implementation
+public func sg_cosine_similarity(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ dim: Int64, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cosine_similarity", out) { try Tensor.cosineSimilarity(Handles.tensor(x1, "x1"), Handles.tensor(x2, "x2"), dim: Int(dim), eps: eps) }
+}
+
+@_cdecl("sg_pdist") @implementation
+public func sg_pdist(_ a: OpaquePointer?, _ p: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pdist", out) { try Handles.tensor(a, "a").pdist(p: p) }
+}
+
+@_cdecl("sg_bilinear") @implementation
+public func sg_bilinear(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bilinear", out) { try Tensor.bilinear(Handles.tensor(input1, "input1"), Handles.tensor(input2, "input2"), weight: Handles.tensor(weight, "weight"), bias: (bias == nil ? nil : Handles.tensor(bias, "bias"))) }
+}
+
+@_cdecl("sg_local_response_norm") @implementation
+public func sg_local_response_norm(_ a: OpaquePointer?, _ size: Int64, _ alpha: Double, _ beta: Double, _ k: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_local_response_norm", out) { try Handles.tensor(a, "a").localResponseNorm(size: Int(size), alpha: alpha, beta: beta, k: k) }
+}
+
+@_cdecl("sg_constant_pad_nd") @implementation
+public func sg_constant_pad_nd(_ a: OpaquePointer?, _ pad: UnsafePointer<Int64>?, _ npad: Int, _ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_constant_pad_nd", out) { try Handles.tensor(a, "a").constantPadNd(pad: SwiftGradCABI.dims(pad, npad), value: value) }
+}
+
+@_cdecl("sg_pad") @implementation
+public func sg_pad(_ a: OpaquePointer?, _ pad: UnsafePointer<Int64>?, _ npad: Int, _ mode: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pad", out) { try Handles.tensor(a, "a").pad(SwiftGradCABI.dims(pad, npad), modeCode: Int(mode)) }
+}
+
+@_cdecl("sg_pixel_shuffle") @implementation
+public func sg_pixel_shuffle(_ a: OpaquePointer?, _ upscale_factor: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pixel_shuffle", out) { try Handles.tensor(a, "a").pixelShuffle(upscaleFactor: Int(upscale_factor)) }
+}
+
+@_cdecl("sg_pixel_unshuffle") @implementation
+public func sg_pixel_unshuffle(_ a: OpaquePointer?, _ downscale_factor: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pixel_unshuffle", out) { try Handles.tensor(a, "a").pixelUnshuffle(downscaleFactor: Int(downscale_factor)) }
+}
+
+@_cdecl("sg_channel_shuffle") @implementation
+public func sg_channel_shuffle(_ a: OpaquePointer?, _ groups: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_channel_shuffle", out) { try Handles.tensor(a, "a").channelShuffle(groups: Int(groups)) }
+}
+
+@_cdecl("sg_embedding") @implementation
+public func sg_embedding(_ weight: OpaquePointer?, _ indices: OpaquePointer?, _ padding_idx: Int64, _ scale_grad_by_freq: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_embedding", out) { try Handles.tensor(weight, "weight").embedding(Handles.tensor(indices, "indices"), paddingIdx: Int(padding_idx), scaleGradByFreq: scale_grad_by_freq) }
+}
+
+@_cdecl("sg_embedding_renorm_") @implementation
+public func sg_embedding_renorm_(_ weight: OpaquePointer?, _ indices: OpaquePointer?, _ max_norm: Double, _ norm_type: Double) -> sg_status {
+    export("sg_embedding_renorm_") { _ = try Handles.tensor(weight, "weight").embeddingRenorm_(Handles.tensor(indices, "indices"), maxNorm: max_norm, normType: norm_type) }
+}
+
+@_cdecl("sg_one_hot") @implementation
+public func sg_one_hot(_ a: OpaquePointer?, _ num_classes: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_one_hot", out) { try Handles.tensor(a, "a").oneHot(numClasses: Int(num_classes)) }
+}
+
+@_cdecl("sg_feature_dropout") @implementation
+public func sg_feature_dropout(_ a: OpaquePointer?, _ p: Double, _ training: Bool, _ alpha: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_feature_dropout", out) { try Handles.tensor(a, "a").featureDropout(p: p, training: training, alpha: alpha) }
+}
+
+@_cdecl("sg_alpha_dropout") @implementation
+public func sg_alpha_dropout(_ a: OpaquePointer?, _ p: Double, _ training: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_alpha_dropout", out) { try Handles.tensor(a, "a").alphaDropout(p: p, training: training) }
+}

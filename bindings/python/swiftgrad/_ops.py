@@ -579,6 +579,73 @@ def nn_functional__glu(input, dim=-1, *, axis=_MISSING):  # noqa: A002 - PyTorch
     return _glu(input, dim=dim, axis=axis)
 
 
+def _pdist(self, p=2):
+    """p-norm distances between the rows i < j of a 2-d tensor, pairs in row-major order (F.pdist); p >= 0."""
+    return _make(L.sg_pdist, self._handle, builtins.float(p))
+
+
+def pdist(input, p=2):  # noqa: A002 - PyTorch's name
+    """torch.pdist: p-norm distances between the rows i < j of a 2-d tensor, pairs in row-major order (F.pdist); p >= 0."""
+    _require_tensor("pdist", "input", 1, input)
+    return _pdist(input, p=p)
+
+
+def _local_response_norm(self, size, alpha=0.0001, beta=0.75, k=1.0):
+    """a / (k + alpha * mean of a^2 over a window of size channels, zero-padded)^beta, for [N, C, ...] input of 3 or more dimensions (F.local_response_norm)."""
+    return _make(L.sg_local_response_norm, self._handle, _int(size), builtins.float(alpha), builtins.float(beta), builtins.float(k))
+
+
+def nn_functional__local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.local_response_norm: a / (k + alpha * mean of a^2 over a window of size channels, zero-padded)^beta, for [N, C, ...] input of 3 or more dimensions (F.local_response_norm)."""
+    _require_tensor("local_response_norm", "input", 1, input)
+    return _local_response_norm(input, size=size, alpha=alpha, beta=beta, k=k)
+
+
+def _constant_pad_nd(self, pad, value=0):
+    """Pads with value (torch.constant_pad_nd): pad holds (left, right) pairs from the last dimension backwards; negative entries crop."""
+    pad_array, pad_count = _shape_array(_dims(pad))
+    return _make(L.sg_constant_pad_nd, self._handle, pad_array, pad_count, builtins.float(value))
+
+
+def constant_pad_nd(input, pad, value=0):  # noqa: A002 - PyTorch's name
+    """torch.constant_pad_nd: Pads with value (torch.constant_pad_nd): pad holds (left, right) pairs from the last dimension backwards; negative entries crop."""
+    _require_tensor("constant_pad_nd", "input", 1, input)
+    return _constant_pad_nd(input, pad=pad, value=value)
+
+
+def _pixel_shuffle(self, upscale_factor):
+    """[*, C r^2, H, W] to [*, C, H r, W r] (F.pixel_shuffle)."""
+    return _make(L.sg_pixel_shuffle, self._handle, _int(upscale_factor))
+
+
+def pixel_shuffle(input, upscale_factor):  # noqa: A002 - PyTorch's name
+    """torch.pixel_shuffle: [*, C r^2, H, W] to [*, C, H r, W r] (F.pixel_shuffle)."""
+    _require_tensor("pixel_shuffle", "input", 1, input)
+    return _pixel_shuffle(input, upscale_factor=upscale_factor)
+
+
+def _pixel_unshuffle(self, downscale_factor):
+    """[*, C, H r, W r] to [*, C r^2, H, W] (F.pixel_unshuffle)."""
+    return _make(L.sg_pixel_unshuffle, self._handle, _int(downscale_factor))
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002 - PyTorch's name
+    """torch.pixel_unshuffle: [*, C, H r, W r] to [*, C r^2, H, W] (F.pixel_unshuffle)."""
+    _require_tensor("pixel_unshuffle", "input", 1, input)
+    return _pixel_unshuffle(input, downscale_factor=downscale_factor)
+
+
+def _channel_shuffle(self, groups):
+    """Interleaves the groups of the channels (dimension 1) of [N, C, *] (F.channel_shuffle)."""
+    return _make(L.sg_channel_shuffle, self._handle, _int(groups))
+
+
+def channel_shuffle(input, groups):  # noqa: A002 - PyTorch's name
+    """torch.channel_shuffle: Interleaves the groups of the channels (dimension 1) of [N, C, *] (F.channel_shuffle)."""
+    _require_tensor("channel_shuffle", "input", 1, input)
+    return _channel_shuffle(input, groups=groups)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_or", _logical_or),
@@ -658,14 +725,16 @@ NAMESPACES = {
         "logsigmoid": nn_functional__logsigmoid,
         "prelu": nn_functional__prelu,
         "glu": nn_functional__glu,
+        "local_response_norm": nn_functional__local_response_norm,
     },
 }
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
-    "arctanh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "erfc", "exp",
-    "exp2", "expm1", "fix", "flatten", "floor", "log", "log10", "log1p", "log2", "log_softmax",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "reciprocal", "relu", "round",
+    "arctanh", "asin", "asinh", "atan", "atanh", "ceil", "channel_shuffle", "constant_pad_nd",
+    "cos", "cosh", "erf", "erfc", "exp", "exp2", "expm1", "fix", "flatten", "floor", "log",
+    "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "pdist", "pixel_shuffle", "pixel_unshuffle", "reciprocal", "relu", "round",
     "rsqrt", "select", "sigmoid", "sign", "sin", "sinh", "softmax", "sqrt", "square", "tan",
     "tanh", "trunc", "unsqueeze"
 ]

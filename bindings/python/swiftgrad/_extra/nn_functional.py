@@ -418,3 +418,150 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     name = "multilabel_margin_loss"
     handles = _tensor(name, "input", 1, input), _tensor(name, "target", 2, target)
     return _make(L.sg_multilabel_margin_loss, *handles, _code(_legacy(size_average, reduce, reduction)))
+
+
+# ---- distances, normalisations, padding ------------------------------------------------------
+
+from .. import _ops  # noqa: E402 - the generated torch.pdist, torch.pixel_shuffle, ...
+
+for _name in ("pdist", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"):
+    export(_name, namespace=_NF)(getattr(_ops, _name))
+
+
+@export("normalize", namespace=_NF)
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(||input||_p, eps) along dim."""
+    result = _make(L.sg_normalize, _tensor("normalize", "input", 1, input), _float("normalize", "p", p), int(dim),
+                   _float("normalize", "eps", eps))
+    return result if out is None else out.copy_(result)
+
+
+@export("cosine_similarity", namespace=_NF)
+@export("cosine_similarity")
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """The cosine of the angle between x1 and x2 along dim."""
+    name = "cosine_similarity"
+    return _make(L.sg_cosine_similarity, _tensor(name, "x1", 1, x1), _tensor(name, "x2", 2, x2), int(dim),
+                 _float(name, "eps", eps))
+
+
+@export("bilinear", namespace=_NF)
+@export("bilinear")
+def bilinear(input1, input2, weight, bias=None):
+    """input1^T weight input2 + bias."""
+    name = "bilinear"
+    return _make(L.sg_bilinear, _tensor(name, "input1", 1, input1), _tensor(name, "input2", 2, input2),
+                 _tensor(name, "weight", 3, weight), _optional(name, "bias", 4, bias))
+
+
+_PAD_MODES = {"reflect": 0, "replicate": 1, "circular": 2}
+
+
+def _pad_array(pad):
+    from .._tensor import _shape_array
+    return _shape_array(tuple(int(p) for p in pad))
+
+
+@export("pad", namespace=_NF)
+def pad(input, pad, mode="constant", value=None):
+    """Pads the last len(pad) / 2 dimensions: pad holds (left, right) pairs from the last one."""
+    handle = _tensor("pad", "input", 1, input)
+    array, n = _pad_array(pad)
+    if mode == "constant":
+        return _make(L.sg_constant_pad_nd, handle, array, n, 0.0 if value is None else _float("pad", "value", value))
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    return _make(L.sg_pad, handle, array, n, _PAD_MODES[mode])
+
+
+# ---- embeddings, one-hot, dropout ------------------------------------------------------------
+
+@export("embedding", namespace=_NF)
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+    """Rows `input` of the table `weight`."""
+    indices, table = _tensor("embedding", "input", 1, input), _tensor("embedding", "weight", 2, weight)
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= weight.size(0):
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -weight.size(0):
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = weight.size(0) + padding_idx
+    else:
+        padding_idx = -1
+    if sparse:
+        raise NotImplementedError("swiftgrad has no sparse tensors: embedding(sparse=True) is not supported")
+    if max_norm is not None:
+        from .._grad_mode import no_grad
+        with no_grad():
+            L.check(L.sg_embedding_renorm_(table, indices, _float("embedding", "max_norm", max_norm),
+                                           _float("embedding", "norm_type", norm_type)))
+    return _make(L.sg_embedding, table, indices, int(padding_idx), builtins.bool(scale_grad_by_freq))
+
+
+@export("one_hot", namespace=_NF)
+def one_hot(tensor, num_classes=-1):
+    """One-hot int64 encoding of int64 class indices."""
+    return _make(L.sg_one_hot, _tensor("one_hot", "tensor", 1, tensor), int(num_classes))
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+@export("dropout2d", namespace=_NF)
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels of (N, C, H, W) input with probability p, scaling the rest."""
+    _check_p(p)
+    handle = _tensor("dropout2d", "input", 1, input)
+    if input.dim() not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.dim()}-D input to dropout2d, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use dropout "
+                      "instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).", stacklevel=2)
+    if input.dim() == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+                      "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+                      "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
+                      "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d "
+                      "instead.", stacklevel=2)
+    return _in_place(input, _make(L.sg_feature_dropout, handle, builtins.float(p), builtins.bool(training), False), inplace)
+
+
+@export("dropout3d", namespace=_NF)
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability p."""
+    _check_p(p)
+    _tensor("dropout3d", "input", 1, input)
+    if input.dim() not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {input.dim()}-D input to dropout3d, which is deprecated and will result in an "
+                      "error in a future release. To retain the behavior and silence this warning, please use dropout "
+                      "instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 spatial "
+                      "dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
+    batched = input.dim() == 5
+    source = input if batched else input.unsqueeze(0)
+    out = _make(L.sg_feature_dropout, source._handle, builtins.float(p), builtins.bool(training), False)
+    if not batched:
+        out = out.squeeze(0)
+    return _in_place(input, out, inplace)
+
+
+@export("alpha_dropout", namespace=_NF)
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout that keeps a SELU network's mean 0 and variance 1."""
+    _check_p(p)
+    out = _make(L.sg_alpha_dropout, _tensor("alpha_dropout", "input", 1, input), builtins.float(p), builtins.bool(training))
+    return _in_place(input, out, inplace)
+
+
+@export("feature_alpha_dropout", namespace=_NF)
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout of whole channels."""
+    _check_p(p)
+    out = _make(L.sg_feature_dropout, _tensor("feature_alpha_dropout", "input", 1, input), builtins.float(p),
+                builtins.bool(training), True)
+    return _in_place(input, out, inplace)
