@@ -101,13 +101,7 @@ extension Tensor {
         guard p >= 0, p <= 1 else {
             throw SwiftGradError.invalidArgument("dropout probability has to be between 0 and 1, but got \(formatPython(p))")
         }
-        guard ndim >= 2 else {
-            throw SwiftGradError.invalidArgument("Feature dropout requires at least 2 dimensions in the input")
-        }
-        var noiseShape = [Int](repeating: 1, count: ndim)
-        noiseShape[0] = shape[0]
-        noiseShape[1] = shape[1]
-        return try dropoutWithNoise(p: p, training: training, alpha: alpha, noiseShape: noiseShape, generator: generator)
+        return try dropoutWithNoise(p: p, training: training, alpha: alpha, feature: true, generator: generator)
     }
 
     /// Alpha dropout (`F.alpha_dropout`): each element dropped with probability p takes SELU's
@@ -118,18 +112,27 @@ extension Tensor {
         guard p >= 0, p <= 1 else {
             throw SwiftGradError.invalidArgument("dropout probability has to be between 0 and 1, but got \(formatPython(p))")
         }
-        return try dropoutWithNoise(p: p, training: training, alpha: true, noiseShape: shape, generator: generator)
+        return try dropoutWithNoise(p: p, training: training, alpha: true, feature: false, generator: generator)
     }
 
     /// PyTorch's `_dropout_impl`: `x * noise` (+ `b` for alpha dropout) with Bernoulli noise
-    /// of `noiseShape`, broadcast over the input.
-    private func dropoutWithNoise(p: Double, training: Bool, alpha: Bool, noiseShape: [Int],
+    /// per element, or per [N, C] channel with `feature`, broadcast over the input.
+    private func dropoutWithNoise(p: Double, training: Bool, alpha: Bool, feature: Bool,
                                   generator: Generator) throws -> Tensor {
         if p == 0 || !training || count == 0 { return self }
         guard dtype.isFloatingPoint else {
             throw SwiftGradError.dtype("result type Float can't be cast to the desired output type \(dtype.scalarTypeName)")
         }
         if p == 1 { return try mul(Tensor.zeros([], dtype: dtype)) }
+        var noiseShape = shape
+        if feature {
+            guard ndim >= 2 else {
+                throw SwiftGradError.invalidArgument("Feature dropout requires at least 2 dimensions in the input")
+            }
+            noiseShape = [Int](repeating: 1, count: ndim)
+            noiseShape[0] = shape[0]
+            noiseShape[1] = shape[1]
+        }
         let keep = try noGrad { try Tensor.rand(noiseShape, dtype: dtype, generator: generator).lt(1 - p).to(dtype) }
         if !alpha { return try mul(noGrad { try keep.div(1 - p) }) }
         let selu = 1.7580993408473766

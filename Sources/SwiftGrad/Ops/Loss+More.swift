@@ -331,7 +331,7 @@ extension Tensor {
         let rank = Swift.max(x1.ndim, x2.ndim)
         let difference = try x1.sub(x2).add(eps)
         if rank == 0 { return try difference.abs() }
-        return try difference.norm(p: p, dims: [rank - 1], keepdim: keepdim)
+        return try difference.anyNorm(p: p, dims: [rank - 1], keepdim: keepdim)
     }
 
     /// `max(0, margin + d(a, p) - d(a, n))` with pairwise distances, reduced

@@ -104,6 +104,10 @@ extension Tensor {
             guard !overflow, !overflow2, total > 0 || (total == 0 && mode == .circular), n > 0 || total == 0 else {
                 throw SwiftGradError.invalidArgument("input (size \(n) at dimension \(d)) is too small for padding (\(left), \(right)): calculated output size \(total)")
             }
+            let kept = n - Swift.max(-left, 0) - Swift.max(-right, 0)
+            if mode == .circular && total > 0 && kept <= 0 {
+                throw SwiftGradError.invalidArgument("Negative padding value is resulting in an empty dimension.")
+            }
             let index = try Tensor.empty([total], .int64)  // allocated as a tensor: a huge size throws
             let positions = index.pointer(Int64.self)
             for o in 0..<total {
@@ -111,7 +115,10 @@ extension Tensor {
                 switch mode {
                 case .reflect: positions[o] = Int64(s < 0 ? -s : (s >= n ? 2 * (n - 1) - s : s))
                 case .replicate: positions[o] = Int64(Swift.min(Swift.max(s, 0), n - 1))
-                case .circular: positions[o] = Int64(((s % n) + n) % n)
+                case .circular:
+                    // As PyTorch: the input cropped by any negative padding, wrapped around.
+                    let r = ((o - Swift.max(left, 0)) % kept + kept) % kept
+                    positions[o] = Int64(Swift.max(-left, 0) + r)
                 }
             }
             indices.append((d, index))
