@@ -960,6 +960,15 @@ SG_API sg_status sg_feature_dropout(const sg_tensor *a, double p, bool training,
  * keep mean 0 and variance 1; a itself when not training or p = 0.
  */
 SG_API sg_status sg_alpha_dropout(const sg_tensor *a, double p, bool training, sg_tensor **out);
+/**
+ * cross_entropy of the logits input @ linear_weight^T + linear_bias, linear_weight [C, *K, in]
+ * giving logits [N, C, *K] (F.linear_cross_entropy).
+ */
+SG_API sg_status sg_linear_cross_entropy(const sg_tensor *input, const sg_tensor *linear_weight,
+                                         const sg_tensor *target, const sg_tensor *linear_bias,
+                                         const sg_tensor *weight, sg_reduction reduction,
+                                         int64_t ignore_index, double label_smoothing,
+                                         sg_tensor **out);
 
 /* END GENERATED OPS */
 

@@ -958,3 +958,8 @@ public func sg_feature_dropout(_ a: OpaquePointer?, _ p: Double, _ training: Boo
 public func sg_alpha_dropout(_ a: OpaquePointer?, _ p: Double, _ training: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_alpha_dropout", out) { try Handles.tensor(a, "a").alphaDropout(p: p, training: training) }
 }
+
+@_cdecl("sg_linear_cross_entropy") @implementation
+public func sg_linear_cross_entropy(_ input: OpaquePointer?, _ linear_weight: OpaquePointer?, _ target: OpaquePointer?, _ linear_bias: OpaquePointer?, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ ignore_index: Int64, _ label_smoothing: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linear_cross_entropy", out) { try Tensor.linearCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(linear_weight, "linear_weight"), Handles.tensor(target, "target"), linearBias: (linear_bias == nil ? nil : Handles.tensor(linear_bias, "linear_bias")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction), ignoreIndex: Int(ignore_index), labelSmoothing: label_smoothing) }
+}

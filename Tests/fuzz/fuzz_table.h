@@ -115,6 +115,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_le", (void (*)(void))sg_le, R_STATUS, 3, {K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "b", "out"}},
     {"sg_le_scalar", (void (*)(void))sg_le_scalar, R_STATUS, 3, {K_TENSOR, K_DOUBLE, K_TENSOR_OUT}, {"a", "s", "out"}},
     {"sg_leaky_relu", (void (*)(void))sg_leaky_relu, R_STATUS, 3, {K_TENSOR, K_DOUBLE, K_TENSOR_OUT}, {"a", "negative_slope", "out"}},
+    {"sg_linear_cross_entropy", (void (*)(void))sg_linear_cross_entropy, R_STATUS, 9, {K_TENSOR, K_TENSOR, K_TENSOR, K_TENSOR, K_TENSOR, K_REDUCTION, K_I64, K_DOUBLE, K_TENSOR_OUT}, {"input", "linear_weight", "target", "linear_bias", "weight", "reduction", "ignore_index", "label_smoothing", "out"}},
     {"sg_linspace", (void (*)(void))sg_linspace, R_STATUS, 5, {K_DOUBLE, K_DOUBLE, K_I64, K_DTYPE, K_TENSOR_OUT}, {"start", "end", "steps", "dtype", "out"}},
     {"sg_live_tensor_count", (void (*)(void))sg_live_tensor_count, R_I64, 0, {0}, {NULL}},
     {"sg_load_safetensors", (void (*)(void))sg_load_safetensors, R_STATUS, 2, {K_PATH, K_DICT_OUT}, {"path", "out"}},

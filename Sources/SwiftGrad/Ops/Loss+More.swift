@@ -515,3 +515,41 @@ struct NllPlan {
         }
     }
 }
+
+extension Tensor {
+    /// `cross_entropy(linear(input, linearWeight, linearBias), target, ...)`
+    /// (`F.linear_cross_entropy`): input [in] or [N, in], linearWeight [C, *K, in], linearBias
+    /// [C, *K] or nil; the logits [N, C, *K] (or [C]) go to `crossEntropy` with the remaining
+    /// arguments. (PyTorch's chunked evaluation computes the same values in pieces.)
+    /// - Throws: `.shape` for inputs of the wrong rank or sizes, and `crossEntropy`'s errors.
+    public static func linearCrossEntropy(_ input: Tensor, _ linearWeight: Tensor, _ target: Tensor,
+                                          linearBias: Tensor?, weight: Tensor?, reduction: LossReduction,
+                                          ignoreIndex: Int, labelSmoothing: Double) throws -> Tensor {
+        guard input.ndim == 1 || input.ndim == 2 else {
+            throw SwiftGradError.shape("expected input with dimensionality 1 or 2, got \(input.ndim)")
+        }
+        guard linearWeight.ndim >= 2 else {
+            throw SwiftGradError.shape("expected linear_weight with dimensionality at least 2, got \(linearWeight.ndim)")
+        }
+        let inFeatures = input.shape.last!
+        guard inFeatures == linearWeight.shape.last! else {
+            throw SwiftGradError.shape("expected equal input and linear_weight last dimensions (in_features), got \(inFeatures) and \(linearWeight.shape.last!), respectively")
+        }
+        let classes = linearWeight.shape[0]
+        let outFeatures = Array(linearWeight.shape.dropFirst().dropLast())
+        if let linearBias, linearBias.shape != [classes] + outFeatures {
+            throw SwiftGradError.shape("expected linear_bias shape \(Shape.describe([classes] + outFeatures)), got \(Shape.describe(linearBias.shape))")
+        }
+        let batch = Array(input.shape.dropLast())
+        if !outFeatures.isEmpty && batch.isEmpty {
+            throw SwiftGradError.shape("K-dimensional loss defined by linear_weight shape \(Shape.describe(linearWeight.shape)) requires batched input, (N, \(inFeatures)), got unbatched input with shape \(Shape.describe(input.shape))")
+        }
+        let rows = linearWeight.count / Swift.max(inFeatures, 1)
+        let flatWeight = try linearWeight.reshape([rows, inFeatures])
+        var logits = try input.matmul(flatWeight.transpose(0, 1))
+        if let linearBias { logits = try logits.add(linearBias.reshape([rows])) }
+        logits = try logits.reshape(batch + [classes] + outFeatures)
+        return try crossEntropy(logits, target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction,
+                                labelSmoothing: labelSmoothing)
+    }
+}

@@ -565,3 +565,58 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     out = _make(L.sg_feature_dropout, _tensor("feature_alpha_dropout", "input", 1, input), builtins.float(p),
                 builtins.bool(training), True)
     return _in_place(input, out, inplace)
+
+
+# ---- linear_cross_entropy --------------------------------------------------------------------
+
+import dataclasses  # noqa: E402
+
+
+@dataclasses.dataclass(slots=True, frozen=True)
+class LinearCrossEntropyOptions:
+    """PyTorch's options for the chunked evaluation of linear_cross_entropy (which computes the
+    same values in batch chunks to save memory). swiftgrad checks them as PyTorch does and
+    computes the loss in one piece."""
+
+    allow_retain_graph: bool = False
+    batch_chunk_size: int | None = None
+    chunking_method: str | None = "auto"
+    acc_policy: str = "auto"
+    acc_dtype: object = None
+
+    def __post_init__(self):
+        if self.acc_policy not in ("auto", "accurate", "compact"):
+            raise ValueError(f"invalid acc_policy: {self.acc_policy!r}; expected one of 'auto', 'accurate', 'compact'")
+        if self.chunking_method is not None and self.chunking_method != "auto":
+            name, sep, factor = self.chunking_method.partition(":")
+            if not sep:
+                factor = "1"
+            if not (name == "aspect_ratio" and factor.isdigit() and int(factor) > 0):
+                raise ValueError(f"invalid chunking_method: {self.chunking_method!r}")
+        if not (self.batch_chunk_size is None or (isinstance(self.batch_chunk_size, int) and self.batch_chunk_size > 0)):
+            raise ValueError(f"batch_chunk_size must be positive int or None, got {self.batch_chunk_size!r}")
+        from .. import _dtype
+        if self.acc_dtype is not None and self.acc_dtype not in (_dtype.float32, _dtype.float64):
+            raise ValueError(f"acc_dtype must be one of {{None, torch.float16, torch.bfloat16, torch.float32, "
+                             f"torch.float64}}, got {self.acc_dtype!r}. Pass acc_dtype=None to let the op pick automatically.")
+
+
+export("LinearCrossEntropyOptions", namespace=_NF)(LinearCrossEntropyOptions)
+
+
+@export("linear_cross_entropy", namespace=_NF)
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
+                         ignore_index=None, label_smoothing=0.0, options=None):
+    """cross_entropy(linear(input, linear_weight, linear_bias), target, ...), linear_weight [C, *K, in]."""
+    name = "linear_cross_entropy"
+    handles = (_tensor(name, "input", 1, input), _tensor(name, "linear_weight", 2, linear_weight),
+               _tensor(name, "target", 3, target))
+    if options is not None and not isinstance(options, LinearCrossEntropyOptions):
+        raise TypeError(f"linear_cross_entropy(): options must be a LinearCrossEntropyOptions, not {type(options).__name__}")
+    if ignore_index is not None and input.dim() in (1, 2) and linear_weight.dim() >= 2:
+        logits_shape = (*input.shape[:-1], linear_weight.shape[0], *linear_weight.shape[1:-1])
+        if tuple(target.shape) == logits_shape:
+            raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    return _make(L.sg_linear_cross_entropy, *handles, _optional(name, "linear_bias", 4, linear_bias),
+                 _optional(name, "weight", 5, weight), _code(reduction), -100 if ignore_index is None else int(ignore_index),
+                 _float(name, "label_smoothing", label_smoothing))
