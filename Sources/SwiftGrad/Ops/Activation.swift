@@ -272,7 +272,10 @@ extension Tensor {
         guard minVal <= maxVal else { throw SwiftGradError.invalidArgument("min_val cannot be greater than max_val") }
         if dtype == .bool { throw SwiftGradError.dtype("Bool inputs not supported for hardtanh") }
         if !dtype.isFloatingPoint {
-            return try clamp(min: Tensor.scalar(Int64(minVal.rounded(.towardZero))), max: Tensor.scalar(Int64(maxVal.rounded(.towardZero))))
+            guard let low = minVal.truncatedInt64, let high = maxVal.truncatedInt64 else {
+                throw SwiftGradError.invalidArgument("value cannot be converted to type int64_t without overflow")
+            }
+            return try clamp(min: Tensor.scalar(low), max: Tensor.scalar(high))
         }
         return try activation(HardtanhFunction(low: minVal, high: maxVal), kernel: "hardtanh_cpu")
             .recorded("HardtanhBackward0", inputs: [self], saving: [self]) { g, ctx in

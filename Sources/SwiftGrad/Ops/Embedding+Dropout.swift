@@ -76,6 +76,7 @@ extension Tensor {
             guard let largest = values.max() else {
                 throw SwiftGradError.invalidArgument("Can not infer total number of classes from empty tensor.")
             }
+            guard largest < Int64.max else { throw SwiftGradError.invalidArgument("Class values must be smaller than num_classes.") }
             classes = Int(largest) + 1
         }
         guard classes >= 0 else { throw SwiftGradError.invalidArgument("num_classes should be positive") }

@@ -311,7 +311,7 @@ extension Tensor {
             if input.ndim >= 1 && Array(input.shape.dropLast()) == v.shape {
                 v = try v.unsqueeze(dim: -1)
             } else if input.ndim == v.ndim,
-                      zip(input.shape, v.shape).reduce(0, { $0 + ($1.0 != $1.1 ? $1.1 : 0) }) == 1 {
+                      zip(input.shape, v.shape).reduce(0, { $0 &+ ($1.0 != $1.1 ? $1.1 : 0) }) == 1 {
                 // one mismatched dimension of size 1: broadcast
             } else {
                 throw SwiftGradError.invalidArgument("var is of incorrect size")

@@ -28,6 +28,9 @@ extension Tensor {
         var sizes = shape
         for k in 0..<(pad.count / 2) {
             let d = ndim - 1 - k
+            guard pad[2 * k] >= -shape[d], pad[2 * k + 1] >= -shape[d] else {
+                throw SwiftGradError.invalidArgument("The input size \(shape[d]), plus negative padding \(pad[2 * k]) and \(pad[2 * k + 1]) resulted in a negative output size, which is invalid. Check dimension \(d) of your input.")
+            }
             let (grown, overflow) = shape[d].addingReportingOverflow(pad[2 * k])
             let (total, overflow2) = grown.addingReportingOverflow(pad[2 * k + 1])
             guard !overflow, !overflow2, total >= 0 else {
@@ -88,6 +91,9 @@ extension Tensor {
         var indices: [(dim: Int, index: Tensor)] = []
         for k in 0..<padded {
             let d = ndim - 1 - k, n = shape[d], left = pad[2 * k], right = pad[2 * k + 1]
+            guard left >= -n, right >= -n else {
+                throw SwiftGradError.invalidArgument("Negative padding (\(left), \(right)) at dimension \(d) larger than the input size \(n)")
+            }
             switch mode {
             case .reflect:
                 guard left < n, right < n else {
@@ -152,6 +158,9 @@ extension Tensor {
             throw SwiftGradError.shape("pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=\(c) is not divisible by \(overflow ? 0 : square)")
         }
         let batch = Array(shape.dropLast(3)), b = batch.count
+        let (height, o1) = h.multipliedReportingOverflow(by: r), (width, o2) = w.multipliedReportingOverflow(by: r)
+        guard !o1, !o2 else { throw SwiftGradError.invalidArgument("pixel_shuffle: the output size overflows") }
+        _ = try Shape.validate(batch + [c / square, height, width], itemSize: dtype.itemSize)
         return try Tensor.composite("PixelShuffleBackward0", [self]) { xs in
             let split = try xs[0].reshape(batch + [c / square, r, r, h, w])
             let order = Array(0..<b) + [b, b + 3, b + 1, b + 4, b + 2]
@@ -176,6 +185,10 @@ extension Tensor {
             throw SwiftGradError.shape("pixel_unshuffle expects width to be divisible by downscale_factor, but input.size(-1)=\(w) is not divisible by \(r)")
         }
         let batch = Array(shape.dropLast(3)), b = batch.count
+        let (square, o1) = r.multipliedReportingOverflow(by: r)
+        let (channels, o2) = c.multipliedReportingOverflow(by: square)
+        guard !o1, !o2 else { throw SwiftGradError.invalidArgument("pixel_unshuffle: the output size overflows") }
+        _ = try Shape.validate(batch + [channels, h / r, w / r], itemSize: dtype.itemSize)
         return try Tensor.composite("PixelUnshuffleBackward0", [self]) { xs in
             let split = try xs[0].reshape(batch + [c, h / r, r, w / r, r])
             let order = Array(0..<b) + [b, b + 2, b + 4, b + 1, b + 3]
