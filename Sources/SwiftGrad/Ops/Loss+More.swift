@@ -419,7 +419,7 @@ extension Tensor {
             throw SwiftGradError.shape("inconsistent target size: \(Shape.describe(target.shape)) for input of size: \(Shape.describe(input.shape))")
         }
         let rows = input.ndim == 2 ? input.shape[0] : 1
-        let classes = input.ndim == 2 ? input.shape[1] : Swift.max(input.count, 1)
+        let classes = input.ndim == 2 ? input.shape[1] : (input.ndim == 0 ? 1 : input.count)
         let labels = try target.contiguous().scalars(as: Int64.self)
         var safe = [Int64](repeating: 0, count: rows * classes)
         var isTargetPosition = [Double](repeating: 0, count: rows * classes)  // [row, position]: a target entry

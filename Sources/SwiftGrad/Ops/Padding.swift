@@ -9,6 +9,12 @@ public enum PaddingMode: Int32, Sendable {
 }
 
 extension Tensor {
+    /// This tensor, or a copy when it shares `input`'s storage: a rearrangement that is one node
+    /// returns a new tensor, as PyTorch's do, never a view its node does not describe.
+    fileprivate func ownStorage(apartFrom input: Tensor) throws -> Tensor {
+        storage === input.storage ? try clone() : self
+    }
+
     /// Checks a pad list (`[left, right]` pairs from the last dimension backwards).
     private func checkPadLength(_ pad: [Int]) throws {
         guard pad.count % 2 == 0 else {
@@ -41,7 +47,7 @@ extension Tensor {
         _ = try Shape.validate(sizes, itemSize: dtype.itemSize)
         let rank = ndim, type = dtype
         return try Tensor.composite("ConstantPadNdBackward0", [self]) { xs in
-            var x = xs[0]
+            var x = xs[0], grown = false
             for k in 0..<(pad.count / 2) {
                 let d = rank - 1 - k
                 var left = pad[2 * k], right = pad[2 * k + 1]
@@ -54,8 +60,10 @@ extension Tensor {
                 parts.append(x)
                 if right > 0 { block[d] = right; parts.append(try Tensor.full(block, value, dtype: type)) }
                 x = try Tensor.cat(parts, dim: d)
+                grown = true
             }
-            return x
+            // A new tensor, as PyTorch's: never the input itself or a view of it.
+            return grown ? x : try x.clone()
         }
     }
 
@@ -164,7 +172,7 @@ extension Tensor {
         return try Tensor.composite("PixelShuffleBackward0", [self]) { xs in
             let split = try xs[0].reshape(batch + [c / square, r, r, h, w])
             let order = Array(0..<b) + [b, b + 3, b + 1, b + 4, b + 2]
-            return try split.permute(order).reshape(batch + [c / square, h * r, w * r])
+            return try split.permute(order).reshape(batch + [c / square, h * r, w * r]).ownStorage(apartFrom: xs[0])
         }
     }
 
@@ -192,7 +200,7 @@ extension Tensor {
         return try Tensor.composite("PixelUnshuffleBackward0", [self]) { xs in
             let split = try xs[0].reshape(batch + [c, h / r, r, w / r, r])
             let order = Array(0..<b) + [b, b + 2, b + 4, b + 1, b + 3]
-            return try split.permute(order).reshape(batch + [c * r * r, h / r, w / r])
+            return try split.permute(order).reshape(batch + [c * r * r, h / r, w / r]).ownStorage(apartFrom: xs[0])
         }
     }
 
@@ -213,7 +221,7 @@ extension Tensor {
         }
         let n = shape[0], rest = Array(shape.dropFirst(2)), full = shape
         return try Tensor.composite("ChannelShuffleBackward0", [self]) { xs in
-            try xs[0].reshape([n, groups, c / groups] + rest).transpose(1, 2).reshape(full)
+            try xs[0].reshape([n, groups, c / groups] + rest).transpose(1, 2).reshape(full).ownStorage(apartFrom: xs[0])
         }
     }
 }
