@@ -538,8 +538,8 @@ def _hardshrink(self, lambd=0.5):
     return _keep_dtype(self, _make(L.sg_hardshrink, self._handle, builtins.float(lambd)))
 
 
-def nn_functional__hardshrink(input, lambd=0.5):  # noqa: A002 - PyTorch's name
-    """torch.nn.functional.hardshrink: a outside [-lambd, lambd], 0 inside (F.hardshrink)."""
+def hardshrink(input, lambd=0.5):  # noqa: A002 - PyTorch's name
+    """torch.hardshrink: a outside [-lambd, lambd], 0 inside (F.hardshrink)."""
     _require_tensor("hardshrink", "input", 1, input)
     return _hardshrink(input, lambd=lambd)
 
@@ -561,8 +561,8 @@ def _prelu(self, weight):
     return _make(L.sg_prelu, self._handle, weight._handle)
 
 
-def nn_functional__prelu(input, weight):  # noqa: A002 - PyTorch's name
-    """torch.nn.functional.prelu: a > 0 ? a : weight * a, weight 0-d or 1-d with 1 or C (dimension 1 of a) entries (F.prelu)."""
+def prelu(input, weight):  # noqa: A002 - PyTorch's name
+    """torch.prelu: a > 0 ? a : weight * a, weight 0-d or 1-d with 1 or C (dimension 1 of a) entries (F.prelu)."""
     _require_tensor("prelu", "input", 1, input)
     return _prelu(input, weight=weight)
 
@@ -721,9 +721,7 @@ NAMESPACES = {
         "softsign": nn_functional__softsign,
         "tanhshrink": nn_functional__tanhshrink,
         "softshrink": nn_functional__softshrink,
-        "hardshrink": nn_functional__hardshrink,
         "logsigmoid": nn_functional__logsigmoid,
-        "prelu": nn_functional__prelu,
         "glu": nn_functional__glu,
         "local_response_norm": nn_functional__local_response_norm,
     },
@@ -732,9 +730,9 @@ NAMESPACES = {
 __all__ = [
     "abs", "absolute", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
     "arctanh", "asin", "asinh", "atan", "atanh", "ceil", "channel_shuffle", "constant_pad_nd",
-    "cos", "cosh", "erf", "erfc", "exp", "exp2", "expm1", "fix", "flatten", "floor", "log",
-    "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not", "logical_or",
-    "logical_xor", "pdist", "pixel_shuffle", "pixel_unshuffle", "reciprocal", "relu", "round",
-    "rsqrt", "select", "sigmoid", "sign", "sin", "sinh", "softmax", "sqrt", "square", "tan",
-    "tanh", "trunc", "unsqueeze"
+    "cos", "cosh", "erf", "erfc", "exp", "exp2", "expm1", "fix", "flatten", "floor",
+    "hardshrink", "log", "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu",
+    "reciprocal", "relu", "round", "rsqrt", "select", "sigmoid", "sign", "sin", "sinh",
+    "softmax", "sqrt", "square", "tan", "tanh", "trunc", "unsqueeze"
 ]

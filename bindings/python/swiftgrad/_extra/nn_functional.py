@@ -424,7 +424,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
 
 from .. import _ops  # noqa: E402 - the generated torch.pdist, torch.pixel_shuffle, ...
 
-for _name in ("pdist", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle"):
+for _name in ("pdist", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "hardshrink", "prelu"):
     export(_name, namespace=_NF)(getattr(_ops, _name))
 
 
