@@ -2129,6 +2129,266 @@ SG_API sg_status sg_cross_entropy(const sg_tensor *input, const sg_tensor *targe
 SG_API sg_status sg_binary_cross_entropy(const sg_tensor *input, const sg_tensor *target,
                                          sg_reduction reduction, sg_tensor **out);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* torch.nn.functional: activations, losses, distances, padding, dropout, embeddings              */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * scale * (a > 0 ? a : alpha * (exp(a * input_scale) - 1)) (F.elu is alpha, 1, 1). Floating input
+ * only.
+ */
+SG_API sg_status sg_elu(const sg_tensor *a, double alpha, double scale, double input_scale,
+                        sg_tensor **out);
+/** elu with alpha = 1.6732632423543772, scale = 1.0507009873554805 (F.selu). */
+SG_API sg_status sg_selu(const sg_tensor *a, sg_tensor **out);
+/** max(0, a) + min(0, alpha * (exp(a / alpha) - 1)) (F.celu); alpha = 0 is an error. */
+SG_API sg_status sg_celu(const sg_tensor *a, double alpha, sg_tensor **out);
+/**
+ * a * Phi(a) (F.gelu): exact (erf) when tanh is false, PyTorch's approximate='tanh' form when true.
+ */
+SG_API sg_status sg_gelu(const sg_tensor *a, bool tanh, sg_tensor **out);
+/** a * sigmoid(a) (F.silu). */
+SG_API sg_status sg_silu(const sg_tensor *a, sg_tensor **out);
+/** a * tanh(softplus(a)) (F.mish). */
+SG_API sg_status sg_mish(const sg_tensor *a, sg_tensor **out);
+/** log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (F.softplus). */
+SG_API sg_status sg_softplus(const sg_tensor *a, double beta, double threshold, sg_tensor **out);
+/** a / (1 + |a|) (F.softsign). */
+SG_API sg_status sg_softsign(const sg_tensor *a, sg_tensor **out);
+/** a - tanh(a) (F.tanhshrink). */
+SG_API sg_status sg_tanhshrink(const sg_tensor *a, sg_tensor **out);
+/** a - lambd above lambd, a + lambd below -lambd, 0 between (F.softshrink); lambd >= 0. */
+SG_API sg_status sg_softshrink(const sg_tensor *a, double lambd, sg_tensor **out);
+/** a outside [-lambd, lambd], 0 inside (F.hardshrink). */
+SG_API sg_status sg_hardshrink(const sg_tensor *a, double lambd, sg_tensor **out);
+/** a clamped into [min_val, max_val] (F.hardtanh); gradient 0 at and beyond the bounds. */
+SG_API sg_status sg_hardtanh(const sg_tensor *a, double min_val, double max_val, sg_tensor **out);
+/** min(max(a, 0), 6) (F.relu6). */
+SG_API sg_status sg_relu6(const sg_tensor *a, sg_tensor **out);
+/** a * relu6(a + 3) / 6 (F.hardswish). */
+SG_API sg_status sg_hardswish(const sg_tensor *a, sg_tensor **out);
+/** relu6(a + 3) / 6 (F.hardsigmoid). */
+SG_API sg_status sg_hardsigmoid(const sg_tensor *a, sg_tensor **out);
+/** log(sigmoid(a)), without overflow (F.logsigmoid). */
+SG_API sg_status sg_logsigmoid(const sg_tensor *a, sg_tensor **out);
+/** a > 0 ? a : negative_slope * a (F.leaky_relu). */
+SG_API sg_status sg_leaky_relu(const sg_tensor *a, double negative_slope, sg_tensor **out);
+/** a > 0 ? a : weight * a, weight 0-d or 1-d with 1 or C (dimension 1 of a) entries (F.prelu). */
+SG_API sg_status sg_prelu(const sg_tensor *a, const sg_tensor *weight, sg_tensor **out);
+/**
+ * Randomized leaky relu (F.rrelu): in training each a <= 0 is scaled by a uniform draw from [lower,
+ * upper], else by (lower + upper) / 2.
+ */
+SG_API sg_status sg_rrelu(const sg_tensor *a, double lower, double upper, bool training,
+                          sg_tensor **out);
+/** a > threshold ? a : value (F.threshold). */
+SG_API sg_status sg_threshold(const sg_tensor *a, double threshold, double value, sg_tensor **out);
+/**
+ * The first half of a along dim times the sigmoid of the second half (F.glu); the size along dim
+ * must be even.
+ */
+SG_API sg_status sg_glu(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** softmax(-a) along dim (F.softmin). */
+SG_API sg_status sg_softmin(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/** |input - target|, reduced (F.l1_loss); input and target broadcast. */
+SG_API sg_status sg_l1_loss(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
+                            sg_tensor **out);
+/**
+ * |d| < beta ? 0.5 d^2 / beta : |d| - 0.5 beta for d = input - target, reduced (F.smooth_l1_loss);
+ * beta >= 0, 0 being l1_loss.
+ */
+SG_API sg_status sg_smooth_l1_loss(const sg_tensor *input, const sg_tensor *target,
+                                   sg_reduction reduction, double beta, sg_tensor **out);
+/** |d| < delta ? 0.5 d^2 : delta (|d| - 0.5 delta), reduced (F.huber_loss); delta > 0. */
+SG_API sg_status sg_huber_loss(const sg_tensor *input, const sg_tensor *target,
+                               sg_reduction reduction, double delta, sg_tensor **out);
+/** log(1 + exp(-target * input)), reduced (F.soft_margin_loss). */
+SG_API sg_status sg_soft_margin_loss(const sg_tensor *input, const sg_tensor *target,
+                                     sg_reduction reduction, sg_tensor **out);
+/**
+ * sg_binary_cross_entropy with each element's loss times weight (broadcast to target; NULL for
+ * none) before the reduction (F.binary_cross_entropy).
+ */
+SG_API sg_status sg_binary_cross_entropy_weighted(const sg_tensor *input, const sg_tensor *target,
+                                                  const sg_tensor *weight, sg_reduction reduction,
+                                                  sg_tensor **out);
+/**
+ * (1 - t) x - (1 + (pos_weight - 1) t) log(sigmoid(x)), times weight, reduced
+ * (F.binary_cross_entropy_with_logits); weight and pos_weight may be NULL.
+ */
+SG_API sg_status sg_binary_cross_entropy_with_logits(const sg_tensor *input,
+                                                     const sg_tensor *target,
+                                                     const sg_tensor *weight,
+                                                     const sg_tensor *pos_weight,
+                                                     sg_reduction reduction, sg_tensor **out);
+/**
+ * nll_loss with class weights (NULL for none) and ignore_index, for input [C], [N, C] or [N, C, d1,
+ * ...] and int64 target [], [N] or [N, d1, ...] (F.nll_loss); the mean divides by the summed
+ * weights of the counted targets.
+ */
+SG_API sg_status sg_nll_loss_nd(const sg_tensor *input, const sg_tensor *target,
+                                const sg_tensor *weight, int64_t ignore_index,
+                                sg_reduction reduction, sg_tensor **out);
+/**
+ * Cross-entropy of logits (F.cross_entropy): class indices (as sg_nll_loss_nd of log_softmax) or,
+ * for a target of the input's shape, class probabilities; label_smoothing in [0, 1].
+ */
+SG_API sg_status sg_cross_entropy_loss(const sg_tensor *input, const sg_tensor *target,
+                                       const sg_tensor *weight, int64_t ignore_index,
+                                       sg_reduction reduction, double label_smoothing,
+                                       sg_tensor **out);
+/**
+ * target * (log(target) - input), or exp(target) * (target - input) with log_target, reduced
+ * (F.kl_div; batchmean is the sum over the batch size).
+ */
+SG_API sg_status sg_kl_div(const sg_tensor *input, const sg_tensor *target, sg_reduction reduction,
+                           bool log_target, sg_tensor **out);
+/** max(0, -target * (input1 - input2) + margin), reduced (F.margin_ranking_loss). */
+SG_API sg_status sg_margin_ranking_loss(const sg_tensor *input1, const sg_tensor *input2,
+                                        const sg_tensor *target, double margin,
+                                        sg_reduction reduction, sg_tensor **out);
+/**
+ * input where target is 1, max(0, margin - input) where it is -1, reduced (F.hinge_embedding_loss).
+ */
+SG_API sg_status sg_hinge_embedding_loss(const sg_tensor *input, const sg_tensor *target,
+                                         double margin, sg_reduction reduction, sg_tensor **out);
+/**
+ * 1 - cos(input1, input2) where target is 1, max(0, cos - margin) where it is -1, reduced
+ * (F.cosine_embedding_loss).
+ */
+SG_API sg_status sg_cosine_embedding_loss(const sg_tensor *input1, const sg_tensor *input2,
+                                          const sg_tensor *target, double margin,
+                                          sg_reduction reduction, sg_tensor **out);
+/**
+ * exp(input) - target * input (log_input) or input - target * log(input + eps), plus Stirling's
+ * term with full, reduced (F.poisson_nll_loss).
+ */
+SG_API sg_status sg_poisson_nll_loss(const sg_tensor *input, const sg_tensor *target,
+                                     bool log_input, bool full, double eps, sg_reduction reduction,
+                                     sg_tensor **out);
+/**
+ * 0.5 (log(var) + (input - target)^2 / var) (+ 0.5 log(2 pi) with full), var clamped at eps in the
+ * forward only, reduced (F.gaussian_nll_loss).
+ */
+SG_API sg_status sg_gaussian_nll_loss(const sg_tensor *input, const sg_tensor *target,
+                                      const sg_tensor *variance, bool full, double eps,
+                                      sg_reduction reduction, sg_tensor **out);
+/** ||x1 - x2 + eps||_p along the last dimension (F.pairwise_distance). */
+SG_API sg_status sg_pairwise_distance(const sg_tensor *x1, const sg_tensor *x2, double p,
+                                      double eps, bool keepdim, sg_tensor **out);
+/**
+ * max(0, margin + d(anchor, positive) - d(anchor, negative)) with pairwise distances (swap: the
+ * smaller of d(a, n) and d(p, n)), reduced (F.triplet_margin_loss).
+ */
+SG_API sg_status sg_triplet_margin_loss(const sg_tensor *anchor, const sg_tensor *positive,
+                                        const sg_tensor *negative, double margin, double p,
+                                        double eps, bool swap, sg_reduction reduction,
+                                        sg_tensor **out);
+/**
+ * -(t log sigmoid(x) + (1 - t) log sigmoid(-x)) times weight, averaged over the classes, reduced
+ * (F.multilabel_soft_margin_loss).
+ */
+SG_API sg_status sg_multilabel_soft_margin_loss(const sg_tensor *input, const sg_tensor *target,
+                                                const sg_tensor *weight, sg_reduction reduction,
+                                                sg_tensor **out);
+/**
+ * Multi-class hinge loss: per row, sum over j != y of max(0, margin - x[y] + x[j])^p * weight[y] /
+ * C, reduced (F.multi_margin_loss); p is 1 or 2.
+ */
+SG_API sg_status sg_multi_margin_loss(const sg_tensor *input, const sg_tensor *target, int64_t p,
+                                      double margin, const sg_tensor *weight,
+                                      sg_reduction reduction, sg_tensor **out);
+/**
+ * Multi-label hinge loss: targets are the indices before the first -1; sum of max(0, 1 - (x[y] -
+ * x[i])) over targets y and other classes i, / C, reduced (F.multilabel_margin_loss).
+ */
+SG_API sg_status sg_multilabel_margin_loss(const sg_tensor *input, const sg_tensor *target,
+                                           sg_reduction reduction, sg_tensor **out);
+/**
+ * a / max(||a||_p, eps) along dim (F.normalize); any p (0: the count of non-zeros, negative,
+ * +-inf).
+ */
+SG_API sg_status sg_normalize(const sg_tensor *a, double p, int64_t dim, double eps,
+                              sg_tensor **out);
+/**
+ * sum((x1 / max(|x1|, eps)) * (x2 / max(|x2|, eps))) along dim, x1 and x2 broadcast
+ * (F.cosine_similarity).
+ */
+SG_API sg_status sg_cosine_similarity(const sg_tensor *x1, const sg_tensor *x2, int64_t dim,
+                                      double eps, sg_tensor **out);
+/**
+ * p-norm distances between the rows i < j of a 2-d tensor, pairs in row-major order (F.pdist); p >=
+ * 0.
+ */
+SG_API sg_status sg_pdist(const sg_tensor *a, double p, sg_tensor **out);
+/**
+ * input1^T weight[o] input2 + bias[o] for each o, over [..., in1] and [..., in2] with weight [out,
+ * in1, in2] and bias [out] or NULL (F.bilinear).
+ */
+SG_API sg_status sg_bilinear(const sg_tensor *input1, const sg_tensor *input2,
+                             const sg_tensor *weight, const sg_tensor *bias, sg_tensor **out);
+/**
+ * a / (k + alpha * mean of a^2 over a window of size channels, zero-padded)^beta, for [N, C, ...]
+ * input of 3 or more dimensions (F.local_response_norm).
+ */
+SG_API sg_status sg_local_response_norm(const sg_tensor *a, int64_t size, double alpha, double beta,
+                                        double k, sg_tensor **out);
+/**
+ * Pads with value (torch.constant_pad_nd): pad holds (left, right) pairs from the last dimension
+ * backwards; negative entries crop.
+ */
+SG_API sg_status sg_constant_pad_nd(const sg_tensor *a, const int64_t *pad, size_t npad,
+                                    double value, sg_tensor **out);
+/**
+ * F.pad in a non-constant mode: 0 reflect, 1 replicate, 2 circular; 1 to 3 padded dimensions on an
+ * input of one or two more.
+ */
+SG_API sg_status sg_pad(const sg_tensor *a, const int64_t *pad, size_t npad, int64_t mode,
+                        sg_tensor **out);
+/** [*, C r^2, H, W] to [*, C, H r, W r] (F.pixel_shuffle). */
+SG_API sg_status sg_pixel_shuffle(const sg_tensor *a, int64_t upscale_factor, sg_tensor **out);
+/** [*, C, H r, W r] to [*, C r^2, H, W] (F.pixel_unshuffle). */
+SG_API sg_status sg_pixel_unshuffle(const sg_tensor *a, int64_t downscale_factor, sg_tensor **out);
+/** Interleaves the groups of the channels (dimension 1) of [N, C, *] (F.channel_shuffle). */
+SG_API sg_status sg_channel_shuffle(const sg_tensor *a, int64_t groups, sg_tensor **out);
+/**
+ * Rows indices of the table weight [V, D] (F.embedding); the row padding_idx (-1: none) gets no
+ * gradient; scale_grad_by_freq divides each row's gradient by its use count.
+ */
+SG_API sg_status sg_embedding(const sg_tensor *weight, const sg_tensor *indices,
+                              int64_t padding_idx, bool scale_grad_by_freq, sg_tensor **out);
+/**
+ * In place, outside autograd: rescales each row of weight used by indices whose norm_type-norm
+ * exceeds max_norm to max_norm (torch.embedding_renorm_).
+ */
+SG_API sg_status sg_embedding_renorm_(sg_tensor *weight, const sg_tensor *indices, double max_norm,
+                                      double norm_type);
+/**
+ * One-hot int64 encoding of int64 class indices, shape a.shape + [num_classes] (F.one_hot);
+ * num_classes -1 takes the largest index + 1.
+ */
+SG_API sg_status sg_one_hot(const sg_tensor *a, int64_t num_classes, sg_tensor **out);
+/**
+ * Dropout of whole [N, C] channels of a tensor of 2 or more dimensions (dropout2d/3d; with alpha,
+ * feature_alpha_dropout); a itself when not training or p = 0.
+ */
+SG_API sg_status sg_feature_dropout(const sg_tensor *a, double p, bool training, bool alpha,
+                                    sg_tensor **out);
+/**
+ * Alpha dropout (F.alpha_dropout): dropped elements take SELU's negative saturation, rescaled to
+ * keep mean 0 and variance 1; a itself when not training or p = 0.
+ */
+SG_API sg_status sg_alpha_dropout(const sg_tensor *a, double p, bool training, sg_tensor **out);
+/**
+ * cross_entropy of the logits input @ linear_weight^T + linear_bias, linear_weight [C, *K, in]
+ * giving logits [N, C, *K] (F.linear_cross_entropy).
+ */
+SG_API sg_status sg_linear_cross_entropy(const sg_tensor *input, const sg_tensor *linear_weight,
+                                         const sg_tensor *target, const sg_tensor *linear_bias,
+                                         const sg_tensor *weight, sg_reduction reduction,
+                                         int64_t ignore_index, double label_smoothing,
+                                         sg_tensor **out);
+
 /* END GENERATED OPS */
 
 /* ------------------------------------------------------------------------------------------ */

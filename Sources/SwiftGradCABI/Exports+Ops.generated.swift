@@ -2288,3 +2288,288 @@ public func sg_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, 
 public func sg_binary_cross_entropy(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_binary_cross_entropy", out) { try Tensor.binaryCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
 }
+
+@_cdecl("sg_elu") @implementation
+public func sg_elu(_ a: OpaquePointer?, _ alpha: Double, _ scale: Double, _ input_scale: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_elu", out) { try Handles.tensor(a, "a").elu(alpha: alpha, scale: scale, inputScale: input_scale) }
+}
+
+@_cdecl("sg_selu") @implementation
+public func sg_selu(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_selu", out) { try Handles.tensor(a, "a").selu() }
+}
+
+@_cdecl("sg_celu") @implementation
+public func sg_celu(_ a: OpaquePointer?, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_celu", out) { try Handles.tensor(a, "a").celu(alpha: alpha) }
+}
+
+@_cdecl("sg_gelu") @implementation
+public func sg_gelu(_ a: OpaquePointer?, _ tanh: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_gelu", out) { try Handles.tensor(a, "a").gelu(tanhApproximation: tanh) }
+}
+
+@_cdecl("sg_silu") @implementation
+public func sg_silu(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_silu", out) { try Handles.tensor(a, "a").silu() }
+}
+
+@_cdecl("sg_mish") @implementation
+public func sg_mish(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_mish", out) { try Handles.tensor(a, "a").mish() }
+}
+
+@_cdecl("sg_softplus") @implementation
+public func sg_softplus(_ a: OpaquePointer?, _ beta: Double, _ threshold: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_softplus", out) { try Handles.tensor(a, "a").softplus(beta: beta, threshold: threshold) }
+}
+
+@_cdecl("sg_softsign") @implementation
+public func sg_softsign(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_softsign", out) { try Handles.tensor(a, "a").softsign() }
+}
+
+@_cdecl("sg_tanhshrink") @implementation
+public func sg_tanhshrink(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tanhshrink", out) { try Handles.tensor(a, "a").tanhshrink() }
+}
+
+@_cdecl("sg_softshrink") @implementation
+public func sg_softshrink(_ a: OpaquePointer?, _ lambd: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_softshrink", out) { try Handles.tensor(a, "a").softshrink(lambd: lambd) }
+}
+
+@_cdecl("sg_hardshrink") @implementation
+public func sg_hardshrink(_ a: OpaquePointer?, _ lambd: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hardshrink", out) { try Handles.tensor(a, "a").hardshrink(lambd: lambd) }
+}
+
+@_cdecl("sg_hardtanh") @implementation
+public func sg_hardtanh(_ a: OpaquePointer?, _ min_val: Double, _ max_val: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hardtanh", out) { try Handles.tensor(a, "a").hardtanh(minVal: min_val, maxVal: max_val) }
+}
+
+@_cdecl("sg_relu6") @implementation
+public func sg_relu6(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_relu6", out) { try Handles.tensor(a, "a").relu6() }
+}
+
+@_cdecl("sg_hardswish") @implementation
+public func sg_hardswish(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hardswish", out) { try Handles.tensor(a, "a").hardswish() }
+}
+
+@_cdecl("sg_hardsigmoid") @implementation
+public func sg_hardsigmoid(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hardsigmoid", out) { try Handles.tensor(a, "a").hardsigmoid() }
+}
+
+@_cdecl("sg_logsigmoid") @implementation
+public func sg_logsigmoid(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_logsigmoid", out) { try Handles.tensor(a, "a").logSigmoid() }
+}
+
+@_cdecl("sg_leaky_relu") @implementation
+public func sg_leaky_relu(_ a: OpaquePointer?, _ negative_slope: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_leaky_relu", out) { try Handles.tensor(a, "a").leakyRelu(negativeSlope: negative_slope) }
+}
+
+@_cdecl("sg_prelu") @implementation
+public func sg_prelu(_ a: OpaquePointer?, _ weight: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_prelu", out) { try Handles.tensor(a, "a").prelu(weight: Handles.tensor(weight, "weight")) }
+}
+
+@_cdecl("sg_rrelu") @implementation
+public func sg_rrelu(_ a: OpaquePointer?, _ lower: Double, _ upper: Double, _ training: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rrelu", out) { try Handles.tensor(a, "a").rrelu(lower: lower, upper: upper, training: training) }
+}
+
+@_cdecl("sg_threshold") @implementation
+public func sg_threshold(_ a: OpaquePointer?, _ threshold: Double, _ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_threshold", out) { try Handles.tensor(a, "a").threshold(threshold, value: value) }
+}
+
+@_cdecl("sg_glu") @implementation
+public func sg_glu(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_glu", out) { try Handles.tensor(a, "a").glu(dim: Int(dim)) }
+}
+
+@_cdecl("sg_softmin") @implementation
+public func sg_softmin(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_softmin", out) { try Handles.tensor(a, "a").softmin(dim: Int(dim)) }
+}
+
+@_cdecl("sg_l1_loss") @implementation
+public func sg_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_l1_loss", out) { try Tensor.l1Loss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_smooth_l1_loss") @implementation
+public func sg_smooth_l1_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ beta: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_smooth_l1_loss", out) { try Tensor.smoothL1Loss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction), beta: beta) }
+}
+
+@_cdecl("sg_huber_loss") @implementation
+public func sg_huber_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ delta: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_huber_loss", out) { try Tensor.huberLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction), delta: delta) }
+}
+
+@_cdecl("sg_soft_margin_loss") @implementation
+public func sg_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_soft_margin_loss", out) { try Tensor.softMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_binary_cross_entropy_weighted") @implementation
+public func sg_binary_cross_entropy_weighted(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_binary_cross_entropy_weighted", out) { try Tensor.binaryCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_binary_cross_entropy_with_logits") @implementation
+public func sg_binary_cross_entropy_with_logits(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ pos_weight: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_binary_cross_entropy_with_logits", out) { try Tensor.binaryCrossEntropyWithLogits(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), posWeight: (pos_weight == nil ? nil : Handles.tensor(pos_weight, "pos_weight")), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_nll_loss_nd") @implementation
+public func sg_nll_loss_nd(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ ignore_index: Int64, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_nll_loss_nd", out) { try Tensor.nllLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), ignoreIndex: Int(ignore_index), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_cross_entropy_loss") @implementation
+public func sg_cross_entropy_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ ignore_index: Int64, _ reduction: sg_reduction, _ label_smoothing: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cross_entropy_loss", out) { try Tensor.crossEntropy(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), ignoreIndex: Int(ignore_index), reduction: SwiftGradCABI.reduction(reduction), labelSmoothing: label_smoothing) }
+}
+
+@_cdecl("sg_kl_div") @implementation
+public func sg_kl_div(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ log_target: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_kl_div", out) { try Tensor.klDiv(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction), logTarget: log_target) }
+}
+
+@_cdecl("sg_margin_ranking_loss") @implementation
+public func sg_margin_ranking_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?, _ margin: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_margin_ranking_loss", out) { try Tensor.marginRankingLoss(Handles.tensor(input1, "input1"), Handles.tensor(input2, "input2"), Handles.tensor(target, "target"), margin: margin, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_hinge_embedding_loss") @implementation
+public func sg_hinge_embedding_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ margin: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_hinge_embedding_loss", out) { try Tensor.hingeEmbeddingLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), margin: margin, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_cosine_embedding_loss") @implementation
+public func sg_cosine_embedding_loss(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ target: OpaquePointer?, _ margin: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cosine_embedding_loss", out) { try Tensor.cosineEmbeddingLoss(Handles.tensor(input1, "input1"), Handles.tensor(input2, "input2"), Handles.tensor(target, "target"), margin: margin, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_poisson_nll_loss") @implementation
+public func sg_poisson_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ log_input: Bool, _ full: Bool, _ eps: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_poisson_nll_loss", out) { try Tensor.poissonNllLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), logInput: log_input, full: full, eps: eps, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_gaussian_nll_loss") @implementation
+public func sg_gaussian_nll_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ variance: OpaquePointer?, _ full: Bool, _ eps: Double, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_gaussian_nll_loss", out) { try Tensor.gaussianNllLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), variance: Handles.tensor(variance, "variance"), full: full, eps: eps, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_pairwise_distance") @implementation
+public func sg_pairwise_distance(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ p: Double, _ eps: Double, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pairwise_distance", out) { try Tensor.pairwiseDistance(Handles.tensor(x1, "x1"), Handles.tensor(x2, "x2"), p: p, eps: eps, keepdim: keepdim) }
+}
+
+@_cdecl("sg_triplet_margin_loss") @implementation
+public func sg_triplet_margin_loss(_ anchor: OpaquePointer?, _ positive: OpaquePointer?, _ negative: OpaquePointer?, _ margin: Double, _ p: Double, _ eps: Double, _ swap: Bool, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_triplet_margin_loss", out) { try Tensor.tripletMarginLoss(Handles.tensor(anchor, "anchor"), Handles.tensor(positive, "positive"), Handles.tensor(negative, "negative"), margin: margin, p: p, eps: eps, swap: swap, reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_multilabel_soft_margin_loss") @implementation
+public func sg_multilabel_soft_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_multilabel_soft_margin_loss", out) { try Tensor.multilabelSoftMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_multi_margin_loss") @implementation
+public func sg_multi_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ p: Int64, _ margin: Double, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_multi_margin_loss", out) { try Tensor.multiMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), p: Int(p), margin: margin, weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_multilabel_margin_loss") @implementation
+public func sg_multilabel_margin_loss(_ input: OpaquePointer?, _ target: OpaquePointer?, _ reduction: sg_reduction, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_multilabel_margin_loss", out) { try Tensor.multilabelMarginLoss(Handles.tensor(input, "input"), Handles.tensor(target, "target"), reduction: SwiftGradCABI.reduction(reduction)) }
+}
+
+@_cdecl("sg_normalize") @implementation
+public func sg_normalize(_ a: OpaquePointer?, _ p: Double, _ dim: Int64, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_normalize", out) { try Handles.tensor(a, "a").normalize(p: p, dim: Int(dim), eps: eps) }
+}
+
+@_cdecl("sg_cosine_similarity") @implementation
+public func sg_cosine_similarity(_ x1: OpaquePointer?, _ x2: OpaquePointer?, _ dim: Int64, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_cosine_similarity", out) { try Tensor.cosineSimilarity(Handles.tensor(x1, "x1"), Handles.tensor(x2, "x2"), dim: Int(dim), eps: eps) }
+}
+
+@_cdecl("sg_pdist") @implementation
+public func sg_pdist(_ a: OpaquePointer?, _ p: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pdist", out) { try Handles.tensor(a, "a").pdist(p: p) }
+}
+
+@_cdecl("sg_bilinear") @implementation
+public func sg_bilinear(_ input1: OpaquePointer?, _ input2: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bilinear", out) { try Tensor.bilinear(Handles.tensor(input1, "input1"), Handles.tensor(input2, "input2"), weight: Handles.tensor(weight, "weight"), bias: (bias == nil ? nil : Handles.tensor(bias, "bias"))) }
+}
+
+@_cdecl("sg_local_response_norm") @implementation
+public func sg_local_response_norm(_ a: OpaquePointer?, _ size: Int64, _ alpha: Double, _ beta: Double, _ k: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_local_response_norm", out) { try Handles.tensor(a, "a").localResponseNorm(size: Int(size), alpha: alpha, beta: beta, k: k) }
+}
+
+@_cdecl("sg_constant_pad_nd") @implementation
+public func sg_constant_pad_nd(_ a: OpaquePointer?, _ pad: UnsafePointer<Int64>?, _ npad: Int, _ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_constant_pad_nd", out) { try Handles.tensor(a, "a").constantPadNd(pad: SwiftGradCABI.dims(pad, npad), value: value) }
+}
+
+@_cdecl("sg_pad") @implementation
+public func sg_pad(_ a: OpaquePointer?, _ pad: UnsafePointer<Int64>?, _ npad: Int, _ mode: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pad", out) { try Handles.tensor(a, "a").pad(SwiftGradCABI.dims(pad, npad), modeCode: Int(mode)) }
+}
+
+@_cdecl("sg_pixel_shuffle") @implementation
+public func sg_pixel_shuffle(_ a: OpaquePointer?, _ upscale_factor: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pixel_shuffle", out) { try Handles.tensor(a, "a").pixelShuffle(upscaleFactor: Int(upscale_factor)) }
+}
+
+@_cdecl("sg_pixel_unshuffle") @implementation
+public func sg_pixel_unshuffle(_ a: OpaquePointer?, _ downscale_factor: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_pixel_unshuffle", out) { try Handles.tensor(a, "a").pixelUnshuffle(downscaleFactor: Int(downscale_factor)) }
+}
+
+@_cdecl("sg_channel_shuffle") @implementation
+public func sg_channel_shuffle(_ a: OpaquePointer?, _ groups: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_channel_shuffle", out) { try Handles.tensor(a, "a").channelShuffle(groups: Int(groups)) }
+}
+
+@_cdecl("sg_embedding") @implementation
+public func sg_embedding(_ weight: OpaquePointer?, _ indices: OpaquePointer?, _ padding_idx: Int64, _ scale_grad_by_freq: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_embedding", out) { try Handles.tensor(weight, "weight").embedding(Handles.tensor(indices, "indices"), paddingIdx: Int(padding_idx), scaleGradByFreq: scale_grad_by_freq) }
+}
+
+@_cdecl("sg_embedding_renorm_") @implementation
+public func sg_embedding_renorm_(_ weight: OpaquePointer?, _ indices: OpaquePointer?, _ max_norm: Double, _ norm_type: Double) -> sg_status {
+    export("sg_embedding_renorm_") { _ = try Handles.tensor(weight, "weight").embeddingRenorm_(Handles.tensor(indices, "indices"), maxNorm: max_norm, normType: norm_type) }
+}
+
+@_cdecl("sg_one_hot") @implementation
+public func sg_one_hot(_ a: OpaquePointer?, _ num_classes: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_one_hot", out) { try Handles.tensor(a, "a").oneHot(numClasses: Int(num_classes)) }
+}
+
+@_cdecl("sg_feature_dropout") @implementation
+public func sg_feature_dropout(_ a: OpaquePointer?, _ p: Double, _ training: Bool, _ alpha: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_feature_dropout", out) { try Handles.tensor(a, "a").featureDropout(p: p, training: training, alpha: alpha) }
+}
+
+@_cdecl("sg_alpha_dropout") @implementation
+public func sg_alpha_dropout(_ a: OpaquePointer?, _ p: Double, _ training: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_alpha_dropout", out) { try Handles.tensor(a, "a").alphaDropout(p: p, training: training) }
+}
+
+@_cdecl("sg_linear_cross_entropy") @implementation
+public func sg_linear_cross_entropy(_ input: OpaquePointer?, _ linear_weight: OpaquePointer?, _ target: OpaquePointer?, _ linear_bias: OpaquePointer?, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ ignore_index: Int64, _ label_smoothing: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_linear_cross_entropy", out) { try Tensor.linearCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(linear_weight, "linear_weight"), Handles.tensor(target, "target"), linearBias: (linear_bias == nil ? nil : Handles.tensor(linear_bias, "linear_bias")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction), ignoreIndex: Int(ignore_index), labelSmoothing: label_smoothing) }
+}

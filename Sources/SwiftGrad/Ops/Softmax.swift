@@ -53,8 +53,10 @@ extension Tensor {
                 var total = 0.0
                 for i in 0..<length { total += Double(T.exp(x[off[0] &+ i &* xs] - peak)) }
                 if log {
-                    let shift = peak + T(Glibc.log(total))
-                    for i in 0..<length { y[off[1] &+ i &* ys] = x[off[0] &+ i &* xs] - shift }
+                    // (x - max) - log(sum), as PyTorch's kernel: adding the two first would round
+                    // log(sum) away against a large max, and the largest entry would lose it.
+                    let logTotal = T(Glibc.log(total))
+                    for i in 0..<length { y[off[1] &+ i &* ys] = (x[off[0] &+ i &* xs] - peak) - logTotal }
                 } else {
                     let scale = 1 / total
                     for i in 0..<length { y[off[1] &+ i &* ys] = T(Double(T.exp(x[off[0] &+ i &* xs] - peak)) * scale) }

@@ -1732,28 +1732,32 @@ def unfold_copy(input, dimension, size, step):  # noqa: A002 - PyTorch's name
     return _unfold_copy(input, dimension=dimension, size=size, step=step)
 
 
-def _softmax(self, dim=_MISSING, *, axis=_MISSING):
+def _softmax(self, dim=_MISSING, dtype=None, *, axis=_MISSING):
     """softmax along dim, computed stably."""
     dim = _alias("softmax", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
     return _keep_float_dtype(self, _make(L.sg_softmax, self._handle, _int(dim)))
 
 
-def softmax(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+def softmax(input, dim=_MISSING, dtype=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
     """torch.softmax: softmax along dim, computed stably."""
     _require_tensor("softmax", "input", 1, input)
-    return _softmax(input, dim=dim, axis=axis)
+    return _softmax(input, dim=dim, dtype=dtype, axis=axis)
 
 
-def _log_softmax(self, dim=_MISSING, *, axis=_MISSING):
+def _log_softmax(self, dim=_MISSING, dtype=None, *, axis=_MISSING):
     """log_softmax along dim, computed stably."""
     dim = _alias("log_softmax", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
     return _keep_float_dtype(self, _make(L.sg_log_softmax, self._handle, _int(dim)))
 
 
-def log_softmax(input, dim=_MISSING, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+def log_softmax(input, dim=_MISSING, dtype=None, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
     """torch.log_softmax: log_softmax along dim, computed stably."""
     _require_tensor("log_softmax", "input", 1, input)
-    return _log_softmax(input, dim=dim, axis=axis)
+    return _log_softmax(input, dim=dim, dtype=dtype, axis=axis)
 
 
 def _cumsum(self, dim=_MISSING, *, dtype=None, axis=_MISSING):
@@ -2638,6 +2642,163 @@ def corrcoef(input):  # noqa: A002 - PyTorch's name
     return _corrcoef(input)
 
 
+def _softplus(self, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (F.softplus)."""
+    return _keep_dtype(self, _make(L.sg_softplus, self._handle, builtins.float(beta), builtins.float(threshold)))
+
+
+def nn_functional__softplus(input, beta=1.0, threshold=20.0):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.softplus: log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (F.softplus)."""
+    _require_tensor("softplus", "input", 1, input)
+    return _softplus(input, beta=beta, threshold=threshold)
+
+
+def _softsign(self):
+    """a / (1 + |a|) (F.softsign)."""
+    return _make(L.sg_softsign, self._handle)
+
+
+def nn_functional__softsign(input):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.softsign: a / (1 + |a|) (F.softsign)."""
+    _require_tensor("softsign", "input", 1, input)
+    return _softsign(input)
+
+
+def _tanhshrink(self):
+    """a - tanh(a) (F.tanhshrink)."""
+    return _make(L.sg_tanhshrink, self._handle)
+
+
+def nn_functional__tanhshrink(input):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.tanhshrink: a - tanh(a) (F.tanhshrink)."""
+    _require_tensor("tanhshrink", "input", 1, input)
+    return _tanhshrink(input)
+
+
+def _softshrink(self, lambd=0.5):
+    """a - lambd above lambd, a + lambd below -lambd, 0 between (F.softshrink); lambd >= 0."""
+    return _keep_dtype(self, _make(L.sg_softshrink, self._handle, builtins.float(lambd)))
+
+
+def nn_functional__softshrink(input, lambd=0.5):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.softshrink: a - lambd above lambd, a + lambd below -lambd, 0 between (F.softshrink); lambd >= 0."""
+    _require_tensor("softshrink", "input", 1, input)
+    return _softshrink(input, lambd=lambd)
+
+
+def _hardshrink(self, lambd=0.5):
+    """a outside [-lambd, lambd], 0 inside (F.hardshrink)."""
+    return _keep_dtype(self, _make(L.sg_hardshrink, self._handle, builtins.float(lambd)))
+
+
+def hardshrink(input, lambd=0.5):  # noqa: A002 - PyTorch's name
+    """torch.hardshrink: a outside [-lambd, lambd], 0 inside (F.hardshrink)."""
+    _require_tensor("hardshrink", "input", 1, input)
+    return _hardshrink(input, lambd=lambd)
+
+
+def _logsigmoid(self):
+    """log(sigmoid(a)), without overflow (F.logsigmoid)."""
+    return _keep_dtype(self, _make(L.sg_logsigmoid, self._handle))
+
+
+def nn_functional__logsigmoid(input):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.logsigmoid: log(sigmoid(a)), without overflow (F.logsigmoid)."""
+    _require_tensor("logsigmoid", "input", 1, input)
+    return _logsigmoid(input)
+
+
+def _prelu(self, weight):
+    """a > 0 ? a : weight * a, weight 0-d or 1-d with 1 or C (dimension 1 of a) entries (F.prelu)."""
+    _require_tensor("prelu", "weight", 1, weight)
+    return _make(L.sg_prelu, self._handle, weight._handle)
+
+
+def prelu(input, weight):  # noqa: A002 - PyTorch's name
+    """torch.prelu: a > 0 ? a : weight * a, weight 0-d or 1-d with 1 or C (dimension 1 of a) entries (F.prelu)."""
+    _require_tensor("prelu", "input", 1, input)
+    return _prelu(input, weight=weight)
+
+
+def _glu(self, dim=-1, *, axis=_MISSING):
+    """The first half of a along dim times the sigmoid of the second half (F.glu); the size along dim must be even."""
+    dim = _alias("glu", "dim", dim, "axis", axis)
+    return _make(L.sg_glu, self._handle, _int(dim))
+
+
+def nn_functional__glu(input, dim=-1, *, axis=_MISSING):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.glu: The first half of a along dim times the sigmoid of the second half (F.glu); the size along dim must be even."""
+    _require_tensor("glu", "input", 1, input)
+    return _glu(input, dim=dim, axis=axis)
+
+
+def _pdist(self, p=2):
+    """p-norm distances between the rows i < j of a 2-d tensor, pairs in row-major order (F.pdist); p >= 0."""
+    return _make(L.sg_pdist, self._handle, builtins.float(p))
+
+
+def pdist(input, p=2):  # noqa: A002 - PyTorch's name
+    """torch.pdist: p-norm distances between the rows i < j of a 2-d tensor, pairs in row-major order (F.pdist); p >= 0."""
+    _require_tensor("pdist", "input", 1, input)
+    return _pdist(input, p=p)
+
+
+def _local_response_norm(self, size, alpha=0.0001, beta=0.75, k=1.0):
+    """a / (k + alpha * mean of a^2 over a window of size channels, zero-padded)^beta, for [N, C, ...] input of 3 or more dimensions (F.local_response_norm)."""
+    return _make(L.sg_local_response_norm, self._handle, _int(size), builtins.float(alpha), builtins.float(beta), builtins.float(k))
+
+
+def nn_functional__local_response_norm(input, size, alpha=0.0001, beta=0.75, k=1.0):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.local_response_norm: a / (k + alpha * mean of a^2 over a window of size channels, zero-padded)^beta, for [N, C, ...] input of 3 or more dimensions (F.local_response_norm)."""
+    _require_tensor("local_response_norm", "input", 1, input)
+    return _local_response_norm(input, size=size, alpha=alpha, beta=beta, k=k)
+
+
+def _constant_pad_nd(self, pad, value=0):
+    """Pads with value (torch.constant_pad_nd): pad holds (left, right) pairs from the last dimension backwards; negative entries crop."""
+    pad_array, pad_count = _shape_array(_dims(pad))
+    return _make(L.sg_constant_pad_nd, self._handle, pad_array, pad_count, builtins.float(value))
+
+
+def constant_pad_nd(input, pad, value=0):  # noqa: A002 - PyTorch's name
+    """torch.constant_pad_nd: Pads with value (torch.constant_pad_nd): pad holds (left, right) pairs from the last dimension backwards; negative entries crop."""
+    _require_tensor("constant_pad_nd", "input", 1, input)
+    return _constant_pad_nd(input, pad=pad, value=value)
+
+
+def _pixel_shuffle(self, upscale_factor):
+    """[*, C r^2, H, W] to [*, C, H r, W r] (F.pixel_shuffle)."""
+    return _make(L.sg_pixel_shuffle, self._handle, _int(upscale_factor))
+
+
+def pixel_shuffle(input, upscale_factor):  # noqa: A002 - PyTorch's name
+    """torch.pixel_shuffle: [*, C r^2, H, W] to [*, C, H r, W r] (F.pixel_shuffle)."""
+    _require_tensor("pixel_shuffle", "input", 1, input)
+    return _pixel_shuffle(input, upscale_factor=upscale_factor)
+
+
+def _pixel_unshuffle(self, downscale_factor):
+    """[*, C, H r, W r] to [*, C r^2, H, W] (F.pixel_unshuffle)."""
+    return _make(L.sg_pixel_unshuffle, self._handle, _int(downscale_factor))
+
+
+def pixel_unshuffle(input, downscale_factor):  # noqa: A002 - PyTorch's name
+    """torch.pixel_unshuffle: [*, C, H r, W r] to [*, C r^2, H, W] (F.pixel_unshuffle)."""
+    _require_tensor("pixel_unshuffle", "input", 1, input)
+    return _pixel_unshuffle(input, downscale_factor=downscale_factor)
+
+
+def _channel_shuffle(self, groups):
+    """Interleaves the groups of the channels (dimension 1) of [N, C, *] (F.channel_shuffle)."""
+    return _make(L.sg_channel_shuffle, self._handle, _int(groups))
+
+
+def channel_shuffle(input, groups):  # noqa: A002 - PyTorch's name
+    """torch.channel_shuffle: Interleaves the groups of the channels (dimension 1) of [N, C, *] (F.channel_shuffle)."""
+    _require_tensor("channel_shuffle", "input", 1, input)
+    return _channel_shuffle(input, groups=groups)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_or", _logical_or),
@@ -2813,6 +2974,8 @@ for _name, _method in (
         ("inner", _inner),
         ("cov", _cov),
         ("corrcoef", _corrcoef),
+        ("hardshrink", _hardshrink),
+        ("prelu", _prelu),
 ):
     setattr(Tensor, _name, _method)
 
@@ -2867,6 +3030,15 @@ NAMESPACES = {
         "softmin": masked__softmin,
         "normalize": masked__normalize,
     },
+    "nn.functional": {
+        "softplus": nn_functional__softplus,
+        "softsign": nn_functional__softsign,
+        "tanhshrink": nn_functional__tanhshrink,
+        "softshrink": nn_functional__softshrink,
+        "logsigmoid": nn_functional__logsigmoid,
+        "glu": nn_functional__glu,
+        "local_response_norm": nn_functional__local_response_norm,
+    },
     "special": {
         "i0e": special__i0e,
         "i1": special__i1,
@@ -2897,24 +3069,25 @@ __all__ = [
     "arcsinh", "arctan", "arctan2", "arctanh", "argsort", "as_strided", "as_strided_copy",
     "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "block_diag",
     "broadcast_tensors", "broadcast_to", "bucketize", "cartesian_prod", "ceil",
-    "cholesky_inverse", "cholesky_solve", "chunk", "clamp_max", "clamp_min", "column_stack",
-    "combinations", "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross",
-    "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "det", "diag", "diag_embed", "diagflat",
-    "diagonal", "diagonal_copy", "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf",
-    "erfc", "erfinv", "exp", "exp2", "expand_copy", "expm1", "fix", "flatten", "flip", "fliplr",
-    "flipud", "floor", "fmax", "fmin", "fmod", "frac", "heaviside", "histc", "hstack", "hypot",
-    "i0", "igamma", "igammac", "inner", "inverse", "isfinite", "isinf", "isnan", "isneginf",
-    "isposinf", "isreal", "kron", "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10",
-    "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2", "logcumsumexp", "logdet",
-    "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "masked_scatter",
-    "masked_select", "matrix_exp", "matrix_power", "mode", "moveaxis", "movedim", "msort",
-    "mvlgamma", "nan_to_num", "nanmean", "nansum", "narrow_copy", "nextafter", "nonzero_static",
-    "orgqr", "ormqr", "permute_copy", "rad2deg", "ravel", "reciprocal", "relu", "renorm",
-    "roll", "rot90", "round", "row_stack", "rsqrt", "scatter_reduce", "select",
-    "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
-    "slice_scatter", "softmax", "sort", "split_with_sizes", "split_with_sizes_copy", "sqrt",
-    "square", "t_copy", "take_along_dim", "tan", "tanh", "tile", "topk", "trace",
-    "transpose_copy", "tril", "triu", "trunc", "unbind", "unbind_copy", "unflatten",
-    "unfold_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "unsqueeze",
-    "unsqueeze_copy", "vdot", "view_copy", "vstack"
+    "channel_shuffle", "cholesky_inverse", "cholesky_solve", "chunk", "clamp_max", "clamp_min",
+    "column_stack", "combinations", "constant_pad_nd", "copysign", "corrcoef", "cos", "cosh",
+    "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "det",
+    "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy", "diagonal_scatter", "diff",
+    "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp", "exp2", "expand_copy", "expm1",
+    "fix", "flatten", "flip", "fliplr", "flipud", "floor", "fmax", "fmin", "fmod", "frac",
+    "hardshrink", "heaviside", "histc", "hstack", "hypot", "i0", "igamma", "igammac", "inner",
+    "inverse", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron",
+    "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2", "log_softmax",
+    "logaddexp", "logaddexp2", "logcumsumexp", "logdet", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "logit", "masked_scatter", "masked_select", "matrix_exp",
+    "matrix_power", "mode", "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num", "nanmean",
+    "nansum", "narrow_copy", "nextafter", "nonzero_static", "orgqr", "ormqr", "pdist",
+    "permute_copy", "pixel_shuffle", "pixel_unshuffle", "prelu", "rad2deg", "ravel",
+    "reciprocal", "relu", "renorm", "roll", "rot90", "round", "row_stack", "rsqrt",
+    "scatter_reduce", "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin",
+    "sinc", "sinh", "slice_scatter", "softmax", "sort", "split_with_sizes",
+    "split_with_sizes_copy", "sqrt", "square", "t_copy", "take_along_dim", "tan", "tanh",
+    "tile", "topk", "trace", "transpose_copy", "tril", "triu", "trunc", "unbind", "unbind_copy",
+    "unflatten", "unfold_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes",
+    "unsqueeze", "unsqueeze_copy", "vdot", "view_copy", "vstack"
 ]

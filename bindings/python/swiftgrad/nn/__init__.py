@@ -2,3 +2,10 @@
 from . import functional  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules import __all__  # noqa: F401
+
+# torch.nn.LinearCrossEntropyOptions, also where PyTorch defines it
+# (torch.nn.modules.linear_cross_entropy_options).
+import types as _types  # noqa: E402
+
+LinearCrossEntropyOptions = functional.LinearCrossEntropyOptions
+modules.linear_cross_entropy_options = _types.SimpleNamespace(LinearCrossEntropyOptions=LinearCrossEntropyOptions)

@@ -22,21 +22,6 @@ def mse_loss(input, target, reduction="mean"):  # noqa: A002
     return _loss("mse_loss", L.sg_mse_loss, input, target, reduction)
 
 
-def nll_loss(input, target, reduction="mean"):  # noqa: A002
-    """Negative log-likelihood of class indices `target` under log-probabilities `input`."""
-    return _loss("nll_loss", L.sg_nll_loss, input, target, reduction)
-
-
-def cross_entropy(input, target, reduction="mean"):  # noqa: A002
-    """nll_loss(log_softmax(input, 1), target) for logits and class-index targets."""
-    return _loss("cross_entropy", L.sg_cross_entropy, input, target, reduction)
-
-
-def binary_cross_entropy(input, target, reduction="mean"):  # noqa: A002
-    """Binary cross-entropy of probabilities `input` against targets in [0, 1]."""
-    return _loss("binary_cross_entropy", L.sg_binary_cross_entropy, input, target, reduction)
-
-
 def relu(input):  # noqa: A002
     """max(input, 0), elementwise."""
     return input.relu()
@@ -50,16 +35,6 @@ def sigmoid(input):  # noqa: A002
 def tanh(input):  # noqa: A002
     """The hyperbolic tangent, elementwise."""
     return input.tanh()
-
-
-def softmax(input, dim):  # noqa: A002
-    """exp(input) normalised to sum to 1 along `dim`."""
-    return input.softmax(dim)
-
-
-def log_softmax(input, dim):  # noqa: A002
-    """log(softmax(input, dim)), computed stably."""
-    return input.log_softmax(dim)
 
 
 def linear(input, weight, bias=None):  # noqa: A002
