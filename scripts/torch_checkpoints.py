@@ -135,6 +135,9 @@ def main():
     torch.save({"z": torch.tensor([1 + 2j, -0.5j])}, out / "complex.pt")
     torch.save({"u": torch.tensor([1, 65535], dtype=torch.uint16)}, out / "uint16.pt")
     torch.save({"options": argparse.Namespace(lr=0.5), "w": torch.ones(2)}, out / "namespace.pt")
+    torch.manual_seed(0)
+    torch.save(torch.nn.Sequential(torch.nn.Linear(2, 1)), out / "whole_module.pt")  # a torch.nn class
+    torch.jit.save(torch.jit.script(torch.nn.Linear(2, 1)), out / "scripted.pt")  # TorchScript
     torch.serialization.register_package(-1, lambda storage: "cuda:0" if storage.device.type == "cpu" else None,
                                          lambda storage, location: None)
     torch.save({"w": torch.tensor([1.0, 2.0])}, out / "cuda.pt")  # storages tagged cuda:0

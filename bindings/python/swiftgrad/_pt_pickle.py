@@ -328,6 +328,9 @@ class Pickler(pickle._Pickler):
             return (Size, (tuple(obj),))
         if kind is layout:
             return (_get_layout, (repr(obj),))
+        if isinstance(obj, Tensor):
+            raise TypeError(f"swiftgrad cannot save tensors of the subclass {kind.__qualname__} (only Tensor and "
+                            "nn.Parameter)")
         if isinstance(obj, (Optimizer, Generator)):
             raise TypeError(f"cannot pickle '{kind.__name__}' object: it is a handle to libswiftgrad's state; "
                             "save its state_dict() (or get_state()) instead")

@@ -11,6 +11,7 @@ The reader accepts any zip of stored (or deflated) records under one folder, as 
 from __future__ import annotations
 
 import os
+import re
 import struct
 import zlib
 
@@ -20,6 +21,7 @@ __all__ = ["ZipWriter", "ZipReader", "archive_name", "ALIGNMENT"]
 ALIGNMENT = 64
 
 _UINT32_MAX = 0xFFFFFFFF
+_MIN_VERSION, _MAX_VERSION = 1, 10  # the file format versions PyTorch 2.15's reader accepts
 _LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")     # 30 bytes
 _CENTRAL_HEADER = struct.Struct("<IHHHHHHIIIHHHHHII")  # 46 bytes
 _END = struct.Struct("<IHHHHIIH")                  # 22 bytes
@@ -144,6 +146,30 @@ class ZipReader:
         if "/" not in first:
             raise RuntimeError(f"file in archive is not in a subdirectory: {first}")
         self.prefix = first[:first.index("/") + 1]
+        self._check_version()
+
+    def _check_version(self):
+        """Refuses archives without a file format version PyTorch reads (1 to 10), as it does."""
+        name = ".data/version" if self.has_record(".data/version") else "version"
+        if not self.has_record(name):
+            raise RuntimeError('Expected hasRecord("version") to be true, but got false.  (Could this error message '
+                               'be improved?  If so, please report an enhancement request to PyTorch.)')
+        text = self.get_record(name).decode("latin-1")
+        number = re.match(r"\s*[+-]?\d+", text)
+        if number is None:
+            raise RuntimeError(f"[enforce fail at inline_container.cc:214] . Couldn't parse the version {text} as "
+                               "Long Long.")
+        version = int(number.group())
+        if version < _MIN_VERSION:
+            raise RuntimeError(f"[enforce fail at inline_container.cc:218] . Attempted to read a PyTorch file with "
+                               f"version {version}, but the minimum supported version for reading is {_MIN_VERSION}. "
+                               "Your PyTorch script module file is too old. Please regenerate it with latest version "
+                               "of PyTorch to mitigate this issue.")
+        if version > _MAX_VERSION:
+            raise RuntimeError(f"[enforce fail at inline_container.cc:229] . Attempted to read a PyTorch file with "
+                               f"version {version}, but the maximum supported version for reading is {_MAX_VERSION}. "
+                               "The version of your PyTorch installation may be too old, please upgrade PyTorch to "
+                               "latest version to mitigate this issue.")
 
     def _read(self, offset, size):
         self._file.seek(self._base + offset)

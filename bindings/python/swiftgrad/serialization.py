@@ -14,6 +14,7 @@ allow more.
 """
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import pickle
@@ -186,7 +187,6 @@ class _Storages:
         if cls in self._modules:
             return None
         self._modules.add(cls)
-        import inspect
         try:
             source_file, source = inspect.getsourcefile(cls), "".join(inspect.getsourcelines(cls)[0])
         except Exception:  # noqa: BLE001 - the source is optional
@@ -383,10 +383,14 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         if _is_zipfile(file):
             reader = ZipReader(file)
             if reader.has_record("constants.pkl"):
+                warnings.warn("'torch.load' received a zip file that looks like a TorchScript archive dispatching to "
+                              "'torch.jit.load' (call 'torch.jit.load' directly to silence this warning)",
+                              UserWarning, stacklevel=2)
                 if weights_only:
                     raise RuntimeError("Cannot use ``weights_only=True`` with TorchScript archives passed to "
                                        "``torch.load``. " + UNSAFE_MESSAGE)
-                raise RuntimeError("swiftgrad cannot load TorchScript archives (torch.jit.save); save a state_dict")
+                raise RuntimeError("swiftgrad cannot load TorchScript archives (torch.jit.save): save a state_dict "
+                                   "with torch.save instead")
             if mmap and not _is_path(f):
                 raise ValueError("f must be a file path in order to use the mmap argument")
             if weights_only:
@@ -465,7 +469,6 @@ def _load_zip(reader, map_location, pickle_module, **pickle_load_args):
 
 
 def _check_module_source(cls, source_file, original_source):
-    import inspect
     try:
         current = "".join(inspect.getsourcelines(cls)[0])
     except Exception:  # noqa: BLE001 - the source is optional

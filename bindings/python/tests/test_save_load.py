@@ -21,6 +21,7 @@ import math
 import os
 import pathlib
 import pickle
+import re
 import struct
 import subprocess
 import warnings
@@ -399,6 +400,51 @@ def test_zip_layout_is_pytorchs():
     assert first.pop(".data/serialization_id") != second.pop(".data/serialization_id") and first == second
 
 
+def crafted(pickled, version=b"3\n"):
+    """An archive of one pickle (and a version record unless version is None)."""
+    out = io.BytesIO()
+    writer = _pt_zip.ZipWriter(out.write)
+    writer.write_record("data.pkl", pickled)
+    if version is not None:
+        writer.write_record("version", version)
+    writer.finish()
+    return out.getvalue()
+
+
+saved_pickle = pickle.dumps([1, "two"], protocol=2)
+
+# The file format versions PyTorch 2.15's reader refuses, with its messages.
+VERSION_REFUSALS = {
+    None: 'Expected hasRecord("version") to be true, but got false.  (Could this error message be improved?  If so, '
+          'please report an enhancement request to PyTorch.)',
+    b"0\n": "[enforce fail at inline_container.cc:218] . Attempted to read a PyTorch file with version 0, but the "
+            "minimum supported version for reading is 1. Your PyTorch script module file is too old. Please "
+            "regenerate it with latest version of PyTorch to mitigate this issue.",
+    b"11\n": "[enforce fail at inline_container.cc:229] . Attempted to read a PyTorch file with version 11, but the "
+             "maximum supported version for reading is 10. The version of your PyTorch installation may be too old, "
+             "please upgrade PyTorch to latest version to mitigate this issue.",
+    b"x\n": "[enforce fail at inline_container.cc:214] . Couldn't parse the version x\n as Long Long.",
+}
+
+
+@pytest.mark.parametrize("version", list(VERSION_REFUSALS), ids=repr)
+def test_file_format_versions_pytorch_refuses(version):
+    with pytest.raises(RuntimeError) as error:
+        torch.load(io.BytesIO(crafted(saved_pickle, version)))
+    assert str(error.value) == VERSION_REFUSALS[version]
+
+
+@pytest.mark.parametrize("version", [b"1\n", b"10\n"])
+def test_file_format_versions_pytorch_reads(version):
+    assert torch.load(io.BytesIO(crafted(saved_pickle, version))) == [1, "two"]
+    out = io.BytesIO()
+    writer = _pt_zip.ZipWriter(out.write)
+    writer.write_record("data.pkl", saved_pickle)
+    writer.write_record(".data/version", version)
+    writer.finish()
+    assert torch.load(io.BytesIO(out.getvalue())) == [1, "two"]
+
+
 def test_pickle_is_protocol_2_with_pytorchs_globals():
     data = records(saved_bytes({"w": nn.Parameter(torch.ones(2)), "d": torch.float16, "s": torch.Size([1])}))
     pickled = data["data.pkl"]
@@ -684,6 +730,19 @@ def check_refusals(directory):
         torch.load(directory / "uint16.pt")
     with pytest.raises(pickle.UnpicklingError, match="GLOBAL argparse.Namespace was not an allowed global"):
         torch.load(directory / "namespace.pt")
+    # torch.save of a whole torch.nn module: its classes are PyTorch's, not swiftgrad's.
+    with pytest.raises(pickle.UnpicklingError, match=r"GLOBAL torch\.nn\.modules\.container\.Sequential was not an "
+                                                     "allowed global by default"):
+        torch.load(directory / "whole_module.pt")
+    with pytest.raises(RuntimeError, match=r"^swiftgrad cannot load torch\.nn\.modules\.container\.Sequential: it has "
+                                           "no equivalent of this PyTorch object"):
+        torch.load(directory / "whole_module.pt", weights_only=False)
+    for weights_only, message in [(True, "Cannot use ``weights_only=True`` with TorchScript archives passed to "
+                                         "``torch.load``. In PyTorch 2.6"),
+                                  (False, "swiftgrad cannot load TorchScript archives")]:
+        with pytest.warns(UserWarning, match="looks like a TorchScript archive"):
+            with pytest.raises(RuntimeError, match="^" + re.escape(message)):
+                torch.load(directory / "scripted.pt", weights_only=weights_only)
 
 
 def test_pytorch_files_load_as_pytorch_sees_them():
@@ -793,3 +852,43 @@ def test_fresh_pytorch_files_load_as_pytorch_sees_them(tmp_path):
         a, b = records((tmp_path / name).read_bytes()), records((tmp_path / ("again_" + name)).read_bytes())
         a.pop(".data/serialization_id"), b.pop(".data/serialization_id")
         assert a == b
+
+
+@needs_torch
+def test_weights_only_allows_exactly_pytorchs_globals(tmp_path):
+    code = ("import json, torch\nfrom torch._weights_only_unpickler import _get_allowed_globals\n"
+            "print(json.dumps(sorted(_get_allowed_globals())))")
+    assert json.loads(run_torch(code, cwd=tmp_path)) == sorted(_pt_pickle.ALLOWED_GLOBALS)
+
+
+@needs_torch
+def test_weights_only_errors_are_pytorchs(tmp_path):
+    files = {
+        "namespace.pt": saved_bytes({"o": argparse.Namespace(a=1)}),
+        "protocol4.pt": saved_bytes({"t": torch.ones(1)}, pickle_protocol=4),
+        "blocked.pt": crafted(b"\x80\x02cos\nsystem\nq\x00."),
+        "append.pt": crafted(b"\x80\x02}N\x61."),
+        "legacy.pt": saved_bytes({"o": argparse.Namespace(a=1)}, _use_new_zipfile_serialization=False),
+        **{f"version_{v}.pt": crafted(saved_pickle, version=v) for v in VERSION_REFUSALS},
+    }
+    messages = {}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(Exception) as error:
+                torch.load(tmp_path / name)
+        messages[name] = [type(error.value).__name__, str(error.value)]
+    code = r"""
+import json, sys, warnings, torch
+warnings.simplefilter("ignore")
+messages = {}
+for path in sys.argv[1:]:
+    try:
+        torch.load(path)
+        messages[path.rsplit("/", 1)[1]] = None
+    except Exception as e:
+        messages[path.rsplit("/", 1)[1]] = [type(e).__name__, str(e)]
+print(json.dumps(messages))
+"""
+    assert json.loads(run_torch(code, *(tmp_path / name for name in files), cwd=tmp_path)) == messages
