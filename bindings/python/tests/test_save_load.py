@@ -302,13 +302,14 @@ def test_python_values_dtypes_sizes_and_devices():
               "ordered": collections.OrderedDict([("z", 1), ("a", 2)]), "size": torch.Size([2, 0, 3]),
               "dtypes": [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int8, torch.int16,
                          torch.int32, torch.int64, torch.uint8, torch.bool],
-              "devices": [torch.device("cpu"), torch.device("cuda", 1)]}
+              "devices": [torch.device("cpu"), torch.device("cuda", 1)], "layout": torch.strided}
     loaded = roundtrip(values)
     assert math.isnan(loaded.pop("nan"))
     values.pop("nan")
     assert loaded == values
     assert type(loaded["size"]) is torch.Size and type(loaded["ordered"]) is collections.OrderedDict
     assert all(a is b for a, b in zip(loaded["dtypes"], values["dtypes"]))  # the same dtype objects
+    assert loaded["layout"] is torch.strided
     assert type(loaded["counter"]) is collections.Counter
 
 
