@@ -2721,6 +2721,11 @@ SG_API sg_status sg_tensor_from_blob(void *data, const int64_t *shape, const int
 /** The address of t's first element (Tensor.data_ptr()), valid while t or a tensor sharing its
     memory is alive; with sg_tensor_strides it describes t's memory for other libraries. */
 SG_API sg_status sg_tensor_data_ptr(const sg_tensor *t, void **out);
+/** The memory t views (Tensor.untyped_storage(), Tensor.storage_offset()): the address of its
+    storage's first byte and the storage's size in bytes, the same for every tensor sharing that
+    storage (views, tensors over the same external buffer), and t's offset in it in elements.
+    Any of data, nbytes, offset may be NULL. */
+SG_API sg_status sg_tensor_storage(const sg_tensor *t, void **data, size_t *nbytes, int64_t *offset);
 
 /*
  * DLPack (https://dmlc.github.io/dlpack), the exchange format of PyTorch, numpy, JAX and

@@ -96,6 +96,10 @@ extension Tensor {
     /// the tensor, or another sharing its storage, is alive).
     public var dataPointer: UnsafeMutableRawPointer { storage.base + storageOffset * dtype.itemSize }
 
+    /// The memory this tensor views (`untyped_storage()`): the address of its storage's first
+    /// byte and the storage's size in bytes, the same for every tensor sharing it.
+    public var storageExtent: (base: UnsafeMutableRawPointer, bytes: Int) { (storage.base, storage.count * dtype.itemSize) }
+
     /// A tensor of zeros (`torch.zeros`).
     public static func zeros(_ shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) throws -> Tensor {
         _ = try Shape.validate(shape, itemSize: dtype.itemSize)

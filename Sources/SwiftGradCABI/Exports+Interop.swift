@@ -57,6 +57,18 @@ public func sg_tensor_data_ptr(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<
     exportValue("sg_tensor_data_ptr", out) { try Handles.tensor(t, "t").dataPointer }
 }
 
+@_cdecl("sg_tensor_storage") @implementation
+public func sg_tensor_storage(_ t: OpaquePointer?, _ data: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+                              _ nbytes: UnsafeMutablePointer<Int>?, _ offset: UnsafeMutablePointer<Int64>?) -> sg_status {
+    export("sg_tensor_storage") {
+        let tensor = try Handles.tensor(t, "t")
+        let extent = tensor.storageExtent
+        data?.pointee = extent.base
+        nbytes?.pointee = extent.bytes
+        offset?.pointee = Int64(tensor.storageOffset)
+    }
+}
+
 // MARK: DLPack
 
 /// DLPack's description of a dtype.

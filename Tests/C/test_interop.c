@@ -43,6 +43,15 @@ static void test_from_blob(void) {
     CHECK_OK(sg_select(t, 0, 1, &slice));
     CHECK_OK(sg_tensor_data_ptr(slice, &pointer));
     CHECK(pointer == wide + 4);
+    /* The storage under a view: the whole buffer the blob spans (elements 0 to 6), the view 4 in. */
+    void *storage = NULL;
+    size_t nbytes = 0;
+    int64_t offset = -1;
+    CHECK_OK(sg_tensor_storage(slice, &storage, &nbytes, &offset));
+    CHECK(storage == wide && nbytes == 7 * sizeof(double) && offset == 4);
+    CHECK_OK(sg_tensor_storage(t, NULL, NULL, &offset));
+    CHECK(offset == 0);
+    CHECK_STATUS(sg_tensor_storage(NULL, &storage, &nbytes, &offset), SG_ERR_INVALID_HANDLE);
     sg_tensor_free(slice);
     sg_tensor_free(t);
     CHECK(released == 1);

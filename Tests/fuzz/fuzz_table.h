@@ -572,6 +572,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_tensor_split", (void (*)(void))sg_tensor_split, R_STATUS, 6, {K_TENSOR, K_I64, K_I64, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "sections", "dim", "outs", "capacity", "count"}},
     {"sg_tensor_split_indices", (void (*)(void))sg_tensor_split_indices, R_STATUS, 7, {K_TENSOR, K_I64_ARRAY, K_COUNT, K_I64, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "indices", "nindices", "dim", "outs", "capacity", "count"}},
     {"sg_tensor_split_tensor", (void (*)(void))sg_tensor_split_tensor, R_STATUS, 6, {K_TENSOR, K_TENSOR, K_I64, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "indices_or_sections", "dim", "outs", "capacity", "count"}},
+    {"sg_tensor_storage", (void (*)(void))sg_tensor_storage, R_STATUS, 4, {K_TENSOR, K_POINTER_OUT, K_SIZE_OUT, K_I64_OUT}, {"t", "data", "nbytes", "offset"}},
     {"sg_tensor_strides", (void (*)(void))sg_tensor_strides, R_STATUS, 4, {K_TENSOR, K_I64_OUT, K_COUNT, K_SIZE_OUT}, {"t", "strides", "capacity", "ndim"}},
     {"sg_tensor_to_string", (void (*)(void))sg_tensor_to_string, R_STATUS, 4, {K_TENSOR, K_CHAR_BUFFER, K_BUFFER_SIZE, K_SIZE_OUT}, {"t", "buf", "buf_size", "needed"}},
     {"sg_tensor_zero_grad", (void (*)(void))sg_tensor_zero_grad, R_STATUS, 1, {K_TENSOR}, {"t"}},

@@ -156,7 +156,11 @@ extension Tensor {
         // fewer the stride is never used.
         let (scaled, overflow) = strides[d].multipliedReportingOverflow(by: step)
         newStrides[d] = overflow ? strides[d] : scaled
-        return try aliased(shape: newShape, strides: newStrides, offset: storageOffset + (newShape[d] > 0 ? lo * strides[d] : 0))
+        // An empty slice starts where PyTorch's does (x[3:] of a 3x4 tensor at offset 12, one
+        // past the end), as long as that stays within the storage.
+        let (skip, skipOverflow) = lo.multipliedReportingOverflow(by: strides[d])
+        let start = newShape[d] > 0 || (!skipOverflow && skip >= 0 && storageOffset + skip <= storage.count) ? storageOffset + skip : storageOffset
+        return try aliased(shape: newShape, strides: newStrides, offset: start)
             .recorded("SliceBackward0", inputs: [self]) { g, ctx in
                 [try g.embedded(into: ctx.inputShape(0), name: "SliceBackwardBackward0") { try $0.slice(dim: d, start: lo, end: hi, step: step) }]
             }

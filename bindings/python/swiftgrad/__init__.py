@@ -39,6 +39,8 @@ from . import signal  # noqa: F401,E402 - torch.signal.windows
 from . import nn  # noqa: E402
 from . import autograd  # noqa: E402
 from . import optim  # noqa: E402
+from . import serialization  # noqa: E402 - torch.serialization
+from .serialization import load, save  # noqa: E402,F401 - torch.save and torch.load in PyTorch's format
 from . import viz  # noqa: E402
 
 __version__ = ".".join(map(str, _lib.BINDING_VERSION))

@@ -667,6 +667,7 @@ PROTOTYPES = {
     "sg_safetensors_deserialize": (c_int, (c_void_p, c_size_t, POINTER(c_void_p))),
     "sg_tensor_from_blob": (c_int, (c_void_p, POINTER(c_int64), POINTER(c_int64), c_size_t, c_int, sg_free_fn, c_void_p, POINTER(c_void_p))),
     "sg_tensor_data_ptr": (c_int, (c_void_p, POINTER(c_void_p))),
+    "sg_tensor_storage": (c_int, (c_void_p, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_int64))),
     "sg_to_dlpack": (c_int, (c_void_p, POINTER(c_void_p))),
     "sg_to_dlpack_unversioned": (c_int, (c_void_p, POINTER(c_void_p))),
     "sg_from_dlpack": (c_int, (c_void_p, POINTER(c_void_p))),

@@ -422,6 +422,12 @@ class Tensor:
         _check(L.sg_tensor_data_ptr(self._handle, _byref(out)))
         return out.value or 0
 
+    def storage_offset(self) -> int:
+        """The offset of the first element in the storage, in elements."""
+        out = ctypes.c_int64()
+        _check(L.sg_tensor_storage(self._handle, None, None, _byref(out)))
+        return out.value
+
     def to(self, *args, **kwargs):
         """PyTorch's forms: to(dtype), to(device, dtype=None), to(other tensor), each with
         non_blocking=, copy= and memory_format=. The tensor itself when nothing changes and

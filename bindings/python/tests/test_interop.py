@@ -233,3 +233,15 @@ def test_pytorch_files_both_ways(tmp_path):
     loaded = sg.load_file(theirs)
     assert loaded["weight"].tolist() == model.weight.tolist() and loaded["bias"].tolist() == model.bias.tolist()
     assert os.path.getsize(theirs) == len(sg.safetensors.save(loaded))
+
+
+def test_storage_offset_of_views():
+    # Offsets in elements, worked out by hand for a 3x4 row-major storage; an empty slice starts
+    # where PyTorch's does (one past the end for x[3:]).
+    x = sg.arange(12.0).view(3, 4)
+    assert x.storage_offset() == 0
+    assert x[1:, 2:].storage_offset() == 6
+    assert x.t()[1].storage_offset() == 1
+    assert x[3:].storage_offset() == 12
+    assert x[:, 4:].storage_offset() == 4
+    assert x[2].storage_offset() == 8
