@@ -38,6 +38,7 @@ from . import nn  # noqa: E402
 from . import autograd  # noqa: E402
 from . import optim  # noqa: E402
 from . import viz  # noqa: E402
+from . import utils  # noqa: E402 - torch.utils.data
 
 __version__ = ".".join(map(str, _lib.BINDING_VERSION))
 
