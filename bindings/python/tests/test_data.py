@@ -516,6 +516,24 @@ def test_worker_exception_is_reraised_and_loading_goes_on():
     assert _children_end(it._workers)
 
 
+class Unpicklable:
+    def __getitem__(self, i):
+        return (lambda: i) if i == 2 else i
+
+    def __len__(self):
+        return 4
+
+
+def test_an_unpicklable_result_is_reported_not_awaited():
+    # PyTorch's result queue prints the pickling error in the worker and the main process waits
+    # for that batch for ever; here it is re-raised like any error in the worker.
+    it = iter(DataLoader(Unpicklable(), batch_size=None, num_workers=2))
+    assert [next(it), next(it)] == [0, 1]
+    with pytest.raises(AttributeError, match="^Caught AttributeError in DataLoader worker process 0.\nOriginal "):
+        next(it)
+    assert next(it) == 3
+
+
 def _fail_init(worker_id):
     raise ZeroDivisionError("no init")
 
@@ -580,8 +598,8 @@ def test_a_worker_that_dies_raises(how):
 
 
 def test_workers_end_when_the_main_process_dies(tmp_path):
-    # Killed, the main process cannot stop its workers: each notices that its parent changed
-    # within MP_STATUS_CHECK_INTERVAL (5 s) and exits.
+    # Killed, the main process cannot stop its workers: each notices (its parent sentinel
+    # closing, or at the latest its parent pid changing within MP_STATUS_CHECK_INTERVAL) and exits.
     program = (
         "import os, signal, sys\n"
         f"sys.path.insert(0, {str(pathlib.Path(__file__).parent)!r})\n"
@@ -683,6 +701,31 @@ def test_other_start_methods(method):
     batches = list(loader)
     assert [b[1].tolist() for b in batches] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11]]
     assert torch.equal(torch.cat([b[0] for b in batches]), X)
+
+
+def test_a_worker_that_cannot_be_started_is_reported():
+    # spawn pickles the worker's arguments; a lambda cannot be pickled
+    loader = DataLoader(data_cases.Squares(4), num_workers=2, multiprocessing_context="spawn",
+                        worker_init_fn=lambda worker_id: None)
+    with pytest.warns(UserWarning, match="^Got pickle error when attempting to start a worker Process"):
+        with pytest.raises((AttributeError, pickle.PicklingError, TypeError)):
+            iter(loader)
+
+
+class BrokenSampler:
+    def __iter__(self):
+        raise LookupError("no indices")
+
+    def __len__(self):
+        return 1
+
+
+def test_a_failure_while_starting_stops_the_started_workers():
+    before = set(multiprocessing.active_children())
+    with pytest.raises(LookupError, match="no indices"):
+        iter(DataLoader(data_cases.Squares(4), sampler=BrokenSampler(), num_workers=2))
+    gc.collect()
+    assert _children_end(set(multiprocessing.active_children()) - before, 8)
 
 
 def test_no_worker_is_left_behind():

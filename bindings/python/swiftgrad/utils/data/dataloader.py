@@ -330,7 +330,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         context = loader.multiprocessing_context or multiprocessing.get_context()
         self._main_pid = os.getpid()  # a forked worker inherits this object but must not stop its workers
         self._worker_init_fn = loader.worker_init_fn
-        self._worker_result_queue = context.Queue()
+        self._worker_result_queue = _utils.worker._ResultQueue(ctx=context)
         self._shutdown = False
         self._workers_done_event = context.Event()
         self._index_queues = []

@@ -3,6 +3,8 @@ runs _worker_loop, taking (task index, batch indices) from its index queue and p
 index, batch or ExceptionWrapper) on the shared result queue; get_worker_info() tells code
 running in a worker which one it is."""
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.queues
 import os
 import queue
 import random
@@ -34,11 +36,18 @@ class ManagerWatchdog:
                                  or (self.parent is not None and not self.parent.is_alive()))
         return not self.manager_dead
 
+    def wait_for(self, connection, timeout):
+        """Waits until `connection` is readable (True), or the parent sentinel closes or timeout
+        seconds pass (False). (Under fork a sibling started later may hold the sentinel's other
+        end too: this worker then learns of the death when that sibling exits, or by its pid.)"""
+        waited = [connection] if self.parent is None else [connection, self.parent.sentinel]
+        return connection in multiprocessing.connection.wait(waited, timeout)
+
 
 _worker_info = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class WorkerInfo:
     """About the DataLoader worker this code runs in: id (0 to num_workers - 1), num_workers,
     seed (base_seed + id, which seeded random, swiftgrad and NumPy here) and dataset (this
@@ -106,6 +115,22 @@ def _generate_state(base_seed, worker_id):
     return state
 
 
+class _ResultQueue(multiprocessing.queues.Queue):
+    """The workers' result queue. A result that cannot be pickled (an unpicklable sample or
+    batch, an exception whose class cannot be found by name) is answered with the pickling error,
+    wrapped for its task, instead of being dropped, which would leave the main process waiting
+    for that task for ever (as PyTorch's, whose queue only prints the error, does)."""
+
+    worker_id = None  # set in each worker
+
+    def _on_queue_feeder_error(self, e, obj):
+        if isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], int):
+            where = f"in DataLoader worker process {self.worker_id}"
+            self.put((obj[0], ExceptionWrapper((type(e), e, e.__traceback__), where=where)))
+        else:
+            super()._on_queue_feeder_error(e, obj)
+
+
 def _create_fetcher(kind, dataset, auto_collation, collate_fn, drop_last):
     fetcher = _MapDatasetFetcher if kind == 0 else _IterableDatasetFetcher
     return fetcher(dataset, auto_collation, collate_fn, drop_last)
@@ -117,6 +142,7 @@ def _worker_loop(dataset_kind, dataset_holder, index_queue, data_queue, done_eve
     (or until the main process dies)."""
     global _worker_info
     dataset = dataset_holder.pop()  # the worker's copy; the args list no longer holds it
+    data_queue.worker_id = worker_id
     try:
         signal_handling._set_worker_signal_handlers()
         seed = base_seed + worker_id
@@ -143,12 +169,13 @@ def _worker_loop(dataset_kind, dataset_holder, index_queue, data_queue, done_eve
         iteration_end = False
         watchdog = ManagerWatchdog()
         while watchdog.is_alive():
-            try:
-                task = index_queue.get(timeout=MP_STATUS_CHECK_INTERVAL)
-            except queue.Empty:
+            # A task, or the main process's death (its sentinel), whichever comes first.
+            if not watchdog.wait_for(index_queue._reader, MP_STATUS_CHECK_INTERVAL):
                 continue
-            except (EOFError, OSError):  # every writer of the index queue is gone: so is the main process
-                break
+            try:
+                task = index_queue.get(block=False)
+            except queue.Empty:  # not a whole message yet
+                continue
             if isinstance(task, _ResumeIteration):
                 data_queue.put((task, None))  # acknowledged
                 iteration_end = False
