@@ -667,6 +667,16 @@ def test_persistent_workers_live_across_epochs():
     assert _children_end(workers, 8)
 
 
+def test_persistent_workers_restart_their_iterable_dataset_copies():
+    loader = DataLoader(Range(0, 3), batch_size=2, num_workers=2, persistent_workers=True,
+                        worker_init_fn=_split_range)
+    epochs = [[b.tolist() for b in loader] for _ in range(3)]
+    assert epochs == [[[0, 1], [2]]] * 3  # worker 0 has [0, 1], worker 1 has [2]
+    pids = [w.pid for w in loader._iterator._workers]
+    list(loader)
+    assert [w.pid for w in loader._iterator._workers] == pids
+
+
 def test_prefetch_factor_bounds_the_outstanding_tasks():
     it = iter(DataLoader(data_cases.Squares(20), num_workers=2, prefetch_factor=3))
     assert it._tasks_outstanding == 6 and it._send_idx == 6
