@@ -521,6 +521,47 @@ class Tensor:
 
     __hash__ = object.__hash__
 
+    def __reduce__(self):
+        """Pickling (and so multiprocessing queues, DataLoader workers): the elements' bytes in
+        row-major order, the shape, dtype and requires_grad, as PyTorch's pickle keeps them. The
+        copy is a contiguous leaf; the gradient and the graph are not pickled (nor by PyTorch)."""
+        shape = tuple(self.shape)
+        d = self.dtype
+        size = Size(shape).numel() * d.itemsize
+        data = ctypes.create_string_buffer(size)
+        _check(L.sg_tensor_copy_to(self._handle, data, size))
+        return _rebuild_tensor, (data.raw, shape, d, self.requires_grad)
+
+    # copy.copy and copy.deepcopy would otherwise go through __reduce__ (a contiguous copy).
+    def __copy__(self):
+        """copy.copy, as PyTorch: a new leaf sharing this tensor's memory, with its
+        requires_grad."""
+        if type(self) is not Tensor:
+            self.__reduce__()  # a subclass's rule first (nn.Parameter refuses)
+        new = self.detach()
+        if self.requires_grad:
+            new.requires_grad_(True)
+        return new
+
+    def __deepcopy__(self, memo):
+        """copy.deepcopy, as PyTorch: graph leaves only; a copy of the data with requires_grad
+        and a deep copy of .grad."""
+        if type(self) is not Tensor:
+            self.__reduce__()  # a subclass's rule first (nn.Parameter refuses)
+        if not self.is_leaf:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the "
+                "moment.  If you were attempting to deepcopy a module, this may be because of a "
+                "torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+        new = self.detach().clone()
+        if self.requires_grad:
+            new.requires_grad_(True)
+        memo[id(self)] = new
+        grad = self.grad
+        if grad is not None:
+            new.grad = grad.__deepcopy__(memo)
+        return new
+
     # ---- arithmetic ---------------------------------------------------------------------
 
     def __add__(self, other, _tensor_op=L.sg_add, _scalar_op=L.sg_add_scalar):
@@ -1015,6 +1056,15 @@ def _in_place(self, other, tensor_function, scalar_function):
     else:
         return NotImplemented
     return self
+
+
+def _rebuild_tensor(data, shape, dtype, requires_grad):
+    """Unpickling: a tensor holding a copy of `data` (Tensor.__reduce__'s bytes)."""
+    shape_array, n = _shape_array(shape)
+    t = _make(L.sg_tensor_from_data, data if data else None, shape_array, n, dtype._code)
+    if requires_grad:
+        _check(L.sg_tensor_set_requires_grad(t._handle, True))
+    return t
 
 
 def _numpy():

@@ -49,7 +49,26 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     def __reduce__(self):
-        raise TypeError("swiftgrad Parameters cannot be pickled; use state_dict() with swiftgrad.save_file")
+        """Pickling (multiprocessing, copy.copy): the data as a tensor pickles, and
+        requires_grad, as PyTorch's _rebuild_parameter."""
+        return _rebuild_parameter, (self.detach(), self.requires_grad)
+
+    def __copy__(self):
+        return Parameter(self.detach(), self.requires_grad)
+
+    def __deepcopy__(self, memo):
+        """copy.deepcopy (of a module, say), as PyTorch: a Parameter over a copy of the data,
+        with the same requires_grad and a deep copy of .grad."""
+        if id(self) in memo:
+            return memo[id(self)]
+        result = memo[id(self)] = Parameter(self.detach().clone(), self.requires_grad)
+        if self.grad is not None:
+            result.grad = self.grad.__deepcopy__(memo)
+        return result
+
+
+def _rebuild_parameter(data, requires_grad):
+    return Parameter(data, requires_grad)
 
 
 class _IncompatibleKeys(collections.namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
