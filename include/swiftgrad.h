@@ -744,6 +744,11 @@ SG_API sg_status sg_angle(const sg_tensor *a, sg_tensor **out);
 SG_API sg_status sg_round_decimals(const sg_tensor *a, int64_t decimals, sg_tensor **out);
 /** The inverse error function (torch.erfinv): +-inf at +-1, NaN outside [-1, 1]. */
 SG_API sg_status sg_erfinv(const sg_tensor *a, sg_tensor **out);
+/**
+ * a = mantissa * 2^exponent with |mantissa| in [0.5, 1) and an int32 exponent (torch.frexp); 0, inf
+ * and NaN are their own mantissa with exponent 0. Floating a only.
+ */
+SG_API sg_status sg_frexp(const sg_tensor *a, sg_tensor **mantissa, sg_tensor **exponent);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Special functions (torch.special) and window functions (torch.signal.windows)                  */

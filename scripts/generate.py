@@ -91,6 +91,12 @@ class Op:
                 self.params.append((kind, pname))
         if self.returns not in OUTPUTS:
             raise SystemExit(f"ops table: {self.name}: unknown returns {self.returns!r}")
+        # A pair's names (C parameters, Python fields): values and indices unless given.
+        self.pair = tuple(entry.get("outputs", ["values", "indices"]))
+        if self.returns == "values_indices" and len(self.pair) != 2:
+            raise SystemExit(f"ops table: {self.name}: outputs names the two results")
+        if "outputs" in entry and self.returns != "values_indices":
+            raise SystemExit(f"ops table: {self.name}: outputs is for returns = \"values_indices\"")
         for pname in re.findall(r"@(\w+)", self.swift):
             if pname not in {p for _, p in self.params}:
                 raise SystemExit(f"ops table: {self.name}: swift uses @{pname}, which is not a parameter")
@@ -104,9 +110,15 @@ class Op:
             convert = convert.replace("count,", "n{n},")
         return cparams, stypes, convert
 
+    def outputs(self):
+        """The C output parameters."""
+        if self.returns == "values_indices":
+            return [f"sg_tensor **{name}" for name in self.pair]
+        return OUTPUTS[self.returns]
+
     def c_parameters(self):
         out = [c.replace("{n}", n) for kind, n in self.params for c in self.kind(kind)[0]]
-        return out + OUTPUTS[self.returns]
+        return out + self.outputs()
 
 
 def table_entries():
@@ -190,7 +202,7 @@ def swift_export(op):
             params.append(f"_ {cname}: {stype}")
     out_types = {"sg_tensor **": "UnsafeMutablePointer<OpaquePointer?>?", "size_t": "Int",
                  "size_t *": "UnsafeMutablePointer<Int>?"}
-    for c in OUTPUTS[op.returns]:
+    for c in op.outputs():
         ctype_text, o = re.match(r"(.*?)\s*(\w+)$", c).groups()
         params.append(f"_ {o}: {out_types[ctype_text]}")
     converted = dict((n, op.kind(kind)[2].replace("{n}", n)) for kind, n in op.params)
@@ -200,7 +212,7 @@ def swift_export(op):
     elif op.returns == "tensors":
         call = f'exportTensorList("{op.name}", outs, capacity, count) {{ {body} }}'
     elif op.returns == "values_indices":
-        call = f'exportTensorPair("{op.name}", values, indices) {{ {body} }}'
+        call = f'exportTensorPair("{op.name}", {op.pair[0]}, {op.pair[1]}) {{ {body} }}'
     else:
         call = f'export("{op.name}") {{ _ = {body} }}'
     signature = f"public func {op.name}({', '.join(params)}) -> sg_status {{"
@@ -350,7 +362,8 @@ def python_body(op, spec, first_handle, fname, args):
         return lines + [f"    _check(L.{op.name}({arguments}))", "    return self"]
     if op.returns == "values_indices":
         result_type = spec.get("result", fname)
-        return lines + [f'    return _values_indices(L.{op.name}, "{result_type}", {arguments})']
+        fields = "" if op.pair == ("values", "indices") else f", fields={op.pair!r}"
+        return lines + [f'    return _values_indices(L.{op.name}, "{result_type}", {arguments}{fields})']
     if op.returns == "tensors":
         return lines + [f"    return _tensor_list(L.{op.name}, {arguments})"]
     result = f"_make(L.{op.name}, {arguments})"

@@ -654,6 +654,11 @@ public func sg_erfinv(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoi
     exportTensor("sg_erfinv", out) { try Handles.tensor(a, "a").erfinv() }
 }
 
+@_cdecl("sg_frexp") @implementation
+public func sg_frexp(_ a: OpaquePointer?, _ mantissa: UnsafeMutablePointer<OpaquePointer?>?, _ exponent: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_frexp", mantissa, exponent) { try Handles.tensor(a, "a").frexp() }
+}
+
 @_cdecl("sg_digamma") @implementation
 public func sg_digamma(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_digamma", out) { try Handles.tensor(a, "a").digamma() }

@@ -381,7 +381,38 @@ static void test_node_names_and_gradients(void) {
     free_all(list, N(list));
 }
 
+/* frexp: x = mantissa * 2^exponent, |mantissa| in [0.5, 1), by hand: 3 = 0.75 * 2^2,
+   -5.5 = -0.6875 * 2^3, 2^-1030 (a subnormal) = 0.5 * 2^-1029; 0 and inf are their own mantissa. */
+static void test_frexp(void) {
+    sg_tensor *x = f64(V(3, -5.5, 0, INFINITY, 0x1p-1030), 5), *mantissa = NULL, *exponent = NULL;
+    CHECK_OK(sg_tensor_set_requires_grad(x, true));
+    /* (the expect helpers free what they check) */
+    CHECK_OK(sg_frexp(x, &mantissa, &exponent));
+    expect(mantissa, V(0.75, -0.6875, 0, INFINITY, 0.5), 5, "frexp mantissa");
+    sg_dtype dtype = SG_FLOAT32;
+    CHECK_OK(sg_tensor_dtype(exponent, &dtype));
+    CHECK(dtype == SG_INT32);
+    sg_tensor *wide = NULL;
+    CHECK_OK(sg_to_dtype(exponent, SG_INT64, &wide));
+    CHECK_OK(sg_tensor_free(exponent));
+    expect_ints(wide, I(2, 3, 0, 0, -1029), 5, "frexp exponent");
+    CHECK_OK(sg_frexp(x, &mantissa, &exponent));
+    CHECK_OK(sg_tensor_free(exponent));
+    expect_node(mantissa, "FrexpBackward0");
+    /* d mantissa / dx = 2^-exponent (2^1029 overflows a double). */
+    CHECK_OK(sg_frexp(x, &mantissa, &exponent));
+    CHECK_OK(sg_tensor_free(exponent));
+    expect(gradient(mantissa, x), V(0.25, 0.125, 1, 1, INFINITY), 5, "frexp gradient");
+    sg_tensor *ints = i64(I(1, 2), 2), *out = NULL;
+    CHECK_STATUS(sg_frexp(ints, &mantissa, &out), SG_ERR_INVALID_ARGUMENT);
+    CHECK_ERROR_HAS("torch.frexp() only supports floating-point dtypes");
+    CHECK_STATUS(sg_frexp(x, NULL, &out), SG_ERR_INVALID_ARGUMENT);
+    sg_tensor *list[] = {x, ints};
+    free_all(list, N(list));
+}
+
 int main(void) {
+    test_frexp();
     test_division_family();
     test_two_argument_functions();
     test_refusals();

@@ -32,4 +32,20 @@ import Testing
         expectClose(try x.grad!.scalars(as: Double.self), try y.sigmoid().scalars(as: Double.self), tolerance: 1e-15)
         #expect(y.grad == nil)
     }
+
+    @Test func aBodyReturningItsInputRecordsANewTensor() throws {
+        let x = try Tensor([1, 2] as [Double]).requiringGrad()
+        let out = try Tensor.composite("TestIdentityBackward0", [x]) { t in t[0] }
+        #expect(out !== x && x.gradFn == nil && x.isLeaf)
+        #expect(out.gradFn?.name == "TestIdentityBackward0")
+        try out.sum().backward()
+        expectClose(try x.grad!.scalars(as: Double.self), [1, 1], tolerance: 0)
+    }
+
+    @Test func aBodyNotDependingOnItsInputsHasZeroGradients() throws {
+        let x = try Tensor([1, 2] as [Double]).requiringGrad()
+        let out = try Tensor.composite("TestConstantBackward0", [x]) { _ in try Tensor.ones([3], dtype: .float64) }
+        try out.sum().backward()
+        expectClose(try x.grad!.scalars(as: Double.self), [0, 0], tolerance: 0)
+    }
 }

@@ -152,6 +152,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_fmin", (void (*)(void))sg_fmin, R_STATUS, 3, {K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "other", "out"}},
     {"sg_fmod", (void (*)(void))sg_fmod, R_STATUS, 3, {K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "other", "out"}},
     {"sg_frac", (void (*)(void))sg_frac, R_STATUS, 2, {K_TENSOR, K_TENSOR_OUT}, {"a", "out"}},
+    {"sg_frexp", (void (*)(void))sg_frexp, R_STATUS, 3, {K_TENSOR, K_TENSOR_OUT_ARRAY, K_TENSOR_OUT_ARRAY}, {"a", "mantissa", "exponent"}},
     {"sg_from_dlpack", (void (*)(void))sg_from_dlpack, R_STATUS, 2, {K_DLPACK, K_TENSOR_OUT}, {"managed", "out"}},
     {"sg_from_dlpack_unversioned", (void (*)(void))sg_from_dlpack_unversioned, R_STATUS, 2, {K_DLPACK_LEGACY, K_TENSOR_OUT}, {"managed", "out"}},
     {"sg_full", (void (*)(void))sg_full, R_STATUS, 5, {K_I64_ARRAY, K_COUNT, K_DOUBLE, K_DTYPE, K_TENSOR_OUT}, {"shape", "ndim", "value", "dtype", "out"}},

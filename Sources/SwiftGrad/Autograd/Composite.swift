@@ -17,7 +17,10 @@ extension Tensor {
     ///     tensors, in order).
     static func composite(_ name: String, _ inputs: [Tensor],
                           _ body: @escaping ([Tensor]) throws -> Tensor) throws -> Tensor {
-        let out = try noGrad { try body(inputs) }
+        var out = try noGrad { try body(inputs) }
+        // A body that hands back one of its inputs (an identity case) gets a new tensor over the
+        // same memory: recording the input itself would make it its own grad_fn's output.
+        if inputs.contains(where: { $0 === out }) { out = out.detach() }
         return try out.recorded(name, inputs: inputs, saving: inputs) { g, ctx in
             let saved = try inputs.indices.map { try ctx.saved($0) }
             let wanted = inputs.indices.filter { ctx.needsGrad($0) }
@@ -31,6 +34,9 @@ extension Tensor {
                     for i in wanted { xs[i] = try saved[i].detach().requiringGrad() }
                 }
                 let y = try body(xs)
+                // A body whose result does not depend on the inputs (householder_product with no
+                // reflectors) has zero gradients.
+                guard y.requiresGrad else { return Gradients(try inputs.indices.map { try ctx.needsGrad($0) ? saved[$0].zerosLike() : nil }) }
                 let grads = try Autograd.grad([y], wanted.map { xs[$0] }, gradOutputs: [g],
                                               createGraph: createGraph, allowUnused: true)
                 var result = [Tensor?](repeating: nil, count: inputs.count)

@@ -114,7 +114,7 @@ extension Tensor {
             try rule(try grads.indices.map { try node.materialized(grads, $0) }, node)
         }
         if Engine.detectAnomaly { node.anomalyContext = Autograd.anomalyContext }
-        for (i, out) in outputs.enumerated() {
+        for (i, out) in outputs.enumerated() where out.dtype.isFloatingPoint {
             out.gradFn = node
             out.outputNr = i
         }

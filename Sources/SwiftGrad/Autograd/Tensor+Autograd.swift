@@ -124,7 +124,9 @@ extension Tensor {
                   savingOutput: Bool = false, savingScalar: Bool = false,
                   rule: @escaping OpNode.Rule) throws -> Tensor {
         // The input list is built only in grad mode: backward rules run their ops without it.
-        guard GradMode.isEnabled else { return self }
+        // Only floating results are differentiable (an integer or bool result never requires
+        // grad in PyTorch, whatever its inputs).
+        guard GradMode.isEnabled, dtype.isFloatingPoint else { return self }
         let inputs = inputs()
         guard inputs.contains(where: \.requiresGrad) else { return self }
         for input in inputs where input.base != nil { try input.checkViewHistory() }

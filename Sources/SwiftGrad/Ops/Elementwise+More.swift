@@ -522,3 +522,47 @@ extension Tensor {
     /// (ReciprocalBackward0 and MulBackward0); other may be a wrapped number.
     public func rdiv(_ other: Tensor) throws -> Tensor { try reciprocal().mul(other) }
 }
+
+extension Tensor {
+    /// Mantissa and exponent (`torch.frexp`, FrexpBackward0): self = mantissa * 2^exponent with
+    /// |mantissa| in [0.5, 1) and an int32 exponent; zeros, infinities and NaN are their own
+    /// mantissa with exponent 0, as C's frexp. The mantissa's gradient is grad / 2^exponent;
+    /// the exponent has none.
+    /// - Throws: `.invalidArgument` for a tensor that is not floating (PyTorch's message).
+    public func frexp() throws -> ValuesAndIndices {
+        guard dtype.isFloatingPoint else {
+            throw SwiftGradError.invalidArgument("torch.frexp() only supports floating-point dtypes")
+        }
+        let source = try noGrad { try contiguous() }
+        let exponent = try Tensor.empty(shape, .int32)
+        let e = exponent.pointer(Int32.self)
+        func split<T: BinaryFloatingPoint & TensorElement>(_ input: Tensor, _: T.Type) throws -> Tensor {
+            let mantissa = try Tensor.empty(shape, input.dtype)
+            let x = input.pointer(T.self), m = mantissa.pointer(T.self)
+            for i in 0..<count {
+                let v = x[i]
+                if v.isFinite && v != 0 {
+                    // significand in [1, 2): the mantissa is half of it, the exponent one more.
+                    let half = v.significand / 2
+                    m[i] = v.sign == .minus ? -half : half
+                    e[i] = Int32(truncatingIfNeeded: Int(v.exponent) + 1)
+                } else {
+                    m[i] = v
+                    e[i] = 0
+                }
+            }
+            return mantissa
+        }
+        let mantissa: Tensor
+        switch dtype {
+        case .float32: mantissa = try split(source, Float.self)
+        case .float64: mantissa = try split(source, Double.self)
+        default:  // float16, bfloat16: exactly, through float32
+            mantissa = try split(source.to(.float32, recording: false), Float.self).to(dtype, recording: false)
+        }
+        let recorded = try mantissa.recorded("FrexpBackward0", inputs: [self], saving: [exponent]) { g, ctx in
+            [try g.div(ctx.saved(0).exp2()).to(g.dtype)]
+        }
+        return ValuesAndIndices(values: recorded, indices: exponent)
+    }
+}

@@ -148,9 +148,11 @@ extension Tensor {
         switch dtype {
         case .float32: Kernels.update(self, with: g, ArithmeticPair<AddKernel, Float>())
         case .float64: Kernels.update(self, with: g, ArithmeticPair<AddKernel, Double>())
-        case .float16, .bfloat16:  // in float32, rounded back
+        default:
+            // float16/bfloat16 in float32, rounded back; integers (an integer tensor given a
+            // history by an in-place write of a differentiable value, as PyTorch's fill_ gives
+            // one) in int64, wrapped back.
             Kernels.convert(from: try Tensor.arithmetic(AddKernel.self, self, g), into: self)
-        default: throw SwiftGradError.internal("gradient accumulation into \(dtype)")
         }
     }
 

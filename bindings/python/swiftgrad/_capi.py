@@ -225,6 +225,7 @@ PROTOTYPES = {
     "sg_angle": (c_int, (c_void_p, POINTER(c_void_p))),
     "sg_round_decimals": (c_int, (c_void_p, c_int64, POINTER(c_void_p))),
     "sg_erfinv": (c_int, (c_void_p, POINTER(c_void_p))),
+    "sg_frexp": (c_int, (c_void_p, POINTER(c_void_p), POINTER(c_void_p))),
     "sg_digamma": (c_int, (c_void_p, POINTER(c_void_p))),
     "sg_lgamma": (c_int, (c_void_p, POINTER(c_void_p))),
     "sg_polygamma": (c_int, (c_void_p, c_int64, POINTER(c_void_p))),

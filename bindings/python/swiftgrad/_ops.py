@@ -822,6 +822,17 @@ def erfinv(input):  # noqa: A002 - PyTorch's name
     return _erfinv(input)
 
 
+def _frexp(self):
+    """a = mantissa * 2^exponent with |mantissa| in [0.5, 1) and an int32 exponent (torch.frexp); 0, inf and NaN are their own mantissa with exponent 0. Floating a only."""
+    return _values_indices(L.sg_frexp, "frexp", self._handle, fields=('mantissa', 'exponent'))
+
+
+def frexp(input):  # noqa: A002 - PyTorch's name
+    """torch.frexp: a = mantissa * 2^exponent with |mantissa| in [0.5, 1) and an int32 exponent (torch.frexp); 0, inf and NaN are their own mantissa with exponent 0. Floating a only."""
+    _require_tensor("frexp", "input", 1, input)
+    return _frexp(input)
+
+
 def _digamma(self):
     """The digamma function d/dx ln Gamma(x): -inf at +0, +inf at -0, NaN at the negative integers; its gradient is polygamma(1, x)."""
     return _keep_float_dtype(self, _make(L.sg_digamma, self._handle))
@@ -2884,6 +2895,7 @@ for _name, _method in (
         ("isreal", _isreal),
         ("angle", _angle),
         ("erfinv", _erfinv),
+        ("frexp", _frexp),
         ("digamma", _digamma),
         ("lgamma", _lgamma),
         ("polygamma", _polygamma),
@@ -3075,8 +3087,8 @@ __all__ = [
     "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy", "diagonal_scatter", "diff",
     "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp", "exp2", "expand_copy", "expm1",
     "fix", "flatten", "flip", "fliplr", "flipud", "floor", "fmax", "fmin", "fmod", "frac",
-    "hardshrink", "heaviside", "histc", "hstack", "hypot", "i0", "igamma", "igammac", "inner",
-    "inverse", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron",
+    "frexp", "hardshrink", "heaviside", "histc", "hstack", "hypot", "i0", "igamma", "igammac",
+    "inner", "inverse", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron",
     "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2", "log_softmax",
     "logaddexp", "logaddexp2", "logcumsumexp", "logdet", "logical_and", "logical_not",
     "logical_or", "logical_xor", "logit", "masked_scatter", "masked_select", "matrix_exp",

@@ -142,13 +142,13 @@ def _reduction(reduction):
         raise ValueError(f"{reduction} is not a valid value for reduction") from None
 
 
-def _values_indices(function, name, *args):
-    """Calls a C function with (values, indices) outputs: torch.return_types.<name>."""
+def _values_indices(function, name, *args, fields=("values", "indices")):
+    """Calls a C function with two tensor outputs: torch.return_types.<name> (with `fields`)."""
     values, indices = _c_void_p(), _c_void_p()
     status = function(*args, _byref(values), _byref(indices))
     if status:
         _check(status)
-    return return_type(name)(_wrap(values.value), _wrap(indices.value))
+    return return_type(name, fields)(_wrap(values.value), _wrap(indices.value))
 
 
 def _tensor_list(function, *args):

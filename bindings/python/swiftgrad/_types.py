@@ -67,9 +67,31 @@ class return_types_min(return_types_max):
 _return_types = {"max": return_types_max, "min": return_types_min}
 
 
-def return_type(name):
-    """The (values, indices) result type torch.return_types.<name>."""
-    cls = _return_types.get(name)
+def return_type(name, fields=("values", "indices")):
+    """The result type torch.return_types.<name>: a tuple whose items are also attributes
+    `fields` ((values, indices) unless given otherwise: frexp's mantissa and exponent, slogdet's
+    sign and logabsdet, ...), with PyTorch's repr."""
+    fields = tuple(fields)
+    key = name if fields == ("values", "indices") else (name, fields)
+    cls = _return_types.get(key)
     if cls is None:
-        cls = _return_types[name] = type(f"return_types_{name}", (return_types_max,), {"_name": name})
+        if fields == ("values", "indices"):
+            cls = type(f"return_types_{name}", (return_types_max,), {"_name": name})
+        else:
+            cls = _named_tuple(name, fields)
+        _return_types[key] = cls
     return cls
+
+
+def _named_tuple(name, fields):
+    def __new__(cls, *items):
+        return tuple.__new__(cls, items)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    namespace = {"__new__": __new__, "__repr__": __repr__, "__slots__": (), "_name": name, "_fields": fields}
+    for i, field in enumerate(fields):
+        namespace[field] = property(lambda self, i=i: self[i])
+    return type(f"return_types_{name}", (tuple,), namespace)

@@ -112,3 +112,15 @@ def test_shrink_lambda_limit_is_the_dtypes_own(dtype, limit):
     x = torch.ones(2, dtype=getattr(torch, dtype))
     with pytest.raises(RuntimeError, match=rf"lambda must be in range \[0, {re.escape(limit)}\] for input dtype"):
         torch.nn.functional.softshrink(x, 1e39)
+
+
+def test_distance_modules():
+    # |(3, 4) - (0, 0)| = 5 and |(1, 1) - (1, 1)| = 0 (+ eps inside the norm: 1e-6 * sqrt(2));
+    # cos((1, 0), (1, 1)) = 1 / sqrt(2).
+    x1, x2 = torch.tensor([[3.0, 4.0], [1.0, 1.0]], dtype=torch.float64), torch.tensor([[0.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+    d = torch.nn.PairwiseDistance()(x1, x2)
+    assert d.tolist() == pytest.approx([math.hypot(3 + 1e-6, 4 + 1e-6), math.sqrt(2) * 1e-6], rel=1e-12)
+    assert torch.nn.PairwiseDistance(p=1, keepdim=True)(x1, x2).shape == (2, 1)
+    assert repr(torch.nn.PairwiseDistance()) == "PairwiseDistance()"
+    c = torch.nn.CosineSimilarity(dim=1)(torch.tensor([[1.0, 0.0]]), torch.tensor([[1.0, 1.0]]))
+    assert c.tolist() == pytest.approx([1 / math.sqrt(2)], rel=1e-6)

@@ -2,7 +2,7 @@
 31-elementwise-more.toml): functions whose first argument may be a number (torch.remainder(2, x),
 xlogy, float_power, floor_divide), torch.div's rounding_mode, rsub's two overloads, round's
 keyword-only decimals, the `%` and `//` operators, the identities of real tensors (positive,
-real, conj, conj_physical, resolve_conj, resolve_neg) and frexp, which needs an int32 dtype.
+real, conj, conj_physical, resolve_conj, resolve_neg).
 Each checks its arguments and makes one C call (or none, for an identity)."""
 import numbers
 
@@ -236,8 +236,7 @@ for _name, _text in (("positive", "+input (refused for bool)."),
                      ("conj", "the conjugate: the tensor itself for a real tensor."),
                      ("conj_physical", "the conjugate: the tensor itself for a real tensor."),
                      ("resolve_conj", "the tensor itself for a real tensor."),
-                     ("resolve_neg", "the tensor itself for a real tensor."),
-                     ("frexp", "(mantissa, exponent); see Tensor.frexp.")):
+                     ("resolve_neg", "the tensor itself for a real tensor.")):
     export(_name)(_function_of(_name, _text))
 
 
@@ -246,12 +245,3 @@ def real(input):  # noqa: A002
     """torch.real(input): the real part, the tensor itself for a real tensor."""
     _require_tensor("real", "input", 1, input)
     return input
-
-
-@method("frexp")
-def _frexp(self):
-    """Tensor.frexp(): (mantissa, exponent). Its exponent is an int32 tensor in PyTorch, and
-    swiftgrad has no int32 dtype yet, so this refuses rather than give another dtype."""
-    if not self.is_floating_point():
-        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    raise NotImplementedError("frexp returns an int32 exponent, and swiftgrad has no int32 dtype yet")

@@ -4,7 +4,6 @@ whose ord decides the C function, int or tensor tolerances. Every function check
 arguments and calls one C function (or a few, for the compositions torch itself writes in
 Python: svd_lowrank, pca_lowrank)."""
 import builtins
-import collections
 import numbers
 
 from .. import _dtype
@@ -12,21 +11,8 @@ from .. import _lib as L
 from .._creation import tensor, zeros
 from .._random import randn
 from .._tensor import Tensor, _byref, _c_double, _make, _require_tensor, _shape_array, _tensor_list
+from .._types import return_type
 from ._registry import export, method
-
-_RESULTS = {}
-
-
-def _result(name, fields):
-    """The torch.return_types.<name> tuple type: fields by position and by name."""
-    key = (name, fields)
-    cls = _RESULTS.get(key)
-    if cls is None:
-        cls = _RESULTS[key] = collections.namedtuple(f"return_types_{name}", fields)
-        cls.__repr__ = lambda self: f"torch.return_types.{name}(\n" + ",\n".join(
-            f"{f}={v!r}" for f, v in zip(self._fields, self)) + ")"
-    return cls
-
 
 def _indices(tensors, op):
     """Pivots and info codes, int32 as PyTorch's (the C library returns them so; this only
@@ -76,7 +62,7 @@ def _cast(x, dtype):
 def linalg_slogdet(A):
     """torch.linalg.slogdet(A): (sign, logabsdet)."""
     _require_tensor("linalg_slogdet", "A", 1, A)
-    return _result("linalg_slogdet", ("sign", "logabsdet"))(*_tensor_list(L.sg_linalg_slogdet, A._handle))
+    return return_type("linalg_slogdet", ("sign", "logabsdet"))(*_tensor_list(L.sg_linalg_slogdet, A._handle))
 
 
 @export("slogdet")
@@ -84,7 +70,7 @@ def linalg_slogdet(A):
 def slogdet(input):  # noqa: A002
     """torch.slogdet(input): (sign, logabsdet)."""
     _require_tensor("slogdet", "input", 1, input)
-    return _result("slogdet", ("sign", "logabsdet"))(*_tensor_list(L.sg_linalg_slogdet, input._handle))
+    return return_type("slogdet", ("sign", "logabsdet"))(*_tensor_list(L.sg_linalg_slogdet, input._handle))
 
 
 @export("inv_ex", namespace="linalg")
@@ -92,7 +78,7 @@ def inv_ex(A, *, check_errors=False):
     """torch.linalg.inv_ex(A): (inverse, info)."""
     _require_tensor("linalg_inv_ex", "A", 1, A)
     inverse, info = _tensor_list(L.sg_linalg_inv_ex, A._handle, builtins.bool(check_errors))
-    return _result("linalg_inv_ex", ("inverse", "info"))(inverse, *_indices([info], "linalg.inv_ex"))
+    return return_type("linalg_inv_ex", ("inverse", "info"))(inverse, *_indices([info], "linalg.inv_ex"))
 
 
 @export("solve_ex", namespace="linalg")
@@ -101,7 +87,7 @@ def solve_ex(A, B, *, left=True, check_errors=False):
     _require_tensor("linalg_solve_ex", "A", 1, A)
     _require_tensor("linalg_solve_ex", "B", 2, B)
     result, info = _tensor_list(L.sg_linalg_solve_ex, A._handle, B._handle, builtins.bool(left), builtins.bool(check_errors))
-    return _result("linalg_solve_ex", ("result", "info"))(result, *_indices([info], "linalg.solve_ex"))
+    return return_type("linalg_solve_ex", ("result", "info"))(result, *_indices([info], "linalg.solve_ex"))
 
 
 @export("solve_triangular", namespace="linalg")
@@ -121,7 +107,7 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
     _require_tensor("triangular_solve", "A", 2, A)
     parts = _tensor_list(L.sg_triangular_solve, input._handle, A._handle, builtins.bool(upper),
                          builtins.bool(transpose), builtins.bool(unitriangular))
-    return _result("triangular_solve", ("solution", "cloned_coefficient"))(*parts)
+    return return_type("triangular_solve", ("solution", "cloned_coefficient"))(*parts)
 
 
 @export("cholesky_ex", namespace="linalg")
@@ -129,7 +115,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
     """torch.linalg.cholesky_ex(A): (L, info)."""
     _require_tensor("linalg_cholesky_ex", "A", 1, A)
     l, info = _tensor_list(L.sg_linalg_cholesky_ex, A._handle, builtins.bool(upper), builtins.bool(check_errors))
-    return _result("linalg_cholesky_ex", ("L", "info"))(l, *_indices([info], "linalg.cholesky_ex"))
+    return return_type("linalg_cholesky_ex", ("L", "info"))(l, *_indices([info], "linalg.cholesky_ex"))
 
 
 # ---- decompositions -------------------------------------------------------------------------
@@ -143,7 +129,7 @@ def linalg_qr(A, mode="reduced"):
     _require_tensor("linalg_qr", "A", 1, A)
     if mode not in _QR_MODES:
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'")
-    return _result("linalg_qr", ("Q", "R"))(*_tensor_list(L.sg_linalg_qr, A._handle, _QR_MODES[mode]))
+    return return_type("linalg_qr", ("Q", "R"))(*_tensor_list(L.sg_linalg_qr, A._handle, _QR_MODES[mode]))
 
 
 @export("qr")
@@ -151,7 +137,7 @@ def linalg_qr(A, mode="reduced"):
 def qr(input, some=True):  # noqa: A002
     """torch.qr(input, some=True): (Q, R), reduced unless some is False."""
     _require_tensor("qr", "input", 1, input)
-    return _result("qr", ("Q", "R"))(*_tensor_list(L.sg_linalg_qr, input._handle, 0 if some else 1))
+    return return_type("qr", ("Q", "R"))(*_tensor_list(L.sg_linalg_qr, input._handle, 0 if some else 1))
 
 
 @export("svd", namespace="linalg")
@@ -160,7 +146,7 @@ def linalg_svd(A, full_matrices=True, *, driver=None):
     _require_tensor("linalg_svd", "A", 1, A)
     if driver is not None:
         raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend.")
-    return _result("linalg_svd", ("U", "S", "Vh"))(*_tensor_list(L.sg_linalg_svd, A._handle, builtins.bool(full_matrices)))
+    return return_type("linalg_svd", ("U", "S", "Vh"))(*_tensor_list(L.sg_linalg_svd, A._handle, builtins.bool(full_matrices)))
 
 
 @export("svd")
@@ -175,7 +161,7 @@ def svd(input, some=True, compute_uv=True):  # noqa: A002
         u = zeros(*input.shape[:-2], m, m, dtype=input.dtype)
         v = zeros(*input.shape[:-2], n, n, dtype=input.dtype)
         s = s.detach()
-    return _result("svd", ("U", "S", "V"))(u, s, v)
+    return return_type("svd", ("U", "S", "V"))(u, s, v)
 
 
 def _uplo(UPLO):
@@ -188,7 +174,7 @@ def _uplo(UPLO):
 def eigh(A, UPLO="L"):  # noqa: N803 - PyTorch's name
     """torch.linalg.eigh(A, UPLO='L'): (eigenvalues, eigenvectors)."""
     _require_tensor("linalg_eigh", "A", 1, A)
-    return _result("linalg_eigh", ("eigenvalues", "eigenvectors"))(*_tensor_list(L.sg_linalg_eigh, A._handle, _uplo(UPLO)))
+    return return_type("linalg_eigh", ("eigenvalues", "eigenvectors"))(*_tensor_list(L.sg_linalg_eigh, A._handle, _uplo(UPLO)))
 
 
 @export("eigvalsh", namespace="linalg")
@@ -203,7 +189,7 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False):
     """torch.linalg.lu_factor_ex(A): (LU, pivots, info), pivots and info int32."""
     _require_tensor("linalg_lu_factor_ex", "A", 1, A)
     lu, pivots, info = _tensor_list(L.sg_linalg_lu_factor_ex, A._handle, builtins.bool(pivot), builtins.bool(check_errors))
-    return _result("linalg_lu_factor_ex", ("LU", "pivots", "info"))(lu, *_indices([pivots, info], "linalg.lu_factor_ex"))
+    return return_type("linalg_lu_factor_ex", ("LU", "pivots", "info"))(lu, *_indices([pivots, info], "linalg.lu_factor_ex"))
 
 
 @export("lu_factor", namespace="linalg")
@@ -211,7 +197,7 @@ def lu_factor(A, *, pivot=True):
     """torch.linalg.lu_factor(A): (LU, pivots)."""
     _require_tensor("linalg_lu_factor", "A", 1, A)
     lu, pivots, _ = _tensor_list(L.sg_linalg_lu_factor_ex, A._handle, builtins.bool(pivot), True)
-    return _result("linalg_lu_factor", ("LU", "pivots"))(lu, *_indices([pivots], "linalg.lu_factor"))
+    return return_type("linalg_lu_factor", ("LU", "pivots"))(lu, *_indices([pivots], "linalg.lu_factor"))
 
 
 @export("lu")
@@ -229,7 +215,7 @@ def lu(A, pivot=True, get_infos=False):
 def linalg_lu(A, *, pivot=True):
     """torch.linalg.lu(A): (P, L, U)."""
     _require_tensor("linalg_lu", "A", 1, A)
-    return _result("linalg_lu", ("P", "L", "U"))(*_tensor_list(L.sg_linalg_lu, A._handle, builtins.bool(pivot)))
+    return return_type("linalg_lu", ("P", "L", "U"))(*_tensor_list(L.sg_linalg_lu, A._handle, builtins.bool(pivot)))
 
 
 def _pivots(pivots):
@@ -244,7 +230,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):  # noqa
     _require_tensor("lu_unpack", "LU_pivots", 2, LU_pivots)
     parts = _tensor_list(L.sg_lu_unpack, LU_data._handle, _pivots(LU_pivots)._handle, builtins.bool(unpack_data),
                          builtins.bool(unpack_pivots))
-    return _result("lu_unpack", ("P", "L", "U"))(*parts)
+    return return_type("lu_unpack", ("P", "L", "U"))(*parts)
 
 
 @export("lu_solve", namespace="linalg")
@@ -268,7 +254,7 @@ def lu_solve(b, LU_data, LU_pivots):  # noqa: N803
 def geqrf(input):  # noqa: A002
     """torch.geqrf(input): (a, tau)."""
     _require_tensor("geqrf", "input", 1, input)
-    return _result("geqrf", ("a", "tau"))(*_tensor_list(L.sg_geqrf, input._handle))
+    return return_type("geqrf", ("a", "tau"))(*_tensor_list(L.sg_geqrf, input._handle))
 
 
 # ---- norms ----------------------------------------------------------------------------------
@@ -410,7 +396,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     if driver not in _DRIVERS:
         raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
     parts = _tensor_list(L.sg_linalg_lstsq, A._handle, B._handle, _optional_double(rcond, "rcond"), _DRIVERS[driver])
-    return _result("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))(*parts)
+    return return_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))(*parts)
 
 
 @export("tensorsolve", namespace="linalg")
@@ -506,7 +492,7 @@ def pca_lowrank(A, q=None, center=True, niter=2):  # noqa: N803
 def polar(A):
     """torch.linalg.polar(A): (U, H)."""
     _require_tensor("linalg_polar", "A", 1, A)
-    return _result("linalg_polar", ("U", "H"))(*_tensor_list(L.sg_linalg_polar, A._handle))
+    return return_type("linalg_polar", ("U", "H"))(*_tensor_list(L.sg_linalg_polar, A._handle))
 
 
 @export("ldl_factor_ex", namespace="linalg")
@@ -514,7 +500,7 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
     """torch.linalg.ldl_factor_ex(A): (LD, pivots, info)."""
     _require_tensor("linalg_ldl_factor_ex", "A", 1, A)
     ld, pivots, info = _tensor_list(L.sg_linalg_ldl_factor_ex, A._handle, builtins.bool(hermitian), builtins.bool(check_errors))
-    return _result("linalg_ldl_factor_ex", ("LD", "pivots", "info"))(ld, *_indices([pivots, info], "linalg.ldl_factor_ex"))
+    return return_type("linalg_ldl_factor_ex", ("LD", "pivots", "info"))(ld, *_indices([pivots, info], "linalg.ldl_factor_ex"))
 
 
 @export("ldl_factor", namespace="linalg")
@@ -522,7 +508,7 @@ def ldl_factor(A, *, hermitian=False):
     """torch.linalg.ldl_factor(A): (LD, pivots)."""
     _require_tensor("linalg_ldl_factor", "A", 1, A)
     ld, pivots, _ = _tensor_list(L.sg_linalg_ldl_factor_ex, A._handle, builtins.bool(hermitian), True)
-    return _result("linalg_ldl_factor", ("LD", "pivots"))(ld, *_indices([pivots], "linalg.ldl_factor"))
+    return return_type("linalg_ldl_factor", ("LD", "pivots"))(ld, *_indices([pivots], "linalg.ldl_factor"))
 
 
 @export("ldl_solve", namespace="linalg")

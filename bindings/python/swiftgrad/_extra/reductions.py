@@ -12,29 +12,15 @@ from .._tensor import (
     _MISSING, Tensor, _byref, _c_double, _c_int64, _c_void_p, _check, _dim_aliases, _dims, _handles, _int, _make,
     _operand, _require_tensor, _shape_array, _tensor_list, _values_indices, _wrap,
 )
+from .._types import return_type
 from ._registry import export, method
 
 
 # ---- result types --------------------------------------------------------------------------
 
-def _named_result(name, fields):
-    """A torch.return_types.<name> class: a tuple whose items are also attributes `fields`."""
-    def __new__(cls, *items):
-        return tuple.__new__(cls, items)
-
-    def __repr__(self):
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
-        return f"torch.return_types.{name}(\n{body})"
-
-    namespace = {"__new__": __new__, "__repr__": __repr__, "__slots__": ()}
-    for i, field in enumerate(fields):
-        namespace[field] = property(lambda self, i=i: self[i])
-    return type(name, (tuple,), namespace)
-
-
-aminmax_result = _named_result("aminmax", ("min", "max"))
-histogram_result = _named_result("histogram", ("hist", "bin_edges"))
-histogramdd_result = _named_result("histogramdd", ("hist", "bin_edges"))
+aminmax_result = return_type("aminmax", ("min", "max"))
+histogram_result = return_type("histogram", ("hist", "bin_edges"))
+histogramdd_result = return_type("histogramdd", ("hist", "bin_edges"))
 
 
 def _pair(function, *args):

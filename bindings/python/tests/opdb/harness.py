@@ -33,6 +33,7 @@ import pathlib
 import subprocess
 import sys
 import traceback
+import types
 
 HERE = pathlib.Path(__file__).resolve().parent
 RTOL, ATOL = 1e-4, 1e-5
@@ -195,8 +196,12 @@ def build_function(torch, spec, decoder):
     if "lambda" in spec:
         return eval(spec["lambda"], namespace_)  # noqa: S307 - the OpInfo's own code, from torch's source
     for var, value in spec.get("closure", {}).items():
-        namespace_[var] = build_function(torch, value["function"], decoder) \
-            if isinstance(value, dict) and "function" in value else decoder.value(value)
+        if isinstance(value, dict) and "function" in value:
+            namespace_[var] = build_function(torch, value["function"], decoder)
+        elif isinstance(value, dict) and "opinfo" in value:
+            namespace_[var] = types.SimpleNamespace(**value["opinfo"])
+        else:
+            namespace_[var] = decoder.value(value)
     exec(spec["source"], namespace_)  # noqa: S102
     return namespace_[spec["name"]]
 

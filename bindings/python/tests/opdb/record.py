@@ -201,7 +201,12 @@ def encode_function(function, table):
     closure = {}
     for var, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
         value = cell.cell_contents
-        closure[var] = {"function": encode_function(value, table)} if inspect.isfunction(value) else encode(value, table)
+        if inspect.isfunction(value):
+            closure[var] = {"function": encode_function(value, table)}
+        elif isinstance(value, cmi.OpInfo):  # out_fn(output) asks op_info.name
+            closure[var] = {"opinfo": {"name": value.name, "variant_test_name": value.variant_test_name}}
+        else:
+            closure[var] = encode(value, table)
     return {"source": textwrap.dedent(inspect.getsource(function)), "name": name, "closure": closure}
 
 
