@@ -11,6 +11,17 @@ from ._tensor import (
 from ._generator import _generator_handle
 
 
+def _poisson(self, generator=None):
+    """Poisson(a) draws, rates >= 0 (torch.poisson); the gradient is zero, as PyTorch's."""
+    return _make(L.sg_poisson, self._handle, _generator_handle(generator))
+
+
+def poisson(input, generator=None):  # noqa: A002 - PyTorch's name
+    """torch.poisson: Poisson(a) draws, rates >= 0 (torch.poisson); the gradient is zero, as PyTorch's."""
+    _require_tensor("poisson", "input", 1, input)
+    return _poisson(input, generator=generator)
+
+
 def _logical_and(self, other):
     """a and other, elementwise: operands read as truth values (nonzero, NaN included, is true)."""
     _require_tensor("logical_and", "other", 1, other)
@@ -1941,8 +1952,8 @@ __all__ = [
     "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron", "ldexp", "lerp",
     "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2",
     "logical_and", "logical_not", "logical_or", "logical_xor", "logit", "moveaxis", "movedim",
-    "mvlgamma", "nan_to_num", "narrow_copy", "nextafter", "permute_copy", "rad2deg", "ravel",
-    "reciprocal", "relu", "roll", "rot90", "round", "row_stack", "rsqrt", "select",
+    "mvlgamma", "nan_to_num", "narrow_copy", "nextafter", "permute_copy", "poisson", "rad2deg",
+    "ravel", "reciprocal", "relu", "roll", "rot90", "round", "row_stack", "rsqrt", "select",
     "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
     "slice_scatter", "softmax", "split_with_sizes", "split_with_sizes_copy", "sqrt", "square",
     "t_copy", "tan", "tanh", "tile", "transpose_copy", "tril", "triu", "trunc", "unbind",
