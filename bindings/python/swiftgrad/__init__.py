@@ -37,6 +37,7 @@ from . import backends, cuda, random  # noqa: F401,E402 - torch.backends, torch.
 from . import signal  # noqa: F401,E402 - torch.signal.windows
 from . import nn  # noqa: E402
 from . import autograd  # noqa: E402
+from . import distributions  # noqa: E402 - torch.distributions
 from . import optim  # noqa: E402
 from . import viz  # noqa: E402
 
