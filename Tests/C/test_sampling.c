@@ -129,6 +129,11 @@ static void test_standard_gamma(void) {
     CHECK_STATUS(sg_standard_gamma(ints, NULL, &x), SG_ERR_DTYPE);
     CHECK_ERROR_HAS("\"gamma_cpu\" not implemented for 'Long'");
     CHECK(x == NULL);
+    sg_tensor *halves = NULL;
+    CHECK_OK(sg_to_dtype(zero, SG_FLOAT16, &halves));
+    CHECK_STATUS(sg_standard_gamma(halves, NULL, &x), SG_ERR_DTYPE);
+    CHECK_ERROR_HAS("\"gamma_cpu\" not implemented for 'Half'");
+    sg_tensor_free(halves);
     CHECK_STATUS(sg_standard_gamma(NULL, NULL, &x), SG_ERR_INVALID_HANDLE);
     CHECK_STATUS(sg_standard_gamma(zero, NULL, NULL), SG_ERR_INVALID_ARGUMENT);
     sg_tensor_free(ints);
@@ -308,6 +313,15 @@ static void test_poisson(void) {
     CHECK_STATUS(sg_poisson(ints, NULL, &draws), SG_ERR_DTYPE);
     CHECK_ERROR_HAS("\"poisson_cpu\" not implemented for 'Long'");
     CHECK_STATUS(sg_poisson(NULL, NULL, &draws), SG_ERR_INVALID_HANDLE);
+    /* float16 rates are taken, as PyTorch takes them. */
+    sg_tensor *halves = NULL;
+    CHECK_OK(sg_to_dtype(zero, SG_FLOAT16, &halves));
+    CHECK_OK(sg_poisson(halves, NULL, &draws));
+    sg_dtype dtype = SG_FLOAT32;
+    CHECK_OK(sg_tensor_dtype(draws, &dtype));
+    CHECK(dtype == SG_FLOAT16);
+    sg_tensor_free(draws);
+    sg_tensor_free(halves);
     sg_tensor_free(zero);
     sg_tensor_free(negative);
     sg_tensor_free(nan);

@@ -169,7 +169,7 @@ extension Tensor {
     private static func checkSamplingDType(_ kernel: String, _ dtype: DType, allowingHalf: Bool) throws {
         switch dtype {
         case .float32, .float64: return
-        case .float16, .bfloat16 where allowingHalf: return
+        case .float16 where allowingHalf, .bfloat16 where allowingHalf: return
         default: throw kernelNotImplemented(kernel, dtype)
         }
     }

@@ -2,7 +2,7 @@ from . import _torch as torch
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import (
-    _binary_cross_entropy_with_logits, _Number, broadcast_all, lazy_property, logits_to_probs, probs_to_logits,
+    _binary_cross_entropy_with_logits, _Number, _where, broadcast_all, lazy_property, logits_to_probs, probs_to_logits,
 )
 
 __all__ = ["Bernoulli"]
@@ -59,8 +59,7 @@ class Bernoulli(ExponentialFamily):
     @property
     def mode(self):
         mode = self.probs.ge(0.5).to(self.probs)
-        mode[self.probs.eq(0.5)] = torch.nan
-        return mode
+        return _where(self.probs.eq(0.5), torch.nan, mode)
 
     @property
     def variance(self):

@@ -32,7 +32,7 @@ r"""Constraints: regions a parameter or a value must lie in (torch.distributions
 value satisfies the constraint.
 """
 from . import _torch as torch
-from .utils import _all, _is_all_true
+from .utils import _all, _format, _is_all_true
 
 __all__ = [
     "Constraint",
@@ -213,7 +213,7 @@ class _IntegerInterval(Constraint):
         return (value % 1).eq(0).logical_and(value.ge(self.lower_bound)).logical_and(value.le(self.upper_bound))
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + f"(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
+        return self.__class__.__name__[1:] + f"(lower_bound={_format(self.lower_bound)}, upper_bound={_format(self.upper_bound)})"
 
 
 class _IntegerLessThan(Constraint):
@@ -229,7 +229,7 @@ class _IntegerLessThan(Constraint):
         return (value % 1).eq(0).logical_and(value.le(self.upper_bound))
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + f"(upper_bound={self.upper_bound})"
+        return self.__class__.__name__[1:] + f"(upper_bound={_format(self.upper_bound)})"
 
 
 class _IntegerGreaterThan(Constraint):
@@ -245,7 +245,7 @@ class _IntegerGreaterThan(Constraint):
         return (value % 1).eq(0).logical_and(value.ge(self.lower_bound))
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + f"(lower_bound={self.lower_bound})"
+        return self.__class__.__name__[1:] + f"(lower_bound={_format(self.lower_bound)})"
 
 
 class _Real(Constraint):
@@ -266,7 +266,7 @@ class _GreaterThan(Constraint):
         return value.gt(self.lower_bound)
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + f"(lower_bound={self.lower_bound})"
+        return self.__class__.__name__[1:] + f"(lower_bound={_format(self.lower_bound)})"
 
 
 class _GreaterThanEq(Constraint):
@@ -280,7 +280,7 @@ class _GreaterThanEq(Constraint):
         return value.ge(self.lower_bound)
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + f"(lower_bound={self.lower_bound})"
+        return self.__class__.__name__[1:] + f"(lower_bound={_format(self.lower_bound)})"
 
 
 class _LessThan(Constraint):
@@ -294,7 +294,7 @@ class _LessThan(Constraint):
         return value.lt(self.upper_bound)
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + f"(upper_bound={self.upper_bound})"
+        return self.__class__.__name__[1:] + f"(upper_bound={_format(self.upper_bound)})"
 
 
 class _Interval(Constraint):
@@ -309,7 +309,7 @@ class _Interval(Constraint):
         return value.ge(self.lower_bound).logical_and(value.le(self.upper_bound))
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + f"(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
+        return self.__class__.__name__[1:] + f"(lower_bound={_format(self.lower_bound)}, upper_bound={_format(self.upper_bound)})"
 
 
 class _HalfOpenInterval(Constraint):
@@ -324,7 +324,7 @@ class _HalfOpenInterval(Constraint):
         return value.ge(self.lower_bound).logical_and(value.lt(self.upper_bound))
 
     def __repr__(self):
-        return self.__class__.__name__[1:] + f"(lower_bound={self.lower_bound}, upper_bound={self.upper_bound})"
+        return self.__class__.__name__[1:] + f"(lower_bound={_format(self.lower_bound)}, upper_bound={_format(self.upper_bound)})"
 
 
 class _Simplex(Constraint):

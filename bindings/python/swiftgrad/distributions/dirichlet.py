@@ -1,7 +1,7 @@
 from . import _torch as torch
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import _all, _is_all_true, _one_hot
+from .utils import _all, _one_hot, _where
 
 __all__ = ["Dirichlet"]
 
@@ -77,9 +77,8 @@ class Dirichlet(ExponentialFamily):
         concentrationm1 = (self.concentration - 1).clamp(min=0.0)
         mode = concentrationm1 / concentrationm1.sum(-1, True)
         mask = _all(self.concentration.lt(1), -1)
-        if not _is_all_true(mask.logical_not()):
-            mode[mask] = _one_hot(mode[mask].argmax(dim=-1), concentrationm1.shape[-1]).to(mode)
-        return mode
+        corner = _one_hot(mode.argmax(dim=-1), concentrationm1.shape[-1]).to(mode)
+        return _where(mask.unsqueeze(-1), corner, mode)
 
     @property
     def variance(self):

@@ -2,7 +2,7 @@ from . import _torch as torch
 from . import constraints
 from .distribution import Distribution
 from .utils import (
-    _binary_cross_entropy_with_logits, _finfo, _format, _is_all_true, _Number, broadcast_all, lazy_property,
+    _binary_cross_entropy_with_logits, _finfo, _format, _is_all_true, _Number, _where, broadcast_all, lazy_property,
     logits_to_probs, probs_to_logits,
 )
 
@@ -86,8 +86,7 @@ class Geometric(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         value, probs = broadcast_all(value, self.probs)
-        probs = probs.clone()
-        probs[probs.eq(1).logical_and(value.eq(0))] = 0
+        probs = _where(probs.eq(1).logical_and(value.eq(0)), 0, probs)
         return value * (-probs).log1p() + self.probs.log()
 
     def entropy(self):

@@ -25,7 +25,7 @@ from .one_hot_categorical import OneHotCategorical
 from .poisson import Poisson
 from .transformed_distribution import TransformedDistribution
 from .uniform import Uniform
-from .utils import _is_all_true, _softplus, _sum_rightmost, euler_constant as _euler_gamma
+from .utils import _is_all_true, _softplus, _sum_rightmost, _where, euler_constant as _euler_gamma
 
 # Source of truth mapping a few general (type, type) pairs to functions.
 _KL_REGISTRY = {}
@@ -160,11 +160,11 @@ def kl_divergence(p, q):
 @register_kl(Bernoulli, Bernoulli)
 def _kl_bernoulli_bernoulli(p, q):
     t1 = p.probs * (_softplus(-q.logits) - _softplus(-p.logits))
-    t1[q.probs.eq(0)] = torch.inf
-    t1[p.probs.eq(0)] = 0
+    t1 = _where(q.probs.eq(0), torch.inf, t1)
+    t1 = _where(p.probs.eq(0), 0, t1)
     t2 = (1 - p.probs) * (_softplus(q.logits) - _softplus(p.logits))
-    t2[q.probs.eq(1)] = torch.inf
-    t2[p.probs.eq(1)] = 0
+    t2 = _where(q.probs.eq(1), torch.inf, t2)
+    t2 = _where(p.probs.eq(1), 0, t2)
     return t1 + t2
 
 
@@ -187,16 +187,14 @@ def _kl_binomial_binomial(p, q):
     if not _is_all_true(p.total_count.ge(q.total_count)):
         raise NotImplementedError("KL between Binomials where q.total_count > p.total_count is not implemented")
     kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p() - (-q.probs).log1p())
-    inf_idxs = p.total_count.gt(q.total_count)
-    kl[inf_idxs] = _infinite_like(kl[inf_idxs])
-    return kl
+    return _where(p.total_count.gt(q.total_count), torch.inf, kl)
 
 
 @register_kl(Categorical, Categorical)
 def _kl_categorical_categorical(p, q):
     t = p.probs * (p.logits - q.logits)
-    t[q.probs.eq(0).expand_as(t)] = torch.inf
-    t[p.probs.eq(0).expand_as(t)] = 0
+    t = _where(q.probs.eq(0).expand_as(t), torch.inf, t)
+    t = _where(p.probs.eq(0).expand_as(t), 0, t)
     return t.sum(-1)
 
 
@@ -314,8 +312,7 @@ def _kl_transformed_transformed(p, q):
 @register_kl(Uniform, Uniform)
 def _kl_uniform_uniform(p, q):
     result = ((q.high - q.low) / (p.high - p.low)).log()
-    result[q.low.gt(p.low).logical_or(q.high.lt(p.high))] = torch.inf
-    return result
+    return _where(q.low.gt(p.low).logical_or(q.high.lt(p.high)), torch.inf, result)
 
 
 # Different distributions
@@ -353,8 +350,8 @@ def _kl_beta_normal(p, q):
 @register_kl(Beta, Uniform)
 def _kl_beta_uniform(p, q):
     result = -p.entropy() + (q.high - q.low).log()
-    result[q.low.gt(p.support.lower_bound).logical_or(q.high.lt(p.support.upper_bound))] = torch.inf
-    return result
+    outside = q.low.gt(p.support.lower_bound).logical_or(q.high.lt(p.support.upper_bound))
+    return _where(outside, torch.inf, result)
 
 
 @register_kl(Exponential, Beta)
@@ -455,15 +452,14 @@ def _kl_uniform_beta(p, q):
     t3 = (q.concentration0 - 1) * (_x_log_x(1 - p.high) - _x_log_x(1 - p.low) + common_term) / common_term
     t4 = q.concentration1.lgamma() + q.concentration0.lgamma() - (q.concentration1 + q.concentration0).lgamma()
     result = t3 + t4 - t1 - t2
-    result[p.high.gt(q.support.upper_bound).logical_or(p.low.lt(q.support.lower_bound))] = torch.inf
-    return result
+    outside = p.high.gt(q.support.upper_bound).logical_or(p.low.lt(q.support.lower_bound))
+    return _where(outside, torch.inf, result)
 
 
 @register_kl(Uniform, Exponential)
 def _kl_uniform_exponetial(p, q):
     result = q.rate * (p.high + p.low) / 2 - ((p.high - p.low) * q.rate).log()
-    result[p.low.lt(q.support.lower_bound)] = torch.inf
-    return result
+    return _where(p.low.lt(q.support.lower_bound), torch.inf, result)
 
 
 @register_kl(Uniform, Gamma)
@@ -474,8 +470,7 @@ def _kl_uniform_gamma(p, q):
     t3 = (1 - q.concentration) * (_x_log_x(p.high) - _x_log_x(p.low) - common_term) / common_term
     t4 = q.rate * (p.high + p.low) / 2
     result = -t1 + t2 + t3 + t4
-    result[p.low.lt(q.support.lower_bound)] = torch.inf
-    return result
+    return _where(p.low.lt(q.support.lower_bound), torch.inf, result)
 
 
 @register_kl(Uniform, Normal)

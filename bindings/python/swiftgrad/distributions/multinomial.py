@@ -3,7 +3,7 @@ from . import constraints
 from .binomial import Binomial
 from .categorical import Categorical
 from .distribution import Distribution
-from .utils import _size, broadcast_all
+from .utils import _size, _where, broadcast_all
 
 __all__ = ["Multinomial"]
 
@@ -100,9 +100,8 @@ class Multinomial(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         logits, value = broadcast_all(self.logits, value)
-        logits = logits.clone()
         log_factorial_n = (value.sum(-1) + 1).lgamma()
         log_factorial_xs = (value + 1).lgamma().sum(-1)
-        logits[value.eq(0).logical_and(logits.eq(-torch.inf))] = 0
+        logits = _where(value.eq(0).logical_and(logits.eq(-torch.inf)), 0, logits)
         log_powers = (logits * value).sum(-1)
         return log_factorial_n - log_factorial_xs + log_powers

@@ -4,7 +4,7 @@ from . import _torch as torch
 from . import constraints
 from .chi2 import Chi2
 from .distribution import Distribution
-from .utils import _standard_normal, broadcast_all
+from .utils import _standard_normal, _where, broadcast_all
 
 __all__ = ["StudentT"]
 
@@ -25,9 +25,7 @@ class StudentT(Distribution):
 
     @property
     def mean(self):
-        m = self.loc.clone()
-        m[self.df.le(1)] = torch.nan
-        return m
+        return _where(self.df.le(1), torch.nan, self.loc)
 
     @property
     def mode(self):
@@ -35,12 +33,9 @@ class StudentT(Distribution):
 
     @property
     def variance(self):
-        m = self.df.clone()
-        above_two = self.df.gt(2)
-        m[above_two] = self.scale[above_two].pow(2) * self.df[above_two] / (self.df[above_two] - 2)
-        m[self.df.le(2).logical_and(self.df.gt(1))] = torch.inf
-        m[self.df.le(1)] = torch.nan
-        return m
+        m = _where(self.df.gt(2), self.scale.pow(2) * self.df / (self.df - 2), self.df)
+        m = _where(self.df.le(2).logical_and(self.df.gt(1)), torch.inf, m)
+        return _where(self.df.le(1), torch.nan, m)
 
     def __init__(self, df, loc=0.0, scale=1.0, validate_args=None):
         self.df, self.loc, self.scale = broadcast_all(df, loc, scale)

@@ -5,7 +5,8 @@ dimension, softplus, binary cross entropy with logits, one-hot vectors)."""
 import functools
 
 from .. import _dtype
-from .._creation import arange, tensor
+from .._creation import arange, tensor, zeros_like
+from .._functions import where
 from .._ops import broadcast_tensors
 from .._grad_mode import enable_grad
 from .._tensor import Tensor
@@ -71,8 +72,9 @@ def _is_all_true(value):
 
 
 def _softplus(x):
-    """log(1 + exp(x)), computed without overflow (torch.nn.functional.softplus, beta 1)."""
-    return x.clamp(min=0) + (-x.abs()).exp().log1p()
+    """log(1 + exp(x)), computed without overflow (torch.nn.functional.softplus, beta 1), with
+    the gradient sigmoid(x) everywhere (0.5 at 0)."""
+    return x.logaddexp(zeros_like(x))
 
 
 def _binary_cross_entropy_with_logits(logits, target):
@@ -80,6 +82,13 @@ def _binary_cross_entropy_with_logits(logits, target):
     (F.binary_cross_entropy_with_logits with reduction='none'), as (1 - target) logits +
     softplus(-logits)."""
     return (1 - target) * logits + _softplus(-logits)
+
+
+def _where(condition, value, other):
+    """torch.where(condition, value, other), for a number or tensor `value`: the differentiable
+    form of `other[condition] = value` (index_put_ in a graph), with the zero gradient PyTorch's
+    gives the overwritten elements."""
+    return where(condition, value, other)
 
 
 def _one_hot(indices, num_classes):
