@@ -449,6 +449,60 @@ def kl(torch):
     return out
 
 
+def mvn_scale_tril(torch):
+    """MultivariateNormal from a batch of Cholesky factors, with values whose batch dimensions
+    broadcast against the factors' (the reshapes of _batch_mahalanobis)."""
+    D = torch.distributions
+    loc = _p(torch, [[0.0, 1.0, -1.0], [2.0, 0.5, 0.0]])
+    scale_tril = _p(torch, [[[1.0, 0.0, 0.0], [0.5, 2.0, 0.0], [-0.3, 0.2, 0.7]],
+                           [[2.0, 0.0, 0.0], [0.1, 1.0, 0.0], [0.4, -0.6, 1.5]]])
+    d = D.MultivariateNormal(loc, scale_tril=scale_tril)
+    x = _f64(torch, [[[0.5, 0.0, 1.0], [1.0, 1.0, 1.0]], [[-1.0, 2.0, 0.0], [2.0, 0.0, -0.5]],
+                     [[0.0, 0.0, 0.0], [3.0, 1.0, 2.0]]])
+    out = _describe(d, x, properties=("mean", "variance", "stddev", "mode", "entropy"))
+    out["covariance_matrix"] = d.covariance_matrix
+    out["precision_matrix"] = d.precision_matrix
+    out["scale_tril"] = d.scale_tril
+    out["grad_log_prob"] = _grads(torch, d.log_prob(x), [loc, scale_tril])
+    out["support"] = repr(d.support)
+    out["arg_constraints"] = repr(d.arg_constraints)
+    shared = D.MultivariateNormal(_f64(torch, [[0.0, 0.0], [1.0, -1.0]]), scale_tril=_f64(torch, [[1.0, 0.0], [0.5, 2.0]]))
+    out["shared_factor_batch_shape"] = list(shared.batch_shape)
+    out["shared_factor_log_prob"] = shared.log_prob(_f64(torch, [[[0.5, 0.5], [1.0, 0.0]]]))
+    out["expanded_log_prob"] = shared.expand([4, 2]).log_prob(_f64(torch, [1.0, 2.0]))
+    return out
+
+
+def mvn_covariance_and_precision(torch):
+    D = torch.distributions
+    loc = _p(torch, [1.0, -1.0])
+    covariance = _p(torch, [[2.0, 0.6], [0.6, 1.0]])
+    d = D.MultivariateNormal(loc, covariance_matrix=covariance)
+    x = _f64(torch, [[0.0, 0.0], [1.5, -2.0]])
+    out = {"log_prob": d.log_prob(x), "scale_tril": d.scale_tril, "precision_matrix": d.precision_matrix,
+           "entropy": d.entropy(), "variance": d.variance, "repr": repr(d)}
+    out["grad_log_prob"] = _grads(torch, d.log_prob(x), [loc, covariance])
+    precision = _p(torch, [[2.0, 0.6], [0.6, 1.0]])
+    e = D.MultivariateNormal(loc, precision_matrix=precision)
+    out["precision_log_prob"] = e.log_prob(x)
+    out["precision_covariance"] = e.covariance_matrix
+    out["precision_scale_tril"] = e.scale_tril
+    out["precision_grad"] = _grads(torch, e.log_prob(x), [precision])
+    q = D.MultivariateNormal(_f64(torch, [0.0, 0.5]), scale_tril=_f64(torch, [[1.0, 0.0], [-0.5, 1.5]]))
+    out["kl"] = D.kl_divergence(d, q)
+    out["kl_reverse"] = D.kl_divergence(q, e)
+    out["not_positive_definite"] = _error(
+        lambda: D.MultivariateNormal(_f64(torch, [0.0, 0.0]), covariance_matrix=_f64(torch, [[1.0, 2.0], [2.0, 1.0]])))
+    out["not_symmetric"] = _error(
+        lambda: D.MultivariateNormal(_f64(torch, [0.0, 0.0]), covariance_matrix=_f64(torch, [[1.0, 0.5], [0.0, 1.0]])))
+    out["not_lower_cholesky"] = _error(
+        lambda: D.MultivariateNormal(_f64(torch, [0.0, 0.0]), scale_tril=_f64(torch, [[1.0, 0.5], [0.0, 1.0]])))
+    out["two_matrices"] = _error(lambda: D.MultivariateNormal(loc, covariance_matrix=covariance, scale_tril=covariance))
+    out["scalar_loc"] = _error(lambda: D.MultivariateNormal(_f64(torch, 0.0), covariance_matrix=covariance))
+    out["vector_matrix"] = _error(lambda: D.MultivariateNormal(loc, covariance_matrix=loc))
+    return out
+
+
 def validation(torch):
     D = torch.distributions
     f = lambda *v: torch.tensor(list(v))  # noqa: E731
