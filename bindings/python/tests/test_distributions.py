@@ -568,6 +568,27 @@ def test_lazy_properties_and_shapes():
     assert isinstance(D.Categorical.probs, D.utils.lazy_property)
     m = D.Multinomial(3, torch.ones(2, 4))
     assert repr(m.event_shape) == "torch.Size([4])" and repr(m._extended_shape((5,))) == "torch.Size([5, 2, 4])"
+    # _new is Tensor.new of the parameter: sizes give an uninitialised tensor, data a tensor of it.
+    c = D.Categorical(torch.tensor([0.2, 0.8], dtype=torch.float64))
+    assert c._new(3).shape == (3,) and c._new(2, 3).dtype == torch.float64
+    assert c._new(torch.Size([2, 3])).shape == (2, 3)
+    assert c._new([1, 2]).tolist() == [1.0, 2.0] and c._new((2, 3)).tolist() == [2.0, 3.0]
+
+
+def test_gamma_rsample_is_clamped_to_the_smallest_normal():
+    """Gamma.rsample is the standard draw divided by the rate, kept at least finfo.tiny (a draw
+    divided by a huge rate underflows), the clamp unrecorded."""
+    concentration = torch.tensor([2.0, 2.0], requires_grad=True)
+    rate = torch.tensor([1e38, 1.0])
+    torch.manual_seed(17)
+    x = D.Gamma(concentration, rate).rsample((100,))
+    assert type(x.grad_fn).__name__ == "DivBackward0"
+    torch.manual_seed(17)
+    unclamped = (torch._standard_gamma(concentration.detach().expand(100, 2)) / rate).tolist()
+    tiny = 2.0**-126
+    expected = [[max(v, tiny) for v in row] for row in unclamped]
+    assert x.detach().tolist() == expected
+    assert sum(v < tiny for row in unclamped for v in row) > 10  # the clamp was exercised
 
 
 def test_size_slices_and_concatenations_stay_sizes():

@@ -2,6 +2,7 @@ from . import _torch as torch
 from . import constraints
 from .exp_family import ExponentialFamily
 from .utils import (
+    _new,
     _binary_cross_entropy_with_logits, _Number, _where, broadcast_all, lazy_property, logits_to_probs, probs_to_logits,
 )
 
@@ -50,7 +51,7 @@ class Bernoulli(ExponentialFamily):
         return new
 
     def _new(self, *args, **kwargs):
-        return self._param.new_tensor(*args, **kwargs)
+        return _new(self._param, *args, **kwargs)
 
     @property
     def mean(self):

@@ -1,7 +1,7 @@
 from . import _torch as torch
 from . import constraints
 from .distribution import Distribution
-from .utils import _finfo, _size, lazy_property, logits_to_probs, probs_to_logits
+from .utils import _new, _finfo, _size, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Categorical"]
 
@@ -55,7 +55,7 @@ class Categorical(Distribution):
         return new
 
     def _new(self, *args, **kwargs):
-        return self._param.new_tensor(*args, **kwargs)
+        return _new(self._param, *args, **kwargs)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):

@@ -5,7 +5,7 @@ dimension, softplus, binary cross entropy with logits, one-hot vectors)."""
 import functools
 
 from .. import _dtype
-from .._creation import arange, tensor, zeros_like
+from .._creation import arange, empty, tensor, zeros_like
 from .._functions import where
 from .._ops import broadcast_tensors
 from .._grad_mode import enable_grad
@@ -97,6 +97,16 @@ def _one_hot(indices, num_classes):
     return indices.unsqueeze(-1).eq(classes).long()
 
 
+def _new(param, *args, **kwargs):
+    """param.new(*args): an uninitialised tensor of param's dtype for sizes (ints or a
+    torch.Size), else a tensor of the data given, as Tensor.new does."""
+    if args and (all(isinstance(a, int) and not isinstance(a, bool) for a in args)
+                 or (len(args) == 1 and isinstance(args[0], Size))):
+        shape = args[0] if isinstance(args[0], Size) else args
+        return empty(shape, dtype=kwargs.get("dtype", param.dtype))
+    return param.new_tensor(*args, **kwargs)
+
+
 def broadcast_all(*values):
     r"""Broadcasts tensors and Python numbers together: numbers become tensors of the first
     tensor's dtype (of the default dtype when there is none), then everything is broadcast.
@@ -120,8 +130,6 @@ def broadcast_all(*values):
 
 
 def _standard_normal(shape, dtype, device):
-    from .._creation import empty
-
     return empty(shape, dtype=dtype, device=device).normal_()
 
 
