@@ -422,6 +422,42 @@ SG_API sg_status sg_random_(sg_tensor *t, int64_t from, const int64_t *to, sg_ge
 SG_API sg_status sg_bernoulli_(sg_tensor *t, const sg_tensor *p, sg_generator *generator);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Samplers behind torch.distributions. Each draws in double from a generator (NULL: the default  */
+/* generator), element after element in row-major order, and rounds to the input's dtype.         */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * Gamma(a, 1) draws by Marsaglia and Tsang's method (torch._standard_gamma), float32 / float64, at
+ * least the dtype's smallest normal number; differentiable through the implicit reparameterisation
+ * gradient sg_standard_gamma_grad.
+ */
+SG_API sg_status sg_standard_gamma(const sg_tensor *a, sg_generator *generator, sg_tensor **out);
+/**
+ * d x / d a for draws x of Gamma(a, 1), -(dF/da) / f, over broadcast operands of one dtype
+ * (torch._standard_gamma_grad); not differentiable.
+ */
+SG_API sg_status sg_standard_gamma_grad(const sg_tensor *a, const sg_tensor *x, sg_tensor **out);
+/**
+ * Dirichlet(a) draws over the last dimension (torch._sample_dirichlet), float32 / float64,
+ * normalised gamma draws kept in [smallest normal, largest value below 1]; not differentiable.
+ */
+SG_API sg_status sg_sample_dirichlet(const sg_tensor *a, sg_generator *generator, sg_tensor **out);
+/**
+ * The reparameterisation gradient of Beta(alpha, total - alpha) draws x, -(dF/dalpha) / f / (1 -
+ * x), over broadcast operands of one dtype (torch._dirichlet_grad); not differentiable.
+ */
+SG_API sg_status sg_dirichlet_grad(const sg_tensor *x, const sg_tensor *alpha,
+                                   const sg_tensor *total, sg_tensor **out);
+/**
+ * Binomial(count, prob) draws over broadcast operands of one floating dtype (float32 / float64)
+ * (torch.binomial); not differentiable.
+ */
+SG_API sg_status sg_binomial(const sg_tensor *count, const sg_tensor *prob, sg_generator *generator,
+                             sg_tensor **out);
+/** Poisson(a) draws, rates >= 0 (torch.poisson); the gradient is zero, as PyTorch's. */
+SG_API sg_status sg_poisson(const sg_tensor *a, sg_generator *generator, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Arithmetic. Binary operations broadcast their operands by NumPy's rules and promote dtypes as  */
 /* PyTorch does. A `double s` behaves like a Python float (see Scalars above).                    */
 /* ---------------------------------------------------------------------------------------------- */

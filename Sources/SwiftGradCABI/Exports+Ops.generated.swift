@@ -99,6 +99,36 @@ public func sg_bernoulli_(_ t: OpaquePointer?, _ p: OpaquePointer?, _ generator:
     export("sg_bernoulli_") { _ = try Handles.tensor(t, "t").bernoulli_(p: Handles.tensor(p, "p"), generator: Handles.generatorOrDefault(generator, "generator")) }
 }
 
+@_cdecl("sg_standard_gamma") @implementation
+public func sg_standard_gamma(_ a: OpaquePointer?, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_standard_gamma", out) { try Handles.tensor(a, "a").standardGamma(generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_standard_gamma_grad") @implementation
+public func sg_standard_gamma_grad(_ a: OpaquePointer?, _ x: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_standard_gamma_grad", out) { try Tensor.standardGammaGrad(Handles.tensor(a, "a"), Handles.tensor(x, "x")) }
+}
+
+@_cdecl("sg_sample_dirichlet") @implementation
+public func sg_sample_dirichlet(_ a: OpaquePointer?, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_sample_dirichlet", out) { try Handles.tensor(a, "a").sampleDirichlet(generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_dirichlet_grad") @implementation
+public func sg_dirichlet_grad(_ x: OpaquePointer?, _ alpha: OpaquePointer?, _ total: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_dirichlet_grad", out) { try Tensor.dirichletGrad(Handles.tensor(x, "x"), Handles.tensor(alpha, "alpha"), Handles.tensor(total, "total")) }
+}
+
+@_cdecl("sg_binomial") @implementation
+public func sg_binomial(_ count: OpaquePointer?, _ prob: OpaquePointer?, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_binomial", out) { try Tensor.binomial(count: Handles.tensor(count, "count"), prob: Handles.tensor(prob, "prob"), generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
+@_cdecl("sg_poisson") @implementation
+public func sg_poisson(_ a: OpaquePointer?, _ generator: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_poisson", out) { try Handles.tensor(a, "a").poisson(generator: Handles.generatorOrDefault(generator, "generator")) }
+}
+
 @_cdecl("sg_add") @implementation
 public func sg_add(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_add", out) { try Handles.tensor(a, "a").add(Handles.tensor(b, "b")) }

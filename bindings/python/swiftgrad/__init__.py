@@ -3,8 +3,8 @@ libswiftgrad C library (through ctypes). Code written for PyTorch runs with
 `import swiftgrad as torch` wherever swiftgrad has the feature."""
 from . import _lib
 from ._dtype import (  # noqa: A004 - torch.bool, torch.float, torch.int
-    bfloat16, bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int, int8, int16, int32,
-    int64, long, short, uint8,
+    bfloat16, bool, double, dtype, finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8,
+    int16, int32, int64, long, short, uint8,
 )
 from ._lib import LibraryNotFoundError, SwiftGradError
 from ._types import Size
@@ -38,6 +38,7 @@ from . import backends, cuda, random  # noqa: F401,E402 - torch.backends, torch.
 from . import signal  # noqa: F401,E402 - torch.signal.windows
 from . import nn  # noqa: E402
 from . import autograd  # noqa: E402
+from . import distributions  # noqa: E402 - torch.distributions
 from . import optim  # noqa: E402
 from . import serialization  # noqa: E402 - torch.serialization
 from .serialization import load, save  # noqa: E402,F401 - torch.save and torch.load in PyTorch's format

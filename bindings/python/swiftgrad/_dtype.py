@@ -1,4 +1,5 @@
 """dtypes, as torch.float32 etc. Codes are the C ABI's sg_dtype values."""
+import builtins
 import ctypes
 
 
@@ -55,3 +56,48 @@ by_numpy_name = {d._numpy_name: d for d in ALL if d._numpy_name}
 def get_default_dtype():
     """torch.get_default_dtype(): the dtype of floating tensors made from Python floats."""
     return float32
+
+
+class finfo:
+    """torch.finfo(dtype): the machine limits of a floating dtype (bits, eps, max, min, tiny =
+    smallest_normal, resolution, and dtype as its name), as PyTorch's."""
+
+    _LIMITS = {  # bits, eps, max, smallest normal, resolution
+        "float16": (16, 2.0 ** -10, 65504.0, 2.0 ** -14, 0.001),
+        "bfloat16": (16, 2.0 ** -7, 3.3895313892515355e38, 2.0 ** -126, 0.01),
+        "float32": (32, 2.0 ** -23, 3.4028234663852886e38, 2.0 ** -126, 1e-06),
+        "float64": (64, 2.0 ** -52, 1.7976931348623157e308, 2.0 ** -1022, 1e-15),
+    }
+
+    def __init__(self, type=None):  # noqa: A002 - PyTorch's name
+        type = get_default_dtype() if type is None else type
+        if not isinstance(type, dtype):
+            raise TypeError(f"finfo(): argument 'type' (position 1) must be torch.dtype, not {builtins.type(type).__name__}")
+        if type._name not in self._LIMITS:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
+        self.bits, self.eps, self.max, self.smallest_normal, self.resolution = self._LIMITS[type._name]
+        self.min, self.tiny, self.dtype = -self.max, self.smallest_normal, type._name
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """torch.iinfo(dtype): the range of an integer dtype (bits, min, max, dtype as its name)."""
+
+    def __init__(self, type):  # noqa: A002 - PyTorch's name
+        if not isinstance(type, dtype):
+            raise TypeError(f"iinfo(): argument 'type' (position 1) must be torch.dtype, not {builtins.type(type).__name__}")
+        if type is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if type.is_floating_point:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        self.bits = type.itemsize * 8
+        signed = type.is_signed
+        self.min = -(1 << (self.bits - 1)) if signed else 0
+        self.max = (1 << (self.bits - 1)) - 1 if signed else (1 << self.bits) - 1
+        self.dtype = type._name
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

@@ -11,6 +11,17 @@ from ._tensor import (
 from ._generator import _generator_handle
 
 
+def _poisson(self, generator=None):
+    """Poisson(a) draws, rates >= 0 (torch.poisson); the gradient is zero, as PyTorch's."""
+    return _make(L.sg_poisson, self._handle, _generator_handle(generator))
+
+
+def poisson(input, generator=None):  # noqa: A002 - PyTorch's name
+    """torch.poisson: Poisson(a) draws, rates >= 0 (torch.poisson); the gradient is zero, as PyTorch's."""
+    _require_tensor("poisson", "input", 1, input)
+    return _poisson(input, generator=generator)
+
+
 def _logical_and(self, other):
     """a and other, elementwise: operands read as truth values (nonzero, NaN included, is true)."""
     _require_tensor("logical_and", "other", 1, other)
@@ -3094,7 +3105,7 @@ __all__ = [
     "logical_or", "logical_xor", "logit", "masked_scatter", "masked_select", "matrix_exp",
     "matrix_power", "mode", "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num", "nanmean",
     "nansum", "narrow_copy", "nextafter", "nonzero_static", "orgqr", "ormqr", "pdist",
-    "permute_copy", "pixel_shuffle", "pixel_unshuffle", "prelu", "rad2deg", "ravel",
+    "permute_copy", "pixel_shuffle", "pixel_unshuffle", "poisson", "prelu", "rad2deg", "ravel",
     "reciprocal", "relu", "renorm", "roll", "rot90", "round", "row_stack", "rsqrt",
     "scatter_reduce", "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin",
     "sinc", "sinh", "slice_scatter", "softmax", "sort", "split_with_sizes",

@@ -515,9 +515,13 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if spec and self.dim() == 0:
+        """As PyTorch's: a 0-d tensor formats as its number (f"{t}" of tensor(0.3) is
+        0.30000001192092896); others as their repr, with no format spec."""
+        if self.dim() == 0 and type(self) is Tensor:
             return format(self.item(), spec)
-        return format(str(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
 
     __hash__ = object.__hash__
 

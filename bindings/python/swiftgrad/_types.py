@@ -16,6 +16,26 @@ class Size(tuple):
             n *= s
         return n
 
+    # Slices, concatenations and repetitions stay sizes, as torch.Size's do.
+    def __getitem__(self, index):
+        result = tuple.__getitem__(self, index)
+        return Size(result) if isinstance(index, slice) else result
+
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, count):
+        return Size(tuple(self) * count)
+
+    __rmul__ = __mul__
+
 
 class Node:
     """What a tensor's `grad_fn` returns: the backward node that produced it. Its class name is

@@ -1,4 +1,6 @@
 """repr and str as PyTorch prints them, for each dtype and shape."""
+import pytest
+
 import swiftgrad as torch
 
 
@@ -65,8 +67,14 @@ def test_autograd_suffixes():
 
 
 def test_format():
-    assert f"{torch.tensor(2.5)}" == "tensor(2.5000)"
+    # As PyTorch's Tensor.__format__: a 0-d tensor formats as its number, others as their repr
+    # and refuse a format spec.
+    assert f"{torch.tensor(2.5)}" == "2.5" and f"{torch.tensor(0.3)}" == "0.30000001192092896"
+    assert f"{torch.tensor(3)}" == "3"
     assert f"{torch.tensor(2.5):.2f}" == "2.50"
+    assert f"{torch.tensor([1.5])}" == "tensor([1.5000])"
+    with pytest.raises(TypeError, match="unsupported format string passed to Tensor.__format__"):
+        format(torch.tensor([1.5]), ".2f")
     assert str(torch.arange(3).shape) == "torch.Size([3])"
     assert repr(torch.zeros(2, 3).shape) == "torch.Size([2, 3])"
     assert repr(torch.tensor(1.0).shape) == "torch.Size([])"

@@ -257,3 +257,27 @@ def test_public_api_has_docstrings_and_type_marker():
                 missing.append(f"{cls.__name__}.{name}")
     assert missing == []
     assert (pathlib.Path(torch.__file__).parent / "py.typed").is_file()
+
+
+def test_finfo_and_iinfo():
+    np = pytest.importorskip("numpy")
+    for name in ("float16", "float32", "float64"):  # numpy's own limits as the reference
+        f, n = torch.finfo(getattr(torch, name)), np.finfo(getattr(np, name))
+        assert (f.bits, f.eps, f.max, f.min, f.tiny, f.dtype) == (n.bits, float(n.eps), float(n.max), float(n.min),
+                                                                 float(n.smallest_normal), name)
+    b = torch.finfo(torch.bfloat16)  # 8 exponent bits, 7 stored mantissa bits
+    assert (b.eps, b.tiny, b.max) == (2.0 ** -7, 2.0 ** -126, (2 - 2.0 ** -7) * 2.0 ** 127)
+    assert torch.finfo().dtype == "float32"
+    # PyTorch's repr (torch 2.15's output).
+    assert repr(torch.finfo(torch.float16)) == ("finfo(resolution=0.001, min=-65504, max=65504, eps=0.000976562, "
+                                                "smallest_normal=6.10352e-05, tiny=6.10352e-05, dtype=float16)")
+    for name in ("uint8", "int8", "int16", "int32", "int64"):
+        i, n = torch.iinfo(getattr(torch, name)), np.iinfo(getattr(np, name))
+        assert (i.bits, i.min, i.max, i.dtype) == (n.bits, int(n.min), int(n.max), name)
+    assert repr(torch.iinfo(torch.int32)) == "iinfo(min=-2.14748e+09, max=2.14748e+09, dtype=int32)"
+    with pytest.raises(TypeError, match="torch.finfo\\(\\) requires a floating point input type"):
+        torch.finfo(torch.int64)
+    with pytest.raises(TypeError, match="torch.iinfo\\(\\) requires an integer input type"):
+        torch.iinfo(torch.float32)
+    with pytest.raises(TypeError, match="torch.bool is not supported by torch.iinfo"):
+        torch.iinfo(torch.bool)
