@@ -234,7 +234,7 @@ class Tensor:
     # _dtype caches the dtype, which never changes for a handle (None until known).
     __slots__ = ("_handle", "_dtype", "__weakref__")
 
-    def __new__(cls, *args, **kwargs):
+    def __new__(cls, *args, **kwargs):  # the legacy constructor torch.Tensor(...): _extra/legacy.py
         raise TypeError("create tensors with swiftgrad.tensor(), zeros(), ones(), arange(), randn() ...")
 
     def __del__(self, _free=L.sg_tensor_free):
@@ -939,12 +939,6 @@ class Tensor:
         value = _operand(value)  # held until the call returns
         _check(L.sg_fill_(self._handle, value._handle))
         return self
-
-    def type(self, dtype=None):
-        """The type name (torch.FloatTensor, ...), or a copy converted to `dtype`."""
-        if dtype is None:
-            return _LEGACY_TYPE_NAMES[self.dtype._name]
-        return self.to(dtype)
 
     def type_as(self, other):
         """self.to(other.dtype)."""

@@ -21,3 +21,6 @@ def numpy_available():
 
 
 needs_numpy = pytest.mark.skipif(not numpy_available(), reason="numpy is blocked or not installed")
+
+# Third-party suites run in their own process, with their own imports (test_micrograd.py).
+collect_ignore = ["third_party"]

@@ -74,8 +74,8 @@ def test_type_errors_for_wrong_python_arguments():
         torch.ones(2).requires_grad = 1
     with pytest.raises(TypeError):
         torch.ones(2).backward(gradient=[1.0, 1.0])
-    with pytest.raises(TypeError):
-        torch.Tensor([1.0])
+    with pytest.raises(TypeError, match="new\\(\\): data must be a sequence \\(got float\\)"):
+        torch.Tensor(1.5)
 
 
 def test_ragged_lists_are_refused():
