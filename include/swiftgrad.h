@@ -472,6 +472,11 @@ SG_API sg_status sg_mul(const sg_tensor *a, const sg_tensor *b, sg_tensor **out)
 SG_API sg_status sg_div(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
 /** a ** b */
 SG_API sg_status sg_pow(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/**
+ * In place (pow_): a = sg_pow(a, b), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_pow_(sg_tensor *a, const sg_tensor *b);
 /** a + s */
 SG_API sg_status sg_add_scalar(const sg_tensor *a, double s, sg_tensor **out);
 /** a - s */
@@ -490,6 +495,11 @@ SG_API sg_status sg_pow_scalar(const sg_tensor *a, double s, sg_tensor **out);
 SG_API sg_status sg_rpow_scalar(const sg_tensor *a, double s, sg_tensor **out);
 /** -a (refused for bool, as PyTorch refuses). */
 SG_API sg_status sg_neg(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (neg_): a = sg_neg(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_neg_(sg_tensor *a);
 /** A differentiable copy with its own storage (torch.clone). */
 SG_API sg_status sg_clone(const sg_tensor *a, sg_tensor **out);
 /** The tensor converted to `dtype` (Tensor.to(dtype)); differentiable between floating dtypes. */
@@ -501,24 +511,74 @@ SG_API sg_status sg_to_dtype(const sg_tensor *a, sg_dtype dtype, sg_tensor **out
 
 /** a == b */
 SG_API sg_status sg_eq(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/**
+ * In place (eq_): a = sg_eq(a, b), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_eq_(sg_tensor *a, const sg_tensor *b);
 /** a != b */
 SG_API sg_status sg_ne(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/**
+ * In place (ne_): a = sg_ne(a, b), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_ne_(sg_tensor *a, const sg_tensor *b);
 /** a < b */
 SG_API sg_status sg_lt(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/**
+ * In place (lt_): a = sg_lt(a, b), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_lt_(sg_tensor *a, const sg_tensor *b);
 /** a <= b */
 SG_API sg_status sg_le(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/**
+ * In place (le_): a = sg_le(a, b), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_le_(sg_tensor *a, const sg_tensor *b);
 /** a > b */
 SG_API sg_status sg_gt(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/**
+ * In place (gt_): a = sg_gt(a, b), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_gt_(sg_tensor *a, const sg_tensor *b);
 /** a >= b */
 SG_API sg_status sg_ge(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
+/**
+ * In place (ge_): a = sg_ge(a, b), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_ge_(sg_tensor *a, const sg_tensor *b);
 /** a and other, elementwise: operands read as truth values (nonzero, NaN included, is true). */
 SG_API sg_status sg_logical_and(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (logical_and_): a = sg_logical_and(a, other), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_logical_and_(sg_tensor *a, const sg_tensor *other);
 /** a or other, elementwise, as sg_logical_and. */
 SG_API sg_status sg_logical_or(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (logical_or_): a = sg_logical_or(a, other), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_logical_or_(sg_tensor *a, const sg_tensor *other);
 /** a xor other, elementwise, as sg_logical_and. */
 SG_API sg_status sg_logical_xor(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (logical_xor_): a = sg_logical_xor(a, other), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_logical_xor_(sg_tensor *a, const sg_tensor *other);
 /** not a, elementwise (nonzero is true). */
 SG_API sg_status sg_logical_not(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (logical_not_): a = sg_logical_not(a), written into a, which keeps its shape and dtype
+ * (a result that does not fit is refused).
+ */
+SG_API sg_status sg_logical_not_(sg_tensor *a);
 /** a == s */
 SG_API sg_status sg_eq_scalar(const sg_tensor *a, double s, sg_tensor **out);
 /** a != s */
@@ -538,76 +598,241 @@ SG_API sg_status sg_ge_scalar(const sg_tensor *a, double s, sg_tensor **out);
 
 /** e ** a */
 SG_API sg_status sg_exp(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (exp_): a = sg_exp(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_exp_(sg_tensor *a);
 /** The natural logarithm; log(0) = -inf, log of a negative number is nan. */
 SG_API sg_status sg_log(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (log_): a = sg_log(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_log_(sg_tensor *a);
 /** The square root; sqrt'(0) = inf. */
 SG_API sg_status sg_sqrt(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (sqrt_): a = sg_sqrt(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_sqrt_(sg_tensor *a);
 /** 1 / sqrt(a) */
 SG_API sg_status sg_rsqrt(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (rsqrt_): a = sg_rsqrt(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_rsqrt_(sg_tensor *a);
 /** 1 / a */
 SG_API sg_status sg_reciprocal(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (reciprocal_): a = sg_reciprocal(a), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_reciprocal_(sg_tensor *a);
 /** The sine. */
 SG_API sg_status sg_sin(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (sin_): a = sg_sin(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_sin_(sg_tensor *a);
 /** The cosine. */
 SG_API sg_status sg_cos(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (cos_): a = sg_cos(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_cos_(sg_tensor *a);
 /** The hyperbolic tangent. */
 SG_API sg_status sg_tanh(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (tanh_): a = sg_tanh(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_tanh_(sg_tensor *a);
 /** 1 / (1 + e ** -a), stable for large |a|. */
 SG_API sg_status sg_sigmoid(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (sigmoid_): a = sg_sigmoid(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_sigmoid_(sg_tensor *a);
 /** max(a, 0); relu'(0) = 0. */
 SG_API sg_status sg_relu(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (relu_): a = sg_relu(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_relu_(sg_tensor *a);
 /** |a|; abs'(0) = 0. */
 SG_API sg_status sg_abs(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (abs_): a = sg_abs(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_abs_(sg_tensor *a);
 /** -1, 0 or 1 by the sign of each element; its gradient is 0. */
 SG_API sg_status sg_sign(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (sign_): a = sg_sign(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_sign_(sg_tensor *a);
 /** a * a (bool input gives int64, as PyTorch's pow). */
 SG_API sg_status sg_square(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (square_): a = sg_square(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_square_(sg_tensor *a);
 /** log(1 + a), accurate near 0. */
 SG_API sg_status sg_log1p(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (log1p_): a = sg_log1p(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_log1p_(sg_tensor *a);
 /** exp(a) - 1, accurate near 0. */
 SG_API sg_status sg_expm1(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (expm1_): a = sg_expm1(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_expm1_(sg_tensor *a);
 /** The tangent. */
 SG_API sg_status sg_tan(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (tan_): a = sg_tan(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_tan_(sg_tensor *a);
 /** The hyperbolic sine. */
 SG_API sg_status sg_sinh(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (sinh_): a = sg_sinh(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_sinh_(sg_tensor *a);
 /** The hyperbolic cosine. */
 SG_API sg_status sg_cosh(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (cosh_): a = sg_cosh(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_cosh_(sg_tensor *a);
 /** The inverse sine: nan outside [-1, 1]. */
 SG_API sg_status sg_asin(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (asin_): a = sg_asin(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_asin_(sg_tensor *a);
 /** The inverse cosine: nan outside [-1, 1]. */
 SG_API sg_status sg_acos(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (acos_): a = sg_acos(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_acos_(sg_tensor *a);
 /** The inverse tangent. */
 SG_API sg_status sg_atan(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (atan_): a = sg_atan(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_atan_(sg_tensor *a);
 /** The inverse hyperbolic sine. */
 SG_API sg_status sg_asinh(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (asinh_): a = sg_asinh(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_asinh_(sg_tensor *a);
 /** The inverse hyperbolic cosine: nan below 1. */
 SG_API sg_status sg_acosh(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (acosh_): a = sg_acosh(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_acosh_(sg_tensor *a);
 /** The inverse hyperbolic tangent: +-inf at +-1, nan outside. */
 SG_API sg_status sg_atanh(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (atanh_): a = sg_atanh(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_atanh_(sg_tensor *a);
 /** The error function; its gradient is 2 / sqrt(pi) * exp(-a^2). */
 SG_API sg_status sg_erf(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (erf_): a = sg_erf(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_erf_(sg_tensor *a);
 /** 1 - erf(a), accurate where erf is near 1. */
 SG_API sg_status sg_erfc(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (erfc_): a = sg_erfc(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_erfc_(sg_tensor *a);
 /** The base-2 logarithm. */
 SG_API sg_status sg_log2(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (log2_): a = sg_log2(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_log2_(sg_tensor *a);
 /** The base-10 logarithm. */
 SG_API sg_status sg_log10(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (log10_): a = sg_log10(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_log10_(sg_tensor *a);
 /** 2 ** a */
 SG_API sg_status sg_exp2(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (exp2_): a = sg_exp2(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_exp2_(sg_tensor *a);
 /**
  * The largest whole number not above each element (integers are copied; bool is refused); gradient
  * 0.
  */
 SG_API sg_status sg_floor(const sg_tensor *a, sg_tensor **out);
 /**
+ * In place (floor_): a = sg_floor(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_floor_(sg_tensor *a);
+/**
  * The smallest whole number not below each element (integers are copied; bool is refused); gradient
  * 0.
  */
 SG_API sg_status sg_ceil(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (ceil_): a = sg_ceil(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_ceil_(sg_tensor *a);
 /** The nearest whole number, halves to even (integers are copied; bool is refused); gradient 0. */
 SG_API sg_status sg_round(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (round_): a = sg_round(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_round_(sg_tensor *a);
 /** The whole part, rounding toward zero (integers are copied; bool is refused); gradient 0. */
 SG_API sg_status sg_trunc(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (trunc_): a = sg_trunc(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_trunc_(sg_tensor *a);
 /**
  * torch.clamp(a, min, max): each bound a tensor (broadcast) or a number from sg_scalar_*; either
  * may be NULL, not both. The dtype promotes a's with the bounds' (an int64 tensor clamped by
@@ -616,6 +841,11 @@ SG_API sg_status sg_trunc(const sg_tensor *a, sg_tensor **out);
  */
 SG_API sg_status sg_clamp(const sg_tensor *a, const sg_tensor *min, const sg_tensor *max,
                           sg_tensor **out);
+/**
+ * In place (clamp_): a = sg_clamp(a, min, max), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_clamp_(sg_tensor *a, const sg_tensor *min, const sg_tensor *max);
 /** The elementwise maximum, broadcasting; equal values share the gradient. */
 SG_API sg_status sg_maximum(const sg_tensor *a, const sg_tensor *b, sg_tensor **out);
 /** The elementwise minimum, broadcasting; equal values share the gradient. */
@@ -630,6 +860,11 @@ SG_API sg_status sg_where(const sg_tensor *condition, const sg_tensor *a, const 
  */
 SG_API sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, const sg_tensor *value,
                                 sg_tensor **out);
+/**
+ * In place (masked_fill_): a = sg_masked_fill(a, mask, value), written into a, which keeps its
+ * shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_masked_fill_(sg_tensor *a, const sg_tensor *mask, const sg_tensor *value);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* More elementwise functions. Binary ones broadcast and promote as the arithmetic ops; an        */
@@ -641,9 +876,19 @@ SG_API sg_status sg_masked_fill(const sg_tensor *a, const sg_tensor *mask, const
 /** The angle of the point (other, a) in (-pi, pi] (torch.atan2); integers compute in float32. */
 SG_API sg_status sg_atan2(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
 /**
+ * In place (atan2_): a = sg_atan2(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_atan2_(sg_tensor *a, const sg_tensor *other);
+/**
  * |a| with the sign of other, a tensor or a number (torch.copysign); integers compute in float32.
  */
 SG_API sg_status sg_copysign(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (copysign_): a = sg_copysign(a, other), written into a, which keeps its shape and dtype
+ * (a result that does not fit is refused).
+ */
+SG_API sg_status sg_copysign_(sg_tensor *a, const sg_tensor *other);
 /**
  * The elementwise maximum ignoring NaN (torch.fmax): NaN only where both are NaN; ties share the
  * gradient.
@@ -657,34 +902,74 @@ SG_API sg_status sg_fmin(const sg_tensor *a, const sg_tensor *other, sg_tensor *
  */
 SG_API sg_status sg_fmod(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
 /**
+ * In place (fmod_): a = sg_fmod(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_fmod_(sg_tensor *a, const sg_tensor *other);
+/**
  * The remainder of flooring division, with other's sign (torch.remainder, Python's %); either may
  * be a number. Integers stay integer.
  */
 SG_API sg_status sg_remainder(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (remainder_): a = sg_remainder(a, other), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_remainder_(sg_tensor *a, const sg_tensor *other);
 /**
  * Python's a // other (torch.floor_divide); either may be a number. Integers stay integer; no
  * derivative (backward through it fails, as in PyTorch).
  */
 SG_API sg_status sg_floor_divide(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
 /**
+ * In place (floor_divide_): a = sg_floor_divide(a, other), written into a, which keeps its shape
+ * and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_floor_divide_(sg_tensor *a, const sg_tensor *other);
+/**
  * a / other rounded toward zero (torch.div(rounding_mode='trunc')); either may be a number.
  * Integers stay integer; gradient 0.
  */
 SG_API sg_status sg_div_trunc(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
 /**
+ * In place (div_): a = sg_div_trunc(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_div_trunc_(sg_tensor *a, const sg_tensor *other);
+/**
  * a / other rounded down (torch.div(rounding_mode='floor')); either may be a number. Integers stay
  * integer; gradient 0.
  */
 SG_API sg_status sg_div_floor(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (div_): a = sg_div_floor(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_div_floor_(sg_tensor *a, const sg_tensor *other);
 /** sqrt(a^2 + other^2) without overflow (torch.hypot); floating only. */
 SG_API sg_status sg_hypot(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (hypot_): a = sg_hypot(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_hypot_(sg_tensor *a, const sg_tensor *other);
 /** The next representable value after a toward other (torch.nextafter); floating only. */
 SG_API sg_status sg_nextafter(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (nextafter_): a = sg_nextafter(a, other), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_nextafter_(sg_tensor *a, const sg_tensor *other);
 /**
  * The Heaviside step (torch.heaviside): values where a is 0, 1 where positive, 0 where negative.
  * The dtypes must be equal; no derivative.
  */
 SG_API sg_status sg_heaviside(const sg_tensor *a, const sg_tensor *values, sg_tensor **out);
+/**
+ * In place (heaviside_): a = sg_heaviside(a, values), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_heaviside_(sg_tensor *a, const sg_tensor *values);
 /** log(e^a + e^other) without overflow (torch.logaddexp); floating only. */
 SG_API sg_status sg_logaddexp(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
 /** log2(2^a + 2^other) without overflow (torch.logaddexp2); floating only. */
@@ -694,10 +979,25 @@ SG_API sg_status sg_logaddexp2(const sg_tensor *a, const sg_tensor *other, sg_te
  * Integers compute in float32.
  */
 SG_API sg_status sg_xlogy(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (xlogy_): a = sg_xlogy(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_xlogy_(sg_tensor *a, const sg_tensor *other);
 /** a ** exponent in float64 (torch.float_power); either may be a number. */
 SG_API sg_status sg_float_power(const sg_tensor *a, const sg_tensor *exponent, sg_tensor **out);
+/**
+ * In place (float_power_): a = sg_float_power(a, exponent), written into a, which keeps its shape
+ * and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_float_power_(sg_tensor *a, const sg_tensor *exponent);
 /** a * 2^other (torch.ldexp); integers give float32. */
 SG_API sg_status sg_ldexp(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (ldexp_): a = sg_ldexp(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_ldexp_(sg_tensor *a, const sg_tensor *other);
 /**
  * a + weight * (end - a) (torch.lerp); weight a tensor or a number. end must have a's dtype, and so
  * must a weight with dimensions; a must be floating.
@@ -705,21 +1005,48 @@ SG_API sg_status sg_ldexp(const sg_tensor *a, const sg_tensor *other, sg_tensor 
 SG_API sg_status sg_lerp(const sg_tensor *a, const sg_tensor *end, const sg_tensor *weight,
                          sg_tensor **out);
 /**
+ * In place (lerp_): a = sg_lerp(a, end, weight), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_lerp_(sg_tensor *a, const sg_tensor *end, const sg_tensor *weight);
+/**
  * a + value * tensor1 * tensor2 (torch.addcmul), the three broadcast and promoted; value is
  * truncated for an integer result.
  */
 SG_API sg_status sg_addcmul(const sg_tensor *a, const sg_tensor *tensor1, const sg_tensor *tensor2,
                             double value, sg_tensor **out);
 /**
+ * In place (addcmul_): a = sg_addcmul(a, tensor1, tensor2, value), written into a, which keeps its
+ * shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_addcmul_(sg_tensor *a, const sg_tensor *tensor1, const sg_tensor *tensor2,
+                             double value);
+/**
  * a + value * tensor1 / tensor2 (torch.addcdiv); refused when tensor1 and tensor2 are both integer,
  * as PyTorch refuses.
  */
 SG_API sg_status sg_addcdiv(const sg_tensor *a, const sg_tensor *tensor1, const sg_tensor *tensor2,
                             double value, sg_tensor **out);
+/**
+ * In place (addcdiv_): a = sg_addcdiv(a, tensor1, tensor2, value), written into a, which keeps its
+ * shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_addcdiv_(sg_tensor *a, const sg_tensor *tensor1, const sg_tensor *tensor2,
+                             double value);
 /** max(a, min), NaN propagating (torch.clamp_min); min a tensor or a number. The dtype promotes. */
 SG_API sg_status sg_clamp_min(const sg_tensor *a, const sg_tensor *min, sg_tensor **out);
+/**
+ * In place (clamp_min_): a = sg_clamp_min(a, min), written into a, which keeps its shape and dtype
+ * (a result that does not fit is refused).
+ */
+SG_API sg_status sg_clamp_min_(sg_tensor *a, const sg_tensor *min);
 /** min(a, max), NaN propagating (torch.clamp_max); max a tensor or a number. The dtype promotes. */
 SG_API sg_status sg_clamp_max(const sg_tensor *a, const sg_tensor *max, sg_tensor **out);
+/**
+ * In place (clamp_max_): a = sg_clamp_max(a, max), written into a, which keeps its shape and dtype
+ * (a result that does not fit is refused).
+ */
+SG_API sg_status sg_clamp_max_(sg_tensor *a, const sg_tensor *max);
 /**
  * other - alpha * a (torch.rsub); other a tensor or a number, alpha a number (an sg_scalar_*: a
  * float alpha needs a floating result, a bool one a bool result).
@@ -734,16 +1061,41 @@ SG_API sg_status sg_rdiv(const sg_tensor *a, const sg_tensor *other, sg_tensor *
 /** sin(pi a) / (pi a), 1 at 0 (torch.sinc). */
 SG_API sg_status sg_sinc(const sg_tensor *a, sg_tensor **out);
 /**
+ * In place (sinc_): a = sg_sinc(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_sinc_(sg_tensor *a);
+/**
  * log(a / (1 - a)) (torch.logit); with eps (NULL: none; negative: ignored) a is first clamped into
  * [eps, 1 - eps].
  */
 SG_API sg_status sg_logit(const sg_tensor *a, const double *eps, sg_tensor **out);
+/**
+ * In place (logit_): a = sg_logit(a, eps), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_logit_(sg_tensor *a, const double *eps);
 /** a - trunc(a) (torch.frac); floating only. */
 SG_API sg_status sg_frac(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (frac_): a = sg_frac(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_frac_(sg_tensor *a);
 /** Degrees to radians (torch.deg2rad). */
 SG_API sg_status sg_deg2rad(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (deg2rad_): a = sg_deg2rad(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_deg2rad_(sg_tensor *a);
 /** Radians to degrees (torch.rad2deg). */
 SG_API sg_status sg_rad2deg(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (rad2deg_): a = sg_rad2deg(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_rad2deg_(sg_tensor *a);
 /**
  * a with NaN, +inf and -inf replaced (torch.nan_to_num); NULL means 0, the dtype's largest and its
  * lowest finite value. Integer tensors are copied.
@@ -751,11 +1103,22 @@ SG_API sg_status sg_rad2deg(const sg_tensor *a, sg_tensor **out);
 SG_API sg_status sg_nan_to_num(const sg_tensor *a, const double *nan, const double *posinf,
                                const double *neginf, sg_tensor **out);
 /**
+ * In place (nan_to_num_): a = sg_nan_to_num(a, nan, posinf, neginf), written into a, which keeps
+ * its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_nan_to_num_(sg_tensor *a, const double *nan, const double *posinf,
+                                const double *neginf);
+/**
  * Whether the sign bit is set (torch.signbit): true for negative numbers, -0.0 and negative NaNs.
  */
 SG_API sg_status sg_signbit(const sg_tensor *a, sg_tensor **out);
 /** The sign of each element (torch.sgn): -1, 0 or 1, 0 for NaN; bools are copied. */
 SG_API sg_status sg_sgn(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (sgn_): a = sg_sgn(a), written into a, which keeps its shape and dtype (a result that
+ * does not fit is refused).
+ */
+SG_API sg_status sg_sgn_(sg_tensor *a);
 /** Where a is NaN (torch.isnan). */
 SG_API sg_status sg_isnan(const sg_tensor *a, sg_tensor **out);
 /** Where a is +inf or -inf (torch.isinf). */
@@ -778,8 +1141,18 @@ SG_API sg_status sg_angle(const sg_tensor *a, sg_tensor **out);
  * kernel computes it; floating only; gradient 0.
  */
 SG_API sg_status sg_round_decimals(const sg_tensor *a, int64_t decimals, sg_tensor **out);
+/**
+ * In place (round_): a = sg_round_decimals(a, decimals), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_round_decimals_(sg_tensor *a, int64_t decimals);
 /** The inverse error function (torch.erfinv): +-inf at +-1, NaN outside [-1, 1]. */
 SG_API sg_status sg_erfinv(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (erfinv_): a = sg_erfinv(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_erfinv_(sg_tensor *a);
 /**
  * a = mantissa * 2^exponent with |mantissa| in [0.5, 1) and an int32 exponent (torch.frexp); 0, inf
  * and NaN are their own mantissa with exponent 0. Floating a only.
@@ -795,27 +1168,62 @@ SG_API sg_status sg_frexp(const sg_tensor *a, sg_tensor **mantissa, sg_tensor **
  * gradient is polygamma(1, x).
  */
 SG_API sg_status sg_digamma(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (digamma_): a = sg_digamma(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_digamma_(sg_tensor *a);
 /** ln |Gamma(a)|; its gradient is digamma(a). */
 SG_API sg_status sg_lgamma(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (lgamma_): a = sg_lgamma(a), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_lgamma_(sg_tensor *a);
 /** The n-th derivative of digamma (torch.polygamma(n, a)); n >= 0. */
 SG_API sg_status sg_polygamma(const sg_tensor *a, int64_t n, sg_tensor **out);
+/**
+ * In place (polygamma_): a = sg_polygamma(a, n), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_polygamma_(sg_tensor *a, int64_t n);
 /**
  * The multivariate log-gamma function of dimension p >= 1: p(p-1)/4 ln pi + sum over j < p of ln
  * Gamma(a - j/2).
  */
 SG_API sg_status sg_mvlgamma(const sg_tensor *a, int64_t p, sg_tensor **out);
 /**
+ * In place (mvlgamma_): a = sg_mvlgamma(a, p), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_mvlgamma_(sg_tensor *a, int64_t p);
+/**
  * The regularized lower incomplete gamma function P(a, other) (torch.special.gammainc); floating
  * operands only; differentiable in other only.
  */
 SG_API sg_status sg_igamma(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
 /**
+ * In place (igamma_): a = sg_igamma(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_igamma_(sg_tensor *a, const sg_tensor *other);
+/**
  * The regularized upper incomplete gamma function Q(a, other) = 1 - P (torch.special.gammaincc); as
  * sg_igamma.
  */
 SG_API sg_status sg_igammac(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (igammac_): a = sg_igammac(a, other), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_igammac_(sg_tensor *a, const sg_tensor *other);
 /** The modified Bessel function of the first kind of order 0; its gradient is i1(a). */
 SG_API sg_status sg_i0(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (i0_): a = sg_i0(a), written into a, which keeps its shape and dtype (a result that does
+ * not fit is refused).
+ */
+SG_API sg_status sg_i0_(sg_tensor *a);
 /** The exponentially scaled modified Bessel function e^-|a| I0(a). */
 SG_API sg_status sg_special_i0e(const sg_tensor *a, sg_tensor **out);
 /**
@@ -1115,10 +1523,20 @@ SG_API sg_status sg_rot90(const sg_tensor *a, int64_t k, const int64_t *dims, si
  */
 SG_API sg_status sg_tril(const sg_tensor *a, int64_t diagonal, sg_tensor **out);
 /**
+ * In place (tril_): a = sg_tril(a, diagonal), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_tril_(sg_tensor *a, int64_t diagonal);
+/**
  * The upper triangle of the last two dimensions (column >= row + diagonal), zeros elsewhere
  * (torch.triu).
  */
 SG_API sg_status sg_triu(const sg_tensor *a, int64_t diagonal, sg_tensor **out);
+/**
+ * In place (triu_): a = sg_triu(a, diagonal), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_triu_(sg_tensor *a, int64_t diagonal);
 /**
  * A view of the elements (i, i + offset) of dim1 and dim2, which it drops, as its last dimension
  * (torch.diagonal); offset > 0 is above the main diagonal.
@@ -1418,10 +1836,20 @@ SG_API sg_status sg_log_softmax(const sg_tensor *a, int64_t dim, sg_tensor **out
 /** Running sums along dim (torch.cumsum); int64 for integer and bool input. */
 SG_API sg_status sg_cumsum(const sg_tensor *a, int64_t dim, sg_tensor **out);
 /**
+ * In place (cumsum_): a = sg_cumsum(a, dim), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_cumsum_(sg_tensor *a, int64_t dim);
+/**
  * Running products along dim (torch.cumprod); int64 for integer and bool input; exact gradients
  * where the input has zeros.
  */
 SG_API sg_status sg_cumprod(const sg_tensor *a, int64_t dim, sg_tensor **out);
+/**
+ * In place (cumprod_): a = sg_cumprod(a, dim), written into a, which keeps its shape and dtype (a
+ * result that does not fit is refused).
+ */
+SG_API sg_status sg_cumprod_(sg_tensor *a, int64_t dim);
 /**
  * The running maximum along dim and the index where each was reached (a later equal element or NaN
  * takes over).
@@ -1526,6 +1954,11 @@ SG_API sg_status sg_dist(const sg_tensor *a, const sg_tensor *other, double p, s
  */
 SG_API sg_status sg_renorm(const sg_tensor *a, double p, int64_t dim, double maxnorm,
                            sg_tensor **out);
+/**
+ * In place (renorm_): a = sg_renorm(a, p, dim, maxnorm), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_renorm_(sg_tensor *a, double p, int64_t dim, double maxnorm);
 /** The sum of the main diagonal of a matrix; int64 for integer input. */
 SG_API sg_status sg_trace(const sg_tensor *a, sg_tensor **out);
 /**
@@ -1869,18 +2302,48 @@ SG_API sg_status sg_cdist(const sg_tensor *x1, const sg_tensor *x2, double p, sg
 /** torch.addmm: beta input + alpha mat1 @ mat2 (input ignored when beta is 0). */
 SG_API sg_status sg_addmm(const sg_tensor *a, const sg_tensor *mat1, const sg_tensor *mat2,
                           double beta, double alpha, sg_tensor **out);
+/**
+ * In place (addmm_): a = sg_addmm(a, mat1, mat2, beta, alpha), written into a, which keeps its
+ * shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_addmm_(sg_tensor *a, const sg_tensor *mat1, const sg_tensor *mat2, double beta,
+                           double alpha);
 /** torch.addmv: beta input + alpha mat @ vec. */
 SG_API sg_status sg_addmv(const sg_tensor *a, const sg_tensor *mat, const sg_tensor *vec,
                           double beta, double alpha, sg_tensor **out);
+/**
+ * In place (addmv_): a = sg_addmv(a, mat, vec, beta, alpha), written into a, which keeps its shape
+ * and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_addmv_(sg_tensor *a, const sg_tensor *mat, const sg_tensor *vec, double beta,
+                           double alpha);
 /** torch.addbmm: beta input + alpha sum_i batch1[i] @ batch2[i]. */
 SG_API sg_status sg_addbmm(const sg_tensor *a, const sg_tensor *batch1, const sg_tensor *batch2,
                            double beta, double alpha, sg_tensor **out);
+/**
+ * In place (addbmm_): a = sg_addbmm(a, batch1, batch2, beta, alpha), written into a, which keeps
+ * its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_addbmm_(sg_tensor *a, const sg_tensor *batch1, const sg_tensor *batch2,
+                            double beta, double alpha);
 /** torch.baddbmm: beta input + alpha batch1 @ batch2, per batch. */
 SG_API sg_status sg_baddbmm(const sg_tensor *a, const sg_tensor *batch1, const sg_tensor *batch2,
                             double beta, double alpha, sg_tensor **out);
+/**
+ * In place (baddbmm_): a = sg_baddbmm(a, batch1, batch2, beta, alpha), written into a, which keeps
+ * its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_baddbmm_(sg_tensor *a, const sg_tensor *batch1, const sg_tensor *batch2,
+                             double beta, double alpha);
 /** torch.addr: beta input + alpha outer(vec1, vec2). */
 SG_API sg_status sg_addr(const sg_tensor *a, const sg_tensor *vec1, const sg_tensor *vec2,
                          double beta, double alpha, sg_tensor **out);
+/**
+ * In place (addr_): a = sg_addr(a, vec1, vec2, beta, alpha), written into a, which keeps its shape
+ * and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_addr_(sg_tensor *a, const sg_tensor *vec1, const sg_tensor *vec2, double beta,
+                          double alpha);
 /** torch.vdot: the dot product of two 1-d tensors. */
 SG_API sg_status sg_vdot(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
 /**
@@ -1935,6 +2398,12 @@ SG_API sg_status sg_gather(const sg_tensor *a, int64_t dim, const sg_tensor *ind
 /** A copy of a with src added at index along dim (torch.scatter_add). */
 SG_API sg_status sg_scatter_add(const sg_tensor *a, int64_t dim, const sg_tensor *index,
                                 const sg_tensor *src, sg_tensor **out);
+/**
+ * In place (scatter_add_): a = sg_scatter_add(a, dim, index, src), written into a, which keeps its
+ * shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_scatter_add_(sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                 const sg_tensor *src);
 /** The int64 coordinates of the non-zero elements, [count, ndim] (torch.nonzero). */
 SG_API sg_status sg_nonzero(const sg_tensor *a, sg_tensor **out);
 
@@ -1958,17 +2427,35 @@ SG_API sg_status sg_index_select(const sg_tensor *a, int64_t dim, const sg_tenso
 SG_API sg_status sg_index_add(const sg_tensor *a, int64_t dim, const sg_tensor *index,
                               const sg_tensor *source, double alpha, sg_tensor **out);
 /**
+ * In place (index_add_): a = sg_index_add(a, dim, index, source, alpha), written into a, which
+ * keeps its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_index_add_(sg_tensor *a, int64_t dim, const sg_tensor *index,
+                               const sg_tensor *source, double alpha);
+/**
  * A copy of a with the slices of source written at positions index along dim (torch.index_copy);
  * with a repeated index the last write wins.
  */
 SG_API sg_status sg_index_copy(const sg_tensor *a, int64_t dim, const sg_tensor *index,
                                const sg_tensor *source, sg_tensor **out);
 /**
+ * In place (index_copy_): a = sg_index_copy(a, dim, index, source), written into a, which keeps its
+ * shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_index_copy_(sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                const sg_tensor *source);
+/**
  * A copy of a with value (a 0-d tensor, or a wrapped number from sg_scalar_double) at positions
  * index along dim (torch.index_fill); negative indices count from the end.
  */
 SG_API sg_status sg_index_fill(const sg_tensor *a, int64_t dim, const sg_tensor *index,
                                const sg_tensor *value, sg_tensor **out);
+/**
+ * In place (index_fill_): a = sg_index_fill(a, dim, index, value), written into a, which keeps its
+ * shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_index_fill_(sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                const sg_tensor *value);
 /**
  * a with the slices of source reduced into positions index along dim (torch.index_reduce): reduce
  * is "prod", "mean", "amax" or "amin"; without include_self the positions written start from the
@@ -1977,6 +2464,12 @@ SG_API sg_status sg_index_fill(const sg_tensor *a, int64_t dim, const sg_tensor 
 SG_API sg_status sg_index_reduce(const sg_tensor *a, int64_t dim, const sg_tensor *index,
                                  const sg_tensor *source, const char *reduce, bool include_self,
                                  sg_tensor **out);
+/**
+ * In place (index_reduce_): a = sg_index_reduce(a, dim, index, source, reduce, include_self),
+ * written into a, which keeps its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_index_reduce_(sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                  const sg_tensor *source, const char *reduce, bool include_self);
 /**
  * The elements of a at flat (row-major) positions index, in index's shape (torch.take); negative
  * positions count from the end.
@@ -1988,6 +2481,12 @@ SG_API sg_status sg_take(const sg_tensor *a, const sg_tensor *index, sg_tensor *
  */
 SG_API sg_status sg_put(const sg_tensor *a, const sg_tensor *index, const sg_tensor *source,
                         bool accumulate, sg_tensor **out);
+/**
+ * In place (put_): a = sg_put(a, index, source, accumulate), written into a, which keeps its shape
+ * and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_put_(sg_tensor *a, const sg_tensor *index, const sg_tensor *source,
+                         bool accumulate);
 /**
  * The elements of a picked by indices along *dim, a and indices broadcasting in the other
  * dimensions (torch.take_along_dim; indices wrap modulo the size, as in PyTorch); with dim NULL the
@@ -2008,12 +2507,23 @@ SG_API sg_status sg_masked_select(const sg_tensor *a, const sg_tensor *mask, sg_
 SG_API sg_status sg_masked_scatter(const sg_tensor *a, const sg_tensor *mask,
                                    const sg_tensor *source, sg_tensor **out);
 /**
+ * In place (masked_scatter_): a = sg_masked_scatter(a, mask, source), written into a, which keeps
+ * its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_masked_scatter_(sg_tensor *a, const sg_tensor *mask, const sg_tensor *source);
+/**
  * A copy of a with src[i][j] written at [i][index[i][j]] for dim 1, likewise for other dims
  * (torch.scatter); a wrapped number src (sg_scalar_double) is written at every indexed position.
  * With a repeated index the last write wins.
  */
 SG_API sg_status sg_scatter(const sg_tensor *a, int64_t dim, const sg_tensor *index,
                             const sg_tensor *src, sg_tensor **out);
+/**
+ * In place (scatter_): a = sg_scatter(a, dim, index, src), written into a, which keeps its shape
+ * and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_scatter_(sg_tensor *a, int64_t dim, const sg_tensor *index,
+                             const sg_tensor *src);
 /**
  * a with src reduced into the positions index points at along dim (torch.scatter_reduce): reduce is
  * "sum", "prod", "mean", "amax" or "amin"; without include_self the positions written start from
@@ -2022,6 +2532,12 @@ SG_API sg_status sg_scatter(const sg_tensor *a, int64_t dim, const sg_tensor *in
 SG_API sg_status sg_scatter_reduce(const sg_tensor *a, int64_t dim, const sg_tensor *index,
                                    const sg_tensor *src, const char *reduce, bool include_self,
                                    sg_tensor **out);
+/**
+ * In place (scatter_reduce_): a = sg_scatter_reduce(a, dim, index, src, reduce, include_self),
+ * written into a, which keeps its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_scatter_reduce_(sg_tensor *a, int64_t dim, const sg_tensor *index,
+                                    const sg_tensor *src, const char *reduce, bool include_self);
 /**
  * A copy of a with values (of a's dtype, broadcast to the indexed shape) written, or with
  * accumulate added, at the positions sg_index would read (torch.index_put).

@@ -6,7 +6,8 @@
 2. The library does not depend on a Swift runtime library (it links one in statically).
 3. Every function the header declares is called by at least one C test in Tests/C, or is an op
    of the table (scripts/ops) whose Python spelling a PyTorch reference case uses, or that an
-   OpInfo of PyTorch's operator database calls and passes with (bindings/python/tests/opdb).
+   OpInfo of PyTorch's operator database calls and passes with, or the in-place variant of one
+   that passes (bindings/python/tests/opdb).
 4. The header compiles as C11 and as C++.
 5. The library's SONAME is libswiftgrad.so.MAJOR and every sg_* symbol carries the version node
    SWIFTGRAD_MAJOR.MINOR (readelf -d, readelf -V / --dyn-syms).
@@ -39,15 +40,21 @@ def python_spellings(root):
     """C name -> the Python method and function names the op table gives it."""
     sys.path.insert(0, str(root / "scripts"))
     from generate import table_entries
-    return {op["name"]: op["python"].get("method", []) + op["python"].get("function", [])
-            for op in table_entries() if "python" in op}
+    spellings = {op["name"]: op["python"].get("method", []) + op["python"].get("function", [])
+                 for op in table_entries() if "python" in op}
+    for op in table_entries():  # in-place forms: sg_abs_ is Tensor.abs_ (hand-written ones too)
+        if "inplace" in op:
+            spellings[op["name"] + "_"] = [op["inplace"]] if isinstance(op["inplace"], str) else op["inplace"]
+    return spellings
 
 
 def passing_opinfos(root):
     """Names of the OpInfos that pass in the op_db status file (their calls reach the op)."""
     import json
-    status = json.loads((root / "bindings" / "python" / "tests" / "opdb" / "status.json").read_text())["ops"]
-    return {name.partition("[")[0] for name, result in status.items() if result == "pass"}
+    status = json.loads((root / "bindings" / "python" / "tests" / "opdb" / "status.json").read_text())
+    passing = {name.partition("[")[0] for name, result in status["ops"].items() if result == "pass"}
+    # In-place variants checked on the same samples, by their method names (abs_).
+    return passing | {method for method, result in status.get("inplace", {}).values() if result == "pass"}
 
 
 def exported_symbols(library):

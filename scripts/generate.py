@@ -132,14 +132,37 @@ def table_entries():
     return entries
 
 
+def inplace_entry(entry):
+    """The in-place form of an entry with `inplace = ["abs_", ...]` (PyTorch's method names):
+    sg_NAME_ with the same parameters, writing the result into the first tensor (Tensor.inPlace
+    in the core) and returning nothing; in Python the methods named, with the entry's
+    arguments, returning self."""
+    names = entry["inplace"]
+    names = [names] if isinstance(names, str) else names
+    if entry.get("returns", "tensor") != "tensor":
+        raise SystemExit(f"ops table: {entry['name']}: inplace needs an op that returns one tensor")
+    first = entry["params"].split(",")[0].strip().rpartition(" ")[2]
+    body = re.sub(rf"@{first}\b", "$0", entry["swift"])
+    params = re.sub(r"^\s*tensor ", "target ", entry["params"])  # written: sg_tensor *, not const
+    derived = {"name": entry["name"] + "_", "params": params, "returns": "none",
+               "swift": f"@{first}.inPlace {{ try {body} }}",
+               "doc": f"In place ({names[0]}): {first} = {entry['name']}({', '.join(p.strip().rpartition(' ')[2] for p in entry['params'].split(','))}), "
+                      f"written into {first}, which keeps its shape and dtype (a result that does not fit is refused)."}
+    if entry.get("python"):
+        spec = {k: v for k, v in entry["python"].items() if k not in ("method", "function", "result")}
+        derived["python"] = dict(spec, method=names)
+    return derived
+
+
 def load_table():
     ops, section, seen = [], None, set()
     for entry in table_entries():
         section = entry.get("section", section)
-        if entry["name"] in seen:
-            raise SystemExit(f"ops table: {entry['name']} appears twice")
-        seen.add(entry["name"])
-        ops.append(Op(entry, section))
+        for e in [entry] + ([inplace_entry(entry)] if "inplace" in entry else []):
+            if e["name"] in seen:
+                raise SystemExit(f"ops table: {e['name']} appears twice")
+            seen.add(e["name"])
+            ops.append(Op(e, section))
     return ops
 
 

@@ -154,6 +154,11 @@ public func sg_pow(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutabl
     exportTensor("sg_pow", out) { try Handles.tensor(a, "a").pow(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_pow_") @implementation
+public func sg_pow_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
+    export("sg_pow_") { _ = try Handles.tensor(a, "a").inPlace { try $0.pow(Handles.tensor(b, "b")) } }
+}
+
 @_cdecl("sg_add_scalar") @implementation
 public func sg_add_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_add_scalar", out) { try Handles.tensor(a, "a").add(s) }
@@ -199,6 +204,11 @@ public func sg_neg(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointe
     exportTensor("sg_neg", out) { try Handles.tensor(a, "a").neg() }
 }
 
+@_cdecl("sg_neg_") @implementation
+public func sg_neg_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_neg_") { _ = try Handles.tensor(a, "a").inPlace { try $0.neg() } }
+}
+
 @_cdecl("sg_clone") @implementation
 public func sg_clone(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_clone", out) { try Handles.tensor(a, "a").clone() }
@@ -214,9 +224,19 @@ public func sg_eq(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutable
     exportTensor("sg_eq", out) { try Handles.tensor(a, "a").eq(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_eq_") @implementation
+public func sg_eq_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
+    export("sg_eq_") { _ = try Handles.tensor(a, "a").inPlace { try $0.eq(Handles.tensor(b, "b")) } }
+}
+
 @_cdecl("sg_ne") @implementation
 public func sg_ne(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_ne", out) { try Handles.tensor(a, "a").ne(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_ne_") @implementation
+public func sg_ne_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
+    export("sg_ne_") { _ = try Handles.tensor(a, "a").inPlace { try $0.ne(Handles.tensor(b, "b")) } }
 }
 
 @_cdecl("sg_lt") @implementation
@@ -224,9 +244,19 @@ public func sg_lt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutable
     exportTensor("sg_lt", out) { try Handles.tensor(a, "a").lt(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_lt_") @implementation
+public func sg_lt_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
+    export("sg_lt_") { _ = try Handles.tensor(a, "a").inPlace { try $0.lt(Handles.tensor(b, "b")) } }
+}
+
 @_cdecl("sg_le") @implementation
 public func sg_le(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_le", out) { try Handles.tensor(a, "a").le(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_le_") @implementation
+public func sg_le_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
+    export("sg_le_") { _ = try Handles.tensor(a, "a").inPlace { try $0.le(Handles.tensor(b, "b")) } }
 }
 
 @_cdecl("sg_gt") @implementation
@@ -234,9 +264,19 @@ public func sg_gt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutable
     exportTensor("sg_gt", out) { try Handles.tensor(a, "a").gt(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_gt_") @implementation
+public func sg_gt_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
+    export("sg_gt_") { _ = try Handles.tensor(a, "a").inPlace { try $0.gt(Handles.tensor(b, "b")) } }
+}
+
 @_cdecl("sg_ge") @implementation
 public func sg_ge(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_ge", out) { try Handles.tensor(a, "a").ge(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_ge_") @implementation
+public func sg_ge_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
+    export("sg_ge_") { _ = try Handles.tensor(a, "a").inPlace { try $0.ge(Handles.tensor(b, "b")) } }
 }
 
 @_cdecl("sg_logical_and") @implementation
@@ -244,9 +284,19 @@ public func sg_logical_and(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: 
     exportTensor("sg_logical_and", out) { try Handles.tensor(a, "a").logicalAnd(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_logical_and_") @implementation
+public func sg_logical_and_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_logical_and_") { _ = try Handles.tensor(a, "a").inPlace { try $0.logicalAnd(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_logical_or") @implementation
 public func sg_logical_or(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_logical_or", out) { try Handles.tensor(a, "a").logicalOr(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_logical_or_") @implementation
+public func sg_logical_or_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_logical_or_") { _ = try Handles.tensor(a, "a").inPlace { try $0.logicalOr(Handles.tensor(other, "other")) } }
 }
 
 @_cdecl("sg_logical_xor") @implementation
@@ -254,9 +304,19 @@ public func sg_logical_xor(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: 
     exportTensor("sg_logical_xor", out) { try Handles.tensor(a, "a").logicalXor(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_logical_xor_") @implementation
+public func sg_logical_xor_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_logical_xor_") { _ = try Handles.tensor(a, "a").inPlace { try $0.logicalXor(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_logical_not") @implementation
 public func sg_logical_not(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_logical_not", out) { try Handles.tensor(a, "a").logicalNot() }
+}
+
+@_cdecl("sg_logical_not_") @implementation
+public func sg_logical_not_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_logical_not_") { _ = try Handles.tensor(a, "a").inPlace { try $0.logicalNot() } }
 }
 
 @_cdecl("sg_eq_scalar") @implementation
@@ -294,9 +354,19 @@ public func sg_exp(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointe
     exportTensor("sg_exp", out) { try Handles.tensor(a, "a").exp() }
 }
 
+@_cdecl("sg_exp_") @implementation
+public func sg_exp_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_exp_") { _ = try Handles.tensor(a, "a").inPlace { try $0.exp() } }
+}
+
 @_cdecl("sg_log") @implementation
 public func sg_log(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_log", out) { try Handles.tensor(a, "a").log() }
+}
+
+@_cdecl("sg_log_") @implementation
+public func sg_log_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_log_") { _ = try Handles.tensor(a, "a").inPlace { try $0.log() } }
 }
 
 @_cdecl("sg_sqrt") @implementation
@@ -304,9 +374,19 @@ public func sg_sqrt(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_sqrt", out) { try Handles.tensor(a, "a").sqrt() }
 }
 
+@_cdecl("sg_sqrt_") @implementation
+public func sg_sqrt_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_sqrt_") { _ = try Handles.tensor(a, "a").inPlace { try $0.sqrt() } }
+}
+
 @_cdecl("sg_rsqrt") @implementation
 public func sg_rsqrt(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_rsqrt", out) { try Handles.tensor(a, "a").rsqrt() }
+}
+
+@_cdecl("sg_rsqrt_") @implementation
+public func sg_rsqrt_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_rsqrt_") { _ = try Handles.tensor(a, "a").inPlace { try $0.rsqrt() } }
 }
 
 @_cdecl("sg_reciprocal") @implementation
@@ -314,9 +394,19 @@ public func sg_reciprocal(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<Opaqu
     exportTensor("sg_reciprocal", out) { try Handles.tensor(a, "a").reciprocal() }
 }
 
+@_cdecl("sg_reciprocal_") @implementation
+public func sg_reciprocal_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_reciprocal_") { _ = try Handles.tensor(a, "a").inPlace { try $0.reciprocal() } }
+}
+
 @_cdecl("sg_sin") @implementation
 public func sg_sin(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_sin", out) { try Handles.tensor(a, "a").sin() }
+}
+
+@_cdecl("sg_sin_") @implementation
+public func sg_sin_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_sin_") { _ = try Handles.tensor(a, "a").inPlace { try $0.sin() } }
 }
 
 @_cdecl("sg_cos") @implementation
@@ -324,9 +414,19 @@ public func sg_cos(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointe
     exportTensor("sg_cos", out) { try Handles.tensor(a, "a").cos() }
 }
 
+@_cdecl("sg_cos_") @implementation
+public func sg_cos_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_cos_") { _ = try Handles.tensor(a, "a").inPlace { try $0.cos() } }
+}
+
 @_cdecl("sg_tanh") @implementation
 public func sg_tanh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_tanh", out) { try Handles.tensor(a, "a").tanh() }
+}
+
+@_cdecl("sg_tanh_") @implementation
+public func sg_tanh_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_tanh_") { _ = try Handles.tensor(a, "a").inPlace { try $0.tanh() } }
 }
 
 @_cdecl("sg_sigmoid") @implementation
@@ -334,9 +434,19 @@ public func sg_sigmoid(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePo
     exportTensor("sg_sigmoid", out) { try Handles.tensor(a, "a").sigmoid() }
 }
 
+@_cdecl("sg_sigmoid_") @implementation
+public func sg_sigmoid_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_sigmoid_") { _ = try Handles.tensor(a, "a").inPlace { try $0.sigmoid() } }
+}
+
 @_cdecl("sg_relu") @implementation
 public func sg_relu(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_relu", out) { try Handles.tensor(a, "a").relu() }
+}
+
+@_cdecl("sg_relu_") @implementation
+public func sg_relu_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_relu_") { _ = try Handles.tensor(a, "a").inPlace { try $0.relu() } }
 }
 
 @_cdecl("sg_abs") @implementation
@@ -344,9 +454,19 @@ public func sg_abs(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointe
     exportTensor("sg_abs", out) { try Handles.tensor(a, "a").abs() }
 }
 
+@_cdecl("sg_abs_") @implementation
+public func sg_abs_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_abs_") { _ = try Handles.tensor(a, "a").inPlace { try $0.abs() } }
+}
+
 @_cdecl("sg_sign") @implementation
 public func sg_sign(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_sign", out) { try Handles.tensor(a, "a").sign() }
+}
+
+@_cdecl("sg_sign_") @implementation
+public func sg_sign_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_sign_") { _ = try Handles.tensor(a, "a").inPlace { try $0.sign() } }
 }
 
 @_cdecl("sg_square") @implementation
@@ -354,9 +474,19 @@ public func sg_square(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoi
     exportTensor("sg_square", out) { try Handles.tensor(a, "a").square() }
 }
 
+@_cdecl("sg_square_") @implementation
+public func sg_square_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_square_") { _ = try Handles.tensor(a, "a").inPlace { try $0.square() } }
+}
+
 @_cdecl("sg_log1p") @implementation
 public func sg_log1p(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_log1p", out) { try Handles.tensor(a, "a").log1p() }
+}
+
+@_cdecl("sg_log1p_") @implementation
+public func sg_log1p_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_log1p_") { _ = try Handles.tensor(a, "a").inPlace { try $0.log1p() } }
 }
 
 @_cdecl("sg_expm1") @implementation
@@ -364,9 +494,19 @@ public func sg_expm1(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoin
     exportTensor("sg_expm1", out) { try Handles.tensor(a, "a").expm1() }
 }
 
+@_cdecl("sg_expm1_") @implementation
+public func sg_expm1_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_expm1_") { _ = try Handles.tensor(a, "a").inPlace { try $0.expm1() } }
+}
+
 @_cdecl("sg_tan") @implementation
 public func sg_tan(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_tan", out) { try Handles.tensor(a, "a").tan() }
+}
+
+@_cdecl("sg_tan_") @implementation
+public func sg_tan_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_tan_") { _ = try Handles.tensor(a, "a").inPlace { try $0.tan() } }
 }
 
 @_cdecl("sg_sinh") @implementation
@@ -374,9 +514,19 @@ public func sg_sinh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_sinh", out) { try Handles.tensor(a, "a").sinh() }
 }
 
+@_cdecl("sg_sinh_") @implementation
+public func sg_sinh_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_sinh_") { _ = try Handles.tensor(a, "a").inPlace { try $0.sinh() } }
+}
+
 @_cdecl("sg_cosh") @implementation
 public func sg_cosh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_cosh", out) { try Handles.tensor(a, "a").cosh() }
+}
+
+@_cdecl("sg_cosh_") @implementation
+public func sg_cosh_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_cosh_") { _ = try Handles.tensor(a, "a").inPlace { try $0.cosh() } }
 }
 
 @_cdecl("sg_asin") @implementation
@@ -384,9 +534,19 @@ public func sg_asin(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_asin", out) { try Handles.tensor(a, "a").asin() }
 }
 
+@_cdecl("sg_asin_") @implementation
+public func sg_asin_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_asin_") { _ = try Handles.tensor(a, "a").inPlace { try $0.asin() } }
+}
+
 @_cdecl("sg_acos") @implementation
 public func sg_acos(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_acos", out) { try Handles.tensor(a, "a").acos() }
+}
+
+@_cdecl("sg_acos_") @implementation
+public func sg_acos_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_acos_") { _ = try Handles.tensor(a, "a").inPlace { try $0.acos() } }
 }
 
 @_cdecl("sg_atan") @implementation
@@ -394,9 +554,19 @@ public func sg_atan(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_atan", out) { try Handles.tensor(a, "a").atan() }
 }
 
+@_cdecl("sg_atan_") @implementation
+public func sg_atan_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_atan_") { _ = try Handles.tensor(a, "a").inPlace { try $0.atan() } }
+}
+
 @_cdecl("sg_asinh") @implementation
 public func sg_asinh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_asinh", out) { try Handles.tensor(a, "a").asinh() }
+}
+
+@_cdecl("sg_asinh_") @implementation
+public func sg_asinh_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_asinh_") { _ = try Handles.tensor(a, "a").inPlace { try $0.asinh() } }
 }
 
 @_cdecl("sg_acosh") @implementation
@@ -404,9 +574,19 @@ public func sg_acosh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoin
     exportTensor("sg_acosh", out) { try Handles.tensor(a, "a").acosh() }
 }
 
+@_cdecl("sg_acosh_") @implementation
+public func sg_acosh_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_acosh_") { _ = try Handles.tensor(a, "a").inPlace { try $0.acosh() } }
+}
+
 @_cdecl("sg_atanh") @implementation
 public func sg_atanh(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_atanh", out) { try Handles.tensor(a, "a").atanh() }
+}
+
+@_cdecl("sg_atanh_") @implementation
+public func sg_atanh_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_atanh_") { _ = try Handles.tensor(a, "a").inPlace { try $0.atanh() } }
 }
 
 @_cdecl("sg_erf") @implementation
@@ -414,9 +594,19 @@ public func sg_erf(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointe
     exportTensor("sg_erf", out) { try Handles.tensor(a, "a").erf() }
 }
 
+@_cdecl("sg_erf_") @implementation
+public func sg_erf_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_erf_") { _ = try Handles.tensor(a, "a").inPlace { try $0.erf() } }
+}
+
 @_cdecl("sg_erfc") @implementation
 public func sg_erfc(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_erfc", out) { try Handles.tensor(a, "a").erfc() }
+}
+
+@_cdecl("sg_erfc_") @implementation
+public func sg_erfc_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_erfc_") { _ = try Handles.tensor(a, "a").inPlace { try $0.erfc() } }
 }
 
 @_cdecl("sg_log2") @implementation
@@ -424,9 +614,19 @@ public func sg_log2(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_log2", out) { try Handles.tensor(a, "a").log2() }
 }
 
+@_cdecl("sg_log2_") @implementation
+public func sg_log2_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_log2_") { _ = try Handles.tensor(a, "a").inPlace { try $0.log2() } }
+}
+
 @_cdecl("sg_log10") @implementation
 public func sg_log10(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_log10", out) { try Handles.tensor(a, "a").log10() }
+}
+
+@_cdecl("sg_log10_") @implementation
+public func sg_log10_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_log10_") { _ = try Handles.tensor(a, "a").inPlace { try $0.log10() } }
 }
 
 @_cdecl("sg_exp2") @implementation
@@ -434,9 +634,19 @@ public func sg_exp2(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_exp2", out) { try Handles.tensor(a, "a").exp2() }
 }
 
+@_cdecl("sg_exp2_") @implementation
+public func sg_exp2_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_exp2_") { _ = try Handles.tensor(a, "a").inPlace { try $0.exp2() } }
+}
+
 @_cdecl("sg_floor") @implementation
 public func sg_floor(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_floor", out) { try Handles.tensor(a, "a").floor() }
+}
+
+@_cdecl("sg_floor_") @implementation
+public func sg_floor_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_floor_") { _ = try Handles.tensor(a, "a").inPlace { try $0.floor() } }
 }
 
 @_cdecl("sg_ceil") @implementation
@@ -444,9 +654,19 @@ public func sg_ceil(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_ceil", out) { try Handles.tensor(a, "a").ceil() }
 }
 
+@_cdecl("sg_ceil_") @implementation
+public func sg_ceil_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_ceil_") { _ = try Handles.tensor(a, "a").inPlace { try $0.ceil() } }
+}
+
 @_cdecl("sg_round") @implementation
 public func sg_round(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_round", out) { try Handles.tensor(a, "a").round() }
+}
+
+@_cdecl("sg_round_") @implementation
+public func sg_round_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_round_") { _ = try Handles.tensor(a, "a").inPlace { try $0.round() } }
 }
 
 @_cdecl("sg_trunc") @implementation
@@ -454,9 +674,19 @@ public func sg_trunc(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoin
     exportTensor("sg_trunc", out) { try Handles.tensor(a, "a").trunc() }
 }
 
+@_cdecl("sg_trunc_") @implementation
+public func sg_trunc_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_trunc_") { _ = try Handles.tensor(a, "a").inPlace { try $0.trunc() } }
+}
+
 @_cdecl("sg_clamp") @implementation
 public func sg_clamp(_ a: OpaquePointer?, _ min: OpaquePointer?, _ max: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_clamp", out) { try Handles.tensor(a, "a").clamp(min: (min == nil ? nil : Handles.tensor(min, "min")), max: (max == nil ? nil : Handles.tensor(max, "max"))) }
+}
+
+@_cdecl("sg_clamp_") @implementation
+public func sg_clamp_(_ a: OpaquePointer?, _ min: OpaquePointer?, _ max: OpaquePointer?) -> sg_status {
+    export("sg_clamp_") { _ = try Handles.tensor(a, "a").inPlace { try $0.clamp(min: (min == nil ? nil : Handles.tensor(min, "min")), max: (max == nil ? nil : Handles.tensor(max, "max"))) } }
 }
 
 @_cdecl("sg_maximum") @implementation
@@ -479,14 +709,29 @@ public func sg_masked_fill(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ value:
     exportTensor("sg_masked_fill", out) { try Handles.tensor(a, "a").maskedFill(Handles.tensor(mask, "mask"), Handles.tensor(value, "value")) }
 }
 
+@_cdecl("sg_masked_fill_") @implementation
+public func sg_masked_fill_(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ value: OpaquePointer?) -> sg_status {
+    export("sg_masked_fill_") { _ = try Handles.tensor(a, "a").inPlace { try $0.maskedFill(Handles.tensor(mask, "mask"), Handles.tensor(value, "value")) } }
+}
+
 @_cdecl("sg_atan2") @implementation
 public func sg_atan2(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_atan2", out) { try Handles.tensor(a, "a").atan2(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_atan2_") @implementation
+public func sg_atan2_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_atan2_") { _ = try Handles.tensor(a, "a").inPlace { try $0.atan2(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_copysign") @implementation
 public func sg_copysign(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_copysign", out) { try Handles.tensor(a, "a").copysign(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_copysign_") @implementation
+public func sg_copysign_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_copysign_") { _ = try Handles.tensor(a, "a").inPlace { try $0.copysign(Handles.tensor(other, "other")) } }
 }
 
 @_cdecl("sg_fmax") @implementation
@@ -504,9 +749,19 @@ public func sg_fmod(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeM
     exportTensor("sg_fmod", out) { try Handles.tensor(a, "a").fmod(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_fmod_") @implementation
+public func sg_fmod_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_fmod_") { _ = try Handles.tensor(a, "a").inPlace { try $0.fmod(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_remainder") @implementation
 public func sg_remainder(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_remainder", out) { try Handles.tensor(a, "a").remainder(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_remainder_") @implementation
+public func sg_remainder_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_remainder_") { _ = try Handles.tensor(a, "a").inPlace { try $0.remainder(Handles.tensor(other, "other")) } }
 }
 
 @_cdecl("sg_floor_divide") @implementation
@@ -514,9 +769,19 @@ public func sg_floor_divide(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out:
     exportTensor("sg_floor_divide", out) { try Handles.tensor(a, "a").floorDivide(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_floor_divide_") @implementation
+public func sg_floor_divide_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_floor_divide_") { _ = try Handles.tensor(a, "a").inPlace { try $0.floorDivide(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_div_trunc") @implementation
 public func sg_div_trunc(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_div_trunc", out) { try Handles.tensor(a, "a").div(Handles.tensor(other, "other"), roundingMode: .trunc) }
+}
+
+@_cdecl("sg_div_trunc_") @implementation
+public func sg_div_trunc_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_div_trunc_") { _ = try Handles.tensor(a, "a").inPlace { try $0.div(Handles.tensor(other, "other"), roundingMode: .trunc) } }
 }
 
 @_cdecl("sg_div_floor") @implementation
@@ -524,9 +789,19 @@ public func sg_div_floor(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: Un
     exportTensor("sg_div_floor", out) { try Handles.tensor(a, "a").div(Handles.tensor(other, "other"), roundingMode: .floor) }
 }
 
+@_cdecl("sg_div_floor_") @implementation
+public func sg_div_floor_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_div_floor_") { _ = try Handles.tensor(a, "a").inPlace { try $0.div(Handles.tensor(other, "other"), roundingMode: .floor) } }
+}
+
 @_cdecl("sg_hypot") @implementation
 public func sg_hypot(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_hypot", out) { try Handles.tensor(a, "a").hypot(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_hypot_") @implementation
+public func sg_hypot_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_hypot_") { _ = try Handles.tensor(a, "a").inPlace { try $0.hypot(Handles.tensor(other, "other")) } }
 }
 
 @_cdecl("sg_nextafter") @implementation
@@ -534,9 +809,19 @@ public func sg_nextafter(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: Un
     exportTensor("sg_nextafter", out) { try Handles.tensor(a, "a").nextafter(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_nextafter_") @implementation
+public func sg_nextafter_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_nextafter_") { _ = try Handles.tensor(a, "a").inPlace { try $0.nextafter(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_heaviside") @implementation
 public func sg_heaviside(_ a: OpaquePointer?, _ values: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_heaviside", out) { try Handles.tensor(a, "a").heaviside(Handles.tensor(values, "values")) }
+}
+
+@_cdecl("sg_heaviside_") @implementation
+public func sg_heaviside_(_ a: OpaquePointer?, _ values: OpaquePointer?) -> sg_status {
+    export("sg_heaviside_") { _ = try Handles.tensor(a, "a").inPlace { try $0.heaviside(Handles.tensor(values, "values")) } }
 }
 
 @_cdecl("sg_logaddexp") @implementation
@@ -554,9 +839,19 @@ public func sg_xlogy(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: Unsafe
     exportTensor("sg_xlogy", out) { try Handles.tensor(a, "a").xlogy(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_xlogy_") @implementation
+public func sg_xlogy_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_xlogy_") { _ = try Handles.tensor(a, "a").inPlace { try $0.xlogy(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_float_power") @implementation
 public func sg_float_power(_ a: OpaquePointer?, _ exponent: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_float_power", out) { try Handles.tensor(a, "a").floatPower(Handles.tensor(exponent, "exponent")) }
+}
+
+@_cdecl("sg_float_power_") @implementation
+public func sg_float_power_(_ a: OpaquePointer?, _ exponent: OpaquePointer?) -> sg_status {
+    export("sg_float_power_") { _ = try Handles.tensor(a, "a").inPlace { try $0.floatPower(Handles.tensor(exponent, "exponent")) } }
 }
 
 @_cdecl("sg_ldexp") @implementation
@@ -564,9 +859,19 @@ public func sg_ldexp(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: Unsafe
     exportTensor("sg_ldexp", out) { try Handles.tensor(a, "a").ldexp(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_ldexp_") @implementation
+public func sg_ldexp_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_ldexp_") { _ = try Handles.tensor(a, "a").inPlace { try $0.ldexp(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_lerp") @implementation
 public func sg_lerp(_ a: OpaquePointer?, _ end: OpaquePointer?, _ weight: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_lerp", out) { try Handles.tensor(a, "a").lerp(Handles.tensor(end, "end"), weight: Handles.tensor(weight, "weight")) }
+}
+
+@_cdecl("sg_lerp_") @implementation
+public func sg_lerp_(_ a: OpaquePointer?, _ end: OpaquePointer?, _ weight: OpaquePointer?) -> sg_status {
+    export("sg_lerp_") { _ = try Handles.tensor(a, "a").inPlace { try $0.lerp(Handles.tensor(end, "end"), weight: Handles.tensor(weight, "weight")) } }
 }
 
 @_cdecl("sg_addcmul") @implementation
@@ -574,9 +879,19 @@ public func sg_addcmul(_ a: OpaquePointer?, _ tensor1: OpaquePointer?, _ tensor2
     exportTensor("sg_addcmul", out) { try Handles.tensor(a, "a").addcmul(Handles.tensor(tensor1, "tensor1"), Handles.tensor(tensor2, "tensor2"), value: value) }
 }
 
+@_cdecl("sg_addcmul_") @implementation
+public func sg_addcmul_(_ a: OpaquePointer?, _ tensor1: OpaquePointer?, _ tensor2: OpaquePointer?, _ value: Double) -> sg_status {
+    export("sg_addcmul_") { _ = try Handles.tensor(a, "a").inPlace { try $0.addcmul(Handles.tensor(tensor1, "tensor1"), Handles.tensor(tensor2, "tensor2"), value: value) } }
+}
+
 @_cdecl("sg_addcdiv") @implementation
 public func sg_addcdiv(_ a: OpaquePointer?, _ tensor1: OpaquePointer?, _ tensor2: OpaquePointer?, _ value: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_addcdiv", out) { try Handles.tensor(a, "a").addcdiv(Handles.tensor(tensor1, "tensor1"), Handles.tensor(tensor2, "tensor2"), value: value) }
+}
+
+@_cdecl("sg_addcdiv_") @implementation
+public func sg_addcdiv_(_ a: OpaquePointer?, _ tensor1: OpaquePointer?, _ tensor2: OpaquePointer?, _ value: Double) -> sg_status {
+    export("sg_addcdiv_") { _ = try Handles.tensor(a, "a").inPlace { try $0.addcdiv(Handles.tensor(tensor1, "tensor1"), Handles.tensor(tensor2, "tensor2"), value: value) } }
 }
 
 @_cdecl("sg_clamp_min") @implementation
@@ -584,9 +899,19 @@ public func sg_clamp_min(_ a: OpaquePointer?, _ min: OpaquePointer?, _ out: Unsa
     exportTensor("sg_clamp_min", out) { try Handles.tensor(a, "a").clampMin(Handles.tensor(min, "min")) }
 }
 
+@_cdecl("sg_clamp_min_") @implementation
+public func sg_clamp_min_(_ a: OpaquePointer?, _ min: OpaquePointer?) -> sg_status {
+    export("sg_clamp_min_") { _ = try Handles.tensor(a, "a").inPlace { try $0.clampMin(Handles.tensor(min, "min")) } }
+}
+
 @_cdecl("sg_clamp_max") @implementation
 public func sg_clamp_max(_ a: OpaquePointer?, _ max: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_clamp_max", out) { try Handles.tensor(a, "a").clampMax(Handles.tensor(max, "max")) }
+}
+
+@_cdecl("sg_clamp_max_") @implementation
+public func sg_clamp_max_(_ a: OpaquePointer?, _ max: OpaquePointer?) -> sg_status {
+    export("sg_clamp_max_") { _ = try Handles.tensor(a, "a").inPlace { try $0.clampMax(Handles.tensor(max, "max")) } }
 }
 
 @_cdecl("sg_rsub") @implementation
@@ -604,9 +929,19 @@ public func sg_sinc(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_sinc", out) { try Handles.tensor(a, "a").sinc() }
 }
 
+@_cdecl("sg_sinc_") @implementation
+public func sg_sinc_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_sinc_") { _ = try Handles.tensor(a, "a").inPlace { try $0.sinc() } }
+}
+
 @_cdecl("sg_logit") @implementation
 public func sg_logit(_ a: OpaquePointer?, _ eps: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_logit", out) { try Handles.tensor(a, "a").logit(eps: eps?.pointee) }
+}
+
+@_cdecl("sg_logit_") @implementation
+public func sg_logit_(_ a: OpaquePointer?, _ eps: UnsafePointer<Double>?) -> sg_status {
+    export("sg_logit_") { _ = try Handles.tensor(a, "a").inPlace { try $0.logit(eps: eps?.pointee) } }
 }
 
 @_cdecl("sg_frac") @implementation
@@ -614,9 +949,19 @@ public func sg_frac(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
     exportTensor("sg_frac", out) { try Handles.tensor(a, "a").frac() }
 }
 
+@_cdecl("sg_frac_") @implementation
+public func sg_frac_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_frac_") { _ = try Handles.tensor(a, "a").inPlace { try $0.frac() } }
+}
+
 @_cdecl("sg_deg2rad") @implementation
 public func sg_deg2rad(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_deg2rad", out) { try Handles.tensor(a, "a").deg2rad() }
+}
+
+@_cdecl("sg_deg2rad_") @implementation
+public func sg_deg2rad_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_deg2rad_") { _ = try Handles.tensor(a, "a").inPlace { try $0.deg2rad() } }
 }
 
 @_cdecl("sg_rad2deg") @implementation
@@ -624,9 +969,19 @@ public func sg_rad2deg(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePo
     exportTensor("sg_rad2deg", out) { try Handles.tensor(a, "a").rad2deg() }
 }
 
+@_cdecl("sg_rad2deg_") @implementation
+public func sg_rad2deg_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_rad2deg_") { _ = try Handles.tensor(a, "a").inPlace { try $0.rad2deg() } }
+}
+
 @_cdecl("sg_nan_to_num") @implementation
 public func sg_nan_to_num(_ a: OpaquePointer?, _ nan: UnsafePointer<Double>?, _ posinf: UnsafePointer<Double>?, _ neginf: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_nan_to_num", out) { try Handles.tensor(a, "a").nanToNum(nan: nan?.pointee, posinf: posinf?.pointee, neginf: neginf?.pointee) }
+}
+
+@_cdecl("sg_nan_to_num_") @implementation
+public func sg_nan_to_num_(_ a: OpaquePointer?, _ nan: UnsafePointer<Double>?, _ posinf: UnsafePointer<Double>?, _ neginf: UnsafePointer<Double>?) -> sg_status {
+    export("sg_nan_to_num_") { _ = try Handles.tensor(a, "a").inPlace { try $0.nanToNum(nan: nan?.pointee, posinf: posinf?.pointee, neginf: neginf?.pointee) } }
 }
 
 @_cdecl("sg_signbit") @implementation
@@ -637,6 +992,11 @@ public func sg_signbit(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePo
 @_cdecl("sg_sgn") @implementation
 public func sg_sgn(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_sgn", out) { try Handles.tensor(a, "a").sgn() }
+}
+
+@_cdecl("sg_sgn_") @implementation
+public func sg_sgn_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_sgn_") { _ = try Handles.tensor(a, "a").inPlace { try $0.sgn() } }
 }
 
 @_cdecl("sg_isnan") @implementation
@@ -679,9 +1039,19 @@ public func sg_round_decimals(_ a: OpaquePointer?, _ decimals: Int64, _ out: Uns
     exportTensor("sg_round_decimals", out) { try Handles.tensor(a, "a").round(decimals: Int(decimals)) }
 }
 
+@_cdecl("sg_round_decimals_") @implementation
+public func sg_round_decimals_(_ a: OpaquePointer?, _ decimals: Int64) -> sg_status {
+    export("sg_round_decimals_") { _ = try Handles.tensor(a, "a").inPlace { try $0.round(decimals: Int(decimals)) } }
+}
+
 @_cdecl("sg_erfinv") @implementation
 public func sg_erfinv(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_erfinv", out) { try Handles.tensor(a, "a").erfinv() }
+}
+
+@_cdecl("sg_erfinv_") @implementation
+public func sg_erfinv_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_erfinv_") { _ = try Handles.tensor(a, "a").inPlace { try $0.erfinv() } }
 }
 
 @_cdecl("sg_frexp") @implementation
@@ -694,9 +1064,19 @@ public func sg_digamma(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePo
     exportTensor("sg_digamma", out) { try Handles.tensor(a, "a").digamma() }
 }
 
+@_cdecl("sg_digamma_") @implementation
+public func sg_digamma_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_digamma_") { _ = try Handles.tensor(a, "a").inPlace { try $0.digamma() } }
+}
+
 @_cdecl("sg_lgamma") @implementation
 public func sg_lgamma(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_lgamma", out) { try Handles.tensor(a, "a").lgamma() }
+}
+
+@_cdecl("sg_lgamma_") @implementation
+public func sg_lgamma_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_lgamma_") { _ = try Handles.tensor(a, "a").inPlace { try $0.lgamma() } }
 }
 
 @_cdecl("sg_polygamma") @implementation
@@ -704,9 +1084,19 @@ public func sg_polygamma(_ a: OpaquePointer?, _ n: Int64, _ out: UnsafeMutablePo
     exportTensor("sg_polygamma", out) { try Handles.tensor(a, "a").polygamma(Int(Int(n))) }
 }
 
+@_cdecl("sg_polygamma_") @implementation
+public func sg_polygamma_(_ a: OpaquePointer?, _ n: Int64) -> sg_status {
+    export("sg_polygamma_") { _ = try Handles.tensor(a, "a").inPlace { try $0.polygamma(Int(Int(n))) } }
+}
+
 @_cdecl("sg_mvlgamma") @implementation
 public func sg_mvlgamma(_ a: OpaquePointer?, _ p: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_mvlgamma", out) { try Handles.tensor(a, "a").mvlgamma(p: Int(p)) }
+}
+
+@_cdecl("sg_mvlgamma_") @implementation
+public func sg_mvlgamma_(_ a: OpaquePointer?, _ p: Int64) -> sg_status {
+    export("sg_mvlgamma_") { _ = try Handles.tensor(a, "a").inPlace { try $0.mvlgamma(p: Int(p)) } }
 }
 
 @_cdecl("sg_igamma") @implementation
@@ -714,14 +1104,29 @@ public func sg_igamma(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: Unsaf
     exportTensor("sg_igamma", out) { try Handles.tensor(a, "a").igamma(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_igamma_") @implementation
+public func sg_igamma_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_igamma_") { _ = try Handles.tensor(a, "a").inPlace { try $0.igamma(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_igammac") @implementation
 public func sg_igammac(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_igammac", out) { try Handles.tensor(a, "a").igammac(Handles.tensor(other, "other")) }
 }
 
+@_cdecl("sg_igammac_") @implementation
+public func sg_igammac_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_igammac_") { _ = try Handles.tensor(a, "a").inPlace { try $0.igammac(Handles.tensor(other, "other")) } }
+}
+
 @_cdecl("sg_i0") @implementation
 public func sg_i0(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_i0", out) { try Handles.tensor(a, "a").i0() }
+}
+
+@_cdecl("sg_i0_") @implementation
+public func sg_i0_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_i0_") { _ = try Handles.tensor(a, "a").inPlace { try $0.i0() } }
 }
 
 @_cdecl("sg_special_i0e") @implementation
@@ -1134,9 +1539,19 @@ public func sg_tril(_ a: OpaquePointer?, _ diagonal: Int64, _ out: UnsafeMutable
     exportTensor("sg_tril", out) { try Handles.tensor(a, "a").tril(Int(diagonal)) }
 }
 
+@_cdecl("sg_tril_") @implementation
+public func sg_tril_(_ a: OpaquePointer?, _ diagonal: Int64) -> sg_status {
+    export("sg_tril_") { _ = try Handles.tensor(a, "a").inPlace { try $0.tril(Int(diagonal)) } }
+}
+
 @_cdecl("sg_triu") @implementation
 public func sg_triu(_ a: OpaquePointer?, _ diagonal: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_triu", out) { try Handles.tensor(a, "a").triu(Int(diagonal)) }
+}
+
+@_cdecl("sg_triu_") @implementation
+public func sg_triu_(_ a: OpaquePointer?, _ diagonal: Int64) -> sg_status {
+    export("sg_triu_") { _ = try Handles.tensor(a, "a").inPlace { try $0.triu(Int(diagonal)) } }
 }
 
 @_cdecl("sg_diagonal") @implementation
@@ -1514,9 +1929,19 @@ public func sg_cumsum(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePoi
     exportTensor("sg_cumsum", out) { try Handles.tensor(a, "a").cumsum(dim: Int(dim)) }
 }
 
+@_cdecl("sg_cumsum_") @implementation
+public func sg_cumsum_(_ a: OpaquePointer?, _ dim: Int64) -> sg_status {
+    export("sg_cumsum_") { _ = try Handles.tensor(a, "a").inPlace { try $0.cumsum(dim: Int(dim)) } }
+}
+
 @_cdecl("sg_cumprod") @implementation
 public func sg_cumprod(_ a: OpaquePointer?, _ dim: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_cumprod", out) { try Handles.tensor(a, "a").cumprod(dim: Int(dim)) }
+}
+
+@_cdecl("sg_cumprod_") @implementation
+public func sg_cumprod_(_ a: OpaquePointer?, _ dim: Int64) -> sg_status {
+    export("sg_cumprod_") { _ = try Handles.tensor(a, "a").inPlace { try $0.cumprod(dim: Int(dim)) } }
 }
 
 @_cdecl("sg_cummax") @implementation
@@ -1647,6 +2072,11 @@ public func sg_dist(_ a: OpaquePointer?, _ other: OpaquePointer?, _ p: Double, _
 @_cdecl("sg_renorm") @implementation
 public func sg_renorm(_ a: OpaquePointer?, _ p: Double, _ dim: Int64, _ maxnorm: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_renorm", out) { try Handles.tensor(a, "a").renorm(p: p, dim: Int(dim), maxnorm: maxnorm) }
+}
+
+@_cdecl("sg_renorm_") @implementation
+public func sg_renorm_(_ a: OpaquePointer?, _ p: Double, _ dim: Int64, _ maxnorm: Double) -> sg_status {
+    export("sg_renorm_") { _ = try Handles.tensor(a, "a").inPlace { try $0.renorm(p: p, dim: Int(dim), maxnorm: maxnorm) } }
 }
 
 @_cdecl("sg_trace") @implementation
@@ -2034,9 +2464,19 @@ public func sg_addmm(_ a: OpaquePointer?, _ mat1: OpaquePointer?, _ mat2: Opaque
     exportTensor("sg_addmm", out) { try Handles.tensor(a, "a").addmm(Handles.tensor(mat1, "mat1"), Handles.tensor(mat2, "mat2"), beta: beta, alpha: alpha) }
 }
 
+@_cdecl("sg_addmm_") @implementation
+public func sg_addmm_(_ a: OpaquePointer?, _ mat1: OpaquePointer?, _ mat2: OpaquePointer?, _ beta: Double, _ alpha: Double) -> sg_status {
+    export("sg_addmm_") { _ = try Handles.tensor(a, "a").inPlace { try $0.addmm(Handles.tensor(mat1, "mat1"), Handles.tensor(mat2, "mat2"), beta: beta, alpha: alpha) } }
+}
+
 @_cdecl("sg_addmv") @implementation
 public func sg_addmv(_ a: OpaquePointer?, _ mat: OpaquePointer?, _ vec: OpaquePointer?, _ beta: Double, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_addmv", out) { try Handles.tensor(a, "a").addmv(Handles.tensor(mat, "mat"), Handles.tensor(vec, "vec"), beta: beta, alpha: alpha) }
+}
+
+@_cdecl("sg_addmv_") @implementation
+public func sg_addmv_(_ a: OpaquePointer?, _ mat: OpaquePointer?, _ vec: OpaquePointer?, _ beta: Double, _ alpha: Double) -> sg_status {
+    export("sg_addmv_") { _ = try Handles.tensor(a, "a").inPlace { try $0.addmv(Handles.tensor(mat, "mat"), Handles.tensor(vec, "vec"), beta: beta, alpha: alpha) } }
 }
 
 @_cdecl("sg_addbmm") @implementation
@@ -2044,14 +2484,29 @@ public func sg_addbmm(_ a: OpaquePointer?, _ batch1: OpaquePointer?, _ batch2: O
     exportTensor("sg_addbmm", out) { try Handles.tensor(a, "a").addbmm(Handles.tensor(batch1, "batch1"), Handles.tensor(batch2, "batch2"), beta: beta, alpha: alpha) }
 }
 
+@_cdecl("sg_addbmm_") @implementation
+public func sg_addbmm_(_ a: OpaquePointer?, _ batch1: OpaquePointer?, _ batch2: OpaquePointer?, _ beta: Double, _ alpha: Double) -> sg_status {
+    export("sg_addbmm_") { _ = try Handles.tensor(a, "a").inPlace { try $0.addbmm(Handles.tensor(batch1, "batch1"), Handles.tensor(batch2, "batch2"), beta: beta, alpha: alpha) } }
+}
+
 @_cdecl("sg_baddbmm") @implementation
 public func sg_baddbmm(_ a: OpaquePointer?, _ batch1: OpaquePointer?, _ batch2: OpaquePointer?, _ beta: Double, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_baddbmm", out) { try Handles.tensor(a, "a").baddbmm(Handles.tensor(batch1, "batch1"), Handles.tensor(batch2, "batch2"), beta: beta, alpha: alpha) }
 }
 
+@_cdecl("sg_baddbmm_") @implementation
+public func sg_baddbmm_(_ a: OpaquePointer?, _ batch1: OpaquePointer?, _ batch2: OpaquePointer?, _ beta: Double, _ alpha: Double) -> sg_status {
+    export("sg_baddbmm_") { _ = try Handles.tensor(a, "a").inPlace { try $0.baddbmm(Handles.tensor(batch1, "batch1"), Handles.tensor(batch2, "batch2"), beta: beta, alpha: alpha) } }
+}
+
 @_cdecl("sg_addr") @implementation
 public func sg_addr(_ a: OpaquePointer?, _ vec1: OpaquePointer?, _ vec2: OpaquePointer?, _ beta: Double, _ alpha: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_addr", out) { try Handles.tensor(a, "a").addr(Handles.tensor(vec1, "vec1"), Handles.tensor(vec2, "vec2"), beta: beta, alpha: alpha) }
+}
+
+@_cdecl("sg_addr_") @implementation
+public func sg_addr_(_ a: OpaquePointer?, _ vec1: OpaquePointer?, _ vec2: OpaquePointer?, _ beta: Double, _ alpha: Double) -> sg_status {
+    export("sg_addr_") { _ = try Handles.tensor(a, "a").inPlace { try $0.addr(Handles.tensor(vec1, "vec1"), Handles.tensor(vec2, "vec2"), beta: beta, alpha: alpha) } }
 }
 
 @_cdecl("sg_vdot") @implementation
@@ -2109,6 +2564,11 @@ public func sg_scatter_add(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePoi
     exportTensor("sg_scatter_add", out) { try Handles.tensor(a, "a").scatterAdd(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(src, "src")) }
 }
 
+@_cdecl("sg_scatter_add_") @implementation
+public func sg_scatter_add_(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?) -> sg_status {
+    export("sg_scatter_add_") { _ = try Handles.tensor(a, "a").inPlace { try $0.scatterAdd(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(src, "src")) } }
+}
+
 @_cdecl("sg_nonzero") @implementation
 public func sg_nonzero(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_nonzero", out) { try Handles.tensor(a, "a").nonzero() }
@@ -2124,9 +2584,19 @@ public func sg_index_add(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePoint
     exportTensor("sg_index_add", out) { try Handles.tensor(a, "a").indexAdd(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source"), alpha: alpha) }
 }
 
+@_cdecl("sg_index_add_") @implementation
+public func sg_index_add_(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?, _ alpha: Double) -> sg_status {
+    export("sg_index_add_") { _ = try Handles.tensor(a, "a").inPlace { try $0.indexAdd(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source"), alpha: alpha) } }
+}
+
 @_cdecl("sg_index_copy") @implementation
 public func sg_index_copy(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_index_copy", out) { try Handles.tensor(a, "a").indexCopy(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source")) }
+}
+
+@_cdecl("sg_index_copy_") @implementation
+public func sg_index_copy_(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?) -> sg_status {
+    export("sg_index_copy_") { _ = try Handles.tensor(a, "a").inPlace { try $0.indexCopy(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source")) } }
 }
 
 @_cdecl("sg_index_fill") @implementation
@@ -2134,9 +2604,19 @@ public func sg_index_fill(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePoin
     exportTensor("sg_index_fill", out) { try Handles.tensor(a, "a").indexFill(dim: Int(dim), index: Handles.tensor(index, "index"), value: Handles.tensor(value, "value")) }
 }
 
+@_cdecl("sg_index_fill_") @implementation
+public func sg_index_fill_(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ value: OpaquePointer?) -> sg_status {
+    export("sg_index_fill_") { _ = try Handles.tensor(a, "a").inPlace { try $0.indexFill(dim: Int(dim), index: Handles.tensor(index, "index"), value: Handles.tensor(value, "value")) } }
+}
+
 @_cdecl("sg_index_reduce") @implementation
 public func sg_index_reduce(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_index_reduce", out) { try Handles.tensor(a, "a").indexReduce(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source"), reduce: SwiftGradCABI.string(reduce, "reduce"), includeSelf: include_self) }
+}
+
+@_cdecl("sg_index_reduce_") @implementation
+public func sg_index_reduce_(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ source: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Bool) -> sg_status {
+    export("sg_index_reduce_") { _ = try Handles.tensor(a, "a").inPlace { try $0.indexReduce(dim: Int(dim), index: Handles.tensor(index, "index"), source: Handles.tensor(source, "source"), reduce: SwiftGradCABI.string(reduce, "reduce"), includeSelf: include_self) } }
 }
 
 @_cdecl("sg_take") @implementation
@@ -2147,6 +2627,11 @@ public func sg_take(_ a: OpaquePointer?, _ index: OpaquePointer?, _ out: UnsafeM
 @_cdecl("sg_put") @implementation
 public func sg_put(_ a: OpaquePointer?, _ index: OpaquePointer?, _ source: OpaquePointer?, _ accumulate: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_put", out) { try Handles.tensor(a, "a").put(Handles.tensor(index, "index"), Handles.tensor(source, "source"), accumulate: accumulate) }
+}
+
+@_cdecl("sg_put_") @implementation
+public func sg_put_(_ a: OpaquePointer?, _ index: OpaquePointer?, _ source: OpaquePointer?, _ accumulate: Bool) -> sg_status {
+    export("sg_put_") { _ = try Handles.tensor(a, "a").inPlace { try $0.put(Handles.tensor(index, "index"), Handles.tensor(source, "source"), accumulate: accumulate) } }
 }
 
 @_cdecl("sg_take_along_dim") @implementation
@@ -2164,14 +2649,29 @@ public func sg_masked_scatter(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ sou
     exportTensor("sg_masked_scatter", out) { try Handles.tensor(a, "a").maskedScatter(Handles.tensor(mask, "mask"), Handles.tensor(source, "source")) }
 }
 
+@_cdecl("sg_masked_scatter_") @implementation
+public func sg_masked_scatter_(_ a: OpaquePointer?, _ mask: OpaquePointer?, _ source: OpaquePointer?) -> sg_status {
+    export("sg_masked_scatter_") { _ = try Handles.tensor(a, "a").inPlace { try $0.maskedScatter(Handles.tensor(mask, "mask"), Handles.tensor(source, "source")) } }
+}
+
 @_cdecl("sg_scatter") @implementation
 public func sg_scatter(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_scatter", out) { try Handles.tensor(a, "a").scatter(dim: Int(dim), index: Handles.tensor(index, "index"), src: Handles.tensor(src, "src")) }
 }
 
+@_cdecl("sg_scatter_") @implementation
+public func sg_scatter_(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?) -> sg_status {
+    export("sg_scatter_") { _ = try Handles.tensor(a, "a").inPlace { try $0.scatter(dim: Int(dim), index: Handles.tensor(index, "index"), src: Handles.tensor(src, "src")) } }
+}
+
 @_cdecl("sg_scatter_reduce") @implementation
 public func sg_scatter_reduce(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_scatter_reduce", out) { try Handles.tensor(a, "a").scatterReduce(dim: Int(dim), index: Handles.tensor(index, "index"), src: Handles.tensor(src, "src"), reduce: SwiftGradCABI.string(reduce, "reduce"), includeSelf: include_self) }
+}
+
+@_cdecl("sg_scatter_reduce_") @implementation
+public func sg_scatter_reduce_(_ a: OpaquePointer?, _ dim: Int64, _ index: OpaquePointer?, _ src: OpaquePointer?, _ reduce: UnsafePointer<CChar>?, _ include_self: Bool) -> sg_status {
+    export("sg_scatter_reduce_") { _ = try Handles.tensor(a, "a").inPlace { try $0.scatterReduce(dim: Int(dim), index: Handles.tensor(index, "index"), src: Handles.tensor(src, "src"), reduce: SwiftGradCABI.string(reduce, "reduce"), includeSelf: include_self) } }
 }
 
 @_cdecl("sg_index_put") @implementation

@@ -77,6 +77,37 @@ extension Tensor {
         return self
     }
 
+    /// The in-place form of an out-of-place op (`abs_`, `clamp_`, `index_add_`, ...: the op
+    /// table's `inplace` names): `op` of this tensor's value, written into it. The result must
+    /// have this shape and a dtype castable to this one (PyTorch's messages otherwise). In grad
+    /// mode the op reads a snapshot linked to the old history (so that the values it saves keep
+    /// the old contents), and a recorded result's node becomes this tensor's grad_fn, as
+    /// PyTorch's in-place ops rebase their history onto their own node (ExpBackward0 for exp_).
+    /// - Throws: the op's errors; `.shape` / `.dtype` for a result that does not fit;
+    ///   `.autograd` on a leaf that requires grad while grad mode is on.
+    @discardableResult
+    public func inPlace(_ op: (Tensor) throws -> Tensor) throws -> Tensor {
+        let grad = GradMode.isEnabled
+        let value = try op(grad ? try clone() : self)
+        guard value.shape == shape else {
+            throw SwiftGradError.shape("output with shape \(Shape.describe(shape)) doesn't match the broadcast shape \(Shape.describe(value.shape))")
+        }
+        guard value.dtype.category <= dtype.category else {
+            throw SwiftGradError.dtype("result type \(value.dtype.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
+        }
+        let recorded = grad && value.requiresGrad && value.gradFn != nil
+        try checkInPlaceOnGraph(with: recorded ? [value] : [])
+        try prepareInPlaceWrite()
+        if value !== self {
+            try noGrad { Kernels.convert(from: try value.to(dtype, recording: false), into: self) }
+        }
+        if recorded {
+            rebase(value.gradFn!)
+            outputNr = value.outputNr
+        }
+        return self
+    }
+
     /// Overwrites this tensor in place with values that do not depend on it (fill_, zero_,
     /// the random fills), by `write`, and returns it: in the graph its new value has gradient 0
     /// to its old one (a node named `name`, PyTorch's).

@@ -104,12 +104,14 @@ extension Tensor {
     /// Writes `values` (broadcast to the indexed shape) at the positions advanced indexing with
     /// `indices` picks, or adds them there when `accumulate` (`index_put_`, Python's
     /// `x[idx] = v`). With `accumulate` false and repeated indices, the last write wins.
-    /// - Throws: `.autograd` when the write would have to be recorded in the graph (not
-    ///   supported yet), and the checks of `index` and of in-place operations.
+    /// - Throws: the checks of `index` and of in-place operations.
     @discardableResult
     public func indexPut_(_ indices: [Tensor?], _ values: Tensor, accumulate: Bool = false) throws -> Tensor {
         if GradMode.isEnabled && (requiresGrad || values.requiresGrad) && !(isLeaf && leafRequiresGrad) {
-            throw SwiftGradError.autograd("index_put_ on a tensor that takes part in autograd is not supported yet; use torch.where or index_put on a clone outside the graph")
+            // Recorded: out-of-place index_put's node (IndexPutBackward0) becomes this tensor's
+            // grad_fn, as PyTorch's index_put_ rebases its history.
+            let cast = try values.to(dtype)
+            return try inPlace { try $0.indexPut(indices, cast, accumulate: accumulate) }
         }
         let plan = try AdvancedIndex(self, indices)
         let source = try values.to(dtype, recording: false).expand(plan.resultShape)

@@ -10,7 +10,8 @@ import numbers
 from . import _dtype
 from . import _lib as L
 from ._tensor import Tensor, _make, _check, _byref, _c_void_p, _wrap, _operand
-from ._creation import tensor
+from ._creation import arange, tensor
+from ._grad_mode import is_grad_enabled
 
 _INT64_MAX = 2**63 - 1
 
@@ -137,6 +138,15 @@ def getitem(t, key):
 
 def setitem(t, key, value):
     view, advanced = _apply_basic(t, key)
+    if (view is not t and (t.requires_grad or isinstance(value, Tensor) and value.requires_grad)
+            and is_grad_enabled() and not (t.is_leaf and t.requires_grad)):
+        # A recorded write through a view is not supported in the core (PyTorch's CopySlices):
+        # the elements the key selects are written by their flat positions instead, with put_,
+        # whose node (PutBackward0) becomes t's grad_fn.
+        positions = getitem(arange(t.numel(), dtype=_dtype.int64).view(tuple(t.shape)), key)
+        source = value if isinstance(value, Tensor) else tensor(value, dtype=t.dtype)
+        t.put_(positions, source.to(t.dtype).expand(tuple(positions.shape)))
+        return
     if not advanced:
         if isinstance(value, Tensor):
             view.copy_(value)

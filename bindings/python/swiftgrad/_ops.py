@@ -34,6 +34,13 @@ def logical_and(input, other):  # noqa: A002 - PyTorch's name
     return _logical_and(input, other=other)
 
 
+def _logical_and_(self, other):
+    """In place (logical_and_): a = sg_logical_and(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("logical_and_", "other", 1, other)
+    _check(L.sg_logical_and_(self._handle, other._handle))
+    return self
+
+
 def _logical_or(self, other):
     """a or other, elementwise, as sg_logical_and."""
     _require_tensor("logical_or", "other", 1, other)
@@ -44,6 +51,13 @@ def logical_or(input, other):  # noqa: A002 - PyTorch's name
     """torch.logical_or: a or other, elementwise, as sg_logical_and."""
     _require_tensor("logical_or", "input", 1, input)
     return _logical_or(input, other=other)
+
+
+def _logical_or_(self, other):
+    """In place (logical_or_): a = sg_logical_or(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("logical_or_", "other", 1, other)
+    _check(L.sg_logical_or_(self._handle, other._handle))
+    return self
 
 
 def _logical_xor(self, other):
@@ -58,6 +72,13 @@ def logical_xor(input, other):  # noqa: A002 - PyTorch's name
     return _logical_xor(input, other=other)
 
 
+def _logical_xor_(self, other):
+    """In place (logical_xor_): a = sg_logical_xor(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("logical_xor_", "other", 1, other)
+    _check(L.sg_logical_xor_(self._handle, other._handle))
+    return self
+
+
 def _logical_not(self):
     """not a, elementwise (nonzero is true)."""
     return _bool_dtype(self, _make(L.sg_logical_not, self._handle))
@@ -67,6 +88,12 @@ def logical_not(input):  # noqa: A002 - PyTorch's name
     """torch.logical_not: not a, elementwise (nonzero is true)."""
     _require_tensor("logical_not", "input", 1, input)
     return _logical_not(input)
+
+
+def _logical_not_(self):
+    """In place (logical_not_): a = sg_logical_not(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_logical_not_(self._handle))
+    return self
 
 
 def _exp(self):
@@ -80,6 +107,12 @@ def exp(input):  # noqa: A002 - PyTorch's name
     return _exp(input)
 
 
+def _exp_(self):
+    """In place (exp_): a = sg_exp(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_exp_(self._handle))
+    return self
+
+
 def _log(self):
     """The natural logarithm; log(0) = -inf, log of a negative number is nan."""
     return _keep_float_dtype(self, _make(L.sg_log, self._handle))
@@ -89,6 +122,12 @@ def log(input):  # noqa: A002 - PyTorch's name
     """torch.log: The natural logarithm; log(0) = -inf, log of a negative number is nan."""
     _require_tensor("log", "input", 1, input)
     return _log(input)
+
+
+def _log_(self):
+    """In place (log_): a = sg_log(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_log_(self._handle))
+    return self
 
 
 def _sqrt(self):
@@ -102,6 +141,12 @@ def sqrt(input):  # noqa: A002 - PyTorch's name
     return _sqrt(input)
 
 
+def _sqrt_(self):
+    """In place (sqrt_): a = sg_sqrt(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_sqrt_(self._handle))
+    return self
+
+
 def _rsqrt(self):
     """1 / sqrt(a)"""
     return _keep_float_dtype(self, _make(L.sg_rsqrt, self._handle))
@@ -111,6 +156,12 @@ def rsqrt(input):  # noqa: A002 - PyTorch's name
     """torch.rsqrt: 1 / sqrt(a)"""
     _require_tensor("rsqrt", "input", 1, input)
     return _rsqrt(input)
+
+
+def _rsqrt_(self):
+    """In place (rsqrt_): a = sg_rsqrt(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_rsqrt_(self._handle))
+    return self
 
 
 def _reciprocal(self):
@@ -124,6 +175,12 @@ def reciprocal(input):  # noqa: A002 - PyTorch's name
     return _reciprocal(input)
 
 
+def _reciprocal_(self):
+    """In place (reciprocal_): a = sg_reciprocal(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_reciprocal_(self._handle))
+    return self
+
+
 def _sin(self):
     """The sine."""
     return _keep_float_dtype(self, _make(L.sg_sin, self._handle))
@@ -133,6 +190,12 @@ def sin(input):  # noqa: A002 - PyTorch's name
     """torch.sin: The sine."""
     _require_tensor("sin", "input", 1, input)
     return _sin(input)
+
+
+def _sin_(self):
+    """In place (sin_): a = sg_sin(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_sin_(self._handle))
+    return self
 
 
 def _cos(self):
@@ -146,6 +209,12 @@ def cos(input):  # noqa: A002 - PyTorch's name
     return _cos(input)
 
 
+def _cos_(self):
+    """In place (cos_): a = sg_cos(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_cos_(self._handle))
+    return self
+
+
 def _tanh(self):
     """The hyperbolic tangent."""
     return _keep_float_dtype(self, _make(L.sg_tanh, self._handle))
@@ -155,6 +224,12 @@ def tanh(input):  # noqa: A002 - PyTorch's name
     """torch.tanh: The hyperbolic tangent."""
     _require_tensor("tanh", "input", 1, input)
     return _tanh(input)
+
+
+def _tanh_(self):
+    """In place (tanh_): a = sg_tanh(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_tanh_(self._handle))
+    return self
 
 
 def _sigmoid(self):
@@ -168,6 +243,12 @@ def sigmoid(input):  # noqa: A002 - PyTorch's name
     return _sigmoid(input)
 
 
+def _sigmoid_(self):
+    """In place (sigmoid_): a = sg_sigmoid(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_sigmoid_(self._handle))
+    return self
+
+
 def _relu(self):
     """max(a, 0); relu'(0) = 0."""
     return _keep_dtype(self, _make(L.sg_relu, self._handle))
@@ -177,6 +258,12 @@ def relu(input):  # noqa: A002 - PyTorch's name
     """torch.relu: max(a, 0); relu'(0) = 0."""
     _require_tensor("relu", "input", 1, input)
     return _relu(input)
+
+
+def _relu_(self):
+    """In place (relu_): a = sg_relu(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_relu_(self._handle))
+    return self
 
 
 def _abs(self):
@@ -190,6 +277,12 @@ def abs(input):  # noqa: A002 - PyTorch's name
     return _abs(input)
 
 
+def _abs_(self):
+    """In place (abs_): a = sg_abs(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_abs_(self._handle))
+    return self
+
+
 def _sign(self):
     """-1, 0 or 1 by the sign of each element; its gradient is 0."""
     return _keep_dtype(self, _make(L.sg_sign, self._handle))
@@ -199,6 +292,12 @@ def sign(input):  # noqa: A002 - PyTorch's name
     """torch.sign: -1, 0 or 1 by the sign of each element; its gradient is 0."""
     _require_tensor("sign", "input", 1, input)
     return _sign(input)
+
+
+def _sign_(self):
+    """In place (sign_): a = sg_sign(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_sign_(self._handle))
+    return self
 
 
 def _square(self):
@@ -212,6 +311,12 @@ def square(input):  # noqa: A002 - PyTorch's name
     return _square(input)
 
 
+def _square_(self):
+    """In place (square_): a = sg_square(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_square_(self._handle))
+    return self
+
+
 def _log1p(self):
     """log(1 + a), accurate near 0."""
     return _keep_float_dtype(self, _make(L.sg_log1p, self._handle))
@@ -221,6 +326,12 @@ def log1p(input):  # noqa: A002 - PyTorch's name
     """torch.log1p: log(1 + a), accurate near 0."""
     _require_tensor("log1p", "input", 1, input)
     return _log1p(input)
+
+
+def _log1p_(self):
+    """In place (log1p_): a = sg_log1p(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_log1p_(self._handle))
+    return self
 
 
 def _expm1(self):
@@ -234,6 +345,12 @@ def expm1(input):  # noqa: A002 - PyTorch's name
     return _expm1(input)
 
 
+def _expm1_(self):
+    """In place (expm1_): a = sg_expm1(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_expm1_(self._handle))
+    return self
+
+
 def _tan(self):
     """The tangent."""
     return _keep_float_dtype(self, _make(L.sg_tan, self._handle))
@@ -243,6 +360,12 @@ def tan(input):  # noqa: A002 - PyTorch's name
     """torch.tan: The tangent."""
     _require_tensor("tan", "input", 1, input)
     return _tan(input)
+
+
+def _tan_(self):
+    """In place (tan_): a = sg_tan(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_tan_(self._handle))
+    return self
 
 
 def _sinh(self):
@@ -256,6 +379,12 @@ def sinh(input):  # noqa: A002 - PyTorch's name
     return _sinh(input)
 
 
+def _sinh_(self):
+    """In place (sinh_): a = sg_sinh(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_sinh_(self._handle))
+    return self
+
+
 def _cosh(self):
     """The hyperbolic cosine."""
     return _keep_float_dtype(self, _make(L.sg_cosh, self._handle))
@@ -265,6 +394,12 @@ def cosh(input):  # noqa: A002 - PyTorch's name
     """torch.cosh: The hyperbolic cosine."""
     _require_tensor("cosh", "input", 1, input)
     return _cosh(input)
+
+
+def _cosh_(self):
+    """In place (cosh_): a = sg_cosh(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_cosh_(self._handle))
+    return self
 
 
 def _asin(self):
@@ -278,6 +413,12 @@ def asin(input):  # noqa: A002 - PyTorch's name
     return _asin(input)
 
 
+def _asin_(self):
+    """In place (asin_): a = sg_asin(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_asin_(self._handle))
+    return self
+
+
 def _acos(self):
     """The inverse cosine: nan outside [-1, 1]."""
     return _keep_float_dtype(self, _make(L.sg_acos, self._handle))
@@ -287,6 +428,12 @@ def acos(input):  # noqa: A002 - PyTorch's name
     """torch.acos: The inverse cosine: nan outside [-1, 1]."""
     _require_tensor("acos", "input", 1, input)
     return _acos(input)
+
+
+def _acos_(self):
+    """In place (acos_): a = sg_acos(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_acos_(self._handle))
+    return self
 
 
 def _atan(self):
@@ -300,6 +447,12 @@ def atan(input):  # noqa: A002 - PyTorch's name
     return _atan(input)
 
 
+def _atan_(self):
+    """In place (atan_): a = sg_atan(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_atan_(self._handle))
+    return self
+
+
 def _asinh(self):
     """The inverse hyperbolic sine."""
     return _keep_float_dtype(self, _make(L.sg_asinh, self._handle))
@@ -309,6 +462,12 @@ def asinh(input):  # noqa: A002 - PyTorch's name
     """torch.asinh: The inverse hyperbolic sine."""
     _require_tensor("asinh", "input", 1, input)
     return _asinh(input)
+
+
+def _asinh_(self):
+    """In place (asinh_): a = sg_asinh(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_asinh_(self._handle))
+    return self
 
 
 def _acosh(self):
@@ -322,6 +481,12 @@ def acosh(input):  # noqa: A002 - PyTorch's name
     return _acosh(input)
 
 
+def _acosh_(self):
+    """In place (acosh_): a = sg_acosh(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_acosh_(self._handle))
+    return self
+
+
 def _atanh(self):
     """The inverse hyperbolic tangent: +-inf at +-1, nan outside."""
     return _keep_float_dtype(self, _make(L.sg_atanh, self._handle))
@@ -331,6 +496,12 @@ def atanh(input):  # noqa: A002 - PyTorch's name
     """torch.atanh: The inverse hyperbolic tangent: +-inf at +-1, nan outside."""
     _require_tensor("atanh", "input", 1, input)
     return _atanh(input)
+
+
+def _atanh_(self):
+    """In place (atanh_): a = sg_atanh(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_atanh_(self._handle))
+    return self
 
 
 def _erf(self):
@@ -344,6 +515,12 @@ def erf(input):  # noqa: A002 - PyTorch's name
     return _erf(input)
 
 
+def _erf_(self):
+    """In place (erf_): a = sg_erf(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_erf_(self._handle))
+    return self
+
+
 def _erfc(self):
     """1 - erf(a), accurate where erf is near 1."""
     return _keep_float_dtype(self, _make(L.sg_erfc, self._handle))
@@ -353,6 +530,12 @@ def erfc(input):  # noqa: A002 - PyTorch's name
     """torch.erfc: 1 - erf(a), accurate where erf is near 1."""
     _require_tensor("erfc", "input", 1, input)
     return _erfc(input)
+
+
+def _erfc_(self):
+    """In place (erfc_): a = sg_erfc(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_erfc_(self._handle))
+    return self
 
 
 def _log2(self):
@@ -366,6 +549,12 @@ def log2(input):  # noqa: A002 - PyTorch's name
     return _log2(input)
 
 
+def _log2_(self):
+    """In place (log2_): a = sg_log2(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_log2_(self._handle))
+    return self
+
+
 def _log10(self):
     """The base-10 logarithm."""
     return _keep_float_dtype(self, _make(L.sg_log10, self._handle))
@@ -375,6 +564,12 @@ def log10(input):  # noqa: A002 - PyTorch's name
     """torch.log10: The base-10 logarithm."""
     _require_tensor("log10", "input", 1, input)
     return _log10(input)
+
+
+def _log10_(self):
+    """In place (log10_): a = sg_log10(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_log10_(self._handle))
+    return self
 
 
 def _exp2(self):
@@ -388,6 +583,12 @@ def exp2(input):  # noqa: A002 - PyTorch's name
     return _exp2(input)
 
 
+def _exp2_(self):
+    """In place (exp2_): a = sg_exp2(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_exp2_(self._handle))
+    return self
+
+
 def _floor(self):
     """The largest whole number not above each element (integers are copied; bool is refused); gradient 0."""
     return _keep_dtype(self, _make(L.sg_floor, self._handle))
@@ -397,6 +598,12 @@ def floor(input):  # noqa: A002 - PyTorch's name
     """torch.floor: The largest whole number not above each element (integers are copied; bool is refused); gradient 0."""
     _require_tensor("floor", "input", 1, input)
     return _floor(input)
+
+
+def _floor_(self):
+    """In place (floor_): a = sg_floor(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_floor_(self._handle))
+    return self
 
 
 def _ceil(self):
@@ -410,6 +617,12 @@ def ceil(input):  # noqa: A002 - PyTorch's name
     return _ceil(input)
 
 
+def _ceil_(self):
+    """In place (ceil_): a = sg_ceil(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_ceil_(self._handle))
+    return self
+
+
 def _round(self):
     """The nearest whole number, halves to even (integers are copied; bool is refused); gradient 0."""
     return _keep_dtype(self, _make(L.sg_round, self._handle))
@@ -421,6 +634,12 @@ def round(input):  # noqa: A002 - PyTorch's name
     return _round(input)
 
 
+def _round_(self):
+    """In place (round_): a = sg_round(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_round_(self._handle))
+    return self
+
+
 def _trunc(self):
     """The whole part, rounding toward zero (integers are copied; bool is refused); gradient 0."""
     return _keep_dtype(self, _make(L.sg_trunc, self._handle))
@@ -430,6 +649,12 @@ def trunc(input):  # noqa: A002 - PyTorch's name
     """torch.trunc: The whole part, rounding toward zero (integers are copied; bool is refused); gradient 0."""
     _require_tensor("trunc", "input", 1, input)
     return _trunc(input)
+
+
+def _trunc_(self):
+    """In place (trunc_): a = sg_trunc(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_trunc_(self._handle))
+    return self
 
 
 def _atan2(self, other):
@@ -444,6 +669,13 @@ def atan2(input, other):  # noqa: A002 - PyTorch's name
     return _atan2(input, other=other)
 
 
+def _atan2_(self, other):
+    """In place (atan2_): a = sg_atan2(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("atan2_", "other", 1, other)
+    _check(L.sg_atan2_(self._handle, other._handle))
+    return self
+
+
 def _copysign(self, other):
     """|a| with the sign of other, a tensor or a number (torch.copysign); integers compute in float32."""
     other = _operand(other)
@@ -454,6 +686,13 @@ def copysign(input, other):  # noqa: A002 - PyTorch's name
     """torch.copysign: |a| with the sign of other, a tensor or a number (torch.copysign); integers compute in float32."""
     _require_tensor("copysign", "input", 1, input)
     return _copysign(input, other=other)
+
+
+def _copysign_(self, other):
+    """In place (copysign_): a = sg_copysign(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_copysign_(self._handle, other._handle))
+    return self
 
 
 def _fmax(self, other):
@@ -492,16 +731,37 @@ def fmod(input, other):  # noqa: A002 - PyTorch's name
     return _fmod(input, other=other)
 
 
+def _fmod_(self, other):
+    """In place (fmod_): a = sg_fmod(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_fmod_(self._handle, other._handle))
+    return self
+
+
 def _remainder(self, other):
     """The remainder of flooring division, with other's sign (torch.remainder, Python's %); either may be a number. Integers stay integer."""
     other = _operand(other)
     return _make(L.sg_remainder, self._handle, other._handle)
 
 
+def _remainder_(self, other):
+    """In place (remainder_): a = sg_remainder(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_remainder_(self._handle, other._handle))
+    return self
+
+
 def _floor_divide(self, other):
     """Python's a // other (torch.floor_divide); either may be a number. Integers stay integer; no derivative (backward through it fails, as in PyTorch)."""
     other = _operand(other)
     return _make(L.sg_floor_divide, self._handle, other._handle)
+
+
+def _floor_divide_(self, other):
+    """In place (floor_divide_): a = sg_floor_divide(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_floor_divide_(self._handle, other._handle))
+    return self
 
 
 def _hypot(self, other):
@@ -516,6 +776,13 @@ def hypot(input, other):  # noqa: A002 - PyTorch's name
     return _hypot(input, other=other)
 
 
+def _hypot_(self, other):
+    """In place (hypot_): a = sg_hypot(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("hypot_", "other", 1, other)
+    _check(L.sg_hypot_(self._handle, other._handle))
+    return self
+
+
 def _nextafter(self, other):
     """The next representable value after a toward other (torch.nextafter); floating only."""
     _require_tensor("nextafter", "other", 1, other)
@@ -528,6 +795,13 @@ def nextafter(input, other):  # noqa: A002 - PyTorch's name
     return _nextafter(input, other=other)
 
 
+def _nextafter_(self, other):
+    """In place (nextafter_): a = sg_nextafter(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("nextafter_", "other", 1, other)
+    _check(L.sg_nextafter_(self._handle, other._handle))
+    return self
+
+
 def _heaviside(self, values):
     """The Heaviside step (torch.heaviside): values where a is 0, 1 where positive, 0 where negative. The dtypes must be equal; no derivative."""
     _require_tensor("heaviside", "values", 1, values)
@@ -538,6 +812,13 @@ def heaviside(input, values):  # noqa: A002 - PyTorch's name
     """torch.heaviside: The Heaviside step (torch.heaviside): values where a is 0, 1 where positive, 0 where negative. The dtypes must be equal; no derivative."""
     _require_tensor("heaviside", "input", 1, input)
     return _heaviside(input, values=values)
+
+
+def _heaviside_(self, values):
+    """In place (heaviside_): a = sg_heaviside(a, values), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("heaviside_", "values", 1, values)
+    _check(L.sg_heaviside_(self._handle, values._handle))
+    return self
 
 
 def _logaddexp(self, other):
@@ -570,10 +851,24 @@ def _xlogy(self, other):
     return _make(L.sg_xlogy, self._handle, other._handle)
 
 
+def _xlogy_(self, other):
+    """In place (xlogy_): a = sg_xlogy(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_xlogy_(self._handle, other._handle))
+    return self
+
+
 def _float_power(self, exponent):
     """a ** exponent in float64 (torch.float_power); either may be a number."""
     exponent = _operand(exponent)
     return _make(L.sg_float_power, self._handle, exponent._handle)
+
+
+def _float_power_(self, exponent):
+    """In place (float_power_): a = sg_float_power(a, exponent), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    exponent = _operand(exponent)
+    _check(L.sg_float_power_(self._handle, exponent._handle))
+    return self
 
 
 def _ldexp(self, other):
@@ -586,6 +881,13 @@ def ldexp(input, other):  # noqa: A002 - PyTorch's name
     """torch.ldexp: a * 2^other (torch.ldexp); integers give float32."""
     _require_tensor("ldexp", "input", 1, input)
     return _ldexp(input, other=other)
+
+
+def _ldexp_(self, other):
+    """In place (ldexp_): a = sg_ldexp(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("ldexp_", "other", 1, other)
+    _check(L.sg_ldexp_(self._handle, other._handle))
+    return self
 
 
 def _lerp(self, end, weight):
@@ -601,6 +903,14 @@ def lerp(input, end, weight):  # noqa: A002 - PyTorch's name
     return _lerp(input, end=end, weight=weight)
 
 
+def _lerp_(self, end, weight):
+    """In place (lerp_): a = sg_lerp(a, end, weight), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("lerp_", "end", 1, end)
+    weight = _operand(weight)
+    _check(L.sg_lerp_(self._handle, end._handle, weight._handle))
+    return self
+
+
 def _addcmul(self, tensor1, tensor2, *, value=1):
     """a + value * tensor1 * tensor2 (torch.addcmul), the three broadcast and promoted; value is truncated for an integer result."""
     _require_tensor("addcmul", "tensor1", 1, tensor1)
@@ -612,6 +922,14 @@ def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002 - PyTorch's name
     """torch.addcmul: a + value * tensor1 * tensor2 (torch.addcmul), the three broadcast and promoted; value is truncated for an integer result."""
     _require_tensor("addcmul", "input", 1, input)
     return _addcmul(input, tensor1=tensor1, tensor2=tensor2, value=value)
+
+
+def _addcmul_(self, tensor1, tensor2, *, value=1):
+    """In place (addcmul_): a = sg_addcmul(a, tensor1, tensor2, value), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("addcmul_", "tensor1", 1, tensor1)
+    _require_tensor("addcmul_", "tensor2", 2, tensor2)
+    _check(L.sg_addcmul_(self._handle, tensor1._handle, tensor2._handle, builtins.float(value)))
+    return self
 
 
 def _addcdiv(self, tensor1, tensor2, *, value=1):
@@ -627,6 +945,14 @@ def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002 - PyTorch's name
     return _addcdiv(input, tensor1=tensor1, tensor2=tensor2, value=value)
 
 
+def _addcdiv_(self, tensor1, tensor2, *, value=1):
+    """In place (addcdiv_): a = sg_addcdiv(a, tensor1, tensor2, value), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("addcdiv_", "tensor1", 1, tensor1)
+    _require_tensor("addcdiv_", "tensor2", 2, tensor2)
+    _check(L.sg_addcdiv_(self._handle, tensor1._handle, tensor2._handle, builtins.float(value)))
+    return self
+
+
 def _clamp_min(self, min):
     """max(a, min), NaN propagating (torch.clamp_min); min a tensor or a number. The dtype promotes."""
     min = _operand(min)
@@ -639,6 +965,13 @@ def clamp_min(input, min):  # noqa: A002 - PyTorch's name
     return _clamp_min(input, min=min)
 
 
+def _clamp_min_(self, min):
+    """In place (clamp_min_): a = sg_clamp_min(a, min), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    min = _operand(min)
+    _check(L.sg_clamp_min_(self._handle, min._handle))
+    return self
+
+
 def _clamp_max(self, max):
     """min(a, max), NaN propagating (torch.clamp_max); max a tensor or a number. The dtype promotes."""
     max = _operand(max)
@@ -649,6 +982,13 @@ def clamp_max(input, max):  # noqa: A002 - PyTorch's name
     """torch.clamp_max: min(a, max), NaN propagating (torch.clamp_max); max a tensor or a number. The dtype promotes."""
     _require_tensor("clamp_max", "input", 1, input)
     return _clamp_max(input, max=max)
+
+
+def _clamp_max_(self, max):
+    """In place (clamp_max_): a = sg_clamp_max(a, max), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    max = _operand(max)
+    _check(L.sg_clamp_max_(self._handle, max._handle))
+    return self
 
 
 def _rdiv(self, other):
@@ -668,6 +1008,12 @@ def sinc(input):  # noqa: A002 - PyTorch's name
     return _sinc(input)
 
 
+def _sinc_(self):
+    """In place (sinc_): a = sg_sinc(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_sinc_(self._handle))
+    return self
+
+
 def _logit(self, eps=None):
     """log(a / (1 - a)) (torch.logit); with eps (NULL: none; negative: ignored) a is first clamped into [eps, 1 - eps]."""
     return _keep_float_dtype(self, _make(L.sg_logit, self._handle, None if eps is None else _byref(_c_double(eps))))
@@ -677,6 +1023,12 @@ def logit(input, eps=None):  # noqa: A002 - PyTorch's name
     """torch.logit: log(a / (1 - a)) (torch.logit); with eps (NULL: none; negative: ignored) a is first clamped into [eps, 1 - eps]."""
     _require_tensor("logit", "input", 1, input)
     return _logit(input, eps=eps)
+
+
+def _logit_(self, eps=None):
+    """In place (logit_): a = sg_logit(a, eps), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_logit_(self._handle, None if eps is None else _byref(_c_double(eps))))
+    return self
 
 
 def _frac(self):
@@ -690,6 +1042,12 @@ def frac(input):  # noqa: A002 - PyTorch's name
     return _frac(input)
 
 
+def _frac_(self):
+    """In place (frac_): a = sg_frac(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_frac_(self._handle))
+    return self
+
+
 def _deg2rad(self):
     """Degrees to radians (torch.deg2rad)."""
     return _keep_float_dtype(self, _make(L.sg_deg2rad, self._handle))
@@ -699,6 +1057,12 @@ def deg2rad(input):  # noqa: A002 - PyTorch's name
     """torch.deg2rad: Degrees to radians (torch.deg2rad)."""
     _require_tensor("deg2rad", "input", 1, input)
     return _deg2rad(input)
+
+
+def _deg2rad_(self):
+    """In place (deg2rad_): a = sg_deg2rad(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_deg2rad_(self._handle))
+    return self
 
 
 def _rad2deg(self):
@@ -712,6 +1076,12 @@ def rad2deg(input):  # noqa: A002 - PyTorch's name
     return _rad2deg(input)
 
 
+def _rad2deg_(self):
+    """In place (rad2deg_): a = sg_rad2deg(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_rad2deg_(self._handle))
+    return self
+
+
 def _nan_to_num(self, nan=0.0, posinf=None, neginf=None):
     """a with NaN, +inf and -inf replaced (torch.nan_to_num); NULL means 0, the dtype's largest and its lowest finite value. Integer tensors are copied."""
     return _keep_dtype(self, _make(L.sg_nan_to_num, self._handle, None if nan is None else _byref(_c_double(nan)), None if posinf is None else _byref(_c_double(posinf)), None if neginf is None else _byref(_c_double(neginf))))
@@ -721,6 +1091,12 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002 - PyTorc
     """torch.nan_to_num: a with NaN, +inf and -inf replaced (torch.nan_to_num); NULL means 0, the dtype's largest and its lowest finite value. Integer tensors are copied."""
     _require_tensor("nan_to_num", "input", 1, input)
     return _nan_to_num(input, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def _nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    """In place (nan_to_num_): a = sg_nan_to_num(a, nan, posinf, neginf), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_nan_to_num_(self._handle, None if nan is None else _byref(_c_double(nan)), None if posinf is None else _byref(_c_double(posinf)), None if neginf is None else _byref(_c_double(neginf))))
+    return self
 
 
 def _signbit(self):
@@ -743,6 +1119,12 @@ def sgn(input):  # noqa: A002 - PyTorch's name
     """torch.sgn: The sign of each element (torch.sgn): -1, 0 or 1, 0 for NaN; bools are copied."""
     _require_tensor("sgn", "input", 1, input)
     return _sgn(input)
+
+
+def _sgn_(self):
+    """In place (sgn_): a = sg_sgn(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_sgn_(self._handle))
+    return self
 
 
 def _isnan(self):
@@ -833,6 +1215,12 @@ def erfinv(input):  # noqa: A002 - PyTorch's name
     return _erfinv(input)
 
 
+def _erfinv_(self):
+    """In place (erfinv_): a = sg_erfinv(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_erfinv_(self._handle))
+    return self
+
+
 def _frexp(self):
     """a = mantissa * 2^exponent with |mantissa| in [0.5, 1) and an int32 exponent (torch.frexp); 0, inf and NaN are their own mantissa with exponent 0. Floating a only."""
     return _values_indices(L.sg_frexp, "frexp", self._handle, fields=('mantissa', 'exponent'))
@@ -855,6 +1243,12 @@ def digamma(input):  # noqa: A002 - PyTorch's name
     return _digamma(input)
 
 
+def _digamma_(self):
+    """In place (digamma_): a = sg_digamma(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_digamma_(self._handle))
+    return self
+
+
 def _lgamma(self):
     """ln |Gamma(a)|; its gradient is digamma(a)."""
     return _keep_float_dtype(self, _make(L.sg_lgamma, self._handle))
@@ -866,9 +1260,21 @@ def lgamma(input):  # noqa: A002 - PyTorch's name
     return _lgamma(input)
 
 
+def _lgamma_(self):
+    """In place (lgamma_): a = sg_lgamma(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_lgamma_(self._handle))
+    return self
+
+
 def _polygamma(self, n):
     """The n-th derivative of digamma (torch.polygamma(n, a)); n >= 0."""
     return _keep_float_dtype(self, _make(L.sg_polygamma, self._handle, _int(n)))
+
+
+def _polygamma_(self, n):
+    """In place (polygamma_): a = sg_polygamma(a, n), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_polygamma_(self._handle, _int(n)))
+    return self
 
 
 def _mvlgamma(self, p):
@@ -880,6 +1286,12 @@ def mvlgamma(input, p):  # noqa: A002 - PyTorch's name
     """torch.mvlgamma: The multivariate log-gamma function of dimension p >= 1: p(p-1)/4 ln pi + sum over j < p of ln Gamma(a - j/2)."""
     _require_tensor("mvlgamma", "input", 1, input)
     return _mvlgamma(input, p=p)
+
+
+def _mvlgamma_(self, p):
+    """In place (mvlgamma_): a = sg_mvlgamma(a, p), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_mvlgamma_(self._handle, _int(p)))
+    return self
 
 
 def _igamma(self, other):
@@ -894,6 +1306,13 @@ def igamma(input, other):  # noqa: A002 - PyTorch's name
     return _igamma(input, other=other)
 
 
+def _igamma_(self, other):
+    """In place (igamma_): a = sg_igamma(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("igamma_", "other", 1, other)
+    _check(L.sg_igamma_(self._handle, other._handle))
+    return self
+
+
 def _igammac(self, other):
     """The regularized upper incomplete gamma function Q(a, other) = 1 - P (torch.special.gammaincc); as sg_igamma."""
     _require_tensor("igammac", "other", 1, other)
@@ -906,6 +1325,13 @@ def igammac(input, other):  # noqa: A002 - PyTorch's name
     return _igammac(input, other=other)
 
 
+def _igammac_(self, other):
+    """In place (igammac_): a = sg_igammac(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("igammac_", "other", 1, other)
+    _check(L.sg_igammac_(self._handle, other._handle))
+    return self
+
+
 def _i0(self):
     """The modified Bessel function of the first kind of order 0; its gradient is i1(a)."""
     return _keep_float_dtype(self, _make(L.sg_i0, self._handle))
@@ -915,6 +1341,12 @@ def i0(input):  # noqa: A002 - PyTorch's name
     """torch.i0: The modified Bessel function of the first kind of order 0; its gradient is i1(a)."""
     _require_tensor("i0", "input", 1, input)
     return _i0(input)
+
+
+def _i0_(self):
+    """In place (i0_): a = sg_i0(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_i0_(self._handle))
+    return self
 
 
 def _special_i0e(self):
@@ -1342,6 +1774,12 @@ def tril(input, diagonal=0):  # noqa: A002 - PyTorch's name
     return _tril(input, diagonal=diagonal)
 
 
+def _tril_(self, diagonal=0):
+    """In place (tril_): a = sg_tril(a, diagonal), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_tril_(self._handle, _int(diagonal)))
+    return self
+
+
 def _triu(self, diagonal=0):
     """The upper triangle of the last two dimensions (column >= row + diagonal), zeros elsewhere (torch.triu)."""
     return _keep_dtype(self, _make(L.sg_triu, self._handle, _int(diagonal)))
@@ -1351,6 +1789,12 @@ def triu(input, diagonal=0):  # noqa: A002 - PyTorch's name
     """torch.triu: The upper triangle of the last two dimensions (column >= row + diagonal), zeros elsewhere (torch.triu)."""
     _require_tensor("triu", "input", 1, input)
     return _triu(input, diagonal=diagonal)
+
+
+def _triu_(self, diagonal=0):
+    """In place (triu_): a = sg_triu(a, diagonal), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_triu_(self._handle, _int(diagonal)))
+    return self
 
 
 def _diagonal(self, offset=0, dim1=0, dim2=1):
@@ -1796,6 +2240,15 @@ def cumsum(input, dim=_MISSING, *, dtype=None, axis=_MISSING):  # noqa: A002 - P
     return _cumsum(input, dim=dim, dtype=dtype, axis=axis)
 
 
+def _cumsum_(self, dim=_MISSING, *, dtype=None, axis=_MISSING):
+    """In place (cumsum_): a = sg_cumsum(a, dim), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    dim = _alias("cumsum_", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    _check(L.sg_cumsum_(self._handle, _int(dim)))
+    return self
+
+
 def _cumprod(self, dim=_MISSING, *, dtype=None, axis=_MISSING):
     """Running products along dim (torch.cumprod); int64 for integer and bool input; exact gradients where the input has zeros."""
     dim = _alias("cumprod", "dim", dim, "axis", axis)
@@ -1808,6 +2261,15 @@ def cumprod(input, dim=_MISSING, *, dtype=None, axis=_MISSING):  # noqa: A002 - 
     """torch.cumprod: Running products along dim (torch.cumprod); int64 for integer and bool input; exact gradients where the input has zeros."""
     _require_tensor("cumprod", "input", 1, input)
     return _cumprod(input, dim=dim, dtype=dtype, axis=axis)
+
+
+def _cumprod_(self, dim=_MISSING, *, dtype=None, axis=_MISSING):
+    """In place (cumprod_): a = sg_cumprod(a, dim), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    dim = _alias("cumprod_", "dim", dim, "axis", axis)
+    if dtype is not None:
+        self = self.to(dtype)
+    _check(L.sg_cumprod_(self._handle, _int(dim)))
+    return self
 
 
 def _cummax(self, dim=_MISSING, *, axis=_MISSING):
@@ -2029,6 +2491,14 @@ def renorm(input, p, dim=_MISSING, maxnorm=_MISSING, *, axis=_MISSING):  # noqa:
     """torch.renorm: Each slice along dim whose p-norm (p > 0) exceeds maxnorm scaled to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch)."""
     _require_tensor("renorm", "input", 1, input)
     return _renorm(input, p=p, dim=dim, maxnorm=maxnorm, axis=axis)
+
+
+def _renorm_(self, p, dim=_MISSING, maxnorm=_MISSING, *, axis=_MISSING):
+    """In place (renorm_): a = sg_renorm(a, p, dim, maxnorm), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    dim = _alias("renorm_", "dim", dim, "axis", axis)
+    _required("renorm_", "maxnorm", maxnorm)
+    _check(L.sg_renorm_(self._handle, builtins.float(p), _int(dim), builtins.float(maxnorm)))
+    return self
 
 
 def _trace(self):
@@ -2459,6 +2929,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's name
     return _addmm(input, mat1=mat1, mat2=mat2, beta=beta, alpha=alpha)
 
 
+def _addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+    """In place (addmm_): a = sg_addmm(a, mat1, mat2, beta, alpha), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("addmm_", "mat1", 1, mat1)
+    _require_tensor("addmm_", "mat2", 2, mat2)
+    _check(L.sg_addmm_(self._handle, mat1._handle, mat2._handle, builtins.float(beta), builtins.float(alpha)))
+    return self
+
+
 def _addmv(self, mat, vec, *, beta=1, alpha=1):
     """torch.addmv: beta input + alpha mat @ vec."""
     _require_tensor("addmv", "mat", 1, mat)
@@ -2470,6 +2948,14 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's name
     """torch.addmv: torch.addmv: beta input + alpha mat @ vec."""
     _require_tensor("addmv", "input", 1, input)
     return _addmv(input, mat=mat, vec=vec, beta=beta, alpha=alpha)
+
+
+def _addmv_(self, mat, vec, *, beta=1, alpha=1):
+    """In place (addmv_): a = sg_addmv(a, mat, vec, beta, alpha), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("addmv_", "mat", 1, mat)
+    _require_tensor("addmv_", "vec", 2, vec)
+    _check(L.sg_addmv_(self._handle, mat._handle, vec._handle, builtins.float(beta), builtins.float(alpha)))
+    return self
 
 
 def _addbmm(self, batch1, batch2, *, beta=1, alpha=1):
@@ -2485,6 +2971,14 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's
     return _addbmm(input, batch1=batch1, batch2=batch2, beta=beta, alpha=alpha)
 
 
+def _addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    """In place (addbmm_): a = sg_addbmm(a, batch1, batch2, beta, alpha), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("addbmm_", "batch1", 1, batch1)
+    _require_tensor("addbmm_", "batch2", 2, batch2)
+    _check(L.sg_addbmm_(self._handle, batch1._handle, batch2._handle, builtins.float(beta), builtins.float(alpha)))
+    return self
+
+
 def _baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
     """torch.baddbmm: beta input + alpha batch1 @ batch2, per batch."""
     _require_tensor("baddbmm", "batch1", 1, batch1)
@@ -2498,6 +2992,14 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):  # noqa: A002 - PyTorch'
     return _baddbmm(input, batch1=batch1, batch2=batch2, beta=beta, alpha=alpha)
 
 
+def _baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    """In place (baddbmm_): a = sg_baddbmm(a, batch1, batch2, beta, alpha), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("baddbmm_", "batch1", 1, batch1)
+    _require_tensor("baddbmm_", "batch2", 2, batch2)
+    _check(L.sg_baddbmm_(self._handle, batch1._handle, batch2._handle, builtins.float(beta), builtins.float(alpha)))
+    return self
+
+
 def _addr(self, vec1, vec2, *, beta=1, alpha=1):
     """torch.addr: beta input + alpha outer(vec1, vec2)."""
     _require_tensor("addr", "vec1", 1, vec1)
@@ -2509,6 +3011,14 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):  # noqa: A002 - PyTorch's name
     """torch.addr: torch.addr: beta input + alpha outer(vec1, vec2)."""
     _require_tensor("addr", "input", 1, input)
     return _addr(input, vec1=vec1, vec2=vec2, beta=beta, alpha=alpha)
+
+
+def _addr_(self, vec1, vec2, *, beta=1, alpha=1):
+    """In place (addr_): a = sg_addr(a, vec1, vec2, beta, alpha), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("addr_", "vec1", 1, vec1)
+    _require_tensor("addr_", "vec2", 2, vec2)
+    _check(L.sg_addr_(self._handle, vec1._handle, vec2._handle, builtins.float(beta), builtins.float(alpha)))
+    return self
 
 
 def _vdot(self, other):
@@ -2572,6 +3082,14 @@ def masked_scatter(input, mask, source):  # noqa: A002 - PyTorch's name
     return _masked_scatter(input, mask=mask, source=source)
 
 
+def _masked_scatter_(self, mask, source):
+    """In place (masked_scatter_): a = sg_masked_scatter(a, mask, source), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("masked_scatter_", "mask", 1, mask)
+    _require_tensor("masked_scatter_", "source", 2, source)
+    _check(L.sg_masked_scatter_(self._handle, mask._handle, source._handle))
+    return self
+
+
 def _scatter_reduce(self, dim=_MISSING, index=_MISSING, src=_MISSING, reduce=_MISSING, *, include_self=True, axis=_MISSING):
     """a with src reduced into the positions index points at along dim (torch.scatter_reduce): reduce is "sum", "prod", "mean", "amax" or "amin"; without include_self the positions written start from src's elements alone."""
     dim = _alias("scatter_reduce", "dim", dim, "axis", axis)
@@ -2589,6 +3107,20 @@ def scatter_reduce(input, dim=_MISSING, index=_MISSING, src=_MISSING, reduce=_MI
     """torch.scatter_reduce: a with src reduced into the positions index points at along dim (torch.scatter_reduce): reduce is "sum", "prod", "mean", "amax" or "amin"; without include_self the positions written start from src's elements alone."""
     _require_tensor("scatter_reduce", "input", 1, input)
     return _scatter_reduce(input, dim=dim, index=index, src=src, reduce=reduce, include_self=include_self, axis=axis)
+
+
+def _scatter_reduce_(self, dim=_MISSING, index=_MISSING, src=_MISSING, reduce=_MISSING, *, include_self=True, axis=_MISSING):
+    """In place (scatter_reduce_): a = sg_scatter_reduce(a, dim, index, src, reduce, include_self), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    dim = _alias("scatter_reduce_", "dim", dim, "axis", axis)
+    _required("scatter_reduce_", "index", index)
+    _require_tensor("scatter_reduce_", "index", 2, index)
+    _required("scatter_reduce_", "src", src)
+    _require_tensor("scatter_reduce_", "src", 3, src)
+    _required("scatter_reduce_", "reduce", reduce)
+    if not isinstance(reduce, str):
+        raise TypeError(f"scatter_reduce_(): argument 'reduce' must be str, not {type(reduce).__name__}")
+    _check(L.sg_scatter_reduce_(self._handle, _int(dim), index._handle, src._handle, reduce.encode(), builtins.bool(include_self)))
+    return self
 
 
 def _nonzero_static(self, *, size, fill_value=-1):
@@ -2823,81 +3355,150 @@ def channel_shuffle(input, groups):  # noqa: A002 - PyTorch's name
 
 for _name, _method in (
         ("logical_and", _logical_and),
+        ("logical_and_", _logical_and_),
         ("logical_or", _logical_or),
+        ("logical_or_", _logical_or_),
         ("logical_xor", _logical_xor),
+        ("logical_xor_", _logical_xor_),
         ("logical_not", _logical_not),
+        ("logical_not_", _logical_not_),
         ("exp", _exp),
+        ("exp_", _exp_),
         ("log", _log),
+        ("log_", _log_),
         ("sqrt", _sqrt),
+        ("sqrt_", _sqrt_),
         ("rsqrt", _rsqrt),
+        ("rsqrt_", _rsqrt_),
         ("reciprocal", _reciprocal),
+        ("reciprocal_", _reciprocal_),
         ("sin", _sin),
+        ("sin_", _sin_),
         ("cos", _cos),
+        ("cos_", _cos_),
         ("tanh", _tanh),
+        ("tanh_", _tanh_),
         ("sigmoid", _sigmoid),
+        ("sigmoid_", _sigmoid_),
         ("relu", _relu),
+        ("relu_", _relu_),
         ("abs", _abs),
         ("__abs__", _abs),
         ("absolute", _abs),
+        ("abs_", _abs_),
+        ("absolute_", _abs_),
         ("sign", _sign),
+        ("sign_", _sign_),
         ("square", _square),
+        ("square_", _square_),
         ("log1p", _log1p),
+        ("log1p_", _log1p_),
         ("expm1", _expm1),
+        ("expm1_", _expm1_),
         ("tan", _tan),
+        ("tan_", _tan_),
         ("sinh", _sinh),
+        ("sinh_", _sinh_),
         ("cosh", _cosh),
+        ("cosh_", _cosh_),
         ("asin", _asin),
         ("arcsin", _asin),
+        ("asin_", _asin_),
+        ("arcsin_", _asin_),
         ("acos", _acos),
         ("arccos", _acos),
+        ("acos_", _acos_),
+        ("arccos_", _acos_),
         ("atan", _atan),
         ("arctan", _atan),
+        ("atan_", _atan_),
+        ("arctan_", _atan_),
         ("asinh", _asinh),
         ("arcsinh", _asinh),
+        ("asinh_", _asinh_),
+        ("arcsinh_", _asinh_),
         ("acosh", _acosh),
         ("arccosh", _acosh),
+        ("acosh_", _acosh_),
+        ("arccosh_", _acosh_),
         ("atanh", _atanh),
         ("arctanh", _atanh),
+        ("atanh_", _atanh_),
+        ("arctanh_", _atanh_),
         ("erf", _erf),
+        ("erf_", _erf_),
         ("erfc", _erfc),
+        ("erfc_", _erfc_),
         ("log2", _log2),
+        ("log2_", _log2_),
         ("log10", _log10),
+        ("log10_", _log10_),
         ("exp2", _exp2),
+        ("exp2_", _exp2_),
         ("floor", _floor),
+        ("floor_", _floor_),
         ("ceil", _ceil),
+        ("ceil_", _ceil_),
         ("round", _round),
+        ("round_", _round_),
         ("trunc", _trunc),
         ("fix", _trunc),
+        ("trunc_", _trunc_),
+        ("fix_", _trunc_),
         ("atan2", _atan2),
         ("arctan2", _atan2),
+        ("atan2_", _atan2_),
+        ("arctan2_", _atan2_),
         ("copysign", _copysign),
+        ("copysign_", _copysign_),
         ("fmax", _fmax),
         ("fmin", _fmin),
         ("fmod", _fmod),
+        ("fmod_", _fmod_),
         ("remainder", _remainder),
+        ("remainder_", _remainder_),
         ("floor_divide", _floor_divide),
+        ("floor_divide_", _floor_divide_),
         ("hypot", _hypot),
+        ("hypot_", _hypot_),
         ("nextafter", _nextafter),
+        ("nextafter_", _nextafter_),
         ("heaviside", _heaviside),
+        ("heaviside_", _heaviside_),
         ("logaddexp", _logaddexp),
         ("logaddexp2", _logaddexp2),
         ("xlogy", _xlogy),
+        ("xlogy_", _xlogy_),
         ("float_power", _float_power),
+        ("float_power_", _float_power_),
         ("ldexp", _ldexp),
+        ("ldexp_", _ldexp_),
         ("lerp", _lerp),
+        ("lerp_", _lerp_),
         ("addcmul", _addcmul),
+        ("addcmul_", _addcmul_),
         ("addcdiv", _addcdiv),
+        ("addcdiv_", _addcdiv_),
         ("clamp_min", _clamp_min),
+        ("clamp_min_", _clamp_min_),
         ("clamp_max", _clamp_max),
+        ("clamp_max_", _clamp_max_),
         ("__rdiv__", _rdiv),
         ("sinc", _sinc),
+        ("sinc_", _sinc_),
         ("logit", _logit),
+        ("logit_", _logit_),
         ("frac", _frac),
+        ("frac_", _frac_),
         ("deg2rad", _deg2rad),
+        ("deg2rad_", _deg2rad_),
         ("rad2deg", _rad2deg),
+        ("rad2deg_", _rad2deg_),
         ("nan_to_num", _nan_to_num),
+        ("nan_to_num_", _nan_to_num_),
         ("signbit", _signbit),
         ("sgn", _sgn),
+        ("sgn_", _sgn_),
         ("isnan", _isnan),
         ("isinf", _isinf),
         ("isfinite", _isfinite),
@@ -2906,14 +3507,22 @@ for _name, _method in (
         ("isreal", _isreal),
         ("angle", _angle),
         ("erfinv", _erfinv),
+        ("erfinv_", _erfinv_),
         ("frexp", _frexp),
         ("digamma", _digamma),
+        ("digamma_", _digamma_),
         ("lgamma", _lgamma),
+        ("lgamma_", _lgamma_),
         ("polygamma", _polygamma),
+        ("polygamma_", _polygamma_),
         ("mvlgamma", _mvlgamma),
+        ("mvlgamma_", _mvlgamma_),
         ("igamma", _igamma),
+        ("igamma_", _igamma_),
         ("igammac", _igammac),
+        ("igammac_", _igammac_),
         ("i0", _i0),
+        ("i0_", _i0_),
         ("unsqueeze", _unsqueeze),
         ("flatten", _flatten),
         ("select", _select),
@@ -2928,7 +3537,9 @@ for _name, _method in (
         ("roll", _roll),
         ("rot90", _rot90),
         ("tril", _tril),
+        ("tril_", _tril_),
         ("triu", _triu),
+        ("triu_", _triu_),
         ("diagonal", _diagonal),
         ("diag_embed", _diag_embed),
         ("diag", _diag),
@@ -2953,7 +3564,9 @@ for _name, _method in (
         ("softmax", _softmax),
         ("log_softmax", _log_softmax),
         ("cumsum", _cumsum),
+        ("cumsum_", _cumsum_),
         ("cumprod", _cumprod),
+        ("cumprod_", _cumprod_),
         ("cummax", _cummax),
         ("cummin", _cummin),
         ("logcumsumexp", _logcumsumexp),
@@ -2971,6 +3584,7 @@ for _name, _method in (
         ("msort", _msort),
         ("dist", _dist),
         ("renorm", _renorm),
+        ("renorm_", _renorm_),
         ("trace", _trace),
         ("histc", _histc),
         ("det", _linalg_det),
@@ -2983,15 +3597,22 @@ for _name, _method in (
         ("cholesky_solve", _cholesky_solve),
         ("cholesky_inverse", _cholesky_inverse),
         ("addmm", _addmm),
+        ("addmm_", _addmm_),
         ("addmv", _addmv),
+        ("addmv_", _addmv_),
         ("addbmm", _addbmm),
+        ("addbmm_", _addbmm_),
         ("baddbmm", _baddbmm),
+        ("baddbmm_", _baddbmm_),
         ("addr", _addr),
+        ("addr_", _addr_),
         ("vdot", _vdot),
         ("take_along_dim", _take_along_dim),
         ("masked_select", _masked_select),
         ("masked_scatter", _masked_scatter),
+        ("masked_scatter_", _masked_scatter_),
         ("scatter_reduce", _scatter_reduce),
+        ("scatter_reduce_", _scatter_reduce_),
         ("nonzero_static", _nonzero_static),
         ("cross", _cross),
         ("inner", _inner),

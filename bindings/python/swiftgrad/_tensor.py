@@ -916,6 +916,44 @@ class Tensor:
         """self /= other, in place."""
         return _named_in_place("div_", self, other, 1, L.sg_div_, L.sg_div_scalar_)
 
+    multiply_ = mul_
+    subtract_ = sub_
+
+    def neg_(self):
+        """-self, in place."""
+        _check(L.sg_neg_(self._handle))
+        return self
+
+    negative_ = neg_
+
+    def clamp_(self, min=None, max=None):  # noqa: A002 - torch's names
+        """Tensor.clamp in place."""
+        lower = None if min is None else _operand(min)  # held until the call returns
+        upper = None if max is None else _operand(max)
+        _check(L.sg_clamp_(self._handle, None if lower is None else lower._handle,
+                           None if upper is None else upper._handle))
+        return self
+
+    clip_ = clamp_
+
+    def masked_fill_(self, mask, value):
+        """Tensor.masked_fill in place (mask broadcasts to self)."""
+        _require_tensor("masked_fill_", "mask", 1, mask)
+        value = _operand(value)  # held until the call returns
+        _check(L.sg_masked_fill_(self._handle, mask._handle, value._handle))
+        return self
+
+    def pow_(self, exponent):
+        """self ** exponent, in place."""
+        exponent = _operand(exponent)
+        _check(L.sg_pow_(self._handle, exponent._handle))
+        return self
+
+    def scatter_add_(self, dim, index, src):
+        """Tensor.scatter_add in place."""
+        _check(L.sg_scatter_add_(self._handle, _int(dim), index._handle, src._handle))
+        return self
+
     def __iadd__(self, other):  # NotImplemented lets Python raise its own TypeError for +=
         return _in_place(self, other, L.sg_add_, L.sg_add_scalar_)
 
@@ -1041,6 +1079,23 @@ def _named_in_place(name, self, other, alpha, tensor_function, scalar_function):
         if result is not NotImplemented:
             return result
     raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+
+
+def _compared_in_place(name, function):
+    def compare_(self, other):
+        other = _operand(other)  # held until the call returns
+        _check(function(self._handle, other._handle))
+        return self
+    compare_.__name__ = name
+    compare_.__doc__ = f"Tensor.{name.rstrip('_')} in place: 1 where true, 0 where false, in self's dtype."
+    return compare_
+
+
+for _names, _function in ((("eq_",), L.sg_eq_), (("ne_", "not_equal_"), L.sg_ne_), (("lt_", "less_"), L.sg_lt_),
+                          (("le_", "less_equal_"), L.sg_le_), (("gt_", "greater_"), L.sg_gt_),
+                          (("ge_", "greater_equal_"), L.sg_ge_)):
+    for _name in _names:
+        setattr(Tensor, _name, _compared_in_place(_name, _function))
 
 
 def _in_place(self, other, tensor_function, scalar_function):

@@ -1,6 +1,7 @@
 """The complete autograd from Python, check by check against PyTorch's documented behaviour
 (values are also compared with PyTorch in reference/cases.py)."""
 import gc
+import math
 import re
 import shutil
 import threading
@@ -320,3 +321,60 @@ def test_hooks_may_not_change_size_or_type_and_create_graph_warns():
     z.grad = None  # breaks the cycle, as the warning says
     with raises(RuntimeError, "can't assign Variable as its own grad"):
         z.grad = z
+
+
+@pytest.mark.parametrize("op", [
+    lambda s, m: s * m, lambda s, m: m + s, lambda s, m: m / s, lambda s, m: s - m, lambda s, m: m ** s,
+    lambda s, m: torch.maximum(s, m), lambda s, m: torch.where(m > 0, s, m), lambda s, m: torch.lerp(m, 2 * m, s),
+    lambda s, m: torch.clamp(m, min=s), lambda s, m: torch.atan2(s, m), lambda s, m: s.expand(2, 3) * m,
+])
+def test_gradient_of_a_0d_tensor_broadcast_against_a_matrix_is_0d(op):
+    # The engine sums the broadcast gradient back to the operand's own shape, () for a 0-d one.
+    s = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    m = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=torch.float64, requires_grad=True)
+    op(s, m).sum().backward()
+    assert s.grad.shape == () and m.grad.shape == (2, 3)
+    # d/ds sum(s * m) = sum(m): one check of the summed value.
+    t = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+    (t * m).sum().backward()
+    assert t.grad.item() == 21.0
+
+
+def test_writes_into_tensors_in_the_graph():
+    # y = 2x, then y[:, 0] = (9, 8), then y[1] = 3 y[1]; loss = sum(y * w). By hand: the first
+    # column no longer depends on x; y[0, 1] = 2 x01 (d = 2 w01 = 4); y[1, 1] = 6 x11 (d = 6 w11
+    # = 24). PyTorch gives the same (CopySlices there, PutBackward0 here).
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * 2
+    y[:, 0] = torch.tensor([9.0, 8.0])
+    y[1] = y[1] * 3
+    assert y.tolist() == [[9.0, 4.0], [24.0, 24.0]]
+    (y * torch.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    assert x.grad.tolist() == [[0.0, 4.0], [0.0, 24.0]]
+    # A value that requires grad written into a plain tensor: it gets the gradient of its place.
+    v = torch.tensor(5.0, requires_grad=True)
+    z = torch.zeros(3)
+    z[1] = v
+    (z * torch.tensor([1.0, 7.0, 1.0])).sum().backward()
+    assert v.grad.item() == 7.0
+    # Advanced indexing and index_put_ on a non-leaf: IndexPutBackward0.
+    a = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = a * 2
+    b[torch.tensor([0, 2])] = torch.tensor([10.0, 20.0])
+    assert b.grad_fn.name() == "IndexPutBackward0" and b.tolist() == [10.0, 4.0, 20.0]
+    b.sum().backward()
+    assert a.grad.tolist() == [0.0, 2.0, 0.0]
+    # A leaf that requires grad is still refused.
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+        torch.zeros(2, requires_grad=True)[0] = 1.0
+
+
+def test_in_place_forms_rebase_the_history():
+    x = torch.tensor([0.5, 1.5], requires_grad=True)
+    y = x * 1
+    assert y.exp_() is y and y.grad_fn.name() == "ExpBackward0"
+    y.clamp_(max=3.0)  # exp(1.5) = 4.48 is clamped: no gradient there
+    y.sum().backward()
+    assert x.grad.tolist() == pytest.approx([math.exp(0.5), 0.0])
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+        torch.tensor([1, 4]).sqrt_()

@@ -123,3 +123,14 @@ def test_gradients_flow():
     s = torch.tensor([1.0, 2.0], requires_grad=True)
     torch.zeros(3).index_reduce(0, torch.tensor([1, 1]), s, "prod", include_self=False).sum().backward()
     assert s.grad.tolist() == [2.0, 1.0]  # d(s0 s1)/ds0 = s1
+
+
+def test_gather_with_an_empty_index():
+    # An empty index gives an empty result of the index's shape, and zero gradients.
+    x = torch.arange(6.0).view(2, 3).requires_grad_()
+    g = torch.gather(x, 0, torch.zeros(0, 3, dtype=torch.long))
+    assert g.shape == (0, 3)
+    g.sum().backward()
+    assert x.grad.tolist() == [[0.0] * 3] * 2
+    assert torch.gather(x, 1, torch.zeros(2, 0, dtype=torch.long)).shape == (2, 0)
+    assert torch.gather(torch.arange(3.0), 0, torch.tensor([], dtype=torch.long)).tolist() == []

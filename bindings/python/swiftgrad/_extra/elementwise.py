@@ -10,7 +10,7 @@ from .. import _functions
 from .. import _lib as L
 from .. import _ops
 from .._dtype import bool as _bool
-from .._tensor import _MISSING, Tensor, _make, _operand, _require_tensor
+from .._tensor import _MISSING, Tensor, _check, _make, _operand, _require_tensor
 from ._registry import export, method
 
 # ---- functions that take a number in either place ---------------------------------------------
@@ -140,6 +140,24 @@ export("divide")(divide)
 method("div")(_div_method)
 method("divide")(_divide_method)
 
+_ROUNDED_DIVISION_IN_PLACE = {"trunc": L.sg_div_trunc_, "floor": L.sg_div_floor_}
+_true_div_in_place = Tensor.div_
+
+
+@method("div_", "divide_", "true_divide_")
+def _div_in_place(self, other, *, rounding_mode=None):
+    """Tensor.div in place (rounding_mode None, 'trunc' or 'floor'); returns self."""
+    if rounding_mode is None:
+        return _true_div_in_place(self, other)
+    if not isinstance(rounding_mode, str):
+        raise TypeError(f"div_(): argument 'rounding_mode' must be str, not {type(rounding_mode).__name__}")
+    function = _ROUNDED_DIVISION_IN_PLACE.get(rounding_mode)
+    if function is None:
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+    other = _operand(other)  # held until the call returns
+    _check(function(self._handle, other._handle))
+    return self
+
 
 # ---- rsub -------------------------------------------------------------------------------------
 
@@ -184,6 +202,18 @@ def _round(self, *, decimals=_MISSING):  # named round below, for Python's own a
 
 
 _round.__name__ = _round.__qualname__ = "round"
+_round_in_place_to_integer = _ops._round_
+
+
+@method("round_")
+def _round_in_place(self, *, decimals=_MISSING):
+    """Tensor.round in place (decimals too); returns self."""
+    if decimals is _MISSING:
+        return _round_in_place_to_integer(self)
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral):
+        raise TypeError(f"round_(): argument 'decimals' must be int, not {type(decimals).__name__}")
+    _check(L.sg_round_decimals_(self._handle, int(decimals)))
+    return self
 
 
 @export("round")
@@ -211,7 +241,7 @@ def _identity(name, doc):
     return identity
 
 
-for _name in ("conj", "conj_physical", "resolve_conj", "resolve_neg"):
+for _name in ("conj", "conj_physical", "conj_physical_", "resolve_conj", "resolve_neg"):
     method(_name)(_identity(_name, f"Tensor.{_name}(): the tensor itself, for a real tensor (as in PyTorch)."))
 
 Tensor.real = property(_identity("real", "The real part: the tensor itself, for a real tensor."))

@@ -15,20 +15,44 @@ from .._tensor import (
 from ._registry import export, method
 
 
+class _InPlace:
+    """The in-place C function (sg_index_add_) given to an implementation in place of its
+    out-of-place one: `_call` then writes into the first tensor and returns nothing."""
+
+    def __init__(self, function):
+        self.function = function
+
+
 def _call(function, index_errors, *args):
-    """One C call returning a tensor; an error whose message contains one of `index_errors`, or
-    a dimension out of range, is an IndexError, as PyTorch raises it, any other the usual
-    RuntimeError."""
+    """One C call returning a tensor (or, for an _InPlace function, writing into args[0]); an
+    error whose message contains one of `index_errors`, or a dimension out of range, is an
+    IndexError, as PyTorch raises it, any other the usual RuntimeError."""
     if _anomaly[0]:
         _record_call_site()
     out = _c_void_p()
-    status = function(*args, out)
+    status = function.function(*args) if isinstance(function, _InPlace) else function(*args, out)
     if status:
         message = L.sg_last_error().decode("utf-8", "replace")
         index_error = (message.startswith("Dimension out of range") or "but tensor has no dimensions" in message
                        or any(m in message for m in index_errors))
         _check(status, IndexError if index_error else None)
-    return _wrap(out.value)
+    return None if isinstance(function, _InPlace) else _wrap(out.value)
+
+
+def _forms(name, implementation, function, in_place=None):
+    """Registers `implementation(function, self, ...)` as Tensor.<name> and torch.<name>, and
+    with `in_place` (the sg_NAME_ function) as Tensor.<name>_, which returns self."""
+    def method_(self, *args, **kwargs):
+        return implementation(function, self, *args, **kwargs)
+    method_.__name__, method_.__doc__ = name, implementation.__doc__
+    _both(name, method_)
+    if in_place is not None:
+        def in_place_(self, *args, **kwargs):
+            implementation(_InPlace(in_place), self, *args, **kwargs)
+            return self
+        in_place_.__name__ = name + "_"
+        in_place_.__doc__ = f"Tensor.{name} in place (the result keeps self's shape and dtype); returns self."
+        method(name + "_")(in_place_)
 
 
 def _tensor_argument(function, name, position, value):
@@ -60,44 +84,46 @@ def index_select(self, dim, index):
     return _call(L.sg_index_select, _OUT_OF_RANGE, self._handle, _int(dim), index._handle)
 
 
-def index_add(self, dim, index, source, *, alpha=1):
+def index_add(function, self, dim, index, source, *, alpha=1):
     """A copy of self with alpha * source added at positions `index` along `dim`."""
     _tensor_argument("index_add", "index", 2, index)
     _tensor_argument("index_add", "source", 3, source)
-    return _call(L.sg_index_add, _OUT_OF_RANGE, self._handle, _int(dim), index._handle, source._handle,
+    return _call(function, _OUT_OF_RANGE, self._handle, _int(dim), index._handle, source._handle,
                  builtins.float(alpha))
 
 
-def index_copy(self, dim, index, source):
+def index_copy(function, self, dim, index, source):
     """A copy of self with the slices of `source` written at positions `index` along `dim`."""
     _tensor_argument("index_copy", "index", 2, index)
     _tensor_argument("index_copy", "source", 3, source)
-    return _call(L.sg_index_copy, ("index_copy_(): index", "Index should have dimension", "Number of indices"),
+    return _call(function, ("index_copy_(): index", "Index should have dimension", "Number of indices"),
                  self._handle, _int(dim), index._handle, source._handle)
 
 
-def index_fill(self, dim, index, value):
+def index_fill(function, self, dim, index, value):
     """A copy of self with `value` (a number or a 0-d tensor) at positions `index` along `dim`."""
     _tensor_argument("index_fill", "index", 2, index)
     value = _operand(value)
-    return _call(L.sg_index_fill, ("is out of bounds for dimension", "Expected dtype int64 for index"),
+    return _call(function, ("is out of bounds for dimension", "Expected dtype int64 for index"),
                  self._handle, _int(dim), index._handle, value._handle)
 
 
-def index_reduce(self, dim, index, source, reduce, *, include_self=True):
+def index_reduce(function, self, dim, index, source, reduce, *, include_self=True):
     """self with the slices of `source` reduced ("prod", "mean", "amax", "amin") into positions
     `index` along `dim`."""
     _tensor_argument("index_reduce", "index", 2, index)
     _tensor_argument("index_reduce", "source", 3, source)
     if not isinstance(reduce, str):
         raise TypeError(f"index_reduce(): argument 'reduce' must be str, not {type(reduce).__name__}")
-    return _call(L.sg_index_reduce, _OUT_OF_RANGE, self._handle, _int(dim), index._handle, source._handle,
+    return _call(function, _OUT_OF_RANGE, self._handle, _int(dim), index._handle, source._handle,
                  reduce.encode(), builtins.bool(include_self))
 
 
-for _name, _implementation in (("index_select", index_select), ("index_add", index_add), ("index_copy", index_copy),
-                               ("index_fill", index_fill), ("index_reduce", index_reduce)):
-    _both(_name, _implementation)
+_both("index_select", index_select)
+_forms("index_add", index_add, L.sg_index_add, L.sg_index_add_)
+_forms("index_copy", index_copy, L.sg_index_copy, L.sg_index_copy_)
+_forms("index_fill", index_fill, L.sg_index_fill, L.sg_index_fill_)
+_forms("index_reduce", index_reduce, L.sg_index_reduce, L.sg_index_reduce_)
 
 
 # ---- flat positions --------------------------------------------------------------------------
@@ -112,15 +138,15 @@ def take(self, index):
     return _call(L.sg_take, _FLAT_ERRORS, self._handle, index._handle)
 
 
-def put(self, index, source, accumulate=False):
+def put(function, self, index, source, accumulate=False):
     """A copy of self with `source` written (added, with accumulate) at flat positions `index`."""
     _tensor_argument("put", "index", 2, index)
     _tensor_argument("put", "source", 3, source)
-    return _call(L.sg_put, _FLAT_ERRORS, self._handle, index._handle, source._handle, builtins.bool(accumulate))
+    return _call(function, _FLAT_ERRORS, self._handle, index._handle, source._handle, builtins.bool(accumulate))
 
 
 _both("take", take)
-_both("put", put)
+_forms("put", put, L.sg_put, L.sg_put_)
 
 
 # ---- scatter -----------------------------------------------------------------------------------
@@ -128,10 +154,10 @@ _both("put", put)
 _SCATTER_REDUCE = {"add": "sum", "multiply": "prod"}
 
 
-@method("scatter")
-def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+def _scatter(functions, self, dim, index, src=None, *, value=None, reduce=None):
     """A copy of self with `src` (a tensor, or a number: `value`) written at `index` along `dim`;
     with reduce="add" or "multiply", combined with what is there instead."""
+    scatter_function, reduce_function = functions
     _tensor_argument("scatter", "index", 2, index)
     if (src is None) == (value is None):
         raise TypeError("scatter() received an invalid combination of arguments: give src or value")
@@ -141,14 +167,29 @@ def scatter(self, dim, index, src=None, *, value=None, reduce=None):
             raise TypeError(f"scatter(): argument 'src' must be Tensor or Number, not {type(number).__name__}")
         if reduce is None:
             number = _operand(number)  # kept alive until the call returns
-            return _make(L.sg_scatter, self._handle, _int(dim), index._handle, number._handle)
+            return _call(scatter_function, (), self._handle, _int(dim), index._handle, number._handle)
         src = full(tuple(index.shape), number, dtype=self.dtype)
     if reduce is None:
-        return _make(L.sg_scatter, self._handle, _int(dim), index._handle, src._handle)
+        return _call(scatter_function, (), self._handle, _int(dim), index._handle, src._handle)
     if reduce not in _SCATTER_REDUCE:
         raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
-    return _make(L.sg_scatter_reduce, self._handle, _int(dim), index._handle, src._handle,
+    return _call(reduce_function, (), self._handle, _int(dim), index._handle, src._handle,
                  _SCATTER_REDUCE[reduce].encode(), True)
+
+
+@method("scatter")
+def scatter(self, dim, index, src=None, *, value=None, reduce=None):
+    """A copy of self with `src` (a tensor, or a number: `value`) written at `index` along `dim`;
+    with reduce="add" or "multiply", combined with what is there instead."""
+    return _scatter((L.sg_scatter, L.sg_scatter_reduce), self, dim, index, src, value=value, reduce=reduce)
+
+
+@method("scatter_")
+def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+    """Tensor.scatter in place; returns self."""
+    _scatter((_InPlace(L.sg_scatter_), _InPlace(L.sg_scatter_reduce_)), self, dim, index, src, value=value,
+             reduce=reduce)
+    return self
 
 
 @export("scatter")

@@ -389,6 +389,47 @@ class Runner:
                 return "wrong", str(e)
         return None
 
+    def run_inplace_sample(self, name, sample):
+        """None when the in-place method `name` gives torch's result and gradients on `sample`,
+        else (status, detail)."""
+        torch = self.torch
+        try:
+            args = [self.decoder.value(sample["input"])] + self.decoder.value(sample["args"])
+            kwargs = self.decoder.value(sample["kwargs"])
+        except Exception as e:  # noqa: BLE001
+            return "raises", f"input: {type(e).__name__}: {e}"
+        leaf = args[0]
+        target = leaf.clone() if leaf.requires_grad else leaf  # a leaf that requires grad may not be written
+        try:
+            out = getattr(target, name)(*args[1:], **kwargs)
+        except Exception as e:  # noqa: BLE001
+            return "raises", f"{type(e).__name__}: {str(e)[:160]}"
+        if out is not target:
+            return "wrong", f"{name} returned another object than the tensor it was called on"
+        self.float64 = {} if os.environ.get("OPDB_FLOAT32_ONLY") else sample.get("float64", {})
+        try:
+            self.compare(out, sample["output"], "in-place output")
+        except Mismatch as e:
+            return "wrong", str(e)
+        if "grads" not in sample or not target.requires_grad:
+            return None
+        inputs = [t for t in tensors_in(torch, [args[0], args[1:], kwargs]) if t.requires_grad]
+        cotangents = self.decoder.value(sample["cotangents"])
+        if len(cotangents) != 1:
+            return None
+        try:
+            grads = torch.autograd.grad([out], inputs, cotangents, allow_unused=True)
+        except Exception as e:  # noqa: BLE001
+            return "raises", f"backward: {type(e).__name__}: {str(e)[:160]}"
+        for i, (g, w) in enumerate(zip(grads, sample["grads"]["L"])):
+            if w is None:
+                continue
+            try:
+                self.compare(g if g is not None else torch.zeros_like(inputs[i]), w, f"in-place grad[{i}]")
+            except Mismatch as e:
+                return "wrong", str(e)
+        return None
+
     def run_op(self, op):
         """(status, detail, samples checked) of one OpInfo."""
         samples = [s for s in op["samples"] if "output" in s]
@@ -414,6 +455,31 @@ class Runner:
         return worst, detail, len(samples)
 
 
+def inplace_status(runner, op):
+    """(status, detail, samples checked) of an OpInfo's in-place variant (Tensor.abs_): on a
+    copy of each sample's input, the method must return that tensor, holding torch's result, with
+    torch's gradients through it. Samples whose result torch could not write in place (another
+    dtype or shape than the input's), random and output-processed ones are not used."""
+    torch = runner.torch
+    name = op["inplace"]
+    if not hasattr(torch.Tensor, name):
+        return "missing", f"swiftgrad.Tensor has no {name}", 0
+    worst, detail, checked = "pass", "", 0
+    for index, sample in enumerate(op["samples"]):
+        want = sample.get("output")
+        if (not isinstance(want, dict) or "T" not in want or sample.get("random") or "process" in sample
+                or not isinstance(sample.get("input"), dict) or "T" not in sample["input"]):
+            continue
+        given, result = runner.decoder.tensors[sample["input"]["T"]], runner.decoder.tensors[want["T"]]
+        if (given["dtype"], given["shape"]) != (result["dtype"], result["shape"]) or "view" in sample["input"]:
+            continue
+        checked += 1
+        outcome = runner.run_inplace_sample(name, sample)
+        if outcome and STATUS_ORDER.index(outcome[0]) > STATUS_ORDER.index(worst):
+            worst, detail = outcome[0], f"sample {sample.get('name') or index}: {outcome[1]}"
+    return worst, detail, checked
+
+
 def worker(data_dir, start):
     """Runs OpInfos from index `start`, printing one JSON line per OpInfo (its index first)."""
     import numpy as np
@@ -429,7 +495,13 @@ def worker(data_dir, start):
             status, detail, n = runner.run_op(op)
         except Exception:  # noqa: BLE001 - a harness bug is reported, not hidden
             status, detail, n = "raises", "harness: " + traceback.format_exc(limit=2)[-200:], 0
-        print(json.dumps({"index": index, "status": status, "detail": detail, "samples": n}), flush=True)
+        message = {"index": index, "status": status, "detail": detail, "samples": n}
+        if op.get("inplace"):
+            try:
+                message["inplace"] = inplace_status(runner, op)
+            except Exception:  # noqa: BLE001
+                message["inplace"] = ("raises", "harness: " + traceback.format_exc(limit=2)[-200:], 0)
+        print(json.dumps(message), flush=True)
 
 
 # ---- the parent: runs workers, survives crashes, reports ------------------------------------
@@ -469,8 +541,13 @@ def run_all(data_dir, only=()):
         r = results[index]
         key = op["name"] + (f"[{op['variant']}]" if op["variant"] else "")
         unchecked = sum(1 for s in op["samples"] if s.get("too_large"))
-        report.append({"op": key, "namespace": namespace(op["name"]), "status": r["status"],
-                       "detail": r["detail"], "samples": r["samples"], "unchecked": unchecked})
+        entry = {"op": key, "namespace": namespace(op["name"]), "status": r["status"],
+                 "detail": r["detail"], "samples": r["samples"], "unchecked": unchecked}
+        if r.get("inplace") and r["inplace"][2] or (r.get("inplace") and r["inplace"][0] == "missing"):
+            entry["inplace"] = {"name": op["inplace"], "status": r["inplace"][0], "detail": r["inplace"][1]}
+        elif r["status"] == "crash" and op.get("inplace"):
+            entry["inplace"] = {"name": op["inplace"], "status": "crash", "detail": r["detail"]}
+        report.append(entry)
     return meta, report
 
 
@@ -491,6 +568,13 @@ def summary(meta, report):
         name = "**all**" if ns == "all" else ("torch.*" if ns == "torch" else ns if ns.startswith("torch.") else f"torch.{ns}")
         lines.append(f"| {name} | {total} | {c['pass']} | {100 * c['pass'] / total:.1f}% | {c['wrong']} | "
                      f"{c['raises']} | {c['missing']} | {c['crash']} |")
+    variants = [r["inplace"] for r in report if "inplace" in r]
+    if variants:
+        c = collections.Counter(v["status"] for v in variants)
+        lines.append("")
+        lines.append(f"In-place variants (Tensor.abs_, ...) of these OpInfos, on the same samples: {c['pass']} of "
+                     f"{len(variants)} pass ({c['wrong']} wrong, {c['raises']} raise, {c['missing']} missing, "
+                     f"{c['crash']} crash).")
     return "\n".join(lines)
 
 
@@ -524,23 +608,37 @@ def main():
     for (status, detail), n in causes(report):
         print(f"  {n:4d}  {status}: {detail}")
     wrong = [r for r in report if r["status"] in ("wrong", "crash")]
+    wrong_inplace = [r for r in report if r.get("inplace", {}).get("status") in ("wrong", "crash")]
     for r in wrong:
         print(f"  {r['status'].upper()}: {r['op']}: {r['detail']}")
+    for r in wrong_inplace:
+        print(f"  {r['inplace']['status'].upper()}: {r['inplace']['name']} ({r['op']}): {r['inplace']['detail']}")
     if args.verbose:
         for r in report:
             if r["status"] != "pass":
                 print(f"  {r['status']:8s} {r['op']}: {r['detail'][:150]}")
+            if r.get("inplace", {}).get("status", "pass") != "pass":
+                print(f"  {r['inplace']['status']:8s} {r['inplace']['name']} ({r['op']}): {r['inplace']['detail'][:150]}")
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(
-            {"torch": meta["torch"], "ops": {r["op"]: r["status"] for r in report}}, indent=0, sort_keys=True) + "\n")
+            {"torch": meta["torch"], "ops": {r["op"]: r["status"] for r in report},
+             "inplace": {r["op"]: [r["inplace"]["name"], r["inplace"]["status"]] for r in report if "inplace" in r}},
+            indent=0, sort_keys=True) + "\n")
     failures = []
     if args.check:
         before = json.loads(pathlib.Path(args.check).read_text())["ops"]
         now = {r["op"]: r for r in report}
         failures += [f"{r['op']} gives a {r['status']} result: {r['detail']}" for r in wrong]
+        failures += [f"{r['inplace']['name']} ({r['op']}) gives a {r['inplace']['status']} result: "
+                     f"{r['inplace']['detail']}" for r in wrong_inplace]
         failures += [f"{name} passed before and is now {now[name]['status']}: {now[name]['detail']}"
                      for name, status in sorted(before.items())
                      if status == "pass" and name in now and now[name]["status"] != "pass"]
+        before_inplace = json.loads(pathlib.Path(args.check).read_text()).get("inplace", {})
+        failures += [f"{method} ({name}) passed before and is now {now[name]['inplace']['status']}: "
+                     f"{now[name]['inplace']['detail']}"
+                     for name, (method, status) in sorted(before_inplace.items())
+                     if status == "pass" and name in now and now[name].get("inplace", {}).get("status") != "pass"]
         for f in failures:
             print("FAIL:", f)
         passed = sum(r["status"] == "pass" for r in report)

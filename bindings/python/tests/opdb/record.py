@@ -384,6 +384,10 @@ def main():
             continue
         record = {"name": op.name, "variant": op.variant_test_name, "autograd": bool(op.supports_autograd),
                   "samples": []}
+        # The in-place variant (Tensor.abs_), which the harness checks against the op's results.
+        inplace = getattr(op, "inplace_variant", None)
+        if inplace is not None and getattr(torch.Tensor, getattr(inplace, "__name__", ""), None) is inplace:
+            record["inplace"] = inplace.__name__
         try:
             record["call"] = call_spec(op)
         except Unserializable as e:
