@@ -340,6 +340,45 @@ SG_API sg_status sg_set_grad_enabled(bool enabled, bool *previous);
 /** Whether the calling thread records gradients (torch.is_grad_enabled()). */
 SG_API bool sg_is_grad_enabled(void);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Process-wide settings and dtype rules                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * The default floating dtype (torch.set_default_dtype / get_default_dtype), SG_FLOAT32 until
+ * changed: what a floating number (sg_scalar_double) counts as in type promotion (an int64
+ * tensor times 2.5) and the dtype of floating functions of integer and bool tensors (sin, true
+ * division). Only floating dtypes (SG_ERR_DTYPE otherwise). Global to the process, as PyTorch's;
+ * this header's factories take their dtype explicitly.
+ */
+SG_API sg_status sg_set_default_dtype(sg_dtype dtype);
+SG_API sg_status sg_get_default_dtype(sg_dtype *out);
+
+/** torch.promote_types(a, b): the smallest dtype both convert to without losing their kind. */
+SG_API sg_status sg_promote_types(sg_dtype a, sg_dtype b, sg_dtype *out);
+/** torch.result_type(a, b): the dtype a binary op of a and b computes in (0-d tensors and
+    wrapped numbers from sg_scalar_* count as PyTorch counts them). */
+SG_API sg_status sg_result_type(const sg_tensor *a, const sg_tensor *b, sg_dtype *out);
+/** torch.can_cast(from, to): whether `from` casts to `to` implicitly (never floating to integral
+    or bool, nor anything but bool to bool). */
+SG_API sg_status sg_can_cast(sg_dtype from, sg_dtype to, bool *out);
+
+/** The number of threads kernels split large work over (torch.set_num_threads, at least 1; at
+    most 64 are used), the machine's cores until set. */
+SG_API sg_status sg_set_num_threads(int64_t n);
+SG_API int64_t sg_get_num_threads(void);
+
+/**
+ * How tensors print (torch.set_printoptions): digits after the point, the element count above
+ * which a tensor is summarised with "...", the items shown at each end of a summarised
+ * dimension, characters per line, and scientific notation (1 on, 0 off, -1 decided by the
+ * values). Defaults 4, 1000, 3, 80, -1. Negative counts and a line width below 1 are refused.
+ */
+SG_API sg_status sg_set_print_options(int64_t precision, int64_t threshold, int64_t edge_items, int64_t line_width,
+                                      int64_t sci_mode);
+SG_API sg_status sg_get_print_options(int64_t *precision, int64_t *threshold, int64_t *edge_items,
+                                      int64_t *line_width, int64_t *sci_mode);
+
 /* BEGIN GENERATED OPS: made by scripts/generate.py from the op table in scripts/ops; do not edit. */
 
 /* ---------------------------------------------------------------------------------------------- */

@@ -110,6 +110,24 @@ public enum DType: Int32, CaseIterable, Sendable, CustomStringConvertible {
         isFloatingPoint ? 2 : (self == .bool ? 0 : 1)
     }
 
+    private static let defaultFloatingStore = Locked(DType.float32)
+
+    /// The default floating dtype (`torch.set_default_dtype`, float32 unless changed): what a
+    /// Python float counts as in type promotion, and the result dtype of floating functions
+    /// (sin, true division, ...) of integer and bool tensors. Global, as PyTorch's.
+    public static var defaultFloating: DType {
+        get { defaultFloatingStore.withLock { $0 } }
+        set { defaultFloatingStore.withLock { $0 = newValue } }
+    }
+
+    /// `torch.can_cast`: whether PyTorch casts `from` to `to` implicitly (the in-place and `out=`
+    /// rule): never floating to integral or bool, nor anything but bool to bool.
+    public static func canCast(from: DType, to: DType) -> Bool {
+        if from.isFloatingPoint && !to.isFloatingPoint { return false }
+        if from != .bool && to == .bool { return false }
+        return true
+    }
+
     /// `torch.promote_types`: the smallest dtype both convert to without losing their kind.
     /// bool < uint8, int8 < int16 < int32 < int64 < float16, bfloat16 < float32 < float64, where
     /// uint8 with int8 is int16 and float16 with bfloat16 is float32.

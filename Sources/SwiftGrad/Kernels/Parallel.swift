@@ -16,8 +16,11 @@ enum Parallel {
     /// benchmark W3, whose 784x512 weight passes split from here, measured 3-4% faster than with
     /// 2^18; 2^16, which splits the 256x512 activations too, no faster.)
     static let grain = 1 << 17
-    /// The cores a kernel may use.
-    static let cores: Int = Swift.max(1, Swift.min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 64))
+    /// The cores of the machine (at most 64).
+    static let available: Int = Swift.max(1, Swift.min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 64))
+    /// The threads a kernel may use (`torch.set_num_threads`): the machine's cores unless set.
+    /// Read on every split, written rarely (a word: a racing reader sees the old or new count).
+    nonisolated(unsafe) static var cores: Int = available
 
     /// How many pieces `count` elements are split into.
     @inline(__always)
@@ -52,5 +55,18 @@ enum Parallel {
             }
         }
         return results.map { $0! }
+    }
+}
+
+/// The number of threads kernels split their work over (`torch.get_num_threads` /
+/// `torch.set_num_threads`).
+public enum Threads {
+    public static var count: Int { Parallel.cores }
+
+    /// - Throws: `.invalidArgument` unless n is positive (PyTorch's message); more threads than
+    ///   64 are used as 64.
+    public static func set(_ n: Int) throws {
+        guard n >= 1 else { throw SwiftGradError.invalidArgument("set_num_threads expects a positive integer") }
+        Parallel.cores = Swift.min(n, 64)
     }
 }

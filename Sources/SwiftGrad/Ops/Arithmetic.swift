@@ -31,7 +31,7 @@ extension Tensor {
     static func arithmetic<K: ArithmeticKernel>(_: K.Type, _ a: Tensor, _ b: Tensor,
                                                 trueDivision: Bool = false) throws -> Tensor {
         var result = TypePromotion.resultType(a, b)
-        if trueDivision && !result.isFloatingPoint { result = .float32 }
+        if trueDivision && !result.isFloatingPoint { result = DType.defaultFloating }
         let shape = try Shape.broadcast(a.shape, b.shape)
         // Bool arithmetic computes in int64 and narrows back (True + True is True); float16 and
         // bfloat16 compute in float32, narrow integers in int64, and round back.

@@ -35,7 +35,7 @@ extension Tensor {
     public static func cosineSimilarity(_ x1: Tensor, _ x2: Tensor, dim: Int = 1, eps: Double = 1e-8) throws -> Tensor {
         let shape = try Shape.broadcast(x1.shape, x2.shape)
         let common = TypePromotion.resultType(x1, x2)
-        let floating = common.isFloatingPoint ? common : DType.float32
+        let floating = common.isFloatingPoint ? common : DType.defaultFloating
         var a = try x1.to(floating).expand(shape), b = try x2.to(floating).expand(shape)
         if shape.isEmpty {
             _ = try Shape.normalize(dim: dim, ndim: 1)

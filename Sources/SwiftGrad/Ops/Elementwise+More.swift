@@ -25,7 +25,7 @@ extension Tensor {
     /// computing in float32 (PyTorch's int-to-float promotion).
     static func floatingResultType(_ a: Tensor, _ b: Tensor) -> DType {
         let t = TypePromotion.resultType(a, b)
-        return t.isFloatingPoint ? t : .float32
+        return t.isFloatingPoint ? t : DType.defaultFloating
     }
 
     /// The promoted dtype of an op defined only for floating dtypes.

@@ -16,13 +16,13 @@ enum SgnKernel: NumericUnaryKernel {
 }
 
 extension Tensor {
-    /// This tensor in the dtype a floating function of it computes in (float32 for integers and
-    /// bools), without recording.
-    private func floatingOperand() throws -> Tensor { try to(dtype == .float64 ? .float64 : .float32, recording: false) }
+    /// This tensor in the dtype a floating function of it computes in (for integers and bools,
+    /// that of the default floating dtype), without recording.
+    private func floatingOperand() throws -> Tensor { try to(floatingResult.compute, recording: false) }
 
-    /// The dtype of a floating function's result: this tensor's when floating, else float32
-    /// (float16 and bfloat16 compute in float32 and round back).
-    private var floatingResult: DType { dtype.isFloatingPoint ? dtype : .float32 }
+    /// The dtype of a floating function's result: this tensor's when floating, else the default
+    /// floating dtype (float16 and bfloat16 compute in float32 and round back).
+    private var floatingResult: DType { dtype.isFloatingPoint ? dtype : DType.defaultFloating }
 
     /// sin(pi x) / (pi x), 1 at 0 (`torch.sinc`, SincBackward0). Its gradient is
     /// (pi x cos(pi x) - sin(pi x)) / (pi x^2), 0 at 0.

@@ -131,7 +131,7 @@ extension Tensor {
     private func arithmetic_<K: ArithmeticKernel>(_ kernel: K.Type, _ other: Tensor, trueDivision: Bool = false,
                                                   _ op: (Tensor, Tensor) throws -> Tensor) throws -> Tensor {
         var result = TypePromotion.resultType(self, other)
-        if trueDivision && !result.isFloatingPoint { result = .float32 }
+        if trueDivision && !result.isFloatingPoint { result = DType.defaultFloating }
         guard result.category <= dtype.category else {
             throw SwiftGradError.dtype("result type \(result.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
         }

@@ -94,7 +94,7 @@ struct MvlgammaMap<T: SpecialFloat>: UnaryFunction {
 extension Tensor {
     /// The forward of a special function of one tensor. float16 and bfloat16 compute in float32
     /// and round back, unless `refusingHalf` names the kernel PyTorch has only for float and
-    /// double; integers and bools compute in float32.
+    /// double; integers and bools compute in the default floating dtype.
     fileprivate static func specialUnary<K: SpecialUnaryKernel>(_: K.Type, _ a: Tensor, refusingHalf name: String? = nil) throws -> Tensor {
         switch a.dtype {
         case .float32: return try Kernels.map(a, SpecialMap<K, Float>())
@@ -102,7 +102,7 @@ extension Tensor {
         case .float16, .bfloat16:
             try refuseHalf(a.dtype, name)
             return try specialUnary(K.self, a.to(.float32, recording: false)).to(a.dtype, recording: false)
-        default: return try specialUnary(K.self, a.to(.float32, recording: false))
+        default: return try specialUnary(K.self, a.to(DType.defaultFloating, recording: false))
         }
     }
 
@@ -113,12 +113,13 @@ extension Tensor {
     }
 
     /// The dtype a special function of two operands computes in: their promoted dtype, float32
-    /// for integers and bools unless `refusingIntegers` names the kernel that refuses them.
+    /// the default floating dtype for integers and bools unless `refusingIntegers` names the
+    /// kernel that refuses them.
     fileprivate static func specialResultType(_ a: Tensor, _ b: Tensor, refusingIntegers name: String? = nil) throws -> DType {
         let result = TypePromotion.resultType(a, b)
         if result.isFloatingPoint { return result }
         if let name { throw SwiftGradError.dtype("\"\(name)_cpu\" not implemented for '\(result.scalarTypeName)'") }
-        return .float32
+        return DType.defaultFloating
     }
 
     /// The forward of a special function of two broadcast operands, in `dtype` (float16 and
@@ -136,13 +137,14 @@ extension Tensor {
         }
     }
 
-    /// The floating dtype a function of one tensor computes in (float32 for integers, bools and
-    /// half precision) and the dtype of its result.
+    /// The floating dtype a function of one tensor computes in (float32 for half precision;
+    /// for integers and bools that of the default floating dtype) and the dtype of its result.
     fileprivate var specialDTypes: (compute: DType, result: DType) {
         switch dtype {
         case .float64: return (.float64, .float64)
         case .float16, .bfloat16: return (.float32, dtype)
-        default: return (.float32, .float32)
+        case .float32: return (.float32, .float32)
+        default: return (DType.defaultFloating.compute, DType.defaultFloating)
         }
     }
 

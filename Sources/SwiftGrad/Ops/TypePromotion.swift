@@ -2,7 +2,7 @@
 /// tensors with dimensions, 0-d tensors, and wrapped numbers (Python scalars). Within a class
 /// dtypes promote; across classes a lower class only matters when it is of a higher category
 /// (bool < integral < floating): `int64 tensor * 2.5` is float32, `float32 tensor * float64 0-d`
-/// stays float32. A wrapped floating number counts as the default dtype, float32.
+/// stays float32. A wrapped floating number counts as the default dtype (`DType.defaultFloating`).
 enum TypePromotion {
     /// The result dtype of an op on two operands.
     @inline(__always)
@@ -17,7 +17,7 @@ enum TypePromotion {
         var dimensioned: DType?, zeroDim: DType?, wrapped: DType?
         for t in operands {
             if t.isWrappedNumber {
-                let d = t.dtype.isFloatingPoint ? DType.float32 : t.dtype
+                let d = t.dtype.isFloatingPoint ? DType.defaultFloating : t.dtype
                 wrapped = wrapped.map { DType.promote($0, d) } ?? d
             } else if t.ndim == 0 {
                 zeroDim = zeroDim.map { DType.promote($0, t.dtype) } ?? t.dtype
@@ -25,7 +25,7 @@ enum TypePromotion {
                 dimensioned = dimensioned.map { DType.promote($0, t.dtype) } ?? t.dtype
             }
         }
-        return combine(dimensioned, combine(zeroDim, wrapped)) ?? .float32
+        return combine(dimensioned, combine(zeroDim, wrapped)) ?? DType.defaultFloating
     }
 
     private static func combine(_ higher: DType?, _ lower: DType?) -> DType? {
@@ -35,4 +35,9 @@ enum TypePromotion {
         if higher == .bool || lower.isFloatingPoint { return DType.promote(higher, lower) }
         return higher
     }
+}
+
+extension Tensor {
+    /// `torch.result_type(a, b)`: the dtype a binary op of `a` and `b` computes in.
+    public static func resultType(_ a: Tensor, _ b: Tensor) -> DType { TypePromotion.resultType(a, b) }
 }

@@ -159,14 +159,14 @@ enum ReluKernel: NumericUnaryKernel {
 
 extension Tensor {
     /// The forward of a floating unary op: float16 and bfloat16 compute in float32 and round
-    /// back; integer and bool input computes in float32 (the result's dtype).
+    /// back; integer and bool input computes in the default floating dtype (the result's).
     static func floatUnary<K: FloatUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
         switch a.dtype {
         case .float32: return try Kernels.map(a, FloatMap<K, Float>())
         case .float64: return try Kernels.map(a, FloatMap<K, Double>())
         case .float16, .bfloat16:
             return try floatUnary(K.self, a.to(.float32, recording: false)).to(a.dtype, recording: false)
-        default: return try floatUnary(K.self, a.to(.float32, recording: false))
+        default: return try floatUnary(K.self, a.to(DType.defaultFloating, recording: false))
         }
     }
 

@@ -4,7 +4,7 @@ libswiftgrad C library (through ctypes). Code written for PyTorch runs with
 from . import _lib
 from ._dtype import (  # noqa: A004 - torch.bool, torch.float, torch.int
     bfloat16, bool, double, dtype, finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8,
-    int16, int32, int64, long, short, uint8,
+    int16, int32, int64, long, set_default_dtype, short, uint8,
 )
 from ._lib import LibraryNotFoundError, SwiftGradError
 from ._types import Size
@@ -21,7 +21,13 @@ from ._random import (
     Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial, normal, rand,
     rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
 )
-from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ._grad_mode import (
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+)
+from ._settings import (
+    can_cast, get_default_device, get_num_interop_threads, get_num_threads, is_complex, is_floating_point, is_nonzero,
+    promote_types, result_type, set_default_device, set_num_threads, set_printoptions, typename,
+)
 from ._functions import *  # noqa: F401,F403 - torch.cat, torch.matmul, torch.exp, ...
 from ._functions import is_tensor  # noqa: F401
 from ._ops import *  # noqa: F401,F403 - torch.exp, torch.softmax, ... (generated from the op table)

@@ -42,15 +42,15 @@ def _infer_dtype(values):
         if isinstance(v, numbers.Integral):
             kind = _dtype.int64 if kind is _dtype.bool else kind
         elif isinstance(v, numbers.Real):
-            return _dtype.float32
+            return _dtype.get_default_dtype()
         elif isinstance(v, Tensor):
             if v.dtype.is_floating_point:
-                return _dtype.float32
+                return _dtype.get_default_dtype()
             if v.dtype is not _dtype.bool and kind is _dtype.bool:
                 kind = _dtype.int64
         else:
             raise TypeError(f"new(): invalid data type '{type(v).__name__}'")
-    return kind if values else _dtype.float32
+    return kind if values else _dtype.get_default_dtype()
 
 
 def _check_fits(values, dtype):
@@ -156,7 +156,7 @@ def as_tensor(data, dtype=None, device=None):
 
 def _creation_dtype(dtype, default=None):
     if dtype is None:
-        return default or _dtype.float32
+        return default or _dtype.get_default_dtype()
     if not isinstance(dtype, _dtype.dtype):
         raise TypeError(f"argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
     return dtype
@@ -198,7 +198,7 @@ def _fill_dtype(fill_value):
         return _dtype.int64
     if isinstance(fill_value, Tensor):
         return fill_value.dtype
-    return _dtype.float32
+    return _dtype.get_default_dtype()
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
@@ -273,7 +273,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
             raise TypeError(f"arange(): argument '{name}' must be Number, not {type(v).__name__}")
         values.append(v)
     if dtype is None:
-        dtype = _dtype.int64 if all(isinstance(v, numbers.Integral) for v in values) else _dtype.float32
+        dtype = _dtype.int64 if all(isinstance(v, numbers.Integral) for v in values) else _dtype.get_default_dtype()
     result = _make_as(_creation_dtype(dtype), L.sg_arange, *(builtins.float(v) for v in values))
     return _finish(result, requires_grad)
 

@@ -2,6 +2,8 @@
 import builtins
 import ctypes
 
+from . import _lib
+
 
 class dtype:
     """A tensor element type; prints as PyTorch's (`torch.float32`)."""
@@ -54,8 +56,20 @@ by_numpy_name = {d._numpy_name: d for d in ALL if d._numpy_name}
 
 
 def get_default_dtype():
-    """torch.get_default_dtype(): the dtype of floating tensors made from Python floats."""
-    return float32
+    """torch.get_default_dtype(): the dtype of floating tensors made from Python floats, of
+    factories without a dtype, and of floating functions of integer tensors."""
+    code = ctypes.c_int()
+    _lib.check(_lib.sg_get_default_dtype(ctypes.byref(code)))
+    return by_code[code.value]
+
+
+def set_default_dtype(d):
+    """torch.set_default_dtype(d): a floating dtype (process-wide, as PyTorch's)."""
+    if not isinstance(d, dtype):
+        raise TypeError(f"set_default_dtype(): argument 'd' (position 1) must be torch.dtype, not {builtins.type(d).__name__}")
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _lib.check(_lib.sg_set_default_dtype(d._code))
 
 
 class finfo:

@@ -1166,7 +1166,7 @@ def _binary(self, other, tensor_function, scalar_function, reflected=False, comp
                 _check(status)
             t = _new_object(Tensor)
             t._handle = out.value
-            t._dtype = _dtype.bool if compare else (d if d.is_floating_point else _dtype.float32)
+            t._dtype = _dtype.bool if compare else (d if d.is_floating_point else _dtype.get_default_dtype())
             return t
     elif kind is Tensor:
         if _anomaly[0]:
@@ -1203,7 +1203,7 @@ def _binary(self, other, tensor_function, scalar_function, reflected=False, comp
     if compare:
         result._dtype = _dtype.bool
     elif self._dtype is not None:
-        result._dtype = self._dtype if self._dtype.is_floating_point else _dtype.float32
+        result._dtype = self._dtype if self._dtype.is_floating_point else _dtype.get_default_dtype()
     return result
 
 

@@ -7,7 +7,7 @@ import warnings
 from .. import _lib as L
 from .. import _tensor
 from .._creation import zeros_like
-from .._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from .._tensor import Tensor, _wrap, _check
 from .. import _callbacks
 from .function import Function, FunctionCtx  # noqa: F401
