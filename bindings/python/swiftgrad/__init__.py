@@ -14,7 +14,7 @@ from ._memory_format import (
 )
 from ._tensor import Tensor
 from ._creation import (
-    arange, as_tensor, empty, empty_like, empty_permuted, eye, full, full_like, linspace, logspace, ones, ones_like,
+    arange, as_tensor, asarray, empty, empty_like, empty_permuted, eye, full, full_like, linspace, logspace, ones, ones_like,
     scalar_tensor, tensor, zeros, zeros_like,
 )
 from ._random import (
@@ -36,7 +36,7 @@ from ._extra import EXPORTS as _EXTRA  # noqa: E402 - hand-written functions of 
 
 globals().update(_EXTRA.get("", {}))
 from ._serialization import load_file, save_file  # noqa: F401
-from ._interop import from_dlpack, from_numpy  # noqa: F401
+from ._interop import from_dlpack, from_numpy, frombuffer  # noqa: F401
 from . import _serialization as safetensors  # noqa: F401 - swiftgrad.safetensors.save/load/load_metadata
 from . import fft, linalg, special  # noqa: F401,E402 - torch.fft, torch.linalg, torch.special
 from . import masked  # noqa: F401,E402 - torch.masked

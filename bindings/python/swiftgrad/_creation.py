@@ -336,3 +336,58 @@ for _name, _method in (("new_tensor", _new_tensor), ("new_zeros", _new_factory("
                        ("new_ones", _new_factory("new_ones", ones)), ("new_empty", _new_factory("new_empty", empty)),
                        ("new_full", _new_full)):
     setattr(Tensor, _name, _method)
+
+
+# The element formats of Python's buffer protocol (struct module codes) that swiftgrad has.
+_BY_FORMAT = {"d": _dtype.float64, "f": _dtype.float32, "e": _dtype.float16, "B": _dtype.uint8, "b": _dtype.int8,
+              "h": _dtype.int16, "i": _dtype.int32, "l": _dtype.int64, "q": _dtype.int64, "?": _dtype.bool}
+_SCALAR_NAMES = {_dtype.float32: "Float", _dtype.float64: "Double", _dtype.float16: "Half", _dtype.bfloat16: "BFloat16",
+                 _dtype.int64: "Long", _dtype.int32: "Int", _dtype.int16: "Short", _dtype.int8: "Char",
+                 _dtype.uint8: "Byte", _dtype.bool: "Bool"}
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> Tensor:
+    """torch.asarray: `obj` as a tensor, sharing its memory when it can and copy is not True:
+    a tensor (itself, or converted), a NumPy array or anything with __array_interface__, a DLPack
+    producer, an object with the buffer protocol (its element format gives the dtype:
+    array.array('d') is float64, a bytearray uint8), else a copy of numbers and sequences
+    (torch.tensor). copy=False refuses what would need a copy."""
+    from ._interop import _wrap_bytes, from_dlpack, frombuffer, from_numpy  # noqa: PLC0415 - _interop imports this module
+    _device.check(device)
+    if dtype is not None and not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"asarray(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
+    shared = None
+    if isinstance(obj, Tensor):
+        shared = obj
+    elif hasattr(obj, "__array_interface__"):
+        try:
+            shared = from_numpy(_numpy().asarray(obj))
+        except (TypeError, ValueError):
+            shared = None
+    elif hasattr(obj, "__dlpack__"):
+        shared = from_dlpack(obj)
+    else:
+        try:
+            view = memoryview(obj)
+        except TypeError:
+            view = None
+        if view is not None and view.format in _BY_FORMAT and view.ndim == 1 and view.nbytes:
+            shared = frombuffer(obj, dtype=_BY_FORMAT[view.format]) if not view.readonly else None
+            if shared is None:
+                shared = _wrap_bytes(view.tobytes(), _BY_FORMAT[view.format], len(view))
+    if shared is None:
+        if copy is False:
+            raise ValueError(f"can't alias {type(obj).__name__} without copying it")
+        result = tensor(obj, dtype=dtype)
+    else:
+        result = shared
+        if dtype is not None and dtype is not shared.dtype:
+            if copy is False:
+                raise ValueError(f"can't alias tensor with dtype '{_SCALAR_NAMES[shared.dtype]}' into dtype "
+                                 f"'{_SCALAR_NAMES[dtype]}'.")
+            result = shared.to(dtype)
+        elif copy:
+            result = shared.clone()
+    if requires_grad:
+        result.requires_grad_(True)
+    return result

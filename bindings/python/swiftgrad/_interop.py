@@ -198,3 +198,58 @@ def _tensor_dlpack_device(self):
 
 for _name, _method in (("numpy", _tensor_numpy), ("__array__", _tensor_array), ("__dlpack__", _tensor_dlpack), ("__dlpack_device__", _tensor_dlpack_device), ):
     setattr(Tensor, _name, _method)
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False) -> Tensor:
+    """torch.frombuffer: a 1-d tensor over an object's buffer (bytearray, array.array, mmap,
+    ...), `count` elements of `dtype` from byte `offset` (all that follow by default). Writes go
+    both ways; the object is kept alive while the tensor's memory is in use. A read-only buffer
+    (bytes) or one misaligned for the dtype gives a copy instead (PyTorch would alias it)."""
+    if not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"frombuffer(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
+    view = memoryview(buffer).cast("B")
+    length, size = view.nbytes, dtype.itemsize
+    if length == 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if offset < 0 or offset >= length:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length "
+                         f"({length} bytes) minus 1")
+    if count < 0:
+        if (length - offset) % size:
+            raise ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must be a "
+                             f"multiple of element size ({size})")
+        count = (length - offset) // size
+    elif offset + count * size > length:
+        raise ValueError(f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) must not "
+                         f"be greater than actual buffer length ({length} bytes)")
+    data = view[offset:offset + count * size]
+    if view.readonly:
+        warnings.warn("The given buffer is not writable, and PyTorch does not support non-writable tensors. This "
+                      "means you can write to the underlying (supposedly non-writable) buffer using the tensor. You "
+                      "may want to copy the buffer to protect its data or make it writable before converting it to a "
+                      "tensor. This type of warning will be suppressed for the rest of this program.",
+                      UserWarning, stacklevel=2)
+        # Immutable memory (bytes) is never written through: the tensor holds a copy.
+        return _finish_requires_grad(_wrap_bytes(bytes(data), dtype, count), requires_grad)
+    address = ctypes.addressof(ctypes.c_char.from_buffer(view)) + offset
+    if address % size:  # misaligned for the dtype: a copy
+        return _finish_requires_grad(_wrap_bytes(bytes(data), dtype, count), requires_grad)
+    shape, strides, n = _shape_and_strides((count,), (1,))
+    key = _callbacks.register((view, buffer))  # released by the library when the memory is unused
+    out = ctypes.c_void_p()
+    L.check(L.sg_tensor_from_blob(ctypes.c_void_p(address), shape, strides, n, dtype._code,
+                                  _callbacks.free_entry, key, ctypes.byref(out)))
+    return _finish_requires_grad(_wrap(out.value, dtype), requires_grad)
+
+
+def _wrap_bytes(data, dtype, count):
+    shape, _, n = _shape_and_strides((count,), (1,))
+    out = ctypes.c_void_p()
+    L.check(L.sg_tensor_from_data(data, shape, n, dtype._code, ctypes.byref(out)))
+    return _wrap(out.value, dtype)
+
+
+def _finish_requires_grad(t, requires_grad):
+    if requires_grad:
+        t.requires_grad_(True)
+    return t

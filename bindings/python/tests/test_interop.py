@@ -245,3 +245,53 @@ def test_storage_offset_of_views():
     assert x[3:].storage_offset() == 12
     assert x[:, 4:].storage_offset() == 4
     assert x[2].storage_offset() == 8
+
+
+def test_frombuffer_shares_a_writable_buffer():
+    # Little-endian int32 1 and 2; writes go both ways.
+    b = bytearray(b"\x01\x00\x00\x00\x02\x00\x00\x00")
+    t = sg.frombuffer(b, dtype=sg.int32)
+    assert t.tolist() == [1, 2]
+    b[0] = 7
+    t[1] = 5
+    assert t.tolist() == [7, 5] and list(b) == [7, 0, 0, 0, 5, 0, 0, 0]
+    assert sg.frombuffer(b, dtype=sg.int16, offset=2, count=2).tolist() == [0, 5]
+    import array
+    f = sg.frombuffer(array.array("f", [1.5, 2.5]), dtype=sg.float32, requires_grad=True)
+    assert f.tolist() == [1.5, 2.5] and f.requires_grad
+    with pytest.warns(UserWarning, match="The given buffer is not writable"):
+        assert sg.frombuffer(b"abcd", dtype=sg.uint8).tolist() == [97, 98, 99, 100]
+    for kwargs, message in [
+        ({"offset": 3}, r"buffer length \(5 bytes\) after offset \(3 bytes\) must be a multiple of element size \(4\)"),
+        ({"count": 3}, r"requested buffer length \(3 \* 4 bytes\) after offset \(0 bytes\) must not be greater than "
+                       r"actual buffer length \(8 bytes\)"),
+        ({"offset": 8}, r"offset \(8 bytes\) must be non-negative and no greater than buffer length \(8 bytes\) minus 1"),
+        ({"count": 0}, r"both buffer length \(8\) and count \(0\) must not be 0"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            sg.frombuffer(b, dtype=sg.int32, **kwargs)
+
+
+def test_asarray_shares_when_it_can():
+    import array
+    x = sg.asarray([1, 2])
+    assert x.dtype == sg.int64 and sg.asarray(x) is x
+    assert sg.asarray(x, dtype=sg.float64).dtype == sg.float64
+    assert sg.asarray(x, copy=True).data_ptr() != x.data_ptr()
+    with pytest.raises(ValueError, match="can't alias tensor with dtype 'Long' into dtype 'Double'."):
+        sg.asarray(x, copy=False, dtype=sg.float64)
+    assert sg.asarray(array.array("d", [1.5])).dtype == sg.float64
+    assert sg.asarray(bytearray(b"ab")).tolist() == [97, 98]
+    assert sg.asarray([[1, 2], [3, 4]], dtype=sg.float16).dtype == sg.float16
+    assert sg.asarray([sg.tensor(1.0), sg.tensor(2.0)]).tolist() == [1.0, 2.0]
+    y = sg.tensor([1.0])
+    assert sg.asarray(y, requires_grad=True) is y and y.requires_grad
+
+
+@needs_numpy
+def test_asarray_of_a_numpy_array_shares_its_memory():
+    import numpy as np
+    a = np.arange(3.0)
+    t = sg.asarray(a)
+    a[0] = 9
+    assert t.tolist() == [9.0, 1.0, 2.0] and sg.asarray(a, copy=True).data_ptr() != t.data_ptr()
