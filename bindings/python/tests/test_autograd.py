@@ -378,3 +378,16 @@ def test_in_place_forms_rebase_the_history():
     assert x.grad.tolist() == pytest.approx([math.exp(0.5), 0.0])
     with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
         torch.tensor([1, 4]).sqrt_()
+
+
+def test_matmul_with_a_zero_size_inner_dimension():
+    # A sum over nothing: zeros of the outer sizes, and empty gradients.
+    a = torch.zeros(2, 0, requires_grad=True)
+    b = torch.zeros(0, 3, requires_grad=True)
+    out = a @ b
+    assert out.shape == (2, 3) and out.tolist() == [[0.0] * 3] * 2
+    out.sum().backward()
+    assert a.grad.shape == (2, 0) and b.grad.shape == (0, 3)
+    assert (torch.zeros(4, 2, 0) @ torch.zeros(4, 0, 5)).shape == (4, 2, 5)
+    assert (torch.zeros(3, 0) @ torch.zeros(0)).tolist() == [0.0, 0.0, 0.0]
+    assert torch.nn.functional.linear(torch.zeros(2, 0), torch.zeros(4, 0)).shape == (2, 4)
