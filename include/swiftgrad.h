@@ -2674,6 +2674,126 @@ SG_API sg_status sg_cov(const sg_tensor *a, int64_t correction, const sg_tensor 
 SG_API sg_status sg_corrcoef(const sg_tensor *a, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Bitwise and integer operations: bitwise and/or/xor/not and shifts of integer and bool tensors  */
+/* (each integer dtype computes in itself, wrapping as C++ does), gcd and lcm, bincount, the      */
+/* coordinates of matrix triangles, fill and empty_strided. Operands broadcast and promote as in  */
+/* the arithmetic ops; a floating result gives SG_ERR_DTYPE with PyTorch's message                */
+/* ("bitwise_and_cpu" not implemented for 'Float'). Not differentiable, except fill.              */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * a & other, elementwise: the bits of integers, logical and of bools (torch.bitwise_and); other may
+ * be an sg_scalar_* number, converted to the result's dtype as C++ casts (wrapping).
+ */
+SG_API sg_status sg_bitwise_and(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (bitwise_and_): a = sg_bitwise_and(a, other), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_bitwise_and_(sg_tensor *a, const sg_tensor *other);
+/** a | other, elementwise, as sg_bitwise_and (torch.bitwise_or). */
+SG_API sg_status sg_bitwise_or(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (bitwise_or_): a = sg_bitwise_or(a, other), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_bitwise_or_(sg_tensor *a, const sg_tensor *other);
+/** a ^ other, elementwise, as sg_bitwise_and; bools give a != other (torch.bitwise_xor). */
+SG_API sg_status sg_bitwise_xor(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (bitwise_xor_): a = sg_bitwise_xor(a, other), written into a, which keeps its shape and
+ * dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_bitwise_xor_(sg_tensor *a, const sg_tensor *other);
+/**
+ * ~a: every bit of an integer complemented, not of a bool (torch.bitwise_not); SG_ERR_DTYPE for a
+ * floating tensor.
+ */
+SG_API sg_status sg_bitwise_not(const sg_tensor *a, sg_tensor **out);
+/**
+ * In place (bitwise_not_): a = sg_bitwise_not(a), written into a, which keeps its shape and dtype
+ * (a result that does not fit is refused).
+ */
+SG_API sg_status sg_bitwise_not_(sg_tensor *a);
+/**
+ * a << other, elementwise, integers only (torch.bitwise_left_shift): bits beyond the dtype's width
+ * are lost; a negative amount or one of at least the width gives 0, as PyTorch's CPU kernel.
+ * SG_ERR_DTYPE for a bool or floating result.
+ */
+SG_API sg_status sg_bitwise_left_shift(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (bitwise_left_shift_): a = sg_bitwise_left_shift(a, other), written into a, which keeps
+ * its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_bitwise_left_shift_(sg_tensor *a, const sg_tensor *other);
+/**
+ * a >> other, elementwise, integers only (torch.bitwise_right_shift): arithmetic (sign-filling) for
+ * signed dtypes; a negative amount or one of at least the width less the sign bit gives the sign (0
+ * or -1; 0 for uint8), as PyTorch's CPU kernel.
+ */
+SG_API sg_status sg_bitwise_right_shift(const sg_tensor *a, const sg_tensor *other,
+                                        sg_tensor **out);
+/**
+ * In place (bitwise_right_shift_): a = sg_bitwise_right_shift(a, other), written into a, which
+ * keeps its shape and dtype (a result that does not fit is refused).
+ */
+SG_API sg_status sg_bitwise_right_shift_(sg_tensor *a, const sg_tensor *other);
+/**
+ * The greatest common divisor of a and other, elementwise, in their promoted integer dtype
+ * (torch.gcd): gcd(0, 0) is 0; magnitudes wrap as C's abs, so a dtype's most negative value stays
+ * negative. SG_ERR_DTYPE for bool or floating operands.
+ */
+SG_API sg_status sg_gcd(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (gcd_): a = sg_gcd(a, other), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_gcd_(sg_tensor *a, const sg_tensor *other);
+/**
+ * The least common multiple of a and other, elementwise, as sg_gcd (torch.lcm): 0 when either is 0;
+ * |a / gcd * b| wrapping in the dtype (in C's int for int8, uint8 and int16) as PyTorch's CPU
+ * kernel.
+ */
+SG_API sg_status sg_lcm(const sg_tensor *a, const sg_tensor *other, sg_tensor **out);
+/**
+ * In place (lcm_): a = sg_lcm(a, other), written into a, which keeps its shape and dtype (a result
+ * that does not fit is refused).
+ */
+SG_API sg_status sg_lcm_(sg_tensor *a, const sg_tensor *other);
+/**
+ * How often each value of the 1-d non-negative integer tensor a occurs (int64), or the sum of
+ * weights (1-d, a's length; NULL for none) at its occurrences: float32 for float32 weights, float64
+ * for any other (torch.bincount). The result has max(max(a) + 1, minlength) elements; an empty a
+ * gives minlength zeros (int64).
+ */
+SG_API sg_status sg_bincount(const sg_tensor *a, const sg_tensor *weights, int64_t minlength,
+                             sg_tensor **out);
+/**
+ * The coordinates (r, c) of the lower triangle of a row x col matrix, c - r <= offset, row by row:
+ * a 2 x N tensor of SG_INT64 or SG_INT32 (torch.tril_indices).
+ */
+SG_API sg_status sg_tril_indices(int64_t row, int64_t col, int64_t offset, sg_dtype dtype,
+                                 sg_tensor **out);
+/**
+ * The coordinates (r, c) of the upper triangle of a row x col matrix, c - r >= offset, row by row,
+ * as sg_tril_indices (torch.triu_indices).
+ */
+SG_API sg_status sg_triu_indices(int64_t row, int64_t col, int64_t offset, sg_dtype dtype,
+                                 sg_tensor **out);
+/**
+ * A tensor with sizes size and element strides stride (nstride == ndim) over a new storage just
+ * large enough, zeroed (torch.empty_strided): a negative stride becomes the contiguous one after
+ * the next dimension's, as PyTorch; SG_ERR_INVALID_ARGUMENT when the storage size overflows.
+ */
+SG_API sg_status sg_empty_strided(const int64_t *size, size_t ndim, const int64_t *stride,
+                                  size_t nstride, sg_dtype dtype, sg_tensor **out);
+/**
+ * A tensor of a's shape and dtype filled with value, an sg_scalar_* number (checked as sg_fill_
+ * checks it) or a 0-d tensor, which gets the sum of the gradient (torch.fill).
+ */
+SG_API sg_status sg_fill(const sg_tensor *a, const sg_tensor *value, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* In place. Each returns SG_OK after writing into t. Refused with SG_ERR_AUTOGRAD on a leaf that */
 /* requires grad while grad mode is on (turn it off with sg_set_grad_enabled, as                  */
 /* torch.no_grad()); SG_ERR_DTYPE when the result cannot be cast to t's dtype (a float result     */

@@ -136,16 +136,19 @@ def inplace_entry(entry):
     """The in-place form of an entry with `inplace = ["abs_", ...]` (PyTorch's method names):
     sg_NAME_ with the same parameters, writing the result into the first tensor (Tensor.inPlace
     in the core) and returning nothing; in Python the methods named, with the entry's
-    arguments, returning self."""
+    arguments, returning self. With `inplace_promotes = true` the operands' promoted dtype is
+    checked against the first tensor's before the op runs (Tensor.inPlace(promoting:))."""
     names = entry["inplace"]
     names = [names] if isinstance(names, str) else names
     if entry.get("returns", "tensor") != "tensor":
         raise SystemExit(f"ops table: {entry['name']}: inplace needs an op that returns one tensor")
     first = entry["params"].split(",")[0].strip().rpartition(" ")[2]
     body = re.sub(rf"@{first}\b", "$0", entry["swift"])
+    others = [p.strip().rpartition(" ")[2] for p in entry["params"].split(",")[1:] if p.split()[0] == "tensor"]
     params = re.sub(r"^\s*tensor ", "target ", entry["params"])  # written: sg_tensor *, not const
     derived = {"name": entry["name"] + "_", "params": params, "returns": "none",
-               "swift": f"@{first}.inPlace {{ try {body} }}",
+               "swift": (f"@{first}.inPlace(promoting: [{', '.join('@' + o for o in others)}]) {{ try {body} }}"
+                         if entry.get("inplace_promotes") else f"@{first}.inPlace {{ try {body} }}"),
                "doc": f"In place ({names[0]}): {first} = {entry['name']}({', '.join(p.strip().rpartition(' ')[2] for p in entry['params'].split(','))}), "
                       f"written into {first}, which keeps its shape and dtype (a result that does not fit is refused)."}
     if entry.get("python"):

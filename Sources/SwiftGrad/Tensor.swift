@@ -127,7 +127,7 @@ public final class Tensor {
         self.base = base
         self.baseHistoryVersion = base?.historyVersion ?? 0
         var contiguous = true
-        if !knownContiguous {
+        if !knownContiguous && count != 0 {  // an empty tensor is contiguous whatever its strides, as PyTorch's
             var expected = 1
             for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] != 1 {
                 if strides[d] != expected { contiguous = false; break }

@@ -2749,6 +2749,111 @@ public func sg_corrcoef(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaqueP
     exportTensor("sg_corrcoef", out) { try Handles.tensor(a, "a").corrcoef() }
 }
 
+@_cdecl("sg_bitwise_and") @implementation
+public func sg_bitwise_and(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bitwise_and", out) { try Handles.tensor(a, "a").bitwiseAnd(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_bitwise_and_") @implementation
+public func sg_bitwise_and_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_bitwise_and_") { _ = try Handles.tensor(a, "a").inPlace(promoting: [Handles.tensor(other, "other")]) { try $0.bitwiseAnd(Handles.tensor(other, "other")) } }
+}
+
+@_cdecl("sg_bitwise_or") @implementation
+public func sg_bitwise_or(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bitwise_or", out) { try Handles.tensor(a, "a").bitwiseOr(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_bitwise_or_") @implementation
+public func sg_bitwise_or_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_bitwise_or_") { _ = try Handles.tensor(a, "a").inPlace(promoting: [Handles.tensor(other, "other")]) { try $0.bitwiseOr(Handles.tensor(other, "other")) } }
+}
+
+@_cdecl("sg_bitwise_xor") @implementation
+public func sg_bitwise_xor(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bitwise_xor", out) { try Handles.tensor(a, "a").bitwiseXor(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_bitwise_xor_") @implementation
+public func sg_bitwise_xor_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_bitwise_xor_") { _ = try Handles.tensor(a, "a").inPlace(promoting: [Handles.tensor(other, "other")]) { try $0.bitwiseXor(Handles.tensor(other, "other")) } }
+}
+
+@_cdecl("sg_bitwise_not") @implementation
+public func sg_bitwise_not(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bitwise_not", out) { try Handles.tensor(a, "a").bitwiseNot() }
+}
+
+@_cdecl("sg_bitwise_not_") @implementation
+public func sg_bitwise_not_(_ a: OpaquePointer?) -> sg_status {
+    export("sg_bitwise_not_") { _ = try Handles.tensor(a, "a").inPlace { try $0.bitwiseNot() } }
+}
+
+@_cdecl("sg_bitwise_left_shift") @implementation
+public func sg_bitwise_left_shift(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bitwise_left_shift", out) { try Handles.tensor(a, "a").bitwiseLeftShift(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_bitwise_left_shift_") @implementation
+public func sg_bitwise_left_shift_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_bitwise_left_shift_") { _ = try Handles.tensor(a, "a").inPlace(promoting: [Handles.tensor(other, "other")]) { try $0.bitwiseLeftShift(Handles.tensor(other, "other")) } }
+}
+
+@_cdecl("sg_bitwise_right_shift") @implementation
+public func sg_bitwise_right_shift(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bitwise_right_shift", out) { try Handles.tensor(a, "a").bitwiseRightShift(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_bitwise_right_shift_") @implementation
+public func sg_bitwise_right_shift_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_bitwise_right_shift_") { _ = try Handles.tensor(a, "a").inPlace(promoting: [Handles.tensor(other, "other")]) { try $0.bitwiseRightShift(Handles.tensor(other, "other")) } }
+}
+
+@_cdecl("sg_gcd") @implementation
+public func sg_gcd(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_gcd", out) { try Handles.tensor(a, "a").gcd(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_gcd_") @implementation
+public func sg_gcd_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_gcd_") { _ = try Handles.tensor(a, "a").inPlace(promoting: [Handles.tensor(other, "other")]) { try $0.gcd(Handles.tensor(other, "other")) } }
+}
+
+@_cdecl("sg_lcm") @implementation
+public func sg_lcm(_ a: OpaquePointer?, _ other: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_lcm", out) { try Handles.tensor(a, "a").lcm(Handles.tensor(other, "other")) }
+}
+
+@_cdecl("sg_lcm_") @implementation
+public func sg_lcm_(_ a: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
+    export("sg_lcm_") { _ = try Handles.tensor(a, "a").inPlace(promoting: [Handles.tensor(other, "other")]) { try $0.lcm(Handles.tensor(other, "other")) } }
+}
+
+@_cdecl("sg_bincount") @implementation
+public func sg_bincount(_ a: OpaquePointer?, _ weights: OpaquePointer?, _ minlength: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_bincount", out) { try Handles.tensor(a, "a").bincount(weights: (weights == nil ? nil : Handles.tensor(weights, "weights")), minlength: Int(minlength)) }
+}
+
+@_cdecl("sg_tril_indices") @implementation
+public func sg_tril_indices(_ row: Int64, _ col: Int64, _ offset: Int64, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_tril_indices", out) { try Tensor.trilIndices(row: Int(row), col: Int(col), offset: Int(offset), dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_triu_indices") @implementation
+public func sg_triu_indices(_ row: Int64, _ col: Int64, _ offset: Int64, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_triu_indices", out) { try Tensor.triuIndices(row: Int(row), col: Int(col), offset: Int(offset), dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_empty_strided") @implementation
+public func sg_empty_strided(_ size: UnsafePointer<Int64>?, _ ndim: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ dtype: sg_dtype, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_empty_strided", out) { try Tensor.emptyStrided(SwiftGradCABI.shape(size, ndim, "size"), strides: SwiftGradCABI.dims(stride, nstride), dtype: SwiftGradCABI.dtype(dtype)) }
+}
+
+@_cdecl("sg_fill") @implementation
+public func sg_fill(_ a: OpaquePointer?, _ value: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_fill", out) { try Handles.tensor(a, "a").fill(Handles.tensor(value, "value")) }
+}
+
 @_cdecl("sg_add_") @implementation
 public func sg_add_(_ t: OpaquePointer?, _ other: OpaquePointer?) -> sg_status {
     export("sg_add_") { _ = try Handles.tensor(t, "t").add_(Handles.tensor(other, "other")) }

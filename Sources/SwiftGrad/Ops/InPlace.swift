@@ -86,15 +86,24 @@ extension Tensor {
     /// - Throws: the op's errors; `.shape` / `.dtype` for a result that does not fit;
     ///   `.autograd` on a leaf that requires grad while grad mode is on.
     @discardableResult
-    public func inPlace(_ op: (Tensor) throws -> Tensor) throws -> Tensor {
+    public func inPlace(_ op: (Tensor) throws -> Tensor) throws -> Tensor { try inPlace(promoting: [], op) }
+
+    /// `inPlace` for an op whose result dtype is its operands' promoted type (the bitwise ops):
+    /// that type is checked against this tensor's dtype before the op runs, so that
+    /// `int_tensor.bitwise_and_(2.5)` gives PyTorch's cast error, not the op's own refusal of
+    /// a floating dtype.
+    @discardableResult
+    public func inPlace(promoting others: [Tensor], _ op: (Tensor) throws -> Tensor) throws -> Tensor {
+        if !others.isEmpty {
+            let promoted = TypePromotion.resultType([self] + others)
+            guard promoted.category <= dtype.category else { throw castError(promoted) }
+        }
         let grad = GradMode.isEnabled
         let value = try op(grad ? try clone() : self)
         guard value.shape == shape else {
             throw SwiftGradError.shape("output with shape \(Shape.describe(shape)) doesn't match the broadcast shape \(Shape.describe(value.shape))")
         }
-        guard value.dtype.category <= dtype.category else {
-            throw SwiftGradError.dtype("result type \(value.dtype.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
-        }
+        guard value.dtype.category <= dtype.category else { throw castError(value.dtype) }
         let recorded = grad && value.requiresGrad && value.gradFn != nil
         try checkInPlaceOnGraph(with: recorded ? [value] : [])
         try prepareInPlaceWrite()
@@ -106,6 +115,11 @@ extension Tensor {
             outputNr = value.outputNr
         }
         return self
+    }
+
+    /// PyTorch's error for a result of dtype `result` written into this tensor.
+    private func castError(_ result: DType) -> SwiftGradError {
+        .dtype("result type \(result.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
     }
 
     /// Overwrites this tensor in place with values that do not depend on it (fill_, zero_,

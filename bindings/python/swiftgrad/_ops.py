@@ -3196,6 +3196,150 @@ def corrcoef(input):  # noqa: A002 - PyTorch's name
     return _corrcoef(input)
 
 
+def _bitwise_and(self, other):
+    """a & other, elementwise: the bits of integers, logical and of bools (torch.bitwise_and); other may be an sg_scalar_* number, converted to the result's dtype as C++ casts (wrapping)."""
+    other = _operand(other)
+    return _make(L.sg_bitwise_and, self._handle, other._handle)
+
+
+def _bitwise_and_(self, other):
+    """In place (bitwise_and_): a = sg_bitwise_and(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_bitwise_and_(self._handle, other._handle))
+    return self
+
+
+def _bitwise_or(self, other):
+    """a | other, elementwise, as sg_bitwise_and (torch.bitwise_or)."""
+    other = _operand(other)
+    return _make(L.sg_bitwise_or, self._handle, other._handle)
+
+
+def _bitwise_or_(self, other):
+    """In place (bitwise_or_): a = sg_bitwise_or(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_bitwise_or_(self._handle, other._handle))
+    return self
+
+
+def _bitwise_xor(self, other):
+    """a ^ other, elementwise, as sg_bitwise_and; bools give a != other (torch.bitwise_xor)."""
+    other = _operand(other)
+    return _make(L.sg_bitwise_xor, self._handle, other._handle)
+
+
+def _bitwise_xor_(self, other):
+    """In place (bitwise_xor_): a = sg_bitwise_xor(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_bitwise_xor_(self._handle, other._handle))
+    return self
+
+
+def _bitwise_not(self):
+    """~a: every bit of an integer complemented, not of a bool (torch.bitwise_not); SG_ERR_DTYPE for a floating tensor."""
+    return _keep_dtype(self, _make(L.sg_bitwise_not, self._handle))
+
+
+def bitwise_not(input):  # noqa: A002 - PyTorch's name
+    """torch.bitwise_not: ~a: every bit of an integer complemented, not of a bool (torch.bitwise_not); SG_ERR_DTYPE for a floating tensor."""
+    _require_tensor("bitwise_not", "input", 1, input)
+    return _bitwise_not(input)
+
+
+def _bitwise_not_(self):
+    """In place (bitwise_not_): a = sg_bitwise_not(a), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _check(L.sg_bitwise_not_(self._handle))
+    return self
+
+
+def _bitwise_left_shift(self, other):
+    """a << other, elementwise, integers only (torch.bitwise_left_shift): bits beyond the dtype's width are lost; a negative amount or one of at least the width gives 0, as PyTorch's CPU kernel. SG_ERR_DTYPE for a bool or floating result."""
+    other = _operand(other)
+    return _make(L.sg_bitwise_left_shift, self._handle, other._handle)
+
+
+def _bitwise_left_shift_(self, other):
+    """In place (bitwise_left_shift_): a = sg_bitwise_left_shift(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_bitwise_left_shift_(self._handle, other._handle))
+    return self
+
+
+def _bitwise_right_shift(self, other):
+    """a >> other, elementwise, integers only (torch.bitwise_right_shift): arithmetic (sign-filling) for signed dtypes; a negative amount or one of at least the width less the sign bit gives the sign (0 or -1; 0 for uint8), as PyTorch's CPU kernel."""
+    other = _operand(other)
+    return _make(L.sg_bitwise_right_shift, self._handle, other._handle)
+
+
+def _bitwise_right_shift_(self, other):
+    """In place (bitwise_right_shift_): a = sg_bitwise_right_shift(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    other = _operand(other)
+    _check(L.sg_bitwise_right_shift_(self._handle, other._handle))
+    return self
+
+
+def _gcd(self, other):
+    """The greatest common divisor of a and other, elementwise, in their promoted integer dtype (torch.gcd): gcd(0, 0) is 0; magnitudes wrap as C's abs, so a dtype's most negative value stays negative. SG_ERR_DTYPE for bool or floating operands."""
+    _require_tensor("gcd", "other", 1, other)
+    return _make(L.sg_gcd, self._handle, other._handle)
+
+
+def gcd(input, other):  # noqa: A002 - PyTorch's name
+    """torch.gcd: The greatest common divisor of a and other, elementwise, in their promoted integer dtype (torch.gcd): gcd(0, 0) is 0; magnitudes wrap as C's abs, so a dtype's most negative value stays negative. SG_ERR_DTYPE for bool or floating operands."""
+    _require_tensor("gcd", "input", 1, input)
+    return _gcd(input, other=other)
+
+
+def _gcd_(self, other):
+    """In place (gcd_): a = sg_gcd(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("gcd_", "other", 1, other)
+    _check(L.sg_gcd_(self._handle, other._handle))
+    return self
+
+
+def _lcm(self, other):
+    """The least common multiple of a and other, elementwise, as sg_gcd (torch.lcm): 0 when either is 0; |a / gcd * b| wrapping in the dtype (in C's int for int8, uint8 and int16) as PyTorch's CPU kernel."""
+    _require_tensor("lcm", "other", 1, other)
+    return _make(L.sg_lcm, self._handle, other._handle)
+
+
+def lcm(input, other):  # noqa: A002 - PyTorch's name
+    """torch.lcm: The least common multiple of a and other, elementwise, as sg_gcd (torch.lcm): 0 when either is 0; |a / gcd * b| wrapping in the dtype (in C's int for int8, uint8 and int16) as PyTorch's CPU kernel."""
+    _require_tensor("lcm", "input", 1, input)
+    return _lcm(input, other=other)
+
+
+def _lcm_(self, other):
+    """In place (lcm_): a = sg_lcm(a, other), written into a, which keeps its shape and dtype (a result that does not fit is refused)."""
+    _require_tensor("lcm_", "other", 1, other)
+    _check(L.sg_lcm_(self._handle, other._handle))
+    return self
+
+
+def _bincount(self, weights=None, minlength=0):
+    """How often each value of the 1-d non-negative integer tensor a occurs (int64), or the sum of weights (1-d, a's length; NULL for none) at its occurrences: float32 for float32 weights, float64 for any other (torch.bincount). The result has max(max(a) + 1, minlength) elements; an empty a gives minlength zeros (int64)."""
+    weights = None if weights is None else _operand(weights)
+    return _make(L.sg_bincount, self._handle, None if weights is None else weights._handle, _int(minlength))
+
+
+def bincount(input, weights=None, minlength=0):  # noqa: A002 - PyTorch's name
+    """torch.bincount: How often each value of the 1-d non-negative integer tensor a occurs (int64), or the sum of weights (1-d, a's length; NULL for none) at its occurrences: float32 for float32 weights, float64 for any other (torch.bincount). The result has max(max(a) + 1, minlength) elements; an empty a gives minlength zeros (int64)."""
+    _require_tensor("bincount", "input", 1, input)
+    return _bincount(input, weights=weights, minlength=minlength)
+
+
+def _fill(self, value):
+    """A tensor of a's shape and dtype filled with value, an sg_scalar_* number (checked as sg_fill_ checks it) or a 0-d tensor, which gets the sum of the gradient (torch.fill)."""
+    value = _operand(value)
+    return _make(L.sg_fill, self._handle, value._handle)
+
+
+def fill(input, value):  # noqa: A002 - PyTorch's name
+    """torch.fill: A tensor of a's shape and dtype filled with value, an sg_scalar_* number (checked as sg_fill_ checks it) or a 0-d tensor, which gets the sum of the gradient (torch.fill)."""
+    _require_tensor("fill", "input", 1, input)
+    return _fill(input, value=value)
+
+
 def _softplus(self, beta=1.0, threshold=20.0):
     """log(1 + exp(beta a)) / beta, and a itself where beta a > threshold (F.softplus)."""
     return _keep_dtype(self, _make(L.sg_softplus, self._handle, builtins.float(beta), builtins.float(threshold)))
@@ -3618,6 +3762,23 @@ for _name, _method in (
         ("inner", _inner),
         ("cov", _cov),
         ("corrcoef", _corrcoef),
+        ("bitwise_and", _bitwise_and),
+        ("bitwise_and_", _bitwise_and_),
+        ("bitwise_or", _bitwise_or),
+        ("bitwise_or_", _bitwise_or_),
+        ("bitwise_xor", _bitwise_xor),
+        ("bitwise_xor_", _bitwise_xor_),
+        ("bitwise_not", _bitwise_not),
+        ("bitwise_not_", _bitwise_not_),
+        ("bitwise_left_shift", _bitwise_left_shift),
+        ("bitwise_left_shift_", _bitwise_left_shift_),
+        ("bitwise_right_shift", _bitwise_right_shift),
+        ("bitwise_right_shift_", _bitwise_right_shift_),
+        ("gcd", _gcd),
+        ("gcd_", _gcd_),
+        ("lcm", _lcm),
+        ("lcm_", _lcm_),
+        ("bincount", _bincount),
         ("hardshrink", _hardshrink),
         ("prelu", _prelu),
 ):
@@ -3711,27 +3872,28 @@ __all__ = [
     "abs", "absolute", "acos", "acosh", "addbmm", "addcdiv", "addcmul", "addmm", "addmv",
     "addr", "adjoint", "alias_copy", "all", "angle", "any", "arccos", "arccosh", "arcsin",
     "arcsinh", "arctan", "arctan2", "arctanh", "argsort", "as_strided", "as_strided_copy",
-    "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "block_diag",
-    "broadcast_tensors", "broadcast_to", "bucketize", "cartesian_prod", "ceil",
-    "channel_shuffle", "cholesky_inverse", "cholesky_solve", "chunk", "clamp_max", "clamp_min",
-    "column_stack", "combinations", "constant_pad_nd", "copysign", "corrcoef", "cos", "cosh",
-    "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "det",
-    "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy", "diagonal_scatter", "diff",
-    "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp", "exp2", "expand_copy", "expm1",
-    "fix", "flatten", "flip", "fliplr", "flipud", "floor", "fmax", "fmin", "fmod", "frac",
-    "frexp", "hardshrink", "heaviside", "histc", "hstack", "hypot", "i0", "igamma", "igammac",
-    "inner", "inverse", "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron",
-    "kthvalue", "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2", "log_softmax",
-    "logaddexp", "logaddexp2", "logcumsumexp", "logdet", "logical_and", "logical_not",
-    "logical_or", "logical_xor", "logit", "masked_scatter", "masked_select", "matrix_exp",
-    "matrix_power", "mode", "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num", "nanmean",
-    "nansum", "narrow_copy", "nextafter", "nonzero_static", "orgqr", "ormqr", "pdist",
-    "permute_copy", "pixel_shuffle", "pixel_unshuffle", "poisson", "prelu", "rad2deg", "ravel",
-    "reciprocal", "relu", "renorm", "roll", "rot90", "round", "row_stack", "rsqrt",
-    "scatter_reduce", "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin",
-    "sinc", "sinh", "slice_scatter", "softmax", "sort", "split_with_sizes",
-    "split_with_sizes_copy", "sqrt", "square", "t_copy", "take_along_dim", "tan", "tanh",
-    "tile", "topk", "trace", "transpose_copy", "tril", "triu", "trunc", "unbind", "unbind_copy",
-    "unflatten", "unfold_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes",
-    "unsqueeze", "unsqueeze_copy", "vdot", "view_copy", "vstack"
+    "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "bincount",
+    "bitwise_not", "block_diag", "broadcast_tensors", "broadcast_to", "bucketize",
+    "cartesian_prod", "ceil", "channel_shuffle", "cholesky_inverse", "cholesky_solve", "chunk",
+    "clamp_max", "clamp_min", "column_stack", "combinations", "constant_pad_nd", "copysign",
+    "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod",
+    "cumsum", "deg2rad", "det", "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy",
+    "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp",
+    "exp2", "expand_copy", "expm1", "fill", "fix", "flatten", "flip", "fliplr", "flipud",
+    "floor", "fmax", "fmin", "fmod", "frac", "frexp", "gcd", "hardshrink", "heaviside", "histc",
+    "hstack", "hypot", "i0", "igamma", "igammac", "inner", "inverse", "isfinite", "isinf",
+    "isnan", "isneginf", "isposinf", "isreal", "kron", "kthvalue", "lcm", "ldexp", "lerp",
+    "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2",
+    "logcumsumexp", "logdet", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "logit", "masked_scatter", "masked_select", "matrix_exp", "matrix_power", "mode",
+    "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num", "nanmean", "nansum",
+    "narrow_copy", "nextafter", "nonzero_static", "orgqr", "ormqr", "pdist", "permute_copy",
+    "pixel_shuffle", "pixel_unshuffle", "poisson", "prelu", "rad2deg", "ravel", "reciprocal",
+    "relu", "renorm", "roll", "rot90", "round", "row_stack", "rsqrt", "scatter_reduce",
+    "select", "select_scatter", "sgn", "sigmoid", "sign", "signbit", "sin", "sinc", "sinh",
+    "slice_scatter", "softmax", "sort", "split_with_sizes", "split_with_sizes_copy", "sqrt",
+    "square", "t_copy", "take_along_dim", "tan", "tanh", "tile", "topk", "trace",
+    "transpose_copy", "tril", "triu", "trunc", "unbind", "unbind_copy", "unflatten",
+    "unfold_copy", "unsafe_chunk", "unsafe_split", "unsafe_split_with_sizes", "unsqueeze",
+    "unsqueeze_copy", "vdot", "view_copy", "vstack"
 ]

@@ -228,6 +228,36 @@ def _shape_args(name, shape):
     return tuple(int(s) for s in shape)
 
 
+class _UntypedStorageView:
+    """What Tensor.untyped_storage() returns: the storage under a tensor, on the CPU."""
+
+    __slots__ = ("_address", "_nbytes")
+    device = _device.cpu
+    is_cuda = False
+
+    def __init__(self, address, nbytes):
+        self._address, self._nbytes = address, nbytes
+
+    def data_ptr(self) -> int:
+        """The address of the storage's first byte."""
+        return self._address
+
+    def nbytes(self) -> int:
+        """The storage's size in bytes."""
+        return self._nbytes
+
+    size = nbytes
+
+    def __len__(self):
+        return self._nbytes
+
+    def element_size(self) -> int:
+        return 1
+
+    def __repr__(self):
+        return f"<swiftgrad storage of {self._nbytes} bytes on cpu>"
+
+
 class Tensor:
     """A tensor backed by libswiftgrad, with PyTorch's API."""
 
@@ -421,6 +451,13 @@ class Tensor:
         out = ctypes.c_void_p()
         _check(L.sg_tensor_data_ptr(self._handle, _byref(out)))
         return out.value or 0
+
+    def untyped_storage(self) -> "_UntypedStorageView":
+        """The storage under this tensor: its address (`data_ptr()`) and size in bytes
+        (`nbytes()`), shared by every view of it."""
+        address, nbytes = ctypes.c_void_p(), ctypes.c_size_t()
+        _check(L.sg_tensor_storage(self._handle, _byref(address), _byref(nbytes), None))
+        return _UntypedStorageView(address.value or 0, nbytes.value)
 
     def storage_offset(self) -> int:
         """The offset of the first element in the storage, in elements."""
