@@ -3,6 +3,7 @@ its Python arguments and makes one call into the C ABI (or forwards to the Tenso
 from __future__ import annotations
 
 import builtins
+import math
 import numbers
 
 from . import _lib as L
@@ -10,7 +11,8 @@ from ._tensor import (
     _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _operand,
     _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
 )
-from ._creation import tensor as _tensor
+from . import _dtype
+from ._creation import _SCALAR_NAMES, tensor as _tensor
 from ._grad_mode import no_grad
 
 
@@ -115,17 +117,32 @@ def where(condition, input=None, other=None):  # noqa: A002
 
 
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:  # noqa: A002
-    """|input - other| <= atol + rtol * |other| elementwise (broadcasting), as a bool tensor."""
+    """PyTorch's closeness, elementwise (broadcasting), as a bool tensor: equal elements are close
+    (so are equal infinities, and NaNs with equal_nan); else |input - other| <= atol + |rtol * other|
+    with a finite |input - other|. Zero tolerances are plain equality; bool tensors compute the
+    difference in the default dtype."""
     _require_tensor("isclose", "input", 1, input)
     _require_tensor("isclose", "other", 2, other)
     if input.dtype != other.dtype:
-        raise RuntimeError(f"{input.dtype} did not match {other.dtype}")
+        raise RuntimeError(f"{_SCALAR_NAMES[input.dtype]} did not match {_SCALAR_NAMES[other.dtype]}")
+    if not rtol >= 0:
+        raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol:g}")
+    if not atol >= 0:
+        raise RuntimeError(f"atol must be greater than or equal to zero, but got {atol:g}")
+    # NaN and infinity are found by comparisons (x != x, x != inf), which every dtype has.
     with no_grad():
-        # "or" as the maximum of 0/1 integers: equal infinities are close, as are NaNs with equal_nan.
-        close = ((input - other).abs() <= (other.abs() * rtol + atol)).long().maximum((input == other).long())
-        if equal_nan:
-            close = close.maximum(((input != input).long() + (other != other).long() == 2).long())
-    return close > 0
+        close = input == other
+        if equal_nan and input.dtype.is_floating_point:
+            close = close | ((input != input) & (other != other))
+        if rtol == 0 and atol == 0:
+            return close
+        if input.dtype is _dtype.bool:
+            input, other = input.to(_dtype.get_default_dtype()), other.to(_dtype.get_default_dtype())  # noqa: A001
+        error = (input - other).abs()
+        within = error <= (other * rtol).abs() + atol  # False where the error is NaN
+        if error.dtype.is_floating_point:
+            within = within & (error != math.inf)
+        return close | within
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:  # noqa: A002
