@@ -17,15 +17,20 @@ import subprocess
 import sys
 import warnings
 
-import numpy as np
 import pytest
 
 import swiftgrad as torch
+from conftest import needs_numpy, numpy_available
 from swiftgrad.testing import assert_allclose, assert_close, make_tensor
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import testing_cases  # noqa: E402
+
+if numpy_available():
+    import numpy as np
+else:
+    np = None
 
 REFERENCE_FILE = HERE / "data" / "testing_reference.json"
 REFERENCE = json.loads(REFERENCE_FILE.read_text())
@@ -61,6 +66,8 @@ def test_the_reference_is_pytorch_2_15_and_covers_every_case():
 
 @pytest.mark.parametrize("name", sorted(testing_cases.CASES))
 def test_case_matches_pytorch(name):
+    if name in testing_cases.NEEDS_NUMPY and np is None:
+        pytest.skip("needs numpy")
     assert testing_cases.run_case(torch, np, name) == REFERENCE["cases"][name]
 
 
@@ -227,11 +234,29 @@ def test_dataclasses_compare_field_by_field():
     assert message.startswith("Scalars are not close!") and message.endswith("item ['y']")
 
 
-def test_type_relations():
+@needs_numpy
+def test_numpy_inputs():
     assert str(failure(assert_close, np.ones(2), torch.ones(2))) == (
         f"No comparison pair was able to handle inputs of type {np.ndarray} and {torch.Tensor}.")
-    assert type(failure(assert_close, "a", "b")) is TypeError
     assert_close(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+    assert type(failure(assert_close, np.array([1.0, 2.0]), np.array([1.0, 2.1]))) is AssertionError
+    assert_close(np.float32(0.5), 0.5)  # NumPy scalars are numbers (float32's .item() is a Python float)
+    assert str(failure(assert_close, np.bool_(True), False)) == "Booleans mismatch: True is not False"
+
+
+def test_package_does_not_import_numpy():
+    program = ("import sys, swiftgrad as torch\n"
+               "torch.testing.assert_close({'a': [torch.ones(2), 1.0, True, None]}, {'a': (torch.ones(2), 1.0, True, None)})\n"
+               "assert 'numpy' not in sys.modules\n"
+               "print('ok')\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert result.stdout == "ok\n", result.stderr
+
+
+def test_type_relations():
+    assert type(failure(assert_close, "a", "b")) is TypeError
+    assert str(failure(assert_close, torch.ones(1), 1.0)) == (
+        f"No comparison pair was able to handle inputs of type {torch.Tensor} and <class 'float'>.")
     parameter = torch.nn.Parameter(torch.ones(2))
     assert_close(parameter, torch.ones(2))
     assert type(failure(assert_close, parameter, torch.ones(2), allow_subclasses=False)) is TypeError

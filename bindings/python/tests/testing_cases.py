@@ -18,11 +18,17 @@ import sys
 import warnings
 
 CASES = {}
+NEEDS_NUMPY = set()  # the cases that use NumPy (skipped where it is not installed)
 
 
 def case(function):
     CASES[function.__name__] = function
     return function
+
+
+def numpy_case(function):
+    NEEDS_NUMPY.add(function.__name__)
+    return case(function)
 
 
 def close(torch, *args, **kwargs):
@@ -134,19 +140,19 @@ def pass_requires_grad(torch, np):
     close(torch, a * 2, torch.tensor([2.0, 4.0]))
 
 
-@case
+@numpy_case
 def pass_numpy_arrays(torch, np):
     expected = np.array([1e0, 1e-1, 1e-2])
     close(torch, np.arccos(np.cos(expected)), expected)
 
 
-@case
+@numpy_case
 def pass_sequences(torch, np):
     expected = [torch.tensor([1.0]), 2.0, np.array(3.0)]
     close(torch, tuple(expected), expected)
 
 
-@case
+@numpy_case
 def pass_mappings(torch, np):
     foo, bar, baz = torch.tensor(1.0), 2.0, np.array(3.0)
     expected = collections.OrderedDict([("foo", foo), ("bar", bar), ("baz", baz)])
@@ -329,17 +335,17 @@ def fail_shape_with_msg(torch, np):
     close(torch, torch.ones(2), torch.ones(3), msg="custom")
 
 
-@case
+@numpy_case
 def fail_numpy_arrays(torch, np):
     close(torch, np.array([1.0, 2.0]), np.array([1.0, 2.5]))
 
 
-@case
+@numpy_case
 def fail_numpy_dtype(torch, np):
     close(torch, np.array([1.0, 2.0], dtype=np.float32), np.array([1.0, 2.0]))
 
 
-@case
+@numpy_case
 def fail_tensor_and_numpy(torch, np):
     close(torch, torch.tensor([1.0, 2.0]).numpy(), torch.tensor([1.0, 2.0]))
 
@@ -386,7 +392,7 @@ def pass_complex(torch, np):
     close(torch, complex(1.0, 2.0), complex(1.0, 2.0 + 1e-8))
 
 
-@case
+@numpy_case
 def pass_numpy_scalars(torch, np):
     close(torch, np.float64(0.5), 0.5)
     close(torch, np.float32(0.25), np.float32(0.25))
@@ -397,7 +403,7 @@ def pass_nan_scalars_equal_nan(torch, np):
     close(torch, math.nan, math.nan, equal_nan=True)
 
 
-@case
+@numpy_case
 def pass_bools(torch, np):
     close(torch, True, np.bool_(True))
 
@@ -447,7 +453,7 @@ def fail_scalar_types(torch, np):
     close(torch, 1, 1.0)
 
 
-@case
+@numpy_case
 def fail_numpy_scalar_types(torch, np):
     close(torch, np.float32(1.0), 1)
 
@@ -457,7 +463,7 @@ def fail_bools(torch, np):
     close(torch, True, False)
 
 
-@case
+@numpy_case
 def fail_numpy_bools(torch, np):
     close(torch, np.bool_(False), True)
 

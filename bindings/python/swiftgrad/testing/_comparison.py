@@ -13,6 +13,7 @@ import cmath
 import collections.abc
 import contextlib
 import dataclasses
+import sys
 import types
 import warnings
 
@@ -24,15 +25,18 @@ from .._settings import promote_types
 from .._tensor import Tensor
 from .._types import Size
 
-try:
-    import numpy as np
-except ModuleNotFoundError:  # numpy is optional
-    np = None
 
-# Types whose instances are never taken apart as dataclasses.
-_IS_DATACLASS_SKIP_TYPES = (type, Tensor, types.UnionType, types.GenericAlias)
-if np is not None:
-    _IS_DATACLASS_SKIP_TYPES = (*_IS_DATACLASS_SKIP_TYPES, np.ndarray, np.generic)
+def _numpy():
+    """NumPy when something imported it, else None: NumPy is optional, and inputs can only be
+    NumPy objects once it is imported, so this module never imports it itself."""
+    return sys.modules.get("numpy")
+
+
+def _is_dataclass_skip_type(obj):
+    """Whether obj is of a type never taken apart as a dataclass."""
+    np = _numpy()
+    skip = (type, Tensor, types.UnionType, types.GenericAlias)
+    return isinstance(obj, skip if np is None else (*skip, np.ndarray, np.generic))
 
 
 class ErrorMeta(Exception):
@@ -250,6 +254,7 @@ class BooleanPair(Pair):
 
     @property
     def _supported_types(self):
+        np = _numpy()
         return (bool,) if np is None else (bool, np.bool_)
 
     def _process_inputs(self, actual, expected, *, id):  # noqa: A002
@@ -259,6 +264,7 @@ class BooleanPair(Pair):
     def _to_bool(self, bool_like, *, id):  # noqa: A002
         if isinstance(bool_like, bool):
             return bool_like
+        np = _numpy()
         if np is not None and isinstance(bool_like, np.bool_):
             return bool_like.item()
         raise ErrorMeta(TypeError, f"Unknown boolean type {type(bool_like)}.", id=id)
@@ -292,6 +298,7 @@ class NumberPair(Pair):
 
     @property
     def _supported_types(self):
+        np = _numpy()
         return self._NUMBER_TYPES if np is None else (*self._NUMBER_TYPES, np.number)
 
     def _process_inputs(self, actual, expected, *, id):  # noqa: A002
@@ -299,6 +306,7 @@ class NumberPair(Pair):
         return tuple(self._to_number(number_like, id=id) for number_like in (actual, expected))
 
     def _to_number(self, number_like, *, id):  # noqa: A002
+        np = _numpy()
         if np is not None and isinstance(number_like, np.number):
             return number_like.item()
         if isinstance(number_like, self._NUMBER_TYPES):
@@ -454,7 +462,7 @@ def originate_pairs(actual, expected, *, pair_types, sequence_types=(collections
                                          id=(*id, key), **options))
         return pairs
 
-    if (not isinstance(actual, _IS_DATACLASS_SKIP_TYPES) and not isinstance(expected, _IS_DATACLASS_SKIP_TYPES)
+    if (not _is_dataclass_skip_type(actual) and not _is_dataclass_skip_type(expected)
             and dataclasses.is_dataclass(actual) and dataclasses.is_dataclass(expected)
             and type(actual) is type(expected)):
         # Dataclasses compare with their own == when it gives a bool; field by field when a
