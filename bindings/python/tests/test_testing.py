@@ -405,3 +405,39 @@ def test_make_tensor_refusals():
         warnings.simplefilter("always")
         assert make_tensor(2, dtype=torch.float32, device="cpu", low=2.5, high=2.5).tolist() == [2.5, 2.5]
     assert [w.category for w in caught] == [FutureWarning] and caught[0].filename == __file__
+
+
+# ---- code that uses torch.testing: the same files under swiftgrad and under PyTorch ------------
+
+USAGE = HERE / "testing_usage"
+USAGE_FILES = ["usage_manual_backprop.py", "usage_softmax.py", "usage_sgd.py"]
+
+# Every loaded swiftgrad module also under its torch name, so that `import torch.nn.functional`
+# or `from torch.testing import ...` finds the loaded module rather than a second copy.
+RUNNER = """
+import sys
+import swiftgrad
+for name, module in list(sys.modules.items()):
+    if name == "swiftgrad" or name.startswith("swiftgrad."):
+        sys.modules["torch" + name[len("swiftgrad"):]] = module
+import pytest
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[1:]]))
+"""
+
+
+def test_usage_files_pass_with_swiftgrad_as_torch():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent)] + [p for p in [env.get("PYTHONPATH")] if p])
+    result = subprocess.run([sys.executable, "-c", RUNNER, *USAGE_FILES], cwd=USAGE, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "11 passed" in result.stdout
+
+
+@pytest.mark.skipif(not os.environ.get("TORCH_PYTHON"), reason="TORCH_PYTHON is not set")
+def test_usage_files_pass_with_pytorch():
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([os.environ["TORCH_PYTHON"], "-m", "pytest", "-q", "-p", "no:cacheprovider", *USAGE_FILES],
+                            cwd=USAGE, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "11 passed" in result.stdout
