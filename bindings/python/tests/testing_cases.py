@@ -3,7 +3,8 @@ passed in: run under real PyTorch (`$TORCH_PYTHON testing_cases.py [output.json]
 tests/data/testing_reference.json; test_testing.py runs them on swiftgrad and compares.
 
 A case is a function of (torch, np). Its outcome is recorded as: the exception it raises, as
-"TypeName: message" (or None when it returns), the warnings it emits (category, message and
+"TypeName: message" (or None when it returns; a library's own exception class is named by the
+built-in class it derives from), the warnings it emits (category, message and
 the file they are attributed to), and what it returns (a JSON-able value). Class reprs in
 messages are written in a neutral form (<Tensor class>, <Parameter class>), since swiftgrad's
 classes live in other modules; the tail of PyTorch's "unexpected exception" messages (a
@@ -734,6 +735,184 @@ def make_error_missing_device(torch, np):
     torch.testing.make_tensor(3, dtype=torch.float32)
 
 
+# ---- more edges -------------------------------------------------------------------------------
+
+@case
+def fail_float16_zero_dim(torch, np):
+    close(torch, torch.tensor(1.5, dtype=torch.float16), torch.tensor(1.25, dtype=torch.float16))
+
+
+@case
+def fail_bfloat16_zero_dim_promoted(torch, np):
+    close(torch, torch.tensor(1.5, dtype=torch.bfloat16), torch.tensor(1.25, dtype=torch.float16), check_dtype=False)
+
+
+@case
+def fail_all_elements(torch, np):
+    close(torch, torch.arange(8.0), torch.arange(8.0) + 0.5)
+
+
+@case
+def fail_percentages_round(torch, np):
+    a = torch.zeros(16)
+    b = torch.zeros(16)
+    b[3] = 1.0
+    close(torch, a, b)
+
+
+@case
+def fail_one_in_a_thousand(torch, np):
+    a = torch.arange(1000.0)
+    b = a.clone()
+    b[999] = 0.0
+    close(torch, a, b)
+
+
+@case
+def fail_non_contiguous_views(torch, np):
+    a = torch.arange(12.0).reshape(3, 4).t()
+    b = a.clone()
+    b[2, 1] = -1.0
+    close(torch, a, b)
+
+
+@case
+def fail_broadcastable_shapes(torch, np):
+    close(torch, torch.ones(1, 3), torch.ones(3))
+
+
+@case
+def fail_nan_on_one_side_equal_nan(torch, np):
+    close(torch, torch.tensor([math.nan, 1.0]), torch.tensor([1.0, 1.0]), equal_nan=True)
+
+
+@case
+def fail_bool_int_unchecked(torch, np):
+    close(torch, torch.tensor([True, False]), torch.tensor([1, 2]), check_dtype=False)
+
+
+@case
+def fail_uint8_int8_unchecked(torch, np):
+    close(torch, torch.tensor([200, 1], dtype=torch.uint8), torch.tensor([-56, 1], dtype=torch.int8), check_dtype=False)
+
+
+@case
+def pass_float16_bfloat16_unchecked(torch, np):
+    close(torch, torch.tensor([100.0], dtype=torch.float16), torch.tensor([101.0], dtype=torch.bfloat16), check_dtype=False)
+
+
+@case
+def fail_float16_bfloat16_unchecked(torch, np):
+    close(torch, torch.tensor([100.0], dtype=torch.float16), torch.tensor([104.0], dtype=torch.bfloat16), check_dtype=False)
+
+
+@case
+def pass_signed_zeros_and_infinite_scalars(torch, np):
+    close(torch, -0.0, 0.0)
+    close(torch, math.inf, math.inf)
+    close(torch, torch.tensor([-0.0]), torch.tensor([0.0]))
+
+
+@case
+def fail_large_int_scalars(torch, np):
+    close(torch, 2**62, 2**62 + 1)
+
+
+@case
+def fail_complex_nan(torch, np):
+    close(torch, complex(math.nan, 0), complex(math.nan, 0))
+
+
+@case
+def pass_complex_nan_equal_nan(torch, np):
+    close(torch, complex(math.nan, 0), complex(math.nan, 0), equal_nan=True)
+
+
+@case
+def pass_empty_containers(torch, np):
+    close(torch, [], ())
+    close(torch, {}, {})
+
+
+@case
+def pass_max_return_type(torch, np):
+    a = torch.tensor([[1.0, 5.0], [7.0, 2.0]])
+    close(torch, torch.max(a, 0), (torch.tensor([7.0, 5.0]), torch.tensor([1, 0])))
+
+
+@case
+def fail_max_return_type(torch, np):
+    a = torch.tensor([[1.0, 5.0], [7.0, 2.0]])
+    close(torch, torch.max(a, 1), (torch.tensor([5.0, 7.0]), torch.tensor([1, 1])))
+
+
+@case
+def pass_device_unchecked(torch, np):
+    close(torch, torch.ones(2), torch.ones(2, device="cpu"), check_device=False)
+
+
+@case
+def fail_layout_unchecked_values(torch, np):
+    close(torch, torch.ones(2), torch.zeros(2), check_layout=False)
+
+
+@case
+def fail_int_tensor_float_tolerance(torch, np):
+    close(torch, torch.tensor([10, 20]), torch.tensor([11, 20]), rtol=0.05, atol=0.0)
+
+
+@case
+def pass_int_tensor_float_tolerance(torch, np):
+    close(torch, torch.tensor([100, 20]), torch.tensor([101, 20]), rtol=0.01, atol=0.0)
+
+
+@case
+def allclose_scalars(torch, np):
+    torch.testing.assert_allclose(1.0, 1.00005)
+
+
+@case
+def allclose_int_scalars(torch, np):
+    torch.testing.assert_allclose(2, 3)
+
+
+@case
+def allclose_numpy(torch, np):
+    torch.testing.assert_allclose(torch.tensor([1.0, 2.0], dtype=torch.float64), [1.0, 2.00001])
+
+
+@case
+def make_error_negative_dimension(torch, np):
+    torch.testing.make_tensor(2, -1, dtype=torch.float32, device="cpu")
+
+
+@case
+def make_error_bool_low_high(torch, np):
+    torch.testing.make_tensor(3, dtype=torch.bool, device="cpu", low=1, high=0)
+
+
+@case
+def make_error_float_interval(torch, np):
+    torch.testing.make_tensor(3, dtype=torch.float32, device="cpu", low=-1e39, high=-5e38)
+
+
+@case
+def make_error_nan_high_int(torch, np):
+    torch.testing.make_tensor(3, dtype=torch.int32, device="cpu", low=0, high=math.nan)
+
+
+_make_case("make_int_infinite_bounds", (-128, 127), 300, dtype="torch.int8", device="cpu", low=-math.inf, high=math.inf)
+_make_case("make_float_low_equals_high_infinite", (3.4028234663852886e38, 3.4028234663852886e38), 2,
+           dtype="torch.float32", device="cpu", low=math.inf, high=math.inf)
+_make_case("make_uint8_low_only", (5, 9), 100, dtype="torch.uint8", device="cpu", low=5)
+_make_case("make_float_high_only", (-9, 0), 100, dtype="torch.float64", device="cpu", high=0)
+_make_case("make_bool_noncontiguous", (0, 1), 3, 4, dtype="torch.bool", device="cpu", noncontiguous=True)
+_make_case("make_contiguous_format", (-9, 9), 2, 3, dtype="torch.float32", device="cpu",
+           memory_format="torch.contiguous_format")
+_make_case("make_channels_last_3d", (-9, 9), 2, 3, 4, 5, 6, dtype="torch.float64", device="cpu",
+           memory_format="torch.channels_last_3d")
+
+
 # ---- running ----------------------------------------------------------------------------------
 
 _CUT = "resulted in the unexpected exception above."
@@ -744,6 +923,15 @@ def _neutral(torch, text):
     return text[:text.index(_CUT) + len(_CUT)] if _CUT in text else text
 
 
+def _kind(error):
+    """The exception's type name; for a library's own class (swiftgrad's errors subclass
+    RuntimeError, NotImplementedError, ...), the first built-in class it derives from."""
+    for cls in type(error).__mro__:
+        if cls.__module__ == "builtins":
+            return cls.__name__
+    return type(error).__name__
+
+
 def run_case(torch, np, name):
     """The outcome of one case: {"error", "cause", "warnings", "result"}."""
     outcome = {"error": None, "cause": None, "warnings": [], "result": None}
@@ -752,9 +940,9 @@ def run_case(torch, np, name):
         try:
             outcome["result"] = CASES[name](torch, np)
         except Exception as error:  # noqa: BLE001 - the error is the outcome
-            outcome["error"] = f"{type(error).__name__}: {_neutral(torch, str(error))}"
+            outcome["error"] = f"{_kind(error)}: {_neutral(torch, str(error))}"
             if error.__cause__ is not None:
-                outcome["cause"] = type(error.__cause__).__name__
+                outcome["cause"] = _kind(error.__cause__)
     outcome["warnings"] = [[w.category.__name__, str(w.message), os.path.basename(w.filename)] for w in caught]
     return outcome
 
