@@ -139,7 +139,8 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
         if input.dtype is _dtype.bool:
             input, other = input.to(_dtype.get_default_dtype()), other.to(_dtype.get_default_dtype())  # noqa: A001
         error = (input - other).abs()
-        within = error <= (other * rtol).abs() + atol  # False where the error is NaN
+        # The tolerances are doubles, as in PyTorch's signature: integer tensors compare in the default float dtype.
+        within = error <= (other * builtins.float(rtol)).abs() + builtins.float(atol)  # False where the error is NaN
         if error.dtype.is_floating_point:
             within = within & (error != math.inf)
         return close | within

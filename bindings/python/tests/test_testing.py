@@ -249,7 +249,8 @@ def test_package_does_not_import_numpy():
                "torch.testing.assert_close({'a': [torch.ones(2), 1.0, True, None]}, {'a': (torch.ones(2), 1.0, True, None)})\n"
                "assert 'numpy' not in sys.modules\n"
                "print('ok')\n")
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, env=env)
     assert result.stdout == "ok\n", result.stderr
 
 
@@ -302,6 +303,11 @@ def test_isclose_integers_and_bools():
     a, b = torch.tensor([1, 2, 100]), torch.tensor([1, 3, 101])
     assert torch.isclose(a, b, rtol=0, atol=0).tolist() == [True, False, False]
     assert torch.isclose(a, b, rtol=0.01, atol=0).tolist() == [True, False, True]  # 1 <= 1.01
+    # Tolerances are doubles even when given as ints: the allowed error of integer tensors is a
+    # float32. Here |(2**25 + 7) - (2**24 + 3)| = 2**24 + 4 exceeds 1 * (2**24 + 3) in integers,
+    # but 2**24 + 3 is no float32 and rounds (to even) to 2**24 + 4, which the error does not exceed.
+    assert torch.isclose(torch.tensor([2 ** 25 + 7]), torch.tensor([2 ** 24 + 3]), rtol=1, atol=0).tolist() == [True]
+    assert f32(2 ** 24 + 3) == 2 ** 24 + 4
     t, f = torch.tensor([True, False]), torch.tensor([True, True])
     assert torch.isclose(t, f).tolist() == [True, False]
     assert torch.isclose(t, f, rtol=0, atol=1).tolist() == [True, True]
