@@ -119,8 +119,8 @@ def where(condition, input=None, other=None):  # noqa: A002
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:  # noqa: A002
     """PyTorch's closeness, elementwise (broadcasting), as a bool tensor: equal elements are close
     (so are equal infinities, and NaNs with equal_nan); else |input - other| <= atol + |rtol * other|
-    with a finite |input - other|. Zero tolerances are plain equality; bool tensors compute the
-    difference in the default dtype."""
+    with a finite |input - other|, computed in the tensors' dtype (the default float dtype for
+    integers and bool). Zero tolerances are plain equality."""
     _require_tensor("isclose", "input", 1, input)
     _require_tensor("isclose", "other", 2, other)
     if input.dtype != other.dtype:
@@ -136,14 +136,13 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
             close = close | ((input != input) & (other != other))
         if rtol == 0 and atol == 0:
             return close
-        if input.dtype is _dtype.bool:
+        if not input.dtype.is_floating_point:
+            # Integers and bools compare in the default float dtype, so that the difference cannot
+            # wrap around (uint8's 5 - 6): large int64 values round, as in PyTorch.
             input, other = input.to(_dtype.get_default_dtype()), other.to(_dtype.get_default_dtype())  # noqa: A001
         error = (input - other).abs()
-        # The tolerances are doubles, as in PyTorch's signature: integer tensors compare in the default float dtype.
-        within = error <= (other * builtins.float(rtol)).abs() + builtins.float(atol)  # False where the error is NaN
-        if error.dtype.is_floating_point:
-            within = within & (error != math.inf)
-        return close | within
+        within = error <= (other * rtol).abs() + atol  # False where the error is NaN
+        return close | (within & (error != math.inf))
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:  # noqa: A002

@@ -303,11 +303,15 @@ def test_isclose_integers_and_bools():
     a, b = torch.tensor([1, 2, 100]), torch.tensor([1, 3, 101])
     assert torch.isclose(a, b, rtol=0, atol=0).tolist() == [True, False, False]
     assert torch.isclose(a, b, rtol=0.01, atol=0).tolist() == [True, False, True]  # 1 <= 1.01
-    # Tolerances are doubles even when given as ints: the allowed error of integer tensors is a
-    # float32. Here |(2**25 + 7) - (2**24 + 3)| = 2**24 + 4 exceeds 1 * (2**24 + 3) in integers,
-    # but 2**24 + 3 is no float32 and rounds (to even) to 2**24 + 4, which the error does not exceed.
-    assert torch.isclose(torch.tensor([2 ** 25 + 7]), torch.tensor([2 ** 24 + 3]), rtol=1, atol=0).tolist() == [True]
-    assert f32(2 ** 24 + 3) == 2 ** 24 + 4
+    # Integers compare in float32, the default dtype: no wraparound (uint8's 5 - 6 would be 255,
+    # int8's 120 - -120 would be -16), and values beyond 2**24 round (2**40 + 1 becomes 2**40).
+    u8 = torch.uint8
+    assert torch.isclose(torch.tensor([5], dtype=u8), torch.tensor([6], dtype=u8), rtol=0, atol=1).tolist() == [True]
+    i8 = (torch.tensor([120], dtype=torch.int8), torch.tensor([-120], dtype=torch.int8))
+    assert torch.isclose(*i8, rtol=0, atol=239).tolist() == [False]
+    assert torch.isclose(*i8, rtol=0, atol=240).tolist() == [True]
+    assert torch.isclose(torch.tensor([2 ** 40 + 1]), torch.tensor([2 ** 40]), rtol=0, atol=0.5).tolist() == [True]
+    assert f32(2 ** 40 + 1) == 2 ** 40
     t, f = torch.tensor([True, False]), torch.tensor([True, True])
     assert torch.isclose(t, f).tolist() == [True, False]
     assert torch.isclose(t, f, rtol=0, atol=1).tolist() == [True, True]

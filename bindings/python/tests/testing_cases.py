@@ -1,5 +1,5 @@
-"""torch.testing's cases, written as ordinary PyTorch code against a `torch` module (and numpy)
-passed in: run under real PyTorch (`$TORCH_PYTHON testing_cases.py [output.json]`) they give
+"""torch.testing's cases (and torch.isclose's, which assert_close rests on), written as
+ordinary PyTorch code against a `torch` module (and numpy) passed in: run under real PyTorch (`$TORCH_PYTHON testing_cases.py [output.json]`) they give
 tests/data/testing_reference.json; test_testing.py runs them on swiftgrad and compares.
 
 A case is a function of (torch, np). Its outcome is recorded as: the exception it raises, as
@@ -911,6 +911,48 @@ _make_case("make_contiguous_format", (-9, 9), 2, 3, dtype="torch.float32", devic
            memory_format="torch.contiguous_format")
 _make_case("make_channels_last_3d", (-9, 9), 2, 3, 4, 5, 6, dtype="torch.float64", device="cpu",
            memory_format="torch.channels_last_3d")
+
+
+# ---- torch.isclose, on which assert_close rests -----------------------------------------------
+
+_ISCLOSE_LEFT = [0.0, 1.0, -1.0, 100.0, 1e-6, 2.0, math.inf, -math.inf, math.inf, math.nan, math.nan, 1.0, 65504.0, 3.0]
+_ISCLOSE_RIGHT = [0.0, 1.0001, -1.001, 100.5, 0.0, -2.0, math.inf, math.inf, 1.0, math.nan, 1.0, math.inf, 65000.0, 3.0]
+_ISCLOSE_OPTIONS = [{}, {"rtol": 0.0, "atol": 0.0}, {"equal_nan": True}, {"rtol": 1e-3, "atol": 0.0},
+                    {"rtol": 0.0, "atol": 0.6}, {"rtol": 10.0, "atol": 1.0}, {"rtol": 1, "atol": 0}]
+
+
+def _isclose_grid(torch, dtype, left, right):
+    a = torch.tensor(left).to(getattr(torch, dtype))
+    b = torch.tensor(right).to(getattr(torch, dtype))
+    return [torch.isclose(a, b, **options).tolist() for options in _ISCLOSE_OPTIONS]
+
+
+for _dtype in ["float16", "bfloat16", "float32", "float64"]:
+    CASES[f"isclose_{_dtype}"] = (lambda dtype: lambda torch, np: _isclose_grid(torch, dtype, _ISCLOSE_LEFT,
+                                                                                _ISCLOSE_RIGHT))(_dtype)
+for _dtype in ["bool", "uint8", "int8", "int16", "int32", "int64"]:
+    CASES[f"isclose_{_dtype}"] = (lambda dtype: lambda torch, np: _isclose_grid(
+        torch, dtype, [0, 1, 1, 5, 100, 120, 7], [0, 1, 0, 6, 101, -120, 9]))(_dtype)
+
+
+@case
+def isclose_broadcasts(torch, np):
+    return torch.isclose(torch.tensor([[1.0], [2.0]]), torch.tensor([1.0, 2.0, 2.00001])).tolist()
+
+
+@case
+def isclose_dtype_mismatch(torch, np):
+    torch.isclose(torch.tensor([1.0]), torch.tensor([1.0], dtype=torch.float16))
+
+
+@case
+def isclose_negative_atol(torch, np):
+    torch.isclose(torch.tensor([1.0]), torch.tensor([1.0]), atol=-1e-20)
+
+
+@case
+def isclose_nan_rtol(torch, np):
+    torch.isclose(torch.tensor([1.0]), torch.tensor([1.0]), rtol=math.nan)
 
 
 # ---- running ----------------------------------------------------------------------------------
