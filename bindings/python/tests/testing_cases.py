@@ -1,6 +1,7 @@
 """torch.testing's cases (and torch.isclose's, which assert_close rests on), written as
-ordinary PyTorch code against a `torch` module (and numpy) passed in: run under real PyTorch (`$TORCH_PYTHON testing_cases.py [output.json]`) they give
-tests/data/testing_reference.json; test_testing.py runs them on swiftgrad and compares.
+ordinary PyTorch code against a `torch` module (and numpy) passed in: run under real PyTorch
+(`$TORCH_PYTHON testing_cases.py [output.json]`) they give tests/data/testing_reference.json;
+test_testing.py runs them on swiftgrad and compares.
 
 A case is a function of (torch, np). Its outcome is recorded as: the exception it raises, as
 "TypeName: message" (or None when it returns; a library's own exception class is named by the
