@@ -451,3 +451,12 @@ def test_usage_files_pass_with_pytorch():
                             cwd=USAGE, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "11 passed" in result.stdout
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from swiftgrad.testing import _comparison, _creation
+    for module in (_comparison, _creation):
+        result = doctest.testmod(module, extraglobs={"torch": torch, "make_tensor": make_tensor})
+        assert result.attempted > 0 and result.failed == 0, module.__name__

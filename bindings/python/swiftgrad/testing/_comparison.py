@@ -559,7 +559,7 @@ def assert_close(actual, expected, *, allow_subclasses=True, rtol=None, atol=Non
         <BLANKLINE>
         Mismatched elements: 1 / 3 (33.3%)
         Greatest absolute difference: 0.5 at index (1,) (up to 1e-05 allowed)
-        Greatest relative difference: 0.2 at index (1,) (up to 1.3e-06 allowed)
+        Greatest relative difference: 0.20000000298023224 at index (1,) (up to 1.3e-06 allowed)
     """
     __tracebackhide__ = True
     error_metas = not_close_error_metas(
