@@ -7,7 +7,7 @@ leaves, each leaf pair is handled by the first pair type that accepts it (NonePa
 NumberPair, TensorLikePair), and every pair is compared. A failure is an ErrorMeta (an exception
 type, a message and the path of the item), turned into the user-facing exception at the end, so
 that `msg` can replace or augment the message. Tensor values are compared by swiftgrad ops
-(isclose, abs, max, sum, nonzero-free masking); Python numbers with Python's arithmetic."""
+(isclose, abs, max, sum, boolean-mask assignment); Python numbers with Python's arithmetic."""
 import abc
 import cmath
 import collections.abc
