@@ -45,8 +45,9 @@ def unregister(key):
     _live.pop(key, None)
 
 
+@L.immortal
 @L.sg_free_fn
-def free_entry(key):
+def free_entry(key, _live=_live):  # _live bound here: at exit the module's globals may be None
     _live.pop(key, None)
 
 
@@ -64,6 +65,7 @@ def give(t):
     return out.value
 
 
+@L.immortal
 @L.sg_hook_fn
 def hook_entry(grad, replacement, key):
     try:
@@ -83,6 +85,7 @@ def hook_entry(grad, replacement, key):
         return L.record_callback_exception(error)
 
 
+@L.immortal
 @L.sg_function_forward_fn
 def forward_entry(ctx, inputs, n_inputs, outputs, capacity, n_outputs, key):
     try:
@@ -97,6 +100,7 @@ def forward_entry(ctx, inputs, n_inputs, outputs, capacity, n_outputs, key):
         return L.record_callback_exception(error)
 
 
+@L.immortal
 @L.sg_function_backward_fn
 def backward_entry(ctx, grad_outputs, n_outputs, grad_inputs, n_inputs, key):
     try:
@@ -108,6 +112,7 @@ def backward_entry(ctx, grad_outputs, n_outputs, grad_inputs, n_inputs, key):
         return L.record_callback_exception(error)
 
 
+@L.immortal
 @L.sg_tensor_fn
 def tensor_function_entry(inputs, n_inputs, outputs, n_outputs, key):
     try:

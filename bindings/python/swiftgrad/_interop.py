@@ -110,6 +110,7 @@ class _ManagedLegacy(ctypes.Structure):
     _fields_ = [("dl_tensor", _DLTensor), ("manager_ctx", ctypes.c_void_p), ("deleter", _Deleter)]
 
 
+@L.immortal
 @_Destructor
 def _capsule_destructor(capsule):
     # An unconsumed capsule still owns its tensor: give it back. (A consumer renames it.)

@@ -88,6 +88,15 @@ globals().update((_name, _declare(_name)) for _name in PROTOTYPES)
 _pending = threading.local()
 
 
+def immortal(callback):
+    """Keeps a ctypes callback (its C trampoline) alive to the end of the process: the library
+    may call it while the interpreter shuts down (a tensor freed late releases the user data of
+    its hooks, custom functions and borrowed NumPy memory), after the module that made it is
+    gone. A callback freed first would be a jump into freed memory."""
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(callback))
+    return callback
+
+
 def record_callback_exception(error):
     """Called by a callback that raised: keeps the exception for the C call that ran the callback
     to re-raise, and gives the library a message."""

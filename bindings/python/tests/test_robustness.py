@@ -134,8 +134,14 @@ def test_callbacks_returning_foreign_objects_raise():
         y.sum().backward()
 
 
-def test_exit_with_live_tensors_graphs_and_hooks():
-    script = """
+@pytest.mark.parametrize("with_numpy", [False, True])
+def test_exit_with_live_tensors_graphs_and_hooks(with_numpy):
+    # With NumPy imported first the interpreter tears modules down in another order: the
+    # callbacks' trampolines must outlive every tensor that can still call them (a freed one
+    # was a jump into freed memory, SIGILL at exit), and nothing may print at exit.
+    if with_numpy:
+        pytest.importorskip("numpy")
+    script = ("import numpy\n" if with_numpy else "") + """
 import swiftgrad as torch
 from swiftgrad.autograd import Function
 
@@ -153,9 +159,12 @@ x = torch.randn(100, requires_grad=True)
 x.register_hook(lambda g: g * 1)
 y = Twice.apply(x).exp()
 z = (y * y).sum()
-keep = [x, y, z, torch.ones(3)]
+keep = [x, y, z, torch.ones(3), torch.ones(2).__dlpack__()]
+if "numpy" in globals():
+    keep.append(torch.from_numpy(numpy.ones(4, dtype=numpy.float32)))
 print("ok")
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+    assert done.stderr == ""
