@@ -21,7 +21,7 @@ from ._loss import *  # noqa: F401,F403
 from ._loss import _Loss, _WeightedLoss  # noqa: F401 - PyTorch's base classes, subclassed by users
 
 __all__ = [
-    "Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "Module", "LazyModuleMixin",
+    "Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "Module",
     "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
     "Identity", "Linear", "Bilinear", "LazyLinear", "PairwiseDistance", "CosineSimilarity",
     "Flatten", "Unflatten", "ChannelShuffle", "Dropout", "Dropout2d", "Dropout3d", "AlphaDropout",
@@ -29,9 +29,10 @@ __all__ = [
     *_activation.__all__, *_loss.__all__,
 ]
 
+# LazyModuleMixin is here, not in swiftgrad.nn, as torch.nn.modules.LazyModuleMixin is.
 # Pickles (torch.save of a whole module) name the classes by this public path, whichever file
 # defines them, so files stay loadable when the files move.
-for _name in __all__:
+for _name in [*__all__, "LazyModuleMixin"]:
     _cls = globals()[_name]
     if isinstance(_cls, type) and _cls.__module__.startswith("swiftgrad.nn._"):
         _cls.__module__ = __name__
