@@ -407,3 +407,54 @@ def test_register_backward_hook_is_refused():
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_assigning_data_replaces_a_leafs_values():
+    p = nn.Parameter(torch.ones(2))
+    p.data = torch.zeros(3, dtype=torch.float64)
+    assert p.tolist() == [0.0, 0.0, 0.0] and p.dtype == torch.float64 and p.requires_grad and p.is_leaf
+    (p * torch.tensor([1.0, 2.0, 3.0], dtype=torch.float64)).sum().backward()
+    assert p.grad.tolist() == [1.0, 2.0, 3.0]
+    w = nn.Parameter(torch.tensor([-6.0, 2.0, 7.0]))
+    w.data *= w.data.abs() >= 5  # D2L's builders' guide: an in-place update through .data
+    assert w.tolist() == [-6.0, 0.0, 7.0] and w.requires_grad
+    with pytest.raises(TypeError, match="Variable data has to be a tensor, but got int"):
+        w.data = 5
+
+
+def test_d2l_builders_guide_parameter_management(tmp_path):
+    """The parameter-access, tied-parameter, lazy-initialisation and file I/O steps of D2L's
+    builders' guide (the values PyTorch prints for them are shapes, reprs and equalities)."""
+    X = torch.rand(2, 4)
+    net = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), nn.LazyLinear(1))
+    assert repr(net[0].weight) == "<UninitializedParameter>"
+    assert net(X).shape == (2, 1)
+    assert list(net[2].state_dict().keys()) == ["weight", "bias"]
+    assert type(net[2].bias) is nn.Parameter and net[2].bias.data.shape == (1,)
+    assert [(name, tuple(p.shape)) for name, p in net.named_parameters()] == [
+        ("0.weight", (8, 4)), ("0.bias", (8,)), ("2.weight", (1, 8)), ("2.bias", (1,))]
+    shared = nn.LazyLinear(8)
+    net = nn.Sequential(nn.LazyLinear(8), nn.ReLU(), shared, nn.ReLU(), shared, nn.ReLU(), nn.LazyLinear(1))
+    net(X)
+    net[2].weight.data[0, 0] = 100
+    assert net[4].weight[0, 0].item() == 100 and len(list(net.parameters())) == 6
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.hidden = nn.LazyLinear(256)
+            self.output = nn.LazyLinear(10)
+
+        def forward(self, x):
+            return self.output(nn.functional.relu(self.hidden(x)))
+
+    mlp = MLP()
+    X = torch.randn(2, 20)
+    Y = mlp(X)
+    torch.save(mlp.state_dict(), tmp_path / "mlp.params")
+    clone = MLP()
+    clone.load_state_dict(torch.load(tmp_path / "mlp.params"))
+    assert repr(clone.eval()) == ("MLP(\n  (hidden): LazyLinear(in_features=0, out_features=256, bias=True)\n"
+                                  "  (output): LazyLinear(in_features=0, out_features=10, bias=True)\n)")
+    assert bool((clone(X) == Y).all())
+    assert type(clone.hidden) is nn.Linear and clone.hidden.in_features == 20
