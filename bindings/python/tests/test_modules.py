@@ -122,10 +122,17 @@ def test_functional_differences_remain(key):
     assert not out, "\n".join(out)
 
 
+KNOWN_REASONS = {
+    "inplace_gradients": "F's inplace=True forms copy the out-of-place result into the input, so backward through "
+                         "them finds the input modified (only ReLU has a true in-place op)",
+    "unused_output_gradient": "swiftgrad's autograd.Function always gives zeros for a missing output gradient, "
+                              "where PyTorch's backward hooks see None",
+}
+
+
 @pytest.mark.parametrize("name", sorted(cases.KNOWN_DIFFERENCES))
-@pytest.mark.xfail(strict=True, reason="F's inplace=True forms copy the out-of-place result into the input, so "
-                                       "backward through them finds the input modified (only ReLU has a true in-place op)")
-def test_known_differences_remain(name):
+def test_known_differences_remain(name, request):
+    request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_REASONS[name]))
     got = _run(cases.KNOWN_DIFFERENCES[name])
     out = []
     for key in sorted(REFERENCE[name]):
@@ -458,3 +465,4 @@ def test_d2l_builders_guide_parameter_management(tmp_path):
                                   "  (output): LazyLinear(in_features=0, out_features=10, bias=True)\n)")
     assert bool((clone(X) == Y).all())
     assert type(clone.hidden) is nn.Linear and clone.hidden.in_features == 20
+

@@ -7,6 +7,7 @@ new tensors sharing the originals' memory, as in PyTorch."""
 from __future__ import annotations
 
 from .._tensor import Tensor
+from .._creation import zeros_like
 from ..autograd.function import Function
 
 __all__ = ["BackwardHook"]
@@ -54,6 +55,7 @@ class BackwardHook:
         self.grad_outputs = None
         self.n_inputs = 0
         self.input_positions = []
+        self.constant_positions = []
         self.n_outputs = 0
         self.output_positions = []
 
@@ -69,7 +71,12 @@ class BackwardHook:
             return args
 
         def on_input_grads(grads):
-            grad_input = self._pack(grads, self.input_positions, self.n_inputs)
+            grad_input = list(self._pack(grads, self.input_positions, self.n_inputs))
+            # a tensor argument that does not require grad gets zeros, as PyTorch materializes
+            # the gradient of its non-differentiable identity output
+            for i in self.constant_positions:
+                grad_input[i] = zeros_like(args[i])
+            grad_input = tuple(grad_input)
             changed = False
             for hook in self.user_hooks:
                 result = hook(self.module, grad_input, self.grad_outputs)
@@ -82,6 +89,7 @@ class BackwardHook:
                     changed = True
             return tuple(grad_input[i] for i in self.input_positions) if changed else None
 
+        self.constant_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor) and not a.requires_grad]
         args, self.input_positions = _apply_identity(tuple(args), on_input_grads)
         return args
 
