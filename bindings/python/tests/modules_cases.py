@@ -241,6 +241,55 @@ def loading(torch):
     return _load_errors(torch)
 
 
+def state_hooks(torch):
+    """state_dict and load_state_dict hooks, set_submodule, to_empty, register_module."""
+    nn = torch.nn
+    out = {}
+    log = []
+    net = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    net.register_state_dict_pre_hook(lambda m, prefix, keep_vars: log.append(["pre", prefix, keep_vars]))
+    net[0].register_state_dict_pre_hook(lambda m, prefix, keep_vars: log.append(["inner pre", prefix]))
+
+    def post(module, state_dict, prefix, local_metadata):
+        log.append(["post", prefix, sorted(state_dict), sorted(local_metadata.items())])
+        state_dict[prefix + "added"] = torch.zeros(1)
+
+    net.register_state_dict_post_hook(post)
+    sd = net.state_dict(prefix="m.")
+    out["state_dict_hooks"] = [log, list(sd)]
+    returning = nn.Linear(1, 1)
+    returning.register_state_dict_post_hook(lambda *a: {})
+    out["post_hook_returns"] = _attempt(returning.state_dict)
+    loads = []
+    target = nn.Sequential(nn.Linear(2, 2))
+    target.register_load_state_dict_pre_hook(
+        lambda m, sd, prefix, meta, strict, missing, unexpected, errors: loads.append(["pre", prefix, sorted(sd)]))
+
+    def post_load(module, keys):
+        loads.append(["post", list(keys.missing_keys), list(keys.unexpected_keys)])
+        keys.unexpected_keys.clear()
+
+    target.register_load_state_dict_post_hook(post_load)
+    result = target.load_state_dict({"0.weight": torch.ones(2, 2), "0.bias": torch.ones(2), "junk": torch.ones(1)})
+    out["load_hooks"] = [loads, repr(result)]
+    s = nn.Sequential(nn.Linear(1, 1), nn.Sequential(nn.ReLU()))
+    s.set_submodule("1.0", nn.Tanh())
+    s.set_submodule("2", nn.Sigmoid())
+    out["set_submodule"] = repr(s)
+    out["set_submodule_errors"] = [_attempt(lambda: s.set_submodule("", nn.ReLU())),
+                                   _attempt(lambda: s.set_submodule("1.5", nn.ReLU(), strict=True)),
+                                   _attempt(lambda: s.set_submodule("0.weight", nn.ReLU())),
+                                   _attempt(lambda: s.set_submodule("0", 3))]
+    e = nn.Linear(3, 2).double().to_empty(device="cpu")
+    out["to_empty"] = [[list(p.shape) for p in e.parameters()], [str(p.dtype) for p in e.parameters()]]
+    r = nn.Module()
+    r.register_module("child", nn.ReLU())
+    out["register_module"] = repr(r)
+    shared = nn.ReLU()
+    out["modules_with_duplicates"] = len(list(nn.Sequential(shared, shared).modules(remove_duplicate=False)))
+    return out
+
+
 # ---- attribute rules and registration errors ---------------------------------------------------
 
 
@@ -802,13 +851,23 @@ def layers(torch):
     out["softmax_dim_error"] = _attempt(lambda: nn.Softmax(dim=1.0))
     out["softmax2d_error"] = _attempt(lambda: nn.Softmax2d()(torch.ones(2, 2)))
     out["dropout_error"] = _attempt(lambda: nn.Dropout(1.5))
+    out["pixel_shuffle"] = [repr(nn.PixelShuffle(2)), nn.PixelShuffle(2)(_tensor(torch, (1, 4, 2, 1)))]
+    out["pixel_unshuffle"] = [repr(nn.PixelUnshuffle(2)), nn.PixelUnshuffle(2)(_tensor(torch, (1, 1, 2, 4)))]
+    lce = _fill(torch, nn.LinearCrossEntropyLoss(3, 4, bias=True, label_smoothing=0.1)).double()
+    xl = _tensor(torch, (5, 3), requires_grad=True)
+    loss = lce(xl, torch.tensor([0, 3, 1, 2, 3]))
+    loss.backward()
+    out["linear_cross_entropy"] = [repr(lce), list(lce.state_dict()), loss.detach(), xl.grad, lce.linear.weight.grad,
+                                   lce.linear.bias.grad]
+    nll2d = nn.NLLLoss2d()
+    out["nll_loss_2d"] = [repr(nll2d), nll2d(_tensor(torch, (2, 3)), torch.tensor([1, 2]))]
     drop = nn.Dropout(0.5).eval()
     ones = torch.ones(3, 3)
     out["dropout_eval"] = drop(ones)
     return out
 
 
-CASES = {f.__name__: f for f in (reprs, traversal, loading, attributes, modes, hooks, containers, lazy, activations,
+CASES = {f.__name__: f for f in (reprs, traversal, loading, state_hooks, attributes, modes, hooks, containers, lazy, activations,
                                  losses, layers)}
 #: Cases whose reference is stored but which swiftgrad does not match yet (test_modules.py
 #: runs them as strict expected failures, so that a fix is noticed).

@@ -58,8 +58,8 @@ def _pytorch_paths(value):
 def _differences(got, want, path, out):
     """Where an encoded result differs from PyTorch's: tensors by shape, dtype and values
     (floats to 1e-9 relative plus 1e-12 absolute; the cases run in float64), the rest exactly."""
-    if isinstance(want, dict):
-        if not isinstance(got, dict):
+    if isinstance(want, dict):  # an encoded tensor
+        if not isinstance(got, dict) or set(got) != set(want):
             out.append(f"{path}: {got!r}\n  PyTorch: a tensor {want}")
         elif (got["shape"], got["dtype"]) != (want["shape"], want["dtype"]):
             out.append(f"{path}: {got['shape']} {got['dtype']}, PyTorch gives {want['shape']} {want['dtype']}")

@@ -1,10 +1,10 @@
-"""torch.nn's Flatten, Unflatten and ChannelShuffle."""
+"""torch.nn's Flatten, Unflatten, ChannelShuffle, PixelShuffle and PixelUnshuffle."""
 from __future__ import annotations
 
 from . import functional as F
 from ._module import Module
 
-__all__ = ["Flatten", "Unflatten", "ChannelShuffle"]
+__all__ = ["Flatten", "Unflatten", "ChannelShuffle", "PixelShuffle", "PixelUnshuffle"]
 
 
 class Flatten(Module):
@@ -59,3 +59,31 @@ class ChannelShuffle(Module):
 
     def extra_repr(self):
         return f"groups={self.groups}"
+
+
+class PixelShuffle(Module):
+    """(N, C r^2, H, W) to (N, C, H r, W r) (F.pixel_shuffle)."""
+
+    def __init__(self, upscale_factor):
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, input):  # noqa: A002
+        return F.pixel_shuffle(input, self.upscale_factor)
+
+    def extra_repr(self):
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """(N, C, H r, W r) to (N, C r^2, H, W) (F.pixel_unshuffle)."""
+
+    def __init__(self, downscale_factor):
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input):  # noqa: A002
+        return F.pixel_unshuffle(input, self.downscale_factor)
+
+    def extra_repr(self):
+        return f"downscale_factor={self.downscale_factor}"

@@ -12,7 +12,7 @@ from ._lazy import LazyModuleMixin
 from ._container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
 from ._linear import Identity, Linear, Bilinear, LazyLinear
 from ._distance import PairwiseDistance, CosineSimilarity
-from ._shape import Flatten, Unflatten, ChannelShuffle
+from ._shape import Flatten, Unflatten, ChannelShuffle, PixelShuffle, PixelUnshuffle
 from ._dropout import Dropout, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout
 from ._sparse import Embedding
 from . import _activation, _loss
@@ -24,7 +24,7 @@ __all__ = [
     "Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "Module",
     "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict",
     "Identity", "Linear", "Bilinear", "LazyLinear", "PairwiseDistance", "CosineSimilarity",
-    "Flatten", "Unflatten", "ChannelShuffle", "Dropout", "Dropout2d", "Dropout3d", "AlphaDropout",
+    "Flatten", "Unflatten", "ChannelShuffle", "PixelShuffle", "PixelUnshuffle", "Dropout", "Dropout2d", "Dropout3d", "AlphaDropout",
     "FeatureAlphaDropout", "Embedding",
     *_activation.__all__, *_loss.__all__,
 ]
