@@ -13,7 +13,7 @@ from ..autograd.function import Function
 __all__ = ["BackwardHook"]
 
 
-class _BackwardHookFunctionBackward(Function):
+class BackwardHookFunction(Function):
     """Identity on its tensors; its backward hands the incoming gradients to a callback that
     may return replacements."""
 
@@ -37,7 +37,7 @@ def _apply_identity(values, callback):
     positions = [i for i, v in enumerate(values) if isinstance(v, Tensor) and v.requires_grad]
     if not positions:
         return values, positions
-    outputs = _BackwardHookFunctionBackward.apply(callback, *[values[i] for i in positions])
+    outputs = BackwardHookFunction.apply(callback, *[values[i] for i in positions])
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)
     new = list(values)
     for i, out in zip(positions, outputs):
