@@ -46,8 +46,8 @@ def unregister(key):
 
 
 @L.sg_free_fn
-def free_entry(key, _pop=_live.pop):  # bound now: the library may free entries at interpreter exit
-    _pop(key, None)
+def free_entry(key):
+    _live.pop(key, None)
 
 
 def adopt(handle):

@@ -466,3 +466,20 @@ def test_d2l_builders_guide_parameter_management(tmp_path):
     assert bool((clone(X) == Y).all())
     assert type(clone.hidden) is nn.Linear and clone.hidden.in_features == 20
 
+
+
+def test_backward_hooks_do_not_keep_graphs_alive():
+    """Each call through a module with backward hooks registers callbacks with the library;
+    they go when the call's graph goes (nothing the callbacks hold may keep the graph)."""
+    from swiftgrad import _callbacks
+    m = nn.Linear(2, 2)
+    m.register_full_backward_hook(lambda *a: None)
+    m.register_full_backward_pre_hook(lambda *a: None)
+    x = torch.ones(3, 2, requires_grad=True)
+    before = len(_callbacks._live)
+    for _ in range(5):
+        y = m(x)
+        del y
+    assert len(_callbacks._live) == before
+    m(x).sum().backward()
+    assert len(_callbacks._live) == before

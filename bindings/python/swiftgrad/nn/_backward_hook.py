@@ -7,7 +7,7 @@ new tensors sharing the originals' memory, as in PyTorch."""
 from __future__ import annotations
 
 from .._tensor import Tensor
-from .._creation import zeros_like
+from .._creation import zeros
 from ..autograd.function import Function
 
 __all__ = ["BackwardHook"]
@@ -55,7 +55,7 @@ class BackwardHook:
         self.grad_outputs = None
         self.n_inputs = 0
         self.input_positions = []
-        self.constant_positions = []
+        self.constants = []
         self.n_outputs = 0
         self.output_positions = []
 
@@ -74,8 +74,8 @@ class BackwardHook:
             grad_input = list(self._pack(grads, self.input_positions, self.n_inputs))
             # a tensor argument that does not require grad gets zeros, as PyTorch materializes
             # the gradient of its non-differentiable identity output
-            for i in self.constant_positions:
-                grad_input[i] = zeros_like(args[i])
+            for i, shape, dtype in self.constants:
+                grad_input[i] = zeros(shape, dtype=dtype)
             grad_input = tuple(grad_input)
             changed = False
             for hook in self.user_hooks:
@@ -89,7 +89,10 @@ class BackwardHook:
                     changed = True
             return tuple(grad_input[i] for i in self.input_positions) if changed else None
 
-        self.constant_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor) and not a.requires_grad]
+        # Shapes, not tensors: the callback lives as long as the graph node, and a tensor made
+        # by that node, held here, would keep both alive for good (a cycle through the library).
+        self.constants = [(i, a.shape, a.dtype) for i, a in enumerate(args)
+                          if isinstance(a, Tensor) and not a.requires_grad]
         args, self.input_positions = _apply_identity(tuple(args), on_input_grads)
         return args
 
