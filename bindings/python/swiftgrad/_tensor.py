@@ -414,6 +414,26 @@ class Tensor:
         through it are not seen by autograd, as in PyTorch)."""
         return self.detach()
 
+    @data.setter
+    def data(self, value):
+        """`t.data = other`: t (the same Python object, keeping requires_grad) takes other's
+        values, shape and dtype, sharing its memory. `t.data *= mask` lands here with an alias
+        of t's own memory, which needs nothing more."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if (value.data_ptr() == self.data_ptr() and value.dtype == self.dtype and value.shape == self.shape
+                and value.stride() == self.stride()):
+            return
+        if self.grad_fn is not None:
+            raise NotImplementedError("swiftgrad can replace the data of a leaf tensor only")
+        requires_grad = self.requires_grad
+        source = value.detach()
+        _check(L.sg_tensor_free(self._handle))
+        self._handle, source._handle = source._handle, None
+        self._dtype = source._dtype
+        if requires_grad:
+            self.requires_grad_(True)
+
     def zero_(self) -> Tensor:
         """Fills the tensor with zeros in place."""
         _check(L.sg_zero_(self._handle))

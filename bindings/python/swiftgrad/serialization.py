@@ -14,8 +14,10 @@ allow more.
 """
 from __future__ import annotations
 
+import ast
 import inspect
 import io
+import linecache
 import os
 import pickle
 import re
@@ -188,7 +190,7 @@ class _Storages:
             return None
         self._modules.add(cls)
         try:
-            source_file, source = inspect.getsourcefile(cls), "".join(inspect.getsourcelines(cls)[0])
+            source_file, source = _class_source(cls)
         except Exception:  # noqa: BLE001 - the source is optional
             warnings.warn(f"Couldn't retrieve source code for container of type {cls.__name__}. It won't be checked "
                           "for correctness upon loading.", stacklevel=4)
@@ -468,9 +470,30 @@ def _load_zip(reader, map_location, pickle_module, **pickle_load_args):
     return _unpickler(pickle_module, data, persistent_load, pickle_load_args).load()
 
 
+def _class_source(cls):
+    """The file and source text of a Module class, as inspect finds them; for a class that a
+    public module re-exports under its own path (swiftgrad.nn.modules names the classes that
+    nn/_container.py, nn/_activation.py, ... define), from the private module beside it that
+    defines it."""
+    try:
+        return inspect.getsourcefile(cls), "".join(inspect.getsourcelines(cls)[0])
+    except (OSError, TypeError):
+        package = cls.__module__.rpartition(".")[0]
+        for name, module in list(sys.modules.items()):
+            if not name.startswith(package + "._") or getattr(module, cls.__name__, None) is not cls:
+                continue
+            path = inspect.getsourcefile(module)
+            lines = linecache.getlines(path) if path else []
+            for node in ast.walk(ast.parse("".join(lines))):
+                if isinstance(node, ast.ClassDef) and node.name == cls.__name__:
+                    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                    return path, "".join(lines[first - 1:node.end_lineno])
+        raise
+
+
 def _check_module_source(cls, source_file, original_source):
     try:
-        current = "".join(inspect.getsourcelines(cls)[0])
+        current = _class_source(cls)[1]
     except Exception:  # noqa: BLE001 - the source is optional
         warnings.warn(f"Couldn't retrieve source code for container of type {cls.__name__}. It won't be checked "
                       "for correctness upon loading.", stacklevel=2)

@@ -86,7 +86,14 @@ HAND_WRITTEN = {
     "narrow": lambda x: x.narrow(1, 1, 2),
     "contiguous": lambda x: (x.t().contiguous(), x.contiguous()),
     "_take": lambda x: torch.nn.Parameter(x) if x.dtype.is_floating_point else x,
+    "data": lambda x: _with_data(torch.zeros(1), x),
 }
+
+
+def _with_data(tensor, value):
+    """`tensor.data = value` (Tensor.data's setter), then the tensor."""
+    tensor.data = value
+    return tensor
 #: Functions that set `_dtype` as plumbing (wrapping a handle, the cache itself, passing the
 #: dtype the library was told to make) rather than predicting a result's dtype.
 PLUMBING = {"_wrap", "_make", "_make_as", "_keep_dtype", "_keep_float_dtype", "_bool_dtype", "dtype", "_binary"}
