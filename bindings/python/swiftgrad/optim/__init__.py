@@ -290,3 +290,5 @@ def _betas(betas):
 
 
 from . import lr_scheduler  # noqa: E402,F401 - torch.optim.lr_scheduler
+
+lr_scheduler.Optimizer = Optimizer
