@@ -1,7 +1,7 @@
 """The training kit's cases, ordinary PyTorch code run by both PyTorch
 (scripts/trainkit_reference.py stores the results in data/trainkit_reference.json) and swiftgrad
 (test_trainkit.py replays them and compares): learning-rate schedulers over 30 steps (rates and
-cycled momenta), optimizers over 5 float64 steps on fixed parameters (parameters and every state
+cycled momenta), optimizers over 8 float64 steps on fixed parameters (parameters and every state
 tensor after each step, the state_dict's keys), gradient clipping and the deterministic parts of
 nn.init (values, gains, error messages).
 
@@ -437,12 +437,12 @@ OPTIMIZERS = {
                                 maximize=True)),
     "nadam_decoupled": ("NAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True)),
     "radam": ("RAdam", dict(lr=0.01)),
-    "radam_all": ("RAdam", dict(lr=0.02, betas=(0.5, 0.6), eps=1e-6, weight_decay=0.1, maximize=True)),
-    "radam_decoupled": ("RAdam", dict(lr=0.02, betas=(0.5, 0.6), weight_decay=0.1, decoupled_weight_decay=True)),
+    "radam_all": ("RAdam", dict(lr=0.02, betas=(0.5, 0.8), eps=1e-6, weight_decay=0.1, maximize=True)),
+    "radam_decoupled": ("RAdam", dict(lr=0.02, betas=(0.5, 0.8), weight_decay=0.1, decoupled_weight_decay=True)),
 }
 
 
-def run_optimizer(torch, name, options, steps=5):
+def run_optimizer(torch, name, options, steps=8):
     """Parameters and state after each of `steps` steps on a fixed float64 problem whose
     gradients change with the parameters (and are zero for some entries on some steps)."""
     p = torch.tensor([[0.5, -1.0, 2.0], [0.25, 0.0, -0.75]], dtype=torch.float64, requires_grad=True)
