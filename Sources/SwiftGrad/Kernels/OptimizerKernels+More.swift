@@ -113,16 +113,15 @@ extension OptimizerKernels {
         }
     }
 
-    /// NAdam at step t with μ_t, μ_{t+1} and the product Π = μ_1⋯μ_t (state.muProduct):
+    /// NAdam at step t with μ_t, μ_{t+1} and the product Π = μ_1⋯μ_t (`product`, as stored):
     /// m = lerp(m, d, 1 − β1); v = β2·v + (1 − β2)·d²; denom = √(v / (1 − β2^t)) + eps;
     /// p −= lr(1 − μ_t)/(1 − Π) · d/denom + lr·μ_{t+1}/(1 − Π·μ_{t+1}) · m/denom.
     static func nadam<T: BinaryFloatingPoint & TensorElement>(
         _: T.Type, _ param: Tensor, _ grad: Tensor, _ state: Optimizer.ParamState, _ o: Optimizer.Options,
-        mu: Double, muNext: Double
+        product: Double, mu: Double, muNext: Double
     ) {
         let p = param.pointer(T.self) + param.storageOffset, g = grad.pointer(T.self) + grad.storageOffset
         let m = state.expAvg!.pointer(T.self), v = state.expAvgSq!.pointer(T.self)
-        let product = Double(state.muProduct)
         let gradStep = T(-o.lr * (1.0 - mu) / (1.0 - product))
         let momentumStep = T((-o.lr * muNext) / (1.0 - product * muNext))
         let correction2 = T(1 - pow(o.beta2, Double(state.step)))

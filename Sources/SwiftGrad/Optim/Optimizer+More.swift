@@ -231,16 +231,18 @@ extension Optimizer {
         case .nadam:
             state.expAvg = try buffer(state.expAvg)
             state.expAvgSq = try buffer(state.expAvgSq)
-            // mu_t = beta1 (1 - 0.96^(t psi) / 2); the product is kept in float32, as PyTorch's
-            // 0-d float32 tensor (mu_product *= mu rounds mu to float32 first).
+            // mu_t = beta1 (1 - 0.96^(t psi) / 2); the product is PyTorch's 0-d tensor, float32
+            // until a load converts it (mu_product *= mu computes in its dtype).
             let t = Double(step)
             let mu = options.beta1 * (1.0 - 0.5 * pow(0.96, t * options.momentumDecay))
             let muNext = options.beta1 * (1.0 - 0.5 * pow(0.96, (t + 1) * options.momentumDecay))
-            state.muProduct *= Float(mu)
+            let product = try (state.muProduct ?? Tensor(scalar: Float(1))).mul(mu)
+            state.muProduct = product
+            let value = try product.item()
             if double {
-                OptimizerKernels.nadam(Double.self, param, grad, state, options, mu: mu, muNext: muNext)
+                OptimizerKernels.nadam(Double.self, param, grad, state, options, product: value, mu: mu, muNext: muNext)
             } else {
-                OptimizerKernels.nadam(Float.self, param, grad, state, options, mu: mu, muNext: muNext)
+                OptimizerKernels.nadam(Float.self, param, grad, state, options, product: value, mu: mu, muNext: muNext)
             }
         case .radam:
             state.expAvg = try buffer(state.expAvg)

@@ -168,8 +168,9 @@ public final class Optimizer {
         var sum: Tensor?
         var accDelta: Tensor?
         var expInf: Tensor?
-        /// NAdam's product of momentum coefficients, a float32 scalar as PyTorch keeps it.
-        var muProduct: Float = 1
+        /// NAdam's product of momentum coefficients: a 0-d float32 tensor as PyTorch makes it,
+        /// in the parameter's dtype once loaded (PyTorch's load_state_dict converts it so).
+        var muProduct: Tensor?
 
         /// The tensor buffers (the float16/bfloat16 path widens and narrows each).
         static var buffers: [WritableKeyPath<ParamState, Tensor?>] {
@@ -255,7 +256,7 @@ public final class Optimizer {
         guard let state = groups[group].states[index] else { return nil }
         switch name {
         case "step": return try Tensor(scalar: Float(state.step))
-        case "mu_product": return try Tensor(scalar: state.muProduct)
+        case "mu_product": return try state.muProduct.map { try $0.clone() }
         default: return state[keyPath: Self.stateBuffer(name)]
         }
     }
@@ -275,7 +276,12 @@ public final class Optimizer {
             }
             state.step = Int(step)
         } else if name == "mu_product" {
-            state.muProduct = try Float(value.map { try $0.item() } ?? 1)
+            state.muProduct = try value.map { v -> Tensor in
+                guard v.count == 1 else {
+                    throw SwiftGradError.shape("state 'mu_product' must have one element, not \(v.count)")
+                }
+                return try noGrad { try v.reshape([]).to(param.dtype).detach().clone() }
+            }
         } else {
             let copy = try value.map { v -> Tensor in
                 guard v.shape == param.shape else {

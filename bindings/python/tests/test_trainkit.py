@@ -315,3 +315,122 @@ def test_scheduler_state_dict_round_trip_through_save(tmp_path):
     s.step()
     s2.step()
     assert s2.get_last_lr() == s.get_last_lr()
+
+
+# ---- optimizers: checkpoints -----------------------------------------------------------------------------
+
+NEW_OPTIMIZERS = [("RMSprop", dict(lr=0.01, momentum=0.5, centered=True)), ("Adagrad", dict(lr=0.1, lr_decay=0.01)),
+                  ("Adadelta", dict(weight_decay=0.1)), ("Adamax", dict(lr=0.01)),
+                  ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)), ("RAdam", dict(lr=0.01))]
+
+
+def _problem():
+    p = torch.tensor([[0.5, -1.0], [2.0, 0.25]], dtype=torch.float64, requires_grad=True)
+    return p, lambda: ((p - 1) ** 3).sum()
+
+
+def _steps(opt, loss, n):
+    for _ in range(n):
+        opt.zero_grad()
+        loss().backward()
+        opt.step()
+
+
+@pytest.mark.parametrize("name,options", NEW_OPTIMIZERS)
+def test_optimizer_state_dict_round_trip(tmp_path, name, options):
+    p, loss = _problem()
+    opt = getattr(torch.optim, name)([p], **options)
+    _steps(opt, loss, 3)
+    torch.save(opt.state_dict(), tmp_path / "opt.pt")
+    q, loss_q = _problem()
+    with torch.no_grad():
+        q.copy_(p)
+    restored = getattr(torch.optim, name)([q], **options)
+    restored.load_state_dict(torch.load(tmp_path / "opt.pt"))
+    assert restored.state_dict()["param_groups"] == opt.state_dict()["param_groups"]
+    saved, loaded = opt.state_dict()["state"][0], restored.state_dict()["state"][0]
+    assert sorted(saved) == sorted(loaded)
+    for key in saved:
+        assert torch.equal(saved[key].double(), loaded[key].double())
+    _steps(opt, loss, 2)
+    _steps(restored, loss_q, 2)
+    if name == "NAdam":
+        # As in PyTorch, loading converts mu_product from float32 to the parameter's dtype:
+        # the restored optimizer goes on with a float64 product, the original in float32.
+        assert loaded["mu_product"].dtype == torch.float64 and saved["mu_product"].dtype == torch.float32
+        assert torch.allclose(p, q, rtol=1e-9, atol=0) and not torch.equal(p, q)
+    else:
+        assert torch.equal(p, q)
+
+
+def test_adagrad_state_exists_before_a_step():
+    p = torch.zeros(2, requires_grad=True)
+    q = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.Adagrad([{"params": [p]}, {"params": [q], "initial_accumulator_value": 2.0}],
+                              initial_accumulator_value=0.5)
+    state = opt.state_dict()["state"]
+    assert sorted(state) == [0, 1]
+    assert state[0]["step"].item() == 0.0 and state[0]["step"].dtype == torch.float32
+    assert state[0]["sum"].tolist() == [0.5, 0.5] and state[1]["sum"].tolist() == [2.0]
+
+
+def test_optimizer_messages_and_groups():
+    p = torch.zeros(2, requires_grad=True)
+    with pytest.raises(ValueError, match=r"^Invalid rho value: 1.5$"):
+        torch.optim.Adadelta([p], rho=1.5)
+    with pytest.raises(ValueError, match=r"^Invalid beta parameter at index 1: 1$"):
+        torch.optim.RAdam([p], betas=(0.9, 1))
+    opt = torch.optim.NAdam([p])
+    assert opt.param_groups[0]["momentum_decay"] == 4e-3 and opt.param_groups[0]["betas"] == (0.9, 0.999)
+    # A group option changed between steps reaches the library (as schedulers do).
+    opt.param_groups[0]["lr"] = 0.5
+    p.grad = torch.ones(2)
+    opt.step()
+    # NAdam's first step with g = 1: m = (1 - beta1) g = 0.1, v = (1 - beta2) g^2, so
+    # sqrt(v / (1 - beta2)) + eps = 1 + eps, and each entry moves by
+    # -lr * ((1 - mu1) / (1 - mu1) * g + mu2 / (1 - mu1 mu2) * m) / (1 + eps), mu1 rounded to float32.
+    mu1 = 0.9 * (1 - 0.5 * 0.96 ** 4e-3)
+    mu2 = 0.9 * (1 - 0.5 * 0.96 ** 8e-3)
+    product = float(torch.tensor(mu1, dtype=torch.float32))
+    expected = -0.5 * (1 + mu2 / (1 - product * mu2) * 0.1) / (1 + 1e-8)
+    assert p.tolist() == pytest.approx([expected, expected], rel=1e-6)
+
+
+@pytest.mark.skipif(not os.environ.get("TORCH_PYTHON"), reason="TORCH_PYTHON is not set")
+@pytest.mark.parametrize("name,options", NEW_OPTIMIZERS)
+def test_pytorch_continues_from_a_saved_state(tmp_path, name, options):
+    """PyTorch loads the optimizer state swiftgrad saved, and its next two steps match ours."""
+    p, loss = _problem()
+    opt = getattr(torch.optim, name)([p], **options)
+    _steps(opt, loss, 3)
+    torch.save({"param": p.detach(), "optimizer": opt.state_dict()}, tmp_path / "ckpt.pt")
+    # Both sides continue from the file (loading converts NAdam's mu_product to the parameter's
+    # dtype, in PyTorch as here).
+    ckpt = torch.load(tmp_path / "ckpt.pt")
+    p, loss = _problem()
+    with torch.no_grad():
+        p.copy_(ckpt["param"])
+    opt = getattr(torch.optim, name)([p], **options)
+    opt.load_state_dict(ckpt["optimizer"])
+    _steps(opt, loss, 2)
+    program = f"""
+import json, sys, torch
+ckpt = torch.load(sys.argv[1])
+p = ckpt["param"].clone().requires_grad_(True)
+opt = torch.optim.{name}([p], **{options!r})
+opt.load_state_dict(ckpt["optimizer"])
+for _ in range(2):
+    opt.zero_grad()
+    ((p - 1) ** 3).sum().backward()
+    opt.step()
+state = opt.state[p]
+print(json.dumps({{"p": p.detach().reshape(-1).tolist(), "keys": sorted(state),
+                  "step": float(state["step"]), "dtypes": sorted({{str(v.dtype) for v in state.values()}})}}))
+"""
+    result = subprocess.run([os.environ["TORCH_PYTHON"], "-c", program, str(tmp_path / "ckpt.pt")],
+                            capture_output=True, text=True, timeout=300, check=True)
+    theirs = json.loads(result.stdout)
+    assert p.detach().reshape(-1).tolist() == pytest.approx(theirs["p"], rel=1e-12, abs=1e-15)
+    ours = opt.state[p]
+    assert sorted(ours) == theirs["keys"] and ours["step"].item() == theirs["step"] == 5.0
+    assert sorted({str(v.dtype) for v in ours.values()}) == theirs["dtypes"]
