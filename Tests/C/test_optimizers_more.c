@@ -141,6 +141,19 @@ static void radam_reference(double *p, reference_state *s, int t, const void *op
 
 typedef sg_status (*make_fn)(const sg_tensor *const *, size_t, const void *, sg_optimizer **);
 
+/* The constructors behind one signature (the options as the reference reads them). */
+#define MAKER(name)                                                                                     \
+    static sg_status make_##name(const sg_tensor *const *params, size_t n, const void *options,        \
+                                 sg_optimizer **out) {                                                 \
+        return sg_optimizer_##name(params, n, options, out);                                           \
+    }
+MAKER(rmsprop)
+MAKER(adagrad)
+MAKER(adadelta)
+MAKER(adamax)
+MAKER(nadam)
+MAKER(radam)
+
 /* STEPS steps of the library's optimizer against the reference, from p = (0.5, -1, 1.5). */
 static void check_rule(const char *what, make_fn make, const void *options, reference_step reference) {
     double start[N] = {0.5, -1.0, 1.5}, want[N], got[N];
@@ -170,44 +183,44 @@ static void check_rule(const char *what, make_fn make, const void *options, refe
 
 static void test_rules(void) {
     sg_rmsprop_options rmsprop = sg_rmsprop_default_options();
-    check_rule("RMSprop", (make_fn)sg_optimizer_rmsprop, &rmsprop, rmsprop_reference);
+    check_rule("RMSprop", make_rmsprop, &rmsprop, rmsprop_reference);
     rmsprop.lr = 0.02, rmsprop.alpha = 0.8, rmsprop.eps = 1e-3, rmsprop.weight_decay = 0.1;
     rmsprop.momentum = 0.7, rmsprop.centered = true, rmsprop.maximize = true;
-    check_rule("RMSprop (every option)", (make_fn)sg_optimizer_rmsprop, &rmsprop, rmsprop_reference);
+    check_rule("RMSprop (every option)", make_rmsprop, &rmsprop, rmsprop_reference);
 
     sg_adagrad_options adagrad = sg_adagrad_default_options();
-    check_rule("Adagrad", (make_fn)sg_optimizer_adagrad, &adagrad, adagrad_reference);
+    check_rule("Adagrad", make_adagrad, &adagrad, adagrad_reference);
     adagrad.lr = 0.2, adagrad.lr_decay = 0.3, adagrad.weight_decay = 0.1, adagrad.initial_accumulator_value = 0.5;
     adagrad.eps = 1e-4, adagrad.maximize = true;
-    check_rule("Adagrad (every option)", (make_fn)sg_optimizer_adagrad, &adagrad, adagrad_reference);
+    check_rule("Adagrad (every option)", make_adagrad, &adagrad, adagrad_reference);
 
     sg_adadelta_options adadelta = sg_adadelta_default_options();
-    check_rule("Adadelta", (make_fn)sg_optimizer_adadelta, &adadelta, adadelta_reference);
+    check_rule("Adadelta", make_adadelta, &adadelta, adadelta_reference);
     adadelta.lr = 0.5, adadelta.rho = 0.7, adadelta.eps = 1e-3, adadelta.weight_decay = 0.2, adadelta.maximize = true;
-    check_rule("Adadelta (every option)", (make_fn)sg_optimizer_adadelta, &adadelta, adadelta_reference);
+    check_rule("Adadelta (every option)", make_adadelta, &adadelta, adadelta_reference);
 
     sg_adamax_options adamax = sg_adamax_default_options();
-    check_rule("Adamax", (make_fn)sg_optimizer_adamax, &adamax, adamax_reference);
+    check_rule("Adamax", make_adamax, &adamax, adamax_reference);
     adamax.lr = 0.05, adamax.beta1 = 0.7, adamax.beta2 = 0.8, adamax.eps = 1e-3, adamax.weight_decay = 0.1;
     adamax.maximize = true;
-    check_rule("Adamax (every option)", (make_fn)sg_optimizer_adamax, &adamax, adamax_reference);
+    check_rule("Adamax (every option)", make_adamax, &adamax, adamax_reference);
 
     sg_nadam_options nadam = sg_nadam_default_options();
-    check_rule("NAdam", (make_fn)sg_optimizer_nadam, &nadam, nadam_reference);
+    check_rule("NAdam", make_nadam, &nadam, nadam_reference);
     nadam.lr = 0.05, nadam.beta1 = 0.8, nadam.beta2 = 0.9, nadam.eps = 1e-4, nadam.weight_decay = 0.1;
     nadam.momentum_decay = 0.05, nadam.maximize = true;
-    check_rule("NAdam (L2)", (make_fn)sg_optimizer_nadam, &nadam, nadam_reference);
+    check_rule("NAdam (L2)", make_nadam, &nadam, nadam_reference);
     nadam.decoupled_weight_decay = true, nadam.maximize = false;
-    check_rule("NAdam (decoupled)", (make_fn)sg_optimizer_nadam, &nadam, nadam_reference);
+    check_rule("NAdam (decoupled)", make_nadam, &nadam, nadam_reference);
 
     /* beta2 = 0.8: rho_inf = 9 and rho_t passes 5 at t = 7, so both branches run. */
     sg_radam_options radam = sg_radam_default_options();
-    check_rule("RAdam", (make_fn)sg_optimizer_radam, &radam, radam_reference);
+    check_rule("RAdam", make_radam, &radam, radam_reference);
     radam.lr = 0.05, radam.beta1 = 0.6, radam.beta2 = 0.8, radam.eps = 1e-4, radam.weight_decay = 0.1;
     radam.maximize = true;
-    check_rule("RAdam (L2)", (make_fn)sg_optimizer_radam, &radam, radam_reference);
+    check_rule("RAdam (L2)", make_radam, &radam, radam_reference);
     radam.decoupled_weight_decay = true, radam.maximize = false;
-    check_rule("RAdam (decoupled)", (make_fn)sg_optimizer_radam, &radam, radam_reference);
+    check_rule("RAdam (decoupled)", make_radam, &radam, radam_reference);
 }
 
 static void test_default_options(void) {
