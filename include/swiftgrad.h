@@ -3251,7 +3251,8 @@ SG_API sg_status sg_graph_to_dot(const sg_tensor *t, const char *title, char *bu
 /* ------------------------------------------------------------------------------------------ */
 
 /**
- * An opaque handle to an optimizer (torch.optim.SGD, Adam, AdamW). It keeps references to its
+ * An opaque handle to an optimizer (torch.optim.SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta,
+ * Adamax, NAdam, RAdam). It keeps references to its
  * parameters (the caller may free its own handles to them) and its per-parameter state
  * (momentum buffers, moment estimates). Free it with sg_optimizer_free.
  *
@@ -3319,6 +3320,110 @@ SG_API sg_status sg_optimizer_adam(const sg_tensor *const *params, size_t n_para
     (p *= 1 - lr * weight_decay). */
 SG_API sg_status sg_optimizer_adamw(const sg_tensor *const *params, size_t n_params, const sg_adam_options *options,
                                     sg_optimizer **out);
+
+/** The hyperparameters of torch.optim.RMSprop, as sg_sgd_options. */
+typedef struct sg_rmsprop_options {
+    size_t struct_size;  /* sizeof(sg_rmsprop_options) */
+    double lr;           /* 1e-2 */
+    double alpha;        /* 0.99: the smoothing of the squared-gradient average */
+    double eps;          /* 1e-8 */
+    double weight_decay; /* 0: an L2 penalty */
+    double momentum;     /* 0 */
+    bool centered;       /* false: true divides by the estimated variance (subtracting the mean's square) */
+    bool maximize;       /* false */
+} sg_rmsprop_options;
+
+/** The hyperparameters of torch.optim.Adagrad. */
+typedef struct sg_adagrad_options {
+    size_t struct_size;               /* sizeof(sg_adagrad_options) */
+    double lr;                        /* 1e-2 */
+    double lr_decay;                  /* 0: step t uses lr / (1 + (t - 1) * lr_decay) */
+    double weight_decay;              /* 0: an L2 penalty */
+    double initial_accumulator_value; /* 0: the sum's starting value */
+    double eps;                       /* 1e-10 */
+    bool maximize;                    /* false */
+} sg_adagrad_options;
+
+/** The hyperparameters of torch.optim.Adadelta. */
+typedef struct sg_adadelta_options {
+    size_t struct_size;  /* sizeof(sg_adadelta_options) */
+    double lr;           /* 1.0 */
+    double rho;          /* 0.9 */
+    double eps;          /* 1e-6 */
+    double weight_decay; /* 0: an L2 penalty */
+    bool maximize;       /* false */
+} sg_adadelta_options;
+
+/** The hyperparameters of torch.optim.Adamax. */
+typedef struct sg_adamax_options {
+    size_t struct_size;  /* sizeof(sg_adamax_options) */
+    double lr;           /* 2e-3 */
+    double beta1;        /* 0.9 */
+    double beta2;        /* 0.999 */
+    double eps;          /* 1e-8 */
+    double weight_decay; /* 0: an L2 penalty */
+    bool maximize;       /* false */
+} sg_adamax_options;
+
+/** The hyperparameters of torch.optim.NAdam. */
+typedef struct sg_nadam_options {
+    size_t struct_size;          /* sizeof(sg_nadam_options) */
+    double lr;                   /* 2e-3 */
+    double beta1;                /* 0.9 */
+    double beta2;                /* 0.999 */
+    double eps;                  /* 1e-8 */
+    double weight_decay;         /* 0 */
+    double momentum_decay;       /* 4e-3 */
+    bool decoupled_weight_decay; /* false: weight_decay is an L2 penalty; true: AdamW's decay */
+    bool maximize;               /* false */
+} sg_nadam_options;
+
+/** The hyperparameters of torch.optim.RAdam. */
+typedef struct sg_radam_options {
+    size_t struct_size;          /* sizeof(sg_radam_options) */
+    double lr;                   /* 1e-3 */
+    double beta1;                /* 0.9 */
+    double beta2;                /* 0.999 */
+    double eps;                  /* 1e-8 */
+    double weight_decay;         /* 0 */
+    bool decoupled_weight_decay; /* false: weight_decay is an L2 penalty; true: AdamW's decay */
+    bool maximize;               /* false */
+} sg_radam_options;
+
+/** PyTorch's defaults for RMSprop, Adagrad, Adadelta, Adamax, NAdam and RAdam. */
+SG_API sg_rmsprop_options sg_rmsprop_default_options(void);
+SG_API sg_adagrad_options sg_adagrad_default_options(void);
+SG_API sg_adadelta_options sg_adadelta_default_options(void);
+SG_API sg_adamax_options sg_adamax_default_options(void);
+SG_API sg_nadam_options sg_nadam_default_options(void);
+SG_API sg_radam_options sg_radam_default_options(void);
+
+/** torch.optim.RMSprop (options NULL: the defaults): v = alpha * v + (1 - alpha) * g^2, the step
+    lr * g / (sqrt(v) + eps) (centered: sqrt(v - mean(g)^2)), through a momentum buffer
+    b = momentum * b + g / (sqrt(v) + eps) when momentum > 0. */
+SG_API sg_status sg_optimizer_rmsprop(const sg_tensor *const *params, size_t n_params,
+                                      const sg_rmsprop_options *options, sg_optimizer **out);
+/** torch.optim.Adagrad (options NULL: the defaults): sum += g^2, the step
+    lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps). Its state (step 0, sum) exists from
+    the start, as PyTorch's. */
+SG_API sg_status sg_optimizer_adagrad(const sg_tensor *const *params, size_t n_params,
+                                      const sg_adagrad_options *options, sg_optimizer **out);
+/** torch.optim.Adadelta (options NULL: the defaults): v = rho * v + (1 - rho) * g^2, the update
+    d = sqrt(u + eps) / sqrt(v + eps) * g, u = rho * u + (1 - rho) * d^2, the step lr * d. */
+SG_API sg_status sg_optimizer_adadelta(const sg_tensor *const *params, size_t n_params,
+                                       const sg_adadelta_options *options, sg_optimizer **out);
+/** torch.optim.Adamax (options NULL: the defaults): Adam with the infinity norm
+    u = max(beta2 * u, |g| + eps), the step lr / (1 - beta1^t) * m / u. */
+SG_API sg_status sg_optimizer_adamax(const sg_tensor *const *params, size_t n_params,
+                                     const sg_adamax_options *options, sg_optimizer **out);
+/** torch.optim.NAdam (options NULL: the defaults): Adam with Nesterov momentum, the momentum
+    coefficients mu_t = beta1 * (1 - 0.96^(t * momentum_decay) / 2). */
+SG_API sg_status sg_optimizer_nadam(const sg_tensor *const *params, size_t n_params,
+                                    const sg_nadam_options *options, sg_optimizer **out);
+/** torch.optim.RAdam (options NULL: the defaults): Adam whose adaptive step is rectified by the
+    variance of its estimate, and left out (plain momentum) while that variance is intractable. */
+SG_API sg_status sg_optimizer_radam(const sg_tensor *const *params, size_t n_params,
+                                    const sg_radam_options *options, sg_optimizer **out);
 /** Optimizer.add_param_group with the optimizer's defaults; change its options with
     sg_optimizer_set_option (the new group's index is the old group count). */
 SG_API sg_status sg_optimizer_add_param_group(sg_optimizer *opt, const sg_tensor *const *params, size_t n_params);
@@ -3330,7 +3435,10 @@ SG_API sg_status sg_optimizer_param(const sg_optimizer *opt, size_t group, size_
 /**
  * Reads or sets an option of a group by its PyTorch name: "lr", "weight_decay", "maximize",
  * and "momentum", "dampening", "nesterov" (SGD) or "beta1", "beta2", "eps", "amsgrad" (Adam,
- * AdamW); booleans are 0 or 1. Setting validates like the constructors (learning-rate
+ * AdamW), "alpha", "eps", "momentum", "centered" (RMSprop), "lr_decay",
+ * "initial_accumulator_value", "eps" (Adagrad), "rho", "eps" (Adadelta), "beta1", "beta2", "eps"
+ * (Adamax, NAdam, RAdam), "momentum_decay" (NAdam), "decoupled_weight_decay" (NAdam, RAdam), the
+ * fields of the options structs; booleans are 0 or 1. Setting validates like the constructors (learning-rate
  * schedules set "lr" between steps).
  */
 SG_API sg_status sg_optimizer_get_option(const sg_optimizer *opt, size_t group, const char *name, double *out);
@@ -3341,8 +3449,12 @@ SG_API sg_status sg_optimizer_set_options(sg_optimizer *opt, size_t group, const
                                    size_t count);
 /**
  * Per-parameter state (PyTorch's optimizer.state[p], for checkpoints): "momentum_buffer" (SGD)
- * or "step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq" (Adam, AdamW). get gives the
- * optimizer's own buffer (a new handle; later steps update it), "step" as a float32 0-d tensor,
+ * or "step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq" (Adam, AdamW), "step", "square_avg",
+ * "momentum_buffer", "grad_avg" (RMSprop), "step", "sum" (Adagrad), "step", "square_avg",
+ * "acc_delta" (Adadelta), "step", "exp_avg", "exp_inf" (Adamax), "step", "mu_product", "exp_avg",
+ * "exp_avg_sq" (NAdam), "step", "exp_avg", "exp_avg_sq" (RAdam). get gives the
+ * optimizer's own buffer (a new handle; later steps update it), "step" and "mu_product" as
+ * float32 0-d tensors (a copy),
  * and *out NULL when the parameter has no such state yet. set stores a copy of value converted
  * to the parameter's dtype (its shape must be the parameter's; "step" a whole number); NULL
  * value removes it.

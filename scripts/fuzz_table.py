@@ -75,6 +75,12 @@ PARAMETERS = [
     ("sg_generator **", None, "K_GENERATOR_OUT"),
     ("const sg_sgd_options *", None, "K_SGD_OPTIONS"),
     ("const sg_adam_options *", None, "K_ADAM_OPTIONS"),
+    ("const sg_rmsprop_options *", None, "K_RMSPROP_OPTIONS"),
+    ("const sg_adagrad_options *", None, "K_ADAGRAD_OPTIONS"),
+    ("const sg_adadelta_options *", None, "K_ADADELTA_OPTIONS"),
+    ("const sg_adamax_options *", None, "K_ADAMAX_OPTIONS"),
+    ("const sg_nadam_options *", None, "K_NADAM_OPTIONS"),
+    ("const sg_radam_options *", None, "K_RADAM_OPTIONS"),
 ]
 
 # Options structs returned by value (sg_*_default_options): the table calls them through a

@@ -4,7 +4,7 @@ import SwiftGrad
 // The optimizers (torch.optim) over sg_optimizer handles.
 
 /// A new optimizer handle: `algorithm` over `params` with `options`.
-private func makeOptimizer(_ name: StaticString, _ algorithm: Optimizer.Algorithm,
+func makeOptimizer(_ name: StaticString, _ algorithm: Optimizer.Algorithm,
                            _ params: UnsafePointer<OpaquePointer?>?, _ count: Int,
                            _ out: UnsafeMutablePointer<OpaquePointer?>?,
                            _ options: () throws -> Optimizer.Options) -> sg_status {
@@ -18,7 +18,7 @@ private func makeOptimizer(_ name: StaticString, _ algorithm: Optimizer.Algorith
 
 /// `options` read into the core's options, or the defaults when it is NULL.
 /// - Throws: `invalidArgument` when its `struct_size` is not this library's sizeof.
-private func readOptions<Options>(_ options: UnsafePointer<Options>?, _ name: StaticString, _ defaults: Options,
+func readOptions<Options>(_ options: UnsafePointer<Options>?, _ name: StaticString, _ defaults: Options,
                                   size: (Options) -> Int) throws -> Options {
     guard let options else { return defaults }
     let given = size(options.pointee)

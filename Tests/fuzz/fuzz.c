@@ -41,7 +41,8 @@ typedef enum {
     K_DATA, K_USER_DATA, K_BYTE_BUFFER, K_FREE_FN, K_HOOK_FN, K_FORWARD_FN, K_BACKWARD_FN,
     K_TENSOR_FN, K_CONTEXT, K_OPTIMIZER, K_OPTIMIZER_OUT, K_DICT, K_DICT_OUT, K_PATH, K_BLOB,
     K_POINTER_OUT, K_DLPACK, K_DLPACK_LEGACY, K_DLPACK_OUT, K_DLPACK_LEGACY_OUT, K_STRING_ARRAY, K_DOUBLE_ARRAY,
-    K_SGD_OPTIONS, K_ADAM_OPTIONS, K_GENERATOR, K_GENERATOR_OUT
+    K_SGD_OPTIONS, K_ADAM_OPTIONS, K_GENERATOR, K_GENERATOR_OUT, K_RMSPROP_OPTIONS, K_ADAGRAD_OPTIONS,
+    K_ADADELTA_OPTIONS, K_ADAMAX_OPTIONS, K_NADAM_OPTIONS, K_RADAM_OPTIONS
 } fuzz_kind;
 
 #define MAX_ARGS 16
@@ -288,12 +289,54 @@ static void *make_optimizer(int recipe) {
         checked(sg_optimizer_add_param_group(o, leaves + 2, 2), "param group");
         break;
     }
-    default: {
-        sg_adam_options adamw = sg_adamw_default_options();
-        adamw.maximize = true;
-        checked(sg_optimizer_adamw(leaves + 1, 3, &adamw, &o), "adamw");
+    default:
+        /* AdamW or one of the others, with options that take every branch of their updates. */
+        switch (below(7)) {
+        case 0: {
+            sg_adam_options adamw = sg_adamw_default_options();
+            adamw.maximize = true;
+            checked(sg_optimizer_adamw(leaves + 1, 3, &adamw, &o), "adamw");
+            break;
+        }
+        case 1: {
+            sg_rmsprop_options rmsprop = sg_rmsprop_default_options();
+            rmsprop.momentum = 0.9, rmsprop.centered = true, rmsprop.weight_decay = 0.01;
+            checked(sg_optimizer_rmsprop(leaves, 3, &rmsprop, &o), "rmsprop");
+            break;
+        }
+        case 2: {
+            sg_adagrad_options adagrad = sg_adagrad_default_options();
+            adagrad.lr_decay = 0.1, adagrad.initial_accumulator_value = 0.5;
+            checked(sg_optimizer_adagrad(leaves, 2, &adagrad, &o), "adagrad");
+            checked(sg_optimizer_add_param_group(o, leaves + 2, 2), "param group");
+            break;
+        }
+        case 3: {
+            sg_adadelta_options adadelta = sg_adadelta_default_options();
+            adadelta.maximize = true;
+            checked(sg_optimizer_adadelta(leaves, 4, &adadelta, &o), "adadelta");
+            break;
+        }
+        case 4: {
+            sg_adamax_options adamax = sg_adamax_default_options();
+            adamax.weight_decay = 0.1;
+            checked(sg_optimizer_adamax(leaves + 1, 3, &adamax, &o), "adamax");
+            break;
+        }
+        case 5: {
+            sg_nadam_options nadam = sg_nadam_default_options();
+            nadam.weight_decay = 0.1, nadam.decoupled_weight_decay = true;
+            checked(sg_optimizer_nadam(leaves, 3, &nadam, &o), "nadam");
+            break;
+        }
+        default: {
+            sg_radam_options radam = sg_radam_default_options();
+            radam.weight_decay = 0.1;
+            checked(sg_optimizer_radam(leaves + 1, 3, &radam, &o), "radam");
+            break;
+        }
+        }
         break;
-    }
     }
     return o;
 }
@@ -649,6 +692,12 @@ typedef struct {
     double double_arrays[MAX_ARGS][IN_CAP];
     sg_sgd_options sgd_options[MAX_ARGS];
     sg_adam_options adam_options[MAX_ARGS];
+    sg_rmsprop_options rmsprop_options[MAX_ARGS];
+    sg_adagrad_options adagrad_options[MAX_ARGS];
+    sg_adadelta_options adadelta_options[MAX_ARGS];
+    sg_adamax_options adamax_options[MAX_ARGS];
+    sg_nadam_options nadam_options[MAX_ARGS];
+    sg_radam_options radam_options[MAX_ARGS];
     const char *string_arrays[MAX_ARGS][IN_CAP];
     int64_t scalar_outs[MAX_ARGS];
     char buffers[MAX_ARGS][BUFFER_CAP];
@@ -777,6 +826,56 @@ static void make_argument(int a, fuzz_kind k, bool *data_argument) {
         state.values[a].p = chance(85) ? (void *)o : NULL;
         break;
     }
+    /* The other optimizers' options: the defaults, with hostile values in some fields. */
+#define HOSTILE(field) if (chance(25)) o->field = double_value()
+#define FLIP(field) if (chance(25)) o->field = !o->field
+#define OPTIONS_END \
+        if (chance(8)) o->struct_size = chance(50) ? 0 : (size_t)next(); \
+        state.values[a].p = chance(85) ? (void *)o : NULL; \
+        break
+    case K_RMSPROP_OPTIONS: {
+        sg_rmsprop_options *o = &state.rmsprop_options[a];
+        *o = sg_rmsprop_default_options();
+        HOSTILE(lr); HOSTILE(alpha); HOSTILE(eps); HOSTILE(weight_decay); HOSTILE(momentum);
+        FLIP(centered); FLIP(maximize);
+        OPTIONS_END;
+    }
+    case K_ADAGRAD_OPTIONS: {
+        sg_adagrad_options *o = &state.adagrad_options[a];
+        *o = sg_adagrad_default_options();
+        HOSTILE(lr); HOSTILE(lr_decay); HOSTILE(weight_decay); HOSTILE(initial_accumulator_value); HOSTILE(eps);
+        FLIP(maximize);
+        OPTIONS_END;
+    }
+    case K_ADADELTA_OPTIONS: {
+        sg_adadelta_options *o = &state.adadelta_options[a];
+        *o = sg_adadelta_default_options();
+        HOSTILE(lr); HOSTILE(rho); HOSTILE(eps); HOSTILE(weight_decay); FLIP(maximize);
+        OPTIONS_END;
+    }
+    case K_ADAMAX_OPTIONS: {
+        sg_adamax_options *o = &state.adamax_options[a];
+        *o = sg_adamax_default_options();
+        HOSTILE(lr); HOSTILE(beta1); HOSTILE(beta2); HOSTILE(eps); HOSTILE(weight_decay); FLIP(maximize);
+        OPTIONS_END;
+    }
+    case K_NADAM_OPTIONS: {
+        sg_nadam_options *o = &state.nadam_options[a];
+        *o = sg_nadam_default_options();
+        HOSTILE(lr); HOSTILE(beta1); HOSTILE(beta2); HOSTILE(eps); HOSTILE(weight_decay); HOSTILE(momentum_decay);
+        FLIP(decoupled_weight_decay); FLIP(maximize);
+        OPTIONS_END;
+    }
+    case K_RADAM_OPTIONS: {
+        sg_radam_options *o = &state.radam_options[a];
+        *o = sg_radam_default_options();
+        HOSTILE(lr); HOSTILE(beta1); HOSTILE(beta2); HOSTILE(eps); HOSTILE(weight_decay);
+        FLIP(decoupled_weight_decay); FLIP(maximize);
+        OPTIONS_END;
+    }
+#undef HOSTILE
+#undef FLIP
+#undef OPTIONS_END
     case K_CONTEXT:
         switch (below(3)) {
         case 0: state.values[a].p = NULL; break;

@@ -1,6 +1,7 @@
 /// PyTorch's optimizers over parameter groups: `torch.optim.SGD` (momentum, dampening,
 /// Nesterov, weight decay), `Adam` (L2 weight decay, amsgrad) and `AdamW` (decoupled weight
-/// decay), with their update rules, defaults, validation messages and `maximize`.
+/// decay), `RMSprop`, `Adagrad`, `Adadelta`, `Adamax`, `NAdam` and `RAdam` (Optimizer+More.swift),
+/// with their update rules, defaults, validation messages and `maximize`.
 ///
 ///     let opt = try Optimizer(.adam, params: [w, b], options: .adam(lr: 1e-2))
 ///     for _ in 0..<100 {
@@ -15,13 +16,19 @@
 /// which bumps their version as any in-place write does.
 public final class Optimizer {
     public enum Algorithm: Sendable {
-        case sgd, adam, adamW
+        case sgd, adam, adamW, rmsprop, adagrad, adadelta, adamax, nadam, radam
 
         public var name: String {
             switch self {
             case .sgd: "SGD"
             case .adam: "Adam"
             case .adamW: "AdamW"
+            case .rmsprop: "RMSprop"
+            case .adagrad: "Adagrad"
+            case .adadelta: "Adadelta"
+            case .adamax: "Adamax"
+            case .nadam: "NAdam"
+            case .radam: "RAdam"
             }
         }
     }
@@ -31,8 +38,18 @@ public final class Optimizer {
         public var lr: Double
         /// SGD.
         public var momentum = 0.0, dampening = 0.0, nesterov = false
-        /// Adam and AdamW (`betas = (beta1, beta2)`).
+        /// Adam and AdamW (`betas = (beta1, beta2)`), and the other Adam-like ones.
         public var beta1 = 0.9, beta2 = 0.999, eps = 1e-8, amsgrad = false
+        /// RMSprop (its momentum is `momentum`).
+        public var alpha = 0.99, centered = false
+        /// Adagrad.
+        public var lrDecay = 0.0, initialAccumulatorValue = 0.0
+        /// Adadelta.
+        public var rho = 0.9
+        /// NAdam.
+        public var momentumDecay = 4e-3
+        /// NAdam and RAdam: weight decay as AdamW's instead of an L2 penalty.
+        public var decoupledWeightDecay = false
         /// L2 penalty (SGD, Adam) or decoupled decay (AdamW).
         public var weightDecay = 0.0
         /// Ascend the objective instead of descending it.
@@ -76,6 +93,7 @@ public final class Optimizer {
             switch algorithm {
             case .sgd: ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"]
             case .adam, .adamW: ["lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad", "maximize"]
+            default: moreNames(for: algorithm)
             }
         }
 
@@ -92,7 +110,7 @@ public final class Optimizer {
             case "amsgrad": amsgrad ? 1 : 0
             case "weight_decay": weightDecay
             case "maximize": maximize ? 1 : 0
-            default: nil
+            default: moreValue(name)
             }
         }
 
@@ -108,7 +126,7 @@ public final class Optimizer {
             case "amsgrad": amsgrad = value != 0
             case "weight_decay": weightDecay = value
             case "maximize": maximize = value != 0
-            default: break
+            default: setMore(name, value)
             }
         }
 
@@ -128,17 +146,36 @@ public final class Optimizer {
                 try check(beta1 >= 0 && beta1 < 1, "Invalid beta parameter at index 0: \(beta1)")
                 try check(beta2 >= 0 && beta2 < 1, "Invalid beta parameter at index 1: \(beta2)")
                 try check(weightDecay >= 0, "Invalid weight_decay value: \(weightDecay)")
+            default:
+                try validateMore(for: algorithm)
             }
         }
     }
 
-    /// A parameter's state: SGD's momentum buffer, Adam's step count and moment estimates.
+    /// A parameter's state: SGD's momentum buffer, Adam's step count and moment estimates, and
+    /// the other algorithms' buffers (Optimizer+More.swift).
     struct ParamState {
         var momentumBuffer: Tensor?
         var step = 0
         var expAvg: Tensor?
         var expAvgSq: Tensor?
         var maxExpAvgSq: Tensor?
+        /// RMSprop, Adadelta: the running average of squared gradients; RMSprop centered: of gradients.
+        var squareAvg: Tensor?
+        var gradAvg: Tensor?
+        /// Adagrad's sum of squared gradients, Adadelta's running average of squared updates,
+        /// Adamax's exponentially weighted infinity norm.
+        var sum: Tensor?
+        var accDelta: Tensor?
+        var expInf: Tensor?
+        /// NAdam's product of momentum coefficients: a 0-d float32 tensor as PyTorch makes it,
+        /// in the parameter's dtype once loaded (PyTorch's load_state_dict converts it so).
+        var muProduct: Tensor?
+
+        /// The tensor buffers (the float16/bfloat16 path widens and narrows each).
+        static var buffers: [WritableKeyPath<ParamState, Tensor?>] {
+            [\.momentumBuffer, \.expAvg, \.expAvgSq, \.maxExpAvgSq, \.squareAvg, \.gradAvg, \.sum, \.accDelta, \.expInf]
+        }
     }
 
     /// Parameters sharing options.
@@ -183,7 +220,9 @@ public final class Optimizer {
                 throw SwiftGradError.invalidArgument("some parameters appear in more than one parameter group")
             }
         }
-        groups.append(ParamGroup(params: params, options: options, states: Array(repeating: nil, count: params.count)))
+        // Adagrad, as PyTorch's, makes its state (step 0, sum = initial_accumulator_value) at once.
+        let states = try params.map { try initialState(for: $0, options: options) }
+        groups.append(ParamGroup(params: params, options: options, states: states))
     }
 
     /// The parameters of group `group`.
@@ -198,6 +237,7 @@ public final class Optimizer {
         switch algorithm {
         case .sgd: ["momentum_buffer"]
         case .adam, .adamW: ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
+        default: moreStateNames(for: algorithm)
         }
     }
 
@@ -216,10 +256,8 @@ public final class Optimizer {
         guard let state = groups[group].states[index] else { return nil }
         switch name {
         case "step": return try Tensor(scalar: Float(state.step))
-        case "momentum_buffer": return state.momentumBuffer
-        case "exp_avg": return state.expAvg
-        case "exp_avg_sq": return state.expAvgSq
-        default: return state.maxExpAvgSq
+        case "mu_product": return try state.muProduct.map { try $0.clone() }
+        default: return state[keyPath: Self.stateBuffer(name)]
         }
     }
 
@@ -237,6 +275,13 @@ public final class Optimizer {
                 throw SwiftGradError.invalidArgument("step must be a non-negative whole number, got \(step)")
             }
             state.step = Int(step)
+        } else if name == "mu_product" {
+            state.muProduct = try value.map { v -> Tensor in
+                guard v.count == 1 else {
+                    throw SwiftGradError.shape("state 'mu_product' must have one element, not \(v.count)")
+                }
+                return try noGrad { try v.reshape([]).to(param.dtype).detach().clone() }
+            }
         } else {
             let copy = try value.map { v -> Tensor in
                 guard v.shape == param.shape else {
@@ -244,12 +289,7 @@ public final class Optimizer {
                 }
                 return try noGrad { try v.to(param.dtype).detach().clone() }
             }
-            switch name {
-            case "momentum_buffer": state.momentumBuffer = copy
-            case "exp_avg": state.expAvg = copy
-            case "exp_avg_sq": state.expAvgSq = copy
-            default: state.maxExpAvgSq = copy
-            }
+            state[keyPath: Self.stateBuffer(name)] = copy
         }
         groups[group].states[index] = state
     }
@@ -343,16 +383,17 @@ public final class Optimizer {
             // keeps it).
             let wide = try param.to(.float32, recording: false).clone()
             var wideState = state
-            for path in [\ParamState.momentumBuffer, \.expAvg, \.expAvgSq, \.maxExpAvgSq] {
+            for path in ParamState.buffers {
                 wideState[keyPath: path] = try state[keyPath: path].map { try $0.to(.float32, recording: false).clone() }
             }
             try update(wide, gradient: gradient.to(.float32, recording: false), state: &wideState, options: options)
             try noGrad { Kernels.convert(from: wide, into: param) }
             param.storage.version &+= 1
-            for path in [\ParamState.momentumBuffer, \.expAvg, \.expAvgSq, \.maxExpAvgSq] {
+            for path in ParamState.buffers {
                 state[keyPath: path] = try wideState[keyPath: path].map { try $0.to(param.dtype, recording: false) }
             }
             state.step = wideState.step
+            state.muProduct = wideState.muProduct
             return
         }
         let target = param.isContiguous ? param : try param.contiguous()
@@ -376,6 +417,8 @@ public final class Optimizer {
             case .float32: OptimizerKernels.adam(Float.self, target, grad, state, options, decoupled: decoupled)
             default: OptimizerKernels.adam(Double.self, target, grad, state, options, decoupled: decoupled)
             }
+        default:
+            try updateMore(target, grad, &state, options, buffer: buffer)
         }
         if target !== param { try param.copy_(target) } else { param.storage.version &+= 1 }
     }

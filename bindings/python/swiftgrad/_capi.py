@@ -42,6 +42,30 @@ class sg_adam_options(Structure):
     _fields_ = [("struct_size", c_size_t), ("lr", c_double), ("beta1", c_double), ("beta2", c_double), ("eps", c_double), ("weight_decay", c_double), ("amsgrad", c_bool), ("maximize", c_bool)]
 
 
+class sg_rmsprop_options(Structure):
+    _fields_ = [("struct_size", c_size_t), ("lr", c_double), ("alpha", c_double), ("eps", c_double), ("weight_decay", c_double), ("momentum", c_double), ("centered", c_bool), ("maximize", c_bool)]
+
+
+class sg_adagrad_options(Structure):
+    _fields_ = [("struct_size", c_size_t), ("lr", c_double), ("lr_decay", c_double), ("weight_decay", c_double), ("initial_accumulator_value", c_double), ("eps", c_double), ("maximize", c_bool)]
+
+
+class sg_adadelta_options(Structure):
+    _fields_ = [("struct_size", c_size_t), ("lr", c_double), ("rho", c_double), ("eps", c_double), ("weight_decay", c_double), ("maximize", c_bool)]
+
+
+class sg_adamax_options(Structure):
+    _fields_ = [("struct_size", c_size_t), ("lr", c_double), ("beta1", c_double), ("beta2", c_double), ("eps", c_double), ("weight_decay", c_double), ("maximize", c_bool)]
+
+
+class sg_nadam_options(Structure):
+    _fields_ = [("struct_size", c_size_t), ("lr", c_double), ("beta1", c_double), ("beta2", c_double), ("eps", c_double), ("weight_decay", c_double), ("momentum_decay", c_double), ("decoupled_weight_decay", c_bool), ("maximize", c_bool)]
+
+
+class sg_radam_options(Structure):
+    _fields_ = [("struct_size", c_size_t), ("lr", c_double), ("beta1", c_double), ("beta2", c_double), ("eps", c_double), ("weight_decay", c_double), ("decoupled_weight_decay", c_bool), ("maximize", c_bool)]
+
+
 # Callback types (typedef ... (*sg_x_fn)(...)).
 sg_free_fn = CFUNCTYPE(None, c_void_p)
 sg_hook_fn = CFUNCTYPE(c_int, c_void_p, POINTER(c_void_p), c_void_p)
@@ -775,6 +799,18 @@ PROTOTYPES = {
     "sg_optimizer_sgd": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_sgd_options), POINTER(c_void_p))),
     "sg_optimizer_adam": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_adam_options), POINTER(c_void_p))),
     "sg_optimizer_adamw": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_adam_options), POINTER(c_void_p))),
+    "sg_rmsprop_default_options": (sg_rmsprop_options, ()),
+    "sg_adagrad_default_options": (sg_adagrad_options, ()),
+    "sg_adadelta_default_options": (sg_adadelta_options, ()),
+    "sg_adamax_default_options": (sg_adamax_options, ()),
+    "sg_nadam_default_options": (sg_nadam_options, ()),
+    "sg_radam_default_options": (sg_radam_options, ()),
+    "sg_optimizer_rmsprop": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_rmsprop_options), POINTER(c_void_p))),
+    "sg_optimizer_adagrad": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_adagrad_options), POINTER(c_void_p))),
+    "sg_optimizer_adadelta": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_adadelta_options), POINTER(c_void_p))),
+    "sg_optimizer_adamax": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_adamax_options), POINTER(c_void_p))),
+    "sg_optimizer_nadam": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_nadam_options), POINTER(c_void_p))),
+    "sg_optimizer_radam": (c_int, (POINTER(c_void_p), c_size_t, POINTER(sg_radam_options), POINTER(c_void_p))),
     "sg_optimizer_add_param_group": (c_int, (c_void_p, POINTER(c_void_p), c_size_t)),
     "sg_optimizer_param_group_count": (c_int, (c_void_p, POINTER(c_size_t))),
     "sg_optimizer_param_count": (c_int, (c_void_p, c_size_t, POINTER(c_size_t))),

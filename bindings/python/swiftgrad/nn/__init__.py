@@ -1,5 +1,6 @@
 """swiftgrad.nn: torch.nn's Module, Parameter, layers and losses, and the functional interface."""
 from . import functional  # noqa: F401
+from . import init, utils  # noqa: F401 - torch.nn.init, torch.nn.utils
 from .modules import *  # noqa: F401,F403
 from .modules import __all__  # noqa: F401
 

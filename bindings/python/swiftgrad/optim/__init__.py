@@ -1,4 +1,4 @@
-"""torch.optim: SGD, Adam and AdamW with PyTorch's interface, computed by libswiftgrad's optimizers
+"""torch.optim: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam and RAdam with PyTorch's interface, computed by libswiftgrad's optimizers
 (sg_optimizer_*). `param_groups` is a list of dicts as in PyTorch: change a group's "lr" (or any
 other hyperparameter) between steps and the next step() uses it.
 
@@ -17,7 +17,8 @@ from .._tensor import Tensor, _wrap
 from .._creation import tensor
 from .._grad_mode import enable_grad
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
+           "lr_scheduler"]
 
 
 class _Required:
@@ -289,4 +290,169 @@ def _betas(betas):
         raise ValueError(f"betas must be a pair of floats, got {betas!r}") from None
 
 
+def _validate(*checks):
+    """PyTorch's constructor checks, in its order: (ok, message) pairs; the first failing one
+    raises ValueError (the library checks again, but formats numbers as Swift does)."""
+    for ok, message in checks:
+        if not ok:
+            raise ValueError(message)
+
+
+def _adam_like_checks(lr, eps, betas, weight_decay):
+    return [(0.0 <= lr, f"Invalid learning rate: {lr}"), (0.0 <= eps, f"Invalid epsilon value: {eps}"),
+            (0.0 <= betas[0] < 1.0, f"Invalid beta parameter at index 0: {betas[0]}"),
+            (0.0 <= betas[1] < 1.0, f"Invalid beta parameter at index 1: {betas[1]}"),
+            (0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}")]
+
+
+class _LibraryOptimizer(Optimizer):
+    """An optimizer whose C constructor takes an options struct filled from `defaults`
+    (`_FIELDS`: library name -> group key; betas become beta1 and beta2)."""
+
+    _CREATE = _DEFAULTS = None
+    _FIELDS = ()
+
+    def _create(self, params, count, out):
+        options = getattr(L, self._DEFAULTS)()
+        for name, value in self._library_options(self.defaults).items():
+            setattr(options, name, type(getattr(options, name))(value))
+        return getattr(L, self._CREATE)(params, count, ctypes.byref(options), ctypes.byref(out))
+
+    def _library_options(self, group):
+        result = {}
+        for name in self._FIELDS:
+            if name in ("beta1", "beta2"):
+                result["beta1"], result["beta2"] = _betas(group["betas"])
+            else:
+                result[name] = group[name]
+        return result
+
+
+class RMSprop(_LibraryOptimizer):
+    """RMSprop (torch.optim.RMSprop): steps scaled by a running average of squared gradients
+    (centered: by the estimated variance), optionally through a momentum buffer."""
+
+    _CREATE, _DEFAULTS = "sg_optimizer_rmsprop", "sg_rmsprop_default_options"
+    _FIELDS = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
+    _STATE = ("step", "square_avg", "momentum_buffer", "grad_avg")
+
+    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0,
+                 momentum: float = 0, centered: bool = False, capturable: bool = False, foreach=None,
+                 maximize: bool = False, differentiable: bool = False):
+        _validate((0.0 <= lr, f"Invalid learning rate: {lr}"), (0.0 <= eps, f"Invalid epsilon value: {eps}"),
+                  (0.0 <= momentum, f"Invalid momentum value: {momentum}"),
+                  (0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}"),
+                  (0.0 <= alpha, f"Invalid alpha value: {alpha}"))
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered, weight_decay=weight_decay,
+                        capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+
+class Adagrad(_LibraryOptimizer):
+    """Adagrad (torch.optim.Adagrad): steps scaled by the root of the sum of squared gradients,
+    the rate decayed by lr_decay per step. Its state exists from the start, as PyTorch's."""
+
+    _CREATE, _DEFAULTS = "sg_optimizer_adagrad", "sg_adagrad_default_options"
+    _FIELDS = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize")
+    _STATE = ("step", "sum")
+
+    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach=None, *, maximize: bool = False,
+                 differentiable: bool = False, fused=None):
+        _validate((0.0 <= lr, f"Invalid learning rate: {lr}"), (0.0 <= lr_decay, f"Invalid lr_decay value: {lr_decay}"),
+                  (0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}"),
+                  (0.0 <= initial_accumulator_value,
+                   f"Invalid initial_accumulator_value value: {initial_accumulator_value}"),
+                  (0.0 <= eps, f"Invalid epsilon value: {eps}"))
+        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
+                        initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, fused=fused)
+        super().__init__(params, defaults)
+
+    def add_param_group(self, param_group: dict) -> None:
+        super().add_param_group(param_group)
+        # The library fills a new group's sums with the optimizer's initial_accumulator_value;
+        # a group with its own starts from that instead.
+        g = len(self.param_groups) - 1
+        group = self.param_groups[g]
+        if group["initial_accumulator_value"] != self.defaults["initial_accumulator_value"]:
+            for i, p in enumerate(group["params"]):
+                start = tensor(float(group["initial_accumulator_value"]), dtype=p.dtype).expand(p.shape)
+                _check(L.sg_optimizer_set_state(self._handle, g, i, b"sum", start._handle))
+
+
+class Adadelta(_LibraryOptimizer):
+    """Adadelta (torch.optim.Adadelta): steps whose scale is the ratio of running averages of
+    squared updates and squared gradients."""
+
+    _CREATE, _DEFAULTS = "sg_optimizer_adadelta", "sg_adadelta_default_options"
+    _FIELDS = ("lr", "rho", "eps", "weight_decay", "maximize")
+    _STATE = ("step", "square_avg", "acc_delta")
+
+    def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0,
+                 foreach=None, *, capturable: bool = False, maximize: bool = False, differentiable: bool = False):
+        _validate((0.0 <= lr, f"Invalid learning rate: {lr}"), (0.0 <= rho <= 1.0, f"Invalid rho value: {rho}"),
+                  (0.0 <= eps, f"Invalid epsilon value: {eps}"),
+                  (0.0 <= weight_decay, f"Invalid weight_decay value: {weight_decay}"))
+        defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize, capturable=capturable,
+                        foreach=foreach, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+
+class Adamax(_LibraryOptimizer):
+    """Adamax (torch.optim.Adamax): Adam with the infinity norm in place of the second moment."""
+
+    _CREATE, _DEFAULTS = "sg_optimizer_adamax", "sg_adamax_default_options"
+    _FIELDS = ("lr", "beta1", "beta2", "eps", "weight_decay", "maximize")
+    _STATE = ("step", "exp_avg", "exp_inf")
+
+    def __init__(self, params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, foreach=None, *, maximize: bool = False, differentiable: bool = False,
+                 capturable: bool = False):
+        _validate(*_adam_like_checks(lr, eps, betas, weight_decay))
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=foreach, maximize=maximize,
+                        differentiable=differentiable, capturable=capturable)
+        super().__init__(params, defaults)
+
+
+class NAdam(_LibraryOptimizer):
+    """NAdam (torch.optim.NAdam): Adam with Nesterov momentum and a momentum schedule
+    (momentum_decay); decoupled_weight_decay makes the decay AdamW's."""
+
+    _CREATE, _DEFAULTS = "sg_optimizer_nadam", "sg_nadam_default_options"
+    _FIELDS = ("lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize")
+    _STATE = ("step", "mu_product", "exp_avg", "exp_avg_sq")
+
+    def __init__(self, params, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *,
+                 foreach=None, maximize: bool = False, capturable: bool = False, differentiable: bool = False):
+        _validate(*_adam_like_checks(lr, eps, betas, weight_decay),
+                  (0.0 <= momentum_decay, f"Invalid momentum_decay value: {momentum_decay}"))
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
+                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize, foreach=foreach,
+                        capturable=capturable, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+
+class RAdam(_LibraryOptimizer):
+    """RAdam (torch.optim.RAdam): Adam with the adaptive step rectified by the variance of its
+    estimate (plain momentum steps while it is intractable); decoupled_weight_decay makes the
+    decay AdamW's."""
+
+    _CREATE, _DEFAULTS = "sg_optimizer_radam", "sg_radam_default_options"
+    _FIELDS = ("lr", "beta1", "beta2", "eps", "weight_decay", "decoupled_weight_decay", "maximize")
+    _STATE = ("step", "exp_avg", "exp_avg_sq")
+
+    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, decoupled_weight_decay: bool = False, *, foreach=None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False):
+        _validate(*_adam_like_checks(lr, eps, betas, weight_decay))
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, maximize=maximize, foreach=foreach,
+                        capturable=capturable, decoupled_weight_decay=decoupled_weight_decay,
+                        differentiable=differentiable)
+        super().__init__(params, defaults)
+
+
 from . import lr_scheduler  # noqa: E402,F401 - torch.optim.lr_scheduler
+
+lr_scheduler.Optimizer = Optimizer
