@@ -288,24 +288,26 @@ extension Tensor {
     /// `min(max(x, 0), 6)` (`F.relu6`: hardtanh(0, 6), HardtanhBackward0).
     public func relu6() throws -> Tensor { try hardtanh(minVal: 0, maxVal: 6) }
 
-    /// `x * relu6(x + 3) / 6` (`F.hardswish`, HardswishBackward0); its gradient is 0 below -3,
-    /// `x / 3 + 0.5` on [-3, 3] and 1 above.
+    /// `x * relu6(x + 3) / 6` (`F.hardswish`, HardswishBackward0); its gradient is 0 up to -3,
+    /// `x / 3 + 0.5` strictly inside (-3, 3) and 1 from 3 on (PyTorch's CPU kernel's choices
+    /// at the two kinks).
     public func hardswish() throws -> Tensor {
         try activation(HardswishFunction(), kernel: "hardswish_cpu")
             .recorded("HardswishBackward0", inputs: [self], saving: [self]) { g, ctx in
                 let x = try ctx.saved(0)
-                let middle = try Tensor.where(x.le(3), g.mul(x.div(3).add(0.5)), g)
-                return [try Tensor.where(x.lt(-3), Tensor.zeros([], dtype: g.dtype), middle)]
+                let middle = try Tensor.where(x.lt(3), g.mul(x.div(3).add(0.5)), g)
+                return [try Tensor.where(x.le(-3), Tensor.zeros([], dtype: g.dtype), middle)]
             }
     }
 
-    /// `relu6(x + 3) / 6` (`F.hardsigmoid`, HardsigmoidBackward0); its gradient is 1/6 strictly
-    /// inside (-3, 3), 0 elsewhere.
+    /// `relu6(x + 3) / 6` (`F.hardsigmoid`, HardsigmoidBackward0); its gradient is 1/6 (as
+    /// float32 rounds it, as PyTorch's kernel) strictly inside (-3, 3), 0 elsewhere.
     public func hardsigmoid() throws -> Tensor {
         try activation(HardsigmoidFunction(), kernel: "hardsigmoid_cpu")
             .recorded("HardsigmoidBackward0", inputs: [self], saving: [self]) { g, ctx in
                 let x = try ctx.saved(0)
-                return [try Tensor.keep(g.div(6), where: x.gt(-3).logicalAnd(x.lt(3)))]
+                // PyTorch's kernel multiplies by 1/6 rounded to float32, in every dtype.
+                return [try Tensor.keep(g.mul(Double(Float(1) / 6)), where: x.gt(-3).logicalAnd(x.lt(3)))]
             }
     }
 

@@ -33,17 +33,6 @@ _spec.loader.exec_module(cases)
 REFERENCE_FILE = HERE / "data" / "modules_reference.json"
 REFERENCE = json.loads(REFERENCE_FILE.read_text())["cases"]
 
-#: Where swiftgrad's torch.nn.functional (not the modules) differs from PyTorch 2.15; each is
-#: checked as a strict expected failure below, so that a fix shows.
-FUNCTIONAL_DIFFERENCES = {
-    # PyTorch's hardsigmoid backward multiplies by 1/6 rounded to float32 even in float64
-    # (0.1666666716337204); swiftgrad uses the float64 1/6.
-    ("activations", "Hardsigmoid"): "hardsigmoid's float64 gradient uses float32's 1/6 in PyTorch",
-    # At x = -3 PyTorch's hardswish gradient is 0 (x <= -3 counts as the flat part); swiftgrad
-    # gives the middle piece's slope x/3 + 1/2 = -1/2.
-    ("activations", "Hardswish"): "hardswish's gradient at x = -3",
-}
-
 
 def _pytorch_paths(value):
     """PyTorch's class paths in messages (torch.nn.modules.container.Sequential) as swiftgrad
@@ -98,33 +87,21 @@ class _quiet:
         return self._context.__exit__(*exc)
 
 
-def _compare(name, reference, skip=()):
+def _compare(name, reference):
     got = _run(cases.CASES[name])
     assert sorted(got) == sorted(reference), f"{name}: results {sorted(set(got) ^ set(reference))} differ"
     out = []
     for key in sorted(reference):
-        if (name, key) not in skip:
-            _differences(got[key], reference[key], f"{name}[{key!r}]", out)
+        _differences(got[key], reference[key], f"{name}[{key!r}]", out)
     assert not out, f"{len(out)} differences:\n" + "\n".join(out[:40])
 
 
 @pytest.mark.parametrize("name", sorted(cases.CASES))
 def test_against_pytorch(name):
-    _compare(name, REFERENCE[name], skip=FUNCTIONAL_DIFFERENCES)
-
-
-@pytest.mark.parametrize("key", sorted(FUNCTIONAL_DIFFERENCES), ids=lambda k: ".".join(k))
-@pytest.mark.xfail(strict=True, reason="torch.nn.functional differs (see FUNCTIONAL_DIFFERENCES)")
-def test_functional_differences_remain(key):
-    name, entry = key
-    out = []
-    _differences(_run(cases.CASES[name])[entry], REFERENCE[name][entry], f"{name}[{entry!r}]", out)
-    assert not out, "\n".join(out)
+    _compare(name, REFERENCE[name])
 
 
 KNOWN_REASONS = {
-    "inplace_gradients": "F's inplace=True forms copy the out-of-place result into the input, so backward through "
-                         "them finds the input modified (only ReLU has a true in-place op)",
     "unused_output_gradient": "swiftgrad's autograd.Function always gives zeros for a missing output gradient, "
                               "where PyTorch's backward hooks see None",
 }
@@ -151,7 +128,7 @@ def test_reference_is_what_pytorch_computes_now(tmp_path):
     assert sorted(live) == sorted(REFERENCE)
     for name in sorted(cases.CASES):
         assert live[name] == REFERENCE[name], f"{name}: the stored reference is stale"
-        _compare(name, live[name], skip=FUNCTIONAL_DIFFERENCES)
+        _compare(name, live[name])
 
 
 # ---- without PyTorch: hand-derived values and properties ----------------------------------------

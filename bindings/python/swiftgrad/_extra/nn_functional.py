@@ -18,6 +18,15 @@ def _in_place(input, result, inplace):  # noqa: A002 - PyTorch's parameter names
     return input.copy_(result) if inplace else result
 
 
+def _source(name, input, inplace):  # noqa: A002
+    """The tensor an activation reads: `input`, or, in place on a tensor that requires grad, a
+    copy of it. The op's backward needs the values it read (elu, silu, hardtanh, ...) and the
+    result then overwrites `input`: reading a copy keeps them, and the gradient flows through
+    copy_ and the op to the old values, as PyTorch's in-place ops save the original."""
+    _require_tensor(name, "input", 1, input)
+    return input.clone() if inplace and input.requires_grad else input
+
+
 def _float(name, argument, value):
     if isinstance(value, builtins.bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}(): argument '{argument}' must be Number, not {type(value).__name__}")
@@ -34,20 +43,23 @@ def _tensor(name, argument, position, value):
 @export("elu", namespace=_NF)
 def elu(input, alpha=1.0, inplace=False):
     """scale * (x > 0 ? x : alpha * (exp(x) - 1)), elementwise."""
-    out = _make(L.sg_elu, _tensor("elu", "input", 1, input), _float("elu", "alpha", alpha), 1.0, 1.0)
+    source = _source("elu", input, inplace)
+    out = _make(L.sg_elu, source._handle, _float("elu", "alpha", alpha), 1.0, 1.0)
     return _in_place(input, out, inplace)
 
 
 @export("selu", namespace=_NF)
 def selu(input, inplace=False):
     """elu with alpha = 1.6733 and scale = 1.0507."""
-    return _in_place(input, _make(L.sg_selu, _tensor("selu", "input", 1, input)), inplace)
+    source = _source("selu", input, inplace)
+    return _in_place(input, _make(L.sg_selu, source._handle), inplace)
 
 
 @export("celu", namespace=_NF)
 def celu(input, alpha=1.0, inplace=False):
     """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
-    out = _make(L.sg_celu, _tensor("celu", "input", 1, input), _float("celu", "alpha", alpha))
+    source = _source("celu", input, inplace)
+    out = _make(L.sg_celu, source._handle, _float("celu", "alpha", alpha))
     return _in_place(input, out, inplace)
 
 
@@ -61,7 +73,8 @@ def gelu(input, approximate="none"):
 
 def _simple(name, function):
     def activation(input, inplace=False):
-        return _in_place(input, _make(function, _tensor(name, "input", 1, input)), inplace)
+        source = _source(name, input, inplace)
+        return _in_place(input, _make(function, source._handle), inplace)
     activation.__name__ = name
     activation.__doc__ = f"torch.nn.functional.{name}, elementwise."
     export(name, namespace=_NF)(activation)
@@ -80,7 +93,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """input clamped into [min_val, max_val]."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    out = _make(L.sg_hardtanh, _tensor("hardtanh", "input", 1, input), _float("hardtanh", "min_val", min_val),
+    source = _source("hardtanh", input, inplace)
+    out = _make(L.sg_hardtanh, source._handle, _float("hardtanh", "min_val", min_val),
                 _float("hardtanh", "max_val", max_val))
     return _in_place(input, out, inplace)
 
@@ -88,7 +102,8 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 @export("leaky_relu", namespace=_NF)
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x > 0 ? x : negative_slope * x."""
-    out = _make(L.sg_leaky_relu, _tensor("leaky_relu", "input", 1, input),
+    source = _source("leaky_relu", input, inplace)
+    out = _make(L.sg_leaky_relu, source._handle,
                 _float("leaky_relu", "negative_slope", negative_slope))
     return _in_place(input, out, inplace)
 
@@ -96,7 +111,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 @export("rrelu", namespace=_NF)
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     """Randomized leaky relu: random slopes in [lower, upper] in training, their mean otherwise."""
-    out = _make(L.sg_rrelu, _tensor("rrelu", "input", 1, input), _float("rrelu", "lower", lower),
+    source = _source("rrelu", input, inplace)
+    out = _make(L.sg_rrelu, source._handle, _float("rrelu", "lower", lower),
                 _float("rrelu", "upper", upper), builtins.bool(training))
     return _in_place(input, out, inplace)
 
@@ -104,7 +120,8 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
 @export("threshold", namespace=_NF)
 def threshold(input, threshold, value, inplace=False):  # noqa: A002
     """input > threshold ? input : value."""
-    out = _make(L.sg_threshold, _tensor("threshold", "input", 1, input), _float("threshold", "threshold", threshold),
+    source = _source("threshold", input, inplace)
+    out = _make(L.sg_threshold, source._handle, _float("threshold", "threshold", threshold),
                 _float("threshold", "value", value))
     return _in_place(input, out, inplace)
 
