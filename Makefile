@@ -53,7 +53,7 @@ $(LIB): $(SWIFT_SOURCES) $(HEADER) Makefile
 	ln -sf $(SONAME) $@
 	@echo "built $@"
 
-$(BIN)/%: examples/c/%.c examples/c/example.h $(LIB) $(HEADER)
+$(BIN)/%: examples/c/%.c examples/c/example.h examples/c/digits.h $(LIB) $(HEADER)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $< -o $@ $(LDFLAGS) -lm
 
