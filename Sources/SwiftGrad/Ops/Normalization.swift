@@ -170,7 +170,8 @@ enum NormKernels {
         // Per-piece partial sums for dweight / dbias (Double), added in piece order afterwards.
         var partials = [Double](repeating: 0, count: wantParams ? pieces &* entries &* 2 : 0)
         partials.withUnsafeMutableBufferPointer { partialBuffer in
-            let partialBase = partialBuffer.baseAddress
+            // (An empty array may still have a base address: never write through it.)
+            let partialBase = wantParams ? partialBuffer.baseAddress : nil
             let work: (Int) -> Void = { piece in
                 let dwAcc = partialBase.map { $0 + piece &* entries &* 2 }
                 let dbAcc = dwAcc.map { $0 + entries }
