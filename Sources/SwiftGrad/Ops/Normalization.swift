@@ -133,15 +133,15 @@ enum NormKernels {
                 rp[r] = T(st.rstd)
                 // (x - mean) * rstd, then the affine map: a row of equal values gives exactly 0.
                 let a = T(st.rstd), m = T(st.mean)
+                let first = (r % groups) &* k
                 if inner == 1 {
-                    switch (wp, bp) {
+                    switch (wp.map { $0 + first }, bp.map { $0 + first }) {
                     case let (w?, b?): for j in 0..<k { yr[j] = (xr[j] - m) * a * w[j] + b[j] }
                     case let (w?, nil): for j in 0..<k { yr[j] = (xr[j] - m) * a * w[j] }
                     case let (nil, b?): for j in 0..<k { yr[j] = (xr[j] - m) * a + b[j] }
                     case (nil, nil): for j in 0..<k { yr[j] = (xr[j] - m) * a }
                     }
                 } else {
-                    let first = (r % groups) &* k
                     for j in 0..<k {
                         let w = wp.map { $0[first &+ j] } ?? 1, b = bp.map { $0[first &+ j] } ?? 0
                         let s = a * w
