@@ -245,31 +245,30 @@ enum NormKernels {
                         }
                     }
                     guard let dxp else { continue }
+                    // dx = rs (g w - A/n - (x - mean) rs C/n); for rms norm (mean 0, no
+                    // centring) dx = rs (g w - x rs^2 B/n). Written around g w and x - mean,
+                    // so that a row of one element gets exactly 0.
                     let n = Double(length)
-                    let u: Double, v: Double
+                    let ta: T, tc: T, tm = T(m), trs = T(rs)
                     if rmsOnly {
-                        // y = x rs w: dx = rs (g w - x rs^2 sum(g w x) / n).
-                        u = -rs * rs * rs * bSum / n
-                        v = 0
+                        ta = 0
+                        tc = T(rs * rs * bSum / n)
                     } else {
-                        let c = rs * (bSum - m * aSum)
-                        // dx = rs (g w - A/n - xhat C/n) = rs g w + x u + v.
-                        u = -rs * rs * c / n
-                        v = -rs * aSum / n + m * rs * rs * c / n
+                        ta = T(aSum / n)
+                        tc = T(rs * rs * (bSum - m * aSum) / n)
                     }
                     let dr = dxp + base
-                    let tu = T(u), tv = T(v), trs = T(rs)
                     if inner == 1 {
                         if let wr {
-                            for j in 0..<k { dr[j] = trs * gr[j] * wr[j] + xr[j] * tu + tv }
+                            for j in 0..<k { dr[j] = trs * ((gr[j] * wr[j] - ta) - (xr[j] - tm) * tc) }
                         } else {
-                            for j in 0..<k { dr[j] = trs * gr[j] + xr[j] * tu + tv }
+                            for j in 0..<k { dr[j] = trs * ((gr[j] - ta) - (xr[j] - tm) * tc) }
                         }
                     } else {
                         for j in 0..<k {
-                            let s = trs * (wr.map { $0[j] } ?? 1)
+                            let w = wr.map { $0[j] } ?? 1
                             let gs = gr + j &* inner, xs = xr + j &* inner, ds = dr + j &* inner
-                            for i in 0..<inner { ds[i] = s * gs[i] + xs[i] * tu + tv }
+                            for i in 0..<inner { ds[i] = trs * ((gs[i] * w - ta) - (xs[i] - tm) * tc) }
                         }
                     }
                 }
