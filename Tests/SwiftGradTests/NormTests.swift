@@ -36,6 +36,13 @@ import Testing
         try checkGradients([[2, 3, 2, 3], [3]]) {
             try $0[0].batchNorm(runningMean: nil, runningVar: nil, weight: nil, bias: $0[1], training: true, momentum: 0.1, eps: 1e-5)
         }
+        // A channel of one value per batch (native_batch_norm allows it): output bias, gradient 0.
+        let single = try Tensor([2.5, -1] as [Double]).reshape([1, 2]).requiringGrad()
+        let out = try single.nativeBatchNorm(weight: Tensor([3, 4] as [Double]), bias: Tensor([0.5, 1] as [Double]),
+                                             runningMean: nil, runningVar: nil, training: true, momentum: 0.1, eps: 1e-5)[0]
+        expectClose(try out.scalars(as: Double.self), [0.5, 1], tolerance: 0)
+        try out.mul(Tensor([1.5, -2] as [Double])).sum().backward()
+        expectClose(try #require(single.grad).scalars(as: Double.self), [0, 0], tolerance: 0)
         // Evaluation: fixed running statistics (fresh each call, so the checks see one function).
         try checkGradients([[4, 3, 2], [3], [3]]) { x in
             let rm = try Tensor([0.5, -1, 2] as [Double]).to(x[0].dtype), rv = try Tensor([1.5, 0.25, 4] as [Double]).to(x[0].dtype)
@@ -46,6 +53,8 @@ import Testing
     @Test func groupAndInstanceNormGradients() throws {
         try checkGradients([[2, 4, 3], [4], [4]]) { try $0[0].groupNorm(numGroups: 2, weight: $0[1], bias: $0[2], eps: 1e-5) }
         try checkGradients([[3, 6]]) { try $0[0].groupNorm(numGroups: 3, weight: nil, bias: nil, eps: 1e-5) }
+        // One position per channel: each group's own affine entries.
+        try checkGradients([[3, 4], [4], [4]]) { try $0[0].groupNorm(numGroups: 2, weight: $0[1], bias: $0[2], eps: 1e-5) }
         try checkGradients([[2, 3, 2, 2], [3]]) { try $0[0].groupNorm(numGroups: 1, weight: $0[1], bias: nil, eps: 0.5) }
         // native_group_norm's mean and rstd are differentiable too.
         try checkGradients([[2, 4, 3]]) { x in

@@ -353,18 +353,21 @@ enum NormKernels {
         return (sg, sgx)
     }
 
-    /// dx = g * a[c] + x * u[c] + v[c] over x viewed as [n, channels, inner].
+    /// dx = a[c] * ((g - b[c]) - (x - m[c]) * s[c]) over x viewed as [n, channels, inner]: the
+    /// batch norm input gradient, around g and x - mean so that a channel of one value gets
+    /// exactly 0.
     static func channelInputGrad<T: FloatElement & SIMDScalar>(_: T.Type, g: Tensor, x: Tensor, dx: Tensor,
-                                                              a: [Double], u: [Double], v: [Double], n: Int, channels: Int, inner: Int) {
+                                                              a: [Double], b: [Double], m: [Double], s: [Double],
+                                                              n: Int, channels: Int, inner: Int) {
         let gp = UnsafePointer(g.pointer(T.self) + g.storageOffset), xp = UnsafePointer(x.pointer(T.self) + x.storageOffset)
         let dp = dx.pointer(T.self)
         forUnits(n &* channels, unitSize: inner) { range in
             for row in range {
                 let c = row % channels
-                let ta = T(a[c]), tu = T(u[c]), tv = T(v[c])
+                let ta = T(a[c]), tb = T(b[c]), tm = T(m[c]), ts = T(s[c])
                 let off = row &* inner
                 let gs = gp + off, xs = xp + off, ds = dp + off
-                for i in 0..<inner { ds[i] = gs[i] * ta + xs[i] * tu + tv }
+                for i in 0..<inner { ds[i] = ta * ((gs[i] - tb) - (xs[i] - tm) * ts) }
             }
         }
     }
@@ -745,20 +748,18 @@ extension Tensor {
             var result = [Tensor?](repeating: nil, count: inputs.count)
             if needs[0] {
                 let count = Double(total)
-                var a = [Double](repeating: 0, count: channels), u = a, v = a
-                for c in 0..<channels {
-                    let ws = (w?[c] ?? 1) * rstd[c]
-                    a[c] = ws
-                    if training {
-                        u[c] = -ws * rstd[c] * gx[c] / count
-                        v[c] = -ws * sg[c] / count - u[c] * roundedMean[c]
-                    }
-                }
+                // dx = w rs ((g - sum(g)/count) - (x - mean) rs sum(g xhat)/count) in training,
+                // w rs g in evaluation (the statistics are constants there).
+                let a = (0..<channels).map { (w?[$0] ?? 1) * rstd[$0] }
+                let b = training ? sg.map { $0 / count } : [Double](repeating: 0, count: channels)
+                let s = training ? (0..<channels).map { rstd[$0] * gx[$0] / count } : [Double](repeating: 0, count: channels)
                 let dx = try Tensor.empty(x.shape, computeType)
                 if computeType == .float32 {
-                    NormKernels.channelInputGrad(Float.self, g: gc, x: x, dx: dx, a: a, u: u, v: v, n: n, channels: channels, inner: inner)
+                    NormKernels.channelInputGrad(Float.self, g: gc, x: x, dx: dx, a: a, b: b, m: roundedMean, s: s,
+                                                 n: n, channels: channels, inner: inner)
                 } else {
-                    NormKernels.channelInputGrad(Double.self, g: gc, x: x, dx: dx, a: a, u: u, v: v, n: n, channels: channels, inner: inner)
+                    NormKernels.channelInputGrad(Double.self, g: gc, x: x, dx: dx, a: a, b: b, m: roundedMean, s: s,
+                                                 n: n, channels: channels, inner: inner)
                 }
                 result[0] = try dx.to(saved[0].dtype, recording: false)
             }
