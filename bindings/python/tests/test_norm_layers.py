@@ -136,3 +136,26 @@ def test_batch_norm_with_update_matches_native():
     assert torch.equal(out, expected[0]) and torch.equal(mean, expected[1]) and torch.equal(invstd, expected[2])
     assert torch.equal(rm1, rm2) and torch.equal(rv1, rv2) and not torch.equal(rm1, torch.zeros(3))
     assert reserve.shape == (0,) and reserve.dtype == torch.uint8
+
+
+@pytest.mark.skipif(not hasattr(torch.nn.Module, "_load_from_state_dict"),
+                    reason="needs Module._load_from_state_dict (the nn modules family's Module)")
+def test_old_state_dicts():
+    """PyTorch's version rules, with torch 2.15's own results for the same calls: a state dict
+    of no version without num_batches_tracked loads (the module keeps its count); one with a
+    version (from state_dict()) is missing it; running statistics for an instance norm that
+    tracks none are refused with PyTorch's message."""
+    nn = torch.nn
+    bn = nn.BatchNorm1d(3)
+    old = {k: v.clone() for k, v in bn.state_dict().items() if k != "num_batches_tracked"}
+    target = nn.BatchNorm1d(3)
+    target.num_batches_tracked.fill_(5)
+    assert repr(target.load_state_dict(old)) == "<All keys matched successfully>"
+    assert int(target.num_batches_tracked) == 5
+    versioned = bn.state_dict()
+    del versioned["num_batches_tracked"]
+    with pytest.raises(RuntimeError, match='Missing key\\(s\\) in state_dict: "num_batches_tracked"'):
+        nn.BatchNorm1d(3).load_state_dict(versioned)
+    with pytest.raises(RuntimeError, match='Unexpected running stats buffer\\(s\\) "running_mean" and "running_var" '
+                                           "for InstanceNorm1d with track_running_stats=False"):
+        nn.InstanceNorm1d(3).load_state_dict({"running_mean": torch.zeros(3), "running_var": torch.ones(3)})

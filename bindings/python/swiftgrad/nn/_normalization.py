@@ -203,6 +203,19 @@ class _NormBase(Module):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        # A state dict from before num_batches_tracked existed (no version, or version 1) loads
+        # with the module's own count (0 when there is none), as PyTorch's.
+        version = local_metadata.get("version", None)
+        if (version is None or version < 2) and self.track_running_stats:
+            key = prefix + "num_batches_tracked"
+            if key not in state_dict:
+                state_dict[key] = (self.num_batches_tracked if self.num_batches_tracked is not None
+                                   else tensor(0, dtype=int64))
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)
+
 
 class _BatchNorm(_NormBase):
     def forward(self, input):  # noqa: A002
@@ -255,6 +268,29 @@ class _InstanceNorm(_NormBase):
 
     def _get_no_batch_dim(self):
         raise NotImplementedError
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        # Running statistics in a state dict of no version for a module that tracks none: an
+        # error naming them (checkpoints from before PyTorch 0.4), as PyTorch's.
+        version = local_metadata.get("version", None)
+        if version is None and not self.track_running_stats:
+            running_stats_keys = [prefix + name for name in ("running_mean", "running_var")
+                                  if prefix + name in state_dict]
+            if running_stats_keys:
+                klass = self.__class__.__name__
+                names = " and ".join(f'"{k}"' for k in running_stats_keys)
+                error_msgs.append(
+                    f"Unexpected running stats buffer(s) {names} for {klass} with track_running_stats=False. If "
+                    "state_dict is a checkpoint saved before 0.4.0, this may be expected because "
+                    f"{klass} does not track running stats by default since 0.4.0. Please remove these keys "
+                    "from state_dict. If the running stats are actually needed, instead set "
+                    f"track_running_stats=True in {klass} to enable them. See the documentation of {klass} "
+                    "for details.")
+                for key in running_stats_keys:
+                    state_dict.pop(key)
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                                      error_msgs)
 
     def _handle_no_batch_input(self, input):  # noqa: A002
         return self._apply_instance_norm(input.unsqueeze(0)).squeeze(0)
