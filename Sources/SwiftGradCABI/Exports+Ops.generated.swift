@@ -3213,3 +3213,43 @@ public func sg_alpha_dropout(_ a: OpaquePointer?, _ p: Double, _ training: Bool,
 public func sg_linear_cross_entropy(_ input: OpaquePointer?, _ linear_weight: OpaquePointer?, _ target: OpaquePointer?, _ linear_bias: OpaquePointer?, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ ignore_index: Int64, _ label_smoothing: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_linear_cross_entropy", out) { try Tensor.linearCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(linear_weight, "linear_weight"), Handles.tensor(target, "target"), linearBias: (linear_bias == nil ? nil : Handles.tensor(linear_bias, "linear_bias")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction), ignoreIndex: Int(ignore_index), labelSmoothing: label_smoothing) }
 }
+
+@_cdecl("sg_layer_norm") @implementation
+public func sg_layer_norm(_ a: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nnormalized_shape: Int, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_layer_norm", out) { try Handles.tensor(a, "a").layerNorm(normalizedShape: SwiftGradCABI.dims(normalized_shape, nnormalized_shape), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), eps: eps) }
+}
+
+@_cdecl("sg_native_layer_norm") @implementation
+public func sg_native_layer_norm(_ a: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nnormalized_shape: Int, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_native_layer_norm", outs, capacity, count) { try Handles.tensor(a, "a").nativeLayerNorm(normalizedShape: SwiftGradCABI.dims(normalized_shape, nnormalized_shape), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), eps: eps) }
+}
+
+@_cdecl("sg_rms_norm") @implementation
+public func sg_rms_norm(_ a: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nnormalized_shape: Int, _ weight: OpaquePointer?, _ eps: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rms_norm", out) { try Handles.tensor(a, "a").rmsNorm(normalizedShape: SwiftGradCABI.dims(normalized_shape, nnormalized_shape), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), eps: eps?.pointee) }
+}
+
+@_cdecl("sg_batch_norm") @implementation
+public func sg_batch_norm(_ a: OpaquePointer?, _ running_mean: OpaquePointer?, _ running_var: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ training: Bool, _ momentum: Double, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_batch_norm", out) { try Handles.tensor(a, "a").batchNorm(runningMean: (running_mean == nil ? nil : Handles.tensor(running_mean, "running_mean")), runningVar: (running_var == nil ? nil : Handles.tensor(running_var, "running_var")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), training: training, momentum: momentum, eps: eps) }
+}
+
+@_cdecl("sg_native_batch_norm") @implementation
+public func sg_native_batch_norm(_ a: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ running_mean: OpaquePointer?, _ running_var: OpaquePointer?, _ training: Bool, _ momentum: Double, _ eps: Double, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_native_batch_norm", outs, capacity, count) { try Handles.tensor(a, "a").nativeBatchNorm(weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), runningMean: (running_mean == nil ? nil : Handles.tensor(running_mean, "running_mean")), runningVar: (running_var == nil ? nil : Handles.tensor(running_var, "running_var")), training: training, momentum: momentum, eps: eps) }
+}
+
+@_cdecl("sg_group_norm") @implementation
+public func sg_group_norm(_ a: OpaquePointer?, _ num_groups: Int64, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_group_norm", out) { try Handles.tensor(a, "a").groupNorm(numGroups: Int(num_groups), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), eps: eps) }
+}
+
+@_cdecl("sg_native_group_norm") @implementation
+public func sg_native_group_norm(_ a: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ n: Int64, _ c: Int64, _ hxw: Int64, _ group: Int64, _ eps: Double, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_native_group_norm", outs, capacity, count) { try Handles.tensor(a, "a").nativeGroupNorm(weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), n: Int(n), c: Int(c), hxw: Int(hxw), group: Int(group), eps: eps) }
+}
+
+@_cdecl("sg_instance_norm") @implementation
+public func sg_instance_norm(_ a: OpaquePointer?, _ running_mean: OpaquePointer?, _ running_var: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ use_input_stats: Bool, _ momentum: Double, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_instance_norm", out) { try Handles.tensor(a, "a").instanceNorm(runningMean: (running_mean == nil ? nil : Handles.tensor(running_mean, "running_mean")), runningVar: (running_var == nil ? nil : Handles.tensor(running_var, "running_var")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), useInputStats: use_input_stats, momentum: momentum, eps: eps) }
+}

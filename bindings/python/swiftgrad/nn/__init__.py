@@ -10,3 +10,4 @@ import types as _types  # noqa: E402
 
 LinearCrossEntropyOptions = functional.LinearCrossEntropyOptions
 modules.linear_cross_entropy_options = _types.SimpleNamespace(LinearCrossEntropyOptions=LinearCrossEntropyOptions)
+from ._normalization import *  # noqa: F401,F403,E402 - the normalisation layers
