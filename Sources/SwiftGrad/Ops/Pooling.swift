@@ -363,19 +363,9 @@ extension Tensor {
         let k = kernel.count
         let stride = strideIn.isEmpty ? kernel : strideIn
         try Tensor.checkPoolLists(name, k, [("stride", stride), ("padding", padding), ("dilation", dilation)])
-        let leading = try poolLeading(k, name)
-        let labels = k == 3 ? ["T", "H", "W"] : ["H", "W"]
-        guard kernel.allSatisfy({ $0 > 0 }) else {
-            throw SwiftGradError.invalidArgument("kernel size should be greater than zero, but got " + zip(labels, kernel).map { "k\($0): \($1)" }.joined(separator: " "))
-        }
+        // PyTorch's order: the output-size checks of each dimension (stride, padding), then the
+        // kernel, stride and dilation signs, then the input, then the output's size.
         guard stride.allSatisfy({ $0 != 0 }) else { throw SwiftGradError.invalidArgument("stride should not be zero") }
-        guard stride.allSatisfy({ $0 > 0 }) else {
-            throw SwiftGradError.invalidArgument("stride should be greater than zero, but got " + zip(labels, stride).map { "d\($0): \($1)" }.joined(separator: " "))
-        }
-        guard dilation.allSatisfy({ $0 > 0 }) else {
-            throw SwiftGradError.invalidArgument("dilation should be greater than zero, but got " + zip(labels, dilation).map { "dilation\($0): \($1)" }.joined(separator: " "))
-        }
-        var outputs = [Int]()
         for i in 0..<k {
             let (extent, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] - 1)
             guard !overflow, extent < Int.max else {
@@ -385,6 +375,20 @@ extension Tensor {
             guard padding[i] <= (extent + 1) / 2 else {
                 throw SwiftGradError.invalidArgument("pad should be at most half of effective kernel size, but got pad=\(padding[i]), kernel_size=\(kernel[i]) and dilation=\(dilation[i])")
             }
+        }
+        let labels = k == 3 ? ["T", "H", "W"] : ["H", "W"]
+        guard kernel.allSatisfy({ $0 > 0 }) else {
+            throw SwiftGradError.invalidArgument("kernel size should be greater than zero, but got " + zip(labels, kernel).map { "k\($0): \($1)" }.joined(separator: " "))
+        }
+        guard stride.allSatisfy({ $0 > 0 }) else {
+            throw SwiftGradError.invalidArgument("stride should be greater than zero, but got " + zip(labels, stride).map { "d\($0): \($1)" }.joined(separator: " "))
+        }
+        guard dilation.allSatisfy({ $0 > 0 }) else {
+            throw SwiftGradError.invalidArgument("dilation should be greater than zero, but got " + zip(labels, dilation).map { "dilation\($0): \($1)" }.joined(separator: " "))
+        }
+        let leading = try poolLeading(k, name)
+        var outputs = [Int]()
+        for i in 0..<k {
             let input = shape[ndim - k + i]
             guard let out = PoolPlan.outputSize(input, kernel: kernel[i], pad: padding[i], stride: stride[i],
                                                 dilation: dilation[i], ceilMode: ceilMode) else {
