@@ -765,9 +765,10 @@ extension Tensor {
             guard ndim == 2 || ndim == 3 else {
                 throw SwiftGradError.shape("max_unpool1d: Expected 2D or 3D tensor, but got \(Shape.describe(shape))")
             }
-            let out = try unsqueeze(dim: ndim - 1).maxUnpool(indices: noGrad { try indices.unsqueeze(dim: ndim - 1) },
-                                                             outputSize: [1, outputSize[0]])
-            return try out.squeeze(dim: out.ndim - 2)
+            // As PyTorch: a trailing dimension of size 1, unpooled in 2-d.
+            let out = try unsqueeze(dim: ndim).maxUnpool(indices: noGrad { try indices.unsqueeze(dim: ndim) },
+                                                         outputSize: [outputSize[0], 1])
+            return try out.squeeze(dim: out.ndim - 1)
         }
         guard ndim == k + 1 || ndim == k + 2 else {
             throw SwiftGradError.shape(k == 2 ? "Input to max_unpooling2d should be a 3d or 4d Tensor, but got a tensor with \(ndim) dimensions."
