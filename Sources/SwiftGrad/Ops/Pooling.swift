@@ -150,8 +150,12 @@ enum PoolKernels {
                                     let row = (d &* H &+ h) &* W
                                     var w = w0
                                     while w < w1 {
+                                        // Selects rather than a branch: which element wins is
+                                        // unpredictable on real data.
                                         let v = src[row &+ w]
-                                        if v > best || v.poolIsNaN { best = v; bestIndex = row &+ w }
+                                        let take = v > best || v.poolIsNaN
+                                        best = take ? v : best
+                                        bestIndex = take ? row &+ w : bestIndex
                                         w &+= aw.step
                                     }
                                     h &+= ah.step
