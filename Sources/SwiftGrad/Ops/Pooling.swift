@@ -269,18 +269,34 @@ extension PoolPlan {
     /// PyTorch's pooling_output_shape: the number of windows of a pooling, or nil on overflow.
     static func outputSize(_ input: Int, kernel: Int, pad: Int, stride: Int, dilation: Int, ceilMode: Bool) -> Int? {
         let (extent, o1) = dilation.multipliedReportingOverflow(by: kernel - 1)
-        guard !o1 else { return nil }
-        var (numerator, o2) = input.addingReportingOverflow(2 &* pad)
-        guard !o2, pad <= Int.max / 2 else { return nil }
-        (numerator, o2) = numerator.subtractingReportingOverflow(extent &+ 1)
-        guard !o2 else { return nil }
-        if ceilMode { (numerator, o2) = numerator.addingReportingOverflow(stride - 1); guard !o2 else { return nil } }
+        let (twoPads, o2) = pad.multipliedReportingOverflow(by: 2)
+        guard !o1, !o2, stride > 0 else { return nil }
+        var (numerator, o3) = input.addingReportingOverflow(twoPads)
+        guard !o3 else { return nil }
+        (numerator, o3) = numerator.subtractingReportingOverflow(extent)
+        guard !o3 else { return nil }
+        (numerator, o3) = numerator.subtractingReportingOverflow(1)
+        guard !o3 else { return nil }
+        if ceilMode { (numerator, o3) = numerator.addingReportingOverflow(stride - 1); guard !o3 else { return nil } }
         // div_rtn: division rounding toward negative infinity.
         var q = numerator / stride
-        if numerator % stride != 0 && (numerator < 0) != (stride < 0) { q -= 1 }
+        if numerator % stride != 0 && numerator < 0 { q -= 1 }
         var out = q + 1
-        if ceilMode && (out - 1) * stride >= input + pad { out -= 1 }
+        if ceilMode {
+            let (last, o4) = (out - 1).multipliedReportingOverflow(by: stride)
+            let (edge, o5) = input.addingReportingOverflow(pad)
+            if o4 || o5 { return nil }
+            if last >= edge { out -= 1 }
+        }
         return out
+    }
+
+    /// a + b, clamped to Int's range (window ends of extreme parameters; they are then clipped
+    /// to the input).
+    @inline(__always)
+    private static func clampedSum(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? Int.max : Int.min) : sum
     }
 
     /// The windows of max or average pooling along one dimension (sizes already checked).
@@ -289,27 +305,36 @@ extension PoolPlan {
         var lo = [Int](), hi = [Int](), share = [Int]()
         lo.reserveCapacity(output); hi.reserveCapacity(output); share.reserveCapacity(output)
         for o in 0..<output {
-            let start = o * stride - pad
+            let (offset, overflow) = o.multipliedReportingOverflow(by: stride)
+            let start = overflow ? Int.max : clampedSum(offset, -pad)
             if dilation == 1 {
                 // Average pooling's windows (max pooling's with dilation 1 are the same).
-                let end = Swift.min(start + kernel, input + pad)
-                let poolSize = end - start
+                let end = Swift.min(clampedSum(start, kernel), clampedSum(input, pad))
                 let s = Swift.max(start, 0), e = Swift.min(end, input)
-                lo.append(s); hi.append(e)
-                share.append(countIncludePad ? poolSize : Swift.max(e - s, 0))
+                lo.append(Swift.min(s, input)); hi.append(Swift.max(e, 0))
+                share.append(countIncludePad ? Swift.max(clampedSum(end, start == Int.min ? Int.max : -start), 0) : Swift.max(e - s, 0))
             } else {
+                // The first tap at or after 0 (PyTorch steps there one dilation at a time).
                 var s = start
-                let e = Swift.min(start + (kernel - 1) * dilation + 1, input)
-                while s < 0 { s += dilation }
-                lo.append(s); hi.append(e); share.append(1)
+                if s < 0 {
+                    let (shift, overflow) = ((-(s + 1)) / dilation + 1).multipliedReportingOverflow(by: dilation)
+                    s = overflow ? Int.max : clampedSum(s, shift)
+                }
+                let e = Swift.min(clampedSum(start, clampedSum((kernel - 1) * dilation, 1)), input)
+                lo.append(Swift.min(s, input)); hi.append(Swift.max(e, 0)); share.append(1)
             }
         }
-        return PoolAxis(inSize: input, outSize: output, lo: lo, hi: hi, step: dilation, share: share)
+        // A step beyond the input takes one tap anyway; clamped, stepping cannot overflow.
+        return PoolAxis(inSize: input, outSize: output, lo: lo, hi: hi, step: Swift.min(dilation, Swift.max(input, 1)), share: share)
     }
 
     /// The windows of adaptive pooling: output o covers [floor(o in / out), ceil((o + 1) in / out)).
-    static func adaptiveAxis(input: Int, output: Int) -> PoolAxis {
+    static func adaptiveAxis(input: Int, output: Int) throws -> PoolAxis {
+        guard !input.multipliedReportingOverflow(by: output + 1).overflow else {
+            throw SwiftGradError.invalidArgument("adaptive pooling: input size \(input) and output size \(output) are too large")
+        }
         var lo = [Int](), hi = [Int](), share = [Int]()
+        lo.reserveCapacity(output); hi.reserveCapacity(output); share.reserveCapacity(output)
         for o in 0..<output {
             let s = (o * input) / output
             let e = ((o + 1) * input + output - 1) / output
@@ -651,8 +676,8 @@ extension Tensor {
         }
         let leading = Array(shape[..<(ndim - k)])
         let empty = try PoolPlan.isEmpty(shape, outputSize, dtype: dtype)
-        let axes = (0..<k).map {
-            empty ? PoolAxis.sizes(shape[ndim - k + $0], outputSize[$0]) : PoolPlan.adaptiveAxis(input: shape[ndim - k + $0], output: outputSize[$0])
+        let axes = try (0..<k).map {
+            empty ? PoolAxis.sizes(shape[ndim - k + $0], outputSize[$0]) : try PoolPlan.adaptiveAxis(input: shape[ndim - k + $0], output: outputSize[$0])
         }
         return try averaged(PoolPlan(leading: leading, spatialAxes: axes), name: "AdaptiveAvgPool\(k)DBackward0")
     }
@@ -716,7 +741,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument("adaptive_max_pool: output_size must have 1, 2 or 3 entries, got \(k)")
         }
         guard outputSize.allSatisfy({ $0 >= 0 }) else {
-            throw SwiftGradError.invalidArgument("Trying to create tensor with negative dimension \(outputSize.first { $0 < 0 }!): \(Shape.describe(Array(shape.prefix(ndim - k)) + outputSize))")
+            throw SwiftGradError.invalidArgument("Trying to create tensor with negative dimension \(outputSize.first { $0 < 0 } ?? -1): \(Shape.describe(Array(shape.prefix(Swift.max(ndim - k, 0))) + outputSize))")
         }
         guard dtype.isFloatingPoint else {
             throw SwiftGradError.dtype("\"adaptive_max_pool\(k == 3 ? "3d_cpu" : "2d")\" not implemented for '\(dtype.scalarTypeName)'")
@@ -737,8 +762,8 @@ extension Tensor {
         }
         let leading = Array(shape[..<(ndim - k)])
         let empty = try PoolPlan.isEmpty(shape, outputSize, dtype: dtype)
-        let axes = (0..<k).map {
-            empty ? PoolAxis.sizes(shape[ndim - k + $0], outputSize[$0]) : PoolPlan.adaptiveAxis(input: shape[ndim - k + $0], output: outputSize[$0])
+        let axes = try (0..<k).map {
+            empty ? PoolAxis.sizes(shape[ndim - k + $0], outputSize[$0]) : try PoolPlan.adaptiveAxis(input: shape[ndim - k + $0], output: outputSize[$0])
         }
         return try maxPooled(PoolPlan(leading: leading, spatialAxes: axes), name: "AdaptiveMaxPool\(k)DBackward0")
     }

@@ -16,6 +16,17 @@ extension Tensor {
         return T(input) / T(output)
     }
 
+    /// floor(v) clamped to [-1, upper] (NaN: 0): a source position from a scale a C caller may
+    /// have made extreme, converted without trapping; in range it is plain floor.
+    @inline(__always)
+    fileprivate static func floorIndex<T: BinaryFloatingPoint>(_ v: T, _ upper: Int) -> Int {
+        if v.isNaN { return 0 }
+        let f = v.rounded(.down)
+        if f >= T(upper) { return upper }
+        if f <= -1 { return -1 }
+        return Int(f)
+    }
+
     /// Checks a resize's input ([N, C] + k spatial dimensions, none empty) and output sizes.
     fileprivate func checkResize(_ outputSize: [Int], _ scales: [Double]) throws -> [Double?] {
         let k = outputSize.count
@@ -64,15 +75,15 @@ extension Tensor {
             for o in 0..<output {
                 let source: Int
                 if exact {
-                    source = Swift.min(Int(Float((Double(o) + 0.5) * Double(s))), input - 1)
+                    source = Tensor.floorIndex(Float((Double(o) + 0.5) * Double(s)), input - 1)
                 } else if output == input {
                     source = o
                 } else if output == 2 * input {
                     source = o >> 1
                 } else {
-                    source = Swift.min(Int(Float(o) * s), input - 1)
+                    source = Tensor.floorIndex(Float(o) * s, input - 1)
                 }
-                index[o] = Int64(source)
+                index[o] = Int64(Swift.max(source, 0))
             }
             steps.append((2 + i, try Tensor.indexConstant(index, shape: [output])))
         }
@@ -122,7 +133,7 @@ extension Tensor {
         for o in 0..<output {
             var real: T = alignCorners ? s * T(o) : s * (T(o) + 0.5) - 0.5
             if !cubic && !alignCorners && real < 0 { real = 0 }
-            let i0 = Swift.min(Int(real.rounded(.down)), input - 1)
+            let i0 = floorIndex(real, input - 1)
             let t = Swift.min(Swift.max(real - T(i0), 0), 1)
             if cubic {
                 let a: T = -0.75
