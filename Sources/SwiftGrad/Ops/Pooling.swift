@@ -50,12 +50,23 @@ struct PoolPlan {
     var inPlane: Int { axes.reduce(1) { $0 &* $1.inSize } }
     var outPlane: Int { axes.reduce(1) { $0 &* $1.outSize } }
 
+    /// The most windows along one dimension: their bounds are listed per output position (24
+    /// bytes each), so an absurd size must be refused before the lists are made.
+    static let maxAxisOutputs = 1 << 24
+
+    static func checkAxisLimit(_ outputs: [Int]) throws {
+        if let big = outputs.first(where: { $0 > maxAxisOutputs }) {
+            throw SwiftGradError.invalidArgument("pooling and resizing: an output size of \(big) along one dimension is more than swiftgrad supports (\(maxAxisOutputs))")
+        }
+    }
+
     /// Whether a pooling of `input` (leading + spatial sizes) to `outputs` has no work, and
     /// otherwise checks that its output can be allocated before windows are listed per output.
     static func isEmpty(_ input: [Int], _ outputs: [Int], dtype: DType) throws -> Bool {
         let leading = Array(input[..<(input.count - outputs.count)])
         _ = try Shape.validate(leading + outputs, itemSize: dtype.itemSize)
         if input.contains(0) || outputs.contains(0) { return true }
+        try checkAxisLimit(outputs)
         if outputs.contains(where: { $0 > 1 << 20 }) { _ = try Tensor.empty(leading + outputs, dtype) }
         return false
     }
@@ -268,7 +279,7 @@ enum PoolKernels {
 extension PoolPlan {
     /// PyTorch's pooling_output_shape: the number of windows of a pooling, or nil on overflow.
     static func outputSize(_ input: Int, kernel: Int, pad: Int, stride: Int, dilation: Int, ceilMode: Bool) -> Int? {
-        let (extent, o1) = dilation.multipliedReportingOverflow(by: kernel - 1)
+        let (extent, o1) = dilation.multipliedReportingOverflow(by: kernel &- 1)
         let (twoPads, o2) = pad.multipliedReportingOverflow(by: 2)
         guard !o1, !o2, stride > 0 else { return nil }
         var (numerator, o3) = input.addingReportingOverflow(twoPads)
@@ -396,7 +407,7 @@ extension Tensor {
         // kernel, stride and dilation signs, then the input, then the output's size.
         guard stride.allSatisfy({ $0 != 0 }) else { throw SwiftGradError.invalidArgument("stride should not be zero") }
         for i in 0..<k {
-            let (extent, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] - 1)
+            let (extent, overflow) = dilation[i].multipliedReportingOverflow(by: kernel[i] &- 1)
             guard !overflow, extent < Int.max else {
                 throw SwiftGradError.invalidArgument("effective kernel size overflows, but got kernel_size=\(kernel[i]) and dilation=\(dilation[i])")
             }

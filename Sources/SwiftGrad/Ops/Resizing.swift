@@ -47,6 +47,7 @@ extension Tensor {
             throw SwiftGradError.shape("Non-empty \(k + 2)D data tensor expected but got a tensor with sizes \(Shape.describe(shape))")
         }
         _ = try Shape.validate(Array(shape.prefix(2)) + outputSize, itemSize: dtype.itemSize)
+        try PoolPlan.checkAxisLimit(outputSize)
         if outputSize.contains(where: { $0 > 1 << 20 }) { _ = try Tensor.empty(Array(shape.prefix(2)) + outputSize, dtype) }
         return (0..<k).map { i in scales.isEmpty || !(scales[i] > 0) ? nil : scales[i] }
     }
