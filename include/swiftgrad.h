@@ -3186,6 +3186,15 @@ SG_API sg_status sg_upsample_linear(const sg_tensor *a, const int64_t *output_si
 SG_API sg_status sg_upsample_bicubic2d(const sg_tensor *a, const int64_t *output_size,
                                        size_t noutput_size, bool align_corners, double scale_h,
                                        double scale_w, sg_tensor **out);
+/**
+ * Antialiased bilinear (or, with cubic, bicubic with a = -0.5) resizing of the last two dimensions
+ * of a [N, C, H, W] tensor (F.interpolate with antialias=True, torch._upsample_bilinear2d_aa):
+ * shrinking by s widens the filter by s; each output's weights are normalised. Scales as
+ * sg_upsample_nearest.
+ */
+SG_API sg_status sg_upsample_aa2d(const sg_tensor *a, const int64_t *output_size,
+                                  size_t noutput_size, bool align_corners, double scale_h,
+                                  double scale_w, bool cubic, sg_tensor **out);
 
 /* END GENERATED OPS */
 

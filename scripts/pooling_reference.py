@@ -1,5 +1,5 @@
 """Writes PyTorch's results for the pooling, resizing and padding layers
-(bindings/python/tests/pooling_layer_cases.py) to bindings/python/tests/data/pooling_layers.json,
+(bindings/python/tests/pooling_layer_cases.py, and its functional cases) to bindings/python/tests/data/pooling_layers.json,
 or to the path given: for each configuration, in float64 with a fixed seed, the input (and for
 MaxUnpool the indices), the output (and indices of a module built with return_indices), the
 gradient of a fixed weighted sum of the output with respect to the input, and the printed form.
@@ -16,7 +16,7 @@ import torch
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bindings" / "python" / "tests"))
-from pooling_layer_cases import CASES  # noqa: E402
+from pooling_layer_cases import CASES, FUNCTIONAL_CASES  # noqa: E402
 
 
 def listed(t):
@@ -52,6 +52,14 @@ def main():
         (y * weights).sum().backward()
         entry.update({"input": listed(x), "output": listed(y), "weights": listed(weights), "input_grad": listed(x.grad)})
         results[name] = entry
+    for i, (name, call, input_shape) in enumerate(FUNCTIONAL_CASES):
+        torch.manual_seed(3000 + i)
+        x = torch.randn(*input_shape, dtype=torch.float64, requires_grad=True)
+        y = eval(call, {"F": torch.nn.functional, "x": x})
+        weights = torch.randn(*y.shape, dtype=torch.float64)
+        (y * weights).sum().backward()
+        results[name] = {"input": listed(x), "output": listed(y), "weights": listed(weights), "input_grad": listed(x.grad),
+                         "grad_fn": type(y.grad_fn).__name__}
     path = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bindings" / "python" / "tests" / "data" / "pooling_layers.json"
     lines = ["{", f' "torch": {json.dumps(torch.__version__.split("+")[0])},', ' "cases": {']
     for i, name in enumerate(sorted(results)):

@@ -3258,3 +3258,8 @@ public func sg_upsample_linear(_ a: OpaquePointer?, _ output_size: UnsafePointer
 public func sg_upsample_bicubic2d(_ a: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ align_corners: Bool, _ scale_h: Double, _ scale_w: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_upsample_bicubic2d", out) { try Handles.tensor(a, "a").upsampleBicubic2d(outputSize: SwiftGradCABI.dims(output_size, noutput_size), alignCorners: align_corners, scales: [scale_h, scale_w]) }
 }
+
+@_cdecl("sg_upsample_aa2d") @implementation
+public func sg_upsample_aa2d(_ a: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ align_corners: Bool, _ scale_h: Double, _ scale_w: Double, _ cubic: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_upsample_aa2d", out) { try Handles.tensor(a, "a").upsampleAntialiased2d(outputSize: SwiftGradCABI.dims(output_size, noutput_size), alignCorners: align_corners, scales: [scale_h, scale_w], cubic: cubic) }
+}

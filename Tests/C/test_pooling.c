@@ -192,6 +192,16 @@ static void test_resize(void) {
     sg_tensor *f = doubles(flat, fshape, 4);
     CHECK_OK(sg_upsample_bicubic2d(f, size, 2, false, 0, 0, &out));
     expect_doubles(out, (const double[]){2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}, 12, 4, "bicubic");
+    /* Antialiased halving of [1, 2, 3, 4]: the widened triangle weighs 0.75, 0.75, 0.25 (over
+       1.75) around each centre: 12/7 and 23/7. */
+    const double ramp[] = {1, 2, 3, 4};
+    const int64_t rshape[] = {1, 1, 1, 4}, half[] = {1, 2};
+    sg_tensor *r = doubles(ramp, rshape, 4);
+    CHECK_OK(sg_upsample_aa2d(r, half, 2, false, 0, 0, false, &out));
+    expect_doubles(out, (const double[]){12.0 / 7, 23.0 / 7}, 2, 4, "antialiased bilinear");
+    CHECK_STATUS(sg_upsample_aa2d(x, half, 2, false, 0, 0, true, &out), SG_ERR_SHAPE);
+    CHECK_STATUS(sg_upsample_aa2d(r, five, 1, false, 0, 0, true, &out), SG_ERR_INVALID_ARGUMENT);
+    sg_tensor_free(r);
     /* Errors: an output size of 0, the wrong rank, a NULL out. */
     CHECK_STATUS(sg_upsample_nearest(x, zero, 1, 0, 0, 0, false, &out), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("Input and output sizes should be greater than 0");

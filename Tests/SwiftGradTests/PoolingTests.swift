@@ -137,6 +137,24 @@ import Testing
         try checkGradients([[1, 1, 2, 3, 2]]) { try $0[0].upsampleLinear(outputSize: [3, 4, 3], alignCorners: false, scales: [1.5, 1.3, 1.6]) }
         try checkGradients([[1, 2, 3, 4]]) { try $0[0].upsampleBicubic2d(outputSize: [5, 6], alignCorners: false) }
         try checkGradients([[1, 1, 4, 3]]) { try $0[0].upsampleBicubic2d(outputSize: [2, 5], alignCorners: true) }
+        try checkGradients([[1, 2, 7, 6]]) { try $0[0].upsampleAntialiased2d(outputSize: [3, 4], alignCorners: false, cubic: false) }
+        try checkGradients([[1, 1, 8, 5]]) { try $0[0].upsampleAntialiased2d(outputSize: [3, 7], alignCorners: true, cubic: true) }
+    }
+
+    @Test func antialiasValues() throws {
+        // Halving [1, 2, 3, 4] (scale 2, support 2): output 0 is centred at 1 and weighs inputs
+        // 0, 1, 2 by the widened triangle 1 - |x + 0.5 - 1| / 2: 0.75, 0.75, 0.25 (normalised by
+        // 1.75): (0.75 + 1.5 + 0.75) / 1.75 = 12 / 7. Output 1 (centre 3): inputs 1, 2, 3 with
+        // 0.25, 0.75, 0.75: (0.5 + 2.25 + 3) / 1.75 = 23 / 7.
+        let x = try row([1, 2, 3, 4], [1, 1, 1, 4])
+        let y = try x.upsampleAntialiased2d(outputSize: [1, 2], alignCorners: false, cubic: false)
+        expectClose(try y.scalars(as: Double.self), [12.0 / 7, 23.0 / 7], tolerance: 1e-15)
+        // Enlarging, the antialiased filter is plain bilinear interpolation.
+        let up = try x.upsampleAntialiased2d(outputSize: [1, 7], alignCorners: false, cubic: false)
+        let plain = try x.upsampleLinear(outputSize: [1, 7], alignCorners: false)
+        expectClose(try up.scalars(as: Double.self), try plain.scalars(as: Double.self), tolerance: 1e-14)
+        #expect(try x.requiringGrad().upsampleAntialiased2d(outputSize: [1, 2], alignCorners: false, cubic: true).gradFn?.name
+                == "UpsampleBicubic2DAaBackward0")
     }
 
     @Test func secondOrders() throws {

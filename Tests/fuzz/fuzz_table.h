@@ -749,6 +749,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_unsafe_split_with_sizes", (void (*)(void))sg_unsafe_split_with_sizes, R_STATUS, 7, {K_TENSOR, K_I64_ARRAY, K_COUNT, K_I64, K_TENSOR_OUT_ARRAY, K_COUNT, K_SIZE_OUT}, {"a", "split_sizes", "nsplit_sizes", "dim", "outs", "capacity", "count"}},
     {"sg_unsqueeze", (void (*)(void))sg_unsqueeze, R_STATUS, 3, {K_TENSOR, K_I64, K_TENSOR_OUT}, {"a", "dim", "out"}},
     {"sg_unsqueeze_copy", (void (*)(void))sg_unsqueeze_copy, R_STATUS, 3, {K_TENSOR, K_I64, K_TENSOR_OUT}, {"a", "dim", "out"}},
+    {"sg_upsample_aa2d", (void (*)(void))sg_upsample_aa2d, R_STATUS, 8, {K_TENSOR, K_I64_ARRAY, K_BUFFER_SIZE, K_BOOL, K_DOUBLE, K_DOUBLE, K_BOOL, K_TENSOR_OUT}, {"a", "output_size", "noutput_size", "align_corners", "scale_h", "scale_w", "cubic", "out"}},
     {"sg_upsample_bicubic2d", (void (*)(void))sg_upsample_bicubic2d, R_STATUS, 7, {K_TENSOR, K_I64_ARRAY, K_BUFFER_SIZE, K_BOOL, K_DOUBLE, K_DOUBLE, K_TENSOR_OUT}, {"a", "output_size", "noutput_size", "align_corners", "scale_h", "scale_w", "out"}},
     {"sg_upsample_linear", (void (*)(void))sg_upsample_linear, R_STATUS, 8, {K_TENSOR, K_I64_ARRAY, K_BUFFER_SIZE, K_BOOL, K_DOUBLE, K_DOUBLE, K_DOUBLE, K_TENSOR_OUT}, {"a", "output_size", "noutput_size", "align_corners", "scale0", "scale1", "scale2", "out"}},
     {"sg_upsample_nearest", (void (*)(void))sg_upsample_nearest, R_STATUS, 8, {K_TENSOR, K_I64_ARRAY, K_BUFFER_SIZE, K_DOUBLE, K_DOUBLE, K_DOUBLE, K_BOOL, K_TENSOR_OUT}, {"a", "output_size", "noutput_size", "scale0", "scale1", "scale2", "exact", "out"}},

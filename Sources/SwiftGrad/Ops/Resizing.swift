@@ -124,6 +124,89 @@ extension Tensor {
                              name: "UpsampleBicubic2DBackward0", kernelName: "upsample_bicubic2d")
     }
 
+    /// Antialiased bilinear or bicubic resizing of the last two dimensions of [N, C, H, W]
+    /// (`F.interpolate(..., antialias=True)`, UpsampleBilinear2DAaBackward0 /
+    /// UpsampleBicubic2DAaBackward0), PIL's method as PyTorch implements it: when shrinking by a
+    /// factor s, the filter (triangle, or cubic with a = -0.5) is widened by s, and each
+    /// output's weights over the input positions it covers are normalised to sum to 1.
+    /// - Throws: as `upsampleBicubic2d`.
+    public func upsampleAntialiased2d(outputSize: [Int], alignCorners: Bool, scales: [Double] = [], cubic: Bool) throws -> Tensor {
+        guard outputSize.count == 2 else {
+            throw SwiftGradError.invalidArgument("_upsample_\(cubic ? "bicubic" : "bilinear")2d_aa: output_size must have 2 entries, got \(outputSize.count)")
+        }
+        guard dtype.isFloatingPoint else {
+            throw SwiftGradError.dtype("\"_upsample_\(cubic ? "bicubic" : "bilinear")2d_aa\" not implemented for '\(dtype.scalarTypeName)'")
+        }
+        let given = try checkResize(outputSize, scales)
+        let compute: DType = dtype == .float64 ? .float64 : .float32
+        var steps: [(dim: Int, taps: [(index: Tensor, weight: Tensor)])] = []
+        for i in [1, 0] {
+            let input = shape[2 + i], output = outputSize[i]
+            let (index, weight) = compute == .float64
+                ? Tensor.antialiasTaps(Double.self, input: input, output: output, alignCorners: alignCorners, scale: given[i], cubic: cubic)
+                : Tensor.antialiasTaps(Float.self, input: input, output: output, alignCorners: alignCorners, scale: given[i], cubic: cubic)
+            let weightShape = [output] + [Int](repeating: 1, count: 1 - i)
+            let taps = try (0..<index.count).map { j in
+                (try Tensor.indexConstant(index[j], shape: [output]),
+                 try Tensor.lossConstant(weight[j], shape: weightShape, dtype: compute))
+            }
+            steps.append((2 + i, taps))
+        }
+        let type = dtype
+        return try Tensor.composite(cubic ? "UpsampleBicubic2DAaBackward0" : "UpsampleBilinear2DAaBackward0", [self]) { xs in
+            var x = type == compute ? xs[0] : try xs[0].to(compute)
+            for (d, taps) in steps {
+                var sum: Tensor? = nil
+                for (index, weight) in taps {
+                    let term = try x.indexSelect(dim: d, index: index).mul(weight)
+                    sum = try sum.map { try $0.add(term) } ?? term
+                }
+                x = sum ?? x
+            }
+            return type == compute ? x : try x.to(type)
+        }
+    }
+
+    /// PyTorch's _compute_indices_min_size_weights_aa along one dimension, as taps: tap j of
+    /// output o reads xmin + j (clamped into the input, with weight 0 past the window).
+    fileprivate static func antialiasTaps<T: BinaryFloatingPoint>(_: T.Type, input: Int, output: Int, alignCorners: Bool,
+                                                                  scale: Double?, cubic: Bool) -> (index: [[Int64]], weight: [[Double]]) {
+        let s: T = alignCorners ? (output > 1 ? T(input - 1) / T(output - 1) : 0) : scaleValue(scale, input, output)
+        let interp: T = cubic ? 4 : 2
+        let support: T = s >= 1 ? interp * 0.5 * s : interp * 0.5
+        // At most the input's size of taps (a huge support on a small input covers it all).
+        let maxTaps = Swift.min(floorIndex((support.rounded(.up)) * 2 + 1, input), input)
+        let invscale: T = s >= 1 ? 1 / s : 1
+        func filter(_ v: T) -> T {
+            let x = Swift.abs(v)
+            if cubic {
+                let a: T = -0.5
+                if x < 1 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
+                if x < 2 { return (((x - 5) * x + 8) * x - 4) * a }
+                return 0
+            }
+            return x < 1 ? 1 - x : 0
+        }
+        var index = [[Int64]](repeating: [Int64](repeating: 0, count: output), count: Swift.max(maxTaps, 1))
+        var weight = [[Double]](repeating: [Double](repeating: 0, count: output), count: Swift.max(maxTaps, 1))
+        for o in 0..<output {
+            let center = s * (T(o) + 0.5)
+            let xmin = Swift.max(floorIndex(center - support + 0.5, input), 0)
+            let xsize = Swift.min(Swift.max(Swift.min(floorIndex(center + support + 0.5, input), input) - xmin, 0), maxTaps)
+            var w = [T](repeating: 0, count: xsize)
+            var total: T = 0
+            for j in 0..<xsize {
+                w[j] = filter((T(j + xmin) - center + 0.5) * invscale)
+                total += w[j]
+            }
+            for j in 0..<Swift.max(maxTaps, 1) {
+                index[j][o] = Int64(Swift.min(xmin + j, input - 1))
+                weight[j][o] = j < xsize && total != 0 ? Double(w[j] / total) : 0
+            }
+        }
+        return (index, weight)
+    }
+
     /// The taps (input positions and weights) of linear or cubic resampling along one dimension.
     fileprivate static func resamplingTaps<T: BinaryFloatingPoint>(_: T.Type, input: Int, output: Int, alignCorners: Bool,
                                                                    scale: Double?, cubic: Bool) -> (index: [[Int64]], weight: [[Double]]) {

@@ -755,6 +755,7 @@ PROTOTYPES = {
     "sg_upsample_nearest": (c_int, (c_void_p, POINTER(c_int64), c_size_t, c_double, c_double, c_double, c_bool, POINTER(c_void_p))),
     "sg_upsample_linear": (c_int, (c_void_p, POINTER(c_int64), c_size_t, c_bool, c_double, c_double, c_double, POINTER(c_void_p))),
     "sg_upsample_bicubic2d": (c_int, (c_void_p, POINTER(c_int64), c_size_t, c_bool, c_double, c_double, POINTER(c_void_p))),
+    "sg_upsample_aa2d": (c_int, (c_void_p, POINTER(c_int64), c_size_t, c_bool, c_double, c_double, c_bool, POINTER(c_void_p))),
     "sg_set_last_error": (None, (c_char_p,)),
     "sg_autograd_backward": (c_int, (POINTER(c_void_p), POINTER(c_void_p), c_size_t, POINTER(c_void_p), c_size_t, c_bool, c_bool)),
     "sg_autograd_grad": (c_int, (POINTER(c_void_p), POINTER(c_void_p), c_size_t, POINTER(c_void_p), c_size_t, c_bool, c_bool, c_bool, POINTER(c_void_p))),

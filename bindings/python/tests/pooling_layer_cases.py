@@ -59,3 +59,13 @@ CASES = [
     ("zero_pad1d", "nn.ZeroPad1d(2)", (2, 3), "train", {}),
     ("zero_pad3d", "nn.ZeroPad3d((0, 1, 1, 0, 1, 1))", (1, 1, 2, 2, 2), "eval", {}),
 ]
+
+# F.interpolate's options that no module reaches: (name, call on x with F = torch.nn.functional, input shape).
+FUNCTIONAL_CASES = [
+    ("interpolate_bilinear_antialias", "F.interpolate(x, size=(3, 4), mode='bilinear', antialias=True)", (1, 2, 10, 9)),
+    ("interpolate_bicubic_antialias", "F.interpolate(x, scale_factor=(0.45, 1.6), mode='bicubic', antialias=True)", (2, 1, 9, 5)),
+    ("interpolate_bilinear_antialias_corners", "F.interpolate(x, size=(4, 2), mode='bilinear', align_corners=True, antialias=True)",
+     (1, 1, 7, 8)),
+    ("interpolate_nearest_scale_kept", "F.interpolate(x, scale_factor=1.7, recompute_scale_factor=False)", (1, 2, 5)),
+    ("interpolate_area_3d", "F.interpolate(x, scale_factor=0.6, mode='area')", (1, 1, 5, 7, 6)),
+]

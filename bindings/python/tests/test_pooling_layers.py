@@ -21,6 +21,7 @@ _spec = importlib.util.spec_from_file_location("pooling_layer_cases", HERE / "po
 _cases = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_cases)
 CASES = _cases.CASES
+FUNCTIONAL_CASES = _cases.FUNCTIONAL_CASES
 
 
 def _tensor(entry, dtype=torch.float64, requires_grad=False):
@@ -35,7 +36,7 @@ def _close(got, entry, what):
 
 
 def test_every_case_has_a_reference():
-    assert sorted(name for name, *_ in CASES) == sorted(REFERENCE)
+    assert sorted(name for name, *_ in CASES + FUNCTIONAL_CASES) == sorted(REFERENCE)
 
 
 @pytest.mark.parametrize("name,constructor,input_shape,mode,extra", CASES, ids=[c[0] for c in CASES])
@@ -54,6 +55,17 @@ def test_layer_matches_pytorch(name, constructor, input_shape, mode, extra):
         y, where = y
         assert where.dtype == torch.int64
         assert where.tolist() == _tensor(ref["output_indices"], dtype=torch.int64).tolist()
+    _close(y, ref["output"], "output")
+    (y * _tensor(ref["weights"])).sum().backward()
+    _close(x.grad, ref["input_grad"], "input gradient")
+
+
+@pytest.mark.parametrize("name,call,input_shape", FUNCTIONAL_CASES, ids=[c[0] for c in FUNCTIONAL_CASES])
+def test_functional_matches_pytorch(name, call, input_shape):
+    ref = REFERENCE[name]
+    x = _tensor(ref["input"], requires_grad=True)
+    y = eval(call, {"F": F, "x": x})
+    assert type(y.grad_fn).__name__ == ref["grad_fn"]
     _close(y, ref["output"], "output")
     (y * _tensor(ref["weights"])).sum().backward()
     _close(x.grad, ref["input_grad"], "input gradient")
@@ -111,8 +123,8 @@ def test_errors_as_pytorch():
         F.interpolate(torch.rand(1, 1, 4, 4), size=3, mode="linear")
     with pytest.raises(ValueError, match="only one of size or scale_factor should be defined"):
         F.interpolate(torch.rand(1, 1, 4), size=3, scale_factor=2)
-    with pytest.raises(NotImplementedError, match="antialias"):
-        F.interpolate(torch.rand(1, 1, 4, 4), size=3, mode="bilinear", antialias=True)
+    with pytest.raises(ValueError, match="Anti-alias option is restricted to bilinear, bicubic, and lanczos modes"):
+        F.interpolate(torch.rand(1, 1, 4), size=3, mode="linear", antialias=True)
     with pytest.raises(ValueError, match="invalid output_size"):
         F.max_unpool1d(torch.rand(1, 1, 2), torch.zeros(1, 1, 2, dtype=torch.int64), 2, output_size=[9])
     with pytest.raises(NotImplementedError, match="\"avg_pool2d\" not implemented for 'Int'"):

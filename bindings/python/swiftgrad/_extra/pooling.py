@@ -386,8 +386,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.dim() == 4):
         raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
                          "tensor as input")
-    if antialias:
-        raise NotImplementedError("swiftgrad: interpolate(antialias=True) is not implemented")
     if output_size is None:
         # PyTorch's compute_output_size: floor(input size * scale) in double precision.
         output_size = [int(input.shape[i + 2] * scale_factors[i]) for i in range(dim)]
@@ -396,6 +394,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return _make(L.sg_upsample_nearest, input._handle, *_array(output_size), *scales[:3], mode == "nearest-exact")
     if mode == "area" and input.dim() in (3, 4, 5):
         return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[dim - 1](input, output_size)
+    if antialias and mode in ("bilinear", "bicubic"):
+        return _make(L.sg_upsample_aa2d, input._handle, *_array(output_size), builtins.bool(align_corners), *scales[:2],
+                     mode == "bicubic")
+    if antialias:
+        raise NotImplementedError(f"swiftgrad: interpolate(mode={mode!r}, antialias=True) is not implemented")
     if (mode, input.dim()) in (("linear", 3), ("bilinear", 4), ("trilinear", 5)):
         return _make(L.sg_upsample_linear, input._handle, *_array(output_size), builtins.bool(align_corners), *scales[:3])
     if mode == "bicubic" and input.dim() == 4:
@@ -407,6 +410,28 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise NotImplementedError(f"Got {d}D input, but {wrong} mode needs {needs}D input")
     raise NotImplementedError("Input Error: Only 3D, 4D and 5D input Tensors supported"
                               f" (got {input.dim()}D) for the modes: {_MODES} (got {mode})")
+
+
+def _upsample_aa(name, cubic):
+    def upsample(input, output_size, align_corners, scale_factors=None, scales_h=None, scales_w=None):  # noqa: A002
+        handle = _tensor(name, "input", 1, input)
+        if output_size is None:
+            if scale_factors is None:
+                raise RuntimeError("Must specify exactly one of output_size and scale_factors")
+            output_size = [int(input.shape[i + 2] * scale_factors[i]) for i in range(2)]
+            scales = [float(f) for f in scale_factors]
+        else:
+            scales = [0.0 if scales_h is None else float(scales_h), 0.0 if scales_w is None else float(scales_w)]
+        return _make(L.sg_upsample_aa2d, handle, *_array(list(output_size)), builtins.bool(align_corners), *scales, cubic)
+
+    upsample.__name__ = name
+    upsample.__doc__ = f"torch.{name}: antialiased {'bicubic' if cubic else 'bilinear'} resizing (interpolate's antialias=True)."
+    export(name)(upsample)
+    return upsample
+
+
+_upsample_bilinear2d_aa = _upsample_aa("_upsample_bilinear2d_aa", False)
+_upsample_bicubic2d_aa = _upsample_aa("_upsample_bicubic2d_aa", True)
 
 
 @export("upsample", namespace=_NF)
