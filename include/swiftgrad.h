@@ -3106,6 +3106,97 @@ SG_API sg_status sg_linear_cross_entropy(const sg_tensor *input, const sg_tensor
                                          sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Pooling and resizing                                                                           */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * Max pooling over the last kernel_size count (1 to 3) dimensions of a [N, C, ...] or [C, ...]
+ * tensor (F.max_pool1d/2d/3d): stride (empty: the kernel size), padding and dilation have one entry
+ * per pooled dimension; ceil_mode rounds the output size up while the last window starts inside the
+ * input or its left padding. indices (int64) is each maximum's flat position in its input plane;
+ * NaN wins. Both outputs are new handles; both are NULL on failure.
+ */
+SG_API sg_status sg_max_pool_with_indices(const sg_tensor *a, const int64_t *kernel_size,
+                                          size_t nkernel_size, const int64_t *stride,
+                                          size_t nstride, const int64_t *padding, size_t npadding,
+                                          const int64_t *dilation, size_t ndilation, bool ceil_mode,
+                                          sg_tensor **values, sg_tensor **indices);
+/**
+ * The gradient of sg_max_pool_with_indices over 2 or 3 dimensions
+ * (torch.ops.aten.max_pool2d_with_indices_backward): grad added at indices in zeros shaped like a,
+ * after checking that grad and indices have the pooling's output shape.
+ */
+SG_API sg_status sg_max_pool_with_indices_backward(const sg_tensor *grad, const sg_tensor *a,
+                                                   const int64_t *kernel_size, size_t nkernel_size,
+                                                   const int64_t *stride, size_t nstride,
+                                                   const int64_t *padding, size_t npadding,
+                                                   const int64_t *dilation, size_t ndilation,
+                                                   bool ceil_mode, const sg_tensor *indices,
+                                                   sg_tensor **out);
+/**
+ * Average pooling over the last kernel_size count (1 to 3) dimensions (F.avg_pool1d/2d/3d): each
+ * window's sum divided by divisor_override (NULL: none; 0 refused), else by its size counting the
+ * zero padding (count_include_pad) or not.
+ */
+SG_API sg_status sg_avg_pool(const sg_tensor *a, const int64_t *kernel_size, size_t nkernel_size,
+                             const int64_t *stride, size_t nstride, const int64_t *padding,
+                             size_t npadding, bool ceil_mode, bool count_include_pad,
+                             const int64_t *divisor_override, sg_tensor **out);
+/**
+ * Adaptive average pooling of the last output_size count (1 to 3) dimensions to output_size
+ * (F.adaptive_avg_pool1d/2d/3d): output o averages input positions floor(o in / out) to ceil((o +
+ * 1) in / out) - 1.
+ */
+SG_API sg_status sg_adaptive_avg_pool(const sg_tensor *a, const int64_t *output_size,
+                                      size_t noutput_size, sg_tensor **out);
+/**
+ * Adaptive max pooling (F.adaptive_max_pool1d/2d/3d): the windows of sg_adaptive_avg_pool, with
+ * each maximum's flat position in its input plane. Both outputs are new handles; both are NULL on
+ * failure.
+ */
+SG_API sg_status sg_adaptive_max_pool(const sg_tensor *a, const int64_t *output_size,
+                                      size_t noutput_size, sg_tensor **values, sg_tensor **indices);
+/**
+ * Zeros of a's leading dimensions + output_size (1 to 3 entries) with each element of a written at
+ * its int64 index (indices has a's shape) in its output plane (F.max_unpool1d/2d/3d); an index
+ * outside the plane is SG_ERR_INVALID_ARGUMENT.
+ */
+SG_API sg_status sg_max_unpool(const sg_tensor *a, const sg_tensor *indices,
+                               const int64_t *output_size, size_t noutput_size, sg_tensor **out);
+/**
+ * Nearest-neighbour resizing of the last output_size count (1 to 3) dimensions of a [N, C, ...]
+ * tensor (F.interpolate modes nearest and, with exact, nearest-exact). scale0..2 are the scale
+ * factors of the resized dimensions in order (unused ones ignored; 0 or less: none), which set the
+ * source positions when given.
+ */
+SG_API sg_status sg_upsample_nearest(const sg_tensor *a, const int64_t *output_size,
+                                     size_t noutput_size, double scale0, double scale1,
+                                     double scale2, bool exact, sg_tensor **out);
+/**
+ * Linear, bilinear or trilinear resizing of the last output_size count (1 to 3) dimensions of a [N,
+ * C, ...] tensor (F.interpolate modes linear, bilinear, trilinear); scales as sg_upsample_nearest.
+ */
+SG_API sg_status sg_upsample_linear(const sg_tensor *a, const int64_t *output_size,
+                                    size_t noutput_size, bool align_corners, double scale0,
+                                    double scale1, double scale2, sg_tensor **out);
+/**
+ * Bicubic resizing (A = -0.75) of the last two dimensions of a [N, C, H, W] tensor to output_size
+ * (F.interpolate mode bicubic); scales as sg_upsample_nearest.
+ */
+SG_API sg_status sg_upsample_bicubic2d(const sg_tensor *a, const int64_t *output_size,
+                                       size_t noutput_size, bool align_corners, double scale_h,
+                                       double scale_w, sg_tensor **out);
+/**
+ * Antialiased bilinear (or, with cubic, bicubic with a = -0.5) resizing of the last two dimensions
+ * of a [N, C, H, W] tensor (F.interpolate with antialias=True, torch._upsample_bilinear2d_aa):
+ * shrinking by s widens the filter by s; each output's weights are normalised. Scales as
+ * sg_upsample_nearest.
+ */
+SG_API sg_status sg_upsample_aa2d(const sg_tensor *a, const int64_t *output_size,
+                                  size_t noutput_size, bool align_corners, double scale_h,
+                                  double scale_w, bool cubic, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Normalisation: layer_norm, rms_norm, batch_norm, group_norm, instance_norm                     */
 /* ---------------------------------------------------------------------------------------------- */
 

@@ -3214,6 +3214,56 @@ public func sg_linear_cross_entropy(_ input: OpaquePointer?, _ linear_weight: Op
     exportTensor("sg_linear_cross_entropy", out) { try Tensor.linearCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(linear_weight, "linear_weight"), Handles.tensor(target, "target"), linearBias: (linear_bias == nil ? nil : Handles.tensor(linear_bias, "linear_bias")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction), ignoreIndex: Int(ignore_index), labelSmoothing: label_smoothing) }
 }
 
+@_cdecl("sg_max_pool_with_indices") @implementation
+public func sg_max_pool_with_indices(_ a: OpaquePointer?, _ kernel_size: UnsafePointer<Int64>?, _ nkernel_size: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ ceil_mode: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_max_pool_with_indices", values, indices) { try Handles.tensor(a, "a").maxPoolWithIndices(kernelSize: SwiftGradCABI.dims(kernel_size, nkernel_size), stride: SwiftGradCABI.dims(stride, nstride), padding: SwiftGradCABI.dims(padding, npadding), dilation: SwiftGradCABI.dims(dilation, ndilation), ceilMode: ceil_mode) }
+}
+
+@_cdecl("sg_max_pool_with_indices_backward") @implementation
+public func sg_max_pool_with_indices_backward(_ grad: OpaquePointer?, _ a: OpaquePointer?, _ kernel_size: UnsafePointer<Int64>?, _ nkernel_size: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ ceil_mode: Bool, _ indices: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_max_pool_with_indices_backward", out) { try Handles.tensor(a, "a").maxPoolWithIndicesBackward(grad: Handles.tensor(grad, "grad"), kernelSize: SwiftGradCABI.dims(kernel_size, nkernel_size), stride: SwiftGradCABI.dims(stride, nstride), padding: SwiftGradCABI.dims(padding, npadding), dilation: SwiftGradCABI.dims(dilation, ndilation), ceilMode: ceil_mode, indices: Handles.tensor(indices, "indices")) }
+}
+
+@_cdecl("sg_avg_pool") @implementation
+public func sg_avg_pool(_ a: OpaquePointer?, _ kernel_size: UnsafePointer<Int64>?, _ nkernel_size: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ ceil_mode: Bool, _ count_include_pad: Bool, _ divisor_override: UnsafePointer<Int64>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_avg_pool", out) { try Handles.tensor(a, "a").avgPool(kernelSize: SwiftGradCABI.dims(kernel_size, nkernel_size), stride: SwiftGradCABI.dims(stride, nstride), padding: SwiftGradCABI.dims(padding, npadding), ceilMode: ceil_mode, countIncludePad: count_include_pad, divisorOverride: divisor_override.map { Int($0.pointee) }) }
+}
+
+@_cdecl("sg_adaptive_avg_pool") @implementation
+public func sg_adaptive_avg_pool(_ a: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_adaptive_avg_pool", out) { try Handles.tensor(a, "a").adaptiveAvgPool(outputSize: SwiftGradCABI.dims(output_size, noutput_size)) }
+}
+
+@_cdecl("sg_adaptive_max_pool") @implementation
+public func sg_adaptive_max_pool(_ a: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_adaptive_max_pool", values, indices) { try Handles.tensor(a, "a").adaptiveMaxPool(outputSize: SwiftGradCABI.dims(output_size, noutput_size)) }
+}
+
+@_cdecl("sg_max_unpool") @implementation
+public func sg_max_unpool(_ a: OpaquePointer?, _ indices: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_max_unpool", out) { try Handles.tensor(a, "a").maxUnpool(indices: Handles.tensor(indices, "indices"), outputSize: SwiftGradCABI.dims(output_size, noutput_size)) }
+}
+
+@_cdecl("sg_upsample_nearest") @implementation
+public func sg_upsample_nearest(_ a: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ scale0: Double, _ scale1: Double, _ scale2: Double, _ exact: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_upsample_nearest", out) { try Handles.tensor(a, "a").upsampleNearest(outputSize: SwiftGradCABI.dims(output_size, noutput_size), scales: [scale0, scale1, scale2], exact: exact) }
+}
+
+@_cdecl("sg_upsample_linear") @implementation
+public func sg_upsample_linear(_ a: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ align_corners: Bool, _ scale0: Double, _ scale1: Double, _ scale2: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_upsample_linear", out) { try Handles.tensor(a, "a").upsampleLinear(outputSize: SwiftGradCABI.dims(output_size, noutput_size), alignCorners: align_corners, scales: [scale0, scale1, scale2]) }
+}
+
+@_cdecl("sg_upsample_bicubic2d") @implementation
+public func sg_upsample_bicubic2d(_ a: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ align_corners: Bool, _ scale_h: Double, _ scale_w: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_upsample_bicubic2d", out) { try Handles.tensor(a, "a").upsampleBicubic2d(outputSize: SwiftGradCABI.dims(output_size, noutput_size), alignCorners: align_corners, scales: [scale_h, scale_w]) }
+}
+
+@_cdecl("sg_upsample_aa2d") @implementation
+public func sg_upsample_aa2d(_ a: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ align_corners: Bool, _ scale_h: Double, _ scale_w: Double, _ cubic: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_upsample_aa2d", out) { try Handles.tensor(a, "a").upsampleAntialiased2d(outputSize: SwiftGradCABI.dims(output_size, noutput_size), alignCorners: align_corners, scales: [scale_h, scale_w], cubic: cubic) }
+}
+
 @_cdecl("sg_layer_norm") @implementation
 public func sg_layer_norm(_ a: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nnormalized_shape: Int, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_layer_norm", out) { try Handles.tensor(a, "a").layerNorm(normalizedShape: SwiftGradCABI.dims(normalized_shape, nnormalized_shape), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), eps: eps) }
