@@ -2,6 +2,7 @@
 from . import functional  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .modules import __all__  # noqa: F401
+from ._conv import *  # noqa: F401,F403
 
 # torch.nn.LinearCrossEntropyOptions, also where PyTorch defines it
 # (torch.nn.modules.linear_cross_entropy_options).
