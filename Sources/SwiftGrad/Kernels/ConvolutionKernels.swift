@@ -252,7 +252,7 @@ extension Kernels {
             let nb = convChunk(g)
             let cols = try Tensor.empty([C * K * nb * L], x.dtype)
             let side = nb > 1 ? try Tensor.empty([O * nb * L], x.dtype) : nil
-            let px = x.pointer(T.self), pw = w.pointer(T.self), po = out.pointer(T.self), pc = cols.pointer(T.self)
+            let px = x.pointer(T.self) + x.storageOffset, pw = w.pointer(T.self) + w.storageOffset, po = out.pointer(T.self), pc = cols.pointer(T.self)
             for start in stride(from: 0, to: g.batch, by: nb) {
                 let count = Swift.min(nb, g.batch - start), ld = count * L
                 im2colChunk(g, px, start: start, count: count, pc)
@@ -283,7 +283,7 @@ extension Kernels {
             let nb = convChunk(g)
             let cols = try Tensor.empty([C * K * nb * L], x.dtype)
             let side = nb > 1 ? try Tensor.empty([O * nb * L], x.dtype) : nil
-            let px = x.pointer(T.self), pw = w.pointer(T.self), po = out.pointer(T.self), pc = cols.pointer(T.self)
+            let px = x.pointer(T.self) + x.storageOffset, pw = w.pointer(T.self) + w.storageOffset, po = out.pointer(T.self), pc = cols.pointer(T.self)
             for start in stride(from: 0, to: g.batch, by: nb) {
                 let count = Swift.min(nb, g.batch - start), ld = count * L
                 let src: UnsafeMutablePointer<T>
@@ -322,7 +322,7 @@ extension Kernels {
             let nb = convChunk(g)
             let cols = try Tensor.empty([C * K * nb * L], x.dtype)
             let side = nb > 1 ? try Tensor.empty([O * nb * L], x.dtype) : nil
-            let px = x.pointer(T.self), pg = gy.pointer(T.self), po = out.pointer(T.self), pc = cols.pointer(T.self)
+            let px = x.pointer(T.self) + x.storageOffset, pg = gy.pointer(T.self) + gy.storageOffset, po = out.pointer(T.self), pc = cols.pointer(T.self)
             for start in stride(from: 0, to: g.batch, by: nb) {
                 let count = Swift.min(nb, g.batch - start), ld = count * L
                 im2colChunk(g, px, start: start, count: count, pc)
@@ -352,7 +352,7 @@ extension Kernels {
         let K = g.taps, L = g.smallCount, C = g.bigChannels
         let out = try Tensor.empty([g.batch, C * K, L], x.dtype)
         func run<T: ConvElement>(_: T.Type) throws {
-            let px = x.pointer(T.self), po = out.pointer(T.self), area = g.bigCount
+            let px = x.pointer(T.self) + x.storageOffset, po = out.pointer(T.self), area = g.bigCount
             convParallel(g.batch * C, work: out.count) { item in
                 im2colChannel(g, image: px + item * area, cols: po + item * K * L, ld: L)
             }
@@ -370,7 +370,7 @@ extension Kernels {
         let K = g.taps, L = g.smallCount, C = g.bigChannels
         let out = try Tensor.zeros(outShape, dtype: cols.dtype)
         func run<T: ConvElement>(_: T.Type) throws {
-            let pc = cols.pointer(T.self), po = out.pointer(T.self), area = g.bigCount
+            let pc = cols.pointer(T.self) + cols.storageOffset, po = out.pointer(T.self), area = g.bigCount
             convParallel(g.batch * C, work: cols.count) { item in
                 col2imChannel(g, cols: pc + item * K * L, ld: L, image: po + item * area)
             }
