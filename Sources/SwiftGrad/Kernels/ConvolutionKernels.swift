@@ -111,10 +111,12 @@ extension Int64: ConvElement {
 }
 
 extension Kernels {
-    /// Samples per chunk: as many as keep the column matrix under 2^24 elements, at least one.
+    /// Samples per chunk: as many as keep the column matrix under 2^21 elements (8 MiB of
+    /// float32, so that what im2col writes is still in the last-level cache when the GEMM reads
+    /// it), at least one.
     private static func convChunk(_ geo: ConvGeometry) -> Int {
         let perSample = Swift.max(1, geo.bigChannels * geo.taps * geo.smallCount)
-        return Swift.max(1, Swift.min(geo.batch, (1 << 24) / perSample))
+        return Swift.max(1, Swift.min(geo.batch, (1 << 21) / perSample))
     }
 
     /// Runs `body(i)` for `0..<items`, split over the cores when the items hold enough work.
@@ -229,21 +231,38 @@ extension Kernels {
     }
 
     /// `dst[c, j*L + l] = src[start + j, c, l]`: samples side by side (and back when `gather` is false).
+    /// Scattering back, `bias[c]` (when given) is added on the way.
     private static func arrange<T: ConvElement>(_ src: UnsafeMutablePointer<T>, _ dst: UnsafeMutablePointer<T>,
-                                                channels: Int, length L: Int, start: Int, count: Int, gather: Bool) {
+                                                channels: Int, length L: Int, start: Int, count: Int, gather: Bool,
+                                                bias: UnsafePointer<T>? = nil) {
         let ld = count &* L
         convParallel(count * channels, work: count * channels * L) { item in
             let j = item / channels, c = item % channels
             let batchedOffset: Int = ((start &+ j) &* channels &+ c) &* L
             let sideOffset: Int = c &* ld &+ j &* L
             let batched = src + batchedOffset, side = dst + sideOffset
-            if gather { side.update(from: batched, count: L) } else { batched.update(from: side, count: L) }
+            if gather {
+                side.update(from: batched, count: L)
+            } else if let bias {
+                let b = bias[c]
+                for l in 0..<L { batched[l] = T.add(side[l], b) }
+            } else {
+                batched.update(from: side, count: L)
+            }
         }
     }
 
-    /// The convolution of dense `x` [N, C, big] by dense `w` [O, C/G, kernel] into a new
-    /// [N, O, small] tensor (without bias).
-    static func convolutionForward(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry, outShape: [Int]) throws -> Tensor {
+    /// Adds `bias[c]` to each of `channels` rows of L values.
+    private static func addBias<T: ConvElement>(_ rows: UnsafeMutablePointer<T>, _ bias: UnsafePointer<T>, channels: Int, length L: Int) {
+        convParallel(channels, work: channels * L) { c in
+            let row = rows + c &* L, b = bias[c]
+            for l in 0..<L { row[l] = T.add(row[l], b) }
+        }
+    }
+
+    /// The convolution of dense `x` [N, C, big] by dense `w` [O, C/G, kernel] (+ dense `bias`
+    /// [O]) into a new [N, O, small] tensor.
+    static func convolutionForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ g: ConvGeometry, outShape: [Int]) throws -> Tensor {
         let out = try Tensor.empty(outShape, x.dtype)
         func run<T: ConvElement>(_: T.Type) throws {
             let C = g.bigChannels, O = g.smallChannels, G = g.groups, K = g.taps, L = g.smallCount
@@ -253,6 +272,7 @@ extension Kernels {
             let cols = try Tensor.empty([C * K * nb * L], x.dtype)
             let side = nb > 1 ? try Tensor.empty([O * nb * L], x.dtype) : nil
             let px = x.pointer(T.self) + x.storageOffset, pw = w.pointer(T.self) + w.storageOffset, po = out.pointer(T.self), pc = cols.pointer(T.self)
+            let pb: UnsafePointer<T>? = bias.map { UnsafePointer($0.pointer(T.self) + $0.storageOffset) }
             for start in stride(from: 0, to: g.batch, by: nb) {
                 let count = Swift.min(nb, g.batch - start), ld = count * L
                 im2colChunk(g, px, start: start, count: count, pc)
@@ -261,7 +281,11 @@ extension Kernels {
                     T.gemm(transA: false, transB: false, m: Og, n: ld, k: CKg, pw + grp * Og * CKg, CKg,
                            pc + grp * CKg * ld, ld, beta: false, dst + grp * Og * ld, ld)
                 }
-                if count > 1 { arrange(po, side!.pointer(T.self), channels: O, length: L, start: start, count: count, gather: false) }
+                if count > 1 {
+                    arrange(po, side!.pointer(T.self), channels: O, length: L, start: start, count: count, gather: false, bias: pb)
+                } else if let pb {
+                    addBias(dst, pb, channels: O, length: L)
+                }
             }
         }
         switch try convKernelType(x.dtype) {
@@ -272,13 +296,19 @@ extension Kernels {
         return out
     }
 
-    /// The transposed convolution of dense `x` [N, O, small] by dense `w` [O, C/G, kernel] into
-    /// a new [N, C, big] tensor (without bias): col2im of W^T x.
-    static func convolutionTransposeForward(_ x: Tensor, _ w: Tensor, _ g: ConvGeometry, outShape: [Int]) throws -> Tensor {
-        let out = try Tensor.zeros(outShape, dtype: x.dtype)
+    /// The transposed convolution of dense `x` [N, O, small] by dense `w` [O, C/G, kernel]
+    /// (+ dense `bias` [C]) into a new [N, C, big] tensor: col2im of W^T x.
+    static func convolutionTransposeForward(_ x: Tensor, _ w: Tensor, bias: Tensor?, _ g: ConvGeometry, outShape: [Int]) throws -> Tensor {
+        let out = try Tensor.empty(outShape, x.dtype)
         func run<T: ConvElement>(_: T.Type) throws {
             let C = g.bigChannels, O = g.smallChannels, G = g.groups, K = g.taps, L = g.smallCount
             let Cg = C / G, Og = O / G, CKg = Cg * K, area = g.bigCount
+            // Every plane starts at its bias (or zero); col2im adds into it.
+            let po0 = out.pointer(T.self)
+            let pb: UnsafePointer<T>? = bias.map { UnsafePointer($0.pointer(T.self) + $0.storageOffset) }
+            convParallel(g.batch * C, work: g.batch * C * area) { item in
+                po0.advanced(by: item &* area).update(repeating: pb?[item % C] ?? .zero, count: area)
+            }
             if g.batch == 0 || C == 0 || L == 0 || area == 0 { return }
             let nb = convChunk(g)
             let cols = try Tensor.empty([C * K * nb * L], x.dtype)

@@ -54,14 +54,6 @@ extension Tensor {
         }
     }
 
-    /// Adds `bias` [O] along dimension 1 (no recording).
-    private static func addingBias(_ out: Tensor, _ bias: Tensor?) throws -> Tensor {
-        guard let bias else { return out }
-        var shape = [Int](repeating: 1, count: out.ndim)
-        shape[1] = bias.count
-        return try noGrad { try out.add(bias.reshape(shape)) }
-    }
-
     /// The dims a bias gradient sums over: the batch and the spatial dimensions.
     private static func biasDims(_ ndim: Int) -> [Int] { [0] + Array(2..<ndim) }
 
@@ -73,8 +65,7 @@ extension Tensor {
         _ = try Shape.validate(outShape, itemSize: x.dtype.itemSize)
         try checkConvWork(x.shape[1], kernel, small)
         let geo = convGeometry(x.shape, w.shape, outShape, s)
-        let computed = try Kernels.convolutionForward(x.convOperand(), w.convOperand(), geo, outShape: outShape)
-        var out = try addingBias(computed, try bias?.convOperand())
+        var out = try Kernels.convolutionForward(x.convOperand(), w.convOperand(), bias: bias?.convOperand(), geo, outShape: outShape)
         if out.dtype != x.dtype { out = try out.to(x.dtype, recording: false) }
         let bigShape = x.shape
         let inputs = bias.map { [x, w, $0] } ?? [x, w], hasBias = bias != nil
@@ -97,8 +88,7 @@ extension Tensor {
         _ = try Shape.validate(outShape, itemSize: x.dtype.itemSize)
         try checkConvWork(outShape[1], kernel, Array(x.shape[2...]))
         let geo = convGeometry(outShape, w.shape, x.shape, s)
-        let computed = try Kernels.convolutionTransposeForward(x.convOperand(), w.convOperand(), geo, outShape: outShape)
-        var out = try addingBias(computed, try bias?.convOperand())
+        var out = try Kernels.convolutionTransposeForward(x.convOperand(), w.convOperand(), bias: bias?.convOperand(), geo, outShape: outShape)
         if out.dtype != x.dtype { out = try out.to(x.dtype, recording: false) }
         let smallShape = x.shape
         let inputs = bias.map { [x, w, $0] } ?? [x, w], hasBias = bias != nil
