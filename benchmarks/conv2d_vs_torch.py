@@ -80,7 +80,7 @@ def main():
             times[k].append(timed(fn))
     med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
     for k, v in med.items():
-        print(f"{k:20s} {v:8.2f} ms")
+        print(f"{k:20s} {v:8.2f} ms (median), {min(times[k]) * 1e3:8.2f} ms (min)")
     gemm_fb = med["GEMM forward"] + med["GEMMs backward"]
     print(f"forward:  swiftgrad / torch = {med['swiftgrad forward'] / med['torch forward']:.2f}, "
           f"swiftgrad / GEMM = {med['swiftgrad forward'] / med['GEMM forward']:.2f}")

@@ -111,12 +111,13 @@ extension Int64: ConvElement {
 }
 
 extension Kernels {
-    /// Samples per chunk: as many as keep the column matrix under 2^21 elements (8 MiB of
-    /// float32, so that what im2col writes is still in the last-level cache when the GEMM reads
-    /// it), at least one.
+    /// Samples per chunk: as many as keep the column matrix under 2^20 elements (4 MiB of
+    /// float32, so that what im2col writes is still in cache when the GEMM reads it), at least
+    /// one. (Measured on conv2d of (64, 32, 28, 28) by (64, 32, 3, 3): 2^19-2^21 alike within
+    /// the noise of a shared machine, 2^24 slower.)
     private static func convChunk(_ geo: ConvGeometry) -> Int {
         let perSample = Swift.max(1, geo.bigChannels * geo.taps * geo.smallCount)
-        return Swift.max(1, Swift.min(geo.batch, (1 << 21) / perSample))
+        return Swift.max(1, Swift.min(geo.batch, (1 << 20) / perSample))
     }
 
     /// Runs `body(i)` for `0..<items`, split over the cores when the items hold enough work.
