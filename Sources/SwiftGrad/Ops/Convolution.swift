@@ -248,7 +248,9 @@ extension Tensor {
             guard !o1, !o2, !o3, a < Int.max / 4, b < Int.max / 4, c < Int.max / 4 else {
                 throw SwiftGradError.invalidArgument("conv_transpose: output size too large")
             }
-            outSizes.append(a - c + b + outputPadding[d] + 1)
+            let (size, o4) = (a - c + b).addingReportingOverflow(outputPadding[d])
+            guard !o4, size < Int.max else { throw SwiftGradError.invalidArgument("conv_transpose: output size too large") }
+            outSizes.append(size + 1)
         }
         if outSizes.contains(where: { $0 <= 0 }) {
             throw SwiftGradError.shape("Given input size per channel: (\(big.map(String.init).joined(separator: " x "))). Calculated output size per channel: (\(outSizes.map(String.init).joined(separator: " x "))). Output size is too small")
