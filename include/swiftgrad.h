@@ -3106,6 +3106,61 @@ SG_API sg_status sg_linear_cross_entropy(const sg_tensor *input, const sg_tensor
                                          sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Convolution: torch.convolution, F.conv1d/2d/3d, F.conv_transpose1d/2d/3d, F.unfold, F.fold     */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * The general convolution: batched input [N, C, *spatial] (1-3 spatial dims) by weight [O,
+ * C/groups, *k] (transposed: [C, O/groups, *k]), bias NULL or [O]; grad_fn ConvolutionBackward0.
+ */
+SG_API sg_status sg_convolution(const sg_tensor *input, const sg_tensor *weight,
+                                const sg_tensor *bias, const int64_t *stride, size_t nstride,
+                                const int64_t *padding, size_t npadding, const int64_t *dilation,
+                                size_t ndilation, bool transposed, const int64_t *output_padding,
+                                size_t noutput_padding, int64_t groups, sg_tensor **out);
+/**
+ * F.conv1d/2d/3d (by the weight's rank): input [N, C, *spatial] or unbatched [C, *spatial], weight
+ * [O, C/groups, *k], bias NULL or [O], zero padding on both sides.
+ */
+SG_API sg_status sg_conv(const sg_tensor *input, const sg_tensor *weight, const sg_tensor *bias,
+                         const int64_t *stride, size_t nstride, const int64_t *padding,
+                         size_t npadding, const int64_t *dilation, size_t ndilation, int64_t groups,
+                         sg_tensor **out);
+/**
+ * F.conv1d/2d/3d with padding "valid" (none) or "same" (output as large as the input, the odd extra
+ * on the right; stride 1 only).
+ */
+SG_API sg_status sg_conv_padding(const sg_tensor *input, const sg_tensor *weight,
+                                 const sg_tensor *bias, const int64_t *stride, size_t nstride,
+                                 const char *padding, const int64_t *dilation, size_t ndilation,
+                                 int64_t groups, sg_tensor **out);
+/**
+ * F.conv_transpose1d/2d/3d (by the weight's rank): input [N, C, *spatial] or unbatched, weight [C,
+ * O/groups, *k], bias NULL or [O]; output_padding < stride or dilation.
+ */
+SG_API sg_status sg_conv_transpose(const sg_tensor *input, const sg_tensor *weight,
+                                   const sg_tensor *bias, const int64_t *stride, size_t nstride,
+                                   const int64_t *padding, size_t npadding,
+                                   const int64_t *output_padding, size_t noutput_padding,
+                                   int64_t groups, const int64_t *dilation, size_t ndilation,
+                                   sg_tensor **out);
+/**
+ * F.unfold: the sliding blocks of [N, C, H, W] (or [C, H, W]) as [N, C*kh*kw, L]; each list has 2
+ * entries. Floating input only.
+ */
+SG_API sg_status sg_im2col(const sg_tensor *input, const int64_t *kernel_size, size_t nkernel_size,
+                           const int64_t *dilation, size_t ndilation, const int64_t *padding,
+                           size_t npadding, const int64_t *stride, size_t nstride, sg_tensor **out);
+/**
+ * F.fold: sums blocks [N, C*kh*kw, L] (or [C*kh*kw, L]) into [N, C, *output_size]; each list has 2
+ * entries. Floating input only.
+ */
+SG_API sg_status sg_col2im(const sg_tensor *input, const int64_t *output_size, size_t noutput_size,
+                           const int64_t *kernel_size, size_t nkernel_size, const int64_t *dilation,
+                           size_t ndilation, const int64_t *padding, size_t npadding,
+                           const int64_t *stride, size_t nstride, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* Pooling and resizing                                                                           */
 /* ---------------------------------------------------------------------------------------------- */
 

@@ -3214,6 +3214,36 @@ public func sg_linear_cross_entropy(_ input: OpaquePointer?, _ linear_weight: Op
     exportTensor("sg_linear_cross_entropy", out) { try Tensor.linearCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(linear_weight, "linear_weight"), Handles.tensor(target, "target"), linearBias: (linear_bias == nil ? nil : Handles.tensor(linear_bias, "linear_bias")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction), ignoreIndex: Int(ignore_index), labelSmoothing: label_smoothing) }
 }
 
+@_cdecl("sg_convolution") @implementation
+public func sg_convolution(_ input: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ transposed: Bool, _ output_padding: UnsafePointer<Int64>?, _ noutput_padding: Int, _ groups: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_convolution", out) { try Handles.tensor(input, "input").convolution(weight: Handles.tensor(weight, "weight"), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), stride: SwiftGradCABI.dims(stride, nstride), padding: SwiftGradCABI.dims(padding, npadding), dilation: SwiftGradCABI.dims(dilation, ndilation), transposed: transposed, outputPadding: SwiftGradCABI.dims(output_padding, noutput_padding), groups: Int(groups)) }
+}
+
+@_cdecl("sg_conv") @implementation
+public func sg_conv(_ input: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ groups: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_conv", out) { try Handles.tensor(input, "input").conv(weight: Handles.tensor(weight, "weight"), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), stride: SwiftGradCABI.dims(stride, nstride), padding: SwiftGradCABI.dims(padding, npadding), dilation: SwiftGradCABI.dims(dilation, ndilation), groups: Int(groups)) }
+}
+
+@_cdecl("sg_conv_padding") @implementation
+public func sg_conv_padding(_ input: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<CChar>?, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ groups: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_conv_padding", out) { try Handles.tensor(input, "input").conv(weight: Handles.tensor(weight, "weight"), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), stride: SwiftGradCABI.dims(stride, nstride), padding: SwiftGradCABI.string(padding, "padding"), dilation: SwiftGradCABI.dims(dilation, ndilation), groups: Int(groups)) }
+}
+
+@_cdecl("sg_conv_transpose") @implementation
+public func sg_conv_transpose(_ input: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ output_padding: UnsafePointer<Int64>?, _ noutput_padding: Int, _ groups: Int64, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_conv_transpose", out) { try Handles.tensor(input, "input").convTranspose(weight: Handles.tensor(weight, "weight"), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), stride: SwiftGradCABI.dims(stride, nstride), padding: SwiftGradCABI.dims(padding, npadding), outputPadding: SwiftGradCABI.dims(output_padding, noutput_padding), groups: Int(groups), dilation: SwiftGradCABI.dims(dilation, ndilation)) }
+}
+
+@_cdecl("sg_im2col") @implementation
+public func sg_im2col(_ input: OpaquePointer?, _ kernel_size: UnsafePointer<Int64>?, _ nkernel_size: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_im2col", out) { try Handles.tensor(input, "input").im2col(kernelSize: SwiftGradCABI.dims(kernel_size, nkernel_size), dilation: SwiftGradCABI.dims(dilation, ndilation), padding: SwiftGradCABI.dims(padding, npadding), stride: SwiftGradCABI.dims(stride, nstride)) }
+}
+
+@_cdecl("sg_col2im") @implementation
+public func sg_col2im(_ input: OpaquePointer?, _ output_size: UnsafePointer<Int64>?, _ noutput_size: Int, _ kernel_size: UnsafePointer<Int64>?, _ nkernel_size: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_col2im", out) { try Handles.tensor(input, "input").col2im(outputSize: SwiftGradCABI.dims(output_size, noutput_size), kernelSize: SwiftGradCABI.dims(kernel_size, nkernel_size), dilation: SwiftGradCABI.dims(dilation, ndilation), padding: SwiftGradCABI.dims(padding, npadding), stride: SwiftGradCABI.dims(stride, nstride)) }
+}
+
 @_cdecl("sg_max_pool_with_indices") @implementation
 public func sg_max_pool_with_indices(_ a: OpaquePointer?, _ kernel_size: UnsafePointer<Int64>?, _ nkernel_size: Int, _ stride: UnsafePointer<Int64>?, _ nstride: Int, _ padding: UnsafePointer<Int64>?, _ npadding: Int, _ dilation: UnsafePointer<Int64>?, _ ndilation: Int, _ ceil_mode: Bool, _ values: UnsafeMutablePointer<OpaquePointer?>?, _ indices: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensorPair("sg_max_pool_with_indices", values, indices) { try Handles.tensor(a, "a").maxPoolWithIndices(kernelSize: SwiftGradCABI.dims(kernel_size, nkernel_size), stride: SwiftGradCABI.dims(stride, nstride), padding: SwiftGradCABI.dims(padding, npadding), dilation: SwiftGradCABI.dims(dilation, ndilation), ceilMode: ceil_mode) }

@@ -3497,6 +3497,23 @@ def channel_shuffle(input, groups):  # noqa: A002 - PyTorch's name
     return _channel_shuffle(input, groups=groups)
 
 
+def _convolution(self, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
+    """The general convolution: batched input [N, C, *spatial] (1-3 spatial dims) by weight [O, C/groups, *k] (transposed: [C, O/groups, *k]), bias NULL or [O]; grad_fn ConvolutionBackward0."""
+    _require_tensor("convolution", "weight", 1, weight)
+    bias = None if bias is None else _operand(bias)
+    stride_array, stride_count = _shape_array(_dims(stride))
+    padding_array, padding_count = _shape_array(_dims(padding))
+    dilation_array, dilation_count = _shape_array(_dims(dilation))
+    output_padding_array, output_padding_count = _shape_array(_dims(output_padding))
+    return _make(L.sg_convolution, self._handle, weight._handle, None if bias is None else bias._handle, stride_array, stride_count, padding_array, padding_count, dilation_array, dilation_count, builtins.bool(transposed), output_padding_array, output_padding_count, _int(groups))
+
+
+def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):  # noqa: A002 - PyTorch's name
+    """torch.convolution: The general convolution: batched input [N, C, *spatial] (1-3 spatial dims) by weight [O, C/groups, *k] (transposed: [C, O/groups, *k]), bias NULL or [O]; grad_fn ConvolutionBackward0."""
+    _require_tensor("convolution", "input", 1, input)
+    return _convolution(input, weight=weight, bias=bias, stride=stride, padding=padding, dilation=dilation, transposed=transposed, output_padding=output_padding, groups=groups)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_and_", _logical_and_),
@@ -3875,18 +3892,18 @@ __all__ = [
     "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "bincount",
     "bitwise_not", "block_diag", "broadcast_tensors", "broadcast_to", "bucketize",
     "cartesian_prod", "ceil", "channel_shuffle", "cholesky_inverse", "cholesky_solve", "chunk",
-    "clamp_max", "clamp_min", "column_stack", "combinations", "constant_pad_nd", "copysign",
-    "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "cummax", "cummin", "cumprod",
-    "cumsum", "deg2rad", "det", "diag", "diag_embed", "diagflat", "diagonal", "diagonal_copy",
-    "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp",
-    "exp2", "expand_copy", "expm1", "fill", "fix", "flatten", "flip", "fliplr", "flipud",
-    "floor", "fmax", "fmin", "fmod", "frac", "frexp", "gcd", "hardshrink", "heaviside", "histc",
-    "hstack", "hypot", "i0", "igamma", "igammac", "inner", "inverse", "isfinite", "isinf",
-    "isnan", "isneginf", "isposinf", "isreal", "kron", "kthvalue", "lcm", "ldexp", "lerp",
-    "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logaddexp2",
-    "logcumsumexp", "logdet", "logical_and", "logical_not", "logical_or", "logical_xor",
-    "logit", "masked_scatter", "masked_select", "matrix_exp", "matrix_power", "mode",
-    "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num", "nanmean", "nansum",
+    "clamp_max", "clamp_min", "column_stack", "combinations", "constant_pad_nd", "convolution",
+    "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "cummax", "cummin",
+    "cumprod", "cumsum", "deg2rad", "det", "diag", "diag_embed", "diagflat", "diagonal",
+    "diagonal_copy", "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf", "erfc",
+    "erfinv", "exp", "exp2", "expand_copy", "expm1", "fill", "fix", "flatten", "flip", "fliplr",
+    "flipud", "floor", "fmax", "fmin", "fmod", "frac", "frexp", "gcd", "hardshrink",
+    "heaviside", "histc", "hstack", "hypot", "i0", "igamma", "igammac", "inner", "inverse",
+    "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron", "kthvalue", "lcm",
+    "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp",
+    "logaddexp2", "logcumsumexp", "logdet", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "logit", "masked_scatter", "masked_select", "matrix_exp", "matrix_power",
+    "mode", "moveaxis", "movedim", "msort", "mvlgamma", "nan_to_num", "nanmean", "nansum",
     "narrow_copy", "nextafter", "nonzero_static", "orgqr", "ormqr", "pdist", "permute_copy",
     "pixel_shuffle", "pixel_unshuffle", "poisson", "prelu", "rad2deg", "ravel", "reciprocal",
     "relu", "renorm", "roll", "rot90", "round", "row_stack", "rsqrt", "scatter_reduce",

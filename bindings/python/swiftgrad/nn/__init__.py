@@ -4,6 +4,7 @@ from . import init, utils  # noqa: F401 - torch.nn.init, torch.nn.utils
 from .modules import *  # noqa: F401,F403
 from .modules import __all__  # noqa: F401
 from ._pooling import *  # noqa: F401,F403
+from ._conv import *  # noqa: F401,F403
 
 # torch.nn.LinearCrossEntropyOptions, also where PyTorch defines it
 # (torch.nn.modules.linear_cross_entropy_options).
