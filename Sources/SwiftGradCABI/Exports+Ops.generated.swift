@@ -3213,3 +3213,8 @@ public func sg_alpha_dropout(_ a: OpaquePointer?, _ p: Double, _ training: Bool,
 public func sg_linear_cross_entropy(_ input: OpaquePointer?, _ linear_weight: OpaquePointer?, _ target: OpaquePointer?, _ linear_bias: OpaquePointer?, _ weight: OpaquePointer?, _ reduction: sg_reduction, _ ignore_index: Int64, _ label_smoothing: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_linear_cross_entropy", out) { try Tensor.linearCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(linear_weight, "linear_weight"), Handles.tensor(target, "target"), linearBias: (linear_bias == nil ? nil : Handles.tensor(linear_bias, "linear_bias")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction), ignoreIndex: Int(ignore_index), labelSmoothing: label_smoothing) }
 }
+
+@_cdecl("sg_scaled_dot_product_attention") @implementation
+public func sg_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?, _ attn_mask: OpaquePointer?, _ dropout_p: Double, _ is_causal: Bool, _ scale: UnsafePointer<Double>?, _ enable_gqa: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_scaled_dot_product_attention", out) { try Handles.tensor(query, "query").scaledDotProductAttention(key: Handles.tensor(key, "key"), value: Handles.tensor(value, "value"), attnMask: (attn_mask == nil ? nil : Handles.tensor(attn_mask, "attn_mask")), dropoutP: dropout_p, isCausal: is_causal, scale: scale?.pointee, enableGQA: enable_gqa) }
+}
