@@ -9,3 +9,5 @@ import types as _types  # noqa: E402
 
 LinearCrossEntropyOptions = functional.LinearCrossEntropyOptions
 modules.linear_cross_entropy_options = _types.SimpleNamespace(LinearCrossEntropyOptions=LinearCrossEntropyOptions)
+from ._rnn import *  # noqa: F401,F403 - RNN, LSTM, GRU and their cells
+from ._transformer import *  # noqa: F401,F403 - MultiheadAttention and the transformer layers
