@@ -3106,6 +3106,27 @@ SG_API sg_status sg_linear_cross_entropy(const sg_tensor *input, const sg_tensor
                                          sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* Normalisation: layer_norm, rms_norm, batch_norm, group_norm, instance_norm                     */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * (a - mean) / sqrt(var + eps) * weight + bias over the last dimensions, which must equal
+ * normalized_shape (biased variance; weight and bias of shape normalized_shape, NULL for none)
+ * (F.layer_norm).
+ */
+SG_API sg_status sg_layer_norm(const sg_tensor *a, const int64_t *normalized_shape,
+                               size_t nnormalized_shape, const sg_tensor *weight,
+                               const sg_tensor *bias, double eps, sg_tensor **out);
+/**
+ * sg_layer_norm's output, then the mean and 1/sqrt(var + eps) of each normalised slice, shaped as a
+ * with the normalised dimensions kept as 1 (three results; torch.native_layer_norm).
+ */
+SG_API sg_status sg_native_layer_norm(const sg_tensor *a, const int64_t *normalized_shape,
+                                      size_t nnormalized_shape, const sg_tensor *weight,
+                                      const sg_tensor *bias, double eps, sg_tensor **outs,
+                                      size_t capacity, size_t *count);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* attention                                                                                      */
 /* ---------------------------------------------------------------------------------------------- */
 

@@ -3214,6 +3214,16 @@ public func sg_linear_cross_entropy(_ input: OpaquePointer?, _ linear_weight: Op
     exportTensor("sg_linear_cross_entropy", out) { try Tensor.linearCrossEntropy(Handles.tensor(input, "input"), Handles.tensor(linear_weight, "linear_weight"), Handles.tensor(target, "target"), linearBias: (linear_bias == nil ? nil : Handles.tensor(linear_bias, "linear_bias")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), reduction: SwiftGradCABI.reduction(reduction), ignoreIndex: Int(ignore_index), labelSmoothing: label_smoothing) }
 }
 
+@_cdecl("sg_layer_norm") @implementation
+public func sg_layer_norm(_ a: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nnormalized_shape: Int, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_layer_norm", out) { try Handles.tensor(a, "a").layerNorm(normalizedShape: SwiftGradCABI.dims(normalized_shape, nnormalized_shape), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), eps: eps) }
+}
+
+@_cdecl("sg_native_layer_norm") @implementation
+public func sg_native_layer_norm(_ a: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nnormalized_shape: Int, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_native_layer_norm", outs, capacity, count) { try Handles.tensor(a, "a").nativeLayerNorm(normalizedShape: SwiftGradCABI.dims(normalized_shape, nnormalized_shape), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), eps: eps) }
+}
+
 @_cdecl("sg_scaled_dot_product_attention") @implementation
 public func sg_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?, _ attn_mask: OpaquePointer?, _ dropout_p: Double, _ is_causal: Bool, _ scale: UnsafePointer<Double>?, _ enable_gqa: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_scaled_dot_product_attention", out) { try Handles.tensor(query, "query").scaledDotProductAttention(key: Handles.tensor(key, "key"), value: Handles.tensor(value, "value"), attnMask: (attn_mask == nil ? nil : Handles.tensor(attn_mask, "attn_mask")), dropoutP: dropout_p, isCausal: is_causal, scale: scale?.pointee, enableGQA: enable_gqa) }

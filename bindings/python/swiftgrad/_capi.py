@@ -746,6 +746,8 @@ PROTOTYPES = {
     "sg_feature_dropout": (c_int, (c_void_p, c_double, c_bool, c_bool, POINTER(c_void_p))),
     "sg_alpha_dropout": (c_int, (c_void_p, c_double, c_bool, POINTER(c_void_p))),
     "sg_linear_cross_entropy": (c_int, (c_void_p, c_void_p, c_void_p, c_void_p, c_void_p, c_int, c_int64, c_double, POINTER(c_void_p))),
+    "sg_layer_norm": (c_int, (c_void_p, POINTER(c_int64), c_size_t, c_void_p, c_void_p, c_double, POINTER(c_void_p))),
+    "sg_native_layer_norm": (c_int, (c_void_p, POINTER(c_int64), c_size_t, c_void_p, c_void_p, c_double, POINTER(c_void_p), c_size_t, POINTER(c_size_t))),
     "sg_scaled_dot_product_attention": (c_int, (c_void_p, c_void_p, c_void_p, c_void_p, c_double, c_bool, POINTER(c_double), c_bool, POINTER(c_void_p))),
     "sg_set_last_error": (None, (c_char_p,)),
     "sg_autograd_backward": (c_int, (POINTER(c_void_p), POINTER(c_void_p), c_size_t, POINTER(c_void_p), c_size_t, c_bool, c_bool)),
