@@ -58,6 +58,45 @@ CASES = {
         ctor="nn.GRUCell(3, 4)", inputs={"x": (3,)}, call="m(x)"),
     "gru_cell_no_bias": dict(
         ctor="nn.GRUCell(3, 4, bias=False)", inputs={"x": (2, 3), "h": (2, 4)}, call="m(x, h)"),
+    # ---- transformer layers (dropout 0) ----
+    "encoder_layer_post_norm_causal": dict(
+        ctor="nn.TransformerEncoderLayer(4, 2, dim_feedforward=8, dropout=0.0)", inputs={"x": (5, 2, 4)},
+        masks={"mask": "torch.nn.Transformer.generate_square_subsequent_mask(5)"},
+        call="m(x, src_mask=mask, is_causal=True)"),
+    "encoder_layer_norm_first_gelu_batch_first_padding": dict(
+        ctor="nn.TransformerEncoderLayer(4, 4, 8, 0.0, 'gelu', batch_first=True, norm_first=True)",
+        inputs={"x": (2, 5, 4)},
+        masks={"pad": "torch.tensor([[False] * 4 + [True], [False] * 2 + [True] * 3])"},
+        call="m(x, src_key_padding_mask=pad)"),
+    "encoder_layer_callable_no_bias_eps_unbatched": dict(
+        ctor="nn.TransformerEncoderLayer(6, 3, 12, 0.0, activation=torch.tanh, layer_norm_eps=1e-3, bias=False)",
+        inputs={"x": (4, 6)}, call="m(x)"),
+    "decoder_layer_post_norm_masks": dict(
+        ctor="nn.TransformerDecoderLayer(4, 2, dim_feedforward=8, dropout=0.0)",
+        inputs={"tgt": (4, 2, 4), "memory": (5, 2, 4)},
+        masks={"mask": "torch.nn.Transformer.generate_square_subsequent_mask(4)",
+               "pad": "torch.tensor([[False] * 4 + [True], [False] * 5])"},
+        call="m(tgt, memory, tgt_mask=mask, memory_key_padding_mask=pad)"),
+    "decoder_layer_norm_first_gelu_batch_first_causal": dict(
+        ctor="nn.TransformerDecoderLayer(4, 4, 8, 0.0, 'gelu', batch_first=True, norm_first=True)",
+        inputs={"tgt": (2, 4, 4), "memory": (2, 3, 4)},
+        masks={"mask": "torch.nn.Transformer.generate_square_subsequent_mask(4)"},
+        call="m(tgt, memory, tgt_mask=mask, tgt_is_causal=True)"),
+    "encoder_stack_norm_detected_causal": dict(
+        ctor="nn.TransformerEncoder(nn.TransformerEncoderLayer(4, 2, 8, 0.0), 2, norm=nn.LayerNorm(4), "
+             "enable_nested_tensor=False)",
+        inputs={"x": (5, 2, 4)}, masks={"mask": "torch.nn.Transformer.generate_square_subsequent_mask(5)"},
+        call="m(x, mask=mask)"),
+    "decoder_stack_norm": dict(
+        ctor="nn.TransformerDecoder(nn.TransformerDecoderLayer(4, 2, 8, 0.0, batch_first=True), 2, "
+             "norm=nn.LayerNorm(4))",
+        inputs={"tgt": (2, 3, 4), "memory": (2, 4, 4)}, call="m(tgt, memory)"),
+    "transformer": dict(
+        ctor="nn.Transformer(d_model=4, nhead=2, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=8, "
+             "dropout=0.0, batch_first=True)",
+        inputs={"src": (2, 5, 4), "tgt": (2, 4, 4)},
+        masks={"mask": "torch.nn.Transformer.generate_square_subsequent_mask(4)"},
+        call="m(src, tgt, tgt_mask=mask)"),
 }
 
 
