@@ -3125,6 +3125,54 @@ SG_API sg_status sg_native_layer_norm(const sg_tensor *a, const int64_t *normali
                                       size_t nnormalized_shape, const sg_tensor *weight,
                                       const sg_tensor *bias, double eps, sg_tensor **outs,
                                       size_t capacity, size_t *count);
+/**
+ * a / sqrt(mean(a^2) + eps) * weight over the last dimensions, which must equal normalized_shape;
+ * eps NULL is the dtype's machine epsilon (F.rms_norm).
+ */
+SG_API sg_status sg_rms_norm(const sg_tensor *a, const int64_t *normalized_shape,
+                             size_t nnormalized_shape, const sg_tensor *weight, const double *eps,
+                             sg_tensor **out);
+/**
+ * Each channel (dimension 1) normalised over the other dimensions, then * weight + bias ([C] each,
+ * NULL for none). In training the batch's statistics are used and running_mean / running_var (NULL
+ * for none) are updated in place, (1 - momentum) * running + momentum * statistic, with the
+ * unbiased variance; otherwise the running statistics are used (F.batch_norm).
+ */
+SG_API sg_status sg_batch_norm(const sg_tensor *a, sg_tensor *running_mean, sg_tensor *running_var,
+                               const sg_tensor *weight, const sg_tensor *bias, bool training,
+                               double momentum, double eps, sg_tensor **out);
+/**
+ * sg_batch_norm's output, then the batch's mean and 1/sqrt(var + eps) per channel ([C]; empty when
+ * not training) (three results; torch.native_batch_norm).
+ */
+SG_API sg_status sg_native_batch_norm(const sg_tensor *a, const sg_tensor *weight,
+                                      const sg_tensor *bias, sg_tensor *running_mean,
+                                      sg_tensor *running_var, bool training, double momentum,
+                                      double eps, sg_tensor **outs, size_t capacity, size_t *count);
+/**
+ * a ([N, C, *]) with its channels in num_groups groups, each (sample, group) normalised over its
+ * channels and positions, then * weight + bias per channel ([C] each, NULL for none)
+ * (F.group_norm).
+ */
+SG_API sg_status sg_group_norm(const sg_tensor *a, int64_t num_groups, const sg_tensor *weight,
+                               const sg_tensor *bias, double eps, sg_tensor **out);
+/**
+ * Group norm of a seen as [n, c, hxw]: the output, then the mean and 1/sqrt(var + eps) of each
+ * (sample, group), [n, group] (three results, all differentiable; torch.native_group_norm).
+ */
+SG_API sg_status sg_native_group_norm(const sg_tensor *a, const sg_tensor *weight,
+                                      const sg_tensor *bias, int64_t n, int64_t c, int64_t hxw,
+                                      int64_t group, double eps, sg_tensor **outs, size_t capacity,
+                                      size_t *count);
+/**
+ * Each (sample, channel) of a ([N, C, *]) normalised over its positions, then * weight + bias
+ * ([C]); with use_input_stats false the running statistics ([C]) are used instead; given running
+ * statistics are updated in place with the batch mean of the per-sample updates (F.instance_norm).
+ */
+SG_API sg_status sg_instance_norm(const sg_tensor *a, sg_tensor *running_mean,
+                                  sg_tensor *running_var, const sg_tensor *weight,
+                                  const sg_tensor *bias, bool use_input_stats, double momentum,
+                                  double eps, sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* attention                                                                                      */

@@ -59,6 +59,8 @@ KINDS = {
     "int64?": (["const int64_t *{n}"], ["UnsafePointer<Int64>?"], "{n}.map { Int($0.pointee) }"),
     "double?": (["const double *{n}"], ["UnsafePointer<Double>?"], "{n}?.pointee"),
     "tensor?": (["const sg_tensor *{n}"], ["OpaquePointer?"], '({n} == nil ? nil : Handles.tensor({n}, "{n}"))'),
+    # An optional tensor the op writes in place (batch norm's running statistics), NULL for none.
+    "target?": (["sg_tensor *{n}"], ["OpaquePointer?"], '({n} == nil ? nil : Handles.tensor({n}, "{n}"))'),
     "generator": (["sg_generator *{n}"], ["OpaquePointer?"], 'Handles.generatorOrDefault({n}, "{n}")'),
     # A list of tensors whose count is named after it (for ops that also return a list).
     "tensorlist": (["const sg_tensor *const *{n}", "size_t n{n}"], ["UnsafePointer<OpaquePointer?>?", "Int"],
@@ -343,7 +345,7 @@ def python_conversions(fname, args, operands):
             else:
                 lines.append(f'    _require_tensor("{fname}", "{n}", {position}, {n})')
             call.append(f"{n}._handle")
-        elif kind == "tensor?":
+        elif kind in ("tensor?", "target?"):
             lines.append(f"    {n} = None if {n} is None else _operand({n})")
             call.append(f"None if {n} is None else {n}._handle")
         elif kind == "int64":

@@ -3224,6 +3224,36 @@ public func sg_native_layer_norm(_ a: OpaquePointer?, _ normalized_shape: Unsafe
     exportTensorList("sg_native_layer_norm", outs, capacity, count) { try Handles.tensor(a, "a").nativeLayerNorm(normalizedShape: SwiftGradCABI.dims(normalized_shape, nnormalized_shape), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), eps: eps) }
 }
 
+@_cdecl("sg_rms_norm") @implementation
+public func sg_rms_norm(_ a: OpaquePointer?, _ normalized_shape: UnsafePointer<Int64>?, _ nnormalized_shape: Int, _ weight: OpaquePointer?, _ eps: UnsafePointer<Double>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_rms_norm", out) { try Handles.tensor(a, "a").rmsNorm(normalizedShape: SwiftGradCABI.dims(normalized_shape, nnormalized_shape), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), eps: eps?.pointee) }
+}
+
+@_cdecl("sg_batch_norm") @implementation
+public func sg_batch_norm(_ a: OpaquePointer?, _ running_mean: OpaquePointer?, _ running_var: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ training: Bool, _ momentum: Double, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_batch_norm", out) { try Handles.tensor(a, "a").batchNorm(runningMean: (running_mean == nil ? nil : Handles.tensor(running_mean, "running_mean")), runningVar: (running_var == nil ? nil : Handles.tensor(running_var, "running_var")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), training: training, momentum: momentum, eps: eps) }
+}
+
+@_cdecl("sg_native_batch_norm") @implementation
+public func sg_native_batch_norm(_ a: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ running_mean: OpaquePointer?, _ running_var: OpaquePointer?, _ training: Bool, _ momentum: Double, _ eps: Double, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_native_batch_norm", outs, capacity, count) { try Handles.tensor(a, "a").nativeBatchNorm(weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), runningMean: (running_mean == nil ? nil : Handles.tensor(running_mean, "running_mean")), runningVar: (running_var == nil ? nil : Handles.tensor(running_var, "running_var")), training: training, momentum: momentum, eps: eps) }
+}
+
+@_cdecl("sg_group_norm") @implementation
+public func sg_group_norm(_ a: OpaquePointer?, _ num_groups: Int64, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_group_norm", out) { try Handles.tensor(a, "a").groupNorm(numGroups: Int(num_groups), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), eps: eps) }
+}
+
+@_cdecl("sg_native_group_norm") @implementation
+public func sg_native_group_norm(_ a: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ n: Int64, _ c: Int64, _ hxw: Int64, _ group: Int64, _ eps: Double, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
+    exportTensorList("sg_native_group_norm", outs, capacity, count) { try Handles.tensor(a, "a").nativeGroupNorm(weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), n: Int(n), c: Int(c), hxw: Int(hxw), group: Int(group), eps: eps) }
+}
+
+@_cdecl("sg_instance_norm") @implementation
+public func sg_instance_norm(_ a: OpaquePointer?, _ running_mean: OpaquePointer?, _ running_var: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ use_input_stats: Bool, _ momentum: Double, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_instance_norm", out) { try Handles.tensor(a, "a").instanceNorm(runningMean: (running_mean == nil ? nil : Handles.tensor(running_mean, "running_mean")), runningVar: (running_var == nil ? nil : Handles.tensor(running_var, "running_var")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), useInputStats: use_input_stats, momentum: momentum, eps: eps) }
+}
+
 @_cdecl("sg_scaled_dot_product_attention") @implementation
 public func sg_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?, _ attn_mask: OpaquePointer?, _ dropout_p: Double, _ is_causal: Bool, _ scale: UnsafePointer<Double>?, _ enable_gqa: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_scaled_dot_product_attention", out) { try Handles.tensor(query, "query").scaledDotProductAttention(key: Handles.tensor(key, "key"), value: Handles.tensor(value, "value"), attnMask: (attn_mask == nil ? nil : Handles.tensor(attn_mask, "attn_mask")), dropoutP: dropout_p, isCausal: is_causal, scale: scale?.pointee, enableGQA: enable_gqa) }

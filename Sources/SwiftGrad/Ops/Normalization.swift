@@ -170,7 +170,8 @@ enum NormKernels {
         // Per-piece partial sums for dweight / dbias (Double), added in piece order afterwards.
         var partials = [Double](repeating: 0, count: wantParams ? pieces &* entries &* 2 : 0)
         partials.withUnsafeMutableBufferPointer { partialBuffer in
-            let partialBase = partialBuffer.baseAddress
+            // (An empty array may still have a base address: never write through it.)
+            let partialBase = wantParams ? partialBuffer.baseAddress : nil
             let work: (Int) -> Void = { piece in
                 let dwAcc = partialBase.map { $0 + piece &* entries &* 2 }
                 let dbAcc = dwAcc.map { $0 + entries }
@@ -274,16 +275,16 @@ enum NormKernels {
         return (mean, variance)
     }
 
-    /// y = x * scale[c] + shift[c] over x viewed as [n, channels, inner].
-    static func channelAffine<T: FloatElement & SIMDScalar>(_: T.Type, x: Tensor, y: Tensor, scale: [Double], shift: [Double],
-                                                           n: Int, channels: Int, inner: Int) {
+    /// y = (x - mean[c]) * scale[c] + shift[c] over x viewed as [n, channels, inner].
+    static func channelAffine<T: FloatElement & SIMDScalar>(_: T.Type, x: Tensor, y: Tensor, mean: [Double], scale: [Double],
+                                                           shift: [Double], n: Int, channels: Int, inner: Int) {
         let xp = UnsafePointer(x.pointer(T.self) + x.storageOffset), yp = y.pointer(T.self)
         forUnits(n &* channels, unitSize: inner) { range in
             for row in range {
                 let c = row % channels
-                let a = T(scale[c]), b = T(shift[c])
+                let m = T(mean[c]), a = T(scale[c]), b = T(shift[c])
                 let xs = xp + row &* inner, ys = yp + row &* inner
-                for i in 0..<inner { ys[i] = xs[i] * a + b }
+                for i in 0..<inner { ys[i] = (xs[i] - m) * a + b }
             }
         }
     }
@@ -483,5 +484,391 @@ extension Tensor {
     /// `F.layer_norm`: the output of `nativeLayerNorm` (NativeLayerNormBackward0).
     public func layerNorm(normalizedShape: [Int], weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
         try nativeLayerNorm(normalizedShape: normalizedShape, weight: weight, bias: bias, eps: eps)[0]
+    }
+}
+
+extension Tensor {
+    /// A float64 tensor of `values` (shape [values.count]) in `dtype`.
+    fileprivate static func channelValues(_ values: [Double], _ dtype: DType) throws -> Tensor {
+        try values.withUnsafeBytes { try Tensor.fromBytes($0, shape: [values.count], dtype: .float64) }.to(dtype, recording: false)
+    }
+
+    /// This tensor's values as Doubles (contiguous order).
+    fileprivate func doubles() throws -> [Double] {
+        let c = try to(.float64, recording: false).contiguous()
+        let p = UnsafePointer(c.pointer(Double.self) + c.storageOffset)
+        return Array(UnsafeBufferPointer(start: p, count: c.count))
+    }
+
+    // ---- rms norm -----------------------------------------------------------------------------
+
+    /// `F.rms_norm`: `x / sqrt(mean(x^2) + eps) * weight` over the last
+    /// `normalizedShape.count` dimensions; `eps` nil is the dtype's machine epsilon
+    /// (`torch.finfo(dtype).eps`), as PyTorch's. Recorded as one node under the name PyTorch's
+    /// CPU composite prints for its last op (MulBackward0).
+    /// - Throws: `.shape` when the trailing dimensions or the weight's shape differ from
+    ///   `normalizedShape`; `.dtype` for integer input.
+    public func rmsNorm(normalizedShape: [Int], weight: Tensor?, eps: Double?) throws -> Tensor {
+        let k = normalizedShape.count
+        guard k >= 1 else {
+            throw SwiftGradError.shape("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = []")
+        }
+        if let weight, weight.shape != normalizedShape {
+            throw SwiftGradError.shape("Expected weight to be of same shape as normalized_shape, but got weight of shape \(Shape.describe(weight.shape)) and normalized_shape = \(Shape.describe(normalizedShape))")
+        }
+        guard ndim >= k, Array(shape[(ndim - k)...]) == normalizedShape else {
+            throw SwiftGradError.shape("Given normalized_shape=\(Shape.describe(normalizedShape)), expected input with shape [*\(normalizedShape.map(String.init).joined(separator: ", "))], but got input of size\(Shape.describe(shape))")
+        }
+        try requireNormDtype("rms_norm")
+        try requireSameDtype([weight])
+        let epsilon: Double
+        switch dtype {
+        case .float64: epsilon = eps ?? Double.ulpOfOne
+        case .float16: epsilon = eps ?? 0.0009765625
+        case .bfloat16: epsilon = eps ?? 0.0078125
+        default: epsilon = eps ?? Double(Float.ulpOfOne)
+        }
+        let axis = ndim - k
+        let rows = Shape.count(Array(shape[..<axis])), length = Shape.count(normalizedShape)
+        let statShape = Array(shape[..<axis]) + [Int](repeating: 1, count: k)
+        let dims = Array(axis..<ndim)
+        let (y, rstd): (Tensor, Tensor) = try noGrad {
+            if dtype != .float32 && dtype != .float64 {  // float16, bfloat16: in float32, rounded back
+                let x32 = try to(.float32)
+                let r = try x32.rmsNorm(normalizedShape: normalizedShape, weight: nil, eps: epsilon)
+                var out = try r.to(dtype)
+                if let weight { out = try out.mul(weight) }
+                return (out, try Tensor.empty([0], .float32))
+            }
+            let x = try contiguous(), w = try weight?.contiguous()
+            let y = try Tensor.empty(shape, dtype)
+            let mean = try Tensor.empty(statShape, dtype), rstd = try Tensor.empty(statShape, dtype)
+            if dtype == .float32 {
+                NormKernels.rowsForward(Float.self, x: x, y: y, mean: mean, rstd: rstd, weight: w, bias: nil,
+                                        rows: rows, k: length, inner: 1, groups: 1, eps: epsilon, rmsOnly: true)
+            } else {
+                NormKernels.rowsForward(Double.self, x: x, y: y, mean: mean, rstd: rstd, weight: w, bias: nil,
+                                        rows: rows, k: length, inner: 1, groups: 1, eps: epsilon, rmsOnly: true)
+            }
+            return (y, rstd)
+        }
+        let inputs = [self] + (weight.map { [$0] } ?? [])
+        let hasWeight = weight != nil
+        return try y.recorded("MulBackward0", inputs: inputs, saving: inputs + [rstd]) { g, ctx in
+            let saved = try inputs.indices.map { try ctx.saved($0) }
+            let needs = inputs.indices.map { ctx.needsGrad($0) }
+            if GradMode.isEnabled || (saved[0].dtype != .float32 && saved[0].dtype != .float64) {
+                return Gradients(try NormReference.gradients(saved, needs: needs, grads: [g]) { xs in
+                    let r = try xs[0].mul(xs[0]).mean(dims: dims, keepdim: true).add(epsilon).rsqrt()
+                    var y = try xs[0].mul(r)
+                    if hasWeight { y = try y.mul(xs[1]) }
+                    return [y]
+                })
+            }
+            let rstd = try ctx.saved(inputs.count)
+            let x = try saved[0].contiguous(), gc = try g.contiguous()
+            let w = hasWeight ? try saved[1].contiguous() : nil
+            let mean = try Tensor.zeros(rstd.shape, dtype: x.dtype)
+            let dx = needs[0] ? try Tensor.empty(x.shape, x.dtype) : nil
+            let dw = hasWeight && needs[1] ? try Tensor.empty(normalizedShape, x.dtype) : nil
+            if x.dtype == .float32 {
+                NormKernels.rowsBackward(Float.self, g: gc, x: x, mean: mean, rstd: rstd, weight: w, dx: dx, dweight: dw,
+                                         dbias: nil, rows: rows, k: length, inner: 1, groups: 1, rmsOnly: true)
+            } else {
+                NormKernels.rowsBackward(Double.self, g: gc, x: x, mean: mean, rstd: rstd, weight: w, dx: dx, dweight: dw,
+                                         dbias: nil, rows: rows, k: length, inner: 1, groups: 1, rmsOnly: true)
+            }
+            return hasWeight ? Gradients(dx, dw) : Gradients(dx)
+        }
+    }
+
+    // ---- batch norm ---------------------------------------------------------------------------
+
+    /// `torch.native_batch_norm`: normalises each channel (dimension 1) over the batch and the
+    /// spatial dimensions, then `* weight + bias` (each [C], optional). In training the
+    /// statistics are the input's (biased variance), and `runningMean` / `runningVar`, when
+    /// given, are updated in place: `(1 - momentum) * running + momentum * stat`, with the
+    /// unbiased variance. In evaluation the running statistics are used. Returns the output,
+    /// the saved mean and 1/sqrt(var + eps) ([C] in training, empty in evaluation);
+    /// only the output is differentiable (NativeBatchNormBackward0).
+    ///
+    /// ```swift
+    /// let y = try x.nativeBatchNorm(weight: w, bias: b, runningMean: rm, runningVar: rv,
+    ///                               training: true, momentum: 0.1, eps: 1e-5)[0]
+    /// ```
+    /// - Throws: `.shape` for input of fewer than 2 dimensions or parameters of another size
+    ///   than C; `.invalidArgument` for missing running statistics in evaluation or no
+    ///   elements in training; `.dtype` for integer input or mixed dtypes.
+    public func nativeBatchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
+                                training: Bool, momentum: Double, eps: Double) throws -> [Tensor] {
+        guard ndim >= 2 else {
+            throw SwiftGradError.shape("Dimension out of range (expected to be in range of [-\(Swift.max(ndim, 1)), \(Swift.max(ndim, 1) - 1)], but got 1)")
+        }
+        let channels = shape[1]
+        for (name, t) in [("weight", weight), ("bias", bias), ("running_mean", runningMean), ("running_var", runningVar)] {
+            if let t, t.count != channels {
+                throw SwiftGradError.shape("\(name) should contain \(channels) elements not \(t.count)")
+            }
+        }
+        try requireNormDtype("batch_norm")
+        try requireSameDtype([weight, bias])
+        for case let t? in [runningMean, runningVar] where !t.dtype.isFloatingPoint {
+            throw SwiftGradError.dtype("\"batch_norm\" not implemented for '\(t.dtype.scalarTypeName)'")
+        }
+        if !training && (runningMean == nil || runningVar == nil) {
+            throw SwiftGradError.invalidArgument("running_mean must be defined in evaluation mode")
+        }
+        let n = shape[0], inner = Shape.count(Array(shape[2...]))
+        let total = n &* inner
+        if training && count == 0 {
+            throw SwiftGradError.invalidArgument("input tensor must have at least one element, but got input_sizes = \(Shape.describe(shape))")
+        }
+        let computeType: DType = dtype == .float64 ? .float64 : .float32
+        // Per-channel statistics (Double): the batch's in training, the running ones in evaluation.
+        let x = try noGrad { try to(computeType, recording: false).contiguous() }
+        var mean: [Double], variance: [Double]
+        if training {
+            (mean, variance) = computeType == .float32
+                ? NormKernels.channelMoments(Float.self, x: x, n: n, channels: channels, inner: inner)
+                : NormKernels.channelMoments(Double.self, x: x, n: n, channels: channels, inner: inner)
+        } else {
+            mean = try runningMean!.doubles()
+            variance = try runningVar!.doubles()
+        }
+        // Rounded through the compute type as PyTorch's kernels hold them.
+        let rstd = variance.map { v -> Double in
+            computeType == .float32 ? Double(1 / Float(v + eps).squareRoot()) : 1 / (v + eps).squareRoot()
+        }
+        let roundedMean = mean.map { computeType == .float32 ? Double(Float($0)) : $0 }
+        let w = try weight?.doubles(), b = try bias?.doubles()
+        let scale = (0..<channels).map { c -> Double in
+            let s = rstd[c] * (w?[c] ?? 1)
+            return computeType == .float32 ? Double(Float(s)) : s
+        }
+        let shift = b ?? [Double](repeating: 0, count: channels)
+        let y: Tensor = try noGrad {
+            let out = try Tensor.empty(shape, computeType)
+            if computeType == .float32 {
+                NormKernels.channelAffine(Float.self, x: x, y: out, mean: roundedMean, scale: scale, shift: shift,
+                                          n: n, channels: channels, inner: inner)
+            } else {
+                NormKernels.channelAffine(Double.self, x: x, y: out, mean: roundedMean, scale: scale, shift: shift,
+                                          n: n, channels: channels, inner: inner)
+            }
+            return try out.to(dtype, recording: false)
+        }
+        let saveMean = training ? try Tensor.channelValues(mean, dtype) : try Tensor.empty([0], dtype)
+        let saveInvstd = training ? try Tensor.channelValues(rstd, dtype) : try Tensor.empty([0], dtype)
+        if training {
+            try noGrad {
+                if let runningMean {
+                    let values = try runningMean.doubles()
+                    try runningMean.copy_(Tensor.channelValues((0..<channels).map { (1 - momentum) * values[$0] + momentum * mean[$0] }, runningMean.dtype))
+                }
+                if let runningVar {
+                    let values = try runningVar.doubles()
+                    let unbias = Double(total) / Double(total - 1)
+                    try runningVar.copy_(Tensor.channelValues((0..<channels).map { (1 - momentum) * values[$0] + momentum * variance[$0] * unbias }, runningVar.dtype))
+                }
+            }
+        }
+        let inputs = [self] + [weight, bias].compactMap { $0 }
+        let weightIndex = weight == nil ? nil : 1, biasIndex = bias == nil ? nil : (weight == nil ? 1 : 2)
+        let statShape = [1, channels] + [Int](repeating: 1, count: ndim - 2)
+        let dims = [0] + Array(2..<ndim)
+        return try Tensor.recordOutputs("NativeBatchNormBackward0", inputs: inputs, outputs: [y, saveMean, saveInvstd],
+                                        differentiable: [true, false, false], saving: inputs) { grads, node in
+            let saved = try inputs.indices.map { try node.saved($0) }
+            let needs = inputs.indices.map { node.needsGrad($0) }
+            guard let g = grads[0] else { return [Tensor?](repeating: nil, count: inputs.count) }
+            if GradMode.isEnabled {
+                return try NormReference.gradients(saved, needs: needs, grads: [g]) { xs in
+                    var y: Tensor
+                    if training {
+                        y = try NormReference.standardize(xs[0], dims: dims, eps: eps).0
+                    } else {
+                        let m = try Tensor.channelValues(roundedMean, xs[0].dtype).reshape(statShape)
+                        let r = try Tensor.channelValues(rstd, xs[0].dtype).reshape(statShape)
+                        y = try xs[0].sub(m).mul(r)
+                    }
+                    if let i = weightIndex { y = try y.mul(xs[i].reshape(statShape)) }
+                    if let i = biasIndex { y = try y.add(xs[i].reshape(statShape)) }
+                    return [y]
+                }
+            }
+            let x = try saved[0].to(computeType, recording: false).contiguous()
+            let gc = try g.to(computeType, recording: false).contiguous()
+            let (sg, sgx) = computeType == .float32
+                ? NormKernels.channelGradSums(Float.self, g: gc, x: x, n: n, channels: channels, inner: inner)
+                : NormKernels.channelGradSums(Double.self, g: gc, x: x, n: n, channels: channels, inner: inner)
+            // sum(g * xhat) per channel.
+            let gx = (0..<channels).map { rstd[$0] * (sgx[$0] - roundedMean[$0] * sg[$0]) }
+            var result = [Tensor?](repeating: nil, count: inputs.count)
+            if needs[0] {
+                let count = Double(total)
+                var a = [Double](repeating: 0, count: channels), u = a, v = a
+                for c in 0..<channels {
+                    let ws = (w?[c] ?? 1) * rstd[c]
+                    a[c] = ws
+                    if training {
+                        u[c] = -ws * rstd[c] * gx[c] / count
+                        v[c] = -ws * sg[c] / count - u[c] * roundedMean[c]
+                    }
+                }
+                let dx = try Tensor.empty(x.shape, computeType)
+                if computeType == .float32 {
+                    NormKernels.channelInputGrad(Float.self, g: gc, x: x, dx: dx, a: a, u: u, v: v, n: n, channels: channels, inner: inner)
+                } else {
+                    NormKernels.channelInputGrad(Double.self, g: gc, x: x, dx: dx, a: a, u: u, v: v, n: n, channels: channels, inner: inner)
+                }
+                result[0] = try dx.to(saved[0].dtype, recording: false)
+            }
+            if let i = weightIndex, needs[i] { result[i] = try Tensor.channelValues(gx, saved[i].dtype).reshape(saved[i].shape) }
+            if let i = biasIndex, needs[i] { result[i] = try Tensor.channelValues(sg, saved[i].dtype).reshape(saved[i].shape) }
+            return result
+        }
+    }
+
+    /// `F.batch_norm`'s computation (`torch.batch_norm`): the output of `nativeBatchNorm`,
+    /// running statistics updated in place in training.
+    public func batchNorm(runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
+                          training: Bool, momentum: Double, eps: Double) throws -> Tensor {
+        // An empty input gives a copy (not a view: the gradient chain stays), as PyTorch's
+        // at::batch_norm, whatever its dimensions.
+        if count == 0 { return try clone() }
+        return try nativeBatchNorm(weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                            training: training, momentum: momentum, eps: eps)[0]
+    }
+
+    // ---- group norm ---------------------------------------------------------------------------
+
+    /// `torch.native_group_norm`: the input seen as [n, c, hxw], its channels split into
+    /// `group` groups, each (sample, group) normalised over its channels and positions, then
+    /// `* weight + bias` per channel ([c] each, optional). Returns the output and the mean and
+    /// rstd of each (sample, group), [n, group]; all three are differentiable
+    /// (NativeGroupNormBackward0).
+    /// - Throws: `.shape` when n * c * hxw is not the input's size, c is not divisible by
+    ///   `group`, or the parameters are not [c]; `.dtype` for integer input or mixed dtypes.
+    public func nativeGroupNorm(weight: Tensor?, bias: Tensor?, n: Int, c: Int, hxw: Int, group: Int, eps: Double) throws -> [Tensor] {
+        let nc = n.multipliedReportingOverflow(by: c), nch = nc.partialValue.multipliedReportingOverflow(by: hxw)
+        guard n >= 0, c >= 0, hxw >= 0, group > 0, !nc.overflow, !nch.overflow, nch.partialValue == count else {
+            if group <= 0 {
+                throw SwiftGradError.invalidArgument("Expected num groups to be positive, but got \(group)")
+            }
+            throw SwiftGradError.shape("Expected X.numel() == N * C * HxW to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)")
+        }
+        guard c % group == 0 else {
+            throw SwiftGradError.shape("Expected number of channels in input to be divisible by num_groups, but got input of shape \(Shape.describe(shape)) and num_groups=\(group)")
+        }
+        for (name, t) in [("weight", weight), ("bias", bias)] {
+            if let t, t.ndim != 1 || t.count != c {
+                throw SwiftGradError.shape("Expected \(name) to be a vector of size equal to the number of channels in input, but got \(name) of shape \(Shape.describe(t.shape)) and input of shape \(Shape.describe(shape))")
+            }
+        }
+        try requireNormDtype("GroupNormKernelImpl")
+        try requireSameDtype([weight, bias])
+        let k = c / group, rows = n &* group
+        let originalShape = shape
+        let outputs: [Tensor] = try noGrad {
+            if dtype != .float32 && dtype != .float64 {  // float16, bfloat16: in float32, rounded back
+                let r = try to(.float32).nativeGroupNorm(weight: weight?.to(.float32), bias: bias?.to(.float32),
+                                                         n: n, c: c, hxw: hxw, group: group, eps: eps)
+                return try r.map { try $0.to(dtype) }
+            }
+            let x = try contiguous(), w = try weight?.contiguous(), b = try bias?.contiguous()
+            let y = try Tensor.empty(shape, dtype)
+            let mean = try Tensor.empty([n, group], dtype), rstd = try Tensor.empty([n, group], dtype)
+            if dtype == .float32 {
+                NormKernels.rowsForward(Float.self, x: x, y: y, mean: mean, rstd: rstd, weight: w, bias: b,
+                                        rows: rows, k: k, inner: hxw, groups: group, eps: eps)
+            } else {
+                NormKernels.rowsForward(Double.self, x: x, y: y, mean: mean, rstd: rstd, weight: w, bias: b,
+                                        rows: rows, k: k, inner: hxw, groups: group, eps: eps)
+            }
+            if k &* hxw == 0 {
+                try Kernels.fill(mean, with: .nan)
+                try Kernels.fill(rstd, with: .nan)
+            }
+            return [y, mean, rstd]
+        }
+        let inputs = [self] + [weight, bias].compactMap { $0 }
+        let weightIndex = weight == nil ? nil : 1, biasIndex = bias == nil ? nil : (weight == nil ? 1 : 2)
+        return try Tensor.recordOutputs("NativeGroupNormBackward0", inputs: inputs, outputs: outputs,
+                                        saving: inputs + [outputs[1], outputs[2]]) { grads, node in
+            let saved = try inputs.indices.map { try node.saved($0) }
+            let needs = inputs.indices.map { node.needsGrad($0) }
+            let fast = !GradMode.isEnabled && grads[1] == nil && grads[2] == nil
+                && (saved[0].dtype == .float32 || saved[0].dtype == .float64)
+            if !fast {
+                return try NormReference.gradients(saved, needs: needs, grads: grads) { xs in
+                    let grouped = try xs[0].reshape([n, group, k &* hxw])
+                    let (z, mean, rstd) = try NormReference.standardize(grouped, dims: [2], eps: eps)
+                    var y = try z.reshape(originalShape)
+                    let affine = [c] + [Int](repeating: 1, count: Swift.max(originalShape.count - 2, 0))
+                    if let i = weightIndex { y = try y.mul(xs[i].reshape(affine)) }
+                    if let i = biasIndex { y = try y.add(xs[i].reshape(affine)) }
+                    return [y, try mean.reshape([n, group]), try rstd.reshape([n, group])]
+                }
+            }
+            guard let g = grads[0] else { return [Tensor?](repeating: nil, count: inputs.count) }
+            let mean = try node.saved(inputs.count), rstd = try node.saved(inputs.count + 1)
+            let x = try saved[0].contiguous(), gc = try g.contiguous()
+            let w = try weightIndex.map { try saved[$0].contiguous() }
+            let dx = needs[0] ? try Tensor.empty(x.shape, x.dtype) : nil
+            let dw = weightIndex.flatMap { needs[$0] } == true ? try Tensor.empty([c], x.dtype) : nil
+            let db = biasIndex.flatMap { needs[$0] } == true ? try Tensor.empty([c], x.dtype) : nil
+            if x.dtype == .float32 {
+                NormKernels.rowsBackward(Float.self, g: gc, x: x, mean: mean, rstd: rstd, weight: w, dx: dx,
+                                         dweight: dw, dbias: db, rows: rows, k: k, inner: hxw, groups: group)
+            } else {
+                NormKernels.rowsBackward(Double.self, g: gc, x: x, mean: mean, rstd: rstd, weight: w, dx: dx,
+                                         dweight: dw, dbias: db, rows: rows, k: k, inner: hxw, groups: group)
+            }
+            var result: [Tensor?] = [dx]
+            if weightIndex != nil { result.append(dw) }
+            if biasIndex != nil { result.append(db) }
+            return result
+        }
+    }
+
+    /// `F.group_norm`: `nativeGroupNorm` of the input as [N, C, *] in `numGroups` groups.
+    /// - Throws: `.shape` for fewer than 2 dimensions, and `nativeGroupNorm`'s errors.
+    public func groupNorm(numGroups: Int, weight: Tensor?, bias: Tensor?, eps: Double) throws -> Tensor {
+        guard ndim >= 2 else {
+            throw SwiftGradError.shape("Expected at least 2 dimensions for input tensor but received \(ndim)")
+        }
+        return try nativeGroupNorm(weight: weight, bias: bias, n: shape[0], c: shape[1],
+                                   hxw: Shape.count(Array(shape[2...])), group: numGroups, eps: eps)[0]
+    }
+
+    // ---- instance norm ------------------------------------------------------------------------
+
+    /// `torch.instance_norm`: each (sample, channel) normalised over its positions, as
+    /// PyTorch computes it: batch norm of the input seen as [1, N*C, *] with the parameters and
+    /// running statistics repeated N times; with `useInputStats` false, the running
+    /// statistics are used instead. Running statistics, when given, are updated in place with
+    /// the mean over the batch of the per-sample updates.
+    /// - Throws: `.invalidArgument` when `useInputStats` is false without running statistics;
+    ///   batch norm's errors.
+    public func instanceNorm(runningMean: Tensor?, runningVar: Tensor?, weight: Tensor?, bias: Tensor?,
+                             useInputStats: Bool, momentum: Double, eps: Double) throws -> Tensor {
+        if !useInputStats && (runningMean == nil || runningVar == nil) {
+            throw SwiftGradError.invalidArgument("Expected running_mean and running_var to be defined when use_input_stats is false")
+        }
+        guard ndim >= 2 else {
+            throw SwiftGradError.shape("Dimension out of range (expected to be in range of [-\(Swift.max(ndim, 1)), \(Swift.max(ndim, 1) - 1)], but got 1)")
+        }
+        let b = shape[0], c = shape[1]
+        let folded = [1, b &* c] + Array(shape[2...])
+        let x = try contiguous().view(folded)
+        let repeated: (Tensor?) throws -> Tensor? = { t in try t.map { try $0.repeat([b]) } }
+        let runMean = try noGrad { try repeated(runningMean) }, runVar = try noGrad { try repeated(runningVar) }
+        let out = try x.batchNorm(runningMean: runMean, runningVar: runVar, weight: repeated(weight), bias: repeated(bias),
+                                  training: useInputStats, momentum: momentum, eps: eps)
+        try noGrad {
+            if let runningMean, let runMean { try runningMean.copy_(runMean.view([b, c]).mean(dims: [0])) }
+            if let runningVar, let runVar { try runningVar.copy_(runVar.view([b, c]).mean(dims: [0])) }
+        }
+        return try out.view(shape)
     }
 }
