@@ -84,7 +84,16 @@ extension Tensor {
         let S = key.shape[key.ndim - 2], Ev = value.shape[value.ndim - 1]
         let batch = try Shape.broadcast(Array(query.shape.dropLast(2)),
                                         Shape.broadcast(Array(key.shape.dropLast(2)), Array(value.shape.dropLast(2))))
-        let n = Shape.count(batch)
+        // Every buffer's size, overflow-checked (broadcast views can name more elements than fit).
+        var n = 1
+        for size in batch + [Swift.max(L, S), Swift.max(S, 1), Swift.max(E, Ev, 1)] {
+            let (product, overflow) = n.multipliedReportingOverflow(by: size)
+            guard !overflow else {
+                throw SwiftGradError.invalidArgument("scaled_dot_product_attention: the attention's size overflows")
+            }
+            n = product
+        }
+        n = Shape.count(batch)
         guard key.shape[key.ndim - 1] == E else {
             throw SwiftGradError.shape("Expected size for first two dimensions of batch2 tensor to be: [\(n), \(E)] but got: [\(n), \(key.shape[key.ndim - 1])].")
         }
@@ -213,7 +222,9 @@ private struct AttentionProblem {
             if n > 0 { body(0..<n) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: parts) { k in body(n * k / parts ..< n * (k + 1) / parts) }
+        SingleThreadedBLAS.during {
+            DispatchQueue.concurrentPerform(iterations: parts) { k in body(n * k / parts ..< n * (k + 1) / parts) }
+        }
     }
 
     /// The attention output `[batch, L, Ev]` and the probabilities `[batch, L, S]` (before dropout).
@@ -348,6 +359,33 @@ private struct AttentionProblem {
         var p = try Tensor.where(dead, zero, Tensor.where(dead, zero, s).softmax(dim: -1))
         if let keep { p = try p.mul(keep) }
         return try p.matmul(v)
+    }
+}
+
+/// OpenBLAS (0.3.21, pthreads) with more than one thread of its own, called from several of ours
+/// at once, serialises on its thread server: the 64 per-head products of a (16, 4, 128, 64)
+/// attention, split over two cores, measured 40 times slower than with one BLAS thread per
+/// caller. Our kernels that call BLAS from every core therefore ask OpenBLAS for one thread of
+/// its own while they run (its count is process-wide in this version, which has no per-thread
+/// setting), and give the previous count back when the last of them ends.
+enum SingleThreadedBLAS {
+    private static let state = Locked((users: 0, saved: Int32(1)))
+
+    static func during(_ body: () -> Void) {
+        state.withLock { s in
+            if s.users == 0 {
+                s.saved = openblas_get_num_threads()
+                if s.saved > 1 { openblas_set_num_threads(1) }
+            }
+            s.users += 1
+        }
+        defer {
+            state.withLock { s in
+                s.users -= 1
+                if s.users == 0 && s.saved > 1 { openblas_set_num_threads(s.saved) }
+            }
+        }
+        body()
     }
 }
 
