@@ -133,15 +133,15 @@ enum NormKernels {
                 rp[r] = T(st.rstd)
                 // (x - mean) * rstd, then the affine map: a row of equal values gives exactly 0.
                 let a = T(st.rstd), m = T(st.mean)
+                let first = (r % groups) &* k
                 if inner == 1 {
-                    switch (wp, bp) {
+                    switch (wp.map { $0 + first }, bp.map { $0 + first }) {
                     case let (w?, b?): for j in 0..<k { yr[j] = (xr[j] - m) * a * w[j] + b[j] }
                     case let (w?, nil): for j in 0..<k { yr[j] = (xr[j] - m) * a * w[j] }
                     case let (nil, b?): for j in 0..<k { yr[j] = (xr[j] - m) * a + b[j] }
                     case (nil, nil): for j in 0..<k { yr[j] = (xr[j] - m) * a }
                     }
                 } else {
-                    let first = (r % groups) &* k
                     for j in 0..<k {
                         let w = wp.map { $0[first &+ j] } ?? 1, b = bp.map { $0[first &+ j] } ?? 0
                         let s = a * w
@@ -151,6 +151,35 @@ enum NormKernels {
                 }
             }
         }
+    }
+
+    /// sum(g * w) and sum(g * w * x) over n elements (w nil: ones), in SIMD lanes of T.
+    @inline(__always)
+    static func weightedSums<T: FloatElement & SIMDScalar>(_ g: UnsafePointer<T>, _ x: UnsafePointer<T>,
+                                                          _ w: UnsafePointer<T>?, _ n: Int) -> (Double, Double) {
+        let rg = UnsafeRawPointer(g), rx = UnsafeRawPointer(x), rw = w.map { UnsafeRawPointer($0) }
+        let size = MemoryLayout<T>.stride
+        var a0 = SIMD8<T>(), a1 = SIMD8<T>(), b0 = SIMD8<T>(), b1 = SIMD8<T>()
+        var i = 0
+        while i &+ 16 <= n {
+            var g0 = rg.loadUnaligned(fromByteOffset: i &* size, as: SIMD8<T>.self)
+            var g1 = rg.loadUnaligned(fromByteOffset: (i &+ 8) &* size, as: SIMD8<T>.self)
+            if let rw {
+                g0 *= rw.loadUnaligned(fromByteOffset: i &* size, as: SIMD8<T>.self)
+                g1 *= rw.loadUnaligned(fromByteOffset: (i &+ 8) &* size, as: SIMD8<T>.self)
+            }
+            a0 += g0; a1 += g1
+            b0 += g0 * rx.loadUnaligned(fromByteOffset: i &* size, as: SIMD8<T>.self)
+            b1 += g1 * rx.loadUnaligned(fromByteOffset: (i &+ 8) &* size, as: SIMD8<T>.self)
+            i &+= 16
+        }
+        var a = Double((a0 + a1).sum()), b = Double((b0 + b1).sum())
+        while i < n {
+            let gw = g[i] * (w?[i] ?? 1)
+            a += Double(gw); b += Double(gw * x[i])
+            i &+= 1
+        }
+        return (a, b)
     }
 
     /// The gradients of `rowsForward` for output gradient `g` (contiguous, x's shape): dx when
@@ -167,69 +196,79 @@ enum NormKernels {
         let entries = groups &* k
         let wantParams = dweight != nil || dbias != nil
         let pieces = Swift.max(1, Swift.min(Parallel.pieces(rows &* Swift.max(length, 1)), rows))
-        // Per-piece partial sums for dweight / dbias (Double), added in piece order afterwards.
-        var partials = [Double](repeating: 0, count: wantParams ? pieces &* entries &* 2 : 0)
+        // Per-piece partial sums for dweight / dbias, added in piece order afterwards (the
+        // same split for a given size, so the result is the same from run to run).
+        var partials = [T](repeating: 0, count: wantParams ? pieces &* entries &* 2 : 0)
         partials.withUnsafeMutableBufferPointer { partialBuffer in
             // (An empty array may still have a base address: never write through it.)
             let partialBase = wantParams ? partialBuffer.baseAddress : nil
             let work: (Int) -> Void = { piece in
                 let dwAcc = partialBase.map { $0 + piece &* entries &* 2 }
                 let dbAcc = dwAcc.map { $0 + entries }
-                var sg = [Double](repeating: 0, count: k), sgx = [Double](repeating: 0, count: k)
+                var sg = [Double](repeating: 0, count: inner == 1 ? 0 : k), sgx = sg
                 for r in (rows * piece / pieces) ..< (rows * (piece + 1) / pieces) {
                     let base = r &* length
                     let gr = gp + base, xr = xp + base
                     let m = Double(mp[r]), rs = Double(rp[r])
                     let first = (r % groups) &* k
-                    // Per affine entry: sum g and sum g*x over its inner elements.
+                    let wr = wp.map { $0 + first }
+                    // A = sum(g w), B = sum(g w x); C = sum(g w xhat) = rs (B - m A).
+                    var aSum = 0.0, bSum = 0.0
                     if inner == 1 {
-                        for j in 0..<k { sg[j] = Double(gr[j]); sgx[j] = Double(gr[j] * xr[j]) }
+                        if let dwAcc, let dbAcc {
+                            let tm = T(m), trs = T(rs)
+                            let dw = dwAcc + first, db = dbAcc + first
+                            for j in 0..<k {
+                                let gj = gr[j]
+                                dw[j] += gj * (xr[j] - tm) * trs
+                                db[j] += gj
+                            }
+                        }
+                        guard dxp != nil else { continue }
+                        (aSum, bSum) = weightedSums(gr, xr, wr, k)
                     } else {
+                        // Per affine entry: sum g and sum g*x over its inner elements.
                         for j in 0..<k {
                             let s = gradSums(gr + j &* inner, xr + j &* inner, inner)
                             sg[j] = s.0; sgx[j] = s.1
                         }
-                    }
-                    if let dwAcc, let dbAcc {
+                        if let dwAcc, let dbAcc {
+                            for j in 0..<k {
+                                dwAcc[first &+ j] += T((sgx[j] - m * sg[j]) * rs)
+                                dbAcc[first &+ j] += T(sg[j])
+                            }
+                        }
+                        guard dxp != nil else { continue }
                         for j in 0..<k {
-                            dwAcc[first &+ j] += (sgx[j] - m * sg[j]) * rs
-                            dbAcc[first &+ j] += sg[j]
+                            let w = wr.map { Double($0[j]) } ?? 1
+                            aSum += w * sg[j]; bSum += w * sgx[j]
                         }
                     }
                     guard let dxp else { continue }
-                    // A = sum(g w), B = sum(g w x); C = sum(g w xhat) = rs (B - m A).
-                    var aSum = 0.0, bSum = 0.0
-                    if let wp {
-                        for j in 0..<k { let w = Double(wp[first &+ j]); aSum += w * sg[j]; bSum += w * sgx[j] }
-                    } else {
-                        for j in 0..<k { aSum += sg[j]; bSum += sgx[j] }
-                    }
+                    // dx = rs (g w - A/n - (x - mean) rs C/n); for rms norm (mean 0, no
+                    // centring) dx = rs (g w - x rs^2 B/n). Written around g w and x - mean,
+                    // so that a row of one element gets exactly 0.
                     let n = Double(length)
-                    let u: Double, v: Double
+                    let ta: T, tc: T, tm = T(m), trs = T(rs)
                     if rmsOnly {
-                        // y = x rs w: dx = rs (g w - x rs^2 sum(g w x) / n).
-                        u = -rs * rs * rs * bSum / n
-                        v = 0
+                        ta = 0
+                        tc = T(rs * rs * bSum / n)
                     } else {
-                        let c = rs * (bSum - m * aSum)
-                        // dx = rs (g w - A/n - xhat C/n) = rs g w + x u + v.
-                        u = -rs * rs * c / n
-                        v = -rs * aSum / n + m * rs * rs * c / n
+                        ta = T(aSum / n)
+                        tc = T(rs * rs * (bSum - m * aSum) / n)
                     }
                     let dr = dxp + base
-                    let tu = T(u), tv = T(v), trs = T(rs)
                     if inner == 1 {
-                        if let wp {
-                            let w = wp + first
-                            for j in 0..<k { dr[j] = trs * gr[j] * w[j] + xr[j] * tu + tv }
+                        if let wr {
+                            for j in 0..<k { dr[j] = trs * ((gr[j] * wr[j] - ta) - (xr[j] - tm) * tc) }
                         } else {
-                            for j in 0..<k { dr[j] = trs * gr[j] + xr[j] * tu + tv }
+                            for j in 0..<k { dr[j] = trs * ((gr[j] - ta) - (xr[j] - tm) * tc) }
                         }
                     } else {
                         for j in 0..<k {
-                            let s = trs * (wp.map { $0[first &+ j] } ?? 1)
+                            let w = wr.map { $0[j] } ?? 1
                             let gs = gr + j &* inner, xs = xr + j &* inner, ds = dr + j &* inner
-                            for i in 0..<inner { ds[i] = s * gs[i] + xs[i] * tu + tv }
+                            for i in 0..<inner { ds[i] = trs * ((gs[i] * w - ta) - (xs[i] - tm) * tc) }
                         }
                     }
                 }
@@ -239,10 +278,10 @@ enum NormKernels {
         if wantParams {
             let dw = dweight?.pointer(T.self), db = dbias?.pointer(T.self)
             for e in 0..<entries {
-                var w = 0.0, b = 0.0
+                var w: T = 0, b: T = 0
                 for p in 0..<pieces { w += partials[p &* entries &* 2 &+ e]; b += partials[p &* entries &* 2 &+ entries &+ e] }
-                dw?[e] = T(w)
-                db?[e] = T(b)
+                dw?[e] = w
+                db?[e] = b
             }
         }
     }
@@ -425,7 +464,7 @@ extension Tensor {
             if dtype != .float32 && dtype != .float64 {  // float16, bfloat16: in float32, rounded back
                 let r = try to(.float32).nativeLayerNorm(normalizedShape: normalizedShape, weight: weight?.to(.float32),
                                                          bias: bias?.to(.float32), eps: eps)
-                return [try r[0].to(dtype), r[1], r[2]]
+                return try r.map { try $0.to(dtype) }  // mean and rstd in the input's dtype too, as PyTorch's
             }
             let x = try contiguous(), w = try weight?.contiguous(), b = try bias?.contiguous()
             let y = try Tensor.empty(shape, dtype)
