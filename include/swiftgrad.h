@@ -3320,6 +3320,24 @@ SG_API sg_status sg_instance_norm(const sg_tensor *a, sg_tensor *running_mean,
                                   const sg_tensor *bias, bool use_input_stats, double momentum,
                                   double eps, sg_tensor **out);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* attention                                                                                      */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * softmax(query key^T * scale + mask) value (F.scaled_dot_product_attention) over [..., L, E],
+ * [..., S, E], [..., S, Ev] with broadcasting leading dimensions; attn_mask (NULL: none) is bool
+ * (true: takes part) or floating (added), broadcastable to [..., L, S]; is_causal masks key
+ * positions after the query's; scale NULL is 1/sqrt(E); dropout_p > 0 drops attention weights;
+ * enable_gqa repeats key and value heads (dimension -3) to the query's. A row with every position
+ * masked gives zeros, as torch 2.15.
+ */
+SG_API sg_status sg_scaled_dot_product_attention(const sg_tensor *query, const sg_tensor *key,
+                                                 const sg_tensor *value, const sg_tensor *attn_mask,
+                                                 double dropout_p, bool is_causal,
+                                                 const double *scale, bool enable_gqa,
+                                                 sg_tensor **out);
+
 /* END GENERATED OPS */
 
 /* ------------------------------------------------------------------------------------------ */

@@ -3333,3 +3333,8 @@ public func sg_native_group_norm(_ a: OpaquePointer?, _ weight: OpaquePointer?, 
 public func sg_instance_norm(_ a: OpaquePointer?, _ running_mean: OpaquePointer?, _ running_var: OpaquePointer?, _ weight: OpaquePointer?, _ bias: OpaquePointer?, _ use_input_stats: Bool, _ momentum: Double, _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_instance_norm", out) { try Handles.tensor(a, "a").instanceNorm(runningMean: (running_mean == nil ? nil : Handles.tensor(running_mean, "running_mean")), runningVar: (running_var == nil ? nil : Handles.tensor(running_var, "running_var")), weight: (weight == nil ? nil : Handles.tensor(weight, "weight")), bias: (bias == nil ? nil : Handles.tensor(bias, "bias")), useInputStats: use_input_stats, momentum: momentum, eps: eps) }
 }
+
+@_cdecl("sg_scaled_dot_product_attention") @implementation
+public func sg_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?, _ attn_mask: OpaquePointer?, _ dropout_p: Double, _ is_causal: Bool, _ scale: UnsafePointer<Double>?, _ enable_gqa: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_scaled_dot_product_attention", out) { try Handles.tensor(query, "query").scaledDotProductAttention(key: Handles.tensor(key, "key"), value: Handles.tensor(value, "value"), attnMask: (attn_mask == nil ? nil : Handles.tensor(attn_mask, "attn_mask")), dropoutP: dropout_p, isCausal: is_causal, scale: scale?.pointee, enableGQA: enable_gqa) }
+}

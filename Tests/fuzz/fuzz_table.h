@@ -611,6 +611,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_scalar_bool", (void (*)(void))sg_scalar_bool, R_STATUS, 2, {K_BOOL, K_TENSOR_OUT}, {"value", "out"}},
     {"sg_scalar_double", (void (*)(void))sg_scalar_double, R_STATUS, 2, {K_DOUBLE, K_TENSOR_OUT}, {"value", "out"}},
     {"sg_scalar_int64", (void (*)(void))sg_scalar_int64, R_STATUS, 2, {K_I64, K_TENSOR_OUT}, {"value", "out"}},
+    {"sg_scaled_dot_product_attention", (void (*)(void))sg_scaled_dot_product_attention, R_STATUS, 9, {K_TENSOR, K_TENSOR, K_TENSOR, K_TENSOR, K_DOUBLE, K_BOOL, K_DOUBLE_IN, K_BOOL, K_TENSOR_OUT}, {"query", "key", "value", "attn_mask", "dropout_p", "is_causal", "scale", "enable_gqa", "out"}},
     {"sg_scatter", (void (*)(void))sg_scatter, R_STATUS, 5, {K_TENSOR, K_I64, K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "dim", "index", "src", "out"}},
     {"sg_scatter_", (void (*)(void))sg_scatter_, R_STATUS, 4, {K_TENSOR, K_I64, K_TENSOR, K_TENSOR}, {"a", "dim", "index", "src"}},
     {"sg_scatter_add", (void (*)(void))sg_scatter_add, R_STATUS, 5, {K_TENSOR, K_I64, K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "dim", "index", "src", "out"}},

@@ -3514,6 +3514,20 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
     return _convolution(input, weight=weight, bias=bias, stride=stride, padding=padding, dilation=dilation, transposed=transposed, output_padding=output_padding, groups=groups)
 
 
+def _scaled_dot_product_attention(self, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+    """softmax(query key^T * scale + mask) value (F.scaled_dot_product_attention) over [..., L, E], [..., S, E], [..., S, Ev] with broadcasting leading dimensions; attn_mask (NULL: none) is bool (true: takes part) or floating (added), broadcastable to [..., L, S]; is_causal masks key positions after the query's; scale NULL is 1/sqrt(E); dropout_p > 0 drops attention weights; enable_gqa repeats key and value heads (dimension -3) to the query's. A row with every position masked gives zeros, as torch 2.15."""
+    _require_tensor("scaled_dot_product_attention", "key", 1, key)
+    _require_tensor("scaled_dot_product_attention", "value", 2, value)
+    attn_mask = None if attn_mask is None else _operand(attn_mask)
+    return _make(L.sg_scaled_dot_product_attention, self._handle, key._handle, value._handle, None if attn_mask is None else attn_mask._handle, builtins.float(dropout_p), builtins.bool(is_causal), None if scale is None else _byref(_c_double(scale)), builtins.bool(enable_gqa))
+
+
+def nn_functional__scaled_dot_product_attention(input, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):  # noqa: A002 - PyTorch's name
+    """torch.nn.functional.scaled_dot_product_attention: softmax(query key^T * scale + mask) value (F.scaled_dot_product_attention) over [..., L, E], [..., S, E], [..., S, Ev] with broadcasting leading dimensions; attn_mask (NULL: none) is bool (true: takes part) or floating (added), broadcastable to [..., L, S]; is_causal masks key positions after the query's; scale NULL is 1/sqrt(E); dropout_p > 0 drops attention weights; enable_gqa repeats key and value heads (dimension -3) to the query's. A row with every position masked gives zeros, as torch 2.15."""
+    _require_tensor("scaled_dot_product_attention", "input", 1, input)
+    return _scaled_dot_product_attention(input, key=key, value=value, attn_mask=attn_mask, dropout_p=dropout_p, is_causal=is_causal, scale=scale, enable_gqa=enable_gqa)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_and_", _logical_and_),
@@ -3860,6 +3874,7 @@ NAMESPACES = {
         "logsigmoid": nn_functional__logsigmoid,
         "glu": nn_functional__glu,
         "local_response_norm": nn_functional__local_response_norm,
+        "scaled_dot_product_attention": nn_functional__scaled_dot_product_attention,
     },
     "special": {
         "i0e": special__i0e,

@@ -13,3 +13,5 @@ import types as _types  # noqa: E402
 LinearCrossEntropyOptions = functional.LinearCrossEntropyOptions
 modules.linear_cross_entropy_options = _types.SimpleNamespace(LinearCrossEntropyOptions=LinearCrossEntropyOptions)
 from ._normalization import *  # noqa: F401,F403,E402 - the normalisation layers
+from ._rnn import *  # noqa: F401,F403,E402 - RNN, LSTM, GRU and their cells
+from ._transformer import *  # noqa: F401,F403,E402 - MultiheadAttention and the transformer layers
