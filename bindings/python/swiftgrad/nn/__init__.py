@@ -14,4 +14,5 @@ LinearCrossEntropyOptions = functional.LinearCrossEntropyOptions
 modules.linear_cross_entropy_options = _types.SimpleNamespace(LinearCrossEntropyOptions=LinearCrossEntropyOptions)
 from ._normalization import *  # noqa: F401,F403,E402 - the normalisation layers
 from ._rnn import *  # noqa: F401,F403,E402 - RNN, LSTM, GRU and their cells
+from ._lazy_layers import *  # noqa: F401,F403,E402 - LazyConv*, LazyConvTranspose*, LazyBatchNorm*, LazyInstanceNorm*
 from ._transformer import *  # noqa: F401,F403,E402 - MultiheadAttention and the transformer layers
