@@ -110,7 +110,7 @@ check-safety: check-asan check-valgrind check-tsan check-swift-sanitizers
 # command $(3), at SG_LIMITS_SCALE=$(2); output goes next to the program.
 define run_programs
 	@set -e; for p in $(C_PROGRAMS); do \
-		case $$p in mlp_digits) args=data/digits.csv;; *) args=;; esac; \
+		case $$p in mlp_digits) args=data/digits.csv;; lenet_digits) args="data/digits.csv '' 1";; *) args=;; esac; \
 		echo "== $(1) $$p"; SG_LIMITS_SCALE=$(2) $(3) $(SAFETY)/$(4)/$$p $$args > $(SAFETY)/$(4)/$$p.out; done
 endef
 
@@ -183,7 +183,13 @@ demo: $(C_EXAMPLES) $(VENV)/.ready
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/evaluate_digits.py $(BUILD)/demo/digits.safetensors
 	@echo "== The same model with the usual PyTorch training loop, on swiftgrad =="
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/mlp_digits.py
-	@echo "== Pictures: $(BUILD)/demo/z_graph.svg (the chapter's graph), $(BUILD)/demo/training_curve.svg (training) =="
+	@echo "== LeNet from C: convolutions, max pooling, Adam (examples/c/lenet_digits.c) =="
+	$(BIN)/lenet_digits data/digits.csv $(BUILD)/demo
+	@echo "== LeNet in Python: D2L's lazy layers, a DataLoader (examples/python/lenet_digits.py) =="
+	PYTHONPATH=bindings/python $(PYTHON) examples/python/lenet_digits.py $(BUILD)/demo
+	@echo "== A character-level transformer on Genesis, saved with torch.save and reloaded =="
+	PYTHONPATH=bindings/python $(PYTHON) examples/python/char_transformer.py $(BUILD)/demo
+	@echo "== Pictures: $(BUILD)/demo/z_graph.svg (the chapter's graph), $(BUILD)/demo/training_curve.svg, lenet_curve_c.svg, lenet_curve.svg, char_transformer_loss.svg (training) =="
 
 # Installation for C users: `make install PREFIX=/opt/swiftgrad` (default /usr/local; DESTDIR
 # for staging) puts the library in lib/, the header in include/, swiftgrad.pc in lib/pkgconfig
@@ -243,7 +249,10 @@ test-examples: $(C_EXAMPLES) $(VENV)/.ready
 	@mkdir -p $(BUILD)/examples
 	$(BIN)/mlp_digits data/digits.csv $(BUILD)/examples > /dev/null
 	PYTHONPATH=bindings/python $(PYTHON) examples/python/evaluate_digits.py $(BUILD)/examples/digits.safetensors > /dev/null
-	for e in autodiff linear_regression mlp_digits; do PYTHONPATH=bindings/python $(PYTHON) examples/python/$$e.py > /dev/null || exit 1; done
+	$(BIN)/lenet_digits data/digits.csv $(BUILD)/examples > /dev/null
+	for e in autodiff linear_regression mlp_digits lenet_digits; do \
+		PYTHONPATH=bindings/python $(PYTHON) examples/python/$$e.py $(BUILD)/examples > /dev/null || exit 1; done
+	PYTHONPATH=bindings/python $(PYTHON) examples/python/char_transformer.py $(BUILD)/examples 150 > /dev/null
 	@echo "examples: all converged"
 
 test-swift:
