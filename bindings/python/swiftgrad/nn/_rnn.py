@@ -195,8 +195,11 @@ class RNNBase(Module):
             gi = F.linear(x, w_ih, None if b_ih is None else b_ih + b_hh)
         outputs = [None] * steps
         order = range(steps - 1, -1, -1) if reverse else range(steps)
+        # One unbind node for all steps: indexing gi[t] per step would give each step's backward
+        # a zero tensor the size of the whole sequence.
+        per_step = gi.unbind(0)
         for t in order:
-            g = gi[t]
+            g = per_step[t]
             if self.mode == "LSTM":
                 gates = g.addmm(h, w_hh_t)
                 i, f, cell, o = gates.chunk(4, 1)
