@@ -425,8 +425,9 @@ def _upsample_aa(name, cubic):
         return _make(L.sg_upsample_aa2d, handle, *_array(list(output_size)), builtins.bool(align_corners), *scales, cubic)
 
     upsample.__name__ = name
-    upsample.__doc__ = f"torch.{name}: antialiased {'bicubic' if cubic else 'bilinear'} resizing (interpolate's antialias=True)."
-    export(name)(upsample)
+    upsample.__doc__ = (f"torch.ops.aten.{name}.default (and .vec's arguments): antialiased "
+                        f"{'bicubic' if cubic else 'bilinear'} resizing (interpolate's antialias=True).")
+    export(name, namespace="ops.aten")(upsample)
     return upsample
 
 
