@@ -101,7 +101,40 @@ def w4(torch):
     return run, 20
 
 
-WORKLOADS = {"W1": w1, "W1b": w1b, "W2": w2, "W3": w3, "W4": w4}
+def w5(torch):
+    """One training step of D2L's LeNet (sigmoid, average pooling) with SGD momentum, batch 256
+    of 1x28x28 images, cross-entropy."""
+    nn, F = torch.nn, torch.nn.functional
+    model = nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.Sigmoid(), nn.AvgPool2d(kernel_size=2, stride=2), nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    X, y = torch.randn(256, 1, 28, 28), torch.randint(0, 10, (256,))
+
+    def run():
+        optimizer.zero_grad()
+        F.cross_entropy(model(X), y).backward()
+        optimizer.step()
+    return run, 20
+
+
+def w6(torch):
+    """nn.TransformerEncoderLayer(256, 4, 1024) (batch first, training mode: dropout 0.1) forward
+    and backward on 16 sequences of 128 tokens with a causal mask."""
+    nn = torch.nn
+    layer = nn.TransformerEncoderLayer(256, 4, 1024, batch_first=True)
+    x = torch.randn(16, 128, 256, requires_grad=True)
+    mask = nn.Transformer.generate_square_subsequent_mask(128)
+
+    def run():
+        layer.zero_grad()
+        x.grad = None
+        layer(x, src_mask=mask, is_causal=True).sum().backward()
+    return run, 10
+
+
+WORKLOADS = {"W1": w1, "W1b": w1b, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6}
 
 
 def main():
