@@ -84,6 +84,10 @@ static sg_tensor *uniform_parameter(const int64_t *shape, size_t ndim, int64_t f
     return p;
 }
 
+typedef struct {
+    double loss, train, test;
+} epoch_record;
+
 /* The fraction of rows of X whose predicted class is y, with grad mode off. */
 static double accuracy_of(sg_tensor *(*net)(const sg_tensor *, sg_tensor *const *), const sg_tensor *X,
                           const sg_tensor *y, sg_tensor *const *params) {
@@ -122,9 +126,38 @@ static double seconds(void) {
     return (double)now.tv_sec + now.tv_nsec * 1e-9;
 }
 
-typedef struct {
-    double loss, train, test;
-} epoch_record;
+/* One epoch of training: the rows of X_train in the order `order` (n_train row indices,
+   reshuffled from *state first), in minibatches of batch_size, softmax cross-entropy, one step
+   of `opt` per batch, behind the progress bar; then the epoch's record (mean loss, train and
+   test accuracy), printed. */
+static epoch_record train_epoch(sg_tensor *(*net)(const sg_tensor *, sg_tensor *const *), sg_tensor *const *params,
+                                sg_optimizer *opt, const sg_tensor *X_train, const sg_tensor *y_train,
+                                const sg_tensor *X_test, const sg_tensor *y_test, int64_t *order,
+                                int64_t batch_size, uint64_t *state, int epoch, int epochs) {
+    double started = seconds(), total = 0;
+    int64_t n_train = rows_of(y_train), batches = (n_train + batch_size - 1) / batch_size;
+    shuffle(order, n_train, state);
+    for (int64_t k = 0; k < batches; k++) {
+        int64_t start = k * batch_size, count = n_train - start < batch_size ? n_train - start : batch_size;
+        sg_tensor *batch, *X, *y, *logits, *loss;
+        TRY(sg_tensor_from_data(order + start, &count, 1, SG_INT64, &batch));
+        TRY(sg_index(X_train, (const sg_tensor *const[]){batch}, 1, &X));
+        TRY(sg_index(y_train, (const sg_tensor *const[]){batch}, 1, &y));
+        TRY(sg_optimizer_zero_grad(opt, true));
+        logits = net(X, params);
+        TRY(sg_cross_entropy(logits, y, SG_REDUCTION_MEAN, &loss));
+        TRY(sg_backward(loss, NULL, false));
+        TRY(sg_optimizer_step(opt));
+        total += item(loss) * (double)count;
+        FREE(batch, X, y, logits, loss);
+        progress(epoch, epochs, k + 1, batches, total / (double)(start + count), false);
+    }
+    epoch_record record = {total / (double)n_train, accuracy_of(net, X_train, y_train, params),
+                           accuracy_of(net, X_test, y_test, params)};
+    progress(epoch, epochs, batches, batches, record.loss, true);
+    printf("  train acc %.3f  test acc %.3f  (%.0f ms)\n", record.train, record.test, 1000 * (seconds() - started));
+    return record;
+}
 
 /* The training curve as an SVG line chart: loss on the left axis, accuracies on the right. */
 static void write_svg(const char *path, const char *title, const epoch_record *history, int epochs) {

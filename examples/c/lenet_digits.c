@@ -74,10 +74,6 @@ static sg_tensor *net(const sg_tensor *X, sg_tensor *const *p) {
     return linear(x, p[8], p[9]);
 }
 
-static double accuracy(const sg_tensor *X, const sg_tensor *y, sg_tensor *const *params) {
-    return accuracy_of(net, X, y, params);
-}
-
 /* The 8x8 images as 1 x 28 x 28, resized as F.interpolate(mode="bilinear") does; takes X over. */
 static sg_tensor *resize(sg_tensor *X) {
     const int64_t size[] = {28, 28};
@@ -115,37 +111,16 @@ int main(int argc, char **argv) {
     TRY(sg_optimizer_adam((const sg_tensor *const *)params, NPARAMS, &options, &adam));
 
     epoch_record history[EPOCHS];
-    int64_t order[IMAGES], batches = (n_train + BATCH - 1) / BATCH;
+    int64_t order[IMAGES];
     for (int64_t i = 0; i < n_train; i++) order[i] = i;
     uint64_t state = 7;
     printf("training LeNet on %lld digits (resized to 28x28), testing on %lld\n", (long long)n_train,
            (long long)n_test);
     for (int epoch = 1; epoch <= epochs; epoch++) {
-        double started = seconds();
-        /* CosineAnnealingLR(T_max=EPOCHS), stepped once per epoch. */
+        /* CosineAnnealingLR(T_max=epochs), stepped once per epoch. */
         TRY(sg_optimizer_set_option(adam, 0, "lr", lr * 0.5 * (1 + cos(3.14159265358979323846 * (epoch - 1) / epochs))));
-        shuffle(order, n_train, &state);
-        double total = 0;
-        for (int64_t k = 0; k < batches; k++) {
-            int64_t start = k * BATCH, count = n_train - start < BATCH ? n_train - start : BATCH;
-            sg_tensor *batch, *X, *y, *logits, *loss;
-            TRY(sg_tensor_from_data(order + start, &count, 1, SG_INT64, &batch));
-            TRY(sg_index(X_train, (const sg_tensor *const[]){batch}, 1, &X));
-            TRY(sg_index(y_train, (const sg_tensor *const[]){batch}, 1, &y));
-            TRY(sg_optimizer_zero_grad(adam, true));
-            logits = net(X, params);
-            TRY(sg_cross_entropy(logits, y, SG_REDUCTION_MEAN, &loss));
-            TRY(sg_backward(loss, NULL, false));
-            TRY(sg_optimizer_step(adam));
-            total += item(loss) * (double)count;
-            FREE(batch, X, y, logits, loss);
-            progress(epoch, epochs, k + 1, batches, total / (double)(start + count), false);
-        }
-        history[epoch - 1] = (epoch_record){total / (double)n_train, accuracy(X_train, y_train, params),
-                                            accuracy(X_test, y_test, params)};
-        progress(epoch, epochs, batches, batches, history[epoch - 1].loss, true);
-        printf("  train acc %.3f  test acc %.3f  (%.0f ms)\n", history[epoch - 1].train, history[epoch - 1].test,
-               1000 * (seconds() - started));
+        history[epoch - 1] = train_epoch(net, params, adam, X_train, y_train, X_test, y_test, order, BATCH, &state,
+                                         epoch, epochs);
     }
     double test_accuracy = history[epochs - 1].test;
     printf("test accuracy %.3f on %lld held-out digits\n", test_accuracy, (long long)n_test);

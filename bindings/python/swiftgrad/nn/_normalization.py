@@ -266,8 +266,15 @@ class _InstanceNorm(_NormBase):
                  dtype=None, *, bias=True):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
+    _spatial = 0  # spatial dimensions: 1, 2 or 3
+
     def _get_no_batch_dim(self):
-        raise NotImplementedError
+        return self._spatial + 1
+
+    def _check_input_dim(self, input):  # noqa: A002
+        unbatched = self._spatial + 1
+        if input.dim() not in (unbatched, unbatched + 1):
+            raise ValueError(f"expected {unbatched}D or {unbatched + 1}D input (got {input.dim()}D input)")
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
@@ -318,31 +325,16 @@ class _InstanceNorm(_NormBase):
 class InstanceNorm1d(_InstanceNorm):
     """Instance normalisation of (N, C, L) or (C, L) input: each (sample, channel) over L."""
 
-    def _get_no_batch_dim(self):
-        return 2
-
-    def _check_input_dim(self, input):  # noqa: A002
-        if input.dim() not in (2, 3):
-            raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
+    _spatial = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
     """Instance normalisation of (N, C, H, W) or (C, H, W) input."""
 
-    def _get_no_batch_dim(self):
-        return 3
-
-    def _check_input_dim(self, input):  # noqa: A002
-        if input.dim() not in (3, 4):
-            raise ValueError(f"expected 3D or 4D input (got {input.dim()}D input)")
+    _spatial = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
     """Instance normalisation of (N, C, D, H, W) or (C, D, H, W) input."""
 
-    def _get_no_batch_dim(self):
-        return 4
-
-    def _check_input_dim(self, input):  # noqa: A002
-        if input.dim() not in (4, 5):
-            raise ValueError(f"expected 4D or 5D input (got {input.dim()}D input)")
+    _spatial = 3
