@@ -35,10 +35,23 @@ from . import _callbacks, _indexing  # noqa: F401,E402 - attach register_hook, _
 from ._extra import EXPORTS as _EXTRA  # noqa: E402 - hand-written functions of op families
 
 globals().update(_EXTRA.get("", {}))
-# torch.ops.aten.NAME.default: the aten overloads op families register under namespace "ops.aten".
+# torch.ops.aten.NAME (callable, as PyTorch's overload packets) and torch.ops.aten.NAME.default:
+# the aten operators op families register under namespace "ops.aten".
 import types as _types  # noqa: E402
+
+
+class _OpOverloadPacket:
+    __slots__ = ("default",)
+
+    def __init__(self, function):
+        self.default = function
+
+    def __call__(self, *args, **kwargs):
+        return self.default(*args, **kwargs)
+
+
 ops = _types.SimpleNamespace(aten=_types.SimpleNamespace(
-    **{_name: _types.SimpleNamespace(default=_f) for _name, _f in _EXTRA.get("ops.aten", {}).items()}))
+    **{_name: _OpOverloadPacket(_f) for _name, _f in _EXTRA.get("ops.aten", {}).items()}))
 from ._serialization import load_file, save_file  # noqa: F401
 from ._interop import from_dlpack, from_numpy, frombuffer  # noqa: F401
 from . import _serialization as safetensors  # noqa: F401 - swiftgrad.safetensors.save/load/load_metadata

@@ -163,6 +163,7 @@ def _native_batch_norm_legit_no_training(input, weight, bias, running_mean, runn
     return native_batch_norm(input, weight, bias, running_mean, running_var, False, momentum, eps)
 
 
+@export("_batch_norm_with_update", namespace="ops.aten")
 def _batch_norm_with_update(input, weight, bias, running_mean, running_var, momentum, eps):  # noqa: A002
     """aten._batch_norm_with_update: training batch norm updating the running statistics;
     (output, save_mean, save_invstd, reserve), reserve an empty uint8 tensor on the CPU."""

@@ -8,7 +8,9 @@ import warnings
 
 from .. import _functions
 from .. import _lib as L
+from .._creation import ones
 from .._dtype import bool as _bool
+from .._grad_mode import no_grad
 from .._random import rand_like
 from .._tensor import Tensor, _byref, _c_double, _make, _operand, _require_tensor
 from ._registry import export
@@ -31,6 +33,24 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                  None if scale is None else _byref(_c_double(scale)), bool(enable_gqa))
 
 
+@export("_scaled_dot_product_flash_attention_for_cpu", namespace="ops.aten")
+def _scaled_dot_product_flash_attention_for_cpu(query, key, value, dropout_p=0.0, is_causal=False, *,
+                                                attn_mask=None, scale=None):
+    """aten._scaled_dot_product_flash_attention_for_cpu: (output, logsumexp), the attention and,
+    per query row, the log-sum-exp of its scaled and masked scores (not differentiable)."""
+    out = scaled_dot_product_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
+    with no_grad():
+        scores = query.matmul(key.transpose(-2, -1)) * (1 / math.sqrt(query.shape[-1]) if scale is None else scale)
+        if is_causal:  # top-left aligned, as scaled_dot_product_attention's
+            keep = ones(scores.shape[-2], scores.shape[-1], dtype=_bool).tril()
+            scores = scores.masked_fill(~keep, -math.inf)
+        if attn_mask is not None:
+            scores = (scores.masked_fill(~attn_mask, -math.inf) if attn_mask.dtype is _bool
+                      else scores + attn_mask)
+        logsumexp = scores.logsumexp(-1)
+    return out, logsumexp
+
+
 def _linear(input, weight, bias=None):  # noqa: A002 - PyTorch's names
     out = input.matmul(weight.t())
     return out if bias is None else out + bias
@@ -46,6 +66,16 @@ def _dropout(x, p):
 def _pad_last(mask):
     """F.pad(mask, (0, 1)): one zero column appended."""
     return _functions.cat([mask, mask.new_zeros(tuple(mask.shape[:-1]) + (1,))], dim=-1)
+
+
+@export("_safe_softmax", namespace="ops.aten")
+def _safe_softmax(input, dim, dtype=None):  # noqa: A002 - PyTorch's names
+    """aten._safe_softmax: softmax along dim in which a slice whose elements are all -inf (a
+    fully masked attention row) gives zeros, not NaN, with zero gradient."""
+    _require_tensor("_safe_softmax", "self", 1, input)
+    x = input if dtype is None else input.to(dtype)
+    masked = (x == -math.inf).all(dim=dim, keepdim=True)
+    return x.masked_fill(masked, 0).softmax(dim).masked_fill(masked, 0)
 
 
 @export("_none_or_dtype", namespace=_NF)

@@ -173,14 +173,18 @@ def resolve(root, name):
 
 
 def callable_for(torch, call):
-    if "function" in call:
-        return resolve(torch, call["function"])
+    if "function" in call:  # a name in the torch namespace ("torch.ops.aten.x.default" spelled out)
+        name = call["function"]
+        return resolve(torch, name[len("torch."):] if name.startswith("torch.") else name)
     if "method" in call:
         if not hasattr(torch.Tensor, call["method"]):
             raise Missing(f"swiftgrad.Tensor has no {call['method']}")
         return getattr(torch.Tensor, call["method"])
     namespace_ = {"torch": torch, "wrapper_set_seed": lambda f, *a, **k: f(*a, **k),
                   "partial": __import__("functools").partial}
+    if "aten" in call:  # an aten operator ("aten.name" or "aten.name.overload"): torch.ops.aten's
+        _, name, *overload = call["aten"].split(".")
+        return resolve(resolve(torch, f"ops.aten.{name}"), overload[0] if overload else "default")
     if "lambda" in call:
         return eval(call["lambda"], namespace_)  # noqa: S307 - the OpInfo's own wrapper, from torch's source
     if "source" in call:
