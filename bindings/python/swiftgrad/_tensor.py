@@ -228,6 +228,9 @@ def _shape_args(name, shape):
     return tuple(int(s) for s in shape)
 
 
+_warned_float_of_grad = False
+
+
 class _UntypedStorageView:
     """What Tensor.untyped_storage() returns: the storage under a tensor, on the CPU."""
 
@@ -554,6 +557,11 @@ class Tensor:
     def __float__(self):
         if self.numel() != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
+        global _warned_float_of_grad
+        if self.requires_grad and not _warned_float_of_grad:  # once per process, as PyTorch's TORCH_WARN_ONCE
+            _warned_float_of_grad = True
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                          "Consider using tensor.detach() first.", UserWarning, stacklevel=2)
         return builtins.float(self.item())
 
     def __int__(self):

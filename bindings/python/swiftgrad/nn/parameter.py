@@ -121,6 +121,8 @@ class UninitializedTensorMixin:
     def __repr__(self):
         return f"<{self._public_name}>"
 
+    __str__ = __repr__  # print() shows the placeholder too, as PyTorch's
+
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
