@@ -110,7 +110,7 @@ check-safety: check-asan check-valgrind check-tsan check-swift-sanitizers
 # command $(3), at SG_LIMITS_SCALE=$(2); output goes next to the program.
 define run_programs
 	@set -e; for p in $(C_PROGRAMS); do \
-		case $$p in mlp_digits) args=data/digits.csv;; lenet_digits) args="data/digits.csv '' 1";; *) args=;; esac; \
+		case $$p in mlp_digits) args=data/digits.csv;; lenet_digits) args="data/digits.csv $(SAFETY)/$(4) 1";; *) args=;; esac; \
 		echo "== $(1) $$p"; SG_LIMITS_SCALE=$(2) $(3) $(SAFETY)/$(4)/$$p $$args > $(SAFETY)/$(4)/$$p.out; done
 endef
 

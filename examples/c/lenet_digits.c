@@ -14,7 +14,7 @@
  * (after fewer epochs, as `make check-safety` runs it under valgrind: 50%) and every tensor was
  * freed.
  *
- *   build/bin/lenet_digits [path/to/digits.csv [OUT [EPOCHS]]]     (OUT "" for none)
+ *   build/bin/lenet_digits [path/to/digits.csv [OUT [EPOCHS]]]
  */
 #include "digits.h"
 
@@ -84,7 +84,7 @@ static sg_tensor *resize(sg_tensor *X) {
 }
 
 int main(int argc, char **argv) {
-    const char *path = argc > 1 ? argv[1] : "data/digits.csv", *out_dir = argc > 2 && argv[2][0] ? argv[2] : NULL;
+    const char *path = argc > 1 ? argv[1] : "data/digits.csv", *out_dir = argc > 2 ? argv[2] : NULL;
     const int epochs = argc > 3 ? atoi(argv[3]) : EPOCHS;
     if (epochs < 1 || epochs > EPOCHS) {
         fprintf(stderr, "EPOCHS must be 1 to %d\n", EPOCHS);
