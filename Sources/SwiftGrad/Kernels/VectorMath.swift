@@ -11,7 +11,10 @@ enum VectorMath {
     /// the overflow (n = 128) need no special case. NaN stays NaN, -inf gives 0, +inf gives inf.
     @inline(__always)
     static func exp(_ x: Lanes) -> Lanes {
-        let xc = pointwiseMin(pointwiseMax(x, Lanes(repeating: -104)), Lanes(repeating: 89))
+        // Clamped by selects (the standard library's pointwiseMin/Max are calls, not inlined).
+        var xc = x
+        xc.replace(with: -104, where: x .< -104)
+        xc.replace(with: 89, where: x .> 89)
         // n = round(x / ln2), by adding 1.5 * 2^23: the sum's low mantissa bits are then n.
         let magic = Lanes(repeating: 12_582_912)
         let t = xc * 1.442_695_040_888_963_4 + magic
