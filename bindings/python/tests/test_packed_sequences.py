@@ -333,13 +333,21 @@ def _states(hidden):
 @pytest.mark.parametrize("ctor", LAYERS)
 @pytest.mark.parametrize("with_h0", [False, True])
 def test_packed_batch_is_each_sequence_alone(ctor, with_h0):
+    _check_each_sequence_alone(ctor, with_h0, [3, 5, 1, 5, 2])
+
+
+def test_long_packed_sequences_are_each_sequence_alone():
+    # more steps than one split takes sizes (64), in both directions
+    _check_each_sequence_alone("nn.GRU(2, 3, bidirectional=True)", True, [70, 150, 1, 66, 150])
+
+
+def _check_each_sequence_alone(ctor, with_h0, lengths):
     torch.manual_seed(7)
     m = eval(ctor, {"nn": nn}).double()  # noqa: S307 - our own cases
-    lengths = [3, 5, 1, 5, 2]
     steps, batch = max(lengths), len(lengths)
     layers = m.num_layers * (2 if m.bidirectional else 1)
     h_size = m.proj_size or m.hidden_size
-    x = torch.randn(steps, batch, 3, dtype=torch.float64, requires_grad=True)
+    x = torch.randn(steps, batch, m.input_size, dtype=torch.float64, requires_grad=True)
     h0 = [torch.randn(layers, batch, h_size, dtype=torch.float64, requires_grad=True)]
     if isinstance(m, nn.LSTM):
         h0.append(torch.randn(layers, batch, m.hidden_size, dtype=torch.float64, requires_grad=True))
@@ -348,7 +356,8 @@ def test_packed_batch_is_each_sequence_alone(ctor, with_h0):
     packed_in = pack_padded_sequence(x.transpose(0, 1) if m.batch_first else x, lengths,
                                      batch_first=m.batch_first, enforce_sorted=False)
     out, hidden = m(packed_in, hx)
-    assert isinstance(out, PackedSequence) and out.batch_sizes.tolist() == [5, 4, 3, 2, 2]
+    assert isinstance(out, PackedSequence)
+    assert out.batch_sizes.tolist() == [sum(n > t for n in lengths) for t in range(steps)]
     padded, got_lengths = pad_packed_sequence(out)
     assert got_lengths.tolist() == lengths
     w = torch.randn(padded.shape, dtype=torch.float64)
@@ -383,13 +392,13 @@ def test_packed_batch_is_each_sequence_alone(ctor, with_h0):
 
 
 @pytest.mark.parametrize("ctor", ["nn.LSTM(3, 4, num_layers=2, bidirectional=True)", "nn.GRU(3, 4, batch_first=True)"])
-def test_packed_batch_of_equal_lengths_is_the_padded_batch(ctor):
+@pytest.mark.parametrize("steps", [3, 100])
+def test_packed_batch_of_equal_lengths_is_the_padded_batch(ctor, steps):
     torch.manual_seed(3)
     m = eval(ctor, {"nn": nn}).double()  # noqa: S307 - our own cases
-    x = torch.randn(3, 4, 3, dtype=torch.float64)
+    x = torch.randn(*((4, steps) if m.batch_first else (steps, 4)), 3, dtype=torch.float64)
     padded_out, padded_hidden = m(x)
-    packed_out, packed_hidden = m(pack_padded_sequence(x, [4, 4, 4] if m.batch_first else [3] * 4,
-                                                       batch_first=m.batch_first))
+    packed_out, packed_hidden = m(pack_padded_sequence(x, [steps] * 4, batch_first=m.batch_first))
     unpacked, _ = pad_packed_sequence(packed_out, batch_first=m.batch_first)
     assert_close(unpacked, padded_out, what="output")
     for a, b in zip(_states(packed_hidden), _states(padded_hidden)):

@@ -7,4 +7,4 @@ from .convert_parameters import parameters_to_vector, vector_to_parameters  # no
 from . import rnn  # noqa: F401 - torch.nn.utils.rnn
 
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_", "get_total_norm",
-           "parameters_to_vector", "vector_to_parameters"]
+           "parameters_to_vector", "rnn", "vector_to_parameters"]
