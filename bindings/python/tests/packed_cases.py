@@ -64,6 +64,12 @@ CASES = {
         ctor="nn.GRU(3, 4, num_layers=2)", inputs={"x": (3, 2, 3)},
         code="out, h = m(R.pack_padded_sequence(x, [3, 3]))\n"
              "result = [out, h]"),
+    "pack_many_ties_unsorted": dict(
+        # 25 sequences with many equal lengths: the order of ties is that of PyTorch's sort
+        ctor=None, inputs={"x": (5, 25, 2)},
+        code="lengths = [2, 5, 2, 5, 1, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 4, 4, 4]\n"
+             "p = R.pack_padded_sequence(x, lengths, enforce_sorted=False)\n"
+             "result = [p, R.pad_packed_sequence(p, batch_first=True, padding_value=-1.0)]"),
     "pad_sequence_sides": dict(
         ctor=None, inputs={"a": (3, 2), "b": (1, 2), "c": (2, 2)},
         code="result = [R.pad_sequence([a, b, c], batch_first=True, padding_value=-2.0, padding_side='left'),\n"

@@ -7,7 +7,9 @@ where each came from, `unsorted_indices` puts them back).
 
 Everything here is built from library ops on the data (slicing, cat, stack, index_select), so
 gradients reach the padded or listed inputs as in PyTorch; Python only does the bookkeeping of
-lengths and batch sizes, as PyTorch's C++ loops do. Argument checks and messages are PyTorch's."""
+lengths and batch sizes, as PyTorch's C++ loops do. Argument checks and messages are PyTorch's.
+The results' grad_fn are those ops' nodes (CatBackward0, StackBackward0, ...), not PyTorch's fused
+PackPaddedSequenceBackward0 or CopySlices."""
 from __future__ import annotations
 
 import numbers
