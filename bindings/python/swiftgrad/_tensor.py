@@ -493,7 +493,7 @@ class Tensor:
         non_blocking=, copy= and memory_format=. The tensor itself when nothing changes and
         copy is False; devices other than the CPU raise PyTorch's CPU-build error."""
         dtype, copy, memory_format = _to_arguments(args, kwargs)
-        result = self if dtype is None or dtype is self._dtype else _make_as(dtype, L.sg_to_dtype, self._handle)
+        result = self if dtype is None or dtype is self.dtype else _make_as(dtype, L.sg_to_dtype, self._handle)
         if copy and result is self:
             result = self.clone()
         if memory_format is not None:
