@@ -1,0 +1,78 @@
+"""torch.nn.functional.ctc_loss and torch.ctc_loss: lengths as tensors or as Python int
+sequences, reduction as a name (F.ctc_loss) or as PyTorch's enum code (torch.ctc_loss). Python
+only checks the argument types as PyTorch's argument parser does and calls sg_ctc_loss; the
+math and every value check are the library's (Sources/SwiftGrad/Ops/CTCLoss.swift)."""
+import builtins
+import operator
+
+from .. import _dtype
+from .. import _lib as L
+from .._creation import tensor as _tensor_from_data
+from .._tensor import Tensor, _make, _reduction
+from ._registry import export
+
+#: PyTorch's at::Reduction codes, as torch.ctc_loss takes them: 1 mean, 2 sum, anything else none.
+_CODES = {1: "mean", 2: "sum"}
+
+_SIGNATURES = (
+    " * (Tensor log_probs, Tensor targets, tuple of ints input_lengths, tuple of ints target_lengths, "
+    "int blank = 0, int reduction = at::Reduction::Mean, bool zero_infinity = False)\n"
+    " * (Tensor log_probs, Tensor targets, Tensor input_lengths, Tensor target_lengths, "
+    "int blank = 0, int reduction = at::Reduction::Mean, bool zero_infinity = False)\n")
+
+
+def _int_sequence(value):
+    """`value` as a list of ints when it is a list or tuple of ints (PyTorch's `int[]`), else None."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    try:
+        return [operator.index(v) for v in value]
+    except TypeError:
+        return None
+
+
+def _type_name(value):
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of [{', '.join(type(v).__name__ for v in value)}]"
+    return type(value).__name__
+
+
+def _invalid(args):
+    got = ", ".join(_type_name(a) for a in args)
+    return TypeError(f"ctc_loss() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     + _SIGNATURES)
+
+
+def _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity):
+    """Checks the overload as PyTorch's parser does and calls the library."""
+    args = (log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
+    if not isinstance(log_probs, Tensor) or not isinstance(targets, Tensor):
+        raise _invalid(args)
+    if not isinstance(blank, int) or isinstance(blank, builtins.bool) or not isinstance(zero_infinity, builtins.bool):
+        raise _invalid(args)
+    if isinstance(input_lengths, Tensor) and isinstance(target_lengths, Tensor):
+        lengths = (input_lengths, target_lengths)
+    else:
+        sequences = (_int_sequence(input_lengths), _int_sequence(target_lengths))
+        if sequences[0] is None or sequences[1] is None:
+            raise _invalid(args)
+        lengths = tuple(_tensor_from_data(s, dtype=_dtype.int64) for s in sequences)
+    return _make(L.sg_ctc_loss, log_probs._handle, targets._handle, lengths[0]._handle, lengths[1]._handle,
+                 blank, _reduction(reduction), zero_infinity)
+
+
+@export("ctc_loss", namespace="nn.functional")
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """The connectionist temporal classification loss of log-probabilities [T, N, C] (or [T, C])
+    against padded [N, S] or concatenated targets; lengths as tensors or int sequences."""
+    _reduction(reduction)  # PyTorch's ValueError for an unknown name comes first
+    return _ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
+
+
+@export("ctc_loss")
+def torch_ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0, zero_infinity=False):
+    """torch.ctc_loss: F.ctc_loss with the reduction as PyTorch's enum code (0 none, 1 mean,
+    2 sum). The default is 0: PyTorch's parser reads its declared default (Mean) as 0."""
+    if not isinstance(reduction, int) or isinstance(reduction, builtins.bool):
+        raise _invalid((log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity))
+    return _ctc(log_probs, targets, input_lengths, target_lengths, blank, _CODES.get(reduction, "none"), zero_infinity)
