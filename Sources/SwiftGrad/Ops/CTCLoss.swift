@@ -42,14 +42,19 @@ struct CTCProblem {
 }
 
 /// PyTorch's `std::log(std::exp(a - m) + std::exp(b - m) + std::exp(c - m)) + m` with m the
-/// largest of the three (0 when all are -inf), in the same order of operations.
+/// largest of the three (0 when all are -inf), in the same order of operations, bit for bit:
+/// a -inf term, whose exp is exactly +0, is not computed, and three -inf terms give -inf
+/// (PyTorch's log(0) + 0). NaN propagates as in PyTorch's (a NaN term is never -inf).
 @inline(__always)
 private func logSumExp3<F: FloatElement>(_ a: F, _ b: F, _ c: F) -> F {
     var m = a
     if b > m { m = b }
     if c > m { m = c }
-    if m == -F.infinity { m = 0 }
-    return F.log(F.exp(a - m) + F.exp(b - m) + F.exp(c - m)) + m
+    if m == -F.infinity { return -F.infinity }
+    var sum: F = a == -F.infinity ? 0 : F.exp(a - m)
+    sum += b == -F.infinity ? 0 : F.exp(b - m)
+    sum += c == -F.infinity ? 0 : F.exp(c - m)
+    return F.log(sum) + m
 }
 
 enum CTCKernels {
@@ -79,11 +84,11 @@ enum CTCKernels {
                     let previous = a + (t &- 1) &* width, current = a + t &* width
                     let row = x + t &* rowStride
                     for s in 0..<states {
-                        let current_prime = prime[s]
+                        let currentPrime = prime[s]
                         let la1 = previous[s]
                         let la2 = s > 0 ? previous[s &- 1] : -F.infinity
-                        let la3 = s > 1 && prime[s &- 2] != current_prime ? previous[s &- 2] : -F.infinity
-                        current[s] = logSumExp3(la1, la2, la3) + row[current_prime]
+                        let la3 = s > 1 && prime[s &- 2] != currentPrime ? previous[s &- 2] : -F.infinity
+                        current[s] = logSumExp3(la1, la2, la3) + row[currentPrime]
                     }
                 }
                 let last = a + (inputLength &- 1) &* width
@@ -150,7 +155,8 @@ enum CTCKernels {
                             let collected = gradRow[c]
                             if collected == -F.infinity {
                                 gradRow[c] = logAlphaBeta
-                            } else {
+                            } else if logAlphaBeta != -F.infinity {
+                                // (adding exp(-inf) = 0 leaves log(exp(0)) + m = m unchanged)
                                 let m = collected < logAlphaBeta ? logAlphaBeta : collected
                                 gradRow[c] = F.log(F.exp(collected - m) + F.exp(logAlphaBeta - m)) + m
                             }
@@ -161,11 +167,18 @@ enum CTCKernels {
                 }
             }
             let upstream = gradOut[b]
+            // exp(collected + nll - lp) is exactly 0 for a class no state reached (collected
+            // -inf) when nll and lp are finite; otherwise (inf - inf: NaN) it is computed.
+            let finiteLoss = lossValue.isFinite
             for t in 0..<inputLength {
                 let row = x + t &* rowStride, gradRow = g + t &* rowStride
                 for c in 0..<classes {
-                    let v = row[c]
-                    gradRow[c] = (F.exp(v) - F.exp(gradRow[c] + lossValue - v)) * upstream
+                    let v = row[c], collected = gradRow[c]
+                    if collected == -F.infinity && finiteLoss && v.isFinite {
+                        gradRow[c] = (F.exp(v) - 0) * upstream
+                    } else {
+                        gradRow[c] = (F.exp(v) - F.exp(collected + lossValue - v)) * upstream
+                    }
                 }
             }
             for t in inputLength..<steps { (g + t &* rowStride).update(repeating: 0, count: classes) }
