@@ -3338,6 +3338,20 @@ SG_API sg_status sg_scaled_dot_product_attention(const sg_tensor *query, const s
                                                  const double *scale, bool enable_gqa,
                                                  sg_tensor **out);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* CTC loss (torch.nn.functional.ctc_loss)                                                        */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * CTC loss of log-probabilities [T, N, C] (or [T, C]) against padded [N, S] or concatenated 1-D
+ * targets, with N integer input and target lengths; blank in [0, C); zero_infinity zeroes infinite
+ * losses and their gradients.
+ */
+SG_API sg_status sg_ctc_loss(const sg_tensor *log_probs, const sg_tensor *targets,
+                             const sg_tensor *input_lengths, const sg_tensor *target_lengths,
+                             int64_t blank, sg_reduction reduction, bool zero_infinity,
+                             sg_tensor **out);
+
 /* END GENERATED OPS */
 
 /* ------------------------------------------------------------------------------------------ */

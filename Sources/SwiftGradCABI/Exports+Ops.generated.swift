@@ -3338,3 +3338,8 @@ public func sg_instance_norm(_ a: OpaquePointer?, _ running_mean: OpaquePointer?
 public func sg_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?, _ attn_mask: OpaquePointer?, _ dropout_p: Double, _ is_causal: Bool, _ scale: UnsafePointer<Double>?, _ enable_gqa: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_scaled_dot_product_attention", out) { try Handles.tensor(query, "query").scaledDotProductAttention(key: Handles.tensor(key, "key"), value: Handles.tensor(value, "value"), attnMask: (attn_mask == nil ? nil : Handles.tensor(attn_mask, "attn_mask")), dropoutP: dropout_p, isCausal: is_causal, scale: scale?.pointee, enableGQA: enable_gqa) }
 }
+
+@_cdecl("sg_ctc_loss") @implementation
+public func sg_ctc_loss(_ log_probs: OpaquePointer?, _ targets: OpaquePointer?, _ input_lengths: OpaquePointer?, _ target_lengths: OpaquePointer?, _ blank: Int64, _ reduction: sg_reduction, _ zero_infinity: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_ctc_loss", out) { try Tensor.ctcLoss(Handles.tensor(log_probs, "log_probs"), Handles.tensor(targets, "targets"), inputLengths: Handles.tensor(input_lengths, "input_lengths"), targetLengths: Handles.tensor(target_lengths, "target_lengths"), blank: Int(blank), reduction: SwiftGradCABI.reduction(reduction), zeroInfinity: zero_infinity) }
+}
