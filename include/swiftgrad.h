@@ -35,6 +35,9 @@
  *                and the element count and byte count must fit in int64_t. The caller promises
  *                that `shape` points to ndim readable values and that data pointers cover the
  *                byte counts stated below; the library cannot check memory it does not own.
+ *                Lists of dimensions or per-dimension values take the same form (at most
+ *                SG_MAX_DIMS entries); lists that the rank does not bound (split sizes, split
+ *                indices) take `const int64_t *NAME, size_t nNAME` with at most 2^20 entries.
  *   Strings.     Functions that produce text take (char *buf, size_t buf_size, size_t *needed).
  *                They write at most buf_size bytes, always NUL-terminated when buf_size > 0,
  *                truncating if the buffer is too small (that is not an error), and store in

@@ -301,6 +301,8 @@ class Tensor:
         if dim is None:
             return shape
         n = len(shape)
+        if n == 0 and dim in (0, -1):
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         if not -max(n, 1) <= dim < max(n, 1):
             raise IndexError(f"Dimension out of range (expected to be in range of [{-max(n, 1)}, {max(n, 1) - 1}], but got {dim})")
         return shape[dim]

@@ -26,7 +26,6 @@ from .utils.rnn import PackedSequence
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
-_MAX_SPLIT = 64  # SG_MAX_DIMS: the longest list of sizes one split takes
 
 
 class RNNBase(Module):
@@ -309,18 +308,12 @@ class RNNBase(Module):
 
 
 def _split_steps(rows, batch_sizes):
-    """The rows of each time step, as few split nodes as possible: indexing per step would give
-    each step's backward a zero tensor the size of the whole sequence. A list of sizes may hold
-    at most SG_MAX_DIMS (64) entries, so longer packed sequences split in a tree of such splits."""
+    """The rows of each time step, in one split node: indexing per step would give each step's
+    backward a zero tensor the size of the whole sequence."""
     first = batch_sizes[0]
     if all(size == first for size in batch_sizes):  # a padded batch
         return rows.split(first) if first else [rows] * len(batch_sizes)
-    if len(batch_sizes) <= _MAX_SPLIT:
-        return rows.split(batch_sizes)
-    group = -(-len(batch_sizes) // _MAX_SPLIT)
-    groups = [batch_sizes[i:i + group] for i in range(0, len(batch_sizes), group)]
-    pieces = rows.split([sum(g) for g in groups])
-    return [step for piece, g in zip(pieces, groups) for step in _split_steps(piece, g)]
+    return rows.split(batch_sizes)
 
 
 def _rows(t, start, end):
