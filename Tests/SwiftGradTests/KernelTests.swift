@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SwiftGrad
 
@@ -72,5 +73,31 @@ import Testing
         }
         let maxima = try x.amax(dims: [1]).scalars(as: Double.self)
         for r in 0..<5 { #expect(maxima[r] == values[(r * 1003)..<((r + 1) * 1003)].max()!) }
+    }
+
+    /// Sigmoid's and tanh's backward run in one pass unless the graph of the backward is
+    /// recorded (create_graph); both forms give the same gradients, float32 and float64, and
+    /// float16 (computed in float32) within its precision. With an expanded incoming gradient
+    /// (the backward of sum) the gradient is the derivative, worked out here in float64.
+    @Test func fusedSigmoidAndTanhBackwardEqualTheRecordedForm() throws {
+        let derivatives: [(Tensor) throws -> Tensor] = [{ try $0.sigmoid() }, { try $0.tanh() }]
+        let formulas: [(Double) -> Double] = [{ let s = 1 / (1 + Foundation.exp(-$0)); return s * (1 - s) },
+                                              { let t = Foundation.tanh($0); return 1 - t * t }]
+        for dtype in [DType.float32, .float64, .float16] {
+            for (op, formula) in zip(derivatives, formulas) {
+                let x = try Tensor.randn([5, 7]).mul(3).to(dtype)
+                try x.setRequiresGrad(true)
+                let weights = try Tensor.randn([7]).to(dtype)
+                let fused = try Autograd.grad([op(x).mul(weights).sum()], [x])[0]!
+                let recorded = try Autograd.grad([op(x).mul(weights).sum()], [x], createGraph: true)[0]!
+                let tolerance = dtype == .float16 ? 5e-3 : 0
+                expectClose(try fused.to(.float64).scalars(as: Double.self), try recorded.to(.float64).scalars(as: Double.self),
+                            tolerance: tolerance, "\(dtype)")
+                let plain = try Autograd.grad([op(x).sum()], [x])[0]!
+                let want = try x.to(.float64).scalars(as: Double.self).map(formula)
+                expectClose(try plain.to(.float64).scalars(as: Double.self), want,
+                            tolerance: dtype == .float64 ? 1e-12 : (dtype == .float32 ? 1e-6 : 5e-3), "\(dtype) derivative")
+            }
+        }
     }
 }

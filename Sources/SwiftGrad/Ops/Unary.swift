@@ -177,7 +177,40 @@ enum ReluKernel: NumericUnaryKernel {
     @inline(__always) static func apply<T: NumericElement>(_ x: T) -> T { x <= T.zero ? T.zero : x }
 }
 
+/// A gradient computed from the output of the function and the incoming gradient `g`, in one
+/// pass, in the order of PyTorch's sigmoid_backward and tanh_backward kernels
+/// (`g * (1 - y) * y`, `g * (1 - y * y)`), which the recorded form for create_graph follows too.
+protocol OutputGradient {
+    static func apply<T: FloatElement>(_ g: T, _ y: T) -> T
+}
+enum SigmoidGradient: OutputGradient {
+    @inline(__always) static func apply<T: FloatElement>(_ g: T, _ y: T) -> T { g * (1 - y) * y }
+}
+enum TanhGradient: OutputGradient {
+    @inline(__always) static func apply<T: FloatElement>(_ g: T, _ y: T) -> T { g * (1 - y * y) }
+}
+
+/// `K(g, y)` as a kernel's binary function.
+struct OutputGradientPair<K: OutputGradient, T: FloatElement>: BinaryFunction {
+    @inline(__always) func callAsFunction(_ g: T, _ y: T) -> T { K.apply(g, y) }
+}
+
 extension Tensor {
+    /// `K(self, output)` elementwise, self the gradient of `output` (same shape, or expanded to
+    /// it); float16 and bfloat16 compute in float32 and round once at the end, as PyTorch's.
+    func outputGradient<K: OutputGradient>(_: K.Type, output y: Tensor) throws -> Tensor {
+        let shape = try Shape.broadcast(shape, y.shape)
+        switch (dtype, y.dtype) {
+        case (.float32, .float32): return try Kernels.zip(self, y, shape: shape, OutputGradientPair<K, Float>())
+        case (.float64, .float64): return try Kernels.zip(self, y, shape: shape, OutputGradientPair<K, Double>())
+        default:
+            let common = DType.promote(dtype, y.dtype)
+            return try to(.float32, recording: false)
+                .outputGradient(K.self, output: y.to(.float32, recording: false)).to(common, recording: false)
+        }
+    }
+
+    /// The forward of a floating unary opextension Tensor {
     /// The forward of a floating unary op: float16 and bfloat16 compute in float32 and round
     /// back; integer and bool input computes in the default floating dtype (the result's).
     static func floatUnary<K: FloatUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
@@ -283,9 +316,10 @@ extension Tensor {
     public func tanh() throws -> Tensor {
         try Tensor.floatUnary(TanhKernel.self, self)
             .recorded("TanhBackward0", inputs: [self], savingOutput: true) { g, ctx in
-                // d tanh/dx = 1 - tanh^2.
+                // d tanh/dx = 1 - tanh^2: in one pass, or in recorded ops for create_graph.
                 let out = try ctx.saved(0)
-                return [try g.mul(out.mul(out).rsub(1))]
+                if GradMode.isEnabled { return [try g.mul(out.mul(out).rsub(1))] }
+                return [try g.outputGradient(TanhGradient.self, output: out)]
             }
     }
 
@@ -293,9 +327,10 @@ extension Tensor {
     public func sigmoid() throws -> Tensor {
         try Tensor.floatUnary(SigmoidKernel.self, self)
             .recorded("SigmoidBackward0", inputs: [self], savingOutput: true) { g, ctx in
-                // d sigmoid/dx = s (1 - s).
+                // d sigmoid/dx = s (1 - s): in one pass, or in recorded ops for create_graph.
                 let out = try ctx.saved(0)
-                return [try g.mul(out.mul(out.rsub(1)))]
+                if GradMode.isEnabled { return [try g.mul(out.rsub(1)).mul(out)] }
+                return [try g.outputGradient(SigmoidGradient.self, output: out)]
             }
     }
 
