@@ -3338,3 +3338,8 @@ public func sg_instance_norm(_ a: OpaquePointer?, _ running_mean: OpaquePointer?
 public func sg_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: OpaquePointer?, _ value: OpaquePointer?, _ attn_mask: OpaquePointer?, _ dropout_p: Double, _ is_causal: Bool, _ scale: UnsafePointer<Double>?, _ enable_gqa: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_scaled_dot_product_attention", out) { try Handles.tensor(query, "query").scaledDotProductAttention(key: Handles.tensor(key, "key"), value: Handles.tensor(value, "value"), attnMask: (attn_mask == nil ? nil : Handles.tensor(attn_mask, "attn_mask")), dropoutP: dropout_p, isCausal: is_causal, scale: scale?.pointee, enableGQA: enable_gqa) }
 }
+
+@_cdecl("sg_embedding_bag") @implementation
+public func sg_embedding_bag(_ weight: OpaquePointer?, _ indices: OpaquePointer?, _ offsets: OpaquePointer?, _ mode: Int64, _ per_sample_weights: OpaquePointer?, _ include_last_offset: Bool, _ padding_idx: UnsafePointer<Int64>?, _ scale_grad_by_freq: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_embedding_bag", out) { try Tensor.embeddingBag(Handles.tensor(weight, "weight"), indices: Handles.tensor(indices, "indices"), offsets: (offsets == nil ? nil : Handles.tensor(offsets, "offsets")), mode: Int(mode), perSampleWeights: (per_sample_weights == nil ? nil : Handles.tensor(per_sample_weights, "per_sample_weights")), includeLastOffset: include_last_offset, paddingIdx: padding_idx.map { Int($0.pointee) }, scaleGradByFreq: scale_grad_by_freq) }
+}
