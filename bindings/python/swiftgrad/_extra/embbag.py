@@ -6,7 +6,7 @@ import warnings
 
 from .. import _lib as L
 from .._dtype import int64
-from .._tensor import _byref, _c_int64, _make, _require_tensor
+from .._tensor import Tensor, _byref, _c_int64, _make, _require_tensor
 from ._registry import export
 
 _MODES = {"sum": 0, "mean": 1, "max": 2}
@@ -31,8 +31,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
     if input.dim() == 2:
         if offsets is not None:
+            type_str = "<class 'torch.Tensor'>" if isinstance(offsets, Tensor) else str(type(offsets))
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
-                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+                             f"fixed length sequences. However, found offsets of type {type_str}")
         include_last_offset = False
     elif input.dim() == 1:
         if offsets is None:
