@@ -74,6 +74,32 @@ import Testing
         #expect(try p.grad!.scalars(as: Double.self) == [11, 27, 0])
     }
 
+    @Test func maxTiesAndNaNAsPyTorch() throws {
+        // Width 9: one SIMD block of 8 and a scalar column. Row 0 is all 1, row 1 all 1 but
+        // 2 in column 2 (ties elsewhere: the first row, 0, wins), row 2 all 5 but NaN in
+        // column 3. PyTorch's CPU kernel compares with >: a NaN met first stays, and nothing
+        // met later beats it (values as torch 2.15 gives).
+        var values = [Double](repeating: 1, count: 27)
+        values[9 + 2] = 2
+        for j in 0..<9 { values[18 + j] = 5 }
+        values[18 + 3] = .nan
+        for dtype in [DType.float64, .float32] {
+            let w = try Tensor(values, shape: [3, 9]).to(dtype).requiringGrad()  // Int32 lanes for float32
+            let out = try Tensor.embeddingBag(w, indices: try ints([0, 1, 2, 2, 0]), offsets: try ints([0, 2, 3]), mode: 2)
+            let got = try out.scalars(as: Double.self)
+            // Bags {0, 1}, {2}, {2, 0}: bag 0 is 1 everywhere but column 2 (2).
+            #expect(Array(got[0..<9]) == [1, 1, 2, 1, 1, 1, 1, 1, 1])
+            #expect(got[9 + 3].isNaN && got[9 + 0] == 5 && got[9 + 8] == 5)
+            try out.sum().backward()
+            let g = try w.grad!.scalars(as: Double.self)
+            // Bag 0: row 0 wins every column but 2 (row 1). Bags 1 and 2: row 2 wins every column
+            // (NaN included, met first); row 0, met second in bag 2, never beats 5 or NaN.
+            #expect(Array(g[0..<9]) == [1, 1, 0, 1, 1, 1, 1, 1, 1])
+            #expect(Array(g[9..<18]) == [0, 0, 1, 0, 0, 0, 0, 0, 0])
+            #expect(Array(g[18..<27]) == [2, 2, 2, 2, 2, 2, 2, 2, 2])
+        }
+    }
+
     // MARK: Gradients against finite differences
 
     private let indices: [Int64] = [0, 2, 5, 2, 1, 4, 4, 3]
