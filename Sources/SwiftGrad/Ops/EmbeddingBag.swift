@@ -401,12 +401,12 @@ final class EmbeddingBagPlan: @unchecked Sendable {
             }
             var narrow = [Int32](repeating: -1, count: bags &* d)
             narrow.withUnsafeMutableBufferPointer { arg in
-                maxKernel(UnsafePointer(x.pointer(Float.self) + x.storageOffset), out.pointer(Float.self), arg.baseAddress!)
+                maxKernelFloat(UnsafePointer(x.pointer(Float.self) + x.storageOffset), out.pointer(Float.self), arg.baseAddress!)
             }
             for k in 0..<won.count { won[k] = Int64(narrow[k]) }
         } else {
             won.withUnsafeMutableBufferPointer { arg in
-                maxKernel(UnsafePointer(x.pointer(Double.self) + x.storageOffset), out.pointer(Double.self), arg.baseAddress!)
+                maxKernelDouble(UnsafePointer(x.pointer(Double.self) + x.storageOffset), out.pointer(Double.self), arg.baseAddress!)
             }
         }
         winners = won
@@ -417,18 +417,21 @@ final class EmbeddingBagPlan: @unchecked Sendable {
     /// (so the first of equal values, and a NaN met first, stay), with the row's number in the
     /// matching lane of `arg` (Int32 lanes for Float, Int64 for Double: the comparison's mask
     /// selects both). A branch per element costs a misprediction on random data; the blend
-    /// does not (10x faster measured at 64 columns).
-    private func maxKernel<T: PoolFloat & SIMDScalar, A: FixedWidthInteger & SIMDScalar>(
-        _ xp: UnsafePointer<T>, _ op: UnsafeMutablePointer<T>, _ arg: UnsafeMutablePointer<A>
-    ) where T.SIMDMaskScalar == A, A.SIMDMaskScalar == A {
+    /// does not (10x faster measured at 64 columns). `block` blends 8 columns; the concrete
+    /// kernels below give it with concrete SIMD types (the generic `.>` of SIMD compares lane
+    /// by lane through memory, 25x slower).
+    @inline(__always)
+    private func maxKernel<T: PoolFloat, A: FixedWidthInteger>(
+        _ xp: UnsafePointer<T>, _ op: UnsafeMutablePointer<T>, _ arg: UnsafeMutablePointer<A>,
+        block: (_ src: UnsafePointer<T>, _ row: UnsafeMutablePointer<T>, _ arg: UnsafeMutablePointer<A>, _ r: A) -> Void
+    ) {
         let d = width, blocks = width / 8
-        let argBase = UnsafeMutablePointer(arg)
         forwardScale.withUnsafeBufferPointer { c in
             bounds.withUnsafeBufferPointer { bounds in
                 index.withUnsafeBufferPointer { index in
                     split(bags, work: count &* d) { range in
                         for b in range {
-                            let row = op + b &* d, a = argBase + b &* d
+                            let row = op + b &* d, a = arg + b &* d
                             var first = true
                             for i in bounds[b]..<bounds[b &+ 1] where c[i] != 0 {
                                 let r = A(truncatingIfNeeded: index[i]), src = xp + index[i] &* d
@@ -437,21 +440,35 @@ final class EmbeddingBagPlan: @unchecked Sendable {
                                     first = false
                                     continue
                                 }
-                                let rv = SIMD8<A>(repeating: r)
-                                for k in 0..<blocks {
-                                    let v = UnsafeRawPointer(src + 8 &* k).loadUnaligned(as: SIMD8<T>.self)
-                                    let o = UnsafeRawPointer(row + 8 &* k).loadUnaligned(as: SIMD8<T>.self)
-                                    let av = UnsafeRawPointer(a + 8 &* k).loadUnaligned(as: SIMD8<A>.self)
-                                    let m = v .> o
-                                    UnsafeMutableRawPointer(row + 8 &* k).storeBytes(of: o.replacing(with: v, where: m), as: SIMD8<T>.self)
-                                    UnsafeMutableRawPointer(a + 8 &* k).storeBytes(of: av.replacing(with: rv, where: m), as: SIMD8<A>.self)
-                                }
+                                for k in 0..<blocks { block(src + 8 &* k, row + 8 &* k, a + 8 &* k, r) }
                                 for j in (blocks &* 8)..<d where src[j] > row[j] { row[j] = src[j]; a[j] = r }
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    private func maxKernelFloat(_ xp: UnsafePointer<Float>, _ op: UnsafeMutablePointer<Float>, _ arg: UnsafeMutablePointer<Int32>) {
+        maxKernel(xp, op, arg) { src, row, a, r in
+            let v = UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self)
+            let o = UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Float>.self)
+            let av = UnsafeRawPointer(a).loadUnaligned(as: SIMD8<Int32>.self)
+            let m = v .> o
+            UnsafeMutableRawPointer(row).storeBytes(of: o.replacing(with: v, where: m), as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(a).storeBytes(of: av.replacing(with: r, where: m), as: SIMD8<Int32>.self)
+        }
+    }
+
+    private func maxKernelDouble(_ xp: UnsafePointer<Double>, _ op: UnsafeMutablePointer<Double>, _ arg: UnsafeMutablePointer<Int64>) {
+        maxKernel(xp, op, arg) { src, row, a, r in
+            let v = UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Double>.self)
+            let o = UnsafeRawPointer(row).loadUnaligned(as: SIMD8<Double>.self)
+            let av = UnsafeRawPointer(a).loadUnaligned(as: SIMD8<Int64>.self)
+            let m = v .> o
+            UnsafeMutableRawPointer(row).storeBytes(of: o.replacing(with: v, where: m), as: SIMD8<Double>.self)
+            UnsafeMutableRawPointer(a).storeBytes(of: av.replacing(with: r, where: m), as: SIMD8<Int64>.self)
         }
     }
 
