@@ -35,6 +35,9 @@
  *                and the element count and byte count must fit in int64_t. The caller promises
  *                that `shape` points to ndim readable values and that data pointers cover the
  *                byte counts stated below; the library cannot check memory it does not own.
+ *                Lists of dimensions or per-dimension values take the same form (at most
+ *                SG_MAX_DIMS entries); lists that the rank does not bound (split sizes, split
+ *                indices) take `const int64_t *NAME, size_t nNAME` with at most 2^20 entries.
  *   Strings.     Functions that produce text take (char *buf, size_t buf_size, size_t *needed).
  *                They write at most buf_size bytes, always NUL-terminated when buf_size > 0,
  *                truncating if the buffer is too small (that is not an error), and store in
@@ -3355,6 +3358,20 @@ SG_API sg_status sg_embedding_bag(const sg_tensor *weight, const sg_tensor *indi
                                   const sg_tensor *per_sample_weights, bool include_last_offset,
                                   const int64_t *padding_idx, bool scale_grad_by_freq,
                                   sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* CTC loss (torch.nn.functional.ctc_loss)                                                        */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * CTC loss of log-probabilities [T, N, C] (or [T, C]) against padded [N, S] or concatenated 1-D
+ * targets, with N integer input and target lengths; blank in [0, C); zero_infinity zeroes infinite
+ * losses and their gradients.
+ */
+SG_API sg_status sg_ctc_loss(const sg_tensor *log_probs, const sg_tensor *targets,
+                             const sg_tensor *input_lengths, const sg_tensor *target_lengths,
+                             int64_t blank, sg_reduction reduction, bool zero_infinity,
+                             sg_tensor **out);
 
 /* END GENERATED OPS */
 

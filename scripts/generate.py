@@ -50,6 +50,8 @@ KINDS = {
     "reduction": (["sg_reduction {n}"], ["sg_reduction"], "SwiftGradCABI.reduction({n})"),
     "dims": (["const int64_t *{n}", "size_t n{n}"], ["UnsafePointer<Int64>?", "Int"],
              "SwiftGradCABI.dims({n}, n{n})"),
+    "ints": (["const int64_t *{n}", "size_t n{n}"], ["UnsafePointer<Int64>?", "Int"],
+             'SwiftGradCABI.ints({n}, n{n}, "{n}")'),
     "shape": (["const int64_t *{n}", "size_t ndim"], ["UnsafePointer<Int64>?", "Int"],
               'SwiftGradCABI.shape({n}, ndim, "{n}")'),
     "tensors": (["const sg_tensor *const *{n}", "size_t count"], ["UnsafePointer<OpaquePointer?>?", "Int"],
@@ -274,7 +276,7 @@ class PythonArg:
         self.keyword_only = keyword_only
         self.kind = kind
         self.alias = ALIASES.get(self.name) if not self.star else None
-        if self.star and kind not in ("shape", "dims", "tensors"):
+        if self.star and kind not in ("shape", "dims", "ints", "tensors"):
             raise SystemExit(f"ops table: {op.name}: *{self.name} needs a shape, dims or tensors parameter")
 
 
@@ -368,7 +370,7 @@ def python_conversions(fname, args, operands):
             lines.append(f"    if not isinstance({n}, str):")
             lines.append(f'        raise TypeError(f"{fname}(): argument \'{n}\' must be str, not {{type({n}).__name__}}")')
             call.append(f"{n}.encode()")
-        elif kind == "dims":
+        elif kind in ("dims", "ints"):
             lines.append(f"    {n}_array, {n}_count = _shape_array(_dims({n}))")
             call += [f"{n}_array", f"{n}_count"]
         elif kind == "shape":

@@ -155,6 +155,17 @@ func dims(_ pointer: UnsafePointer<Int64>?, _ count: Int) throws -> [Int] {
     try shape(pointer, count, "dims")
 }
 
+/// A list of integers from C that the rank does not bound (split sizes, split indices): at most
+/// 2^20 of them, the pointer present when the count is not 0.
+func ints(_ pointer: UnsafePointer<Int64>?, _ count: Int, _ argument: StaticString) throws -> [Int] {
+    guard count >= 0, count <= 1 << 20 else {
+        throw ABIError.invalidArgument("\(argument) has \(UInt(bitPattern: count)) entries; at most \(1 << 20) are allowed")
+    }
+    if count == 0 { return [] }
+    guard let pointer else { throw ABIError.invalidArgument("\(argument) is NULL but its count is \(count)") }
+    return (0..<count).map { Int(pointer[$0]) }
+}
+
 /// `export` for functions that return two new tensor handles (values and indices): both are NULL
 /// on every failure, both new (+1) handles on success.
 @inline(__always)

@@ -1426,7 +1426,7 @@ public func sg_split(_ a: OpaquePointer?, _ split_size: Int64, _ dim: Int64, _ o
 
 @_cdecl("sg_split_with_sizes") @implementation
 public func sg_split_with_sizes(_ a: OpaquePointer?, _ split_sizes: UnsafePointer<Int64>?, _ nsplit_sizes: Int, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
-    exportTensorList("sg_split_with_sizes", outs, capacity, count) { try Handles.tensor(a, "a").split(sizes: SwiftGradCABI.dims(split_sizes, nsplit_sizes), dim: Int(dim)) }
+    exportTensorList("sg_split_with_sizes", outs, capacity, count) { try Handles.tensor(a, "a").split(sizes: SwiftGradCABI.ints(split_sizes, nsplit_sizes, "split_sizes"), dim: Int(dim)) }
 }
 
 @_cdecl("sg_unsafe_split") @implementation
@@ -1436,12 +1436,12 @@ public func sg_unsafe_split(_ a: OpaquePointer?, _ split_size: Int64, _ dim: Int
 
 @_cdecl("sg_unsafe_split_with_sizes") @implementation
 public func sg_unsafe_split_with_sizes(_ a: OpaquePointer?, _ split_sizes: UnsafePointer<Int64>?, _ nsplit_sizes: Int, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
-    exportTensorList("sg_unsafe_split_with_sizes", outs, capacity, count) { try Handles.tensor(a, "a").unsafeSplit(sizes: SwiftGradCABI.dims(split_sizes, nsplit_sizes), dim: Int(dim)) }
+    exportTensorList("sg_unsafe_split_with_sizes", outs, capacity, count) { try Handles.tensor(a, "a").unsafeSplit(sizes: SwiftGradCABI.ints(split_sizes, nsplit_sizes, "split_sizes"), dim: Int(dim)) }
 }
 
 @_cdecl("sg_split_with_sizes_copy") @implementation
 public func sg_split_with_sizes_copy(_ a: OpaquePointer?, _ split_sizes: UnsafePointer<Int64>?, _ nsplit_sizes: Int, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
-    exportTensorList("sg_split_with_sizes_copy", outs, capacity, count) { try Handles.tensor(a, "a").splitWithSizesCopy(SwiftGradCABI.dims(split_sizes, nsplit_sizes), dim: Int(dim)) }
+    exportTensorList("sg_split_with_sizes_copy", outs, capacity, count) { try Handles.tensor(a, "a").splitWithSizesCopy(SwiftGradCABI.ints(split_sizes, nsplit_sizes, "split_sizes"), dim: Int(dim)) }
 }
 
 @_cdecl("sg_chunk") @implementation
@@ -1461,7 +1461,7 @@ public func sg_tensor_split(_ a: OpaquePointer?, _ sections: Int64, _ dim: Int64
 
 @_cdecl("sg_tensor_split_indices") @implementation
 public func sg_tensor_split_indices(_ a: OpaquePointer?, _ indices: UnsafePointer<Int64>?, _ nindices: Int, _ dim: Int64, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
-    exportTensorList("sg_tensor_split_indices", outs, capacity, count) { try Handles.tensor(a, "a").tensorSplit(indices: SwiftGradCABI.dims(indices, nindices), dim: Int(dim)) }
+    exportTensorList("sg_tensor_split_indices", outs, capacity, count) { try Handles.tensor(a, "a").tensorSplit(indices: SwiftGradCABI.ints(indices, nindices, "indices"), dim: Int(dim)) }
 }
 
 @_cdecl("sg_tensor_split_tensor") @implementation
@@ -1476,7 +1476,7 @@ public func sg_hsplit(_ a: OpaquePointer?, _ sections: Int64, _ outs: UnsafeMuta
 
 @_cdecl("sg_hsplit_indices") @implementation
 public func sg_hsplit_indices(_ a: OpaquePointer?, _ indices: UnsafePointer<Int64>?, _ nindices: Int, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
-    exportTensorList("sg_hsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").hsplit(indices: SwiftGradCABI.dims(indices, nindices)) }
+    exportTensorList("sg_hsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").hsplit(indices: SwiftGradCABI.ints(indices, nindices, "indices")) }
 }
 
 @_cdecl("sg_vsplit") @implementation
@@ -1486,7 +1486,7 @@ public func sg_vsplit(_ a: OpaquePointer?, _ sections: Int64, _ outs: UnsafeMuta
 
 @_cdecl("sg_vsplit_indices") @implementation
 public func sg_vsplit_indices(_ a: OpaquePointer?, _ indices: UnsafePointer<Int64>?, _ nindices: Int, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
-    exportTensorList("sg_vsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").vsplit(indices: SwiftGradCABI.dims(indices, nindices)) }
+    exportTensorList("sg_vsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").vsplit(indices: SwiftGradCABI.ints(indices, nindices, "indices")) }
 }
 
 @_cdecl("sg_dsplit") @implementation
@@ -1496,7 +1496,7 @@ public func sg_dsplit(_ a: OpaquePointer?, _ sections: Int64, _ outs: UnsafeMuta
 
 @_cdecl("sg_dsplit_indices") @implementation
 public func sg_dsplit_indices(_ a: OpaquePointer?, _ indices: UnsafePointer<Int64>?, _ nindices: Int, _ outs: UnsafeMutablePointer<OpaquePointer?>?, _ capacity: Int, _ count: UnsafeMutablePointer<Int>?) -> sg_status {
-    exportTensorList("sg_dsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").dsplit(indices: SwiftGradCABI.dims(indices, nindices)) }
+    exportTensorList("sg_dsplit_indices", outs, capacity, count) { try Handles.tensor(a, "a").dsplit(indices: SwiftGradCABI.ints(indices, nindices, "indices")) }
 }
 
 @_cdecl("sg_unbind") @implementation
@@ -3342,4 +3342,9 @@ public func sg_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: Opaq
 @_cdecl("sg_embedding_bag") @implementation
 public func sg_embedding_bag(_ weight: OpaquePointer?, _ indices: OpaquePointer?, _ offsets: OpaquePointer?, _ mode: Int64, _ per_sample_weights: OpaquePointer?, _ include_last_offset: Bool, _ padding_idx: UnsafePointer<Int64>?, _ scale_grad_by_freq: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_embedding_bag", out) { try Tensor.embeddingBag(Handles.tensor(weight, "weight"), indices: Handles.tensor(indices, "indices"), offsets: (offsets == nil ? nil : Handles.tensor(offsets, "offsets")), mode: Int(mode), perSampleWeights: (per_sample_weights == nil ? nil : Handles.tensor(per_sample_weights, "per_sample_weights")), includeLastOffset: include_last_offset, paddingIdx: padding_idx.map { Int($0.pointee) }, scaleGradByFreq: scale_grad_by_freq) }
+}
+
+@_cdecl("sg_ctc_loss") @implementation
+public func sg_ctc_loss(_ log_probs: OpaquePointer?, _ targets: OpaquePointer?, _ input_lengths: OpaquePointer?, _ target_lengths: OpaquePointer?, _ blank: Int64, _ reduction: sg_reduction, _ zero_infinity: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_ctc_loss", out) { try Tensor.ctcLoss(Handles.tensor(log_probs, "log_probs"), Handles.tensor(targets, "targets"), inputLengths: Handles.tensor(input_lengths, "input_lengths"), targetLengths: Handles.tensor(target_lengths, "target_lengths"), blank: Int(blank), reduction: SwiftGradCABI.reduction(reduction), zeroInfinity: zero_infinity) }
 }

@@ -171,6 +171,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_cross", (void (*)(void))sg_cross, R_STATUS, 4, {K_TENSOR, K_TENSOR, K_I64_ARRAY, K_TENSOR_OUT}, {"a", "other", "dim", "out"}},
     {"sg_cross_entropy", (void (*)(void))sg_cross_entropy, R_STATUS, 4, {K_TENSOR, K_TENSOR, K_REDUCTION, K_TENSOR_OUT}, {"input", "target", "reduction", "out"}},
     {"sg_cross_entropy_loss", (void (*)(void))sg_cross_entropy_loss, R_STATUS, 7, {K_TENSOR, K_TENSOR, K_TENSOR, K_I64, K_REDUCTION, K_DOUBLE, K_TENSOR_OUT}, {"input", "target", "weight", "ignore_index", "reduction", "label_smoothing", "out"}},
+    {"sg_ctc_loss", (void (*)(void))sg_ctc_loss, R_STATUS, 8, {K_TENSOR, K_TENSOR, K_TENSOR, K_TENSOR, K_I64, K_REDUCTION, K_BOOL, K_TENSOR_OUT}, {"log_probs", "targets", "input_lengths", "target_lengths", "blank", "reduction", "zero_infinity", "out"}},
     {"sg_cummax", (void (*)(void))sg_cummax, R_STATUS, 4, {K_TENSOR, K_I64, K_TENSOR_OUT, K_TENSOR_OUT}, {"a", "dim", "values", "indices"}},
     {"sg_cummin", (void (*)(void))sg_cummin, R_STATUS, 4, {K_TENSOR, K_I64, K_TENSOR_OUT, K_TENSOR_OUT}, {"a", "dim", "values", "indices"}},
     {"sg_cumprod", (void (*)(void))sg_cumprod, R_STATUS, 3, {K_TENSOR, K_I64, K_TENSOR_OUT}, {"a", "dim", "out"}},

@@ -362,33 +362,6 @@ private struct AttentionProblem {
     }
 }
 
-/// OpenBLAS (0.3.21, pthreads) with more than one thread of its own, called from several of ours
-/// at once, serialises on its thread server: the 64 per-head products of a (16, 4, 128, 64)
-/// attention, split over two cores, measured 40 times slower than with one BLAS thread per
-/// caller. Our kernels that call BLAS from every core therefore ask OpenBLAS for one thread of
-/// its own while they run (its count is process-wide in this version, which has no per-thread
-/// setting), and give the previous count back when the last of them ends.
-enum SingleThreadedBLAS {
-    private static let state = Locked((users: 0, saved: Int32(1)))
-
-    static func during(_ body: () -> Void) {
-        state.withLock { s in
-            if s.users == 0 {
-                s.saved = openblas_get_num_threads()
-                if s.saved > 1 { openblas_set_num_threads(1) }
-            }
-            s.users += 1
-        }
-        defer {
-            state.withLock { s in
-                s.users -= 1
-                if s.users == 0 && s.saved > 1 { openblas_set_num_threads(s.saved) }
-            }
-        }
-        body()
-    }
-}
-
 /// The float types with a BLAS GEMM.
 private protocol BLASScalar {
     /// Row-major `c = alpha op(a) op(b)` for `c` of [m, n] and inner size k (beta 0).

@@ -12,11 +12,27 @@ import Darwin
 protocol FloatUnaryKernel {
     static func apply(_ x: Float) -> Float
     static func apply(_ x: Double) -> Double
+    /// Eight float32 lanes at once: a vectorised form where the kernel has one
+    /// (Kernels/VectorMath.swift), else the scalar form lane by lane.
+    static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes
+    /// Whether `apply(_: Lanes)` is a vector form (the contiguous float32 loop then uses it).
+    static var vectorised: Bool { get }
+}
+
+extension FloatUnaryKernel {
+    @inline(__always) static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes {
+        var y = x
+        for i in 0..<8 { y[i] = apply(x[i]) }
+        return y
+    }
+    static var vectorised: Bool { false }
 }
 
 enum ExpKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { expf(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.exp(x) }
+    @inline(__always) static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes { VectorMath.exp(x) }
+    static var vectorised: Bool { true }
 }
 enum LogKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { logf(x) }
@@ -45,6 +61,8 @@ enum CosKernel: FloatUnaryKernel {
 enum TanhKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { tanhf(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.tanh(x) }
+    @inline(__always) static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes { VectorMath.tanh(x) }
+    static var vectorised: Bool { true }
 }
 enum Log1pKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { log1pf(x) }
@@ -57,6 +75,8 @@ enum Expm1Kernel: FloatUnaryKernel {
 enum SigmoidKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { sigmoid(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { sigmoid(x) }
+    @inline(__always) static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes { VectorMath.sigmoid(x) }
+    static var vectorised: Bool { true }
 
     /// 1 / (1 + e^-x), PyTorch's CPU formula: without a branch (a data-dependent branch on the
     /// sign cost 3x the exp on mixed-sign input), and e^-x overflowing to inf for x below about
@@ -162,6 +182,7 @@ extension Tensor {
     /// back; integer and bool input computes in the default floating dtype (the result's).
     static func floatUnary<K: FloatUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
         switch a.dtype {
+        case .float32 where K.vectorised && a.isContiguous: return try Kernels.mapFloatLanes(a, K.self)
         case .float32: return try Kernels.map(a, FloatMap<K, Float>())
         case .float64: return try Kernels.map(a, FloatMap<K, Double>())
         case .float16, .bfloat16:

@@ -301,6 +301,8 @@ class Tensor:
         if dim is None:
             return shape
         n = len(shape)
+        if n == 0 and dim in (0, -1):
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         if not -max(n, 1) <= dim < max(n, 1):
             raise IndexError(f"Dimension out of range (expected to be in range of [{-max(n, 1)}, {max(n, 1) - 1}], but got {dim})")
         return shape[dim]
@@ -493,7 +495,7 @@ class Tensor:
         non_blocking=, copy= and memory_format=. The tensor itself when nothing changes and
         copy is False; devices other than the CPU raise PyTorch's CPU-build error."""
         dtype, copy, memory_format = _to_arguments(args, kwargs)
-        result = self if dtype is None or dtype is self._dtype else _make_as(dtype, L.sg_to_dtype, self._handle)
+        result = self if dtype is None or dtype is self.dtype else _make_as(dtype, L.sg_to_dtype, self._handle)
         if copy and result is self:
             result = self.clone()
         if memory_format is not None:

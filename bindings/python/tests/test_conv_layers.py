@@ -83,3 +83,29 @@ def test_constructor_errors_and_output_size():
     assert m(x, output_size=[12, 11]).shape == (2, 6, 12, 11)
     with pytest.raises(ValueError, match=r"requested an output size of \[14, 11\], but valid sizes range from \[11, 11\] to \[12, 12\]"):
         m(x, output_size=[14, 11])
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("transposed", [False, True])
+def test_batches_split_over_cores_equal_sample_by_sample(dtype, transposed):
+    """A batch large enough is split over the cores by samples (each core its own column
+    buffer and weight-gradient partial); the results equal the same convolution run one sample
+    at a time (which takes the unsplit path), outputs and every gradient."""
+    torch.manual_seed(3)
+    conv = (nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, groups=2) if transposed
+            else nn.Conv2d(4, 6, 5, padding=2, groups=2)).to(dtype)
+    x = torch.randn(9, 4, 21, 19, dtype=dtype, requires_grad=True)
+    weights = torch.randn(conv(x).shape, dtype=dtype)
+    (conv(x) * weights).sum().backward()
+    whole = [conv(x).detach(), x.grad, conv.weight.grad, conv.bias.grad]
+    x.grad = None
+    conv.zero_grad()
+    outs = []
+    for n in range(x.shape[0]):
+        xn = x[n:n + 1]
+        yn = conv(xn)
+        (yn * weights[n:n + 1]).sum().backward()
+        outs.append(yn.detach())
+    tol = 1e-4 if dtype == torch.float32 else 1e-10
+    for got, want in zip(whole, [torch.cat(outs), x.grad, conv.weight.grad, conv.bias.grad]):
+        assert torch.allclose(got, want, rtol=tol, atol=tol)

@@ -20,6 +20,18 @@ def test_split_by_size_or_by_sizes():
         x.split([1, 1])
 
 
+def test_lists_of_sizes_and_indices_longer_than_the_rank_limit():
+    # Split sizes and indices are not dimensions: PyTorch takes any number of them (the C ABI's
+    # `ints` lists, up to 2^20 entries, not SG_MAX_DIMS = 64).
+    x = torch.arange(0, 300, dtype=torch.float32, requires_grad=True)
+    pieces = x.split([3] * 100)
+    assert len(pieces) == 100 and [p.tolist() for p in pieces[-2:]] == [[294, 295, 296], [297, 298, 299]]
+    sum(p.sum() * i for i, p in enumerate(pieces)).backward()
+    assert x.grad.tolist() == [float(i // 3) for i in range(300)]
+    assert len(torch.tensor_split(x.detach(), list(range(1, 200)))) == 200
+    assert [p.shape for p in torch.split_with_sizes_copy(x.detach(), [1] * 70 + [230])][-1] == (230,)
+
+
 def test_tensor_split_and_directional_splits():
     x = grid()
     assert [p.shape for p in torch.tensor_split(x, 2, dim=1)] == [(2, 2), (2, 1)]
@@ -30,6 +42,14 @@ def test_tensor_split_and_directional_splits():
     assert [p.tolist() for p in x.vsplit([1])] == [[[0, 1, 2]], [[3, 4, 5]]]
     with pytest.raises(RuntimeError, match="torch.dsplit requires a tensor with at least 3 dimension"):
         torch.dsplit(x, 1)
+
+
+def test_size_of_a_dimension_names_the_problem_as_pytorch():
+    with pytest.raises(IndexError, match="Dimension specified as 0 but tensor has no dimensions"):
+        torch.tensor(1.0).size(0)
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-2, 1\], but got 5\)"):
+        grid().size(5)
+    assert grid().size(-1) == 3
 
 
 def test_flip_spellings():

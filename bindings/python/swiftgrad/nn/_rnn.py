@@ -4,7 +4,12 @@ with PyTorch's parameter names, shapes, gate orders (LSTM i, f, g, o; GRU r, z, 
 
 Each layer and direction projects the inputs of every time step at once (one matrix product over
 the whole sequence, both biases folded in where the cell allows), then runs the recurrence one
-step at a time in library ops, so autograd differentiates it as PyTorch's does."""
+step at a time in library ops, so autograd differentiates it as PyTorch's does.
+
+The layers take a padded batch or a PackedSequence (torch.nn.utils.rnn). Both run through the
+same code: a padded batch of T steps of N sequences is the packed batch whose T steps all have
+batch size N. At a step where the batch shrinks, the sequences that ended keep their state as
+their final one; the reverse direction starts each sequence at its own last step."""
 from __future__ import annotations
 
 import math
@@ -16,6 +21,7 @@ from .._functions import cat, stack
 from .._grad_mode import no_grad
 from . import functional as F
 from .modules import Module, Parameter
+from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -134,8 +140,13 @@ class RNNBase(Module):
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {input.size(-1)}")
 
+    def _mini_batch(self, input, batch_sizes):  # noqa: A002
+        if batch_sizes is not None:
+            return int(batch_sizes[0])
+        return input.size(0) if self.batch_first else input.size(1)
+
     def get_expected_hidden_size(self, input, batch_sizes=None):  # noqa: A002
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        mini_batch = self._mini_batch(input, batch_sizes)
         directions = 2 if self.bidirectional else 1
         size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * directions, mini_batch, size)
@@ -150,28 +161,47 @@ class RNNBase(Module):
 
     # ---- the computation ---------------------------------------------------------------------
 
-    def _run(self, input, hx, cx=None):  # noqa: A002
-        """input (L, N, H_in) (time first); hx (layers * D, N, H_out) and for LSTM cx. Returns
-        the output (L, N, D * H_out), h_n and c_n."""
+    def _run(self, x, batch_sizes, hx, cx=None):
+        """x: packed rows (sum(batch_sizes), H_in), the time steps one after the other, step t
+        holding the first batch_sizes[t] sequences; hx (layers * D, batch_sizes[0], H_out) and for
+        LSTM cx. Returns the output rows (the same layout, D * H_out wide), h_n and c_n (each
+        sequence's state after its last step)."""
+        if not batch_sizes:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         directions = 2 if self.bidirectional else 1
-        x = input
         h_n, c_n = [], []
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(directions):
                 index = layer * directions + direction
                 weights = [getattr(self, name) for name in self._all_weights[index]]
-                h0 = hx[index]
                 c0 = None if cx is None else cx[index]
-                out, h, c = self._direction(x, h0, c0, weights, reverse=direction == 1)
+                out, h, c = self._direction(x, batch_sizes, hx[index], c0, weights, reverse=direction == 1)
                 outputs.append(out)
                 h_n.append(h)
                 if c is not None:
                     c_n.append(c)
-            x = outputs[0] if directions == 1 else cat(outputs, dim=2)
+            x = outputs[0] if directions == 1 else cat(outputs, dim=1)
             if self.dropout > 0 and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         return x, stack(h_n), (stack(c_n) if cx is not None else None)
+
+    def _run_padded(self, input, hx, cx=None):  # noqa: A002
+        """_run over a batched padded input: T steps of batch size N. Returns the output in the
+        input's layout, h_n and c_n."""
+        x = input.transpose(0, 1) if self.batch_first else input
+        steps, batch = x.size(0), x.size(1)
+        out, h_n, c_n = self._run(x.reshape(steps * batch, x.size(2)), [batch] * steps, hx, cx)
+        out = out.view(steps, batch, out.size(1))
+        return (out.transpose(0, 1) if self.batch_first else out), h_n, c_n
+
+    def _run_packed(self, packed, hx, cx=None):
+        """_run over a PackedSequence whose hx (and cx) are already in its sorted order. Returns
+        the output PackedSequence and h_n, c_n in the batch's original order, as PyTorch's."""
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        out, h_n, c_n = self._run(data, batch_sizes.tolist(), hx, cx)
+        return (PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices), _permute(h_n, unsorted_indices),
+                _permute(c_n, unsorted_indices))
 
     def _unpack(self, weights):
         w_ih, w_hh = weights[0], weights[1]
@@ -183,46 +213,80 @@ class RNNBase(Module):
             w_hr = rest[0]
         return w_ih, w_hh, b_ih, b_hh, w_hr
 
-    def _direction(self, x, h, c, weights, reverse):
+    def _direction(self, x, batch_sizes, h, c, weights, reverse):
+        """One layer in one direction over packed rows x. Returns the output rows and the final
+        h and c (c None but for LSTM), one row per sequence."""
         w_ih, w_hh, b_ih, b_hh, w_hr = self._unpack(weights)
-        steps = x.size(0)
-        w_hh_t = w_hh.t()
-        hidden = self.hidden_size
         if self.mode == "GRU":
             # r and z take both biases; n takes b_in outside and b_hn inside r * (...).
             gi = F.linear(x, w_ih, b_ih)
         else:
             gi = F.linear(x, w_ih, None if b_ih is None else b_ih + b_hh)
-        outputs = [None] * steps
-        order = range(steps - 1, -1, -1) if reverse else range(steps)
-        # One unbind node for all steps: indexing gi[t] per step would give each step's backward
-        # a zero tensor the size of the whole sequence.
-        per_step = gi.unbind(0)
-        for t in order:
-            g = per_step[t]
-            if self.mode == "LSTM":
-                gates = g.addmm(h, w_hh_t)
-                i, f, cell, o = gates.chunk(4, 1)
-                c = f.sigmoid() * c + i.sigmoid() * cell.tanh()
-                h = o.sigmoid() * c.tanh()
-                if w_hr is not None:
-                    h = h.matmul(w_hr.t())
-            elif self.mode == "GRU":
-                gh = h.matmul(w_hh_t) if b_hh is None else b_hh.addmm(h, w_hh_t)
-                i_rz, i_n = g[:, :2 * hidden], g[:, 2 * hidden:]
-                h_rz, h_n = gh[:, :2 * hidden], gh[:, 2 * hidden:]
-                r, z = (i_rz + h_rz).sigmoid().chunk(2, 1)
-                n = (i_n + r * h_n).tanh()
-                h = n + z * (h - n)
-            else:
-                pre = g.addmm(h, w_hh_t)
-                h = pre.tanh() if self.mode == "RNN_TANH" else pre.relu()
+        per_step = _split_steps(gi, batch_sizes)
+        outputs = [None] * len(batch_sizes)
+        w_hh_t = w_hh.t()
+        if reverse:
+            # Backwards in time, each sequence starts at its own last step: when the batch grows,
+            # the sequences that join start from their initial state.
+            h0, c0 = h, c
+            h, c = _rows(h0, 0, batch_sizes[-1]), _rows(c0, 0, batch_sizes[-1])
+            for t in range(len(batch_sizes) - 1, -1, -1):
+                running, size = h.size(0), batch_sizes[t]
+                if size > running:
+                    h = cat([h, _rows(h0, running, size)])
+                    c = None if c is None else cat([c, _rows(c0, running, size)])
+                h, c = self._step(per_step[t], h, c, w_hh_t, b_hh, w_hr)
+                outputs[t] = h
+            return cat(outputs), h, c
+        # Forwards in time, when the batch shrinks, the sequences that ended (the last rows)
+        # keep their state as their final one.
+        ended_h, ended_c = [], []
+        for t, size in enumerate(batch_sizes):
+            if size < h.size(0):
+                ended_h.append(_rows(h, size, h.size(0)))
+                ended_c.append(_rows(c, size, h.size(0)))
+                h, c = _rows(h, 0, size), _rows(c, 0, size)
+            h, c = self._step(per_step[t], h, c, w_hh_t, b_hh, w_hr)
             outputs[t] = h
-        return stack(outputs), h, c
+        if ended_h:
+            h = cat([h] + ended_h[::-1])
+            c = None if c is None else cat([c] + ended_c[::-1])
+        return cat(outputs), h, c
+
+    def _step(self, g, h, c, w_hh_t, b_hh, w_hr):
+        """One time step from the projected input g; returns the new h and c."""
+        if self.mode == "LSTM":
+            gates = g.addmm(h, w_hh_t)
+            i, f, cell, o = gates.chunk(4, 1)
+            c = f.sigmoid() * c + i.sigmoid() * cell.tanh()
+            h = o.sigmoid() * c.tanh()
+            if w_hr is not None:
+                h = h.matmul(w_hr.t())
+            return h, c
+        if self.mode == "GRU":
+            hidden = self.hidden_size
+            gh = h.matmul(w_hh_t) if b_hh is None else b_hh.addmm(h, w_hh_t)
+            i_rz, i_n = g[:, :2 * hidden], g[:, 2 * hidden:]
+            h_rz, h_n = gh[:, :2 * hidden], gh[:, 2 * hidden:]
+            r, z = (i_rz + h_rz).sigmoid().chunk(2, 1)
+            n = (i_n + r * h_n).tanh()
+            return n + z * (h - n), None
+        pre = g.addmm(h, w_hh_t)
+        return (pre.tanh() if self.mode == "RNN_TANH" else pre.relu()), None
 
     def _forward_single_state(self, input, hx):  # noqa: A002
         """RNN's and GRU's forward (one state tensor)."""
         directions = 2 if self.bidirectional else 1
+        if isinstance(input, PackedSequence):
+            data, batch_sizes, sorted_indices = input.data, input.batch_sizes, input.sorted_indices
+            if hx is None:
+                hx = zeros(self.num_layers * directions, int(batch_sizes[0]), self.hidden_size, dtype=data.dtype)
+            else:
+                # hx is given in the batch's original order
+                hx = _permute(hx, sorted_indices)
+            self.check_forward_args(data, hx, batch_sizes)
+            output, h_n, _ = self._run_packed(input, hx)
+            return output, h_n
         is_batched = input.dim() == 3
         if not is_batched:
             input = input.unsqueeze(0 if self.batch_first else 1)
@@ -237,17 +301,33 @@ class RNNBase(Module):
         if hx is None:
             hx = zeros(self.num_layers * directions, batch, self.hidden_size, dtype=input.dtype)
         self.check_forward_args(input, hx)
-        x = input.transpose(0, 1) if self.batch_first else input
-        output, h_n, _ = self._run(x, hx)
-        output = self._finish(output, is_batched)
-        return output, (h_n if is_batched else h_n.squeeze(1))
-
-    def _finish(self, output, is_batched):
-        if self.batch_first:
-            output = output.transpose(0, 1)
+        output, h_n, _ = self._run_padded(input, hx)
         if not is_batched:
-            output = output.squeeze(0 if self.batch_first else 1)
-        return output
+            output, h_n = output.squeeze(0 if self.batch_first else 1), h_n.squeeze(1)
+        return output, h_n
+
+
+def _split_steps(rows, batch_sizes):
+    """The rows of each time step, in one split node: indexing per step would give each step's
+    backward a zero tensor the size of the whole sequence."""
+    first = batch_sizes[0]
+    if all(size == first for size in batch_sizes):  # a padded batch
+        return rows.split(first) if first else [rows] * len(batch_sizes)
+    return rows.split(batch_sizes)
+
+
+def _rows(t, start, end):
+    """Rows start..end-1 of t (t itself when that is all of it; None for None)."""
+    if t is None or (start == 0 and end == t.size(0)):
+        return t
+    return t[start:end]
+
+
+def _permute(hx, permutation):
+    """The batch dimension (1) of a state in the order `permutation` (None: unchanged)."""
+    if hx is None or permutation is None:
+        return hx
+    return hx.index_select(1, permutation)
 
 
 class RNN(RNNBase):
@@ -276,7 +356,7 @@ class RNN(RNNBase):
         super().__setattr__(name, value)
 
     def forward(self, input, hx=None):  # noqa: A002
-        if input.dim() not in (2, 3):
+        if not isinstance(input, PackedSequence) and input.dim() not in (2, 3):
             raise ValueError(f"RNN: Expected input to be 2D or 3D, got {input.dim()}D tensor instead")
         return self._forward_single_state(input, hx)
 
@@ -291,7 +371,7 @@ class GRU(RNNBase):
         super().__init__("GRU", *args, **kwargs)
 
     def forward(self, input, hx=None):  # noqa: A002
-        if input.dim() not in (2, 3):
+        if not isinstance(input, PackedSequence) and input.dim() not in (2, 3):
             raise ValueError(f"GRU: Expected input to be 2D or 3D, got {input.dim()}D instead")
         return self._forward_single_state(input, hx)
 
@@ -303,7 +383,7 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def get_expected_cell_size(self, input, batch_sizes=None):  # noqa: A002
-        mini_batch = input.size(0) if self.batch_first else input.size(1)
+        mini_batch = self._mini_batch(input, batch_sizes)
         directions = 2 if self.bidirectional else 1
         return (self.num_layers * directions, mini_batch, self.hidden_size)
 
@@ -317,6 +397,20 @@ class LSTM(RNNBase):
     def forward(self, input, hx=None):  # noqa: A002
         directions = 2 if self.bidirectional else 1
         real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
+        if isinstance(input, PackedSequence):
+            data, batch_sizes, sorted_indices = input.data, input.batch_sizes, input.sorted_indices
+            if hx is None:
+                batch = int(batch_sizes[0])
+                hx = (zeros(self.num_layers * directions, batch, real_hidden, dtype=data.dtype),
+                      zeros(self.num_layers * directions, batch, self.hidden_size, dtype=data.dtype))
+            else:
+                # hx is given in the batch's original order
+                hx = (_permute(hx[0], sorted_indices), _permute(hx[1], sorted_indices))
+            # PyTorch checks nothing more here (its kernels fail on a wrong hx with their own
+            # messages); swiftgrad checks as PyTorch's RNN and GRU do for a PackedSequence.
+            self.check_forward_args(data, hx, batch_sizes)
+            output, h_n, c_n = self._run_packed(input, hx[0], hx[1])
+            return output, (h_n, c_n)
         if input.dim() not in (2, 3):
             raise ValueError(f"LSTM: Expected input to be 2D or 3D, got {input.dim()}D instead")
         is_batched = input.dim() == 3
@@ -337,10 +431,9 @@ class LSTM(RNNBase):
                                        f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
                 hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
         self.check_forward_args(input, hx)
-        x = input.transpose(0, 1) if self.batch_first else input
-        output, h_n, c_n = self._run(x, hx[0], hx[1])
-        output = self._finish(output, is_batched)
+        output, h_n, c_n = self._run_padded(input, hx[0], hx[1])
         if not is_batched:
+            output = output.squeeze(0 if self.batch_first else 1)
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
         return output, (h_n, c_n)
 
