@@ -3342,6 +3342,24 @@ SG_API sg_status sg_scaled_dot_product_attention(const sg_tensor *query, const s
                                                  sg_tensor **out);
 
 /* ---------------------------------------------------------------------------------------------- */
+/* torch.nn.functional: embedding bags                                                            */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * Sums (mode 0), means (1) or maxima (2) of bags of rows of weight [V, D], [B, D]
+ * (F.embedding_bag): 1-d int64/int32 indices split at offsets (the last bag runs to the end;
+ * include_last_offset drops the last offset), or 2-d indices [B, N] with offsets NULL;
+ * per_sample_weights (NULL: none; sum mode only) weigh the rows; padding_idx (NULL: none) is left
+ * out of every bag and the mean's count; empty bags give zeros; scale_grad_by_freq divides each
+ * row's gradient by its count in indices.
+ */
+SG_API sg_status sg_embedding_bag(const sg_tensor *weight, const sg_tensor *indices,
+                                  const sg_tensor *offsets, int64_t mode,
+                                  const sg_tensor *per_sample_weights, bool include_last_offset,
+                                  const int64_t *padding_idx, bool scale_grad_by_freq,
+                                  sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
 /* CTC loss (torch.nn.functional.ctc_loss)                                                        */
 /* ---------------------------------------------------------------------------------------------- */
 

@@ -207,6 +207,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_einsum", (void (*)(void))sg_einsum, R_STATUS, 4, {K_STRING, K_TENSOR_ARRAY, K_COUNT, K_TENSOR_OUT}, {"equation", "operands", "count", "out"}},
     {"sg_elu", (void (*)(void))sg_elu, R_STATUS, 5, {K_TENSOR, K_DOUBLE, K_DOUBLE, K_DOUBLE, K_TENSOR_OUT}, {"a", "alpha", "scale", "input_scale", "out"}},
     {"sg_embedding", (void (*)(void))sg_embedding, R_STATUS, 5, {K_TENSOR, K_TENSOR, K_I64, K_BOOL, K_TENSOR_OUT}, {"weight", "indices", "padding_idx", "scale_grad_by_freq", "out"}},
+    {"sg_embedding_bag", (void (*)(void))sg_embedding_bag, R_STATUS, 9, {K_TENSOR, K_TENSOR, K_TENSOR, K_I64, K_TENSOR, K_BOOL, K_I64_ARRAY, K_BOOL, K_TENSOR_OUT}, {"weight", "indices", "offsets", "mode", "per_sample_weights", "include_last_offset", "padding_idx", "scale_grad_by_freq", "out"}},
     {"sg_embedding_renorm_", (void (*)(void))sg_embedding_renorm_, R_STATUS, 4, {K_TENSOR, K_TENSOR, K_DOUBLE, K_DOUBLE}, {"weight", "indices", "max_norm", "norm_type"}},
     {"sg_empty_strided", (void (*)(void))sg_empty_strided, R_STATUS, 6, {K_I64_ARRAY, K_COUNT, K_I64_ARRAY, K_COUNT, K_DTYPE, K_TENSOR_OUT}, {"size", "ndim", "stride", "nstride", "dtype", "out"}},
     {"sg_eq", (void (*)(void))sg_eq, R_STATUS, 3, {K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "b", "out"}},

@@ -17,3 +17,4 @@ from ._rnn import *  # noqa: F401,F403,E402 - RNN, LSTM, GRU and their cells
 from ._lazy_layers import *  # noqa: F401,F403,E402 - LazyConv*, LazyConvTranspose*, LazyBatchNorm*, LazyInstanceNorm*
 from ._transformer import *  # noqa: F401,F403,E402 - MultiheadAttention and the transformer layers
 from ._ctc import *  # noqa: F401,F403,E402 - CTCLoss
+from ._embedding_bag import *  # noqa: F401,F403,E402 - EmbeddingBag
