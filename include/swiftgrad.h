@@ -3340,6 +3340,14 @@ SG_API sg_status sg_scaled_dot_product_attention(const sg_tensor *query, const s
                                                  double dropout_p, bool is_causal,
                                                  const double *scale, bool enable_gqa,
                                                  sg_tensor **out);
+/**
+ * The pointwise half of an LSTM step (what nn.LSTM runs per time step): from gate pre-activations
+ * [..., 4H] (input, forget, cell, output: PyTorch's order) and a cell state cx [..., H], hidden = o
+ * * tanh(c') and cell c' = f * c + i * g with i, f, o sigmoids and g a tanh; one graph node
+ * (FusedLstmCellBackward0), twice differentiable.
+ */
+SG_API sg_status sg_lstm_cell_fused(const sg_tensor *gates, const sg_tensor *cx, sg_tensor **hidden,
+                                    sg_tensor **cell);
 
 /* ---------------------------------------------------------------------------------------------- */
 /* torch.nn.functional: embedding bags                                                            */

@@ -3339,6 +3339,11 @@ public func sg_scaled_dot_product_attention(_ query: OpaquePointer?, _ key: Opaq
     exportTensor("sg_scaled_dot_product_attention", out) { try Handles.tensor(query, "query").scaledDotProductAttention(key: Handles.tensor(key, "key"), value: Handles.tensor(value, "value"), attnMask: (attn_mask == nil ? nil : Handles.tensor(attn_mask, "attn_mask")), dropoutP: dropout_p, isCausal: is_causal, scale: scale?.pointee, enableGQA: enable_gqa) }
 }
 
+@_cdecl("sg_lstm_cell_fused") @implementation
+public func sg_lstm_cell_fused(_ gates: OpaquePointer?, _ cx: OpaquePointer?, _ hidden: UnsafeMutablePointer<OpaquePointer?>?, _ cell: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensorPair("sg_lstm_cell_fused", hidden, cell) { try Handles.tensor(gates, "gates").lstmCellFused(cell: Handles.tensor(cx, "cx")) }
+}
+
 @_cdecl("sg_embedding_bag") @implementation
 public func sg_embedding_bag(_ weight: OpaquePointer?, _ indices: OpaquePointer?, _ offsets: OpaquePointer?, _ mode: Int64, _ per_sample_weights: OpaquePointer?, _ include_last_offset: Bool, _ padding_idx: UnsafePointer<Int64>?, _ scale_grad_by_freq: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_embedding_bag", out) { try Tensor.embeddingBag(Handles.tensor(weight, "weight"), indices: Handles.tensor(indices, "indices"), offsets: (offsets == nil ? nil : Handles.tensor(offsets, "offsets")), mode: Int(mode), perSampleWeights: (per_sample_weights == nil ? nil : Handles.tensor(per_sample_weights, "per_sample_weights")), includeLastOffset: include_last_offset, paddingIdx: padding_idx.map { Int($0.pointee) }, scaleGradByFreq: scale_grad_by_freq) }

@@ -113,8 +113,30 @@ static void test_causal_and_backward(void) {
     sg_tensor_free(v);
 }
 
+/* sg_lstm_cell_fused: gates 0 and cell state 1 give i = f = o = 1/2, g = 0, so c' = 1/2 and
+   h' = tanh(1/2) / 2; gate pre-activations (ln 3, 0, 0, 0) make i = 3/4 too, unchanged c' with
+   g = 0. Then the checks a caller can provoke. */
+static void test_lstm_cell(void) {
+    const int64_t gshape[] = {2, 4}, cshape[] = {2, 1};
+    const double gates[] = {0, 0, 0, 0, log(3.0), 0, 0, 0}, cell[] = {1, 1};
+    sg_tensor *g = doubles(gates, gshape, 2), *c = doubles(cell, cshape, 2), *h = NULL, *c2 = NULL;
+    CHECK_OK(sg_lstm_cell_fused(g, c, &h, &c2));
+    expect(h, (const double[]){tanh(0.5) / 2, tanh(0.5) / 2}, 2, "lstm h");
+    expect(c2, (const double[]){0.5, 0.5}, 2, "lstm c");
+    sg_tensor *wrong = doubles(cell, (const int64_t[]){2}, 1);
+    h = c2 = (sg_tensor *)1;
+    CHECK_STATUS(sg_lstm_cell_fused(g, wrong, &h, &c2), SG_ERR_SHAPE);
+    CHECK(h == NULL && c2 == NULL);
+    CHECK_STATUS(sg_lstm_cell_fused(g, c, NULL, &c2), SG_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(sg_lstm_cell_fused(NULL, c, &h, &c2), SG_ERR_INVALID_HANDLE);
+    sg_tensor_free(wrong);
+    sg_tensor_free(g);
+    sg_tensor_free(c);
+}
+
 int main(void) {
     test_attention_values();
+    test_lstm_cell();
     test_causal_and_backward();
     return check_summary("test_rnnattn");
 }

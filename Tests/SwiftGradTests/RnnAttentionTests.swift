@@ -101,4 +101,35 @@ import Testing
             try q.scaledDotProductAttention(key: q, value: q, attnMask: Tensor.ones([3, 3], dtype: .int64))
         }
     }
+
+    /// The fused LSTM cell: h' and c' against the formula in separate ops, gradients of both
+    /// outputs against finite differences (gates, cell state; leading batch dimensions),
+    /// second derivatives, and the shape and dtype checks.
+    @Test func fusedLstmCell() throws {
+        let xs = try makeInputs([[3, 8], [3, 2]], dtype: .float64, positive: false, seed: 9)
+        let fused = try xs[0].lstmCellFused(cell: xs[1])
+        let parts = try xs[0].chunk(4, dim: -1)
+        let c = try parts[1].sigmoid().mul(xs[1]).add(parts[0].sigmoid().mul(parts[2].tanh()))
+        let h = try parts[3].sigmoid().mul(c.tanh())
+        expectClose(try fused.values.scalars(as: Double.self), try h.scalars(as: Double.self), tolerance: 1e-15)
+        expectClose(try fused.indices.scalars(as: Double.self), try c.scalars(as: Double.self), tolerance: 1e-15)
+        #expect(try xs[0].detach().lstmCellFused(cell: xs[1].detach()).values.gradFn == nil)
+        try checkGradients([[3, 8], [3, 2]]) { t in
+            let r = try t[0].lstmCellFused(cell: t[1])
+            return try r.values.mul(1.5).add(r.indices.mul(-0.7))
+        }
+        try checkGradients([[2, 1, 12], [2, 1, 3]]) { t in try t[0].lstmCellFused(cell: t[1]).values }
+        try checkGradients([[2, 12], [2, 3]]) { t in try t[0].lstmCellFused(cell: t[1]).indices }
+        try Autograd.gradgradcheck({ t in let r = try t[0].lstmCellFused(cell: t[1]); return [r.values, r.indices] }, xs)
+        let g = try xs[0].detach()
+        try g.setRequiresGrad(true)
+        #expect(try g.lstmCellFused(cell: xs[1]).values.gradFn?.name == "FusedLstmCellBackward0")
+        // float32 runs eight hidden units at a time (H = 11: one vector and a tail of 3).
+        let g64 = try Tensor.randn([3, 44], dtype: .float64).mul(2), c64 = try Tensor.randn([3, 11], dtype: .float64)
+        let r32 = try g64.to(.float32).lstmCellFused(cell: c64.to(.float32)), r64 = try g64.lstmCellFused(cell: c64)
+        expectClose(try r32.values.to(.float64).scalars(as: Double.self), try r64.values.scalars(as: Double.self), tolerance: 1e-6)
+        expectClose(try r32.indices.to(.float64).scalars(as: Double.self), try r64.indices.scalars(as: Double.self), tolerance: 1e-6)
+        #expect(throws: SwiftGradError.self) { try Tensor.zeros([3, 7]).lstmCellFused(cell: Tensor.zeros([3, 2])) }
+        #expect(throws: SwiftGradError.self) { try Tensor.zeros([3, 8]).lstmCellFused(cell: Tensor.zeros([3, 2], dtype: .float64)) }
+    }
 }

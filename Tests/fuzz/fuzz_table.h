@@ -427,6 +427,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_logsigmoid", (void (*)(void))sg_logsigmoid, R_STATUS, 2, {K_TENSOR, K_TENSOR_OUT}, {"a", "out"}},
     {"sg_logspace", (void (*)(void))sg_logspace, R_STATUS, 6, {K_DOUBLE, K_DOUBLE, K_I64, K_DOUBLE, K_DTYPE, K_TENSOR_OUT}, {"start", "end", "steps", "base", "dtype", "out"}},
     {"sg_logsumexp", (void (*)(void))sg_logsumexp, R_STATUS, 5, {K_TENSOR, K_I64_ARRAY, K_COUNT, K_BOOL, K_TENSOR_OUT}, {"a", "dims", "ndims", "keepdim", "out"}},
+    {"sg_lstm_cell_fused", (void (*)(void))sg_lstm_cell_fused, R_STATUS, 4, {K_TENSOR, K_TENSOR, K_TENSOR_OUT_ARRAY, K_TENSOR_OUT_ARRAY}, {"gates", "cx", "hidden", "cell"}},
     {"sg_lt", (void (*)(void))sg_lt, R_STATUS, 3, {K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "b", "out"}},
     {"sg_lt_", (void (*)(void))sg_lt_, R_STATUS, 2, {K_TENSOR, K_TENSOR}, {"a", "b"}},
     {"sg_lt_scalar", (void (*)(void))sg_lt_scalar, R_STATUS, 3, {K_TENSOR, K_DOUBLE, K_TENSOR_OUT}, {"a", "s", "out"}},

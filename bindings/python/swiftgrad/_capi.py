@@ -795,6 +795,7 @@ PROTOTYPES = {
     "sg_native_group_norm": (c_int, (c_void_p, c_void_p, c_void_p, c_int64, c_int64, c_int64, c_int64, c_double, POINTER(c_void_p), c_size_t, POINTER(c_size_t))),
     "sg_instance_norm": (c_int, (c_void_p, c_void_p, c_void_p, c_void_p, c_void_p, c_bool, c_double, c_double, POINTER(c_void_p))),
     "sg_scaled_dot_product_attention": (c_int, (c_void_p, c_void_p, c_void_p, c_void_p, c_double, c_bool, POINTER(c_double), c_bool, POINTER(c_void_p))),
+    "sg_lstm_cell_fused": (c_int, (c_void_p, c_void_p, POINTER(c_void_p), POINTER(c_void_p))),
     "sg_embedding_bag": (c_int, (c_void_p, c_void_p, c_void_p, c_int64, c_void_p, c_bool, POINTER(c_int64), c_bool, POINTER(c_void_p))),
     "sg_ctc_loss": (c_int, (c_void_p, c_void_p, c_void_p, c_void_p, c_int64, c_int, c_bool, POINTER(c_void_p))),
     "sg_set_last_error": (None, (c_char_p,)),

@@ -19,6 +19,8 @@ import warnings
 from .._creation import zeros
 from .._functions import cat, stack
 from .._grad_mode import no_grad
+from .. import _lib as L
+from .._tensor import _values_indices
 from . import functional as F
 from .modules import Module, Parameter
 from .utils.rnn import PackedSequence
@@ -256,10 +258,10 @@ class RNNBase(Module):
     def _step(self, g, h, c, w_hh_t, b_hh, w_hr):
         """One time step from the projected input g; returns the new h and c."""
         if self.mode == "LSTM":
+            # The gates' nonlinearities and the state update as one op (FusedLstmCellBackward0;
+            # PyTorch's nn.LSTM output shows its own fused node too).
             gates = g.addmm(h, w_hh_t)
-            i, f, cell, o = gates.chunk(4, 1)
-            c = f.sigmoid() * c + i.sigmoid() * cell.tanh()
-            h = o.sigmoid() * c.tanh()
+            h, c = _values_indices(L.sg_lstm_cell_fused, "lstm_cell", gates._handle, c._handle, fields=("hidden", "cell"))
             if w_hr is not None:
                 h = h.matmul(w_hr.t())
             return h, c
