@@ -112,11 +112,13 @@ extension Int64: ConvElement {
 
 /// How a convolution walks its batch. A batch of at least one sample per core is split into
 /// `parts` contiguous runs of samples, one per core, each walked in chunks whose column matrix
-/// (2^18 elements, 1 MiB of float32) stays in that core's cache from im2col to the GEMM, with
-/// OpenBLAS running in the calling thread. A smaller batch is one run whose chunks (2^20
-/// elements) OpenBLAS spreads over the cores itself, the loops around it split by (sample,
-/// channel). (LeNet's conv1, (256, 1, 28, 28) by (6, 1, 5, 5), forward and weight gradient:
-/// 2.4 times faster split by samples than with the shared chunks.)
+/// (2^16 elements, 256 KiB of float32) stays in that core's L2 cache beside OpenBLAS's packed
+/// copy of it, from im2col to the GEMM, with OpenBLAS running in the calling thread. A smaller
+/// batch is one run whose chunks (2^20 elements) OpenBLAS spreads over the cores itself, the
+/// loops around it split by (sample, channel). (LeNet's conv1, (256, 1, 28, 28) by (6, 1, 5, 5),
+/// forward and weight gradient: 2.4 times faster split by samples than with the shared chunks;
+/// chunks of 2^16 elements then 1.1-1.6 times faster than 2^18 for LeNet's two convolutions,
+/// 2^15 and 2^17 no faster.)
 struct ConvSplit {
     let parts: Int, chunk: Int
 
@@ -125,7 +127,7 @@ struct ConvSplit {
         let cores = Swift.min(Parallel.cores, g.batch)
         if cores > 1 && g.batch * perSample >= 1 << 16 {
             parts = cores
-            chunk = Swift.max(1, Swift.min((g.batch + cores - 1) / cores, (1 << 18) / perSample))
+            chunk = Swift.max(1, Swift.min((g.batch + cores - 1) / cores, (1 << 16) / perSample))
         } else {
             parts = 1
             chunk = Swift.max(1, Swift.min(g.batch, (1 << 20) / perSample))
