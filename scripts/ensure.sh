@@ -46,8 +46,10 @@ venv)
             python3 -m venv "$dir"
         fi
     fi
+    python=$(cd "$dir" && pwd)/bin/python
     for package in "$@"; do
-        "$dir/bin/python" -c "import $package" 2>/dev/null ||
+        # From /: in the checkout, `import build` would find its build/ directory.
+        (cd / && "$python" -c "import $package") 2>/dev/null ||
             "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$package"
     done
     ;;
