@@ -39,7 +39,7 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: print-version sdist deb test-packaging test-wheel test-consumer test-deb test-versions test-sdist test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
+.PHONY: docs print-version sdist deb test-packaging test-wheel test-consumer test-deb test-versions test-sdist test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
@@ -342,11 +342,11 @@ $(PACKAGING_VENV)/.ready: scripts/ensure.sh
 	touch $@
 
 # A wheel anyone can `pip install`: build/dist/swiftgrad-VERSION-py3-none-manylinux_2_NN_x86_64.whl.
-# pip builds a linux_x86_64 wheel around the built library; auditwheel repair then copies the
-# libraries it needs outside the manylinux policy (OpenBLAS, with libgfortran and libquadmath)
-# into swiftgrad.libs/ under hashed names (the library goes in without its DWARF, 22 of its 41 MB), points the library's RUNPATH at them and gives the
-# wheel the oldest manylinux tag its symbol versions allow. README "Packages" says why this and
-# not a static OpenBLAS or the scipy-openblas32 wheel.
+# pip builds a linux_x86_64 wheel around the built library (without its DWARF, 22 of its 41 MB);
+# auditwheel repair then copies the libraries it needs outside the manylinux policy (OpenBLAS,
+# with libgfortran and libquadmath) into swiftgrad.libs/ under hashed names, points the
+# library's RUNPATH at them and gives the wheel the oldest manylinux tag its symbol versions allow. README "Packages and versions" says why
+# this and not a static OpenBLAS (Debian's archive cannot be dlopened: static TLS) or scipy-openblas32.
 wheel: $(LIB) $(PYTHON_SOURCES) $(VENV)/.ready $(PACKAGING_VENV)/.ready
 	rm -rf $(BUILD)/wheelhouse $(DIST)/*.whl
 	mkdir -p $(BUILD)/wheelhouse
@@ -367,7 +367,19 @@ sdist: $(PACKAGING_VENV)/.ready
 # libswiftgrad-dev (header, libswiftgrad.so link, swiftgrad.pc, the CMake package), into
 # build/deb/. `apt install ./build/deb/*.deb` installs both.
 deb: $(LIB)
+	scripts/ensure.sh dpkg-dev
 	scripts/package/make_deb.sh $(BUILD)/deb
+
+# DocC documentation of the SwiftGrad module, from its doc comments, as a static site in
+# build/docs (serve it, e.g. `python3 -m http.server -d build/docs`, and open
+# /documentation/swiftgrad). swift-docc-plugin is a dependency of the package only here
+# (SWIFTGRAD_DOCS=1, see Package.swift); its own build goes to .build-docs.
+docs:
+	scripts/ensure.sh openblas
+	SWIFTGRAD_DOCS=1 swift package --scratch-path .build-docs --allow-writing-to-directory $(BUILD)/docs \
+		generate-documentation --target SwiftGrad --disable-indexing --transform-for-static-hosting \
+		--output-path $(BUILD)/docs
+	@echo "documentation: $(BUILD)/docs/documentation/swiftgrad/index.html (serve $(BUILD)/docs over HTTP)"
 
 # The packaging checks (CI runs them after make test; about 10 minutes on 2 cores, most of it the
 # outside Swift package's debug build of the core):
