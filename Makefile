@@ -345,8 +345,9 @@ $(PACKAGING_VENV)/.ready: scripts/ensure.sh
 # pip builds a linux_x86_64 wheel around the built library (without its DWARF, 22 of its 41 MB);
 # auditwheel repair then copies the libraries it needs outside the manylinux policy (OpenBLAS,
 # with libgfortran and libquadmath) into swiftgrad.libs/ under hashed names, points the
-# library's RUNPATH at them and gives the wheel the oldest manylinux tag its symbol versions allow. README "Packages and versions" says why
-# this and not a static OpenBLAS (Debian's archive cannot be dlopened: static TLS) or scipy-openblas32.
+# library's RUNPATH at them and gives the wheel the oldest manylinux tag its symbol versions
+# allow. README "Packages and versions" says why this and not a static OpenBLAS (Debian's archive,
+# linked in, cannot be dlopened: static TLS) or the scipy-openblas32 wheel.
 wheel: $(LIB) $(PYTHON_SOURCES) $(VENV)/.ready $(PACKAGING_VENV)/.ready
 	rm -rf $(BUILD)/wheelhouse $(DIST)/*.whl
 	mkdir -p $(BUILD)/wheelhouse
@@ -374,15 +375,19 @@ deb: $(LIB)
 # build/docs (serve it, e.g. `python3 -m http.server -d build/docs`, and open
 # /documentation/swiftgrad). swift-docc-plugin is a dependency of the package only here
 # (SWIFTGRAD_DOCS=1, see Package.swift); its own build goes to .build-docs.
+# Package.resolved is put back as it was, so that the plugin's pins do not make later builds fetch it.
 docs:
 	scripts/ensure.sh openblas
+	@mkdir -p $(BUILD); saved=$(BUILD)/Package.resolved.before-docs; rm -f $$saved; \
+	if [ -f Package.resolved ]; then cp Package.resolved $$saved; fi; \
 	SWIFTGRAD_DOCS=1 swift package --scratch-path .build-docs --allow-writing-to-directory $(BUILD)/docs \
 		generate-documentation --target SwiftGrad --disable-indexing --transform-for-static-hosting \
-		--output-path $(BUILD)/docs
+		--output-path $(BUILD)/docs; status=$$?; \
+	if [ -f $$saved ]; then mv $$saved Package.resolved; else rm -f Package.resolved; fi; exit $$status
 	@echo "documentation: $(BUILD)/docs/documentation/swiftgrad/index.html (serve $(BUILD)/docs over HTTP)"
 
-# The packaging checks (CI runs them after make test; about 10 minutes on 2 cores, most of it the
-# outside Swift package's debug build of the core):
+# The packaging checks (CI runs them after make test; 2 minutes here with the library built, most of
+# it the outside Swift package's debug build of the core):
 # - the version agrees everywhere (header, sg_version(), swiftgrad.__version__, wheel metadata,
 #   swiftgrad.pc, the CMake package, SwiftGradVersion, the .debs);
 # - the wheel is manylinux, `auditwheel show` accepts it, every shared object in it needs only
@@ -393,7 +398,7 @@ docs:
 #   and a training loop through the SwiftGrad product;
 # - the .debs install (apt as root, else dpkg -x) and a C program built with pkg-config and with
 #   CMake against them runs the chapter.
-# `make test-sdist` (a full release build inside pip, ~5 minutes more) is separate.
+# `make test-sdist` (a full release build inside pip: 6.5 minutes here) is separate, not in CI.
 test-packaging: test-wheel test-consumer test-deb test-versions
 
 test-wheel: wheel
