@@ -389,7 +389,7 @@ docs:
 # The packaging checks (CI runs them after make test; 2 minutes here with the library built, most of
 # it the outside Swift package's debug build of the core):
 # - the version agrees everywhere (header, sg_version(), swiftgrad.__version__, wheel metadata,
-#   swiftgrad.pc, the CMake package, SwiftGradVersion, the .debs);
+#   swiftgrad.pc, the CMake package, PackageVersion, the .debs);
 # - the wheel is manylinux, `auditwheel show` accepts it, every shared object in it needs only
 #   glibc, libstdc++, libgcc_s or the wheel's own files, and installed with --no-index into a
 #   fresh venv it runs the chapter, nn and optim from / with the system's OpenBLAS and

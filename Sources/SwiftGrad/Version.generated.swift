@@ -4,10 +4,13 @@
 /// the one place the version is written (`sg_version()`, the Python package, swiftgrad.pc and
 /// the CMake and Debian packages read it from there too).
 ///
+/// (Not `SwiftGradVersion`: symbol-graph extraction drops a type named after its module plus
+/// `Version`, as it would a framework's generated version symbols, so DocC would not show it.)
+///
 /// ```swift
-/// print(SwiftGradVersion.string)   // "0.1.0"
+/// print(PackageVersion.string)   // "0.1.0"
 /// ```
-public enum SwiftGradVersion {
+public enum PackageVersion {
     public static let major = 0
     public static let minor = 1
     public static let patch = 0

@@ -4,7 +4,7 @@ that everything else says the same (make test-versions):
 - the built library: sg_version() and sg_version_string() (build/lib/libswiftgrad.so, through
   ctypes in this process; no Swift runtime is loaded here);
 - the Python package: swiftgrad.__version__ and the version setup.py gives the wheel and sdist;
-- the Swift package: SwiftGradVersion (Sources/SwiftGrad/Version.generated.swift);
+- the Swift package: PackageVersion (Sources/SwiftGrad/Version.generated.swift);
 - `make install`: the library's file name, swiftgrad.pc (pkg-config --modversion), the CMake
   package's version file;
 - the packages, when built: the wheel's name and METADATA, the sdist's name and PKG-INFO, the
@@ -46,8 +46,8 @@ def main():
                                                    cwd=python, env={"PATH": "/usr/bin:/bin"})
 
     swift = (ROOT / "Sources" / "SwiftGrad" / "Version.generated.swift").read_text()
-    found["SwiftGradVersion.string"] = re.search(r'public static let string = "(.*)"', swift).group(1)
-    found["SwiftGradVersion.major/minor/patch"] = ".".join(
+    found["PackageVersion.string"] = re.search(r'public static let string = "(.*)"', swift).group(1)
+    found["PackageVersion.major/minor/patch"] = ".".join(
         re.search(rf"public static let {p} = (\d+)", swift).group(1) for p in ("major", "minor", "patch"))
 
     with tempfile.TemporaryDirectory() as prefix:

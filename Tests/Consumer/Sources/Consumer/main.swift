@@ -41,4 +41,4 @@ let fitted = try w.scalars(as: Float.self) + b.scalars(as: Float.self)
 print("trained: loss \(losses[0]) -> \(losses[losses.count - 1]); w = \(fitted[0..<2]), b = \(fitted[2])")
 check(abs(fitted[0] - 2) < 1e-3 && abs(fitted[1] + 3.4) < 1e-3 && abs(fitted[2] - 4.2) < 1e-3,
       "w, b = \(fitted), expected [2, -3.4], 4.2")
-print("SwiftGrad \(SwiftGradVersion.string) from a dependent package: the chapter and a training loop work")
+print("SwiftGrad \(PackageVersion.string) from a dependent package: the chapter and a training loop work")
