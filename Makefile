@@ -44,11 +44,14 @@ C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 all: build
 build: $(LIB)
 
+# The library is moved into place as a new file, not copied over the old one: a process that has
+# the old one loaded keeps its pages (cp rewrote them in place, and such a process crashed).
 $(LIB): $(SWIFT_SOURCES) $(HEADER) Makefile
 	scripts/ensure.sh openblas
 	swift build $(SWIFT_RELEASE_FLAGS)
 	mkdir -p $(BUILD)/lib
-	cp "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/libswiftgrad.so" $(BUILD)/lib/$(REALNAME)
+	cp "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/libswiftgrad.so" $(BUILD)/lib/$(REALNAME).new
+	mv -f $(BUILD)/lib/$(REALNAME).new $(BUILD)/lib/$(REALNAME)
 	ln -sf $(REALNAME) $(BUILD)/lib/$(SONAME)
 	ln -sf $(SONAME) $@
 	@echo "built $@"

@@ -2,7 +2,7 @@
 that everything else says the same (make test-versions):
 
 - the built library: sg_version() and sg_version_string() (build/lib/libswiftgrad.so, through
-  ctypes in this process; no Swift runtime is loaded here);
+  ctypes in a process of its own);
 - the Python package: swiftgrad.__version__ and the version setup.py gives the wheel and sdist;
 - the Swift package: PackageVersion (Sources/SwiftGrad/Version.generated.swift);
 - `make install`: the library's file name, swiftgrad.pc (pkg-config --modversion), the CMake
@@ -10,7 +10,6 @@ that everything else says the same (make test-versions):
 - the packages, when built: the wheel's name and METADATA, the sdist's name and PKG-INFO, the
   .debs' Version fields (build/dist, build/deb).
 """
-import ctypes
 import pathlib
 import re
 import subprocess
@@ -33,11 +32,16 @@ def main():
     version = f"{major}.{minor}.{patch}"
     found = {}
 
-    lib = ctypes.CDLL(str(ROOT / "build" / "lib" / "libswiftgrad.so"))
-    lib.sg_version.restype, lib.sg_version_string.restype = ctypes.c_uint32, ctypes.c_char_p
-    number = lib.sg_version()
+    # The library is loaded in a process of its own: `make install` below may rebuild it, and
+    # (before the Makefile moved a new file into place) copying over a library this process had
+    # mapped crashed it.
+    query = ("import ctypes, sys; lib = ctypes.CDLL(sys.argv[1]); "
+             "lib.sg_version.restype, lib.sg_version_string.restype = ctypes.c_uint32, ctypes.c_char_p; "
+             "print(lib.sg_version(), lib.sg_version_string().decode())")
+    number, string = run(sys.executable, "-c", query, str(ROOT / "build" / "lib" / "libswiftgrad.so")).split()
+    number = int(number)
     found["sg_version()"] = f"{number // 1_000_000}.{number // 1000 % 1000}.{number % 1000}"
-    found["sg_version_string()"] = lib.sg_version_string().decode()
+    found["sg_version_string()"] = string
 
     python = ROOT / "bindings" / "python"
     found["swiftgrad.__version__"] = run(sys.executable, "-c", "import swiftgrad; print(swiftgrad.__version__)",
