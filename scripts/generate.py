@@ -29,6 +29,7 @@ SWIFT_OUT = ROOT / "Sources" / "SwiftGradCABI" / "Exports+Ops.generated.swift"
 OPS_PY = ROOT / "bindings" / "python" / "swiftgrad" / "_ops.py"
 CAPI_PY = ROOT / "bindings" / "python" / "swiftgrad" / "_capi.py"
 FUZZ_TABLE = ROOT / "Tests" / "fuzz" / "fuzz_table.h"
+SWIFT_VERSION = ROOT / "Sources" / "SwiftGrad" / "Version.generated.swift"
 
 BEGIN = "/* BEGIN GENERATED OPS: made by scripts/generate.py from the op table in scripts/ops; do not edit. */"
 END = "/* END GENERATED OPS */"
@@ -579,6 +580,30 @@ def capi_file(text):
     return "\n".join(out) + "\n"
 
 
+def swift_version_file(text):
+    """The header's version for the Swift package (the core does not see the C header)."""
+    v = constants(text)
+    major, minor, patch = v["SG_VERSION_MAJOR"], v["SG_VERSION_MINOR"], v["SG_VERSION_PATCH"]
+    return "\n".join([
+        f"// {NOTICE.replace('the op table (scripts/ops) and ', '')}", "",
+        "/// The version of the SwiftGrad package: the C header's `SG_VERSION_MAJOR/MINOR/PATCH`,",
+        "/// the one place the version is written (`sg_version()`, the Python package, swiftgrad.pc and",
+        "/// the CMake and Debian packages read it from there too).",
+        "///",
+        "/// (Not `SwiftGradVersion`: symbol-graph extraction drops a type named after its module plus",
+        "/// `Version`, as it would a framework's generated version symbols, so DocC would not show it.)",
+        "///",
+        "/// ```swift",
+        f'/// print(PackageVersion.string)   // "{major}.{minor}.{patch}"',
+        "/// ```",
+        "public enum PackageVersion {",
+        f"    public static let major = {major}",
+        f"    public static let minor = {minor}",
+        f"    public static let patch = {patch}",
+        f'    public static let string = "{major}.{minor}.{patch}"',
+        "}", ""])
+
+
 # ---- main -------------------------------------------------------------------------------------
 
 def outputs():
@@ -590,6 +615,7 @@ def outputs():
         OPS_PY: python_file(ops),
         CAPI_PY: capi_file(header),
         FUZZ_TABLE: fuzz_table.table(header),
+        SWIFT_VERSION: swift_version_file(header),
     }
 
 
