@@ -2,7 +2,7 @@
 torch.nn.grad, F.fractional_max_pool2d/3d with given samples, nn.CrossMapLRN2d,
 nn.AdaptiveLogSoftmaxWithLoss, the in-place activations, dropout1d) and its refusals in
 bindings/python/tests/data/nnrest_reference.json, which tests/test_nnrest.py replays without
-torch. Run with a PyTorch: /work/torchenv/bin/python scripts/nnrest_reference.py
+torch. Run with a PyTorch: /work/torchenv/bin/python scripts/nnrest_reference.py [OUTPUT.json]
 
 Each case is an expression over named float64 inputs (and optionally a module built by a
 constructor expression whose state dict is stored); its outputs and the gradients of a weighted
@@ -10,12 +10,14 @@ sum of its first floating output with respect to every input (and module paramet
 requires grad are stored."""
 import json
 import pathlib
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-OUT = pathlib.Path(__file__).resolve().parent.parent / "bindings/python/tests/data/nnrest_reference.json"
+OUT = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else \
+    pathlib.Path(__file__).resolve().parent.parent / "bindings/python/tests/data/nnrest_reference.json"
 torch.manual_seed(20261206)
 
 

@@ -11,7 +11,9 @@ nn.grad against their definitions, the fractional pooling windows from the formu
 import builtins
 import json
 import math
+import os
 import pathlib
+import subprocess
 import warnings
 
 import pytest
@@ -93,6 +95,19 @@ def test_refuses_as_pytorch(index):
     # swiftgrad's library errors are SwiftGradError, a RuntimeError, as PyTorch's are RuntimeError
     assert isinstance(info.value, getattr(builtins, ref["type"])), (type(info.value), ref["type"])
     assert str(info.value) == ref["message"]
+
+
+@pytest.mark.skipif(not os.environ.get("TORCH_PYTHON"), reason="TORCH_PYTHON is not set")
+def test_reference_is_what_pytorch_computes_now(tmp_path):
+    """scripts/nnrest_reference.py under the PyTorch at TORCH_PYTHON gives the stored file."""
+    output = tmp_path / "live.json"
+    subprocess.run([os.environ["TORCH_PYTHON"], "-W", "ignore", str(HERE.parents[2] / "scripts" / "nnrest_reference.py"),
+                    str(output)], check=True, capture_output=True)
+    live = json.loads(output.read_text())
+    assert sorted(live["cases"]) == sorted(CASES)
+    for name in CASES:
+        assert live["cases"][name] == CASES[name], f"{name}: the stored reference is stale"
+    assert live["errors"] == ERRORS
 
 
 def test_stored_cases_cover_every_piece():
