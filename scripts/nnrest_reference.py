@@ -83,6 +83,7 @@ def r(*shape):
 # ---- conv_tbc ----
 for pad in (0, 1, 2, -1):
     case(f"conv_tbc_pad{pad}", f"F.conv_tbc(x, w, b, {pad})", {"x": (r(6, 2, 3), True), "w": (r(3, 3, 4), True), "b": (r(4), True)})
+case("conv_tbc_empty_output", "F.conv_tbc(x, w, b, -2)", {"x": (r(5, 2, 3), True), "w": (r(2, 3, 4), True), "b": (r(4), True)})
 case("torch_conv_tbc_kw", "torch.conv_tbc(x, w, b, pad=1)", {"x": (r(4, 3, 2), True), "w": (r(2, 2, 5), True), "b": (r(5), True)})
 x, w, b = r(5, 2, 3), r(2, 3, 4), r(4)
 error("F.conv_tbc(x[0], w, b)", {"x": x, "w": w, "b": b})
@@ -176,7 +177,7 @@ error("nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3])(x, t)", {"x": r(3, 8).float(), 
 
 # ---- in-place activations (on a non-leaf copy, as PyTorch requires) ----
 for expr in ("F.relu_(x * 1)", "F.elu_(x * 1)", "F.elu_(x * 1, 0.5)", "F.celu_(x * 1, 2.0)", "F.selu_(x * 1)",
-             "F.leaky_relu_(x * 1, 0.2)", "F.hardtanh_(x * 1)", "F.hardtanh_(x * 1, -0.5, 0.25)",
+             "F.leaky_relu_(x * 1, 0.2)", "F.hardtanh_(x * 1)", "F.hardtanh_(x * 1, -0.5, 0.25)", "F.hardtanh_(x * 1, 0.5, -0.25)",
              "F.threshold_(x * 1, 0.1, 20.0)", "F.rrelu_(x * 1)", "F.rrelu_(x * 1, 0.1, 0.3)", "torch.relu_(x * 1)",
              "torch.selu_(x * 1)", "torch.celu_(x * 1)", "torch.rrelu_(x * 1)", "torch.threshold_(x * 1, 0.5, -1.0)"):
     case(f"inplace_{expr}", expr, {"x": (r(3, 5), True)})

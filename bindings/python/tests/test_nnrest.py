@@ -175,6 +175,16 @@ def test_inplace_activations_write_their_input():
     assert torch.relu_ is not None and torch.rrelu_ is not None and torch.threshold_ is not None
 
 
+def test_hardtanh__with_min_above_max_gives_max_val():
+    x = torch.tensor([-3.0, 0.5, 7.0, float("nan")], dtype=torch.float64, requires_grad=True)
+    y = F.hardtanh_(x * 1, 2.0, 1.0)
+    assert torch.equal(y[:3], torch.ones(3, dtype=torch.float64)) and bool(y[3].isnan())
+    y[:3].sum().backward()
+    assert torch.equal(x.grad, torch.zeros(4, dtype=torch.float64))
+    with pytest.raises(ValueError, match="min_val cannot be greater than max_val"):
+        F.hardtanh(x, 2.0, 1.0)
+
+
 def test_inplace_activation_gradient_is_the_activations():
     x = torch.tensor([-2.0, -0.5, 0.75, 3.0], dtype=torch.float64, requires_grad=True)
     y = F.leaky_relu_(x * 1, 0.1)

@@ -12,6 +12,7 @@ from .._dtype import int64
 from .._functions import cat
 from .._random import rand
 from .._tensor import Tensor, _make, _require_tensor
+from .._functions import where
 from ._registry import export
 
 _NF = "nn.functional"
@@ -85,7 +86,13 @@ def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
 
 @export("hardtanh_", namespace=_NF)
 def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
-    """In-place hardtanh."""
+    """In-place hardtanh. Unlike F.hardtanh, PyTorch's hardtanh_ accepts min_val > max_val: it
+    clamps to min_val, then to max_val, so every number becomes max_val (gradient 0); NaN stays."""
+    if min_val > max_val:
+        _require_tensor("hardtanh_", "input", 1, input)
+        source = input.clone() if input.requires_grad else input
+        out = where(source.isnan(), source, zeros_like(source) + max_val)
+        return input.copy_(out)
     return _F().hardtanh(input, min_val, max_val, inplace=True)
 
 
