@@ -123,7 +123,15 @@ case("fractional_max_pool2d_ratio", "F.fractional_max_pool2d_with_indices(x, 2, 
      {"x": (r(2, 3, 9, 7), True), "s": (s, False)})
 case("fractional_max_pool2d_ties", "F.fractional_max_pool2d(x, 3, output_size=(3, 3), return_indices=True, _random_samples=s)",
      {"x": (torch.randint(0, 3, (2, 3, 7, 8)).double(), True), "s": (s, False)})
+nan = r(2, 3, 7, 8)
+nan[0, 0, 1:3, 2:5] = float("nan")
+nan[1, 2, 4, :] = float("nan")
+case("fractional_max_pool2d_nan", "F.fractional_max_pool2d(x, 3, output_size=(3, 4), return_indices=True, _random_samples=s)",
+     {"x": (nan, False), "s": (s, False)}, grad=False)
 x = r(2, 3, 7, 8)
+error("F.fractional_max_pool2d(x, 2, output_size=2)", {"x": r(2, 3, 4, 5, 6)})
+error("F.fractional_max_pool3d(x, 2, output_size=2)", {"x": r(2, 3, 4, 5, 6, 7)})
+error("F.fractional_max_pool3d(x, (0, 2, 2), output_size=2)", {"x": r(2, 3, 6, 6, 6)})
 error("F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=torch.rand(2, 3, 2, dtype=torch.float32))", {"x": x})
 error("F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=torch.rand(2, 3, dtype=torch.float64))", {"x": x})
 error("F.fractional_max_pool2d(x, 2, output_size=3, _random_samples=torch.rand(1, 3, 2, dtype=torch.float64))", {"x": x})

@@ -38,7 +38,7 @@ def _close(got, entry, what):
     assert str(got.dtype) == "torch." + entry["dtype"], f"{what}: {got.dtype} != {entry['dtype']}"
     want = _tensor(entry)
     if got.is_floating_point():
-        assert torch.allclose(got.detach(), want, rtol=1e-6, atol=1e-6), f"{what}: {got} != {want}"
+        assert torch.allclose(got.detach(), want, rtol=1e-6, atol=1e-6, equal_nan=True), f"{what}: {got} != {want}"
     else:
         assert torch.equal(got, want), f"{what}: {got} != {want}"
 

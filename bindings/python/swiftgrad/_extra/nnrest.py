@@ -11,7 +11,7 @@ from .._creation import arange, tensor, zeros_like, empty_like
 from .._dtype import int64
 from .._functions import cat
 from .._random import rand
-from .._tensor import Tensor, _make, _require_tensor
+from .._tensor import _make, _require_tensor
 from .._functions import where
 from ._registry import export
 
@@ -221,7 +221,8 @@ def _fractional(name, dims, input, kernel_size, output_size, output_ratio, _rand
     outs = _tuple(name, output_size, dims, "output_size")
     batched = input.dim() == dims + 2
     if input.dim() not in (dims + 1, dims + 2):
-        raise RuntimeError(f"{name}(): Expected {dims + 1}D or {dims + 2}D tensor, but got: {list(input.shape)}")
+        label = f"{name}()" if dims == 2 else f"{name}_out()"
+        raise RuntimeError(f"{label}: Expected {dims + 1}D or {dims + 2}D tensor, but got: {list(input.shape)}")
     batch = input.size(0) if batched else 1
     if _random_samples is None:
         _random_samples = rand(batch, channels, dims, dtype=input.dtype)
@@ -273,6 +274,11 @@ def _fractional(name, dims, input, kernel_size, output_size, output_ratio, _rand
         values = planes.detach().gather(2, flat.reshape(batch, channels, count * window)).reshape(
             batch, channels, count, window)
         choice = values.argmax(-1, keepdim=True)
+        nans = values.isnan()
+        if bool(nans.any()):
+            # ATen's scan (`val > maxVal || isnan(val)`) ends on a window's last NaN.
+            last_nan = (window - 1) - nans.flip(-1).to(int64).argmax(-1, keepdim=True)
+            choice = where(nans.any(-1, keepdim=True), last_nan, choice)
         indices = flat.gather(3, choice).squeeze(-1)
     out = planes.gather(2, indices)
     out = out.reshape([batch, channels] + list(outs))
