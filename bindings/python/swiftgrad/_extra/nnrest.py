@@ -7,21 +7,16 @@ import builtins
 import warnings
 
 from .. import _lib as L
-from .._creation import arange, tensor, zeros_like, empty_like
+from .._creation import arange, empty_like, tensor, zeros_like
 from .._dtype import int64
-from .._functions import cat
+from .._functions import cat, where
 from .._random import rand
 from .._tensor import _make, _require_tensor
-from .._functions import where
+from . import nn_functional as _nnf
 from ._registry import export
+from .conv import conv1d
 
 _NF = "nn.functional"
-
-
-def _F():
-    # The package's functional namespace (its functions are hand-written or generated elsewhere).
-    from ..nn import functional
-    return functional
 
 
 # ---- dropout1d ---------------------------------------------------------------------------
@@ -63,25 +58,25 @@ def relu_(input):  # noqa: A002
 @export("elu_", namespace=_NF)
 def elu_(input, alpha=1.0):  # noqa: A002
     """In-place elu."""
-    return _F().elu(input, alpha, inplace=True)
+    return _nnf.elu(input, alpha, inplace=True)
 
 
 @export("celu_", namespace=_NF)
 def celu_(input, alpha=1.0):  # noqa: A002
     """In-place celu."""
-    return _F().celu(input, alpha, inplace=True)
+    return _nnf.celu(input, alpha, inplace=True)
 
 
 @export("selu_", namespace=_NF)
 def selu_(input):  # noqa: A002
     """In-place selu."""
-    return _F().selu(input, inplace=True)
+    return _nnf.selu(input, inplace=True)
 
 
 @export("leaky_relu_", namespace=_NF)
 def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
     """In-place leaky_relu."""
-    return _F().leaky_relu(input, negative_slope, inplace=True)
+    return _nnf.leaky_relu(input, negative_slope, inplace=True)
 
 
 @export("hardtanh_", namespace=_NF)
@@ -93,19 +88,19 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
         source = input.clone() if input.requires_grad else input
         out = where(source.isnan(), source, zeros_like(source) + max_val)
         return input.copy_(out)
-    return _F().hardtanh(input, min_val, max_val, inplace=True)
+    return _nnf.hardtanh(input, min_val, max_val, inplace=True)
 
 
 @export("threshold_", namespace=_NF)
 def threshold_(input, threshold, value):  # noqa: A002
     """In-place threshold."""
-    return _F().threshold(input, threshold, value, inplace=True)
+    return _nnf.threshold(input, threshold, value, inplace=True)
 
 
 @export("rrelu_", namespace=_NF)
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
     """In-place rrelu."""
-    return _F().rrelu(input, lower, upper, training, inplace=True)
+    return _nnf.rrelu(input, lower, upper, training, inplace=True)
 
 
 export("relu_")(relu_)
@@ -165,7 +160,7 @@ def conv_tbc(input, weight, bias, pad=0):  # noqa: A002
         pad = 0
     if out_time == 0:
         return (input.sum() * 0 + weight.sum() * 0 + bias.sum() * 0).expand(0, batch, weight.size(2)).contiguous()
-    out = _F().conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
+    out = conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad)
     return out.permute(2, 0, 1)
 
 
