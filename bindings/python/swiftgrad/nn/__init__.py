@@ -18,3 +18,5 @@ from ._lazy_layers import *  # noqa: F401,F403,E402 - LazyConv*, LazyConvTranspo
 from ._transformer import *  # noqa: F401,F403,E402 - MultiheadAttention and the transformer layers
 from ._ctc import *  # noqa: F401,F403,E402 - CTCLoss
 from ._embedding_bag import *  # noqa: F401,F403,E402 - EmbeddingBag
+from ._rest import *  # noqa: F401,F403,E402 - Dropout1d, FractionalMaxPool2d/3d, CrossMapLRN2d, AdaptiveLogSoftmaxWithLoss
+from . import grad  # noqa: F401,E402 - torch.nn.grad: conv*_input, conv*_weight
