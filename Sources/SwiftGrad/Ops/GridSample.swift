@@ -112,20 +112,49 @@ extension Tensor {
     }
 
     /// The gradients of `gridSampler` for the input and the grid (nil where not asked for),
-    /// PyTorch's `grid_sampler_{2,3}d_backward`. They are recorded as a node that refuses to be
-    /// differentiated (a second derivative of the sampler through this node throws).
+    /// PyTorch's `grid_sampler_{2,3}d_backward`. Under create_graph both are recorded as the
+    /// outputs of one GridSampler2DBackwardBackward0 (3D) node, whose rule is
+    /// `gridSamplerDoubleBackward`.
     static func gridSamplerBackward(_ g: Tensor, _ input: Tensor, _ grid: Tensor, plan: GridSamplePlan,
                                     inputGrad: Bool, gridGrad: Bool) throws -> (Tensor?, Tensor?) {
         guard inputGrad || gridGrad else { return (nil, nil) }
+        let recording = GradMode.isEnabled && (g.requiresGrad || input.requiresGrad || grid.requiresGrad)
+        let both = recording || (inputGrad && gridGrad)
         let results = try gridCompute(input.dtype, [g, input, grid], count: 2) { ops, T in
             T == .float64
-                ? try plan.backward(ops[0], ops[1], ops[2], inputGrad: inputGrad, gridGrad: gridGrad, Double.self)
-                : try plan.backward(ops[0], ops[1], ops[2], inputGrad: inputGrad, gridGrad: gridGrad, Float.self)
+                ? try plan.backward(ops[0], ops[1], ops[2], inputGrad: both || inputGrad, gridGrad: both || gridGrad, Double.self)
+                : try plan.backward(ops[0], ops[1], ops[2], inputGrad: both || inputGrad, gridGrad: both || gridGrad, Float.self)
         }
-        let op = plan.rank == 2 ? "grid_sampler_2d_backward" : "grid_sampler_3d_backward"
-        let gi = inputGrad ? try results[0].recordedWithoutDerivative(op, inputs: [g, input, grid]) : nil
-        let gg = gridGrad ? try results[1].recordedWithoutDerivative(op, inputs: [g, input, grid]) : nil
-        return (gi, gg)
+        guard recording else { return (inputGrad ? results[0] : nil, gridGrad ? results[1] : nil) }
+        let name = plan.rank == 2 ? "GridSampler2DBackwardBackward0" : "GridSampler3DBackwardBackward0"
+        let outs = try Tensor.recordedOutputs(name, inputs: [g, input, grid], outputs: results) { grads, node in
+            let (dg, dx, dgrid) = try gridSamplerDoubleBackward(g, input, grid, ggInput: grads[0], ggGrid: grads[1], plan: plan,
+                                                                needs: (node.needsGrad(0), node.needsGrad(1), node.needsGrad(2)))
+            return Gradients([dg, dx, dgrid])
+        }
+        return (inputGrad ? outs[0] : nil, gridGrad ? outs[1] : nil)
+    }
+
+    /// The gradients of `<gradInput, ggInput> + <gradGrid, ggGrid>` (the backward's outputs
+    /// against their own gradients) for the output gradient, the input and the grid: with
+    /// `W_t` the weight of tap t and `D_a` its derivative along grid coordinate a,
+    /// `dg = sum_t ggInput[t] W_t + x[t] sum_a D_a ggGrid_a`, `dx[t] += g sum_a D_a ggGrid_a`,
+    /// `dgrid_b = sum g (ggInput[t] D_b + x[t] sum_a D_ab ggGrid_a)` (`D_ab`: the second
+    /// derivatives; bilinear's are products of first derivatives off the diagonal and 0 on it,
+    /// nearest's all 0). Not differentiable again ("derivative for
+    /// aten::grid_sampler_2d_double_backward is not implemented").
+    static func gridSamplerDoubleBackward(_ g: Tensor, _ input: Tensor, _ grid: Tensor, ggInput: Tensor, ggGrid: Tensor,
+                                          plan: GridSamplePlan, needs: (Bool, Bool, Bool)) throws -> (Tensor?, Tensor?, Tensor?) {
+        let results = try gridCompute(input.dtype, [g, input, grid, ggInput, ggGrid], count: 3) { ops, T in
+            T == .float64 ? try plan.doubleBackward(ops[0], ops[1], ops[2], ops[3], ops[4], Double.self)
+                          : try plan.doubleBackward(ops[0], ops[1], ops[2], ops[3], ops[4], Float.self)
+        }
+        let op = plan.rank == 2 ? "grid_sampler_2d_double_backward" : "grid_sampler_3d_double_backward"
+        let inputs = [g, input, grid, ggInput, ggGrid]
+        let dg = needs.0 ? try results[0].recordedWithoutDerivative(op, inputs: inputs) : nil
+        let dx = needs.1 ? try results[1].recordedWithoutDerivative(op, inputs: inputs) : nil
+        let dgrid = needs.2 ? try results[2].recordedWithoutDerivative(op, inputs: inputs) : nil
+        return (dg, dx, dgrid)
     }
 
     /// Runs a kernel on contiguous copies of `operands` in the compute dtype (float64 for float64,
@@ -250,14 +279,26 @@ struct GridSamplePlan: Sendable {
 
     // MARK: Coordinates (PyTorch's GridSampler.h)
 
+    /// grid_sampler_unnormalize(_set_grad): the coordinate in pixels and its derivative. The
+    /// 2-d kernels compute it as PyTorch's vectorised CPU kernel does (`(c + 1) * scale - 0.5`),
+    /// the 3-d ones as its scalar kernel (`((c + 1) * size - 1) / 2`): the two round differently,
+    /// which decides nearest's ties.
     @inline(__always)
-    static func unnormalize<T: PoolFloat>(_ c: T, _ size: Int, _ align: Bool) -> (T, T) {
+    static func unnormalize<T: PoolFloat>(_ c: T, _ size: Int, _ align: Bool, vectorised: Bool) -> (T, T) {
         if align {
             let m = T(size - 1)
+            if vectorised {
+                let scale = m / 2
+                return ((c + 1) * scale, scale)
+            }
             let half = (c + 1) / 2
             return (half * m, m / 2)
         }
         let s = T(size)
+        if vectorised {
+            let scale = s / 2
+            return ((c + 1) * scale - T(0.5), scale)
+        }
         let scaled = (c + 1) * s - 1
         return (scaled / 2, s / 2)
     }
@@ -315,9 +356,9 @@ struct GridSamplePlan: Sendable {
     /// weights and the weights' derivatives for the normalised coordinate. Returns the count.
     @inline(__always)
     func taps<T: PoolFloat>(_ c: T, axis: Int, _ index: UnsafeMutablePointer<Int>, _ w: UnsafeMutablePointer<T>,
-                            _ dw: UnsafeMutablePointer<T>) -> Int {
+                            _ dw: UnsafeMutablePointer<T>, second ddw: UnsafeMutablePointer<T>? = nil) -> Int {
         let size = inSize[axis]
-        let (u, mult) = Self.unnormalize(c, size, alignCorners)
+        let (u, mult) = Self.unnormalize(c, size, alignCorners, vectorised: rank == 2)
         @inline(__always) func clamp(_ i: Int) -> Int { i >= 0 && i < size ? i : -1 }
         switch mode {
         case 0:
@@ -327,10 +368,12 @@ struct GridSamplePlan: Sendable {
             let t = x - f
             index[0] = clamp(i0); w[0] = (f + 1) - x; dw[0] = -mult * g
             index[1] = clamp(i0 &+ 1); w[1] = t; dw[1] = mult * g
+            if let ddw { ddw[0] = 0; ddw[1] = 0 }
             return 2
         case 1:
             let (x, _) = pad(u, size)
             index[0] = clamp(Int(x.rounded(.toNearestOrEven))); w[0] = 1; dw[0] = 0
+            if let ddw { ddw[0] = 0 }
             return 1
         default:
             let f = u.rounded(.down)
@@ -349,6 +392,14 @@ struct GridSamplePlan: Sendable {
             dw[2] = -((3 * (a + 2) * x - 2 * (a + 3)) * x) * mult
             x = 2 - t
             dw[3] = -((3 * a * x - 10 * a) * x + 8 * a) * mult
+            if let ddw {
+                // The kernel's second derivatives: 6 A x - 10 A and 6 (A + 2) x - 2 (A + 3).
+                let m2 = mult * mult
+                ddw[0] = (6 * a * (t + 1) - 10 * a) * m2
+                ddw[1] = (6 * (a + 2) * t - 2 * (a + 3)) * m2
+                ddw[2] = (6 * (a + 2) * (1 - t) - 2 * (a + 3)) * m2
+                ddw[3] = (6 * a * (2 - t) - 10 * a) * m2
+            }
             for i in 0..<4 {
                 let (p, _) = pad(f - 1 + T(i), size)
                 index[i] = p >= 0 && p < T(size) ? Int(p) : -1
@@ -533,5 +584,90 @@ struct GridSamplePlan: Sendable {
             }
         }
         return [gi, gg]
+    }
+
+    /// The double backward's three results (see `Tensor.gridSamplerDoubleBackward`):
+    /// [output gradient's, input's, grid's].
+    func doubleBackward<T: PoolFloat>(_ g: Tensor, _ input: Tensor, _ grid: Tensor, _ ggI: Tensor, _ ggG: Tensor,
+                                      _: T.Type) throws -> [Tensor] {
+        let dgT = try Tensor.zeros(g.shape, dtype: T.dtype)
+        let dxT = try Tensor.zeros(input.shape, dtype: T.dtype)
+        let dgridT = try Tensor.zeros(grid.shape, dtype: T.dtype)
+        let ip = UnsafePointer(input.pointer(T.self) + input.storageOffset)
+        let gp = UnsafePointer(grid.pointer(T.self) + grid.storageOffset)
+        let go = UnsafePointer(g.pointer(T.self) + g.storageOffset)
+        let ggi = UnsafePointer(ggI.pointer(T.self) + ggI.storageOffset)
+        let ggg = UnsafePointer(ggG.pointer(T.self) + ggG.storageOffset)
+        let dgp = dgT.pointer(T.self), dxp = dxT.pointer(T.self), dgridp = dgridT.pointer(T.self)
+        let c = channels, plane = plane, positions = positions, rank = rank
+        let w0 = inSize[0], hw = inSize[0] &* inSize[1]
+        Self.split(batch, work: batch &* positions &* c &* maxTaps &* 4) { range in
+            // Per axis a: 4 indices, weights, derivatives, second derivatives.
+            let idx = UnsafeMutablePointer<Int>.allocate(capacity: 12)
+            let w = UnsafeMutablePointer<T>.allocate(capacity: 12)
+            let dw = UnsafeMutablePointer<T>.allocate(capacity: 12)
+            let ddw = UnsafeMutablePointer<T>.allocate(capacity: 12)
+            defer { idx.deallocate(); w.deallocate(); dw.deallocate(); ddw.deallocate() }
+            for n in range {
+                for p in 0..<positions {
+                    let q = n &* positions &+ p
+                    var count = [1, 1, 1]
+                    idx[8] = 0; w[8] = 1; dw[8] = 0; ddw[8] = 0
+                    for a in 0..<rank {
+                        count[a] = taps(gp[q &* rank &+ a], axis: a, idx + 4 * a, w + 4 * a, dw + 4 * a, second: ddw + 4 * a)
+                    }
+                    var gg: [T] = [0, 0, 0]
+                    for a in 0..<rank { gg[a] = ggg[q &* rank &+ a] }
+                    var db: [T] = [0, 0, 0]
+                    for kz in 0..<count[2] {
+                        let iz = idx[8 + kz]
+                        if iz < 0 { continue }
+                        for ky in 0..<count[1] {
+                            let iy = idx[4 + ky]
+                            if iy < 0 { continue }
+                            for kx in 0..<count[0] {
+                                let ix = idx[kx]
+                                if ix < 0 { continue }
+                                let o = iz &* hw &+ iy &* w0 &+ ix
+                                let ws = [w[kx], w[4 + ky], w[8 + kz]]
+                                let ds = [dw[kx], dw[4 + ky], dw[8 + kz]]
+                                let dds = [ddw[kx], ddw[4 + ky], ddw[8 + kz]]
+                                let weight = ws[0] * ws[1] * ws[2]
+                                // D_a and sum_a D_ab gg_a.
+                                var d: [T] = [0, 0, 0], h: [T] = [0, 0, 0]
+                                for a in 0..<rank {
+                                    var v = ds[a]
+                                    for e in 0..<3 where e != a { v *= ws[e] }
+                                    d[a] = v
+                                }
+                                for b in 0..<rank {
+                                    var s: T = 0
+                                    for a in 0..<rank {
+                                        var v: T = a == b ? dds[a] : ds[a] * ds[b]
+                                        for e in 0..<3 where e != a && e != b { v *= ws[e] }
+                                        s += v * gg[a]
+                                    }
+                                    h[b] = s
+                                }
+                                var directional: T = 0
+                                for a in 0..<rank { directional += d[a] * gg[a] }
+                                var xo = n &* c &* plane &+ o
+                                var go_ = n &* c &* positions &+ p
+                                for _ in 0..<c {
+                                    let gv = go[go_], xv = ip[xo], yv = ggi[xo]
+                                    dgp[go_] += yv * weight + xv * directional
+                                    dxp[xo] += gv * directional
+                                    for b in 0..<rank { db[b] += gv * (yv * d[b] + xv * h[b]) }
+                                    xo &+= plane
+                                    go_ &+= positions
+                                }
+                            }
+                        }
+                    }
+                    for b in 0..<rank { dgridp[q &* rank &+ b] = db[b] }
+                }
+            }
+        }
+        return [dgT, dxT, dgridT]
     }
 }
