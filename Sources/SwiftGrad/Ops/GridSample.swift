@@ -82,7 +82,7 @@ extension Tensor {
 
     private static func gridSamplerRanked(_ input: Tensor, _ grid: Tensor, spatial: Int, interpolationMode: Int,
                                           paddingMode: Int, alignCorners: Bool) throws -> Tensor {
-        try checkGridSampler(input, grid)
+        try checkGridSampler(input, grid)          // again for grid_sampler_2d/3d called directly
         guard input.ndim == spatial + 2, grid.ndim == input.ndim else {
             throw SwiftGradError.shape("grid_sampler(): expected \(spatial + 2)D input and grid with same number of dimensions, but got input with sizes \(input.shape) and grid with sizes \(grid.shape)")
         }
@@ -120,7 +120,7 @@ extension Tensor {
         guard inputGrad || gridGrad else { return (nil, nil) }
         let recording = GradMode.isEnabled && (g.requiresGrad || input.requiresGrad || grid.requiresGrad)
         let both = recording || (inputGrad && gridGrad)
-        let results = try gridCompute(input.dtype, [g, input, grid], count: 2) { ops, T in
+        let results = try gridCompute(input.dtype, [g, input, grid]) { (ops: [Tensor], T: DType) -> [Tensor] in
             T == .float64
                 ? try plan.backward(ops[0], ops[1], ops[2], inputGrad: both || inputGrad, gridGrad: both || gridGrad, Double.self)
                 : try plan.backward(ops[0], ops[1], ops[2], inputGrad: both || inputGrad, gridGrad: both || gridGrad, Float.self)
@@ -145,7 +145,7 @@ extension Tensor {
     /// aten::grid_sampler_2d_double_backward is not implemented").
     static func gridSamplerDoubleBackward(_ g: Tensor, _ input: Tensor, _ grid: Tensor, ggInput: Tensor, ggGrid: Tensor,
                                           plan: GridSamplePlan, needs: (Bool, Bool, Bool)) throws -> (Tensor?, Tensor?, Tensor?) {
-        let results = try gridCompute(input.dtype, [g, input, grid, ggInput, ggGrid], count: 3) { ops, T in
+        let results = try gridCompute(input.dtype, [g, input, grid, ggInput, ggGrid]) { (ops: [Tensor], T: DType) -> [Tensor] in
             T == .float64 ? try plan.doubleBackward(ops[0], ops[1], ops[2], ops[3], ops[4], Double.self)
                           : try plan.doubleBackward(ops[0], ops[1], ops[2], ops[3], ops[4], Float.self)
         }
@@ -160,7 +160,7 @@ extension Tensor {
     /// Runs a kernel on contiguous copies of `operands` in the compute dtype (float64 for float64,
     /// float32 for the other floating dtypes) and returns its results in the operands' dtype,
     /// outside the graph.
-    private static func gridCompute(_ dtype: DType, _ operands: [Tensor], count: Int = 1,
+    private static func gridCompute(_ dtype: DType, _ operands: [Tensor],
                                     _ body: ([Tensor], DType) throws -> [Tensor]) throws -> [Tensor] {
         let compute: DType = dtype == .float64 ? .float64 : .float32
         return try noGrad {
@@ -171,7 +171,7 @@ extension Tensor {
 
     private static func gridCompute(_ dtype: DType, _ operands: [Tensor],
                                     _ body: ([Tensor], DType) throws -> Tensor) throws -> Tensor {
-        try gridCompute(dtype, operands, count: 1) { ops, T in [try body(ops, T)] }[0]
+        try gridCompute(dtype, operands) { (ops: [Tensor], T: DType) -> [Tensor] in [try body(ops, T)] }[0]
     }
 
     // MARK: - affine_grid
@@ -206,8 +206,6 @@ extension Tensor {
             guard !overflow, p <= 1 << 40 else { throw SwiftGradError.invalidArgument("affine_grid_generator: size \(size) is too large") }
             positions = p
         }
-        let (baseCount, overflow) = positions.multipliedReportingOverflow(by: k + 1)
-        guard !overflow else { throw SwiftGradError.invalidArgument("affine_grid_generator: size \(size) is too large") }
         // The base grid, [1, positions, k + 1], in float64 then the theta's dtype (PyTorch builds
         // it in theta's dtype through linspace; values such as (2i - n + 1) / n round the same).
         func steps(_ n: Int) -> [Double] {
@@ -217,12 +215,15 @@ extension Tensor {
             if !alignCorners { v = v.map { $0 * Double(n - 1) / Double(n) } }
             return v
         }
-        var base = [Double](repeating: 1, count: baseCount)
+        // Allocated as a tensor: a size too large for memory is an error, not a trap.
+        let baseTensor = try Tensor.empty([1, positions, k + 1], .float64)
+        let base = baseTensor.pointer(Double.self)
         let axes = spatial.reversed().map { steps($0) }    // x (last dim) first
         var p = 0
         var idx = [Int](repeating: 0, count: k)            // (d, h, w) counters, last fastest
         while p < positions {
             for a in 0..<k { base[p * (k + 1) + a] = axes[a][idx[k - 1 - a]] }
+            base[p * (k + 1) + k] = 1
             p += 1
             var d = k - 1
             while d >= 0 {
@@ -232,7 +233,7 @@ extension Tensor {
                 d -= 1
             }
         }
-        let baseGrid = try Tensor(base, shape: [1, positions, k + 1]).to(theta.dtype, recording: false)
+        let baseGrid = try baseTensor.to(theta.dtype, recording: false)
         let n = size[0]
         guard theta.ndim == 3 else {
             throw SwiftGradError.shape("batch2 must be a 3D tensor")
@@ -545,19 +546,20 @@ struct GridSamplePlan: Sendable {
         let gip = gi.pointer(T.self), ggp = gg.pointer(T.self)
         let c = channels, plane = plane, positions = positions, rank = rank, stride = maxTaps
         let derivatives = gridGrad && mode != 1
-        // Each piece owns whole batch entries: no two write the same input gradient.
-        Self.split(batch, work: batch &* positions &* c &* maxTaps) { range in
+        // The output positions of batch entries `ns`, channels `cs`, the grid gradient's sums
+        // over those channels written to `gridOut` (laid out as the grid).
+        func slice(_ ns: Range<Int>, _ cs: Range<Int>, _ gridOut: UnsafeMutablePointer<T>) {
             withScratch(T.self) { si, st, off, w, d in
-                for n in range {
+                for n in ns {
                     for p in 0..<positions {
                         let q = n &* positions &+ p
                         let taps = combine(gp + q &* rank, scratch: si, scratchT: st, offset: off, weight: w, d: d,
                                            derivatives: derivatives)
-                        var src = ip + n &* c &* plane
-                        var dst = gip + n &* c &* plane
-                        var gOut = go + (n &* c &* positions &+ p)
+                        var src = ip + (n &* c &+ cs.lowerBound) &* plane
+                        var dst = gip + (n &* c &+ cs.lowerBound) &* plane
+                        var gOut = go + ((n &* c &+ cs.lowerBound) &* positions &+ p)
                         var gx: T = 0, gy: T = 0, gz: T = 0
-                        for _ in 0..<c {
+                        for _ in cs {
                             let gv = gOut.pointee
                             if inputGrad {
                                 for t in 0..<taps { dst[off[t]] += gv * w[t] }
@@ -575,13 +577,30 @@ struct GridSamplePlan: Sendable {
                             gOut += positions
                         }
                         if gridGrad {
-                            let out = ggp + q &* rank
+                            let out = gridOut + q &* rank
                             out[0] = gx; out[1] = gy
                             if rank == 3 { out[2] = gz }
                         }
                     }
                 }
             }
+        }
+        let work = batch &* positions &* c &* maxTaps
+        let pieces = Swift.min(Parallel.cores, Swift.max(1, work / (1 << 15)))
+        if pieces > 1 && batch < pieces && c >= pieces {
+            // Few batch entries: pieces own channel ranges (no two write the same input
+            // gradient) and sum the grid gradient over their channels apart, added in piece order.
+            let partials = try Tensor.zeros(gridGrad ? [pieces] + grid.shape : [0], dtype: T.dtype)
+            let pp = partials.pointer(T.self), size = gridGrad ? grid.count : 0
+            DispatchQueue.concurrentPerform(iterations: pieces) { k in
+                slice(0..<batch, c * k / pieces ..< c * (k + 1) / pieces, pp + k &* size)
+            }
+            for k in 0..<pieces {
+                for i in 0..<size { ggp[i] += pp[k &* size &+ i] }
+            }
+        } else {
+            // Each piece owns whole batch entries: no two write the same input gradient.
+            Self.split(batch, work: work) { range in slice(range, 0..<c, ggp) }
         }
         return [gi, gg]
     }

@@ -162,3 +162,32 @@ def test_warnings_match_pytorch(name):
         warnings.simplefilter("always")
         eval(ref["call"], _env())
     assert [str(w.message) for w in caught] == ref["messages"]
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+def test_parallel_splits_agree_with_one_thread(dim):
+    """Large enough to split: the forward over output positions, the backward over channels (one
+    batch entry) or batch entries; two threads give one thread's results (float64, to rounding)."""
+    torch.manual_seed(3)
+    shapes = {2: ((1, 8, 24, 24), (1, 48, 48, 2)), 3: ((1, 8, 8, 8, 8), (1, 8, 8, 16, 3))}[dim]
+    results = {}
+    before = torch.get_num_threads()
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            for batch in (1, 3):
+                x = torch.randn(batch, *shapes[0][1:], dtype=torch.float64).requires_grad_()
+                g = (torch.rand(batch, *shapes[1][1:], dtype=torch.float64) * 2.4 - 1.2).requires_grad_()
+                w = _fixed([batch, 8] + list(shapes[1][1:-1]), 0.7, 0.0, torch.float64)
+                results[threads, batch] = []
+                for mode in ("bilinear", "bicubic"):
+                    x.grad = g.grad = None
+                    y = F.grid_sample(x, g, mode=mode, padding_mode="reflection", align_corners=False)
+                    (y * w).sum().backward()
+                    results[threads, batch] += [y.detach(), x.grad, g.grad]
+                torch.manual_seed(3)
+    finally:
+        torch.set_num_threads(before)
+    for batch in (1, 3):
+        for one, two in zip(results[1, batch], results[2, batch]):
+            assert torch.allclose(one, two, rtol=1e-12, atol=1e-12)
