@@ -27,6 +27,15 @@ DATA = json.loads((HERE / "data" / "gridsample_layers.json").read_text())
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
+@pytest.fixture(autouse=True)
+def _keep_global_generator():
+    """These tests draw from (and seed) the global generator: give the tests after them the
+    state they would have had without these."""
+    state = torch.get_rng_state()
+    yield
+    torch.set_rng_state(state)
+
+
 def _tensor(entry, requires_grad=False):
     t = torch.tensor(entry["values"], dtype=DTYPES[entry["dtype"]]).reshape(entry["shape"])
     return t.requires_grad_() if requires_grad else t
