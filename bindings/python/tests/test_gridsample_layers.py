@@ -107,6 +107,9 @@ def test_affine_grid_matches_pytorch(name):
     assert type(grid.grad_fn).__name__ == ref["grad_fn"]
     (gt,) = torch.autograd.grad((grid * _fixed(list(grid.shape), 0.7, 0.0, torch.float64)).sum(), theta)
     _close(gt, ref["theta_grad"], "theta gradient")
+    # torch.affine_grid_generator, PyTorch's parameter names as keywords.
+    _close(torch.affine_grid_generator(theta=theta, size=ref["size"], align_corners=ref["align_corners"]),
+           ref["grid"], "affine_grid_generator")
 
 
 class SpatialTransformer(nn.Module):

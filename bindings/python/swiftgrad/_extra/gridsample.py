@@ -62,3 +62,11 @@ def affine_grid(theta, size, align_corners=None):
     elif min(size) <= 0:
         raise ValueError(f"Expected non-zero, positive output size. Got {size}")
     return _ops.affine_grid_generator(theta, size, align_corners)
+
+
+@export("affine_grid_generator")
+def affine_grid_generator(theta, size, align_corners):
+    """torch.affine_grid_generator(theta, size, align_corners): F.affine_grid without its Python
+    checks (the library's: a size of 4 or 5 entries, theta's batch and shape through the batched
+    product). PyTorch names the first parameter theta."""
+    return _ops.affine_grid_generator(theta, size, align_corners)
