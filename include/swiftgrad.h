@@ -3381,6 +3381,36 @@ SG_API sg_status sg_ctc_loss(const sg_tensor *log_probs, const sg_tensor *target
                              int64_t blank, sg_reduction reduction, bool zero_infinity,
                              sg_tensor **out);
 
+/* ---------------------------------------------------------------------------------------------- */
+/* torch.nn.functional: spatial sampling                                                          */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * Samples input [N, C, H, W] (or [N, C, D, H, W]) at the normalised points of grid [N, Ho, Wo, 2]
+ * (or [N, Do, Ho, Wo, 3]; x first), giving [N, C, Ho, Wo] (torch.grid_sampler): interpolation_mode
+ * 0 bilinear, 1 nearest, 2 bicubic; padding_mode 0 zeros, 1 border, 2 reflection; align_corners
+ * puts -1 and 1 at the corner pixels' centres. Input and grid share one floating dtype;
+ * differentiable for both.
+ */
+SG_API sg_status sg_grid_sampler(const sg_tensor *input, const sg_tensor *grid,
+                                 int64_t interpolation_mode, int64_t padding_mode,
+                                 bool align_corners, sg_tensor **out);
+/** sg_grid_sampler for 4-d input and grid only (torch.grid_sampler_2d). */
+SG_API sg_status sg_grid_sampler_2d(const sg_tensor *input, const sg_tensor *grid,
+                                    int64_t interpolation_mode, int64_t padding_mode,
+                                    bool align_corners, sg_tensor **out);
+/** sg_grid_sampler for 5-d input and grid only (torch.grid_sampler_3d). */
+SG_API sg_status sg_grid_sampler_3d(const sg_tensor *input, const sg_tensor *grid,
+                                    int64_t interpolation_mode, int64_t padding_mode,
+                                    bool align_corners, sg_tensor **out);
+/**
+ * The sampling grid [N, H, W, 2] (or [N, D, H, W, 3]) of the affine maps theta [N, 2, 3] (or [N, 3,
+ * 4]) for an output of size [N, C, H, W] (or [N, C, D, H, W]) (torch.affine_grid_generator);
+ * differentiable for theta.
+ */
+SG_API sg_status sg_affine_grid(const sg_tensor *theta, const int64_t *size, size_t ndim,
+                                bool align_corners, sg_tensor **out);
+
 /* END GENERATED OPS */
 
 /* ------------------------------------------------------------------------------------------ */

@@ -3353,3 +3353,23 @@ public func sg_embedding_bag(_ weight: OpaquePointer?, _ indices: OpaquePointer?
 public func sg_ctc_loss(_ log_probs: OpaquePointer?, _ targets: OpaquePointer?, _ input_lengths: OpaquePointer?, _ target_lengths: OpaquePointer?, _ blank: Int64, _ reduction: sg_reduction, _ zero_infinity: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_ctc_loss", out) { try Tensor.ctcLoss(Handles.tensor(log_probs, "log_probs"), Handles.tensor(targets, "targets"), inputLengths: Handles.tensor(input_lengths, "input_lengths"), targetLengths: Handles.tensor(target_lengths, "target_lengths"), blank: Int(blank), reduction: SwiftGradCABI.reduction(reduction), zeroInfinity: zero_infinity) }
 }
+
+@_cdecl("sg_grid_sampler") @implementation
+public func sg_grid_sampler(_ input: OpaquePointer?, _ grid: OpaquePointer?, _ interpolation_mode: Int64, _ padding_mode: Int64, _ align_corners: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_grid_sampler", out) { try Tensor.gridSampler(Handles.tensor(input, "input"), Handles.tensor(grid, "grid"), interpolationMode: Int(interpolation_mode), paddingMode: Int(padding_mode), alignCorners: align_corners) }
+}
+
+@_cdecl("sg_grid_sampler_2d") @implementation
+public func sg_grid_sampler_2d(_ input: OpaquePointer?, _ grid: OpaquePointer?, _ interpolation_mode: Int64, _ padding_mode: Int64, _ align_corners: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_grid_sampler_2d", out) { try Tensor.gridSampler2d(Handles.tensor(input, "input"), Handles.tensor(grid, "grid"), interpolationMode: Int(interpolation_mode), paddingMode: Int(padding_mode), alignCorners: align_corners) }
+}
+
+@_cdecl("sg_grid_sampler_3d") @implementation
+public func sg_grid_sampler_3d(_ input: OpaquePointer?, _ grid: OpaquePointer?, _ interpolation_mode: Int64, _ padding_mode: Int64, _ align_corners: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_grid_sampler_3d", out) { try Tensor.gridSampler3d(Handles.tensor(input, "input"), Handles.tensor(grid, "grid"), interpolationMode: Int(interpolation_mode), paddingMode: Int(padding_mode), alignCorners: align_corners) }
+}
+
+@_cdecl("sg_affine_grid") @implementation
+public func sg_affine_grid(_ theta: OpaquePointer?, _ size: UnsafePointer<Int64>?, _ ndim: Int, _ align_corners: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
+    exportTensor("sg_affine_grid", out) { try Tensor.affineGrid(Handles.tensor(theta, "theta"), size: SwiftGradCABI.shape(size, ndim, "size"), alignCorners: align_corners) }
+}

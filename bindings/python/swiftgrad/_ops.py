@@ -3528,6 +3528,54 @@ def nn_functional__scaled_dot_product_attention(input, key, value, attn_mask=Non
     return _scaled_dot_product_attention(input, key=key, value=value, attn_mask=attn_mask, dropout_p=dropout_p, is_causal=is_causal, scale=scale, enable_gqa=enable_gqa)
 
 
+def _grid_sampler(self, grid, interpolation_mode, padding_mode, align_corners):
+    """Samples input [N, C, H, W] (or [N, C, D, H, W]) at the normalised points of grid [N, Ho, Wo, 2] (or [N, Do, Ho, Wo, 3]; x first), giving [N, C, Ho, Wo] (torch.grid_sampler): interpolation_mode 0 bilinear, 1 nearest, 2 bicubic; padding_mode 0 zeros, 1 border, 2 reflection; align_corners puts -1 and 1 at the corner pixels' centres. Input and grid share one floating dtype; differentiable for both."""
+    _require_tensor("grid_sampler", "grid", 1, grid)
+    return _make(L.sg_grid_sampler, self._handle, grid._handle, _int(interpolation_mode), _int(padding_mode), builtins.bool(align_corners))
+
+
+def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):  # noqa: A002 - PyTorch's name
+    """torch.grid_sampler: Samples input [N, C, H, W] (or [N, C, D, H, W]) at the normalised points of grid [N, Ho, Wo, 2] (or [N, Do, Ho, Wo, 3]; x first), giving [N, C, Ho, Wo] (torch.grid_sampler): interpolation_mode 0 bilinear, 1 nearest, 2 bicubic; padding_mode 0 zeros, 1 border, 2 reflection; align_corners puts -1 and 1 at the corner pixels' centres. Input and grid share one floating dtype; differentiable for both."""
+    _require_tensor("grid_sampler", "input", 1, input)
+    return _grid_sampler(input, grid=grid, interpolation_mode=interpolation_mode, padding_mode=padding_mode, align_corners=align_corners)
+
+
+def _grid_sampler_2d(self, grid, interpolation_mode, padding_mode, align_corners):
+    """sg_grid_sampler for 4-d input and grid only (torch.grid_sampler_2d)."""
+    _require_tensor("grid_sampler_2d", "grid", 1, grid)
+    return _make(L.sg_grid_sampler_2d, self._handle, grid._handle, _int(interpolation_mode), _int(padding_mode), builtins.bool(align_corners))
+
+
+def grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners):  # noqa: A002 - PyTorch's name
+    """torch.grid_sampler_2d: sg_grid_sampler for 4-d input and grid only (torch.grid_sampler_2d)."""
+    _require_tensor("grid_sampler_2d", "input", 1, input)
+    return _grid_sampler_2d(input, grid=grid, interpolation_mode=interpolation_mode, padding_mode=padding_mode, align_corners=align_corners)
+
+
+def _grid_sampler_3d(self, grid, interpolation_mode, padding_mode, align_corners):
+    """sg_grid_sampler for 5-d input and grid only (torch.grid_sampler_3d)."""
+    _require_tensor("grid_sampler_3d", "grid", 1, grid)
+    return _make(L.sg_grid_sampler_3d, self._handle, grid._handle, _int(interpolation_mode), _int(padding_mode), builtins.bool(align_corners))
+
+
+def grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners):  # noqa: A002 - PyTorch's name
+    """torch.grid_sampler_3d: sg_grid_sampler for 5-d input and grid only (torch.grid_sampler_3d)."""
+    _require_tensor("grid_sampler_3d", "input", 1, input)
+    return _grid_sampler_3d(input, grid=grid, interpolation_mode=interpolation_mode, padding_mode=padding_mode, align_corners=align_corners)
+
+
+def _affine_grid(self, size, align_corners):
+    """The sampling grid [N, H, W, 2] (or [N, D, H, W, 3]) of the affine maps theta [N, 2, 3] (or [N, 3, 4]) for an output of size [N, C, H, W] (or [N, C, D, H, W]) (torch.affine_grid_generator); differentiable for theta."""
+    size_array, size_count = _shape_array(_shape_args("affine_grid_generator", size))
+    return _make(L.sg_affine_grid, self._handle, size_array, size_count, builtins.bool(align_corners))
+
+
+def affine_grid_generator(input, size, align_corners):  # noqa: A002 - PyTorch's name
+    """torch.affine_grid_generator: The sampling grid [N, H, W, 2] (or [N, D, H, W, 3]) of the affine maps theta [N, 2, 3] (or [N, 3, 4]) for an output of size [N, C, H, W] (or [N, C, D, H, W]) (torch.affine_grid_generator); differentiable for theta."""
+    _require_tensor("affine_grid_generator", "input", 1, input)
+    return _affine_grid(input, size=size, align_corners=align_corners)
+
+
 for _name, _method in (
         ("logical_and", _logical_and),
         ("logical_and_", _logical_and_),
@@ -3902,17 +3950,18 @@ NAMESPACES = {
 
 __all__ = [
     "abs", "absolute", "acos", "acosh", "addbmm", "addcdiv", "addcmul", "addmm", "addmv",
-    "addr", "adjoint", "alias_copy", "all", "angle", "any", "arccos", "arccosh", "arcsin",
-    "arcsinh", "arctan", "arctan2", "arctanh", "argsort", "as_strided", "as_strided_copy",
-    "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh", "baddbmm", "bincount",
-    "bitwise_not", "block_diag", "broadcast_tensors", "broadcast_to", "bucketize",
-    "cartesian_prod", "ceil", "channel_shuffle", "cholesky_inverse", "cholesky_solve", "chunk",
-    "clamp_max", "clamp_min", "column_stack", "combinations", "constant_pad_nd", "convolution",
-    "copysign", "corrcoef", "cos", "cosh", "count_nonzero", "cov", "cross", "cummax", "cummin",
-    "cumprod", "cumsum", "deg2rad", "det", "diag", "diag_embed", "diagflat", "diagonal",
-    "diagonal_copy", "diagonal_scatter", "diff", "digamma", "dist", "dstack", "erf", "erfc",
-    "erfinv", "exp", "exp2", "expand_copy", "expm1", "fill", "fix", "flatten", "flip", "fliplr",
-    "flipud", "floor", "fmax", "fmin", "fmod", "frac", "frexp", "gcd", "hardshrink",
+    "addr", "adjoint", "affine_grid_generator", "alias_copy", "all", "angle", "any", "arccos",
+    "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argsort", "as_strided",
+    "as_strided_copy", "as_strided_scatter", "asin", "asinh", "atan", "atan2", "atanh",
+    "baddbmm", "bincount", "bitwise_not", "block_diag", "broadcast_tensors", "broadcast_to",
+    "bucketize", "cartesian_prod", "ceil", "channel_shuffle", "cholesky_inverse",
+    "cholesky_solve", "chunk", "clamp_max", "clamp_min", "column_stack", "combinations",
+    "constant_pad_nd", "convolution", "copysign", "corrcoef", "cos", "cosh", "count_nonzero",
+    "cov", "cross", "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "det", "diag",
+    "diag_embed", "diagflat", "diagonal", "diagonal_copy", "diagonal_scatter", "diff",
+    "digamma", "dist", "dstack", "erf", "erfc", "erfinv", "exp", "exp2", "expand_copy", "expm1",
+    "fill", "fix", "flatten", "flip", "fliplr", "flipud", "floor", "fmax", "fmin", "fmod",
+    "frac", "frexp", "gcd", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "hardshrink",
     "heaviside", "histc", "hstack", "hypot", "i0", "igamma", "igammac", "inner", "inverse",
     "isfinite", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kron", "kthvalue", "lcm",
     "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp",
