@@ -143,7 +143,17 @@ class Decoder:
         if "layout" in v:
             return getattr(torch, v["layout"])
         if "module" in v:
-            return getattr(torch.nn, v["module"])(**{k: self.value(x) for k, x in v["kwargs"].items()})
+            # The recorder stores a module's public attributes, which are usually its
+            # constructor's parameters; where they are not (PairwiseDistance keeps p as `norm`),
+            # the module is made with its defaults and given the attributes.
+            cls, attributes = getattr(torch.nn, v["module"]), {k: self.value(x) for k, x in v["kwargs"].items()}
+            try:
+                return cls(**attributes)
+            except TypeError:
+                module = cls()
+                for k, x in attributes.items():
+                    setattr(module, k, x)
+                return module
         if "object" in v:
             path = v["object"].split(".")
             obj = torch
