@@ -124,6 +124,12 @@ class NotImplementedForDtype(SwiftGradError, NotImplementedError):
     library error)."""
 
 
+class DimensionOutOfRange(SwiftGradError, IndexError):
+    """A dimension argument outside the tensor's ("Dimension out of range (expected to be in
+    range of [-2, 1], but got 2)", "Dimension specified as 0 but tensor has no dimensions"):
+    PyTorch raises these as IndexError (it is also a RuntimeError here, as every library error)."""
+
+
 # The errors open() reports by their own OSError subclass, which callers catch by name.
 _ERRNO_SUBCLASSED = (errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.EEXIST)
 
@@ -157,4 +163,6 @@ def check(status, exception=None):
             raise exception(message)
         if status == SG_ERR_DTYPE and "not implemented for '" in message:
             raise NotImplementedForDtype(message, "SG_ERR_DTYPE")
+        if message.startswith(("Dimension out of range", "Dimension specified as")):
+            raise DimensionOutOfRange(message, sg_status_string(status).decode())
         raise SwiftGradError(message, sg_status_string(status).decode())

@@ -52,6 +52,15 @@ def test_size_of_a_dimension_names_the_problem_as_pytorch():
     assert grid().size(-1) == 3
 
 
+def test_dimension_out_of_range_is_an_index_error_as_in_pytorch():
+    # PyTorch raises IndexError; swiftgrad's is also a RuntimeError, as every library error.
+    for call in (lambda: torch.zeros(3).transpose(0, 1), lambda: grid().sum(5), lambda: grid().unsqueeze(3)):
+        with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of"):
+            call()
+    with pytest.raises(RuntimeError):
+        grid().sum(-3)
+
+
 def test_flip_spellings():
     x = grid()
     expected = [[5, 4, 3], [2, 1, 0]]
