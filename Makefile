@@ -39,7 +39,7 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
 
-.PHONY: docs print-version sdist deb test-packaging test-wheel test-consumer test-deb test-versions test-sdist test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
+.PHONY: docs print-version sdist deb test-packaging test-wheel test-consumer test-deb test-versions test-sdist test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-distributed test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
@@ -242,7 +242,7 @@ test-install: $(LIB)
 	./cmake-build/autodiff | grep -q '$(CHAPTER_GRADIENT)'; \
 	echo "CMake: find_package(swiftgrad) against $$prefix builds a program that runs the chapter"
 
-test: check-generated test-swift test-c test-abi test-fuzz test-python test-opdb test-python-install test-install test-examples
+test: check-generated test-swift test-c test-abi test-fuzz test-python test-distributed test-opdb test-python-install test-install test-examples
 
 # The examples check their own results (convergence, accuracy, no leaks) and exit non-zero
 # otherwise.
@@ -283,6 +283,17 @@ test-python: $(LIB) $(VENV)/.ready
 		echo "== interop tests with PyTorch ($(TORCH_PYTHON))"; \
 		PYTHONPATH=bindings/python $(TORCH_PYTHON) -m pytest -q -p no:cacheprovider bindings/python/tests/test_interop.py; \
 	else echo "(no TORCH_PYTHON: the PyTorch interop tests were skipped)"; fi
+
+# swiftgrad.distributed over Open MPI through mpi4py: every collective checked against its
+# definition under mpirun on 2 and 3 processes (oversubscribed). Open MPI comes from apt when
+# missing, mpi4py goes into the test venv; as root, mpirun needs OMPI_ALLOW_RUN_AS_ROOT*.
+DIST_VENV_PACKAGES := mpi4py
+MPIRUN := OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 120 mpirun --oversubscribe
+test-distributed: $(LIB) $(VENV)/.ready
+	scripts/ensure.sh openmpi
+	scripts/ensure.sh venv $(VENV) $(DIST_VENV_PACKAGES)
+	for n in 2 3; do \
+		PYTHONPATH=bindings/python $(MPIRUN) -np $$n $(PYTHON) bindings/python/tests/distributed/mpi_collectives.py || exit 1; done
 
 # PyTorch's own operator database (bindings/python/tests/opdb): every OpInfo's samples, stored with
 # torch's results, run through swiftgrad. `make test-opdb` fails on a wrong result, a crash, or an

@@ -7,6 +7,7 @@
 #   scripts/ensure.sh valgrind                 valgrind (for make check-safety)
 #   scripts/ensure.sh cmake                    CMake (to test the installed CMake package)
 #   scripts/ensure.sh dpkg-dev                 dpkg-shlibdeps (make deb computes the packages' Depends)
+#   scripts/ensure.sh openmpi                  Open MPI: mpirun, mpicc and libmpi (for swiftgrad.distributed)
 set -euo pipefail
 
 apt_install() {
@@ -38,6 +39,9 @@ cmake)
 dpkg-dev)
     command -v dpkg-shlibdeps >/dev/null || apt_install dpkg-dev
     ;;
+openmpi)
+    { command -v mpirun >/dev/null && command -v mpicc >/dev/null; } || apt_install openmpi-bin libopenmpi-dev
+    ;;
 venv)
     # scripts/ensure.sh venv DIR [PACKAGE...]: a virtual environment with these packages.
     dir=$2
@@ -58,7 +62,7 @@ venv)
     done
     ;;
 *)
-    echo "usage: $0 openblas | graphviz | libffi | valgrind | cmake | dpkg-dev | venv DIR [PACKAGE...]" >&2
+    echo "usage: $0 openblas | graphviz | libffi | valgrind | cmake | dpkg-dev | openmpi | venv DIR [PACKAGE...]" >&2
     exit 2
     ;;
 esac

@@ -67,6 +67,7 @@ from . import serialization  # noqa: E402 - torch.serialization
 from .serialization import load, save  # noqa: E402,F401 - torch.save and torch.load in PyTorch's format
 from . import viz  # noqa: E402
 from . import utils  # noqa: E402 - torch.utils.data
+from . import distributed  # noqa: E402,F401 - torch.distributed (over MPI; mpi4py imported on init)
 from . import testing  # noqa: E402 - torch.testing.assert_close, make_tensor
 
 __version__ = ".".join(map(str, _lib.BINDING_VERSION))
