@@ -52,3 +52,38 @@ def test_reduce_op_and_backend_names():
     assert str(dist.ReduceOp.MAX) == "RedOpType.MAX"
     assert dist.Backend("MPI") == dist.Backend.MPI == "mpi"
     assert {op.name for op in dist.ReduceOp} >= {"SUM", "AVG", "PRODUCT", "MIN", "MAX"}
+
+
+# ---- DistributedSampler against PyTorch's index lists (tests/distributed/distributed_sampler.json,
+# recorded by tests/distributed/record_sampler.py with torch) -------------------------------------
+
+import json  # noqa: E402
+import pathlib  # noqa: E402
+
+SAMPLER_CASES = json.loads((pathlib.Path(__file__).parent / "distributed" / "distributed_sampler.json").read_text())
+
+
+@pytest.mark.parametrize("case", SAMPLER_CASES["cases"],
+                         ids=lambda c: "n{n}-r{replicas}-shuffle{shuffle}-drop{drop_last}-s{seed}-e{epoch}".format(**c))
+def test_distributed_sampler_matches_torch(case, monkeypatch):
+    """torch's shares for every rank. swiftgrad's random stream is not torch's (README), so a
+    shuffled case is replayed with the permutation torch drew, after checking that the sampler
+    seeds its generator with seed + epoch: what is compared is the sampler's own logic
+    (padding by repetition, drop_last, striding by rank)."""
+    from swiftgrad.utils.data import distributed as sampler_module
+    seeds = []
+    if case["shuffle"]:
+        def torch_randperm(n, generator=None):
+            seeds.append(generator.initial_seed())
+            assert n == case["n"]
+            return torch.tensor(case["permutation"])
+        monkeypatch.setattr(sampler_module, "randperm", torch_randperm)
+    for rank in range(case["replicas"]):
+        s = torch.utils.data.DistributedSampler(range(case["n"]), num_replicas=case["replicas"], rank=rank,
+                                                shuffle=case["shuffle"], seed=case["seed"],
+                                                drop_last=case["drop_last"])
+        s.set_epoch(case["epoch"])
+        assert len(s) == case["lengths"][rank]
+        assert list(s) == case["shares"][rank]
+    if case["shuffle"]:
+        assert seeds == [case["seed"] + case["epoch"]] * case["replicas"]

@@ -371,6 +371,8 @@ def _run(async_op, start, blocking, finish):
 
 
 def _finishing(*buffers, after=None):
+    """What completes an operation: outputs staged through a copy written back, then `after`. It
+    also holds every buffer (inputs too) alive until then, for async operations."""
     def finish():
         for b in buffers:
             b.finish()
@@ -489,7 +491,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
             for i, t in enumerate(tensor_list):
                 t.copy_(stage[i])
     return _run(async_op, lambda: pg._comm.Iallgather(inp.spec(), out.spec()),
-                lambda: pg._comm.Allgather(inp.spec(), out.spec()), _finishing(out, after=copy_out))
+                lambda: pg._comm.Allgather(inp.spec(), out.spec()), _finishing(out, inp, after=copy_out))
 
 
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
@@ -507,7 +509,7 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
         raise ValueError("output tensor size must be equal to world_size times input tensor size")
     out, inp = _Buffer(output_tensor, output=True), _Buffer(input_tensor)
     return _run(async_op, lambda: pg._comm.Iallgather(inp.spec(), out.spec()),
-                lambda: pg._comm.Allgather(inp.spec(), out.spec()), _finishing(out))
+                lambda: pg._comm.Allgather(inp.spec(), out.spec()), _finishing(out, inp))
 
 
 def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
@@ -528,7 +530,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     after = _average(output, pg) if ReduceOp(op) == ReduceOp.AVG else None
     return _run(async_op, lambda: pg._comm.Ireduce_scatter_block(inp.spec(), out.spec(), mop),
                 lambda: pg._comm.Reduce_scatter_block(inp.spec(), out.spec(), mop),
-                _finishing(out, after=after))
+                _finishing(out, inp, after=after))
 
 
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
@@ -555,11 +557,11 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
             with no_grad():
                 for i, t in enumerate(gather_list):
                     t.copy_(stage[i])
-        finish = _finishing(out, after=copy_out)
+        finish = _finishing(out, inp, after=copy_out)
     else:
         if gather_list:
             raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
-        recv, finish = None, (lambda: None)
+        recv, finish = None, _finishing(inp)
     return _run(async_op, lambda: pg._comm.Igather(inp.spec(), recv, root),
                 lambda: pg._comm.Gather(inp.spec(), recv, root), finish)
 
@@ -587,12 +589,9 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
         if scatter_list:
             raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
         stage, send = None, None
-    request = []
 
-    def finish():
-        request.clear()  # keeps `stage` alive until here
+    def finish(stage=stage):  # holds the stacked pieces until MPI is done with them
         out.finish()
-    request.append(stage)
     return _run(async_op, lambda: pg._comm.Iscatter(send, out.spec(), root),
                 lambda: pg._comm.Scatter(send, out.spec(), root), finish)
 

@@ -222,6 +222,14 @@ def async_ops():
     expect_equal(cat, torch.cat([value(k, torch.int64) for k in range(n)]), "async all_gather_into_tensor")
     for k in range(n):
         expect_equal(lst[k], value(k, torch.float32), "async all_gather")
+    # a temporary non-contiguous input (staged through a copy) must outlive the call until wait()
+    import gc
+    lst = [torch.zeros(3, 2) for _ in range(n)]
+    w = dist.all_gather(lst, value(r, torch.float32, (2, 3)).t(), async_op=True)
+    gc.collect()
+    w.wait()
+    for k in range(n):
+        expect_equal(lst[k], value(k, torch.float32, (2, 3)).t().contiguous(), "async all_gather of a temporary")
     avg = value(r, torch.float64)
     w = dist.all_reduce(avg, op=dist.ReduceOp.AVG, async_op=True)
     while not w.is_completed():
@@ -287,6 +295,23 @@ def sub_group():
         dist.all_reduce(t, group=g)  # skipped on a non-member, as torch
         expect_equal(t, value(r, torch.float64), "non-member untouched")
     dist.barrier()
+
+
+@check
+def sampler_from_the_process_group():
+    """DistributedSampler without num_replicas/rank takes the default group's; the ranks' shares,
+    gathered, are torch's definition: the (padded) permutation, strided by rank."""
+    n, r = dist.get_world_size(), dist.get_rank()
+    s = torch.utils.data.DistributedSampler(range(10), seed=3)
+    assert (s.num_replicas, s.rank) == (n, r)
+    mine = torch.tensor(list(s))
+    everyone = [torch.zeros(len(s), dtype=torch.int64) for _ in range(n)]
+    dist.all_gather(everyone, mine)
+    g = torch.Generator().manual_seed(3)
+    order = torch.randperm(10, generator=g).tolist()
+    order += order[:s.total_size - 10]
+    for k in range(n):
+        assert everyone[k].tolist() == order[k::n], (k, everyone[k], order)
 
 
 @check

@@ -1,10 +1,11 @@
 """DistributedSampler (torch.utils.data.distributed): each of num_replicas processes takes its
-share of the (shuffled) indices. swiftgrad has no torch.distributed, so num_replicas and rank
-must be given, as with a PyTorch built without the distributed package."""
+share of the (shuffled) indices. num_replicas and rank default to the default process group's
+world size and rank (swiftgrad.distributed, over MPI)."""
 import math
 
 from ..._generator import Generator
 from ..._random import randperm
+from ... import distributed as dist
 from .sampler import Sampler
 
 __all__ = ["DistributedSampler"]
@@ -16,8 +17,14 @@ class DistributedSampler(Sampler):
     num_replicas, or cut to one when drop_last."""
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
-        if num_replicas is None or rank is None:
-            raise RuntimeError("Requires distributed package to be available")
+        if num_replicas is None:
+            if not dist.is_available():
+                raise RuntimeError("Requires distributed package to be available")
+            num_replicas = dist.get_world_size()
+        if rank is None:
+            if not dist.is_available():
+                raise RuntimeError("Requires distributed package to be available")
+            rank = dist.get_rank()
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
         self.dataset = dataset
