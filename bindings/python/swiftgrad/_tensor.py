@@ -307,6 +307,20 @@ class Tensor:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-max(n, 1)}, {max(n, 1) - 1}], but got {dim})")
         return shape[dim]
 
+    def element_size(self) -> int:
+        """Bytes per element (the dtype's itemsize)."""
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the tensor's elements (numel * itemsize), as PyTorch's."""
+        return self.numel() * self.dtype.itemsize
+
     def dim(self) -> int:
         """The number of dimensions."""
         out = ctypes.c_size_t()

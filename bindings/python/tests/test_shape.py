@@ -61,6 +61,12 @@ def test_dimension_out_of_range_is_an_index_error_as_in_pytorch():
         grid().sum(-3)
 
 
+def test_element_sizes():
+    x = torch.zeros(2, 3, dtype=torch.float64)[:, :2]  # a view: nbytes counts its elements only
+    assert (x.element_size(), x.itemsize, x.nbytes) == (8, 8, 32)
+    assert torch.zeros(5, dtype=torch.bool).element_size() == 1
+
+
 def test_flip_spellings():
     x = grid()
     expected = [[5, 4, 3], [2, 1, 0]]
