@@ -5,6 +5,7 @@ contiguous tensors are never copied; a non-contiguous one goes through a contigu
 mpi4py is imported (and MPI initialised) only by init_process_group, so importing swiftgrad
 neither needs MPI nor starts it. Launch with mpirun: `mpirun -np 2 python train.py`."""
 import enum
+import time
 import warnings
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ __all__ = [
     "destroy_process_group", "get_rank", "get_world_size", "get_backend", "new_group",
     "get_process_group_ranks", "get_global_rank", "get_group_rank", "barrier", "all_reduce",
     "reduce", "broadcast", "all_gather", "all_gather_into_tensor", "reduce_scatter_tensor",
-    "gather", "scatter", "send", "recv", "isend", "irecv",
+    "gather", "scatter", "send", "recv", "isend", "irecv", "DistError", "DistBackendError",
 ]
 
 default_pg_timeout = timedelta(minutes=30)
@@ -86,12 +87,22 @@ class ReduceOp(enum.IntEnum):
         return f"RedOpType.{self.name}"
 
 
+class DistError(RuntimeError):
+    """An error of the distributed package (torch.distributed.DistError)."""
+
+
+class DistBackendError(DistError):
+    """An error of the communication backend, a collective's timeout among them
+    (torch.distributed.DistBackendError)."""
+
+
 class ProcessGroup:
     """A group of processes: an MPI communicator and the global ranks of its members."""
 
-    def __init__(self, comm, ranks):
+    def __init__(self, comm, ranks, timeout=None):
         self._comm = comm
         self._ranks = list(ranks)
+        self._timeout = timeout if timeout is not None else default_pg_timeout
 
     def rank(self):
         return self._comm.Get_rank()
@@ -170,7 +181,9 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     if (world_size != -1 and world_size != comm.Get_size()) or (rank != -1 and rank != comm.Get_rank()):
         warnings.warn(f"For MPI backend, world_size ({world_size}) and rank ({rank}) "
                       "are ignored since they are assigned by the MPI runtime.")
-    pg = ProcessGroup(comm, range(comm.Get_size()))
+    if timeout is not None and not isinstance(timeout, timedelta):
+        raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got {type(timeout).__name__}")
+    pg = ProcessGroup(comm, range(comm.Get_size()), timeout)
     _World.default = pg
     _World.groups = [pg]
     GroupMember.WORLD = pg
@@ -248,7 +261,7 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
     sub = world._comm.Create(world._comm.Get_group().Incl(ranks))
     if sub == MPI.COMM_NULL:
         return GroupMember.NON_GROUP_MEMBER
-    pg = ProcessGroup(sub, ranks)
+    pg = ProcessGroup(sub, ranks, timeout if timeout is not None else world._timeout)
     _World.groups.append(pg)
     return pg
 
@@ -327,8 +340,10 @@ class Work:
     """The handle an async_op=True call returns: wait() blocks until the operation is done (and
     its results are in the output tensors); is_completed() tells without blocking."""
 
-    def __init__(self, request=None, finish=None, result=None):
+    def __init__(self, request=None, finish=None, result=None, timeout=None, name="collective"):
         self._request = request
+        self._timeout = timeout if timeout is not None else default_pg_timeout
+        self._name = name
         self._finish = finish
         self._done = request is None
         self._result = result
@@ -348,7 +363,7 @@ class Work:
 
     def wait(self, timeout=None):
         if not self._done:
-            self._request.Wait()
+            _wait(self._request, timeout if timeout is not None else self._timeout, self._name)
             self._complete()
         return True
 
@@ -360,14 +375,32 @@ class Work:
         return self._result
 
 
-def _run(async_op, start, blocking, finish):
-    """async_op: the non-blocking MPI call `start()` -> Request, finished by finish() on completion;
-    otherwise `blocking()` then finish()."""
+def _run(pg, async_op, start, finish, name="collective"):
+    """Starts the non-blocking MPI call `start()` -> Request. async_op: returns its Work, which
+    runs finish() on completion; otherwise waits for it until the group's timeout (a blocking MPI
+    call could not be given up on), then finish()."""
     if async_op:
-        return Work(start(), finish)
-    blocking()
+        return Work(start(), finish, timeout=pg._timeout, name=name)
+    _wait(start(), pg._timeout, name)
     finish()
     return None
+
+
+def _wait(request, timeout, name, status=None):
+    """Waits for an MPI request, polling it (MPI has no timed wait); after `timeout` raises
+    PyTorch's kind of error instead of hanging on a process that will never join (it then ends
+    with that error, and mpirun ends the others)."""
+    if request.Test(status):
+        return
+    deadline = time.monotonic() + timeout.total_seconds()
+    pause = 1e-6
+    while not request.Test(status):
+        if time.monotonic() > deadline:
+            raise DistBackendError(f"{name} timed out after {timeout.total_seconds():g} seconds "
+                                   f"(timeout= of init_process_group or new_group): a process of the group "
+                                   "did not join it (it failed, or called another collective)")
+        time.sleep(pause)
+        pause = min(pause * 2, 1e-3)
 
 
 def _finishing(*buffers, after=None):
@@ -410,8 +443,8 @@ def barrier(group=None, async_op=False, device_ids=None):
     """Blocks until every process of the group has reached it."""
     if _not_member(group):
         return None
-    comm = _group(group)._comm
-    return _run(async_op, comm.Ibarrier, comm.Barrier, lambda: None)
+    pg = _group(group)
+    return _run(pg, async_op, pg._comm.Ibarrier, lambda: None, "barrier")
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
@@ -424,8 +457,8 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     mop = _mpi_op(op, tensor.dtype)
     b = _Buffer(tensor, output=True)
     finish = _finishing(b, after=_average(tensor, pg) if ReduceOp(op) == ReduceOp.AVG else None)
-    return _run(async_op, lambda: pg._comm.Iallreduce(MPI.IN_PLACE, b.spec(), mop),
-                lambda: pg._comm.Allreduce(MPI.IN_PLACE, b.spec(), mop), finish)
+    return _run(pg, async_op, lambda: pg._comm.Iallreduce(MPI.IN_PLACE, b.spec(), mop),
+                finish, name="all_reduce")
 
 
 def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
@@ -442,8 +475,8 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     send = MPI.IN_PLACE if is_root else b.spec()
     recv = b.spec() if is_root else None
     after = _average(tensor, pg) if is_root and ReduceOp(op) == ReduceOp.AVG else None
-    return _run(async_op, lambda: pg._comm.Ireduce(send, recv, mop, root),
-                lambda: pg._comm.Reduce(send, recv, mop, root), _finishing(b, after=after))
+    return _run(pg, async_op, lambda: pg._comm.Ireduce(send, recv, mop, root),
+                _finishing(b, after=after), name="reduce")
 
 
 def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
@@ -454,8 +487,7 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     pg = _group(group)
     root = _root(pg, src, group_src)
     b = _Buffer(tensor, output=pg.rank() != root)
-    return _run(async_op, lambda: pg._comm.Ibcast(b.spec(), root),
-                lambda: pg._comm.Bcast(b.spec(), root), _finishing(b))
+    return _run(pg, async_op, lambda: pg._comm.Ibcast(b.spec(), root), _finishing(b), name="broadcast")
 
 
 def _same_shapes(tensors, like, what):
@@ -490,8 +522,8 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
         with no_grad():
             for i, t in enumerate(tensor_list):
                 t.copy_(stage[i])
-    return _run(async_op, lambda: pg._comm.Iallgather(inp.spec(), out.spec()),
-                lambda: pg._comm.Allgather(inp.spec(), out.spec()), _finishing(out, inp, after=copy_out))
+    return _run(pg, async_op, lambda: pg._comm.Iallgather(inp.spec(), out.spec()),
+                _finishing(out, inp, after=copy_out), name="all_gather")
 
 
 def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
@@ -508,8 +540,8 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
     if output_tensor.numel() != input_tensor.numel() * pg.size():
         raise ValueError("output tensor size must be equal to world_size times input tensor size")
     out, inp = _Buffer(output_tensor, output=True), _Buffer(input_tensor)
-    return _run(async_op, lambda: pg._comm.Iallgather(inp.spec(), out.spec()),
-                lambda: pg._comm.Allgather(inp.spec(), out.spec()), _finishing(out, inp))
+    return _run(pg, async_op, lambda: pg._comm.Iallgather(inp.spec(), out.spec()),
+                _finishing(out, inp), name="all_gather_into_tensor")
 
 
 def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
@@ -528,9 +560,8 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     mop = _mpi_op(op, input.dtype)
     out, inp = _Buffer(output, output=True), _Buffer(input)
     after = _average(output, pg) if ReduceOp(op) == ReduceOp.AVG else None
-    return _run(async_op, lambda: pg._comm.Ireduce_scatter_block(inp.spec(), out.spec(), mop),
-                lambda: pg._comm.Reduce_scatter_block(inp.spec(), out.spec(), mop),
-                _finishing(out, inp, after=after))
+    return _run(pg, async_op, lambda: pg._comm.Ireduce_scatter_block(inp.spec(), out.spec(), mop),
+                _finishing(out, inp, after=after), name="reduce_scatter_tensor")
 
 
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
@@ -562,8 +593,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
         if gather_list:
             raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
         recv, finish = None, _finishing(inp)
-    return _run(async_op, lambda: pg._comm.Igather(inp.spec(), recv, root),
-                lambda: pg._comm.Gather(inp.spec(), recv, root), finish)
+    return _run(pg, async_op, lambda: pg._comm.Igather(inp.spec(), recv, root), finish, name="gather")
 
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
@@ -592,8 +622,7 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
 
     def finish(stage=stage):  # holds the stacked pieces until MPI is done with them
         out.finish()
-    return _run(async_op, lambda: pg._comm.Iscatter(send, out.spec(), root),
-                lambda: pg._comm.Scatter(send, out.spec(), root), finish)
+    return _run(pg, async_op, lambda: pg._comm.Iscatter(send, out.spec(), root), finish, name="scatter")
 
 
 # ---------------------------------------------------------------------------------------------

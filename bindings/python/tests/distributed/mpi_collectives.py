@@ -3,7 +3,9 @@ definition, computed locally from every rank's known input (rank r's tensor is a
 Run by `make test-distributed`: mpirun -np N python mpi_collectives.py. Exits non-zero (and MPI
 aborts the job) on the first failure."""
 import sys
+import time
 import traceback
+from datetime import timedelta
 
 import swiftgrad as torch
 import swiftgrad.distributed as dist
@@ -246,14 +248,15 @@ def send_recv_ring():
     assert dist.recv(got, src=prev) == prev
     w.wait()
     expect_equal(got, value(prev, torch.int64), "ring recv")
-    # any source, blocking send on one side
+    # any source, blocking send on one side (its own tag: the ring's next message to rank 0,
+    # which its predecessor may send before the others' any-source messages arrive, must not match)
     got = torch.zeros(2, 3)
     if r == 0:
         for _ in range(n - 1):
-            sender = dist.recv(got)
+            sender = dist.recv(got, tag=1)
             expect_equal(got, value(sender, torch.float32), f"recv from any ({sender})")
     else:
-        dist.send(value(r, torch.float32), dst=0)
+        dist.send(value(r, torch.float32), dst=0, tag=1)
     w = dist.irecv(got, src=prev)
     dist.send(value(10 + r, torch.float32), dst=nxt)
     w.wait()
@@ -264,6 +267,29 @@ def send_recv_ring():
         pass
     else:
         raise AssertionError("send to self accepted")
+
+
+@check
+def collective_timeout():
+    """A process that does not join a collective: the call raises DistBackendError after the
+    group's timeout instead of hanging. The others join late (after a barrier that rank 0 reaches
+    once it has given up), which completes the operation rank 0 started."""
+    r = dist.get_rank()
+    g = dist.new_group(list(range(dist.get_world_size())), timeout=timedelta(seconds=1))
+    t = torch.ones(3)
+    if r == 0:
+        start = time.monotonic()
+        try:
+            dist.all_reduce(t, group=g)
+        except dist.DistBackendError as e:
+            elapsed = time.monotonic() - start
+            if not (1 <= elapsed < 10 and "all_reduce timed out after 1 seconds" in str(e)):
+                raise AssertionError(f"timeout after {elapsed:.2f} s: {e}")
+        else:
+            raise AssertionError("all_reduce returned while a process had not joined it")
+    dist.barrier()
+    if r != 0:
+        dist.all_reduce(t, group=g)
 
 
 @check
