@@ -6,6 +6,12 @@
 enum VectorMath {
     typealias Lanes = SIMD8<Float>
 
+    /// Eight floats from (or to) `p`, which need not be aligned.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+    @inline(__always)
+    static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+
     /// e^x: x = n ln2 + r with |r| <= ln2/2, e^r by Cephes' degree-6 polynomial, 2^n built in the
     /// exponent bits in two halves so that results down to the subnormals (n to -150) and up to
     /// the overflow (n = 128) need no special case. NaN stays NaN, -inf gives 0, +inf gives inf.
@@ -74,8 +80,7 @@ extension Kernels {
             var i = range.lowerBound
             let end = range.upperBound
             while i &+ 8 <= end {
-                let v = UnsafeRawPointer(base + i).loadUnaligned(as: VectorMath.Lanes.self)
-                UnsafeMutableRawPointer(po + i).storeBytes(of: K.apply(v), as: VectorMath.Lanes.self)
+                VectorMath.store(K.apply(VectorMath.load(base + i)), po + i)
                 i &+= 8
             }
             if i < end {

@@ -60,15 +60,8 @@ enum LstmCellKernels {
             let ph = h.pointer(T.self), pn = cNew.pointer(T.self), pa = act.pointer(T.self), pt = tanhC.pointer(T.self)
             Parallel.forRanges(rows &* H) { range in
                 for k in range {
-                    let r = k / H, j = k % H, base = r &* 4 &* H &+ j
-                    let i = sigmoid(pg[base]), f = sigmoid(pg[base &+ H])
-                    let gg = T.tanh(pg[base &+ 2 &* H]), o = sigmoid(pg[base &+ 3 &* H])
-                    let next = f * pc[k] + i * gg
-                    let t = T.tanh(next)
-                    pa[base] = i; pa[base &+ H] = f; pa[base &+ 2 &* H] = gg; pa[base &+ 3 &* H] = o
-                    pn[k] = next
-                    pt[k] = t
-                    ph[k] = o * t
+                    let row = (k / H) &* 4 &* H
+                    (pn[k], pt[k], ph[k]) = unit(UnsafePointer(pg + row), pa + row, H, k % H, pc[k])
                 }
             }
         }
@@ -76,34 +69,29 @@ enum LstmCellKernels {
         return (h, cNew, act, tanhC)
 
         /// float32: eight hidden units at a time through the vectorised sigmoid and tanh (libm's
-        /// tanhf was a fifth of a small LSTM's time), the last H mod 8 by the scalar loop's formula.
+        /// tanhf was a fifth of a small LSTM's time), the last H mod 8 one at a time.
         func runLanes() {
-            typealias V = VectorMath.Lanes
+            typealias V = VectorMath
             let pg = g.pointer(Float.self) + g.storageOffset, pc = cc.pointer(Float.self) + cc.storageOffset
             let ph = h.pointer(Float.self), pn = cNew.pointer(Float.self), pa = act.pointer(Float.self), pt = tanhC.pointer(Float.self)
-            @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-            @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
             Parallel.forRanges(rows) { range in
                 for r in range {
                     let gr = UnsafePointer(pg + r &* 4 &* H), ar = pa + r &* 4 &* H, k0 = r &* H
                     var j = 0
                     while j &+ 8 <= H {
-                        let i = VectorMath.sigmoid(load(gr + j)), f = VectorMath.sigmoid(load(gr + (H &+ j)))
-                        let gg = VectorMath.tanh(load(gr + (2 &* H &+ j))), o = VectorMath.sigmoid(load(gr + (3 &* H &+ j)))
-                        let next = f * load(pc + (k0 &+ j)) + i * gg
-                        let t = VectorMath.tanh(next)
-                        store(i, ar + j); store(f, ar + (H &+ j)); store(gg, ar + (2 &* H &+ j)); store(o, ar + (3 &* H &+ j))
-                        store(next, pn + (k0 &+ j))
-                        store(t, pt + (k0 &+ j))
-                        store(o * t, ph + (k0 &+ j))
+                        let i = V.sigmoid(V.load(gr + j)), f = V.sigmoid(V.load(gr + (H &+ j)))
+                        let gg = V.tanh(V.load(gr + (2 &* H &+ j))), o = V.sigmoid(V.load(gr + (3 &* H &+ j)))
+                        let next = f * V.load(pc + (k0 &+ j)) + i * gg
+                        let t = V.tanh(next)
+                        V.store(i, ar + j); V.store(f, ar + (H &+ j)); V.store(gg, ar + (2 &* H &+ j)); V.store(o, ar + (3 &* H &+ j))
+                        V.store(next, pn + (k0 &+ j))
+                        V.store(t, pt + (k0 &+ j))
+                        V.store(o * t, ph + (k0 &+ j))
                         j &+= 8
                     }
                     while j < H {
                         let k = k0 &+ j
-                        let i = sigmoid(gr[j]), f = sigmoid(gr[H &+ j]), gg = Float.tanh(gr[2 &* H &+ j]), o = sigmoid(gr[3 &* H &+ j])
-                        let next = f * pc[k] + i * gg, t = Float.tanh(next)
-                        ar[j] = i; ar[H &+ j] = f; ar[2 &* H &+ j] = gg; ar[3 &* H &+ j] = o
-                        pn[k] = next; pt[k] = t; ph[k] = o * t
+                        (pn[k], pt[k], ph[k]) = unit(gr, ar, H, j, pc[k])
                         j &+= 1
                     }
                 }
@@ -111,7 +99,17 @@ enum LstmCellKernels {
         }
     }
 
-    @inline(__always) private static func sigmoid<T: FloatElement>(_ x: T) -> T { 1 / (1 + T.exp(-x)) }
+    /// Hidden unit j of one row, from the row's 4H gate pre-activations `g` and its cell state
+    /// `c`: writes the activated gates into the row's `a` and returns (c', tanh c', h').
+    @inline(__always)
+    private static func unit<T: FloatElement>(_ g: UnsafePointer<T>, _ a: UnsafeMutablePointer<T>, _ H: Int, _ j: Int,
+                                             _ c: T) -> (T, T, T) {
+        let sigmoid = FloatMap<SigmoidKernel, T>()
+        let i = sigmoid(g[j]), f = sigmoid(g[H &+ j]), gg = T.tanh(g[2 &* H &+ j]), o = sigmoid(g[3 &* H &+ j])
+        let next = f * c + i * gg, t = T.tanh(next)
+        a[j] = i; a[H &+ j] = f; a[2 &* H &+ j] = gg; a[3 &* H &+ j] = o
+        return (next, t, o * t)
+    }
 
     /// The gradients of the gates' pre-activations and of the cell state, given those of h' and c'.
     static func backward(_ gh: Tensor, _ gc: Tensor, cell c: Tensor, activations act: Tensor, tanhC: Tensor) throws -> (Tensor, Tensor) {

@@ -257,7 +257,7 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
     ranks = sorted(ranks) if ranks is not None else list(range(size))
     for r in ranks:
         if not 0 <= r < size:
-            raise ValueError(f"The new group's rank should be within the world_size set by init_process_group")
+            raise ValueError("The new group's rank should be within the world_size set by init_process_group")
     sub = world._comm.Create(world._comm.Get_group().Incl(ranks))
     if sub == MPI.COMM_NULL:
         return GroupMember.NON_GROUP_MEMBER
