@@ -355,58 +355,61 @@ struct GridSamplePlan: Sendable {
 
     /// The taps of one coordinate along one axis: input indices (-1: outside, reads 0), their
     /// weights and the weights' derivatives for the normalised coordinate. Returns the count.
+    /// Bilinear and bicubic weights come from the coordinate in float64 (the pixel coordinate
+    /// in float32 is off by up to an ulp of the input's size, which a grid gradient multiplies
+    /// by the channel sums: PyTorch's float32 results stray that far from its float64 ones);
+    /// nearest rounds in the element type, as PyTorch, whose ties that decides.
     @inline(__always)
     func taps<T: PoolFloat>(_ c: T, axis: Int, _ index: UnsafeMutablePointer<Int>, _ w: UnsafeMutablePointer<T>,
                             _ dw: UnsafeMutablePointer<T>, second ddw: UnsafeMutablePointer<T>? = nil) -> Int {
         let size = inSize[axis]
-        let (u, mult) = Self.unnormalize(c, size, alignCorners, vectorised: rank == 2)
         @inline(__always) func clamp(_ i: Int) -> Int { i >= 0 && i < size ? i : -1 }
-        switch mode {
-        case 0:
-            let (x, g) = pad(u, size)
-            let f = x.rounded(.down)
-            let i0 = Int(f)
-            let t = x - f
-            index[0] = clamp(i0); w[0] = (f + 1) - x; dw[0] = -mult * g
-            index[1] = clamp(i0 &+ 1); w[1] = t; dw[1] = mult * g
-            if let ddw { ddw[0] = 0; ddw[1] = 0 }
-            return 2
-        case 1:
+        if mode == 1 {
+            let (u, _) = Self.unnormalize(c, size, alignCorners, vectorised: rank == 2)
             let (x, _) = pad(u, size)
             index[0] = clamp(Int(x.rounded(.toNearestOrEven))); w[0] = 1; dw[0] = 0
             if let ddw { ddw[0] = 0 }
             return 1
-        default:
-            let f = u.rounded(.down)
-            let t = u - f
-            let a: T = -0.75
-            // get_cubic_upsample_coefficients: Keys' kernel at distances t + 1, t, 1 - t, 2 - t.
-            @inline(__always) func conv1(_ x: T) -> T { ((a + 2) * x - (a + 3)) * x * x + 1 }
-            @inline(__always) func conv2(_ x: T) -> T { ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }
-            w[0] = conv2(t + 1); w[1] = conv1(t); w[2] = conv1(1 - t); w[3] = conv2(2 - t)
-            // get_cubic_coefficients_grad (minus the derivatives in t).
-            var x = -1 - t
-            dw[0] = -((-3 * a * x - 10 * a) * x - 8 * a) * mult
-            x = -t
-            dw[1] = -((-3 * (a + 2) * x - 2 * (a + 3)) * x) * mult
-            x = 1 - t
-            dw[2] = -((3 * (a + 2) * x - 2 * (a + 3)) * x) * mult
-            x = 2 - t
-            dw[3] = -((3 * a * x - 10 * a) * x + 8 * a) * mult
-            if let ddw {
-                // The kernel's second derivatives: 6 A x - 10 A and 6 (A + 2) x - 2 (A + 3).
-                let m2 = mult * mult
-                ddw[0] = (6 * a * (t + 1) - 10 * a) * m2
-                ddw[1] = (6 * (a + 2) * t - 2 * (a + 3)) * m2
-                ddw[2] = (6 * (a + 2) * (1 - t) - 2 * (a + 3)) * m2
-                ddw[3] = (6 * a * (2 - t) - 10 * a) * m2
-            }
-            for i in 0..<4 {
-                let (p, _) = pad(f - 1 + T(i), size)
-                index[i] = p >= 0 && p < T(size) ? Int(p) : -1
-            }
-            return 4
         }
+        let (u, mult) = Self.unnormalize(Double(c), size, alignCorners, vectorised: rank == 2)
+        if mode == 0 {
+            let (x, g) = pad(u, size)
+            let f = x.rounded(.down)
+            let i0 = Int(f)
+            index[0] = clamp(i0); w[0] = T((f + 1) - x); dw[0] = T(-mult * g)
+            index[1] = clamp(i0 &+ 1); w[1] = T(x - f); dw[1] = T(mult * g)
+            if let ddw { ddw[0] = 0; ddw[1] = 0 }
+            return 2
+        }
+        let f = u.rounded(.down)
+        let t = u - f
+        let a = -0.75
+        // get_cubic_upsample_coefficients: Keys' kernel at distances t + 1, t, 1 - t, 2 - t.
+        @inline(__always) func conv1(_ x: Double) -> Double { ((a + 2) * x - (a + 3)) * x * x + 1 }
+        @inline(__always) func conv2(_ x: Double) -> Double { ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }
+        w[0] = T(conv2(t + 1)); w[1] = T(conv1(t)); w[2] = T(conv1(1 - t)); w[3] = T(conv2(2 - t))
+        // get_cubic_coefficients_grad (minus the derivatives in t).
+        var x = -1 - t
+        dw[0] = T(-((-3 * a * x - 10 * a) * x - 8 * a) * mult)
+        x = -t
+        dw[1] = T(-((-3 * (a + 2) * x - 2 * (a + 3)) * x) * mult)
+        x = 1 - t
+        dw[2] = T(-((3 * (a + 2) * x - 2 * (a + 3)) * x) * mult)
+        x = 2 - t
+        dw[3] = T(-((3 * a * x - 10 * a) * x + 8 * a) * mult)
+        if let ddw {
+            // The kernel's second derivatives: 6 A x - 10 A and 6 (A + 2) x - 2 (A + 3).
+            let m2 = mult * mult
+            ddw[0] = T((6 * a * (t + 1) - 10 * a) * m2)
+            ddw[1] = T((6 * (a + 2) * t - 2 * (a + 3)) * m2)
+            ddw[2] = T((6 * (a + 2) * (1 - t) - 2 * (a + 3)) * m2)
+            ddw[3] = T((6 * a * (2 - t) - 10 * a) * m2)
+        }
+        for i in 0..<4 {
+            let (p, _) = pad(f - 1 + Double(i), size)
+            index[i] = p >= 0 && p < Double(size) ? Int(p) : -1
+        }
+        return 4
     }
 
     /// The taps of one output position over all axes, in-bounds combinations only: offsets into
@@ -558,7 +561,9 @@ struct GridSamplePlan: Sendable {
                         var src = ip + (n &* c &+ cs.lowerBound) &* plane
                         var dst = gip + (n &* c &+ cs.lowerBound) &* plane
                         var gOut = go + ((n &* c &+ cs.lowerBound) &* positions &+ p)
-                        var gx: T = 0, gy: T = 0, gz: T = 0
+                        // Sums over channels and taps in float64: their terms cancel (they
+                        // are often far larger than the sum).
+                        var gx = 0.0, gy = 0.0, gz = 0.0
                         for _ in cs {
                             let gv = gOut.pointee
                             if inputGrad {
@@ -567,10 +572,10 @@ struct GridSamplePlan: Sendable {
                             }
                             if derivatives {
                                 for t in 0..<taps {
-                                    let v = src[off[t]] * gv
-                                    gx += v * d[t]
-                                    gy += v * d[t &+ stride]
-                                    if rank == 3 { gz += v * d[t &+ 2 &* stride] }
+                                    let v = Double(src[off[t]]) * Double(gv)
+                                    gx += v * Double(d[t])
+                                    gy += v * Double(d[t &+ stride])
+                                    if rank == 3 { gz += v * Double(d[t &+ 2 &* stride]) }
                                 }
                                 src += plane
                             }
@@ -578,8 +583,8 @@ struct GridSamplePlan: Sendable {
                         }
                         if gridGrad {
                             let out = gridOut + q &* rank
-                            out[0] = gx; out[1] = gy
-                            if rank == 3 { out[2] = gz }
+                            out[0] = T(gx); out[1] = T(gy)
+                            if rank == 3 { out[2] = T(gz) }
                         }
                     }
                 }

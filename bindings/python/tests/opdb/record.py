@@ -227,7 +227,9 @@ def float64_references(op, sample, process, out, cotangents, grads, table):
     can accept a swiftgrad result at least as accurate as torch's float32 one): a map from the
     table number of a float32 tensor to that of its float64 counterpart. Only where the float64
     run is the same computation at a higher precision (every element within 1% of the float32
-    one), so a float64 path with other semantics stores nothing."""
+    one, but for one in a thousand: a coordinate that float32 rounds across a discontinuity, a
+    cell border in grid_sampler, flips its element), so a float64 path with other semantics
+    stores nothing."""
     if torch.float64 not in op.supported_dtypes("cpu"):
         return {}
 
@@ -263,7 +265,7 @@ def float64_references(op, sample, process, out, cotangents, grads, table):
         scale = b.abs()[finite]
         if error.numel() == 0 or not bool((error > 0.5 * (1e-5 + 1e-4 * scale)).any()):
             continue
-        if not bool((error <= 1e-2 * (scale + 1)).all()):
+        if int((error > 1e-2 * (scale + 1)).sum()) > error.numel() // 1000:
             continue
         references[str(numbers[id(t32)])] = table.add(t64)
     return references
