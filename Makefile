@@ -31,6 +31,12 @@ SWIFT_RELEASE_FLAGS := -c release --product swiftgrad -Xswiftc -static-stdlib -X
 	-Xlinker --version-script=$(CURDIR)/Sources/SwiftGradCABI/swiftgrad.map \
 	-Xcc -DSG_SMALL_ALLOC_CACHE -Xlinker --wrap=malloc -Xlinker --wrap=free \
 	-Xlinker -z -Xlinker nodelete -Xcc -gdwarf-4 -Xlinker -soname=$(SONAME)
+# The float32 vector loops are also built for AVX2 and FMA (Package.swift: SwiftGradVectorAVX2)
+# and chosen at load where the processor runs them; SWIFTGRAD_CPU_CAPABILITY=default at run time
+# keeps the baseline loops.
+ifeq ($(shell uname -m),x86_64)
+export SWIFTGRAD_AVX2 := 1
+endif
 
 VENV := $(BUILD)/venv
 PYTHON := $(VENV)/bin/python
@@ -408,7 +414,8 @@ docs:
 #   glibc, libstdc++, libgcc_s or the wheel's own files, and installed with --no-index into a
 #   fresh venv it runs the chapter, nn and optim from / with the system's OpenBLAS and
 #   libgfortran hidden (a mount namespace; the checkout's library is shown to fail there first);
-# - a separate SwiftPM package (Tests/Consumer) depending on this one by path runs the chapter
+# - a separate SwiftPM package (Tests/Consumer) depending on this one by path (built as a package
+#   depending on it by version is: without the AVX2 loops) runs the chapter
 #   and a training loop through the SwiftGrad product;
 # - the .debs install (apt as root, else dpkg -x) and a C program built with pkg-config and with
 #   CMake against them runs the chapter.
@@ -420,7 +427,7 @@ test-wheel: wheel
 
 test-consumer:
 	scripts/ensure.sh openblas
-	swift build --package-path Tests/Consumer --scratch-path $(CURDIR)/$(BUILD)/consumer
+	SWIFTGRAD_AVX2=0 swift build --package-path Tests/Consumer --scratch-path $(CURDIR)/$(BUILD)/consumer
 	$(BUILD)/consumer/debug/Consumer
 
 test-deb: deb

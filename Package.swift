@@ -8,6 +8,21 @@ import PackageDescription
 // flags, which route the library's malloc and free through it). CSwiftGrad is a module map over
 // include/swiftgrad.h only, so that every export is declared with `@_cdecl ... @implementation`
 // and the compiler checks it against the header's prototype.
+//
+// SwiftGradVector holds the float32 vector loops (exp, tanh, sigmoid, ...), compiled for the x86-64
+// baseline. With SWIFTGRAD_AVX2=1 in the environment (the Makefile's builds set it on x86-64) the
+// same files are compiled a second time, as SwiftGradVectorAVX2, for AVX2 and FMA, and SwiftGrad
+// picks one set at load from what the processor has (CCPUFeatures). That second build needs a
+// compiler flag (-target-cpu), which SwiftPM refuses in a package depended on by version, so a
+// plain `swift build` and packages using swiftgrad through SwiftPM get the baseline loops only.
+let avx2: Bool = {
+    #if arch(x86_64)
+    return Context.environment["SWIFTGRAD_AVX2"] == "1"
+    #else
+    return false
+    #endif
+}()
+
 var package = Package(
     name: "swiftgrad",
     products: [
@@ -21,13 +36,27 @@ var package = Package(
         ),
         .target(name: "CThreadLocal"),
         .target(name: "CSmallBlockCache", dependencies: ["CThreadLocal"]),
-        .target(name: "SwiftGrad", dependencies: ["CBLAS", "CThreadLocal"]),
+        .target(name: "CCPUFeatures"),
+        .target(name: "SwiftGradVector"),
+        .target(
+            name: "SwiftGrad",
+            dependencies: ["CBLAS", "CThreadLocal", "CCPUFeatures", "SwiftGradVector"] + (avx2 ? ["SwiftGradVectorAVX2"] : []),
+            swiftSettings: avx2 ? [.define("SWIFTGRAD_AVX2")] : []
+        ),
         .systemLibrary(name: "CSwiftGrad", path: "Sources/CSwiftGrad"),
         .target(name: "SwiftGradCABI", dependencies: ["SwiftGrad", "CSwiftGrad", "CSmallBlockCache"], exclude: ["swiftgrad.map"]),
-        .testTarget(name: "SwiftGradTests", dependencies: ["SwiftGrad"]),
+        .testTarget(
+            name: "SwiftGradTests",
+            dependencies: ["SwiftGrad", "SwiftGradVector"] + (avx2 ? ["SwiftGradVectorAVX2", "CCPUFeatures"] : []),
+            swiftSettings: avx2 ? [.define("SWIFTGRAD_AVX2")] : []
+        ),
     ],
     swiftLanguageModes: [.v5]
 )
+
+if avx2 {
+    package.targets.append(.target(name: "SwiftGradVectorAVX2", swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]), .define("SWIFTGRAD_FMA")]))
+}
 
 // `make docs` builds the DocC documentation of the SwiftGrad module with swift-docc-plugin; the
 // plugin is a dependency only then (SWIFTGRAD_DOCS=1), so a package depending on swiftgrad

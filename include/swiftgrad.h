@@ -371,6 +371,13 @@ SG_API sg_status sg_can_cast(sg_dtype from, sg_dtype to, bool *out);
 SG_API sg_status sg_set_num_threads(int64_t n);
 SG_API int64_t sg_get_num_threads(void);
 
+/** The instruction set the vector kernels (exp, tanh, sigmoid, ...) run with, named as
+    torch.backends.cpu.get_cpu_capability() names it: "AVX2" where the library was built with its
+    AVX2 kernels and the processor and OS run AVX2 and FMA, else "DEFAULT". Chosen once, at the
+    first use; SWIFTGRAD_CPU_CAPABILITY=default in the environment keeps the baseline kernels.
+    A static string. */
+SG_API const char *sg_cpu_capability(void);
+
 /**
  * How tensors print (torch.set_printoptions): digits after the point, the element count above
  * which a tensor is summarised with "...", the items shown at each end of a summarised

@@ -89,6 +89,13 @@ public func sg_set_num_threads(_ n: Int64) -> sg_status {
 @_cdecl("sg_get_num_threads") @implementation
 public func sg_get_num_threads() -> Int64 { Int64(Threads.count) }
 
+private let capabilityNames = [CPUCapability.default, .avx2].map { strdup($0.rawValue)! }
+
+@_cdecl("sg_cpu_capability") @implementation
+public func sg_cpu_capability() -> UnsafePointer<CChar>! {
+    UnsafePointer(capabilityNames[CPUCapability.current == .avx2 ? 1 : 0])
+}
+
 @_cdecl("sg_set_print_options") @implementation
 public func sg_set_print_options(_ precision: Int64, _ threshold: Int64, _ edgeItems: Int64, _ lineWidth: Int64,
                                  _ sciMode: Int64) -> sg_status {

@@ -1,6 +1,7 @@
 /* Process-wide settings and dtype rules from C: the default floating dtype and what it changes,
    promote_types / result_type / can_cast, the thread count and print options. Expected values
    follow PyTorch's rules (worked out by hand in the comments). */
+#include <string.h>
 #include "check.h"
 
 static sg_dtype dtype_of(const sg_tensor *t) {
@@ -79,6 +80,10 @@ static void test_threads_and_printing(void) {
     CHECK_STATUS(sg_set_num_threads(0), SG_ERR_INVALID_ARGUMENT);
     CHECK_ERROR_HAS("set_num_threads expects a positive integer");
     CHECK_OK(sg_set_num_threads(n));
+
+    const char *capability = sg_cpu_capability();
+    CHECK(capability != NULL && (strcmp(capability, "AVX2") == 0 || strcmp(capability, "DEFAULT") == 0));
+    CHECK(sg_cpu_capability() == capability);
 
     int64_t precision = 0, threshold = 0, edge = 0, width = 0, sci = 0;
     CHECK_OK(sg_get_print_options(&precision, &threshold, &edge, &width, &sci));

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import SwiftGrad
+import SwiftGradVector
+#if SWIFTGRAD_AVX2
+import CCPUFeatures
+import SwiftGradVectorAVX2
+#endif
 
 /// The vectorised float32 exp, tanh and sigmoid against float64 libm rounded to float32, over
 /// float32 inputs spread across every exponent of their interesting range (a stride through the
@@ -8,6 +13,9 @@ import Testing
 /// limits at the infinities, and the tensor ops agree with the vector forms on a length that
 /// leaves a tail.
 @Suite struct VectorMathTests {
+    typealias Unary = SwiftGradVector.VectorLoops.Unary
+    typealias Binary = SwiftGradVector.VectorLoops.Binary
+
     /// Distance in units in the last place between two finite float32 values of the same sign,
     /// counting the subnormals (the bit patterns of floats of one sign are ordered).
     func ulps(_ a: Float, _ b: Float) -> Int {
@@ -32,54 +40,95 @@ import Testing
         return out
     }
 
-    func maxError(_ xs: [Float], _ vector: (SIMD8<Float>) -> SIMD8<Float>, _ reference: (Double) -> Double) -> (Int, Float) {
+    /// The loop sets to check: the baseline build's, and the AVX2 build's where this package
+    /// was built with it and the processor runs it.
+    var loopSets: [(String, (exp: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary, tanhBackward: Binary))] {
+        var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
+        #if SWIFTGRAD_AVX2
+        if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
+        #endif
+        return sets
+    }
+
+    func run(_ loop: Unary, _ xs: [Float]) -> [Float] {
+        var ys = [Float](repeating: 0, count: xs.count)
+        xs.withUnsafeBufferPointer { x in ys.withUnsafeMutableBufferPointer { loop(x.baseAddress!, $0.baseAddress!, xs.count) } }
+        return ys
+    }
+
+    /// One value through the loop's tail path (a padded vector) and eight through its main path.
+    func single(_ loop: Unary, _ x: Float) -> (Float, Float) {
+        (run(loop, [x])[0], run(loop, [Float](repeating: x, count: 8))[3])
+    }
+
+    func maxError(_ xs: [Float], _ loop: Unary, _ reference: (Double) -> Double) -> (Int, Float) {
         var worst = (0, Float(0))
-        for start in stride(from: 0, to: xs.count, by: 8) {
-            var v = SIMD8<Float>(repeating: 0)
-            for j in 0..<8 where start + j < xs.count { v[j] = xs[start + j] }
-            let y = vector(v)
-            for j in 0..<8 where start + j < xs.count {
-                let want = Float(reference(Double(v[j])))
-                let e = ulps(y[j], want)
-                if e > worst.0 { worst = (e, v[j]) }
-            }
+        for (x, y) in zip(xs, run(loop, xs)) {
+            let e = ulps(y, Float(reference(Double(x))))
+            if e > worst.0 { worst = (e, x) }
         }
         return worst
     }
 
     @Test func expWithinTwoUlp() {
         let xs = samples(lo: 1e-30, hi: 103.9)
-        let (e, at) = maxError(xs, VectorMath.exp, Foundation.exp)
-        #expect(e <= 2, "exp: \(e) ulp at \(at)")
-        let specials: [Float] = [0, -0.0, .infinity, -.infinity, 88.72283, 88.7229, -87.33, -100, -103.9, -104.5, 200, -200]
-        for x in specials {
-            let got = VectorMath.exp(SIMD8(repeating: x))[0]
-            #expect(ulps(got, Float(Foundation.exp(Double(x)))) <= 2, "exp(\(x)) = \(got)")
+        for (name, loops) in loopSets {
+            let (e, at) = maxError(xs, loops.exp, Foundation.exp)
+            #expect(e <= 2, "\(name) exp: \(e) ulp at \(at)")
+            let specials: [Float] = [0, -0.0, .infinity, -.infinity, 88.72283, 88.7229, -87.33, -100, -103.9, -104.5, 200, -200]
+            for x in specials {
+                let (tail, main) = single(loops.exp, x)
+                #expect(ulps(tail, Float(Foundation.exp(Double(x)))) <= 2, "\(name) exp(\(x)) = \(tail)")
+                #expect(tail.bitPattern == main.bitPattern)
+            }
+            #expect(single(loops.exp, .nan).0.isNaN && single(loops.exp, .nan).1.isNaN)
         }
-        #expect(VectorMath.exp(SIMD8(repeating: .nan))[0].isNaN)
     }
 
     @Test func tanhWithinTwoUlp() {
         let xs = samples(lo: 1e-30, hi: 20)
-        let (e, at) = maxError(xs, VectorMath.tanh, Foundation.tanh)
-        #expect(e <= 2, "tanh: \(e) ulp at \(at)")
-        for x: Float in [0, -0.0, .infinity, -.infinity, 0.625, -0.625, 0.62499994, 9, 50] {
-            let got = VectorMath.tanh(SIMD8(repeating: x))[0]
-            #expect(got == Float(Foundation.tanh(Double(x))) || ulps(got, Float(Foundation.tanh(Double(x)))) <= 2, "tanh(\(x)) = \(got)")
-            #expect(got.sign == x.sign, "tanh(\(x)) keeps the sign")
+        for (name, loops) in loopSets {
+            let (e, at) = maxError(xs, loops.tanh, Foundation.tanh)
+            #expect(e <= 2, "\(name) tanh: \(e) ulp at \(at)")
+            for x: Float in [0, -0.0, .infinity, -.infinity, 0.625, -0.625, 0.62499994, 9, 50] {
+                let (got, main) = single(loops.tanh, x)
+                #expect(got == Float(Foundation.tanh(Double(x))) || ulps(got, Float(Foundation.tanh(Double(x)))) <= 2, "\(name) tanh(\(x)) = \(got)")
+                #expect(got.sign == x.sign, "tanh(\(x)) keeps the sign")
+                #expect(got.bitPattern == main.bitPattern)
+            }
+            #expect(single(loops.tanh, .nan).0.isNaN)
         }
-        #expect(VectorMath.tanh(SIMD8(repeating: .nan))[0].isNaN)
     }
 
     @Test func sigmoidWithinTwoUlp() {
         // Below -88.72, e^-x overflows float32 and the result is 0, as PyTorch's.
         let xs = samples(lo: 1e-30, hi: 88.72)
-        let (e, at) = maxError(xs, VectorMath.sigmoid) { 1 / (1 + Foundation.exp(-$0)) }
-        #expect(e <= 2, "sigmoid: \(e) ulp at \(at)")
-        #expect(VectorMath.sigmoid(SIMD8(repeating: -88.8))[0] == 0)
-        #expect(VectorMath.sigmoid(SIMD8(repeating: -.infinity))[0] == 0)
-        #expect(VectorMath.sigmoid(SIMD8(repeating: .infinity))[0] == 1)
-        #expect(VectorMath.sigmoid(SIMD8(repeating: .nan))[0].isNaN)
+        for (name, loops) in loopSets {
+            let (e, at) = maxError(xs, loops.sigmoid) { 1 / (1 + Foundation.exp(-$0)) }
+            #expect(e <= 2, "\(name) sigmoid: \(e) ulp at \(at)")
+            #expect(single(loops.sigmoid, -88.8).0 == 0)
+            #expect(single(loops.sigmoid, -.infinity).0 == 0)
+            #expect(single(loops.sigmoid, .infinity).0 == 1)
+            #expect(single(loops.sigmoid, .nan).0.isNaN)
+        }
+    }
+
+    /// The backward loops compute the scalar kernels' formulas exactly (no fused operations),
+    /// in both builds.
+    @Test func backwardLoopsMatchTheScalarFormula() {
+        let xs = samples(lo: 1e-6, hi: 30, step: 40_009)
+        let sets = loopSets
+        let g = xs.map { $0 / 7 }, y = run(sets[0].1.sigmoid, xs)
+        for (name, loops) in sets {
+            for (loop, formula) in [(loops.sigmoidBackward, { (g: Float, y: Float) in g * (1 - y) * y }),
+                                    (loops.tanhBackward, { (g: Float, y: Float) in g * (1 - y * y) })] {
+                var out = [Float](repeating: 0, count: xs.count)
+                g.withUnsafeBufferPointer { gp in y.withUnsafeBufferPointer { yp in out.withUnsafeMutableBufferPointer {
+                    loop(gp.baseAddress!, yp.baseAddress!, $0.baseAddress!, xs.count)
+                } } }
+                #expect(out.map(\.bitPattern) == zip(g, y).map { formula($0, $1).bitPattern }, "\(name) backward loop")
+            }
+        }
     }
 
     /// The tensor ops take the vector loop for contiguous float32 and the scalar one otherwise;

@@ -169,6 +169,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_cosine_similarity", (void (*)(void))sg_cosine_similarity, R_STATUS, 5, {K_TENSOR, K_TENSOR, K_I64, K_DOUBLE, K_TENSOR_OUT}, {"x1", "x2", "dim", "eps", "out"}},
     {"sg_count_nonzero", (void (*)(void))sg_count_nonzero, R_STATUS, 4, {K_TENSOR, K_I64_ARRAY, K_COUNT, K_TENSOR_OUT}, {"a", "dim", "ndim", "out"}},
     {"sg_cov", (void (*)(void))sg_cov, R_STATUS, 5, {K_TENSOR, K_I64, K_TENSOR, K_TENSOR, K_TENSOR_OUT}, {"a", "correction", "fweights", "aweights", "out"}},
+    {"sg_cpu_capability", (void (*)(void))sg_cpu_capability, R_STRING, 0, {0}, {NULL}},
     {"sg_cross", (void (*)(void))sg_cross, R_STATUS, 4, {K_TENSOR, K_TENSOR, K_I64_ARRAY, K_TENSOR_OUT}, {"a", "other", "dim", "out"}},
     {"sg_cross_entropy", (void (*)(void))sg_cross_entropy, R_STATUS, 4, {K_TENSOR, K_TENSOR, K_REDUCTION, K_TENSOR_OUT}, {"input", "target", "reduction", "out"}},
     {"sg_cross_entropy_loss", (void (*)(void))sg_cross_entropy_loss, R_STATUS, 7, {K_TENSOR, K_TENSOR, K_TENSOR, K_I64, K_REDUCTION, K_DOUBLE, K_TENSOR_OUT}, {"input", "target", "weight", "ignore_index", "reduction", "label_smoothing", "out"}},

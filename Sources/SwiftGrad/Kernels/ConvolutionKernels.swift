@@ -47,10 +47,13 @@ struct ConvGeometry {
 /// Element types the convolution kernels run on: float32 and float64 through BLAS, int64
 /// through a plain loop (integer convolutions, which PyTorch also computes, slowly).
 protocol ConvElement: NumericElement {
-    /// `c = alpha? a·b + beta c` on row-major matrices (`transA`: a is stored k×m).
+    /// `c = a·b + (beta ? c : 0)` on row-major matrices (`transA`: a is stored k×m), split over
+    /// the library's threads when `parallel` allows and the product is large.
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                      _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int,
-                     beta: Bool, _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+                     beta: Bool, _ c: UnsafeMutablePointer<Self>, _ ldc: Int, parallel: Bool)
+    /// Whether `count` elements from `p` are all finite (integers always are).
+    static func allFinite(_ p: UnsafePointer<Self>, count: Int) -> Bool
 }
 
 extension ConvElement {
@@ -77,35 +80,49 @@ extension ConvElement {
 private func fitsBLAS(_ values: Int...) -> Bool { values.allSatisfy { $0 <= Int(Int32.max) } }
 
 extension Float: ConvElement {
+    /// An OR over all elements (which vectorises) of whether the exponent is all ones.
+    static func allFinite(_ p: UnsafePointer<Float>, count: Int) -> Bool {
+        var nonFinite: UInt32 = 0
+        for i in 0..<count { nonFinite |= p[i].bitPattern & 0x7F80_0000 == 0x7F80_0000 ? 1 : 0 }
+        return nonFinite == 0
+    }
+
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                      _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                     beta: Bool, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+                     beta: Bool, _ c: UnsafeMutablePointer<Float>, _ ldc: Int, parallel: Bool) {
         if m == 0 || n == 0 { return }
         guard k > 0, fitsBLAS(m, n, k, lda, ldb, ldc) else {
             return loopGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda, b, ldb, beta: beta, c, ldc)
         }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta ? 1 : 0, c, Int32(ldc))
+        Kernels.gemm(transA, transB, m, n, k, 1, a, lda, b, ldb, beta: beta, c, ldc, parallel: parallel)
     }
 }
 
 extension Double: ConvElement {
+    /// An OR over all elements (which vectorises) of whether the exponent is all ones.
+    static func allFinite(_ p: UnsafePointer<Double>, count: Int) -> Bool {
+        var nonFinite: UInt64 = 0
+        for i in 0..<count { nonFinite |= p[i].bitPattern & 0x7FF0_0000_0000_0000 == 0x7FF0_0000_0000_0000 ? 1 : 0 }
+        return nonFinite == 0
+    }
+
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                      _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
-                     beta: Bool, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+                     beta: Bool, _ c: UnsafeMutablePointer<Double>, _ ldc: Int, parallel: Bool) {
         if m == 0 || n == 0 { return }
         guard k > 0, fitsBLAS(m, n, k, lda, ldb, ldc) else {
             return loopGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda, b, ldb, beta: beta, c, ldc)
         }
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta ? 1 : 0, c, Int32(ldc))
+        Kernels.gemm(transA, transB, m, n, k, 1, a, lda, b, ldb, beta: beta, c, ldc, parallel: parallel)
     }
 }
 
 extension Int64: ConvElement {
+    static func allFinite(_ p: UnsafePointer<Int64>, count: Int) -> Bool { true }
+
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                      _ a: UnsafePointer<Int64>, _ lda: Int, _ b: UnsafePointer<Int64>, _ ldb: Int,
-                     beta: Bool, _ c: UnsafeMutablePointer<Int64>, _ ldc: Int) {
+                     beta: Bool, _ c: UnsafeMutablePointer<Int64>, _ ldc: Int, parallel: Bool) {
         loopGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda, b, ldb, beta: beta, c, ldc)
     }
 }
@@ -118,16 +135,21 @@ extension Int64: ConvElement {
 /// loops around it split by (sample, channel). (LeNet's conv1, (256, 1, 28, 28) by (6, 1, 5, 5),
 /// forward and weight gradient: 2.4 times faster split by samples than with the shared chunks;
 /// chunks of 2^16 elements then 1.1-1.6 times faster than 2^18 for LeNet's two convolutions,
-/// 2^15 and 2^17 no faster.)
+/// 2^15 and 2^17 no faster.) A split chunk's GEMM also stays within 10^6 multiply-adds per
+/// group where one sample allows: OpenBLAS multiplies products up to 100^3 without packing its
+/// operands (its small-matrix kernels), and the packed path took twice the time in LeNet's conv2.
 struct ConvSplit {
     let parts: Int, chunk: Int
 
-    init(_ g: ConvGeometry) {
-        let perSample = Swift.max(1, g.bigChannels * g.taps * g.smallCount)
+    /// `positions`: a sample's positions in the column layout (ColumnLayout.positions).
+    init(_ g: ConvGeometry, positions: Int) {
+        let perSample = Swift.max(1, g.bigChannels * g.taps * positions)
         let cores = Swift.min(Parallel.cores, g.batch)
         if cores > 1 && g.batch * perSample >= 1 << 16 {
             parts = cores
-            chunk = Swift.max(1, Swift.min((g.batch + cores - 1) / cores, (1 << 16) / perSample))
+            let gemmPerSample = Swift.max(1, (g.smallChannels / Swift.max(1, g.groups)) * perSample / Swift.max(1, g.groups))
+            let bySize = Swift.min((1 << 16) / perSample, Swift.max(1, 1_000_000 / gemmPerSample))
+            chunk = Swift.max(1, Swift.min((g.batch + cores - 1) / cores, bySize))
         } else {
             parts = 1
             chunk = Swift.max(1, Swift.min(g.batch, (1 << 20) / perSample))
@@ -146,14 +168,14 @@ struct ConvSplit {
             }
         }
         if parts == 1 { return run(0) }
-        SingleThreadedBLAS.during { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
+        DispatchQueue.concurrentPerform(iterations: parts, execute: run)
     }
 }
 
 extension Kernels {
     /// Runs `body(i)` for `0..<items`, split over the cores when allowed and the items hold
     /// enough work.
-    private static func convParallel(_ items: Int, work: Int, spread: Bool = true, _ body: (Int) -> Void) {
+    static func convParallel(_ items: Int, work: Int, spread: Bool = true, _ body: (Int) -> Void) {
         let pieces = (!spread || work < 1 << 15 || Parallel.cores == 1) ? 1 : Swift.min(Parallel.cores, items)
         if pieces <= 1 {
             for i in 0..<items { body(i) }
@@ -241,7 +263,7 @@ extension Kernels {
 
     /// Adds channel `c`'s K rows of `cols` back into its image (the adjoint of im2colChannel).
     @inline(__always)
-    private static func col2imChannel<T: ConvElement>(_ g: ConvGeometry, cols: UnsafePointer<T>, ld: Int,
+    static func col2imChannel<T: ConvElement>(_ g: ConvGeometry, cols: UnsafePointer<T>, ld: Int,
                                                      image: UnsafeMutablePointer<T>) {
         let (ID, IH, IW) = (g.big[0], g.big[1], g.big[2])
         let (OD, OH, OW) = (g.small[0], g.small[1], g.small[2])
@@ -274,7 +296,7 @@ extension Kernels {
 
     /// The patches of samples `start..<start+count` of `x` ([N, C, big], dense) into `cols`
     /// ([C*K, count*L]).
-    private static func im2colChunk<T: ConvElement>(_ g: ConvGeometry, _ x: UnsafePointer<T>, start: Int, count: Int,
+    static func im2colChunk<T: ConvElement>(_ g: ConvGeometry, _ x: UnsafePointer<T>, start: Int, count: Int,
                                                     _ cols: UnsafeMutablePointer<T>, spread: Bool) {
         let C = g.bigChannels, K = g.taps, L = g.smallCount, ld = count &* L, area = g.bigCount
         convParallel(count * C, work: count * C * K * L, spread: spread) { item in
@@ -287,7 +309,7 @@ extension Kernels {
 
     /// `dst[c, j*L + l] = src[start + j, c, l]`: samples side by side (and back when `gather` is false).
     /// Scattering back, `bias[c]` (when given) is added on the way.
-    private static func arrange<T: ConvElement>(_ src: UnsafeMutablePointer<T>, _ dst: UnsafeMutablePointer<T>,
+    static func arrange<T: ConvElement>(_ src: UnsafeMutablePointer<T>, _ dst: UnsafeMutablePointer<T>,
                                                 channels: Int, length L: Int, start: Int, count: Int, gather: Bool,
                                                 bias: UnsafePointer<T>? = nil, spread: Bool) {
         let ld = count &* L
@@ -324,21 +346,24 @@ extension Kernels {
             let C = g.bigChannels, O = g.smallChannels, G = g.groups, K = g.taps, L = g.smallCount
             let Cg = C / G, Og = O / G, CKg = Cg * K
             if g.batch == 0 || O == 0 || L == 0 { return }
-            let split = ConvSplit(g), nb = split.chunk, spread = split.spread
-            let cols = try Tensor.empty([split.parts * C * K * nb * L], x.dtype)
-            let side = nb > 1 ? try Tensor.empty([split.parts * O * nb * L], x.dtype) : nil
+            let layout = ColumnLayout(g) { true }         // the wide layout's extra outputs are dropped
+            let P = layout.positions
+            let split = ConvSplit(g, positions: P), nb = split.chunk, spread = split.spread
+            let cols = try Tensor.empty([split.parts * C * K * nb * P], x.dtype)
+            let side = nb > 1 || !layout.sharesSmallSide ? try Tensor.empty([split.parts * O * nb * P], x.dtype) : nil
             let px = x.pointer(T.self) + x.storageOffset, pw = w.pointer(T.self) + w.storageOffset, po = out.pointer(T.self)
             let pb: UnsafePointer<T>? = bias.map { UnsafePointer($0.pointer(T.self) + $0.storageOffset) }
             split.forEachChunk(batch: g.batch) { part, start, count in
-                let ld = count * L, pc = cols.pointer(T.self) + part * C * K * nb * L
-                im2colChunk(g, px, start: start, count: count, pc, spread: spread)
-                let dst = count == 1 ? po + start * O * L : side!.pointer(T.self) + part * O * nb * L
+                let ld = count * P, pc = cols.pointer(T.self) + part * C * K * nb * P
+                layout.columns(UnsafePointer(px), start: start, count: count, pc, spread: spread)
+                let direct = count == 1 && layout.sharesSmallSide
+                let dst = direct ? po + start * O * L : side!.pointer(T.self) + part * O * nb * P
                 for grp in 0..<G {
                     T.gemm(transA: false, transB: false, m: Og, n: ld, k: CKg, pw + grp * Og * CKg, CKg,
-                           pc + grp * CKg * ld, ld, beta: false, dst + grp * Og * ld, ld)
+                           pc + grp * CKg * ld, ld, beta: false, dst + grp * Og * ld, ld, parallel: spread)
                 }
-                if count > 1 {
-                    arrange(po, dst, channels: O, length: L, start: start, count: count, gather: false, bias: pb, spread: spread)
+                if !direct {
+                    layout.scatter(UnsafePointer(dst), po, channels: O, start: start, count: count, bias: pb, spread: spread)
                 } else if let pb {
                     addBias(dst, pb, channels: O, length: L, spread: spread)
                 }
@@ -359,34 +384,30 @@ extension Kernels {
         func run<T: ConvElement>(_: T.Type) throws {
             let C = g.bigChannels, O = g.smallChannels, G = g.groups, K = g.taps, L = g.smallCount
             let Cg = C / G, Og = O / G, CKg = Cg * K, area = g.bigCount
-            // Every plane starts at its bias (or zero); col2im adds into it.
+            // Every plane starts at its bias (or zero); the columns are added into it.
             let po = out.pointer(T.self)
             let pb: UnsafePointer<T>? = bias.map { UnsafePointer($0.pointer(T.self) + $0.storageOffset) }
             convParallel(g.batch * C, work: g.batch * C * area) { item in
                 po.advanced(by: item &* area).update(repeating: pb?[item % C] ?? .zero, count: area)
             }
             if g.batch == 0 || C == 0 || L == 0 || area == 0 { return }
-            let split = ConvSplit(g), nb = split.chunk, spread = split.spread
-            let cols = try Tensor.empty([split.parts * C * K * nb * L], x.dtype)
-            let side = nb > 1 ? try Tensor.empty([split.parts * O * nb * L], x.dtype) : nil
             let px = x.pointer(T.self) + x.storageOffset, pw = w.pointer(T.self) + w.storageOffset
+            // The wide layout's extra positions carry zeros, which meet the weight.
+            let layout = ColumnLayout(g) { T.allFinite(pw, count: w.count) }
+            let P = layout.positions
+            let split = ConvSplit(g, positions: P), nb = split.chunk, spread = split.spread
+            let cols = try Tensor.empty([split.parts * C * K * nb * P], x.dtype)
+            let side = nb > 1 || !layout.sharesSmallSide ? try Tensor.empty([split.parts * O * nb * P], x.dtype) : nil
             split.forEachChunk(batch: g.batch) { part, start, count in
-                let ld = count * L, pc = cols.pointer(T.self) + part * C * K * nb * L
-                let src: UnsafeMutablePointer<T>
-                if count == 1 {
-                    src = px + start * O * L
-                } else {
-                    src = side!.pointer(T.self) + part * O * nb * L
-                    arrange(px, src, channels: O, length: L, start: start, count: count, gather: true, spread: spread)
-                }
+                let ld = count * P, pc = cols.pointer(T.self) + part * C * K * nb * P
+                let direct = count == 1 && layout.sharesSmallSide
+                let src = direct ? px + start * O * L : side!.pointer(T.self) + part * O * nb * P
+                if !direct { layout.gather(UnsafePointer(px), src, channels: O, start: start, count: count, spread: spread) }
                 for grp in 0..<G {
                     T.gemm(transA: true, transB: false, m: CKg, n: ld, k: Og, pw + grp * Og * CKg, CKg,
-                           src + grp * Og * ld, ld, beta: false, pc + grp * CKg * ld, ld)
+                           src + grp * Og * ld, ld, beta: false, pc + grp * CKg * ld, ld, parallel: spread)
                 }
-                convParallel(count * C, work: count * C * K * L, spread: spread) { item in
-                    let j = item / C, c = item % C
-                    col2imChannel(g, cols: pc + c * K * ld + j * L, ld: ld, image: po + ((start + j) * C + c) * area)
-                }
+                layout.addColumns(UnsafePointer(pc), start: start, count: count, into: po, spread: spread)
             }
         }
         switch try convKernelType(x.dtype) {
@@ -407,25 +428,24 @@ extension Kernels {
             let C = g.bigChannels, O = g.smallChannels, G = g.groups, K = g.taps, L = g.smallCount
             let Cg = C / G, Og = O / G, CKg = Cg * K, size = out.count
             if g.batch == 0 || L == 0 || size == 0 { return }
-            let split = ConvSplit(g), nb = split.chunk, spread = split.spread
-            let cols = try Tensor.empty([split.parts * C * K * nb * L], x.dtype)
-            let side = nb > 1 ? try Tensor.empty([split.parts * O * nb * L], x.dtype) : nil
-            let partials = split.parts > 1 ? try Tensor.zeros([(split.parts - 1) * size], dtype: x.dtype) : nil
             let px = x.pointer(T.self) + x.storageOffset, pg = gy.pointer(T.self) + gy.storageOffset, po = out.pointer(T.self)
+            // The wide layout's extra positions get zero gradients, which meet the input.
+            let layout = ColumnLayout(g) { T.allFinite(px, count: x.count) }
+            let P = layout.positions
+            let split = ConvSplit(g, positions: P), nb = split.chunk, spread = split.spread
+            let cols = try Tensor.empty([split.parts * C * K * nb * P], x.dtype)
+            let side = nb > 1 || !layout.sharesSmallSide ? try Tensor.empty([split.parts * O * nb * P], x.dtype) : nil
+            let partials = split.parts > 1 ? try Tensor.zeros([(split.parts - 1) * size], dtype: x.dtype) : nil
             split.forEachChunk(batch: g.batch) { part, start, count in
-                let ld = count * L, pc = cols.pointer(T.self) + part * C * K * nb * L
+                let ld = count * P, pc = cols.pointer(T.self) + part * C * K * nb * P
                 let sum = part == 0 ? po : partials!.pointer(T.self) + (part - 1) * size
-                im2colChunk(g, px, start: start, count: count, pc, spread: spread)
-                let src: UnsafeMutablePointer<T>
-                if count == 1 {
-                    src = pg + start * O * L
-                } else {
-                    src = side!.pointer(T.self) + part * O * nb * L
-                    arrange(pg, src, channels: O, length: L, start: start, count: count, gather: true, spread: spread)
-                }
+                layout.columns(UnsafePointer(px), start: start, count: count, pc, spread: spread)
+                let direct = count == 1 && layout.sharesSmallSide
+                let src = direct ? pg + start * O * L : side!.pointer(T.self) + part * O * nb * P
+                if !direct { layout.gather(UnsafePointer(pg), src, channels: O, start: start, count: count, spread: spread) }
                 for grp in 0..<G {
                     T.gemm(transA: false, transB: true, m: Og, n: CKg, k: ld, src + grp * Og * ld, ld,
-                           pc + grp * CKg * ld, ld, beta: true, sum + grp * Og * CKg, CKg)
+                           pc + grp * CKg * ld, ld, beta: true, sum + grp * Og * CKg, CKg, parallel: spread)
                 }
             }
             if let partials {

@@ -1,3 +1,5 @@
+import SwiftGradVector
+
 /// Elementwise kernels over strided, broadcast operands. Each is generic over its per-element
 /// function (`UnaryFunction`, `BinaryFunction`, ...), so every use compiles to its own loop with
 /// the function inlined: no per-element dynamic dispatch, and contiguous loops vectorise.
@@ -19,6 +21,26 @@ enum Kernels {
                 let o = po + off[0], x = pa + off[1], sx = step[1]
                 for i in 0..<n { o[i] = f(x[i &* sx]) }
             }
+        return out
+    }
+
+    /// A float32 vector loop (SwiftGradVector's, at the processor's capability) over contiguous
+    /// `a`, split across cores, into a new tensor of `a`'s shape.
+    static func mapFloat(_ a: Tensor, _ loop: VectorLoops.Unary) throws -> Tensor {
+        let out = try Tensor.empty(a.shape, .float32)
+        let x = UnsafePointer(a.pointer(Float.self) + a.storageOffset), po = out.pointer(Float.self)
+        Parallel.forRanges(a.count) { range in loop(x + range.lowerBound, po + range.lowerBound, range.count) }
+        return out
+    }
+
+    /// A float32 vector loop over contiguous `a` and `b` of one shape, into a new tensor.
+    static func zipFloat(_ a: Tensor, _ b: Tensor, _ loop: VectorLoops.Binary) throws -> Tensor {
+        let out = try Tensor.empty(a.shape, .float32)
+        let x = UnsafePointer(a.pointer(Float.self) + a.storageOffset), y = UnsafePointer(b.pointer(Float.self) + b.storageOffset)
+        let po = out.pointer(Float.self)
+        Parallel.forRanges(a.count) { range in
+            loop(x + range.lowerBound, y + range.lowerBound, po + range.lowerBound, range.count)
+        }
         return out
     }
 

@@ -1,4 +1,5 @@
 import CBLAS
+import Dispatch
 
 /// Matrix products on OpenBLAS. A strided operand is passed as it lies in memory whenever one of
 /// its two matrix dimensions has stride 1 (a transposed view becomes a BLAS transpose flag);
@@ -26,21 +27,14 @@ extension Kernels {
             }
             guard let x = blasLayout(a) else { return try batchedMatmul(a.denseMatrices(), b) }
             guard let y = blasLayout(b) else { return try batchedMatmul(a, b.denseMatrices()) }
-            let m32 = Int32(m), n32 = Int32(n), k32 = Int32(k)
-            for i in 0..<batch {
-                let aOffset = a.storageOffset + i * a.strides[0], bOffset = b.storageOffset + i * b.strides[0]
-                if a.dtype == .float32 {
-                    cblas_sgemm(CblasRowMajor, x.trans, y.trans, m32, n32, k32, 1,
-                                a.pointer(Float.self) + aOffset, x.ld,
-                                b.pointer(Float.self) + bOffset, y.ld,
-                                0, out.pointer(Float.self) + i * m * n, n32)
-                } else {
-                    cblas_dgemm(CblasRowMajor, x.trans, y.trans, m32, n32, k32, 1,
-                                a.pointer(Double.self) + aOffset, x.ld,
-                                b.pointer(Double.self) + bOffset, y.ld,
-                                0, out.pointer(Double.self) + i * m * n, n32)
+            func run<T: BLASFloat>(_: T.Type) {
+                for i in 0..<batch {
+                    let aOffset = a.storageOffset + i * a.strides[0], bOffset = b.storageOffset + i * b.strides[0]
+                    gemm(x.trans, y.trans, m, n, k, 1, a.pointer(T.self) + aOffset, x.ld, b.pointer(T.self) + bOffset, y.ld,
+                         beta: false, out.pointer(T.self) + i * m * n, n)
                 }
             }
+            if a.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         case .int64:
             try looped(a, b, out)
         default:
@@ -51,13 +45,13 @@ extension Kernels {
 
     /// How BLAS reads the matrices of a [batch, rows, cols] operand: row-major with leading
     /// dimension `ld` (no transpose), or column-major, i.e. transposed; nil when neither fits.
-    private static func blasLayout(_ t: Tensor) -> (trans: CBLAS_TRANSPOSE, ld: Int32)? {
+    private static func blasLayout(_ t: Tensor) -> (trans: Bool, ld: Int)? {
         let rows = t.shape[1], cols = t.shape[2], rs = t.strides[1], cs = t.strides[2]
         if (cs == 1 || cols == 1) && rs >= Swift.max(cols, 1) && rs <= Int(Int32.max) {
-            return (CblasNoTrans, Int32(Swift.max(rs, 1)))
+            return (false, Swift.max(rs, 1))
         }
         if (rs == 1 || rows == 1) && cs >= Swift.max(rows, 1) && cs <= Int(Int32.max) {
-            return (CblasTrans, Int32(Swift.max(cs, 1)))
+            return (true, Swift.max(cs, 1))
         }
         return nil
     }
@@ -97,29 +91,65 @@ extension Tensor {
     fileprivate func denseMatrices() throws -> Tensor { try noGrad { try clone() } }
 }
 
-/// OpenBLAS (0.3.21, pthreads) with more than one thread of its own, called from several of ours
-/// at once, serialises on its thread server: the 64 per-head products of a (16, 4, 128, 64)
-/// attention, split over two cores, measured 40 times slower than with one BLAS thread per
-/// caller. Our kernels that call BLAS from every core therefore ask OpenBLAS for one thread of
-/// its own while they run (its count is process-wide in this version, which has no per-thread
-/// setting), and give the previous count back when the last of them ends.
-enum SingleThreadedBLAS {
-    private static let state = Locked((users: 0, saved: Int32(1)))
+/// The float types with a BLAS GEMM. OpenBLAS runs with one thread of its own in this library
+/// (Sources/CCPUFeatures sets it when the library loads): its worker threads wait for work
+/// spinning on sched_yield for 2^28 cycles after every threaded call, and on two cores they took
+/// a quarter of LeNet's training step from the threads doing the work (W5: 12.8-14.3 ms a step
+/// with them, 10.7-11.6 ms without), and with several of ours calling it at once it serialised
+/// on its thread server (attention's per-head products, 40 times slower). Large products are
+/// split over the library's own threads instead (`Kernels.gemm`).
+protocol BLASFloat: FloatElement {
+    /// Row-major `c = alpha op(a) op(b) + (beta ? c : 0)` for c of [m, n] and inner size k, on the
+    /// calling thread.
+    static func blasGemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
+                         _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, beta: Bool,
+                         _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+}
 
-    static func during(_ body: () -> Void) {
-        state.withLock { s in
-            if s.users == 0 {
-                s.saved = openblas_get_num_threads()
-                if s.saved > 1 { openblas_set_num_threads(1) }
-            }
-            s.users += 1
+extension Float: BLASFloat {
+    static func blasGemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, beta: Bool,
+                         _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(Swift.max(lda, 1)), b, Int32(Swift.max(ldb, 1)),
+                    beta ? 1 : 0, c, Int32(Swift.max(ldc, 1)))
+    }
+}
+
+extension Double: BLASFloat {
+    static func blasGemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
+                         _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int, beta: Bool,
+                         _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(Swift.max(lda, 1)), b, Int32(Swift.max(ldb, 1)),
+                    beta ? 1 : 0, c, Int32(Swift.max(ldc, 1)))
+    }
+}
+
+extension Kernels {
+    /// `blasGemm`, split over the library's threads when `parallel` and the product is large
+    /// (2^21 multiply-adds a thread at least): each thread one BLAS call on a band of c's columns
+    /// (of its rows when c is taller than wide), bands a multiple of 16 wide. Every element of c
+    /// is computed by one call whatever the split, so results do not depend on the thread count.
+    static func gemm<T: BLASFloat>(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: T,
+                                   _ a: UnsafePointer<T>, _ lda: Int, _ b: UnsafePointer<T>, _ ldb: Int, beta: Bool,
+                                   _ c: UnsafeMutablePointer<T>, _ ldc: Int, parallel: Bool = true) {
+        let work = m &* n &* k, byColumns = n >= m, extent = byColumns ? n : m
+        let pieces = parallel ? Swift.min(Parallel.cores, work >> 21, extent / 16) : 1
+        if pieces <= 1 {
+            return T.blasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta: beta, c, ldc)
         }
-        defer {
-            state.withLock { s in
-                s.users -= 1
-                if s.users == 0 && s.saved > 1 { openblas_set_num_threads(s.saved) }
+        DispatchQueue.concurrentPerform(iterations: pieces) { p in
+            let lo = extent * p / pieces / 16 * 16, hi = p == pieces - 1 ? extent : extent * (p + 1) / pieces / 16 * 16
+            if hi <= lo { return }
+            if byColumns {
+                // Columns lo..<hi of op(b): from column lo of b, or row lo of b stored transposed.
+                let bBand = transB ? b + lo &* ldb : b + lo
+                T.blasGemm(transA, transB, m, hi - lo, k, alpha, a, lda, bBand, ldb, beta: beta, c + lo, ldc)
+            } else {
+                let aBand = transA ? a + lo : a + lo &* lda
+                T.blasGemm(transA, transB, hi - lo, n, k, alpha, aBand, lda, b, ldb, beta: beta, c + lo &* ldc, ldc)
             }
         }
-        body()
     }
 }

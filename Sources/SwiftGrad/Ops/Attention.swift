@@ -222,9 +222,7 @@ private struct AttentionProblem {
             if n > 0 { body(0..<n) }
             return
         }
-        SingleThreadedBLAS.during {
-            DispatchQueue.concurrentPerform(iterations: parts) { k in body(n * k / parts ..< n * (k + 1) / parts) }
-        }
+        DispatchQueue.concurrentPerform(iterations: parts) { k in body(n * k / parts ..< n * (k + 1) / parts) }
     }
 
     /// The attention output `[batch, L, Ev]` and the probabilities `[batch, L, S]` (before dropout).
@@ -237,7 +235,7 @@ private struct AttentionProblem {
         if q.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return (out, p)
 
-        func run<T: FloatElement & BLASScalar>(_: T.Type) {
+        func run<T: BLASFloat>(_: T.Type) {
             let oq = offsets(q), ok = offsets(k), ov = offsets(v)
             let layout = mask.map { maskLayout($0) }
             let pq = q.pointer(T.self), pk = k.pointer(T.self), pv = v.pointer(T.self)
@@ -251,7 +249,7 @@ private struct AttentionProblem {
                 for b in range {
                     let scores = pp + b * L * S
                     if E > 0 {
-                        T.gemm(false, true, L, S, E, scale, pq + oq[b], E, pk + ok[b], E, scores, S)
+                        T.blasGemm(false, true, L, S, E, scale, pq + oq[b], E, pk + ok[b], E, beta: false, scores, S)
                     }
                     for i in 0..<L {
                         let row = scores + i * S
@@ -288,7 +286,7 @@ private struct AttentionProblem {
                         weights = UnsafePointer(dropped)
                     }
                     if Ev > 0 {
-                        T.gemm(false, false, L, Ev, S, 1, weights, S, pv + ov[b], Ev, po + b * L * Ev, Ev)
+                        T.blasGemm(false, false, L, Ev, S, 1, weights, S, pv + ov[b], Ev, beta: false, po + b * L * Ev, Ev)
                     }
                 }
             }
@@ -310,7 +308,7 @@ private struct AttentionProblem {
         }
         return [dq, dk, dv, wantMask ? ds : nil]
 
-        func run<T: FloatElement & BLASScalar>(_: T.Type) {
+        func run<T: BLASFloat>(_: T.Type) {
             let oq = offsets(q), ok = offsets(k), ov = offsets(v), og = offsets(g)
             let pq = q.pointer(T.self), pk = k.pointer(T.self), pv = v.pointer(T.self), pg = g.pointer(T.self)
             let pp = p.pointer(T.self), pd = keep?.pointer(T.self)
@@ -328,8 +326,8 @@ private struct AttentionProblem {
                         weights = UnsafePointer(dropped)
                     }
                     // dV = W^T dO; dW = dO V^T (into grad); dropout: dP = dW * factors.
-                    T.gemm(true, false, S, Ev, L, 1, weights, S, pg + og[b], Ev, pdv + b * S * Ev, Ev)
-                    T.gemm(false, true, L, S, Ev, 1, pg + og[b], Ev, pv + ov[b], Ev, grad, S)
+                    T.blasGemm(true, false, S, Ev, L, 1, weights, S, pg + og[b], Ev, beta: false, pdv + b * S * Ev, Ev)
+                    T.blasGemm(false, true, L, S, Ev, 1, pg + og[b], Ev, pv + ov[b], Ev, beta: false, grad, S)
                     if let pd {
                         let factors = pd + b * L * S
                         for x in 0..<(L * S) { grad[x] *= factors[x] }
@@ -342,8 +340,8 @@ private struct AttentionProblem {
                         for j in 0..<S { gr[j] = T(Double(pr[j]) * (Double(gr[j]) - dot)) }
                     }
                     if E > 0 {
-                        T.gemm(false, false, L, E, S, scale, UnsafePointer(grad), S, pk + ok[b], E, pdq + b * L * E, E)
-                        T.gemm(true, false, S, E, L, scale, UnsafePointer(grad), S, pq + oq[b], E, pdk + b * S * E, E)
+                        T.blasGemm(false, false, L, E, S, scale, UnsafePointer(grad), S, pk + ok[b], E, beta: false, pdq + b * L * E, E)
+                        T.blasGemm(true, false, S, E, L, scale, UnsafePointer(grad), S, pq + oq[b], E, beta: false, pdk + b * S * E, E)
                     }
                 }
             }
@@ -359,33 +357,5 @@ private struct AttentionProblem {
         var p = try Tensor.where(dead, zero, Tensor.where(dead, zero, s).softmax(dim: -1))
         if let keep { p = try p.mul(keep) }
         return try p.matmul(v)
-    }
-}
-
-/// The float types with a BLAS GEMM.
-private protocol BLASScalar {
-    /// Row-major `c = alpha op(a) op(b)` for `c` of [m, n] and inner size k (beta 0).
-    static func gemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
-                     _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int,
-                     _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
-}
-
-extension Float: BLASScalar {
-    static func gemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
-                     _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                     _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(Swift.max(lda, 1)), b, Int32(Swift.max(ldb, 1)),
-                    0, c, Int32(Swift.max(ldc, 1)))
-    }
-}
-
-extension Double: BLASScalar {
-    static func gemm(_ ta: Bool, _ tb: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
-                     _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
-                     _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-        cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(Swift.max(lda, 1)), b, Int32(Swift.max(ldb, 1)),
-                    0, c, Int32(Swift.max(ldc, 1)))
     }
 }

@@ -206,6 +206,19 @@ extension Tensor {
             guard !overflow, p <= 1 << 40 else { throw SwiftGradError.invalidArgument("affine_grid_generator: size \(size) is too large") }
             positions = p
         }
+        let n = size[0]
+        guard theta.ndim == 3 else {
+            throw SwiftGradError.shape("batch2 must be a 3D tensor")
+        }
+        guard theta.shape[0] == n, theta.shape[2] == k + 1 else {
+            throw SwiftGradError.shape("Expected size for first two dimensions of batch2 tensor to be: [\(n), \(k + 1)] but got: [\(theta.shape[0]), \(theta.shape[2])].")
+        }
+        guard theta.shape[1] == k else {
+            let (np, o1) = n.multipliedReportingOverflow(by: positions)
+            let (total, o2) = np.multipliedReportingOverflow(by: theta.shape[1])
+            let count = o1 || o2 ? "\(n) * \(positions) * \(theta.shape[1])" : "\(total)"
+            throw SwiftGradError.shape("shape '\([n] + spatial + [k])' is invalid for input of size \(count)")
+        }
         // The base grid, [1, positions, k + 1], in float64 then the theta's dtype (PyTorch builds
         // it in theta's dtype through linspace; values such as (2i - n + 1) / n round the same).
         func steps(_ n: Int) -> [Double] {
@@ -215,10 +228,11 @@ extension Tensor {
             if !alignCorners { v = v.map { $0 * Double(n - 1) / Double(n) } }
             return v
         }
-        // Allocated as a tensor: a size too large for memory is an error, not a trap.
+        // Allocated as a tensor first: a size too large for memory is an error, not a trap, and
+        // then no axis is longer than the grid (none is built for an empty grid).
         let baseTensor = try Tensor.empty([1, positions, k + 1], .float64)
         let base = baseTensor.pointer(Double.self)
-        let axes = spatial.reversed().map { steps($0) }    // x (last dim) first
+        let axes = positions == 0 ? [] : spatial.reversed().map { steps($0) }    // x (last dim) first
         var p = 0
         var idx = [Int](repeating: 0, count: k)            // (d, h, w) counters, last fastest
         while p < positions {
@@ -234,16 +248,6 @@ extension Tensor {
             }
         }
         let baseGrid = try baseTensor.to(theta.dtype, recording: false)
-        let n = size[0]
-        guard theta.ndim == 3 else {
-            throw SwiftGradError.shape("batch2 must be a 3D tensor")
-        }
-        guard theta.shape[0] == n, theta.shape[2] == k + 1 else {
-            throw SwiftGradError.shape("Expected size for first two dimensions of batch2 tensor to be: [\(n), \(k + 1)] but got: [\(theta.shape[0]), \(theta.shape[2])].")
-        }
-        guard theta.shape[1] == k else {
-            throw SwiftGradError.shape("shape '\([n] + spatial + [k])' is invalid for input of size \(n * positions * theta.shape[1])")
-        }
         return try Tensor.composite("AffineGridGeneratorBackward0", [theta]) { t in
             try baseGrid.expand([n, positions, k + 1]).bmm(t[0].transpose(1, 2)).reshape([n] + spatial + [k])
         }

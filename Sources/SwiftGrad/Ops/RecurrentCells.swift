@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwiftGradVector
 
 /// The pointwise half of an LSTM step in one kernel and one graph node (PyTorch fuses the same
 /// part in `_thnn_fused_lstm_cell`): from the summed gate pre-activations `[..., 4H]` (input,

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwiftGradVector
 
 /// Elementwise functions of one tensor, each forward beside its backward rule. Floating
 /// functions of integer or bool input compute in float32, as PyTorch's do.
@@ -12,27 +13,19 @@ import Darwin
 protocol FloatUnaryKernel {
     static func apply(_ x: Float) -> Float
     static func apply(_ x: Double) -> Double
-    /// Eight float32 lanes at once: a vectorised form where the kernel has one
-    /// (Kernels/VectorMath.swift), else the scalar form lane by lane.
-    static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes
-    /// Whether `apply(_: Lanes)` is a vector form (the contiguous float32 loop then uses it).
-    static var vectorised: Bool { get }
+    /// The vector loop over contiguous float32 buffers where the kernel has one (SwiftGradVector,
+    /// at the processor's capability), else nil: the scalar form runs.
+    static var floatLoop: VectorLoops.Unary? { get }
 }
 
 extension FloatUnaryKernel {
-    @inline(__always) static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes {
-        var y = x
-        for i in 0..<8 { y[i] = apply(x[i]) }
-        return y
-    }
-    static var vectorised: Bool { false }
+    static var floatLoop: VectorLoops.Unary? { nil }
 }
 
 enum ExpKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { expf(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.exp(x) }
-    @inline(__always) static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes { VectorMath.exp(x) }
-    static var vectorised: Bool { true }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.exp }
 }
 enum LogKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { logf(x) }
@@ -61,8 +54,7 @@ enum CosKernel: FloatUnaryKernel {
 enum TanhKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { tanhf(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.tanh(x) }
-    @inline(__always) static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes { VectorMath.tanh(x) }
-    static var vectorised: Bool { true }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.tanh }
 }
 enum Log1pKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { log1pf(x) }
@@ -75,8 +67,7 @@ enum Expm1Kernel: FloatUnaryKernel {
 enum SigmoidKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { sigmoid(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { sigmoid(x) }
-    @inline(__always) static func apply(_ x: VectorMath.Lanes) -> VectorMath.Lanes { VectorMath.sigmoid(x) }
-    static var vectorised: Bool { true }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.sigmoid }
 
     /// 1 / (1 + e^-x), PyTorch's CPU formula: without a branch (a data-dependent branch on the
     /// sign cost 3x the exp on mixed-sign input), and e^-x overflowing to inf for x below about
@@ -182,12 +173,16 @@ enum ReluKernel: NumericUnaryKernel {
 /// (`g * (1 - y) * y`, `g * (1 - y * y)`), which the recorded form for create_graph follows too.
 protocol OutputGradient {
     static func apply<T: FloatElement>(_ g: T, _ y: T) -> T
+    /// The same over contiguous float32 buffers, vectorised (SwiftGradVector, the same formula).
+    static var floatLoop: VectorLoops.Binary { get }
 }
 enum SigmoidGradient: OutputGradient {
     @inline(__always) static func apply<T: FloatElement>(_ g: T, _ y: T) -> T { g * (1 - y) * y }
+    static var floatLoop: VectorLoops.Binary { CPUCapability.loops.sigmoidBackward }
 }
 enum TanhGradient: OutputGradient {
     @inline(__always) static func apply<T: FloatElement>(_ g: T, _ y: T) -> T { g * (1 - y * y) }
+    static var floatLoop: VectorLoops.Binary { CPUCapability.loops.tanhBackward }
 }
 
 /// `K(g, y)` as a kernel's binary function.
@@ -201,6 +196,8 @@ extension Tensor {
     func outputGradient<K: OutputGradient>(_: K.Type, output y: Tensor) throws -> Tensor {
         let shape = try Shape.broadcast(shape, y.shape)
         switch (dtype, y.dtype) {
+        case (.float32, .float32) where shape == self.shape && shape == y.shape && isContiguous && y.isContiguous:
+            return try Kernels.zipFloat(self, y, K.floatLoop)
         case (.float32, .float32): return try Kernels.zip(self, y, shape: shape, OutputGradientPair<K, Float>())
         case (.float64, .float64): return try Kernels.zip(self, y, shape: shape, OutputGradientPair<K, Double>())
         default:
@@ -210,12 +207,11 @@ extension Tensor {
         }
     }
 
-    /// The forward of a floating unary opextension Tensor {
     /// The forward of a floating unary op: float16 and bfloat16 compute in float32 and round
     /// back; integer and bool input computes in the default floating dtype (the result's).
     static func floatUnary<K: FloatUnaryKernel>(_: K.Type, _ a: Tensor) throws -> Tensor {
         switch a.dtype {
-        case .float32 where K.vectorised && a.isContiguous: return try Kernels.mapFloatLanes(a, K.self)
+        case .float32 where a.isContiguous && K.floatLoop != nil: return try Kernels.mapFloat(a, K.floatLoop!)
         case .float32: return try Kernels.map(a, FloatMap<K, Float>())
         case .float64: return try Kernels.map(a, FloatMap<K, Double>())
         case .float16, .bfloat16:

@@ -126,6 +126,7 @@ PROTOTYPES = {
     "sg_can_cast": (c_int, (c_int, c_int, POINTER(c_bool))),
     "sg_set_num_threads": (c_int, (c_int64,)),
     "sg_get_num_threads": (c_int64, ()),
+    "sg_cpu_capability": (c_char_p, ()),
     "sg_set_print_options": (c_int, (c_int64, c_int64, c_int64, c_int64, c_int64)),
     "sg_get_print_options": (c_int, (POINTER(c_int64), POINTER(c_int64), POINTER(c_int64), POINTER(c_int64), POINTER(c_int64))),
     "sg_scalar_double": (c_int, (c_double, POINTER(c_void_p))),

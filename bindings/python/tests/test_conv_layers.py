@@ -109,3 +109,24 @@ def test_batches_split_over_cores_equal_sample_by_sample(dtype, transposed):
     tol = 1e-4 if dtype == torch.float32 else 1e-10
     for got, want in zip(whole, [torch.cat(outs), x.grad, conv.weight.grad, conv.bias.grad]):
         assert torch.allclose(got, want, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_infinite_values_reach_only_the_gradients_they_feed(dtype):
+    """Stride-1 convolutions compute extra positions per row (the wide column layout) whose
+    gradients are zero; an infinite input or weight met there would make NaNs where PyTorch has
+    finite values, so those calls keep the compact layout. By hand, 3x3 input, 2x2 kernel, no
+    padding, unit output gradient: x[0, 2] feeds only tap (0, 1), so the weight gradient of tap
+    (0, 0) is the sum of x over rows 0-1, columns 0-1; w[0, 0] = inf reaches only x's gradient at
+    (0, 0), so x's gradient at (0, 2) is w[0, 1]."""
+    x = torch.arange(9, dtype=dtype).reshape(1, 1, 3, 3)
+    x[0, 0, 0, 2] = float("inf")
+    w = torch.tensor([[[[float("inf"), 2.0], [3.0, 4.0]]]], dtype=dtype)
+    x.requires_grad_()
+    w.requires_grad_()
+    torch.nn.functional.conv2d(x, w).backward(torch.ones(1, 1, 2, 2, dtype=dtype))
+    assert w.grad[0, 0, 0, 0].item() == 0 + 1 + 3 + 4
+    assert w.grad[0, 0, 1, 1].item() == 4 + 5 + 7 + 8
+    assert x.grad[0, 0, 0, 2].item() == 2.0
+    assert x.grad[0, 0, 0, 0].item() == float("inf")
+    assert x.grad[0, 0, 2, 2].item() == 4.0

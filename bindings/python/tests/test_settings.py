@@ -106,3 +106,72 @@ def test_threads_and_predicates():
     torch.set_default_device("cpu")
     with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
         torch.set_default_device("cuda")
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+_VECTOR_CHECK = r"""
+import json, math, sys
+import swiftgrad as torch
+torch.manual_seed(0)
+x = (torch.randn(1003) * 12).requires_grad_()
+cot = torch.linspace(-2, 2, 1003)
+out = {"capability": torch.backends.cpu.get_cpu_capability(), "cot": cot.tolist()}
+for name in ("exp", "tanh", "sigmoid"):
+    y = getattr(torch, name)(x)
+    g, = torch.autograd.grad(y, x, cot)
+    out[name] = [y.tolist(), g.tolist()]
+out["x"] = x.tolist()
+json.dump(out, sys.stdout)
+"""
+
+
+def _ulps(a, b):
+    import struct
+    if a == b:
+        return 0
+    ka, kb = (struct.unpack("<i", struct.pack("<f", v))[0] for v in (a, b))
+    ka, kb = (k if k >= 0 else -(k & 0x7FFFFFFF) for k in (ka, kb))
+    return abs(ka - kb)
+
+
+def test_cpu_capability_and_both_vector_kernel_sets():
+    """The vector kernels run with AVX2 where this machine has it (the Makefile's build has them),
+    SWIFTGRAD_CPU_CAPABILITY=default keeps the baseline ones, and both give float32 exp, tanh and
+    sigmoid within 2 ulp of float64 math, and their gradients within float32 rounding of it."""
+    import json
+    import math
+    import os
+    import platform
+    import struct
+    import subprocess
+    import sys
+    expected = "AVX2" if platform.machine() == "x86_64" and {"avx2", "fma"} <= _cpu_flags() else "DEFAULT"
+    assert torch.backends.cpu.get_cpu_capability() == expected
+    env = dict(os.environ, SWIFTGRAD_CPU_CAPABILITY="default")
+    runs = [json.loads(subprocess.run([sys.executable, "-c", _VECTOR_CHECK], env=e, check=True, text=True,
+                                      capture_output=True).stdout) for e in (os.environ, env)]
+    assert runs[0]["capability"] == expected and runs[1]["capability"] == "DEFAULT"
+    f32 = lambda v: struct.unpack("<f", struct.pack("<f", v))[0]  # noqa: E731
+    reference = {"exp": math.exp, "tanh": math.tanh, "sigmoid": lambda v: 1 / (1 + math.exp(-v)) if v > -700 else 0.0}
+    derivative = {"exp": lambda y: y, "tanh": lambda y: 1 - y * y, "sigmoid": lambda y: y * (1 - y)}
+    for run in runs:
+        xs = run["x"]
+        cot = run["cot"]
+        for name, f in reference.items():
+            ys, gs = run[name]
+            for xv, yv, gv, c in zip(xs, ys, gs, cot):
+                assert _ulps(yv, f32(f(xv))) <= 2, (run["capability"], name, xv, yv)
+                want = c * derivative[name](yv)
+                # float32 rounding of the cotangent, y and the product (1 - y*y cancels: absolute)
+                assert abs(gv - want) <= 4e-7 * abs(want) + 3e-7 * abs(c) * max(1.0, abs(yv)), \
+                    (run["capability"], name, xv, gv, want)

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CCPUFeatures
+import SwiftGradVector
+#if SWIFTGRAD_AVX2
+import SwiftGradVectorAVX2
+#endif
+
+/// The instruction set the vector loops run with, chosen once at load as PyTorch's CPU
+/// dispatch does: AVX2 (with FMA) where the library was built with its AVX2 loops and the
+/// processor and OS run them, else the x86-64 baseline. `SWIFTGRAD_CPU_CAPABILITY=default` (or
+/// `avx2`, honoured only where it can run) in the environment overrides the choice, as
+/// `ATEN_CPU_CAPABILITY` does PyTorch's; the tests use it to run both sets.
+public enum CPUCapability: String, Sendable {
+    case `default` = "DEFAULT"
+    case avx2 = "AVX2"
+
+    /// The capability in use (`torch.backends.cpu.get_cpu_capability()`).
+    public static let current: CPUCapability = {
+        let available: CPUCapability = builtWithAVX2 && sgcpu_has_avx2_fma() ? .avx2 : .default
+        guard let asked = getenv("SWIFTGRAD_CPU_CAPABILITY").map({ String(cString: $0).lowercased() }) else {
+            return available
+        }
+        return asked == "default" ? .default : available
+    }()
+
+    /// Whether this build has the AVX2 loops (the Makefile's builds on x86-64 do).
+    public static var builtWithAVX2: Bool {
+        #if SWIFTGRAD_AVX2
+        return true
+        #else
+        return false
+        #endif
+    }
+
+    typealias Unary = SwiftGradVector.VectorLoops.Unary
+    typealias Binary = SwiftGradVector.VectorLoops.Binary
+
+    /// The float32 vector loops of this capability.
+    static let loops: (exp: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary, tanhBackward: Binary) = {
+        #if SWIFTGRAD_AVX2
+        if current == .avx2 { return SwiftGradVectorAVX2.VectorLoops.all }
+        #endif
+        return SwiftGradVector.VectorLoops.all
+    }()
+}

@@ -1,0 +1,74 @@
+/// Loops over contiguous float32 buffers, eight elements at a time through `VectorMath`. This
+/// module is compiled twice: as SwiftGradVector for the x86-64 baseline (SSE2) and, when the
+/// package is built with SWIFTGRAD_AVX2=1 (the Makefile does), as SwiftGradVectorAVX2 from the
+/// same files for AVX2 and FMA; SwiftGrad picks one set at load (Kernels/CPUCapability.swift).
+/// The loops are concrete, non-inlinable functions: inlined into SwiftGrad they would be
+/// compiled for SwiftGrad's target instead of this module's.
+public enum VectorLoops {
+    public typealias Lanes = VectorMath.Lanes
+    /// `y[i] = f(x[i])` for i in 0..<n (x and y may be the same buffer).
+    public typealias Unary = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    /// `out[i] = f(a[i], b[i])` for i in 0..<n (out may be a or b).
+    public typealias Binary = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+
+    /// Every loop of this module, for the dispatch table (a tuple: the same type in both builds).
+    public static let all: (exp: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary, tanhBackward: Binary) =
+        (exp, tanh, sigmoid, sigmoidBackward, tanhBackward)
+
+    public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(x, y, n) { VectorMath.exp($0) }
+    }
+
+    public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(x, y, n) { VectorMath.tanh($0) }
+    }
+
+    public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(x, y, n) { VectorMath.sigmoid($0) }
+    }
+
+    /// The gradient of sigmoid's input from its output's gradient `g` and its output `y`:
+    /// `g (1 - y) y`, evaluated in that order (as the scalar kernel does).
+    public static func sigmoidBackward(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                                       _ n: Int) {
+        zip(g, y, out, n) { g, y in g * (1 - y) * y }
+    }
+
+    /// The gradient of tanh's input: `g (1 - y y)`.
+    public static func tanhBackward(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                                    _ n: Int) {
+        zip(g, y, out, n) { g, y in g * (1 - y * y) }
+    }
+
+    /// Eight lanes at a time, the last n mod 8 elements through a zero-padded vector.
+    @inline(__always)
+    static func map(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ f: (Lanes) -> Lanes) {
+        var i = 0
+        while i &+ 8 <= n {
+            VectorMath.store(f(VectorMath.load(x + i)), y + i)
+            i &+= 8
+        }
+        if i < n {
+            var v = Lanes(repeating: 0)
+            for j in 0..<(n &- i) { v[j] = x[i &+ j] }
+            let r = f(v)
+            for j in 0..<(n &- i) { y[i &+ j] = r[j] }
+        }
+    }
+
+    @inline(__always)
+    static func zip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
+                    _ f: (Lanes, Lanes) -> Lanes) {
+        var i = 0
+        while i &+ 8 <= n {
+            VectorMath.store(f(VectorMath.load(a + i), VectorMath.load(b + i)), out + i)
+            i &+= 8
+        }
+        if i < n {
+            var u = Lanes(repeating: 0), v = Lanes(repeating: 0)
+            for j in 0..<(n &- i) { u[j] = a[i &+ j]; v[j] = b[i &+ j] }
+            let r = f(u, v)
+            for j in 0..<(n &- i) { out[i &+ j] = r[j] }
+        }
+    }
+}

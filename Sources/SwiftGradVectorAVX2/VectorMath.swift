@@ -1,0 +1,1 @@
+../SwiftGradVector/VectorMath.swift
