@@ -89,6 +89,10 @@ def training_equals_one_process_on_the_whole_batch():
     sampler = torch.utils.data.DistributedSampler(dataset, shuffle=True, seed=5)
     loader = torch.utils.data.DataLoader(dataset, batch_size=N // n, sampler=sampler)
     local = model(r)  # DDP replaces these weights by rank 0's
+    # a hook that runs before DDP's (registered first), when the first layer's weight gets its
+    # gradient: by then the bucket of the last layer has been started, not the first layer's
+    started = []
+    local[0].weight.register_hook(lambda g: started.append([b.work is not None for b in ddp.reducer.buckets]))
     ddp = DDP(local, bucket_cap_mb=0.0001)  # several buckets: 100 bytes each
     assert len(ddp.reducer.buckets) > 1
     opt = torch.optim.SGD(ddp.parameters(), lr=0.1, momentum=0.9)
@@ -98,8 +102,9 @@ def training_equals_one_process_on_the_whole_batch():
         sampler.set_epoch(step)
         (xb, yb), = list(loader)
         assert xb.shape[0] == N // n
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=step % 2 == 0)  # .grad None, or zeros to accumulate into
         nn.functional.mse_loss(ddp(xb), yb).backward()
+        assert started[-1][0] and not started[-1][-1], started[-1]
         opt.step()
         opt1.zero_grad()
         nn.functional.mse_loss(single(x), y).backward()

@@ -7,18 +7,23 @@ step keeps the replicas equal.
 
 How the gradients are averaged (PyTorch's Reducer, in Python):
 - the parameters are split into buckets of about bucket_cap_mb (the first one 1 MiB), in reverse
-  order of model.parameters(), the order in which backward usually produces their gradients;
+  order of model.parameters(), the order in which backward usually produces their gradients
+  (PyTorch starts with one bucket and, after the first iteration, rebuilds its buckets in the
+  order the gradients arrived, with these sizes; here that order is assumed from the start);
   each bucket is one flat tensor;
 - a hook on each parameter's gradient copies the parameter's gradient as it will be once
   accumulated (its .grad plus the incoming one) into its place in the bucket; when a bucket is
   complete (and every bucket before it has been started: the processes must start their
   all-reduces in the same order), it is divided by the world size and its all-reduce is started,
-  non-blocking, while backward goes on;
+  non-blocking, while backward goes on (a thread keeps MPI progressing it meanwhile, _Progress);
 - a callback queued on the backward pass (autograd._engine.queue_callback) runs once every
   gradient has been accumulated: it waits for the all-reduces and writes the averages into the
   parameters' .grad.
 """
+import atexit
 import contextlib
+import threading
+import time
 import warnings
 import weakref
 
@@ -71,6 +76,21 @@ def _bucket_assignment(params, limits):
     return buckets
 
 
+class _Slot:
+    """A parameter's place in its bucket: numel elements of the flat tensor, seen with the
+    parameter's shape (contiguous, the layout of the parameter and of its .grad)."""
+
+    def __init__(self, flat, offset, shape):
+        self.dense = flat[offset:offset + _numel(shape)].view(shape)
+
+
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
 class _Bucket:
     """Parameters whose gradients are all-reduced together, through one flat tensor."""
 
@@ -78,12 +98,11 @@ class _Bucket:
         self.indices = indices
         total = sum(params[i].numel() for i in indices)
         self.flat = zeros(total, dtype=params[indices[0]].dtype)
-        self.views = {}
+        self.slots = {}
         offset = 0
         for i in indices:
-            n = params[i].numel()
-            self.views[i] = self.flat[offset:offset + n].view(params[i].shape)
-            offset += n
+            self.slots[i] = _Slot(self.flat, offset, params[i].shape)
+            offset += params[i].numel()
         self.pending = len(indices)
         self.work = None
 
@@ -108,6 +127,7 @@ class _Reducer:
         self.callback_queued = False
         self.in_progress = False      # some gradients of this backward have arrived
         self.handles = []
+        self.progress = _Progress.get()
         me = weakref.ref(self)
         for index, p in enumerate(params):
             if p.requires_grad:
@@ -135,9 +155,10 @@ class _Reducer:
         self.callback_queued = False
 
     def gradient_arrived(self, index, grad):
-        """The hook of parameter `index`: `grad` is about to be accumulated into its .grad."""
+        """The hook of parameter `index`: `grad` is about to be accumulated into its .grad.
+        Returns None or a tensor equal to `grad` for the engine to accumulate instead."""
         if not self.expect_hooks:
-            return  # a forward without sync (no_sync), or after this iteration's averaging
+            return None  # a forward without sync (no_sync), or after this iteration's averaging
         if self.ready[index]:
             raise RuntimeError(
                 "Expected to mark a variable ready only once. This error is caused by one of the following "
@@ -153,38 +174,47 @@ class _Reducer:
             _engine.queue_callback(_callback(weakref.ref(self)))
             self.callback_queued = True
         self.used[index] = True
-        self._mark_ready(index, grad)
+        replacement = self._mark_ready(index, grad)
         self._progress()
+        return replacement
 
     def _mark_ready(self, index, grad):
         """Puts the parameter's accumulated gradient (.grad plus `grad`, which may be None) in
-        its bucket; starts the buckets that are complete, in order."""
+        its bucket; starts the buckets that are complete, in order. Returns what the engine
+        should accumulate instead of `grad`: when .grad is None, the bucket's copy of `grad`
+        (contiguous, so that the engine's copy of it into .grad is a plain copy, whereas `grad`
+        may be a transposed view: a Linear's weight gradient is), else None (`grad` itself)."""
         p = self.params[index]
         bucket = self.buckets[self.bucket_of[index]]
-        view = bucket.views[index]
+        slot = bucket.slots[index].dense
+        replacement = None
         with no_grad():
             accumulated = p.grad
             if grad is None:
                 if accumulated is None:
-                    view.zero_()
+                    slot.zero_()
                 else:
-                    view.copy_(accumulated)
+                    slot.copy_(accumulated)
             elif accumulated is None:
-                view.copy_(grad)
+                slot.copy_(grad)
+                replacement = slot
             else:
-                view.copy_(accumulated)
-                view.add_(grad)
+                slot.copy_(accumulated)
+                slot.add_(grad)
         self.ready[index] = True
         bucket.pending -= 1
         while self.next_bucket < len(self.buckets) and self.buckets[self.next_bucket].pending == 0:
             self._start(self.buckets[self.next_bucket])
             self.next_bucket += 1
+        return replacement
 
     def _start(self, bucket):
         with no_grad():
             bucket.flat.div_(self.pg.size())
         bucket.work = dist._all_reduce(bucket.flat, dist.ReduceOp.SUM, dist._mpi_op(dist.ReduceOp.SUM, bucket.flat.dtype),
                                        self.pg, async_op=True)
+        if self.progress is not None:
+            self.progress.start_polling()
 
     def _progress(self):
         """Lets MPI move the started all-reduces on (it progresses them only inside its calls)."""
@@ -208,8 +238,12 @@ class _Reducer:
             used = tensor(self.used, dtype=bool_)
             dist._all_reduce(used, dist.ReduceOp.MAX, dist._mpi_op(dist.ReduceOp.MAX, used.dtype), self.pg, False)
             used_anywhere = used.tolist()
-        for b in self.buckets:
-            b.work.wait()
+        try:
+            for b in self.buckets:
+                b.work.wait()
+        finally:
+            if self.progress is not None:
+                self.progress.stop_polling()
         with no_grad():
             for b in self.buckets:
                 for i in b.indices:
@@ -219,18 +253,72 @@ class _Reducer:
                     if used_anywhere is not None and not used_anywhere[i]:
                         continue  # no process used it: its .grad stays as it was
                     if p.grad is None:
-                        p.grad = b.views[i].clone()
+                        p.grad = b.slots[i].dense.clone()
                     else:
-                        p.grad.copy_(b.views[i])
+                        p.grad.copy_(b.slots[i].dense)
         self.expect_hooks = False
         self.in_progress = False
+
+
+class _Progress:
+    """A thread that lets MPI progress the started all-reduces while backward computes.
+
+    Open MPI moves a non-blocking collective on only inside MPI calls; backward runs in the
+    library, where none is made, so a bucket started early would otherwise barely move until the
+    wait at the end. While some all-reduce is in flight, this thread makes a cheap MPI call
+    (Iprobe on a communicator of its own, which never matches anything) every ~50 microseconds;
+    it never touches the requests themselves (only the thread that started them tests or waits
+    on them). Needs MPI_THREAD_MULTIPLE (mpi4py asks for it); without it, no thread."""
+
+    _instance = None
+
+    @classmethod
+    def get(cls):
+        if cls._instance is None:
+            MPI = dist._mpi()
+            if MPI.Query_thread() != MPI.THREAD_MULTIPLE:
+                return None
+            cls._instance = cls(MPI)
+        return cls._instance
+
+    def __init__(self, MPI):
+        self.comm = MPI.COMM_SELF.Dup()
+        self.active = threading.Event()
+        self.stopping = False
+        self.lock = threading.Lock()  # held around each MPI call, and by shutdown
+        self.thread = threading.Thread(target=self._run, name="swiftgrad-ddp-progress", daemon=True)
+        self.thread.start()
+        # registered after mpi4py's own exit handler (which finalizes MPI), so it runs before it:
+        # no MPI call may follow MPI_Finalize
+        atexit.register(self.shutdown)
+
+    def start_polling(self):
+        self.active.set()
+
+    def stop_polling(self):
+        self.active.clear()
+
+    def shutdown(self):
+        with self.lock:
+            self.stopping = True
+        self.active.set()
+        self.thread.join(timeout=1)
+
+    def _run(self):
+        MPI = dist._mpi()
+        while True:
+            self.active.wait()
+            with self.lock:
+                if self.stopping:
+                    return
+                self.comm.Iprobe(MPI.ANY_SOURCE, MPI.ANY_TAG)
+            time.sleep(5e-5)
 
 
 def _hook(reducer_ref, index):
     def hook(grad):
         reducer = reducer_ref()
-        if reducer is not None:
-            reducer.gradient_arrived(index, grad)
+        return reducer.gradient_arrived(index, grad) if reducer is not None else None
     return hook
 
 
