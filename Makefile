@@ -168,7 +168,7 @@ $(VENV)/.ready: scripts/ensure.sh Makefile
 	scripts/ensure.sh venv $(VENV) $(VENV_PACKAGES)
 	touch $@
 
-demo: $(C_EXAMPLES) $(VENV)/.ready
+demo: $(C_EXAMPLES) $(VENV)/.ready demo-distributed
 	@echo "== The chapter from C =="
 	@mkdir -p $(BUILD)/demo
 	$(BIN)/autodiff $(BUILD)/demo/z_graph.dot

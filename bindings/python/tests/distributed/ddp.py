@@ -293,6 +293,34 @@ def backward_sync_flags_and_errors():
 
 
 @check
+def process_group_argument():
+    """DDP over a group without rank 0 (ranks 1..n-1): it starts from the group's first rank's
+    weights and averages over the group's processes only; rank 0 stays out."""
+    n, r = dist.get_world_size(), dist.get_rank()
+    members = list(range(1, n))
+    g = dist.new_group(members)
+    if r == 0:
+        assert g is dist.GroupMember.NON_GROUP_MEMBER
+        dist.barrier()
+        return
+    x, y = data(21)
+    m = model(r)
+    ddp = DDP(m, process_group=g)
+    assert ddp.process_group is g
+    first = model(members[0])
+    for p, q in zip(m.parameters(), first.parameters()):
+        assert torch.equal(p.detach(), q.detach())
+    rows = N // len(members)
+    share = lambda k: slice(rows * (k - 1), rows * k)  # noqa: E731
+    nn.functional.mse_loss(ddp(x[share(r)]), y[share(r)]).backward()
+    total = sum(nn.functional.mse_loss(first(x[share(k)]), y[share(k)]) for k in members)
+    (total / len(members)).backward()
+    for p, q in zip(m.parameters(), first.parameters()):
+        assert_close(p.grad, q.grad, "DDP over a sub-group")
+    dist.barrier()
+
+
+@check
 def collectives_that_differ_are_reported_on_every_rank():
     """Shapes, dtypes, operations or roots that differ between the processes: every process
     raises PyTorch's RuntimeError naming both collectives, and the group still works after."""

@@ -29,6 +29,7 @@ import weakref
 
 from ... import distributed as dist
 from ..._creation import tensor, zeros
+from ..._functions import cat
 from ..._dtype import bool as bool_
 from ..._grad_mode import is_grad_enabled, no_grad
 from ...autograd import _engine
@@ -436,13 +437,23 @@ class DistributedDataParallel(Module):
                                        f"match dtype of the same param in process {other} ({their_dtype}).")
 
     def _broadcast(self, tensors, src=0):
-        """Rank src's values of `tensors`, into every process's (all started, then waited)."""
+        """Rank src's values of `tensors`, into every process's: one broadcast per dtype, of the
+        tensors concatenated (PyTorch's _broadcast_coalesced)."""
         pg = self.process_group
+        by_dtype = {}
+        for t in tensors:
+            if t.numel():
+                by_dtype.setdefault(t.dtype, []).append(t)
         with no_grad():
-            works = [dist.broadcast(t.detach(), src=dist.get_global_rank(pg, src), group=pg, async_op=True)
-                     for t in tensors]
-        for w in works:
-            w.wait()
+            for group in by_dtype.values():
+                flat = cat([t.detach().reshape(-1) for t in group])
+                dist.broadcast(flat, src=dist.get_global_rank(pg, src), group=pg)
+                if pg.rank() != src:
+                    offset = 0
+                    for t in group:
+                        n = t.numel()
+                        t.copy_(flat[offset:offset + n].view(t.shape))
+                        offset += n
 
     # ---- PyTorch's attributes ------------------------------------------------------------------
 
