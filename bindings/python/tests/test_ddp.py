@@ -40,6 +40,7 @@ def test_callback_runs_after_every_gradient_is_accumulated(entry):
 
     def hook(grad):
         order.append("hook")
+        assert _engine.in_backward() and _engine.accumulating() == (entry != "autograd.grad")
         if len(order) == 1:
             _engine.queue_callback(report)
             _engine.queue_callback(lambda: _engine.queue_callback(lambda: order.append("queued by a callback")))
@@ -53,6 +54,7 @@ def test_callback_runs_after_every_gradient_is_accumulated(entry):
     else:
         torch.autograd.grad(loss, [a, b])
     assert order == ["hook", "hook", "callback", "queued by a callback"]
+    assert _engine.accumulating() is False  # outside any pass
     if entry == "autograd.grad":
         assert seen == [(None, None)]  # grad() accumulates nothing
     else:

@@ -64,7 +64,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     unused_ok = bool(allow_unused) or materialize_grads
     retain = create_graph if retain_graph is None else retain_graph
     results = (ctypes.c_void_p * len(xs))()
-    with _graph_task():
+    with _graph_task(accumulates=False):
         _check(L.sg_autograd_grad(_handles(outs), _handles(grads), len(outs), _handles(xs), len(xs), bool(retain),
                                   bool(create_graph), unused_ok, results))
     wrapped = tuple(_wrap(h) if h else None for h in results)

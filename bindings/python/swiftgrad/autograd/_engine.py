@@ -20,11 +20,15 @@ def _stack():
 
 class graph_task:
     """A backward pass as seen from Python: queued callbacks run, in order, when the pass ends
-    without an error (those queued by a callback too); after an error they are dropped."""
+    without an error (those queued by a callback too); after an error they are dropped.
+    accumulates: False for autograd.grad, which leaves every .grad alone."""
+
+    def __init__(self, accumulates=True):
+        self.accumulates = accumulates
 
     def __enter__(self):
         self.callbacks = []
-        _stack().append(self.callbacks)
+        _stack().append(self)
         return self
 
     def __exit__(self, kind, error, trace):
@@ -47,9 +51,16 @@ def queue_callback(callback):
         raise RuntimeError("Final callbacks can only be installed during backward pass.")
     if not callable(callback):
         raise TypeError("the callback must be callable")
-    stack[-1].append(callback)
+    stack[-1].callbacks.append(callback)
 
 
 def in_backward():
     """Whether a backward pass is running on this thread."""
     return bool(_stack())
+
+
+def accumulating():
+    """Whether the backward pass running on this thread accumulates into .grad (backward(), not
+    autograd.grad)."""
+    stack = _stack()
+    return bool(stack) and stack[-1].accumulates

@@ -265,6 +265,21 @@ def backward_sync_flags_and_errors():
         for p, g in zip(m.parameters(), first):
             assert p.grad is not None and not torch.equal(p.grad, g)
     dist.barrier()
+    # autograd.grad through DDP's output: local gradients, no .grad written, no communication
+    # (only rank 0 calls it); the next forward and backward average as usual
+    for p in m.parameters():
+        p.grad = None
+    if r == 0:
+        local = torch.autograd.grad(ddp(x).sum(), list(m.parameters()))
+        alone = model(2)
+        want = torch.autograd.grad(alone(x).sum(), list(alone.parameters()))
+        for got, w in zip(local, want):
+            assert_close(got, w, "autograd.grad through DDP")
+        assert all(p.grad is None for p in m.parameters())
+    ddp(x).sum().backward()
+    for p in m.parameters():
+        for other in gathered(p.grad):
+            assert torch.equal(other, p.grad)
     if n > 1:
         torch.manual_seed(0)
         odd = nn.Linear(3, 2 + (r == 1))

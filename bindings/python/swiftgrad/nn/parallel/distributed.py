@@ -158,8 +158,10 @@ class _Reducer:
     def gradient_arrived(self, index, grad):
         """The hook of parameter `index`: `grad` is about to be accumulated into its .grad.
         Returns None or a tensor equal to `grad` for the engine to accumulate instead."""
-        if not self.expect_hooks:
-            return None  # a forward without sync (no_sync), or after this iteration's averaging
+        if not self.expect_hooks or not _engine.accumulating():
+            # a forward without sync (no_sync), after this iteration's averaging, or
+            # autograd.grad (PyTorch's reducer does not see it either)
+            return None
         if self.ready[index]:
             raise RuntimeError(
                 "Expected to mark a variable ready only once. This error is caused by one of the following "
