@@ -61,8 +61,7 @@ def _bucket_assignment(params, limits):
     the dtype's k-th bucket, the last limit for the rest). Buckets come out in the order of their
     first parameter."""
     buckets, open_ = [], {}
-    for i in params:
-        index, p = i
+    for index, p in params:
         key = p.dtype
         entry = open_.setdefault(key, {"indices": [], "bytes": 0, "count": 0})
         entry["indices"].append(index)
@@ -77,21 +76,6 @@ def _bucket_assignment(params, limits):
     return buckets
 
 
-class _Slot:
-    """A parameter's place in its bucket: numel elements of the flat tensor, seen with the
-    parameter's shape (contiguous, the layout of the parameter and of its .grad)."""
-
-    def __init__(self, flat, offset, shape):
-        self.dense = flat[offset:offset + _numel(shape)].view(shape)
-
-
-def _numel(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
-
-
 class _Bucket:
     """Parameters whose gradients are all-reduced together, through one flat tensor."""
 
@@ -99,11 +83,12 @@ class _Bucket:
         self.indices = indices
         total = sum(params[i].numel() for i in indices)
         self.flat = zeros(total, dtype=params[indices[0]].dtype)
-        self.slots = {}
+        self.views = {}  # each parameter's place: its numel elements, seen with its shape
         offset = 0
         for i in indices:
-            self.slots[i] = _Slot(self.flat, offset, params[i].shape)
-            offset += params[i].numel()
+            n = params[i].numel()
+            self.views[i] = self.flat[offset:offset + n].view(params[i].shape)
+            offset += n
         self.pending = len(indices)
         self.work = None
 
@@ -189,7 +174,7 @@ class _Reducer:
         may be a transposed view: a Linear's weight gradient is), else None (`grad` itself)."""
         p = self.params[index]
         bucket = self.buckets[self.bucket_of[index]]
-        slot = bucket.slots[index].dense
+        slot = bucket.views[index]
         replacement = None
         with no_grad():
             accumulated = p.grad
@@ -256,9 +241,9 @@ class _Reducer:
                     if used_anywhere is not None and not used_anywhere[i]:
                         continue  # no process used it: its .grad stays as it was
                     if p.grad is None:
-                        p.grad = b.slots[i].dense.clone()
+                        p.grad = b.views[i].clone()
                     else:
-                        p.grad.copy_(b.slots[i].dense)
+                        p.grad.copy_(b.views[i])
         self.expect_hooks = False
         self.in_progress = False
 
@@ -501,3 +486,7 @@ class DistributedDataParallel(Module):
     def train(self, mode=True):
         super().train(mode)
         return self
+
+    def _remove_autograd_hooks(self):
+        """Removes the gradient hooks DDP put on the module's parameters."""
+        self.reducer.remove_hooks()
