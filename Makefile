@@ -43,9 +43,11 @@ PYTHON := $(VENV)/bin/python
 PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/*' 2>/dev/null)
 
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
-C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c))
+# ddp_digits.c needs MPI (mpicc): built by examples-mpi and demo-distributed only.
+MPI_C_EXAMPLES := $(BIN)/ddp_digits
+C_EXAMPLES := $(filter-out $(MPI_C_EXAMPLES),$(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c)))
 
-.PHONY: docs print-version sdist deb test-packaging test-wheel test-consumer test-deb test-versions test-sdist test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-distributed test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
+.PHONY: examples-mpi demo-distributed docs print-version sdist deb test-packaging test-wheel test-consumer test-deb test-versions test-sdist test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-distributed test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
 all: build
 build: $(LIB)
@@ -172,7 +174,7 @@ $(VENV)/.ready: scripts/ensure.sh Makefile
 	scripts/ensure.sh venv $(VENV) $(VENV_PACKAGES)
 	touch $@
 
-demo: $(C_EXAMPLES) $(VENV)/.ready
+demo: $(C_EXAMPLES) $(VENV)/.ready demo-distributed
 	@echo "== The chapter from C =="
 	@mkdir -p $(BUILD)/demo
 	$(BIN)/autodiff $(BUILD)/demo/z_graph.dot
@@ -299,7 +301,35 @@ test-distributed: $(LIB) $(VENV)/.ready
 	scripts/ensure.sh openmpi
 	scripts/ensure.sh venv $(VENV) $(DIST_VENV_PACKAGES)
 	for n in 2 3; do \
-		PYTHONPATH=bindings/python $(MPIRUN) -np $$n $(PYTHON) bindings/python/tests/distributed/mpi_collectives.py || exit 1; done
+		PYTHONPATH=bindings/python $(MPIRUN) -np $$n $(PYTHON) bindings/python/tests/distributed/mpi_collectives.py || exit 1; \
+		PYTHONPATH=bindings/python $(MPIRUN) -np $$n $(PYTHON) bindings/python/tests/distributed/ddp.py || exit 1; done
+	PYTHONPATH=bindings/python timeout 120 $(PYTHON) bindings/python/tests/distributed/failing_rank.py
+
+# The C example of data-parallel training over MPI (examples/c/ddp_digits.c), built with mpicc;
+# `make examples-mpi` builds it when mpicc is there, demo-distributed installs Open MPI first.
+$(BIN)/ddp_digits: examples/c/ddp_digits.c examples/c/example.h examples/c/digits.h $(LIB) $(HEADER)
+	@mkdir -p $(BIN)
+	mpicc $(CFLAGS) $< -o $@ $(LDFLAGS) -lm
+
+examples-mpi:
+	@if command -v mpicc >/dev/null; then $(MAKE) --no-print-directory $(MPI_C_EXAMPLES); \
+	else echo "(no mpicc: examples/c/ddp_digits.c not built; scripts/ensure.sh openmpi installs it)"; fi
+
+# The digits MLP trained data-parallel on 2 processes, from Python (DistributedDataParallel) and
+# from C (MPI_Allreduce over the gradients), each beside the same program on 1 process: the
+# batches of 32 are split over the processes and their gradients averaged, so the accuracy (and
+# the test loss, to 10 digits) must be the same.
+demo-distributed: $(LIB) $(VENV)/.ready
+	scripts/ensure.sh openmpi
+	scripts/ensure.sh venv $(VENV) $(DIST_VENV_PACKAGES)
+	$(MAKE) --no-print-directory $(MPI_C_EXAMPLES)
+	@set -e; for program in "$(PYTHON) examples/python/ddp_digits.py" "$(BIN)/ddp_digits data/digits.csv"; do \
+		case "$$program" in *python*) echo "== Python, DistributedDataParallel ==";; *) echo "== C, MPI_Allreduce ==";; esac; \
+		one=$$(PYTHONPATH=bindings/python $(MPIRUN) -np 1 $$program | tail -1); \
+		two=$$(PYTHONPATH=bindings/python $(MPIRUN) -np 2 $$program | tail -1); \
+		echo "$$one"; echo "$$two"; \
+		[ "$${one%%, 1 process*}" = "$${two%%, 2 processes*}" ] || { echo "the accuracies differ"; exit 1; }; \
+	done; echo "the same accuracy on 1 and 2 processes"
 
 # PyTorch's own operator database (bindings/python/tests/opdb): every OpInfo's samples, stored with
 # torch's results, run through swiftgrad. `make test-opdb` fails on a wrong result, a crash, or an

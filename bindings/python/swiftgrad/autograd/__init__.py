@@ -11,6 +11,7 @@ from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, 
 from .._tensor import Tensor, _wrap, _check
 from .. import _callbacks
 from .function import Function, FunctionCtx  # noqa: F401
+from ._engine import graph_task as _graph_task
 from . import functional  # noqa: F401
 
 
@@ -48,8 +49,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None and not targets:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     retain = create_graph if retain_graph is None else retain_graph
-    _check(L.sg_autograd_backward(_handles(outputs), _handles(grads), len(outputs), _handles(targets), len(targets),
-                                  bool(retain), bool(create_graph)))
+    with _graph_task():
+        _check(L.sg_autograd_backward(_handles(outputs), _handles(grads), len(outputs), _handles(targets),
+                                      len(targets), bool(retain), bool(create_graph)))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
@@ -62,8 +64,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     unused_ok = bool(allow_unused) or materialize_grads
     retain = create_graph if retain_graph is None else retain_graph
     results = (ctypes.c_void_p * len(xs))()
-    _check(L.sg_autograd_grad(_handles(outs), _handles(grads), len(outs), _handles(xs), len(xs), bool(retain),
-                              bool(create_graph), unused_ok, results))
+    with _graph_task(accumulates=False):
+        _check(L.sg_autograd_grad(_handles(outs), _handles(grads), len(outs), _handles(xs), len(xs), bool(retain),
+                                  bool(create_graph), unused_ok, results))
     wrapped = tuple(_wrap(h) if h else None for h in results)
     if materialize_grads:
         wrapped = tuple(g if g is not None else zeros_like(x) for g, x in zip(wrapped, xs))
@@ -175,8 +178,9 @@ def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False,
                 stacklevel=2)
         backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
         return
-    _check(L.sg_backward(self._handle, gradient._handle if gradient is not None else None,
-                         builtins.bool(retain_graph)))
+    with _graph_task():
+        _check(L.sg_backward(self._handle, gradient._handle if gradient is not None else None,
+                             builtins.bool(retain_graph)))
 
 
 for _name, _method in (("backward", _tensor_backward), ):

@@ -4,7 +4,10 @@ contiguous tensors are never copied; a non-contiguous one goes through a contigu
 
 mpi4py is imported (and MPI initialised) only by init_process_group, so importing swiftgrad
 neither needs MPI nor starts it. Launch with mpirun: `mpirun -np 2 python train.py`."""
+import array
 import enum
+import os
+import pickle
 import time
 import warnings
 from datetime import timedelta
@@ -22,6 +25,8 @@ __all__ = [
     "get_process_group_ranks", "get_global_rank", "get_group_rank", "barrier", "all_reduce",
     "reduce", "broadcast", "all_gather", "all_gather_into_tensor", "reduce_scatter_tensor",
     "gather", "scatter", "send", "recv", "isend", "irecv", "DistError", "DistBackendError",
+    "all_gather_object", "broadcast_object_list", "DebugLevel", "get_debug_level", "set_debug_level",
+    "set_debug_level_from_env",
 ]
 
 default_pg_timeout = timedelta(minutes=30)
@@ -103,6 +108,7 @@ class ProcessGroup:
         self._comm = comm
         self._ranks = list(ranks)
         self._timeout = timeout if timeout is not None else default_pg_timeout
+        self._sequence = 0  # collectives called on this group so far (their fingerprints carry it)
 
     def rank(self):
         return self._comm.Get_rank()
@@ -379,9 +385,17 @@ def _run(pg, async_op, start, finish, name="collective"):
     """Starts the non-blocking MPI call `start()` -> Request. async_op: returns its Work, which
     runs finish() on completion; otherwise waits for it until the group's timeout (a blocking MPI
     call could not be given up on), then finish()."""
+    try:
+        request = start()
+    except _mpi().Exception as e:
+        raise _backend_error(name, e) from None
     if async_op:
-        return Work(start(), finish, timeout=pg._timeout, name=name)
-    _wait(start(), pg._timeout, name)
+        return Work(request, finish, timeout=pg._timeout, name=name)
+    try:
+        _wait(request, pg._timeout, name)
+    except DistBackendError:
+        _abandoned.append((request, finish))  # finish holds the buffers MPI may still use
+        raise
     finish()
     return None
 
@@ -389,18 +403,35 @@ def _run(pg, async_op, start, finish, name="collective"):
 def _wait(request, timeout, name, status=None):
     """Waits for an MPI request, polling it (MPI has no timed wait); after `timeout` raises
     PyTorch's kind of error instead of hanging on a process that will never join (it then ends
-    with that error, and mpirun ends the others)."""
-    if request.Test(status):
-        return
-    deadline = time.monotonic() + timeout.total_seconds()
-    pause = 1e-6
-    while not request.Test(status):
-        if time.monotonic() > deadline:
-            raise DistBackendError(f"{name} timed out after {timeout.total_seconds():g} seconds "
-                                   f"(timeout= of init_process_group or new_group): a process of the group "
-                                   "did not join it (it failed, or called another collective)")
-        time.sleep(pause)
-        pause = min(pause * 2, 1e-3)
+    with that error, and mpirun ends the others). It polls without pausing for the first 200
+    microseconds (a sleep lasts at least ~60 us here, longer than a small collective), then
+    sleeps between polls, doubling the pause up to a millisecond."""
+    MPI = _mpi()
+    test = request.Test
+    try:
+        if test(status):
+            return
+        now = time.monotonic()
+        spin_until, deadline = now + 2e-4, now + timeout.total_seconds()
+        while time.monotonic() < spin_until:
+            if test(status):
+                return
+        pause = 1e-5
+        while not test(status):
+            if time.monotonic() > deadline:
+                raise DistBackendError(f"{name} timed out after {timeout.total_seconds():g} seconds "
+                                       f"(timeout= of init_process_group or new_group): a process of the group "
+                                       "did not join it (it failed, or called another collective)")
+            time.sleep(pause)
+            pause = min(pause * 2, 1e-3)
+    except MPI.Exception as e:
+        raise _backend_error(name, e) from None
+
+
+def _backend_error(name, error):
+    """An error MPI reported (a message longer than the receiver's buffer: MPI_ERR_TRUNCATE, ...)."""
+    return DistBackendError(f"{name}: MPI error: {error.Get_error_string()} (the processes of the group "
+                            "called collectives that do not match: different operations, sizes or dtypes)")
 
 
 def _finishing(*buffers, after=None):
@@ -437,6 +468,132 @@ def _average(tensor, pg):
 
 
 # ---------------------------------------------------------------------------------------------
+# Checking that the processes call the same collective. Before each collective, the processes of
+# the group exchange its fingerprint (the group's sequence number, the operation, the tensor's
+# dtype and shape, the root, the reduction) with one small all-gather; when they differ, every
+# process raises the same RuntimeError (PyTorch's "Detected mismatch between collectives on
+# ranks") instead of hanging or reducing buffers of different sizes together. On by default (it
+# costs a few microseconds: see benchmarks/distributed.py); TORCH_DISTRIBUTED_DEBUG=OFF, or
+# set_debug_level(DebugLevel.OFF), turns it off, as in PyTorch, whose default is OFF.
+# DistributedDataParallel's own all-reduces are not checked: it compares the processes' models
+# once, when it is made.
+
+class DebugLevel(enum.IntEnum):
+    """torch.distributed.DebugLevel: OFF skips the check of each collective."""
+    OFF = 0
+    INFO = 1
+    DETAIL = 2
+
+
+class _Debug:
+    level = None  # read from TORCH_DISTRIBUTED_DEBUG at first use
+
+
+def set_debug_level(level):
+    _Debug.level = DebugLevel(level)
+
+
+def set_debug_level_from_env():
+    """Reads TORCH_DISTRIBUTED_DEBUG: OFF, INFO or DETAIL (unset: this package's default, INFO,
+    under which collectives are checked)."""
+    value = os.environ.get("TORCH_DISTRIBUTED_DEBUG", "").strip().upper()
+    if not value:
+        _Debug.level = DebugLevel.INFO
+        return
+    if value not in DebugLevel.__members__:
+        raise ValueError(f"The value of TORCH_DISTRIBUTED_DEBUG must be OFF, INFO, or DETAIL, but is {value}.")
+    _Debug.level = DebugLevel[value]
+
+
+def get_debug_level():
+    if _Debug.level is None:
+        set_debug_level_from_env()
+    return _Debug.level
+
+
+_OP_TYPES = ["BROADCAST", "ALLREDUCE", "REDUCE", "ALLGATHER", "_ALLGATHER_BASE", "GATHER", "SCATTER",
+             "_REDUCE_SCATTER_BASE", "BARRIER", "ALLGATHER_OBJECT", "BROADCAST_OBJECT"]
+_OP_NAMES = {"BROADCAST": "broadcast", "ALLREDUCE": "all_reduce", "REDUCE": "reduce", "ALLGATHER": "all_gather",
+             "_ALLGATHER_BASE": "all_gather_into_tensor", "GATHER": "gather", "SCATTER": "scatter",
+             "_REDUCE_SCATTER_BASE": "reduce_scatter_tensor", "BARRIER": "barrier",
+             "ALLGATHER_OBJECT": "all_gather_object", "BROADCAST_OBJECT": "broadcast_object_list"}
+_DTYPE_NAMES = [(_dtype.float32, "Float"), (_dtype.float64, "Double"), (_dtype.int64, "Long"),
+                (_dtype.int32, "Int"), (_dtype.int16, "Short"), (_dtype.int8, "Char"), (_dtype.uint8, "Byte"),
+                (_dtype.bool, "Bool")]
+_HEADER = 6  # sequence, operation, dtype, ndim, root, reduction; then the shape
+_MAX_DIMS = 64
+
+
+def _fingerprint(sequence, op, tensor, root, reduce_op):
+    codes = [d for d, _ in _DTYPE_NAMES]
+    if tensor is None:
+        dtype, shape = -1, []
+    else:
+        dtype = codes.index(tensor.dtype) if tensor.dtype in codes else len(codes)
+        shape = list(tensor.shape)
+    values = [sequence, _OP_TYPES.index(op), dtype, len(shape), root, -1 if reduce_op is None else int(reduce_op)]
+    return array.array("q", values + shape + [-1] * (_MAX_DIMS - len(shape)))
+
+
+def _fields(f):
+    """A fingerprint's fields, readable, in the order PyTorch prints them."""
+    dtype = "" if f[2] < 0 else (_DTYPE_NAMES[f[2]][1] if f[2] < len(_DTYPE_NAMES) else "other")
+    fields = {"SequenceNumber": f[0], "OpType": _OP_TYPES[f[1]],
+              "TensorShape": list(f[_HEADER:_HEADER + f[3]]), "TensorDtypes": dtype}
+    if f[4] >= 0:
+        fields["Root"] = f[4]
+    if f[5] >= 0:
+        fields["ReduceOp"] = ReduceOp(f[5]).name
+    return fields
+
+
+def _describe(f):
+    return "CollectiveFingerPrint(" + ", ".join(f"{k}={v}" for k, v in _fields(f).items()) + ")"
+
+
+def _differences(a, b):
+    fa, fb = _fields(a), _fields(b)
+    names = {"SequenceNumber": "Sequence number", "OpType": "Op type", "TensorShape": "Tensor shapes",
+             "TensorDtypes": "Tensor dtypes", "Root": "Root", "ReduceOp": "ReduceOp"}
+    return [f"{text}: {fa.get(key, 'none')} vs {fb.get(key, 'none')}"
+            for key, text in names.items() if fa.get(key) != fb.get(key)]
+
+
+_abandoned = []  # requests given up on after a timeout, with their buffers
+
+
+def _check_collective(pg, op, tensor=None, root=-1, reduce_op=None):
+    """Counts the collective on `pg` and, unless checking is off, raises on every process of the
+    group when their collectives differ (see above)."""
+    sequence = pg._sequence
+    pg._sequence += 1
+    if get_debug_level() == DebugLevel.OFF or pg.size() == 1:
+        return
+    MPI = _mpi()
+    mine = _fingerprint(sequence, op, tensor, root, reduce_op)
+    width = len(mine)
+    everyone = array.array("q", bytes(8 * width * pg.size()))
+    name = _OP_NAMES[op]
+    try:
+        request = pg._comm.Iallgather([mine, MPI.INT64_T], [everyone, MPI.INT64_T])
+    except MPI.Exception as e:
+        raise _backend_error(name, e) from None
+    try:
+        _wait(request, pg._timeout, name)
+    except DistBackendError:
+        _abandoned.append((request, mine, everyone))  # MPI may still use the buffers
+        raise
+    me = pg.rank()
+    for other in range(pg.size()):
+        theirs = everyone[other * width:(other + 1) * width]
+        if theirs != mine:
+            raise RuntimeError(
+                f"Detected mismatch between collectives on ranks. Rank {me} is running collective: "
+                f"{_describe(mine)}, but Rank {other} is running collective: {_describe(theirs)}."
+                "Collectives differ in the following aspects: \t" + ", ".join(_differences(mine, theirs)))
+
+
+# ---------------------------------------------------------------------------------------------
 # Collectives
 
 def barrier(group=None, async_op=False, device_ids=None):
@@ -444,6 +601,7 @@ def barrier(group=None, async_op=False, device_ids=None):
     if _not_member(group):
         return None
     pg = _group(group)
+    _check_collective(pg, "BARRIER")
     return _run(pg, async_op, pg._comm.Ibarrier, lambda: None, "barrier")
 
 
@@ -453,8 +611,14 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     if _not_member(group):
         return None
     pg = _group(group)
-    MPI = _mpi()
     mop = _mpi_op(op, tensor.dtype)
+    _check_collective(pg, "ALLREDUCE", tensor, reduce_op=op)
+    return _all_reduce(tensor, op, mop, pg, async_op)
+
+
+def _all_reduce(tensor, op, mop, pg, async_op):
+    """all_reduce without the check (DistributedDataParallel's buckets)."""
+    MPI = _mpi()
     b = _Buffer(tensor, output=True)
     finish = _finishing(b, after=_average(tensor, pg) if ReduceOp(op) == ReduceOp.AVG else None)
     return _run(pg, async_op, lambda: pg._comm.Iallreduce(MPI.IN_PLACE, b.spec(), mop),
@@ -470,6 +634,7 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     MPI = _mpi()
     root = _root(pg, dst, group_dst)
     mop = _mpi_op(op, tensor.dtype)
+    _check_collective(pg, "REDUCE", tensor, root, op)
     is_root = pg.rank() == root
     b = _Buffer(tensor, output=is_root)
     send = MPI.IN_PLACE if is_root else b.spec()
@@ -486,6 +651,7 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
         return None
     pg = _group(group)
     root = _root(pg, src, group_src)
+    _check_collective(pg, "BROADCAST", tensor, root)
     b = _Buffer(tensor, output=pg.rank() != root)
     return _run(pg, async_op, lambda: pg._comm.Ibcast(b.spec(), root), _finishing(b), name="broadcast")
 
@@ -515,6 +681,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
         raise ValueError(f"all_gather: tensor_list must have {pg.size()} tensors (one per process), "
                          f"got {len(tensor_list)}")
     _same_shapes(tensor_list, tensor, "all_gather's tensor_list")
+    _check_collective(pg, "ALLGATHER", tensor)
     stage = _staging(tensor, pg.size())
     out, inp = _Buffer(stage, output=True), _Buffer(tensor)
 
@@ -539,6 +706,7 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
                          f"and  {output_tensor.dtype}")
     if output_tensor.numel() != input_tensor.numel() * pg.size():
         raise ValueError("output tensor size must be equal to world_size times input tensor size")
+    _check_collective(pg, "_ALLGATHER_BASE", input_tensor)
     out, inp = _Buffer(output_tensor, output=True), _Buffer(input_tensor)
     return _run(pg, async_op, lambda: pg._comm.Iallgather(inp.spec(), out.spec()),
                 _finishing(out, inp), name="all_gather_into_tensor")
@@ -558,6 +726,7 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     if input.numel() != output.numel() * pg.size():
         raise ValueError("input tensor must be the same size as output size times world size")
     mop = _mpi_op(op, input.dtype)
+    _check_collective(pg, "_REDUCE_SCATTER_BASE", output, reduce_op=op)
     out, inp = _Buffer(output, output=True), _Buffer(input)
     after = _average(output, pg) if ReduceOp(op) == ReduceOp.AVG else None
     return _run(pg, async_op, lambda: pg._comm.Ireduce_scatter_block(inp.spec(), out.spec(), mop),
@@ -575,11 +744,15 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
         return None
     pg = _group(group)
     root = _root(pg, 0 if dst is None and group_dst is None else dst, group_dst)
-    inp = _Buffer(tensor)
     if pg.rank() == root:
         if len(gather_list) != pg.size():
             raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
         _same_shapes(gather_list, tensor, "gather_list")
+    elif gather_list:
+        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
+    _check_collective(pg, "GATHER", tensor, root)
+    inp = _Buffer(tensor)
+    if pg.rank() == root:
         stage = _staging(tensor, pg.size())
         out = _Buffer(stage, output=True)
         recv = out.spec()
@@ -590,8 +763,6 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
                     t.copy_(stage[i])
         finish = _finishing(out, inp, after=copy_out)
     else:
-        if gather_list:
-            raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
         recv, finish = None, _finishing(inp)
     return _run(pg, async_op, lambda: pg._comm.Igather(inp.spec(), recv, root), finish, name="gather")
 
@@ -607,17 +778,19 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
         return None
     pg = _group(group)
     root = _root(pg, 0 if src is None and group_src is None else src, group_src)
-    out = _Buffer(tensor, output=True)
     if pg.rank() == root:
         if len(scatter_list) != pg.size():
             raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
         _same_shapes(scatter_list, tensor, "scatter_list")
+    elif scatter_list:
+        raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
+    _check_collective(pg, "SCATTER", tensor, root)
+    out = _Buffer(tensor, output=True)
+    if pg.rank() == root:
         with no_grad():
             stage = stack(scatter_list)
         send = _Buffer(stage).spec()
     else:
-        if scatter_list:
-            raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
         stage, send = None, None
 
     def finish(stage=stage):  # holds the stacked pieces until MPI is done with them
@@ -686,3 +859,57 @@ def recv(tensor, src=None, group=None, tag=0, group_src=None):
     b.finish()
     sender = status.Get_source()
     return sender if group_src is not None else pg._ranks[sender]
+
+
+# ---------------------------------------------------------------------------------------------
+# Python objects (pickled)
+
+def _exchange_sizes(pg, size, name):
+    MPI = _mpi()
+    mine = array.array("q", [size])
+    sizes = array.array("q", bytes(8 * pg.size()))
+    _wait(pg._comm.Iallgather([mine, MPI.INT64_T], [sizes, MPI.INT64_T]), pg._timeout, name)
+    return list(sizes)
+
+
+def all_gather_object(object_list, obj, group=None):
+    """object_list[i] receives process i's `obj` (any picklable object), on every process."""
+    if _not_member(group):
+        return None
+    pg = _group(group)
+    if len(object_list) != pg.size():
+        raise ValueError(f"all_gather_object: object_list must have {pg.size()} entries (one per process), "
+                         f"got {len(object_list)}")
+    _check_collective(pg, "ALLGATHER_OBJECT")
+    MPI = _mpi()
+    data = pickle.dumps(obj)
+    sizes = _exchange_sizes(pg, len(data), "all_gather_object")
+    out = bytearray(sum(sizes))
+    offsets = [sum(sizes[:i]) for i in range(len(sizes))]
+    _wait(pg._comm.Iallgatherv([data, MPI.BYTE], [out, sizes, offsets, MPI.BYTE]), pg._timeout, "all_gather_object")
+    for i, (start, n) in enumerate(zip(offsets, sizes)):
+        object_list[i] = pickle.loads(bytes(out[start:start + n]))
+    return None
+
+
+def broadcast_object_list(object_list, src=None, group=None, device=None, group_src=None):
+    """Process src's object_list entries (picklable objects) replace every other process's, in
+    place (object_list has the same length everywhere)."""
+    if _not_member(group):
+        return None
+    pg = _group(group)
+    root = _root(pg, 0 if src is None and group_src is None else src, group_src)
+    _check_collective(pg, "BROADCAST_OBJECT", root=root)
+    MPI = _mpi()
+    data = pickle.dumps(list(object_list)) if pg.rank() == root else b""
+    size = array.array("q", [len(data)])
+    _wait(pg._comm.Ibcast([size, MPI.INT64_T], root), pg._timeout, "broadcast_object_list")
+    buffer = bytearray(data) if pg.rank() == root else bytearray(size[0])
+    _wait(pg._comm.Ibcast([buffer, MPI.BYTE], root), pg._timeout, "broadcast_object_list")
+    if pg.rank() != root:
+        received = pickle.loads(bytes(buffer))
+        if len(received) != len(object_list):
+            raise ValueError(f"broadcast_object_list: object_list has {len(object_list)} entries here and "
+                             f"{len(received)} on the source")
+        object_list[:] = received
+    return None

@@ -20,3 +20,4 @@ from ._ctc import *  # noqa: F401,F403,E402 - CTCLoss
 from ._embedding_bag import *  # noqa: F401,F403,E402 - EmbeddingBag
 from ._rest import *  # noqa: F401,F403,E402 - Dropout1d, FractionalMaxPool2d/3d, CrossMapLRN2d, AdaptiveLogSoftmaxWithLoss
 from . import grad  # noqa: F401,E402 - torch.nn.grad: conv*_input, conv*_weight
+from . import parallel  # noqa: F401,E402 - torch.nn.parallel.DistributedDataParallel

@@ -1,0 +1,66 @@
+"""The Python side of a backward pass: callbacks queued while it runs (from a hook) run once it
+has finished, after every gradient has been accumulated, as the callbacks of PyTorch's
+`Variable._execution_engine.queue_callback`. DistributedDataParallel waits for its last
+all-reduce in one.
+
+Every Python entry into the engine (Tensor.backward, autograd.backward, autograd.grad) runs
+inside `graph_task()`. Passes may nest (a hook or a custom function's backward may start
+another); a callback belongs to the innermost pass running on its thread."""
+import threading
+
+_local = threading.local()
+
+
+def _stack():
+    stack = getattr(_local, "tasks", None)
+    if stack is None:
+        stack = _local.tasks = []
+    return stack
+
+
+class graph_task:
+    """A backward pass as seen from Python: queued callbacks run, in order, when the pass ends
+    without an error (those queued by a callback too); after an error they are dropped.
+    accumulates: False for autograd.grad, which leaves every .grad alone."""
+
+    def __init__(self, accumulates=True):
+        self.accumulates = accumulates
+
+    def __enter__(self):
+        self.callbacks = []
+        _stack().append(self)
+        return self
+
+    def __exit__(self, kind, error, trace):
+        stack = _stack()
+        try:
+            if kind is None:
+                i = 0
+                while i < len(self.callbacks):  # a callback may queue another
+                    self.callbacks[i]()
+                    i += 1
+        finally:
+            stack.pop()
+        return False
+
+
+def queue_callback(callback):
+    """Runs `callback()` when the backward pass that is running on this thread has finished."""
+    stack = _stack()
+    if not stack:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    if not callable(callback):
+        raise TypeError("the callback must be callable")
+    stack[-1].callbacks.append(callback)
+
+
+def in_backward():
+    """Whether a backward pass is running on this thread."""
+    return bool(_stack())
+
+
+def accumulating():
+    """Whether the backward pass running on this thread accumulates into .grad (backward(), not
+    autograd.grad)."""
+    stack = _stack()
+    return bool(stack) and stack[-1].accumulates
