@@ -334,8 +334,15 @@ static int stream(void) {
     return 0;
 }
 
+/* OpenBLAS's thread count (libswiftgrad asks it for one thread of its own when it loads, and
+   splits products over its own threads): the direct sgemm runs with all cores, as OpenBLAS
+   does by default. */
+extern void openblas_set_num_threads(int);
+
 static int sgemm(void) {
     const int n = 1024;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    openblas_set_num_threads(cores < 1 ? 1 : cores > 64 ? 64 : (int)cores);
     float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n), *c = malloc(sizeof(float) * n * n);
     if (!a || !b || !c) return 1;
     for (int i = 0; i < n * n; i++) a[i] = (float)(i % 7) - 3, b[i] = (float)(i % 5) - 2;

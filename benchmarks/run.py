@@ -10,6 +10,7 @@ import os
 import pathlib
 import platform
 import re
+import shutil
 import subprocess
 import sys
 
@@ -87,6 +88,23 @@ def fmt(value, digits=3):
     if value is None:
         return "–"
     return f"{value:.{digits}g}" if value < 100 else f"{value:.0f}"
+
+
+def distributed_rows(env):
+    """DistributedDataParallel's step on 2 processes against one process on the whole batch, and
+    the share of its all-reduces hidden behind backward (benchmarks/distributed.py), when mpirun
+    is there."""
+    if shutil.which("mpirun") is None:
+        return ["(no mpirun: the DistributedDataParallel row was not measured; `make test-distributed` installs Open MPI)"]
+    print("running DDP ...", file=sys.stderr)
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "distributed.py"), "5"], env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"benchmarks/distributed.py failed:\n{result.stderr.strip()}")
+    table = [line for line in result.stdout.splitlines() if line.startswith("|")]
+    return ["DistributedDataParallel over MPI on this machine's 2 cores (`benchmarks/distributed.py`, "
+            "medians of 5 runs): the step on 2 processes of 128 samples each against one process on all "
+            "256, and how much of the all-reduce time DDP hides behind backward.", "", *table]
 
 
 def main():
@@ -175,6 +193,7 @@ def main():
     lines.append(f"Times are medians of at least a second of repeated runs, the best of {RUNS} processes per "
                  "workload and implementation, the implementations (and for W4 the direct sgemm) taking turns; "
                  "peak RSS is the rise over the process's resident memory before the workload (imports excluded).")
+    lines += ["", *distributed_rows(env)]
     table = "\n".join(lines)
     print(table)
     if args.readme:
