@@ -129,13 +129,12 @@ extension Double: BLASFloat {
 extension Kernels {
     /// `blasGemm`, split over the library's threads when `parallel` and the product is large
     /// (2^21 multiply-adds a thread at least): each thread one BLAS call on a band of c's columns
-    /// (of its rows when c is taller than wide), bands a multiple of 16 wide. Every element of c
-    /// is computed by one call whatever the split, so results do not depend on the thread count.
+    /// (of its rows when c is taller than wide), bands a multiple of 16 wide.
     static func gemm<T: BLASFloat>(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: T,
                                    _ a: UnsafePointer<T>, _ lda: Int, _ b: UnsafePointer<T>, _ ldb: Int, beta: Bool,
                                    _ c: UnsafeMutablePointer<T>, _ ldc: Int, parallel: Bool = true) {
-        let work = m &* n &* k, byColumns = n >= m, extent = byColumns ? n : m
-        let pieces = parallel ? Swift.min(Parallel.cores, work >> 21, extent / 16) : 1
+        let work = Double(m) * Double(n) * Double(k), byColumns = n >= m, extent = byColumns ? n : m
+        let pieces = parallel ? Swift.min(Parallel.cores, Int(Swift.min(work / Double(1 << 21), 64)), extent / 16) : 1
         if pieces <= 1 {
             return T.blasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta: beta, c, ldc)
         }
