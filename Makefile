@@ -45,7 +45,9 @@ PYTHON_SOURCES := $(shell find bindings/python -name '*.py' -not -path '*/build/
 C_TESTS := $(patsubst Tests/C/%.c,$(BIN)/%,$(wildcard Tests/C/test_*.c))
 # ddp_digits.c needs MPI (mpicc): built by examples-mpi and demo-distributed only.
 MPI_C_EXAMPLES := $(BIN)/ddp_digits
-C_EXAMPLES := $(filter-out $(MPI_C_EXAMPLES),$(patsubst examples/c/%.c,$(BIN)/%,$(wildcard examples/c/*.c)))
+# The C examples that need nothing but the library (the safety checks build these too).
+PLAIN_C_EXAMPLE_SOURCES := $(filter-out examples/c/ddp_digits.c,$(wildcard examples/c/*.c))
+C_EXAMPLES := $(patsubst examples/c/%.c,$(BIN)/%,$(PLAIN_C_EXAMPLE_SOURCES))
 
 .PHONY: examples-mpi demo-distributed docs print-version sdist deb test-packaging test-wheel test-consumer test-deb test-versions test-sdist test-opdb opdb-record opdb-status generate check-generated wheel all build demo test test-swift test-c test-abi test-fuzz test-python test-distributed test-python-install test-examples test-install install uninstall venv clean bench fuzz check-safety check-asan check-valgrind check-tsan check-swift-sanitizers
 
@@ -109,7 +111,7 @@ fuzz: $(BIN)/fuzz
 # Long tests run at reduced sizes there (SG_LIMITS_SCALE), fuzzing with fewer calls.
 SAFETY := $(BUILD)/safety
 SAN_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -Iinclude -pthread
-C_PROGRAMS := $(patsubst Tests/C/%.c,%,$(wildcard Tests/C/test_*.c)) $(patsubst examples/c/%.c,%,$(wildcard examples/c/*.c))
+C_PROGRAMS := $(patsubst Tests/C/%.c,%,$(wildcard Tests/C/test_*.c)) $(patsubst examples/c/%.c,%,$(PLAIN_C_EXAMPLE_SOURCES))
 VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 SWIFT_RUNTIME := $(abspath $(dir $(shell command -v swift))../lib/swift/linux)
 TSAN_LIB := .build-tsan/release/libswiftgrad.so
@@ -128,7 +130,7 @@ endef
 check-asan: $(LIB)
 	scripts/ensure.sh libffi
 	@mkdir -p $(SAFETY)/asan
-	@set -e; for f in Tests/C/test_*.c examples/c/*.c; do \
+	@set -e; for f in Tests/C/test_*.c $(PLAIN_C_EXAMPLE_SOURCES); do \
 		$(CC) $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined $$f \
 			-o $(SAFETY)/asan/$$(basename $$f .c) $(LDFLAGS) -Wl,-rpath,$(CURDIR)/$(BUILD)/lib -lm; done
 	$(CC) $(SAN_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=undefined $$(pkg-config --cflags libffi) \
