@@ -12,11 +12,15 @@ public enum VectorLoops {
     public typealias Binary = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
 
     /// Every loop of this module, for the dispatch table (a tuple: the same type in both builds).
-    public static let all: (exp: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary, tanhBackward: Binary) =
-        (exp, tanh, sigmoid, sigmoidBackward, tanhBackward)
+    public static let all: (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
+                            tanhBackward: Binary) = (exp, log, tanh, sigmoid, sigmoidBackward, tanhBackward)
 
     public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(x, y, n) { VectorMath.exp($0) }
+    }
+
+    public static func log(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(x, y, n) { VectorMath.log($0) }
     }
 
     public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {

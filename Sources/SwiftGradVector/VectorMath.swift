@@ -56,6 +56,45 @@ public enum VectorMath {
         return y
     }
 
+    /// ln x: x = m 2^e with m in [sqrt(1/2), sqrt(2)), ln m by Cephes' degree-9 polynomial in
+    /// m - 1, e ln2 in two parts. Subnormals are scaled by 2^23 first; 0 gives -inf, negative
+    /// input NaN, +inf stays inf, NaN stays NaN.
+    @_transparent
+    public static func log(_ x: Lanes) -> Lanes {
+        let tiny = x .< 1.175_494_35e-38                                  // zero and subnormal
+        let scaled = x.replacing(with: x * 8_388_608, where: tiny)        // * 2^23
+        let bits = unsafeBitCast(scaled, to: SIMD8<Int32>.self)
+        // The exponent as a float by the magic-number trick (the standard library's conversion
+        // of an integer vector is a call): 1.5 * 2^23 + e has e in its low mantissa bits.
+        let magic = Lanes(repeating: 12_582_912)
+        var e = unsafeBitCast(((bits &>> 23) &- 126) &+ 0x4B40_0000, to: Lanes.self) - magic
+        e = e.replacing(with: e - 23, where: tiny)
+        // m in [0.5, 1), then [sqrt(1/2), sqrt(2)) - 1.
+        var m = unsafeBitCast((bits & 0x007F_FFFF) | 0x3F00_0000, to: Lanes.self)
+        let low = m .< 0.707_106_781_186_547_524
+        e = e.replacing(with: e - 1, where: low)
+        m = m.replacing(with: m + m, where: low) - 1
+        let z = m * m
+        var p = Lanes(repeating: 7.037_683_629_2e-2)
+        p = madd(p, m, Lanes(repeating: -1.151_461_031_0e-1))
+        p = madd(p, m, Lanes(repeating: 1.167_699_874_0e-1))
+        p = madd(p, m, Lanes(repeating: -1.242_014_084_6e-1))
+        p = madd(p, m, Lanes(repeating: 1.424_932_278_7e-1))
+        p = madd(p, m, Lanes(repeating: -1.666_805_766_5e-1))
+        p = madd(p, m, Lanes(repeating: 2.000_071_476_5e-1))
+        p = madd(p, m, Lanes(repeating: -2.499_999_399_3e-1))
+        p = madd(p, m, Lanes(repeating: 3.333_333_117_4e-1))
+        var y = p * m * z
+        y = madd(e, Lanes(repeating: -2.121_944_400_546_905_827_679e-4), y)
+        y = madd(z, Lanes(repeating: -0.5), y)
+        var r = m + y
+        r = madd(e, Lanes(repeating: 0.693_359_375), r)
+        r.replace(with: -.infinity, where: x .== 0)
+        r.replace(with: .nan, where: x .< 0)
+        r.replace(with: x, where: (x .!= x) .| (x .== .infinity))
+        return r
+    }
+
     /// tanh(x): Cephes' odd polynomial below |x| = 0.625, `1 - 2 / (e^2|x| + 1)` with x's sign
     /// above it (which reaches 1 without overflow: e^2|x| = inf gives 1).
     @_transparent

@@ -42,7 +42,8 @@ import SwiftGradVectorAVX2
 
     /// The loop sets to check: the baseline build's, and the AVX2 build's where this package
     /// was built with it and the processor runs it.
-    var loopSets: [(String, (exp: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary, tanhBackward: Binary))] {
+    var loopSets: [(String, (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
+                             tanhBackward: Binary))] {
         var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
         #if SWIFTGRAD_AVX2
         if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
@@ -82,6 +83,26 @@ import SwiftGradVectorAVX2
                 #expect(tail.bitPattern == main.bitPattern)
             }
             #expect(single(loops.exp, .nan).0.isNaN && single(loops.exp, .nan).1.isNaN)
+        }
+    }
+
+    @Test func logWithinTwoUlp() {
+        // Every positive float from the smallest subnormal up, through the bit patterns.
+        var xs: [Float] = []
+        var bits: UInt32 = 1
+        while bits < Float.infinity.bitPattern {
+            xs.append(Float(bitPattern: bits))
+            bits &+= 2053
+        }
+        xs += [1, 2, 0.5, 0.70710677, 0.7071068, 1.4142135, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        for (name, loops) in loopSets {
+            let (e, at) = maxError(xs, loops.log, Foundation.log)
+            #expect(e <= 2, "\(name) log: \(e) ulp at \(at)")
+            #expect(single(loops.log, 0).0 == -.infinity && single(loops.log, -0.0).0 == -.infinity)
+            #expect(single(loops.log, .infinity).0 == .infinity)
+            #expect(single(loops.log, -1).0.isNaN && single(loops.log, -.infinity).0.isNaN)
+            #expect(single(loops.log, .nan).0.isNaN)
+            #expect(single(loops.log, 1).0 == 0)
         }
     }
 
@@ -136,6 +157,7 @@ import SwiftGradVectorAVX2
     @Test func tensorOpsUseTheVectorForms() throws {
         let x = try Tensor.randn([3, 37]).mul(6)
         for (op, reference) in [({ (t: Tensor) in try t.exp() }, Foundation.exp),
+                                ({ (t: Tensor) in try t.abs().log() }, { Foundation.log(Swift.abs($0)) }),
                                 ({ (t: Tensor) in try t.tanh() }, Foundation.tanh),
                                 ({ (t: Tensor) in try t.sigmoid() }, { 1 / (1 + Foundation.exp(-$0)) })] as [((Tensor) throws -> Tensor, (Double) -> Double)] {
             let dense = try op(x).scalars(as: Float.self)

@@ -40,7 +40,8 @@ public enum CPUCapability: String, Sendable {
     typealias Binary = SwiftGradVector.VectorLoops.Binary
 
     /// The float32 vector loops of this capability.
-    static let loops: (exp: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary, tanhBackward: Binary) = {
+    static let loops: (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
+                       tanhBackward: Binary) = {
         #if SWIFTGRAD_AVX2
         if current == .avx2 { return SwiftGradVectorAVX2.VectorLoops.all }
         #endif

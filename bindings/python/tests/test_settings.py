@@ -131,6 +131,8 @@ for name in ("exp", "tanh", "sigmoid"):
     g, = torch.autograd.grad(y, x, cot)
     out[name] = [y.tolist(), g.tolist()]
 out["x"] = x.tolist()
+positive = x.detach().abs() + 1e-30
+out["log"] = [torch.log(positive).tolist(), positive.tolist()]
 json.dump(out, sys.stdout)
 """
 
@@ -146,8 +148,8 @@ def _ulps(a, b):
 
 def test_cpu_capability_and_both_vector_kernel_sets():
     """The vector kernels run with AVX2 where this machine has it (the Makefile's build has them),
-    SWIFTGRAD_CPU_CAPABILITY=default keeps the baseline ones, and both give float32 exp, tanh and
-    sigmoid within 2 ulp of float64 math, and their gradients within float32 rounding of it."""
+    SWIFTGRAD_CPU_CAPABILITY=default keeps the baseline ones, and both give float32 exp, log, tanh
+    and sigmoid within 2 ulp of float64 math, and their gradients within float32 rounding of it."""
     import json
     import math
     import os
@@ -165,6 +167,9 @@ def test_cpu_capability_and_both_vector_kernel_sets():
     reference = {"exp": math.exp, "tanh": math.tanh, "sigmoid": lambda v: 1 / (1 + math.exp(-v)) if v > -700 else 0.0}
     derivative = {"exp": lambda y: y, "tanh": lambda y: 1 - y * y, "sigmoid": lambda y: y * (1 - y)}
     for run in runs:
+        ys, xs = run["log"]
+        for xv, yv in zip(xs, ys):
+            assert _ulps(yv, f32(math.log(xv))) <= 2, (run["capability"], "log", xv, yv)
         xs = run["x"]
         cot = run["cot"]
         for name, f in reference.items():
