@@ -5,7 +5,6 @@ all of them), and rank 0's initial model (rebuilt from rank 0's seed).
 Run by `make test-distributed`: mpirun -np N python ddp.py. Exits non-zero (and MPI aborts the
 job) on the first failure."""
 import sys
-import traceback
 import warnings
 
 import swiftgrad as torch
@@ -13,14 +12,10 @@ import swiftgrad.distributed as dist
 from swiftgrad import nn
 from swiftgrad.nn.parallel import DistributedDataParallel as DDP
 
-CHECKS = []
+from _checks import check, run  # this directory, the script's own, is on sys.path
+
 N = 24           # samples in the whole batch: divisible by 2, 3 and 4 processes
 STEPS = 4
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
 
 
 def model(seed):
@@ -402,20 +397,5 @@ def destroy():
     dist.destroy_process_group()
 
 
-def main():
-    warnings.simplefilter("ignore")
-    for fn in CHECKS:
-        try:
-            fn()
-        except BaseException:
-            traceback.print_exc()
-            print(f"FAILED: {fn.__name__}", file=sys.stderr, flush=True)
-            from mpi4py import MPI
-            MPI.COMM_WORLD.Abort(1)
-    from mpi4py import MPI
-    if MPI.COMM_WORLD.Get_rank() == 0:
-        print(f"ddp: {len(CHECKS)} checks passed on {MPI.COMM_WORLD.Get_size()} processes")
-
-
 if __name__ == "__main__":
-    main()
+    run("ddp")

@@ -4,19 +4,14 @@ Run by `make test-distributed`: mpirun -np N python mpi_collectives.py. Exits no
 aborts the job) on the first failure."""
 import sys
 import time
-import traceback
 from datetime import timedelta
 
 import swiftgrad as torch
 import swiftgrad.distributed as dist
 
+from _checks import check, run  # this directory, the script's own, is on sys.path
+
 DTYPES = [torch.float32, torch.float64, torch.int64, torch.int32, torch.uint8, torch.bool]
-CHECKS = []
-
-
-def check(fn):
-    CHECKS.append(fn)
-    return fn
 
 
 def value(r, dtype=torch.float64, shape=(2, 3)):
@@ -363,21 +358,5 @@ def destroy():
     dist.destroy_process_group()
 
 
-def main():
-    import warnings
-    warnings.simplefilter("ignore")
-    for fn in CHECKS:
-        try:
-            fn()
-        except BaseException:
-            traceback.print_exc()
-            print(f"FAILED: {fn.__name__}", file=sys.stderr, flush=True)
-            from mpi4py import MPI
-            MPI.COMM_WORLD.Abort(1)
-    from mpi4py import MPI
-    if MPI.COMM_WORLD.Get_rank() == 0:
-        print(f"distributed: {len(CHECKS)} checks passed on {MPI.COMM_WORLD.Get_size()} processes")
-
-
 if __name__ == "__main__":
-    main()
+    run("distributed")
