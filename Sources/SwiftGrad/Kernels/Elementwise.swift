@@ -106,7 +106,7 @@ enum Kernels {
             Parallel.forRanges(dst.count) { range in for i in range { o[i] = f(o[i], x[i]) } }
             return
         }
-        let loop = RowLoop(shape: dst.shape, operandStrides: [
+        let loop = RowLoop.inMemoryOrder(shape: dst.shape, operandStrides: [
             dst.strides, Shape.expandedStrides(src.shape, src.strides, to: dst.shape),
         ])
         if loop.prefersTiles(for: 1) != loop.prefersTiles(for: 0) {

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Reductions. Float32 data is summed in SIMD blocks of float lanes, and block totals in double,
 /// so that sums of millions of elements stay accurate (PyTorch uses a cascade sum for the same
 /// reason); float64 sums in double; int64 and bool sum in wrapping int64.
@@ -194,27 +196,85 @@ extension Kernels {
         let loop = RowLoop(shape: a.shape, operandStrides: [outStrides, a.strides])
         let starts = [0, a.storageOffset]
 
-        func run<T: TensorElement, A: NumericElement>(_: T.Type, into acc: UnsafeMutablePointer<A>, _ widen: (T) -> A) {
+        // Both inlined, so that the loops the threads run are specialised (a generic local function
+        // called from the concurrent closure ran unspecialised, ten times slower).
+        @inline(__always)
+        func run<T: TensorElement, A: NumericElement>(_: T.Type, into acc: UnsafeMutablePointer<A>) {
             let p = a.pointer(T.self)
-            loop.forEachRow(starts: starts) { n, off, step in
-                let o = acc + off[0], x = p + off[1], so = step[0], sx = step[1]
-                if so == 0 {
-                    // Four running totals, so that the loop is not one long dependency chain
-                    // (and vectorises).
-                    var s0: A = K.identity(), s1: A = K.identity(), s2: A = K.identity(), s3: A = K.identity()
-                    var i = 0
-                    while i &+ 4 <= n {
-                        s0 = K.combine(s0, widen(x[i &* sx]))
-                        s1 = K.combine(s1, widen(x[(i &+ 1) &* sx]))
-                        s2 = K.combine(s2, widen(x[(i &+ 2) &* sx]))
-                        s3 = K.combine(s3, widen(x[(i &+ 3) &* sx]))
-                        i &+= 4
+            // Floats to double, int64 and bool to int64 (a closure here would be called per element).
+            @inline(__always) func widen(_ x: T) -> A { A(wide: x.wide) }
+            @inline(__always)
+            func rows(_ loop: RowLoop, _ starts: [Int], into target: UnsafeMutablePointer<A>) {
+                let sizes = loop.sizes, st = loop.strides  // st[d * 2 + k]: operand k (totals, input) along d
+                if sizes.count == 2 && st[0] == 0 && st[2] == 1 && st[3] == 1 {
+                    // A reduction over the outer of two dimensions, unit strides along the inner:
+                    // four input rows per pass over the row of totals, so the totals are read and
+                    // written a quarter as often.
+                    let count = sizes[1], step = st[1], o = target + starts[0]
+                    var x = p + starts[1], r = 0
+                    while r &+ 4 <= sizes[0] {
+                        let x1 = x + step, x2 = x1 + step, x3 = x2 + step
+                        for i in 0..<count {
+                            o[i] = K.combine(o[i], K.combine(K.combine(widen(x[i]), widen(x1[i])),
+                                                             K.combine(widen(x2[i]), widen(x3[i]))))
+                        }
+                        x = x3 + step
+                        r &+= 4
                     }
-                    while i < n { s0 = K.combine(s0, widen(x[i &* sx])); i &+= 1 }
-                    o[0] = K.combine(o[0], K.combine(K.combine(s0, s1), K.combine(s2, s3)))
-                } else {
-                    for i in 0..<n { o[i &* so] = K.combine(o[i &* so], widen(x[i &* sx])) }
+                    while r < sizes[0] {
+                        for i in 0..<count { o[i] = K.combine(o[i], widen(x[i])) }
+                        x += step
+                        r &+= 1
+                    }
+                    return
                 }
+                loop.forEachRow(starts: starts) { n, off, step in
+                    let o = target + off[0], x = p + off[1], so = step[0], sx = step[1]
+                    if so == 0 {
+                        // Four running totals, so that the loop is not one long dependency chain
+                        // (and vectorises).
+                        var s0: A = K.identity(), s1: A = K.identity(), s2: A = K.identity(), s3: A = K.identity()
+                        var i = 0
+                        while i &+ 4 <= n {
+                            s0 = K.combine(s0, widen(x[i &* sx]))
+                            s1 = K.combine(s1, widen(x[(i &+ 1) &* sx]))
+                            s2 = K.combine(s2, widen(x[(i &+ 2) &* sx]))
+                            s3 = K.combine(s3, widen(x[(i &+ 3) &* sx]))
+                            i &+= 4
+                        }
+                        while i < n { s0 = K.combine(s0, widen(x[i &* sx])); i &+= 1 }
+                        o[0] = K.combine(o[0], K.combine(K.combine(s0, s1), K.combine(s2, s3)))
+                    } else if so == 1 && sx == 1 {
+                        // A row of totals beside a row of input (a reduction over an outer
+                        // dimension): unit strides, so that the loop vectorises.
+                        for i in 0..<n { o[i] = K.combine(o[i], widen(x[i])) }
+                    } else {
+                        for i in 0..<n { o[i &* so] = K.combine(o[i &* so], widen(x[i &* sx])) }
+                    }
+                }
+            }
+            // Large inputs split across cores over the outermost merged dimension: each piece
+            // writes its own totals when that dimension is kept; when it is reduced, pieces after
+            // the first total into buffers of their own, combined in piece order afterwards (so
+            // the result does not depend on timing).
+            let outCount = keptShape.reduce(1, *), outer = loop.outerCount
+            let pieces = Swift.min(Parallel.pieces(a.count), outer)
+            let keptOuter = loop.outerStride(0) != 0
+            if pieces <= 1 || (!keptOuter && outCount &* pieces > a.count) {
+                rows(loop, starts, into: acc)
+                return
+            }
+            let partials = keptOuter ? 0 : outCount * (pieces - 1)
+            let buffer = UnsafeMutablePointer<A>.allocate(capacity: Swift.max(partials, 1))
+            defer { buffer.deallocate() }
+            buffer.initialize(repeating: K.identity(), count: partials)
+            DispatchQueue.concurrentPerform(iterations: pieces) { k in
+                let part = loop.slicingOuter(outer * k / pieces ..< outer * (k + 1) / pieces, starts: starts)
+                rows(part.loop, part.starts, into: keptOuter || k == 0 ? acc : buffer + (k - 1) * outCount)
+            }
+            for k in 0..<(keptOuter ? 0 : pieces - 1) {
+                let partial = buffer + k * outCount
+                for i in 0..<outCount { acc[i] = K.combine(acc[i], partial[i]) }
             }
         }
 
@@ -227,19 +287,19 @@ extension Kernels {
         switch a.dtype {
         case .float32:
             let wide = try start(Double.self, .float64)
-            run(Float.self, into: wide.pointer(Double.self)) { Double($0) }
+            run(Float.self, into: wide.pointer(Double.self))
             return try wide.to(.float32, recording: false)
         case .float64:
             let out = try start(Double.self, .float64)
-            run(Double.self, into: out.pointer(Double.self)) { $0 }
+            run(Double.self, into: out.pointer(Double.self))
             return out
         case .int64:
             let out = try start(Int64.self, .int64)
-            run(Int64.self, into: out.pointer(Int64.self)) { $0 }
+            run(Int64.self, into: out.pointer(Int64.self))
             return out
         case .bool:
             let out = try start(Int64.self, .int64)
-            run(Bool.self, into: out.pointer(Int64.self)) { $0 ? 1 : 0 }
+            run(Bool.self, into: out.pointer(Int64.self))
             return out
         default:
             throw SwiftGradError.internal("accumulate reached the kernel with \(a.dtype)")

@@ -78,6 +78,40 @@ struct RowLoop {
         }
     }
 
+    /// The same index space with its dimensions reordered so that operand 0's strides descend
+    /// (stable; sizes of 1 go first): walked in operand 0's memory order, a transposed copy into
+    /// a transposed tensor is one contiguous run instead of one cache miss per element. Only
+    /// for loops whose elements are independent (elementwise updates).
+    static func inMemoryOrder(shape: [Int], operandStrides: [[Int]]) -> RowLoop {
+        let first = operandStrides[0]
+        var ordered = true
+        for d in 1..<Swift.max(shape.count, 1) where shape[d] != 1 && Swift.abs(first[d]) > Swift.abs(first[d - 1]) && shape[d - 1] != 1 {
+            ordered = false
+            break
+        }
+        if ordered { return RowLoop(shape: shape, operandStrides: operandStrides) }
+        let order = shape.indices.sorted { a, b in
+            let sa = shape[a] == 1 ? Int.max : Swift.abs(first[a]), sb = shape[b] == 1 ? Int.max : Swift.abs(first[b])
+            return sa != sb ? sa > sb : a < b
+        }
+        return RowLoop(shape: order.map { shape[$0] }, operandStrides: operandStrides.map { s in order.map { s[$0] } })
+    }
+
+    /// The size of the outermost merged dimension (1 when the space is a single element).
+    var outerCount: Int { sizes.first ?? 1 }
+
+    /// Operand `k`'s stride along the outermost merged dimension (0 for a single element).
+    func outerStride(_ k: Int) -> Int { sizes.isEmpty ? 0 : strides[k] }
+
+    /// This loop restricted to the indices `range` of the outermost merged dimension, and each
+    /// operand's start moved to the range's first index (for splitting a loop across threads).
+    func slicingOuter(_ range: Range<Int>, starts: [Int]) -> (loop: RowLoop, starts: [Int]) {
+        if sizes.isEmpty { return (self, starts) }
+        var part = self
+        part.sizes[0] = range.count
+        return (part, (0..<operands).map { starts[$0] &+ range.lowerBound &* strides[$0] })
+    }
+
     /// Whether operand `k` reads the innermost dimension with a larger stride than the one
     /// outside it (a transposed read), so that rows would miss the cache on every element.
     func prefersTiles(for k: Int) -> Bool {
@@ -87,12 +121,15 @@ struct RowLoop {
         return inner > outer
     }
 
-    /// Visits the index space in square tiles of the innermost two dimensions: calls
+    /// Visits the index space in tiles of the innermost two dimensions: calls
     /// `body(rows, cols, offsets, rowSteps, colSteps)` per tile, where `offsets[k]` is operand
     /// k's offset of the tile's first element and its element (r, c) is at
     /// `offsets[k] + r * rowSteps[k] + c * colSteps[k]`. Within a tile every operand's cache
-    /// lines are reused whichever dimension it is contiguous in.
-    func forEachTile(starts: [Int], tile: Int = 32,
+    /// lines are reused whichever dimension it is contiguous in. Tiles are 8 columns wide: an
+    /// operand read down the columns touches 8 cache lines per row of the tile, and with a
+    /// power-of-two stride those share one set of the 8-way L1 cache (square 32 x 32 tiles
+    /// thrashed it: a 1024 x 1024 transposed copy took 2.1 ms against 0.69).
+    func forEachTile(starts: [Int], rowsPerTile: Int = 32, columnsPerTile: Int = 8,
                      _ body: (Int, Int, UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Int>) -> Void) {
         let d = sizes.count
         precondition(d >= 2, "forEachTile needs two dimensions")
@@ -108,15 +145,15 @@ struct RowLoop {
                 outer.forEachRow(starts: starts) { _, base, _ in
                     var r0 = 0
                     while r0 < rows {
-                        let h = Swift.min(tile, rows - r0)
+                        let h = Swift.min(rowsPerTile, rows - r0)
                         var c0 = 0
                         while c0 < cols {
-                            let w = Swift.min(tile, cols - c0)
+                            let w = Swift.min(columnsPerTile, cols - c0)
                             for k in 0..<operands { off[k] = base[k] &+ r0 &* rowSteps[k] &+ c0 &* colSteps[k] }
                             body(h, w, UnsafePointer(off.baseAddress!), rowSteps, colSteps)
-                            c0 &+= tile
+                            c0 &+= columnsPerTile
                         }
-                        r0 &+= tile
+                        r0 &+= rowsPerTile
                     }
                 }
             }

@@ -85,13 +85,29 @@ extension Tensor {
 
     /// `self * other`, broadcasting (`torch.mul`).
     public func mul(_ other: Tensor) throws -> Tensor {
-        let needSelf = other.requiresGrad, needOther = requiresGrad
+        let needSelf = other.requiresGrad, needOther = requiresGrad, square = self === other
         return try Tensor.arithmetic(MulKernel.self, self, other)
             .recorded("MulBackward0", inputs: [self, other],
                       saving: [needSelf ? self : nil, needOther ? other : nil]) { g, ctx in
-                Gradients(ctx.needsGrad(0) ? try g.mul(ctx.saved(1)) : nil,
-                          ctx.needsGrad(1) ? try g.mul(ctx.saved(0)) : nil)
+                if square && ctx.needsGrad(0) && ctx.needsGrad(1) && !GradMode.isEnabled,
+                   let doubled = try Tensor.doubledProduct(g, ctx.saved(0)) {
+                    // x * x: both edges carry g x into x; one pass gives their sum, 2 (g x),
+                    // which equals g x + g x exactly.
+                    return Gradients(doubled, nil)
+                }
+                return Gradients(ctx.needsGrad(0) ? try g.mul(ctx.saved(1)) : nil,
+                                 ctx.needsGrad(1) ? try g.mul(ctx.saved(0)) : nil)
             }
+    }
+
+    /// `2 (g x)` in one pass for float32 and float64 operands of one dtype; nil otherwise.
+    private static func doubledProduct(_ g: Tensor, _ x: Tensor) throws -> Tensor? {
+        guard g.dtype == x.dtype, g.shape == x.shape else { return nil }
+        switch g.dtype {
+        case .float32: return try Kernels.zip(g, x, shape: x.shape, DoubledProduct<Float>())
+        case .float64: return try Kernels.zip(g, x, shape: x.shape, DoubledProduct<Double>())
+        default: return nil
+        }
     }
 
     /// `self / other`, true division: integer operands give float32 (`torch.div`).
@@ -144,7 +160,13 @@ extension Tensor {
     /// `self * s`.
     public func mul(_ s: Double) throws -> Tensor {
         try Tensor.arithmetic(MulKernel.self, self, scalar: s)
-            .recorded("MulBackward0", inputs: [self], savingScalar: true) { g, _ in Gradients(try g.mul(s)) }
+            .recorded("MulBackward0", inputs: [self], savingScalar: true) { g, _ in
+                if g.isSingleValue && g.count > 1 && !GradMode.isEnabled {
+                    // One value broadcast (sum's gradient): scaled once, and broadcast again.
+                    return Gradients(try g.asStrided([], [], storageOffset: g.storageOffset).mul(s).expand(g.shape))
+                }
+                return Gradients(try g.mul(s))
+            }
     }
 
     /// `self / s`.
@@ -172,4 +194,9 @@ extension Tensor {
             throw SwiftGradError.dtype("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
     }
+}
+
+/// `(a b) 2`, the sum of two equal products `a b + a b` (exact: doubling does not round).
+struct DoubledProduct<T: FloatElement>: BinaryFunction {
+    @inline(__always) func callAsFunction(_ a: T, _ b: T) -> T { a * b * 2 }
 }

@@ -1,0 +1,127 @@
+"""The kernels' special paths against NumPy (float64 where it is the reference): reductions over
+outer dimensions (four input rows per pass, split across threads with per-thread totals),
+copies between differently laid out tensors (walked in the destination's memory order, tiles
+for transposes), the fused gradient of x * x and the broadcast gradient of a scalar product.
+Each path is reached with sizes that leave remainders (rows not a multiple of 4, tiles cut)."""
+import numpy as np
+import pytest
+
+import swiftgrad as torch
+
+
+@pytest.fixture(params=[1, 2], ids=["1-thread", "2-threads"])
+def threads(request):
+    before = torch.get_num_threads()
+    torch.set_num_threads(request.param)
+    yield request.param
+    torch.set_num_threads(before)
+
+
+# 601 x 703 (and friends) is above the 2^18 elements from which kernels split across threads.
+SHAPES_AND_DIMS = [((601, 703), 0), ((601, 703), 1), ((703, 601), 0), ((5, 301, 203), 1),
+                   ((5, 301, 203), 0), ((301, 5, 203), (0, 2)), ((7, 3), 0), ((3, 1, 5), 0)]
+
+
+@pytest.mark.parametrize("shape,dim", SHAPES_AND_DIMS)
+def test_sums_and_extremes_over_any_dimension(threads, shape, dim):
+    rng = np.random.default_rng(hash((shape, dim)) % 2**32)
+    x = rng.standard_normal(shape).astype(np.float32)
+    x.flat[::97] = rng.integers(-3, 4, x.size)[::97] * 1e3  # large terms: the sum is in double
+    t = torch.from_numpy(x)
+    want = x.astype(np.float64).sum(axis=dim)
+    got = t.sum(dim).numpy().astype(np.float64)
+    np.testing.assert_allclose(got, want, rtol=2e-6, atol=2e-5 * np.abs(x).max())
+    np.testing.assert_array_equal(t.amax(dim).numpy(), x.max(axis=dim))
+    np.testing.assert_array_equal(t.amin(dim).numpy(), x.min(axis=dim))
+    d = torch.from_numpy(x.astype(np.float64))
+    np.testing.assert_allclose(d.sum(dim).numpy(), want, rtol=1e-12, atol=1e-9)
+    i = torch.from_numpy((x * 10).astype(np.int64))
+    np.testing.assert_array_equal(i.sum(dim).numpy(), (x * 10).astype(np.int64).sum(axis=dim))
+
+
+def test_outer_extremes_propagate_nan_from_any_row(threads):
+    x = np.random.default_rng(1).standard_normal((601, 703)).astype(np.float32)
+    for row in (0, 1, 299, 300, 301, 599, 600):  # first and last rows of each thread's part
+        y = x.copy()
+        y[row, 5] = np.nan
+        got = torch.from_numpy(y).amax(0).numpy()
+        assert np.isnan(got[5]) and not np.isnan(np.delete(got, 5)).any()
+
+
+def test_outer_products_and_bools(threads):
+    x = np.random.default_rng(2).uniform(0.999, 1.001, (601, 703))
+    np.testing.assert_allclose(torch.from_numpy(x).prod(0).numpy(), x.prod(axis=0), rtol=1e-12)
+    b = x > 1
+    np.testing.assert_array_equal(torch.from_numpy(b).sum(0).numpy(), b.sum(axis=0))
+
+
+PERMUTATIONS = [((1024, 1024), (1, 0)), ((37, 45), (1, 0)), ((9, 33, 17), (2, 0, 1)),
+                ((9, 33, 17), (1, 2, 0)), ((4, 3, 40, 41), (0, 2, 3, 1)), ((1, 300, 1, 77), (3, 1, 0, 2))]
+
+
+@pytest.mark.parametrize("shape,order", PERMUTATIONS)
+def test_copies_between_layouts(threads, shape, order):
+    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    t = torch.from_numpy(x)
+    want = x.transpose(order)
+    # A permuted view made contiguous (a tiled transpose for most of these).
+    np.testing.assert_array_equal(t.permute(*order).contiguous().numpy(), want)
+    # Into a destination with the same permuted layout: one contiguous run in memory order.
+    inverse = np.argsort(order)
+    dst = torch.empty(*[shape[i] for i in order]).permute(*inverse)  # shape `shape`, permuted memory
+    dst.copy_(t)
+    np.testing.assert_array_equal(dst.numpy(), x)
+    # Into a contiguous destination from a permuted source, with a dtype conversion on the way.
+    out = torch.empty(*want.shape, dtype=torch.float64)
+    out.copy_(t.permute(*order))
+    np.testing.assert_array_equal(out.numpy(), want.astype(np.float64))
+
+
+def test_copies_from_flipped_and_broadcast_sources(threads):
+    x = np.arange(60 * 70, dtype=np.float32).reshape(60, 70)
+    t = torch.from_numpy(x)
+    np.testing.assert_array_equal(t.flip(0).t().contiguous().numpy(), x[::-1].T)
+    dst = torch.empty(70, 60).t()
+    dst.copy_(torch.from_numpy(x[0]))  # a row broadcast into a transposed destination
+    np.testing.assert_array_equal(dst.numpy(), np.broadcast_to(x[0], (60, 70)))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_square_gradient_is_the_sum_of_both_edges(dtype):
+    x = torch.randn(1000, dtype=dtype, requires_grad=True)
+    g = torch.randn(1000, dtype=dtype)
+    (x * x).backward(g)
+    with torch.no_grad():
+        both = g * x  # what each of the two edges carries; the engine would add them
+        assert torch.equal(x.grad, both + both)
+    # Under create_graph the two edges stay recorded: the second order is 2 g.
+    x.grad = None
+    first = torch.autograd.grad((x * x * g).sum(), x, create_graph=True)[0]
+    (second,) = torch.autograd.grad(first.sum(), x)
+    assert torch.equal(second, 2 * g)
+
+
+def test_square_of_a_tensor_with_a_hook_and_other_uses():
+    x = torch.tensor([1.5, -2.0, 3.0], requires_grad=True)
+    seen = []
+    x.register_hook(lambda grad: seen.append(grad.clone()))
+    y = x * x + x * 3
+    y.sum().backward()
+    assert x.grad.tolist() == [6.0, -1.0, 9.0]  # 2x + 3
+    assert len(seen) == 1 and seen[0].tolist() == [6.0, -1.0, 9.0]
+
+
+def test_scaled_broadcast_gradient_reaches_leaves_as_a_normal_tensor():
+    x = torch.randn(5, 7, requires_grad=True)
+    inner = []
+    y = x * 1.0
+    y.register_hook(lambda grad: inner.append(grad.clone()))
+    (y * 3).sum().backward()
+    assert x.grad.is_contiguous() and x.grad.stride() == (7, 1)
+    assert torch.equal(x.grad, torch.full((5, 7), 3.0))
+    assert torch.equal(inner[0], torch.full((5, 7), 3.0))
+    x.grad.zero_()  # the leaf's gradient is its own memory, not a broadcast single value
+    x.grad[0, 0] = 1.0
+    assert x.grad.sum().item() == 1.0
+    ((x * 2) * 0.5).sum().backward()
+    assert torch.equal(x.grad[0], torch.tensor([2.0] + [1.0] * 6))
