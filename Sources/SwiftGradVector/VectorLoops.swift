@@ -13,7 +13,8 @@ public enum VectorLoops {
 
     /// Every loop of this module, for the dispatch table (a tuple: the same type in both builds).
     public static let all: (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
-                            tanhBackward: Binary) = (exp, log, tanh, sigmoid, sigmoidBackward, tanhBackward)
+                            tanhBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary) =
+        (exp, log, tanh, sigmoid, sigmoidBackward, tanhBackward, gelu, geluBackward, geluTanh)
 
     public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(x, y, n) { VectorMath.exp($0) }
@@ -29,6 +30,30 @@ public enum VectorLoops {
 
     public static func sigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(x, y, n) { VectorMath.sigmoid($0) }
+    }
+
+    /// The exact gelu, `x Φ(x)`.
+    public static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(x, y, n) { $0 * VectorMath.normalCDF($0).cdf }
+    }
+
+    /// gelu's tanh approximation, PyTorch's formula in its order:
+    /// `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³)))`.
+    public static func geluTanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(x, y, n) { x in
+            let inner = Lanes(repeating: 0.797_884_560_802_865_4) * (x + Lanes(repeating: 0.044_715) * x * x * x)
+            return Lanes(repeating: 0.5) * x * (1 + VectorMath.tanh(inner))
+        }
+    }
+
+    /// The gradient of gelu's input from its output's gradient `g` and its input `x`:
+    /// `g (Φ(x) + x φ(x))` with φ(x) = e^(-x²/2) / sqrt(2 pi) (PyTorch's GeluBackward formula).
+    public static func geluBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                                    _ n: Int) {
+        zip(g, x, out, n) { g, x in
+            let (cdf, gaussian) = VectorMath.normalCDF(x)
+            return g * VectorMath.madd(x * gaussian, Lanes(repeating: 0.398_942_280_401_432_7), cdf)
+        }
     }
 
     /// The gradient of sigmoid's input from its output's gradient `g` and its output `y`:

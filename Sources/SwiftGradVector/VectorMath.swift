@@ -120,4 +120,49 @@ public enum VectorMath {
     public static func sigmoid(_ x: Lanes) -> Lanes {
         1 / (1 + exp(-x))
     }
+
+    /// Φ(x), the standard normal distribution function, with `e^(-x²/2)` that it is built
+    /// from (gelu's gradient needs both). For x <= 0, Φ(x) = e^(-x²/2) Q(|x|), where Q (a
+    /// Mills ratio) is smooth and positive: a degree-9 polynomial in |x| - 0.625 below 1.25, and
+    /// degree-8 polynomials in 1/|x| from 1.25 to 3 and from 3 to 15 (least-squares fits to
+    /// float64 erfc, relative error under 1e-8). For x > 0, Φ(x) = 1 - Φ(-x). No step subtracts
+    /// nearly equal numbers, so the tail keeps its relative accuracy: e^(-x²/2) comes from x
+    /// split as h + l with h of 12 significant bits, so that h² is exact and e^(-(2hl + l²)/2)
+    /// a short series. gelu from it is within 6 ulp of float64 (5 seen on 2.2M inputs) while
+    /// Φ(x) is a normal float32 (x above -13; VectorMathTests), the tail included, where
+    /// PyTorch's vectorised erf (absolute error about 1e-7) loses all relative accuracy since
+    /// 1 + erf cancels.
+    @_transparent
+    public static func normalCDF(_ x: Lanes) -> (cdf: Lanes, gaussian: Lanes) {
+        let a = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Lanes.self)
+        let h = unsafeBitCast(unsafeBitCast(a, to: SIMD8<UInt32>.self) & 0xFFFF_F000, to: Lanes.self)
+        let b = (a - h) * (h + a) * -0.5  // -(a² - h²)/2, |b| < 0.06 below a = 15
+        var eb = madd(b, Lanes(repeating: 1.0 / 24), Lanes(repeating: 1.0 / 6))
+        eb = madd(eb, b, Lanes(repeating: 0.5))
+        eb = madd(eb, b, Lanes(repeating: 1))
+        eb = madd(eb, b, Lanes(repeating: 1))
+        var gaussian = exp(h * h * -0.5) * eb
+        let near = a .< 1.25, middle = a .< 3
+        @inline(__always) func pick(_ p: Float, _ q: Float, _ r: Float) -> Lanes {
+            Lanes(repeating: r).replacing(with: q, where: middle).replacing(with: p, where: near)
+        }
+        let w = a.replacing(with: 1 / a, where: .!near) - pick(0.625, 0.566_666_66, 0.2)
+        var q = pick(-7.029_102_6e-05, 0, 0)
+        q = madd(q, w, pick(2.482_758_7e-04, 0.060_612_086, -1.854_736_3))
+        q = madd(q, w, pick(-7.498_209e-04, -0.082_621_38, 1.702_808_9))
+        q = madd(q, w, pick(2.305_198_2e-03, 0.073_644_1, -0.375_753_52))
+        q = madd(q, w, pick(-6.693_102_9e-03, -0.044_281_825, -0.343_645_81))
+        q = madd(q, w, pick(0.018_050_002, -4.771_526_9e-03, 0.388_895_09))
+        q = madd(q, w, pick(-0.044_747_397, 0.070_066_49, -0.121_816_09))
+        q = madd(q, w, pick(0.100_164_09, -0.146_917_57, -0.171_179_98))
+        q = madd(q, w, pick(-0.196_844_67, 0.230_429_23, 0.358_643_89))
+        q = madd(q, w, pick(0.323_356_18, 0.184_137_7, 0.076_919_31))
+        var tail = gaussian * q
+        // Beyond 15 (and for infinities, where h - a is NaN) Φ(-|x|) is below float32's range.
+        tail.replace(with: 0, where: a .> 15)
+        gaussian.replace(with: 0, where: a .> 15)
+        var cdf = (1 - tail).replacing(with: tail, where: x .<= 0)
+        cdf.replace(with: x, where: x .!= x)
+        return (cdf, gaussian)
+    }
 }

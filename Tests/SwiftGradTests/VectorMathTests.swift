@@ -43,7 +43,7 @@ import SwiftGradVectorAVX2
     /// The loop sets to check: the baseline build's, and the AVX2 build's where this package
     /// was built with it and the processor runs it.
     var loopSets: [(String, (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
-                             tanhBackward: Binary))] {
+                             tanhBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary))] {
         var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
         #if SWIFTGRAD_AVX2
         if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
@@ -134,6 +134,52 @@ import SwiftGradVectorAVX2
         }
     }
 
+    /// gelu keeps its relative accuracy everywhere, the negative tail included (where PyTorch's
+    /// vectorised erf, absolute error ~1e-7, loses it: 1 + erf(x) cancels), down to where
+    /// Φ(x) leaves float32's normal range (x below -13, where it is computed in subnormals).
+    @Test func geluWithinSixUlp() {
+        let xs = samples(lo: 1e-30, hi: 20)
+        let cdf = { (x: Double) in 0.5 * Foundation.erfc(-x / 2.0.squareRoot()) }
+        for (name, loops) in loopSets {
+            var worst = (0, Float(0))
+            for (x, y) in zip(xs, run(loops.gelu, xs)) where cdf(Double(x)) >= Double(Float.leastNormalMagnitude) {
+                let e = ulps(y, Float(Double(x) * cdf(Double(x))))
+                if e > worst.0 { worst = (e, x) }
+            }
+            #expect(worst.0 <= 6, "\(name) gelu: \(worst.0) ulp at \(worst.1)")
+            // -inf Φ(-inf) is -inf 0: NaN, as PyTorch's; +inf gives +inf, as PyTorch's float64.
+            #expect(single(loops.gelu, -.infinity).0.isNaN && single(loops.gelu, -.infinity).1.isNaN)
+            #expect(single(loops.gelu, .infinity).0 == .infinity)
+            #expect(single(loops.gelu, -30).0 == 0)
+            #expect(single(loops.gelu, 30).0 == 30)
+            #expect(single(loops.gelu, .nan).0.isNaN)
+            // The gradient g (Φ(x) + x φ(x)) against float64, relative to the size of its terms
+            // (the sum crosses zero near x = -0.75).
+            let g = xs.map { 1 + $0 / 64 }
+            var out = [Float](repeating: 0, count: xs.count)
+            g.withUnsafeBufferPointer { gp in xs.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer {
+                loops.geluBackward(gp.baseAddress!, xp.baseAddress!, $0.baseAddress!, xs.count)
+            } } }
+            var worstGradient = 0.0
+            for i in xs.indices {
+                let x = Double(xs[i]), cdf = 0.5 * Foundation.erfc(-x / 2.0.squareRoot())
+                let pdfTerm = x * Foundation.exp(-x * x / 2) / (2 * Double.pi).squareRoot()
+                let want = Double(g[i]) * (cdf + pdfTerm), scale = Double(g[i]) * (Swift.abs(cdf) + Swift.abs(pdfTerm))
+                if scale < Double(Float.leastNormalMagnitude) { continue }
+                worstGradient = Swift.max(worstGradient, Swift.abs(Double(out[i]) - want) / (scale * Double(Float.ulpOfOne)))
+            }
+            #expect(worstGradient <= 8, "\(name) gelu backward: \(worstGradient) ulp of its terms")
+            // The tanh form, PyTorch's formula (whose 1 + tanh cancels below zero as PyTorch's
+            // does): within 4 ulp of 0.5 |x| of the formula in float64.
+            var worstTanh = 0.0
+            for (x, y) in zip(xs, run(loops.geluTanh, xs)) where Swift.abs(x) < 1e30 {
+                let v = Double(x), want = 0.5 * v * (1 + Foundation.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v)))
+                worstTanh = Swift.max(worstTanh, Swift.abs(Double(y) - want) / (0.5 * Swift.abs(v) * Double(Float.ulpOfOne)))
+            }
+            #expect(worstTanh <= 4, "\(name) gelu tanh: \(worstTanh)")
+        }
+    }
+
     /// The backward loops compute the scalar kernels' formulas exactly (no fused operations),
     /// in both builds.
     @Test func backwardLoopsMatchTheScalarFormula() {
@@ -156,16 +202,18 @@ import SwiftGradVectorAVX2
     /// both agree within the bound, the tail included.
     @Test func tensorOpsUseTheVectorForms() throws {
         let x = try Tensor.randn([3, 37]).mul(6)
-        for (op, reference) in [({ (t: Tensor) in try t.exp() }, Foundation.exp),
-                                ({ (t: Tensor) in try t.abs().log() }, { Foundation.log(Swift.abs($0)) }),
-                                ({ (t: Tensor) in try t.tanh() }, Foundation.tanh),
-                                ({ (t: Tensor) in try t.sigmoid() }, { 1 / (1 + Foundation.exp(-$0)) })] as [((Tensor) throws -> Tensor, (Double) -> Double)] {
+        for (op, reference, bound) in [({ (t: Tensor) in try t.exp() }, Foundation.exp, 2),
+                                       ({ (t: Tensor) in try t.abs().log() }, { Foundation.log(Swift.abs($0)) }, 2),
+                                       ({ (t: Tensor) in try t.tanh() }, Foundation.tanh, 2),
+                                       ({ (t: Tensor) in try t.sigmoid() }, { 1 / (1 + Foundation.exp(-$0)) }, 2),
+                                       ({ (t: Tensor) in try t.gelu() }, { $0 * 0.5 * Foundation.erfc(-$0 / 2.0.squareRoot()) }, 6)]
+                as [((Tensor) throws -> Tensor, (Double) -> Double, Int)] {
             let dense = try op(x).scalars(as: Float.self)
             let strided = try op(x.t()).t().scalars(as: Float.self)  // non-contiguous: the scalar loop
             for (i, v) in try x.scalars(as: Float.self).enumerated() {
                 let want = Float(reference(Double(v)))
-                #expect(ulps(dense[i], want) <= 2)
-                #expect(ulps(strided[i], want) <= 2)
+                #expect(ulps(dense[i], want) <= bound)
+                #expect(ulps(strided[i], want) <= bound)
             }
         }
     }

@@ -22,10 +22,11 @@ struct ActivationMap<F: ActivationFunction, T: FloatElement>: UnaryFunction {
     @inline(__always) func callAsFunction(_ x: T) -> T { f(x) }
 }
 
-/// erf of a float32 or float64 element (libm's erff / erf).
-@inline(__always) private func activationErf<T: FloatElement>(_ x: T) -> T {
-    if T.self == Float.self { return unsafeBitCast(erff(unsafeBitCast(x, to: Float.self)), to: T.self) }
-    return unsafeBitCast(Glibc.erf(unsafeBitCast(x, to: Double.self)), to: T.self)
+/// Φ(x) = erfc(-x / sqrt 2) / 2, the standard normal distribution function, in double (float32
+/// input too: rounding x / sqrt 2 in float32 would cost erfc's tail up to 2 x² ulp). erfc keeps
+/// the relative accuracy of the negative tail, where 1 + erf(x / sqrt 2) cancels.
+@inline(__always) private func normalCDF<T: FloatElement>(_ x: T) -> T {
+    T(0.5 * Glibc.erfc(-Double(x) * 0.7071067811865476))
 }
 
 /// `x > 0 ? x * scale : (exp(x * inputScale) - 1) * alpha * scale` (elu, selu, celu).
@@ -44,7 +45,7 @@ struct GeluFunction: ActivationFunction {
             let inner = T(0.7978845608028654) * (x + T(0.044715) * x * x * x)
             return T(0.5) * x * (1 + T.tanh(inner))
         }
-        return x * T(0.5) * (1 + activationErf(x * T(0.7071067811865476)))
+        return x * normalCDF(x)
     }
 }
 
@@ -182,9 +183,18 @@ extension Tensor {
     /// `tanhApproximation`, `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`. The gradient of
     /// each form is its own exact derivative.
     public func gelu(tanhApproximation: Bool = false) throws -> Tensor {
-        try activation(GeluFunction(tanhApproximation: tanhApproximation), kernel: "GeluKernelImpl")
+        // Contiguous float32 in SwiftGradVector's loops (libm's erff or tanhf per element
+        // otherwise).
+        let loops = CPUCapability.loops
+        return try (dtype == .float32 && isContiguous
+                    ? Kernels.mapFloat(self, tanhApproximation ? loops.geluTanh : loops.gelu)
+                    : activation(GeluFunction(tanhApproximation: tanhApproximation), kernel: "GeluKernelImpl"))
             .recorded("GeluBackward0", inputs: [self], saving: [self]) { g, ctx in
                 let x = try ctx.saved(0)
+                if !tanhApproximation && !GradMode.isEnabled && g.dtype == .float32 && x.dtype == .float32
+                    && g.shape == x.shape && g.isContiguous && x.isContiguous {
+                    return [try Kernels.zipFloat(g, x, CPUCapability.loops.geluBackward)]
+                }
                 if tanhApproximation {
                     let k = 0.7978845608028654, c = 0.044715
                     let x2 = try x.mul(x)
@@ -193,7 +203,7 @@ extension Tensor {
                     let d = try t.add(1).mul(0.5).add(x.mul(0.5).mul(t.mul(t).rsub(1)).mul(inner))
                     return [try g.mul(d)]
                 }
-                let cdf = try x.mul(0.7071067811865476).erf().add(1).mul(0.5)
+                let cdf = try x.mul(-0.7071067811865476).erfc().mul(0.5)
                 let pdf = try x.mul(x).mul(-0.5).exp().mul(0.3989422804014327)
                 return [try g.mul(cdf.add(x.mul(pdf)))]
             }
