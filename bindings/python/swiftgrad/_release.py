@@ -11,6 +11,7 @@ The queue is flushed when it is full, by `flush()` (swiftgrad._live_tensor_count
 first), at exit, and after a fork in the child (whose copy of the lock may have been held).
 Tensors that carry Python state the library releases when the handle goes (hooks) are not
 marked small, so that state goes at once, as in PyTorch."""
+import array
 import atexit
 import ctypes
 import os
@@ -18,9 +19,11 @@ import threading
 
 from . import _lib as L
 
-#: Handles of small tensors whose Python objects are gone, not yet released. Tensor.__del__
-#: appends (list.append is atomic); only flush() removes, under _lock.
-pending = []
+#: Handles of small tensors whose Python objects are gone, not yet released: an array of
+#: uint64, so that a batch reaches C as one buffer (a ctypes array built from a list of ints
+#: measured as slow as a call per handle). Tensor.__del__ appends (array.append is atomic under
+#: the GIL); only flush() removes, under _lock.
+pending = array.array("Q")
 #: The queue is released when it holds this many handles.
 BATCH = 256
 #: The most elements a small tensor has (at most one dimension).
@@ -39,7 +42,7 @@ def flush(_pending=pending, _lock=_lock, _array=ctypes.c_void_p, _free_many=L.sg
         n = len(_pending)
         batch = _pending[:n]
         del _pending[:n]  # appends made meanwhile stay queued
-        _free_many((_array * n)(*batch), n)  # the status is ignored, as __del__'s free ignores it
+        _free_many((_array * n).from_buffer(batch), n)  # the status is ignored, as __del__'s free ignores it
     finally:
         _lock.release()
 
