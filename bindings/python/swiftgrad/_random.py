@@ -62,11 +62,13 @@ def _random(name, function, sizes, size, generator, dtype, device, requires_grad
         _device.check(device)
     dims = _size_arguments(name, sizes, size)
     shape, n = _shape_array(dims)
-    d = _creation_dtype(dtype)
-    t = _make(function, *before, shape, n, d._code, _generator_handle(generator))
+    d = _dtype.get_default_dtype() if dtype is None else _creation_dtype(dtype)
+    t = _make(function, *before, shape, n, d._code, None if generator is None else _generator_handle(generator))
     t._dtype = d  # the dtype the library was told to make
     t._small = _small_shape(dims)
-    return _finish(t, requires_grad)
+    if requires_grad:
+        _check(L.sg_tensor_set_requires_grad(t._handle, True))
+    return t
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,

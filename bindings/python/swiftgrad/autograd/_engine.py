@@ -53,12 +53,12 @@ class graph_task:
         return False
 
 
-def run(function, *args, accumulates=True, _new=object.__new__, _check=check):
-    """`with graph_task(accumulates): _check(function(*args))` for a C call that runs a backward
-    pass and returns its status, without the context-manager protocol's cost (Tensor.backward
-    is called once per training step, or per op in small graphs)."""
+def run(function, a, b, c, _new=object.__new__, _check=check):
+    """`with graph_task(): _check(function(a, b, c))` for a C call that runs a backward pass
+    and returns its status (sg_backward), without the context-manager protocol's cost
+    (Tensor.backward is called once per training step, or per op in small graphs)."""
     task = _new(graph_task)
-    task.accumulates = accumulates
+    task.accumulates = True
     task.callbacks = callbacks = []
     try:
         stack = _local.tasks
@@ -66,7 +66,7 @@ def run(function, *args, accumulates=True, _new=object.__new__, _check=check):
         stack = _local.tasks = []
     stack.append(task)
     try:
-        status = function(*args)
+        status = function(a, b, c)
         if status:
             _check(status)
         i = 0
