@@ -1,6 +1,7 @@
 """dtypes, as torch.float32 etc. Codes are the C ABI's sg_dtype values."""
 import builtins
 import ctypes
+import os
 import threading
 
 from . import _lib
@@ -61,6 +62,15 @@ by_numpy_name = {d._numpy_name: d for d in ALL if d._numpy_name}
 # the copy never lags the library's: the setting is process-wide.
 _default = [None]
 _default_lock = threading.Lock()
+
+
+def _after_fork_in_child():
+    global _default_lock
+    _default_lock = threading.Lock()  # the parent's may have been held by a thread the child lacks
+    _default[0] = None  # read again from the library
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def get_default_dtype():

@@ -300,3 +300,25 @@ def test_pending_handles_are_released_at_exit(tmp_path):
     counts = dict(line.rsplit(" ", 1) for line in result.stdout.splitlines())
     assert int(counts["queued"]) == 11
     assert int(counts["at exit"]) == int(counts["at start"])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_reads_the_default_dtype_even_if_the_lock_was_held():
+    from swiftgrad import _dtype
+    _dtype._default_lock.acquire()  # as if another thread were in set_default_dtype at the fork
+    try:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                ok = torch.get_default_dtype() is torch.float32 and torch.randn(2).dtype is torch.float32
+                torch.set_default_dtype(torch.float64)
+                ok = ok and torch.get_default_dtype() is torch.float64 and torch.randn(2).dtype is torch.float64
+                code = 0 if ok else 3
+            finally:
+                os._exit(code)
+    finally:
+        _dtype._default_lock.release()
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
+    assert torch.get_default_dtype() is torch.float32  # the child's setting stayed in the child
