@@ -247,6 +247,16 @@ SG_API sg_status sg_tensor_share(const sg_tensor *t, sg_tensor **out);
  */
 SG_API sg_status sg_tensor_free(sg_tensor *t);
 
+/**
+ * Releases `count` handles at once, as sg_tensor_free on each entry in order (for bindings
+ * that collect the handles their objects dropped and release them in one call). NULL entries
+ * are skipped. Every live handle in the array is released even when another entry is not live;
+ * the first entry that is not a live tensor handle (already freed, listed twice, foreign) gives
+ * SG_ERR_INVALID_HANDLE naming its index. `tensors` may be NULL only when count is 0; a count
+ * above 2^20 is SG_ERR_INVALID_ARGUMENT and releases nothing.
+ */
+SG_API sg_status sg_tensor_free_many(sg_tensor *const *tensors, size_t count);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Queries                                                                                    */
 /* ------------------------------------------------------------------------------------------ */

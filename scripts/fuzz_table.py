@@ -26,6 +26,7 @@ PARAMETERS = [
     ("sg_tensor **", r"^(out|values|indices|output)$", "K_TENSOR_OUT"),
     ("sg_tensor **", None, "K_TENSOR_OUT_ARRAY"),
     ("const sg_tensor *const *", None, "K_TENSOR_ARRAY"),
+    ("sg_tensor *const *", None, "K_TENSOR_ARRAY"),  # sg_tensor_free_many
     ("const int64_t *", None, "K_I64_ARRAY"),
     ("int64_t *", None, "K_I64_OUT"),
     ("int64_t", None, "K_I64"),

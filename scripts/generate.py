@@ -514,7 +514,7 @@ def ctype(ctype_text, callbacks):
         return f"POINTER({struct.group(2)})" if struct.group(3) else struct.group(2)
     if HANDLE.match(t):
         return "c_void_p"
-    if HANDLE_OUT.match(t) or t == "const sg_tensor *const *":
+    if HANDLE_OUT.match(t) or t in ("const sg_tensor *const *", "sg_tensor *const *"):
         return "POINTER(c_void_p)"
     raise SystemExit(f"generate.py: no ctypes type for C type '{t}'; add one to CTYPES")
 

@@ -986,6 +986,13 @@ static void call_one(int index) {
         for (int i = 0; i < POOL; i++)
             if (pool[i] == state.values[0].p) sg_tensor_set_grad(pool[i], NULL);
     }
+    /* sg_tensor_free_many: the same for each pool tensor among the entries it may release. */
+    if (strcmp(f->name, "sg_tensor_free_many") == 0 && state.values[0].p != NULL) {
+        size_t n = state.values[1].z < IN_CAP ? state.values[1].z : IN_CAP;
+        for (size_t k = 0; k < n; k++)
+            for (int i = 0; i < POOL; i++)
+                if (pool[i] == state.in_arrays[0][k]) sg_tensor_set_grad(pool[i], NULL);
+    }
     /* Handing user data over with a free function makes the library its owner. */
     int free_fn = -1, user_data = -1;
     for (int a = 0; a < f->nargs; a++) {
@@ -1099,6 +1106,15 @@ static void call_one(int index) {
     if (strcmp(f->name, "sg_tensor_free") == 0 && status == SG_OK) {
         for (int i = 0; i < POOL; i++) {
             if (pool[i] == state.values[0].p) {
+                remember_dead(pool[i]);
+                pool[i] = make_pool_tensor(below(POOL_RECIPES));
+            }
+        }
+    }
+    /* sg_tensor_free_many releases every live entry, also when another entry fails. */
+    if (strcmp(f->name, "sg_tensor_free_many") == 0) {
+        for (int i = 0; i < POOL; i++) {
+            if (!is_live(pool[i])) {
                 remember_dead(pool[i]);
                 pool[i] = make_pool_tensor(below(POOL_RECIPES));
             }

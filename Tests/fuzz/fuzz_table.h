@@ -747,6 +747,7 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_tensor_dict_set_metadata", (void (*)(void))sg_tensor_dict_set_metadata, R_STATUS, 3, {K_DICT, K_STRING, K_STRING}, {"dict", "key", "value"}},
     {"sg_tensor_dtype", (void (*)(void))sg_tensor_dtype, R_STATUS, 2, {K_TENSOR, K_DTYPE_OUT}, {"t", "out"}},
     {"sg_tensor_free", (void (*)(void))sg_tensor_free, R_STATUS, 1, {K_TENSOR}, {"t"}},
+    {"sg_tensor_free_many", (void (*)(void))sg_tensor_free_many, R_STATUS, 2, {K_TENSOR_ARRAY, K_COUNT}, {"tensors", "count"}},
     {"sg_tensor_from_blob", (void (*)(void))sg_tensor_from_blob, R_STATUS, 8, {K_BLOB, K_I64_ARRAY, K_I64_ARRAY, K_COUNT, K_DTYPE, K_FREE_FN, K_USER_DATA, K_TENSOR_OUT}, {"data", "shape", "strides", "ndim", "dtype", "free_data", "user_data", "out"}},
     {"sg_tensor_from_data", (void (*)(void))sg_tensor_from_data, R_STATUS, 5, {K_DATA, K_I64_ARRAY, K_COUNT, K_DTYPE, K_TENSOR_OUT}, {"data", "shape", "ndim", "dtype", "out"}},
     {"sg_tensor_grad", (void (*)(void))sg_tensor_grad, R_STATUS, 2, {K_TENSOR, K_TENSOR_OUT}, {"t", "out"}},

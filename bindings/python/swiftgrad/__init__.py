@@ -2,6 +2,7 @@
 libswiftgrad C library (through ctypes). Code written for PyTorch runs with
 `import swiftgrad as torch` wherever swiftgrad has the feature."""
 from . import _lib
+from . import _release
 from ._dtype import (  # noqa: A004 - torch.bool, torch.float, torch.int
     bfloat16, bool, double, dtype, finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8,
     int16, int32, int64, long, set_default_dtype, short, uint8,
@@ -77,5 +78,7 @@ library_path = _lib.library_path
 
 
 def _live_tensor_count():
-    """Tensors alive in the library (sg_live_tensor_count), for leak tests."""
+    """Tensors alive in the library (sg_live_tensor_count), for leak tests; the handles of small
+    tensors that are queued for release (see _release) are released first."""
+    _release.flush()
     return _lib.sg_live_tensor_count()

@@ -136,6 +136,9 @@ def _tensor_register_hook(self, hook):
         raise TypeError("hook must be callable")
     key = register(hook)
     hook_id = ctypes.c_uint64()
+    # The hook is Python state the handle's release frees: release this tensor's handle at once
+    # when it goes (see _release), so that what the hook holds goes with it, as in PyTorch.
+    self._small = False
     # The library frees the registration (free_entry) once, whether or not this succeeds.
     _check(L.sg_tensor_register_hook(self._handle, hook_entry, key, free_entry, _byref(hook_id)))
     return RemovableHandle(self, hook_id.value)

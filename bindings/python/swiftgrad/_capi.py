@@ -99,6 +99,7 @@ PROTOTYPES = {
     "sg_manual_seed": (c_int, (c_uint64,)),
     "sg_tensor_share": (c_int, (c_void_p, POINTER(c_void_p))),
     "sg_tensor_free": (c_int, (c_void_p,)),
+    "sg_tensor_free_many": (c_int, (POINTER(c_void_p), c_size_t)),
     "sg_tensor_dtype": (c_int, (c_void_p, POINTER(c_int))),
     "sg_tensor_ndim": (c_int, (c_void_p, POINTER(c_size_t))),
     "sg_tensor_numel": (c_int, (c_void_p, POINTER(c_int64))),

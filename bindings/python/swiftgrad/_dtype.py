@@ -1,6 +1,8 @@
 """dtypes, as torch.float32 etc. Codes are the C ABI's sg_dtype values."""
 import builtins
 import ctypes
+import os
+import threading
 
 from . import _lib
 
@@ -55,12 +57,32 @@ by_name = {d._name: d for d in ALL}
 by_numpy_name = {d._numpy_name: d for d in ALL if d._numpy_name}
 
 
+# The library's default dtype, read once and kept here (factories ask for it on every call);
+# set_default_dtype, the only way this package changes it, updates it. Both under the lock, so
+# the copy never lags the library's: the setting is process-wide.
+_default = [None]
+_default_lock = threading.Lock()
+
+
+def _after_fork_in_child():
+    global _default_lock
+    _default_lock = threading.Lock()  # the parent's may have been held by a thread the child lacks
+    _default[0] = None  # read again from the library
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def get_default_dtype():
     """torch.get_default_dtype(): the dtype of floating tensors made from Python floats, of
     factories without a dtype, and of floating functions of integer tensors."""
-    code = ctypes.c_int()
-    _lib.check(_lib.sg_get_default_dtype(ctypes.byref(code)))
-    return by_code[code.value]
+    d = _default[0]
+    if d is None:
+        with _default_lock:
+            code = ctypes.c_int()
+            _lib.check(_lib.sg_get_default_dtype(ctypes.byref(code)))
+            d = _default[0] = by_code[code.value]
+    return d
 
 
 def set_default_dtype(d):
@@ -69,7 +91,10 @@ def set_default_dtype(d):
         raise TypeError(f"set_default_dtype(): argument 'd' (position 1) must be torch.dtype, not {builtins.type(d).__name__}")
     if not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the default type")
-    _lib.check(_lib.sg_set_default_dtype(d._code))
+    with _default_lock:
+        _default[0] = None
+        _lib.check(_lib.sg_set_default_dtype(d._code))
+        _default[0] = d
 
 
 class finfo:

@@ -12,7 +12,9 @@ from . import _dtype
 from . import _lib as L
 from ._creation import _creation_dtype, _finish, _like
 from ._generator import Generator, _generator_handle, default_generator  # noqa: F401 - re-exported
-from ._tensor import Tensor, _byref, _check, _make, _operand, _require_tensor, _shape_array, _size_arguments
+from ._tensor import (
+    Tensor, _byref, _check, _make, _operand, _require_tensor, _shape_array, _size_arguments, _small_shape,
+)
 
 
 def manual_seed(seed):
@@ -56,10 +58,17 @@ def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="device
 # ---- factories -----------------------------------------------------------------------------------
 
 def _random(name, function, sizes, size, generator, dtype, device, requires_grad, *before):
-    _device.check(device)
-    shape, n = _shape_array(_size_arguments(name, sizes, size))
-    d = _creation_dtype(dtype)
-    return _finish(_make(function, *before, shape, n, d._code, _generator_handle(generator)), requires_grad)
+    if device is not None:
+        _device.check(device)
+    dims = _size_arguments(name, sizes, size)
+    shape, n = _shape_array(dims)
+    d = _dtype.get_default_dtype() if dtype is None else _creation_dtype(dtype)
+    t = _make(function, *before, shape, n, d._code, None if generator is None else _generator_handle(generator))
+    t._dtype = d  # the dtype the library was told to make
+    t._small = _small_shape(dims)
+    if requires_grad:
+        _check(L.sg_tensor_set_requires_grad(t._handle, True))
+    return t
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,

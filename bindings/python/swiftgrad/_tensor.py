@@ -11,6 +11,7 @@ from . import _device
 from . import _dtype
 from . import _lib as L
 from . import _memory_format
+from . import _release
 from ._types import Size, _node, return_type, return_types_max, return_types_min  # noqa: F401 - re-exported
 
 _c_void_p = ctypes.c_void_p
@@ -20,12 +21,14 @@ _c_size_t = ctypes.c_size_t
 _byref = ctypes.byref
 _new_object = object.__new__
 _check = L.check
+_sg_sum, _sg_norm = L.sg_sum, L.sg_norm
 
 
 def _wrap(handle, dtype=None):
     t = _new_object(Tensor)
     t._handle = handle
     t._dtype = dtype  # known from the operation that made it, or looked up on first use
+    t._small = False
     return t
 
 
@@ -44,6 +47,7 @@ def _make(function, *args):
     t = _new_object(Tensor)
     t._handle = out.value
     t._dtype = None
+    t._small = False
     return t
 
 
@@ -172,9 +176,19 @@ def _record_call_site():
     L.sg_set_anomaly_context("".join(traceback.format_list(frames[-8:])).encode("utf-8", "replace"))
 
 
+_NO_DIMS = (ctypes.c_int64 * 0)()  # shared: the C functions only read shapes and dims
+
+
 def _shape_array(shape):
     n = len(shape)
+    if not n:
+        return _NO_DIMS, 0
     return (ctypes.c_int64 * n)(*shape), n
+
+
+def _small_shape(dims):
+    """Whether a tensor of shape `dims` (a tuple of ints) is small (see _release)."""
+    return len(dims) <= 1 and (not dims or dims[0] <= _release.SMALL)
 
 
 def _size_arguments(name, size, keyword=None):
@@ -185,6 +199,8 @@ def _size_arguments(name, size, keyword=None):
         size = (keyword,)
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = tuple(size[0])
+    if not size:
+        return ()
     for s in size:
         if not isinstance(s, numbers.Integral) or isinstance(s, builtins.bool):
             raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element of type {type(s).__name__}")
@@ -261,19 +277,104 @@ class _UntypedStorageView:
         return f"<swiftgrad storage of {self._nbytes} bytes on cpu>"
 
 
+def _full_reduction(self, function):
+    """function(self) for a reduction over every element that keeps a floating dtype (sum, norm):
+    a 0-d result, small when self is (see _release)."""
+    if _anomaly[0]:
+        _record_call_site()
+    out = _c_void_p()
+    status = function(self._handle, out)
+    if status:
+        _check(status)
+    t = _new_object(Tensor)
+    t._handle = out.value
+    d = self._dtype
+    t._dtype = d if d is not None and d.is_floating_point else None
+    try:
+        t._small = self._small
+    except AttributeError:
+        t._small = False
+    return t
+
+
+def _binary_operator(name, tensor_op, scalar_op, reflected=False, compare=False):
+    """The operator method `name` (self <op> other; other <op> self when reflected): the two
+    common cases (an exact Tensor operand; a float, or an int with a floating tensor) inlined,
+    since this is the per-op hot path, everything else through _binary. The result is small
+    (see _release) when its operands are: these ops are elementwise with broadcasting, so
+    operands of at most one dimension and SMALL elements give such a result."""
+    bool_dtype = _dtype.bool
+
+    def operator(self, other):
+        kind = type(other)
+        if kind is Tensor:
+            if _anomaly[0]:
+                _record_call_site()
+            out = _c_void_p()
+            if reflected:
+                status = tensor_op(other._handle, self._handle, out)
+            else:
+                status = tensor_op(self._handle, other._handle, out)
+            if status:
+                _check(status)
+            t = _new_object(Tensor)
+            t._handle = out.value
+            d = self._dtype
+            t._dtype = bool_dtype if compare else (
+                d if d is other._dtype and d is not None and d.is_floating_point else None)
+            try:
+                t._small = self._small and other._small
+            except AttributeError:
+                t._small = False
+            return t
+        if kind is float or kind is int:
+            d = self._dtype or self.dtype
+            if kind is float or d.is_floating_point:
+                if _anomaly[0]:
+                    _record_call_site()
+                out = _c_void_p()
+                status = scalar_op(self._handle, other, out)
+                if status:
+                    _check(status)
+                t = _new_object(Tensor)
+                t._handle = out.value
+                t._dtype = bool_dtype if compare else (d if d.is_floating_point else _dtype.get_default_dtype())
+                try:
+                    t._small = self._small
+                except AttributeError:
+                    t._small = False
+                return t
+        return _binary(self, other, tensor_op, scalar_op, reflected, compare)
+
+    operator.__name__, operator.__qualname__ = name, f"Tensor.{name}"
+    return operator
+
+
 class Tensor:
     """A tensor backed by libswiftgrad, with PyTorch's API."""
 
-    # _dtype caches the dtype, which never changes for a handle (None until known).
-    __slots__ = ("_handle", "_dtype", "__weakref__")
+    # _dtype caches the dtype, which never changes for a handle (None until known). _small: the
+    # tensor is known to be small (see _release), so its handle is released in a batch.
+    __slots__ = ("_handle", "_dtype", "_small", "__weakref__")
 
     def __new__(cls, *args, **kwargs):  # the legacy constructor torch.Tensor(...): _extra/legacy.py
         raise TypeError("create tensors with swiftgrad.tensor(), zeros(), ones(), arange(), randn() ...")
 
-    def __del__(self, _free=L.sg_tensor_free):
-        # _free is bound at class creation, so this works at interpreter exit too.
-        if self._handle:
-            _free(self._handle)
+    def __del__(self, _free=L.sg_tensor_free, _queue=_release.pending.append, _pending=_release.pending,
+                _flush=_release.flush, _batch=_release.BATCH):
+        # Everything is bound at class creation, so this works at interpreter exit too.
+        h = self._handle
+        if h:
+            try:
+                small = self._small
+            except AttributeError:  # made by code that does not know the flag
+                small = False
+            if small:
+                _queue(h)
+                if len(_pending) >= _batch:
+                    _flush()
+            else:
+                _free(h)
 
     # ---- metadata -----------------------------------------------------------------------
 
@@ -401,6 +502,11 @@ class Tensor:
     @property
     def grad(self):
         """The accumulated gradient (a tensor or None); assignable, deletable."""
+        out = _c_void_p()
+        _check(L.sg_tensor_grad(self._handle, out))
+        if out.value:
+            return _wrap(out.value)
+        # As PyTorch (TensorBase::grad), only a missing gradient of a non-leaf warns.
         if not self.is_leaf and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -409,9 +515,7 @@ class Tensor:
                 "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
                 "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
                 UserWarning, stacklevel=2)
-        out = _c_void_p()
-        _check(L.sg_tensor_grad(self._handle, _byref(out)))
-        return _wrap(out.value) if out.value else None
+        return None
 
     @grad.setter
     def grad(self, value):
@@ -450,6 +554,7 @@ class Tensor:
         _check(L.sg_tensor_free(self._handle))
         self._handle, source._handle = source._handle, None
         self._dtype = source._dtype
+        self._small = False
         if requires_grad:
             self.requires_grad_(True)
 
@@ -649,57 +754,11 @@ class Tensor:
 
     # ---- arithmetic ---------------------------------------------------------------------
 
-    def __add__(self, other, _tensor_op=L.sg_add, _scalar_op=L.sg_add_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, False)
-
-    __radd__ = __add__
-
-    def __sub__(self, other, _tensor_op=L.sg_sub, _scalar_op=L.sg_sub_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, False)
-
-    def __rsub__(self, other, _tensor_op=L.sg_sub, _scalar_op=L.sg_rsub_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, True, False)
-
-    def __mul__(self, other, _tensor_op=L.sg_mul, _scalar_op=L.sg_mul_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, False)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other, _tensor_op=L.sg_div, _scalar_op=L.sg_div_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, False)
-
-    def __rtruediv__(self, other, _tensor_op=L.sg_div, _scalar_op=L.sg_rdiv_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, True, False)
-
-    def __pow__(self, other, _tensor_op=L.sg_pow, _scalar_op=L.sg_pow_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, False)
-
-    def __rpow__(self, other, _tensor_op=L.sg_pow, _scalar_op=L.sg_rpow_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, True, False)
-
     def __neg__(self):
         return _keep_dtype(self, _make(L.sg_neg, self._handle))
 
     def __pos__(self):
         return self
-
-    def __eq__(self, other, _tensor_op=L.sg_eq, _scalar_op=L.sg_eq_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, True)
-
-    def __ne__(self, other, _tensor_op=L.sg_ne, _scalar_op=L.sg_ne_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, True)
-
-    def __lt__(self, other, _tensor_op=L.sg_lt, _scalar_op=L.sg_lt_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, True)
-
-    def __le__(self, other, _tensor_op=L.sg_le, _scalar_op=L.sg_le_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, True)
-
-    def __gt__(self, other, _tensor_op=L.sg_gt, _scalar_op=L.sg_gt_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, True)
-
-    def __ge__(self, other, _tensor_op=L.sg_ge, _scalar_op=L.sg_ge_scalar):
-        return _binary(self, other, _tensor_op, _scalar_op, False, True)
 
 
     def neg(self):
@@ -748,6 +807,8 @@ class Tensor:
 
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):
         """The sum of all elements, or along `dim` (keepdim keeps reduced dimensions as size 1)."""
+        if dim is None and not keepdim and dtype is None and axis is _MISSING and keepdims is _MISSING:
+            return _full_reduction(self, _sg_sum)  # the common case first
         dim, keepdim = _dim_aliases("sum", dim, keepdim, axis, keepdims)
         if dim is None and not keepdim:
             result = _keep_float_dtype(self, _make(L.sg_sum, self._handle))
@@ -816,9 +877,20 @@ class Tensor:
 
     def norm(self, p="fro", dim=None, keepdim=False):
         """The p-norm (2 by default) of all elements or along `dim` (gradient 0 at 0)."""
-        if p == "fro" and dim is None and not keepdim:  # the common case first
-            t = _make(L.sg_norm, self._handle)
+        if p == "fro" and dim is None and not keepdim:  # the common case first, inlined (W1's loop)
+            if _anomaly[0]:
+                _record_call_site()
+            out = _c_void_p()
+            status = _sg_norm(self._handle, out)
+            if status:
+                _check(status)
+            t = _new_object(Tensor)
+            t._handle = out.value
             t._dtype = self._dtype  # norm needs a floating tensor, and keeps its dtype
+            try:
+                t._small = self._small  # 0-d; its graph is self's and one node
+            except AttributeError:
+                t._small = False
             return t
         order = 2.0 if p in ("fro", None) else builtins.float(p)
         if order == 2.0 and dim is None and not keepdim:
@@ -1064,6 +1136,19 @@ class Tensor:
         return self.to(other.dtype)
 
 
+for _name, _tensor_op, _scalar_op, _reflected, _compare in (
+        ("__add__", L.sg_add, L.sg_add_scalar, False, False), ("__radd__", L.sg_add, L.sg_add_scalar, False, False),
+        ("__sub__", L.sg_sub, L.sg_sub_scalar, False, False), ("__rsub__", L.sg_sub, L.sg_rsub_scalar, True, False),
+        ("__mul__", L.sg_mul, L.sg_mul_scalar, False, False), ("__rmul__", L.sg_mul, L.sg_mul_scalar, False, False),
+        ("__truediv__", L.sg_div, L.sg_div_scalar, False, False),
+        ("__rtruediv__", L.sg_div, L.sg_rdiv_scalar, True, False),
+        ("__pow__", L.sg_pow, L.sg_pow_scalar, False, False), ("__rpow__", L.sg_pow, L.sg_rpow_scalar, True, False),
+        ("__eq__", L.sg_eq, L.sg_eq_scalar, False, True), ("__ne__", L.sg_ne, L.sg_ne_scalar, False, True),
+        ("__lt__", L.sg_lt, L.sg_lt_scalar, False, True), ("__le__", L.sg_le, L.sg_le_scalar, False, True),
+        ("__gt__", L.sg_gt, L.sg_gt_scalar, False, True), ("__ge__", L.sg_ge, L.sg_ge_scalar, False, True)):
+    setattr(Tensor, _name, _binary_operator(_name, _tensor_op, _scalar_op, _reflected, _compare))
+
+
 def _dim_aliases(function, dim, keepdim, axis, keepdims):
     """dim and keepdim, which PyTorch also takes as NumPy's axis and keepdims."""
     if axis is not _MISSING:
@@ -1234,33 +1319,7 @@ def _binary(self, other, tensor_function, scalar_function, reflected=False, comp
     int or bool scalar on an integer or bool tensor becomes a 0-d tensor of that kind, so that
     integer arithmetic stays integer. The result's dtype is recorded when it follows from the
     operands' (comparisons give bool; a floating tensor with a scalar keeps its dtype)."""
-    kind = type(other)
-    # The two common cases first, with the call inlined (this is the per-op hot path).
-    if kind is float or kind is int:
-        d = self._dtype or self.dtype
-        if kind is float or d.is_floating_point:
-            if _anomaly[0]:
-                _record_call_site()
-            out = _c_void_p()
-            status = scalar_function(self._handle, other, out)
-            if status:
-                _check(status)
-            t = _new_object(Tensor)
-            t._handle = out.value
-            t._dtype = _dtype.bool if compare else (d if d.is_floating_point else _dtype.get_default_dtype())
-            return t
-    elif kind is Tensor:
-        if _anomaly[0]:
-            _record_call_site()
-        out = _c_void_p()
-        status = tensor_function(other._handle, self._handle, out) if reflected else tensor_function(self._handle, other._handle, out)
-        if status:
-            _check(status)
-        t = _new_object(Tensor)
-        t._handle = out.value
-        d = self._dtype
-        t._dtype = _dtype.bool if compare else (d if d is other._dtype and d is not None and d.is_floating_point else None)
-        return t
+    kind = type(other)  # the common cases are handled by _binary_operator before this
     if isinstance(other, Tensor):
         if reflected:
             result = _make(tensor_function, other._handle, self._handle)

@@ -87,6 +87,12 @@ HAND_WRITTEN = {
     "contiguous": lambda x: (x.t().contiguous(), x.contiguous()),
     "_take": lambda x: torch.nn.Parameter(x) if x.dtype.is_floating_point else x,
     "data": lambda x: _with_data(torch.zeros(1), x),
+    # The operators' inlined common cases (the operator test checks every dtype pair and scalar).
+    "_binary_operator": lambda x: (x + x, x * 2, 2.5 - x, x < 1, x == x),
+    "operator": lambda x: (x / x, x ** 2, x >= 0.5),
+    "_full_reduction": lambda x: (x.sum(), x.norm()),
+    "_random": lambda x: ((torch.randn(3, dtype=x.dtype), torch.rand((), dtype=x.dtype))
+                          if x.dtype.is_floating_point else torch.rand(2)),
 }
 
 

@@ -11,8 +11,11 @@ from .._grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, 
 from .._tensor import Tensor, _wrap, _check
 from .. import _callbacks
 from .function import Function, FunctionCtx  # noqa: F401
-from ._engine import graph_task as _graph_task
+from ._engine import graph_task as _graph_task, run as _run_graph_task
+
 from . import functional  # noqa: F401
+
+_sg_backward = L.sg_backward
 
 
 def _as_tuple(value, name):
@@ -178,9 +181,8 @@ def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False,
                 stacklevel=2)
         backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
         return
-    with _graph_task():
-        _check(L.sg_backward(self._handle, gradient._handle if gradient is not None else None,
-                             builtins.bool(retain_graph)))
+    _run_graph_task(_sg_backward, self._handle, None if gradient is None else gradient._handle,
+                    retain_graph is not None and builtins.bool(retain_graph))
 
 
 for _name, _method in (("backward", _tensor_backward), ):

@@ -8,14 +8,17 @@ inside `graph_task()`. Passes may nest (a hook or a custom function's backward m
 another); a callback belongs to the innermost pass running on its thread."""
 import threading
 
+from .._lib import check
+
 _local = threading.local()
 
 
 def _stack():
-    stack = getattr(_local, "tasks", None)
-    if stack is None:
+    try:
+        return _local.tasks
+    except AttributeError:
         stack = _local.tasks = []
-    return stack
+        return stack
 
 
 class graph_task:
@@ -23,25 +26,55 @@ class graph_task:
     without an error (those queued by a callback too); after an error they are dropped.
     accumulates: False for autograd.grad, which leaves every .grad alone."""
 
+    __slots__ = ("accumulates", "callbacks")
+
     def __init__(self, accumulates=True):
         self.accumulates = accumulates
+        self.callbacks = []
 
     def __enter__(self):
-        self.callbacks = []
-        _stack().append(self)
+        try:
+            _local.tasks.append(self)
+        except AttributeError:
+            _local.tasks = [self]
         return self
 
     def __exit__(self, kind, error, trace):
-        stack = _stack()
+        stack = _local.tasks
         try:
             if kind is None:
+                callbacks = self.callbacks
                 i = 0
-                while i < len(self.callbacks):  # a callback may queue another
-                    self.callbacks[i]()
+                while i < len(callbacks):  # a callback may queue another
+                    callbacks[i]()
                     i += 1
         finally:
             stack.pop()
         return False
+
+
+def run(function, a, b, c, _new=object.__new__, _check=check):
+    """`with graph_task(): _check(function(a, b, c))` for a C call that runs a backward pass
+    and returns its status (sg_backward), without the context-manager protocol's cost
+    (Tensor.backward is called once per training step, or per op in small graphs)."""
+    task = _new(graph_task)
+    task.accumulates = True
+    task.callbacks = callbacks = []
+    try:
+        stack = _local.tasks
+    except AttributeError:
+        stack = _local.tasks = []
+    stack.append(task)
+    try:
+        status = function(a, b, c)
+        if status:
+            _check(status)
+        i = 0
+        while i < len(callbacks):  # a callback may queue another
+            callbacks[i]()
+            i += 1
+    finally:
+        stack.pop()
 
 
 def queue_callback(callback):

@@ -17,6 +17,7 @@ def _take(tensor, source):  # the plumbing under Parameter._take (test_dtype_pre
         _check(L.sg_tensor_free(tensor._handle))
     tensor._handle, source._handle = source._handle, None
     tensor._dtype = source._dtype
+    tensor._small = False
 
 
 class Parameter(Tensor):
