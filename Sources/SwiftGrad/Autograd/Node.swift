@@ -434,17 +434,18 @@ final class OpNode: Node {
     ///   was modified in place.
     func saved(_ index: Int) throws -> Tensor {
         if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
-        let value: SavedTensor?
+        // Unpacked in place (copying the saved value out first would retain and release it).
+        let value: Tensor?
         switch index {
         case _ where index >= savedCount: value = nil
-        case 0: value = saved0
-        case 1: value = saved1
-        default: value = moreSaved[index - 2]
+        case 0: value = try saved0?.unpack(for: self)
+        case 1: value = try saved1?.unpack(for: self)
+        default: value = try moreSaved[index - 2]?.unpack(for: self)
         }
         guard let value else {
             throw SwiftGradError.internal("\(name) read saved value \(index), which it did not save")
         }
-        return try value.unpack(for: self)
+        return value
     }
 
     /// Whether forward input `index` needs a gradient.
