@@ -1,7 +1,4 @@
-import Synchronization
-
-/// Number of `Tensor` objects alive, for leak checks (`Tensor.liveCount`).
-private let liveTensors = Atomic<Int>(0)
+import CThreadLocal
 
 /// An n-dimensional array with reverse-mode automatic differentiation, PyTorch's `torch.Tensor`.
 ///
@@ -135,7 +132,7 @@ public final class Tensor {
             }
         }
         self.isContiguous = contiguous
-        liveTensors.wrappingAdd(1, ordering: .relaxed)
+        sg_live_add(1)  // per-thread: no shared read-modify-write per op result
     }
 
     /// A contiguous tensor over `storage`.
@@ -143,7 +140,7 @@ public final class Tensor {
         self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), knownContiguous: true)
     }
 
-    deinit { liveTensors.wrappingSubtract(1, ordering: .relaxed) }
+    deinit { sg_live_add(-1) }
 
     /// Whether this tensor alone can see its memory: it is not a view, no other tensor shares
     /// its storage, and it covers the whole storage contiguously. Backward may then update it in
@@ -167,7 +164,7 @@ public final class Tensor {
     }
 
     /// The number of `Tensor` objects currently alive in this process.
-    public static var liveCount: Int { liveTensors.load(ordering: .relaxed) }
+    public static var liveCount: Int { sg_live_total() }
 
     /// Number of dimensions.
     public var ndim: Int { shape.count }

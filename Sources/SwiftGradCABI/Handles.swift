@@ -117,10 +117,9 @@ enum Handles {
         // Drop the object outside the lock: a tensor's deinit may free a whole graph.
         let dropped: AnyObject? = table.withLock { table in
             guard let index = liveIndex(handle, kind, in: table) else { return nil }
-            let object = table.slots[index].object
+            let object = table.slots[index].object.take()  // moved out: no retain and release
             var generation = (table.slots[index].generation &+ 1) & generationMask
             if generation == 0 { generation = 1 }
-            table.slots[index].object = nil
             table.slots[index].generation = generation
             table.free.append(UInt32(index))
             return object

@@ -4,6 +4,7 @@
    Every result must equal the same computation run serially, each thread must see only its own
    grad mode and last error, and nothing may leak. Clean under ThreadSanitizer
    (make check-safety). */
+#define _POSIX_C_SOURCE 200809L /* pthread barriers */
 #include <pthread.h>
 #include <string.h>
 
@@ -81,7 +82,52 @@ static void *worker(void *arg) {
     return (void *)(long)failures;
 }
 
+/* The live-tensor count is kept per thread: it must count tensors that live threads hold,
+   keep what exiting threads leave behind, and take back tensors freed on another thread. */
+#define LIVE_THREADS 4
+#define LIVE_EACH 100
+static sg_tensor *kept[LIVE_THREADS][LIVE_EACH];
+static pthread_barrier_t made, counted;
+
+static void *make_and_keep(void *arg) {
+    long id = (long)arg;
+    int64_t two = 2;
+    for (int i = 0; i < LIVE_EACH; i++) {
+        if (sg_zeros(&two, 1, SG_FLOAT32, &kept[id][i]) != SG_OK) return (void *)1;
+    }
+    pthread_barrier_wait(&made);
+    pthread_barrier_wait(&counted);  /* the main thread counts while this one lives */
+    for (int i = 0; i < LIVE_EACH / 2; i++) {
+        if (sg_tensor_free(kept[id][i]) != SG_OK) return (void *)1;
+        kept[id][i] = NULL;
+    }
+    return NULL;  /* the other half outlives this thread; the main thread frees it */
+}
+
+static void live_count_across_threads(void) {
+    int64_t before = sg_live_tensor_count();
+    pthread_t threads[LIVE_THREADS];
+    CHECK(pthread_barrier_init(&made, NULL, LIVE_THREADS + 1) == 0);
+    CHECK(pthread_barrier_init(&counted, NULL, LIVE_THREADS + 1) == 0);
+    for (long i = 0; i < LIVE_THREADS; i++) CHECK(pthread_create(&threads[i], NULL, make_and_keep, (void *)i) == 0);
+    pthread_barrier_wait(&made);
+    CHECK(sg_live_tensor_count() == before + LIVE_THREADS * LIVE_EACH);
+    pthread_barrier_wait(&counted);
+    for (int i = 0; i < LIVE_THREADS; i++) {
+        void *failed = NULL;
+        CHECK(pthread_join(threads[i], &failed) == 0);
+        CHECK(failed == NULL);
+    }
+    CHECK(sg_live_tensor_count() == before + LIVE_THREADS * LIVE_EACH / 2);
+    for (int t = 0; t < LIVE_THREADS; t++)
+        for (int i = LIVE_EACH / 2; i < LIVE_EACH; i++) CHECK_OK(sg_tensor_free(kept[t][i]));
+    CHECK(sg_live_tensor_count() == before);
+    pthread_barrier_destroy(&made);
+    pthread_barrier_destroy(&counted);
+}
+
 int main(void) {
+    live_count_across_threads();
     int64_t three = 3;
     float k[] = {1, 2, 3};
     CHECK_OK(sg_arange(0, 3, 1, SG_FLOAT32, &shared_leaf));

@@ -79,25 +79,27 @@ enum Engine {
             // loop
             var incoming: [Tensor?] = []  // reused from node to node
             while let i = ready.popLast() {
-                let node = task.entries[i].node
-                task.takeGradients(i, into: &incoming)
-                if node.mayHaveHooks { try runHooks(node, &incoming) }
-                if task.entries[i].wanted { captures.capture(i, incoming) }
-                var outgoing: Gradients = []
-                if task.entries[i].needed {
-                    outgoing = try node.apply(&incoming)
-                    if detectAnomaly { try checkForNaN(node, outgoing.array) }
-                    if !keepGraph { node.releaseSavedValues() }
-                }
-                for index in 0..<node.edgeCount {
-                    guard let edge = node.unretainedEdge(index) else { continue }
-                    let target = task.index(of: edge.node)
-                    // Taken out, so that the buffer's reference may then be the only one.
-                    if index < outgoing.count, let gradient = outgoing.take(index) {
-                        try send(gradient, along: edge, from: node, index: index, to: target, into: &task)
+                // The roots keep every node of the pass alive: no reference counting on it here.
+                try task.entries[i].reference._withUnsafeGuaranteedRef { node in
+                    task.takeGradients(i, into: &incoming)
+                    if node.mayHaveHooks { try runHooks(node, &incoming) }
+                    if task.entries[i].wanted { captures.capture(i, incoming) }
+                    var outgoing: Gradients = []
+                    if task.entries[i].needed {
+                        outgoing = try node.apply(&incoming)
+                        if detectAnomaly { try checkForNaN(node, outgoing.array) }
+                        if !keepGraph { node.releaseSavedValues() }
                     }
-                    task.entries[target].dependencies -= 1
-                    if task.entries[target].dependencies == 0 { ready.append(target) }
+                    for index in 0..<node.edgeCount {
+                        guard let edge = node.unretainedEdge(index) else { continue }
+                        let target = task.index(of: edge.node)
+                        // Taken out, so that the buffer's reference may then be the only one.
+                        if index < outgoing.count, let gradient = outgoing.take(index) {
+                            try send(gradient, along: edge, from: node, index: index, to: target, into: &task)
+                        }
+                        task.entries[target].dependencies -= 1
+                        if task.entries[target].dependencies == 0 { ready.append(target) }
+                    }
                 }
             }
             return captures.captured
@@ -225,9 +227,12 @@ enum Engine {
 
 /// The bookkeeping of one backward pass for one node it reaches.
 struct PassEntry {
-    /// Unowned: the roots of the pass keep every node it reaches alive (edges never change
-    /// before a node dies), and skipping the reference counting matters on this path.
-    unowned(unsafe) let node: Node
+    /// Unmanaged: the roots of the pass keep every node it reaches alive (edges never change
+    /// before a node dies), and skipping the reference counting matters on this path (the hot
+    /// paths reach the node through `_withUnsafeGuaranteedRef`).
+    let reference: Unmanaged<Node>
+    /// The node (a strong reference, for the paths that are not hot).
+    var node: Node { reference.takeUnretainedValue() }
     /// Edges that have not yet delivered their gradient (run when it reaches 0).
     var dependencies = 0
     /// The summed gradient of output 0, and of outputs 1... for nodes with several.
@@ -240,7 +245,8 @@ struct PassEntry {
     /// Whether a gradient arriving here is captured.
     var wanted = false
 
-    init(node: Node) { self.node = node }
+    init(node: Node) { reference = Unmanaged.passUnretained(node) }
+    init(_ reference: Unmanaged<Node>) { self.reference = reference }
 }
 
 /// The pass's work on its entries, written once over any table.
@@ -259,17 +265,18 @@ extension NodeTable {
         guard existingIndex(of: root) == nil else { return }
         var stack = [insert(Unmanaged.passUnretained(root))]
         while let i = stack.popLast() {
-            let node = entries[i].node
-            for k in 0..<node.edgeCount {
-                guard let target = node.unretainedEdge(k)?.node else { continue }
-                let j: Int
-                if let found = existingIndex(of: target) {
-                    j = found
-                } else {
-                    j = insert(target)
-                    stack.append(j)
+            entries[i].reference._withUnsafeGuaranteedRef { node in
+                for k in 0..<node.edgeCount {
+                    guard let target = node.unretainedEdge(k)?.node else { continue }
+                    let j: Int
+                    if let found = existingIndex(of: target) {
+                        j = found
+                    } else {
+                        j = insert(target)
+                        stack.append(j)
+                    }
+                    entries[j].dependencies += 1
                 }
-                entries[j].dependencies += 1
             }
         }
     }
@@ -289,7 +296,7 @@ extension NodeTable {
     /// The gradients delivered to entry `index`, one per output of its node, into `list`; the
     /// entry lets go of them.
     mutating func takeGradients(_ index: Int, into list: inout [Tensor?]) {
-        let count = entries[index].node.outputCount
+        let count = entries[index].reference._withUnsafeGuaranteedRef { $0.outputCount }
         if count == 1 && list.count == 1 {
             // The common case, without emptying and refilling the list.
             list[0] = entries[index].gradient.take()

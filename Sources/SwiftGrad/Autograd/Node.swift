@@ -39,15 +39,20 @@ public class Node {
     }
 
     deinit {
-        // Hand the children to the teardown queue and drop this node's own references first, so
-        // that the queue holds the last ones and frees them iteratively.
+        // Hand the children this node holds the last reference to over to the teardown queue,
+        // which frees them iteratively; the others are only released here (they outlive this
+        // node, so no deinit nests). The references are moved, not copied.
         GraphTeardown.withQueue { queue in
-            queue.adopt(edge0?.node)
-            queue.adopt(edge1?.node)
-            for edge in moreEdges { queue.adopt(edge?.node) }
+            if edge0 != nil, isKnownUniquelyReferenced(&edge0!.node) { queue.adopt(edge0.take().unsafelyUnwrapped.node) }
             edge0 = nil
+            if edge1 != nil, isKnownUniquelyReferenced(&edge1!.node) { queue.adopt(edge1.take().unsafelyUnwrapped.node) }
             edge1 = nil
-            moreEdges = []
+            if !moreEdges.isEmpty {
+                for i in moreEdges.indices where moreEdges[i] != nil && isKnownUniquelyReferenced(&moreEdges[i]!.node) {
+                    queue.adopt(moreEdges[i].take().unsafelyUnwrapped.node)
+                }
+                moreEdges = []
+            }
             queue.drainUnlessDraining()
         }
     }
@@ -168,7 +173,8 @@ public class Node {
 
 /// Where a gradient goes: input `inputNr` of `node` (the output index of the forward op).
 struct Edge {
-    let node: Node
+    /// Mutable only for the uniqueness check of `Node.deinit`.
+    var node: Node
     let inputNr: Int
 }
 
@@ -259,7 +265,8 @@ struct Gradients: ExpressibleByArrayLiteral {
 /// so that later in-place writes are caught.
 struct SavedTensor {
     /// The tensor, or for the op's own output a graph-free alias of it (no reference cycle).
-    let value: Tensor
+    /// Mutable only for the uniqueness check of `OpNode.deinit`.
+    fileprivate(set) var value: Tensor
     let version: Int
     let isOutput: Bool
     /// Which output of its producer the value was when saved, for messages.
@@ -347,21 +354,29 @@ final class OpNode: Node {
         super.init(name: name, edgeCount: nextEdges.count) { nextEdges[$0] }
     }
 
-    func save(_ tensors: [Tensor?], output: Tensor, scalar: Bool = false) {
+    /// Saves `tensors` and, with `savingOutput`, `output` after them (without building a
+    /// longer array for it: this runs once per recorded op).
+    func save(_ tensors: [Tensor?], output: Tensor, savingOutput: Bool = false, scalar: Bool = false) {
         savedScalar = scalar
-        savedCount = tensors.count
+        savedCount = tensors.count + (savingOutput ? 1 : 0)
         // By index rather than `for in`, which would copy (retain and release) each tensor.
         for i in tensors.indices {
             guard let t = tensors[i] else {
                 if i >= 2 { moreSaved.append(nil) }
                 continue
             }
-            let value = SavedTensor(t, isOutputOf: t === output ? self : nil)
-            switch i {
-            case 0: saved0 = value
-            case 1: saved1 = value
-            default: moreSaved.append(value)
-            }
+            store(SavedTensor(t, isOutputOf: t === output ? self : nil), at: i)
+        }
+        if savingOutput { store(SavedTensor(output, isOutputOf: self), at: tensors.count) }
+    }
+
+    /// Puts a saved value at `index` (indices past 1 arrive in order).
+    @inline(__always)
+    private func store(_ value: SavedTensor, at index: Int) {
+        switch index {
+        case 0: saved0 = value
+        case 1: saved1 = value
+        default: moreSaved.append(value)
         }
     }
 
@@ -385,9 +400,11 @@ final class OpNode: Node {
         // (After a backward pass they are already gone: nothing to hand over.)
         guard saved0 != nil || saved1 != nil || !moreSaved.isEmpty else { return }
         GraphTeardown.withQueue { queue in
-            queue.adopt(saved0?.value)
-            queue.adopt(saved1?.value)
-            for value in moreSaved { queue.adopt(value?.value) }
+            if saved0 != nil, isKnownUniquelyReferenced(&saved0!.value) { queue.adopt(saved0.take().unsafelyUnwrapped.value) }
+            if saved1 != nil, isKnownUniquelyReferenced(&saved1!.value) { queue.adopt(saved1.take().unsafelyUnwrapped.value) }
+            for i in moreSaved.indices where moreSaved[i] != nil && isKnownUniquelyReferenced(&moreSaved[i]!.value) {
+                queue.adopt(moreSaved[i].take().unsafelyUnwrapped.value)
+            }
         }
         saved0 = nil
         saved1 = nil
@@ -417,17 +434,18 @@ final class OpNode: Node {
     ///   was modified in place.
     func saved(_ index: Int) throws -> Tensor {
         if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
-        let value: SavedTensor?
+        // Unpacked in place (copying the saved value out first would retain and release it).
+        let value: Tensor?
         switch index {
         case _ where index >= savedCount: value = nil
-        case 0: value = saved0
-        case 1: value = saved1
-        default: value = moreSaved[index - 2]
+        case 0: value = try saved0?.unpack(for: self)
+        case 1: value = try saved1?.unpack(for: self)
+        default: value = try moreSaved[index - 2]?.unpack(for: self)
         }
         guard let value else {
             throw SwiftGradError.internal("\(name) read saved value \(index), which it did not save")
         }
-        return try value.unpack(for: self)
+        return value
     }
 
     /// Whether forward input `index` needs a gradient.
@@ -527,11 +545,14 @@ enum GraphTeardown {
         private var pending: [AnyObject] = []
         private var draining = false
 
-        /// Takes (retains) `object` until the next drain.
+        /// Takes over a reference until the next drain. The deinits give it only references
+        /// that are the last ones (checked in place, as a copy would never be unique), moved
+        /// out of their fields: the object is then freed by the drain, not inside the deinit
+        /// (recursively), and a reference that is not the last is just dropped there, with no
+        /// round trip through the queue. (If another thread drops its reference meanwhile, the
+        /// object is freed in the deinit, one level down; its children still come here.)
         @inline(__always)
-        func adopt(_ object: AnyObject?) {
-            if let object { pending.append(object) }
-        }
+        func adopt(_ object: AnyObject) { pending.append(object) }
 
         /// Releases adopted objects, unless an outer call on this thread is already doing so.
         func drainUnlessDraining() {

@@ -114,7 +114,7 @@ struct FastNodeTable: NodeTable {
         while true {
             let stored = Int(buckets[b])
             if stored == 0 { return nil }
-            if Unmanaged.passUnretained(entries[stored - 1].node).toOpaque() == address { return stored - 1 }
+            if entries[stored - 1].reference.toOpaque() == address { return stored - 1 }
             b = (b + 1) & mask
         }
     }
@@ -122,7 +122,7 @@ struct FastNodeTable: NodeTable {
     mutating func insert(_ node: Unmanaged<Node>) -> Int {
         let index = entries.count
         if passID == 0 && (index + 1) * 2 > buckets.count { grow() }  // before the entry joins
-        entries.append(PassEntry(node: node.takeUnretainedValue()))
+        entries.append(PassEntry(node))
         if passID != 0 {
             node._withUnsafeGuaranteedRef {
                 $0.passID = passID
@@ -136,7 +136,7 @@ struct FastNodeTable: NodeTable {
     }
 
     private mutating func place(_ index: Int) {
-        var b = bucket(of: Unmanaged.passUnretained(entries[index].node).toOpaque())
+        var b = bucket(of: entries[index].reference.toOpaque())
         let mask = buckets.count - 1
         while buckets[b] != 0 { b = (b + 1) & mask }
         buckets[b] = Int32(index + 1)

@@ -131,7 +131,7 @@ extension Tensor {
         guard inputs.contains(where: \.requiresGrad) else { return self }
         for input in inputs where input.base != nil { try input.checkViewHistory() }
         let node = OpNode(name: name, inputs: inputs, output: self, rule: rule)
-        node.save(savingOutput ? saving() + [self] : saving(), output: self, scalar: savingScalar)
+        node.save(saving(), output: self, savingOutput: savingOutput, scalar: savingScalar)
         if Engine.detectAnomaly { node.anomalyContext = Autograd.anomalyContext }
         gradFn = node
         outputNr = 0
