@@ -155,25 +155,25 @@ def w2_bound_bytes():
     return sum(r + w for _, r, w in W2_OPS) * W2_ELEMENTS * 4
 
 
-def rss_steady_line(torch_python, env):
+def rss_steady_line(torch_python, env, steps=10_000):
     """benchmarks/rss_steady.py on swiftgrad (and PyTorch): RSS of a 10,000-step W3 loop."""
     script = str(ROOT / "benchmarks" / "rss_steady.py")
-    runs = {"swiftgrad": ([sys.executable, script, "swiftgrad"], env)}
+    runs = {"swiftgrad": ([sys.executable, script, "swiftgrad", str(steps)], env)}
     if torch_python:
-        runs["PyTorch"] = ([torch_python, script, "torch"], None)
+        runs["PyTorch"] = ([torch_python, script, "torch", str(steps)], None)
     parts = []
     growth_ok = None
     for label, (argv, run_env) in runs.items():
         print(f"running rss_steady ({label}) ...", file=sys.stderr)
         r = run_json(argv, run_env)
-        samples = r["rss_mb"]
-        growth = samples["10000"] - samples["1000"]
+        samples = [r["rss_mb"][str(k)] for k in (steps // 10, steps // 2, steps)]
+        growth = samples[2] - samples[0]
         if label == "swiftgrad":
             growth_ok = growth <= RSS_FLAT_MIB
-        parts.append(f"{label} {samples['1000']:.1f} / {samples['5000']:.1f} / {samples['10000']:.1f} MiB "
-                     f"({growth:+.2f} MiB from step 1,000 to 10,000)")
-    return (f"RSS of a training loop (`benchmarks/rss_steady.py`: W3's MLP from Python, 10,000 SGD steps, "
-            f"RSS at steps 1,000 / 5,000 / 10,000): {'; '.join(parts)}. Flat (swiftgrad's growth ≤ "
+        parts.append(f"{label} {samples[0]:.1f} / {samples[1]:.1f} / {samples[2]:.1f} MiB "
+                     f"({growth:+.2f} MiB from step {steps // 10:,} to {steps:,})")
+    return (f"RSS of a training loop (`benchmarks/rss_steady.py`: W3's MLP from Python, {steps:,} SGD steps, "
+            f"RSS at steps {steps // 10:,} / {steps // 2:,} / {steps:,}): {'; '.join(parts)}. Flat (swiftgrad's growth ≤ "
             f"{RSS_FLAT_MIB:g} MiB): {'yes' if growth_ok else 'no'}.")
 
 
@@ -203,6 +203,7 @@ def main():
     parser.add_argument("--runs", type=int, default=RUNS, help="processes per workload and implementation")
     parser.add_argument("--only", help="comma-separated workloads to run (a quick look; skips the rest)")
     parser.add_argument("--no-extras", action="store_true", help="skip DDP, the RSS loop and the scaling picture")
+    parser.add_argument("--rss-steps", type=int, default=10_000, help="steps of the RSS loop (a quick look: fewer)")
     parser.add_argument("--readme")
     args = parser.parse_args()
     if args.runs < 1:
@@ -331,7 +332,8 @@ def main():
     if anchor_note:
         lines += ["", anchor_note]
     if not args.no_extras:
-        lines += ["", rss_steady_line(torch_python, env)]
+        lines += ["", rss_steady_line(torch_python, env, args.rss_steps)]
+        lines += ["", *scaling_lines(args, torch_python, env, stream["all_cores_gbs"], sgemm_gflops)]
         lines += ["", *distributed_rows(env)]
     table = "\n".join(lines)
     print(table)
