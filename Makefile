@@ -164,7 +164,8 @@ check-swift-sanitizers:
 # README=1` also writes the table into README.md and the picture to benchmarks/scaling.svg.
 # With TORCH_PYTHON, the C++ anchor (benchmarks/libtorch_anchor.cpp, W1 and W1b on libtorch's
 # C++ API) is built against that wheel's headers and libraries first (about half a minute, once);
-# if that fails, its row says why and the rest still runs.
+# if that fails, its row says why and the rest still runs. BENCH_ARGS passes more options to
+# benchmarks/run.py (a quick look: BENCH_ARGS="--only W1,W1b --no-extras").
 TORCH_PYTHON ?= $(shell python3 -c "import torch" 2>/dev/null && command -v python3)
 BENCH_RUNS ?= 5
 $(BIN)/bench: benchmarks/bench.c $(LIB) $(HEADER)
@@ -187,7 +188,7 @@ bench: $(BIN)/bench $(VENV)/.ready
 	fi
 	$(PYTHON) benchmarks/run.py --bench $(BIN)/bench --torch-python "$(TORCH_PYTHON)" --runs $(BENCH_RUNS) \
 		$(if $(TORCH_PYTHON),--libtorch-anchor $(BIN)/libtorch_anchor --libtorch-log $(BUILD)/bench/libtorch_anchor.log) \
-		$(if $(README),--readme README.md)
+		$(if $(README),--readme README.md) $(BENCH_ARGS)
 
 # The Python environment for the demo and the tests (pytest, numpy, and the safetensors package
 # to check files against), made on first use.
