@@ -104,9 +104,24 @@ int main(int argc, char **argv) {
     reset_peak_rss();
     double rss_before = status_mb("VmRSS"), seconds;
     if (name == "W1") {
+        // Once, that this is the workload: a 0-d a, and d = a * 2^k (or -100 * 2^k), so that
+        // a.grad() * a == d.
+        torch::Tensor a = torch::randn({}, torch::requires_grad());
+        torch::Tensor d = f(a);
+        d.backward();
+        if (a.dim() != 0 || d.dim() != 0 || !torch::allclose(a.grad() * a, d.detach())) {
+            std::fprintf(stderr, "W1: unexpected result (a.dim() %ld, d.dim() %ld)\n",
+                         static_cast<long>(a.dim()), static_cast<long>(d.dim()));
+            return 1;
+        }
         seconds = measure(w1, 2000);
     } else if (name == "W1b") {
         torch::Tensor x = torch::rand({4}, torch::requires_grad());
+        w1b(x);
+        if (x.grad().defined()) {
+            std::fprintf(stderr, "W1b: x.grad() was not reset\n");
+            return 1;
+        }
         seconds = measure([&] { w1b(x); }, 100);
     } else {
         std::fprintf(stderr, "unknown workload %s\n", name.c_str());
