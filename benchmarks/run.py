@@ -72,12 +72,14 @@ def median_of_interleaved(commands, runs=RUNS):
             summary[key] = None
             continue
         merged = dict(results[0])
-        merged["all_seconds"] = [r["seconds"] for r in results]
-        merged["seconds"] = median(merged["all_seconds"])
+        if "seconds" in merged:
+            merged["all_seconds"] = [r["seconds"] for r in results]
+            merged["seconds"] = median(merged["all_seconds"])
         if "peak_rss_mb" in merged:
             merged["rss_rise_mb"] = median([r["peak_rss_mb"] - r["rss_before_mb"] for r in results])
-        if "gflops" in merged:
-            merged["gflops"] = median([r["gflops"] for r in results])
+        for rate in ("gflops", "one_core_gbs", "all_cores_gbs"):
+            if rate in merged:
+                merged[rate] = median([r[rate] for r in results])
         summary[key] = merged
     return summary
 
@@ -230,9 +232,6 @@ def main():
     elif args.libtorch_anchor:
         anchor_note = "The libtorch C++ anchor was not measured: no Python with torch."
 
-    streams = [run_json([args.bench, "stream"]) for _ in range(2)]
-    stream = {"one_core_gbs": max(s["one_core_gbs"] for s in streams),
-              "all_cores_gbs": max(s["all_cores_gbs"] for s in streams)}
     rows = [row for row in ROWS if not args.only or row[0] in args.only.split(",")]
     results = {}
     for name, *_ in rows:
@@ -246,11 +245,20 @@ def main():
         if name == "W4":
             # The direct sgemm rate W4 is held to, measured in turn with it.
             commands["sgemm"] = [args.bench, "sgemm"]
+        if name == "W2":
+            # Likewise the STREAM rate behind W2's bandwidth bound.
+            commands["stream"] = [args.bench, "stream"]
         results[name] = median_of_interleaved(commands, args.runs)
+    # The machine's rates: medians of the runs taken in turn with W2 and W4, else of 3 runs now.
     if "W4" in results:
         sgemm_gflops = results["W4"]["sgemm"]["gflops"]
     else:
         sgemm_gflops = median([run_json([args.bench, "sgemm"])["gflops"] for _ in range(3)])
+    if "W2" in results:
+        stream = results["W2"]["stream"]
+    else:
+        streams = [run_json([args.bench, "stream"]) for _ in range(3)]
+        stream = {key: median([s[key] for s in streams]) for key in ("one_core_gbs", "all_cores_gbs")}
 
     def seconds(name, impl):
         r = results[name][impl]
@@ -266,9 +274,9 @@ def main():
     bound_ms = w2_bound_bytes() / (stream["all_cores_gbs"] * 1e9) * 1e3
     lines = [
         f"Machine: {machine()}. PyTorch: {version or 'not measured'}. "
-        f"Machine limits in the same run: STREAM triad {stream['one_core_gbs']:.1f} GB/s on one core, "
-        f"{stream['all_cores_gbs']:.1f} GB/s on all; OpenBLAS `cblas_sgemm` called directly "
-        f"{sgemm_gflops:.0f} GFLOP/s (1024^3).",
+        f"Machine limits in the same run (medians of the runs taken in turn with W2 and W4): STREAM triad "
+        f"{stream['one_core_gbs']:.1f} GB/s on one core, {stream['all_cores_gbs']:.1f} GB/s on all; "
+        f"OpenBLAS `cblas_sgemm` called directly {sgemm_gflops:.0f} GFLOP/s (1024^3).",
         "",
         "| Workload | unit | swiftgrad C | libtorch C++ | C ÷ libtorch | swiftgrad Python | PyTorch Python | "
         "Python ÷ PyTorch | target | met | peak RSS MiB (C / Py / torch) |",
@@ -325,7 +333,7 @@ def main():
             spreads.append(f"{label} {worst[0]:.0%} ({worst[1]})")
     lines.append(
         f"Times are medians over {args.runs} processes per workload and implementation, the implementations "
-        "(and for W4 the direct sgemm) taking turns; each process's own figure is the median of at least a "
+        "(and for W2 the STREAM triad, for W4 the direct sgemm) taking turns; each process's own figure is the median of at least a "
         "second of repeated runs after a tenth as many warm-up runs. Ratios are ratios of those medians. Largest "
         f"spread between one implementation's processes (slowest ÷ fastest − 1): {', '.join(spreads)}. "
         "Peak RSS is the median rise over the process's resident memory before the workload (imports excluded).")
