@@ -182,11 +182,12 @@ def rss_steady_line(torch_python, env, steps=10_000):
 RSS_FLAT_MIB = 1.0
 
 
-def scaling_lines(args, torch_python, env, stream_gbs, sgemm_gflops):
-    """benchmarks/scaling.py: the picture, and its two sentences for the README."""
+def scaling_lines(args, torch_python, env):
+    """benchmarks/scaling.py: the picture, and its two sentences for the README. It measures the
+    machine's rates for its bounds itself, around its own runs."""
     print("running scaling ...", file=sys.stderr)
-    argv = [sys.executable, str(ROOT / "benchmarks" / "scaling.py"), "--stream-gbs", str(stream_gbs),
-            "--sgemm-gflops", str(sgemm_gflops), "--out", str(ROOT / "build" / "bench" / "scaling.svg")]
+    argv = [sys.executable, str(ROOT / "benchmarks" / "scaling.py"), "--bench", args.bench,
+            "--out", str(ROOT / "build" / "bench" / "scaling.svg")]
     if torch_python:
         argv += ["--torch-python", torch_python]
     if args.readme:
@@ -341,7 +342,7 @@ def main():
         lines += ["", anchor_note]
     if not args.no_extras:
         lines += ["", rss_steady_line(torch_python, env, args.rss_steps)]
-        lines += ["", *scaling_lines(args, torch_python, env, stream["all_cores_gbs"], sgemm_gflops)]
+        lines += ["", *scaling_lines(args, torch_python, env)]
         lines += ["", *distributed_rows(env)]
     table = "\n".join(lines)
     print(table)

@@ -8,8 +8,9 @@ Each point is the median of repeated batches of calls (batches of at least 0.2 m
 them and about 0.1 s in all). It then draws build/bench/scaling.svg by hand: one log-log panel
 per op with both libraries and the op's bound, time = bytes / the STREAM triad rate of all cores
 for the elementwise ops, the sum and forward + backward (the bytes each op reads and writes once,
-counted as for W2 in run.py), time = 2 n^3 / the direct sgemm rate for matmul. The SVG is parsed
-back (xml.etree) before it is kept.
+counted as for W2 in run.py), time = 2 n^3 / the direct sgemm rate for matmul, both rates the
+best of runs of `bench stream` / `bench sgemm` before, between and after the workers. The SVG
+is parsed back (xml.etree) before it is kept.
 
     python scaling.py [--torch-python PY] [--stream-gbs GBS] [--sgemm-gflops GFLOPS]
                       [--bench build/bin/bench] [--out build/bench/scaling.svg] [--copy PATH]
@@ -287,8 +288,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--worker", choices=["swiftgrad", "torch"])
     parser.add_argument("--torch-python", default="")
-    parser.add_argument("--stream-gbs", type=float, help="STREAM triad GB/s on all cores (else measured with --bench)")
-    parser.add_argument("--sgemm-gflops", type=float, help="direct cblas_sgemm GFLOP/s (else measured with --bench)")
+    parser.add_argument("--stream-gbs", type=float,
+                        help="STREAM triad GB/s on all cores (else the best of runs of --bench around the workers)")
+    parser.add_argument("--sgemm-gflops", type=float,
+                        help="direct cblas_sgemm GFLOP/s (else the best of runs of --bench around the workers)")
     parser.add_argument("--bench", default=str(ROOT / "build" / "bin" / "bench"))
     parser.add_argument("--out", default=str(ROOT / "build" / "bench" / "scaling.svg"))
     parser.add_argument("--copy", help="also copy the picture here (make bench README=1: benchmarks/scaling.svg)")
@@ -296,12 +299,25 @@ def main():
     if args.worker:
         return worker(args.worker)
 
-    stream_gbs = args.stream_gbs or run_json([args.bench, "stream"])["all_cores_gbs"]
-    sgemm_gflops = args.sgemm_gflops or run_json([args.bench, "sgemm"])["gflops"]
+    # The machine's rates are taken before, between and after the workers, and the best of them
+    # drawn: a bound is what the machine can do, measured close in time to the points.
+    streams, sgemms = [], []
+
+    def rates():
+        if not args.stream_gbs:
+            streams.append(run_json([args.bench, "stream"])["all_cores_gbs"])
+        if not args.sgemm_gflops:
+            sgemms.append(run_json([args.bench, "sgemm"])["gflops"])
+
     env = dict(os.environ, PYTHONPATH=str(ROOT / "bindings" / "python"))
+    rates()
     results = {"swiftgrad": run_json([sys.executable, __file__, "--worker", "swiftgrad"], env)["points"]}
+    rates()
     if args.torch_python:
         results["PyTorch"] = run_json([args.torch_python, __file__, "--worker", "torch"])["points"]
+        rates()
+    stream_gbs = args.stream_gbs or max(streams)
+    sgemm_gflops = args.sgemm_gflops or max(sgemms)
     knees = {op: crossing(pts, 2) for op, pts in results["swiftgrad"].items() if pts}
 
     svg = draw(results, stream_gbs, sgemm_gflops, knees)
