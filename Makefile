@@ -158,15 +158,37 @@ check-swift-sanitizers:
 	TSAN_OPTIONS=halt_on_error=1 swift test --sanitize=thread --scratch-path .build-tsan-tests
 
 # Benchmarks (benchmarks/): the workloads through C, through Python, and on PyTorch when
-# TORCH_PYTHON names a Python that can import torch (else one on PATH that can); `make bench
-# README=1` also writes the table into README.md.
+# TORCH_PYTHON names a Python that can import torch (else one on PATH that can), each workload in
+# BENCH_RUNS processes per implementation, taking turns, the table showing medians; the RSS of a
+# 10,000-step training loop; the scaling picture (build/bench/scaling.svg). `make bench
+# README=1` also writes the table into README.md and the picture to benchmarks/scaling.svg.
+# With TORCH_PYTHON, the C++ anchor (benchmarks/libtorch_anchor.cpp, W1 and W1b on libtorch's
+# C++ API) is built against that wheel's headers and libraries first (about half a minute, once);
+# if that fails, its row says why and the rest still runs. BENCH_ARGS passes more options to
+# benchmarks/run.py (a quick look: BENCH_ARGS="--only W1,W1b --no-extras").
 TORCH_PYTHON ?= $(shell python3 -c "import torch" 2>/dev/null && command -v python3)
+BENCH_RUNS ?= 5
 $(BIN)/bench: benchmarks/bench.c $(LIB) $(HEADER)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $$(pkg-config --cflags openblas) -pthread $< -o $@ $(LDFLAGS) $$(pkg-config --libs openblas) -lm
 
+$(BIN)/libtorch_anchor: benchmarks/libtorch_anchor.cpp benchmarks/torch_flags.py
+	@test -n "$(TORCH_PYTHON)" || { echo "the libtorch anchor needs TORCH_PYTHON (a Python with torch)"; exit 1; }
+	@mkdir -p $(BIN)
+	flags=$$($(TORCH_PYTHON) benchmarks/torch_flags.py) && \
+		$(CXX) -std=c++20 -O2 $< -o $@.tmp $$flags && mv $@.tmp $@
+
 bench: $(BIN)/bench $(VENV)/.ready
-	$(PYTHON) benchmarks/run.py --bench $(BIN)/bench --torch-python "$(TORCH_PYTHON)" $(if $(README),--readme README.md)
+	@mkdir -p $(BUILD)/bench && rm -f $(BUILD)/bench/libtorch_anchor.log
+	@if [ -n "$(TORCH_PYTHON)" ]; then \
+		echo "building the libtorch anchor (if out of date) ..."; \
+		$(MAKE) --no-print-directory $(BIN)/libtorch_anchor TORCH_PYTHON="$(TORCH_PYTHON)" \
+			>$(BUILD)/bench/libtorch_anchor.log 2>&1 && rm -f $(BUILD)/bench/libtorch_anchor.log || \
+			{ rm -f $(BIN)/libtorch_anchor; echo "libtorch anchor not built (see $(BUILD)/bench/libtorch_anchor.log)"; }; \
+	fi
+	$(PYTHON) benchmarks/run.py --bench $(BIN)/bench --torch-python "$(TORCH_PYTHON)" --runs $(BENCH_RUNS) \
+		$(if $(TORCH_PYTHON),--libtorch-anchor $(BIN)/libtorch_anchor --libtorch-log $(BUILD)/bench/libtorch_anchor.log) \
+		$(if $(README),--readme README.md) $(BENCH_ARGS)
 
 # The Python environment for the demo and the tests (pytest, numpy, and the safetensors package
 # to check files against), made on first use.
