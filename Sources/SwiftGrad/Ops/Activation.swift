@@ -183,7 +183,7 @@ extension Tensor {
     /// `tanhApproximation`, `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`. The gradient of
     /// each form is its own exact derivative.
     public func gelu(tanhApproximation: Bool = false) throws -> Tensor {
-        // Contiguous float32 in SwiftGradVector's loops (libm's erff or tanhf per element
+        // Contiguous float32 in SwiftGradVector's loops (libm's erfc or tanhf per element
         // otherwise).
         let loops = CPUCapability.loops
         return try (dtype == .float32 && isContiguous

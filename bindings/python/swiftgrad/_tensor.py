@@ -877,21 +877,8 @@ class Tensor:
 
     def norm(self, p="fro", dim=None, keepdim=False):
         """The p-norm (2 by default) of all elements or along `dim` (gradient 0 at 0)."""
-        if p == "fro" and dim is None and not keepdim:  # the common case first, inlined (W1's loop)
-            if _anomaly[0]:
-                _record_call_site()
-            out = _c_void_p()
-            status = _sg_norm(self._handle, out)
-            if status:
-                _check(status)
-            t = _new_object(Tensor)
-            t._handle = out.value
-            t._dtype = self._dtype  # norm needs a floating tensor, and keeps its dtype
-            try:
-                t._small = self._small  # 0-d; its graph is self's and one node
-            except AttributeError:
-                t._small = False
-            return t
+        if p == "fro" and dim is None and not keepdim:  # the common case first (W1's loop)
+            return _full_reduction(self, _sg_norm)
         order = 2.0 if p in ("fro", None) else builtins.float(p)
         if order == 2.0 and dim is None and not keepdim:
             t = _make(L.sg_norm, self._handle)

@@ -159,25 +159,34 @@ def test_threads_share_the_queue():
     assert torch._live_tensor_count() == before
 
 
+def _forked_child_passes(lock, check):
+    """Forks while holding `lock` (as if another thread held it at the fork) and runs `check()`
+    in the child, whose exit status says whether it returned true; True when it did."""
+    lock.acquire()
+    try:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = 0 if check() else 3
+            finally:
+                os._exit(code)
+    finally:
+        lock.release()
+    _, status = os.waitpid(pid, 0)
+    return os.WEXITSTATUS(status) == 0
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_child_can_flush_even_if_the_lock_was_held():
     before = torch._live_tensor_count()
     x = torch.rand(4)
-    _release._lock.acquire()  # as if another thread were flushing when the process forked
-    try:
-        pid = os.fork()
-        if pid == 0:  # the child: its queue works with a fresh lock
-            code = 1
-            try:
-                for _ in range(2 * _release.BATCH):
-                    x * 2
-                code = 0 if torch._live_tensor_count() == before + 1 and not _release.pending else 3
-            finally:
-                os._exit(code)
-    finally:
-        _release._lock.release()
-    _, status = os.waitpid(pid, 0)
-    assert os.WEXITSTATUS(status) == 0
+
+    def check():  # the child's queue works with a fresh lock
+        for _ in range(2 * _release.BATCH):
+            x * 2
+        return torch._live_tensor_count() == before + 1 and not _release.pending
+    assert _forked_child_passes(_release._lock, check)  # held as if another thread were flushing
 
 
 def test_flush_is_safe_when_reentered_or_empty():
@@ -305,20 +314,11 @@ def test_pending_handles_are_released_at_exit(tmp_path):
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_forked_child_reads_the_default_dtype_even_if_the_lock_was_held():
     from swiftgrad import _dtype
-    _dtype._default_lock.acquire()  # as if another thread were in set_default_dtype at the fork
-    try:
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                ok = torch.get_default_dtype() is torch.float32 and torch.randn(2).dtype is torch.float32
-                torch.set_default_dtype(torch.float64)
-                ok = ok and torch.get_default_dtype() is torch.float64 and torch.randn(2).dtype is torch.float64
-                code = 0 if ok else 3
-            finally:
-                os._exit(code)
-    finally:
-        _dtype._default_lock.release()
-    _, status = os.waitpid(pid, 0)
-    assert os.WEXITSTATUS(status) == 0
+
+    def check():
+        ok = torch.get_default_dtype() is torch.float32 and torch.randn(2).dtype is torch.float32
+        torch.set_default_dtype(torch.float64)
+        return ok and torch.get_default_dtype() is torch.float64 and torch.randn(2).dtype is torch.float64
+    # held as if another thread were in set_default_dtype at the fork
+    assert _forked_child_passes(_dtype._default_lock, check)
     assert torch.get_default_dtype() is torch.float32  # the child's setting stayed in the child

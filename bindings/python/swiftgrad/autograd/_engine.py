@@ -43,11 +43,7 @@ class graph_task:
         stack = _local.tasks
         try:
             if kind is None:
-                callbacks = self.callbacks
-                i = 0
-                while i < len(callbacks):  # a callback may queue another
-                    callbacks[i]()
-                    i += 1
+                _run_callbacks(self.callbacks)
         finally:
             stack.pop()
         return False
@@ -69,12 +65,17 @@ def run(function, a, b, c, _new=object.__new__, _check=check):
         status = function(a, b, c)
         if status:
             _check(status)
-        i = 0
-        while i < len(callbacks):  # a callback may queue another
-            callbacks[i]()
-            i += 1
+        _run_callbacks(callbacks)
     finally:
         stack.pop()
+
+
+def _run_callbacks(callbacks):
+    """Runs a finished pass's queued callbacks in order; a callback may queue another."""
+    i = 0
+    while i < len(callbacks):
+        callbacks[i]()
+        i += 1
 
 
 def queue_callback(callback):
