@@ -333,30 +333,35 @@ final class OpNode: Node {
     private var saved1: SavedTensor?
     private var moreSaved: [SavedTensor?] = []
     private var savedCount = 0
-    /// Whether the rule holds saved state of its own (a captured scalar).
-    private var savedScalar = false
+    /// The Python scalar the rule uses (`x * 2`), which PyTorch saves as a tensor; nil when
+    /// there is none. Kept here rather than captured, so that a rule needs no context of its own
+    /// (a capturing closure is allocated at every call, recording or not).
+    private var savedScalar: Double?
     private var released = false
     private let shape: [Int]
     private let dtype: DType
 
+    /// A node with `count` edges, `edge(i)` giving each, for `output`.
     @inline(__always)
-    init(name: String, inputs: [Tensor], output: Tensor, rule: @escaping Rule) {
+    init(name: String, edgeCount count: Int, output: Tensor, rule: @escaping Rule, edge: (Int) -> Edge?) {
         self.rule = rule
         self.shape = output.shape
         self.dtype = output.dtype
-        super.init(name: name, edgeCount: inputs.count) { inputs[$0].gradientEdge }
+        super.init(name: name, edgeCount: count, edge: edge)
     }
 
-    init(name: String, nextEdges: [Edge?], output: Tensor, rule: @escaping Rule) {
-        self.rule = rule
-        self.shape = output.shape
-        self.dtype = output.dtype
-        super.init(name: name, edgeCount: nextEdges.count) { nextEdges[$0] }
+    @inline(__always)
+    convenience init(name: String, inputs: [Tensor], output: Tensor, rule: @escaping Rule) {
+        self.init(name: name, edgeCount: inputs.count, output: output, rule: rule) { inputs[$0].gradientEdge }
+    }
+
+    convenience init(name: String, nextEdges: [Edge?], output: Tensor, rule: @escaping Rule) {
+        self.init(name: name, edgeCount: nextEdges.count, output: output, rule: rule) { nextEdges[$0] }
     }
 
     /// Saves `tensors` and, with `savingOutput`, `output` after them (without building a
     /// longer array for it: this runs once per recorded op).
-    func save(_ tensors: [Tensor?], output: Tensor, savingOutput: Bool = false, scalar: Bool = false) {
+    func save(_ tensors: [Tensor?], output: Tensor, savingOutput: Bool = false, scalar: Double? = nil) {
         savedScalar = scalar
         savedCount = tensors.count + (savingOutput ? 1 : 0)
         // By index rather than `for in`, which would copy (retain and release) each tensor.
@@ -365,9 +370,23 @@ final class OpNode: Node {
                 if i >= 2 { moreSaved.append(nil) }
                 continue
             }
-            store(SavedTensor(t, isOutputOf: t === output ? self : nil), at: i)
+            save(t, at: i, output: output)
         }
         if savingOutput { store(SavedTensor(output, isOutputOf: self), at: tensors.count) }
+    }
+
+    /// `save` for at most two values, given one by one (no array to build and tear down).
+    @inline(__always)
+    func save(_ first: Tensor?, _ second: Tensor?, count: Int, output: Tensor, scalar: Double?) {
+        savedScalar = scalar
+        savedCount = count
+        if let first { save(first, at: 0, output: output) }
+        if let second { save(second, at: 1, output: output) }
+    }
+
+    @inline(__always)
+    private func save(_ t: Tensor, at index: Int, output: Tensor) {
+        store(SavedTensor(t, isOutputOf: t === output ? self : nil), at: index)
     }
 
     /// Puts a saved value at `index` (indices past 1 arrive in order).
@@ -412,11 +431,12 @@ final class OpNode: Node {
     }
 
     override func releaseSavedValues() {
-        if savedCount > 0 || savedScalar {
+        if savedCount > 0 || savedScalar != nil {
             saved0 = nil
             saved1 = nil
             moreSaved = []
             savedCount = 0
+            savedScalar = nil
             released = true
         }
     }
@@ -446,6 +466,24 @@ final class OpNode: Node {
             throw SwiftGradError.internal("\(name) read saved value \(index), which it did not save")
         }
         return value
+    }
+
+    /// The Python scalar given to `record(savingScalar:)`.
+    /// - Throws: `.autograd` when the graph was already freed by a backward pass.
+    var scalar: Double {
+        get throws {
+            guard let savedScalar else {
+                if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
+                throw SwiftGradError.internal("\(name) read a scalar it did not save")
+            }
+            return savedScalar
+        }
+    }
+
+    /// Whether the first two saved values are one tensor (`x * x`).
+    var savedOneValueTwice: Bool {
+        guard let first = saved0?.value, let second = saved1?.value else { return false }
+        return first === second
     }
 
     /// Whether forward input `index` needs a gradient.

@@ -114,14 +114,16 @@ extension Tensor {
     ///     Any node that saves something refuses a second backward once its values are freed.
     ///   - savingOutput: also save this output, after the others (for rules written in terms of
     ///     the result, like exp's). It is kept without its grad_fn, so no reference cycle forms.
-    ///   - savingScalar: the rule uses a Python scalar it captured, which PyTorch saves as a
-    ///     tensor (`x * 2`): like saved values, it makes a second backward fail once freed.
+    ///   - savingScalar: a Python scalar the rule uses (`x * 2`), read back as `ctx.scalar`.
+    ///     PyTorch saves it as a tensor: like saved values, it makes a second backward fail once
+    ///     freed. Rules read it from the node rather than capture it: a capturing rule is a
+    ///     closure allocated at every call, in backward passes and under no_grad too.
     ///   - rule: the backward rule, returning one gradient (or nil) per input.
     /// - Throws: `.autograd` when an input is a view whose base was modified in place (with
     ///   recording) after the view was made: its history is stale.
     @inline(__always)
     func recorded(_ name: String, inputs: @autoclosure () -> [Tensor], saving: @autoclosure () -> [Tensor?] = [],
-                  savingOutput: Bool = false, savingScalar: Bool = false,
+                  savingOutput: Bool = false, savingScalar: Double? = nil,
                   rule: @escaping OpNode.Rule) throws -> Tensor {
         // The input list is built only in grad mode: backward rules run their ops without it.
         // Only floating results are differentiable (an integer or bool result never requires
@@ -132,6 +134,28 @@ extension Tensor {
         for input in inputs where input.base != nil { try input.checkViewHistory() }
         let node = OpNode(name: name, inputs: inputs, output: self, rule: rule)
         node.save(saving(), output: self, savingOutput: savingOutput, scalar: savingScalar)
+        return attached(node)
+    }
+
+    /// `recorded` for an op of one or two tensor inputs (`b` nil for one) saving at most two
+    /// values (`savingCount` of them: 0, 1 or 2, nil entries included), without the arrays of
+    /// inputs and saved values: the arithmetic operators, which run as often as any op.
+    @inline(__always)
+    func recorded(_ name: String, input a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil, _ s1: Tensor? = nil,
+                  savingCount: Int = 0, savingScalar: Double? = nil, rule: @escaping OpNode.Rule) throws -> Tensor {
+        guard GradMode.isEnabled, dtype.isFloatingPoint, a.requiresGrad || b?.requiresGrad == true else { return self }
+        if a.base != nil { try a.checkViewHistory() }
+        if let b, b.base != nil { try b.checkViewHistory() }
+        let node = OpNode(name: name, edgeCount: b == nil ? 1 : 2, output: self, rule: rule) {
+            $0 == 0 ? a.gradientEdge : b.unsafelyUnwrapped.gradientEdge
+        }
+        node.save(s0, s1, count: savingCount, output: self, scalar: savingScalar)
+        return attached(node)
+    }
+
+    /// Makes `node` this fresh result's grad_fn, and returns the result.
+    @inline(__always)
+    private func attached(_ node: OpNode) -> Tensor {
         if Engine.detectAnomaly { node.anomalyContext = Autograd.anomalyContext }
         gradFn = node
         outputNr = 0

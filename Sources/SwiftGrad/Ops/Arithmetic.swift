@@ -70,7 +70,7 @@ extension Tensor {
     /// `self + other`, broadcasting (`torch.add`).
     public func add(_ other: Tensor) throws -> Tensor {
         try Tensor.arithmetic(AddKernel.self, self, other)
-            .recorded("AddBackward0", inputs: [self, other]) { g, _ in [g, g] }
+            .recorded("AddBackward0", input: self, other) { g, _ in [g, g] }
     }
 
     /// `self - other`, broadcasting (`torch.sub`).
@@ -78,18 +78,20 @@ extension Tensor {
     public func sub(_ other: Tensor) throws -> Tensor {
         try Tensor.checkSubtraction(dtype, other.dtype)
         return try Tensor.arithmetic(SubKernel.self, self, other)
-            .recorded("SubBackward0", inputs: [self, other]) { g, ctx in
+            .recorded("SubBackward0", input: self, other) { g, ctx in
                 Gradients(g, ctx.needsGrad(1) ? try g.neg() : nil)
             }
     }
 
     /// `self * other`, broadcasting (`torch.mul`).
     public func mul(_ other: Tensor) throws -> Tensor {
-        let needSelf = other.requiresGrad, needOther = requiresGrad, square = self === other
+        let needSelf = other.requiresGrad, needOther = requiresGrad
+        // The rule captures nothing (a capturing closure is allocated at every call, in
+        // backward passes too): x * x shows as the one value saved twice.
         return try Tensor.arithmetic(MulKernel.self, self, other)
-            .recorded("MulBackward0", inputs: [self, other],
-                      saving: [needSelf ? self : nil, needOther ? other : nil]) { g, ctx in
-                if square && ctx.needsGrad(0) && ctx.needsGrad(1) && !GradMode.isEnabled,
+            .recorded("MulBackward0", input: self, other,
+                      saving: needSelf ? self : nil, needOther ? other : nil, savingCount: 2) { g, ctx in
+                if ctx.needsGrad(0) && ctx.needsGrad(1) && !GradMode.isEnabled && ctx.savedOneValueTwice,
                    let doubled = try Tensor.doubledProduct(g, ctx.saved(0)) {
                     // x * x: both edges carry g x into x; one pass gives their sum, 2 (g x),
                     // which equals g x + g x exactly.
@@ -113,8 +115,8 @@ extension Tensor {
     /// `self / other`, true division: integer operands give float32 (`torch.div`).
     public func div(_ other: Tensor) throws -> Tensor {
         try Tensor.arithmetic(DivKernel.self, self, other, trueDivision: true)
-            .recorded("DivBackward0", inputs: [self, other],
-                      saving: [other.requiresGrad ? self : nil, other]) { g, ctx in
+            .recorded("DivBackward0", input: self, other,
+                      saving: other.requiresGrad ? self : nil, other, savingCount: 2) { g, ctx in
                 let b = try ctx.saved(1)
                 // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2.
                 return Gradients(ctx.needsGrad(0) ? try g.div(b) : nil,
@@ -148,38 +150,38 @@ extension Tensor {
 
     /// `self + s`.
     public func add(_ s: Double) throws -> Tensor {
-        try Tensor.arithmetic(AddKernel.self, self, scalar: s).recorded("AddBackward0", inputs: [self]) { g, _ in [g] }
+        try Tensor.arithmetic(AddKernel.self, self, scalar: s).recorded("AddBackward0", input: self) { g, _ in [g] }
     }
 
     /// `self - s`.
     public func sub(_ s: Double) throws -> Tensor {
         try Tensor.checkSubtraction(dtype, nil)
-        return try Tensor.arithmetic(SubKernel.self, self, scalar: s).recorded("SubBackward0", inputs: [self]) { g, _ in [g] }
+        return try Tensor.arithmetic(SubKernel.self, self, scalar: s).recorded("SubBackward0", input: self) { g, _ in [g] }
     }
 
     /// `self * s`.
     public func mul(_ s: Double) throws -> Tensor {
         try Tensor.arithmetic(MulKernel.self, self, scalar: s)
-            .recorded("MulBackward0", inputs: [self], savingScalar: true) { g, _ in
+            .recorded("MulBackward0", input: self, savingScalar: s) { g, ctx in
                 if g.isSingleValue && g.count > 1 && !GradMode.isEnabled {
                     // One value broadcast (sum's gradient): scaled once, and broadcast again.
-                    return Gradients(try g.asStrided([], [], storageOffset: g.storageOffset).mul(s).expand(g.shape))
+                    return Gradients(try g.asStrided([], [], storageOffset: g.storageOffset).mul(ctx.scalar).expand(g.shape))
                 }
-                return Gradients(try g.mul(s))
+                return Gradients(try g.mul(ctx.scalar))
             }
     }
 
     /// `self / s`.
     public func div(_ s: Double) throws -> Tensor {
         try Tensor.arithmetic(DivKernel.self, self, scalar: s)
-            .recorded("DivBackward0", inputs: [self], savingScalar: true) { g, _ in Gradients(try g.div(s)) }
+            .recorded("DivBackward0", input: self, savingScalar: s) { g, ctx in Gradients(try g.div(ctx.scalar)) }
     }
 
     /// `s - self` (`torch.rsub`).
     public func rsub(_ s: Double) throws -> Tensor {
         try Tensor.checkSubtraction(nil, dtype)
         return try Tensor.arithmetic(SubKernel.self, self, scalar: s, reversed: true)
-            .recorded("RsubBackward1", inputs: [self]) { g, _ in Gradients(try g.neg()) }
+            .recorded("RsubBackward1", input: self) { g, _ in Gradients(try g.neg()) }
     }
 
     /// `s / self`, computed as PyTorch does: `reciprocal(self) * s`.

@@ -286,15 +286,13 @@ extension Tensor {
     public func xlogy(_ other: Tensor) throws -> Tensor {
         let out = try Tensor.floatBinary(XlogyKernel.self, self, other, in: Tensor.floatingResultType(self, other))
         if isWrappedNumber && !other.isWrappedNumber {
-            let s = wrappedValue
-            return try out.recorded("XlogyBackward1", inputs: [other], saving: [other], savingScalar: true) { g, ctx in
-                Gradients(try g.mul(s).div(ctx.saved(0)))
+            return try out.recorded("XlogyBackward1", inputs: [other], saving: [other], savingScalar: wrappedValue) { g, ctx in
+                Gradients(try g.mul(ctx.scalar).div(ctx.saved(0)))
             }
         }
         if other.isWrappedNumber && !isWrappedNumber {
-            let s = other.wrappedValue
-            return try out.recorded("XlogyBackward2", inputs: [self], saving: [self], savingScalar: true) { g, ctx in
-                let slope = try g.xlogy(Tensor.scalar(s))
+            return try out.recorded("XlogyBackward2", inputs: [self], saving: [self], savingScalar: other.wrappedValue) { g, ctx in
+                let s = try ctx.scalar, slope = try g.xlogy(Tensor.scalar(s))
                 guard !(s > 0) else { return Gradients(slope) }
                 return Gradients(try Tensor.where(ctx.saved(0).eq(0), Tensor.zeros([], dtype: slope.dtype), slope))
             }
@@ -377,9 +375,9 @@ extension Tensor {
                                    weight.to(.float32, recording: false), shape: shape, Lerp<Float>()).to(dtype, recording: false)
         }
         if weight.isWrappedNumber {
-            let s = weight.wrappedValue
-            return try out.recorded("LerpBackward0", inputs: [self, end], savingScalar: true) { g, ctx in
-                Gradients(ctx.needsGrad(0) ? try g.mul(1 - s) : nil, ctx.needsGrad(1) ? try g.mul(s) : nil)
+            return try out.recorded("LerpBackward0", inputs: [self, end], savingScalar: weight.wrappedValue) { g, ctx in
+                let s = try ctx.scalar
+                return Gradients(ctx.needsGrad(0) ? try g.mul(1 - s) : nil, ctx.needsGrad(1) ? try g.mul(s) : nil)
             }
         }
         return try out.recorded("LerpBackward1", inputs: [self, end, weight], saving: [self, end, weight]) { g, ctx in
@@ -409,10 +407,11 @@ extension Tensor {
         default: throw SwiftGradError.dtype("\"addcmul\" not implemented for '\(dtype.scalarTypeName)'")
         }
         return try out.recorded("AddcmulBackward0", inputs: [self, tensor1, tensor2], saving: [tensor1, tensor2],
-                                savingScalar: true) { g, ctx in
-            Gradients([ctx.needsGrad(0) ? g : nil,
-                       ctx.needsGrad(1) ? try g.mul(ctx.saved(1).mul(value)) : nil,
-                       ctx.needsGrad(2) ? try g.mul(ctx.saved(0).mul(value)) : nil])
+                                savingScalar: value) { g, ctx in
+            let value = try ctx.scalar
+            return Gradients([ctx.needsGrad(0) ? g : nil,
+                              ctx.needsGrad(1) ? try g.mul(ctx.saved(1).mul(value)) : nil,
+                              ctx.needsGrad(2) ? try g.mul(ctx.saved(0).mul(value)) : nil])
         }
     }
 
@@ -444,8 +443,8 @@ extension Tensor {
         default: throw SwiftGradError.dtype("\"addcdiv\" not implemented for '\(dtype.scalarTypeName)'")
         }
         return try out.recorded("AddcdivBackward0", inputs: [self, tensor1, tensor2], saving: [tensor1, tensor2],
-                                savingScalar: true) { g, ctx in
-            let p = try ctx.saved(0), q = try ctx.saved(1)
+                                savingScalar: value) { g, ctx in
+            let p = try ctx.saved(0), q = try ctx.saved(1), value = try ctx.scalar
             return Gradients([ctx.needsGrad(0) ? g : nil,
                               ctx.needsGrad(1) ? try g.mul(q.rdiv(value)) : nil,
                               ctx.needsGrad(2) ? try g.neg().mul(p.mul(value).div(q.mul(q))) : nil])
@@ -511,10 +510,10 @@ extension Tensor {
             try other.to(common, recording: false).sub(self.to(common, recording: false).mul(scale))
         }
         if other.isWrappedNumber {
-            return try out.recorded("RsubBackward1", inputs: [self], savingScalar: true) { g, _ in Gradients(try g.mul(-a)) }
+            return try out.recorded("RsubBackward1", inputs: [self], savingScalar: a) { g, ctx in Gradients(try g.mul(-ctx.scalar)) }
         }
-        return try out.recorded("RsubBackward0", inputs: [self, other], savingScalar: true) { g, ctx in
-            Gradients(ctx.needsGrad(0) ? try g.mul(-a) : nil, ctx.needsGrad(1) ? g : nil)
+        return try out.recorded("RsubBackward0", inputs: [self, other], savingScalar: a) { g, ctx in
+            Gradients(ctx.needsGrad(0) ? try g.mul(-ctx.scalar) : nil, ctx.needsGrad(1) ? g : nil)
         }
     }
 

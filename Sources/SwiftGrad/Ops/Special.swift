@@ -352,7 +352,7 @@ extension Tensor {
     /// `self * s` recorded as PyTorch's mul.Scalar (MulBackward1), for composite functions.
     private func scaledByNumber(_ s: Double) throws -> Tensor {
         try Tensor.arithmetic(MulKernel.self, self, scalar: s)
-            .recorded("MulBackward1", inputs: [self], savingScalar: true) { g, _ in Gradients(try g.mul(s)) }
+            .recorded("MulBackward1", inputs: [self], savingScalar: s) { g, ctx in Gradients(try g.mul(ctx.scalar)) }
     }
 
     /// `self + s` recorded as PyTorch's add.Scalar (AddBackward1), for composite functions.
