@@ -279,7 +279,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
         }
         let u = try Tensor.rand(shape, dtype: .float64, generator: generator)
-        return try u.lt(p).to(dtype, recording: false).recorded("BernoulliBackward0", inputs: [self]) { g, _ in
+        return try u.lt(p).to(dtype, recording: false).recorded("BernoulliBackward0", input: self) { g, _ in
             [try g.zerosLike()]
         }
     }

@@ -375,13 +375,15 @@ final class OpNode: Node {
         if savingOutput { store(SavedTensor(output, isOutputOf: self), at: tensors.count) }
     }
 
-    /// `save` for at most two values, given one by one (no array to build and tear down).
+    /// `save` for at most two values (`count` of them, nil ones included), given one by one
+    /// (no array to build and tear down).
     @inline(__always)
-    func save(_ first: Tensor?, _ second: Tensor?, count: Int, output: Tensor, scalar: Double?) {
+    func save(_ first: Tensor?, _ second: Tensor?, count: Int, output: Tensor, savingOutput: Bool, scalar: Double?) {
         savedScalar = scalar
-        savedCount = count
+        savedCount = count + (savingOutput ? 1 : 0)
         if let first { save(first, at: 0, output: output) }
         if let second { save(second, at: 1, output: output) }
+        if savingOutput { store(SavedTensor(output, isOutputOf: self), at: count) }
     }
 
     @inline(__always)

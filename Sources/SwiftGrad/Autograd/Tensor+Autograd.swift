@@ -137,19 +137,38 @@ extension Tensor {
         return attached(node)
     }
 
-    /// `recorded` for an op of one or two tensor inputs (`b` nil for one) saving at most two
-    /// values (`savingCount` of them: 0, 1 or 2, nil entries included), without the arrays of
-    /// inputs and saved values: the arithmetic operators, which run as often as any op.
+    /// `recorded` for an op of one or two tensor inputs (`b` nil for one) that saves nothing,
+    /// or (the next two forms) one or two values, nil ones included, before the optional output.
+    /// Written with the inputs and saved values one by one rather than as arrays: most ops have
+    /// one or two of each, and the arrays were two allocations and their teardown per op.
     @inline(__always)
-    func recorded(_ name: String, input a: Tensor, _ b: Tensor? = nil, saving s0: Tensor? = nil, _ s1: Tensor? = nil,
-                  savingCount: Int = 0, savingScalar: Double? = nil, rule: @escaping OpNode.Rule) throws -> Tensor {
+    func recorded(_ name: String, input a: Tensor, _ b: Tensor? = nil, savingOutput: Bool = false,
+                  savingScalar: Double? = nil, rule: @escaping OpNode.Rule) throws -> Tensor {
+        try recorded(name, a, b, nil, nil, savedCount: 0, savingOutput, savingScalar, rule)
+    }
+
+    @inline(__always)
+    func recorded(_ name: String, input a: Tensor, _ b: Tensor? = nil, saving s0: Tensor?, savingOutput: Bool = false,
+                  savingScalar: Double? = nil, rule: @escaping OpNode.Rule) throws -> Tensor {
+        try recorded(name, a, b, s0, nil, savedCount: 1, savingOutput, savingScalar, rule)
+    }
+
+    @inline(__always)
+    func recorded(_ name: String, input a: Tensor, _ b: Tensor? = nil, saving s0: Tensor?, _ s1: Tensor?,
+                  savingOutput: Bool = false, savingScalar: Double? = nil, rule: @escaping OpNode.Rule) throws -> Tensor {
+        try recorded(name, a, b, s0, s1, savedCount: 2, savingOutput, savingScalar, rule)
+    }
+
+    @inline(__always)
+    private func recorded(_ name: String, _ a: Tensor, _ b: Tensor?, _ s0: Tensor?, _ s1: Tensor?, savedCount: Int,
+                          _ savingOutput: Bool, _ savingScalar: Double?, _ rule: @escaping OpNode.Rule) throws -> Tensor {
         guard GradMode.isEnabled, dtype.isFloatingPoint, a.requiresGrad || b?.requiresGrad == true else { return self }
         if a.base != nil { try a.checkViewHistory() }
         if let b, b.base != nil { try b.checkViewHistory() }
         let node = OpNode(name: name, edgeCount: b == nil ? 1 : 2, output: self, rule: rule) {
             $0 == 0 ? a.gradientEdge : b.unsafelyUnwrapped.gradientEdge
         }
-        node.save(s0, s1, count: savingCount, output: self, scalar: savingScalar)
+        node.save(s0, s1, count: savedCount, output: self, savingOutput: savingOutput, scalar: savingScalar)
         return attached(node)
     }
 

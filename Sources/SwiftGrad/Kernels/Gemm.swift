@@ -5,90 +5,138 @@ import Dispatch
 /// its two matrix dimensions has stride 1 (a transposed view becomes a BLAS transpose flag);
 /// only other layouts are copied. int64 products, which BLAS has no routine for, and sizes past
 /// BLAS's 32-bit integers use a plain loop.
+
+/// The matrices of one product operand as the kernels read them: `batch` matrices of `rows` x
+/// `cols` elements of `tensor`'s storage, matrix i at `i * batchStride` from the tensor's first
+/// element, with the given
+/// row and column strides. Built straight from a tensor's fields, so that a product of matrices
+/// or a matrix and a vector needs no reshaped views of its operands.
+struct MatrixBatch {
+    let tensor: Tensor
+    let batch: Int, rows: Int, cols: Int
+    let batchStride: Int, rowStride: Int, colStride: Int
+
+    private init(_ tensor: Tensor, batch: Int, rows: Int, cols: Int, batchStride: Int, rowStride: Int, colStride: Int) {
+        self.tensor = tensor
+        self.batch = batch
+        self.rows = rows
+        self.cols = cols
+        self.batchStride = batchStride
+        self.rowStride = rowStride
+        self.colStride = colStride
+    }
+
+    /// The matrices of a [batch, rows, cols] tensor, a [rows, cols] one as a batch of one, or a
+    /// [rows] one as one column.
+    init(_ t: Tensor) {
+        switch t.ndim {
+        case 3:
+            self.init(t, batch: t.shape[0], rows: t.shape[1], cols: t.shape[2],
+                      batchStride: t.strides[0], rowStride: t.strides[1], colStride: t.strides[2])
+        case 2:
+            self.init(t, batch: 1, rows: t.shape[0], cols: t.shape[1], batchStride: 0,
+                      rowStride: t.strides[0], colStride: t.strides[1])
+        default:
+            self.init(t, batch: 1, rows: t.count, cols: 1, batchStride: 0, rowStride: t.ndim == 1 ? t.strides[0] : 1,
+                      colStride: 1)
+        }
+    }
+
+    /// The same matrices in dense memory (for layouts BLAS cannot read).
+    func dense() throws -> MatrixBatch { MatrixBatch(try noGrad { try tensor.clone() }) }
+
+    /// In dtype `dtype`, converted when it differs.
+    func converted(to dtype: DType) throws -> MatrixBatch {
+        tensor.dtype == dtype ? self : MatrixBatch(try tensor.to(dtype, recording: false))
+    }
+
+    /// How BLAS reads these matrices: row-major with leading dimension `ld` (no transpose), or
+    /// column-major, i.e. transposed; nil when neither fits.
+    var blasLayout: (trans: Bool, ld: Int)? {
+        if (colStride == 1 || cols == 1) && rowStride >= Swift.max(cols, 1) && rowStride <= Int(Int32.max) {
+            return (false, Swift.max(rowStride, 1))
+        }
+        if (rowStride == 1 || rows == 1) && colStride >= Swift.max(rows, 1) && colStride <= Int(Int32.max) {
+            return (true, Swift.max(colStride, 1))
+        }
+        return nil
+    }
+}
+
 extension Kernels {
     /// `out[i] = a[i] @ b[i]` for `a` of shape [batch, m, k] and `b` of [batch, k, n] (either may
     /// have batch stride 0), into a new contiguous [batch, m, n] tensor. Operands share a dtype.
     static func batchedMatmul(_ a: Tensor, _ b: Tensor) throws -> Tensor {
-        let compute = a.dtype.compute
-        if compute != a.dtype {  // float16, bfloat16, narrow integers: in float32 / int64, rounded back
-            return try batchedMatmul(a.to(compute, recording: false), b.to(compute, recording: false))
-                .to(a.dtype, recording: false)
+        try matmul(MatrixBatch(a), MatrixBatch(b), shape: [a.shape[0], a.shape[1], b.shape[2]])
+    }
+
+    /// `a @ b` for matrix batches of one dtype ([batch, m, k] and [batch, k, n], or batches of
+    /// one), into a new contiguous tensor of `shape`, which holds batch * m * n elements.
+    static func matmul(_ a: MatrixBatch, _ b: MatrixBatch, shape: [Int]) throws -> Tensor {
+        let dtype = a.tensor.dtype, compute = dtype.compute
+        if compute != dtype {  // float16, bfloat16, narrow integers: in float32 / int64, rounded back
+            return try matmul(a.converted(to: compute), b.converted(to: compute), shape: shape)
+                .to(dtype, recording: false)
         }
-        let batch = a.shape[0], m = a.shape[1], k = a.shape[2], n = b.shape[2]
+        let batch = Swift.max(a.batch, b.batch), m = a.rows, k = a.cols, n = b.cols
         // BLAS writes every element (beta = 0); only the other paths need zeros to start from.
-        let viaBLAS = a.dtype.isFloatingPoint && batch > 0 && m > 0 && n > 0 && k > 0 && fitsInt32(m, n, k)
-        let out = viaBLAS ? try Tensor.empty([batch, m, n], a.dtype) : try Tensor.zeros([batch, m, n], dtype: a.dtype)
+        let viaBLAS = dtype.isFloatingPoint && batch > 0 && m > 0 && n > 0 && k > 0 && fitsInt32(m, n, k)
+        let out = viaBLAS ? try Tensor.empty(shape, dtype) : try Tensor.zeros(shape, dtype: dtype)
         if batch == 0 || m == 0 || n == 0 || k == 0 { return out }
-        switch a.dtype {
+        switch dtype {
         case .float32, .float64:
             guard fitsInt32(m, n, k) else {
                 try looped(a, b, out)
                 return out
             }
-            guard let x = blasLayout(a) else { return try batchedMatmul(a.denseMatrices(), b) }
-            guard let y = blasLayout(b) else { return try batchedMatmul(a, b.denseMatrices()) }
+            guard let x = a.blasLayout else { return try matmul(a.dense(), b, shape: shape) }
+            guard let y = b.blasLayout else { return try matmul(a, b.dense(), shape: shape) }
             func run<T: BLASFloat>(_: T.Type) {
+                let pa = a.tensor.pointer(T.self) + a.tensor.storageOffset
+                let pb = b.tensor.pointer(T.self) + b.tensor.storageOffset, po = out.pointer(T.self)
                 for i in 0..<batch {
-                    let aOffset = a.storageOffset + i * a.strides[0], bOffset = b.storageOffset + i * b.strides[0]
-                    gemm(x.trans, y.trans, m, n, k, 1, a.pointer(T.self) + aOffset, x.ld, b.pointer(T.self) + bOffset, y.ld,
-                         beta: false, out.pointer(T.self) + i * m * n, n)
+                    gemm(x.trans, y.trans, m, n, k, 1, pa + i * a.batchStride, x.ld, pb + i * b.batchStride, y.ld,
+                         beta: false, po + i * m * n, n)
                 }
             }
-            if a.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+            if dtype == .float32 { run(Float.self) } else { run(Double.self) }
         case .int64:
             try looped(a, b, out)
         default:
-            throw SwiftGradError.dtype("\"addmm_impl_cpu_\" not implemented for '\(a.dtype.scalarTypeName)'")
+            throw SwiftGradError.dtype("\"addmm_impl_cpu_\" not implemented for '\(dtype.scalarTypeName)'")
         }
         return out
-    }
-
-    /// How BLAS reads the matrices of a [batch, rows, cols] operand: row-major with leading
-    /// dimension `ld` (no transpose), or column-major, i.e. transposed; nil when neither fits.
-    private static func blasLayout(_ t: Tensor) -> (trans: Bool, ld: Int)? {
-        let rows = t.shape[1], cols = t.shape[2], rs = t.strides[1], cs = t.strides[2]
-        if (cs == 1 || cols == 1) && rs >= Swift.max(cols, 1) && rs <= Int(Int32.max) {
-            return (false, Swift.max(rs, 1))
-        }
-        if (rs == 1 || rows == 1) && cs >= Swift.max(rows, 1) && cs <= Int(Int32.max) {
-            return (true, Swift.max(cs, 1))
-        }
-        return nil
     }
 
     private static func fitsInt32(_ values: Int...) -> Bool { values.allSatisfy { $0 <= Int(Int32.max) } }
 
     /// The product by a plain triple loop (any dtype, any strides).
-    private static func looped(_ a: Tensor, _ b: Tensor, _ out: Tensor) throws {
+    private static func looped(_ a: MatrixBatch, _ b: MatrixBatch, _ out: Tensor) throws {
         func run<T: NumericElement>(_: T.Type) {
-            let pa = a.pointer(T.self), pb = b.pointer(T.self), po = out.pointer(T.self)
-            let batch = a.shape[0], m = a.shape[1], k = a.shape[2], n = b.shape[2]
+            let pa = a.tensor.pointer(T.self) + a.tensor.storageOffset
+            let pb = b.tensor.pointer(T.self) + b.tensor.storageOffset, po = out.pointer(T.self)
+            let batch = Swift.max(a.batch, b.batch), m = a.rows, k = a.cols, n = b.cols
             for i in 0..<batch {
-                let ab = a.storageOffset + i * a.strides[0], bb = b.storageOffset + i * b.strides[0]
+                let ab = i * a.batchStride, bb = i * b.batchStride
                 for r in 0..<m {
                     for c in 0..<n {
                         var total = T.zero
                         for j in 0..<k {
-                            total = T.add(total, T.mul(pa[ab + r * a.strides[1] + j * a.strides[2]],
-                                                       pb[bb + j * b.strides[1] + c * b.strides[2]]))
+                            total = T.add(total, T.mul(pa[ab + r * a.rowStride + j * a.colStride],
+                                                       pb[bb + j * b.rowStride + c * b.colStride]))
                         }
                         po[(i * m + r) * n + c] = total
                     }
                 }
             }
         }
-        switch a.dtype {
+        switch a.tensor.dtype {
         case .float32: run(Float.self)
         case .float64: run(Double.self)
         case .int64: run(Int64.self)
-        default: throw SwiftGradError.dtype("\"addmm_impl_cpu_\" not implemented for '\(a.dtype.scalarTypeName)'")
+        default: throw SwiftGradError.dtype("\"addmm_impl_cpu_\" not implemented for '\(a.tensor.dtype.scalarTypeName)'")
         }
     }
-}
-
-extension Tensor {
-    /// A [batch, rows, cols] operand with each matrix dense (for layouts BLAS cannot read).
-    fileprivate func denseMatrices() throws -> Tensor { try noGrad { try clone() } }
 }
 
 /// The float types with a BLAS GEMM. OpenBLAS runs with one thread of its own in this library

@@ -189,7 +189,7 @@ extension Tensor {
         return try (dtype == .float32 && isContiguous
                     ? Kernels.mapFloat(self, tanhApproximation ? loops.geluTanh : loops.gelu)
                     : activation(GeluFunction(tanhApproximation: tanhApproximation), kernel: "GeluKernelImpl"))
-            .recorded("GeluBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("GeluBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 if !tanhApproximation && !GradMode.isEnabled && g.dtype == .float32 && x.dtype == .float32
                     && g.shape == x.shape && g.isContiguous && x.isContiguous {
@@ -212,7 +212,7 @@ extension Tensor {
     /// `x * sigmoid(x)` (`F.silu`, SiluBackward0); its gradient is `s (1 + x (1 - s))`.
     public func silu() throws -> Tensor {
         try activation(SiluFunction(), kernel: "silu_cpu")
-            .recorded("SiluBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("SiluBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 let s = try x.sigmoid()
                 return [try g.mul(s.mul(x.mul(s.rsub(1)).add(1)))]
@@ -223,7 +223,7 @@ extension Tensor {
     /// `tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2)`.
     public func mish() throws -> Tensor {
         try activation(MishFunction(), kernel: "mish_cpu")
-            .recorded("MishBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("MishBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 let t = try x.softplus().tanh()
                 return [try g.mul(t.add(x.mul(x.sigmoid()).mul(t.mul(t).rsub(1))))]
@@ -234,7 +234,7 @@ extension Tensor {
     /// SoftplusBackward0); its gradient is `sigmoid(beta x)`, and 1 past the threshold.
     public func softplus(beta: Double = 1, threshold: Double = 20) throws -> Tensor {
         try activation(SoftplusFunction(beta: beta, threshold: threshold), kernel: "softplus_cpu")
-            .recorded("SoftplusBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("SoftplusBackward0", input: self, saving: self) { g, ctx in
                 let z = try ctx.saved(0).mul(beta)
                 return [try Tensor.where(z.gt(threshold), g, g.mul(z.sigmoid()))]
             }
@@ -259,7 +259,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument("lambda must be in range [0, \(limit)] for input dtype \(dtype.scalarTypeName), but found \(formatPython(lambd))")
         }
         return try activation(SoftshrinkFunction(lambd: lambd), kernel: "softshrink_cpu")
-            .recorded("SoftshrinkBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("SoftshrinkBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try Tensor.keep(g, where: x.ge(-lambd).logicalAnd(x.le(lambd)).logicalNot())]
             }
@@ -269,7 +269,7 @@ extension Tensor {
     /// gradient likewise passes outside only.
     public func hardshrink(lambd: Double = 0.5) throws -> Tensor {
         try activation(HardshrinkFunction(lambd: lambd), kernel: "hardshrink_cpu")
-            .recorded("HardshrinkBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("HardshrinkBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try Tensor.keep(g, where: x.ge(-lambd).logicalAnd(x.le(lambd)).logicalNot())]
             }
@@ -289,7 +289,7 @@ extension Tensor {
             return try clamp(min: Tensor.scalar(low), max: Tensor.scalar(high))
         }
         return try activation(HardtanhFunction(low: minVal, high: maxVal), kernel: "hardtanh_cpu")
-            .recorded("HardtanhBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("HardtanhBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try Tensor.keep(g, where: x.gt(minVal).logicalAnd(x.lt(maxVal)))]
             }
@@ -303,7 +303,7 @@ extension Tensor {
     /// at the two kinks).
     public func hardswish() throws -> Tensor {
         try activation(HardswishFunction(), kernel: "hardswish_cpu")
-            .recorded("HardswishBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("HardswishBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 let middle = try Tensor.where(x.lt(3), g.mul(x.div(3).add(0.5)), g)
                 return [try Tensor.where(x.le(-3), Tensor.zeros([], dtype: g.dtype), middle)]
@@ -314,7 +314,7 @@ extension Tensor {
     /// float32 rounds it, as PyTorch's kernel) strictly inside (-3, 3), 0 elsewhere.
     public func hardsigmoid() throws -> Tensor {
         try activation(HardsigmoidFunction(), kernel: "hardsigmoid_cpu")
-            .recorded("HardsigmoidBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("HardsigmoidBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 // PyTorch's kernel multiplies by 1/6 rounded to float32, in every dtype.
                 return [try Tensor.keep(g.mul(Double(Float(1) / 6)), where: x.gt(-3).logicalAnd(x.lt(3)))]
@@ -325,7 +325,7 @@ extension Tensor {
     /// gradient is `sigmoid(-x)`.
     public func logSigmoid() throws -> Tensor {
         try activation(LogSigmoidFunction(), kernel: "log_sigmoid_cpu")
-            .recorded("LogSigmoidBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("LogSigmoidBackward0", input: self, saving: self) { g, ctx in
                 [try g.mul(ctx.saved(0).neg().sigmoid())]
             }
     }
@@ -355,7 +355,7 @@ extension Tensor {
         } else {
             throw SwiftGradError.dtype("\"threshold_cpu\" not implemented for '\(dtype.scalarTypeName)'")
         }
-        return try out.recorded("ThresholdBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("ThresholdBackward0", input: self, saving: self) { g, ctx in
             [try Tensor.keep(g, where: ctx.saved(0).gt(threshold))]
         }
     }

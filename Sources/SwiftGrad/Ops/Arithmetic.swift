@@ -90,16 +90,49 @@ extension Tensor {
         // backward passes too): x * x shows as the one value saved twice.
         return try Tensor.arithmetic(MulKernel.self, self, other)
             .recorded("MulBackward0", input: self, other,
-                      saving: needSelf ? self : nil, needOther ? other : nil, savingCount: 2) { g, ctx in
-                if ctx.needsGrad(0) && ctx.needsGrad(1) && !GradMode.isEnabled && ctx.savedOneValueTwice,
-                   let doubled = try Tensor.doubledProduct(g, ctx.saved(0)) {
-                    // x * x: both edges carry g x into x; one pass gives their sum, 2 (g x),
-                    // which equals g x + g x exactly.
-                    return Gradients(doubled, nil)
+                      saving: needSelf ? self : nil, needOther ? other : nil) { g, ctx in
+                if ctx.needsGrad(0) && ctx.needsGrad(1) && !GradMode.isEnabled {
+                    if ctx.savedOneValueTwice, let doubled = try Tensor.doubledProduct(g, ctx.saved(0)) {
+                        // x * x: both edges carry g x into x; one pass gives their sum, 2 (g x),
+                        // which equals g x + g x exactly.
+                        return Gradients(doubled, nil)
+                    }
+                    if let (toSelf, toOther) = try Tensor.crossProducts(g, ctx.saved(0), ctx.saved(1)) {
+                        return Gradients(toSelf, toOther)
+                    }
                 }
                 return Gradients(ctx.needsGrad(0) ? try g.mul(ctx.saved(1)) : nil,
                                  ctx.needsGrad(1) ? try g.mul(ctx.saved(0)) : nil)
             }
+    }
+
+    /// `(g b, g a)`, both gradients of `a * b`, in one pass over the three operands (each
+    /// product as the forward kernel rounds it), for dense float32 or float64 operands of one
+    /// dtype and shape; nil otherwise.
+    private static func crossProducts(_ g: Tensor, _ a: Tensor, _ b: Tensor) throws -> (Tensor, Tensor)? {
+        guard g.dtype == a.dtype, g.dtype == b.dtype, g.isContiguous, a.isContiguous, b.isContiguous,
+              g.shape == a.shape, g.shape == b.shape else { return nil }
+        switch g.dtype {
+        case .float32: return try crossProducts(g, a, b, Float.self)
+        case .float64: return try crossProducts(g, a, b, Double.self)
+        default: return nil
+        }
+    }
+
+    private static func crossProducts<T: FloatElement>(_ g: Tensor, _ a: Tensor, _ b: Tensor,
+                                                       _: T.Type) throws -> (Tensor, Tensor) {
+        let toA = try Tensor.empty(g.shape, g.dtype), toB = try Tensor.empty(g.shape, g.dtype)
+        let pg = g.pointer(T.self) + g.storageOffset, pa = a.pointer(T.self) + a.storageOffset
+        let pb = b.pointer(T.self) + b.storageOffset
+        let outA = toA.pointer(T.self), outB = toB.pointer(T.self)
+        Parallel.forRanges(g.count) { range in
+            for i in range {
+                let x = pg[i]
+                outA[i] = T.mul(x, pb[i])
+                outB[i] = T.mul(x, pa[i])
+            }
+        }
+        return (toA, toB)
     }
 
     /// `2 (g x)` in one pass for float32 and float64 operands of one dtype; nil otherwise.
@@ -116,7 +149,7 @@ extension Tensor {
     public func div(_ other: Tensor) throws -> Tensor {
         try Tensor.arithmetic(DivKernel.self, self, other, trueDivision: true)
             .recorded("DivBackward0", input: self, other,
-                      saving: other.requiresGrad ? self : nil, other, savingCount: 2) { g, ctx in
+                      saving: other.requiresGrad ? self : nil, other) { g, ctx in
                 let b = try ctx.saved(1)
                 // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2.
                 return Gradients(ctx.needsGrad(0) ? try g.div(b) : nil,

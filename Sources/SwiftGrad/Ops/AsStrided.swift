@@ -101,7 +101,7 @@ extension Tensor {
     public func asStrided(_ size: [Int], _ stride: [Int], storageOffset offset: Int? = nil) throws -> Tensor {
         let view = try asStridedView(size, stride, offset)
         let input = geometry, output = view.geometry
-        return try view.recorded("AsStridedBackward0", inputs: [self]) { g, _ in
+        return try view.recorded("AsStridedBackward0", input: self) { g, _ in
             Gradients(try Tensor.asStridedBackward(g, input: input, output: output))
         }
     }
@@ -110,7 +110,7 @@ extension Tensor {
     public func asStridedCopy(_ size: [Int], _ stride: [Int], storageOffset offset: Int? = nil) throws -> Tensor {
         let view = try asStridedView(size, stride, offset)
         let input = geometry, output = view.geometry
-        return try Tensor.materialized(view).recorded("AsStridedBackward0_copy", inputs: [self]) { g, _ in
+        return try Tensor.materialized(view).recorded("AsStridedBackward0_copy", input: self) { g, _ in
             Gradients(try Tensor.asStridedBackward(g, input: input, output: output))
         }
     }
@@ -170,7 +170,7 @@ extension Tensor {
         }
         Kernels.convert(from: src, into: out.layout(shape: size, strides: stride, offset: start))
         let srcShape = src.shape
-        return try out.recorded("AsStridedScatterBackward0", inputs: [self, src]) { g, ctx in
+        return try out.recorded("AsStridedScatterBackward0", input: self, src) { g, ctx in
             // The layout indexes a dense copy from offset 0, as the forward's.
             let dense = g.isContiguous && g.storageOffset == 0 ? g : try g.clone()
             let input = ctx.needsGrad(0)

@@ -28,7 +28,7 @@ extension Tensor {
             }
             return try Tensor.stack([component(1, 2), component(2, 0), component(0, 1)], dim: d)
         }
-        return try out.recorded("LinalgCrossBackward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+        return try out.recorded("LinalgCrossBackward0", input: self, other, saving: self, other) { g, ctx in
             [ctx.needsGrad(0) ? try ctx.saved(1).linalgCross(g, dim: d) : nil,
              ctx.needsGrad(1) ? try g.linalgCross(ctx.saved(0), dim: d) : nil]
         }
@@ -117,7 +117,7 @@ extension Tensor {
         newShape.append(length)
         newStrides.append(strides[a] + strides[b])
         return try aliased(shape: newShape, strides: newStrides, offset: storageOffset)
-            .recorded("DiagonalBackward0", inputs: [self]) { g, ctx in
+            .recorded("DiagonalBackward0", input: self) { g, ctx in
                 [try g.embedded(into: ctx.inputShape(0), name: "DiagonalBackwardBackward0") { try $0.diagonalAlias(a, b) }]
             }
     }

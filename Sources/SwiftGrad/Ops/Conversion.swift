@@ -16,14 +16,14 @@ extension Tensor {
         let out = try Tensor.empty(shape, target)
         Kernels.convert(from: self, into: out)
         guard recording, target.isFloatingPoint else { return out }
-        return try out.recorded("ToCopyBackward0", inputs: [self]) { g, ctx in Gradients(try g.to(ctx.inputDType(0))) }
+        return try out.recorded("ToCopyBackward0", input: self) { g, ctx in Gradients(try g.to(ctx.inputDType(0))) }
     }
 
     /// A contiguous copy with its own storage (`torch.clone`, CloneBackward0).
     public func clone() throws -> Tensor {
         let out = try Tensor.empty(shape, dtype)
         Kernels.convert(from: self, into: out)
-        return try out.recorded("CloneBackward0", inputs: [self]) { g, _ in [g] }
+        return try out.recorded("CloneBackward0", input: self) { g, _ in [g] }
     }
 
     /// This tensor when it is contiguous, otherwise a contiguous copy (`Tensor.contiguous()`).

@@ -113,7 +113,7 @@ extension Tensor {
         var out = try Kernels.convolutionWeightGradient(x.convOperand(), gy.convOperand(), geo, weightShape: weightShape)
         if out.dtype != x.dtype { out = try out.to(x.dtype, recording: false) }
         let bigShape = x.shape, smallShape = gy.shape
-        return try out.recorded("ConvolutionBackwardBackward0", inputs: [x, gy], saving: [x, gy]) { g, ctx in
+        return try out.recorded("ConvolutionBackwardBackward0", input: x, gy, saving: x, gy) { g, ctx in
             let x = try ctx.saved(0), gy = try ctx.saved(1)
             return Gradients(
                 ctx.needsGrad(0) ? try convTransposePrimitive(gy, g, nil, s, bigShape: bigShape) : nil,
@@ -407,7 +407,7 @@ extension Tensor {
                                kernel: kernelSize, stride: stride, padding: padding, dilation: dilation)
         var out = try Kernels.im2col(convOperand(), geo)
         if out.dtype != dtype { out = try out.to(dtype, recording: false) }
-        return try out.recorded("Im2ColBackward0", inputs: [self]) { g, _ in
+        return try out.recorded("Im2ColBackward0", input: self) { g, _ in
             Gradients(try g.col2im(outputSize: size, kernelSize: kernelSize, dilation: dilation, padding: padding, stride: stride))
         }
     }
@@ -447,7 +447,7 @@ extension Tensor {
                                kernel: kernelSize, stride: stride, padding: padding, dilation: dilation)
         var out = try Kernels.col2im(convOperand(), geo, outShape: outShape)
         if out.dtype != dtype { out = try out.to(dtype, recording: false) }
-        return try out.recorded("Col2ImBackward0", inputs: [self]) { g, _ in
+        return try out.recorded("Col2ImBackward0", input: self) { g, _ in
             Gradients(try g.im2col(kernelSize: kernelSize, dilation: dilation, padding: padding, stride: stride))
         }
     }

@@ -43,7 +43,7 @@ extension Tensor {
     /// - Throws: `.invalidArgument` for dimensions out of range or identical.
     public func diagonal(offset: Int = 0, dim1: Int = 0, dim2: Int = 1) throws -> Tensor {
         let (d1, d2) = try diagonalDims(dim1, dim2, ndim: ndim)
-        return try diagonalView(offset, d1, d2).recorded("DiagonalBackward0", inputs: [self]) { g, ctx in
+        return try diagonalView(offset, d1, d2).recorded("DiagonalBackward0", input: self) { g, ctx in
             Gradients(try Tensor.diagonalBackward(g, ctx.inputShape(0), offset, d1, d2))
         }
     }
@@ -51,7 +51,7 @@ extension Tensor {
     /// `diagonal` as a copy (`torch.diagonal_copy`, DiagonalBackward0_copy).
     public func diagonalCopy(offset: Int = 0, dim1: Int = 0, dim2: Int = 1) throws -> Tensor {
         let (d1, d2) = try diagonalDims(dim1, dim2, ndim: ndim)
-        return try Tensor.materialized(diagonalView(offset, d1, d2)).recorded("DiagonalBackward0_copy", inputs: [self]) { g, ctx in
+        return try Tensor.materialized(diagonalView(offset, d1, d2)).recorded("DiagonalBackward0_copy", input: self) { g, ctx in
             Gradients(try Tensor.diagonalBackward(g, ctx.inputShape(0), offset, d1, d2))
         }
     }
@@ -74,7 +74,7 @@ extension Tensor {
         _ = try Shape.validate(newShape, itemSize: dtype.itemSize)
         let out = try Tensor.zeros(newShape, dtype: dtype)
         Kernels.convert(from: self, into: out.diagonalView(offset, d1, d2))
-        return try out.recorded("DiagEmbedBackward0", inputs: [self]) { g, _ in
+        return try out.recorded("DiagEmbedBackward0", input: self) { g, _ in
             Gradients(try g.diagonal(offset: offset, dim1: d1, dim2: d2))
         }
     }
@@ -126,7 +126,7 @@ extension Tensor {
         let (d1, d2) = try diagonalDims(dim1, dim2, ndim: ndim)
         let srcShape = src.shape
         return try scattered(src) { $0.diagonalView(offset, d1, d2) }
-            .recorded("DiagonalScatterBackward0", inputs: [self, src]) { g, ctx in
+            .recorded("DiagonalScatterBackward0", input: self, src) { g, ctx in
                 try Tensor.scatterGradients(g, ctx, srcShape: srcShape,
                                             scatter: { try $0.diagonalScatter($1, offset: offset, dim1: d1, dim2: d2) },
                                             view: { try $0.diagonal(offset: offset, dim1: d1, dim2: d2) })
@@ -140,7 +140,7 @@ extension Tensor {
         let srcShape = src.shape
         let i = index < 0 && ndim > 0 ? index &+ shape[d] : index
         return try scattered(src) { try $0.select(dim: d, index: index) }
-            .recorded("SelectScatterBackward0", inputs: [self, src]) { g, ctx in
+            .recorded("SelectScatterBackward0", input: self, src) { g, ctx in
                 try Tensor.scatterGradients(g, ctx, srcShape: srcShape,
                                             scatter: { try $0.selectScatter($1, dim: d, index: i) },
                                             view: { try $0.select(dim: d, index: i) })
@@ -153,7 +153,7 @@ extension Tensor {
     public func sliceScatter(_ src: Tensor, dim: Int = 0, start: Int? = nil, end: Int? = nil, step: Int = 1) throws -> Tensor {
         let srcShape = src.shape
         return try scattered(src) { try $0.slice(dim: dim, start: start, end: end, step: step) }
-            .recorded("SliceScatterBackward0", inputs: [self, src]) { g, ctx in
+            .recorded("SliceScatterBackward0", input: self, src) { g, ctx in
                 try Tensor.scatterGradients(g, ctx, srcShape: srcShape,
                                             scatter: { try $0.sliceScatter($1, dim: dim, start: start, end: end, step: step) },
                                             view: { try $0.slice(dim: dim, start: start, end: end, step: step) })

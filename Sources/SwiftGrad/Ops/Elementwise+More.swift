@@ -97,7 +97,7 @@ extension Tensor {
     /// -self / (self^2 + other^2).
     public func atan2(_ other: Tensor) throws -> Tensor {
         try Tensor.floatBinary(Atan2Kernel.self, self, other, in: Tensor.floatingResultType(self, other))
-            .recorded("Atan2Backward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+            .recorded("Atan2Backward0", input: self, other, saving: self, other) { g, ctx in
                 let a = try ctx.saved(0).to(g.dtype), b = try ctx.saved(1).to(g.dtype)
                 let recip = try a.mul(a).add(b.mul(b)).reciprocal()
                 return Gradients(ctx.needsGrad(0) ? try g.mul(b).mul(recip) : nil,
@@ -111,11 +111,11 @@ extension Tensor {
     public func copysign(_ other: Tensor) throws -> Tensor {
         let out = try Tensor.floatBinary(CopysignKernel.self, self, other, in: Tensor.floatingResultType(self, other))
         if other.isWrappedNumber {
-            return try out.recorded("CopysignBackward1", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            return try out.recorded("CopysignBackward1", input: self, saving: self, savingOutput: true) { g, ctx in
                 Gradients(try Tensor.copysignGradient(g, ctx.saved(0), ctx.saved(1)))
             }
         }
-        return try out.recorded("CopysignBackward0", inputs: [self, other], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("CopysignBackward0", input: self, other, saving: self, savingOutput: true) { g, ctx in
             Gradients(ctx.needsGrad(0) ? try Tensor.copysignGradient(g, ctx.saved(0), ctx.saved(1)) : nil,
                       ctx.needsGrad(1) ? try Tensor.zeros(ctx.inputShape(1), dtype: g.dtype) : nil)
         }
@@ -160,7 +160,7 @@ extension Tensor {
     public func fmod(_ other: Tensor) throws -> Tensor {
         let out = try Tensor.divisionLike(FmodKernel.self, self, other, kernel: "fmod_cpu")
         if other.isWrappedNumber {
-            return try out.recorded("FmodBackward0", inputs: [self]) { g, _ in Gradients(g) }
+            return try out.recorded("FmodBackward0", input: self) { g, _ in Gradients(g) }
         }
         return try out.recorded("FmodBackward1", inputs: [self, other],
                                 saving: other.requiresGrad ? [self, other] : []) { g, ctx in
@@ -180,7 +180,7 @@ extension Tensor {
             return try out.recordedWithoutDerivative("remainder", inputs: [other])
         }
         if other.isWrappedNumber {
-            return try out.recorded("RemainderBackward0", inputs: [self]) { g, _ in Gradients(g) }
+            return try out.recorded("RemainderBackward0", input: self) { g, _ in Gradients(g) }
         }
         return try out.recorded("RemainderBackward1", inputs: [self, other],
                                 saving: other.requiresGrad ? [self, other] : []) { g, ctx in
@@ -205,7 +205,7 @@ extension Tensor {
         let out = roundingMode == .trunc
             ? try Tensor.divisionLike(TruncDivideKernel.self, self, other, kernel: "div_trunc_cpu")
             : try Tensor.divisionLike(FloorDivideKernel.self, self, other, kernel: "div_floor_cpu")
-        return try out.recorded("DivBackward2", inputs: [self, other]) { g, ctx in
+        return try out.recorded("DivBackward2", input: self, other) { g, ctx in
             Gradients(ctx.needsGrad(0) ? try g.zerosLike() : nil, ctx.needsGrad(1) ? try g.zerosLike() : nil)
         }
     }
@@ -215,7 +215,7 @@ extension Tensor {
     public func hypot(_ other: Tensor) throws -> Tensor {
         let dtype = try Tensor.floatingOnlyResultType(self, other, kernel: "hypot_cpu")
         return try Tensor.floatBinary(HypotKernel.self, self, other, in: dtype)
-            .recorded("HypotBackward0", inputs: [self, other], saving: [self, other], savingOutput: true) { g, ctx in
+            .recorded("HypotBackward0", input: self, other, saving: self, other, savingOutput: true) { g, ctx in
                 let out = try ctx.saved(2)
                 return Gradients(ctx.needsGrad(0) ? try g.mul(ctx.saved(0)).div(out) : nil,
                                  ctx.needsGrad(1) ? try g.mul(ctx.saved(1)).div(out) : nil)
@@ -228,7 +228,7 @@ extension Tensor {
     public func nextafter(_ other: Tensor) throws -> Tensor {
         let dtype = try Tensor.floatingOnlyResultType(self, other, kernel: "nextafter_cpu")
         return try Tensor.floatBinary(NextafterKernel.self, self, other, in: dtype)
-            .recorded("NextafterBackward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+            .recorded("NextafterBackward0", input: self, other, saving: self, other) { g, ctx in
                 let zero = try Tensor.zeros([], dtype: g.dtype)
                 return Gradients(ctx.needsGrad(0) ? try Tensor.where(ctx.saved(0).ne(ctx.saved(1)), g, zero) : nil,
                                  ctx.needsGrad(1) ? try Tensor.zeros(ctx.inputShape(1), dtype: g.dtype) : nil)
@@ -259,7 +259,7 @@ extension Tensor {
     public func logaddexp(_ other: Tensor) throws -> Tensor {
         let dtype = try Tensor.floatingOnlyResultType(self, other, kernel: "logaddexp_cpu")
         return try Tensor.floatBinary(LogaddexpKernel.self, self, other, in: dtype)
-            .recorded("LogaddexpBackward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+            .recorded("LogaddexpBackward0", input: self, other, saving: self, other) { g, ctx in
                 let a = try ctx.saved(0), b = try ctx.saved(1)
                 return Gradients(ctx.needsGrad(0) ? try g.div(b.sub(a).exp().add(1)) : nil,
                                  ctx.needsGrad(1) ? try g.div(a.sub(b).exp().add(1)) : nil)
@@ -271,7 +271,7 @@ extension Tensor {
     public func logaddexp2(_ other: Tensor) throws -> Tensor {
         let dtype = try Tensor.floatingOnlyResultType(self, other, kernel: "logaddexp2_cpu")
         return try Tensor.floatBinary(Logaddexp2Kernel.self, self, other, in: dtype)
-            .recorded("Logaddexp2Backward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+            .recorded("Logaddexp2Backward0", input: self, other, saving: self, other) { g, ctx in
                 let a = try ctx.saved(0), b = try ctx.saved(1)
                 return Gradients(ctx.needsGrad(0) ? try g.div(b.sub(a).rpow(2).add(1)) : nil,
                                  ctx.needsGrad(1) ? try g.div(a.sub(b).rpow(2).add(1)) : nil)
@@ -286,18 +286,18 @@ extension Tensor {
     public func xlogy(_ other: Tensor) throws -> Tensor {
         let out = try Tensor.floatBinary(XlogyKernel.self, self, other, in: Tensor.floatingResultType(self, other))
         if isWrappedNumber && !other.isWrappedNumber {
-            return try out.recorded("XlogyBackward1", inputs: [other], saving: [other], savingScalar: wrappedValue) { g, ctx in
+            return try out.recorded("XlogyBackward1", input: other, saving: other, savingScalar: wrappedValue) { g, ctx in
                 Gradients(try g.mul(ctx.scalar).div(ctx.saved(0)))
             }
         }
         if other.isWrappedNumber && !isWrappedNumber {
-            return try out.recorded("XlogyBackward2", inputs: [self], saving: [self], savingScalar: other.wrappedValue) { g, ctx in
+            return try out.recorded("XlogyBackward2", input: self, saving: self, savingScalar: other.wrappedValue) { g, ctx in
                 let s = try ctx.scalar, slope = try g.xlogy(Tensor.scalar(s))
                 guard !(s > 0) else { return Gradients(slope) }
                 return Gradients(try Tensor.where(ctx.saved(0).eq(0), Tensor.zeros([], dtype: slope.dtype), slope))
             }
         }
-        return try out.recorded("XlogyBackward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+        return try out.recorded("XlogyBackward0", input: self, other, saving: self, other) { g, ctx in
             let a = try ctx.saved(0), b = try ctx.saved(1)
             var selfGrad: Tensor?
             if ctx.needsGrad(0) {
@@ -343,7 +343,7 @@ extension Tensor {
         } else {
             out = try noGrad { try self.mul(Tensor.arithmetic(PowKernel.self, Tensor.scalar(2.0), other)) }
         }
-        return try out.recorded("LdexpBackward0", inputs: [self, other], saving: [other], savingOutput: true) { g, ctx in
+        return try out.recorded("LdexpBackward0", input: self, other, saving: other, savingOutput: true) { g, ctx in
             Gradients(ctx.needsGrad(0) ? try g.mul(ctx.saved(0).rpow(2)) : nil,
                       ctx.needsGrad(1) ? try g.mul(ctx.saved(1)).mul(0.6931471805599453) : nil)
         }
@@ -375,7 +375,7 @@ extension Tensor {
                                    weight.to(.float32, recording: false), shape: shape, Lerp<Float>()).to(dtype, recording: false)
         }
         if weight.isWrappedNumber {
-            return try out.recorded("LerpBackward0", inputs: [self, end], savingScalar: weight.wrappedValue) { g, ctx in
+            return try out.recorded("LerpBackward0", input: self, end, savingScalar: weight.wrappedValue) { g, ctx in
                 let s = try ctx.scalar
                 return Gradients(ctx.needsGrad(0) ? try g.mul(1 - s) : nil, ctx.needsGrad(1) ? try g.mul(s) : nil)
             }
@@ -510,9 +510,9 @@ extension Tensor {
             try other.to(common, recording: false).sub(self.to(common, recording: false).mul(scale))
         }
         if other.isWrappedNumber {
-            return try out.recorded("RsubBackward1", inputs: [self], savingScalar: a) { g, ctx in Gradients(try g.mul(-ctx.scalar)) }
+            return try out.recorded("RsubBackward1", input: self, savingScalar: a) { g, ctx in Gradients(try g.mul(-ctx.scalar)) }
         }
-        return try out.recorded("RsubBackward0", inputs: [self, other], savingScalar: a) { g, ctx in
+        return try out.recorded("RsubBackward0", input: self, other, savingScalar: a) { g, ctx in
             Gradients(ctx.needsGrad(0) ? try g.mul(-ctx.scalar) : nil, ctx.needsGrad(1) ? g : nil)
         }
     }
@@ -559,7 +559,7 @@ extension Tensor {
         default:  // float16, bfloat16: exactly, through float32
             mantissa = try split(source.to(.float32, recording: false), Float.self).to(dtype, recording: false)
         }
-        let recorded = try mantissa.recorded("FrexpBackward0", inputs: [self], saving: [exponent]) { g, ctx in
+        let recorded = try mantissa.recorded("FrexpBackward0", input: self, saving: exponent) { g, ctx in
             [try g.div(ctx.saved(0).exp2()).to(g.dtype)]
         }
         return ValuesAndIndices(values: recorded, indices: exponent)

@@ -30,7 +30,7 @@ extension Tensor {
         let x = try floatingOperand()
         let out = try (x.dtype == .float32 ? Kernels.map(x, Sinc<Float>()) : Kernels.map(x, Sinc<Double>()))
             .to(floatingResult, recording: false)
-        return try out.recorded("SincBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("SincBackward0", input: self, saving: self) { g, ctx in
             let x = try ctx.saved(0)
             let xPi = try x.mul(Double.pi), xSquaredPi = try x.mul(x).mul(Double.pi)
             let slope = try g.mul(xPi.mul(xPi.cos()).sub(xPi.sin())).div(xSquaredPi)
@@ -58,7 +58,7 @@ extension Tensor {
         let out = try (x.dtype == .float32
             ? Kernels.map(x, Logit<Float>(clamps: clamps, lo: Float(lo), hi: Float(hi)))
             : Kernels.map(x, Logit<Double>(clamps: clamps, lo: lo, hi: hi))).to(floatingResult, recording: false)
-        return try out.recorded("LogitBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("LogitBackward0", input: self, saving: self) { g, ctx in
             let x = try ctx.saved(0)
             // dy / (x (1 - x)), dy * inf at 0 and 1 as PyTorch's kernel gives (+inf at -0.0 too):
             // a denominator of +0 there.
@@ -81,21 +81,21 @@ extension Tensor {
         case .int64, .bool: throw Tensor.kernelNotImplemented("frac_cpu", dtype)
         default: throw SwiftGradError.dtype("\"frac\" not implemented for '\(dtype.scalarTypeName)'")
         }
-        return try out.recorded("FracBackward0", inputs: [self]) { g, _ in Gradients(g) }
+        return try out.recorded("FracBackward0", input: self) { g, _ in Gradients(g) }
     }
 
     /// Degrees to radians, x * pi / 180 (`torch.deg2rad`, Deg2RadBackward0).
     public func deg2rad() throws -> Tensor {
         let factor = 0.017453292519943295
         return try Tensor.arithmetic(MulKernel.self, self, scalar: factor)
-            .recorded("Deg2RadBackward0", inputs: [self]) { g, _ in Gradients(try g.mul(factor)) }
+            .recorded("Deg2RadBackward0", input: self) { g, _ in Gradients(try g.mul(factor)) }
     }
 
     /// Radians to degrees, x * 180 / pi (`torch.rad2deg`, Rad2DegBackward0).
     public func rad2deg() throws -> Tensor {
         let factor = 57.29577951308232
         return try Tensor.arithmetic(MulKernel.self, self, scalar: factor)
-            .recorded("Rad2DegBackward0", inputs: [self]) { g, _ in Gradients(try g.mul(factor)) }
+            .recorded("Rad2DegBackward0", input: self) { g, _ in Gradients(try g.mul(factor)) }
     }
 
     /// NaN, +inf and -inf replaced by `nan` (default 0), `posinf` and `neginf` (default the
@@ -114,7 +114,7 @@ extension Tensor {
             return try clone()
         default: throw SwiftGradError.dtype("\"nanToNum\" not implemented for '\(dtype.scalarTypeName)'")
         }
-        return try out.recorded("NanToNumBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("NanToNumBackward0", input: self, saving: self) { g, ctx in
             Gradients(try g.mul(ctx.saved(0).isfinite()))
         }
     }
@@ -136,7 +136,7 @@ extension Tensor {
     public func sgn() throws -> Tensor {
         guard dtype != .bool else { return try clone() }
         return try Tensor.numericUnary(SgnKernel.self, self, name: "sgn")
-            .recorded("SgnBackward0", inputs: [self]) { g, _ in Gradients(try g.zerosLike()) }
+            .recorded("SgnBackward0", input: self) { g, _ in Gradients(try g.zerosLike()) }
     }
 
     /// A bool tensor from a floating predicate, with the constant `integers` for integer and bool
@@ -175,7 +175,7 @@ extension Tensor {
         let x = try floatingOperand()
         let out = try (x.dtype == .float32 ? Kernels.map(x, Angle<Float>()) : Kernels.map(x, Angle<Double>()))
             .to(floatingResult, recording: false)
-        return try out.recorded("AngleBackward0", inputs: [self]) { g, _ in Gradients(try g.zerosLike()) }
+        return try out.recorded("AngleBackward0", input: self) { g, _ in Gradients(try g.zerosLike()) }
     }
 
     /// Rounds to `decimals` decimal places, halves to even (`torch.round(decimals=)`,
@@ -194,7 +194,7 @@ extension Tensor {
         case .bool: throw Tensor.kernelNotImplemented("round_vml_cpu", .bool)
         default: throw SwiftGradError.dtype("\"round\" not implemented for '\(dtype.scalarTypeName)'")
         }
-        return try out.recorded("RoundBackward1", inputs: [self]) { g, _ in Gradients(try g.zerosLike()) }
+        return try out.recorded("RoundBackward1", input: self) { g, _ in Gradients(try g.zerosLike()) }
     }
 
     /// The inverse error function (`torch.erfinv`, ErfinvBackward0): +-inf at +-1, NaN outside
@@ -203,7 +203,7 @@ extension Tensor {
         let x = try floatingOperand()
         let out = try (x.dtype == .float32 ? Kernels.map(x, Erfinv<Float>()) : Kernels.map(x, Erfinv<Double>()))
             .to(floatingResult, recording: false)
-        return try out.recorded("ErfinvBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("ErfinvBackward0", input: self, saving: self) { g, ctx in
             Gradients(try ctx.saved(0).erfinv().pow(2).exp().mul(Double.pi.squareRoot() / 2).mul(g))
         }
     }

@@ -19,7 +19,7 @@ extension Tensor {
         if scaleGradByFreq { for v in values { uses[Int(v), default: 0] += 1 } }
         let flat = try Tensor.indexConstant(values, shape: [values.count])
         let out = try noGrad { try index([flat]).reshape(indices.shape + [width]) }
-        return try out.recorded("EmbeddingBackward0", inputs: [self]) { g, ctx in
+        return try out.recorded("EmbeddingBackward0", input: self) { g, ctx in
             // Each row's factor: 0 for the padding row, 1 / uses with scale_grad_by_freq.
             let factors = values.map { v -> Double in
                 if Int(v) == paddingIdx { return 0 }

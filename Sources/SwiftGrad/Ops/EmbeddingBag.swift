@@ -97,7 +97,7 @@ extension Tensor {
                               : plan.dot(ops[0]!, ops[1]!, scale: scale, Float.self)
         }
         let shaped = try out.reshape(plan.indicesShape)
-        return try shaped.recorded("EmbeddingBagPerSampleWeightsBackward0", inputs: [g, x], saving: [g, x]) { gg, ctx in
+        return try shaped.recorded("EmbeddingBagPerSampleWeightsBackward0", input: g, x, saving: g, x) { gg, ctx in
             let flat = try gg.reshape([plan.count])
             let dg = ctx.needsGrad(0)
                 ? try bagGather(try ctx.saved(1), flat, plan: plan, scale: scale, weightGradientScale: scale, name: "EmbeddingBagBackwardBackward0Backward0")
@@ -113,7 +113,7 @@ extension Tensor {
         let out = try bagCompute(weight.dtype, [weight]) { ops, T in
             try T == .float64 ? plan.maxForward(ops[0]!, Double.self) : plan.maxForward(ops[0]!, Float.self)
         }
-        return try out.recorded("EmbeddingBagBackward0", inputs: [weight]) { g, _ in
+        return try out.recorded("EmbeddingBagBackward0", input: weight) { g, _ in
             Gradients(try bagMaxScatter(g, plan: plan))
         }
     }
@@ -123,7 +123,7 @@ extension Tensor {
         let out = try bagCompute(x.dtype, [x]) { ops, T in
             try T == .float64 ? plan.maxGather(ops[0]!, Double.self) : plan.maxGather(ops[0]!, Float.self)
         }
-        return try out.recorded("EmbeddingBagBackwardBackward0Backward0", inputs: [x]) { gg, _ in
+        return try out.recorded("EmbeddingBagBackwardBackward0Backward0", input: x) { gg, _ in
             Gradients(try bagMaxScatter(gg, plan: plan))
         }
     }
@@ -133,7 +133,7 @@ extension Tensor {
         let out = try bagCompute(g.dtype, [g]) { ops, T in
             try T == .float64 ? plan.maxScatter(ops[0]!, Double.self) : plan.maxScatter(ops[0]!, Float.self)
         }
-        return try out.recorded("EmbeddingBagBackwardBackward0", inputs: [g]) { gg, _ in
+        return try out.recorded("EmbeddingBagBackwardBackward0", input: g) { gg, _ in
             Gradients(try bagMaxGather(gg, plan: plan))
         }
     }

@@ -22,13 +22,13 @@ extension Tensor {
         let out = try Tensor.empty(shape, dtype)
         try noGrad { Kernels.convert(from: try value.expand(shape), into: out) }
         if value.isWrappedNumber {
-            return try out.recorded("FillBackward0", inputs: [self]) { g, _ in Gradients(try g.zerosLike()) }
+            return try out.recorded("FillBackward0", input: self) { g, _ in Gradients(try g.zerosLike()) }
         }
         if GradMode.isEnabled && value.requiresGrad && !dtype.isFloatingPoint {
             // PyTorch records FillBackward1 on the integer result and refuses it so.
             throw SwiftGradError.autograd("Autograd not support dtype: \(dtype.scalarTypeName)")
         }
-        return try out.recorded("FillBackward1", inputs: [self, value]) { g, ctx in
+        return try out.recorded("FillBackward1", input: self, value) { g, ctx in
             Gradients(ctx.needsGrad(0) ? try g.zerosLike() : nil, ctx.needsGrad(1) ? try g.sum() : nil)
         }
     }

@@ -41,7 +41,7 @@ extension Tensor {
     public func flip(_ dims: [Int]) throws -> Tensor {
         let ds = try distinctDims(dims)
         return try Tensor.materialized(reversedLayout(ds))
-            .recorded("FlipBackward0", inputs: [self]) { g, _ in Gradients(try g.flip(ds)) }
+            .recorded("FlipBackward0", input: self) { g, _ in Gradients(try g.flip(ds)) }
     }
 
     /// Columns in reverse order: `flip([1])` of a tensor of 2 or more dimensions (`torch.fliplr`).
@@ -81,7 +81,7 @@ extension Tensor {
             for (d, s) in zip(ds, forward) { current = try Tensor.rolled(current, dim: d, by: s) }
             out = current
         }
-        return try out.recorded("RollBackward0", inputs: [self]) { g, _ in Gradients(try g.roll(shifts: back, dims: ds)) }
+        return try out.recorded("RollBackward0", input: self) { g, _ in Gradients(try g.roll(shifts: back, dims: ds)) }
     }
 
     /// A fresh copy of `x` rolled by `shift` (in 0..<size) along `d` (not recorded).
@@ -131,7 +131,7 @@ extension Tensor {
             view = layout(shape: newShape, strides: newStrides, offset: view.storageOffset)
         }
         return try Tensor.materialized(view)
-            .recorded("Rot90Backward0", inputs: [self]) { g, _ in Gradients(try g.rot90(4 - turns, dims: [d0, d1])) }
+            .recorded("Rot90Backward0", input: self) { g, _ in Gradients(try g.rot90(4 - turns, dims: [d0, d1])) }
     }
 
     // MARK: triangles

@@ -149,7 +149,7 @@ extension Tensor {
         case .bool: run(Bool.self)
         default: run(dtype.elementType)  // the narrow dtypes: a copy needs no arithmetic
         }
-        return try out.recorded("IndexSelectBackward0", inputs: [self], saving: [index]) { g, ctx in
+        return try out.recorded("IndexSelectBackward0", input: self, saving: index) { g, ctx in
             [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).indexAdd(dim: d, index: ctx.saved(0), source: g)]
         }
     }
@@ -217,7 +217,7 @@ extension Tensor {
                                 into: out)
             }
         }
-        return try out.recorded("IndexAddBackward0", inputs: [self, source], saving: [index]) { g, ctx in
+        return try out.recorded("IndexAddBackward0", input: self, source, saving: index) { g, ctx in
             guard ctx.needsGrad(1) else { return [g, nil] }
             var gs = try g.indexSelect(dim: d, index: ctx.saved(0))
             if gs.shape != ctx.inputShape(1) { gs = try gs.reshape(ctx.inputShape(1)) }
@@ -277,7 +277,7 @@ extension Tensor {
         case .bool: run(Bool.self)
         default: run(dtype.elementType)  // the narrow dtypes: a copy needs no arithmetic
         }
-        return try out.recorded("IndexCopyBackward0", inputs: [self, source], saving: [index]) { g, ctx in
+        return try out.recorded("IndexCopyBackward0", input: self, source, saving: index) { g, ctx in
             let index = try ctx.saved(0)
             return [ctx.needsGrad(0) ? try g.indexFill(dim: d, index: index, value: Tensor.scalar(0.0)) : nil,
                     ctx.needsGrad(1) ? try g.indexSelect(dim: d, index: index).reshape(ctx.inputShape(1)) : nil]
@@ -324,11 +324,11 @@ extension Tensor {
         default: run(dtype.elementType)  // the narrow dtypes: a copy needs no arithmetic
         }
         if value.isWrappedNumber {
-            return try out.recorded("IndexFillBackward0", inputs: [self], saving: [index]) { g, ctx in
+            return try out.recorded("IndexFillBackward0", input: self, saving: index) { g, ctx in
                 [try g.indexFill(dim: d, index: ctx.saved(0), value: Tensor.scalar(0.0))]
             }
         }
-        return try out.recorded("IndexFillBackward1", inputs: [self, value], saving: [index]) { g, ctx in
+        return try out.recorded("IndexFillBackward1", input: self, value, saving: index) { g, ctx in
             let index = try ctx.saved(0)
             var unique: [Int64] = []
             for v in try index.int64Elements() {
@@ -471,7 +471,7 @@ extension Tensor {
         let positions = try checkedFlatPositions(index)
         let out = try Tensor.empty(index.shape, dtype)
         Kernels.copyElements(from: self, at: positions.map { offset(ofLinearIndex: $0) }, into: out, offsets: Array(0..<out.count))
-        return try out.recorded("TakeBackward0", inputs: [self], saving: [index]) { g, ctx in
+        return try out.recorded("TakeBackward0", input: self, saving: index) { g, ctx in
             [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).put(ctx.saved(0), g, accumulate: true)]
         }
     }
@@ -501,7 +501,7 @@ extension Tensor {
             Kernels.copyElements(from: source, at: from, into: out, offsets: positions)
         }
         let sourceShape = source.shape
-        return try out.recorded("PutBackward0", inputs: [self, source], saving: [index]) { g, ctx in
+        return try out.recorded("PutBackward0", input: self, source, saving: index) { g, ctx in
             let index = try ctx.saved(0)
             return [ctx.needsGrad(0) ? (accumulate ? g : try g.put(index, Tensor.zeros(sourceShape, dtype: g.dtype))) : nil,
                     ctx.needsGrad(1) ? try g.take(index).reshape(sourceShape) : nil]
@@ -576,7 +576,7 @@ extension Tensor {
         for i in 0..<x.count where mp[i] { picked.append(x.storageOffset + i) }
         let out = try Tensor.empty([picked.count], dtype)
         Kernels.copyElements(from: x, at: picked, into: out, offsets: Array(0..<picked.count))
-        return try out.recorded("MaskedSelectBackward0", inputs: [self], saving: [mask]) { g, ctx in
+        return try out.recorded("MaskedSelectBackward0", input: self, saving: mask) { g, ctx in
             let mask = try ctx.saved(0)
             let target = try Shape.broadcast(ctx.inputShape(0), mask.shape)
             return [try Tensor.zeros(target, dtype: g.dtype).maskedScatter(mask, g)]
@@ -606,7 +606,7 @@ extension Tensor {
         try noGrad { Kernels.convert(from: try expand(common), into: out) }
         let from = (0..<positions.count).map { source.offset(ofLinearIndex: $0) }
         Kernels.copyElements(from: source, at: from, into: out, offsets: positions)
-        return try out.recorded("MaskedScatterBackward0", inputs: [self, source], saving: [mask]) { g, ctx in
+        return try out.recorded("MaskedScatterBackward0", input: self, source, saving: mask) { g, ctx in
             let mask = try ctx.saved(0)
             var gradSource: Tensor?
             if ctx.needsGrad(1) {

@@ -16,7 +16,7 @@ extension Tensor {
         let base = source.storageOffset
         Kernels.copyElements(from: source, at: base == 0 ? plan.targets : plan.targets.map { $0 &+ base },
                              into: out, offsets: Array(0..<out.count))
-        return try out.recorded("GatherBackward0", inputs: [self], saving: [index]) { g, ctx in
+        return try out.recorded("GatherBackward0", input: self, saving: index) { g, ctx in
             [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).scatterAdd(dim: d, index: ctx.saved(0), source: g)]
         }
     }
@@ -30,7 +30,7 @@ extension Tensor {
         let plan = try ScatterPlan(d, destination: self, index: index, src: source)
         let out = try noGrad { try clone() }
         try Kernels.accumulateElements(from: source, at: plan.sources, into: out, offsets: plan.targets)
-        return try out.recorded("ScatterAddBackward0", inputs: [self, source], saving: [index]) { g, ctx in
+        return try out.recorded("ScatterAddBackward0", input: self, source, saving: index) { g, ctx in
             [ctx.needsGrad(0) ? g : nil,
              ctx.needsGrad(1) ? try g.gather(dim: d, index: ctx.saved(0)).padded(to: ctx.inputShape(1)) : nil]
         }
@@ -57,11 +57,11 @@ extension Tensor {
         let fill = try value.to(dtype, recording: false)
         let out = try noGrad { try Tensor.where(mask, fill, self) }
         if value.isWrappedNumber {
-            return try out.recorded("MaskedFillBackward0", inputs: [self], saving: [mask]) { g, ctx in
+            return try out.recorded("MaskedFillBackward0", input: self, saving: mask) { g, ctx in
                 [try g.maskedFill(ctx.saved(0), 0)]
             }
         }
-        return try out.recorded("MaskedFillBackward1", inputs: [self, value], saving: [mask]) { g, ctx in
+        return try out.recorded("MaskedFillBackward1", input: self, value, saving: mask) { g, ctx in
             let mask = try ctx.saved(0), zero = try Tensor.zeros([], dtype: g.dtype)
             return [ctx.needsGrad(0) ? try g.maskedFill(mask, 0) : nil,
                     ctx.needsGrad(1) ? try Tensor.where(mask, g, zero).sum() : nil]
@@ -96,7 +96,7 @@ extension Tensor {
     public func index(_ indices: [Tensor?]) throws -> Tensor {
         let plan = try AdvancedIndex(self, indices)
         let out = try plan.gather(self)
-        return try out.recorded("IndexBackward0", inputs: [self]) { g, ctx in
+        return try out.recorded("IndexBackward0", input: self) { g, ctx in
             [try g.indexAccumulated(into: ctx.inputShape(0), plan)]
         }
     }
@@ -130,7 +130,7 @@ extension Tensor {
     fileprivate func indexAccumulated(into shape: [Int], _ plan: AdvancedIndex) throws -> Tensor {
         let out = try Tensor.zeros(shape, dtype: dtype)
         try plan.scatterAdd(self, into: out)
-        return try out.recorded("IndexPutBackward0", inputs: [self]) { g, _ in Gradients(try plan.gather(g)) }
+        return try out.recorded("IndexPutBackward0", input: self) { g, _ in Gradients(try plan.gather(g)) }
     }
 
     /// Storage offset of the element at `coordinates`.

@@ -92,7 +92,7 @@ extension Tensor {
         default: run(Int64.self)
         }
         let result = dtype.isFloatingPoint ? try out.to(dtype, recording: false) : out
-        return try result.recorded("CumsumBackward0", inputs: [self]) { g, _ in
+        return try result.recorded("CumsumBackward0", input: self) { g, _ in
             Gradients(try g.runningSum(dim: d, reverse: !reverse))
         }
     }

@@ -195,7 +195,7 @@ extension Tensor {
             }
         }
         try withLapackType(a.dtype, op) { run($0) }
-        return try x.recorded("LinalgSolveTriangularBackward0", inputs: [a, b], saving: [a], savingOutput: true) { g, ctx in
+        return try x.recorded("LinalgSolveTriangularBackward0", input: a, b, saving: a, savingOutput: true) { g, ctx in
             let aa = try ctx.saved(0), xx = try ctx.saved(1)
             let gB = try Tensor.solveTriangular(aa.mT, g, upper: !upper, left: left, unitriangular: unitriangular)
             var gA: Tensor? = nil
@@ -234,7 +234,7 @@ extension Tensor {
             }
         }
         try withLapackType(a.dtype, op) { run($0) }
-        return try Kernels.rowMajor(x).recorded("LinalgSolveExBackward0", inputs: [a, b], saving: [a], savingOutput: true) { g, ctx in
+        return try Kernels.rowMajor(x).recorded("LinalgSolveExBackward0", input: a, b, saving: a, savingOutput: true) { g, ctx in
             let aa = try ctx.saved(0), xx = try ctx.saved(1)
             let gB = try Tensor.solveSquare(aa.mT, g, singular: singular)
             return [ctx.needsGrad(0) ? try gB.matmul(xx.mT).neg() : nil, ctx.needsGrad(1) ? gB : nil]
@@ -341,7 +341,7 @@ extension Tensor {
         let values = try Tensor.luDeterminants(raw, n).det
         // Computed in float64 from the factors, then rounded once, as LAPACK's float32 product is.
         let det = try Tensor.fromDoubles(values, batchShape, dtype)
-        return try det.recorded("LinalgDetBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try det.recorded("LinalgDetBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             let a = try ctx.saved(0), d = try ctx.saved(1)
             return [try Tensor.detBackward(g, d, a)]
         }
@@ -438,7 +438,7 @@ extension Tensor {
         }
         try Tensor.withLapackType(dtype, op) { run($0) }
         let l = try noGrad { try Kernels.rowMajor(cm).lowerTriangle() }
-        let recorded = try l.recorded("LinalgCholeskyExBackward0", inputs: [self], savingOutput: true) { g, ctx in
+        let recorded = try l.recorded("LinalgCholeskyExBackward0", input: self, savingOutput: true) { g, ctx in
             let l = try ctx.saved(0)
             return [try Tensor.choleskyBackward(g, l)]
         }

@@ -29,7 +29,7 @@ extension Tensor {
             if ord == 2 { return try magnitude.mul(magnitude).sum(dims: dims, keepdim: keepdim).sqrt() }
             return try magnitude.pow(ord).sum(dims: dims, keepdim: keepdim).pow(1 / ord)
         }
-        return try out.recorded("LinalgVectorNormBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("LinalgVectorNormBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             // ord 0 is piecewise constant: PyTorch gives no gradient at all (None), not zeros.
             if ord == 0 { return [nil] }
             let x = try ctx.saved(0)
@@ -173,7 +173,7 @@ extension Tensor {
             let sInv = try Tensor.where(s.gt(tol), s.reciprocal(), Tensor.zeros([], dtype: dtype))
             return try vh.mT.mul(sInv.unsqueeze(dim: -2)).matmul(u.mT)
         }
-        return try out.recorded("LinalgPinvBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("LinalgPinvBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             [try Tensor.pinvBackward(g, ctx.saved(1), ctx.saved(0))]
         }
     }
@@ -348,7 +348,7 @@ extension Tensor {
             // The identity, recorded (as PyTorch's copy) with a zero gradient.
             let size = shape[ndim - 1]
             return try Tensor.eye(size, dtype: dtype).expand(shape).contiguous()
-                .recorded("CopyBackwards", inputs: [self]) { g, _ in [try g.zerosLike()] }
+                .recorded("CopyBackwards", input: self) { g, _ in [try g.zerosLike()] }
         }
         if n < 0 { try checkLinalgFloating(op) }
         var base = n < 0 ? try linalgInv() : self
@@ -434,7 +434,7 @@ extension Tensor {
         default: run(Int64.self)
         }
         let out = work == resultType ? wide : try noGrad { try wide.to(resultType) }
-        return try out.recorded("LinalgVanderBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("LinalgVanderBackward0", input: self, saving: self) { g, ctx in
             let xx = try ctx.saved(0)
             guard columns > 1 else { return [try xx.zerosLike()] }
             let flat = xx.ndim == 0 ? try xx.reshape([1]) : xx
@@ -497,7 +497,7 @@ extension Tensor {
             let y = try Tensor.solveTriangular(l, b, upper: false, left: true, unitriangular: false, op: "cholesky_solve")
             return try Tensor.solveTriangular(l.mT, y, upper: true, left: true, unitriangular: false, op: "cholesky_solve")
         }
-        return try x.recorded("CholeskySolveBackward0", inputs: [b, l], saving: [l], savingOutput: true) { g, ctx in
+        return try x.recorded("CholeskySolveBackward0", input: b, l, saving: l, savingOutput: true) { g, ctx in
             let ll = try ctx.saved(0), xx = try ctx.saved(1)
             let gB = try g.choleskySolve(ll, upper: upper)
             var gL: Tensor? = nil
@@ -517,7 +517,7 @@ extension Tensor {
         let n = shape[ndim - 1]
         let eye = try Tensor.eye(n, dtype: dtype).expand(shape)
         let inverse = try noGrad { try eye.choleskySolve(self, upper: upper) }
-        return try inverse.recorded("CholeskyInverseBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try inverse.recorded("CholeskyInverseBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             let l = try ctx.saved(0), inv = try ctx.saved(1)
             let common = try inv.matmul(g.add(g.mT).matmul(inv))
             return [upper ? try l.matmul(common).neg() : try common.matmul(l).neg()]
@@ -631,7 +631,7 @@ extension Tensor {
             for _ in 0..<squarings { sum = try sum.matmul(sum) }
             return try sum.to(dtype)
         }
-        return try out.recorded("LinalgMatrixExpBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("LinalgMatrixExpBackward0", input: self, saving: self) { g, ctx in
             let a = try ctx.saved(0).mT
             let zero = try a.zerosLike()
             let top = try Tensor.cat([a, g], dim: -1), bottom = try Tensor.cat([zero, a], dim: -1)

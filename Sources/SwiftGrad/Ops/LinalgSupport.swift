@@ -58,7 +58,7 @@ extension Tensor {
         newShape.append(length)
         newStrides.append(strides[d1] + strides[d2])
         return try aliased(shape: newShape, strides: newStrides, offset: start)
-            .recorded("DiagonalBackward0", inputs: [self]) { g, ctx in
+            .recorded("DiagonalBackward0", input: self) { g, ctx in
                 [try g.embedded(into: ctx.inputShape(0), name: "DiagonalBackwardBackward0") {
                     try $0.matrixDiagonal(offset: offset, dim1: d1, dim2: d2)
                 }]

@@ -19,8 +19,8 @@ extension Tensor {
             throw SwiftGradError.shape("inconsistent tensor size, expected tensor [\(a.count)] and src [\(b.count)] to have the same number of elements, but got \(a.count) and \(b.count) elements respectively")
         }
         return try Kernels.dot(a, b)
-            .recorded("DotBackward0", inputs: [a, b],
-                      saving: [b.requiresGrad ? a : nil, a.requiresGrad ? b : nil]) { g, ctx in
+            .recorded("DotBackward0", input: a, b,
+                      saving: b.requiresGrad ? a : nil, a.requiresGrad ? b : nil) { g, ctx in
                 [ctx.needsGrad(0) ? try g.mul(ctx.saved(1)) : nil,
                  ctx.needsGrad(1) ? try g.mul(ctx.saved(0)) : nil]
             }
@@ -35,10 +35,9 @@ extension Tensor {
         guard ndim == 2 else { throw SwiftGradError.shape("self must be a matrix") }
         guard other.ndim == 2 else { throw SwiftGradError.shape("mat2 must be a matrix") }
         try Tensor.checkProduct(self, other, "mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))", shape[1] == other.shape[0])
-        let out = try Kernels.batchedMatmul(unsqueezedView(0), other.unsqueezedView(0))
-        return try Tensor(storage: out.storage, shape: [shape[0], other.shape[1]])
-            .recorded("MmBackward0", inputs: [self, other],
-                      saving: [other.requiresGrad ? self : nil, requiresGrad ? other : nil]) { g, ctx in
+        return try Kernels.matmul(MatrixBatch(self), MatrixBatch(other), shape: [shape[0], other.shape[1]])
+            .recorded("MmBackward0", input: self, other,
+                      saving: other.requiresGrad ? self : nil, requiresGrad ? other : nil) { g, ctx in
                 // d(A B) = dA B + A dB: dA = G B^T, dB = A^T G.
                 [ctx.needsGrad(0) ? try g.mm(ctx.saved(1).transpose(0, 1)) : nil,
                  ctx.needsGrad(1) ? try ctx.saved(0).transpose(0, 1).mm(g) : nil]
@@ -51,10 +50,9 @@ extension Tensor {
             throw SwiftGradError.shape("vector + matrix @ vector expected, got 1, \(ndim), \(vector.ndim)")
         }
         try Tensor.checkProduct(self, vector, "size mismatch, got input (\(shape[0])), mat (\(shape[0])x\(shape[1])), vec (\(vector.shape[0]))", shape[1] == vector.shape[0])
-        let out = try Kernels.batchedMatmul(unsqueezedView(0), vector.aliased(shape: [1, vector.count, 1], strides: [0, vector.strides[0], 1], offset: vector.storageOffset))
-        return try Tensor(storage: out.storage, shape: [shape[0]])
-            .recorded("MvBackward0", inputs: [self, vector],
-                      saving: [vector.requiresGrad ? self : nil, requiresGrad ? vector : nil]) { g, ctx in
+        return try Kernels.matmul(MatrixBatch(self), MatrixBatch(vector), shape: [shape[0]])
+            .recorded("MvBackward0", input: self, vector,
+                      saving: vector.requiresGrad ? self : nil, requiresGrad ? vector : nil) { g, ctx in
                 [ctx.needsGrad(0) ? try Tensor.outer(g, ctx.saved(1)) : nil,
                  ctx.needsGrad(1) ? try ctx.saved(0).transpose(0, 1).mv(g) : nil]
             }
@@ -69,8 +67,8 @@ extension Tensor {
         }
         try Tensor.checkProduct(self, other, "Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])].", shape[2] == other.shape[1])
         return try Kernels.batchedMatmul(self, other)
-            .recorded("BmmBackward0", inputs: [self, other],
-                      saving: [other.requiresGrad ? self : nil, requiresGrad ? other : nil]) { g, ctx in
+            .recorded("BmmBackward0", input: self, other,
+                      saving: other.requiresGrad ? self : nil, requiresGrad ? other : nil) { g, ctx in
                 [ctx.needsGrad(0) ? try g.bmm(ctx.saved(1).transpose(1, 2)) : nil,
                  ctx.needsGrad(1) ? try ctx.saved(0).transpose(1, 2).bmm(g) : nil]
             }
@@ -127,11 +125,6 @@ extension Tensor {
             throw SwiftGradError.dtype("expected m1 and m2 to have the same dtype, but got: \(a.dtype.cTypeName) != \(b.dtype.cTypeName)")
         }
         guard fits else { throw SwiftGradError.shape(shapeMessage()) }
-    }
-
-    /// A [1, ...] alias with a leading batch dimension, for the batched kernel.
-    private func unsqueezedView(_ dim: Int) -> Tensor {
-        aliased(shape: [1] + shape, strides: [0] + strides, offset: storageOffset)
     }
 }
 

@@ -12,7 +12,7 @@ extension Tensor {
             let d = try input.sub(target)
             return try d.mul(d).reduced(reduction)
         }
-        return try out.recorded("MseLossBackward0", inputs: [input, target], saving: [input, target]) { g, ctx in
+        return try out.recorded("MseLossBackward0", input: input, target, saving: input, target) { g, ctx in
             // d/d input = 2 (input - target) * g (/ n for mean).
             let diff = try ctx.saved(0).sub(ctx.saved(1))
             let scaled = try diff.mul(lossScale(g, reduction, count: diff.count)).mul(2)
@@ -40,7 +40,7 @@ extension Tensor {
         let rows = input.ndim == 2 ? input : try input.unsqueeze(dim: 0)
         let column = try target.reshape([-1, 1])
         let out = try noGrad { try rows.gather(dim: 1, index: column).neg().reshape(target.shape).reduced(reduction) }
-        return try out.recorded("NllLossBackward0", inputs: [input], saving: [target]) { g, ctx in
+        return try out.recorded("NllLossBackward0", input: input, saving: target) { g, ctx in
             // -1 at each target class, times the upstream gradient (/ N for mean).
             let t = try ctx.saved(0).reshape([-1, 1])
             let n = t.shape[0]
@@ -72,7 +72,7 @@ extension Tensor {
             let logP = try input.log().clamp(min: -100), logQ = try input.rsub(1).log().clamp(min: -100)
             return try target.mul(logP).add(target.rsub(1).mul(logQ)).neg().reduced(reduction)
         }
-        return try out.recorded("BinaryCrossEntropyBackward0", inputs: [input, target], saving: [input, target]) { g, ctx in
+        return try out.recorded("BinaryCrossEntropyBackward0", input: input, target, saving: input, target) { g, ctx in
             // d/dp = (p - t) / (p (1 - p)), with p (1 - p) kept above 1e-12 as PyTorch does.
             let p = try ctx.saved(0), t = try ctx.saved(1)
             let denominator = try p.mul(p.rsub(1)).clamp(min: 1e-12)

@@ -242,7 +242,7 @@ extension Tensor {
             run(Double.self) { Glibc.log1p(Glibc.exp($0)) }
         }
         out = try out.to(common, recording: false)
-        return try out.recorded("LogaddexpBackward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+        return try out.recorded("LogaddexpBackward0", input: self, other, saving: self, other) { g, ctx in
             let a = try ctx.saved(0), b = try ctx.saved(1)
             return [ctx.needsGrad(0) ? try g.div(b.sub(a).exp().add(1)) : nil,
                     ctx.needsGrad(1) ? try g.div(a.sub(b).exp().add(1)) : nil]

@@ -6,7 +6,7 @@ extension Tensor {
             try Tensor.checkIntegerExponents(exponent)
         }
         return try Tensor.arithmetic(PowKernel.self, self, exponent)
-            .recorded("PowBackward1", inputs: [self, exponent], saving: [self, exponent],
+            .recorded("PowBackward1", input: self, exponent, saving: self, exponent,
                       savingOutput: exponent.requiresGrad) { g, ctx in
                 let base = try ctx.saved(0), power = try ctx.saved(1)
                 var grads: [Tensor?] = [nil, nil]
@@ -28,7 +28,7 @@ extension Tensor {
     /// `self ** exponent` with a Python-float exponent (PowBackward0).
     public func pow(_ exponent: Double) throws -> Tensor {
         try Tensor.arithmetic(PowKernel.self, self, Tensor.scalar(exponent))
-            .recorded("PowBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("PowBackward0", input: self, saving: self) { g, ctx in
                 // d(x^e)/dx = e * x^(e-1); exactly 0 when e == 0, as PyTorch.
                 if exponent == 0 { return [try g.zerosLike()] }
                 return [try g.mul(ctx.saved(0).pow(exponent - 1).mul(exponent))]
@@ -38,7 +38,7 @@ extension Tensor {
     /// `base ** self` with a Python-float base (`torch.pow(base, self)`, PowBackward2).
     public func rpow(_ base: Double) throws -> Tensor {
         try Tensor.arithmetic(PowKernel.self, Tensor.scalar(base), self)
-            .recorded("PowBackward2", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("PowBackward2", input: self, saving: self, savingOutput: true) { g, ctx in
                 // d(s^x)/dx = s^x * ln s, taken as 0 where s == 0 and x >= 0.
                 let slope = try ctx.saved(1).mul(Double.log(base))
                 guard base == 0 else { return [try g.mul(slope)] }

@@ -31,7 +31,7 @@ extension Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         guard dtype.isFloatingPoint else { return try noGrad { try sum(dims: dims, keepdim: keepdim) } }
         let out = try noGrad { try Tensor.where(ne(self), Tensor.zeros([], dtype: dtype), self).sum(dims: dims, keepdim: keepdim) }
-        return try out.recorded("NansumBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("NansumBackward0", input: self, saving: self) { g, ctx in
             let x = try ctx.saved(0)
             return Gradients(try Tensor.where(x.ne(x), Tensor.zeros([], dtype: g.dtype), r.expand(g)))
         }
@@ -69,7 +69,7 @@ extension Tensor {
         let low = try noGrad { try amin(dims: dims, keepdim: keepdim) }
         let high = try noGrad { try amax(dims: dims, keepdim: keepdim) }
         func record(_ result: Tensor) throws -> Tensor {
-            try result.recorded("AminmaxBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            try result.recorded("AminmaxBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 Gradients(try Tensor.sharedAmongExtrema(g, input: ctx.saved(0), result: ctx.saved(1), r))
             }
         }
@@ -140,7 +140,7 @@ extension Tensor {
         guard ndim == 2 else { throw SwiftGradError.invalidArgument("trace: expected a matrix, but got tensor with dim \(ndim)") }
         if dtype == .bool { throw Tensor.notImplemented("trace", dtype) }
         let out = try noGrad { try mul(Tensor.eye(shape[0], shape[1], dtype: dtype)).sum() }
-        return try out.recorded("TraceBackward0", inputs: [self]) { g, ctx in
+        return try out.recorded("TraceBackward0", input: self) { g, ctx in
             let size = ctx.inputShape(0)
             return Gradients(try Tensor.eye(size[0], size[1], dtype: g.dtype).mul(g))
         }

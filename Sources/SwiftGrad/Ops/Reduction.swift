@@ -57,7 +57,7 @@ extension Tensor {
     /// The sum of all elements, a 0-d tensor (`torch.sum`, SumBackward0). Integer and bool
     /// tensors sum to int64.
     public func sum() throws -> Tensor {
-        try Kernels.sumAll(self).recorded("SumBackward0", inputs: [self]) { g, ctx in
+        try Kernels.sumAll(self).recorded("SumBackward0", input: self) { g, ctx in
             [try g.expand(ctx.inputShape(0))]
         }
     }
@@ -66,7 +66,7 @@ extension Tensor {
     public func sum(dims: [Int], keepdim: Bool = false) throws -> Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         return try r.finish(try Kernels.accumulate(SumAccumulation.self, self, reduced: r.reduced, keptShape: r.kept))
-            .recorded("SumBackward1", inputs: [self]) { g, _ in Gradients(try r.expand(g)) }
+            .recorded("SumBackward1", input: self) { g, _ in Gradients(try r.expand(g)) }
     }
 
     /// The mean of all elements (`torch.mean`, MeanBackward0).
@@ -75,7 +75,7 @@ extension Tensor {
         try checkFloating("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.scalarTypeName)")
         let n = Double(count)
         return try noGrad { try sum().div(n) }
-            .recorded("MeanBackward0", inputs: [self]) { g, ctx in Gradients(try g.expand(ctx.inputShape(0)).div(n)) }
+            .recorded("MeanBackward0", input: self) { g, ctx in Gradients(try g.expand(ctx.inputShape(0)).div(n)) }
     }
 
     /// The mean over `dims` (MeanBackward1).
@@ -84,7 +84,7 @@ extension Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         let n = Double(r.groupSize)
         return try noGrad { try sum(dims: dims, keepdim: keepdim).div(n) }
-            .recorded("MeanBackward1", inputs: [self]) { g, _ in Gradients(try r.expand(g).div(n)) }
+            .recorded("MeanBackward1", input: self) { g, _ in Gradients(try r.expand(g).div(n)) }
     }
 
     /// The product of all elements (`torch.prod`, ProdBackward0). The gradient of each element
@@ -129,7 +129,7 @@ extension Tensor {
             let centered = try sub(sum(dims: dims, keepdim: true).div(Double(r.groupSize)))
             return try centered.mul(centered).sum(dims: dims, keepdim: keepdim).div(divisor)
         }
-        return try out.recorded("VarBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("VarBackward0", input: self, saving: self) { g, ctx in
             // d var/dx_i = 2 (x_i - mean) / (n - correction).
             let x = try ctx.saved(0)
             let centered = try x.sub(x.sum(dims: dims, keepdim: true).div(Double(r.groupSize)))
@@ -141,7 +141,7 @@ extension Tensor {
     public func std(dims: [Int] = [], correction: Double = 1, keepdim: Bool = false) throws -> Tensor {
         let r = try Reduction(shape, dims: dims, keepdim: keepdim)
         let out = try noGrad { try variance(dims: dims, correction: correction, keepdim: keepdim).sqrt() }
-        return try out.recorded("StdBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("StdBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             // d std = d var / (2 std), taken as 0 where std == 0.
             let x = try ctx.saved(0), result = try ctx.saved(1)
             let zero = try Tensor.zeros([], dtype: g.dtype)
@@ -164,7 +164,7 @@ extension Tensor {
             let total = try source.sub(peak).exp().sum(dims: dims, keepdim: true).log().add(peak)
             return r.finish(try total.contiguous())
         }
-        return try out.recorded("LogsumexpBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("LogsumexpBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             // d lse/dx_i = exp(x_i - lse), a softmax.
             let x = try ctx.saved(0), result = try ctx.saved(1)
             return [try r.expand(g).mul(x.sub(r.unsqueezed(result)).exp())]
@@ -185,7 +185,7 @@ extension Tensor {
             // The common case, without the bookkeeping of a reduction over chosen dims.
             let value = Kernels.sumOfSquares(self).squareRoot()
             let out = try Tensor.scalarTensor(value, dtype)
-            return try out.recorded("LinalgVectorNormBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            return try out.recorded("LinalgVectorNormBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 [try Tensor.twoNormGradient(ctx.saved(0), norm: ctx.saved(1), upstream: g)]
             }
         }
@@ -205,7 +205,7 @@ extension Tensor {
                 return try magnitude.pow(p).sum(dims: dims, keepdim: keepdim).pow(1 / p)
             }
         }
-        return try out.recorded("LinalgVectorNormBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("LinalgVectorNormBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             let x = try ctx.saved(0), norm = try r.unsqueezed(ctx.saved(1))
             let upstream = try r.unsqueezed(g)
             let zero = try Tensor.zeros([], dtype: g.dtype)

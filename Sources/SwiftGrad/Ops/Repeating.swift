@@ -29,7 +29,7 @@ extension Tensor {
         }
         let copied = try Tensor.materialized(layout(shape: layoutShape, strides: layoutStrides, offset: storageOffset))
         let inputShape = shape
-        return try Tensor(storage: copied.storage, shape: target).recorded("RepeatBackward0", inputs: [self]) { g, _ in
+        return try Tensor(storage: copied.storage, shape: target).recorded("RepeatBackward0", input: self) { g, _ in
             Gradients(try Tensor.repeatBackward(g, padded: padded, repeats: repeats, inputShape: inputShape))
         }
     }

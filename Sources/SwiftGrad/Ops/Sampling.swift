@@ -40,7 +40,7 @@ extension Tensor {
             stream = sampler.stream
         }
         let out = try Tensor(draws, shape: shape).to(dtype, recording: false)
-        return try out.recorded("StandardGammaBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try out.recorded("StandardGammaBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             [try g.mul(Tensor.standardGammaGrad(ctx.saved(0), ctx.saved(1)))]
         }
     }
@@ -56,7 +56,7 @@ extension Tensor {
         try checkSameDType(x, as: alpha)
         let out = try pairwise(alpha, x) { a, v in SamplingMath.standardGammaGrad(alpha: a, x: v) }
             .to(alpha.dtype, recording: false)
-        return try out.recorded("StandardGammaGradBackward0", inputs: [alpha, x]) { _, _ in
+        return try out.recorded("StandardGammaGradBackward0", input: alpha, x) { _, _ in
             throw SwiftGradError.autograd("the derivative for '_standard_gamma_grad' is not implemented.")
         }
     }
@@ -161,7 +161,7 @@ extension Tensor {
             stream = sampler.stream
         }
         return try Tensor(draws, shape: shape).to(dtype, recording: false)
-            .recorded("PoissonBackward0", inputs: [self]) { g, _ in [try g.zerosLike()] }
+            .recorded("PoissonBackward0", input: self) { g, _ in [try g.zerosLike()] }
     }
 
     // MARK: Helpers

@@ -28,7 +28,7 @@ extension Tensor {
         default: out = try Tensor.scanLanes(lanes, Int64.self, Int64.self, reverse: reverse, Int64(0), { $0 &+ $1 }, { $0 })
         }
         let d = lanes.dim
-        return try lanes.restore(out).recorded("CumsumBackward0", inputs: [self]) { g, _ in
+        return try lanes.restore(out).recorded("CumsumBackward0", input: self) { g, _ in
             Gradients(try g.runningSum(d, reverse: !reverse))
         }
     }
@@ -68,7 +68,7 @@ extension Tensor {
         default: out = try Tensor.scanLanes(lanes, Int64.self, Int64.self, reverse: false, Int64(1), { $0 &* $1 }, { $0 })
         }
         let d = lanes.dim
-        return try lanes.restore(out).recorded("CumprodBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try lanes.restore(out).recorded("CumprodBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             Gradients(try Tensor.cumprodGradient(g, input: ctx.saved(0), output: ctx.saved(1), dim: d))
         }
     }
@@ -211,7 +211,7 @@ extension Tensor {
                 .to(dtype, recording: false)
         }
         let d = lanes.dim
-        return try lanes.restore(out).recorded("LogcumsumexpBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+        return try lanes.restore(out).recorded("LogcumsumexpBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
             Gradients(try Tensor.logcumsumexpGradient(g, input: ctx.saved(0), output: ctx.saved(1), dim: d, reverse: reverse))
         }
     }

@@ -119,14 +119,14 @@ extension Tensor {
             let value = try src.to(dtype, recording: false)
             Kernels.copyElements(from: value, at: [Int](repeating: value.storageOffset, count: plan.targets.count),
                                  into: out, offsets: plan.targets)
-            return try out.recorded("ScatterBackward1", inputs: [self], saving: [index]) { g, ctx in
+            return try out.recorded("ScatterBackward1", input: self, saving: index) { g, ctx in
                 [try g.scatter(dim: d, index: ctx.saved(0), src: Tensor.scalar(0.0))]
             }
         }
         let plan = try ScatterPlan(d, destination: self, index: index, src: src)
         let out = try freshCopy()
         Kernels.copyElements(from: src, at: plan.sources, into: out, offsets: plan.targets)
-        return try out.recorded("ScatterBackward0", inputs: [self, src], saving: [index]) { g, ctx in
+        return try out.recorded("ScatterBackward0", input: self, src, saving: index) { g, ctx in
             let index = try ctx.saved(0)
             return [ctx.needsGrad(0) ? try g.scatter(dim: d, index: index, src: Tensor.scalar(0.0)) : nil,
                     ctx.needsGrad(1) ? try g.gather(dim: d, index: index).padded(to: ctx.inputShape(1)) : nil]

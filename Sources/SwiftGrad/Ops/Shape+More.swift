@@ -105,7 +105,7 @@ extension Tensor {
         let ds = Set(try distinctDims(dims))
         let keep = (0..<ndim).filter { !ds.contains($0) || shape[$0] != 1 }
         return try aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
-            .recorded("SqueezeBackward2", inputs: [self]) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
+            .recorded("SqueezeBackward2", input: self) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
     }
 
     /// The transpose of a matrix; a 0-d or 1-d tensor as it is (`Tensor.t`, TBackward0).
@@ -116,7 +116,7 @@ extension Tensor {
         }
         let reversed = ndim == 2 ? [1, 0] : Array(0..<ndim)
         return try aliased(shape: reversed.map { shape[$0] }, strides: reversed.map { strides[$0] }, offset: storageOffset)
-            .recorded("TBackward0", inputs: [self]) { g, _ in Gradients(try g.t()) }
+            .recorded("TBackward0", input: self) { g, _ in Gradients(try g.t()) }
     }
 
     /// The conjugate transpose of a matrix, for real tensors its transpose (`Tensor.H`).
@@ -175,7 +175,7 @@ extension Tensor {
     public func unfold(dimension: Int, size: Int, step: Int) throws -> Tensor {
         let d = try Shape.normalize(dim: dimension, ndim: ndim)
         let inputShape = shape
-        return try unfoldView(d, size, step).recorded("UnfoldBackward0", inputs: [self]) { g, _ in
+        return try unfoldView(d, size, step).recorded("UnfoldBackward0", input: self) { g, _ in
             Gradients(try Tensor.unfoldBackward(g, inputShape, d, size, step))
         }
     }
@@ -184,7 +184,7 @@ extension Tensor {
     public func unfoldCopy(dimension: Int, size: Int, step: Int) throws -> Tensor {
         let d = try Shape.normalize(dim: dimension, ndim: ndim)
         let inputShape = shape
-        return try Tensor.materialized(unfoldView(d, size, step)).recorded("UnfoldBackward0_copy", inputs: [self]) { g, _ in
+        return try Tensor.materialized(unfoldView(d, size, step)).recorded("UnfoldBackward0_copy", input: self) { g, _ in
             Gradients(try Tensor.unfoldBackward(g, inputShape, d, size, step))
         }
     }
@@ -224,7 +224,7 @@ extension Tensor {
                 }
             }
         }
-        return try out.recorded("UnfoldBackwardBackward0", inputs: [g]) { gg, _ in
+        return try out.recorded("UnfoldBackwardBackward0", input: g) { gg, _ in
             Gradients(try gg.unfold(dimension: d, size: size, step: step))
         }
     }

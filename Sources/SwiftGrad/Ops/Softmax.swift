@@ -11,7 +11,7 @@ extension Tensor {
     public func softmax(dim: Int) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
         return try softmaxLanes(d, log: false, name: "softmax")
-            .recorded("SoftmaxBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("SoftmaxBackward0", input: self, savingOutput: true) { g, ctx in
                 // dx = (g - sum(g * y)) * y along the dimension.
                 let y = try ctx.saved(0)
                 return [try g.sub(g.mul(y).sum(dims: [d], keepdim: true)).mul(y)]
@@ -22,7 +22,7 @@ extension Tensor {
     public func logSoftmax(dim: Int) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
         return try softmaxLanes(d, log: true, name: "log_softmax")
-            .recorded("LogSoftmaxBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("LogSoftmaxBackward0", input: self, savingOutput: true) { g, ctx in
                 // dx = g - exp(y) * sum(g) along the dimension.
                 let y = try ctx.saved(0)
                 return [try g.sub(y.exp().mul(g.sum(dims: [d], keepdim: true)))]

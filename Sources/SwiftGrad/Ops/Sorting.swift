@@ -84,7 +84,7 @@ extension Tensor {
         default: picked = try Tensor.topkLanes(lanes, Int64.self, k, largest: largest, sorted: sorted)
         }
         let indices = try lanes.restore(picked.indices), d = lanes.dim
-        let values = try lanes.restore(picked.values).to(dtype, recording: false).recorded("TopkBackward0", inputs: [self], saving: [indices]) { g, ctx in
+        let values = try lanes.restore(picked.values).to(dtype, recording: false).recorded("TopkBackward0", input: self, saving: indices) { g, ctx in
             Gradients(try Tensor.selectionGradient(g, indices: ctx.saved(0), inputShape: ctx.inputShape(0), dim: d))
         }
         return ValuesAndIndices(values: values, indices: indices)

@@ -167,7 +167,7 @@ extension Tensor {
     /// at +0, +inf at -0, NaN at the negative integers. Its gradient is polygamma(1, x).
     public func digamma() throws -> Tensor {
         try Tensor.specialUnary(DigammaKernel.self, self)
-            .recorded("DigammaBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("DigammaBackward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).polygamma(1)))
             }
     }
@@ -175,7 +175,7 @@ extension Tensor {
     /// ln |Gamma(x)| (`torch.lgamma`, LgammaBackward0); its gradient is digamma(x).
     public func lgamma() throws -> Tensor {
         try Tensor.specialUnary(LgammaKernel.self, self)
-            .recorded("LgammaBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("LgammaBackward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).digamma()))
             }
     }
@@ -195,7 +195,7 @@ extension Tensor {
         if n >= 2 { try Tensor.checkZetaArgument(x, name: "polygamma") }
         let out = compute == .float32 ? try Kernels.map(x, PolygammaMap<Float>(n: n)).to(result, recording: false)
                                       : try Kernels.map(x, PolygammaMap<Double>(n: n))
-        return try out.recorded("PolygammaBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("PolygammaBackward0", input: self, saving: self) { g, ctx in
             // n + 1 wraps at Int.max as PyTorch's int64 does (and is then refused as negative).
             Gradients(try g.mul(ctx.saved(0).polygamma(n &+ 1)))
         }
@@ -216,7 +216,7 @@ extension Tensor {
         let constant = Double(p) * Double(p - 1) * Double.log(Double.pi) / 4
         let out = compute == .float32 ? try Kernels.map(x, MvlgammaMap<Float>(p: p, constant: Float(constant))).to(result, recording: false)
                                       : try Kernels.map(x, MvlgammaMap<Double>(p: p, constant: constant))
-        return try out.recorded("MvlgammaBackward0", inputs: [self], saving: [self]) { g, ctx in
+        return try out.recorded("MvlgammaBackward0", input: self, saving: self) { g, ctx in
             // sum over j of digamma(x - j/2), through the same arguments as the forward.
             let x = try ctx.saved(0)
             let offsets = try Tensor.arange(0.5 - Double(p) / 2, 0.5, step: 0.5, dtype: x.dtype)
@@ -231,7 +231,7 @@ extension Tensor {
     public func igamma(_ other: Tensor) throws -> Tensor {
         let dtype = try Tensor.specialResultType(self, other, refusingIntegers: "igamma")
         return try Tensor.specialBinary(IgammaKernel.self, self, other, dtype: dtype)
-            .recorded("IgammaBackward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+            .recorded("IgammaBackward0", input: self, other, saving: self, other) { g, ctx in
                 if ctx.needsGrad(0) {
                     throw SwiftGradError.autograd("the derivative for 'igamma: input' is not implemented.")
                 }
@@ -244,7 +244,7 @@ extension Tensor {
     public func igammac(_ other: Tensor) throws -> Tensor {
         let dtype = try Tensor.specialResultType(self, other, refusingIntegers: "igammac")
         return try Tensor.specialBinary(IgammacKernel.self, self, other, dtype: dtype)
-            .recorded("IgammacBackward0", inputs: [self, other], saving: [self, other]) { g, ctx in
+            .recorded("IgammacBackward0", input: self, other, saving: self, other) { g, ctx in
                 if ctx.needsGrad(0) {
                     throw SwiftGradError.autograd("the derivative for 'igammac: input' is not implemented.")
                 }
@@ -289,7 +289,7 @@ extension Tensor {
     /// its gradient is i1(x).
     public func i0() throws -> Tensor {
         try Tensor.specialUnary(I0Kernel.self, self)
-            .recorded("I0Backward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("I0Backward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).i1()))
             }
     }
@@ -298,7 +298,7 @@ extension Tensor {
     /// i1e(x) - sgn(x) i0e(x).
     public func i0e() throws -> Tensor {
         try Tensor.specialUnary(I0eKernel.self, self)
-            .recorded("SpecialI0EBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialI0EBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.i1e().sub(x.sign().mul(ctx.saved(1))))]
             }
@@ -308,7 +308,7 @@ extension Tensor {
     /// SpecialI1Backward0); its gradient I0(x) - I1(x)/x is 1/2 where |x| <= epsilon.
     public func i1() throws -> Tensor {
         try Tensor.specialUnary(I1Kernel.self, self)
-            .recorded("SpecialI1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialI1Backward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 [try Tensor.dividedByXBackward(g, ctx.saved(0)) { safe in
                     try safe.i0().sub(ctx.saved(1).mul(safe.reciprocal()))
                 }]
@@ -319,7 +319,7 @@ extension Tensor {
     /// i0e(x) - i1e(x) (sgn(x) + 1/x) is 1/2 where |x| <= epsilon.
     public func i1e() throws -> Tensor {
         try Tensor.specialUnary(I1eKernel.self, self)
-            .recorded("SpecialI1EBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialI1EBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 [try Tensor.dividedByXBackward(g, ctx.saved(0)) { safe in
                     try safe.i0e().sub(ctx.saved(1).mul(safe.sign().add(safe.reciprocal())))
                 }]
@@ -352,12 +352,12 @@ extension Tensor {
     /// `self * s` recorded as PyTorch's mul.Scalar (MulBackward1), for composite functions.
     private func scaledByNumber(_ s: Double) throws -> Tensor {
         try Tensor.arithmetic(MulKernel.self, self, scalar: s)
-            .recorded("MulBackward1", inputs: [self], savingScalar: s) { g, ctx in Gradients(try g.mul(ctx.scalar)) }
+            .recorded("MulBackward1", input: self, savingScalar: s) { g, ctx in Gradients(try g.mul(ctx.scalar)) }
     }
 
     /// `self + s` recorded as PyTorch's add.Scalar (AddBackward1), for composite functions.
     private func shiftedByNumber(_ s: Double) throws -> Tensor {
-        try Tensor.arithmetic(AddKernel.self, self, scalar: s).recorded("AddBackward1", inputs: [self]) { g, _ in [g] }
+        try Tensor.arithmetic(AddKernel.self, self, scalar: s).recorded("AddBackward1", input: self) { g, _ in [g] }
     }
 
     /// The inverse of the standard normal distribution function (`torch.special.ndtri`,
@@ -365,7 +365,7 @@ extension Tensor {
     /// sqrt(2 pi) e^(y^2 / 2).
     public func ndtri() throws -> Tensor {
         try Tensor.specialUnary(NdtriKernel.self, self, refusingHalf: "ndtri")
-            .recorded("SpecialNdtriBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialNdtriBackward0", input: self, savingOutput: true) { g, ctx in
                 let y = try ctx.saved(0)
                 return [try g.mul(Double.pi / 2 * 2.0.squareRoot() * (2 / Double.pi.squareRoot()))
                     .mul(y.square().mul(0.5).exp())]
@@ -376,7 +376,7 @@ extension Tensor {
     /// SpecialLogNdtrBackward0).
     public func logNdtr() throws -> Tensor {
         try Tensor.specialUnary(LogNdtrKernel.self, self, refusingHalf: "log_ndtr")
-            .recorded("SpecialLogNdtrBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialLogNdtrBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 let x = try ctx.saved(0), y = try ctx.saved(1)
                 return [try g.mul(2 / Double.pi.squareRoot() * 2.0.squareRoot() * 0.25)
                     .mul(y.add(x.pow(2).mul(0.5)).neg().exp())]
@@ -387,7 +387,7 @@ extension Tensor {
     /// SpecialErfcxBackward0); its gradient is 2 x erfcx(x) - 2/sqrt(pi).
     public func erfcx() throws -> Tensor {
         try Tensor.specialUnary(ErfcxKernel.self, self, refusingHalf: "erfcx")
-            .recorded("SpecialErfcxBackward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialErfcxBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 [try ctx.saved(0).mul(2).mul(ctx.saved(1)).sub(2 / Double.pi.squareRoot()).mul(g)]
             }
     }
@@ -396,7 +396,7 @@ extension Tensor {
     /// its gradient is -(1 + ln x).
     public func entr() throws -> Tensor {
         try Tensor.specialUnary(EntrKernel.self, self)
-            .recorded("SpecialEntrBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("SpecialEntrBackward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).log().add(1).neg()))
             }
     }
@@ -426,7 +426,7 @@ extension Tensor {
     /// SpecialBesselJ0Backward0); its gradient is -J1(x).
     public func besselJ0() throws -> Tensor {
         try Tensor.specialUnary(BesselJ0Kernel.self, self, refusingHalf: "bessel_j0")
-            .recorded("SpecialBesselJ0Backward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("SpecialBesselJ0Backward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).besselJ1().neg()))
             }
     }
@@ -435,7 +435,7 @@ extension Tensor {
     /// SpecialBesselJ1Backward0); its gradient J0(x) - J1(x)/x is 1/2 where |x| <= epsilon.
     public func besselJ1() throws -> Tensor {
         try Tensor.specialUnary(BesselJ1Kernel.self, self, refusingHalf: "bessel_j1")
-            .recorded("SpecialBesselJ1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialBesselJ1Backward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 [try Tensor.dividedByXBackward(g, ctx.saved(0)) { safe in
                     try safe.besselJ0().sub(ctx.saved(1).mul(safe.reciprocal()))
                 }]
@@ -446,7 +446,7 @@ extension Tensor {
     /// SpecialBesselY0Backward0): -inf at 0, NaN below. Its gradient is -Y1(x).
     public func besselY0() throws -> Tensor {
         try Tensor.specialUnary(BesselY0Kernel.self, self, refusingHalf: "bessel_y0")
-            .recorded("SpecialBesselY0Backward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("SpecialBesselY0Backward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).besselY1().neg()))
             }
     }
@@ -455,7 +455,7 @@ extension Tensor {
     /// SpecialBesselY1Backward0); its gradient Y0(x) - Y1(x)/x is +inf at 0.
     public func besselY1() throws -> Tensor {
         try Tensor.specialUnary(BesselY1Kernel.self, self, refusingHalf: "bessel_y1")
-            .recorded("SpecialBesselY1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialBesselY1Backward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 let x = try ctx.saved(0)
                 let slope = try x.besselY0().sub(ctx.saved(1).mul(x.reciprocal()))
                 return [try g.mul(Tensor.where(x.eq(0), Tensor.full([], .infinity, dtype: x.dtype), slope))]
@@ -465,7 +465,7 @@ extension Tensor {
     /// I0(x) (`torch.special.modified_bessel_i0`, SpecialModifiedBesselI0Backward0).
     public func modifiedBesselI0() throws -> Tensor {
         try Tensor.specialUnary(ModifiedBesselI0Kernel.self, self, refusingHalf: "modified_bessel_i0")
-            .recorded("SpecialModifiedBesselI0Backward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("SpecialModifiedBesselI0Backward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).modifiedBesselI1()))
             }
     }
@@ -473,7 +473,7 @@ extension Tensor {
     /// I1(x) (`torch.special.modified_bessel_i1`, SpecialModifiedBesselI1Backward0).
     public func modifiedBesselI1() throws -> Tensor {
         try Tensor.specialUnary(ModifiedBesselI1Kernel.self, self, refusingHalf: "modified_bessel_i1")
-            .recorded("SpecialModifiedBesselI1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialModifiedBesselI1Backward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 [try Tensor.dividedByXBackward(g, ctx.saved(0)) { safe in
                     try safe.i0().sub(ctx.saved(1).mul(safe.reciprocal()))
                 }]
@@ -485,7 +485,7 @@ extension Tensor {
     /// below. Its gradient is -K1(x).
     public func modifiedBesselK0() throws -> Tensor {
         try Tensor.specialUnary(ModifiedBesselK0Kernel.self, self, refusingHalf: "modified_bessel_k0")
-            .recorded("SpecialModifiedBesselK0Backward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("SpecialModifiedBesselK0Backward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).modifiedBesselK1().neg()))
             }
     }
@@ -494,7 +494,7 @@ extension Tensor {
     /// gradient is -(K0(x) + K1(x)/x).
     public func modifiedBesselK1() throws -> Tensor {
         try Tensor.specialUnary(ModifiedBesselK1Kernel.self, self, refusingHalf: "modified_bessel_k1")
-            .recorded("SpecialModifiedBesselK1Backward0", inputs: [self], saving: [self], savingOutput: true) { g, ctx in
+            .recorded("SpecialModifiedBesselK1Backward0", input: self, saving: self, savingOutput: true) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.modifiedBesselK0().add(ctx.saved(1).mul(x.reciprocal())).neg())]
             }

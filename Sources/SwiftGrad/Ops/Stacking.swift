@@ -173,7 +173,7 @@ extension Tensor {
             for i in 0..<(total * r) { o[i] = s[Int(p[i])] }
         }
         copy(dtype.elementType)
-        return try out.recorded("IndexBackward0", inputs: [self], saving: [positions]) { g, ctx in
+        return try out.recorded("IndexBackward0", input: self, saving: positions) { g, ctx in
             let flat = try ctx.saved(0).reshape([-1])
             return [try Tensor.zeros([n], dtype: g.dtype).scatterAdd(dim: 0, index: flat, source: try g.reshape([-1]))]
         }

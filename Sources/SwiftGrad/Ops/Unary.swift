@@ -241,37 +241,37 @@ extension Tensor {
             throw SwiftGradError.dtype("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         }
         return try Tensor.numericUnary(NegKernel.self, self, name: "neg")
-            .recorded("NegBackward0", inputs: [self]) { g, _ in Gradients(try g.neg()) }
+            .recorded("NegBackward0", input: self) { g, _ in Gradients(try g.neg()) }
     }
 
     /// `e ** self` (`torch.exp`).
     public func exp() throws -> Tensor {
         try Tensor.floatUnary(ExpKernel.self, self)
-            .recorded("ExpBackward0", inputs: [self], savingOutput: true) { g, ctx in Gradients(try g.mul(ctx.saved(0))) }
+            .recorded("ExpBackward0", input: self, savingOutput: true) { g, ctx in Gradients(try g.mul(ctx.saved(0))) }
     }
 
     /// The natural logarithm (`torch.log`); log(0) = -inf, log of a negative is nan.
     public func log() throws -> Tensor {
         try Tensor.floatUnary(LogKernel.self, self)
-            .recorded("LogBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.div(ctx.saved(0))) }
+            .recorded("LogBackward0", input: self, saving: self) { g, ctx in Gradients(try g.div(ctx.saved(0))) }
     }
 
     /// `log(1 + self)`, accurate near 0 (`torch.log1p`).
     public func log1p() throws -> Tensor {
         try Tensor.floatUnary(Log1pKernel.self, self)
-            .recorded("Log1PBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.div(ctx.saved(0).add(1))) }
+            .recorded("Log1PBackward0", input: self, saving: self) { g, ctx in Gradients(try g.div(ctx.saved(0).add(1))) }
     }
 
     /// `exp(self) - 1`, accurate near 0 (`torch.expm1`).
     public func expm1() throws -> Tensor {
         try Tensor.floatUnary(Expm1Kernel.self, self)
-            .recorded("Expm1Backward0", inputs: [self], savingOutput: true) { g, ctx in Gradients(try g.mul(ctx.saved(0).add(1))) }
+            .recorded("Expm1Backward0", input: self, savingOutput: true) { g, ctx in Gradients(try g.mul(ctx.saved(0).add(1))) }
     }
 
     /// `1 / self` (`torch.reciprocal`); integer input gives float32.
     public func reciprocal() throws -> Tensor {
         try Tensor.floatUnary(ReciprocalKernel.self, self)
-            .recorded("ReciprocalBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("ReciprocalBackward0", input: self, savingOutput: true) { g, ctx in
                 // d(1/x)/dx = -1/x^2 = -out^2.
                 let out = try ctx.saved(0)
                 return [try g.neg().mul(out.mul(out))]
@@ -281,7 +281,7 @@ extension Tensor {
     /// The square root (`torch.sqrt`); sqrt'(0) = inf, as in PyTorch.
     public func sqrt() throws -> Tensor {
         try Tensor.floatUnary(SqrtKernel.self, self)
-            .recorded("SqrtBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("SqrtBackward0", input: self, savingOutput: true) { g, ctx in
                 // d(sqrt x)/dx = 1 / (2 sqrt x).
                 [try g.div(ctx.saved(0).mul(2))]
             }
@@ -290,7 +290,7 @@ extension Tensor {
     /// `1 / sqrt(self)` (`torch.rsqrt`).
     public func rsqrt() throws -> Tensor {
         try Tensor.floatUnary(RsqrtKernel.self, self)
-            .recorded("RsqrtBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("RsqrtBackward0", input: self, savingOutput: true) { g, ctx in
                 // d(x^-1/2)/dx = -1/2 x^-3/2 = -out^3 / 2.
                 let out = try ctx.saved(0)
                 return [try g.mul(out.pow(3)).mul(-0.5)]
@@ -300,19 +300,19 @@ extension Tensor {
     /// `torch.sin`.
     public func sin() throws -> Tensor {
         try Tensor.floatUnary(SinKernel.self, self)
-            .recorded("SinBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).cos())) }
+            .recorded("SinBackward0", input: self, saving: self) { g, ctx in Gradients(try g.mul(ctx.saved(0).cos())) }
     }
 
     /// `torch.cos`.
     public func cos() throws -> Tensor {
         try Tensor.floatUnary(CosKernel.self, self)
-            .recorded("CosBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).sin().neg())) }
+            .recorded("CosBackward0", input: self, saving: self) { g, ctx in Gradients(try g.mul(ctx.saved(0).sin().neg())) }
     }
 
     /// `torch.tanh`.
     public func tanh() throws -> Tensor {
         try Tensor.floatUnary(TanhKernel.self, self)
-            .recorded("TanhBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("TanhBackward0", input: self, savingOutput: true) { g, ctx in
                 // d tanh/dx = 1 - tanh^2: in one pass, or in recorded ops for create_graph.
                 let out = try ctx.saved(0)
                 if GradMode.isEnabled { return [try g.mul(out.mul(out).rsub(1))] }
@@ -323,7 +323,7 @@ extension Tensor {
     /// The logistic function `1 / (1 + e^-x)` (`torch.sigmoid`), stable for large |x|.
     public func sigmoid() throws -> Tensor {
         try Tensor.floatUnary(SigmoidKernel.self, self)
-            .recorded("SigmoidBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("SigmoidBackward0", input: self, savingOutput: true) { g, ctx in
                 // d sigmoid/dx = s (1 - s): in one pass, or in recorded ops for create_graph.
                 let out = try ctx.saved(0)
                 if GradMode.isEnabled { return [try g.mul(out.rsub(1)).mul(out)] }
@@ -334,7 +334,7 @@ extension Tensor {
     /// `max(self, 0)` (`torch.relu`). Its gradient at 0 is 0, as PyTorch's.
     public func relu() throws -> Tensor {
         try Tensor.numericUnary(ReluKernel.self, self, name: "relu")
-            .recorded("ReluBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("ReluBackward0", input: self, savingOutput: true) { g, ctx in
                 [try g.mul(ctx.saved(0).gt(0))]
             }
     }
@@ -342,19 +342,19 @@ extension Tensor {
     /// `|self|` (`torch.abs`). Its gradient at 0 is 0 (sign(0) = 0), as PyTorch's.
     public func abs() throws -> Tensor {
         try Tensor.numericUnary(AbsKernel.self, self, name: "abs")
-            .recorded("AbsBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).sign())) }
+            .recorded("AbsBackward0", input: self, saving: self) { g, ctx in Gradients(try g.mul(ctx.saved(0).sign())) }
     }
 
     /// -1, 0 or 1 by the sign of each element (`torch.sign`); its gradient is 0.
     public func sign() throws -> Tensor {
         try Tensor.numericUnary(SignKernel.self, self, name: "sign")
-            .recorded("SignBackward0", inputs: [self]) { g, _ in Gradients(try g.zerosLike()) }
+            .recorded("SignBackward0", input: self) { g, _ in Gradients(try g.zerosLike()) }
     }
 
     /// `torch.tan`; its gradient is 1 + tan^2.
     public func tan() throws -> Tensor {
         try Tensor.floatUnary(TanKernel.self, self)
-            .recorded("TanBackward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("TanBackward0", input: self, savingOutput: true) { g, ctx in
                 let out = try ctx.saved(0)
                 return [try g.mul(out.mul(out).add(1))]
             }
@@ -363,19 +363,19 @@ extension Tensor {
     /// `torch.sinh`.
     public func sinh() throws -> Tensor {
         try Tensor.floatUnary(SinhKernel.self, self)
-            .recorded("SinhBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).cosh())) }
+            .recorded("SinhBackward0", input: self, saving: self) { g, ctx in Gradients(try g.mul(ctx.saved(0).cosh())) }
     }
 
     /// `torch.cosh`.
     public func cosh() throws -> Tensor {
         try Tensor.floatUnary(CoshKernel.self, self)
-            .recorded("CoshBackward0", inputs: [self], saving: [self]) { g, ctx in Gradients(try g.mul(ctx.saved(0).sinh())) }
+            .recorded("CoshBackward0", input: self, saving: self) { g, ctx in Gradients(try g.mul(ctx.saved(0).sinh())) }
     }
 
     /// `torch.asin`: nan outside [-1, 1]; its gradient 1 / sqrt(1 - x^2) is inf at +-1.
     public func asin() throws -> Tensor {
         try Tensor.floatUnary(AsinKernel.self, self)
-            .recorded("AsinBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("AsinBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.mul(x).rsub(1).rsqrt())]
             }
@@ -384,7 +384,7 @@ extension Tensor {
     /// `torch.acos`: nan outside [-1, 1]; its gradient is -1 / sqrt(1 - x^2).
     public func acos() throws -> Tensor {
         try Tensor.floatUnary(AcosKernel.self, self)
-            .recorded("AcosBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("AcosBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.mul(x).rsub(1).rsqrt().neg())]
             }
@@ -393,7 +393,7 @@ extension Tensor {
     /// `torch.atan`; its gradient is 1 / (1 + x^2).
     public func atan() throws -> Tensor {
         try Tensor.floatUnary(AtanKernel.self, self)
-            .recorded("AtanBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("AtanBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.div(x.mul(x).add(1))]
             }
@@ -402,7 +402,7 @@ extension Tensor {
     /// `torch.asinh`; its gradient is 1 / sqrt(x^2 + 1).
     public func asinh() throws -> Tensor {
         try Tensor.floatUnary(AsinhKernel.self, self)
-            .recorded("AsinhBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("AsinhBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.mul(x).add(1).rsqrt())]
             }
@@ -411,7 +411,7 @@ extension Tensor {
     /// `torch.acosh`: nan below 1; its gradient is 1 / sqrt(x^2 - 1).
     public func acosh() throws -> Tensor {
         try Tensor.floatUnary(AcoshKernel.self, self)
-            .recorded("AcoshBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("AcoshBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.mul(x).sub(1).rsqrt())]
             }
@@ -420,7 +420,7 @@ extension Tensor {
     /// `torch.atanh`: +-inf at +-1, nan outside; its gradient is 1 / (1 - x^2).
     public func atanh() throws -> Tensor {
         try Tensor.floatUnary(AtanhKernel.self, self)
-            .recorded("AtanhBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("AtanhBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.div(x.mul(x).rsub(1))]
             }
@@ -429,7 +429,7 @@ extension Tensor {
     /// The error function (`torch.erf`); its gradient is 2 / sqrt(pi) * exp(-x^2).
     public func erf() throws -> Tensor {
         try Tensor.floatUnary(ErfKernel.self, self)
-            .recorded("ErfBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("ErfBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.mul(x).neg().exp().mul(2 / Double.pi.squareRoot()))]
             }
@@ -438,7 +438,7 @@ extension Tensor {
     /// `1 - erf(self)`, accurate where erf is near 1 (`torch.erfc`).
     public func erfc() throws -> Tensor {
         try Tensor.floatUnary(ErfcKernel.self, self)
-            .recorded("ErfcBackward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("ErfcBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 return [try g.mul(x.mul(x).neg().exp().mul(-2 / Double.pi.squareRoot()))]
             }
@@ -447,7 +447,7 @@ extension Tensor {
     /// The base-2 logarithm (`torch.log2`); its gradient is 1 / (x ln 2).
     public func log2() throws -> Tensor {
         try Tensor.floatUnary(Log2Kernel.self, self)
-            .recorded("Log2Backward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("Log2Backward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.div(ctx.saved(0).mul(0.6931471805599453)))
             }
     }
@@ -455,7 +455,7 @@ extension Tensor {
     /// The base-10 logarithm (`torch.log10`); its gradient is 1 / (x ln 10).
     public func log10() throws -> Tensor {
         try Tensor.floatUnary(Log10Kernel.self, self)
-            .recorded("Log10Backward0", inputs: [self], saving: [self]) { g, ctx in
+            .recorded("Log10Backward0", input: self, saving: self) { g, ctx in
                 Gradients(try g.div(ctx.saved(0).mul(2.302585092994046)))
             }
     }
@@ -463,7 +463,7 @@ extension Tensor {
     /// `2 ** self` (`torch.exp2`); its gradient is 2^x ln 2.
     public func exp2() throws -> Tensor {
         try Tensor.floatUnary(Exp2Kernel.self, self)
-            .recorded("Exp2Backward0", inputs: [self], savingOutput: true) { g, ctx in
+            .recorded("Exp2Backward0", input: self, savingOutput: true) { g, ctx in
                 Gradients(try g.mul(ctx.saved(0).mul(0.6931471805599453)))
             }
     }

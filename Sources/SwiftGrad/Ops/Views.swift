@@ -12,7 +12,7 @@ extension Tensor {
             throw SwiftGradError.shape("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
         return try aliased(shape: target, strides: viewStrides, offset: storageOffset)
-            .recorded("ViewBackward0", inputs: [self]) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
+            .recorded("ViewBackward0", input: self) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
     }
 
     /// The same elements in another shape (`Tensor.reshape`); one size may be -1. A view when
@@ -22,11 +22,11 @@ extension Tensor {
         let target = try inferShape(sizes)
         if let viewStrides = Tensor.viewStrides(shape, strides, target) {
             return try aliased(shape: target, strides: viewStrides, offset: storageOffset)
-                .recorded("ViewBackward0", inputs: [self]) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
+                .recorded("ViewBackward0", input: self) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
         }
         let copy = try noGrad { try clone() }
         return try Tensor(storage: copy.storage, shape: target)
-            .recorded("UnsafeViewBackward0", inputs: [self]) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
+            .recorded("UnsafeViewBackward0", input: self) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
     }
 
     /// A view of a fresh contiguous result in another shape (PyTorch's `_unsafe_view`,
@@ -34,7 +34,7 @@ extension Tensor {
     func unsafeView(_ target: [Int]) throws -> Tensor {
         precondition(isContiguous, "unsafeView of a non-contiguous tensor")
         return try aliased(shape: target, strides: Shape.contiguousStrides(target), offset: storageOffset)
-            .recorded("UnsafeViewBackward0", inputs: [self]) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
+            .recorded("UnsafeViewBackward0", input: self) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
     }
 
     /// `reshape` to 1-d over dimensions `start...end` (`torch.flatten`).
@@ -50,18 +50,18 @@ extension Tensor {
     /// A view of the whole tensor (`x[...]`, AliasBackward0).
     public func alias() throws -> Tensor {
         try aliased(shape: shape, strides: strides, offset: storageOffset)
-            .recorded("AliasBackward0", inputs: [self]) { g, _ in [g] }
+            .recorded("AliasBackward0", input: self) { g, _ in [g] }
     }
 
     /// Swaps two dimensions (`Tensor.transpose`, TransposeBackward0).
     public func transpose(_ dim0: Int, _ dim1: Int) throws -> Tensor {
         let a = try Shape.normalize(dim: dim0, ndim: ndim), b = try Shape.normalize(dim: dim1, ndim: ndim)
-        if ndim == 0 { return try aliased(shape: shape, strides: strides, offset: storageOffset).recorded("TransposeBackward0", inputs: [self]) { g, _ in [g] } }
+        if ndim == 0 { return try aliased(shape: shape, strides: strides, offset: storageOffset).recorded("TransposeBackward0", input: self) { g, _ in [g] } }
         var newShape = shape, newStrides = strides
         newShape.swapAt(a, b)
         newStrides.swapAt(a, b)
         return try aliased(shape: newShape, strides: newStrides, offset: storageOffset)
-            .recorded("TransposeBackward0", inputs: [self]) { g, _ in Gradients(try g.transpose(a, b)) }
+            .recorded("TransposeBackward0", input: self) { g, _ in Gradients(try g.transpose(a, b)) }
     }
 
     /// Reorders the dimensions (`Tensor.permute`, PermuteBackward0).
@@ -80,7 +80,7 @@ extension Tensor {
         var inverse = [Int].filled(0, count: ndim)
         for (i, d) in order.enumerated() { inverse[d] = i }
         return try aliased(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: storageOffset)
-            .recorded("PermuteBackward0", inputs: [self]) { g, _ in Gradients(try g.permute(inverse)) }
+            .recorded("PermuteBackward0", input: self) { g, _ in Gradients(try g.permute(inverse)) }
     }
 
     /// The transpose of a matrix; a 0-d or 1-d tensor itself; for more dimensions, all of them
@@ -93,7 +93,7 @@ extension Tensor {
     public func squeeze() throws -> Tensor {
         let keep = (0..<ndim).filter { shape[$0] != 1 }
         return try aliased(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: storageOffset)
-            .recorded("SqueezeBackward0", inputs: [self]) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
+            .recorded("SqueezeBackward0", input: self) { g, ctx in Gradients(try g.reshape(ctx.inputShape(0))) }
     }
 
     /// Removes dimension `dim` if its size is 1 (`Tensor.squeeze(dim)`, SqueezeBackward1).
@@ -115,7 +115,7 @@ extension Tensor {
         newShape.insert(1, at: d)
         newStrides.insert(d < ndim ? strides[d] * shape[d] : 1, at: d)
         return try aliased(shape: newShape, strides: newStrides, offset: storageOffset)
-            .recorded("UnsqueezeBackward0", inputs: [self]) { g, _ in Gradients(try g.squeeze(dim: d)) }
+            .recorded("UnsqueezeBackward0", input: self) { g, _ in Gradients(try g.squeeze(dim: d)) }
     }
 
     /// The sub-tensor at `index` along `dim`, one dimension fewer (`Tensor.select`, `x[i]`,
@@ -132,7 +132,7 @@ extension Tensor {
         newShape.remove(at: d)
         newStrides.remove(at: d)
         return try aliased(shape: newShape, strides: newStrides, offset: storageOffset + i * strides[d])
-            .recorded("SelectBackward0", inputs: [self]) { g, ctx in
+            .recorded("SelectBackward0", input: self) { g, ctx in
                 [try g.embedded(into: ctx.inputShape(0), name: "SelectBackwardBackward0") { try $0.select(dim: d, index: i) }]
             }
     }
@@ -161,7 +161,7 @@ extension Tensor {
         let (skip, skipOverflow) = lo.multipliedReportingOverflow(by: strides[d])
         let start = newShape[d] > 0 || (!skipOverflow && skip >= 0 && storageOffset + skip <= storage.count) ? storageOffset + skip : storageOffset
         return try aliased(shape: newShape, strides: newStrides, offset: start)
-            .recorded("SliceBackward0", inputs: [self]) { g, ctx in
+            .recorded("SliceBackward0", input: self) { g, ctx in
                 [try g.embedded(into: ctx.inputShape(0), name: "SliceBackwardBackward0") { try $0.slice(dim: d, start: lo, end: hi, step: step) }]
             }
     }
@@ -204,7 +204,7 @@ extension Tensor {
         }
         _ = try Shape.validate(target)
         return try aliased(shape: target, strides: newStrides, offset: storageOffset)
-            .recorded("ExpandBackward0", inputs: [self]) { g, ctx in Gradients(try g.sumToShape(ctx.inputShape(0))) }
+            .recorded("ExpandBackward0", input: self) { g, ctx in Gradients(try g.sumToShape(ctx.inputShape(0))) }
     }
 
     /// The gradient of a view that picks part of its input: zeros of the input's shape with this

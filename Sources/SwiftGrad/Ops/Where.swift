@@ -23,7 +23,7 @@ extension Tensor {
         case .int16: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Int16>())
         case .int32: out = try Kernels.zip3(condition, x, y, shape: shape, Select<Int32>())
         }
-        return try out.recorded("WhereBackward0", inputs: [a, b], saving: [condition]) { g, ctx in
+        return try out.recorded("WhereBackward0", input: a, b, saving: condition) { g, ctx in
             let c = try ctx.saved(0)
             let zero = try Tensor.zeros([], dtype: g.dtype)
             return [ctx.needsGrad(0) ? try Tensor.where(c, g, zero) : nil,

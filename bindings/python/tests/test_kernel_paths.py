@@ -1,7 +1,8 @@
 """The kernels' special paths against NumPy (float64 where it is the reference): reductions over
 outer dimensions (four input rows per pass, split across threads with per-thread totals),
 copies between differently laid out tensors (walked in the destination's memory order, tiles
-for transposes), the fused gradient of x * x and the broadcast gradient of a scalar product.
+for transposes), the fused gradients of x * x and of a * b (both in one pass) and the broadcast
+gradient of a scalar product.
 Each path is reached with sizes that leave remainders (rows not a multiple of 4, tiles cut)."""
 import pytest
 
@@ -102,6 +103,39 @@ def test_square_gradient_is_the_sum_of_both_edges(dtype):
     assert torch.equal(second, 2 * g)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 7, 300_001])  # 300,001: split across threads
+def test_product_gradients_in_one_pass(threads, dtype, n):
+    rng = np.random.default_rng(n)
+    a_np, b_np, g_np = (rng.standard_normal(n).astype(dtype) for _ in range(3))
+    a = torch.from_numpy(a_np).requires_grad_()
+    b = torch.from_numpy(b_np).requires_grad_()
+    (a * b).backward(torch.from_numpy(g_np))
+    # Each gradient is the product the forward kernel would round: exactly g * other.
+    np.testing.assert_array_equal(a.grad.numpy(), g_np * b_np)
+    np.testing.assert_array_equal(b.grad.numpy(), g_np * a_np)
+    # Views with an offset, and operands that are not dense, give the same values.
+    base = torch.from_numpy(np.concatenate([[9.0], a_np]).astype(dtype)).requires_grad_()
+    view = base[1:]
+    (view * b).backward(torch.from_numpy(g_np))
+    np.testing.assert_array_equal(base.grad.numpy()[1:], g_np * b_np)
+    if n > 1:
+        wide = torch.from_numpy(np.repeat(a_np, 2)).requires_grad_()
+        b.grad = None
+        (wide[::2] * b).backward(torch.from_numpy(g_np))
+        np.testing.assert_array_equal(wide.grad.numpy()[::2], g_np * b_np)
+        np.testing.assert_array_equal(b.grad.numpy(), g_np * a_np)
+
+
+def test_product_gradients_under_create_graph_stay_recorded():
+    a = torch.tensor([1.5, -2.0, 3.0], requires_grad=True)
+    b = torch.tensor([0.5, 4.0, -1.0], requires_grad=True)
+    ga, gb = torch.autograd.grad((a * b).sum(), (a, b), create_graph=True)
+    assert ga.grad_fn is not None and gb.grad_fn is not None
+    (second,) = torch.autograd.grad((ga * gb).sum(), a)  # d/da sum(b * a) = b
+    assert torch.equal(second, b.detach())
+
+
 def test_square_of_a_tensor_with_a_hook_and_other_uses():
     x = torch.tensor([1.5, -2.0, 3.0], requires_grad=True)
     seen = []
@@ -126,3 +160,50 @@ def test_scaled_broadcast_gradient_reaches_leaves_as_a_normal_tensor():
     assert x.grad.sum().item() == 1.0
     ((x * 2) * 0.5).sum().backward()
     assert torch.equal(x.grad[0], torch.tensor([2.0] + [1.0] * 6))
+
+
+MATMUL_LAYOUTS = ["dense", "transposed", "strided", "offset"]
+
+
+def _laid_out(m, layout):
+    """A tensor equal to the NumPy matrix m, in the given memory layout."""
+    if layout == "dense":
+        return torch.from_numpy(m.copy())
+    if layout == "transposed":  # BLAS reads it with the transpose flag
+        return torch.from_numpy(m.T.copy()).t()
+    if layout == "strided":  # no unit stride: copied before BLAS
+        wide = np.repeat(m, 2, axis=1)
+        return torch.from_numpy(wide)[:, ::2]
+    padded = np.concatenate([np.zeros((1, m.shape[1]), m.dtype), m])  # a storage offset
+    return torch.from_numpy(padded)[1:]
+
+
+@pytest.mark.parametrize("left", MATMUL_LAYOUTS)
+@pytest.mark.parametrize("right", MATMUL_LAYOUTS)
+@pytest.mark.parametrize("n", [1, 3, 8, 33])
+def test_matrix_and_vector_products_in_any_layout(left, right, n):
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((n, n + 2))
+    b = rng.standard_normal((n + 2, n))
+    v = rng.standard_normal(n + 2)
+    np.testing.assert_allclose((_laid_out(a, left) @ _laid_out(b, right)).numpy(), a @ b, rtol=1e-12)
+    vector = _laid_out(v[:, None], right)[:, 0]
+    np.testing.assert_allclose((_laid_out(a, left) @ vector).numpy(), a @ v, rtol=1e-12)
+    np.testing.assert_allclose(torch.mv(_laid_out(a, left), vector).numpy(), a @ v, rtol=1e-12)
+
+
+def test_products_of_other_dtypes():
+    rng = np.random.default_rng(0)
+    a = rng.integers(-5, 6, (4, 3))
+    b = rng.integers(-5, 6, (3, 5))
+    got = torch.from_numpy(a) @ torch.from_numpy(b)[:, ::1]
+    assert got.dtype == torch.int64 and got.tolist() == (a @ b).tolist()
+    x, y = rng.standard_normal((4, 3)), rng.standard_normal((3, 5))
+    for dtype in (torch.float16, torch.bfloat16):
+        ours = torch.tensor(x.tolist(), dtype=dtype) @ torch.tensor(y.tolist(), dtype=dtype).t().contiguous().t()
+        assert ours.dtype == dtype and ours.shape == (4, 5)
+        # Computed in float32 from the rounded operands, rounded back.
+        xr = torch.tensor(x.tolist(), dtype=dtype).float().numpy()
+        yr = torch.tensor(y.tolist(), dtype=dtype).float().numpy()
+        np.testing.assert_allclose(ours.float().numpy(), xr @ yr, rtol=1e-2 if dtype == torch.bfloat16 else 1e-3,
+                                   atol=1e-2)
