@@ -352,7 +352,7 @@ extension Tensor {
     @discardableResult
     private func filled(_ name: String, _ draw: (UnsafeMutableBufferPointer<Double>) -> Void) throws -> Tensor {
         let values = try Tensor.drawn(shape, .float64, false, draw)
-        return try overwrite(name) { try noGrad { Kernels.convert(from: values, into: self) } }
+        return try overwrite(name) { noGrad { Kernels.convert(from: values, into: self) } }
     }
 
     private func checkFloating(_ kernel: String) throws {
@@ -459,7 +459,7 @@ extension Tensor {
         try dtype.checkFits(.integer(upper - 1))
         let draws = try Tensor.randint(low: from, high: upper, shape, generator: generator)
         let name = to != nil ? (from != 0 ? "RandomBackward0" : "RandomBackward1") : "RandomBackward2"
-        return try overwrite(name) { try noGrad { Kernels.convert(from: draws, into: self) } }
+        return try overwrite(name) { noGrad { Kernels.convert(from: draws, into: self) } }
     }
 
     /// 1 with probability `p` (a number or a tensor broadcast to this shape), else 0
@@ -473,7 +473,7 @@ extension Tensor {
         let u = try Tensor.rand(shape, dtype: .float64, generator: generator)
         let draws = try u.lt(probability)
         return try overwrite(p.isWrappedNumber ? "BernoulliBackward2" : "BernoulliBackward1") {
-            try noGrad { Kernels.convert(from: draws, into: self) }
+            noGrad { Kernels.convert(from: draws, into: self) }
         }
     }
 }

@@ -61,7 +61,7 @@ public enum VectorMath {
     /// input NaN, +inf stays inf, NaN stays NaN.
     @_transparent
     public static func log(_ x: Lanes) -> Lanes {
-        let tiny = x .< 1.175_494_35e-38                                  // zero and subnormal
+        let tiny = x .< Float.leastNormalMagnitude                         // zero and subnormal
         let scaled = x.replacing(with: x * 8_388_608, where: tiny)        // * 2^23
         let bits = unsafeBitCast(scaled, to: SIMD8<Int32>.self)
         // The exponent as a float by the magic-number trick (the standard library's conversion

@@ -387,7 +387,7 @@ public final class Optimizer {
                 wideState[keyPath: path] = try state[keyPath: path].map { try $0.to(.float32, recording: false).clone() }
             }
             try update(wide, gradient: gradient.to(.float32, recording: false), state: &wideState, options: options)
-            try noGrad { Kernels.convert(from: wide, into: param) }
+            noGrad { Kernels.convert(from: wide, into: param) }
             param.storage.version &+= 1
             for path in ParamState.buffers {
                 state[keyPath: path] = try wideState[keyPath: path].map { try $0.to(param.dtype, recording: false) }
