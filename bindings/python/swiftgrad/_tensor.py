@@ -15,6 +15,7 @@ from . import _release
 from ._types import Size, _node, return_type, return_types_max, return_types_min  # noqa: F401 - re-exported
 
 _c_void_p = ctypes.c_void_p
+_sg_matmul = L.sg_matmul
 _c_int64 = ctypes.c_int64
 _c_double = ctypes.c_double
 _c_size_t = ctypes.c_size_t
@@ -897,8 +898,9 @@ class Tensor:
 
     def matmul(self, other):
         """The matrix product, with PyTorch's rules for 1-d and batched operands (OpenBLAS)."""
-        _require_tensor("matmul", "other", 1, other)
-        return _make(L.sg_matmul, self._handle, other._handle)
+        if not isinstance(other, Tensor):
+            _require_tensor("matmul", "other", 1, other)
+        return _make(_sg_matmul, self._handle, other._handle)
 
     __matmul__ = matmul
 
