@@ -1,16 +1,15 @@
 import CBLAS
 import Dispatch
 
-/// Matrix products on OpenBLAS. A strided operand is passed as it lies in memory whenever one of
-/// its two matrix dimensions has stride 1 (a transposed view becomes a BLAS transpose flag);
-/// only other layouts are copied. int64 products, which BLAS has no routine for, and sizes past
-/// BLAS's 32-bit integers use a plain loop.
+// Matrix products on OpenBLAS. A strided operand is passed as it lies in memory whenever one of
+// its two matrix dimensions has stride 1 (a transposed view becomes a BLAS transpose flag); only
+// other layouts are copied. int64 products, which BLAS has no routine for, and sizes past BLAS's
+// 32-bit integers use a plain loop.
 
 /// The matrices of one product operand as the kernels read them: `batch` matrices of `rows` x
 /// `cols` elements of `tensor`'s storage, matrix i at `i * batchStride` from the tensor's first
-/// element, with the given
-/// row and column strides. Built straight from a tensor's fields, so that a product of matrices
-/// or a matrix and a vector needs no reshaped views of its operands.
+/// element, with the given row and column strides. Built straight from a tensor's fields, so
+/// that a product of matrices or a matrix and a vector needs no reshaped views of its operands.
 struct MatrixBatch {
     let tensor: Tensor
     let batch: Int, rows: Int, cols: Int
