@@ -15,14 +15,13 @@ from . import _release
 from ._types import Size, _node, return_type, return_types_max, return_types_min  # noqa: F401 - re-exported
 
 _c_void_p = ctypes.c_void_p
-_sg_matmul = L.sg_matmul
 _c_int64 = ctypes.c_int64
 _c_double = ctypes.c_double
 _c_size_t = ctypes.c_size_t
 _byref = ctypes.byref
 _new_object = object.__new__
 _check = L.check
-_sg_sum, _sg_norm = L.sg_sum, L.sg_norm
+_sg_sum, _sg_norm, _sg_matmul = L.sg_sum, L.sg_norm, L.sg_matmul
 
 
 def _wrap(handle, dtype=None):
@@ -812,7 +811,7 @@ class Tensor:
             return _full_reduction(self, _sg_sum)  # the common case first
         dim, keepdim = _dim_aliases("sum", dim, keepdim, axis, keepdims)
         if dim is None and not keepdim:
-            result = _keep_float_dtype(self, _make(L.sg_sum, self._handle))
+            result = _full_reduction(self, _sg_sum)
         else:
             result = _dims_call(L.sg_sum_dims, self._handle, dim, builtins.bool(keepdim))
         return result if dtype is None else result.to(dtype)
@@ -882,9 +881,7 @@ class Tensor:
             return _full_reduction(self, _sg_norm)
         order = 2.0 if p in ("fro", None) else builtins.float(p)
         if order == 2.0 and dim is None and not keepdim:
-            t = _make(L.sg_norm, self._handle)
-            t._dtype = self._dtype  # norm needs a floating tensor, and keeps its dtype
-            return t
+            return _full_reduction(self, _sg_norm)
         array, n = _shape_array(_dims(dim))
         return _make(L.sg_norm_dims, self._handle, order, array, n, builtins.bool(keepdim))
 

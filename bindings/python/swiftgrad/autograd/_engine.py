@@ -33,10 +33,7 @@ class graph_task:
         self.callbacks = []
 
     def __enter__(self):
-        try:
-            _local.tasks.append(self)
-        except AttributeError:
-            _local.tasks = [self]
+        _stack().append(self)
         return self
 
     def __exit__(self, kind, error, trace):
@@ -56,10 +53,7 @@ def run(function, a, b, c, _new=object.__new__, _check=check):
     task = _new(graph_task)
     task.accumulates = True
     task.callbacks = callbacks = []
-    try:
-        stack = _local.tasks
-    except AttributeError:
-        stack = _local.tasks = []
+    stack = _stack()
     stack.append(task)
     try:
         status = function(a, b, c)
