@@ -257,7 +257,7 @@ extension Kernels {
             // writes its own totals when that dimension is kept; when it is reduced, pieces after
             // the first total into buffers of their own, combined in piece order afterwards (so
             // the result does not depend on timing).
-            let outCount = keptShape.reduce(1, *), outer = loop.outerCount
+            let outCount = Shape.count(keptShape), outer = loop.outerCount
             let pieces = Swift.min(Parallel.pieces(a.count), outer)
             let keptOuter = loop.outerStride(0) != 0
             if pieces <= 1 || (!keptOuter && outCount &* pieces > a.count) {
