@@ -338,6 +338,8 @@ final class OpNode: Node {
     /// (a capturing closure is allocated at every call, recording or not).
     private var savedScalar: Double?
     private var released = false
+    /// Whether the gradient the rule now runs on is the pass's alone (see `disposableGradient`).
+    private var gradientIsDisposable = false
     private let shape: [Int]
     private let dtype: DType
 
@@ -407,8 +409,10 @@ final class OpNode: Node {
     override func apply(_ gradients: inout [Tensor?]) throws -> Gradients {
         // Taken out of the engine's list (no copy; and the gradient is freed with the rule's
         // temporaries rather than when the next node runs).
-        guard let grad = gradients[0].take() else { return Gradients(nils: edgeCount) }
+        guard var grad = gradients[0].take() else { return Gradients(nils: edgeCount) }
         if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
+        gradientIsDisposable = !GradMode.isEnabled && isKnownUniquelyReferenced(&grad) && grad.ownsStorageExclusively()
+        defer { gradientIsDisposable = false }
         let result = try rule(grad, self)
         guard result.count == edgeCount else {
             throw SwiftGradError.internal("\(name) returned \(result.count) gradients for \(edgeCount) inputs")
@@ -480,6 +484,15 @@ final class OpNode: Node {
             }
             return savedScalar
         }
+    }
+
+    /// `g`, the gradient this node's rule runs on, when the rule may write its result over it:
+    /// nothing but this pass refers to `g` or its memory (no hook, capture or caller kept it, it
+    /// is no view), and no graph is being recorded. Nil otherwise. For a kernel that reads each
+    /// element of `g` before writing the same element of a result of `g`'s shape and dtype; the
+    /// rule must not read `g` afterwards.
+    func disposableGradient(_ g: Tensor) -> Tensor? {
+        gradientIsDisposable ? g : nil
     }
 
     /// Whether the first two saved values are one tensor (`x * x`).

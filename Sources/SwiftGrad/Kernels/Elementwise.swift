@@ -6,10 +6,12 @@ import SwiftGradVector
 /// Contiguous work is split across cores when large (`Parallel`). Operands must already have the
 /// dtypes the function takes (ops cast them first).
 enum Kernels {
-    /// `f` applied to every element of `a`, into a new contiguous tensor of `a`'s shape.
+    /// `f` applied to every element of `a`, into a new contiguous tensor of `a`'s shape, or into
+    /// `reused`: a dense tensor of that shape and `f`'s output dtype, which may be `a` itself
+    /// (each element is read before it is written).
     @inline(__always)
-    static func map<F: UnaryFunction>(_ a: Tensor, _ f: F) throws -> Tensor {
-        let out = try Tensor.empty(a.shape, F.Output.dtype)
+    static func map<F: UnaryFunction>(_ a: Tensor, _ f: F, into reused: Tensor? = nil) throws -> Tensor {
+        let out = try reused ?? Tensor.empty(a.shape, F.Output.dtype)
         let pa = a.pointer(F.Input.self), po = out.pointer(F.Output.self)
         if a.isContiguous {
             let base = pa + a.storageOffset

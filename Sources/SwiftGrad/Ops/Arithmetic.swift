@@ -97,7 +97,8 @@ extension Tensor {
                         // which equals g x + g x exactly.
                         return Gradients(doubled, nil)
                     }
-                    if let (toSelf, toOther) = try Tensor.crossProducts(g, ctx.saved(0), ctx.saved(1)) {
+                    if let (toSelf, toOther) = try Tensor.crossProducts(g, ctx.saved(0), ctx.saved(1),
+                                                                        into: ctx.disposableGradient(g)) {
                         return Gradients(toSelf, toOther)
                     }
                 }
@@ -108,20 +109,22 @@ extension Tensor {
 
     /// `(g b, g a)`, both gradients of `a * b`, in one pass over the three operands (each
     /// product as the forward kernel rounds it), for dense float32 or float64 operands of one
-    /// dtype and shape; nil otherwise.
-    private static func crossProducts(_ g: Tensor, _ a: Tensor, _ b: Tensor) throws -> (Tensor, Tensor)? {
+    /// dtype and shape; nil otherwise. The first is written into `reused` when given (`g` itself,
+    /// which each step reads before writing).
+    private static func crossProducts(_ g: Tensor, _ a: Tensor, _ b: Tensor,
+                                      into reused: Tensor?) throws -> (Tensor, Tensor)? {
         guard g.dtype == a.dtype, g.dtype == b.dtype, g.isContiguous, a.isContiguous, b.isContiguous,
               g.shape == a.shape, g.shape == b.shape else { return nil }
         switch g.dtype {
-        case .float32: return try crossProducts(g, a, b, Float.self)
-        case .float64: return try crossProducts(g, a, b, Double.self)
+        case .float32: return try crossProducts(g, a, b, reused, Float.self)
+        case .float64: return try crossProducts(g, a, b, reused, Double.self)
         default: return nil
         }
     }
 
     private static func crossProducts<T: FloatElement>(_ g: Tensor, _ a: Tensor, _ b: Tensor,
-                                                       _: T.Type) throws -> (Tensor, Tensor) {
-        let toA = try Tensor.empty(g.shape, g.dtype), toB = try Tensor.empty(g.shape, g.dtype)
+                                                       _ reused: Tensor?, _: T.Type) throws -> (Tensor, Tensor) {
+        let toA = try reused ?? Tensor.empty(g.shape, g.dtype), toB = try Tensor.empty(g.shape, g.dtype)
         let pg = g.pointer(T.self) + g.storageOffset, pa = a.pointer(T.self) + a.storageOffset
         let pb = b.pointer(T.self) + b.storageOffset
         let outA = toA.pointer(T.self), outB = toB.pointer(T.self)
@@ -174,11 +177,12 @@ extension Tensor {
 
     /// `K` between a floating tensor and a scalar.
     @inline(__always)
-    private static func map<K: ArithmeticKernel>(_: K.Type, _ x: Tensor, scalar s: Double, reversed: Bool) throws -> Tensor {
+    private static func map<K: ArithmeticKernel>(_: K.Type, _ x: Tensor, scalar s: Double, reversed: Bool,
+                                                 into reused: Tensor? = nil) throws -> Tensor {
         if x.dtype == .float32 {
-            return try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: reversed))
+            return try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: reversed), into: reused)
         }
-        return try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: reversed))
+        return try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: reversed), into: reused)
     }
 
     /// `self + s`.
@@ -200,14 +204,25 @@ extension Tensor {
                     // One value broadcast (sum's gradient): scaled once, and broadcast again.
                     return Gradients(try g.asStrided([], [], storageOffset: g.storageOffset).mul(ctx.scalar).expand(g.shape))
                 }
-                return Gradients(try g.mul(ctx.scalar))
+                return Gradients(try Tensor.overwrittenGradient(MulKernel.self, g, ctx) ?? g.mul(ctx.scalar))
             }
+    }
+
+    /// `g <op> s` for the backward rule of an op with the Python scalar `s` (`ctx.scalar`),
+    /// written over `g` when the node allows it (`OpNode.disposableGradient`): that spares a
+    /// tensor per node of every backward pass. Nil when it does not (the rule then runs `g`'s
+    /// own op, recorded under create_graph).
+    private static func overwrittenGradient<K: ArithmeticKernel>(_: K.Type, _ g: Tensor, _ ctx: OpNode) throws -> Tensor? {
+        guard let reused = ctx.disposableGradient(g), g.dtype == .float32 || g.dtype == .float64 else { return nil }
+        return try map(K.self, g, scalar: ctx.scalar, reversed: false, into: reused)
     }
 
     /// `self / s`.
     public func div(_ s: Double) throws -> Tensor {
         try Tensor.arithmetic(DivKernel.self, self, scalar: s)
-            .recorded("DivBackward0", input: self, savingScalar: s) { g, ctx in Gradients(try g.div(ctx.scalar)) }
+            .recorded("DivBackward0", input: self, savingScalar: s) { g, ctx in
+                Gradients(try Tensor.overwrittenGradient(DivKernel.self, g, ctx) ?? g.div(ctx.scalar))
+            }
     }
 
     /// `s - self` (`torch.rsub`).

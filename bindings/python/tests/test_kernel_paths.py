@@ -162,6 +162,54 @@ def test_scaled_broadcast_gradient_reaches_leaves_as_a_normal_tensor():
     assert torch.equal(x.grad[0], torch.tensor([2.0] + [1.0] * 6))
 
 
+def test_chains_whose_backward_writes_over_its_own_gradients():
+    # With nothing else holding a node's incoming gradient, a product's and a scaled tensor's
+    # backward write their result over it. Reference: the derivative carried forward in float64.
+    x_np = np.array([0.9, -1.1, 0.5, 1.05])
+    x = torch.tensor(x_np.tolist(), dtype=torch.float64, requires_grad=True)
+    y, y_np, dy_np = x, x_np.copy(), np.ones(4)
+    for _ in range(60):  # y <- y * x + 1, then y <- y * 1.5 / 1.25
+        dy_np, y_np = dy_np * x_np + y_np, y_np * x_np + 1
+        y = y * x + 1
+        dy_np, y_np = dy_np * 1.5 / 1.25, y_np * 1.5 / 1.25
+        y = y * 1.5 / 1.25
+    y.sum().backward()
+    np.testing.assert_allclose(y.detach().numpy(), y_np, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), dy_np, rtol=1e-12)
+
+
+def test_gradients_someone_else_holds_are_not_overwritten():
+    c = torch.tensor([1.0, 2.0, 3.0])
+    # A hook that keeps the gradient it is given.
+    a = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    z = a * 3.0
+    seen = []
+    z.register_hook(lambda grad: seen.append(grad))
+    (z * c).sum().backward()
+    assert seen[0].tolist() == [1.0, 2.0, 3.0]
+    assert a.grad.tolist() == [3.0, 6.0, 9.0]
+    # retain_grad() of a product's result.
+    b = torch.tensor([0.5, 4.0, -1.0], requires_grad=True)
+    a.grad = None
+    p = a * b
+    p.retain_grad()
+    (p * c).sum().backward()
+    assert p.grad.tolist() == [1.0, 2.0, 3.0]
+    assert a.grad.tolist() == [0.5, 8.0, -3.0] and b.grad.tolist() == [0.5, -2.0, 6.0]
+    # A gradient captured by autograd.grad on the way to a leaf.
+    z = a * 3.0
+    gz, ga = torch.autograd.grad((z * c).sum(), (z, a))
+    assert gz.tolist() == [1.0, 2.0, 3.0] and ga.tolist() == [3.0, 6.0, 9.0]
+    # The caller's own gradient given to backward.
+    g = torch.tensor([1.0, -1.0, 2.0])
+    a.grad = None
+    (a * b).backward(g)
+    assert g.tolist() == [1.0, -1.0, 2.0] and a.grad.tolist() == [0.5, -4.0, -2.0]
+    a.grad = None
+    (a / 4.0).backward(g)
+    assert g.tolist() == [1.0, -1.0, 2.0] and a.grad.tolist() == [0.25, -0.25, 0.5]
+
+
 MATMUL_LAYOUTS = ["dense", "transposed", "strided", "offset"]
 
 
