@@ -35,9 +35,10 @@ enum Kernels {
         return out
     }
 
-    /// A float32 vector loop over contiguous `a` and `b` of one shape, into a new tensor.
-    static func zipFloat(_ a: Tensor, _ b: Tensor, _ loop: VectorLoops.Binary) throws -> Tensor {
-        let out = try Tensor.empty(a.shape, .float32)
+    /// A float32 vector loop over contiguous `a` and `b` of one shape, into a new tensor or into
+    /// `reused` (as `map`'s).
+    static func zipFloat(_ a: Tensor, _ b: Tensor, _ loop: VectorLoops.Binary, into reused: Tensor? = nil) throws -> Tensor {
+        let out = try reused ?? Tensor.empty(a.shape, .float32)
         let x = UnsafePointer(a.pointer(Float.self) + a.storageOffset), y = UnsafePointer(b.pointer(Float.self) + b.storageOffset)
         let po = out.pointer(Float.self)
         Parallel.forRanges(a.count) { range in
@@ -46,10 +47,13 @@ enum Kernels {
         return out
     }
 
-    /// `f(a, b)` for every element of the broadcast shape `shape`, into a new contiguous tensor.
+    /// `f(a, b)` for every element of the broadcast shape `shape`, into a new contiguous tensor,
+    /// or into `reused`: a dense tensor of `shape` and `f`'s output dtype, which may be an operand
+    /// of that shape (each element is read before it is written).
     @inline(__always)
-    static func zip<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: F) throws -> Tensor {
-        let out = try Tensor.empty(shape, F.Output.dtype)
+    static func zip<F: BinaryFunction>(_ a: Tensor, _ b: Tensor, shape: [Int], _ f: F,
+                                       into reused: Tensor? = nil) throws -> Tensor {
+        let out = try reused ?? Tensor.empty(shape, F.Output.dtype)
         let pa = a.pointer(F.Left.self), pb = b.pointer(F.Right.self), po = out.pointer(F.Output.self)
         let n = out.count
         if a.isContiguous && b.isContiguous && a.shape == b.shape {

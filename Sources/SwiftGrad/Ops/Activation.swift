@@ -121,10 +121,10 @@ struct LeakyReluFunction: ActivationFunction {
     @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x > 0 ? x : x * T(slope) }
 }
 
-/// `x > threshold ? x : value`.
+/// `x <= threshold ? value : x` (PyTorch's order: NaN stays NaN).
 struct ThresholdFunction: ActivationFunction {
     let threshold: Double, value: Double
-    @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x > T(threshold) ? x : T(value) }
+    @inline(__always) func callAsFunction<T: FloatElement>(_ x: T) -> T { x <= T(threshold) ? T(value) : x }
 }
 
 /// The parameters of selu: elu with these alpha and scale.
@@ -146,6 +146,12 @@ extension Tensor {
     /// `g` where `mask` holds, 0 elsewhere (recorded: a backward rule's building block).
     private static func keep(_ g: Tensor, where mask: Tensor) throws -> Tensor {
         try Tensor.where(mask, g, Tensor.zeros([], dtype: g.dtype))
+    }
+
+    /// 0 where `mask` holds, `g` elsewhere (recorded). PyTorch's threshold-style backward
+    /// kernels test where the gradient stops, so a NaN input, failing every comparison, passes it.
+    static func zeroed(_ g: Tensor, where mask: Tensor) throws -> Tensor {
+        try Tensor.where(mask, Tensor.zeros([], dtype: g.dtype), g)
     }
 
     /// The exponential linear unit, `scale * (x > 0 ? x : alpha * (exp(x * inputScale) - 1))`
@@ -291,7 +297,7 @@ extension Tensor {
         return try activation(HardtanhFunction(low: minVal, high: maxVal), kernel: "hardtanh_cpu")
             .recorded("HardtanhBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
-                return [try Tensor.keep(g, where: x.gt(minVal).logicalAnd(x.lt(maxVal)))]
+                return [try Tensor.zeroed(g, where: x.le(minVal).logicalOr(x.ge(maxVal)))]
             }
     }
 
@@ -342,8 +348,8 @@ extension Tensor {
             }
     }
 
-    /// `x > threshold ? x : value` (`F.threshold`, ThresholdBackward0); the gradient passes where
-    /// x > threshold. Integer tensors keep their dtype, as PyTorch's.
+    /// `x <= threshold ? value : x` (`F.threshold`, ThresholdBackward0); the gradient stops where
+    /// x <= threshold (it passes at NaN, as PyTorch's). Integer tensors keep their dtype.
     public func threshold(_ threshold: Double, value: Double) throws -> Tensor {
         let out: Tensor
         if dtype.isFloatingPoint {
@@ -356,7 +362,7 @@ extension Tensor {
             throw SwiftGradError.dtype("\"threshold_cpu\" not implemented for '\(dtype.scalarTypeName)'")
         }
         return try out.recorded("ThresholdBackward0", input: self, saving: self) { g, ctx in
-            [try Tensor.keep(g, where: ctx.saved(0).gt(threshold))]
+            [try Tensor.zeroed(g, where: ctx.saved(0).le(threshold))]
         }
     }
 

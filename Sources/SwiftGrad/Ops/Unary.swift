@@ -174,16 +174,23 @@ enum ReluKernel: NumericUnaryKernel {
 /// (`g * (1 - y) * y`, `g * (1 - y * y)`), which the recorded form for create_graph follows too.
 protocol OutputGradient {
     static func apply<T: FloatElement>(_ g: T, _ y: T) -> T
-    /// The same over contiguous float32 buffers, vectorised (SwiftGradVector, the same formula).
-    static var floatLoop: VectorLoops.Binary { get }
+    /// The same over contiguous float32 buffers, vectorised (SwiftGradVector, the same formula),
+    /// where a transcendental-free loop would not vectorise as well by itself.
+    static var floatLoop: VectorLoops.Binary? { get }
 }
 enum SigmoidGradient: OutputGradient {
     @inline(__always) static func apply<T: FloatElement>(_ g: T, _ y: T) -> T { g * (1 - y) * y }
-    static var floatLoop: VectorLoops.Binary { CPUCapability.loops.sigmoidBackward }
+    static var floatLoop: VectorLoops.Binary? { CPUCapability.loops.sigmoidBackward }
 }
 enum TanhGradient: OutputGradient {
     @inline(__always) static func apply<T: FloatElement>(_ g: T, _ y: T) -> T { g * (1 - y * y) }
-    static var floatLoop: VectorLoops.Binary { CPUCapability.loops.tanhBackward }
+    static var floatLoop: VectorLoops.Binary? { CPUCapability.loops.tanhBackward }
+}
+/// relu's: PyTorch's threshold_backward at 0, `y <= 0 ? 0 : g`. A zero gradient where the
+/// output is 0 even for an infinite or NaN `g`, and `g` where the output is NaN.
+enum ReluGradient: OutputGradient {
+    @inline(__always) static func apply<T: FloatElement>(_ g: T, _ y: T) -> T { y <= 0 ? 0 : g }
+    static var floatLoop: VectorLoops.Binary? { nil }
 }
 
 /// `K(g, y)` as a kernel's binary function.
@@ -194,13 +201,17 @@ struct OutputGradientPair<K: OutputGradient, T: FloatElement>: BinaryFunction {
 extension Tensor {
     /// `K(self, output)` elementwise, self the gradient of `output` (same shape, or expanded to
     /// it); float16 and bfloat16 compute in float32 and round once at the end, as PyTorch's.
-    func outputGradient<K: OutputGradient>(_: K.Type, output y: Tensor) throws -> Tensor {
+    /// The result is written over `self` when the rule passes it as `reused`
+    /// (`OpNode.disposableGradient`) and it has the result's shape and dtype.
+    func outputGradient<K: OutputGradient>(_: K.Type, output y: Tensor, reusing reused: Tensor? = nil) throws -> Tensor {
         let shape = try Shape.broadcast(shape, y.shape)
+        let into = dtype == y.dtype && shape == self.shape ? reused : nil
         switch (dtype, y.dtype) {
-        case (.float32, .float32) where shape == self.shape && shape == y.shape && isContiguous && y.isContiguous:
-            return try Kernels.zipFloat(self, y, K.floatLoop)
-        case (.float32, .float32): return try Kernels.zip(self, y, shape: shape, OutputGradientPair<K, Float>())
-        case (.float64, .float64): return try Kernels.zip(self, y, shape: shape, OutputGradientPair<K, Double>())
+        case (.float32, .float32) where shape == self.shape && shape == y.shape && isContiguous && y.isContiguous
+                                        && K.floatLoop != nil:
+            return try Kernels.zipFloat(self, y, K.floatLoop!, into: into)
+        case (.float32, .float32): return try Kernels.zip(self, y, shape: shape, OutputGradientPair<K, Float>(), into: into)
+        case (.float64, .float64): return try Kernels.zip(self, y, shape: shape, OutputGradientPair<K, Double>(), into: into)
         default:
             let common = DType.promote(dtype, y.dtype)
             return try to(.float32, recording: false)
@@ -316,7 +327,7 @@ extension Tensor {
                 // d tanh/dx = 1 - tanh^2: in one pass, or in recorded ops for create_graph.
                 let out = try ctx.saved(0)
                 if GradMode.isEnabled { return [try g.mul(out.mul(out).rsub(1))] }
-                return [try g.outputGradient(TanhGradient.self, output: out)]
+                return [try g.outputGradient(TanhGradient.self, output: out, reusing: ctx.disposableGradient(g))]
             }
     }
 
@@ -327,7 +338,7 @@ extension Tensor {
                 // d sigmoid/dx = s (1 - s): in one pass, or in recorded ops for create_graph.
                 let out = try ctx.saved(0)
                 if GradMode.isEnabled { return [try g.mul(out.rsub(1)).mul(out)] }
-                return [try g.outputGradient(SigmoidGradient.self, output: out)]
+                return [try g.outputGradient(SigmoidGradient.self, output: out, reusing: ctx.disposableGradient(g))]
             }
     }
 
@@ -335,7 +346,9 @@ extension Tensor {
     public func relu() throws -> Tensor {
         try Tensor.numericUnary(ReluKernel.self, self, name: "relu")
             .recorded("ReluBackward0", input: self, savingOutput: true) { g, ctx in
-                [try g.mul(ctx.saved(0).gt(0))]
+                let out = try ctx.saved(0)
+                if GradMode.isEnabled { return [try Tensor.zeroed(g, where: out.le(0))] }
+                return [try g.outputGradient(ReluGradient.self, output: out, reusing: ctx.disposableGradient(g))]
             }
     }
 

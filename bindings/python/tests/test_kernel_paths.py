@@ -2,8 +2,11 @@
 outer dimensions (four input rows per pass, split across threads with per-thread totals),
 copies between differently laid out tensors (walked in the destination's memory order, tiles
 for transposes), the fused gradients of x * x and of a * b (both in one pass) and the broadcast
-gradient of a scalar product.
+gradient of a scalar product, backward rules that write over a gradient nobody else holds, and
+threshold-style gradients at infinities and NaN.
 Each path is reached with sizes that leave remainders (rows not a multiple of 4, tiles cut)."""
+import math
+
 import pytest
 
 import swiftgrad as torch
@@ -208,6 +211,49 @@ def test_gradients_someone_else_holds_are_not_overwritten():
     a.grad = None
     (a / 4.0).backward(g)
     assert g.tolist() == [1.0, -1.0, 2.0] and a.grad.tolist() == [0.25, -0.25, 0.5]
+
+
+@pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid"])
+def test_output_based_gradients_over_held_and_free_incoming_gradients(name):
+    # relu, tanh and sigmoid write their gradient over the incoming one when the pass alone
+    # holds it; a hook's copy must stay as it was given.
+    f = getattr(torch, name)
+    derivative = {"relu": lambda x: 1.0 if x > 0 else 0.0,
+                  "tanh": lambda x: 1 - math.tanh(x) ** 2,
+                  "sigmoid": lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2}[name]
+    xs = [-1.5, -0.25, 0.5, 2.0]
+    c = torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=torch.float64)
+    for held in (False, True):
+        a = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
+        z = f(a)
+        seen = []
+        if held:
+            z.register_hook(lambda grad: seen.append(grad))
+        (z * c).sum().backward()
+        if held:
+            assert seen[0].tolist() == c.tolist()
+        want = [ci * derivative(x) for ci, x in zip(c.tolist(), xs)]
+        assert a.grad.tolist() == pytest.approx(want, rel=1e-14)
+
+
+def test_threshold_style_gradients_stop_where_pytorch_stops_them():
+    # PyTorch's threshold_backward: 0 where the input (relu: the output) is at or below the
+    # threshold, even for an infinite gradient, and the gradient wherever that test fails,
+    # NaN included. Values from PyTorch 2.
+    nan, inf = float("nan"), float("inf")
+    g = torch.tensor([inf, inf, 3.0, 5.0])
+    cases = [(torch.relu, [0.0, 0.0, 3.0, 5.0]),
+             (lambda t: torch.nn.functional.threshold(t, 0.5, 7.0), [0.0, 0.0, 3.0, 5.0]),
+             (torch.nn.functional.hardtanh, [0.0, inf, 0.0, 5.0])]
+    for f, want in cases:
+        x = torch.tensor([-1.0, 0.0, 2.0, nan], requires_grad=True)
+        f(x).backward(g)
+        assert x.grad.tolist() == want
+        x = torch.tensor([-1.0, 0.0, 2.0, nan], requires_grad=True)
+        (recorded,) = torch.autograd.grad(f(x), x, g, create_graph=True)
+        assert recorded.tolist() == want
+    y = torch.nn.functional.threshold(torch.tensor([-1.0, 0.0, 2.0, nan]), 0.5, 7.0)
+    assert y[:3].tolist() == [7.0, 7.0, 2.0] and math.isnan(y[3].item())
 
 
 MATMUL_LAYOUTS = ["dense", "transposed", "strided", "offset"]
