@@ -6,6 +6,7 @@
 /// compiled for SwiftGrad's target instead of this module's.
 public enum VectorLoops {
     public typealias Lanes = VectorMath.Lanes
+    public typealias Wide = VectorMath.Wide
     /// `y[i] = f(x[i])` for i in 0..<n (x and y may be the same buffer).
     public typealias Unary = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     /// `out[i] = f(a[i], b[i])` for i in 0..<n (out may be a or b).
@@ -32,9 +33,12 @@ public enum VectorLoops {
         map(x, y, n) { VectorMath.sigmoid($0) }
     }
 
-    /// The exact gelu, `x Φ(x)`.
+    /// The exact gelu, `x Φ(x)`: in float64 lanes, rounded to float32 once.
     public static func gelu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        map(x, y, n) { $0 * VectorMath.normalCDF($0).cdf }
+        map(x, y, n) { x in
+            let (low, high) = VectorMath.widen(x)
+            return VectorMath.narrow(low * VectorMath.normalCDF(low).cdf, high * VectorMath.normalCDF(high).cdf)
+        }
     }
 
     /// gelu's tanh approximation, PyTorch's formula in its order:
@@ -48,11 +52,18 @@ public enum VectorLoops {
 
     /// The gradient of gelu's input from its output's gradient `g` and its input `x`:
     /// `g (Φ(x) + x φ(x))` with φ(x) = e^(-x²/2) / sqrt(2 pi) (PyTorch's GeluBackward formula).
+    /// All of it in float64 lanes, g's product included, and rounded to float32 once: within
+    /// 1 ulp of the float64 value, and near x = -0.75, where the sum crosses zero, within about
+    /// half an ulp of the size of its terms, |g| (Φ(x) + |x| φ(x)).
     public static func geluBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                     _ n: Int) {
         zip(g, x, out, n) { g, x in
-            let (cdf, gaussian) = VectorMath.normalCDF(x)
-            return g * VectorMath.madd(x * gaussian, Lanes(repeating: 0.398_942_280_401_432_7), cdf)
+            @inline(__always) func half(_ g: Wide, _ x: Wide) -> Wide {
+                let (cdf, gaussian) = VectorMath.normalCDF(x)
+                return g * VectorMath.madd(x * gaussian, Wide(repeating: 0.398_942_280_401_432_7), cdf)
+            }
+            let (gLow, gHigh) = VectorMath.widen(g), (xLow, xHigh) = VectorMath.widen(x)
+            return VectorMath.narrow(half(gLow, xLow), half(gHigh, xHigh))
         }
     }
 

@@ -3,8 +3,10 @@
 /// FMA), for the unary kernels whose libm call was most of their time: `exp`, `tanh`, `sigmoid`.
 /// Accuracy is checked against float64 libm over every float32 exponent (VectorMathTests): at
 /// most 2 ulp, the bound PyTorch's vectorised kernels (SLEEF's u10 and its own tanh) keep.
-/// The AVX2 build fuses the polynomials' products and sums (`madd`), so its results may differ
-/// from the baseline's in the last bit; both keep the bound.
+/// gelu's Φ (`normalCDF`) is evaluated in float64 lanes, four to a `Wide`, two `Wide` per eight
+/// floats, and gelu rounded to float32 once: within 1 ulp. The AVX2 build fuses the
+/// polynomials' products and sums (`madd`), so its results may differ from the baseline's in the
+/// last bit; both keep the bounds.
 public enum VectorMath {
     public typealias Lanes = SIMD8<Float>
 
@@ -17,6 +19,28 @@ public enum VectorMath {
         #else
         return a * b + c
         #endif
+    }
+
+    /// Four float64 lanes: gelu's Φ is evaluated in them (`normalCDF`), two per `Lanes`.
+    public typealias Wide = SIMD4<Double>
+
+    /// `a * b + c` in float64 lanes, fused in the AVX2 build as `madd` on `Lanes`.
+    @_transparent
+    public static func madd(_ a: Wide, _ b: Wide, _ c: Wide) -> Wide {
+        #if SWIFTGRAD_FMA
+        return c.addingProduct(a, b)
+        #else
+        return a * b + c
+        #endif
+    }
+
+    /// Eight floats as two halves of four doubles (exact; cvtps2pd), and two halves back,
+    /// each lane rounded to float32 once (cvtpd2ps).
+    @_transparent
+    public static func widen(_ x: Lanes) -> (low: Wide, high: Wide) { (Wide(x.lowHalf), Wide(x.highHalf)) }
+    @_transparent
+    public static func narrow(_ low: Wide, _ high: Wide) -> Lanes {
+        Lanes(lowHalf: SIMD4<Float>(low), highHalf: SIMD4<Float>(high))
     }
 
     /// Eight floats from (or to) `p`, which need not be aligned.
@@ -121,48 +145,81 @@ public enum VectorMath {
         1 / (1 + exp(-x))
     }
 
+    /// e^x in float64 lanes, for x in [-708, 709] only (results in the normal range; outside
+    /// it the result is garbage, and `normalCDF` replaces it): x = n ln2 + r with |r| <= ln2/2,
+    /// e^r = 1 + r + r² P(r) with P of degree 8 (minimax, relative error 4.4e-16:
+    /// scripts/fit_normal_cdf.py), 2^n built in the exponent bits.
+    @usableFromInline @_transparent
+    static func exp(_ x: Wide) -> Wide {
+        // n = round(x / ln2), by adding 1.5 * 2^52: the sum's low mantissa bits are then n.
+        let magic = Wide(repeating: 6_755_399_441_055_744)
+        let t = madd(x, Wide(repeating: 1.442_695_040_888_963_4), magic)
+        let n = t - magic
+        // r = x - n ln2, ln2 in two parts, the first with 32 significant bits so that n ln2's
+        // high part is exact (fdlibm's).
+        let r = madd(n, Wide(repeating: -1.908_214_929_270_587_7e-10), madd(n, Wide(repeating: -0.693_147_180_369_123_8), x))
+        var p = Wide(repeating: 2.749_363_176_788_133_5e-7)
+        p = madd(p, r, Wide(repeating: 2.763_497_993_220_552e-6))
+        p = madd(p, r, Wide(repeating: 2.480_187_745_559_848e-5))
+        p = madd(p, r, Wide(repeating: 0.000_198_411_852_670_139_58))
+        p = madd(p, r, Wide(repeating: 0.001_388_888_857_826_505_2))
+        p = madd(p, r, Wide(repeating: 0.008_333_333_370_838_048))
+        p = madd(p, r, Wide(repeating: 0.041_666_666_667_842_77))
+        p = madd(p, r, Wide(repeating: 0.166_666_666_666_116_74))
+        p = madd(p, r, Wide(repeating: 0.499_999_999_999_987_9))
+        p = madd(p, r * r, r) + 1
+        // 2^n: t's bits are those of 1.5 * 2^52 plus n, and shifting n + 1023 into the exponent
+        // field pushes the rest out.
+        let scale = unsafeBitCast((unsafeBitCast(t, to: SIMD4<Int64>.self) &+ 1023) &<< 52, to: Wide.self)
+        return p * scale
+    }
+
     /// Φ(x), the standard normal distribution function, with `e^(-x²/2)` that it is built
-    /// from (gelu's gradient needs both). For x <= 0, Φ(x) = e^(-x²/2) Q(|x|), where Q (a
-    /// Mills ratio) is smooth and positive: a degree-9 polynomial in |x| - 0.625 below 1.25, and
-    /// degree-8 polynomials in 1/|x| from 1.25 to 3 and from 3 to 15 (least-squares fits to
-    /// float64 erfc, relative error under 1e-8). For x > 0, Φ(x) = 1 - Φ(-x). No step subtracts
-    /// nearly equal numbers, so the tail keeps its relative accuracy: e^(-x²/2) comes from x
-    /// split as h + l with h of 12 significant bits, so that h² is exact and e^(-(2hl + l²)/2)
-    /// a short series. gelu from it is within 6 ulp of float64 (5 seen on 2.2M inputs) while
-    /// Φ(x) is a normal float32 (x above -13; VectorMathTests), the tail included, where
-    /// PyTorch's vectorised erf (absolute error about 1e-7) loses all relative accuracy since
-    /// 1 + erf cancels.
+    /// from (gelu's gradient needs both), in float64 lanes: for a float32 x widened to float64
+    /// (`widen`) and x Φ(x) rounded to float32 once at the end (`narrow`), gelu is within 1 ulp
+    /// of float64, the negative tail and its subnormal results included, where PyTorch's
+    /// vectorised erf (absolute error about 1e-7) loses all relative accuracy since 1 + erf
+    /// cancels. It is correctly rounded but where x Φ(x) lies within about 3e-14 of a tie: 45
+    /// of the 2.2e9 floats in [-13, 13] (44 in the AVX2 build), checked one by one when this
+    /// was written (VectorMathTests checks a sample).
+    ///
+    /// For a = |x|, Φ(-a) = e^(-a²/2) Q(a), where Q (a scaled Mills ratio) is smooth and
+    /// positive: one degree-16 polynomial in w = (a - 5)/(a + 5) + 0.2 on [0, 20], a minimax
+    /// fit to Q in relative error (3e-14; scripts/fit_normal_cdf.py), whose value at a = 0 is
+    /// just below 1/2, as Φ(-a) is for small a > 0 (so that x Φ(x) for x below 2^-125, whose
+    /// x/2 can be a tie, rounds the way the exact value does). For x > 0, Φ(x) = 1 - Φ(-x). No
+    /// step subtracts nearly equal numbers, so the tail keeps its relative accuracy; a² is exact
+    /// in float64 for a float32 a, so e^(-a²/2) needs no split of a. Beyond a = 20 both Φ(-a)
+    /// and e^(-a²/2) are 0 (g (Φ + x φ) then rounds to 0 in float32 for every finite g); -inf
+    /// gives 0 and 0, +inf 1 and 0, NaN NaN.
     @_transparent
-    public static func normalCDF(_ x: Lanes) -> (cdf: Lanes, gaussian: Lanes) {
-        let a = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Lanes.self)
-        let h = unsafeBitCast(unsafeBitCast(a, to: SIMD8<UInt32>.self) & 0xFFFF_F000, to: Lanes.self)
-        let b = (a - h) * (h + a) * -0.5  // -(a² - h²)/2, |b| < 0.06 below a = 15
-        var eb = madd(b, Lanes(repeating: 1.0 / 24), Lanes(repeating: 1.0 / 6))
-        eb = madd(eb, b, Lanes(repeating: 0.5))
-        eb = madd(eb, b, Lanes(repeating: 1))
-        eb = madd(eb, b, Lanes(repeating: 1))
-        var gaussian = exp(h * h * -0.5) * eb
-        let near = a .< 1.25, middle = a .< 3
-        @inline(__always) func pick(_ p: Float, _ q: Float, _ r: Float) -> Lanes {
-            Lanes(repeating: r).replacing(with: q, where: middle).replacing(with: p, where: near)
-        }
-        let w = a.replacing(with: 1 / a, where: .!near) - pick(0.625, 0.566_666_66, 0.2)
-        var q = pick(-7.029_102_6e-05, 0, 0)
-        q = madd(q, w, pick(2.482_758_7e-04, 0.060_612_086, -1.854_736_3))
-        q = madd(q, w, pick(-7.498_209e-04, -0.082_621_38, 1.702_808_9))
-        q = madd(q, w, pick(2.305_198_2e-03, 0.073_644_1, -0.375_753_52))
-        q = madd(q, w, pick(-6.693_102_9e-03, -0.044_281_825, -0.343_645_81))
-        q = madd(q, w, pick(0.018_050_002, -4.771_526_9e-03, 0.388_895_09))
-        q = madd(q, w, pick(-0.044_747_397, 0.070_066_49, -0.121_816_09))
-        q = madd(q, w, pick(0.100_164_09, -0.146_917_57, -0.171_179_98))
-        q = madd(q, w, pick(-0.196_844_67, 0.230_429_23, 0.358_643_89))
-        q = madd(q, w, pick(0.323_356_18, 0.184_137_7, 0.076_919_31))
+    public static func normalCDF(_ x: Wide) -> (cdf: Wide, gaussian: Wide) {
+        let a = unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF, to: Wide.self)
+        var gaussian = exp(a * (a * -0.5))
+        let w = madd(a, Wide(repeating: 1.2), Wide(repeating: -4)) / (a + 5)
+        var q = Wide(repeating: 8.338_810_671_144_443e-8)
+        q = madd(q, w, Wide(repeating: -8.138_386_221_566_797e-8))
+        q = madd(q, w, Wide(repeating: -8.608_824_502_006_508e-7))
+        q = madd(q, w, Wide(repeating: 1.147_557_883_586_134_6e-6))
+        q = madd(q, w, Wide(repeating: 6.874_015_275_046_182e-6))
+        q = madd(q, w, Wide(repeating: -1.656_321_224_312_253_6e-5))
+        q = madd(q, w, Wide(repeating: -4.335_822_215_082_067_5e-5))
+        q = madd(q, w, Wide(repeating: 0.000_244_589_971_216_354_87))
+        q = madd(q, w, Wide(repeating: -0.000_126_547_861_763_246_86))
+        q = madd(q, w, Wide(repeating: -0.002_480_038_050_539_799_7))
+        q = madd(q, w, Wide(repeating: 0.012_457_384_772_813_357))
+        q = madd(q, w, Wide(repeating: -0.036_268_232_526_484_94))
+        q = madd(q, w, Wide(repeating: 0.077_348_519_769_195_86))
+        q = madd(q, w, Wide(repeating: -0.130_108_673_888_359_23))
+        q = madd(q, w, Wide(repeating: 0.178_189_638_177_303_5))
+        q = madd(q, w, Wide(repeating: -0.201_328_176_000_365_8))
+        q = madd(q, w, Wide(repeating: 0.110_985_306_917_217_6))
         var tail = gaussian * q
-        // Beyond 15 (and for infinities, where h - a is NaN) Φ(-|x|) is below float32's range.
-        tail.replace(with: 0, where: a .> 15)
-        gaussian.replace(with: 0, where: a .> 15)
-        var cdf = (1 - tail).replacing(with: tail, where: x .<= 0)
-        cdf.replace(with: x, where: x .!= x)
+        // Beyond 20 (and for infinities, where w and r are NaN) the results are 0.
+        let far = a .> 20
+        tail.replace(with: 0, where: far)
+        gaussian.replace(with: 0, where: far)
+        let cdf = (1 - tail).replacing(with: tail, where: x .<= 0)
         return (cdf, gaussian)
     }
 }

@@ -135,40 +135,55 @@ import SwiftGradVectorAVX2
     }
 
     /// gelu keeps its relative accuracy everywhere, the negative tail included (where PyTorch's
-    /// vectorised erf, absolute error ~1e-7, loses it: 1 + erf(x) cancels), down to where
-    /// Φ(x) leaves float32's normal range (x below -13, where it is computed in subnormals).
-    @Test func geluWithinSixUlp() {
+    /// vectorised erf, absolute error ~1e-7, loses it: 1 + erf(x) cancels), and its subnormal
+    /// results below x = -13: Φ is evaluated in float64 lanes and x Φ(x) rounded to float32
+    /// once, so it is within 1 ulp of float64 and correctly rounded but where x Φ(x) lies within
+    /// about 3e-14 of a tie (45 of the 2.2e9 floats in [-13, 13], 44 with AVX2, when this was
+    /// written).
+    @Test func geluWithinOneUlp() {
         let xs = samples(lo: 1e-30, hi: 20)
         let cdf = { (x: Double) in 0.5 * Foundation.erfc(-x / 2.0.squareRoot()) }
         for (name, loops) in loopSets {
-            var worst = (0, Float(0))
-            for (x, y) in zip(xs, run(loops.gelu, xs)) where cdf(Double(x)) >= Double(Float.leastNormalMagnitude) {
+            var worst = (0, Float(0)), incorrect = 0
+            for (x, y) in zip(xs, run(loops.gelu, xs)) {
                 let e = ulps(y, Float(Double(x) * cdf(Double(x))))
                 if e > worst.0 { worst = (e, x) }
+                if e != 0 { incorrect += 1 }
             }
-            #expect(worst.0 <= 6, "\(name) gelu: \(worst.0) ulp at \(worst.1)")
+            #expect(worst.0 <= 1, "\(name) gelu: \(worst.0) ulp at \(worst.1)")
+            #expect(incorrect <= xs.count / 100_000, "\(name) gelu: \(incorrect) of \(xs.count) not correctly rounded")
             // -inf Φ(-inf) is -inf 0: NaN, as PyTorch's; +inf gives +inf, as PyTorch's float64.
             #expect(single(loops.gelu, -.infinity).0.isNaN && single(loops.gelu, -.infinity).1.isNaN)
             #expect(single(loops.gelu, .infinity).0 == .infinity)
             #expect(single(loops.gelu, -30).0 == 0)
             #expect(single(loops.gelu, 30).0 == 30)
             #expect(single(loops.gelu, .nan).0.isNaN)
-            // The gradient g (Φ(x) + x φ(x)) against float64, relative to the size of its terms
-            // (the sum crosses zero near x = -0.75).
+            #expect(single(loops.gelu, 0).0.bitPattern == Float(0).bitPattern)
+            #expect(single(loops.gelu, -0.0).0.bitPattern == Float(-0.0).bitPattern)
+            // The least subnormal: x Φ(x) = x/2 + x (Φ(x) - 1/2) is just above the tie x/2 (which
+            // float64 rounds to even), so it rounds up: to x for x > 0 and to -0 for x < 0.
+            let least = Float.leastNonzeroMagnitude
+            #expect(single(loops.gelu, least).0 == least && single(loops.gelu, least).1 == least)
+            #expect(single(loops.gelu, -least).0.bitPattern == Float(-0.0).bitPattern)
+            // The gradient g (Φ(x) + x φ(x)) against float64, in float64 lanes and rounded once:
+            // within half an ulp of the size of its terms (the sum crosses zero near x = -0.75),
+            // and within 1 ulp of the float64 value where the terms cancel in fewer than 10 bits.
             let g = xs.map { 1 + $0 / 64 }
             var out = [Float](repeating: 0, count: xs.count)
             g.withUnsafeBufferPointer { gp in xs.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer {
                 loops.geluBackward(gp.baseAddress!, xp.baseAddress!, $0.baseAddress!, xs.count)
             } } }
-            var worstGradient = 0.0
+            var worstGradient = 0.0, worstGradientUlp = 0
             for i in xs.indices {
                 let x = Double(xs[i]), cdf = 0.5 * Foundation.erfc(-x / 2.0.squareRoot())
                 let pdfTerm = x * Foundation.exp(-x * x / 2) / (2 * Double.pi).squareRoot()
                 let want = Double(g[i]) * (cdf + pdfTerm), scale = Double(g[i]) * (Swift.abs(cdf) + Swift.abs(pdfTerm))
                 if scale < Double(Float.leastNormalMagnitude) { continue }
                 worstGradient = Swift.max(worstGradient, Swift.abs(Double(out[i]) - want) / (scale * Double(Float.ulpOfOne)))
+                if Swift.abs(want) >= scale / 1024 { worstGradientUlp = Swift.max(worstGradientUlp, ulps(out[i], Float(want))) }
             }
-            #expect(worstGradient <= 8, "\(name) gelu backward: \(worstGradient) ulp of its terms")
+            #expect(worstGradient <= 0.51, "\(name) gelu backward: \(worstGradient) ulp of its terms")
+            #expect(worstGradientUlp <= 1, "\(name) gelu backward: \(worstGradientUlp) ulp")
             // The tanh form, PyTorch's formula (whose 1 + tanh cancels below zero as PyTorch's
             // does): within 4 ulp of 0.5 |x| of the formula in float64.
             var worstTanh = 0.0
@@ -199,21 +214,22 @@ import SwiftGradVectorAVX2
     }
 
     /// The tensor ops take the vector loop for contiguous float32 and the scalar one otherwise;
-    /// both agree within the bound, the tail included.
+    /// both agree within their bounds, the tail included (gelu's scalar kernel, libm's erfc with
+    /// Φ rounded to float32 before the product, keeps its bound of 6).
     @Test func tensorOpsUseTheVectorForms() throws {
         let x = try Tensor.randn([3, 37]).mul(6)
-        for (op, reference, bound) in [({ (t: Tensor) in try t.exp() }, Foundation.exp, 2),
-                                       ({ (t: Tensor) in try t.abs().log() }, { Foundation.log(Swift.abs($0)) }, 2),
-                                       ({ (t: Tensor) in try t.tanh() }, Foundation.tanh, 2),
-                                       ({ (t: Tensor) in try t.sigmoid() }, { 1 / (1 + Foundation.exp(-$0)) }, 2),
-                                       ({ (t: Tensor) in try t.gelu() }, { $0 * 0.5 * Foundation.erfc(-$0 / 2.0.squareRoot()) }, 6)]
-                as [((Tensor) throws -> Tensor, (Double) -> Double, Int)] {
+        for (op, reference, bound, scalarBound) in [({ (t: Tensor) in try t.exp() }, Foundation.exp, 2, 2),
+                                                    ({ (t: Tensor) in try t.abs().log() }, { Foundation.log(Swift.abs($0)) }, 2, 2),
+                                                    ({ (t: Tensor) in try t.tanh() }, Foundation.tanh, 2, 2),
+                                                    ({ (t: Tensor) in try t.sigmoid() }, { 1 / (1 + Foundation.exp(-$0)) }, 2, 2),
+                                                    ({ (t: Tensor) in try t.gelu() }, { $0 * 0.5 * Foundation.erfc(-$0 / 2.0.squareRoot()) }, 1, 6)]
+                as [((Tensor) throws -> Tensor, (Double) -> Double, Int, Int)] {
             let dense = try op(x).scalars(as: Float.self)
             let strided = try op(x.t()).t().scalars(as: Float.self)  // non-contiguous: the scalar loop
             for (i, v) in try x.scalars(as: Float.self).enumerated() {
                 let want = Float(reference(Double(v)))
                 #expect(ulps(dense[i], want) <= bound)
-                #expect(ulps(strided[i], want) <= bound)
+                #expect(ulps(strided[i], want) <= scalarBound)
             }
         }
     }
