@@ -45,7 +45,9 @@ struct GeluFunction: ActivationFunction {
             let inner = T(0.7978845608028654) * (x + T(0.044715) * x * x * x)
             return T(0.5) * x * (1 + T.tanh(inner))
         }
-        return x * normalCDF(x)
+        // The product in double too, rounded once (a float32 Φ rounded before it cost up to 7
+        // ulp where Φ is subnormal, below x = -13).
+        return T(Double(x) * normalCDF(Double(x)))
     }
 }
 

@@ -92,7 +92,8 @@ extension Tensor {
             .recorded("MulBackward0", input: self, other,
                       saving: needSelf ? self : nil, needOther ? other : nil) { g, ctx in
                 if ctx.needsGrad(0) && ctx.needsGrad(1) && !GradMode.isEnabled {
-                    if ctx.savedOneValueTwice, let doubled = try Tensor.doubledProduct(g, ctx.saved(0)) {
+                    if ctx.savedOneValueTwice,
+                       let doubled = try Tensor.doubledProduct(g, ctx.saved(0), into: ctx.disposableGradient(g)) {
                         // x * x: both edges carry g x into x; one pass gives their sum, 2 (g x),
                         // which equals g x + g x exactly.
                         return Gradients(doubled, nil)
@@ -138,12 +139,13 @@ extension Tensor {
         return (toA, toB)
     }
 
-    /// `2 (g x)` in one pass for float32 and float64 operands of one dtype; nil otherwise.
-    private static func doubledProduct(_ g: Tensor, _ x: Tensor) throws -> Tensor? {
+    /// `2 (g x)` in one pass for float32 and float64 operands of one dtype (written into
+    /// `reused` when given: `g` itself); nil otherwise.
+    private static func doubledProduct(_ g: Tensor, _ x: Tensor, into reused: Tensor?) throws -> Tensor? {
         guard g.dtype == x.dtype, g.shape == x.shape else { return nil }
         switch g.dtype {
-        case .float32: return try Kernels.zip(g, x, shape: x.shape, DoubledProduct<Float>())
-        case .float64: return try Kernels.zip(g, x, shape: x.shape, DoubledProduct<Double>())
+        case .float32: return try Kernels.zip(g, x, shape: x.shape, DoubledProduct<Float>(), into: reused)
+        case .float64: return try Kernels.zip(g, x, shape: x.shape, DoubledProduct<Double>(), into: reused)
         default: return nil
         }
     }

@@ -176,9 +176,10 @@ def test_chains_whose_backward_writes_over_its_own_gradients():
         y = y * x + 1
         dy_np, y_np = dy_np * 1.5 / 1.25, y_np * 1.5 / 1.25
         y = y * 1.5 / 1.25
-    y.sum().backward()
+    c_np = np.array([0.5, 1.0, 1.5, 2.0])
+    (y * y * torch.from_numpy(c_np)).sum().backward()  # the square's rule gets a dense gradient
     np.testing.assert_allclose(y.detach().numpy(), y_np, rtol=1e-12)
-    np.testing.assert_allclose(x.grad.numpy(), dy_np, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * y_np * c_np * dy_np, rtol=1e-12)
 
 
 def test_gradients_someone_else_holds_are_not_overwritten():
@@ -191,6 +192,14 @@ def test_gradients_someone_else_holds_are_not_overwritten():
     (z * c).sum().backward()
     assert seen[0].tolist() == [1.0, 2.0, 3.0]
     assert a.grad.tolist() == [3.0, 6.0, 9.0]
+    # The same for a square.
+    a.grad = None
+    s = a * a
+    seen = []
+    s.register_hook(lambda grad: seen.append(grad))
+    (s * c).sum().backward()
+    assert seen[0].tolist() == [1.0, 2.0, 3.0]
+    assert a.grad.tolist() == [1.0, -4.0, 12.0]
     # retain_grad() of a product's result.
     b = torch.tensor([0.5, 4.0, -1.0], requires_grad=True)
     a.grad = None
