@@ -203,6 +203,42 @@ static sg_status wrong_size(const sg_tensor *grad, sg_tensor **replacement, void
     return sg_ones(&three, 1, SG_FLOAT64, replacement);
 }
 
+/* Keeps a handle of the gradient it is given (released by the test). */
+static sg_tensor *kept;
+static sg_status keep_gradient(const sg_tensor *grad, sg_tensor **replacement, void *user_data) {
+    (void)replacement; (void)user_data;
+    return sg_tensor_share(grad, &kept);
+}
+
+/* Rules may write their result over the gradient they receive when nothing but the backward
+   pass holds it: one a hook kept must stay as it was given, and the results are the same. */
+static void test_kept_gradients_stay_intact(void) {
+    double got[2];
+    sg_tensor *c = doubles((double[]){1, 2}, 2);
+    for (int hooked = 0; hooked < 2; hooked++) {
+        sg_tensor *x = doubles((double[]){1.5, -2}, 2), *sq, *scaled, *weighted, *loss, *grad;
+        CHECK_OK(sg_tensor_set_requires_grad(x, true));
+        CHECK_OK(sg_mul(x, x, &sq));
+        CHECK_OK(sg_mul_scalar(sq, 3, &scaled));
+        kept = NULL;
+        if (hooked) CHECK_OK(sg_tensor_register_hook(scaled, keep_gradient, NULL, NULL, NULL));
+        CHECK_OK(sg_mul(scaled, c, &weighted));
+        CHECK_OK(sg_sum(weighted, &loss));
+        CHECK_OK(sg_backward(loss, NULL, false));
+        if (hooked) {
+            read_doubles(kept, got, 2);
+            CHECK(got[0] == 1 && got[1] == 2);              /* c, not 3 c nor 6 x c */
+            sg_tensor_free(kept);
+        }
+        CHECK_OK(sg_tensor_grad(x, &grad));
+        read_doubles(grad, got, 2);
+        CHECK(got[0] == 9 && got[1] == -24);                /* 6 x c */
+        sg_tensor *list[] = {grad, loss, weighted, scaled, sq, x};
+        for (int i = 0; i < 6; i++) CHECK_OK(sg_tensor_free(list[i]));
+    }
+    sg_tensor_free(c);
+}
+
 static void test_hooks(void) {
     double got[2];
     sg_tensor *a = doubles((double[]){1, 2}, 2), *b, *bb, *s, *grad;
@@ -384,6 +420,7 @@ int main(void) {
     test_custom_op_differentiated_twice();
     test_checks_and_functional();
     test_hooks();
+    test_kept_gradients_stay_intact();
     test_backward_and_grad();
     test_failing_custom_functions();
     test_anomaly_and_dot();

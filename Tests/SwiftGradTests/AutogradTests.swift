@@ -112,6 +112,21 @@ import Testing
         }
     }
 
+    /// Rules write their result over the gradient they receive only when nothing but the pass
+    /// holds it: a gradient a hook kept stays as given, and the results are the same either way.
+    @Test func keptGradientsStayIntact() throws {
+        let c = try Tensor([1, 2] as [Double])
+        for hooked in [false, true] {
+            let x = try Tensor([1.5, -2] as [Double]).requiringGrad()
+            let scaled = try x.mul(x).mul(3)
+            var kept: Tensor?
+            if hooked { try scaled.registerHook { g in kept = g; return nil } }
+            try scaled.mul(c).sum().backward()
+            if hooked { #expect(try kept!.scalars(as: Double.self) == [1, 2]) }   // c, not 3 c nor 6 x c
+            #expect(try x.grad!.scalars(as: Double.self) == [9, -24])            // 6 x c
+        }
+    }
+
     @Test func hooks() throws {
         let a = try Tensor([1, 2] as [Double]).requiringGrad()
         let handle = try a.registerHook { g in try g.mul(10) }       // replaces the leaf's gradient
