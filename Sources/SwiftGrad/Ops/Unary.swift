@@ -170,8 +170,9 @@ enum ReluKernel: NumericUnaryKernel {
 }
 
 /// A gradient computed from the output of the function and the incoming gradient `g`, in one
-/// pass, in the order of PyTorch's sigmoid_backward and tanh_backward kernels
-/// (`g * (1 - y) * y`, `g * (1 - y * y)`), which the recorded form for create_graph follows too.
+/// pass, as PyTorch's sigmoid_backward, tanh_backward and threshold_backward kernels compute it
+/// (`g * (1 - y) * y`, `g * (1 - y * y)`, `y <= 0 ? 0 : g`), which the recorded form for
+/// create_graph follows too.
 protocol OutputGradient {
     static func apply<T: FloatElement>(_ g: T, _ y: T) -> T
     /// The same over contiguous float32 buffers, vectorised (SwiftGradVector, the same formula),
