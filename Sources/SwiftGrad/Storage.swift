@@ -20,12 +20,17 @@ enum StorageMemory {
 /// A storage's fields. They live in the header of the `ManagedBuffer` whose tail holds small
 /// tensors' elements.
 struct StorageHeader {
-    let dtype: DType
-    let count: Int
+    /// The dtype and count change only when `StoragePool` hands the storage out again.
+    var dtype: DType
+    var count: Int
     let base: UnsafeMutableRawPointer
     let memory: StorageMemory
     /// Bumped by every in-place operation on any tensor sharing this storage.
     var version = 0
+    /// The `StoragePool` class this storage returns to when its last tensor goes, -1 for none.
+    var poolClass: Int8 = -1
+    /// The next storage of its class while the pool keeps it.
+    var nextKept: Unmanaged<Storage>?
 }
 
 /// A reference-counted block of memory holding `count` elements of one dtype. The only place
@@ -42,6 +47,7 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
     var dtype: DType { header.dtype }
     var count: Int { header.count }
     var base: UnsafeMutableRawPointer { header.base }
+    var poolClass: Int8 { header.poolClass }
     var version: Int {
         get { header.version }
         set { header.version = newValue }
@@ -56,10 +62,22 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
         }
         let storage: Storage
         if bytes <= inlineLimit {
-            let words = (bytes + 7) / 8
+            var words = (bytes + 7) / 8
+            let poolClass = StoragePool.sizeClass(words: words)
+            if poolClass >= 0 {
+                if let reused = StoragePool.take(poolClass) {
+                    reused.header.dtype = dtype
+                    reused.header.count = count
+                    reused.header.version = 0
+                    if zeroed { reused.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
+                    reused.bindElements()
+                    return reused
+                }
+                words = StoragePool.words(ofClass: poolClass)
+            }
             storage = unsafeDowncast(Storage.create(minimumCapacity: words) { buffer in
                 let base = buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
-                return StorageHeader(dtype: dtype, count: count, base: base, memory: .inline)
+                return StorageHeader(dtype: dtype, count: count, base: base, memory: .inline, poolClass: poolClass)
             }, to: Storage.self)
             if zeroed { storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
         } else {
@@ -124,6 +142,77 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
     func pointer<T: TensorElement>(_: T.Type) -> UnsafeMutablePointer<T> {
         precondition(T.dtype == dtype, "storage of \(dtype) read as \(T.dtype)")
         return base.assumingMemoryBound(to: T.self)
+    }
+}
+
+/// Small storages (up to 16 words of elements) that each thread keeps for reuse: when a tensor
+/// goes holding the last reference to one, it is kept here rather than freed, and the next
+/// storage of its size class is this object again, without an allocation and a deallocation.
+/// A chain of small ops makes and drops a storage per op. Its block is one the small-block
+/// cache (Sources/CSmallBlockCache) would otherwise recycle, so no sanitizer or valgrind view
+/// is lost that the library had not already given up. A storage is taken only when no tensor,
+/// saved value or exported buffer refers to it, so reuse is invisible; its version restarts
+/// at 0. Each class keeps at most `perClass` storages; a thread's pool goes when it exits.
+final class StoragePool {
+    /// Classes 0...4 hold storages of 1, 2, 4, 8 and 16 words.
+    private static let classes = 5
+    private static let perClass = 4096
+    /// Each class's kept storages, linked through `StorageHeader.nextKept`; the pool holds one
+    /// reference to each.
+    private let heads = UnsafeMutablePointer<Unmanaged<Storage>?>.allocate(capacity: StoragePool.classes)
+    private let counts = UnsafeMutablePointer<Int>.allocate(capacity: StoragePool.classes)
+    private static let pools = ThreadLocal { StoragePool() }
+
+    private init() {
+        heads.initialize(repeating: nil, count: StoragePool.classes)
+        counts.initialize(repeating: 0, count: StoragePool.classes)
+    }
+
+    deinit {
+        for c in 0..<StoragePool.classes {
+            while let kept = heads[c] {
+                heads[c] = kept._withUnsafeGuaranteedRef { $0.header.nextKept }
+                kept.release()
+            }
+        }
+        heads.deallocate()
+        counts.deallocate()
+    }
+
+    /// The class of a storage of `words` words (rounded up to a power of two), -1 above 16.
+    @inline(__always)
+    static func sizeClass(words: Int) -> Int8 {
+        guard words <= 16 else { return -1 }
+        return words <= 1 ? 0 : Int8(Int.bitWidth - (words - 1).leadingZeroBitCount)
+    }
+
+    @inline(__always)
+    static func words(ofClass sizeClass: Int8) -> Int { 1 << Int(sizeClass) }
+
+    /// A kept storage of class `sizeClass`, nil when there is none.
+    @inline(__always)
+    static func take(_ sizeClass: Int8) -> Storage? {
+        pools.withValue { pool in
+            let c = Int(sizeClass)
+            guard let kept = pool.heads[c] else { return nil }
+            let storage = kept.takeRetainedValue()
+            pool.heads[c] = storage.header.nextKept
+            storage.header.nextKept = nil
+            pool.counts[c] &-= 1
+            return storage
+        }
+    }
+
+    /// Keeps `storage` (of a class, referenced by nothing else) unless its class is full.
+    @inline(__always)
+    static func keep(_ storage: Storage) {
+        pools.withValue { pool in
+            let c = Int(storage.poolClass)
+            guard pool.counts[c] < perClass else { return }
+            storage.header.nextKept = pool.heads[c]
+            pool.heads[c] = Unmanaged.passRetained(storage)
+            pool.counts[c] &+= 1
+        }
     }
 }
 

@@ -58,6 +58,9 @@ public final class Tensor {
     let isWrappedNumber: Bool
     /// For leaves: whether gradients accumulate into this tensor.
     var leafRequiresGrad = false
+    /// Set by `OpNode.apply` while the rule it runs may write over this tensor, its incoming
+    /// gradient, which nothing but that backward pass refers to (`OpNode.disposableGradient`).
+    var isDisposableGradient = false
 
     /// See `extras`. Out of line, so that the common tensor (an op result) is smaller and frees
     /// fewer fields.
@@ -140,7 +143,11 @@ public final class Tensor {
         self.init(storage: storage, shape: shape, strides: Shape.contiguousStrides(shape), knownContiguous: true)
     }
 
-    deinit { sg_live_add(-1) }
+    deinit {
+        sg_live_add(-1)
+        // The last reference to a small storage: kept for the next one of its size.
+        if storage.poolClass >= 0 && isKnownUniquelyReferenced(&storage) { StoragePool.keep(storage) }
+    }
 
     /// Whether this tensor alone can see its memory: it is not a view, no other tensor shares
     /// its storage, and it covers the whole storage contiguously. Backward may then update it in

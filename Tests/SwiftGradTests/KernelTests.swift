@@ -100,4 +100,25 @@ import Testing
             }
         }
     }
+
+    /// A small storage whose last tensor goes is handed out again by the same thread, with the
+    /// new dtype and count, version 0 and (when asked) zeros; one still referenced is not.
+    @Test func smallStoragesAreHandedOutAgain() throws {
+        var first: Tensor? = try Tensor.full([3], 5, dtype: .float64)
+        try first!.add_(1)
+        #expect(first!.storage.version == 1)
+        let address = ObjectIdentifier(first!.storage)
+        var kept: Tensor? = try Tensor.full([2], 1, dtype: .float64)
+        let keptAddress = ObjectIdentifier(kept!.storage)
+        let alias = kept!.detach()  // shares the storage: not kept by the pool when `kept` goes
+        kept = nil
+        first = nil
+        let again = try Tensor.zeros([6], dtype: .int32)  // 3 words, as 3 float64
+        #expect(ObjectIdentifier(again.storage) == address)
+        #expect(again.storage.version == 0 && again.dtype == .int32 && again.storage.count == 6)
+        #expect(try again.scalars(as: Int32.self) == [0, 0, 0, 0, 0, 0])
+        let other = try Tensor.zeros([2], dtype: .float64)
+        #expect(ObjectIdentifier(other.storage) != keptAddress)
+        #expect(try alias.scalars(as: Double.self) == [1, 1])
+    }
 }

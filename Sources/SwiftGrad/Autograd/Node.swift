@@ -338,8 +338,6 @@ final class OpNode: Node {
     /// (a capturing closure is allocated at every call, recording or not).
     private var savedScalar: Double?
     private var released = false
-    /// Whether the gradient the rule now runs on is the pass's alone (see `disposableGradient`).
-    private var gradientIsDisposable = false
     private let shape: [Int]
     private let dtype: DType
 
@@ -411,8 +409,11 @@ final class OpNode: Node {
         // temporaries rather than when the next node runs).
         guard var grad = gradients[0].take() else { return Gradients(nils: edgeCount) }
         if released { throw SwiftGradError.autograd(Engine.backwardTwiceMessage) }
-        gradientIsDisposable = !GradMode.isEnabled && isKnownUniquelyReferenced(&grad) && grad.ownsStorageExclusively()
-        defer { gradientIsDisposable = false }
+        // Marked on the gradient, not on this node: passes on several threads may run the node
+        // at once, and the gradient is this pass's alone when it is disposable.
+        let disposable = !GradMode.isEnabled && isKnownUniquelyReferenced(&grad) && grad.ownsStorageExclusively()
+        if disposable { grad.isDisposableGradient = true }
+        defer { if disposable { grad.isDisposableGradient = false } }
         let result = try rule(grad, self)
         guard result.count == edgeCount else {
             throw SwiftGradError.internal("\(name) returned \(result.count) gradients for \(edgeCount) inputs")
@@ -492,7 +493,7 @@ final class OpNode: Node {
     /// element of `g` before writing the same element of a result of `g`'s shape and dtype; the
     /// rule must not read `g` afterwards.
     func disposableGradient(_ g: Tensor) -> Tensor? {
-        gradientIsDisposable ? g : nil
+        g.isDisposableGradient ? g : nil
     }
 
     /// Whether the first two saved values are one tensor (`x * x`).

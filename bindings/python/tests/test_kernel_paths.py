@@ -265,6 +265,33 @@ def test_threshold_style_gradients_stop_where_pytorch_stops_them():
     assert y[:3].tolist() == [7.0, 7.0, 2.0] and math.isnan(y[3].item())
 
 
+def test_small_storages_handed_out_again_start_fresh():
+    # A thread keeps the storages of small tensors it frees and hands them out again: the new
+    # tensor has its own dtype, and zeros where asked, whatever the old one held. (The version
+    # restarting at 0 is checked on the Swift side, KernelTests.)
+    for _ in range(3):
+        old = [torch.full((n,), 7.0, dtype=torch.float64) for n in (1, 2, 3, 4, 7, 16)]
+        for t in old:
+            t.add_(1)
+        del old, t
+        torch._live_tensor_count()  # flushes the binding's batch of small handles
+        for n in (1, 2, 3, 4, 7, 16):
+            z = torch.zeros(n, dtype=torch.float64)
+            assert z.tolist() == [0.0] * n
+            i = torch.zeros(2 * n, dtype=torch.int32)
+            assert i.tolist() == [0] * (2 * n)
+            b = torch.zeros(8 * n, dtype=torch.bool)
+            assert not b.any().item()
+    # A value saved for backward keeps its storage: an in-place change is still detected.
+    x = torch.tensor([0.5, 1.0], requires_grad=True)
+    y = x.exp()
+    for _ in range(100):
+        torch.ones(2).add_(1)
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
 MATMUL_LAYOUTS = ["dense", "transposed", "strided", "offset"]
 
 
