@@ -152,11 +152,12 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
 /// cache (Sources/CSmallBlockCache) would otherwise recycle, so no sanitizer or valgrind view
 /// is lost that the library had not already given up. A storage is taken only when no tensor,
 /// saved value or exported buffer refers to it, so reuse is invisible; its version restarts
-/// at 0. Each class keeps at most `perClass` storages; a thread's pool goes when it exits.
+/// at 0. Each class keeps at most `perClass` storages (objects of about 90 to 210 bytes: at most
+/// about 0.7 MB a thread in all); a thread's pool goes when it exits.
 final class StoragePool {
     /// Classes 0...4 hold storages of 1, 2, 4, 8 and 16 words.
     private static let classes = 5
-    private static let perClass = 4096
+    private static let perClass = 1024
     /// Each class's kept storages, linked through `StorageHeader.nextKept`; the pool holds one
     /// reference to each.
     private let heads = UnsafeMutablePointer<Unmanaged<Storage>?>.allocate(capacity: StoragePool.classes)
