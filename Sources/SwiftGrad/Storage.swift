@@ -62,23 +62,19 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
         }
         let storage: Storage
         if bytes <= inlineLimit {
-            var words = (bytes + 7) / 8
-            let poolClass = StoragePool.sizeClass(words: words)
-            if poolClass >= 0 {
-                if let reused = StoragePool.take(poolClass) {
-                    reused.header.dtype = dtype
-                    reused.header.count = count
-                    reused.header.version = 0
-                    if zeroed { reused.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
-                    reused.bindElements()
-                    return reused
-                }
-                words = StoragePool.words(ofClass: poolClass)
+            let poolClass = StoragePool.sizeClass(words: (bytes + 7) / 8)
+            if poolClass >= 0, let reused = StoragePool.take(poolClass) {
+                reused.header.dtype = dtype
+                reused.header.count = count
+                reused.header.version = 0
+                storage = reused
+            } else {
+                let words = poolClass >= 0 ? StoragePool.words(ofClass: poolClass) : (bytes + 7) / 8
+                storage = unsafeDowncast(Storage.create(minimumCapacity: words) { buffer in
+                    let base = buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
+                    return StorageHeader(dtype: dtype, count: count, base: base, memory: .inline, poolClass: poolClass)
+                }, to: Storage.self)
             }
-            storage = unsafeDowncast(Storage.create(minimumCapacity: words) { buffer in
-                let base = buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
-                return StorageHeader(dtype: dtype, count: count, base: base, memory: .inline, poolClass: poolClass)
-            }, to: Storage.self)
             if zeroed { storage.base.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
         } else {
             let memory: StorageMemory

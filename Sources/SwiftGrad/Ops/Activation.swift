@@ -269,7 +269,7 @@ extension Tensor {
         return try activation(SoftshrinkFunction(lambd: lambd), kernel: "softshrink_cpu")
             .recorded("SoftshrinkBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
-                return [try Tensor.keep(g, where: x.ge(-lambd).logicalAnd(x.le(lambd)).logicalNot())]
+                return [try Tensor.zeroed(g, where: x.ge(-lambd).logicalAnd(x.le(lambd)))]
             }
     }
 
@@ -279,7 +279,7 @@ extension Tensor {
         try activation(HardshrinkFunction(lambd: lambd), kernel: "hardshrink_cpu")
             .recorded("HardshrinkBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
-                return [try Tensor.keep(g, where: x.ge(-lambd).logicalAnd(x.le(lambd)).logicalNot())]
+                return [try Tensor.zeroed(g, where: x.ge(-lambd).logicalAnd(x.le(lambd)))]
             }
     }
 
