@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layering: SwiftGrad (pure Swift core) <- SwiftGradCABI (@_cdecl exports) <- include/swiftgrad.h.
 // CBLAS is OpenBLAS (matmul). CThreadLocal gives the core C thread-local variables (Swift has none;
-// pthread_getspecific is a call per read, on every op). CSmallBlockCache is the shipped library's
+// pthread_getspecific is a call per read, on every op). CParallel is the worker pool large kernels
+// split their work over. CSmallBlockCache is the shipped library's
 // per-thread cache of small allocations in front of malloc (enabled by the Makefile's release
 // flags, which route the library's malloc and free through it). CSwiftGrad is a module map over
 // include/swiftgrad.h only, so that every export is declared with `@_cdecl ... @implementation`
@@ -35,12 +36,13 @@ var package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "CThreadLocal"),
+        .target(name: "CParallel"),
         .target(name: "CSmallBlockCache", dependencies: ["CThreadLocal"]),
         .target(name: "CCPUFeatures"),
         .target(name: "SwiftGradVector"),
         .target(
             name: "SwiftGrad",
-            dependencies: ["CBLAS", "CThreadLocal", "CCPUFeatures", "SwiftGradVector"] + (avx2 ? ["SwiftGradVectorAVX2"] : []),
+            dependencies: ["CBLAS", "CThreadLocal", "CParallel", "CCPUFeatures", "SwiftGradVector"] + (avx2 ? ["SwiftGradVectorAVX2"] : []),
             swiftSettings: avx2 ? [.define("SWIFTGRAD_AVX2")] : []
         ),
         .systemLibrary(name: "CSwiftGrad", path: "Sources/CSwiftGrad"),

@@ -28,6 +28,37 @@ import Testing
         }
     }
 
+    @Test func parallelRunCallsEveryPieceOnceFromAnyCaller() throws {
+        // Each k in 0..<count exactly once, whatever the count; nested calls (run serially inside
+        // a piece) and calls from several threads at once (one on the pool, the others alone).
+        func hits(_ count: Int, _ run: (Int, (Int) -> Void) -> Void) -> [Int] {
+            let counts = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(count, 1))
+            defer { counts.deallocate() }
+            counts.initialize(repeating: 0, count: Swift.max(count, 1))
+            run(count) { k in counts[k] += 1 }
+            return Array(UnsafeBufferPointer(start: counts, count: count))
+        }
+        for count in [0, 1, 2, 3, 7, 100] {
+            #expect(hits(count) { Parallel.run($0, $1) } == [Int](repeating: 1, count: count))
+        }
+        let nested = hits(6) { count, body in
+            Parallel.run(2) { outer in Parallel.run(3) { inner in body(outer * 3 + inner) } }
+        }
+        #expect(nested == [Int](repeating: 1, count: 6))
+        let callers = 4
+        let perCaller = UnsafeMutablePointer<[Int]>.allocate(capacity: callers)
+        defer { perCaller.deinitialize(count: callers).deallocate() }
+        perCaller.initialize(repeating: [], count: callers)
+        DispatchQueue.concurrentPerform(iterations: callers) { c in
+            var all: [Int] = []
+            for _ in 0..<50 { all += hits(9 + c) { Parallel.run($0, $1) } }
+            perCaller[c] = all
+        }
+        for c in 0..<callers {
+            #expect(perCaller[c] == [Int](repeating: 1, count: 50 * (9 + c)))
+        }
+    }
+
     @Test func largeElementwiseWorkSplitAcrossCoresMatchesSmallWork() throws {
         let n = 4 * Parallel.grain  // split across cores
         let x = try Tensor.arange(0, Double(n), dtype: .float64)

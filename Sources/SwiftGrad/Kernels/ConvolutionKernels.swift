@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 /// The loops behind convolution: im2col (the patches of the input as the columns of a matrix),
 /// col2im (its adjoint: columns added back into an image) and the three products a convolution
@@ -168,7 +167,7 @@ struct ConvSplit {
             }
         }
         if parts == 1 { return run(0) }
-        DispatchQueue.concurrentPerform(iterations: parts, execute: run)
+        Parallel.run(parts, run)
     }
 }
 
@@ -181,7 +180,7 @@ extension Kernels {
             for i in 0..<items { body(i) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: pieces) { p in
+        Parallel.run(pieces) { p in
             for i in (items * p / pieces)..<(items * (p + 1) / pieces) { body(i) }
         }
     }

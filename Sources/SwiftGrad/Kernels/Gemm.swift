@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 // Matrix products on OpenBLAS. A strided operand is passed as it lies in memory whenever one of
 // its two matrix dimensions has stride 1 (a transposed view becomes a BLAS transpose flag); only
@@ -185,7 +184,7 @@ extension Kernels {
         if pieces <= 1 {
             return T.blasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta: beta, c, ldc)
         }
-        DispatchQueue.concurrentPerform(iterations: pieces) { p in
+        Parallel.run(pieces) { p in
             let lo = extent * p / pieces / 16 * 16, hi = p == pieces - 1 ? extent : extent * (p + 1) / pieces / 16 * 16
             if hi <= lo { return }
             if byColumns {

@@ -1,4 +1,4 @@
-import Dispatch
+import CParallel
 
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +9,8 @@ import Darwin
 /// Splitting large kernels across cores. Work below `Parallel.grain` elements runs on the
 /// calling thread: waking other threads costs a few microseconds, more than small tensors take.
 /// The split of a given size is fixed (it depends only on the size and the number of cores), so
-/// results are the same from run to run, reductions included.
+/// results are the same from run to run, reductions included. The pieces run on the worker
+/// pool of Sources/CParallel (which allocates nothing per call, unlike dispatch_apply).
 enum Parallel {
     /// Elements per piece, at least, before a kernel is split: from 256K elements (1 MiB of
     /// float32) two cores stream faster than one by more than the wake-up costs. (The SGD step of
@@ -28,6 +29,24 @@ enum Parallel {
         cores == 1 || count < 2 &* grain ? 1 : Swift.min(cores, count / grain)
     }
 
+    /// Calls `body(k)` for every k in `0..<count`, on the calling thread and the worker pool (at
+    /// most `cores` threads at once); returns when all have run. A call made inside a piece, or
+    /// while another thread's pieces run, runs its own on the calling thread.
+    static func run(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 1 || cores == 1 {
+            for k in 0..<count { body(k) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            var piece = body
+            withUnsafeMutablePointer(to: &piece) { context in
+                swiftgrad_parallel_run(count, cores, context) { context, k in
+                    context.unsafelyUnwrapped.assumingMemoryBound(to: ((Int) -> Void).self).pointee(k)
+                }
+            }
+        }
+    }
+
     /// Calls `body(range)` for consecutive ranges covering `0..<count`, concurrently when the
     /// count is large; returns when all have run.
     @inline(__always)
@@ -37,7 +56,7 @@ enum Parallel {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: n) { k in
+        run(n) { k in
             body(count * k / n ..< count * (k + 1) / n)
         }
     }
@@ -50,7 +69,7 @@ enum Parallel {
         var results = [R?].filled(nil, count: n)
         results.withUnsafeMutableBufferPointer { slots in
             let slots = slots
-            DispatchQueue.concurrentPerform(iterations: n) { k in
+            run(n) { k in
                 slots[k] = body(count * k / n ..< count * (k + 1) / n)
             }
         }

@@ -1,4 +1,3 @@
-import Dispatch
 
 /// Reductions. Float32 data is summed in SIMD blocks of float lanes, and block totals in double,
 /// so that sums of millions of elements stay accurate (PyTorch uses a cascade sum for the same
@@ -268,7 +267,7 @@ extension Kernels {
             let buffer = UnsafeMutablePointer<A>.allocate(capacity: Swift.max(partials, 1))
             defer { buffer.deallocate() }
             buffer.initialize(repeating: K.identity(), count: partials)
-            DispatchQueue.concurrentPerform(iterations: pieces) { k in
+            Parallel.run(pieces) { k in
                 let part = loop.slicingOuter(outer * k / pieces ..< outer * (k + 1) / pieces, starts: starts)
                 rows(part.loop, part.starts, into: keptOuter || k == 0 ? acc : buffer + (k - 1) * outCount)
             }

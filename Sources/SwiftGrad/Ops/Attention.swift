@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -222,7 +221,7 @@ private struct AttentionProblem {
             if n > 0 { body(0..<n) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: parts) { k in body(n * k / parts ..< n * (k + 1) / parts) }
+        Parallel.run(parts) { k in body(n * k / parts ..< n * (k + 1) / parts) }
     }
 
     /// The attention output `[batch, L, Ev]` and the probabilities `[batch, L, S]` (before dropout).

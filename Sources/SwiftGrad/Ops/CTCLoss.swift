@@ -1,4 +1,3 @@
-import Dispatch
 
 /// Connectionist temporal classification loss (`torch.nn.functional.ctc_loss`), forward beside
 /// its backward, as PyTorch's native CPU kernels compute them (aten/src/ATen/native/LossCTC.cpp,
@@ -35,7 +34,7 @@ struct CTCProblem {
             for b in 0..<batch { body(b) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+        Parallel.run(pieces) { k in
             for b in batch * k / pieces ..< batch * (k + 1) / pieces { body(b) }
         }
     }

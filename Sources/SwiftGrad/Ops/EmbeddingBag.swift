@@ -1,4 +1,3 @@
-import Dispatch
 
 /// `torch.nn.functional.embedding_bag`: sums, means or maxima of bags of rows of an embedding
 /// table, without materialising the rows.
@@ -302,7 +301,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+        Parallel.run(pieces) { k in
             body(count * k / pieces ..< count * (k + 1) / pieces)
         }
     }
@@ -358,7 +357,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
                             }
                         }
                     }
-                    if pieces <= 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: pieces, execute: body) }
+                    if pieces <= 1 { body(0) } else { Parallel.run(pieces, body) }
                 }
             }
         }

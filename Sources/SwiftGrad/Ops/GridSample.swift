@@ -1,4 +1,3 @@
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -484,7 +483,7 @@ struct GridSamplePlan: Sendable {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+        Parallel.run(pieces) { k in
             body(count * k / pieces ..< count * (k + 1) / pieces)
         }
     }
@@ -601,7 +600,7 @@ struct GridSamplePlan: Sendable {
             // gradient) and sum the grid gradient over their channels apart, added in piece order.
             let partials = try Tensor.zeros(gridGrad ? [pieces] + grid.shape : [0], dtype: T.dtype)
             let pp = partials.pointer(T.self), size = gridGrad ? grid.count : 0
-            DispatchQueue.concurrentPerform(iterations: pieces) { k in
+            Parallel.run(pieces) { k in
                 slice(0..<batch, c * k / pieces ..< c * (k + 1) / pieces, pp + k &* size)
             }
             for k in 0..<pieces {

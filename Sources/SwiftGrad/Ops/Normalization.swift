@@ -1,4 +1,3 @@
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -99,7 +98,7 @@ enum NormKernels {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: pieces) { k in
+        Parallel.run(pieces) { k in
             body(count * k / pieces ..< count * (k + 1) / pieces)
         }
     }
@@ -273,7 +272,7 @@ enum NormKernels {
                     }
                 }
             }
-            if pieces == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: pieces, execute: work) }
+            if pieces == 1 { work(0) } else { Parallel.run(pieces, work) }
         }
         if wantParams {
             let dw = dweight?.pointer(T.self), db = dbias?.pointer(T.self)

@@ -1,4 +1,3 @@
-import Dispatch
 
 /// Pooling over 1 to 3 trailing spatial dimensions (`torch.nn.functional`'s max_pool, avg_pool,
 /// adaptive_avg_pool, adaptive_max_pool, max_unpool), each forward beside its backward.
@@ -132,7 +131,7 @@ enum PoolKernels {
             if planes > 0 { body(0..<planes) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: n) { k in body(planes * k / n ..< planes * (k + 1) / n) }
+        Parallel.run(n) { k in body(planes * k / n ..< planes * (k + 1) / n) }
     }
 
     /// Max over each window, with the flat index (in the plane) of the first maximum (NaN wins).
