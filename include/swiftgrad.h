@@ -160,6 +160,13 @@ SG_API const char *sg_version_string(void);
  */
 SG_API const char *sg_last_error(void);
 
+/**
+ * The status of the last failed call on the calling thread (the one sg_last_error() describes),
+ * or SG_OK if none has failed yet. The returning forms (sg_NAME_r, which return NULL on failure)
+ * report their status here.
+ */
+SG_API sg_status sg_last_status(void);
+
 /** The name of a status code ("SG_ERR_SHAPE"), or "SG_UNKNOWN_STATUS". A static string. */
 SG_API const char *sg_status_string(sg_status status);
 
@@ -3427,6 +3434,46 @@ SG_API sg_status sg_grid_sampler_3d(const sg_tensor *input, const sg_tensor *gri
  */
 SG_API sg_status sg_affine_grid(const sg_tensor *theta, const int64_t *size, size_t ndim,
                                 bool align_corners, sg_tensor **out);
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Returning forms                                                                                */
+/* ---------------------------------------------------------------------------------------------- */
+
+/**
+ * The operators an interpreter calls once per element of its loops (arithmetic, comparisons, the
+ * full sum and norm) are also exported as NAME_r: the same operation as NAME, taking the same
+ * parameters but `out`, and returning the new tensor instead of a status. On failure they return
+ * NULL; sg_last_status() then gives the status NAME would have returned and sg_last_error() its
+ * message. A binding through a foreign-function layer that converts each argument (Python's ctypes)
+ * saves the out-parameter's conversion on every call.
+ */
+SG_API sg_tensor *sg_add_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_sub_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_mul_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_div_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_pow_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_add_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_sub_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_rsub_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_mul_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_div_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_rdiv_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_pow_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_rpow_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_eq_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_ne_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_lt_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_le_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_gt_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_ge_r(const sg_tensor *a, const sg_tensor *b);
+SG_API sg_tensor *sg_eq_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_ne_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_lt_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_le_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_gt_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_ge_scalar_r(const sg_tensor *a, double s);
+SG_API sg_tensor *sg_sum_r(const sg_tensor *a);
+SG_API sg_tensor *sg_norm_r(const sg_tensor *a);
 
 /* END GENERATED OPS */
 

@@ -86,6 +86,8 @@ class Op:
         self.returns = entry.get("returns", "tensor")
         self.swift = entry["swift"]
         self.python = entry.get("python")
+        # Also exported as NAME_r, returning the result (see RETURNING_DOC).
+        self.returning = entry.get("returning", False)
         self.params = []
         for item in entry.get("params", "").split(","):
             item = item.strip()
@@ -102,6 +104,8 @@ class Op:
             raise SystemExit(f"ops table: {self.name}: outputs names the two results")
         if "outputs" in entry and self.returns != "values_indices":
             raise SystemExit(f"ops table: {self.name}: outputs is for returns = \"values_indices\"")
+        if self.returning and self.returns != "tensor":
+            raise SystemExit(f"ops table: {self.name}: returning is for ops that return one tensor")
         for pname in re.findall(r"@(\w+)", self.swift):
             if pname not in {p for _, p in self.params}:
                 raise SystemExit(f"ops table: {self.name}: swift uses @{pname}, which is not a parameter")
@@ -183,9 +187,18 @@ def comment_block(text, indent=""):
     return [f"{indent}/**"] + [f"{indent} * {line}" for line in lines] + [f"{indent} */"]
 
 
-def prototype(op):
-    head = f"SG_API sg_status {op.name}("
-    params = op.c_parameters()
+RETURNING_DOC = (
+    "The operators an interpreter calls once per element of its loops (arithmetic, "
+    "comparisons, the full sum and norm) are also exported as NAME_r: the same operation as NAME, "
+    "taking the same parameters but `out`, and returning the new tensor instead of a status. On "
+    "failure they return NULL; sg_last_status() then gives the status NAME would have returned and "
+    "sg_last_error() its message. A binding through a foreign-function layer that converts each "
+    "argument (Python's ctypes) saves the out-parameter's conversion on every call.")
+
+
+def prototype(op, returning=False):
+    head = f"SG_API sg_tensor *{op.name}_r(" if returning else f"SG_API sg_status {op.name}("
+    params = op.c_parameters()[:-1] if returning else op.c_parameters()
     one_line = head + ", ".join(params) + ");"
     if len(one_line) <= WIDTH:
         return [one_line]
@@ -211,6 +224,13 @@ def header_region(ops):
                 out.append(f"/* {line:<{WIDTH - 6}} */")
             out += ["/* " + "-" * (WIDTH - 6) + " */", ""]
         out += comment_block(op.doc) + prototype(op)
+    returning = [op for op in ops if op.returning]
+    if returning:
+        out += ["", "/* " + "-" * (WIDTH - 6) + " */", f"/* {'Returning forms':<{WIDTH - 6}} */",
+                "/* " + "-" * (WIDTH - 6) + " */", ""]
+        out += comment_block(RETURNING_DOC)
+        for op in returning:
+            out += prototype(op, returning=True)
     out += ["", END]
     return "\n".join(out)
 
@@ -247,7 +267,13 @@ def swift_export(op):
     else:
         call = f'export("{op.name}") {{ _ = {body} }}'
     signature = f"public func {op.name}({', '.join(params)}) -> sg_status {{"
-    return [f'@_cdecl("{op.name}") @implementation', signature, f"    {call}", "}"]
+    lines = [f'@_cdecl("{op.name}") @implementation', signature, f"    {call}", "}"]
+    if op.returning:
+        returning = ", ".join(params[:-1])
+        lines += ["", f'@_cdecl("{op.name}_r") @implementation',
+                  f"public func {op.name}_r({returning}) -> OpaquePointer? {{",
+                  f'    exportReturning("{op.name}_r") {{ {body} }}', "}"]
+    return lines
 
 
 def swift_file(ops):

@@ -17,9 +17,10 @@ struct ABIError: Error {
 }
 
 /// The calling thread's last error message, a C string owned here and freed when replaced or
-/// when the thread exits.
+/// when the thread exits, and its status.
 private final class ErrorSlot {
     var message: UnsafeMutablePointer<CChar>?
+    var status = SG_OK
     /// Counts the errors recorded on this thread, so a caller can tell whether a callback set one.
     var generation = 0
     deinit { if message != messageLost { free(message) } }
@@ -39,9 +40,13 @@ func fail(_ status: sg_status, _ message: String) -> sg_status {
     let slot = errorSlot.value
     if let old = slot.message, old != messageLost { free(old) }
     slot.message = strdup(message) ?? messageLost
+    slot.status = status
     slot.generation &+= 1
     return status
 }
+
+/// The status `sg_last_status()` returns on this thread.
+var lastStatus: sg_status { errorSlot.value.status }
 
 /// Calls a C callback; a status other than SG_OK becomes a thrown error carrying that status and
 /// the message the callback left (or, if it left none, one naming it).
@@ -79,6 +84,14 @@ func exportTensor(_ name: StaticString, _ out: UnsafeMutablePointer<OpaquePointe
     guard let out else { return fail(SG_ERR_INVALID_ARGUMENT, "\(name): out must not be NULL") }
     out.pointee = nil
     return export(name) { out.pointee = Handles.register(try body()) }
+}
+
+/// `export` for the returning forms (`sg_NAME_r`): the new (+1) handle, or nil on failure, with
+/// the status recorded for `sg_last_status()` as `fail` records every failure's.
+@inline(__always)
+func exportReturning(_ name: StaticString, _ body: () throws -> Tensor) -> OpaquePointer? {
+    var handle: OpaquePointer?
+    return export(name) { handle = Handles.register(try body()) } == SG_OK ? handle : nil
 }
 
 /// `export` for functions that write one plain value through `out` (left untouched on failure).

@@ -25,6 +25,9 @@ public func sg_version_string() -> UnsafePointer<CChar>! { UnsafePointer(version
 @_cdecl("sg_last_error") @implementation
 public func sg_last_error() -> UnsafePointer<CChar>! { lastErrorPointer }
 
+@_cdecl("sg_last_status") @implementation
+public func sg_last_status() -> sg_status { lastStatus }
+
 @_cdecl("sg_status_string") @implementation
 public func sg_status_string(_ status: sg_status) -> UnsafePointer<CChar>! {
     let index = Int(status.rawValue)

@@ -134,9 +134,19 @@ public func sg_add(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutabl
     exportTensor("sg_add", out) { try Handles.tensor(a, "a").add(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_add_r") @implementation
+public func sg_add_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_add_r") { try Handles.tensor(a, "a").add(Handles.tensor(b, "b")) }
+}
+
 @_cdecl("sg_sub") @implementation
 public func sg_sub(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_sub", out) { try Handles.tensor(a, "a").sub(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_sub_r") @implementation
+public func sg_sub_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_sub_r") { try Handles.tensor(a, "a").sub(Handles.tensor(b, "b")) }
 }
 
 @_cdecl("sg_mul") @implementation
@@ -144,14 +154,29 @@ public func sg_mul(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutabl
     exportTensor("sg_mul", out) { try Handles.tensor(a, "a").mul(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_mul_r") @implementation
+public func sg_mul_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_mul_r") { try Handles.tensor(a, "a").mul(Handles.tensor(b, "b")) }
+}
+
 @_cdecl("sg_div") @implementation
 public func sg_div(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_div", out) { try Handles.tensor(a, "a").div(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_div_r") @implementation
+public func sg_div_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_div_r") { try Handles.tensor(a, "a").div(Handles.tensor(b, "b")) }
+}
+
 @_cdecl("sg_pow") @implementation
 public func sg_pow(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_pow", out) { try Handles.tensor(a, "a").pow(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_pow_r") @implementation
+public func sg_pow_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_pow_r") { try Handles.tensor(a, "a").pow(Handles.tensor(b, "b")) }
 }
 
 @_cdecl("sg_pow_") @implementation
@@ -164,9 +189,19 @@ public func sg_add_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutable
     exportTensor("sg_add_scalar", out) { try Handles.tensor(a, "a").add(s) }
 }
 
+@_cdecl("sg_add_scalar_r") @implementation
+public func sg_add_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_add_scalar_r") { try Handles.tensor(a, "a").add(s) }
+}
+
 @_cdecl("sg_sub_scalar") @implementation
 public func sg_sub_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_sub_scalar", out) { try Handles.tensor(a, "a").sub(s) }
+}
+
+@_cdecl("sg_sub_scalar_r") @implementation
+public func sg_sub_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_sub_scalar_r") { try Handles.tensor(a, "a").sub(s) }
 }
 
 @_cdecl("sg_rsub_scalar") @implementation
@@ -174,9 +209,19 @@ public func sg_rsub_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutabl
     exportTensor("sg_rsub_scalar", out) { try Handles.tensor(a, "a").rsub(s) }
 }
 
+@_cdecl("sg_rsub_scalar_r") @implementation
+public func sg_rsub_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_rsub_scalar_r") { try Handles.tensor(a, "a").rsub(s) }
+}
+
 @_cdecl("sg_mul_scalar") @implementation
 public func sg_mul_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_mul_scalar", out) { try Handles.tensor(a, "a").mul(s) }
+}
+
+@_cdecl("sg_mul_scalar_r") @implementation
+public func sg_mul_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_mul_scalar_r") { try Handles.tensor(a, "a").mul(s) }
 }
 
 @_cdecl("sg_div_scalar") @implementation
@@ -184,9 +229,19 @@ public func sg_div_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutable
     exportTensor("sg_div_scalar", out) { try Handles.tensor(a, "a").div(s) }
 }
 
+@_cdecl("sg_div_scalar_r") @implementation
+public func sg_div_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_div_scalar_r") { try Handles.tensor(a, "a").div(s) }
+}
+
 @_cdecl("sg_rdiv_scalar") @implementation
 public func sg_rdiv_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_rdiv_scalar", out) { try Handles.tensor(a, "a").rdiv(s) }
+}
+
+@_cdecl("sg_rdiv_scalar_r") @implementation
+public func sg_rdiv_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_rdiv_scalar_r") { try Handles.tensor(a, "a").rdiv(s) }
 }
 
 @_cdecl("sg_pow_scalar") @implementation
@@ -194,9 +249,19 @@ public func sg_pow_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutable
     exportTensor("sg_pow_scalar", out) { try Handles.tensor(a, "a").pow(s) }
 }
 
+@_cdecl("sg_pow_scalar_r") @implementation
+public func sg_pow_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_pow_scalar_r") { try Handles.tensor(a, "a").pow(s) }
+}
+
 @_cdecl("sg_rpow_scalar") @implementation
 public func sg_rpow_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_rpow_scalar", out) { try Handles.tensor(a, "a").rpow(s) }
+}
+
+@_cdecl("sg_rpow_scalar_r") @implementation
+public func sg_rpow_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_rpow_scalar_r") { try Handles.tensor(a, "a").rpow(s) }
 }
 
 @_cdecl("sg_neg") @implementation
@@ -224,6 +289,11 @@ public func sg_eq(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutable
     exportTensor("sg_eq", out) { try Handles.tensor(a, "a").eq(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_eq_r") @implementation
+public func sg_eq_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_eq_r") { try Handles.tensor(a, "a").eq(Handles.tensor(b, "b")) }
+}
+
 @_cdecl("sg_eq_") @implementation
 public func sg_eq_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
     export("sg_eq_") { _ = try Handles.tensor(a, "a").inPlace { try $0.eq(Handles.tensor(b, "b")) } }
@@ -232,6 +302,11 @@ public func sg_eq_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
 @_cdecl("sg_ne") @implementation
 public func sg_ne(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_ne", out) { try Handles.tensor(a, "a").ne(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_ne_r") @implementation
+public func sg_ne_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_ne_r") { try Handles.tensor(a, "a").ne(Handles.tensor(b, "b")) }
 }
 
 @_cdecl("sg_ne_") @implementation
@@ -244,6 +319,11 @@ public func sg_lt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutable
     exportTensor("sg_lt", out) { try Handles.tensor(a, "a").lt(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_lt_r") @implementation
+public func sg_lt_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_lt_r") { try Handles.tensor(a, "a").lt(Handles.tensor(b, "b")) }
+}
+
 @_cdecl("sg_lt_") @implementation
 public func sg_lt_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
     export("sg_lt_") { _ = try Handles.tensor(a, "a").inPlace { try $0.lt(Handles.tensor(b, "b")) } }
@@ -252,6 +332,11 @@ public func sg_lt_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
 @_cdecl("sg_le") @implementation
 public func sg_le(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_le", out) { try Handles.tensor(a, "a").le(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_le_r") @implementation
+public func sg_le_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_le_r") { try Handles.tensor(a, "a").le(Handles.tensor(b, "b")) }
 }
 
 @_cdecl("sg_le_") @implementation
@@ -264,6 +349,11 @@ public func sg_gt(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutable
     exportTensor("sg_gt", out) { try Handles.tensor(a, "a").gt(Handles.tensor(b, "b")) }
 }
 
+@_cdecl("sg_gt_r") @implementation
+public func sg_gt_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_gt_r") { try Handles.tensor(a, "a").gt(Handles.tensor(b, "b")) }
+}
+
 @_cdecl("sg_gt_") @implementation
 public func sg_gt_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
     export("sg_gt_") { _ = try Handles.tensor(a, "a").inPlace { try $0.gt(Handles.tensor(b, "b")) } }
@@ -272,6 +362,11 @@ public func sg_gt_(_ a: OpaquePointer?, _ b: OpaquePointer?) -> sg_status {
 @_cdecl("sg_ge") @implementation
 public func sg_ge(_ a: OpaquePointer?, _ b: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_ge", out) { try Handles.tensor(a, "a").ge(Handles.tensor(b, "b")) }
+}
+
+@_cdecl("sg_ge_r") @implementation
+public func sg_ge_r(_ a: OpaquePointer?, _ b: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_ge_r") { try Handles.tensor(a, "a").ge(Handles.tensor(b, "b")) }
 }
 
 @_cdecl("sg_ge_") @implementation
@@ -324,9 +419,19 @@ public func sg_eq_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutableP
     exportTensor("sg_eq_scalar", out) { try Handles.tensor(a, "a").eq(s) }
 }
 
+@_cdecl("sg_eq_scalar_r") @implementation
+public func sg_eq_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_eq_scalar_r") { try Handles.tensor(a, "a").eq(s) }
+}
+
 @_cdecl("sg_ne_scalar") @implementation
 public func sg_ne_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_ne_scalar", out) { try Handles.tensor(a, "a").ne(s) }
+}
+
+@_cdecl("sg_ne_scalar_r") @implementation
+public func sg_ne_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_ne_scalar_r") { try Handles.tensor(a, "a").ne(s) }
 }
 
 @_cdecl("sg_lt_scalar") @implementation
@@ -334,9 +439,19 @@ public func sg_lt_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutableP
     exportTensor("sg_lt_scalar", out) { try Handles.tensor(a, "a").lt(s) }
 }
 
+@_cdecl("sg_lt_scalar_r") @implementation
+public func sg_lt_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_lt_scalar_r") { try Handles.tensor(a, "a").lt(s) }
+}
+
 @_cdecl("sg_le_scalar") @implementation
 public func sg_le_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_le_scalar", out) { try Handles.tensor(a, "a").le(s) }
+}
+
+@_cdecl("sg_le_scalar_r") @implementation
+public func sg_le_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_le_scalar_r") { try Handles.tensor(a, "a").le(s) }
 }
 
 @_cdecl("sg_gt_scalar") @implementation
@@ -344,9 +459,19 @@ public func sg_gt_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutableP
     exportTensor("sg_gt_scalar", out) { try Handles.tensor(a, "a").gt(s) }
 }
 
+@_cdecl("sg_gt_scalar_r") @implementation
+public func sg_gt_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_gt_scalar_r") { try Handles.tensor(a, "a").gt(s) }
+}
+
 @_cdecl("sg_ge_scalar") @implementation
 public func sg_ge_scalar(_ a: OpaquePointer?, _ s: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_ge_scalar", out) { try Handles.tensor(a, "a").ge(s) }
+}
+
+@_cdecl("sg_ge_scalar_r") @implementation
+public func sg_ge_scalar_r(_ a: OpaquePointer?, _ s: Double) -> OpaquePointer? {
+    exportReturning("sg_ge_scalar_r") { try Handles.tensor(a, "a").ge(s) }
 }
 
 @_cdecl("sg_exp") @implementation
@@ -1824,6 +1949,11 @@ public func sg_sum(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointe
     exportTensor("sg_sum", out) { try Handles.tensor(a, "a").sum() }
 }
 
+@_cdecl("sg_sum_r") @implementation
+public func sg_sum_r(_ a: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_sum_r") { try Handles.tensor(a, "a").sum() }
+}
+
 @_cdecl("sg_sum_dims") @implementation
 public func sg_sum_dims(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_sum_dims", out) { try Handles.tensor(a, "a").sum(dims: SwiftGradCABI.dims(dims, ndims), keepdim: keepdim) }
@@ -1902,6 +2032,11 @@ public func sg_std(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: 
 @_cdecl("sg_norm") @implementation
 public func sg_norm(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_norm", out) { try Handles.tensor(a, "a").norm() }
+}
+
+@_cdecl("sg_norm_r") @implementation
+public func sg_norm_r(_ a: OpaquePointer?) -> OpaquePointer? {
+    exportReturning("sg_norm_r") { try Handles.tensor(a, "a").norm() }
 }
 
 @_cdecl("sg_norm_dims") @implementation

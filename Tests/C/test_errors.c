@@ -243,15 +243,153 @@ static void test_last_error_lifetime(void) {
     CHECK_OK(sg_tensor_free(t));
 }
 
+/* Whether two results have the same dtype, element count and bytes (at most 64 bytes). */
+static bool same_result(const sg_tensor *x, const sg_tensor *y) {
+    sg_dtype dx, dy;
+    int64_t nx, ny;
+    unsigned char bx[64] = {0}, by[64] = {0};
+    CHECK_OK(sg_tensor_dtype(x, &dx));
+    CHECK_OK(sg_tensor_dtype(y, &dy));
+    CHECK_OK(sg_tensor_numel(x, &nx));
+    CHECK_OK(sg_tensor_numel(y, &ny));
+    CHECK_OK(sg_tensor_copy_to(x, bx, sizeof bx));
+    CHECK_OK(sg_tensor_copy_to(y, by, sizeof by));
+    return dx == dy && nx == ny && memcmp(bx, by, sizeof bx) == 0;
+}
+
+typedef sg_status (*binary_fn)(const sg_tensor *, const sg_tensor *, sg_tensor **);
+typedef sg_tensor *(*binary_r_fn)(const sg_tensor *, const sg_tensor *);
+typedef sg_status (*scalar_fn)(const sg_tensor *, double, sg_tensor **);
+typedef sg_tensor *(*scalar_r_fn)(const sg_tensor *, double);
+
+static const struct { const char *name; binary_fn status_form; binary_r_fn returning; } binary_forms[] = {
+    {"add", sg_add, sg_add_r}, {"sub", sg_sub, sg_sub_r}, {"mul", sg_mul, sg_mul_r},
+    {"div", sg_div, sg_div_r}, {"pow", sg_pow, sg_pow_r}, {"eq", sg_eq, sg_eq_r}, {"ne", sg_ne, sg_ne_r},
+    {"lt", sg_lt, sg_lt_r}, {"le", sg_le, sg_le_r}, {"gt", sg_gt, sg_gt_r}, {"ge", sg_ge, sg_ge_r},
+};
+static const struct { const char *name; scalar_fn status_form; scalar_r_fn returning; } scalar_forms[] = {
+    {"add_scalar", sg_add_scalar, sg_add_scalar_r}, {"sub_scalar", sg_sub_scalar, sg_sub_scalar_r},
+    {"rsub_scalar", sg_rsub_scalar, sg_rsub_scalar_r}, {"mul_scalar", sg_mul_scalar, sg_mul_scalar_r},
+    {"div_scalar", sg_div_scalar, sg_div_scalar_r}, {"rdiv_scalar", sg_rdiv_scalar, sg_rdiv_scalar_r},
+    {"pow_scalar", sg_pow_scalar, sg_pow_scalar_r}, {"rpow_scalar", sg_rpow_scalar, sg_rpow_scalar_r},
+    {"eq_scalar", sg_eq_scalar, sg_eq_scalar_r}, {"ne_scalar", sg_ne_scalar, sg_ne_scalar_r},
+    {"lt_scalar", sg_lt_scalar, sg_lt_scalar_r}, {"le_scalar", sg_le_scalar, sg_le_scalar_r},
+    {"gt_scalar", sg_gt_scalar, sg_gt_scalar_r}, {"ge_scalar", sg_ge_scalar, sg_ge_scalar_r},
+};
+
+/* Every returning form gives its status form's result (dtype and bits), and NULL with the same
+   status where that form fails (operands that do not broadcast, a freed handle). */
+static void test_returning_forms_match_their_status_forms(void) {
+    sg_tensor *a = vector(4), *b = NULL, *three = vector(3), *freed = vector(1), *x, *y;
+    CHECK_OK(sg_add_scalar(a, 0.5, &b));
+    CHECK_OK(sg_tensor_free(freed));
+    for (size_t i = 0; i < sizeof binary_forms / sizeof binary_forms[0]; i++) {
+        CHECK_OK(binary_forms[i].status_form(a, b, &x));
+        y = binary_forms[i].returning(a, b);
+        CHECK(y != NULL && same_result(x, y));
+        if (y == NULL || !same_result(x, y)) fprintf(stderr, "  sg_%s_r differs from sg_%s\n", binary_forms[i].name, binary_forms[i].name);
+        CHECK_OK(sg_tensor_free(x));
+        CHECK_OK(sg_tensor_free(y));
+        CHECK_FAILS(SG_ERR_SHAPE, x, binary_forms[i].status_form(a, three, &x));
+        CHECK(binary_forms[i].returning(a, three) == NULL && sg_last_status() == SG_ERR_SHAPE);
+        CHECK(binary_forms[i].returning(freed, b) == NULL && sg_last_status() == SG_ERR_INVALID_HANDLE);
+    }
+    for (size_t i = 0; i < sizeof scalar_forms / sizeof scalar_forms[0]; i++) {
+        CHECK_OK(scalar_forms[i].status_form(b, 1.5, &x));
+        y = scalar_forms[i].returning(b, 1.5);
+        CHECK(y != NULL && same_result(x, y));
+        if (y == NULL || !same_result(x, y)) fprintf(stderr, "  sg_%s_r differs from sg_%s\n", scalar_forms[i].name, scalar_forms[i].name);
+        CHECK_OK(sg_tensor_free(x));
+        CHECK_OK(sg_tensor_free(y));
+        CHECK(scalar_forms[i].returning(freed, 1.5) == NULL && sg_last_status() == SG_ERR_INVALID_HANDLE);
+    }
+    CHECK_OK(sg_tensor_free(a));
+    CHECK_OK(sg_tensor_free(b));
+    CHECK_OK(sg_tensor_free(three));
+}
+
+/* The returning forms (sg_NAME_r) give NAME's result, and on failure NULL with NAME's status in
+   sg_last_status() and its message in sg_last_error(). */
+static void test_returning_forms(void) {
+    sg_tensor *a = vector(4), *b = NULL, *out = NULL, *three = vector(3);
+    CHECK_OK(sg_add_scalar(a, 0.5, &b)); /* 0.5, 1.5, 2.5, 3.5 */
+    float want[4], got[4];
+    sg_tensor *r;
+
+    CHECK_OK(sg_mul(a, b, &out));
+    r = sg_mul_r(a, b);
+    CHECK(r != NULL);
+    read_floats(out, want, 4);
+    read_floats(r, got, 4);
+    CHECK(memcmp(want, got, sizeof want) == 0 && got[3] == 10.5f);
+    CHECK_OK(sg_tensor_free(out));
+    CHECK_OK(sg_tensor_free(r));
+
+    r = sg_rsub_scalar_r(a, 10); /* 10 - a */
+    CHECK(r != NULL);
+    read_floats(r, got, 4);
+    CHECK(got[0] == 10 && got[3] == 7);
+    CHECK_OK(sg_tensor_free(r));
+
+    sg_dtype dtype;
+    r = sg_lt_scalar_r(a, 2); /* a comparison gives bool */
+    CHECK(r != NULL);
+    CHECK_OK(sg_tensor_dtype(r, &dtype));
+    CHECK(dtype == SG_BOOL);
+    CHECK_OK(sg_tensor_free(r));
+
+    double value;
+    r = sg_sum_r(b);
+    CHECK(r != NULL);
+    CHECK_OK(sg_tensor_item(r, &value));
+    CHECK(value == 8);
+    CHECK_OK(sg_tensor_free(r));
+    r = sg_norm_r(a); /* sqrt(0 + 1 + 4 + 9) */
+    CHECK(r != NULL);
+    CHECK_OK(sg_tensor_item(r, &value));
+    CHECK(fabs(value - sqrt(14.0)) < 1e-6);
+    CHECK_OK(sg_tensor_free(r));
+
+    /* Failures: the status and message of the status-returning form. */
+    CHECK_FAILS(SG_ERR_SHAPE, out, sg_add(a, three, &out));
+    char expected[256];
+    snprintf(expected, sizeof expected, "%s", sg_last_error());
+    CHECK_OK(sg_neg(a, &out)); /* a success in between changes neither */
+    CHECK_OK(sg_tensor_free(out));
+    CHECK(sg_last_status() == SG_ERR_SHAPE);
+    CHECK(sg_add_r(a, three) == NULL);
+    CHECK(sg_last_status() == SG_ERR_SHAPE);
+    CHECK(strcmp(sg_last_error(), expected) == 0);
+    CHECK(sg_ge_r(NULL, a) == NULL);
+    CHECK(sg_last_status() == SG_ERR_INVALID_HANDLE);
+    CHECK_ERROR_HAS("sg_ge_r");
+    CHECK(sg_mul_scalar_r(POISON, 2) == NULL);
+    CHECK(sg_last_status() == SG_ERR_INVALID_HANDLE);
+    sg_tensor *freed = vector(2);
+    CHECK_OK(sg_tensor_free(freed));
+    CHECK(sg_sum_r(freed) == NULL);
+    CHECK(sg_last_status() == SG_ERR_INVALID_HANDLE);
+    sg_tensor *ints = NULL;
+    CHECK_OK(sg_zeros((int64_t[]){2}, 1, SG_INT64, &ints));
+    CHECK(sg_norm_r(ints) == NULL); /* norm of integers: a dtype error, as sg_norm's */
+    CHECK(sg_last_status() == SG_ERR_DTYPE);
+    CHECK_FAILS(SG_ERR_DTYPE, out, sg_norm(ints, &out));
+    CHECK_OK(sg_tensor_free(ints));
+    CHECK_OK(sg_tensor_free(a));
+    CHECK_OK(sg_tensor_free(b));
+    CHECK_OK(sg_tensor_free(three));
+}
+
 /* Last error and grad mode are per thread. */
 static void *thread_body(void *arg) {
     (void)arg;
     sg_tensor *out;
-    bool ok = strcmp(sg_last_error(), "") == 0; /* a new thread starts clean */
+    bool ok = strcmp(sg_last_error(), "") == 0 && sg_last_status() == SG_OK; /* a new thread starts clean */
     ok = ok && sg_is_grad_enabled();            /* and with grad mode on */
     ok = ok && sg_set_grad_enabled(false, NULL) == SG_OK;
     ok = ok && sg_arange(0, 1, -1, SG_FLOAT32, &out) == SG_ERR_INVALID_ARGUMENT;
     ok = ok && strcmp(sg_last_error(), "upper bound and larger bound inconsistent with step sign") == 0;
+    ok = ok && sg_last_status() == SG_ERR_INVALID_ARGUMENT;
     return ok ? (void *)1 : NULL;
 }
 
@@ -276,6 +414,8 @@ int main(void) {
     test_autograd_errors();
     test_out_of_memory();
     test_last_error_lifetime();
+    test_returning_forms();
+    test_returning_forms_match_their_status_forms();
     test_threads();
     return check_summary("test_errors");
 }

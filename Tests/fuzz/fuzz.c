@@ -32,7 +32,8 @@
 
 #include <swiftgrad.h>
 
-typedef enum { R_STATUS, R_STRING, R_I64, R_BOOL, R_VOID, R_U32 } fuzz_return;
+/* R_TENSOR: a returning form (sg_NAME_r): a new handle, or NULL with sg_last_status() set. */
+typedef enum { R_STATUS, R_STRING, R_I64, R_BOOL, R_VOID, R_U32, R_TENSOR } fuzz_return;
 
 typedef enum {
     K_TENSOR, K_TENSOR_OUT, K_TENSOR_OUT_ARRAY, K_TENSOR_ARRAY, K_I64_ARRAY, K_I64_OUT, K_I64,
@@ -1011,6 +1012,7 @@ static void call_one(int index) {
     case R_BOOL: rtype = &ffi_type_uint8; break;
     case R_VOID: rtype = &ffi_type_void; break;
     case R_U32: rtype = &ffi_type_uint32; break;
+    case R_TENSOR: rtype = &ffi_type_pointer; break;
     }
     ffi_cif cif;
     if (ffi_prep_cif(&cif, FFI_DEFAULT_ABI, (unsigned)f->nargs, rtype, types) != FFI_OK) {
@@ -1043,6 +1045,24 @@ static void call_one(int index) {
             if (message == NULL || message[0] == 0) VIOLATION("%s failed with status %d and no message", f->name, status);
         } else {
             t->ok++;
+        }
+    } else if (f->ret == R_TENSOR) {
+        /* A returning form: NULL and a failing status with a message, or a live handle. */
+        if (result.p == NULL) {
+            status = (int)sg_last_status();
+            if (status <= SG_OK || status > SG_ERR_FORMAT) {
+                VIOLATION("%s returned NULL but sg_last_status() is %d", f->name, status);
+                return;
+            }
+            t->by_status[status]++;
+            if (status == SG_ERR_INTERNAL) VIOLATION("%s: internal error: %s", f->name, sg_last_error());
+            const char *message = sg_last_error();
+            if (message == NULL || message[0] == 0) VIOLATION("%s failed with status %d and no message", f->name, status);
+        } else if (!is_live(result.p)) {
+            VIOLATION("%s returned a dead handle", f->name);
+        } else {
+            t->ok++;
+            sg_tensor_free(result.p);
         }
     } else if (f->ret == R_STRING && result.p == NULL) {
         VIOLATION("%s returned NULL", f->name);

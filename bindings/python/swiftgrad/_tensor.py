@@ -21,7 +21,8 @@ _c_size_t = ctypes.c_size_t
 _byref = ctypes.byref
 _new_object = object.__new__
 _check = L.check
-_sg_sum, _sg_norm, _sg_matmul = L.sg_sum, L.sg_norm, L.sg_matmul
+_sg_sum, _sg_norm, _sg_matmul = L.sg_sum_r, L.sg_norm_r, L.sg_matmul
+_last_status = L.sg_last_status
 
 
 def _wrap(handle, dtype=None):
@@ -282,12 +283,11 @@ def _full_reduction(self, function):
     a 0-d result, small when self is (see _release)."""
     if _anomaly[0]:
         _record_call_site()
-    out = _c_void_p()
-    status = function(self._handle, out)
-    if status:
-        _check(status)
+    handle = function(self._handle)  # the returning form (sg_sum_r, sg_norm_r): NULL on failure
+    if handle is None:
+        _check(_last_status())
     t = _new_object(Tensor)
-    t._handle = out.value
+    t._handle = handle
     d = self._dtype
     t._dtype = d if d is not None and d.is_floating_point else None
     try:
@@ -302,23 +302,26 @@ def _binary_operator(name, tensor_op, scalar_op, reflected=False, compare=False)
     common cases (an exact Tensor operand; a float, or an int with a floating tensor) inlined,
     since this is the per-op hot path, everything else through _binary. The result is small
     (see _release) when its operands are: these ops are elementwise with broadcasting, so
-    operands of at most one dimension and SMALL elements give such a result."""
+    operands of at most one dimension and SMALL elements give such a result. The inlined cases
+    call the returning forms (sg_mul_r, ...: the handle, or NULL with sg_last_status() set),
+    which save ctypes' conversion of an out-parameter per op."""
     bool_dtype = _dtype.bool
+    tensor_returning = getattr(L, tensor_op.__name__ + "_r")
+    scalar_returning = getattr(L, scalar_op.__name__ + "_r")
 
     def operator(self, other):
         kind = type(other)
         if kind is Tensor:
             if _anomaly[0]:
                 _record_call_site()
-            out = _c_void_p()
             if reflected:
-                status = tensor_op(other._handle, self._handle, out)
+                handle = tensor_returning(other._handle, self._handle)
             else:
-                status = tensor_op(self._handle, other._handle, out)
-            if status:
-                _check(status)
+                handle = tensor_returning(self._handle, other._handle)
+            if handle is None:
+                _check(_last_status())
             t = _new_object(Tensor)
-            t._handle = out.value
+            t._handle = handle
             d = self._dtype
             t._dtype = bool_dtype if compare else (
                 d if d is other._dtype and d is not None and d.is_floating_point else None)
@@ -332,12 +335,11 @@ def _binary_operator(name, tensor_op, scalar_op, reflected=False, compare=False)
             if kind is float or d.is_floating_point:
                 if _anomaly[0]:
                     _record_call_site()
-                out = _c_void_p()
-                status = scalar_op(self._handle, other, out)
-                if status:
-                    _check(status)
+                handle = scalar_returning(self._handle, other)
+                if handle is None:
+                    _check(_last_status())
                 t = _new_object(Tensor)
-                t._handle = out.value
+                t._handle = handle
                 t._dtype = bool_dtype if compare else (d if d.is_floating_point else _dtype.get_default_dtype())
                 try:
                     t._small = self._small

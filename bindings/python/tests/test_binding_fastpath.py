@@ -226,6 +226,29 @@ def test_operators_keep_pytorch_semantics():
         x + torch.zeros(3)
 
 
+def test_operator_failures_raise_the_status_forms_errors():
+    # The inlined operators call the returning forms (sg_mul_r, ...), which give NULL and leave
+    # the status in sg_last_status(): the same exception and message as the status form.
+    x, y = torch.ones(3), torch.ones(4)
+    with pytest.raises(RuntimeError) as through_operator:
+        x * y
+    with pytest.raises(RuntimeError) as through_function:
+        torch.mul(x, y)
+    assert str(through_operator.value) == str(through_function.value)
+    assert "must match the size of tensor b (4)" in str(through_operator.value)
+    assert (x * 2).tolist() == [2.0] * 3  # the next op is unaffected
+    ints = torch.tensor([3, 4])
+    with pytest.raises(Exception) as through_method:  # noqa: PT011 - compared below
+        ints.norm()
+    with pytest.raises(Exception) as through_function:  # noqa: PT011
+        torch.linalg.vector_norm(ints)
+    assert type(through_method.value) is type(through_function.value)
+    assert str(through_method.value) == str(through_function.value)
+    assert "Expected a floating point or complex tensor as input. Got Long" in str(through_method.value)
+    assert x.norm().item() == pytest.approx(3 ** 0.5)
+    assert L.sg_last_status() == L.SG_ERR_DTYPE  # the last failure's status, kept by successes
+
+
 def test_reductions_keep_dtype_and_arguments():
     x = torch.tensor([3.0, 4.0], dtype=torch.float64)
     assert x.norm().item() == 5.0 and x.norm().dtype is torch.float64
