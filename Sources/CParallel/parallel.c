@@ -55,6 +55,15 @@ static void take_pieces(void) {
     }
 }
 
+/* A hint to the processor that this thread is spinning. */
+static inline void spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 static long monotonic_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -69,7 +78,7 @@ static void watch_for_next_job(void) {
     for (int spins = 1;; spins++) {
         if (atomic_load_explicit(&generation, memory_order_acquire) != seen) break;
         if ((spins & 63) == 0 && monotonic_ns() > deadline) break;
-        __builtin_ia32_pause();
+        spin_pause();
     }
     pthread_mutex_lock(&lock);
 }

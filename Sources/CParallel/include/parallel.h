@@ -4,7 +4,9 @@
    the calling thread and frees it on a worker; in a training loop (six parallel kernels a step)
    that held on to about 2 MiB more over the first few thousand steps before it levelled off.
    This pool allocates nothing per call: a fixed job record under one mutex, and threads that
-   sleep on a condition variable between jobs (no spinning while the program does small ops).
+   sleep on a condition variable between jobs, after watching 50 us for the next one (so the
+   kernels of one training step do not each pay for waking a halted vCPU, while a program doing
+   only small ops, which never use the pool, has no thread spinning).
 
    Threads are made on first use, up to `threads - 1` (the caller works too), and live until the
    process exits. One job runs at a time: a call made while another thread's job runs, or from
