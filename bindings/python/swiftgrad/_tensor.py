@@ -21,7 +21,7 @@ _c_size_t = ctypes.c_size_t
 _byref = ctypes.byref
 _new_object = object.__new__
 _check = L.check
-_sg_sum, _sg_norm, _sg_matmul = L.sg_sum_r, L.sg_norm_r, L.sg_matmul
+_sg_sum_r, _sg_norm_r, _sg_matmul = L.sg_sum_r, L.sg_norm_r, L.sg_matmul
 _last_status = L.sg_last_status
 
 
@@ -810,10 +810,10 @@ class Tensor:
     def sum(self, dim=None, keepdim=False, *, dtype=None, axis=_MISSING, keepdims=_MISSING):
         """The sum of all elements, or along `dim` (keepdim keeps reduced dimensions as size 1)."""
         if dim is None and not keepdim and dtype is None and axis is _MISSING and keepdims is _MISSING:
-            return _full_reduction(self, _sg_sum)  # the common case first
+            return _full_reduction(self, _sg_sum_r)  # the common case first
         dim, keepdim = _dim_aliases("sum", dim, keepdim, axis, keepdims)
         if dim is None and not keepdim:
-            result = _full_reduction(self, _sg_sum)
+            result = _full_reduction(self, _sg_sum_r)
         else:
             result = _dims_call(L.sg_sum_dims, self._handle, dim, builtins.bool(keepdim))
         return result if dtype is None else result.to(dtype)
@@ -880,10 +880,10 @@ class Tensor:
     def norm(self, p="fro", dim=None, keepdim=False):
         """The p-norm (2 by default) of all elements or along `dim` (gradient 0 at 0)."""
         if p == "fro" and dim is None and not keepdim:  # the common case first (W1's loop)
-            return _full_reduction(self, _sg_norm)
+            return _full_reduction(self, _sg_norm_r)
         order = 2.0 if p in ("fro", None) else builtins.float(p)
         if order == 2.0 and dim is None and not keepdim:
-            return _full_reduction(self, _sg_norm)
+            return _full_reduction(self, _sg_norm_r)
         array, n = _shape_array(_dims(dim))
         return _make(L.sg_norm_dims, self._handle, order, array, n, builtins.bool(keepdim))
 

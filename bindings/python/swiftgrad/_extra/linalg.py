@@ -10,7 +10,7 @@ from .. import _dtype
 from .. import _lib as L
 from .._creation import tensor, zeros
 from .._random import randn
-from .._tensor import Tensor, _byref, _c_double, _full_reduction, _make, _require_tensor, _shape_array, _sg_norm, _tensor_list
+from .._tensor import Tensor, _byref, _c_double, _full_reduction, _make, _require_tensor, _shape_array, _sg_norm_r, _tensor_list
 from .._types import return_type
 from ._registry import export, method
 
@@ -325,7 +325,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):  # noqa
     """torch.norm / Tensor.norm: 'nuc' (the nuclear norm over two dims) and 'fro' over given dims
     here; every other p as Tensor.norm already does."""
     if p == "fro" and dim is None and type(input) is Tensor and not keepdim and out is None and dtype is None:
-        return _full_reduction(input, _sg_norm)  # the common case (W1's loop), as Tensor.norm's first line
+        return _full_reduction(input, _sg_norm_r)  # the common case (W1's loop), as Tensor.norm's first line
     if out is not None:
         raise NotImplementedError("torch.norm: out= is not supported by swiftgrad")
     if p == "nuc":
