@@ -168,11 +168,4 @@ void swiftgrad_parallel_run(long count, long threads, void *context, void (*body
     pthread_mutex_unlock(&lock);
 }
 
-long swiftgrad_parallel_workers(void) {
-    pthread_mutex_lock(&lock);
-    long n = workers;
-    pthread_mutex_unlock(&lock);
-    return n;
-}
-
 #pragma GCC visibility pop

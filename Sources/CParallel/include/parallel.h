@@ -6,7 +6,8 @@
    This pool allocates nothing per call: a fixed job record under one mutex, and threads that
    sleep on a condition variable between jobs, after watching 50 us for the next one (so the
    kernels of one training step do not each pay for waking a halted vCPU, while a program doing
-   only small ops, which never use the pool, has no thread spinning).
+   only small ops, which never use the pool, has no thread spinning). SWIFTGRAD_WORKER_WATCH_US
+   in the environment sets that watch for measuring (0: sleep at once).
 
    Threads are made on first use, up to `threads - 1` (the caller works too), and live until the
    process exits. One job runs at a time: a call made while another thread's job runs, or from
@@ -19,8 +20,5 @@
 /* Calls body(context, k) for every k in [0, count), on the calling thread and on up to
    `threads - 1` workers, and returns when all calls have returned. */
 void swiftgrad_parallel_run(long count, long threads, void *context, void (*body)(void *context, long k));
-
-/* The workers made so far (for tests). */
-long swiftgrad_parallel_workers(void);
 
 #endif
