@@ -166,7 +166,6 @@ struct ConvSplit {
                 body(p, start, Swift.min(chunk, end - start))
             }
         }
-        if parts == 1 { return run(0) }
         Parallel.run(parts, run)
     }
 }

@@ -357,7 +357,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
                             }
                         }
                     }
-                    if pieces <= 1 { body(0) } else { Parallel.run(pieces, body) }
+                    Parallel.run(pieces, body)
                 }
             }
         }

@@ -272,7 +272,7 @@ enum NormKernels {
                     }
                 }
             }
-            if pieces == 1 { work(0) } else { Parallel.run(pieces, work) }
+            Parallel.run(pieces, work)
         }
         if wantParams {
             let dw = dweight?.pointer(T.self), db = dbias?.pointer(T.self)
