@@ -4,6 +4,7 @@
                                        repetition, peak RSS during the workload, RSS before)
      bench stream                      memory bandwidth of one core and of all cores (STREAM triad)
      bench sgemm                       OpenBLAS's cblas_sgemm on 1024^3 float32, called directly
+     bench w3_products                 W3's matrix products alone, through cblas_sgemm directly
 
    The workloads are the same as benchmarks/workloads.py runs from Python. */
 #define _GNU_SOURCE
@@ -358,12 +359,47 @@ static int sgemm(void) {
     return 0;
 }
 
+/* The matrix products of one W3 step, and nothing else, through cblas_sgemm called directly
+   with all cores: X W1 [256 x 784 x 512] and H W2 [256 x 512 x 10] forward; dL W2^T, H^T dL and
+   X^T dZ backward (X needs no gradient). The floor under any W3 step that multiplies with this
+   BLAS, measured in turn with W3. */
+static int w3_products(void) {
+    enum { B = 256, IN = 784, HID = 512, OUT = 10 };
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    openblas_set_num_threads(cores < 1 ? 1 : cores > 64 ? 64 : (int)cores);
+    float *x = malloc(sizeof(float) * B * IN), *w1 = malloc(sizeof(float) * IN * HID), *h = malloc(sizeof(float) * B * HID);
+    float *w2 = malloc(sizeof(float) * HID * OUT), *l = malloc(sizeof(float) * B * OUT), *dh = malloc(sizeof(float) * B * HID);
+    float *dw2 = malloc(sizeof(float) * HID * OUT), *dw1 = malloc(sizeof(float) * IN * HID);
+    if (!x || !w1 || !h || !w2 || !l || !dh || !dw2 || !dw1) return 1;
+    for (int i = 0; i < B * IN; i++) x[i] = (float)(i % 7) - 3;
+    for (int i = 0; i < IN * HID; i++) w1[i] = 0.01f * (float)(i % 5 - 2);
+    for (int i = 0; i < HID * OUT; i++) w2[i] = 0.01f * (float)(i % 3 - 1);
+    for (int i = 0; i < B * OUT; i++) l[i] = 0.001f * (float)(i % 11 - 5);
+    double times[20];
+    for (int rep = 0; rep < 22; rep++) {
+        double start = now();
+        for (int k = 0; k < 10; k++) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, HID, IN, 1.0f, x, IN, w1, HID, 0.0f, h, HID);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, OUT, HID, 1.0f, h, HID, w2, OUT, 0.0f, l, OUT);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, HID, OUT, 1.0f, l, OUT, w2, OUT, 0.0f, dh, HID);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, HID, OUT, B, 1.0f, h, HID, l, OUT, 0.0f, dw2, OUT);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, IN, HID, B, 1.0f, x, IN, dh, HID, 0.0f, dw1, HID);
+        }
+        if (rep >= 2) times[rep - 2] = (now() - start) / 10;
+    }
+    qsort(times, 20, sizeof(double), compare_doubles);
+    printf("{\"limit\": \"w3_products\", \"seconds\": %.9g}\n", times[10]);
+    free(x), free(w1), free(h), free(w2), free(l), free(dh), free(dw2), free(dw1);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s W1|W1b|W2|W3|W4|stream|sgemm\n", argv[0]);
+        fprintf(stderr, "usage: %s W1|W1b|W2|W3|W4|stream|sgemm|w3_products\n", argv[0]);
         return 2;
     }
     if (strcmp(argv[1], "stream") == 0) return stream();
     if (strcmp(argv[1], "sgemm") == 0) return sgemm();
+    if (strcmp(argv[1], "w3_products") == 0) return w3_products();
     return workload(argv[1]);
 }

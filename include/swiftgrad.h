@@ -291,6 +291,18 @@ SG_API sg_status sg_tensor_is_contiguous(const sg_tensor *t, bool *out);
 SG_API sg_status sg_tensor_item(const sg_tensor *t, double *out);
 
 /**
+ * The truth of a one-element tensor (torch.is_nonzero, Python's bool(tensor)): nonzero is true,
+ * NaN included. No elements or more than one give SG_ERR_INVALID_ARGUMENT ("Boolean value of
+ * Tensor with more than one value is ambiguous").
+ */
+SG_API sg_status sg_tensor_is_nonzero(const sg_tensor *t, bool *out);
+/**
+ * sg_tensor_is_nonzero as a returning form (see "Returning forms"): 1 or 0, or -1 on failure
+ * with sg_last_status() and sg_last_error() set.
+ */
+SG_API int sg_tensor_is_nonzero_r(const sg_tensor *t);
+
+/**
  * Copies the elements, in row-major order, into `dst` in the tensor's own dtype. dst_bytes must
  * be at least numel * element-size; a smaller buffer gives SG_ERR_INVALID_ARGUMENT and nothing
  * is written.

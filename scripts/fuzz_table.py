@@ -16,7 +16,7 @@ from check_abi import header_functions  # noqa: E402  (the same parser the ABI c
 
 RETURNS = {
     "sg_status": "R_STATUS", "const char *": "R_STRING", "int64_t": "R_I64", "bool": "R_BOOL",
-    "void": "R_VOID", "uint32_t": "R_U32", "sg_tensor *": "R_TENSOR",
+    "void": "R_VOID", "uint32_t": "R_U32", "sg_tensor *": "R_TENSOR", "int": "R_TRUTH",
 }
 
 # (type, parameter-name pattern or None) -> kind; the first match wins.

@@ -516,7 +516,7 @@ def _mangle(space, fname):
 # ---- ctypes of the whole header ---------------------------------------------------------------
 
 CTYPES = {
-    "void": "None", "bool": "c_bool", "double": "c_double", "int64_t": "c_int64", "uint64_t": "c_uint64",
+    "void": "None", "bool": "c_bool", "int": "c_int", "double": "c_double", "int64_t": "c_int64", "uint64_t": "c_uint64",
     "uint32_t": "c_uint32", "size_t": "c_size_t", "sg_status": "c_int", "sg_dtype": "c_int",
     "sg_reduction": "c_int", "const char *": "c_char_p", "char *": "c_void_p", "const void *": "c_void_p",
     "void *": "c_void_p", "const char *const *": "POINTER(c_char_p)", "const int64_t *": "POINTER(c_int64)",

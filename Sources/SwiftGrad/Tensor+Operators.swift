@@ -102,6 +102,17 @@ extension Tensor {
         return doubleValue(atOffset: offset(ofLinearIndex: 0))
     }
 
+    /// The truth of a one-element tensor (`torch.is_nonzero`, Python's `bool(t)`): nonzero is
+    /// true, NaN included.
+    /// - Throws: `.invalidArgument` for no elements or more than one, with PyTorch's message.
+    public func isNonzero() throws -> Bool {
+        guard count == 1 else {
+            throw SwiftGradError.invalidArgument(
+                "Boolean value of Tensor with \(count == 0 ? "no values" : "more than one value") is ambiguous")
+        }
+        return doubleValue(atOffset: offset(ofLinearIndex: 0)) != 0
+    }
+
     /// The elements in row-major order as `T`: exact when `T` is the tensor's element type,
     /// converted (as `Tensor.to` would) otherwise.
     public func scalars<T: TensorElement>(as _: T.Type = T.self) throws -> [T] {

@@ -57,6 +57,17 @@ public func sg_tensor_item(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<Doub
     exportValue("sg_tensor_item", out) { try Handles.tensor(t, "t").item() }
 }
 
+@_cdecl("sg_tensor_is_nonzero") @implementation
+public func sg_tensor_is_nonzero(_ t: OpaquePointer?, _ out: UnsafeMutablePointer<Bool>?) -> sg_status {
+    exportValue("sg_tensor_is_nonzero", out) { try Handles.tensor(t, "t").isNonzero() }
+}
+
+@_cdecl("sg_tensor_is_nonzero_r") @implementation
+public func sg_tensor_is_nonzero_r(_ t: OpaquePointer?) -> Int32 {
+    var truth = false
+    return export("sg_tensor_is_nonzero_r") { truth = try Handles.tensor(t, "t").isNonzero() } == SG_OK ? (truth ? 1 : 0) : -1
+}
+
 @_cdecl("sg_tensor_copy_to") @implementation
 public func sg_tensor_copy_to(_ t: OpaquePointer?, _ dst: UnsafeMutableRawPointer?, _ dstBytes: Int) -> sg_status {
     export("sg_tensor_copy_to") {

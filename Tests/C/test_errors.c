@@ -380,6 +380,40 @@ static void test_returning_forms(void) {
     CHECK_OK(sg_tensor_free(three));
 }
 
+/* sg_tensor_is_nonzero and its returning form: the truth of one element (NaN is true), and for
+   any other count PyTorch's "ambiguous" error, which the returning form reports as -1. */
+static void test_is_nonzero(void) {
+    const struct { double value; sg_dtype dtype; int truth; } cases[] = {
+        {0, SG_FLOAT32, 0}, {-0.0, SG_FLOAT64, 0}, {2.5, SG_FLOAT32, 1}, {NAN, SG_FLOAT32, 1},
+        {-1e-300, SG_FLOAT64, 1}, {0, SG_INT64, 0}, {-3, SG_INT64, 1}, {1, SG_BOOL, 1}, {0, SG_BOOL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sg_tensor *t = NULL;
+        CHECK_OK(sg_full(NULL, 0, cases[i].value, cases[i].dtype, &t));
+        bool truth = !cases[i].truth;
+        CHECK_OK(sg_tensor_is_nonzero(t, &truth));
+        CHECK(truth == (cases[i].truth == 1));
+        CHECK(sg_tensor_is_nonzero_r(t) == cases[i].truth);
+        CHECK_OK(sg_tensor_free(t));
+    }
+    sg_tensor *two = vector(2), *none = vector(0), *one = vector(1), *freed = vector(1);
+    CHECK(sg_tensor_is_nonzero_r(one) == 0); /* vector(1) is [0] */
+    bool truth = true;
+    CHECK(sg_tensor_is_nonzero(two, &truth) == SG_ERR_INVALID_ARGUMENT && truth); /* out untouched */
+    CHECK(strcmp(sg_last_error(), "Boolean value of Tensor with more than one value is ambiguous") == 0);
+    CHECK(sg_tensor_is_nonzero_r(none) == -1 && sg_last_status() == SG_ERR_INVALID_ARGUMENT);
+    CHECK(strcmp(sg_last_error(), "Boolean value of Tensor with no values is ambiguous") == 0);
+    CHECK(sg_tensor_is_nonzero_r(two) == -1 && sg_last_status() == SG_ERR_INVALID_ARGUMENT);
+    CHECK(strcmp(sg_last_error(), "Boolean value of Tensor with more than one value is ambiguous") == 0);
+    CHECK_OK(sg_tensor_free(freed));
+    CHECK(sg_tensor_is_nonzero_r(freed) == -1 && sg_last_status() == SG_ERR_INVALID_HANDLE);
+    CHECK(sg_tensor_is_nonzero_r(NULL) == -1 && sg_last_status() == SG_ERR_INVALID_HANDLE);
+    CHECK(sg_tensor_is_nonzero(one, NULL) == SG_ERR_INVALID_ARGUMENT);
+    CHECK_OK(sg_tensor_free(two));
+    CHECK_OK(sg_tensor_free(none));
+    CHECK_OK(sg_tensor_free(one));
+}
+
 /* Last error and grad mode are per thread. */
 static void *thread_body(void *arg) {
     (void)arg;
@@ -416,6 +450,7 @@ int main(void) {
     test_last_error_lifetime();
     test_returning_forms();
     test_returning_forms_match_their_status_forms();
+    test_is_nonzero();
     test_threads();
     return check_summary("test_errors");
 }

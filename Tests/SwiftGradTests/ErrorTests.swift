@@ -35,6 +35,12 @@ import Testing
             _ = try Tensor.arange(0, 3, dtype: .int64).norm()
         }
         expectError(.invalidArgument("a Tensor with 3 elements cannot be converted to Scalar")) { _ = try a.item() }
+        expectError(.invalidArgument("Boolean value of Tensor with more than one value is ambiguous")) { _ = try a.isNonzero() }
+        expectError(.invalidArgument("Boolean value of Tensor with no values is ambiguous")) {
+            _ = try Tensor.zeros([0]).isNonzero()
+        }
+        #expect(try Tensor([Double.nan]).isNonzero() && !(try Tensor(scalar: -0.0).isNonzero())
+                && (try Tensor([3] as [Int64], shape: [1, 1]).isNonzero()))
         let flags = try Tensor([true] as [Bool])
         expectError(.dtype("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")) {
             _ = try flags - flags

@@ -43,7 +43,7 @@ import SwiftGradVectorAVX2
     /// The loop sets to check: the baseline build's, and the AVX2 build's where this package
     /// was built with it and the processor runs it.
     var loopSets: [(String, (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
-                             tanhBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary))] {
+                             tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary))] {
         var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
         #if SWIFTGRAD_AVX2
         if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
@@ -210,6 +210,34 @@ import SwiftGradVectorAVX2
                 } } }
                 #expect(out.map(\.bitPattern) == zip(g, y).map { formula($0, $1).bitPattern }, "\(name) backward loop")
             }
+        }
+    }
+
+    /// relu's backward loop is PyTorch's threshold_backward at 0 (ReluGradient's scalar rule) bit
+    /// for bit: 0 where the output is 0, -0 or negative, even for an infinite or NaN gradient;
+    /// the gradient where the output is positive or NaN. Every length from 0 to 19 (the tail
+    /// path), and written over the gradient, as the backward rule calls it.
+    @Test func reluBackwardLoopIsThresholdBackward() {
+        let special: [Float] = [0, -0.0, 1.5, -2, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude]
+        var gs: [Float] = [], ys: [Float] = []
+        for g in special { for y in special { gs.append(g); ys.append(y) } }
+        for (name, loops) in loopSets {
+            for n in 0...19 {
+                let g = Array(gs.prefix(n)), y = Array(ys.suffix(n))
+                let want = zip(g, y).map { ReluGradient.apply($0, $1).bitPattern }
+                var out = g
+                y.withUnsafeBufferPointer { yp in out.withUnsafeMutableBufferPointer {
+                    loops.reluBackward(UnsafePointer($0.baseAddress!), yp.baseAddress!, $0.baseAddress!, n)
+                } }
+                #expect(out.map(\.bitPattern) == want, "\(name), \(n) elements")
+            }
+            var out = [Float](repeating: 7, count: gs.count)
+            gs.withUnsafeBufferPointer { gp in ys.withUnsafeBufferPointer { yp in out.withUnsafeMutableBufferPointer {
+                loops.reluBackward(gp.baseAddress!, yp.baseAddress!, $0.baseAddress!, gs.count)
+            } } }
+            #expect(out.map(\.bitPattern) == zip(gs, ys).map { ReluGradient.apply($0, $1).bitPattern }, "\(name), all")
+            let k = special.count  // out[i * k + j] has g = special[i], y = special[j]
+            #expect(out[6 * k + 0] == 0 && out[4 * k + 1] == 0 && out[2 * k + 6] == 1.5 && out[6 * k + 2].isNaN)
         }
     }
 

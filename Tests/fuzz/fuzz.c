@@ -32,8 +32,9 @@
 
 #include <swiftgrad.h>
 
-/* R_TENSOR: a returning form (sg_NAME_r): a new handle, or NULL with sg_last_status() set. */
-typedef enum { R_STATUS, R_STRING, R_I64, R_BOOL, R_VOID, R_U32, R_TENSOR } fuzz_return;
+/* R_TENSOR: a returning form (sg_NAME_r): a new handle, or NULL with sg_last_status() set.
+   R_TRUTH: a returning truth (int sg_NAME_r): 1 or 0, or -1 with sg_last_status() set. */
+typedef enum { R_STATUS, R_STRING, R_I64, R_BOOL, R_VOID, R_U32, R_TENSOR, R_TRUTH } fuzz_return;
 
 typedef enum {
     K_TENSOR, K_TENSOR_OUT, K_TENSOR_OUT_ARRAY, K_TENSOR_ARRAY, K_I64_ARRAY, K_I64_OUT, K_I64,
@@ -1013,6 +1014,7 @@ static void call_one(int index) {
     case R_VOID: rtype = &ffi_type_void; break;
     case R_U32: rtype = &ffi_type_uint32; break;
     case R_TENSOR: rtype = &ffi_type_pointer; break;
+    case R_TRUTH: rtype = &ffi_type_sint; break;
     }
     ffi_cif cif;
     if (ffi_prep_cif(&cif, FFI_DEFAULT_ABI, (unsigned)f->nargs, rtype, types) != FFI_OK) {
@@ -1046,18 +1048,26 @@ static void call_one(int index) {
         } else {
             t->ok++;
         }
-    } else if (f->ret == R_TENSOR) {
-        /* A returning form: NULL and a failing status with a message, or a live handle. */
-        if (result.p == NULL) {
+    } else if (f->ret == R_TENSOR || f->ret == R_TRUTH) {
+        /* A returning form: NULL (or -1) and a failing status with a message, or a live handle
+           (or 1 or 0). */
+        int truth = (int)(int32_t)result.word;
+        if (f->ret == R_TRUTH && truth != 1 && truth != 0 && truth != -1) {
+            VIOLATION("%s returned %d, not 1, 0 or -1", f->name, truth);
+            return;
+        }
+        if (f->ret == R_TENSOR ? result.p == NULL : truth == -1) {
             status = (int)sg_last_status();
             if (status <= SG_OK || status > SG_ERR_FORMAT) {
-                VIOLATION("%s returned NULL but sg_last_status() is %d", f->name, status);
+                VIOLATION("%s failed but sg_last_status() is %d", f->name, status);
                 return;
             }
             t->by_status[status]++;
             if (status == SG_ERR_INTERNAL) VIOLATION("%s: internal error: %s", f->name, sg_last_error());
             const char *message = sg_last_error();
             if (message == NULL || message[0] == 0) VIOLATION("%s failed with status %d and no message", f->name, status);
+        } else if (f->ret == R_TRUTH) {
+            t->ok++;
         } else if (!is_live(result.p)) {
             VIOLATION("%s returned a dead handle", f->name);
         } else {

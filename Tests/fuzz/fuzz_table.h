@@ -782,6 +782,8 @@ static const fuzz_function fuzz_functions[] = {
     {"sg_tensor_grad_fn_name", (void (*)(void))sg_tensor_grad_fn_name, R_STATUS, 4, {K_TENSOR, K_CHAR_BUFFER, K_BUFFER_SIZE, K_SIZE_OUT}, {"t", "buf", "buf_size", "needed"}},
     {"sg_tensor_is_contiguous", (void (*)(void))sg_tensor_is_contiguous, R_STATUS, 2, {K_TENSOR, K_BOOL_OUT}, {"t", "out"}},
     {"sg_tensor_is_leaf", (void (*)(void))sg_tensor_is_leaf, R_STATUS, 2, {K_TENSOR, K_BOOL_OUT}, {"t", "out"}},
+    {"sg_tensor_is_nonzero", (void (*)(void))sg_tensor_is_nonzero, R_STATUS, 2, {K_TENSOR, K_BOOL_OUT}, {"t", "out"}},
+    {"sg_tensor_is_nonzero_r", (void (*)(void))sg_tensor_is_nonzero_r, R_TRUTH, 1, {K_TENSOR}, {"t"}},
     {"sg_tensor_item", (void (*)(void))sg_tensor_item, R_STATUS, 2, {K_TENSOR, K_DOUBLE_OUT}, {"t", "out"}},
     {"sg_tensor_ndim", (void (*)(void))sg_tensor_ndim, R_STATUS, 2, {K_TENSOR, K_SIZE_OUT}, {"t", "out"}},
     {"sg_tensor_numel", (void (*)(void))sg_tensor_numel, R_STATUS, 2, {K_TENSOR, K_I64_OUT}, {"t", "out"}},

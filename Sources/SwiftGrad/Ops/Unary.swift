@@ -191,7 +191,7 @@ enum TanhGradient: OutputGradient {
 /// output is 0 even for an infinite or NaN `g`, and `g` where the output is NaN.
 enum ReluGradient: OutputGradient {
     @inline(__always) static func apply<T: FloatElement>(_ g: T, _ y: T) -> T { y <= 0 ? 0 : g }
-    static var floatLoop: VectorLoops.Binary? { nil }
+    static var floatLoop: VectorLoops.Binary? { CPUCapability.loops.reluBackward }
 }
 
 /// `K(g, y)` as a kernel's binary function.

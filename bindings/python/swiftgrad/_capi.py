@@ -108,6 +108,8 @@ PROTOTYPES = {
     "sg_tensor_strides": (c_int, (c_void_p, POINTER(c_int64), c_size_t, POINTER(c_size_t))),
     "sg_tensor_is_contiguous": (c_int, (c_void_p, POINTER(c_bool))),
     "sg_tensor_item": (c_int, (c_void_p, POINTER(c_double))),
+    "sg_tensor_is_nonzero": (c_int, (c_void_p, POINTER(c_bool))),
+    "sg_tensor_is_nonzero_r": (c_int, (c_void_p,)),
     "sg_tensor_copy_to": (c_int, (c_void_p, c_void_p, c_size_t)),
     "sg_tensor_to_string": (c_int, (c_void_p, c_void_p, c_size_t, POINTER(c_size_t))),
     "sg_tensor_set_requires_grad": (c_int, (c_void_p, c_bool)),

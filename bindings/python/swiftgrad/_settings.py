@@ -116,12 +116,7 @@ def is_complex(input):  # noqa: A002
 def is_nonzero(input):  # noqa: A002
     """torch.is_nonzero(input): the truth of a one-element tensor."""
     _require_tensor("is_nonzero", "input", 1, input)
-    n = input.numel()
-    if n == 0:
-        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
-    if n > 1:
-        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-    return builtins.bool(input.item() != 0)
+    return Tensor.__bool__(input)
 
 
 def typename(obj):

@@ -667,15 +667,11 @@ class Tensor:
         """A copy with its own memory, recorded by autograd."""
         return _keep_dtype(self, _make(L.sg_clone, self._handle))
 
-    def __bool__(self, _item=L.sg_tensor_item, _c_double=ctypes.c_double):
-        value = _c_double()
-        if _item(self._handle, value):  # fails unless there is one element
-            n = self.numel()
-            if n != 1:
-                raise RuntimeError("Boolean value of Tensor with " + (
-                    "no values" if n == 0 else "more than one value") + " is ambiguous")
-            _check(L.sg_tensor_item(self._handle, _byref(value)))
-        return value.value != 0  # NaN is true, as in Python
+    def __bool__(self, _truth=L.sg_tensor_is_nonzero_r):
+        truth = _truth(self._handle)  # 1, 0, or -1 with sg_last_status() set: not one element
+        if truth >= 0:
+            return truth == 1  # NaN is true, as in Python
+        _check(_last_status())
 
     def __float__(self):
         if self.numel() != 1:

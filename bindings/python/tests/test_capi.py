@@ -27,7 +27,7 @@ STRUCTS = dict(re.findall(r"typedef struct (sg_\w+) \{(.*?)\} sg_\w+;", HEADER_T
 # What each C type must be in ctypes, stated here independently of the generator: the C ABI's
 # scalars by size and signedness, enums as int, opaque handles and buffers as void pointers.
 SCALARS = {
-    "bool": ctypes.c_bool, "double": ctypes.c_double, "int64_t": ctypes.c_int64, "uint64_t": ctypes.c_uint64,
+    "bool": ctypes.c_bool, "int": ctypes.c_int, "double": ctypes.c_double, "int64_t": ctypes.c_int64, "uint64_t": ctypes.c_uint64,
     "uint32_t": ctypes.c_uint32, "size_t": ctypes.c_size_t, "sg_status": ctypes.c_int, "sg_dtype": ctypes.c_int,
     "sg_reduction": ctypes.c_int,
 }

@@ -98,6 +98,10 @@ def test_comparisons_give_bool_tensors():
 
 def test_python_number_conversions():
     assert bool(torch.tensor([1.0])) is True and bool(torch.tensor(0)) is False
+    # As Python's own bool(float("nan")) and PyTorch's: NaN is true; -0.0 and False are not.
+    assert bool(torch.tensor(float("nan"))) is True and bool(torch.tensor([[-0.0]], dtype=torch.float64)) is False
+    assert bool(torch.tensor([True])) is True and bool(torch.tensor(False)) is False and bool(torch.tensor(-7)) is True
+    assert torch.is_nonzero(torch.tensor(float("nan"))) is True and torch.is_nonzero(torch.tensor(0.0)) is False
     assert float(torch.tensor([2.5])) == 2.5 and int(torch.tensor(3.9)) == 3
     assert [10, 20, 30][torch.tensor(1)] == 20
     assert torch.tensor(7).item() == 7 and isinstance(torch.tensor(7).item(), int)
