@@ -23,9 +23,14 @@ enum Parallel {
     /// Read on every split, written rarely (a word: a racing reader sees the old or new count).
     nonisolated(unsafe) static var cores: Int = available
 
-    /// How many pieces `count` elements are split into.
+    /// Elements per piece, at least, for kernels whose elements are cheap to reach and whose
+    /// pieces are uneven (gathers: an embedding bag's rows, grid sampling's taps): the split pays
+    /// off earlier than `grain`.
+    static let gatherGrain = 1 << 15
+
+    /// How many pieces `count` elements are split into, each of `grain` elements at least.
     @inline(__always)
-    static func pieces(_ count: Int) -> Int {
+    static func pieces(_ count: Int, grain: Int = grain) -> Int {
         cores == 1 || count < 2 &* grain ? 1 : Swift.min(cores, count / grain)
     }
 
@@ -51,8 +56,22 @@ enum Parallel {
     /// count is large; returns when all have run.
     @inline(__always)
     static func forRanges(_ count: Int, _ body: (Range<Int>) -> Void) {
-        let n = pieces(count)
-        if n == 1 {
+        forRanges(count, pieces: pieces(count), body)
+    }
+
+    /// `forRanges` for `count` items that take about `work` elements' time in all, split into
+    /// pieces of `grain` elements' work at least.
+    @inline(__always)
+    static func forRanges(_ count: Int, work: Int, grain: Int = grain, _ body: (Range<Int>) -> Void) {
+        forRanges(count, pieces: pieces(work, grain: grain), body)
+    }
+
+    /// Calls `body(range)` for `pieces` consecutive ranges covering `0..<count` (at most `count`
+    /// of them), concurrently; with one, on the calling thread. Returns when all have run.
+    @inline(__always)
+    static func forRanges(_ count: Int, pieces: Int, _ body: (Range<Int>) -> Void) {
+        let n = Swift.min(pieces, count)
+        if n <= 1 {
             if count > 0 { body(0..<count) }
             return
         }

@@ -216,12 +216,7 @@ private struct AttentionProblem {
     }
 
     func split(_ body: (Range<Int>) -> Void) {
-        let parts = pieces()
-        if parts == 1 {
-            if n > 0 { body(0..<n) }
-            return
-        }
-        Parallel.run(parts) { k in body(n * k / parts ..< n * (k + 1) / parts) }
+        Parallel.forRanges(n, pieces: pieces(), body)
     }
 
     /// The attention output `[batch, L, Ev]` and the probabilities `[batch, L, S]` (before dropout).

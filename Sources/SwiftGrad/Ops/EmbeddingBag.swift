@@ -292,20 +292,6 @@ final class EmbeddingBagPlan: @unchecked Sendable {
 
     // MARK: Kernels (contiguous operands of element type T)
 
-    /// Splits `count` items whose total work is `work` elements into ranges, run concurrently
-    /// above a few tens of thousands of elements (a bag's rows are cheap to read, so the split
-    /// pays off earlier than Parallel.grain).
-    private func split(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        let pieces = Swift.min(Parallel.cores, Swift.max(1, work / (1 << 15)), count)
-        if pieces <= 1 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        Parallel.run(pieces) { k in
-            body(count * k / pieces ..< count * (k + 1) / pieces)
-        }
-    }
-
     func gather<T: PoolFloat>(_ x: Tensor?, _ p: Tensor?, scale: [Double], _: T.Type) throws -> Tensor {
         guard let x else { throw SwiftGradError.internal("embedding_bag: no table") }
         let out = try Tensor.zeros([bags, width], dtype: T.dtype)
@@ -315,7 +301,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
         scale.withUnsafeBufferPointer { c in
             bounds.withUnsafeBufferPointer { bounds in
                 index.withUnsafeBufferPointer { index in
-                    split(bags, work: count &* d) { range in
+                    Parallel.forRanges(bags, work: count &* d, grain: Parallel.gatherGrain) { range in
                         for b in range {
                             let row = op + b &* d
                             for i in bounds[b]..<bounds[b &+ 1] where c[i] != 0 {
@@ -372,7 +358,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
         scale.withUnsafeBufferPointer { c in
             bounds.withUnsafeBufferPointer { bounds in
                 index.withUnsafeBufferPointer { index in
-                    split(bags, work: count &* d) { range in
+                    Parallel.forRanges(bags, work: count &* d, grain: Parallel.gatherGrain) { range in
                         for b in range {
                             let row = gp + b &* d
                             for i in bounds[b]..<bounds[b &+ 1] where c[i] != 0 {
@@ -428,7 +414,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
         forwardScale.withUnsafeBufferPointer { c in
             bounds.withUnsafeBufferPointer { bounds in
                 index.withUnsafeBufferPointer { index in
-                    split(bags, work: count &* d) { range in
+                    Parallel.forRanges(bags, work: count &* d, grain: Parallel.gatherGrain) { range in
                         for b in range {
                             let row = op + b &* d, a = arg + b &* d
                             var first = true

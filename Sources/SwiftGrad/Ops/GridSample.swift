@@ -476,18 +476,6 @@ struct GridSamplePlan: Sendable {
         return n
     }
 
-    /// Splits `count` items whose total work is about `work` into ranges run concurrently.
-    private static func split(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        let pieces = Swift.min(Parallel.cores, Swift.max(1, work / (1 << 15)), count)
-        if pieces <= 1 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        Parallel.run(pieces) { k in
-            body(count * k / pieces ..< count * (k + 1) / pieces)
-        }
-    }
-
     /// Runs `body` with per-thread scratch buffers for `combine`.
     @inline(__always)
     private func withScratch<T: PoolFloat, R>(_: T.Type, _ body: (UnsafeMutablePointer<Int>, UnsafeMutablePointer<T>,
@@ -512,7 +500,7 @@ struct GridSamplePlan: Sendable {
         let gp = UnsafePointer(grid.pointer(T.self) + grid.storageOffset)
         let op = out.pointer(T.self)
         let c = channels, plane = plane, positions = positions, rank = rank
-        Self.split(batch &* positions, work: batch &* positions &* c &* maxTaps) { range in
+        Parallel.forRanges(batch &* positions, work: batch &* positions &* c &* maxTaps, grain: Parallel.gatherGrain) { range in
             withScratch(T.self) { si, st, off, w, d in
                 for q in range {
                     let n = q / positions, p = q - n &* positions
@@ -608,7 +596,7 @@ struct GridSamplePlan: Sendable {
             }
         } else {
             // Each piece owns whole batch entries: no two write the same input gradient.
-            Self.split(batch, work: work) { range in slice(range, 0..<c, ggp) }
+            Parallel.forRanges(batch, work: work, grain: Parallel.gatherGrain) { range in slice(range, 0..<c, ggp) }
         }
         return [gi, gg]
     }
@@ -628,7 +616,7 @@ struct GridSamplePlan: Sendable {
         let dgp = dgT.pointer(T.self), dxp = dxT.pointer(T.self), dgridp = dgridT.pointer(T.self)
         let c = channels, plane = plane, positions = positions, rank = rank
         let w0 = inSize[0], hw = inSize[0] &* inSize[1]
-        Self.split(batch, work: batch &* positions &* c &* maxTaps &* 4) { range in
+        Parallel.forRanges(batch, work: batch &* positions &* c &* maxTaps &* 4, grain: Parallel.gatherGrain) { range in
             // Per axis a: 4 indices, weights, derivatives, second derivatives.
             let idx = UnsafeMutablePointer<Int>.allocate(capacity: 12)
             let w = UnsafeMutablePointer<T>.allocate(capacity: 12)

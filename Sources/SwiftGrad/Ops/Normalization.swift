@@ -93,14 +93,7 @@ enum NormKernels {
     /// Splits `count` units of `unitSize` elements each across cores.
     @inline(__always)
     static func forUnits(_ count: Int, unitSize: Int, _ body: (Range<Int>) -> Void) {
-        let pieces = Swift.min(Parallel.pieces(count &* Swift.max(unitSize, 1)), count)
-        if pieces <= 1 {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        Parallel.run(pieces) { k in
-            body(count * k / pieces ..< count * (k + 1) / pieces)
-        }
+        Parallel.forRanges(count, work: count &* Swift.max(unitSize, 1), body)
     }
 
     // ---- rows: layer norm (inner = 1, groups = 1) and group norm --------------------------

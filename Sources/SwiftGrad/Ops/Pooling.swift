@@ -126,12 +126,7 @@ enum PoolKernels {
     /// Calls `body` for ranges of planes, in parallel when the work is large.
     static func forPlanes(_ planes: Int, work: Int, _ body: (Range<Int>) -> Void) {
         guard work > 0 else { return }
-        let n = Swift.min(Parallel.pieces(work), planes)
-        if n <= 1 {
-            if planes > 0 { body(0..<planes) }
-            return
-        }
-        Parallel.run(n) { k in body(planes * k / n ..< planes * (k + 1) / n) }
+        Parallel.forRanges(planes, work: work, body)
     }
 
     /// Max over each window, with the flat index (in the plane) of the first maximum (NaN wins).

@@ -4,7 +4,6 @@ import gc
 import math
 import re
 import shutil
-import threading
 import warnings
 
 import pytest
@@ -206,7 +205,7 @@ def test_functional_api_shapes():
         F.vjp(lambda t: t ** 2, x)
 
 
-def test_grad_modes_as_decorators_and_per_thread():
+def test_grad_modes_as_decorators_and_per_thread(in_threads):
     x = torch.ones(1, requires_grad=True)
 
     @torch.no_grad()
@@ -231,11 +230,7 @@ def test_grad_modes_as_decorators_and_per_thread():
         torch.set_grad_enabled(enabled)
         results[name] = ((x * 2).requires_grad, torch.is_grad_enabled())
 
-    threads = [threading.Thread(target=worker, args=(i, i % 2 == 0)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(4, lambda i: worker(i, i % 2 == 0))
     assert results == {0: (True, True), 1: (False, False), 2: (True, True), 3: (False, False)}
     assert torch.is_grad_enabled()
 

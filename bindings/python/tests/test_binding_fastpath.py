@@ -7,7 +7,6 @@ import ctypes
 import gc
 import os
 import sys
-import threading
 import warnings
 import weakref
 
@@ -135,50 +134,22 @@ def test_a_hooked_tensor_releases_its_hook_at_once():
     assert alive() is None  # the hook's closure went with y's handle, without a flush
 
 
-def test_threads_share_the_queue():
+def test_threads_share_the_queue(in_threads):
     before = torch._live_tensor_count()
-    errors = []
 
-    def work():
-        try:
-            x = torch.rand(4, requires_grad=True)
-            for _ in range(3000):
-                y = x * 2 + 1
-                assert y._small
-            y.sum().backward()
-            assert x.grad.tolist() == [2.0] * 4
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
+    def work(_):
+        x = torch.rand(4, requires_grad=True)
+        for _ in range(3000):
+            y = x * 2 + 1
+            assert y._small
+        y.sum().backward()
+        assert x.grad.tolist() == [2.0] * 4
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    in_threads(4, work)
     assert torch._live_tensor_count() == before
 
 
-def _forked_child_passes(lock, check):
-    """Forks while holding `lock` (as if another thread held it at the fork) and runs `check()`
-    in the child, whose exit status says whether it returned true; True when it did."""
-    lock.acquire()
-    try:
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                code = 0 if check() else 3
-            finally:
-                os._exit(code)
-    finally:
-        lock.release()
-    _, status = os.waitpid(pid, 0)
-    return os.WEXITSTATUS(status) == 0
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_forked_child_can_flush_even_if_the_lock_was_held():
+def test_a_forked_child_can_flush_even_if_the_lock_was_held(forked_child):
     before = torch._live_tensor_count()
     x = torch.rand(4)
 
@@ -186,7 +157,7 @@ def test_a_forked_child_can_flush_even_if_the_lock_was_held():
         for _ in range(2 * _release.BATCH):
             x * 2
         return torch._live_tensor_count() == before + 1 and not _release.pending
-    assert _forked_child_passes(_release._lock, check)  # held as if another thread were flushing
+    assert forked_child(check, holding=_release._lock)  # held as if another thread were flushing
 
 
 def test_flush_is_safe_when_reentered_or_empty():
@@ -335,8 +306,7 @@ def test_pending_handles_are_released_at_exit(tmp_path):
     assert int(counts["at exit"]) == int(counts["at start"])
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_forked_child_reads_the_default_dtype_even_if_the_lock_was_held():
+def test_a_forked_child_reads_the_default_dtype_even_if_the_lock_was_held(forked_child):
     from swiftgrad import _dtype
 
     def check():
@@ -344,5 +314,5 @@ def test_a_forked_child_reads_the_default_dtype_even_if_the_lock_was_held():
         torch.set_default_dtype(torch.float64)
         return ok and torch.get_default_dtype() is torch.float64 and torch.randn(2).dtype is torch.float64
     # held as if another thread were in set_default_dtype at the fork
-    assert _forked_child_passes(_dtype._default_lock, check)
+    assert forked_child(check, holding=_dtype._default_lock)
     assert torch.get_default_dtype() is torch.float32  # the child's setting stayed in the child

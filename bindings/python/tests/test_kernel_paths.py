@@ -339,54 +339,27 @@ def test_products_of_other_dtypes():
                                    atol=1e-2)
 
 
-def _large_sum_in_child():
-    """Runs a split kernel (sum of 2^20 ones across threads) in a forked child under an alarm;
-    True when the child finished it with the right value."""
-    import os
-    import signal
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            signal.alarm(60)  # a hung worker pool kills the child instead of the test run
-            x = torch.ones(2**20)
-            code = 0 if (x * 2).sum().item() == 2.0 * 2**20 else 3
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-
-
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
-def test_split_kernels_work_in_a_forked_child(threads):
+def test_split_kernels_work_in_a_forked_child(threads, forked_child):
     # The parent's worker threads do not exist in a child: it must make its own (or work alone).
+    # A hung worker pool would end the child by the alarm, not the test run.
     x = torch.ones(2**20)
     assert (x * 2).sum().item() == 2.0 * 2**20  # the parent's pool is running
-    assert _large_sum_in_child()
+    assert forked_child(lambda: (torch.ones(2**20) * 2).sum().item() == 2.0 * 2**20)
 
 
-def test_split_kernels_from_several_threads_at_once(threads):
+def test_split_kernels_from_several_threads_at_once(threads, in_threads):
     # Matrix products release the GIL and split across the worker pool. One job runs on the pool
     # at a time; the other callers run their pieces on their own threads, with the same split, so
     # every product equals the one computed alone.
-    import threading
     torch.manual_seed(0)
     pairs = [(torch.randn(384, 512), torch.randn(512, 640)) for _ in range(4)]
     alone = [a @ b for a, b in pairs]
-    results, errors = {}, []
+    results = {}
 
     def work(i):
-        try:
-            a, b = pairs[i]
-            for _ in range(10):
-                results.setdefault(i, []).append(a @ b)
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    assert not errors
+        a, b = pairs[i]
+        for _ in range(10):
+            results.setdefault(i, []).append(a @ b)
+    in_threads(4, work)
     for i in range(4):
         assert all(torch.equal(r, alone[i]) for r in results[i])

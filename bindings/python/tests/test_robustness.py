@@ -4,7 +4,6 @@ case ends in a Python exception or the right answer, never a crash or a leak."""
 import gc
 import subprocess
 import sys
-import threading
 
 import pytest
 
@@ -12,7 +11,7 @@ import swiftgrad as torch
 from swiftgrad.autograd import Function
 
 
-def test_eight_threads_share_leaves_and_match_a_serial_run():
+def test_eight_threads_share_leaves_and_match_a_serial_run(in_threads):
     leaf = torch.tensor([0.0, 1.0, 2.0], requires_grad=True)
     constant = torch.tensor([1.0, 2.0, 3.0])
 
@@ -31,26 +30,13 @@ def test_eight_threads_share_leaves_and_match_a_serial_run():
         work(tid, 50, serial[tid])
     leaf.grad = None
     results = {tid: [] for tid in range(8)}
-    errors = []
-
-    def run(tid):
-        try:
-            work(tid, 50, results[tid])
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(tid,)) for tid in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    in_threads(8, lambda tid: work(tid, 50, results[tid]))
     assert results == serial
     expected = sum(tid + 1 + r * 0.001 for tid in range(8) for r in range(50))
     assert leaf.grad.tolist() == pytest.approx([expected] * 3, rel=1e-5)
 
 
-def test_errors_and_grad_mode_stay_in_their_thread():
+def test_errors_and_grad_mode_stay_in_their_thread(in_threads):
     x = torch.ones(3)
     messages = {}
 
@@ -59,11 +45,7 @@ def test_errors_and_grad_mode_stay_in_their_thread():
             x.reshape(tid + 2, 5)
         messages[tid] = str(error.value)
 
-    threads = [threading.Thread(target=fail, args=(tid,)) for tid in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(8, fail)
     assert messages == {tid: f"shape '[{tid + 2}, 5]' is invalid for input of size 3" for tid in range(8)}
 
 
