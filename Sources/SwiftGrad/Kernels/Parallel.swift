@@ -23,9 +23,8 @@ enum Parallel {
     /// Read on every split, written rarely (a word: a racing reader sees the old or new count).
     nonisolated(unsafe) static var cores: Int = available
 
-    /// Elements per piece, at least, for kernels whose elements are cheap to reach and whose
-    /// pieces are uneven (gathers: an embedding bag's rows, grid sampling's taps): the split pays
-    /// off earlier than `grain`.
+    /// Elements per piece, at least, for gathers (an embedding bag's rows, grid sampling's taps),
+    /// whose elements are cheap to reach: the split pays off earlier than `grain`.
     static let gatherGrain = 1 << 15
 
     /// How many pieces `count` elements are split into, each of `grain` elements at least.
