@@ -340,10 +340,14 @@ static int stream(void) {
    does by default. */
 extern void openblas_set_num_threads(int);
 
-static int sgemm(void) {
-    const int n = 1024;
+static void blas_on_all_cores(void) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     openblas_set_num_threads(cores < 1 ? 1 : cores > 64 ? 64 : (int)cores);
+}
+
+static int sgemm(void) {
+    const int n = 1024;
+    blas_on_all_cores();
     float *a = malloc(sizeof(float) * n * n), *b = malloc(sizeof(float) * n * n), *c = malloc(sizeof(float) * n * n);
     if (!a || !b || !c) return 1;
     for (int i = 0; i < n * n; i++) a[i] = (float)(i % 7) - 3, b[i] = (float)(i % 5) - 2;
@@ -362,34 +366,38 @@ static int sgemm(void) {
 /* The matrix products of one W3 step, and nothing else, through cblas_sgemm called directly
    with all cores: X W1 [256 x 784 x 512] and H W2 [256 x 512 x 10] forward; dL W2^T, H^T dL and
    X^T dZ backward (X needs no gradient). The floor under any W3 step that multiplies with this
-   BLAS, measured in turn with W3. */
+   BLAS, measured as W3 is (`measure`) and in turn with it. */
+enum { W3_B = 256, W3_IN = 784, W3_HID = 512, W3_OUT = 10 };
+
+struct w3_matrices {
+    float *x, *w1, *h, *w2, *l, *dh, *dw2, *dw1;
+};
+
+static void w3_step_products(void *state) {
+    enum { B = W3_B, IN = W3_IN, HID = W3_HID, OUT = W3_OUT };
+    struct w3_matrices *m = state;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, HID, IN, 1.0f, m->x, IN, m->w1, HID, 0.0f, m->h, HID);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, OUT, HID, 1.0f, m->h, HID, m->w2, OUT, 0.0f, m->l, OUT);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, HID, OUT, 1.0f, m->l, OUT, m->w2, OUT, 0.0f, m->dh, HID);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, HID, OUT, B, 1.0f, m->h, HID, m->l, OUT, 0.0f, m->dw2, OUT);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, IN, HID, B, 1.0f, m->x, IN, m->dh, HID, 0.0f, m->dw1, HID);
+}
+
 static int w3_products(void) {
-    enum { B = 256, IN = 784, HID = 512, OUT = 10 };
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    openblas_set_num_threads(cores < 1 ? 1 : cores > 64 ? 64 : (int)cores);
-    float *x = malloc(sizeof(float) * B * IN), *w1 = malloc(sizeof(float) * IN * HID), *h = malloc(sizeof(float) * B * HID);
-    float *w2 = malloc(sizeof(float) * HID * OUT), *l = malloc(sizeof(float) * B * OUT), *dh = malloc(sizeof(float) * B * HID);
-    float *dw2 = malloc(sizeof(float) * HID * OUT), *dw1 = malloc(sizeof(float) * IN * HID);
-    if (!x || !w1 || !h || !w2 || !l || !dh || !dw2 || !dw1) return 1;
-    for (int i = 0; i < B * IN; i++) x[i] = (float)(i % 7) - 3;
-    for (int i = 0; i < IN * HID; i++) w1[i] = 0.01f * (float)(i % 5 - 2);
-    for (int i = 0; i < HID * OUT; i++) w2[i] = 0.01f * (float)(i % 3 - 1);
-    for (int i = 0; i < B * OUT; i++) l[i] = 0.001f * (float)(i % 11 - 5);
-    double times[20];
-    for (int rep = 0; rep < 22; rep++) {
-        double start = now();
-        for (int k = 0; k < 10; k++) {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, HID, IN, 1.0f, x, IN, w1, HID, 0.0f, h, HID);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, OUT, HID, 1.0f, h, HID, w2, OUT, 0.0f, l, OUT);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, HID, OUT, 1.0f, l, OUT, w2, OUT, 0.0f, dh, HID);
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, HID, OUT, B, 1.0f, h, HID, l, OUT, 0.0f, dw2, OUT);
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, IN, HID, B, 1.0f, x, IN, dh, HID, 0.0f, dw1, HID);
-        }
-        if (rep >= 2) times[rep - 2] = (now() - start) / 10;
-    }
-    qsort(times, 20, sizeof(double), compare_doubles);
-    printf("{\"limit\": \"w3_products\", \"seconds\": %.9g}\n", times[10]);
-    free(x), free(w1), free(h), free(w2), free(l), free(dh), free(dw2), free(dw1);
+    enum { B = W3_B, IN = W3_IN, HID = W3_HID, OUT = W3_OUT };
+    blas_on_all_cores();
+    struct w3_matrices m = {
+        malloc(sizeof(float) * B * IN), malloc(sizeof(float) * IN * HID), malloc(sizeof(float) * B * HID),
+        malloc(sizeof(float) * HID * OUT), malloc(sizeof(float) * B * OUT), malloc(sizeof(float) * B * HID),
+        malloc(sizeof(float) * HID * OUT), malloc(sizeof(float) * IN * HID),
+    };
+    if (!m.x || !m.w1 || !m.h || !m.w2 || !m.l || !m.dh || !m.dw2 || !m.dw1) return 1;
+    for (int i = 0; i < B * IN; i++) m.x[i] = (float)(i % 7) - 3;
+    for (int i = 0; i < IN * HID; i++) m.w1[i] = 0.01f * (float)(i % 5 - 2);
+    for (int i = 0; i < HID * OUT; i++) m.w2[i] = 0.01f * (float)(i % 3 - 1);
+    for (int i = 0; i < B * OUT; i++) m.l[i] = 0.001f * (float)(i % 11 - 5);
+    printf("{\"limit\": \"w3_products\", \"seconds\": %.9g}\n", measure(w3_step_products, &m, 100));
+    free(m.x), free(m.w1), free(m.h), free(m.w2), free(m.l), free(m.dh), free(m.dw2), free(m.dw1);
     return 0;
 }
 
