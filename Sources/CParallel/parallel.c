@@ -29,7 +29,8 @@ static _Atomic unsigned long generation;
 static long workers;          /* threads made */
 static long sleepers;         /* workers waiting on work_ready */
 static int busy;              /* a job is running */
-static long job_count, job_next, job_pending;
+static long job_count, job_next;
+static _Atomic long job_pending;  /* also read by the caller without the lock, while it watches */
 static void *job_context;
 static void (*job_body)(void *, long);
 
@@ -77,6 +78,20 @@ static void watch_for_next_job(void) {
     long deadline = monotonic_ns() + watch_ns;
     for (int spins = 1;; spins++) {
         if (atomic_load_explicit(&generation, memory_order_acquire) != seen) break;
+        if ((spins & 63) == 0 && monotonic_ns() > deadline) break;
+        spin_pause();
+    }
+    pthread_mutex_lock(&lock);
+}
+
+/* Watches, for up to watch_ns without the lock, for the workers to finish the pieces they took;
+   called and returns with `lock` held. The pieces of a job are about equal, so the last ones
+   end soon after the caller's own; sleeping on work_done instead costs the caller a futex wait
+   and the worker a wake-up call, and the caller then waits on its halted vCPU being woken. */
+static void watch_for_pieces(void) {
+    pthread_mutex_unlock(&lock);
+    long deadline = monotonic_ns() + watch_ns;
+    for (int spins = 1; atomic_load_explicit(&job_pending, memory_order_acquire) > 0; spins++) {
         if ((spins & 63) == 0 && monotonic_ns() > deadline) break;
         spin_pause();
     }
@@ -161,6 +176,7 @@ void swiftgrad_parallel_run(long count, long threads, void *context, void (*body
     atomic_fetch_add_explicit(&generation, 1, memory_order_release);
     if (sleepers > 0) pthread_cond_broadcast(&work_ready);
     take_pieces();
+    if (job_pending > 0) watch_for_pieces();
     while (job_pending > 0) pthread_cond_wait(&work_done, &lock);
     busy = 0;
     job_context = NULL;

@@ -28,6 +28,52 @@ import Testing
         }
     }
 
+    /// float32 products with a small inner size (the vector loop where AVX2 runs, BLAS
+    /// elsewhere), split over threads or not, with b as it is or transposed (packed first), and
+    /// backward through them, against the same products in float64 (BLAS's dgemm).
+    @Test func smallInnerProductsAgreeWithFloat64() throws {
+        for (m, k, n) in [(256, 10, 512), (512, 16, 700), (300, 1, 33), (5, 3, 40), (1000, 2, 9), (37, 17, 64)] {
+            let a = try Tensor.randn([m, k]), b = try Tensor.randn([k, n])
+            let want = try a.to(.float64).matmul(b.to(.float64)).scalars(as: Double.self)
+            for (layout, operand) in [("b", b), ("b stored transposed", try b.t().contiguous().t())] {
+                let got = try a.matmul(operand).scalars(as: Float.self).map(Double.init)
+                expectClose(got, want, tolerance: 1e-5, "[\(m), \(k)] @ [\(k), \(n)], \(layout)")
+            }
+            // Backward: d(a @ b)/da = g @ b^T (inner size n), d/db = a^T @ g (inner size m).
+            let x = try a.detach().requiringGrad(), g = try Tensor.randn([n, m]).t()
+            try x.matmul(b).backward(g)
+            let gradWant = try g.to(.float64).matmul(b.to(.float64).t()).scalars(as: Double.self)
+            // Inner size n: up to 700 float32 products of about 1 in each sum.
+            expectClose(try x.grad!.scalars(as: Float.self).map(Double.init), gradWant, tolerance: 1e-4, "grad of a, [\(m), \(k)]")
+        }
+    }
+
+    /// float32 softmax and log_softmax over the last dimension of contiguous tensors (the vector
+    /// exp, over blocks of rows) agree with the same in float64: lengths around the eight-lane
+    /// vector and past a block; rows from an offset; dim 0 of a transposed view (the general
+    /// loop); infinities and NaN.
+    @Test func floatSoftmaxRowsAgreeWithFloat64() throws {
+        let ops: [(String, (Tensor, Int) throws -> Tensor)] = [("softmax", { try $0.softmax(dim: $1) }),
+                                                               ("log_softmax", { try $0.logSoftmax(dim: $1) })]
+        let inf = Float.infinity
+        let special = try Tensor([0, -inf, 1, 2, -inf, -inf, -inf, -inf, inf, 0, 1, 2, .nan, 0, 1, 2, -200, 0, 80, 1] as [Float],
+                                 shape: [5, 4])
+        for (name, op) in ops {
+            for length in [1, 2, 7, 8, 9, 10, 17, 100, 1000, 3000] {
+                let x = try Tensor.randn([5, length]).mul(4)
+                let want = try op(x.to(.float64), 1).scalars(as: Double.self)
+                expectClose(try op(x, 1).scalars(as: Float.self).map(Double.init), want, tolerance: 1e-6, "\(name), length \(length)")
+                expectClose(try op(x.t(), 0).t().contiguous().scalars(as: Float.self).map(Double.init), want, tolerance: 1e-6,
+                            "\(name) over dim 0 of the transposed view, length \(length)")
+                // Rows 1-4: contiguous, from an offset into the storage.
+                expectClose(try op(x.narrow(dim: 0, start: 1, length: 4), 1).scalars(as: Float.self).map(Double.init),
+                            Array(want[length...]), tolerance: 1e-6, "\(name) of rows 1-4, length \(length)")
+            }
+            expectClose(try op(special, 1).scalars(as: Float.self).map(Double.init),
+                        try op(special.to(.float64), 1).scalars(as: Double.self), tolerance: 1e-6, "\(name), special values")
+        }
+    }
+
     @Test func parallelRunCallsEveryPieceOnceFromAnyCaller() throws {
         // Each k in 0..<count exactly once, whatever the count; nested calls (run serially inside
         // a piece) and calls from several threads at once (one on the pool, the others alone).

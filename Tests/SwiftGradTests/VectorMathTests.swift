@@ -241,6 +241,61 @@ import SwiftGradVectorAVX2
         }
     }
 
+    /// The small-inner-size product loop against a float64 triple loop, in both builds: row
+    /// counts 1-9 (four-row blocks and the spare rows of the last), column counts around the
+    /// 16- and 8-column blocks and the one-by-one tail, inner sizes 1-16, a read in either
+    /// layout, padded leading dimensions (left untouched), written over c and added to it.
+    @Test func smallInnerGemmIsTheProduct() {
+        var builds: [(String, SwiftGradVector.VectorLoops.SmallInnerGemm)] = [("baseline", SwiftGradVector.VectorLoops.smallInnerGemm)]
+        #if SWIFTGRAD_AVX2
+        if sgcpu_has_avx2_fma() { builds.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.smallInnerGemm)) }
+        #endif
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func uniform() -> Float {  // in [-1, 1), a fixed sequence
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state) >> 40) / Float(1 << 23)
+        }
+        for (name, gemm) in builds {
+            for m in 1...9 {
+                for n in [1, 7, 8, 9, 15, 16, 17, 24, 33] {
+                    for k in [1, 2, 3, 10, 16] {
+                        for transA in [false, true] {
+                            for accumulate in [false, true] {
+                                let lda = (transA ? m : k) + 3, ldb = n + 2, ldc = n + 5
+                                let a = (0..<((transA ? k : m) * lda)).map { _ in uniform() }
+                                let b = (0..<(k * ldb)).map { _ in uniform() }
+                                let c0 = (0..<(m * ldc)).map { _ in uniform() }
+                                let aRow = transA ? 1 : lda, aColumn = transA ? lda : 1
+                                var c = c0
+                                a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                                    gemm(m, n, k, pa.baseAddress!, aRow, aColumn, pb.baseAddress!, ldb, accumulate, pc.baseAddress!, ldc)
+                                } } }
+                                var worst = 0.0
+                                for i in 0..<m {
+                                    for j in 0..<ldc {
+                                        let got = Double(c[i * ldc + j])
+                                        guard j < n else {
+                                            #expect(c[i * ldc + j] == c0[i * ldc + j], "\(name): padding written at [\(i), \(j)]")
+                                            continue
+                                        }
+                                        var want = accumulate ? Double(c0[i * ldc + j]) : 0, scale = abs(want)
+                                        for p in 0..<k {
+                                            let product = Double(a[i * aRow + p * aColumn]) * Double(b[p * ldb + j])
+                                            want += product
+                                            scale += abs(product)
+                                        }
+                                        worst = max(worst, abs(got - want) / max(scale, 1e-30))
+                                    }
+                                }
+                                #expect(worst <= 1e-6, "\(name): m \(m) n \(n) k \(k) transA \(transA) accumulate \(accumulate): \(worst)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The tensor ops take the vector loop for contiguous float32 and the scalar one otherwise;
     /// both agree within the bound, the tail included (gelu's scalar kernel: libm's erfc and the
     /// product in double, rounded once).

@@ -36,6 +36,16 @@ public enum CPUCapability: String, Sendable {
         #endif
     }
 
+    /// The loop for products with a small inner size (`VectorLoops.smallInnerGemm`), with AVX2
+    /// only: on the baseline, OpenBLAS still multiplies with its own AVX2 kernels, and the loop in
+    /// two SSE registers without fused multiply-adds was not measured against them.
+    static let smallInnerGemm: SwiftGradVector.VectorLoops.SmallInnerGemm? = {
+        #if SWIFTGRAD_AVX2
+        if current == .avx2 { return SwiftGradVectorAVX2.VectorLoops.smallInnerGemm }
+        #endif
+        return nil
+    }()
+
     typealias Unary = SwiftGradVector.VectorLoops.Unary
     typealias Binary = SwiftGradVector.VectorLoops.Binary
 

@@ -1,9 +1,11 @@
 import CBLAS
+import SwiftGradVector
 
-// Matrix products on OpenBLAS. A strided operand is passed as it lies in memory whenever one of
-// its two matrix dimensions has stride 1 (a transposed view becomes a BLAS transpose flag); only
-// other layouts are copied. int64 products, which BLAS has no routine for, and sizes past BLAS's
-// 32-bit integers use a plain loop.
+// Matrix products on OpenBLAS, and float32 ones with a small inner size on a vector loop
+// (SwiftGradVector's SmallInnerGemm.swift). A strided operand is passed as it lies in memory
+// whenever one of its two matrix dimensions has stride 1 (a transposed view becomes a BLAS
+// transpose flag); only other layouts are copied. int64 products, which BLAS has no routine for,
+// and sizes past BLAS's 32-bit integers use a plain loop.
 
 /// The matrices of one product operand as the kernels read them: `batch` matrices of `rows` x
 /// `cols` elements of `tensor`'s storage, matrix i at `i * batchStride` from the tensor's first
@@ -146,10 +148,23 @@ extension Kernels {
 /// split over the library's own threads instead (`Kernels.gemm`).
 protocol BLASFloat: FloatElement {
     /// Row-major `c = alpha op(a) op(b) + (beta ? c : 0)` for c of [m, n] and inner size k, on the
-    /// calling thread.
+    /// calling thread, through BLAS.
     static func blasGemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
                          _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, beta: Bool,
                          _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+
+    /// `blasGemm`'s product on the calling thread, by whichever kernel runs it fastest.
+    static func gemmOnThread(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
+                             _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, beta: Bool,
+                             _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+}
+
+extension BLASFloat {
+    static func gemmOnThread(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
+                             _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int, beta: Bool,
+                             _ c: UnsafeMutablePointer<Self>, _ ldc: Int) {
+        blasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta: beta, c, ldc)
+    }
 }
 
 extension Float: BLASFloat {
@@ -159,6 +174,26 @@ extension Float: BLASFloat {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(Swift.max(lda, 1)), b, Int32(Swift.max(ldb, 1)),
                     beta ? 1 : 0, c, Int32(Swift.max(ldc, 1)))
+    }
+
+    /// A small inner size (up to `VectorLoops.smallInnerLimit`) with at least eight columns goes
+    /// to the vector loop (`CPUCapability.smallInnerGemm`), op(b) copied row-major first when it
+    /// is b transposed; the rest to BLAS.
+    static func gemmOnThread(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                             _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, beta: Bool,
+                             _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        guard k <= VectorLoops.smallInnerLimit, n >= 8, alpha == 1, let kernel = CPUCapability.smallInnerGemm else {
+            return blasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta: beta, c, ldc)
+        }
+        let aRow = transA ? 1 : lda, aColumn = transA ? lda : 1
+        if !transB { return kernel(m, n, k, a, aRow, aColumn, b, ldb, beta, c, ldc) }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: k &* n) { rows in
+            let packed = rows.baseAddress!
+            for j in 0..<n {
+                for p in 0..<k { packed[p &* n &+ j] = b[j &* ldb &+ p] }
+            }
+            kernel(m, n, k, a, aRow, aColumn, packed, n, beta, c, ldc)
+        }
     }
 }
 
@@ -174,15 +209,17 @@ extension Double: BLASFloat {
 
 extension Kernels {
     /// `blasGemm`, split over the library's threads when `parallel` and the product is large
-    /// (2^21 multiply-adds a thread at least): each thread one BLAS call on a band of c's columns
-    /// (of its rows when c is taller than wide), bands a multiple of 16 wide.
+    /// (2^19 multiply-adds a thread at least): each thread one `gemmOnThread` call on a band of
+    /// c's columns (of its rows when c is taller than wide), bands a multiple of 16 wide. (With
+    /// 2^21, benchmark W3's [256, 512] @ [512, 10] and its two products in backward ran on one
+    /// thread: 64-87 us each through OpenBLAS, 40-45 us split in two.)
     static func gemm<T: BLASFloat>(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: T,
                                    _ a: UnsafePointer<T>, _ lda: Int, _ b: UnsafePointer<T>, _ ldb: Int, beta: Bool,
                                    _ c: UnsafeMutablePointer<T>, _ ldc: Int, parallel: Bool = true) {
         let work = Double(m) * Double(n) * Double(k), byColumns = n >= m, extent = byColumns ? n : m
-        let pieces = parallel ? Swift.min(Parallel.cores, Int(Swift.min(work / Double(1 << 21), 64)), extent / 16) : 1
+        let pieces = parallel ? Swift.min(Parallel.cores, Int(Swift.min(work / Double(1 << 19), 64)), extent / 16) : 1
         if pieces <= 1 {
-            return T.blasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta: beta, c, ldc)
+            return T.gemmOnThread(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta: beta, c, ldc)
         }
         Parallel.run(pieces) { p in
             let lo = extent * p / pieces / 16 * 16, hi = p == pieces - 1 ? extent : extent * (p + 1) / pieces / 16 * 16
@@ -190,10 +227,10 @@ extension Kernels {
             if byColumns {
                 // Columns lo..<hi of op(b): from column lo of b, or row lo of b stored transposed.
                 let bBand = transB ? b + lo &* ldb : b + lo
-                T.blasGemm(transA, transB, m, hi - lo, k, alpha, a, lda, bBand, ldb, beta: beta, c + lo, ldc)
+                T.gemmOnThread(transA, transB, m, hi - lo, k, alpha, a, lda, bBand, ldb, beta: beta, c + lo, ldc)
             } else {
                 let aBand = transA ? a + lo : a + lo &* lda
-                T.blasGemm(transA, transB, hi - lo, n, k, alpha, aBand, lda, b, ldb, beta: beta, c + lo &* ldc, ldc)
+                T.gemmOnThread(transA, transB, hi - lo, n, k, alpha, aBand, lda, b, ldb, beta: beta, c + lo &* ldc, ldc)
             }
         }
     }
