@@ -259,6 +259,13 @@ import Testing
         } catch let error as SwiftGradError {
             #expect(error.message.hasPrefix("Function 'SqrtBackward0' returned nan values in its 0th output.\nError detected in SqrtBackward0, the gradient of the forward operation Sqrt"))
         }
+        // Every gradient is checked: none goes straight into a .grad (EngineTests).
+        let w = try Tensor([1, 2] as [Double], shape: [2, 1]).requiringGrad()
+        try w.setGrad(Tensor([10, 20] as [Double], shape: [2, 1]))
+        let before = AccumulatorOffer.current.value.taken
+        try Tensor([3, 4] as [Double], shape: [1, 2]).mm(w).sum().backward()
+        #expect(AccumulatorOffer.current.value.taken == before)
+        #expect(try w.grad!.scalars(as: Double.self) == [13, 24])
     }
 
     @Test func graphPicture() throws {

@@ -26,6 +26,85 @@ import Testing
         #expect(GradMode.isEnabled)
     }
 
+    /// A matrix product's backward adds a leaf's gradient straight into its existing `.grad`
+    /// (BLAS with beta = 1) when nothing stands between them, and gives the same values as the
+    /// separate product and sum whenever something does: hooks, a second use of the leaf,
+    /// create_graph, autograd.grad, backward(inputs:), a `.grad` that is not dense (anomaly mode:
+    /// AutogradTests.anomalyModeNamesTheNode, the one test that sets it).
+    @Test func productsAddIntoAnExistingGradExactlyWhenNothingStandsBetween() throws {
+        for dtype in [DType.float32, .float64] {
+            let x0 = try Tensor.randn([6, 5], dtype: dtype), w0 = try Tensor.randn([5, 4], dtype: dtype)
+            let g = try Tensor.randn([6, 4], dtype: dtype), start = try Tensor.randn([5, 4], dtype: dtype)
+            let startX = try Tensor.randn([6, 5], dtype: dtype)
+            // References in float64: x^T g and g w^T added to the starting gradients.
+            func wide(_ t: Tensor) throws -> Tensor { try t.to(.float64) }
+            func values(_ t: Tensor) throws -> [Double] { try t.contiguous().to(.float64).scalars(as: Double.self) }
+            let wantW = try wide(start).add(wide(x0).t().mm(wide(g))).scalars(as: Double.self)
+            let wantX = try wide(startX).add(wide(g).mm(wide(w0).t())).scalars(as: Double.self)
+            let tolerance = dtype == .float32 ? 1e-5 : 1e-12
+
+            // How many gradients went straight into a .grad during `body` (on this thread).
+            func taken(_ body: () throws -> Void) rethrows -> Int {
+                let before = AccumulatorOffer.current.value.taken
+                try body()
+                return AccumulatorOffer.current.value.taken - before
+            }
+            func leaves() throws -> (Tensor, Tensor) {
+                let x = try x0.clone().requiringGrad(), w = try w0.clone().requiringGrad()
+                try x.setGrad(startX.clone())
+                try w.setGrad(start.clone())
+                return (x, w)
+            }
+            // Straight in: the same .grad tensors, their storage's version moved.
+            var (x, w) = try leaves()
+            let (gradX, gradW) = (x.grad!, w.grad!)
+            let versions = (gradX.storage.version, gradW.storage.version)
+            #expect(try taken { try x.mm(w).backward(g) } == 2)
+            #expect(x.grad! === gradX && w.grad! === gradW)
+            #expect(gradX.storage.version > versions.0 && gradW.storage.version > versions.1)
+            expectClose(try values(w.grad!), wantW, tolerance: tolerance, "\(dtype) w")
+            expectClose(try values(x.grad!), wantX, tolerance: tolerance, "\(dtype) x")
+
+            // A hook on w sees its gradient (x^T g) and what it returns is accumulated.
+            (x, w) = try leaves()
+            var seen: Tensor?
+            _ = try w.registerHook { grad in seen = grad; return try grad.mul(2) }
+            #expect(try taken { try x.mm(w).backward(g) } == 1)  // x's
+            let product = try wide(x0).t().mm(wide(g))
+            expectClose(try values(try #require(seen)), try product.scalars(as: Double.self), tolerance: tolerance, "hook")
+            expectClose(try values(w.grad!), try wide(start).add(product.mul(2)).scalars(as: Double.self),
+                        tolerance: tolerance, "hook's result")
+
+            // w used twice: both products summed, then added.
+            (x, w) = try leaves()
+            #expect(try taken { try x.mm(w).add(x.mm(w)).backward(g) } == 0)
+            expectClose(try values(w.grad!), try wide(start).add(product.mul(2)).scalars(as: Double.self),
+                        tolerance: tolerance, "two uses")
+
+            // autograd.grad leaves .grad alone; backward(inputs: [x]) leaves w's alone.
+            (x, w) = try leaves()
+            var captured: Tensor?
+            #expect(try taken { captured = try Autograd.grad([x.mm(w)], [w], gradOutputs: [g])[0] } == 0)
+            expectClose(try values(try #require(captured)), try product.scalars(as: Double.self), tolerance: tolerance, "grad")
+            #expect(try values(w.grad!) == values(start))
+            #expect(try taken { try x.mm(w).backward(g, inputs: [x]) } == 1)  // x's
+            #expect(try values(w.grad!) == values(start))
+            expectClose(try values(x.grad!), wantX, tolerance: tolerance, "inputs: [x]")
+
+            // create_graph: the sum is recorded (out of place), with the same values.
+            (x, w) = try leaves()
+            #expect(try taken { try x.mm(w).backward(g, createGraph: true) } == 0)
+            #expect(w.grad!.gradFn != nil)
+            expectClose(try values(w.grad!), wantW, tolerance: tolerance, "create_graph")
+
+            // A transposed (non-dense) .grad: the separate sum, same values.
+            (x, w) = try leaves()
+            try w.setGrad(start.t().contiguous().t())
+            #expect(try taken { try x.mm(w).backward(g) } == 1)  // x's
+            expectClose(try values(w.grad!), wantW, tolerance: tolerance, "transposed .grad")
+        }
+    }
+
     @Test func retainGraphAllowsASecondBackward() throws {
         let x = try Tensor.arange(0, 4, requiresGrad: true)
         let y = try dot(x, x)

@@ -86,7 +86,11 @@ enum Engine {
                     if task.entries[i].wanted { captures.capture(i, incoming) }
                     var outgoing: Gradients = []
                     if task.entries[i].needed {
-                        outgoing = try node.apply(&incoming)
+                        if node.wantsAccumulators && !createGraph && !detectAnomaly {
+                            outgoing = try offerAccumulators(for: node, in: &task) { try node.apply(&incoming) }
+                        } else {
+                            outgoing = try node.apply(&incoming)
+                        }
                         if detectAnomaly { try checkForNaN(node, outgoing.array) }
                         if !keepGraph { node.releaseSavedValues() }
                     }
@@ -172,6 +176,34 @@ enum Engine {
         }
     }
 
+    /// Runs `apply` with `node`'s accumulators on offer (`Node.addToAccumulator`): the
+    /// leaves an input's gradient would be sent to and then added into `.grad` with nothing in
+    /// between, i.e. the edge is the leaf's last one in this pass and no gradient has reached it
+    /// yet (so nothing would be summed first), the pass accumulates into it (not a capture), and
+    /// no hook sees the gradient. The rule may then add its result straight into `.grad` (a
+    /// matrix product with beta = 1) instead of making a new tensor that AccumulateGrad adds in
+    /// a second pass; it returns nil for that input, and the leaf's node runs with nothing.
+    private static func offerAccumulators<Table: NodeTable>(for node: Node, in task: inout Table,
+                                                            _ apply: () throws -> Gradients) throws -> Gradients {
+        var targets: (AccumulateGrad?, AccumulateGrad?) = (nil, nil)
+        for index in 0..<Swift.min(node.edgeCount, 2) {
+            guard let edge = node.unretainedEdge(index),
+                  let leaf = edge.node._withUnsafeGuaranteedRef({ $0 as? AccumulateGrad }), leaf.takesGradientsInPlace
+            else { continue }
+            let entry = task.entries[task.index(of: edge.node)]
+            guard entry.dependencies == 1, entry.gradient == nil, entry.needed, !entry.wanted else { continue }
+            if index == 0 { targets.0 = leaf } else { targets.1 = leaf }
+        }
+        guard targets.0 != nil || targets.1 != nil else { return try apply() }
+        return try AccumulatorOffer.current.withValue { offer in
+            let outer = (offer.node, offer.targets)
+            offer.node = ObjectIdentifier(node)
+            offer.targets = targets
+            defer { (offer.node, offer.targets) = outer }
+            return try apply()
+        }
+    }
+
     /// Runs the hooks on each incoming gradient of `node`, replacing it with their result.
     private static func runHooks(_ node: Node, _ incoming: inout [Tensor?]) throws {
         if let leaf = node.existingHookListForEngine() {
@@ -223,6 +255,25 @@ enum Engine {
         if g.dtype != meta.dtype { g = try g.to(meta.dtype) }
         try task.add(g, to: target, slot: edge.inputNr)
     }
+}
+
+/// The accumulators on offer to the node whose rule runs on this thread (see
+/// `Engine.offerAccumulators`).
+final class AccumulatorOffer {
+    var node: ObjectIdentifier?
+    var targets: (AccumulateGrad?, AccumulateGrad?) = (nil, nil)
+    /// How many gradients rules on this thread added straight into a `.grad` (tests read it).
+    var taken = 0
+
+    func target(_ index: Int) -> AccumulateGrad? {
+        switch index {
+        case 0: return targets.0
+        case 1: return targets.1
+        default: return nil
+        }
+    }
+
+    static let current = ThreadLocal { AccumulatorOffer() }
 }
 
 /// The bookkeeping of one backward pass for one node it reaches.

@@ -18,6 +18,9 @@ public class Node {
     /// node's entry in it (see `FastNodeTable`). Only the engine reads and writes them.
     var passID: UInt64 = 0
     var passIndex: Int32 = 0
+    /// Whether this node's rule can add an input's gradient straight into the leaf's `.grad`
+    /// (`addToAccumulator`), so that the engine looks for one to offer before it runs.
+    var wantsAccumulators = false
 
     /// A node with `count` edges, `edge(i)` giving each.
     @inline(__always)
@@ -80,6 +83,20 @@ public class Node {
 
     /// All edges, in input order.
     var nextEdges: [Edge?] { (0..<edgeCount).map(edge) }
+
+    /// For a rule of a node that `wantsAccumulators`: when the engine offers the accumulator of
+    /// input `index`'s leaf while the rule runs, `add(grad)` adds the input's gradient straight
+    /// into the leaf's existing `.grad` (see `AccumulateGrad.addInPlace`). True when it did: the
+    /// rule then returns nil for that input.
+    func addToAccumulator(forInput index: Int, _ add: (Tensor) throws -> Bool) throws -> Bool {
+        try AccumulatorOffer.current.withValue { offer in
+            guard offer.node == ObjectIdentifier(self), let leaf = offer.target(index), try leaf.addInPlace(add) else {
+                return false
+            }
+            offer.taken &+= 1
+            return true
+        }
+    }
 
     /// Number of forward outputs, hence of gradients this node receives.
     var outputCount: Int { 1 }
@@ -552,6 +569,24 @@ final class AccumulateGrad: Node {
     }
 
     override func existingHookListForEngine() -> HookList? { hooks }
+
+    /// Whether the engine may offer this accumulator to a rule (`Engine.offerAccumulators`): no
+    /// hook is registered on the leaf, whose gradient the rule would then never pass through.
+    var takesGradientsInPlace: Bool { hooks?.isEmpty ?? true }
+
+    /// Adds a rule's gradient straight into the existing `.grad` under the accumulation lock:
+    /// `add(grad)` adds it in place and returns true, or returns false (and leaves it as it was)
+    /// when it cannot; false too when there is no dense gradient of the leaf's shape and dtype
+    /// to add into. The in-place write counts as one (the storage's version moves).
+    func addInPlace(_ add: (Tensor) throws -> Bool) throws -> Bool {
+        try lock.withLock { _ in
+            guard !GradMode.isEnabled, let existing = grad, existing.isContiguous, existing.dtype == dtype,
+                  existing.shape == shape else { return false }
+            guard try add(existing) else { return false }
+            existing.storage.version &+= 1
+            return true
+        }
+    }
 
     private func accumulate(_ incoming: inout Tensor?) throws {
         let new = incoming!

@@ -108,6 +108,23 @@ extension Kernels {
         return out
     }
 
+    /// `c += a @ b` for one [m, k] and one [k, n] matrix into the contiguous [m, n] float
+    /// tensor `c` of their dtype, through BLAS with beta = 1 (no product tensor, no second
+    /// pass); false, with c untouched, for anything else (another dtype or layout, a batch).
+    static func addProduct(_ a: MatrixBatch, _ b: MatrixBatch, into c: Tensor) throws -> Bool {
+        let dtype = c.dtype, m = a.rows, k = a.cols, n = b.cols
+        guard dtype == .float32 || dtype == .float64, a.tensor.dtype == dtype, b.tensor.dtype == dtype,
+              a.batch == 1, b.batch == 1, c.isContiguous, c.shape == [m, n], b.rows == k,
+              fitsInt32(m, n, k), let x = a.blasLayout, let y = b.blasLayout else { return false }
+        if m == 0 || n == 0 || k == 0 { return true }
+        func run<T: BLASFloat>(_: T.Type) {
+            gemm(x.trans, y.trans, m, n, k, 1, a.tensor.pointer(T.self) + a.tensor.storageOffset, x.ld,
+                 b.tensor.pointer(T.self) + b.tensor.storageOffset, y.ld, beta: true, c.pointer(T.self) + c.storageOffset, n)
+        }
+        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return true
+    }
+
     private static func fitsInt32(_ values: Int...) -> Bool { values.allSatisfy { $0 <= Int(Int32.max) } }
 
     /// The product by a plain triple loop (any dtype, any strides).

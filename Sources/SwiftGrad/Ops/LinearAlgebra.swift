@@ -35,13 +35,22 @@ extension Tensor {
         guard ndim == 2 else { throw SwiftGradError.shape("self must be a matrix") }
         guard other.ndim == 2 else { throw SwiftGradError.shape("mat2 must be a matrix") }
         try Tensor.checkProduct(self, other, "mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))", shape[1] == other.shape[0])
-        return try Kernels.matmul(MatrixBatch(self), MatrixBatch(other), shape: [shape[0], other.shape[1]])
+        let out = try Kernels.matmul(MatrixBatch(self), MatrixBatch(other), shape: [shape[0], other.shape[1]])
             .recorded("MmBackward0", input: self, other,
                       saving: other.requiresGrad ? self : nil, requiresGrad ? other : nil) { g, ctx in
-                // d(A B) = dA B + A dB: dA = G B^T, dB = A^T G.
-                [ctx.needsGrad(0) ? try g.mm(ctx.saved(1).transpose(0, 1)) : nil,
-                 ctx.needsGrad(1) ? try ctx.saved(0).transpose(0, 1).mm(g) : nil]
+                // d(A B) = dA B + A dB: dA = G B^T, dB = A^T G; each added straight into the
+                // leaf's .grad when the engine offers it (one pass over it fewer).
+                func product(_ a: Tensor, _ b: Tensor, input: Int) throws -> Tensor? {
+                    let added = try ctx.addToAccumulator(forInput: input) {
+                        try Kernels.addProduct(MatrixBatch(a), MatrixBatch(b), into: $0)
+                    }
+                    return added ? nil : try a.mm(b)
+                }
+                return [ctx.needsGrad(0) ? try product(g, ctx.saved(1).transpose(0, 1), input: 0) : nil,
+                        ctx.needsGrad(1) ? try product(ctx.saved(0).transpose(0, 1), g, input: 1) : nil]
             }
+        out.gradFn?.wantsAccumulators = true
+        return out
     }
 
     /// A matrix times a vector (`torch.mv`, MvBackward0).
