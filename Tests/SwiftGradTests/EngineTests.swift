@@ -96,6 +96,8 @@ import Testing
             #expect(try taken { try x.mm(w).backward(g, createGraph: true) } == 0)
             #expect(w.grad!.gradFn != nil)
             expectClose(try values(w.grad!), wantW, tolerance: tolerance, "create_graph")
+            try x.setGrad(nil)  // each .grad's graph leads back to its leaf: a cycle, as in PyTorch
+            try w.setGrad(nil)
 
             // A transposed (non-dense) .grad: the separate sum, same values.
             (x, w) = try leaves()
