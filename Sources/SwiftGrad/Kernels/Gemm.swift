@@ -228,8 +228,8 @@ extension Kernels {
     /// `blasGemm`, split over the library's threads when `parallel` and the product is large
     /// (2^19 multiply-adds a thread at least): each thread one `gemmOnThread` call on a band of
     /// c's columns (of its rows when c is taller than wide), bands a multiple of 16 wide. (With
-    /// 2^21, benchmark W3's [256, 512] @ [512, 10] and its two products in backward ran on one
-    /// thread: 64-87 us each through OpenBLAS, 40-45 us split in two.)
+    /// 2^21, benchmark W3's [256, 512] @ [512, 10] and its backward's [512, 256] @ [256, 10]
+    /// ran on one thread: 64 and 60 us through OpenBLAS, 45 and 40 split in two.)
     static func gemm<T: BLASFloat>(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: T,
                                    _ a: UnsafePointer<T>, _ lda: Int, _ b: UnsafePointer<T>, _ ldb: Int, beta: Bool,
                                    _ c: UnsafeMutablePointer<T>, _ ldc: Int, parallel: Bool = true) {
