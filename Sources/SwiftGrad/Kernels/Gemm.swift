@@ -193,13 +193,13 @@ extension Float: BLASFloat {
                     beta ? 1 : 0, c, Int32(Swift.max(ldc, 1)))
     }
 
-    /// A small inner size (up to `VectorLoops.smallInnerLimit`) with at least eight columns goes
+    /// A small inner size (1 to `VectorLoops.smallInnerLimit`) with at least eight columns goes
     /// to the vector loop (`CPUCapability.smallInnerGemm`), op(b) copied row-major first when it
     /// is b transposed; the rest to BLAS.
     static func gemmOnThread(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
                              _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, beta: Bool,
                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        guard k <= VectorLoops.smallInnerLimit, n >= 8, alpha == 1, let kernel = CPUCapability.smallInnerGemm else {
+        guard k > 0, k <= VectorLoops.smallInnerLimit, n >= 8, alpha == 1, let kernel = CPUCapability.smallInnerGemm else {
             return blasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta: beta, c, ldc)
         }
         let aRow = transA ? 1 : lda, aColumn = transA ? lda : 1
