@@ -9,7 +9,9 @@ import Synchronization
 ///     loop:     while a node is ready:
 ///                   take the gradients summed in its buffer, one per output of its forward op
 ///                   run the hooks registered on them; capture those a caller asked for
-///                   if the node is needed: apply it (its backward) and free what it saved
+///                   if the node is needed: apply it (its backward; a product's may add a
+///                   leaf's gradient straight into .grad, see offerAccumulators) and free what
+///                   it saved
 ///                   for each edge: send the edge's gradient (reduced to the target's shape
 ///                   and dtype) into the target's buffer; one dependency fewer for the target;
 ///                   when none is left, the target is ready
