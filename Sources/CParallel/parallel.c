@@ -71,32 +71,38 @@ static long monotonic_ns(void) {
     return t.tv_sec * 1000000000L + t.tv_nsec;
 }
 
-/* Watches `generation` for up to watch_ns without the lock; called and returns with it held. */
-static void watch_for_next_job(void) {
-    unsigned long seen = atomic_load_explicit(&generation, memory_order_relaxed);
+/* Spins without the lock until `ready(context)` or for watch_ns, whichever comes first; called
+   and returns with `lock` held. Both watches below go through it. */
+static void watch(int (*ready)(const void *), const void *context) {
     pthread_mutex_unlock(&lock);
     long deadline = monotonic_ns() + watch_ns;
-    for (int spins = 1;; spins++) {
-        if (atomic_load_explicit(&generation, memory_order_acquire) != seen) break;
+    for (int spins = 1; !ready(context); spins++) {
         if ((spins & 63) == 0 && monotonic_ns() > deadline) break;
         spin_pause();
     }
     pthread_mutex_lock(&lock);
 }
 
-/* Watches, for up to watch_ns without the lock, for the workers to finish the pieces they took;
-   called and returns with `lock` held. The pieces of a job are about equal, so the last ones
-   end soon after the caller's own; sleeping on work_done instead costs the caller a futex wait
-   and the worker a wake-up call, and the caller then waits on its halted vCPU being woken. */
-static void watch_for_pieces(void) {
-    pthread_mutex_unlock(&lock);
-    long deadline = monotonic_ns() + watch_ns;
-    for (int spins = 1; atomic_load_explicit(&job_pending, memory_order_acquire) > 0; spins++) {
-        if ((spins & 63) == 0 && monotonic_ns() > deadline) break;
-        spin_pause();
-    }
-    pthread_mutex_lock(&lock);
+static int job_posted(const void *seen) {
+    return atomic_load_explicit(&generation, memory_order_acquire) != *(const unsigned long *)seen;
 }
+
+static int pieces_done(const void *unused) {
+    (void)unused;
+    return atomic_load_explicit(&job_pending, memory_order_acquire) == 0;
+}
+
+/* A worker that just ran a job watches `generation` for the next one. */
+static void watch_for_next_job(void) {
+    unsigned long seen = atomic_load_explicit(&generation, memory_order_relaxed);
+    watch(job_posted, &seen);
+}
+
+/* The caller, its own pieces done, watches for the workers to finish the pieces they took. The
+   pieces of a job are about equal, so the last ones end soon after the caller's own; sleeping on
+   work_done instead costs the caller a futex wait and the worker a wake-up call, and the caller
+   then waits on its halted vCPU being woken. */
+static void watch_for_pieces(void) { watch(pieces_done, NULL); }
 
 static void *worker(void *unused) {
     (void)unused;
