@@ -51,9 +51,7 @@ extension Tensor {
             let x = pointer(T.self), y = out.pointer(T.self)
             Kernels.forEachLane(shape: shape, dim: d, operands: [(strides, storageOffset), (out.strides, 0)]) { off, step in
                 let xs = step[0], ys = step[1]
-                var peak = -T.infinity
-                for i in 0..<length { peak = Swift.max(peak, x[off[0] &+ i &* xs]) }
-                if !peak.isFinite { peak = peak.isNaN ? peak : 0 }
+                let peak = Tensor.shift(length) { x[off[0] &+ $0 &* xs] }
                 var total = 0.0
                 for i in 0..<length { total += Double(T.exp(x[off[0] &+ i &* xs] - peak)) }
                 if log {
@@ -69,6 +67,15 @@ extension Tensor {
         }
         if dtype == .float32 { run(Float.self) } else { run(Double.self) }
         return out
+    }
+
+    /// What a lane's `length` elements are shifted by before they are exponentiated: their
+    /// maximum, or 0 when that is infinite (a NaN stays NaN).
+    @inline(__always)
+    private static func shift<T: FloatElement>(_ length: Int, _ element: (Int) -> T) -> T {
+        var peak = -T.infinity
+        for i in 0..<length { peak = Swift.max(peak, element(i)) }
+        return peak.isFinite || peak.isNaN ? peak : 0
     }
 
     /// `softmaxLanes` over the last dimension of a contiguous float32 tensor, with the
@@ -88,9 +95,7 @@ extension Tensor {
                 let last = Swift.min(rows, first + blockRows)
                 for r in first..<last {
                     let row = x + r * length, result = y + r * length
-                    var peak = -Float.infinity
-                    for i in 0..<length { peak = Swift.max(peak, row[i]) }
-                    if !peak.isFinite { peak = peak.isNaN ? peak : 0 }
+                    let peak = Tensor.shift(length) { row[$0] }
                     peaks[r - first] = peak
                     for i in 0..<length { result[i] = row[i] - peak }
                 }
