@@ -212,6 +212,16 @@ public final class Tensor {
         }
     }
 
+    /// Writes `value` at a storage offset of a float32 (rounded once) or float64 tensor.
+    func storeValue(_ value: Double, atOffset offset: Int) {
+        precondition(dtype == .float32 || dtype == .float64, "storeValue on \(dtype)")
+        if dtype == .float32 {
+            pointer(Float.self)[offset] = Float(value)
+        } else {
+            pointer(Double.self)[offset] = value
+        }
+    }
+
     /// The element at a storage offset on its way to another type (exact for every dtype,
     /// int64 included).
     func wideValue(atOffset offset: Int) -> WideElement {

@@ -74,6 +74,35 @@ import Testing
         }
     }
 
+    /// softmax's and log_softmax's backward over the last dimension of contiguous float32
+    /// tensors (one vector pass per row, the rows split over threads when there are many) agree
+    /// with the backward in float64, and with the recorded formula that create_graph uses; the
+    /// incoming gradient fresh from mul's backward (written over) or held by the caller (not).
+    @Test func floatSoftmaxBackwardRowsAgreeWithFloat64() throws {
+        let ops: [(String, (Tensor) throws -> Tensor)] = [("softmax", { try $0.softmax(dim: -1) }),
+                                                          ("log_softmax", { try $0.logSoftmax(dim: -1) })]
+        for (name, op) in ops {
+            for (rows, length) in [(5, 1), (5, 7), (5, 8), (5, 10), (3, 17), (4, 1000), (120, 1000)] {
+                let x = try Tensor.randn([rows, length]).mul(3).requiringGrad()
+                let x64 = try x.detach().to(.float64).requiringGrad()
+                let weights = try Tensor.randn([rows, length])
+                let held = try Tensor.randn([rows, length]), heldValues = try held.scalars(as: Float.self)
+                let grads = try Autograd.grad([op(x).mul(weights).sum()], [x])[0]!
+                let want = try Autograd.grad([op(x64).mul(weights.to(.float64)).sum()], [x64])[0]!.scalars(as: Double.self)
+                expectClose(try grads.scalars(as: Float.self).map(Double.init), want, tolerance: 1e-5,
+                            "\(name) [\(rows), \(length)], fresh gradient")
+                let recorded = try Autograd.grad([op(x).mul(weights).sum()], [x], createGraph: true)[0]!
+                expectClose(try recorded.scalars(as: Float.self).map(Double.init), want, tolerance: 1e-5,
+                            "\(name) [\(rows), \(length)], recorded formula")
+                let fromHeld = try Autograd.grad([op(x)], [x], gradOutputs: [held])[0]!
+                let wantHeld = try Autograd.grad([op(x64)], [x64], gradOutputs: [held.to(.float64)])[0]!.scalars(as: Double.self)
+                expectClose(try fromHeld.scalars(as: Float.self).map(Double.init), wantHeld, tolerance: 1e-5,
+                            "\(name) [\(rows), \(length)], gradient held by the caller")
+                #expect(try held.scalars(as: Float.self) == heldValues, "\(name): the caller's gradient is left as it was")
+            }
+        }
+    }
+
     @Test func parallelRunCallsEveryPieceOnceFromAnyCaller() throws {
         // Each k in 0..<count exactly once, whatever the count; nested calls (run serially inside
         // a piece) and calls from several threads at once (one on the pool, the others alone).

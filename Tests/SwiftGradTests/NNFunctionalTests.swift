@@ -159,6 +159,42 @@ import Testing
         }
     }
 
+    /// nll_loss's backward as PyTorch's nll_loss_backward: -weight[t] * g (over the total weight
+    /// for the mean) at each counted element's class and 0 elsewhere, so ignored elements get 0
+    /// even when every element is ignored and the mean is NaN; a counted element of weight 0 gets
+    /// -0. An ignored element's loss is 0 whatever its input. The create_graph form (recorded
+    /// ops) gives the same values. Expected values from PyTorch 2.15.
+    @Test func nllLossIgnoredAndZeroWeightElementsAsPyTorch() throws {
+        let inf = Double.infinity
+        for dtype in [DType.float32, .float64] {
+            let x = try Tensor([0.5, -inf, 1, 2, 3, 4, -1, -2, -3, 0.25, 0.75, 1.5] as [Double], shape: [3, 4]).to(dtype).requiringGrad()
+            let allIgnored = try Tensor([-100, -100, -100] as [Int64])
+            for (name, loss) in [("nll_loss", { try Tensor.nllLoss(x, allIgnored) }),
+                                 ("cross_entropy", { try Tensor.crossEntropy(x, allIgnored) })] as [(String, () throws -> Tensor)] {
+                let l = try loss()
+                #expect(try l.item().isNaN, "\(name): the mean over no element is NaN")
+                let g = try Autograd.grad([l], [x])[0]!
+                #expect(try g.to(.float64).scalars(as: Double.self) == [Double](repeating: 0, count: 12), "\(name), \(dtype)")
+            }
+            // Row 0 ignored (its class-1 entry is -inf): loss 0 there, not NaN.
+            let some = try Tensor([1, 2, 0] as [Int64])
+            let none = try Tensor.nllLoss(x, some, weight: nil, ignoreIndex: 1, reduction: .none)
+            #expect(try none.to(.float64).scalars(as: Double.self) == [0, 1, 3], "\(dtype)")
+            let weight = try Tensor([0, 1, 1, 1] as [Double]).to(dtype)
+            let target = try Tensor([0, 0, 1] as [Int64])
+            for createGraph in [false, true] {
+                let l = try Tensor.nllLoss(x, target, weight: weight, ignoreIndex: -100, reduction: .mean)
+                #expect(try l.item() == -0.25)  // -x[2, 1] / 1
+                let g = try Autograd.grad([l], [x], createGraph: createGraph)[0]!.to(.float64).scalars(as: Double.self)
+                #expect(g == [0, 0, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0], "\(dtype), create_graph \(createGraph)")
+                #expect(g[0].sign == .minus && g[4].sign == .minus, "a counted element of weight 0 gets -0")
+                let s = try Tensor.nllLoss(x, Tensor([3, 2, 1] as [Int64]), weight: weight.mul(2), ignoreIndex: 2, reduction: .sum)
+                let gs = try Autograd.grad([s.mul(3)], [x], createGraph: createGraph)[0]!.to(.float64).scalars(as: Double.self)
+                #expect(gs == [0, 0, 0, -6, 0, 0, 0, 0, 0, -6, 0, 0], "\(dtype), sum, create_graph \(createGraph)")
+            }
+        }
+    }
+
     @Test func crossEntropyForms() throws {
         let weight = try Tensor([0.5, 1, 2] as [Double])
         let target = try Tensor([0, 2, 1, 2] as [Int64])

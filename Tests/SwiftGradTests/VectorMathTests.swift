@@ -296,6 +296,68 @@ import SwiftGradVectorAVX2
         }
     }
 
+    /// The softmax row loops in both builds against the formulas in float64: row lengths around
+    /// the eight lanes and the block of rows (2,048 elements), several rows, rows of infinities,
+    /// NaN and -inf only; the backward written over its incoming gradient too.
+    @Test func softmaxRowsAgreeWithFloat64() {
+        var builds: [(String, SwiftGradVector.VectorLoops.SoftmaxRows, SwiftGradVector.VectorLoops.SoftmaxBackwardRows)] =
+            [("baseline", SwiftGradVector.VectorLoops.softmaxRows, SwiftGradVector.VectorLoops.softmaxBackwardRows)]
+        #if SWIFTGRAD_AVX2
+        if sgcpu_has_avx2_fma() {
+            builds.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.softmaxRows, SwiftGradVectorAVX2.VectorLoops.softmaxBackwardRows))
+        }
+        #endif
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func uniform() -> Float {  // in [-1, 1), a fixed sequence
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state) >> 40) / Float(1 << 23)
+        }
+        func close(_ got: Float, _ want: Double) -> Bool {
+            (got.isNaN && want.isNaN) || Double(got) == want || Swift.abs(Double(got) - want) <= 2e-6 * Swift.max(1, Swift.abs(want))
+        }
+        let inf = Float.infinity
+        var cases: [(rows: Int, length: Int, x: [Float])] = [(1, 4, [0, -inf, 1, 2]), (1, 4, [-inf, -inf, -inf, -inf]),
+                                                             (1, 4, [inf, 0, 1, 2]), (1, 9, [0, 1, 2, .nan, 4, 5, 6, 7, 8]),
+                                                             (2, 3, [-200, 0, 80, 1, 1, 1])]
+        for length in [1, 2, 7, 8, 9, 10, 17, 255, 1000, 2047, 2048, 2049, 3000] {
+            for rows in [1, 3, 300] where rows * length <= 300_000 {
+                cases.append((rows, length, (0..<(rows * length)).map { _ in 8 * uniform() }))
+            }
+        }
+        for (name, forward, backward) in builds {
+            for (rows, n, x) in cases {
+                let g = (0..<(rows * n)).map { _ in uniform() }
+                for log in [false, true] {
+                    var y = [Float](repeating: 0, count: rows * n)
+                    forward(x, &y, rows, n, log)
+                    var grad = [Float](repeating: 0, count: rows * n), inPlace = g
+                    backward(g, y, &grad, rows, n, log)
+                    inPlace.withUnsafeMutableBufferPointer { p in backward(p.baseAddress!, y, p.baseAddress!, rows, n, log) }
+                    #expect(inPlace.map(\.bitPattern) == grad.map(\.bitPattern), "\(name): the backward written over its gradient differs")
+                    var worst = (forward: 0, backward: 0)
+                    for r in 0..<rows {
+                        let row = x[(r * n)..<((r + 1) * n)].map(Double.init), peak = row.max()!
+                        let shift = peak.isFinite ? peak : 0
+                        let total = row.reduce(0.0) { $0 + Foundation.exp($1 - shift) }
+                        let out = y[(r * n)..<((r + 1) * n)].map(Double.init), gr = g[(r * n)..<((r + 1) * n)].map(Double.init)
+                        let gTotal = gr.reduce(0, +), dot = zip(gr, out).reduce(0.0) { $0 + $1.0 * $1.1 }
+                        for i in 0..<n {
+                            let want = log ? (row[i] - shift) - Foundation.log(total) : Foundation.exp(row[i] - shift) / total
+                            if !close(y[r * n + i], want) { worst.forward += 1 }
+                            // The backward from the loop's own output y, in float64.
+                            let wantGrad = log ? gr[i] - Foundation.exp(out[i]) * gTotal : (gr[i] - dot) * out[i]
+                            if !close(grad[r * n + i], wantGrad) && !(Swift.abs(Double(grad[r * n + i]) - wantGrad) <= 1e-5) {
+                                worst.backward += 1
+                            }
+                        }
+                    }
+                    #expect(worst.forward == 0 && worst.backward == 0,
+                            "\(name) log \(log), \(rows) x \(n): \(worst.forward) forward and \(worst.backward) backward values off")
+                }
+            }
+        }
+    }
+
     /// The tensor ops take the vector loop for contiguous float32 and the scalar one otherwise;
     /// both agree within the bound, the tail included (gelu's scalar kernel: libm's erfc and the
     /// product in double, rounded once).

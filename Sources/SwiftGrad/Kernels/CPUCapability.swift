@@ -46,6 +46,18 @@ public enum CPUCapability: String, Sendable {
         return nil
     }()
 
+    /// softmax and log_softmax over rows, and their backward (`VectorLoops.softmaxRows`), in
+    /// this capability's lanes: on the baseline too, where they replace scalar loops.
+    static let softmaxRows: (forward: SwiftGradVector.VectorLoops.SoftmaxRows,
+                             backward: SwiftGradVector.VectorLoops.SoftmaxBackwardRows) = {
+        #if SWIFTGRAD_AVX2
+        if current == .avx2 {
+            return (SwiftGradVectorAVX2.VectorLoops.softmaxRows, SwiftGradVectorAVX2.VectorLoops.softmaxBackwardRows)
+        }
+        #endif
+        return (SwiftGradVector.VectorLoops.softmaxRows, SwiftGradVector.VectorLoops.softmaxBackwardRows)
+    }()
+
     typealias Unary = SwiftGradVector.VectorLoops.Unary
     typealias Binary = SwiftGradVector.VectorLoops.Binary
 

@@ -136,9 +136,10 @@ extension Tensor {
     public static func nllLoss(_ input: Tensor, _ target: Tensor, weight: Tensor?, ignoreIndex: Int,
                                reduction: LossReduction) throws -> Tensor {
         let plan = try NllPlan(input, target, weight: weight, ignoreIndex: ignoreIndex)
-        return try composite(input.ndim == 4 ? "NllLoss2DBackward0" : "NllLossBackward0", [input]) { xs in
-            try plan.loss(xs[0], reduction: reduction)
-        }
+        return try plan.loss(input, reduction: reduction)
+            .recorded(input.ndim == 4 ? "NllLoss2DBackward0" : "NllLossBackward0", input: input) { g, ctx in
+                [try plan.inputGradient(g, reduction: reduction, shape: ctx.inputShape(0), dtype: ctx.inputDType(0))]
+            }
     }
 
     /// Cross-entropy of logits `input` against class indices or class probabilities
@@ -448,15 +449,23 @@ extension Tensor {
     }
 }
 
-/// What nll_loss needs of its target, checked once: the class dimension, the gathered index (0
-/// where ignored), each element's weight (0 where ignored) and their total.
+/// nll_loss: its target checked once (the class dimension, each element's class and weight,
+/// their total), and its forward and backward as loops over the target's elements, as PyTorch's
+/// kernels: element e of the target picks `input[n, t, r]` (n = e / inner, r = e % inner,
+/// inner the size of the dimensions after the class one) and its loss is `-weight[t]` times
+/// that, 0 where `t == ignoreIndex`; the mean divides the sum by the total weight of the
+/// elements counted (NaN when there is none).
 struct NllPlan {
     let classDim: Int
     let classes: Int
-    let index: Tensor
-    let elementWeight: Tensor
-    let totalWeight: Double
+    /// Elements of the input after the class dimension, per sample.
+    let inner: Int
+    /// Each element's class, 0 where ignored.
+    let targets: [Int64]
+    /// Each element's class weight, 0 where ignored.
+    let weights: [Double]
     let valid: [Bool]
+    let totalWeight: Double
     let outShape: [Int]
 
     init(_ input: Tensor, _ target: Tensor, weight: Tensor?, ignoreIndex: Int) throws {
@@ -482,37 +491,80 @@ struct NllPlan {
             throw SwiftGradError.shape("weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.describe(weight.shape))")
         }
         let labels = try target.contiguous().scalars(as: Int64.self)
-        let weights = try weight.map { try $0.to(.float64, recording: false).contiguous().scalars(as: Double.self) }
-        var safe = [Int64](repeating: 0, count: labels.count)
-        var perElement = [Double](repeating: 0, count: labels.count)
+        let classWeights = try weight.map { try $0.to(.float64, recording: false).contiguous().scalars(as: Double.self) }
+        var targets = [Int64](repeating: 0, count: labels.count)
+        var weights = [Double](repeating: 0, count: labels.count)
         var valid = [Bool](repeating: false, count: labels.count)
         var total = 0.0
         for (i, y) in labels.enumerated() where y != Int64(ignoreIndex) {
             guard y >= 0, y < classes else { throw SwiftGradError.invalidArgument("Target \(y) is out of bounds.") }
-            safe[i] = y
+            targets[i] = y
             valid[i] = true
-            perElement[i] = weights?[Int(y)] ?? 1
-            total += perElement[i]
+            weights[i] = classWeights?[Int(y)] ?? 1
+            total += weights[i]
         }
+        self.targets = targets
+        self.weights = weights
         self.valid = valid
         totalWeight = total
+        inner = input.shape[(classDim + 1)...].reduce(1, *)
         outShape = input.ndim == 1 ? [] : expected
-        var indexShape = input.ndim == 1 ? [1] : expected
-        indexShape.insert(1, at: classDim == 0 ? 0 : 1)
-        if input.ndim == 1 { indexShape = [1] }
-        index = try Tensor.indexConstant(safe, shape: indexShape)
-        elementWeight = try Tensor.lossConstant(perElement, shape: outShape, dtype: input.dtype)
     }
 
-    /// The loss of `input` (the forward, or its re-run when differentiated).
+    /// Where element e's class sits in a contiguous tensor of the input's shape.
+    @inline(__always)
+    private func offset(_ e: Int) -> Int {
+        ((e / inner) &* classes &+ Int(targets[e])) &* inner &+ e % inner
+    }
+
+    /// The dtype the loops compute and store in: float16 and bfloat16 go through float32, as in
+    /// PyTorch's CPU kernels, and come back rounded.
+    private static func computeDType(_ dtype: DType) -> DType { dtype == .float64 ? .float64 : .float32 }
+
+    /// The loss of `input`, its sum taken in float64.
     func loss(_ input: Tensor, reduction: LossReduction) throws -> Tensor {
-        let picked = try input.gather(dim: classDim, index: index).reshape(outShape)
-        let loss = try picked.neg().mul(elementWeight)
-        switch reduction {
-        case .none: return loss
-        case .sum: return try loss.sum()
-        case .mean: return try loss.sum().div(totalWeight)
+        let compute = NllPlan.computeDType(input.dtype)
+        let x = try input.to(compute, recording: false).contiguous()
+        let base = x.storageOffset
+        func elementLoss(_ e: Int) -> Double { -weights[e] * x.doubleValue(atOffset: base &+ offset(e)) }
+        let out: Tensor
+        if reduction == .none {
+            out = try Tensor.zeros(outShape, dtype: compute)
+            for e in targets.indices where valid[e] { out.storeValue(elementLoss(e), atOffset: e) }
+        } else {
+            var sum = 0.0
+            for e in targets.indices where valid[e] { sum += elementLoss(e) }
+            out = try Tensor.zeros([], dtype: compute)
+            out.storeValue(reduction == .mean ? sum / totalWeight : sum, atOffset: 0)
         }
+        return try out.to(input.dtype, recording: false)
+    }
+
+    /// The input's gradient from the loss's `g`: `-weight[t] * g` (divided by the total weight
+    /// for the mean) at each counted element's class, 0 elsewhere, as PyTorch's
+    /// nll_loss_backward (so an ignored element's gradient is 0 even when the mean is NaN). In
+    /// recorded ops when a graph is being made (create_graph), else in one loop.
+    func inputGradient(_ g: Tensor, reduction: LossReduction, shape: [Int], dtype: DType) throws -> Tensor {
+        let divisor = reduction == .mean ? totalWeight : 1
+        if GradMode.isEnabled {
+            var indexShape = outShape
+            indexShape.insert(1, at: Swift.min(classDim, indexShape.count))
+            let index = try Tensor.indexConstant(targets, shape: indexShape)
+            let coefficients = try Tensor.lossConstant(targets.indices.map { valid[$0] ? -weights[$0] / divisor : 0 },
+                                                       shape: outShape, dtype: g.dtype)
+            let upstream = reduction == .none ? g : try g.expand(outShape)
+            let source = try Tensor.where(Tensor(valid, shape: outShape), upstream.mul(coefficients), Tensor.zeros([], dtype: g.dtype))
+            // Written, not added: each element has one place, and a -0 stays -0 as PyTorch's.
+            return try Tensor.zeros(shape, dtype: dtype).scatter(dim: classDim, index: index, src: source.reshape(indexShape))
+        }
+        let compute = NllPlan.computeDType(dtype)
+        let upstream = try g.to(.float64, recording: false).contiguous()
+        let out = try Tensor.zeros(shape, dtype: compute)
+        for e in targets.indices where valid[e] {
+            let ge = upstream.doubleValue(atOffset: upstream.storageOffset &+ (reduction == .none ? e : 0))
+            out.storeValue(-weights[e] * (ge / divisor), atOffset: offset(e))
+        }
+        return try out.to(dtype, recording: false)
     }
 }
 

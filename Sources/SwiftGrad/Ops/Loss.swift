@@ -21,39 +21,17 @@ extension Tensor {
     }
 
     /// The negative log-likelihood of class indices `target` under log-probabilities `input`
-    /// of shape [N, C] (or [C] with a 0-d target) (`nll_loss`, NllLossBackward0).
+    /// of shape [N, C] (or [C] with a 0-d target) (`nll_loss` with PyTorch's defaults: no
+    /// weight, ignore_index -100; NllLossBackward0).
     /// - Throws: `.invalidArgument` for a target out of range or of the wrong dtype or shape.
     public static func nllLoss(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) throws -> Tensor {
-        guard target.dtype == .int64 else {
-            throw SwiftGradError.dtype("expected scalar type Long but found \(target.dtype.scalarTypeName)")
-        }
-        guard (input.ndim == 2 && target.ndim == 1 && target.shape[0] == input.shape[0]) || (input.ndim == 1 && target.ndim == 0) else {
-            throw SwiftGradError.shape(input.ndim == 2 && target.ndim == 1
-                ? "Expected input batch_size (\(input.shape[0])) to match target batch_size (\(target.shape[0]))."
-                : "1D target tensor expected, multi-target not supported")
-        }
-        let classes = input.shape.last!
-        for i in 0..<target.count {
-            let c = target.int64Value(atOffset: target.offset(ofLinearIndex: i))
-            guard c >= 0, c < classes else { throw SwiftGradError.invalidArgument("Target \(c) is out of bounds.") }
-        }
-        let rows = input.ndim == 2 ? input : try input.unsqueeze(dim: 0)
-        let column = try target.reshape([-1, 1])
-        let out = try noGrad { try rows.gather(dim: 1, index: column).neg().reshape(target.shape).reduced(reduction) }
-        return try out.recorded("NllLossBackward0", input: input, saving: target) { g, ctx in
-            // -1 at each target class, times the upstream gradient (/ N for mean).
-            let t = try ctx.saved(0).reshape([-1, 1])
-            let n = t.shape[0]
-            let scale = try lossScale(g, reduction, count: n)
-            let picked = try (reduction == .none ? scale.reshape([-1, 1]) : scale.expand([n, 1]).contiguous()).neg()
-            let grad = try Tensor.zeros([n, classes], dtype: g.dtype).scatterAdd(dim: 1, index: t, source: picked)
-            return [try grad.reshape(ctx.inputShape(0))]
-        }
+        try nllLoss(input, target, weight: nil, ignoreIndex: -100, reduction: reduction)
     }
 
-    /// `nll_loss(log_softmax(input, 1), target)` (`cross_entropy` with class-index targets).
+    /// `nll_loss(log_softmax(input, 1), target)` (`cross_entropy` with class-index targets and
+    /// PyTorch's defaults).
     public static func crossEntropy(_ input: Tensor, _ target: Tensor, reduction: LossReduction = .mean) throws -> Tensor {
-        try nllLoss(input.logSoftmax(dim: input.ndim == 1 ? 0 : 1), target, reduction: reduction)
+        try crossEntropy(input, target, weight: nil, ignoreIndex: -100, reduction: reduction, labelSmoothing: 0)
     }
 
     /// `-(t log(p) + (1 - t) log(1 - p))` for probabilities `input` (`binary_cross_entropy`,
