@@ -329,6 +329,21 @@ static void test_losses_and_gradients(void) {
     CHECK_OK(sg_nll_loss(logp, target, SG_REDUCTION_NONE, &t)); expect(t, S(2), 1, V(log(2), log(4.0 / 3)), "nll none");
     CHECK_OK(sg_nll_loss(logp, target, SG_REDUCTION_SUM, &t)); expect(t, S(0), 0, V(log(2) + log(4.0 / 3)), "nll sum");
     CHECK_STATUS(sg_nll_loss(logp, target, (sg_reduction)9, &t), SG_ERR_INVALID_ARGUMENT);
+    /* A target of -100 is ignored, as with PyTorch's default ignore_index: its loss is 0 and the
+       mean is over the other targets. With every target ignored the mean is NaN and the
+       gradient zeros (PyTorch's). */
+    sg_tensor *partly = indices((const int64_t[]){0, -100}, S(2), 1), *ignored = indices((const int64_t[]){-100, -100}, S(2), 1);
+    CHECK_OK(sg_nll_loss(logp, partly, SG_REDUCTION_NONE, &t)); expect(t, S(2), 1, V(log(2), 0), "nll none, one target ignored");
+    CHECK_OK(sg_nll_loss(logp, partly, SG_REDUCTION_MEAN, &t)); expect(t, S(0), 0, V(log(2)), "nll mean of the counted target");
+    CHECK_OK(sg_tensor_set_grad(logits, NULL));
+    CHECK_OK(sg_cross_entropy(logits, ignored, SG_REDUCTION_MEAN, &t));
+    CHECK(isnan(item_of(t)));
+    CHECK_OK(sg_backward(t, NULL, false));
+    CHECK_OK(sg_tensor_free(t));
+    CHECK_OK(sg_tensor_grad(logits, &g));
+    expect(g, S(2, 2), 2, V(0, 0, 0, 0), "cross_entropy gradient with every target ignored");
+    CHECK_OK(sg_tensor_free(partly));
+    CHECK_OK(sg_tensor_free(ignored));
     sg_tensor *p = make(V(0.5, 0.25), S(2), 1), *y = make(V(1, 0), S(2), 1);
     CHECK_OK(sg_binary_cross_entropy(p, y, SG_REDUCTION_MEAN, &t)); expect(t, S(0), 0, V((log(2) - log(0.75)) / 2), "bce");
     CHECK_OK(sg_mse_loss(p, y, SG_REDUCTION_SUM, &t)); expect(t, S(0), 0, V(0.25 + 0.0625), "mse");
