@@ -169,6 +169,31 @@ import Testing
         #expect(try big.to(.float32).scalars(as: Float.self) == [Float(Int64(16_777_217)), Float(Int64(9_007_199_254_740_993))])
     }
 
+    /// float32 sums over the last dimension, an outer one, and both of a 3-d tensor (partial
+    /// sums in float lanes, totals in float64), small and split over cores, row and column
+    /// counts that leave remainders of four, eight and sixteen, and a transposed view (the
+    /// general loop), against the float64 sum of the same values: within 1e-6 of the sum of
+    /// their magnitudes (a dropped or repeated element is off by about one).
+    @Test func floatSumsOverDimensionsAgreeWithFloat64() throws {
+        func check(_ x: Tensor, _ dims: [Int], _ what: String) throws {
+            let got = try x.sum(dims: dims).scalars(as: Float.self)
+            let wide = try x.to(.float64)
+            let want = try wide.sum(dims: dims).scalars(as: Double.self)
+            let scale = try wide.abs().sum(dims: dims).scalars(as: Double.self)
+            #expect(got.count == want.count)
+            for (i, (g, w)) in zip(got, want).enumerated() {
+                #expect(Swift.abs(Double(g) - w) <= 1e-6 * scale[i], "\(what)[\(i)]: \(g) vs \(w)")
+            }
+        }
+        for shape in [[5, 1003], [7, 13], [3, 17, 6], [1, 4], [9, 1], [11, 4100], [700, 600]] {
+            let x = try Tensor.randn(shape)
+            for dims in [[shape.count - 1], [0], Array(0..<(shape.count - 1))] {
+                try check(x, dims, "sum over \(dims) of \(shape)")
+            }
+            try check(x.transpose(0, shape.count - 1), [0], "sum over dim 0 of the transposed \(shape)")
+        }
+    }
+
     @Test func rowSumsWithSeveralAccumulatorsMatchAPlainSum() throws {
         let x = try Tensor.randn([5, 1003], dtype: .float64, generator: Generator(seed: 4))
         let rows = try x.sum(dims: [1]).scalars(as: Double.self)

@@ -27,6 +27,65 @@ extension Kernels {
         return total
     }
 
+    /// The float32 input and float64 totals of a sum (`K` SumAccumulation, elements `T` Float,
+    /// totals `A` Double), for the vector loops (`sum`, `addWidened`); nil for any other
+    /// reduction. The checks are on types, so each specialisation keeps one branch.
+    @inline(__always)
+    static func widenedSumOperands<K: AccumulationKernel, T, A>(_: K.Type, _ x: UnsafePointer<T>, _ totals: UnsafeMutablePointer<A>)
+        -> (UnsafePointer<Float>, UnsafeMutablePointer<Double>)? {
+        guard K.self == SumAccumulation.self, T.self == Float.self, A.self == Double.self else { return nil }
+        return (UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(totals).assumingMemoryBound(to: Double.self))
+    }
+
+    /// `totals[j] += ((x0[j] + x1[j]) + (x2[j] + x3[j])) + ((x4[j] + ...) + ...)` for j < columns:
+    /// x0...x7 eight rows of floats `stride` apart, added pairwise in float32 lanes and the
+    /// partial widened into the float64 totals, for each eight of `count` rows, then the rest
+    /// one by one: a reduction over an outer dimension, eight rows per pass over the totals.
+    /// (Widening every element, two conversions and two float64 additions per four floats, held
+    /// a [256, 512] `sum(0)` at 28 us on one core against PyTorch's 13.)
+    @inline(__always)
+    static func addWidened(rows x: UnsafePointer<Float>, count: Int, stride step: Int, columns: Int,
+                           into totals: UnsafeMutablePointer<Double>) {
+        @inline(__always) func quad(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+            UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+        }
+        @inline(__always) func add(_ v: SIMD4<Float>, at j: Int) {
+            let t = UnsafeMutableRawPointer(totals + j)
+            t.storeBytes(of: t.loadUnaligned(as: SIMD4<Double>.self) + SIMD4<Double>(v), as: SIMD4<Double>.self)
+        }
+        var x0 = x, r = 0
+        while r &+ 8 <= count {
+            let x1 = x0 + step, x2 = x1 + step, x3 = x2 + step, x4 = x3 + step, x5 = x4 + step, x6 = x5 + step
+            let x7 = x6 + step
+            var j = 0
+            while j &+ 4 <= columns {
+                let low = (quad(x0 + j) + quad(x1 + j)) + (quad(x2 + j) + quad(x3 + j))
+                let high = (quad(x4 + j) + quad(x5 + j)) + (quad(x6 + j) + quad(x7 + j))
+                add(low + high, at: j)
+                j &+= 4
+            }
+            while j < columns {
+                totals[j] += Double(((x0[j] + x1[j]) + (x2[j] + x3[j])) + ((x4[j] + x5[j]) + (x6[j] + x7[j])))
+                j &+= 1
+            }
+            x0 = x7 + step
+            r &+= 8
+        }
+        while r < count {
+            var j = 0
+            while j &+ 4 <= columns {
+                add(quad(x0 + j), at: j)
+                j &+= 4
+            }
+            while j < columns {
+                totals[j] += Double(x0[j])
+                j &+= 1
+            }
+            x0 += step
+            r &+= 1
+        }
+    }
+
     /// The sum of `n` contiguous doubles.
     @inline(__always)
     static func sum(_ p: UnsafePointer<Double>, count n: Int) -> Double {
@@ -184,7 +243,9 @@ extension Kernels {
 
     /// Combines `a`'s elements over the dimensions flagged in `reduced` with `K` (sum or
     /// product), into a new contiguous tensor of shape `keptShape` (the input shape with reduced
-    /// sizes set to 1). Floats accumulate in double; int64 and bool in int64.
+    /// sizes set to 1). Floats accumulate in double (float32 sums with unit strides through
+    /// partial sums in float lanes, as the full sum: of up to 4,096 elements along a row, of
+    /// eight rows across them); int64 and bool in int64.
     static func accumulate<K: AccumulationKernel>(_: K.Type, _ a: Tensor, reduced: [Bool], keptShape: [Int]) throws -> Tensor {
         if a.dtype.compute != a.dtype {  // float16, bfloat16: in float32, rounded back; integers: int64
             let out = try accumulate(K.self, a.to(a.dtype.compute, recording: false), reduced: reduced, keptShape: keptShape)
@@ -210,6 +271,10 @@ extension Kernels {
                     // four input rows per pass over the row of totals, so the totals are read and
                     // written a quarter as often.
                     let count = sizes[1], step = st[1], o = target + starts[0]
+                    if case let (x, totals)? = Kernels.widenedSumOperands(K.self, p + starts[1], o) {
+                        Kernels.addWidened(rows: x, count: sizes[0], stride: step, columns: count, into: totals)
+                        return
+                    }
                     var x = p + starts[1], r = 0
                     while r &+ 4 <= sizes[0] {
                         let x1 = x + step, x2 = x1 + step, x3 = x2 + step
@@ -229,7 +294,9 @@ extension Kernels {
                 }
                 loop.forEachRow(starts: starts) { n, off, step in
                     let o = target + off[0], x = p + off[1], so = step[0], sx = step[1]
-                    if so == 0 {
+                    if so == 0, sx == 1, case let (x, total)? = Kernels.widenedSumOperands(K.self, x, o) {
+                        total[0] += Kernels.sum(x, count: n)  // float lanes, block totals in double
+                    } else if so == 0 {
                         // Four running totals, so that the loop is not one long dependency chain
                         // (and vectorises).
                         var s0: A = K.identity(), s1: A = K.identity(), s2: A = K.identity(), s3: A = K.identity()
@@ -246,7 +313,11 @@ extension Kernels {
                     } else if so == 1 && sx == 1 {
                         // A row of totals beside a row of input (a reduction over an outer
                         // dimension): unit strides, so that the loop vectorises.
-                        for i in 0..<n { o[i] = K.combine(o[i], widen(x[i])) }
+                        if case let (x, totals)? = Kernels.widenedSumOperands(K.self, x, o) {
+                            Kernels.addWidened(rows: x, count: 1, stride: 0, columns: n, into: totals)
+                        } else {
+                            for i in 0..<n { o[i] = K.combine(o[i], widen(x[i])) }
+                        }
                     } else {
                         for i in 0..<n { o[i &* so] = K.combine(o[i &* so], widen(x[i &* sx])) }
                     }
