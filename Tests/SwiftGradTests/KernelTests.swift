@@ -194,6 +194,39 @@ import Testing
         }
     }
 
+    /// maximum, minimum and clamp keep a NaN from either side (the first's when both are) and
+    /// otherwise the larger or smaller element; where picks over every pairing of dense values
+    /// and single values (split over cores), and through the general loop (transposed operands):
+    /// all against element-by-element picks, bit for bit.
+    @Test func selectsAgreeWithElementByElementPicks() throws {
+        let n = 3 * Parallel.grain + 5
+        let av = (0..<n).map { i -> Float in i % 97 == 0 ? .nan : Float((i * 7919) % 1000) / 500 - 1 }
+        let bv = (0..<n).map { i -> Float in i % 89 == 0 ? -.nan : Float((i * 104_729) % 1000) / 500 - 1 }
+        let a = try Tensor(av), b = try Tensor(bv)
+        func bits(_ t: Tensor) throws -> [UInt32] { try t.scalars(as: Float.self).map(\.bitPattern) }
+        func pick(_ larger: Bool) -> [UInt32] {
+            zip(av, bv).map { p, q in (p.isNaN ? p : (q.isNaN ? q : (larger ? (p >= q ? p : q) : (p <= q ? p : q)))).bitPattern }
+        }
+        #expect(try bits(a.maximum(b)) == pick(true))
+        #expect(try bits(a.minimum(b)) == pick(false))
+        #expect(try bits(a.clamp(min: 0.25)) == av.map { ($0.isNaN ? $0 : Swift.max($0, 0.25)).bitPattern })
+        #expect(try bits(a.clamp(max: -0.25)) == av.map { ($0.isNaN ? $0 : Swift.min($0, -0.25)).bitPattern })
+        #expect(try a.clamp(min: .nan).scalars(as: Float.self).allSatisfy(\.isNaN))
+        let cv = av.map { $0 > 0 }, c = try Tensor(cv)
+        let single = try Tensor.full([], 0.5, dtype: .float32), broadcast = try Tensor.full([1], -2, dtype: .float32).expand([n])
+        for (x, xv) in [(a, av), (single, [Float](repeating: 0.5, count: n))] {
+            for (y, yv) in [(b, bv), (broadcast, [Float](repeating: -2, count: n))] {
+                let want = (0..<n).map { (cv[$0] ? xv[$0] : yv[$0]).bitPattern }
+                #expect(try bits(Tensor.where(c, x, y)) == want)
+            }
+        }
+        let rows = 5, columns = n / 5  // a transposed layout: the general loop
+        let shaped = { (t: Tensor) throws -> Tensor in try t.narrow(dim: 0, start: 0, length: rows * columns).reshape([columns, rows]).t() }
+        let general = try Tensor.where(shaped(c), shaped(a), shaped(b)).contiguous()
+        let want = try Tensor.where(shaped(c).contiguous(), shaped(a).contiguous(), shaped(b).contiguous())
+        #expect(try bits(general) == bits(want))
+    }
+
     @Test func rowSumsWithSeveralAccumulatorsMatchAPlainSum() throws {
         let x = try Tensor.randn([5, 1003], dtype: .float64, generator: Generator(seed: 4))
         let rows = try x.sum(dims: [1]).scalars(as: Double.self)

@@ -61,15 +61,24 @@ struct ComparisonWithScalar<K: ComparisonKernel, T: TensorElement & Comparable>:
     @inline(__always) func callAsFunction(_ x: T) -> Bool { K.apply(x, scalar) }
 }
 
-/// The larger (or smaller) of two elements, NaN winning, as PyTorch's maximum and minimum.
-struct Extremum<T: NumericElement>: BinaryFunction {
-    let greater: Bool
+/// The larger (`Side` Larger) or smaller (Smaller) of two elements, NaN winning (the first's
+/// when both are), as PyTorch's maximum and minimum. (Written as selects without branches, the
+/// SSE2 build still ran it one element at a time, and slower; float32 against one value, a
+/// clamp's case, has its own vector loop: `Tensor.floatExtremum`.)
+struct Extremum<T: NumericElement, Side: ExtremumSide>: BinaryFunction {
     @inline(__always) func callAsFunction(_ p: T, _ q: T) -> T {
         if p != p { return p }
         if q != q { return q }
-        return greater ? (p >= q ? p : q) : (p <= q ? p : q)
+        return Side.larger ? (p >= q ? p : q) : (p <= q ? p : q)
     }
 }
+
+/// Which of two elements `Extremum` keeps.
+protocol ExtremumSide {
+    static var larger: Bool { get }
+}
+enum Larger: ExtremumSide { static var larger: Bool { true } }
+enum Smaller: ExtremumSide { static var larger: Bool { false } }
 
 /// Logical or (maximum) or and (minimum) of bools.
 struct BoolExtremum: BinaryFunction {

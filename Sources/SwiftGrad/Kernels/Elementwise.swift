@@ -90,6 +90,29 @@ enum Kernels {
         let out = try Tensor.empty(shape, F.Output.dtype)
         let pc = c.pointer(F.First.self), pa = a.pointer(F.Second.self), pb = b.pointer(F.Third.self)
         let po = out.pointer(F.Output.self)
+        let n = out.count
+        // The condition dense in the result's layout, each value dense or a single value (a
+        // scalar, or one broadcast from it: `where(c, g, 0)` in backward rules): one loop over
+        // the elements, split over the cores, for each pairing.
+        @inline(__always) func dense(_ t: Tensor) -> Bool { t.isContiguous && t.count == n }
+        if dense(c), dense(a) || a.isSingleValue, dense(b) || b.isSingleValue {
+            let z = pc + c.storageOffset
+            switch (dense(a), dense(b)) {
+            case (true, true):
+                let x = pa + a.storageOffset, y = pb + b.storageOffset
+                Parallel.forRanges(n) { range in for i in range { po[i] = f(z[i], x[i], y[i]) } }
+            case (true, false):
+                let x = pa + a.storageOffset, y = pb[b.storageOffset]
+                Parallel.forRanges(n) { range in for i in range { po[i] = f(z[i], x[i], y) } }
+            case (false, true):
+                let x = pa[a.storageOffset], y = pb + b.storageOffset
+                Parallel.forRanges(n) { range in for i in range { po[i] = f(z[i], x, y[i]) } }
+            case (false, false):
+                let x = pa[a.storageOffset], y = pb[b.storageOffset]
+                Parallel.forRanges(n) { range in for i in range { po[i] = f(z[i], x, y) } }
+            }
+            return out
+        }
         RowLoop(shape: shape, operandStrides: [
             out.strides,
             Shape.expandedStrides(c.shape, c.strides, to: shape),

@@ -25,14 +25,19 @@ extension Tensor {
         let common = TypePromotion.resultType(a, b), compute = common.compute
         let shape = try Shape.broadcast(a.shape, b.shape)
         let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
-        var out: Tensor
-        switch compute {
-        case .float32: out = try Kernels.zip(x, y, shape: shape, Extremum<Float>(greater: greater))
-        case .float64: out = try Kernels.zip(x, y, shape: shape, Extremum<Double>(greater: greater))
-        case .int64: out = try Kernels.zip(x, y, shape: shape, Extremum<Int64>(greater: greater))
-        case .bool: out = try Kernels.zip(x, y, shape: shape, BoolExtremum(greater: greater))
-        default: throw SwiftGradError.internal("\(compute) extremum reached the kernel")
+        func run<Side: ExtremumSide>(_: Side.Type) throws -> Tensor {
+            if compute == .float32, x.isContiguous, x.count == Shape.count(shape), y.isSingleValue {
+                return try floatExtremum(x, y.doubleValue(atOffset: y.storageOffset), Side.self)
+            }
+            switch compute {
+            case .float32: return try Kernels.zip(x, y, shape: shape, Extremum<Float, Side>())
+            case .float64: return try Kernels.zip(x, y, shape: shape, Extremum<Double, Side>())
+            case .int64: return try Kernels.zip(x, y, shape: shape, Extremum<Int64, Side>())
+            case .bool: return try Kernels.zip(x, y, shape: shape, BoolExtremum(greater: greater))
+            default: throw SwiftGradError.internal("\(compute) extremum reached the kernel")
+            }
         }
+        var out = try greater ? run(Larger.self) : run(Smaller.self)
         if compute != common { out = try out.to(common, recording: false) }
         return try out.recorded(greater ? "MaximumBackward0" : "MinimumBackward0", inputs: [a, b], saving: [a, b]) { g, ctx in
             let p = try ctx.saved(0), q = try ctx.saved(1)
@@ -44,6 +49,35 @@ extension Tensor {
             return [ctx.needsGrad(0) ? try Tensor.where(aLoses, zero, shared) : nil,
                     ctx.needsGrad(1) ? try Tensor.where(bLoses, zero, shared) : nil]
         }
+    }
+
+    /// `Extremum` of contiguous float32 `x` and one float32 `value` (clamp's case), eight lanes
+    /// at a time, into a new tensor of x's shape. One core, [256, 512] clamp(min=0): 85 us with
+    /// the element-by-element kernel, PyTorch 11.
+    private static func floatExtremum<Side: ExtremumSide>(_ x: Tensor, _ value: Double, _: Side.Type) throws -> Tensor {
+        let out = try Tensor.empty(x.shape, .float32)
+        let px = UnsafePointer(x.pointer(Float.self) + x.storageOffset), po = out.pointer(Float.self)
+        let q = Float(value), lanes = SIMD8<Float>(repeating: q), pick = Extremum<Float, Side>()
+        Parallel.forRanges(x.count) { range in
+            var i = range.lowerBound
+            while i &+ 8 <= range.upperBound {
+                let p = UnsafeRawPointer(px + i).loadUnaligned(as: SIMD8<Float>.self)
+                // p where p wins or is NaN, else the value; a NaN value wins over every p but NaN.
+                var r = p
+                if q != q {
+                    r.replace(with: lanes, where: p .== p)
+                } else {
+                    r.replace(with: lanes, where: Side.larger ? lanes .> p : lanes .< p)
+                }
+                UnsafeMutableRawPointer(po + i).storeBytes(of: r, as: SIMD8<Float>.self)
+                i &+= 8
+            }
+            while i < range.upperBound {
+                po[i] = pick(px[i], q)
+                i &+= 1
+            }
+        }
+        return out
     }
 
     /// Clamps every element into [min, max] with number bounds (`torch.clamp(x, 0.5, 1)`);
