@@ -2874,13 +2874,17 @@ SG_API sg_status sg_zero_(sg_tensor *t);
 /** (input - target)^2, reduced. */
 SG_API sg_status sg_mse_loss(const sg_tensor *input, const sg_tensor *target,
                              sg_reduction reduction, sg_tensor **out);
-/** -input[i, target[i]] for log-probabilities input [N, C] and int64 class indices target [N]
+/**
+ * -input[i, target[i]] for log-probabilities input [N, C] and int64 class indices target [N]
  * (F.nll_loss with PyTorch's defaults: targets equal to -100 are ignored; sg_nll_loss_nd takes
- * weights, another ignore_index and more dimensions). */
+ * weights, another ignore_index and more dimensions).
+ */
 SG_API sg_status sg_nll_loss(const sg_tensor *input, const sg_tensor *target,
                              sg_reduction reduction, sg_tensor **out);
-/** nll_loss(log_softmax(input, 1), target): logits [N, C], int64 class indices [N] (targets
- * equal to -100 ignored, as F.cross_entropy's default; see sg_cross_entropy_loss). */
+/**
+ * nll_loss(log_softmax(input, 1), target): logits [N, C], int64 class indices [N] (targets equal to
+ * -100 ignored, as F.cross_entropy's default; see sg_cross_entropy_loss).
+ */
 SG_API sg_status sg_cross_entropy(const sg_tensor *input, const sg_tensor *target,
                                   sg_reduction reduction, sg_tensor **out);
 /** -(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs clamped at -100. */
