@@ -212,6 +212,10 @@ import Testing
         #expect(try bits(a.clamp(min: 0.25)) == av.map { ($0.isNaN ? $0 : Swift.max($0, 0.25)).bitPattern })
         #expect(try bits(a.clamp(max: -0.25)) == av.map { ($0.isNaN ? $0 : Swift.min($0, -0.25)).bitPattern })
         #expect(try a.clamp(min: .nan).scalars(as: Float.self).allSatisfy(\.isNaN))
+        // A single value of more dimensions broadcasts the result's shape.
+        let raised = try a.maximum(Tensor.zeros([1, 1], dtype: .float32))
+        #expect(raised.shape == [1, n])
+        #expect(try bits(raised) == av.map { ($0.isNaN ? $0 : ($0 >= 0 ? $0 : 0)).bitPattern })
         let cv = av.map { $0 > 0 }, c = try Tensor(cv)
         let single = try Tensor.full([], 0.5, dtype: .float32), broadcast = try Tensor.full([1], -2, dtype: .float32).expand([n])
         for (x, xv) in [(a, av), (single, [Float](repeating: 0.5, count: n))] {

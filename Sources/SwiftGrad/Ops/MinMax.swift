@@ -27,7 +27,7 @@ extension Tensor {
         let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
         func run<Side: ExtremumSide>(_: Side.Type) throws -> Tensor {
             if compute == .float32, x.isContiguous, x.count == Shape.count(shape), y.isSingleValue {
-                return try floatExtremum(x, y.doubleValue(atOffset: y.storageOffset), Side.self)
+                return try floatExtremum(x, y.doubleValue(atOffset: y.storageOffset), shape: shape, Side.self)
             }
             switch compute {
             case .float32: return try Kernels.zip(x, y, shape: shape, Extremum<Float, Side>())
@@ -52,10 +52,12 @@ extension Tensor {
     }
 
     /// `Extremum` of contiguous float32 `x` and one float32 `value` (clamp's case), eight lanes
-    /// at a time, into a new tensor of x's shape. One core, [256, 512] clamp(min=0): 85 us with
-    /// the element-by-element kernel, PyTorch 11.
-    private static func floatExtremum<Side: ExtremumSide>(_ x: Tensor, _ value: Double, _: Side.Type) throws -> Tensor {
-        let out = try Tensor.empty(x.shape, .float32)
+    /// at a time, into a new tensor of the broadcast `shape` (x's elements, perhaps with leading
+    /// dimensions of 1 from the value's shape). One core, [256, 512] clamp(min=0): 85 us with the
+    /// element-by-element kernel, PyTorch 11.
+    private static func floatExtremum<Side: ExtremumSide>(_ x: Tensor, _ value: Double, shape: [Int],
+                                                          _: Side.Type) throws -> Tensor {
+        let out = try Tensor.empty(shape, .float32)
         let px = UnsafePointer(x.pointer(Float.self) + x.storageOffset), po = out.pointer(Float.self)
         let q = Float(value), lanes = SIMD8<Float>(repeating: q), pick = Extremum<Float, Side>()
         Parallel.forRanges(x.count) { range in
