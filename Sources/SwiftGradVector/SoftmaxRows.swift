@@ -134,25 +134,6 @@ extension VectorLoops {
         }
     }
 
-    /// The sum of `n` floats in float64.
-    @inline(__always)
-    private static func rowSum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
-        var low = Wide(repeating: 0), high = Wide(repeating: 0)
-        var i = 0
-        while i &+ 8 <= n {
-            let halves = VectorMath.widen(VectorMath.load(x + i))
-            low += halves.low
-            high += halves.high
-            i &+= 8
-        }
-        var total = horizontalSum(low + high)
-        while i < n {
-            total += Double(x[i])
-            i &+= 1
-        }
-        return total
-    }
-
     /// `y = y * s` in float64, each element rounded once.
     @inline(__always)
     private static func scale(_ y: UnsafeMutablePointer<Float>, _ s: Double, _ n: Int) {
@@ -172,20 +153,7 @@ extension VectorLoops {
     /// The sum of `a[i] * b[i]` (products in float32) in float64.
     @inline(__always)
     private static func rowDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
-        var low = Wide(repeating: 0), high = Wide(repeating: 0)
-        var i = 0
-        while i &+ 8 <= n {
-            let halves = VectorMath.widen(VectorMath.load(a + i) * VectorMath.load(b + i))
-            low += halves.low
-            high += halves.high
-            i &+= 8
-        }
-        var total = horizontalSum(low + high)
-        while i < n {
-            total += Double(a[i] * b[i])
-            i &+= 1
-        }
-        return total
+        VectorMath.widenedSum(n, chunk: { VectorMath.load(a + $0) * VectorMath.load(b + $0) }, term: { a[$0] * b[$0] })
     }
 
     /// `out = (g - d) * y` (out may be g).
@@ -219,7 +187,4 @@ extension VectorLoops {
             i &+= 1
         }
     }
-
-    @inline(__always)
-    private static func horizontalSum(_ v: Wide) -> Double { (v[0] + v[2]) + (v[1] + v[3]) }
 }

@@ -43,6 +43,38 @@ public enum VectorMath {
         Lanes(lowHalf: SIMD4<Float>(low), highHalf: SIMD4<Float>(high))
     }
 
+    /// The float64 sum of `n` float32 terms, `chunk(i)` giving terms i..<i + 8 and `term(i)` term
+    /// i (for the last few): each term widened exactly and added in sixteen float64 lanes (four
+    /// independent chains, so that the loop is not bound by one addition's latency), the lanes
+    /// then added pairwise. The one widening sum of the vector loops and SwiftGrad's reductions:
+    /// float lanes are faster but lose the accuracy a cancelling sum needs (`VectorLoops.rowSum`).
+    @inlinable @inline(__always)
+    public static func widenedSum(_ n: Int, chunk: (Int) -> Lanes, term: (Int) -> Float) -> Double {
+        var a0 = Wide(), a1 = Wide(), a2 = Wide(), a3 = Wide()
+        var i = 0
+        while i &+ 16 <= n {
+            let first = widen(chunk(i)), second = widen(chunk(i &+ 8))
+            a0 += first.low
+            a1 += first.high
+            a2 += second.low
+            a3 += second.high
+            i &+= 16
+        }
+        if i &+ 8 <= n {
+            let last = widen(chunk(i))
+            a0 += last.low
+            a1 += last.high
+            i &+= 8
+        }
+        let lanes = (a0 + a1) + (a2 + a3)
+        var total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+        while i < n {
+            total += Double(term(i))
+            i &+= 1
+        }
+        return total
+    }
+
     /// Eight floats from (or to) `p`, which need not be aligned.
     @_transparent
     public static func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }

@@ -58,6 +58,15 @@ public enum CPUCapability: String, Sendable {
         return (SwiftGradVector.VectorLoops.softmaxRows, SwiftGradVector.VectorLoops.softmaxBackwardRows)
     }()
 
+    /// Float32 sums into float64 totals (`VectorLoops.rowSum`, `VectorLoops.addRows`) in this
+    /// capability's lanes; both builds give the same bits.
+    static let sums: (row: SwiftGradVector.VectorLoops.RowSum, addRows: SwiftGradVector.VectorLoops.AddRows) = {
+        #if SWIFTGRAD_AVX2
+        if current == .avx2 { return (SwiftGradVectorAVX2.VectorLoops.rowSum, SwiftGradVectorAVX2.VectorLoops.addRows) }
+        #endif
+        return (SwiftGradVector.VectorLoops.rowSum, SwiftGradVector.VectorLoops.addRows)
+    }()
+
     typealias Unary = SwiftGradVector.VectorLoops.Unary
     typealias Binary = SwiftGradVector.VectorLoops.Binary
 

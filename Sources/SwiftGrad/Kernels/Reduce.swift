@@ -28,90 +28,13 @@ extension Kernels {
     }
 
     /// The float32 input and float64 totals of a sum (`K` SumAccumulation, elements `T` Float,
-    /// totals `A` Double), for the vector loops (`widenedSum`, `addWidened`); nil for any other
+    /// totals `A` Double), for the vector loops (`CPUCapability.sums`); nil for any other
     /// reduction. The checks are on types, so each specialisation keeps one branch.
     @inline(__always)
     static func widenedSumOperands<K: AccumulationKernel, T, A>(_: K.Type, _ x: UnsafePointer<T>, _ totals: UnsafeMutablePointer<A>)
         -> (UnsafePointer<Float>, UnsafeMutablePointer<Double>)? {
         guard K.self == SumAccumulation.self, T.self == Float.self, A.self == Double.self else { return nil }
         return (UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(totals).assumingMemoryBound(to: Double.self))
-    }
-
-    /// The sum of `n` contiguous floats, each widened to double and added in sixteen float64
-    /// lanes: a row of a reduction over the last dimension. (Float lanes, as the full sum adds,
-    /// were faster, 17 against 28 us for [256, 512] on one core, but lost the accuracy a
-    /// cancelling sum needs: `cov`'s weight gradient in PyTorch's OpInfo samples, whose true
-    /// value is 0, came out three times PyTorch's rounding noise.)
-    @inline(__always)
-    static func widenedSum(_ x: UnsafePointer<Float>, count n: Int) -> Double {
-        @inline(__always) func quad(_ i: Int) -> SIMD4<Double> {
-            SIMD4<Double>(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self))
-        }
-        var a0 = SIMD4<Double>(), a1 = SIMD4<Double>(), a2 = SIMD4<Double>(), a3 = SIMD4<Double>()
-        var i = 0
-        while i &+ 16 <= n {
-            a0 += quad(i)
-            a1 += quad(i &+ 4)
-            a2 += quad(i &+ 8)
-            a3 += quad(i &+ 12)
-            i &+= 16
-        }
-        let lanes = (a0 + a1) + (a2 + a3)
-        var total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
-        while i < n {
-            total += Double(x[i])
-            i &+= 1
-        }
-        return total
-    }
-
-    /// `totals[j] += ((x0[j] + x1[j]) + (x2[j] + x3[j])) + ((x4[j] + ...) + ...)` for j < columns:
-    /// x0...x7 eight rows of floats `stride` apart, added pairwise in float32 lanes and the
-    /// partial widened into the float64 totals, for each eight of `count` rows, then the rest
-    /// one by one: a reduction over an outer dimension, eight rows per pass over the totals.
-    /// (Widening every element, two conversions and two float64 additions per four floats, held
-    /// a [256, 512] `sum(0)` at 28 us on one core against PyTorch's 13.)
-    @inline(__always)
-    static func addWidened(rows x: UnsafePointer<Float>, count: Int, stride step: Int, columns: Int,
-                           into totals: UnsafeMutablePointer<Double>) {
-        @inline(__always) func quad(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
-            UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
-        }
-        @inline(__always) func add(_ v: SIMD4<Float>, at j: Int) {
-            let t = UnsafeMutableRawPointer(totals + j)
-            t.storeBytes(of: t.loadUnaligned(as: SIMD4<Double>.self) + SIMD4<Double>(v), as: SIMD4<Double>.self)
-        }
-        var x0 = x, r = 0
-        while r &+ 8 <= count {
-            let x1 = x0 + step, x2 = x1 + step, x3 = x2 + step, x4 = x3 + step, x5 = x4 + step, x6 = x5 + step
-            let x7 = x6 + step
-            var j = 0
-            while j &+ 4 <= columns {
-                let low = (quad(x0 + j) + quad(x1 + j)) + (quad(x2 + j) + quad(x3 + j))
-                let high = (quad(x4 + j) + quad(x5 + j)) + (quad(x6 + j) + quad(x7 + j))
-                add(low + high, at: j)
-                j &+= 4
-            }
-            while j < columns {
-                totals[j] += Double(((x0[j] + x1[j]) + (x2[j] + x3[j])) + ((x4[j] + x5[j]) + (x6[j] + x7[j])))
-                j &+= 1
-            }
-            x0 = x7 + step
-            r &+= 8
-        }
-        while r < count {
-            var j = 0
-            while j &+ 4 <= columns {
-                add(quad(x0 + j), at: j)
-                j &+= 4
-            }
-            while j < columns {
-                totals[j] += Double(x0[j])
-                j &+= 1
-            }
-            x0 += step
-            r &+= 1
-        }
     }
 
     /// The sum of `n` contiguous doubles.
@@ -299,7 +222,7 @@ extension Kernels {
                     // written a quarter as often.
                     let count = sizes[1], step = st[1], o = target + starts[0]
                     if case let (x, totals)? = Kernels.widenedSumOperands(K.self, p + starts[1], o) {
-                        Kernels.addWidened(rows: x, count: sizes[0], stride: step, columns: count, into: totals)
+                        CPUCapability.sums.addRows(x, sizes[0], step, count, totals)
                         return
                     }
                     var x = p + starts[1], r = 0
@@ -322,7 +245,7 @@ extension Kernels {
                 loop.forEachRow(starts: starts) { n, off, step in
                     let o = target + off[0], x = p + off[1], so = step[0], sx = step[1]
                     if so == 0, sx == 1, case let (x, total)? = Kernels.widenedSumOperands(K.self, x, o) {
-                        total[0] += Kernels.widenedSum(x, count: n)
+                        total[0] += CPUCapability.sums.row(x, n)
                     } else if so == 0 {
                         // Four running totals, so that the loop is not one long dependency chain
                         // (and vectorises).
@@ -341,7 +264,7 @@ extension Kernels {
                         // A row of totals beside a row of input (a reduction over an outer
                         // dimension): unit strides, so that the loop vectorises.
                         if case let (x, totals)? = Kernels.widenedSumOperands(K.self, x, o) {
-                            Kernels.addWidened(rows: x, count: 1, stride: 0, columns: n, into: totals)
+                            CPUCapability.sums.addRows(x, 1, 0, n, totals)
                         } else {
                             for i in 0..<n { o[i] = K.combine(o[i], widen(x[i])) }
                         }

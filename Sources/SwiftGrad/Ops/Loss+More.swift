@@ -135,8 +135,12 @@ extension Tensor {
     ///   the wrong size, `.invalidArgument` for a target out of range.
     public static func nllLoss(_ input: Tensor, _ target: Tensor, weight: Tensor?, ignoreIndex: Int,
                                reduction: LossReduction) throws -> Tensor {
-        let plan = try NllPlan(input, target, weight: weight, ignoreIndex: ignoreIndex)
-        return try plan.loss(input, reduction: reduction)
+        try nllLoss(NllPlan(input, target, weight: weight, ignoreIndex: ignoreIndex), input, reduction: reduction)
+    }
+
+    /// `nllLoss` of `input` with its targets and weights already checked and gathered.
+    private static func nllLoss(_ plan: NllPlan, _ input: Tensor, reduction: LossReduction) throws -> Tensor {
+        try plan.loss(input, reduction: reduction)
             .recorded(input.ndim == 4 ? "NllLoss2DBackward0" : "NllLossBackward0", input: input) { g, ctx in
                 [try plan.inputGradient(g, reduction: reduction, shape: ctx.inputShape(0), dtype: ctx.inputDType(0))]
             }
@@ -191,7 +195,7 @@ extension Tensor {
             throw SwiftGradError.invalidArgument("label_smoothing must be between 0.0 and 1.0. Got: \(formatPython(labelSmoothing))")
         }
         let plan = try NllPlan(logp, target, weight: weight, ignoreIndex: ignoreIndex)
-        let nll = try nllLoss(logp, target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
+        let nll = try nllLoss(plan, logp, reduction: reduction)
         let classes = plan.classes
         var smooth: Tensor
         if let weight {

@@ -133,6 +133,9 @@ for name in ("exp", "tanh", "sigmoid"):
 out["x"] = x.tolist()
 positive = x.detach().abs() + 1e-30
 out["log"] = [torch.log(positive).tolist(), positive.tolist()]
+# Sizes off the lane widths: rows of 203 (sixteen-lane blocks and a tail), 37 rows (eights and a rest).
+m = torch.randn(37, 203) * 1e3 + torch.linspace(-5, 5, 203)
+out["sums"] = [m.sum(1).tolist(), m.sum(0).tolist(), m.tolist()]
 json.dump(out, sys.stdout)
 """
 
@@ -149,7 +152,9 @@ def _ulps(a, b):
 def test_cpu_capability_and_both_vector_kernel_sets():
     """The vector kernels run with AVX2 where this machine has it (the Makefile's build has them),
     SWIFTGRAD_CPU_CAPABILITY=default keeps the baseline ones, and both give float32 exp, log, tanh
-    and sigmoid within 2 ulp of float64 math, and their gradients within float32 rounding of it."""
+    and sigmoid within 2 ulp of float64 math, and their gradients within float32 rounding of it.
+    float32 sums over either dimension give the same bits with both sets (additions only), within
+    float32 rounding of the exact sum."""
     import json
     import math
     import os
@@ -180,3 +185,9 @@ def test_cpu_capability_and_both_vector_kernel_sets():
                 # float32 rounding of the cotangent, y and the product (1 - y*y cancels: absolute)
                 assert abs(gv - want) <= 4e-7 * abs(want) + 3e-7 * abs(c) * max(1.0, abs(yv)), \
                     (run["capability"], name, xv, gv, want)
+    assert runs[0]["sums"][:2] == runs[1]["sums"][:2]
+    rows, columns, m = runs[0]["sums"]
+    for got, terms in [*zip(rows, m), *zip(columns, zip(*m))]:
+        exact = math.fsum(terms)
+        # the result's rounding, and the float32 partial sums of eight rows over an outer dimension
+        assert abs(got - exact) <= 2 ** -24 * abs(exact) + 2 ** -22 * math.fsum(map(abs, terms)), (got, exact)
