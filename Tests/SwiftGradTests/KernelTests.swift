@@ -194,8 +194,8 @@ import Testing
         }
     }
 
-    /// maximum, minimum and clamp keep a NaN from either side (the first's when both are) and
-    /// otherwise the larger or smaller element; where picks over every pairing of dense values
+    /// maximum, minimum, clamp and relu keep a NaN from either side (the first's when both are)
+    /// and otherwise the larger or smaller element, the first at a tie; where picks over every pairing of dense values
     /// and single values (split over cores), and through the general loop (transposed operands):
     /// all against element-by-element picks, bit for bit.
     @Test func selectsAgreeWithElementByElementPicks() throws {
@@ -212,6 +212,22 @@ import Testing
         #expect(try bits(a.clamp(min: 0.25)) == av.map { ($0.isNaN ? $0 : Swift.max($0, 0.25)).bitPattern })
         #expect(try bits(a.clamp(max: -0.25)) == av.map { ($0.isNaN ? $0 : Swift.min($0, -0.25)).bitPattern })
         #expect(try a.clamp(min: .nan).scalars(as: Float.self).allSatisfy(\.isNaN))
+        // Both bounds in one pass; crossed bounds give max everywhere (NaN aside), as PyTorch's.
+        #expect(try bits(a.clamp(min: -0.5, max: 0.5)) == av.map { ($0.isNaN ? $0 : Swift.min(Swift.max($0, -0.5), 0.5)).bitPattern })
+        #expect(try bits(a.clamp(min: 0.5, max: -0.5)) == av.map { ($0.isNaN ? $0 : -0.5).bitPattern })
+        #expect(try bits(a.clamp(min: Tensor.full([], 0.25, dtype: .float64), max: Tensor.full([], 1, dtype: .int64)))
+                == bits(a.clamp(min: 0.25, max: 1)))
+        // An int64 bound rounds to float32 once, as `to(.float32)`: through a double first,
+        // 2^60 + 2^36 + 1 would round twice, to 2^60.
+        let v: Int64 = 1 << 60 + 1 << 36 + 1
+        #expect(Float(v) != Float(Double(v)))
+        #expect(try a.clamp(min: Tensor([v]), max: nil).scalars(as: Float.self).allSatisfy { $0.isNaN || $0 == Float(v) })
+        // A tie keeps the input: -0.0 stays -0.0 under clamp(min=0) and relu, as in PyTorch.
+        let signed = try Tensor([Float(-0.0), 0, -1, 2, .nan])
+        for clamped in [try signed.relu(), try signed.clamp(min: 0)] {
+            #expect(try clamped.scalars(as: Float.self).prefix(4).map(\.bitPattern) == [Float(-0.0), 0, 0, 2].map(\.bitPattern))
+            #expect(try clamped.scalars(as: Float.self)[4].isNaN)
+        }
         // A single value of more dimensions broadcasts the result's shape.
         let raised = try a.maximum(Tensor.zeros([1, 1], dtype: .float32))
         #expect(raised.shape == [1, n])

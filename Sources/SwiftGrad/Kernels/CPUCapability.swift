@@ -67,6 +67,18 @@ public enum CPUCapability: String, Sendable {
         return (SwiftGradVector.VectorLoops.rowSum, SwiftGradVector.VectorLoops.addRows)
     }()
 
+    /// Float32 clamp, maximum and minimum (SwiftGradVector's Extrema.swift) in this capability's
+    /// lanes; both builds give the same bits.
+    static let extrema: (clamp: SwiftGradVector.VectorLoops.Clamp, maximum: Binary, minimum: Binary) = {
+        #if SWIFTGRAD_AVX2
+        if current == .avx2 {
+            return (SwiftGradVectorAVX2.VectorLoops.clamp, SwiftGradVectorAVX2.VectorLoops.maximum,
+                    SwiftGradVectorAVX2.VectorLoops.minimum)
+        }
+        #endif
+        return (SwiftGradVector.VectorLoops.clamp, SwiftGradVector.VectorLoops.maximum, SwiftGradVector.VectorLoops.minimum)
+    }()
+
     typealias Unary = SwiftGradVector.VectorLoops.Unary
     typealias Binary = SwiftGradVector.VectorLoops.Binary
 

@@ -63,8 +63,8 @@ struct ComparisonWithScalar<K: ComparisonKernel, T: TensorElement & Comparable>:
 
 /// The larger (`Side` Larger) or smaller (Smaller) of two elements, NaN winning (the first's
 /// when both are), as PyTorch's maximum and minimum. (Written as selects without branches, the
-/// SSE2 build still ran it one element at a time, and slower; float32 against one value, a
-/// clamp's case, has its own vector loop: `Tensor.floatExtremum`.)
+/// SSE2 build still ran it one element at a time, and slower; dense float32 operands of one
+/// size, or against one value, a clamp's case, have vector loops: `CPUCapability.extrema`.)
 struct Extremum<T: NumericElement, Side: ExtremumSide>: BinaryFunction {
     @inline(__always) func callAsFunction(_ p: T, _ q: T) -> T {
         if p != p { return p }

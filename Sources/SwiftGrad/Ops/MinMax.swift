@@ -26,8 +26,15 @@ extension Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape)
         let x = try a.to(compute, recording: false), y = try b.to(compute, recording: false)
         func run<Side: ExtremumSide>(_: Side.Type) throws -> Tensor {
-            if compute == .float32, x.isContiguous, x.count == Shape.count(shape), y.isSingleValue {
-                return try floatExtremum(x, y.doubleValue(atOffset: y.storageOffset), shape: shape, Side.self)
+            if compute == .float32, x.isContiguous, x.count == Shape.count(shape) {
+                if y.isSingleValue {
+                    let q = Float(y.doubleValue(atOffset: y.storageOffset))
+                    return try floatClamp(x, lower: Side.larger ? q : -.infinity, upper: Side.larger ? .infinity : q,
+                                          shape: shape)
+                }
+                if y.isContiguous, y.count == x.count {
+                    return try floatZip(x, y, shape: shape, Side.larger ? CPUCapability.extrema.maximum : CPUCapability.extrema.minimum)
+                }
             }
             switch compute {
             case .float32: return try Kernels.zip(x, y, shape: shape, Extremum<Float, Side>())
@@ -51,33 +58,26 @@ extension Tensor {
         }
     }
 
-    /// `Extremum` of contiguous float32 `x` and one float32 `value` (clamp's case), eight lanes
-    /// at a time, into a new tensor of the broadcast `shape` (x's elements, perhaps with leading
-    /// dimensions of 1 from the value's shape). One core, [256, 512] clamp(min=0): 85 us with the
-    /// element-by-element kernel, PyTorch 11.
-    private static func floatExtremum<Side: ExtremumSide>(_ x: Tensor, _ value: Double, shape: [Int],
-                                                          _: Side.Type) throws -> Tensor {
-        let out = try Tensor.empty(shape, .float32)
+    /// `min(max(x, lower), upper)` of contiguous float32 `x` (`CPUCapability.extrema.clamp`: an
+    /// infinite bound leaves its side open), into a new tensor of the broadcast `shape` (x's
+    /// elements, perhaps with leading dimensions of 1 from the bounds' shapes). One core, from
+    /// Python, [256, 512]: clamp(min=0) 85 us with the element-by-element kernel, 22 now, and
+    /// clamp(-1, 1) 73 in two passes, 24 now (PyTorch 17-18).
+    static func floatClamp(_ x: Tensor, lower: Float, upper: Float, shape: [Int]) throws -> Tensor {
+        let out = try Tensor.empty(shape, .float32), loop = CPUCapability.extrema.clamp
         let px = UnsafePointer(x.pointer(Float.self) + x.storageOffset), po = out.pointer(Float.self)
-        let q = Float(value), lanes = SIMD8<Float>(repeating: q), pick = Extremum<Float, Side>()
         Parallel.forRanges(x.count) { range in
-            var i = range.lowerBound
-            while i &+ 8 <= range.upperBound {
-                let p = UnsafeRawPointer(px + i).loadUnaligned(as: SIMD8<Float>.self)
-                // p where p wins or is NaN, else the value; a NaN value wins over every p but NaN.
-                var r = p
-                if q != q {
-                    r.replace(with: lanes, where: p .== p)
-                } else {
-                    r.replace(with: lanes, where: Side.larger ? lanes .> p : lanes .< p)
-                }
-                UnsafeMutableRawPointer(po + i).storeBytes(of: r, as: SIMD8<Float>.self)
-                i &+= 8
-            }
-            while i < range.upperBound {
-                po[i] = pick(px[i], q)
-                i &+= 1
-            }
+            loop(px + range.lowerBound, po + range.lowerBound, range.count, lower, upper)
+        }
+        return out
+    }
+
+    /// `loop` over contiguous float32 `x` and `y` of one count into a new tensor of `shape`.
+    private static func floatZip(_ x: Tensor, _ y: Tensor, shape: [Int], _ loop: CPUCapability.Binary) throws -> Tensor {
+        let out = try Tensor.empty(shape, .float32), po = out.pointer(Float.self)
+        let px = UnsafePointer(x.pointer(Float.self) + x.storageOffset), py = UnsafePointer(y.pointer(Float.self) + y.storageOffset)
+        Parallel.forRanges(x.count) { range in
+            loop(px + range.lowerBound, py + range.lowerBound, po + range.lowerBound, range.count)
         }
         return out
     }
@@ -107,10 +107,19 @@ extension Tensor {
         }
         let bounds = [lower, upper].compactMap { $0 }
         let common = TypePromotion.resultType([self] + bounds)
-        var result = try to(common, recording: false)
-        try noGrad {
-            if let lower { result = try result.maximum(lower) }
-            if let upper { result = try result.minimum(upper) }
+        var result: Tensor
+        let oneValueBounds = common == .float32 && dtype == .float32 && isContiguous && bounds.allSatisfy(\.isSingleValue)
+        if oneValueBounds, let shape = try? bounds.reduce(self.shape, { try Shape.broadcast($0, $1.shape) }),
+           Shape.count(shape) == count {
+            // One pass with both bounds, each rounded to float32 once, as `to` rounds it.
+            func bound(_ t: Tensor?, _ open: Float) -> Float { t.map { Float(wide: $0.wideValue(atOffset: $0.storageOffset)) } ?? open }
+            result = try Tensor.floatClamp(self, lower: bound(lower, -.infinity), upper: bound(upper, .infinity), shape: shape)
+        } else {
+            result = try to(common, recording: false)
+            try noGrad {
+                if let lower { result = try result.maximum(lower) }
+                if let upper { result = try result.minimum(upper) }
+            }
         }
         if bounds.allSatisfy(\.isWrappedNumber) {
             return try result.recorded("ClampBackward1", inputs: [self], saving: [self, lower, upper]) { g, ctx in

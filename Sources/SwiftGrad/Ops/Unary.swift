@@ -165,8 +165,8 @@ enum SignKernel: NumericUnaryKernel {
     @inline(__always) static func apply<T: NumericElement>(_ x: T) -> T { x > T.zero ? T.one : (x < T.zero ? T.sub(T.zero, T.one) : T.mul(T.zero, x)) }
 }
 enum ReluKernel: NumericUnaryKernel {
-    /// max(x, 0), propagating NaN like PyTorch's threshold.
-    @inline(__always) static func apply<T: NumericElement>(_ x: T) -> T { x <= T.zero ? T.zero : x }
+    /// max(x, 0) as PyTorch's clamp_min(x, 0): NaN stays NaN, and -0.0 stays -0.0 (a tie keeps x).
+    @inline(__always) static func apply<T: NumericElement>(_ x: T) -> T { T.zero > x ? T.zero : x }
 }
 
 /// A gradient computed from the output of the function and the incoming gradient `g`, in one
@@ -345,7 +345,8 @@ extension Tensor {
 
     /// `max(self, 0)` (`torch.relu`). Its gradient at 0 is 0, as PyTorch's.
     public func relu() throws -> Tensor {
-        try Tensor.numericUnary(ReluKernel.self, self, name: "relu")
+        try (dtype == .float32 && isContiguous ? Tensor.floatClamp(self, lower: 0, upper: .infinity, shape: shape)
+                                                : Tensor.numericUnary(ReluKernel.self, self, name: "relu"))
             .recorded("ReluBackward0", input: self, savingOutput: true) { g, ctx in
                 let out = try ctx.saved(0)
                 if GradMode.isEnabled { return [try Tensor.zeroed(g, where: out.le(0))] }

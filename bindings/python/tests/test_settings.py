@@ -136,6 +136,11 @@ out["log"] = [torch.log(positive).tolist(), positive.tolist()]
 # Sizes off the lane widths: rows of 203 (sixteen-lane blocks and a tail), 37 rows (eights and a rest).
 m = torch.randn(37, 203) * 1e3 + torch.linspace(-5, 5, 203)
 out["sums"] = [m.sum(1).tolist(), m.sum(0).tolist(), m.tolist()]
+import struct
+bits = lambda t: [struct.unpack("<I", struct.pack("<f", v))[0] for v in t.tolist()]  # noqa: E731
+a, b = torch.randn(1003), torch.randn(1003)
+a[::97], b[::89], a[5], b[5] = float("nan"), float("nan"), -0.0, 0.0
+out["extrema"] = [bits(a.clamp(-0.5, 0.5)), bits(torch.relu(a)), bits(torch.maximum(a, b)), bits(torch.minimum(a, b))]
 json.dump(out, sys.stdout)
 """
 
@@ -154,7 +159,7 @@ def test_cpu_capability_and_both_vector_kernel_sets():
     SWIFTGRAD_CPU_CAPABILITY=default keeps the baseline ones, and both give float32 exp, log, tanh
     and sigmoid within 2 ulp of float64 math, and their gradients within float32 rounding of it.
     float32 sums over either dimension give the same bits with both sets (additions only), within
-    float32 rounding of the exact sum."""
+    float32 rounding of the exact sum; so do clamp, relu, maximum and minimum (selects only)."""
     import json
     import math
     import os
@@ -186,6 +191,7 @@ def test_cpu_capability_and_both_vector_kernel_sets():
                 assert abs(gv - want) <= 4e-7 * abs(want) + 3e-7 * abs(c) * max(1.0, abs(yv)), \
                     (run["capability"], name, xv, gv, want)
     assert runs[0]["sums"][:2] == runs[1]["sums"][:2]
+    assert runs[0]["extrema"] == runs[1]["extrema"]
     rows, columns, m = runs[0]["sums"]
     for got, terms in [*zip(rows, m), *zip(columns, zip(*m))]:
         exact = math.fsum(terms)

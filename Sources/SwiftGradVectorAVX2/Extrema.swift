@@ -1,0 +1,1 @@
+../SwiftGradVector/Extrema.swift
