@@ -79,6 +79,18 @@ public enum CPUCapability: String, Sendable {
         return (SwiftGradVector.VectorLoops.clamp, SwiftGradVector.VectorLoops.maximum, SwiftGradVector.VectorLoops.minimum)
     }()
 
+    /// softmax and log_softmax over a dimension before the last, and their backward
+    /// (`VectorLoops.softmaxColumns`), in this capability's lanes.
+    static let softmaxColumns: (forward: SwiftGradVector.VectorLoops.SoftmaxColumns,
+                                backward: SwiftGradVector.VectorLoops.SoftmaxBackwardColumns) = {
+        #if SWIFTGRAD_AVX2
+        if current == .avx2 {
+            return (SwiftGradVectorAVX2.VectorLoops.softmaxColumns, SwiftGradVectorAVX2.VectorLoops.softmaxBackwardColumns)
+        }
+        #endif
+        return (SwiftGradVector.VectorLoops.softmaxColumns, SwiftGradVector.VectorLoops.softmaxBackwardColumns)
+    }()
+
     typealias Unary = SwiftGradVector.VectorLoops.Unary
     typealias Binary = SwiftGradVector.VectorLoops.Binary
 

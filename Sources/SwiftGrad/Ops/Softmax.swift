@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwiftGradVector
 
 /// softmax and log_softmax along one dimension, computed stably: each lane subtracts its
 /// maximum before exponentiating, so no finite input overflows.
@@ -14,8 +15,8 @@ extension Tensor {
             .recorded("SoftmaxBackward0", input: self, savingOutput: true) { g, ctx in
                 // dx = (g - sum(g * y)) * y along the dimension.
                 let y = try ctx.saved(0)
-                if let rows = try Tensor.softmaxBackwardRows(g, y, dim: d, log: false, reusing: ctx.disposableGradient(g)) {
-                    return [rows]
+                if let looped = try Tensor.softmaxBackwardLoops(g, y, dim: d, log: false, reusing: ctx.disposableGradient(g)) {
+                    return [looped]
                 }
                 return [try g.sub(g.mul(y).sum(dims: [d], keepdim: true)).mul(y)]
             }
@@ -28,8 +29,8 @@ extension Tensor {
             .recorded("LogSoftmaxBackward0", input: self, savingOutput: true) { g, ctx in
                 // dx = g - exp(y) * sum(g) along the dimension.
                 let y = try ctx.saved(0)
-                if let rows = try Tensor.softmaxBackwardRows(g, y, dim: d, log: true, reusing: ctx.disposableGradient(g)) {
-                    return [rows]
+                if let looped = try Tensor.softmaxBackwardLoops(g, y, dim: d, log: true, reusing: ctx.disposableGradient(g)) {
+                    return [looped]
                 }
                 return [try g.sub(y.exp().mul(g.sum(dims: [d], keepdim: true)))]
             }
@@ -49,8 +50,16 @@ extension Tensor {
             return out
         }
         let length = shape[d]
-        if dtype == .float32 && d == ndim - 1 && isContiguous {
-            softmaxFloatRows(log: log, into: out)
+        if dtype == .float32 && isContiguous {
+            if count / Shape.count(Array(shape[...d])) == 1 {  // nothing after dim: rows
+                softmaxFloatRows(length: length, log: log, into: out)
+            } else {
+                let loop = CPUCapability.softmaxColumns.forward, stride = strides[d]
+                let x = UnsafePointer(pointer(Float.self) + storageOffset), y = out.pointer(Float.self)
+                Tensor.forEachColumnGroup(shape: shape, dim: d) { offset, columns in
+                    loop(x + offset, y + offset, length, stride, columns, log)
+                }
+            }
             return out
         }
         func run<T: FloatElement>(_: T.Type) {
@@ -88,8 +97,8 @@ extension Tensor {
     /// (`VectorLoops.softmaxRows`: each row's maximum and sum, `exp` over blocks of rows), the
     /// rows split over the cores when there are many. One core, [64, 1000] log_softmax: 190 us
     /// with scalar loops around the vector `exp`, 62 us now, PyTorch's 88.
-    private func softmaxFloatRows(log: Bool, into out: Tensor) {
-        let length = shape[ndim - 1], rows = count / length, loop = CPUCapability.softmaxRows.forward
+    private func softmaxFloatRows(length: Int, log: Bool, into out: Tensor) {
+        let rows = count / length, loop = CPUCapability.softmaxRows.forward
         let x = UnsafePointer(pointer(Float.self) + storageOffset), y = out.pointer(Float.self)
         Parallel.forRanges(rows, work: count &* Tensor.softmaxWork) { range in
             loop(x + range.lowerBound &* length, y + range.lowerBound &* length, range.count, length, log)
@@ -99,21 +108,45 @@ extension Tensor {
     /// Elementwise operations' worth of work per element of a softmax row pass, for the split.
     private static let softmaxWork = 4
 
-    /// softmax's (or with `log` log_softmax's) backward over the last dimension in one vector
-    /// pass per row (`VectorLoops.softmaxBackwardRows`), written over `reused` when given, for
-    /// contiguous float32 `g` and `y` of one shape when no graph is being recorded; nil
-    /// otherwise (the rule then evaluates its formula in tensor ops, which create_graph records).
-    private static func softmaxBackwardRows(_ g: Tensor, _ y: Tensor, dim d: Int, log: Bool,
-                                            reusing reused: Tensor?) throws -> Tensor? {
-        guard !GradMode.isEnabled, g.dtype == .float32, y.dtype == .float32, y.ndim > 0, d == y.ndim - 1,
+    /// Calls `body(offset, columns)` for each group of at most `VectorLoops.softmaxColumnGroup`
+    /// columns of each [shape[d], inner] block of a contiguous tensor of `shape` (inner the
+    /// elements after dimension d), offset the group's first element; split over the cores.
+    private static func forEachColumnGroup(shape: [Int], dim d: Int, _ body: (Int, Int) -> Void) {
+        let count = Shape.count(shape), block = Shape.count(Array(shape[d...])), inner = block / shape[d]
+        let group = VectorLoops.softmaxColumnGroup, groups = (inner + group - 1) / group
+        Parallel.forRanges(count / block * groups, work: count &* softmaxWork) { range in
+            for item in range {
+                let first = item % groups * group
+                body(item / groups * block + first, Swift.min(group, inner - first))
+            }
+        }
+    }
+
+    /// softmax's (or with `log` log_softmax's) backward in vector passes, over rows
+    /// (`VectorLoops.softmaxBackwardRows`) when no element follows dimension d's (it is the last,
+    /// or the rest are of size 1), else over groups of columns (`softmaxBackwardColumns`), written over `reused` when
+    /// given, for contiguous float32 `g` and `y` of one shape when no graph is being recorded;
+    /// nil otherwise (the rule then evaluates its formula in tensor ops, which create_graph
+    /// records).
+    private static func softmaxBackwardLoops(_ g: Tensor, _ y: Tensor, dim d: Int, log: Bool,
+                                             reusing reused: Tensor?) throws -> Tensor? {
+        guard !GradMode.isEnabled, g.dtype == .float32, y.dtype == .float32, y.ndim > 0,
               g.shape == y.shape, g.isContiguous, y.isContiguous, y.count > 0 else { return nil }
         let out = try reused ?? Tensor.empty(y.shape, .float32)
-        let length = y.shape[d], rows = y.count / length, loop = CPUCapability.softmaxRows.backward
+        let length = y.shape[d]
         let pg = UnsafePointer(g.pointer(Float.self) + g.storageOffset), py = UnsafePointer(y.pointer(Float.self) + y.storageOffset)
         let po = out.pointer(Float.self) + out.storageOffset
-        Parallel.forRanges(rows, work: y.count &* softmaxWork) { range in
-            let offset = range.lowerBound &* length
-            loop(pg + offset, py + offset, po + offset, range.count, length, log)
+        if y.count / Shape.count(Array(y.shape[...d])) == 1 {
+            let rows = y.count / length, loop = CPUCapability.softmaxRows.backward
+            Parallel.forRanges(rows, work: y.count &* softmaxWork) { range in
+                let offset = range.lowerBound &* length
+                loop(pg + offset, py + offset, po + offset, range.count, length, log)
+            }
+        } else {
+            let loop = CPUCapability.softmaxColumns.backward, stride = y.strides[d]
+            forEachColumnGroup(shape: y.shape, dim: d) { offset, columns in
+                loop(pg + offset, py + offset, po + offset, length, stride, columns, log)
+            }
         }
         return out
     }

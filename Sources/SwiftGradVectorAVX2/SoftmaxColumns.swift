@@ -1,0 +1,1 @@
+../SwiftGradVector/SoftmaxColumns.swift
