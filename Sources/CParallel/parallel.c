@@ -19,8 +19,12 @@ static pthread_cond_t work_done = PTHREAD_COND_INITIALIZER;   /* the caller wait
 /* How long a worker keeps watching for the next job after one, before it sleeps: waking a
    sleeping thread costs tens of microseconds on some virtual machines (the idle vCPU is halted),
    while the kernels of one training step come back to back. Only workers that just ran a job
-   watch, so a program doing small ops, which never use the pool, has no thread spinning. */
-static long watch_ns = 50000;
+   watch, so a program doing small ops, which never use the pool, has no thread spinning.
+   Benchmark W3's step from Python leaves gaps of 50-400 us between jobs (the Python between
+   ops, the update): with 50 us its workers slept 6.5 times a step, and the step took 3.25 ms
+   (median of 14 processes) against 2.91 with 400 us (13 of 14 pairs faster), when they slept
+   0.3-1.8 times. PyTorch's OpenMP workers also spin a while (GOMP_SPINCOUNT) before sleeping. */
+static long watch_ns = 400000;
 
 /* Bumped (under `lock`) whenever a job is posted; read by watching workers without the lock. */
 static _Atomic unsigned long generation;
