@@ -38,20 +38,11 @@ extension VectorLoops {
                 for l in 0..<length { raise(shifts, toMaximaOf: x + l &* stride, columns) }
                 for j in 0..<columns where !shifts[j].isFinite { shifts[j] = 0 }
                 totals.update(repeating: 0, count: columns)
-                for l in 0..<length {
-                    let row = y + l &* stride
-                    subtract(x + l &* stride, shifts, row, columns)
-                    map(Exp.self, row, row, columns)
-                    add(row, into: totals, columns)
-                }
+                for l in 0..<length { exponentiate(x + l &* stride, shifts, y + l &* stride, totals, columns) }
                 if log {
                     // (x - s) - log(sum), as softmaxRows.
                     for j in 0..<columns { logTotals[j] = Float(Glibc.log(totals[j])) }
-                    for l in 0..<length {
-                        let row = y + l &* stride
-                        subtract(x + l &* stride, shifts, row, columns)
-                        subtract(row, logTotals, row, columns)
-                    }
+                    for l in 0..<length { shiftLog(x + l &* stride, shifts, logTotals, y + l &* stride, columns) }
                 } else {
                     for j in 0..<columns { totals[j] = 1 / totals[j] }
                     for l in 0..<length { scale(y + l &* stride, by: totals, columns) }
@@ -94,6 +85,43 @@ extension VectorLoops {
                     }
                 }
             }
+        }
+    }
+
+    /// `y[j] = exp(x[j] - shifts[j])`, added into `totals[j]` (widened exactly).
+    @inline(__always)
+    private static func exponentiate(_ x: UnsafePointer<Float>, _ shifts: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                     _ totals: UnsafeMutablePointer<Double>, _ n: Int) {
+        var j = 0
+        while j &+ 8 <= n {
+            let e = VectorMath.exp(VectorMath.load(x + j) - VectorMath.load(shifts + j))
+            VectorMath.store(e, y + j)
+            VectorMath.addWidened(e, into: totals + j)
+            j &+= 8
+        }
+        if j < n {  // the last few in lanes too, so that every element gets the same exp
+            var v = Lanes(repeating: 0)
+            for k in 0..<(n &- j) { v[k] = x[j &+ k] - shifts[j &+ k] }
+            let e = VectorMath.exp(v)
+            for k in 0..<(n &- j) {
+                y[j &+ k] = e[k]
+                totals[j &+ k] += Double(e[k])
+            }
+        }
+    }
+
+    /// `y[j] = (x[j] - shifts[j]) - logTotals[j]`, the two subtractions rounded in turn.
+    @inline(__always)
+    private static func shiftLog(_ x: UnsafePointer<Float>, _ shifts: UnsafePointer<Float>, _ logTotals: UnsafePointer<Float>,
+                                 _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        var j = 0
+        while j &+ 8 <= n {
+            VectorMath.store((VectorMath.load(x + j) - VectorMath.load(shifts + j)) - VectorMath.load(logTotals + j), y + j)
+            j &+= 8
+        }
+        while j < n {
+            y[j] = (x[j] - shifts[j]) - logTotals[j]
+            j &+= 1
         }
     }
 
@@ -149,10 +177,7 @@ extension VectorLoops {
     private static func add(_ x: UnsafePointer<Float>, into totals: UnsafeMutablePointer<Double>, _ n: Int) {
         var j = 0
         while j &+ 8 <= n {
-            let halves = VectorMath.widen(VectorMath.load(x + j))
-            let low = UnsafeMutableRawPointer(totals + j), high = UnsafeMutableRawPointer(totals + (j &+ 4))
-            low.storeBytes(of: low.loadUnaligned(as: Wide.self) + halves.low, as: Wide.self)
-            high.storeBytes(of: high.loadUnaligned(as: Wide.self) + halves.high, as: Wide.self)
+            VectorMath.addWidened(VectorMath.load(x + j), into: totals + j)
             j &+= 8
         }
         while j < n {

@@ -75,6 +75,14 @@ public enum VectorMath {
         return total
     }
 
+    /// `totals[0..<8] += v`, each lane widened exactly: a float64 running total per lane.
+    @_transparent
+    public static func addWidened(_ v: Lanes, into totals: UnsafeMutablePointer<Double>) {
+        let halves = widen(v), low = UnsafeMutableRawPointer(totals), high = UnsafeMutableRawPointer(totals + 4)
+        low.storeBytes(of: low.loadUnaligned(as: Wide.self) + halves.low, as: Wide.self)
+        high.storeBytes(of: high.loadUnaligned(as: Wide.self) + halves.high, as: Wide.self)
+    }
+
     /// Eight floats from (or to) `p`, which need not be aligned.
     @_transparent
     public static func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
