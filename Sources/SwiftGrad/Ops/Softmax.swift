@@ -123,11 +123,11 @@ extension Tensor {
     }
 
     /// softmax's (or with `log` log_softmax's) backward in vector passes, over rows
-    /// (`VectorLoops.softmaxBackwardRows`) when no element follows dimension d's (it is the last,
-    /// or the rest are of size 1), else over groups of columns (`softmaxBackwardColumns`), written over `reused` when
-    /// given, for contiguous float32 `g` and `y` of one shape when no graph is being recorded;
-    /// nil otherwise (the rule then evaluates its formula in tensor ops, which create_graph
-    /// records).
+    /// (`VectorLoops.softmaxBackwardRows`) when no element follows dimension d's (it is the
+    /// last, or the rest are of size 1), else over groups of columns (`softmaxBackwardColumns`),
+    /// written over `reused` when given, for contiguous float32 `g` and `y` of one shape when no
+    /// graph is being recorded; nil otherwise (the rule then evaluates its formula in tensor
+    /// ops, which create_graph records).
     private static func softmaxBackwardLoops(_ g: Tensor, _ y: Tensor, dim d: Int, log: Bool,
                                              reusing reused: Tensor?) throws -> Tensor? {
         guard !GradMode.isEnabled, g.dtype == .float32, y.dtype == .float32, y.ndim > 0,
