@@ -50,28 +50,19 @@ extension VectorLoops {
     /// `out[i] = max(a[i], b[i])` (`torch.maximum` of two dense tensors of one shape).
     public static func maximum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                _ n: Int) {
-        var i = 0
-        while i &+ 8 <= n {
-            VectorMath.store(larger(VectorMath.load(a + i), VectorMath.load(b + i)), out + i)
-            i &+= 8
-        }
-        while i < n {
-            out[i] = larger(a[i], b[i])
-            i &+= 1
-        }
+        zip(Maximum.self, a, b, out, n)
     }
 
     /// `out[i] = min(a[i], b[i])` (`torch.minimum`).
     public static func minimum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                _ n: Int) {
-        var i = 0
-        while i &+ 8 <= n {
-            VectorMath.store(smaller(VectorMath.load(a + i), VectorMath.load(b + i)), out + i)
-            i &+= 8
-        }
-        while i < n {
-            out[i] = smaller(a[i], b[i])
-            i &+= 1
-        }
+        zip(Minimum.self, a, b, out, n)
+    }
+
+    private enum Maximum: LaneZip {
+        @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { larger(a, b) }
+    }
+    private enum Minimum: LaneZip {
+        @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { smaller(a, b) }
     }
 }

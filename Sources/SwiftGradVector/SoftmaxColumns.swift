@@ -146,30 +146,21 @@ extension VectorLoops {
     @inline(__always)
     private static func subtract(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                  _ n: Int) {
-        var j = 0
-        while j &+ 8 <= n {
-            VectorMath.store(VectorMath.load(a + j) - VectorMath.load(b + j), out + j)
-            j &+= 8
-        }
-        while j < n {
-            out[j] = a[j] - b[j]
-            j &+= 1
-        }
+        zip(Difference.self, a, b, out, n)
     }
 
     /// `out = a * b` (out may be a or b).
     @inline(__always)
     private static func multiply(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                  _ n: Int) {
-        var j = 0
-        while j &+ 8 <= n {
-            VectorMath.store(VectorMath.load(a + j) * VectorMath.load(b + j), out + j)
-            j &+= 8
-        }
-        while j < n {
-            out[j] = a[j] * b[j]
-            j &+= 1
-        }
+        zip(Product.self, a, b, out, n)
+    }
+
+    private enum Difference: LaneZip {
+        @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { a - b }
+    }
+    private enum Product: LaneZip {
+        @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { a * b }
     }
 
     /// `totals[j] += x[j]`, x widened exactly.

@@ -51,7 +51,7 @@ extension Tensor {
         }
         let length = shape[d]
         if dtype == .float32 && isContiguous {
-            if count / Shape.count(Array(shape[...d])) == 1 {  // nothing after dim: rows
+            if Tensor.elements(after: d, of: shape) == 1 {  // rows
                 softmaxFloatRows(length: length, log: log, into: out)
             } else {
                 let loop = CPUCapability.softmaxColumns.forward, stride = strides[d]
@@ -108,11 +108,15 @@ extension Tensor {
     /// Elementwise operations' worth of work per element of a softmax row pass, for the split.
     private static let softmaxWork = 4
 
+    /// The product of the sizes after dimension d: the distance between a lane's elements in a
+    /// contiguous tensor, and the lanes side by side in each block.
+    private static func elements(after d: Int, of shape: [Int]) -> Int { Shape.count(Array(shape[(d + 1)...])) }
+
     /// Calls `body(offset, columns)` for each group of at most `VectorLoops.softmaxColumnGroup`
     /// columns of each [shape[d], inner] block of a contiguous tensor of `shape` (inner the
     /// elements after dimension d), offset the group's first element; split over the cores.
     private static func forEachColumnGroup(shape: [Int], dim d: Int, _ body: (Int, Int) -> Void) {
-        let count = Shape.count(shape), block = Shape.count(Array(shape[d...])), inner = block / shape[d]
+        let count = Shape.count(shape), inner = elements(after: d, of: shape), block = shape[d] * inner
         let group = VectorLoops.softmaxColumnGroup, groups = (inner + group - 1) / group
         Parallel.forRanges(count / block * groups, work: count &* softmaxWork) { range in
             for item in range {
@@ -136,7 +140,7 @@ extension Tensor {
         let length = y.shape[d]
         let pg = UnsafePointer(g.pointer(Float.self) + g.storageOffset), py = UnsafePointer(y.pointer(Float.self) + y.storageOffset)
         let po = out.pointer(Float.self) + out.storageOffset
-        if y.count / Shape.count(Array(y.shape[...d])) == 1 {
+        if elements(after: d, of: y.shape) == 1 {
             let rows = y.count / length, loop = CPUCapability.softmaxRows.backward
             Parallel.forRanges(rows, work: y.count &* softmaxWork) { range in
                 let offset = range.lowerBound &* length
