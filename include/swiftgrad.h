@@ -3492,6 +3492,10 @@ SG_API sg_tensor *sg_le_scalar_r(const sg_tensor *a, double s);
 SG_API sg_tensor *sg_gt_scalar_r(const sg_tensor *a, double s);
 SG_API sg_tensor *sg_ge_scalar_r(const sg_tensor *a, double s);
 SG_API sg_tensor *sg_sum_r(const sg_tensor *a);
+SG_API sg_tensor *sg_sum_dims_r(const sg_tensor *a, const int64_t *dims, size_t ndims,
+                                bool keepdim);
+SG_API sg_tensor *sg_mean_dims_r(const sg_tensor *a, const int64_t *dims, size_t ndims,
+                                 bool keepdim);
 SG_API sg_tensor *sg_norm_r(const sg_tensor *a);
 
 /* END GENERATED OPS */

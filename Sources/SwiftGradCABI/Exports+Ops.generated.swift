@@ -1959,6 +1959,11 @@ public func sg_sum_dims(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ nd
     exportTensor("sg_sum_dims", out) { try Handles.tensor(a, "a").sum(dims: SwiftGradCABI.dims(dims, ndims), keepdim: keepdim) }
 }
 
+@_cdecl("sg_sum_dims_r") @implementation
+public func sg_sum_dims_r(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Bool) -> OpaquePointer? {
+    exportReturning("sg_sum_dims_r") { try Handles.tensor(a, "a").sum(dims: SwiftGradCABI.dims(dims, ndims), keepdim: keepdim) }
+}
+
 @_cdecl("sg_mean") @implementation
 public func sg_mean(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_mean", out) { try Handles.tensor(a, "a").mean() }
@@ -1967,6 +1972,11 @@ public func sg_mean(_ a: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoint
 @_cdecl("sg_mean_dims") @implementation
 public func sg_mean_dims(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> sg_status {
     exportTensor("sg_mean_dims", out) { try Handles.tensor(a, "a").mean(dims: SwiftGradCABI.dims(dims, ndims), keepdim: keepdim) }
+}
+
+@_cdecl("sg_mean_dims_r") @implementation
+public func sg_mean_dims_r(_ a: OpaquePointer?, _ dims: UnsafePointer<Int64>?, _ ndims: Int, _ keepdim: Bool) -> OpaquePointer? {
+    exportReturning("sg_mean_dims_r") { try Handles.tensor(a, "a").mean(dims: SwiftGradCABI.dims(dims, ndims), keepdim: keepdim) }
 }
 
 @_cdecl("sg_prod") @implementation

@@ -344,6 +344,28 @@ static void test_returning_forms(void) {
     CHECK_OK(sg_tensor_item(r, &value));
     CHECK(value == 8);
     CHECK_OK(sg_tensor_free(r));
+    /* Over dims: b as [[0.5, 1.5], [2.5, 3.5]]; the sum and mean over dim -1, and failures. */
+    sg_tensor *b2 = NULL;
+    CHECK_OK(sg_reshape(b, (int64_t[]){2, 2}, 2, &b2));
+    int64_t last[] = {-1}, twice[] = {0, 0};
+    sg_tensor *status_form = NULL;
+    r = sg_sum_dims_r(b2, last, 1, true);
+    CHECK_OK(sg_sum_dims(b2, last, 1, true, &status_form));
+    CHECK(r != NULL && same_result(status_form, r));
+    read_floats(r, got, 2);
+    CHECK(got[0] == 2 && got[1] == 6);
+    CHECK_OK(sg_tensor_free(r));
+    CHECK_OK(sg_tensor_free(status_form));
+    r = sg_mean_dims_r(b2, last, 1, false);
+    CHECK(r != NULL);
+    read_floats(r, got, 2);
+    CHECK(got[0] == 1 && got[1] == 3);
+    CHECK_OK(sg_tensor_free(r));
+    CHECK(sg_sum_dims_r(b2, twice, 2, false) == NULL);
+    CHECK(sg_last_status() == SG_ERR_INVALID_ARGUMENT);
+    CHECK(sg_mean_dims_r(b2, NULL, 1, false) == NULL);
+    CHECK(sg_last_status() == SG_ERR_INVALID_ARGUMENT);
+    CHECK_OK(sg_tensor_free(b2));
     r = sg_norm_r(a); /* sqrt(0 + 1 + 4 + 9) */
     CHECK(r != NULL);
     CHECK_OK(sg_tensor_item(r, &value));

@@ -231,6 +231,14 @@ import Testing
             }
             try check(x.transpose(0, shape.count - 1), [0], "sum over dim 0 of the transposed \(shape)")
         }
+        // Rows that are not contiguous with each other, into totals side by side (sum over the
+        // last dimension) and into one total (over both, which do not merge into one).
+        let wide = try Tensor.randn([4100, 10])
+        for length in [1, 6, 9] {
+            let part = try wide.narrow(dim: 1, start: 1, length: length)
+            try check(part, [1], "sum over dim 1 of \(length) of 10 columns")
+            try check(part, [0, 1], "sum of \(length) of 10 columns")
+        }
     }
 
     /// maximum, minimum, clamp and relu keep a NaN from either side (the first's when both are)

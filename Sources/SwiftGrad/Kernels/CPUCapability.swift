@@ -58,13 +58,13 @@ public enum CPUCapability: String, Sendable {
         return (SwiftGradVector.VectorLoops.softmaxRows, SwiftGradVector.VectorLoops.softmaxBackwardRows)
     }()
 
-    /// Float32 sums into float64 totals (`VectorLoops.rowSum`, `VectorLoops.addRows`) in this
+    /// Float32 sums into float64 totals (`VectorLoops.rowSums`, `VectorLoops.addRows`) in this
     /// capability's lanes; both builds give the same bits.
-    static let sums: (row: SwiftGradVector.VectorLoops.RowSum, addRows: SwiftGradVector.VectorLoops.AddRows) = {
+    static let sums: (rows: SwiftGradVector.VectorLoops.RowSums, addRows: SwiftGradVector.VectorLoops.AddRows) = {
         #if SWIFTGRAD_AVX2
-        if current == .avx2 { return (SwiftGradVectorAVX2.VectorLoops.rowSum, SwiftGradVectorAVX2.VectorLoops.addRows) }
+        if current == .avx2 { return (SwiftGradVectorAVX2.VectorLoops.rowSums, SwiftGradVectorAVX2.VectorLoops.addRows) }
         #endif
-        return (SwiftGradVector.VectorLoops.rowSum, SwiftGradVector.VectorLoops.addRows)
+        return (SwiftGradVector.VectorLoops.rowSums, SwiftGradVector.VectorLoops.addRows)
     }()
 
     /// Float32 clamp, maximum and minimum (SwiftGradVector's Extrema.swift) in this capability's

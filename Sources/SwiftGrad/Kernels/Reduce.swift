@@ -242,10 +242,17 @@ extension Kernels {
                     }
                     return
                 }
+                if sizes.count == 2 && st[2] == 0 && st[3] == 1,
+                   case let (x, totals)? = Kernels.widenedSumOperands(K.self, p + starts[1], target + starts[0]) {
+                    // A float32 sum over the inner of two dimensions, unit stride along it: every
+                    // row in one call.
+                    CPUCapability.sums.rows(x, sizes[0], st[1], sizes[1], totals, st[0])
+                    return
+                }
                 loop.forEachRow(starts: starts) { n, off, step in
                     let o = target + off[0], x = p + off[1], so = step[0], sx = step[1]
                     if so == 0, sx == 1, case let (x, total)? = Kernels.widenedSumOperands(K.self, x, o) {
-                        total[0] += CPUCapability.sums.row(x, n)
+                        CPUCapability.sums.rows(x, 1, 0, n, total, 0)
                     } else if so == 0 {
                         // Four running totals, so that the loop is not one long dependency chain
                         // (and vectorises).

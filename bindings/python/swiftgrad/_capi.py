@@ -833,6 +833,8 @@ PROTOTYPES = {
     "sg_gt_scalar_r": (c_void_p, (c_void_p, c_double)),
     "sg_ge_scalar_r": (c_void_p, (c_void_p, c_double)),
     "sg_sum_r": (c_void_p, (c_void_p,)),
+    "sg_sum_dims_r": (c_void_p, (c_void_p, POINTER(c_int64), c_size_t, c_bool)),
+    "sg_mean_dims_r": (c_void_p, (c_void_p, POINTER(c_int64), c_size_t, c_bool)),
     "sg_norm_r": (c_void_p, (c_void_p,)),
     "sg_set_last_error": (None, (c_char_p,)),
     "sg_autograd_backward": (c_int, (POINTER(c_void_p), POINTER(c_void_p), c_size_t, POINTER(c_void_p), c_size_t, c_bool, c_bool)),

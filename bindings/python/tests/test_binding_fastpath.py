@@ -228,6 +228,32 @@ def test_reductions_keep_dtype_and_arguments():
     assert torch.tensor([1, 2]).sum().dtype is torch.int64
 
 
+def test_reductions_over_dims_through_the_shared_dim_lists():
+    """sum and mean over an int dim use read-only one-dim lists shared by every call (and the
+    returning C forms): every dim they hold, those past them, tuples and the errors."""
+    x = torch.arange(2 * 3 * 4 * 5 * 6 * 7 * 8 * 9, dtype=torch.float64).reshape(2, 3, 4, 5, 6, 7, 8, 9)
+    for d in range(-8, 8):
+        assert x.sum(d).shape == x.sum((d,)).shape == x.sum(dim=[d]).shape
+        assert x.sum(d, keepdim=True).shape[d] == 1
+        assert torch.equal(x.sum(d), x.sum(d, keepdim=True).squeeze(d))
+        assert torch.equal(x.mean(d), x.sum(d) / x.shape[d])
+        assert x.sum(d).dtype is torch.float64 and x.mean(d).dtype is torch.float64
+    y = torch.zeros([1] * 12)
+    assert y.sum(11).shape == (1,) * 11 and y.sum(-12).shape == (1,) * 11
+    assert torch.tensor([[1, 2], [3, 4]]).sum(1).tolist() == [3, 7]
+    assert torch.tensor([[1, 2], [3, 4]]).sum(1).dtype is torch.int64
+    m = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)"):
+        m.sum(2)
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-2, 1\], but got -3\)"):
+        m.mean(-3)
+    with pytest.raises(RuntimeError, match="dim 0 appears multiple times in the list of dims"):
+        m.sum((0, 0))
+    with pytest.raises(RuntimeError, match="mean"):
+        torch.tensor([1, 2]).mean(0)
+    assert m.sum(1).tolist() == [3.0, 7.0] and m.sum(0).tolist() == [4.0, 6.0]  # the lists unchanged
+
+
 def test_grad_warns_only_when_missing_on_a_non_leaf():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     y = x * 3
