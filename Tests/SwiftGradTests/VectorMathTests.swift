@@ -43,7 +43,8 @@ import SwiftGradVectorAVX2
     /// The loop sets to check: the baseline build's, and the AVX2 build's where this package
     /// was built with it and the processor runs it.
     var loopSets: [(String, (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
-                             tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary))] {
+                             tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
+                             rsqrt: Unary, reciprocal: Unary))] {
         var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
         #if SWIFTGRAD_AVX2
         if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
@@ -69,6 +70,26 @@ import SwiftGradVectorAVX2
             if e > worst.0 { worst = (e, x) }
         }
         return worst
+    }
+
+    /// rsqrt (1 / sqrt, two roundings, as PyTorch's) and reciprocal in lanes give the scalar
+    /// operations' bits, signed zeros, infinities, NaN and subnormals included, in the
+    /// main loop and in the tail.
+    @Test func reciprocalsMatchTheScalarOperations() {
+        var xs: [Float] = [0, -0.0, 1, -1, 2, 0.25, .infinity, -.infinity, .nan, .leastNonzeroMagnitude,
+                           -.leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 1.5e19, 3.3, 7.77]
+        xs += samples(lo: 1e-30, hi: 1e30, step: 1 << 20)
+        for (name, loops) in loopSets {
+            for (what, loop, scalar) in [("rsqrt", loops.rsqrt, { (x: Float) in 1 / x.squareRoot() }),
+                                         ("reciprocal", loops.reciprocal, { (x: Float) in 1 / x })] {
+                for (x, y) in zip(xs, run(loop, xs)) {
+                    let want = scalar(x)
+                    #expect(y.bitPattern == want.bitPattern || (y.isNaN && want.isNaN), "\(name) \(what)(\(x)): \(y) vs \(want)")
+                }
+                let (tail, main) = single(loop, -0.0)
+                #expect(tail.bitPattern == scalar(-0.0).bitPattern && main.bitPattern == scalar(-0.0).bitPattern, "\(name) \(what)(-0)")
+            }
+        }
     }
 
     @Test func expWithinTwoUlp() {

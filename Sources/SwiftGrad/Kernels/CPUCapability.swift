@@ -98,12 +98,13 @@ public enum CPUCapability: String, Sendable {
     /// eight-lane log measured slower than libm's logf (5.2 against 4.7 ms on 1.2M elements, one
     /// thread; with AVX2 1.5-1.7 ms), so its kernel keeps logf there.
     static let loops: (exp: Unary, log: Unary?, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
-                       tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary) = {
+                       tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
+                       rsqrt: Unary, reciprocal: Unary) = {
         #if SWIFTGRAD_AVX2
         if current == .avx2 { return SwiftGradVectorAVX2.VectorLoops.all }
         #endif
         let base = SwiftGradVector.VectorLoops.all
         return (base.exp, nil, base.tanh, base.sigmoid, base.sigmoidBackward, base.tanhBackward, base.reluBackward, base.gelu,
-                base.geluBackward, base.geluTanh)
+                base.geluBackward, base.geluTanh, base.rsqrt, base.reciprocal)
     }()
 }

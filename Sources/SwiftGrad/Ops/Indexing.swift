@@ -219,15 +219,15 @@ struct AdvancedIndex {
         return Array(restSizes[..<position]) + broadcastShape + Array(restSizes[position...])
     }
 
-    /// For each result element, in row-major order, the offset of its source element in a
-    /// tensor laid out as `t`.
-    private func sourceOffsets(_ t: Tensor) -> [Int] {
+    /// Where the result's elements come from in a tensor laid out as `t`, in blocks: the result
+    /// in row-major order is one block per (leading rest index, broadcast index) pair, `starts`
+    /// the storage offset of each block's first source element, and `within` the offsets of a
+    /// block's elements (the trailing rest dimensions) from its start, computed once.
+    private func sourceBlocks(_ t: Tensor) -> (starts: [Int], within: [Int]) {
         let restSizes = rest.map { sourceShape[$0] }
         let before = Array(restSizes[..<position]), after = Array(restSizes[position...])
         let beforeDims = Array(rest[..<position]), afterDims = Array(rest[position...])
         let nb = Shape.count(before), na = Shape.count(after), total = Shape.count(broadcastShape)
-        var offsets: [Int] = []
-        offsets.reserveCapacity(nb * total * na)
         func rowMajor(_ linear: Int, _ sizes: [Int], _ dimsOf: [Int]) -> Int {
             var rest = linear, offset = 0
             for k in stride(from: sizes.count - 1, through: 0, by: -1) {
@@ -236,21 +236,52 @@ struct AdvancedIndex {
             }
             return offset
         }
+        let within = (0..<na).map { rowMajor($0, after, afterDims) }
+        let indexedStrides = dims.map { t.strides[$0] }
+        var starts: [Int] = []
+        starts.reserveCapacity(nb * total)
         for i in 0..<nb {
-            let b = rowMajor(i, before, beforeDims)
+            let b = t.storageOffset + rowMajor(i, before, beforeDims)
             for j in 0..<total {
-                var indexed = 0
-                for (k, d) in dims.enumerated() { indexed += values[k][j] * t.strides[d] }
-                for l in 0..<na { offsets.append(t.storageOffset + b + indexed + rowMajor(l, after, afterDims)) }
+                var start = b
+                for k in 0..<values.count { start += values[k][j] * indexedStrides[k] }
+                starts.append(start)
             }
+        }
+        return (starts, within)
+    }
+
+    /// For each result element, in row-major order, the offset of its source element in a
+    /// tensor laid out as `t`.
+    private func sourceOffsets(_ t: Tensor) -> [Int] {
+        let (starts, within) = sourceBlocks(t)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(starts.count * within.count)
+        for start in starts {
+            for w in within { offsets.append(start + w) }
         }
         return offsets
     }
 
-    /// The indexed elements of `t` (of the source shape) as a new tensor of `resultShape`.
+    /// The indexed elements of `t` (of the source shape) as a new tensor of `resultShape`: a
+    /// block at a time, copied whole when its elements are adjacent in `t` (`x[idx]` of
+    /// [256, 512] by 128 rows took 1.5 ms element by element, PyTorch's 36 us).
     func gather(_ t: Tensor) throws -> Tensor {
         let out = try Tensor.empty(resultShape, t.dtype)
-        Kernels.copyElements(from: t, at: sourceOffsets(t), into: out, offsets: Array(0..<out.count))
+        let (starts, within) = sourceBlocks(t)
+        let n = within.count, adjacent = within.enumerated().allSatisfy { $0.offset == $0.element }
+        func run<T: TensorElement>(_: T.Type) {
+            let s = t.pointer(T.self), o = out.pointer(T.self)
+            for (b, start) in starts.enumerated() {
+                let block = o + b &* n
+                if adjacent {
+                    block.update(from: s + start, count: n)
+                } else {
+                    for (i, w) in within.enumerated() { block[i] = s[start &+ w] }
+                }
+            }
+        }
+        run(t.dtype.elementType)
         return out
     }
 

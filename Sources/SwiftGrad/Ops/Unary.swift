@@ -35,6 +35,7 @@ enum LogKernel: FloatUnaryKernel {
 enum ReciprocalKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { 1 / x }
     @inline(__always) static func apply(_ x: Double) -> Double { 1 / x }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.reciprocal }
 }
 enum SqrtKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { x.squareRoot() }
@@ -43,6 +44,7 @@ enum SqrtKernel: FloatUnaryKernel {
 enum RsqrtKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { 1 / x.squareRoot() }
     @inline(__always) static func apply(_ x: Double) -> Double { 1 / x.squareRoot() }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.rsqrt }
 }
 enum SinKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { sinf(x) }

@@ -363,3 +363,91 @@ def test_split_kernels_from_several_threads_at_once(threads, in_threads):
     in_threads(4, work)
     for i in range(4):
         assert all(torch.equal(r, alone[i]) for r in results[i])
+
+
+def test_advanced_indexing_gathers_blocks_from_any_layout():
+    """x[idx] copies each picked block whole when its elements are adjacent in x, and element by
+    element otherwise (a transposed or stepped source, indices on a later dimension, several
+    index tensors, negative and repeated indices): all against NumPy's fancy indexing."""
+    base = np.arange(7 * 9 * 11, dtype=np.float32).reshape(7, 9, 11)
+    t = torch.tensor(base)
+    idx = np.array([[6, -1, 0], [2, 2, -7]])
+    rows = np.array([1, 8, -9, 3])
+    cases = [
+        (lambda x: x[torch.tensor(idx)], lambda a: a[idx]),
+        (lambda x: x.transpose(0, 2)[torch.tensor(rows % 11)], lambda a: a.transpose(2, 1, 0)[rows % 11]),
+        (lambda x: x[:, torch.tensor(rows)], lambda a: a[:, rows]),
+        (lambda x: x[..., torch.tensor(rows)], lambda a: a[..., rows]),
+        (lambda x: x[::2, :, 1::3][torch.tensor([3, 0, 1])], lambda a: a[::2, :, 1::3][[3, 0, 1]]),
+        (lambda x: x[torch.tensor([0, 6]), :, torch.tensor([10, -1])], lambda a: a[[0, 6], :, [10, -1]]),
+        (lambda x: x[torch.tensor([[1], [4]]), torch.tensor([0, 2, 8])], lambda a: a[[[1], [4]], [0, 2, 8]]),
+        (lambda x: x[:, :0][torch.tensor([1, 2])], lambda a: a[:, :0][[1, 2]]),
+    ]
+    for ours, reference in cases:
+        got, want = ours(t), reference(base)
+        assert tuple(got.shape) == want.shape
+        assert np.array_equal(got.numpy(), want)
+    table = torch.tensor(base.reshape(63, 11), requires_grad=True)
+    picked = table[torch.tensor([5, 5, 62, 0])]
+    picked.sum().backward()
+    counts = np.zeros((63, 11), dtype=np.float32)
+    for r in [5, 5, 62, 0]:
+        counts[r] += 1
+    assert np.array_equal(table.grad.numpy(), counts)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_pow_by_the_exponents_pytorch_computes_otherwise(dtype):
+    """x ** e for e in 1, 2, 3, -2, 0.5, -0.5, -1 as PyTorch's CPU kernel computes them: x * x,
+    x * x * x (two roundings), 1 / (x * x), sqrt, 1 / sqrt and 1 / x, with their signed zeros
+    and infinities ((-0.0) ** 0.5 is -0.0, (-inf) ** 0.5 NaN); other exponents through pow; the
+    gradient e * x ** (e - 1) either way. NumPy's operations in the same dtype are the reference."""
+    values = [-0.0, 0.0, float("-inf"), float("inf"), float("nan"), -2.0, 3.3, 7.77, 123.456, 1e-45, 1.5e19,
+              1.0000001]
+    a = np.array(values, dtype=dtype)
+    x = torch.tensor(a)
+    with np.errstate(all="ignore"):
+        expected = {1: a.copy(), 2: a * a, 3: a * a * a, -2: 1 / (a * a), 0.5: np.sqrt(a), -0.5: 1 / np.sqrt(a),
+                    -1: 1 / a, 2.5: np.power(a, a.dtype.type(2.5)), 0: np.ones_like(a)}
+    for e, want in expected.items():
+        got = (x ** e).numpy()
+        assert got.dtype == want.dtype
+        if e == 2.5:  # libm's pow against NumPy's: within rounding
+            assert np.allclose(got, want, rtol=1e-6, equal_nan=True), (got, want)
+            continue
+        assert np.array_equal(got, want, equal_nan=True), (e, got, want)
+        assert np.array_equal(np.signbit(got[~np.isnan(got)]), np.signbit(want[~np.isnan(want)])), e
+    g = torch.tensor(np.array([0.5, 2.0, 3.0], dtype=dtype), requires_grad=True)
+    for e in [1, 2, 3, -2, 0.5, -0.5, -1, 2.5]:
+        g.grad = None
+        (g ** e).sum().backward()
+        want = e * np.array([0.5, 2.0, 3.0], dtype="float64") ** (e - 1)
+        assert np.allclose(g.grad.numpy(), want, rtol=1e-6), e
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"])
+def test_extremes_along_a_dimension_for_every_dtype(dtype):
+    """max/min/argmax/argmin along a dimension: the first index at a tie, the first NaN when
+    there is one (its value NaN), every dtype; NumPy's argmax/argmin (which pick the same) and
+    max/min over the same lanes are the reference."""
+    rng = np.random.default_rng(3)
+    if dtype == "bool":
+        a = rng.integers(0, 2, (37, 19)).astype(bool)
+    else:
+        a = rng.integers(0, 5, (37, 19)).astype(dtype)  # small values: many ties
+    if dtype.startswith("float"):
+        a[3, 7] = np.nan
+        a[3, 11] = np.nan
+        a[:, 5][a[:, 5] == 2] = np.nan
+    x = torch.tensor(a)
+    for dim in (0, 1, -1):
+        for ours, arg, reduce in [(x.max, np.argmax, np.max), (x.min, np.argmin, np.min)]:
+            values, indices = ours(dim)
+            want = arg(a, axis=dim)
+            assert np.array_equal(indices.numpy(), want)
+            assert np.array_equal(values.numpy(), reduce(a, axis=dim), equal_nan=True)
+            assert values.dtype == x.dtype and indices.dtype == torch.int64
+        assert np.array_equal(x.argmax(dim).numpy(), np.argmax(a, axis=dim))
+        assert np.array_equal(x.argmin(dim, keepdim=True).numpy(), np.expand_dims(np.argmin(a, axis=dim), dim))
+    t = x.t()[2:, ::3]  # a strided view
+    assert np.array_equal(t.argmax(1).numpy(), np.argmax(a.T[2:, ::3], axis=1))
