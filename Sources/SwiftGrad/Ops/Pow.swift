@@ -42,19 +42,19 @@ extension Tensor {
     /// dtypes, through `pow` (a libm call per element: `x ** 2` of [256, 512] took 1.3 ms, PyTorch's
     /// 18 us).
     private func powValues(_ exponent: Double) throws -> Tensor {
-        guard dtype == .float32 || dtype == .float64 else {
-            return try Tensor.arithmetic(PowKernel.self, self, Tensor.scalar(exponent))
+        if dtype == .float32 || dtype == .float64 {
+            switch exponent {
+            case 1: return try noGrad { try clone() }
+            case 2: return try Tensor.arithmetic(MulKernel.self, self, self)
+            case 3: return try Tensor.arithmetic(MulKernel.self, Tensor.arithmetic(MulKernel.self, self, self), self)
+            case -2: return try Tensor.floatUnary(ReciprocalKernel.self, Tensor.arithmetic(MulKernel.self, self, self))
+            case 0.5: return try Tensor.floatUnary(SqrtKernel.self, self)
+            case -0.5: return try Tensor.floatUnary(RsqrtKernel.self, self)
+            case -1: return try Tensor.floatUnary(ReciprocalKernel.self, self)
+            default: break
+            }
         }
-        switch exponent {
-        case 1: return try noGrad { try clone() }
-        case 2: return try Tensor.arithmetic(MulKernel.self, self, self)
-        case 3: return try Tensor.arithmetic(MulKernel.self, Tensor.arithmetic(MulKernel.self, self, self), self)
-        case -2: return try Tensor.floatUnary(ReciprocalKernel.self, Tensor.arithmetic(MulKernel.self, self, self))
-        case 0.5: return try Tensor.floatUnary(SqrtKernel.self, self)
-        case -0.5: return try Tensor.floatUnary(RsqrtKernel.self, self)
-        case -1: return try Tensor.floatUnary(ReciprocalKernel.self, self)
-        default: return try Tensor.arithmetic(PowKernel.self, self, Tensor.scalar(exponent))
-        }
+        return try Tensor.arithmetic(PowKernel.self, self, Tensor.scalar(exponent))
     }
 
     /// `base ** self` with a Python-float base (`torch.pow(base, self)`, PowBackward2).
