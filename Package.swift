@@ -10,6 +10,9 @@ import PackageDescription
 // include/swiftgrad.h only, so that every export is declared with `@_cdecl ... @implementation`
 // and the compiler checks it against the header's prototype.
 //
+// CSquareRoots gives those loops the processor's vector square root (Swift's squareRoot() does not
+// vectorise on Linux).
+//
 // SwiftGradVector holds the float32 vector loops (exp, tanh, sigmoid, ...), compiled for the x86-64
 // baseline. With SWIFTGRAD_AVX2=1 in the environment (the Makefile's builds set it on x86-64) the
 // same files are compiled a second time, as SwiftGradVectorAVX2, for AVX2 and FMA, and SwiftGrad
@@ -39,7 +42,8 @@ var package = Package(
         .target(name: "CParallel"),
         .target(name: "CSmallBlockCache", dependencies: ["CThreadLocal"]),
         .target(name: "CCPUFeatures"),
-        .target(name: "SwiftGradVector"),
+        .target(name: "CSquareRoots"),
+        .target(name: "SwiftGradVector", dependencies: ["CSquareRoots"]),
         .target(
             name: "SwiftGrad",
             dependencies: ["CBLAS", "CThreadLocal", "CParallel", "CCPUFeatures", "SwiftGradVector"] + (avx2 ? ["SwiftGradVectorAVX2"] : []),
@@ -57,7 +61,7 @@ var package = Package(
 )
 
 if avx2 {
-    package.targets.append(.target(name: "SwiftGradVectorAVX2", swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]), .define("SWIFTGRAD_FMA")]))
+    package.targets.append(.target(name: "SwiftGradVectorAVX2", dependencies: ["CSquareRoots"], swiftSettings: [.unsafeFlags(["-target-cpu", "haswell"]), .define("SWIFTGRAD_FMA")]))
 }
 
 // `make docs` builds the DocC documentation of the SwiftGrad module with swift-docc-plugin; the

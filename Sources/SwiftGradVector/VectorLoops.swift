@@ -1,3 +1,5 @@
+import CSquareRoots
+
 /// Loops over contiguous float32 buffers, eight elements at a time through `VectorMath`. This
 /// module is compiled twice: as SwiftGradVector for the x86-64 baseline (SSE2) and, when the
 /// package is built with SWIFTGRAD_AVX2=1 (the Makefile does), as SwiftGradVectorAVX2 from the
@@ -15,9 +17,9 @@ public enum VectorLoops {
     /// Every loop of this module, for the dispatch table (a tuple: the same type in both builds).
     public static let all: (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
                             tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
-                            rsqrt: Unary, reciprocal: Unary) =
+                            rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary) =
         (exp, log, tanh, sigmoid, sigmoidBackward, tanhBackward, reluBackward, gelu, geluBackward, geluTanh,
-         rsqrt, reciprocal)
+         rsqrt, reciprocal, silu, sqrt)
 
     public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(Exp.self, x, y, n)
@@ -35,15 +37,33 @@ public enum VectorLoops {
         map(Sigmoid.self, x, y, n)
     }
 
-    /// `1 / sqrt(x)` (two roundings, as PyTorch's rsqrt) and `1 / x`, each element with the
-    /// scalar operations' bits. The divisions run on whole vectors; the square roots stay one
-    /// lane at a time, as Swift's `squareRoot()` compiles here to a scalar square root with a
-    /// call to libm's sqrtf for negative input (errno), which no loop vectorises. ([256, 512]
-    /// from Python: rsqrt 353 -> 231 us, reciprocal 36 -> 21; PyTorch's 25 and 12.)
-    public static func rsqrt(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        map(ReciprocalSquareRoot.self, x, y, n)
+    /// `x / (1 + e^-x)`, PyTorch's silu formula in its order.
+    public static func silu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(Silu.self, x, y, n)
     }
 
+    /// `sqrt(x)` and `1 / sqrt(x)` (two roundings, as PyTorch's rsqrt), each element with the
+    /// scalar operations' bits, from CSquareRoots: Swift's `squareRoot()` compiles here to a
+    /// scalar square root with a call to libm's sqrtf for negative input (errno), which no loop
+    /// vectorises. ([256, 512] from Python: `x.abs().sqrt()` 243 -> 51 us, rsqrt 231 -> 49;
+    /// PyTorch's 48-54 and 25.)
+    public static func sqrt(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if SWIFTGRAD_FMA
+        sgroot_sqrt_avx(x, y, n)
+        #else
+        sgroot_sqrt_sse2(x, y, n)
+        #endif
+    }
+
+    public static func rsqrt(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if SWIFTGRAD_FMA
+        sgroot_rsqrt_avx(x, y, n)
+        #else
+        sgroot_rsqrt_sse2(x, y, n)
+        #endif
+    }
+
+    /// `1 / x` on whole vectors, with the scalar division's bits.
     public static func reciprocal(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(Reciprocal.self, x, y, n)
     }
@@ -112,8 +132,8 @@ public enum VectorLoops {
     enum Sigmoid: LaneMap {
         @inline(__always) static func apply(_ x: Lanes) -> Lanes { VectorMath.sigmoid(x) }
     }
-    enum ReciprocalSquareRoot: LaneMap {
-        @inline(__always) static func apply(_ x: Lanes) -> Lanes { 1 / x.squareRoot() }
+    enum Silu: LaneMap {
+        @inline(__always) static func apply(_ x: Lanes) -> Lanes { x / (1 + VectorMath.exp(-x)) }
     }
     enum Reciprocal: LaneMap {
         @inline(__always) static func apply(_ x: Lanes) -> Lanes { 1 / x }

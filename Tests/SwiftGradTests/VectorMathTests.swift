@@ -44,7 +44,7 @@ import SwiftGradVectorAVX2
     /// was built with it and the processor runs it.
     var loopSets: [(String, (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
                              tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
-                             rsqrt: Unary, reciprocal: Unary))] {
+                             rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary))] {
         var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
         #if SWIFTGRAD_AVX2
         if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
@@ -72,15 +72,16 @@ import SwiftGradVectorAVX2
         return worst
     }
 
-    /// rsqrt (1 / sqrt, two roundings, as PyTorch's) and reciprocal in lanes give the scalar
+    /// sqrt, rsqrt (1 / sqrt, two roundings, as PyTorch's) and reciprocal in lanes give the scalar
     /// operations' bits, signed zeros, infinities, NaN and subnormals included, in the
     /// main loop and in the tail.
-    @Test func reciprocalsMatchTheScalarOperations() {
+    @Test func rootsAndReciprocalsMatchTheScalarOperations() {
         var xs: [Float] = [0, -0.0, 1, -1, 2, 0.25, .infinity, -.infinity, .nan, .leastNonzeroMagnitude,
                            -.leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 1.5e19, 3.3, 7.77]
         xs += samples(lo: 1e-30, hi: 1e30, step: 1 << 20)
         for (name, loops) in loopSets {
-            for (what, loop, scalar) in [("rsqrt", loops.rsqrt, { (x: Float) in 1 / x.squareRoot() }),
+            for (what, loop, scalar) in [("sqrt", loops.sqrt, { (x: Float) in x.squareRoot() }),
+                                         ("rsqrt", loops.rsqrt, { (x: Float) in 1 / x.squareRoot() }),
                                          ("reciprocal", loops.reciprocal, { (x: Float) in 1 / x })] {
                 for (x, y) in zip(xs, run(loop, xs)) {
                     let want = scalar(x)
@@ -152,6 +153,21 @@ import SwiftGradVectorAVX2
             #expect(single(loops.sigmoid, -.infinity).0 == 0)
             #expect(single(loops.sigmoid, .infinity).0 == 1)
             #expect(single(loops.sigmoid, .nan).0.isNaN)
+        }
+    }
+
+    /// silu, x / (1 + e^-x) in PyTorch's order: within 3 ulp of float64 (the formula rounds
+    /// three times; PyTorch's own float32 kernel is 2.03 ulp off at x = -16.76), -0.0 where e^-x
+    /// overflows float32, NaN at -inf (-inf / inf) as PyTorch's.
+    @Test func siluWithinThreeUlp() {
+        let xs = samples(lo: 1e-30, hi: 88.6)
+        for (name, loops) in loopSets {
+            let (e, at) = maxError(xs, loops.silu) { $0 / (1 + Foundation.exp(-$0)) }
+            #expect(e <= 3, "\(name) silu: \(e) ulp at \(at)")
+            let (tail, main) = single(loops.silu, -88.8)
+            #expect(tail == 0 && tail.sign == .minus && main.bitPattern == tail.bitPattern, "\(name) silu(-88.8)")
+            #expect(single(loops.silu, .infinity).0 == .infinity)
+            #expect(single(loops.silu, -.infinity).0.isNaN && single(loops.silu, .nan).0.isNaN)
         }
     }
 

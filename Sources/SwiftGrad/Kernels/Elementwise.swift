@@ -152,7 +152,15 @@ enum Kernels {
         }
         loop.forEachRow(starts: [dst.storageOffset, src.storageOffset]) { n, off, step in
             let o = pd + off[0], x = ps + off[1], so = step[0], sx = step[1]
-            for i in 0..<n { o[i &* so] = f(o[i &* so], x[i &* sx]) }
+            if so == 1 && sx == 1 {
+                // Rows dense on both sides (`expand(...).contiguous()`, a slice's copy): a loop
+                // the compiler vectorises, as it cannot one with strides unknown to it.
+                for i in 0..<n { o[i] = f(o[i], x[i]) }
+            } else if so == 1 && sx == -1 {
+                for i in 0..<n { o[i] = f(o[i], x[0 &- i]) }  // reversed rows (`flip`)
+            } else {
+                for i in 0..<n { o[i &* so] = f(o[i &* so], x[i &* sx]) }
+            }
         }
     }
 

@@ -12,9 +12,16 @@
 /// be a strict weak order for NaN: these loops, like libstdc++'s, stay inside the range either way
 /// because they are guarded by the explicit bounds checks below (libstdc++ relies on the
 /// comparator instead; the checks never change the result for a strict weak order).
-struct LibstdcxxAlgorithms<E> {
+///
+/// The comparator is a type of its own (`StrictOrder`), so that each use compiles to loops with
+/// its comparison inlined: as a closure, called through a pointer at every comparison, sorting
+/// [256, 512] along 1 took 11.9 ms (PyTorch's 3.5).
+struct LibstdcxxAlgorithms<Order: StrictOrder> {
+    typealias E = Order.Element
     let a: UnsafeMutablePointer<E>
-    let less: (E, E) -> Bool
+    let order: Order
+
+    @inline(__always) private func less(_ x: E, _ y: E) -> Bool { order.less(x, y) }
 
     /// libstdc++'s `_S_threshold`: ranges at most this long are left to insertion sort.
     private static var threshold: Int { 16 }
@@ -201,5 +208,23 @@ struct LibstdcxxAlgorithms<E> {
             last -= 1
             popHeap(first, last, last)
         }
+    }
+}
+
+/// A comparator for `LibstdcxxAlgorithms`: `less(x, y)` when x goes before y.
+protocol StrictOrder {
+    associatedtype Element
+    func less(_ x: Element, _ y: Element) -> Bool
+}
+
+/// A closure as the comparator, for the uses where comparisons are not the cost.
+struct ClosureOrder<Element>: StrictOrder {
+    let closure: (Element, Element) -> Bool
+    @inline(__always) func less(_ x: Element, _ y: Element) -> Bool { closure(x, y) }
+}
+
+extension LibstdcxxAlgorithms {
+    init<Element>(a: UnsafeMutablePointer<Element>, less: @escaping (Element, Element) -> Bool) where Order == ClosureOrder<Element> {
+        self.init(a: a, order: ClosureOrder(closure: less))
     }
 }

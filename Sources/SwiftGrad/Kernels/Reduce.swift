@@ -312,6 +312,10 @@ extension Kernels {
             return out
         }
         switch a.dtype {
+        case .float32 where K.isExactInFloat32:
+            let out = try start(Float.self, .float32)
+            run(Float.self, into: out.pointer(Float.self))
+            return out
         case .float32:
             let wide = try start(Double.self, .float64)
             run(Float.self, into: wide.pointer(Double.self))
@@ -372,6 +376,13 @@ extension Kernels {
 protocol AccumulationKernel {
     static func identity<A: NumericElement>() -> A
     static func combine<A: NumericElement>(_ a: A, _ b: A) -> A
+    /// Whether float32 gives the same result as float64 would (max, min: no rounding), so
+    /// float32 input needs no float64 totals.
+    static var isExactInFloat32: Bool { get }
+}
+
+extension AccumulationKernel {
+    static var isExactInFloat32: Bool { false }
 }
 
 enum SumAccumulation: AccumulationKernel {
@@ -386,12 +397,14 @@ enum ProdAccumulation: AccumulationKernel {
 
 /// Max, propagating NaN: once a NaN is seen it stays.
 enum MaxAccumulation: AccumulationKernel {
+    static var isExactInFloat32: Bool { true }
     @inline(__always) static func identity<A: NumericElement>() -> A { A.lowest }
     @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { (b > a || b != b) ? b : a }
 }
 
 /// Min, propagating NaN.
 enum MinAccumulation: AccumulationKernel {
+    static var isExactInFloat32: Bool { true }
     @inline(__always) static func identity<A: NumericElement>() -> A { A.highest }
     @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { (b < a || b != b) ? b : a }
 }

@@ -113,12 +113,14 @@ struct RowLoop {
     }
 
     /// Whether operand `k` reads the innermost dimension with a larger stride than the one
-    /// outside it (a transposed read), so that rows would miss the cache on every element.
+    /// outside it (a transposed read), so that rows would miss the cache on every element. A
+    /// row broadcast down the outer dimension (stride 0 there: `expand(...).contiguous()`) is
+    /// read along rows and is not transposed.
     func prefersTiles(for k: Int) -> Bool {
         let d = sizes.count
         guard d >= 2, sizes[d - 1] >= 8, sizes[d - 2] >= 8 else { return false }
         let inner = abs(strides[(d - 1) * operands + k]), outer = abs(strides[(d - 2) * operands + k])
-        return inner > outer
+        return outer != 0 && inner > outer
     }
 
     /// Visits the index space in tiles of the innermost two dimensions: calls

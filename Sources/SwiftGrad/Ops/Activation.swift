@@ -219,7 +219,9 @@ extension Tensor {
 
     /// `x * sigmoid(x)` (`F.silu`, SiluBackward0); its gradient is `s (1 + x (1 - s))`.
     public func silu() throws -> Tensor {
-        try activation(SiluFunction(), kernel: "silu_cpu")
+        try (dtype == .float32 && isContiguous
+             ? Kernels.mapFloat(self, CPUCapability.loops.silu)  // libm's expf per element otherwise
+             : activation(SiluFunction(), kernel: "silu_cpu"))
             .recorded("SiluBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 let s = try x.sigmoid()

@@ -10,12 +10,9 @@ extension Tensor {
     ///   messages; negative values are refused, as in PyTorch).
     public func gather(dim: Int, index: Tensor) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        let plan = try ScatterPlan(gathering: d, from: self, index: index)
-        let source = try denseForKernel()
+        try ScatterPlan.checkGathering(d, from: self, index: index)
         let out = try Tensor.empty(index.shape, dtype)
-        let base = source.storageOffset
-        Kernels.copyElements(from: source, at: base == 0 ? plan.targets : plan.targets.map { $0 &+ base },
-                             into: out, offsets: Array(0..<out.count))
+        try IndexRows(index, along: d, limit: ndim == 0 ? 1 : shape[d]).gather(self, into: out)
         return try out.recorded("GatherBackward0", input: self, saving: index) { g, ctx in
             [try Tensor.zeros(ctx.inputShape(0), dtype: g.dtype).scatterAdd(dim: d, index: ctx.saved(0), source: g)]
         }
@@ -27,9 +24,13 @@ extension Tensor {
     /// - Throws: as `scatter(dim:index:src:)`.
     public func scatterAdd(dim: Int, index: Tensor, source: Tensor) throws -> Tensor {
         let d = try Shape.normalize(dim: dim, ndim: ndim)
-        let plan = try ScatterPlan(d, destination: self, index: index, src: source)
+        try ScatterPlan.check(d, destination: self, index: index, src: source)
+        let rows = try IndexRows(index, along: d, limit: ndim == 0 ? 1 : shape[d])
         let out = try noGrad { try clone() }
-        try Kernels.accumulateElements(from: source, at: plan.sources, into: out, offsets: plan.targets)
+        if !rows.add(source, into: out) {
+            let plan = try ScatterPlan(d, destination: self, index: index, src: source)
+            try Kernels.accumulateElements(from: source, at: plan.sources, into: out, offsets: plan.targets)
+        }
         return try out.recorded("ScatterAddBackward0", input: self, source, saving: index) { g, ctx in
             [ctx.needsGrad(0) ? g : nil,
              ctx.needsGrad(1) ? try g.gather(dim: d, index: ctx.saved(0)).padded(to: ctx.inputShape(1)) : nil]
@@ -69,21 +70,51 @@ extension Tensor {
     }
 
     /// The indices of the non-zero elements, one row per element (`torch.nonzero`), int64 of
-    /// shape [count, ndim].
+    /// shape [count, ndim]. Elements are tested as bits, the sign bit of floating dtypes left
+    /// out (-0.0 is zero, NaN is not): one pass counts, a second writes the rows.
     public func nonzero() throws -> Tensor {
-        var rows: [Int64] = []
-        var found = 0  // counted apart: a 0-d tensor's rows are empty
-        for position in 0..<count where doubleValue(atOffset: offset(ofLinearIndex: position)) != 0 {
-            var rest = position
-            var coordinates = [Int64].filled(0, count: ndim)
-            for k in stride(from: ndim - 1, through: 0, by: -1) {
-                coordinates[k] = Int64(rest % shape[k])
-                rest /= shape[k]
+        let x = try denseForKernel()
+        func run<Bits: FixedWidthInteger>(_ magnitude: Bits) throws -> Tensor {
+            let p = UnsafeRawPointer(x.elements).advanced(by: x.storageOffset &* MemoryLayout<Bits>.stride)
+            @inline(__always) func isNonzero(_ i: Int) -> Bool {
+                p.load(fromByteOffset: i &* MemoryLayout<Bits>.stride, as: Bits.self) & magnitude != 0
             }
-            rows.append(contentsOf: coordinates)
-            found += 1
+            var found = 0
+            for i in 0..<x.count { found &+= isNonzero(i) ? 1 : 0 }
+            let out = try Tensor.empty([found, ndim], .int64)
+            guard ndim > 0, found > 0 else { return out }
+            let o = out.pointer(Int64.self)
+            let n = shape[ndim - 1]
+            var outer = [Int64](repeating: 0, count: ndim - 1), written = 0
+            for row in 0..<(x.count / n) {
+                let start = row &* n
+                for j in 0..<n where isNonzero(start &+ j) {
+                    for (k, c) in outer.enumerated() { o[written &+ k] = c }
+                    o[written &+ ndim &- 1] = Int64(j)
+                    written &+= ndim
+                }
+                var k = ndim - 2
+                while k >= 0 {
+                    outer[k] += 1
+                    if outer[k] < shape[k] { break }
+                    outer[k] = 0
+                    k -= 1
+                }
+            }
+            return out
         }
-        return try Tensor(rows, shape: [found, ndim])
+        switch dtype {
+        case .float32: return try run(UInt32(0x7fff_ffff))
+        case .float64: return try run(UInt64(0x7fff_ffff_ffff_ffff))
+        case .float16, .bfloat16: return try run(UInt16(0x7fff))
+        default:
+            switch dtype.itemSize {
+            case 1: return try run(UInt8.max)
+            case 2: return try run(UInt16.max)
+            case 4: return try run(UInt32.max)
+            default: return try run(UInt64.max)
+            }
+        }
     }
 
     /// Advanced indexing, NumPy's rules (`x[idx]`, `x[rows, cols]`, `x[mask]`, IndexBackward0).

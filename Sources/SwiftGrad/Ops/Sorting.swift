@@ -37,11 +37,18 @@ extension Tensor {
     /// The elements sorted along the first dimension (`torch.msort`, SortBackward0).
     public func msort() throws -> Tensor { try sort(dim: 0).values }
 
-    /// PyTorch's sort comparator on (value, index) pairs: NaN largest; descending reverses.
-    private static func sortOrder<T: Comparable>(descending: Bool) -> (Keyed<T>, Keyed<T>) -> Bool {
-        descending
-            ? { (isNaNValue($0.value) && !isNaNValue($1.value)) || $0.value > $1.value }
-            : { (!isNaNValue($0.value) && isNaNValue($1.value)) || $0.value < $1.value }
+    /// PyTorch's sort comparator on (value, index) pairs: NaN largest; descending reverses; when
+    /// `stable`, ties broken by position, which makes the order total (and so the result unique).
+    struct SortOrder<T: Comparable>: StrictOrder {
+        let descending: Bool, stable: Bool
+        @inline(__always) private func before(_ x: Keyed<T>, _ y: Keyed<T>) -> Bool {
+            descending
+                ? (isNaNValue(x.value) && !isNaNValue(y.value)) || x.value > y.value
+                : (!isNaNValue(x.value) && isNaNValue(y.value)) || x.value < y.value
+        }
+        @inline(__always) func less(_ x: Keyed<T>, _ y: Keyed<T>) -> Bool {
+            before(x, y) || (stable && !before(y, x) && x.index < y.index)
+        }
     }
 
     private static func sortLanes<T: TensorElement & Comparable>(_ lanes: Lanes, _: T.Type, descending: Bool,
@@ -49,12 +56,9 @@ extension Tensor {
         let n = lanes.length
         let values = try lanes.output(width: n, dtype: T.dtype), indices = try lanes.output(width: n, dtype: .int64)
         let src = lanes.pointer(T.self), pv = values.pointer(T.self), pi = indices.pointer(Int64.self)
-        let order: (Keyed<T>, Keyed<T>) -> Bool = sortOrder(descending: descending)
-        // Stable: ties broken by position, which makes the order total (and so the result unique).
-        let less: (Keyed<T>, Keyed<T>) -> Bool = stable ? { order($0, $1) || (!order($1, $0) && $0.index < $1.index) } : order
         let buffer = UnsafeMutablePointer<Keyed<T>>.allocate(capacity: Swift.max(n, 1))
         defer { buffer.deallocate() }
-        let sorter = LibstdcxxAlgorithms(a: buffer, less: less)
+        let sorter = LibstdcxxAlgorithms(a: buffer, order: SortOrder<T>(descending: descending, stable: stable))
         for lane in 0..<lanes.count {
             let x = src + lane * n
             for i in 0..<n { (buffer + i).initialize(to: Keyed(value: x[i], index: Int64(i))) }
@@ -98,7 +102,7 @@ extension Tensor {
         let src = lanes.pointer(T.self), pv = values.pointer(T.self), pi = indices.pointer(Int64.self)
         let buffer = UnsafeMutablePointer<Keyed<T>>.allocate(capacity: n)
         defer { buffer.deallocate() }
-        let sorter = LibstdcxxAlgorithms(a: buffer, less: sortOrder(descending: largest))
+        let sorter = LibstdcxxAlgorithms(a: buffer, order: SortOrder<T>(descending: largest, stable: false))
         for lane in 0..<lanes.count {
             let x = src + lane * n
             for i in 0..<n { (buffer + i).initialize(to: Keyed(value: x[i], index: Int64(i))) }

@@ -40,6 +40,7 @@ enum ReciprocalKernel: FloatUnaryKernel {
 enum SqrtKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { x.squareRoot() }
     @inline(__always) static func apply(_ x: Double) -> Double { x.squareRoot() }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.sqrt }
 }
 enum RsqrtKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { 1 / x.squareRoot() }

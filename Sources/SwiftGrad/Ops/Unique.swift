@@ -79,25 +79,23 @@ extension Tensor {
         let p = rows.pointer(T.self) + rows.storageOffset
         var order = Array(0..<n)
         if sort {
-            let less: (Int, Int) -> Bool
-            if width == 1 {
-                // Elements: in torch.sort's order (NaN last, equal ones as its introsort leaves
-                // them, which decides which NaN gets which inverse index).
-                less = { (!isNaNValue(p[$0]) && isNaNValue(p[$1])) || p[$0] < p[$1] }
-            } else {
+            order.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                if width == 1 {
+                    // Elements: in torch.sort's order (NaN last, equal ones as its introsort
+                    // leaves them, which decides which NaN gets which inverse index).
+                    LibstdcxxAlgorithms(a: base, order: ElementOrder(p: UnsafePointer(p))).sort(0, n)
+                    return
+                }
                 // Slices: lexicographically, as `_unique_dim_cpu_template`.
-                less = { a, b in
+                LibstdcxxAlgorithms(a: base) { a, b in
                     for i in 0..<width {
                         let x = p[a * width + i], y = p[b * width + i]
                         if x < y { return true }
                         if x > y { return false }
                     }
                     return false
-                }
-            }
-            order.withUnsafeMutableBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                LibstdcxxAlgorithms(a: base, less: less).sort(0, n)
+                }.sort(0, n)
             }
         }
         var group = [Int].filled(0, count: n), groups = 0
@@ -115,4 +113,10 @@ extension Tensor {
         }
         return (order, group, n == 0 ? 0 : groups + 1)
     }
+}
+
+/// Positions in a buffer ordered by their elements as torch.sort orders them: NaN last.
+private struct ElementOrder<T: Comparable>: StrictOrder {
+    let p: UnsafePointer<T>
+    @inline(__always) func less(_ a: Int, _ b: Int) -> Bool { (!isNaNValue(p[a]) && isNaNValue(p[b])) || p[a] < p[b] }
 }

@@ -451,3 +451,139 @@ def test_extremes_along_a_dimension_for_every_dtype(dtype):
         assert np.array_equal(x.argmin(dim, keepdim=True).numpy(), np.expand_dims(np.argmin(a, axis=dim), dim))
     t = x.t()[2:, ::3]  # a strided view
     assert np.array_equal(t.argmax(1).numpy(), np.argmax(a.T[2:, ::3], axis=1))
+
+
+def _along(a, idx, dim):
+    """gather's reference: the source cut to the index's size apart from dim, then NumPy's
+    take_along_axis."""
+    cut = tuple(slice(None) if k == dim % a.ndim else slice(0, idx.shape[k]) for k in range(a.ndim))
+    return np.take_along_axis(a[cut], idx, dim)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int32", "int8", "uint8", "bool"])
+def test_gather_along_each_dimension_of_any_layout(threads, dtype):
+    """gather walks the index a row at a time: along the last dimension (the row's positions
+    from the index) and along earlier ones (the row steps through the source), from transposed
+    and stepped sources, with an index smaller than the source, int32 and non-contiguous
+    indices; values copied as bits for every dtype. NumPy's take_along_axis is the reference,
+    and np.add.at for the gradient (repeated indices add up)."""
+    rng = np.random.default_rng(5)
+    base = rng.integers(-50, 50, (6, 7, 300)).astype(dtype) if dtype != "bool" else rng.integers(0, 2, (6, 7, 300)).astype(bool)
+    views = [(lambda t: t, lambda a: a), (lambda t: t.transpose(0, 2), lambda a: a.transpose(2, 1, 0)),
+             (lambda t: t[1:, ::2, 3::5], lambda a: a[1:, ::2, 3::5])]
+    for view, same in views:
+        a = np.ascontiguousarray(same(base))
+        x = view(torch.tensor(base))
+        for dim in range(3):
+            size = list(a.shape)
+            size[(dim + 1) % 3] = max(1, size[(dim + 1) % 3] - 1)  # smaller than the source there
+            idx = rng.integers(0, a.shape[dim], size)
+            for index in [torch.tensor(idx), torch.tensor(idx.astype(np.int32)), torch.tensor(idx.transpose(2, 1, 0).copy()).permute(2, 1, 0)]:
+                got = x.gather(dim, index)
+                assert got.dtype == x.dtype and tuple(got.shape) == idx.shape
+                assert np.array_equal(got.numpy(), _along(a, idx, dim)), (dim, index.dtype)
+    small = np.arange(5.0)
+    assert torch.tensor(small).gather(0, torch.tensor(3)).item() == 3.0  # a 0-d index
+    assert torch.tensor(2.5).gather(0, torch.tensor([0, 0])).tolist() == [2.5, 2.5]
+    # An empty index of another rank: PyTorch checks none of its sizes.
+    assert tuple(torch.tensor(small).gather(0, torch.zeros(2, 0, dtype=torch.int64)).shape) == (2, 0)
+    with pytest.raises(RuntimeError, match="index 5 is out of bounds for dimension 0 with size 5"):
+        torch.tensor(small).gather(0, torch.tensor([1, 5]))
+    with pytest.raises(RuntimeError, match="index -1 is out of bounds for dimension 0 with size 5"):
+        torch.tensor(small).gather(0, torch.tensor([-1]))
+    if dtype in ("float32", "float64"):
+        w = torch.tensor(base[:3, :4, :9], requires_grad=True)
+        idx = rng.integers(0, 4, (3, 6, 9))
+        w.gather(1, torch.tensor(idx)).sum().backward()
+        want = np.zeros((3, 4, 9), dtype=dtype)
+        np.add.at(want, (np.arange(3)[:, None, None], idx, np.arange(9)[None, None, :]), 1)
+        assert np.array_equal(w.grad.numpy(), want)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "float16"])
+def test_scatter_add_along_each_dimension_in_index_order(dtype):
+    """scatter_add a row of the index at a time: repeated targets add up in the index's order,
+    a source larger than the index (only its index-sized corner is read) and strided, every
+    dimension; float16 takes the element-by-element path. np.add.at is the reference."""
+    rng = np.random.default_rng(8)
+    for dim in range(3):
+        target = rng.integers(-9, 9, (4, 5, 6)).astype(dtype)
+        src = rng.integers(-9, 9, (9, 9, 18)).astype(dtype)
+        shape = [3, 4, 5]
+        shape[dim] = 8  # more entries than the dimension: repeats
+        idx = rng.integers(0, target.shape[dim], shape)
+        s = torch.tensor(src)[:, :, ::2]  # strided
+        got = torch.tensor(target).scatter_add(dim, torch.tensor(idx), s)
+        want = target.astype("float64")
+        part = src[:, :, ::2][:shape[0], :shape[1], :shape[2]].astype("float64")
+        coords = list(np.indices(shape))
+        coords[dim] = idx
+        np.add.at(want, tuple(coords), part)
+        assert np.array_equal(got.numpy().astype("float64"), want), dim
+    for empty, src in [(torch.zeros(2, 0, dtype=torch.int64), torch.ones(2, 0)), (torch.zeros(0, 3, dtype=torch.int64), torch.ones(1))]:
+        assert torch.zeros(5).scatter_add(0, empty, src).tolist() == [0.0] * 5
+    with pytest.raises(RuntimeError, match="index 6 is out of bounds for dimension 1 with size 6"):
+        torch.zeros(2, 6).scatter_add(1, torch.tensor([[6]]), torch.ones(1, 1))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool"])
+def test_nonzero_for_every_dtype_and_layout(dtype):
+    """nonzero tests each element's bits, the sign bit of floats left out: -0.0 is zero, NaN
+    and the smallest subnormal are not; 0-d, empty and strided tensors. NumPy's argwhere is the
+    reference."""
+    rng = np.random.default_rng(1)
+    a = rng.integers(0, 3, (5, 4, 7)).astype("float32")
+    a[a == 1] = 0
+    if dtype.startswith(("float", "bfloat")):
+        a[0, 0, :3] = [-0.0, float("nan"), -1e-38 if dtype != "float64" else -5e-324]
+        if dtype in ("float16", "bfloat16"):
+            a[0, 0, 2] = -1.0
+    x = torch.tensor(a).to(getattr(torch, dtype))
+    ref = x.float().numpy() != 0 if dtype == "bool" or not dtype.startswith(("float", "bfloat")) else a != 0
+    got = x.nonzero()
+    assert got.dtype == torch.int64 and tuple(got.shape) == (int(ref.sum()), 3)
+    assert np.array_equal(got.numpy(), np.argwhere(ref))
+    t = x.transpose(0, 2)[::2]
+    assert np.array_equal(t.nonzero().numpy(), np.argwhere(ref.transpose(2, 1, 0)[::2]))
+    assert tuple(torch.tensor(5).to(getattr(torch, dtype)).nonzero().shape) == (1, 0)
+    assert tuple(torch.tensor(0).to(getattr(torch, dtype)).nonzero().shape) == (0, 0)
+    assert tuple(x[:, :0].nonzero().shape) == (0, 3)
+
+
+def test_silu_in_vector_lanes_against_float64():
+    """silu of contiguous float32 runs in vector lanes: x / (1 + e^-x) within 3 ulp of the float64
+    value (the formula's float32 roundings: PyTorch's own reaches 2.03 ulp on these inputs), -0.0 far below zero, inf and NaN as PyTorch's (-inf gives NaN); the gradient too."""
+    a = np.concatenate([np.linspace(-100, 100, 20011, dtype=np.float32),
+                        np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, -88.5, 89.0], dtype=np.float32)])
+    got = torch.nn.functional.silu(torch.tensor(a)).numpy()
+    with np.errstate(all="ignore"):
+        want = a.astype("float64") / (1 + np.exp(-a.astype("float64")))
+    checked = np.isfinite(a) & (a > -88.6)
+    ulp = np.spacing(np.abs(want[checked]).astype(np.float32)).astype("float64")
+    assert np.all(np.abs(got[checked] - want[checked]) <= 3 * ulp)
+    below = np.isfinite(a) & (a < -88.8)  # e^-x overflows float32: -0.0, as PyTorch's float32 formula gives
+    assert below.sum() > 100 and np.all(got[below] == 0) and np.all(np.signbit(got[below]))
+    assert got[-6] == np.inf and np.isnan(got[-5]) and np.isnan(got[-4])  # inf, -inf / inf, NaN
+    x = torch.tensor(np.array([-3.0, 0.0, 2.0], dtype=np.float32), requires_grad=True)
+    torch.nn.functional.silu(x).sum().backward()
+    s = 1 / (1 + np.exp(-np.array([-3.0, 0.0, 2.0])))
+    assert np.allclose(x.grad.numpy(), s * (1 + np.array([-3.0, 0.0, 2.0]) * (1 - s)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 37, 300_001])
+def test_square_roots_in_vector_lanes_give_the_scalar_bits(threads, n):
+    """sqrt and rsqrt of contiguous float32 through the processor's vector square root (the
+    main loop and the tail): NumPy's np.sqrt and 1 / np.sqrt in float32 to the bit, signed zero,
+    infinities, NaN, negative input and subnormals included; a strided view too."""
+    rng = np.random.default_rng(n)
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -1.0, 1e-45, 1.2e-38, 3.4e38, 2.0], dtype=np.float32)
+    a = np.concatenate([specials, rng.standard_normal(n).astype(np.float32) * 1e3])[:max(n, 1) + 9]
+    x = torch.tensor(a)
+    with np.errstate(all="ignore"):
+        root = np.sqrt(a)
+        inverse = np.float32(1) / np.sqrt(a)
+    for got, want in [(x.sqrt(), root), (x.rsqrt(), inverse), (x[::3].sqrt(), root[::3])]:
+        got = got.numpy()
+        assert got.dtype == np.float32
+        assert np.array_equal(got.view(np.uint32)[~np.isnan(want)], want.view(np.uint32)[~np.isnan(want)])
+        assert np.array_equal(np.isnan(got), np.isnan(want))
