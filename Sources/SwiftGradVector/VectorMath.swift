@@ -1,6 +1,7 @@
 /// Float32 transcendentals eight lanes at a time, in Swift SIMD types (two SSE registers on the
 /// x86-64 baseline; one AVX register in SwiftGradVectorAVX2, these files compiled for AVX2 and
-/// FMA), for the unary kernels whose libm call was most of their time: `exp`, `tanh`, `sigmoid`.
+/// FMA), for the unary kernels whose libm call was most of their time: `exp`, `expm1`, `log1p`,
+/// `tanh`, `sigmoid`.
 /// Accuracy is checked against float64 libm over every float32 exponent (VectorMathTests): at
 /// most 2 ulp, the bound PyTorch's vectorised kernels (SLEEF's u10 and its own tanh) keep.
 /// gelu's Φ (`normalCDF`) is evaluated in float64 lanes, four to a `Wide`, two `Wide` per eight
@@ -176,6 +177,50 @@ public enum VectorMath {
         y.replace(with: madd(a * z, p, a), where: a .< 0.625)
         // tanh(|x|) is never negative: x's sign bit gives tanh(x) (and -0 for -0).
         y = unsafeBitCast(unsafeBitCast(y, to: SIMD8<UInt32>.self) | (bits & signBit), to: Lanes.self)
+        return y
+    }
+
+    /// e^x - 1 without the cancellation near 0: x = n ln2 + r as in `exp`, e^r - 1 by its
+    /// Taylor polynomial to r^8 (the next term is below 1e-10 of it for |r| <= ln2/2), then
+    /// 2^n (e^r - 1) + (2^n - 1), exact for n <= 24; above, (1 + (e^r - 1)) 2^n - 1, with 2^n in
+    /// two halves up to the overflow. Within 1 ulp (both builds). Signed zeros and NaN pass
+    /// through, -inf gives -1, +inf gives inf.
+    @_transparent
+    public static func expm1(_ x: Lanes) -> Lanes {
+        var xc = x
+        xc.replace(with: -30, where: x .< -30)  // e^-30 - 1 rounds to -1
+        xc.replace(with: 89, where: x .> 89)
+        let magic = Lanes(repeating: 12_582_912)
+        let t = madd(xc, Lanes(repeating: 1.442_695_040_888_963_4), magic)
+        let n = t - magic
+        let r = madd(n, Lanes(repeating: 2.121_944_400_546_905_827_679e-4), madd(n, Lanes(repeating: -0.693_359_375), xc))
+        var p = Lanes(repeating: 1.0 / 40320)
+        p = madd(p, r, Lanes(repeating: 1.0 / 5040))
+        p = madd(p, r, Lanes(repeating: 1.0 / 720))
+        p = madd(p, r, Lanes(repeating: 1.0 / 120))
+        p = madd(p, r, Lanes(repeating: 1.0 / 24))
+        p = madd(p, r, Lanes(repeating: 1.0 / 6))
+        p = madd(p, r, Lanes(repeating: 0.5))
+        p = madd(p, r * r, r)
+        let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let n1 = ni &>> 1, n2 = ni &- n1
+        let s1 = unsafeBitCast((n1 &+ 127) &<< 23, to: Lanes.self)
+        let s2 = unsafeBitCast((n2 &+ 127) &<< 23, to: Lanes.self)
+        let s = s1 * s2
+        var y = madd(s, p, s - 1)
+        y.replace(with: (p + 1) * s1 * s2 - 1, where: n .> 24)
+        y.replace(with: x, where: (x .!= x) .| (x .== 0))
+        return y
+    }
+
+    /// ln(1 + x) without the cancellation near 0: ln(u) x / (u - 1) for u = 1 + x rounded
+    /// (Goldberg's correction of u's rounding), x itself where u rounds to 1. Within 2 ulp.
+    /// -1 gives -inf, below it NaN; +inf stays inf, signed zeros and NaN pass through.
+    @_transparent
+    public static func log1p(_ x: Lanes) -> Lanes {
+        let u = 1 + x
+        var y = log(u) * (x / (u - 1))
+        y.replace(with: x, where: (u .== 1) .| (x .== .infinity))
         return y
     }
 

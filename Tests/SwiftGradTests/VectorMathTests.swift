@@ -44,7 +44,9 @@ import SwiftGradVectorAVX2
     /// was built with it and the processor runs it.
     var loopSets: [(String, (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
                              tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
-                             rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary))] {
+                             rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary,
+                             lerp: SwiftGradVector.VectorLoops.Lerp, expm1: Unary, log1p: Unary,
+                             elu: SwiftGradVector.VectorLoops.Elu, softplus: SwiftGradVector.VectorLoops.Softplus))] {
         var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
         #if SWIFTGRAD_AVX2
         if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
@@ -153,6 +155,70 @@ import SwiftGradVectorAVX2
             #expect(single(loops.sigmoid, -.infinity).0 == 0)
             #expect(single(loops.sigmoid, .infinity).0 == 1)
             #expect(single(loops.sigmoid, .nan).0.isNaN)
+        }
+    }
+
+    /// expm1 within 1 ulp and log1p within 2 of float64 libm, from the subnormals to the
+    /// overflow, with their special values: signed zeros kept, expm1(-inf) = -1, log1p(-1) =
+    /// -inf and NaN below, infinities and NaN through.
+    @Test func expm1AndLog1pAgainstFloat64() {
+        for (name, loops) in loopSets {
+            let (e1, at1) = maxError(samples(lo: 1e-30, hi: 89), loops.expm1, Foundation.expm1)
+            #expect(e1 <= 1, "\(name) expm1: \(e1) ulp at \(at1)")
+            let (e2, at2) = maxError(samples(lo: 1e-30, hi: 1) + samples(lo: 1, hi: 3e38).filter { $0 > 0 }, loops.log1p,
+                                     Foundation.log1p)
+            #expect(e2 <= 2, "\(name) log1p: \(e2) ulp at \(at2)")
+            for (loop, x, want) in [(loops.expm1, Float(0), Float(0)), (loops.expm1, -0.0, -0.0), (loops.expm1, -.infinity, -1),
+                                    (loops.expm1, .infinity, .infinity), (loops.expm1, 88.73, .infinity), (loops.expm1, 1e-40, 1e-40),
+                                    (loops.log1p, -0.0, -0.0), (loops.log1p, -1, -.infinity), (loops.log1p, .infinity, .infinity),
+                                    (loops.log1p, -1e-40, -1e-40)] {
+                let (tail, main) = single(loop, x)
+                #expect(tail.bitPattern == want.bitPattern && main.bitPattern == want.bitPattern, "\(name) at \(x): \(tail), \(main)")
+            }
+            #expect(single(loops.log1p, -1.5).0.isNaN && single(loops.expm1, .nan).0.isNaN && single(loops.log1p, .nan).0.isNaN)
+        }
+    }
+
+    /// elu (selu's parameters) within 2 ulp and softplus (beta 1 and 2) within 4 of their
+    /// float64 formulas, in lanes; NaN through; softplus is x above its threshold.
+    @Test func eluAndSoftplusAgainstFloat64() {
+        let xs = samples(lo: 1e-30, hi: 80)
+        let alpha = 1.6732632423543772, scale = 1.0507009873554805
+        for (name, loops) in loopSets {
+            let elu: Unary = { loops.elu($0, $1, $2, Float(scale), 1, Float(alpha * scale)) }
+            let (e1, at1) = maxError(xs, elu) { $0 <= 0 ? Foundation.expm1($0) * alpha * scale : $0 * scale }
+            #expect(e1 <= 2, "\(name) elu: \(e1) ulp at \(at1)")
+            for beta in [1.0, 2.0] {
+                let softplus: Unary = { loops.softplus($0, $1, $2, Float(beta), 20) }
+                let (e2, at2) = maxError(xs.filter { $0 * Float(beta) > -87 }, softplus) {
+                    $0 * beta > 20 ? $0 : Foundation.log1p(Foundation.exp($0 * beta)) / beta
+                }
+                #expect(e2 <= 4, "\(name) softplus(beta \(beta)): \(e2) ulp at \(at2)")
+                #expect(single(softplus, .nan).0.isNaN && single(softplus, 30).0 == 30)
+            }
+            #expect(single(elu, .nan).0.isNaN && single(elu, -.infinity).0 == Float(-alpha * scale))
+        }
+    }
+
+    /// lerp with one weight in lanes: the scalar fused multiply-add's bits from the nearer end
+    /// (start for |w| < 0.5, end otherwise), in the main loop and the tail.
+    @Test func lerpMatchesTheScalarFusedMultiplyAdd() {
+        let a = Array(samples(lo: 1e-3, hi: 1e3, step: 1 << 19).dropLast(3))  // a tail of 5
+        let b = a.reversed().map { $0 * 0.75 + 1 }
+        for (name, loops) in loopSets {
+            for w: Float in [0, 0.3, -0.49, 0.5, 0.7, 1, 2.5, -3, .nan] {
+                var out = [Float](repeating: 0, count: a.count)
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        out.withUnsafeMutableBufferPointer { loops.lerp(pa.baseAddress!, pb.baseAddress!, w, $0.baseAddress!, a.count) }
+                    }
+                }
+                for i in a.indices {
+                    let small = abs(w) < 0.5
+                    let want = (small ? a[i] : b[i]).addingProduct(small ? w : w - 1, b[i] - a[i])
+                    #expect(out[i].bitPattern == want.bitPattern || (out[i].isNaN && want.isNaN), "\(name) lerp(\(a[i]), \(b[i]), \(w))")
+                }
+            }
         }
     }
 

@@ -99,12 +99,15 @@ public enum CPUCapability: String, Sendable {
     /// thread; with AVX2 1.5-1.7 ms), so its kernel keeps logf there.
     static let loops: (exp: Unary, log: Unary?, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
                        tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
-                       rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary) = {
+                       rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary,
+                       lerp: SwiftGradVector.VectorLoops.Lerp, expm1: Unary, log1p: Unary,
+                       elu: SwiftGradVector.VectorLoops.Elu, softplus: SwiftGradVector.VectorLoops.Softplus) = {
         #if SWIFTGRAD_AVX2
         if current == .avx2 { return SwiftGradVectorAVX2.VectorLoops.all }
         #endif
         let base = SwiftGradVector.VectorLoops.all
         return (base.exp, nil, base.tanh, base.sigmoid, base.sigmoidBackward, base.tanhBackward, base.reluBackward, base.gelu,
-                base.geluBackward, base.geluTanh, base.rsqrt, base.reciprocal, base.silu, base.sqrt)
+                base.geluBackward, base.geluTanh, base.rsqrt, base.reciprocal, base.silu, base.sqrt, base.lerp,
+                base.expm1, base.log1p, base.elu, base.softplus)
     }()
 }

@@ -167,7 +167,10 @@ extension Tensor {
     }
 
     private func elu(alpha: Double, scale: Double, inputScale: Double, node: String) throws -> Tensor {
-        try activation(EluFunction(alpha: alpha, scale: scale, inputScale: inputScale), kernel: "elu_cpu")
+        // Contiguous float32 in SwiftGradVector's loop (libm's expm1f per element otherwise).
+        try (dtype == .float32 && isContiguous
+             ? Kernels.mapFloat(self) { CPUCapability.loops.elu($0, $1, $2, Float(scale), Float(inputScale), Float(alpha * scale)) }
+             : activation(EluFunction(alpha: alpha, scale: scale, inputScale: inputScale), kernel: "elu_cpu"))
             .recorded(node, inputs: [self], saving: [self]) { g, ctx in
                 let x = try ctx.saved(0)
                 // exp of the clamped argument: equal where it is used, finite where it is not, so
@@ -243,7 +246,9 @@ extension Tensor {
     /// `log(1 + exp(beta x)) / beta`, and `x` where `beta x > threshold` (`F.softplus`,
     /// SoftplusBackward0); its gradient is `sigmoid(beta x)`, and 1 past the threshold.
     public func softplus(beta: Double = 1, threshold: Double = 20) throws -> Tensor {
-        try activation(SoftplusFunction(beta: beta, threshold: threshold), kernel: "softplus_cpu")
+        try (dtype == .float32 && isContiguous
+             ? Kernels.mapFloat(self) { CPUCapability.loops.softplus($0, $1, $2, Float(beta), Float(threshold)) }
+             : activation(SoftplusFunction(beta: beta, threshold: threshold), kernel: "softplus_cpu"))
             .recorded("SoftplusBackward0", input: self, saving: self) { g, ctx in
                 let z = try ctx.saved(0).mul(beta)
                 return [try Tensor.where(z.gt(threshold), g, g.mul(z.sigmoid()))]

@@ -368,6 +368,11 @@ extension Tensor {
         let shape = try Shape.broadcast(Shape.broadcast(self.shape, end.shape), weight.shape)
         let out: Tensor
         switch dtype {
+        case .float32 where weight.isSingleValue && shape == self.shape && end.shape == shape && isContiguous && end.isContiguous:
+            // One weight: SwiftGradVector's loop (fused multiply-adds in vector lanes).
+            let w = try weight.to(.float32, recording: false)
+            let value = w.pointer(Float.self)[w.storageOffset]
+            out = try Kernels.zipFloat(self, end) { a, b, o, n in CPUCapability.loops.lerp(a, b, value, o, n) }
         case .float32: out = try Kernels.zip3(self, end, weight.to(dtype, recording: false), shape: shape, Lerp<Float>())
         case .float64: out = try Kernels.zip3(self, end, weight.to(dtype, recording: false), shape: shape, Lerp<Double>())
         default:  // float16, bfloat16: in float32, rounded back

@@ -135,6 +135,15 @@ extension Tensor {
         func run<T: TensorElement>(_: T.Type) {
             let x = source.pointer(T.self) + source.storageOffset, o = out.pointer(T.self)
             let n = values.count, inner = layout.inner
+            if inner == 1 {
+                // Along the last dimension: an element each, without a copy call per element
+                // ([256, 512] along 1 by 512 indices took 427 us so, PyTorch's 94).
+                for outer in 0..<layout.outer {
+                    let row = x + outer &* layout.size, picked = o + outer &* n
+                    for (j, v) in values.enumerated() { picked[j] = row[v] }
+                }
+                return
+            }
             for outer in 0..<layout.outer {
                 for (j, v) in values.enumerated() {
                     let from = x + (outer &* layout.size &+ v) &* inner, to = o + (outer &* n &+ j) &* inner

@@ -63,10 +63,12 @@ enum TanhKernel: FloatUnaryKernel {
 enum Log1pKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { log1pf(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.log1p(x) }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.log1p }
 }
 enum Expm1Kernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { expm1f(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.expm1(x) }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.expm1 }
 }
 enum SigmoidKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { sigmoid(x) }

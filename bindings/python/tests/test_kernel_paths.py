@@ -587,3 +587,80 @@ def test_square_roots_in_vector_lanes_give_the_scalar_bits(threads, n):
         assert got.dtype == np.float32
         assert np.array_equal(got.view(np.uint32)[~np.isnan(want)], want.view(np.uint32)[~np.isnan(want)])
         assert np.array_equal(np.isnan(got), np.isnan(want))
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.3, -0.49, 0.5, 0.75, 1.0, 2.5])
+def test_lerp_with_one_weight_in_vector_lanes(threads, weight):
+    """lerp of contiguous float32 by one weight (a number or a 0-d tensor) runs in vector lanes:
+    the same bits as the element-by-element kernel (a strided view), both one fused multiply-add
+    from the nearer end, within an ulp of float64's start + w (end - start); the gradients."""
+    rng = np.random.default_rng(4)
+    a = rng.standard_normal((301, 37)).astype(np.float32)
+    b = rng.standard_normal((301, 37)).astype(np.float32) * 3
+    x, y = torch.tensor(a), torch.tensor(b)
+    fast = torch.lerp(x, y, weight).numpy()
+    assert np.array_equal(torch.lerp(x, y, torch.tensor(weight)).numpy(), fast)
+    strided = torch.lerp(torch.tensor(a.T.copy()).t(), torch.tensor(b.T.copy()).t(), weight).numpy()
+    assert np.array_equal(strided.view(np.uint32), fast.view(np.uint32))
+    d = (b - a).astype(np.float64)  # end - start, rounded to float32 first, as the kernels do
+    small = abs(weight) < 0.5
+    want = (a if small else b).astype(np.float64) + np.float64(np.float32(weight if small else weight - 1)) * d
+    assert np.all(np.abs(fast - want) <= np.spacing(np.abs(want).astype(np.float32)))
+    s, e = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    torch.lerp(s, e, weight).sum().backward()
+    assert np.allclose(s.grad.numpy(), 1 - weight) and np.allclose(e.grad.numpy(), weight)
+
+
+def _ulps(got, want):
+    """Units in the last place between float32 results and float64 references rounded to
+    float32 (the bit patterns of one sign are ordered), as VectorMathTests counts them."""
+    def key(v):
+        bits = v.astype(np.float32).view(np.int32).astype(np.int64)
+        return np.where(bits < 0, -(bits & 0x7FFFFFFF), bits)
+    return np.abs(key(got) - key(want))
+
+
+def test_expm1_and_log1p_in_vector_lanes_against_float64(threads):
+    """expm1 and log1p of contiguous float32 run in vector lanes: within 1 and 2 ulp of NumPy's
+    float64 results, near zero (where exp(x) - 1 and log(1 + x) cancel) and far from it, with
+    signed zeros, -1, the infinities and NaN as PyTorch gives them."""
+    rng = np.random.default_rng(6)
+    a = np.concatenate([rng.standard_normal(30001) * 10.0 ** rng.integers(-30, 2, 30001),
+                        np.linspace(-0.999, 80, 20001)]).astype(np.float32)
+    for name, reference, bound in [("expm1", np.expm1, 1), ("log1p", np.log1p, 2)]:
+        x = a[a > -1] if name == "log1p" else a
+        got = getattr(torch.tensor(x), name)().numpy()
+        assert _ulps(got, reference(x.astype(np.float64))).max() <= bound, name
+    specials = np.array([0.0, -0.0, -1.0, -2.0, np.inf, -np.inf, np.nan], dtype=np.float32)
+    with np.errstate(all="ignore"):
+        for name, reference in [("expm1", np.expm1), ("log1p", np.log1p)]:
+            got = getattr(torch.tensor(specials), name)().numpy()
+            want = reference(specials)
+            assert np.array_equal(got, want, equal_nan=True), name
+            assert np.array_equal(np.signbit(got[:2]), [False, True]), name
+
+
+def test_elu_family_and_softplus_in_vector_lanes_against_float64(threads):
+    """elu, selu, celu and softplus of contiguous float32 run in vector lanes (expm1, and
+    log1p of exp): within 2 and 4 ulp of their float64 formulas, with PyTorch's branches
+    (elu's x <= 0, softplus's threshold on x beta); a strided view takes the scalar kernel and
+    agrees as closely; gradients unchanged."""
+    rng = np.random.default_rng(9)
+    a = np.concatenate([rng.standard_normal(20001) * 10.0 ** rng.integers(-8, 2, 20001),
+                        np.array([0.0, -0.0, -87.0, 25.0, 9.99, 10.01])]).astype(np.float32)
+    d = a.astype(np.float64)
+    F = torch.nn.functional
+    alpha, scale = 1.6732632423543772, 1.0507009873554805
+    cases = [(lambda x: F.elu(x), np.where(d <= 0, np.expm1(d), d), 2),
+             (lambda x: F.elu(x, 0.5), np.where(d <= 0, np.expm1(d) * 0.5, d), 2),
+             (lambda x: F.selu(x), np.where(d <= 0, np.expm1(d) * alpha * scale, d * scale), 2),
+             (lambda x: F.celu(x, 2.0), np.where(d <= 0, np.expm1(d / 2) * 2, d), 2),
+             (lambda x: F.softplus(x), np.where(d > 20, d, np.log1p(np.exp(d))), 4),
+             (lambda x: F.softplus(x, 2.0, 20.0), np.where(2 * d > 20, d, np.log1p(np.exp(2 * d)) / 2), 4)]
+    for i, (f, want, bound) in enumerate(cases):
+        for got in (f(torch.tensor(a)).numpy(), f(torch.tensor(np.stack([a, a]).T.copy()).t()[0]).numpy()):
+            assert _ulps(got, want).max() <= bound, i
+            assert np.signbit(got[-5]) == (i < 4)  # -0.0 stays -0.0 through elu's x <= 0 branch
+    x = torch.tensor(np.array([-2.0, 0.5, 30.0], dtype=np.float32), requires_grad=True)
+    F.softplus(x).sum().backward()
+    assert np.allclose(x.grad.numpy(), [1 / (1 + np.exp(2.0)), 1 / (1 + np.exp(-0.5)), 1.0], rtol=1e-6)
