@@ -664,3 +664,36 @@ def test_elu_family_and_softplus_in_vector_lanes_against_float64(threads):
     x = torch.tensor(np.array([-2.0, 0.5, 30.0], dtype=np.float32), requires_grad=True)
     F.softplus(x).sum().backward()
     assert np.allclose(x.grad.numpy(), [1 / (1 + np.exp(2.0)), 1 / (1 + np.exp(-0.5)), 1.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_products_with_one_row_or_column_through_gemv(dtype):
+    """A product with one column of the result (a matrix times a vector, Linear(k, 1)) goes to
+    BLAS's gemv, one with one row (a vector times a matrix, Linear(k, 1)'s weight gradient)
+    stays with gemm: every operand layout (transposed, stepped rows), against NumPy in float64;
+    c += a @ b too (addmm)."""
+    rng = np.random.default_rng(12)
+    a = rng.standard_normal((37, 53)).astype(dtype)
+    v = rng.standard_normal(53).astype(dtype)
+    w = rng.standard_normal(37).astype(dtype)
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
+    A, At = torch.tensor(a), torch.tensor(a.T.copy()).t()
+    for m in (A, At):
+        assert np.allclose((m @ torch.tensor(v)).numpy(), a.astype(np.float64) @ v, **tol)
+        assert np.allclose((torch.tensor(w) @ m).numpy(), w.astype(np.float64) @ a, **tol)
+        assert np.allclose(m.mm(torch.tensor(v).reshape(53, 1)).numpy(), (a.astype(np.float64) @ v)[:, None], **tol)
+        assert np.allclose(torch.tensor(w).reshape(1, 37).mm(m).numpy(), (w.astype(np.float64) @ a)[None], **tol)
+    stepped = torch.tensor(np.stack([v, v], 1)).t()[0]  # a vector with stride 2
+    assert np.allclose((A @ stepped).numpy(), a.astype(np.float64) @ v, **tol)
+    column = torch.tensor(np.stack([v, v], 1))[:, :1]  # a [53, 1] column with row stride 2
+    assert np.allclose(A.mm(column).numpy(), (a.astype(np.float64) @ v)[:, None], **tol)
+    bias = rng.standard_normal((37, 1)).astype(dtype)
+    got = torch.addmm(torch.tensor(bias), A, torch.tensor(v).reshape(53, 1)).numpy()
+    assert np.allclose(got, bias + (a.astype(np.float64) @ v)[:, None], **tol)
+    x = torch.tensor(a, requires_grad=True)
+    lin = torch.tensor(v.reshape(1, 53), requires_grad=True)
+    out = x @ lin.t()
+    g = rng.standard_normal((37, 1)).astype(dtype)
+    out.backward(torch.tensor(g))
+    assert np.allclose(x.grad.numpy(), g.astype(np.float64) @ v[None], **tol)
+    assert np.allclose(lin.grad.numpy(), g.astype(np.float64).T @ a, **tol)
