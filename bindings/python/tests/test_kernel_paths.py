@@ -697,3 +697,26 @@ def test_products_with_one_row_or_column_through_gemv(dtype):
     out.backward(torch.tensor(g))
     assert np.allclose(x.grad.numpy(), g.astype(np.float64) @ v[None], **tol)
     assert np.allclose(lin.grad.numpy(), g.astype(np.float64).T @ a, **tol)
+
+
+def test_index_add_copy_and_reduce_over_many_outer_slices(threads):
+    """index_add, index_copy and index_reduce along a middle dimension, slices of three
+    elements: repeated indices combine in index order (np.add.at's sums, np.maximum.at's
+    maxima; the last copy wins)."""
+    rng = np.random.default_rng(13)
+    base = rng.standard_normal((300, 40, 3))
+    src = rng.standard_normal((300, 700, 3))
+    idx = rng.integers(0, 40, 700)
+    got = torch.tensor(base).index_add(1, torch.tensor(idx), torch.tensor(src), alpha=0.5).numpy()
+    want = base.copy()
+    np.add.at(want, (slice(None), idx), 0.5 * src)
+    assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
+    copied = torch.tensor(base).index_copy(1, torch.tensor(idx), torch.tensor(src)).numpy()
+    last = base.copy()
+    for j, t in enumerate(idx):
+        last[:, t] = src[:, j]
+    assert np.array_equal(copied, last)
+    amax = torch.tensor(base).index_reduce(1, torch.tensor(idx), torch.tensor(src), "amax").numpy()
+    top = base.copy()
+    np.maximum.at(top, (slice(None), idx), src)
+    assert np.array_equal(amax, top)
