@@ -26,7 +26,7 @@ def cases(lib):
     x, y, z = lib.randn(256, 512), lib.randn(256, 512), lib.randn(256, 512)
     positive = z.abs()
     index = lib.randint(0, 512, (256, 512))
-    row = index[0]
+    row, rows = index[0], lib.randint(0, 256, (128,))
     v, w = lib.randn(512), lib.randn(256)
     batch = lib.randn(16, 64, 64)
     mask = x > 0
@@ -51,7 +51,7 @@ def cases(lib):
         "unique": lambda: lib.unique(index),
         "gather(1)": lambda: x.gather(1, index), "scatter_add(1)": lambda: lib.zeros(256, 512).scatter_add(1, index, x),
         "index_select(1)": lambda: x.index_select(1, row), "index_add(1)": lambda: lib.zeros(256, 512).index_add(1, row, x),
-        "x[rows]": lambda: x[row[:128]], "nonzero": lambda: mask.nonzero(), "masked_select": lambda: x.masked_select(mask),
+        "x[rows]": lambda: x[rows], "nonzero": lambda: mask.nonzero(), "masked_select": lambda: x.masked_select(mask),
         "t().contiguous()": lambda: x.t().contiguous(), "expand().contiguous()": lambda: v.expand(256, 512).contiguous(),
         "flip(1)": lambda: x.flip(1), "roll(3, 1)": lambda: x.roll(3, 1), "tril": lambda: x.tril(),
         "cat(0)": lambda: lib.cat([x, y], 0), "stack(0)": lambda: lib.stack([x, y], 0),
