@@ -40,13 +40,13 @@ extension Tensor {
         // it to a tensor of the compute dtype first.
         if compute == result, compute.isFloatingPoint, b.isWrappedNumber, a.shape == shape {
             let s = b.doubleValue(atOffset: b.storageOffset), x = try a.to(compute, recording: false)
-            return compute == .float32 ? try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: false))
-                                       : try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: false))
+            return compute == .float32 ? try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s)))
+                                       : try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s))
         }
         if compute == result, compute.isFloatingPoint, a.isWrappedNumber, b.shape == shape {
             let s = a.doubleValue(atOffset: a.storageOffset), y = try b.to(compute, recording: false)
-            return compute == .float32 ? try Kernels.map(y, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: true))
-                                       : try Kernels.map(y, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: true))
+            return compute == .float32 ? try Kernels.map(y, ArithmeticWithScalarOnLeft<K, Float>(scalar: Float(s)))
+                                       : try Kernels.map(y, ArithmeticWithScalarOnLeft<K, Double>(scalar: s))
         }
         // Operands already of the compute dtype go to the kernel as they are (converting them
         // would return them, at the cost of a retain and release each on this per-op path).
@@ -181,10 +181,12 @@ extension Tensor {
     @inline(__always)
     private static func map<K: ArithmeticKernel>(_: K.Type, _ x: Tensor, scalar s: Double, reversed: Bool,
                                                  into reused: Tensor? = nil) throws -> Tensor {
-        if x.dtype == .float32 {
-            return try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s), scalarOnLeft: reversed), into: reused)
+        switch (x.dtype == .float32, reversed) {
+        case (true, false): return try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s)), into: reused)
+        case (true, true): return try Kernels.map(x, ArithmeticWithScalarOnLeft<K, Float>(scalar: Float(s)), into: reused)
+        case (false, false): return try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s), into: reused)
+        case (false, true): return try Kernels.map(x, ArithmeticWithScalarOnLeft<K, Double>(scalar: s), into: reused)
         }
-        return try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s, scalarOnLeft: reversed), into: reused)
     }
 
     /// `self + s`.

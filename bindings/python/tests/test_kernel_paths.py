@@ -720,3 +720,26 @@ def test_index_add_copy_and_reduce_over_many_outer_slices(threads):
     top = base.copy()
     np.maximum.at(top, (slice(None), idx), src)
     assert np.array_equal(amax, top)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_arithmetic_with_a_number_on_either_side(threads, dtype):
+    """x - s, s - x, x / s, s / x (and + and *) with a Python number, the number on either side
+    a loop of its own: NumPy's same operations in the same dtype to the bit (s / x as PyTorch's
+    __rtruediv__ computes it, the reciprocal of x times s), signed zeros, infinities and NaN
+    included, contiguous (split across threads) and strided."""
+    rng = np.random.default_rng(14)
+    a = np.concatenate([rng.standard_normal(300_001), [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-310]]).astype(dtype)
+    x = torch.tensor(a)
+    with np.errstate(all="ignore"):
+        for s in (1.0, -2.5, 0.0, 3.0e-3):
+            c = a.dtype.type(s)
+            one = a.dtype.type(1)
+            for got, want in [(x - s, a - c), (s - x, c - a), (x / s, a / c), (s / x, one / a * c), (x + s, a + c),
+                              (x * s, a * c), (x[::3] - s, a[::3] - c), (s - x[::3], c - a[::3]),
+                              (x[::3].div(s), a[::3] / c)]:
+                got = got.numpy()
+                assert got.dtype == want.dtype
+                assert np.array_equal(got, want, equal_nan=True), s
+                numbers = ~np.isnan(want)
+                assert np.array_equal(np.signbit(got[numbers]), np.signbit(want[numbers])), s
