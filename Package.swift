@@ -10,15 +10,14 @@ import PackageDescription
 // include/swiftgrad.h only, so that every export is declared with `@_cdecl ... @implementation`
 // and the compiler checks it against the header's prototype.
 //
-// CSquareRoots gives those loops the processor's vector square root (Swift's squareRoot() does not
-// vectorise on Linux).
-//
 // SwiftGradVector holds the float32 vector loops (exp, tanh, sigmoid, ...), compiled for the x86-64
 // baseline. With SWIFTGRAD_AVX2=1 in the environment (the Makefile's builds set it on x86-64) the
 // same files are compiled a second time, as SwiftGradVectorAVX2, for AVX2 and FMA, and SwiftGrad
 // picks one set at load from what the processor has (CCPUFeatures). That second build needs a
 // compiler flag (-target-cpu), which SwiftPM refuses in a package depended on by version, so a
 // plain `swift build` and packages using swiftgrad through SwiftPM get the baseline loops only.
+// Both builds take their square roots from CSquareRoots, C with the processor's vector square
+// root (Swift's squareRoot() does not vectorise on Linux).
 let avx2: Bool = {
     #if arch(x86_64)
     return Context.environment["SWIFTGRAD_AVX2"] == "1"
