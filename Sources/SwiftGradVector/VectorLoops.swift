@@ -106,18 +106,7 @@ public enum VectorLoops {
                             _ out: UnsafeMutablePointer<Float>, _ n: Int) {
         let small = Swift.abs(weight) < 0.5
         let w = Lanes(repeating: small ? weight : weight - 1)
-        @inline(__always) func f(_ a: Lanes, _ b: Lanes) -> Lanes { (small ? a : b).addingProduct(w, b - a) }
-        var i = 0
-        while i &+ 8 <= n {
-            VectorMath.store(f(VectorMath.load(start + i), VectorMath.load(end + i)), out + i)
-            i &+= 8
-        }
-        if i < n {
-            var a = Lanes(repeating: 0), b = Lanes(repeating: 0)
-            for j in 0..<(n &- i) { a[j] = start[i &+ j]; b[j] = end[i &+ j] }
-            let r = f(a, b)
-            for j in 0..<(n &- i) { out[i &+ j] = r[j] }
-        }
+        zip(start, end, out, n) { a, b in (small ? a : b).addingProduct(w, b - a) }
     }
 
     /// `1 / x` on whole vectors, with the scalar division's bits.
@@ -258,7 +247,13 @@ public enum VectorLoops {
     @inline(__always)
     static func zip<F: LaneZip>(_: F.Type, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                 _ n: Int) {
-        @inline(__always) func f(_ a: Lanes, _ b: Lanes) -> Lanes { F.apply(a, b) }
+        zip(a, b, out, n) { F.apply($0, $1) }
+    }
+
+    /// `zip` for a function with parameters, given as a closure (inlined with this loop).
+    @inline(__always)
+    static func zip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
+                    _ f: (Lanes, Lanes) -> Lanes) {
         var i = 0
         while i &+ 8 <= n {
             VectorMath.store(f(VectorMath.load(a + i), VectorMath.load(b + i)), out + i)
