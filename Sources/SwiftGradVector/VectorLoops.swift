@@ -24,9 +24,9 @@ public enum VectorLoops {
     public static let all: (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
                             tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
                             rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary, lerp: Lerp,
-                            expm1: Unary, log1p: Unary, elu: Elu, softplus: Softplus) =
+                            expm1: Unary, log1p: Unary, elu: Elu, softplus: Softplus, erf: Unary, sin: Unary, cos: Unary) =
         (exp, log, tanh, sigmoid, sigmoidBackward, tanhBackward, reluBackward, gelu, geluBackward, geluTanh,
-         rsqrt, reciprocal, silu, sqrt, lerp, expm1, log1p, elu, softplus)
+         rsqrt, reciprocal, silu, sqrt, lerp, expm1, log1p, elu, softplus, erf, sin, cos)
 
     public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(Exp.self, x, y, n)
@@ -62,6 +62,20 @@ public enum VectorLoops {
             let z = v * b
             return (VectorMath.log1p(VectorMath.exp(z)) / b).replacing(with: v, where: z .> t)
         }
+    }
+
+    /// erf, sin and cos (`VectorMath.erf`, `sin`, `cos`: libm's erff, sinf and cosf took 7 to 13
+    /// ns an element).
+    public static func erf(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(Erf.self, x, y, n)
+    }
+
+    public static func sin(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(Sin.self, x, y, n)
+    }
+
+    public static func cos(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(Cos.self, x, y, n)
     }
 
     public static func tanh(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
@@ -177,6 +191,15 @@ public enum VectorLoops {
     }
     enum Log1p: LaneMap {
         @inline(__always) static func apply(_ x: Lanes) -> Lanes { VectorMath.log1p(x) }
+    }
+    enum Erf: LaneMap {
+        @inline(__always) static func apply(_ x: Lanes) -> Lanes { VectorMath.erf(x) }
+    }
+    enum Sin: LaneMap {
+        @inline(__always) static func apply(_ x: Lanes) -> Lanes { VectorMath.sin(x) }
+    }
+    enum Cos: LaneMap {
+        @inline(__always) static func apply(_ x: Lanes) -> Lanes { VectorMath.cos(x) }
     }
     enum Tanh: LaneMap {
         @inline(__always) static func apply(_ x: Lanes) -> Lanes { VectorMath.tanh(x) }

@@ -46,7 +46,8 @@ import SwiftGradVectorAVX2
                              tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
                              rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary,
                              lerp: SwiftGradVector.VectorLoops.Lerp, expm1: Unary, log1p: Unary,
-                             elu: SwiftGradVector.VectorLoops.Elu, softplus: SwiftGradVector.VectorLoops.Softplus))] {
+                             elu: SwiftGradVector.VectorLoops.Elu, softplus: SwiftGradVector.VectorLoops.Softplus,
+                             erf: Unary, sin: Unary, cos: Unary))] {
         var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
         #if SWIFTGRAD_AVX2
         if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
@@ -142,6 +143,49 @@ import SwiftGradVectorAVX2
                 #expect(got.bitPattern == main.bitPattern)
             }
             #expect(single(loops.tanh, .nan).0.isNaN)
+        }
+    }
+
+    /// erf within 1 ulp of float64 libm from the subnormals up to where it rounds to 1 (3.92),
+    /// both sides of the split between its two forms, and ±1 beyond; signed zeros kept.
+    @Test func erfWithinOneUlp() {
+        let xs = samples(lo: 1e-30, hi: 5) + [0.921875, 0.92187494, 0.9218751, 3.92, 4, 4.0000005, 1e-40, -1e-40,
+                                              .leastNonzeroMagnitude, .leastNormalMagnitude]
+        for (name, loops) in loopSets {
+            let (e, at) = maxError(xs, loops.erf, Foundation.erf)
+            #expect(e <= 1, "\(name) erf: \(e) ulp at \(at)")
+            for (x, want): (Float, Float) in [(0, 0), (-0.0, -0.0), (.infinity, 1), (-.infinity, -1), (10, 1), (-10, -1)] {
+                let (tail, main) = single(loops.erf, x)
+                #expect(tail.bitPattern == want.bitPattern && main.bitPattern == want.bitPattern, "\(name) erf(\(x)) = \(tail)")
+            }
+            #expect(single(loops.erf, .nan).0.isNaN && single(loops.erf, .nan).1.isNaN)
+        }
+    }
+
+    /// sin and cos within 1 ulp of float64 libm up to 2^20 and past it (where the lanes hand over
+    /// to libm's sinf and cosf), at the floats nearest multiples of π/2 (where the reduction
+    /// cancels most) and next to them; sin keeps a zero's sign, the infinities give NaN.
+    @Test func sinAndCosWithinOneUlp() {
+        var xs = samples(lo: 1e-30, hi: 3e6)
+        for k in stride(from: 1, to: 1_300_000, by: 331) {
+            let v = Float(Double(k) * Double.pi / 2)
+            xs += [v, v.nextUp, v.nextDown, -v]
+        }
+        xs += [1_048_576, 1_048_576.1, -1_048_577, 1e7, -1e30, .greatestFiniteMagnitude, .leastNonzeroMagnitude]
+        for (name, loops) in loopSets {
+            for (what, loop, reference) in [("sin", loops.sin, Foundation.sin as (Double) -> Double), ("cos", loops.cos, Foundation.cos)] {
+                let (e, at) = maxError(xs, loop, reference)
+                #expect(e <= 1, "\(name) \(what): \(e) ulp at \(at)")
+                for x: Float in [.infinity, -.infinity, .nan] {
+                    let (tail, main) = single(loop, x)
+                    #expect(tail.isNaN && main.isNaN, "\(name) \(what)(\(x))")
+                }
+            }
+            for (x, sine, cosine): (Float, Float, Float) in [(0, 0, 1), (-0.0, -0.0, 1)] {
+                let (s, sMain) = single(loops.sin, x), (c, cMain) = single(loops.cos, x)
+                #expect(s.bitPattern == sine.bitPattern && sMain.bitPattern == sine.bitPattern, "\(name) sin(\(x)) = \(s)")
+                #expect(c == cosine && cMain == cosine, "\(name) cos(\(x)) = \(c)")
+            }
         }
     }
 

@@ -101,13 +101,14 @@ public enum CPUCapability: String, Sendable {
                        tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
                        rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary,
                        lerp: SwiftGradVector.VectorLoops.Lerp, expm1: Unary, log1p: Unary,
-                       elu: SwiftGradVector.VectorLoops.Elu, softplus: SwiftGradVector.VectorLoops.Softplus) = {
+                       elu: SwiftGradVector.VectorLoops.Elu, softplus: SwiftGradVector.VectorLoops.Softplus,
+                       erf: Unary, sin: Unary, cos: Unary) = {
         #if SWIFTGRAD_AVX2
         if current == .avx2 { return SwiftGradVectorAVX2.VectorLoops.all }
         #endif
         let base = SwiftGradVector.VectorLoops.all
         return (base.exp, nil, base.tanh, base.sigmoid, base.sigmoidBackward, base.tanhBackward, base.reluBackward, base.gelu,
                 base.geluBackward, base.geluTanh, base.rsqrt, base.reciprocal, base.silu, base.sqrt, base.lerp,
-                base.expm1, base.log1p, base.elu, base.softplus)
+                base.expm1, base.log1p, base.elu, base.softplus, base.erf, base.sin, base.cos)
     }()
 }

@@ -143,13 +143,18 @@ extension Tensor {
         let rows = shape[ndim - 2], cols = shape[ndim - 1]
         let out = try Tensor.materialized(self)
         if out.count > 0 {
-            try noGrad {
+            // `out` is contiguous, so each row's zeroed columns are one run of bytes, and zero
+            // is all zero bits in every dtype. (A view and a fill per row took 129 us for
+            // [256, 512] float32; PyTorch's tril 28.)
+            let item = dtype.itemSize, base = out.dataPointer
+            for matrix in 0..<(out.count / (rows * cols)) {
                 for i in 0..<rows {
                     // The lower triangle keeps columns up to i + k, the upper one from i + k on.
                     let edge = Tensor.clampedColumn(i, k, plus: lower ? 1 : 0, columns: cols)
-                    let row = try out.select(dim: ndim - 2, index: i)
-                    let zeroed = lower ? try row.slice(dim: -1, start: edge, end: cols) : try row.slice(dim: -1, start: 0, end: edge)
-                    if zeroed.count > 0 { try Kernels.fill(zeroed, with: 0) }
+                    let (start, end) = lower ? (edge, cols) : (0, edge)
+                    guard end > start else { continue }
+                    (base + ((matrix * rows + i) * cols + start) * item)
+                        .initializeMemory(as: UInt8.self, repeating: 0, count: (end - start) * item)
                 }
             }
         }

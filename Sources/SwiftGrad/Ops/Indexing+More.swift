@@ -582,11 +582,36 @@ extension Tensor {
         guard mask.dtype == .bool else { throw SwiftGradError.dtype("masked_select: expected BoolTensor for mask") }
         let common = try Shape.broadcast(shape, mask.shape)
         let x = try expand(common).denseForKernel(), m = try mask.expand(common).denseForKernel()
-        let mp = m.pointer(Bool.self) + m.storageOffset
-        var picked: [Int] = []
-        for i in 0..<x.count where mp[i] { picked.append(x.storageOffset + i) }
-        let out = try Tensor.empty([picked.count], dtype)
-        Kernels.copyElements(from: x, at: picked, into: out, offsets: Array(0..<picked.count))
+        let maskBytes = UnsafeRawPointer(m.elements) + m.storageOffset, n = x.count
+        // 1 where the mask holds: the top bit of b | -b for its byte b, as arithmetic (the
+        // compiler made `b ? 1 : 0` a branch in the count).
+        @inline(__always) func bit(_ i: Int) -> Int {
+            let b = maskBytes.load(fromByteOffset: i, as: UInt8.self)
+            return Int((b | (0 &- b)) >> 7)
+        }
+        var found = 0
+        for i in 0..<n { found &+= bit(i) }
+        let out = try Tensor.empty([found], dtype)
+        // Every element is written at the next free place, which moves on only when the mask
+        // holds there: no branch to mispredict (a list of picked offsets, then a copy by them,
+        // took 904 us for [256, 512] half selected; PyTorch's 392). Writes stop when the result
+        // is full, so each lands inside it.
+        func compact<Bits: FixedWidthInteger>(_: Bits.Type) {
+            let from = UnsafeRawPointer(x.elements).assumingMemoryBound(to: Bits.self) + x.storageOffset
+            let to = UnsafeMutableRawPointer(out.elements).assumingMemoryBound(to: Bits.self)
+            var written = 0
+            for i in 0..<n {
+                if written == found { break }
+                to[written] = from[i]
+                written &+= bit(i)
+            }
+        }
+        switch dtype.itemSize {
+        case 1: compact(UInt8.self)
+        case 2: compact(UInt16.self)
+        case 4: compact(UInt32.self)
+        default: compact(UInt64.self)
+        }
         return try out.recorded("MaskedSelectBackward0", input: self, saving: mask) { g, ctx in
             let mask = try ctx.saved(0)
             let target = try Shape.broadcast(ctx.inputShape(0), mask.shape)

@@ -76,22 +76,40 @@ extension Tensor {
         let x = try denseForKernel()
         func run<Bits: FixedWidthInteger>(_ magnitude: Bits) throws -> Tensor {
             let p = UnsafeRawPointer(x.elements).advanced(by: x.storageOffset &* MemoryLayout<Bits>.stride)
-            @inline(__always) func isNonzero(_ i: Int) -> Bool {
-                p.load(fromByteOffset: i &* MemoryLayout<Bits>.stride, as: Bits.self) & magnitude != 0
+            // 1 for a non-zero element, 0 for zero, as arithmetic: the top bit of v | -v. (The
+            // compiler turned `v != 0 ? 1 : 0` into a branch, mispredicted on about every other
+            // element of a mask half true.)
+            @inline(__always) func nonzeroBit(_ i: Int) -> Int {
+                let v = p.load(fromByteOffset: i &* MemoryLayout<Bits>.stride, as: Bits.self) & magnitude
+                return Int(truncatingIfNeeded: (v | (0 &- v)) >> (Bits.bitWidth &- 1))
             }
             var found = 0
-            for i in 0..<x.count { found &+= isNonzero(i) ? 1 : 0 }
+            for i in 0..<x.count { found &+= nonzeroBit(i) }
             let out = try Tensor.empty([found, ndim], .int64)
             guard ndim > 0, found > 0 else { return out }
             let o = out.pointer(Int64.self)
-            let n = shape[ndim - 1]
-            var outer = [Int64](repeating: 0, count: ndim - 1), written = 0
-            for row in 0..<(x.count / n) {
+            let n = shape[ndim - 1], total = found &* ndim
+            let outer = UnsafeMutablePointer<Int64>.allocate(capacity: ndim)
+            defer { outer.deallocate() }
+            outer.initialize(repeating: 0, count: ndim)
+            // How far a row moves the writing on: 0 for a zero element, ndim for another, read
+            // from memory (as `bit * ndim` or a select, it became a branch again).
+            let steps = UnsafeMutablePointer<Int>.allocate(capacity: 2)
+            defer { steps.deallocate() }
+            steps[0] = 0
+            steps[1] = ndim
+            var written = 0
+            rows: for row in 0..<(x.count / n) {
                 let start = row &* n
-                for j in 0..<n where isNonzero(start &+ j) {
-                    for (k, c) in outer.enumerated() { o[written &+ k] = c }
+                for j in 0..<n {
+                    // Every element's row is written, and kept by moving on only when the element
+                    // is non-zero: no branch to mispredict (one per element took 1.1 ms for a
+                    // [256, 512] mask half true; PyTorch's nonzero 0.39). Rows are written only
+                    // while the result has room: the loop ends with the last non-zero element.
+                    for k in 0..<(ndim &- 1) { o[written &+ k] = outer[k] }
                     o[written &+ ndim &- 1] = Int64(j)
-                    written &+= ndim
+                    written &+= steps[nonzeroBit(start &+ j)]
+                    if written == total { break rows }
                 }
                 var k = ndim - 2
                 while k >= 0 {

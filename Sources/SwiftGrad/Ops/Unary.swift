@@ -50,10 +50,12 @@ enum RsqrtKernel: FloatUnaryKernel {
 enum SinKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { sinf(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.sin(x) }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.sin }
 }
 enum CosKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { cosf(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.cos(x) }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.cos }
 }
 enum TanhKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { tanhf(x) }
@@ -123,6 +125,7 @@ enum AtanhKernel: FloatUnaryKernel {
 enum ErfKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { erff(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.erf(x) }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.erf }
 }
 enum ErfcKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { erfcf(x) }

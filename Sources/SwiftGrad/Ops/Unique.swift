@@ -78,7 +78,10 @@ extension Tensor {
         let n = rows.shape[0], width = rows.ndim > 1 ? rows.shape[1] : 1
         let p = rows.pointer(T.self) + rows.storageOffset
         var order = Array(0..<n)
-        if sort {
+        if sort, width == 1, T.self == Int64.self, n >= 256 {
+            // Integers: equal ones are alike, so the order among them does not matter.
+            order = radixOrder(UnsafeRawPointer(p).assumingMemoryBound(to: Int64.self), n)
+        } else if sort {
             order.withUnsafeMutableBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
                 if width == 1 {
@@ -112,6 +115,58 @@ extension Tensor {
             group[position] = groups
         }
         return (order, group, n == 0 ? 0 : groups + 1)
+    }
+
+    /// The positions 0..<n in ascending order of the integers at `p`: a least-significant-digit
+    /// radix sort, a byte per pass, over the bytes in which the values differ once the least is
+    /// subtracted (two passes for values in [0, 512)). It is stable, but unique's integers need
+    /// no particular order among equal values. (libstdc++'s introsort, which unique keeps for
+    /// floats, where NaN and the tie order of torch.sort matter, took 10.6 ms for 131,072 int64
+    /// in [0, 512); PyTorch's unique 2.1.)
+    private static func radixOrder(_ p: UnsafePointer<Int64>, _ n: Int) -> [Int] {
+        var least = p[0], most = p[0]
+        for i in 1..<n {
+            least = Swift.min(least, p[i])
+            most = Swift.max(most, p[i])
+        }
+        let span = UInt64(bitPattern: most &- least)
+        var keys = [UInt64].filled(0, count: n), spareKeys = [UInt64].filled(0, count: n)
+        var order = Array(0..<n), spareOrder = [Int].filled(0, count: n)
+        var starts = [Int].filled(0, count: 256)
+        keys.withUnsafeMutableBufferPointer { k in
+            for i in 0..<n { k[i] = UInt64(bitPattern: p[i] &- least) }
+        }
+        var shift: UInt64 = 0
+        while shift < 64 && span >> shift != 0 {
+            keys.withUnsafeBufferPointer { k in
+                spareKeys.withUnsafeMutableBufferPointer { toKeys in
+                    order.withUnsafeBufferPointer { o in
+                        spareOrder.withUnsafeMutableBufferPointer { toOrder in
+                            starts.withUnsafeMutableBufferPointer { start in
+                                for d in 0..<256 { start[d] = 0 }
+                                for i in 0..<n { start[Int(truncatingIfNeeded: k[i] &>> shift) & 0xFF] &+= 1 }
+                                var total = 0
+                                for d in 0..<256 {
+                                    let c = start[d]
+                                    start[d] = total
+                                    total &+= c
+                                }
+                                for i in 0..<n {
+                                    let d = Int(truncatingIfNeeded: k[i] &>> shift) & 0xFF, at = start[d]
+                                    start[d] = at &+ 1
+                                    toKeys[at] = k[i]
+                                    toOrder[at] = o[i]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&keys, &spareKeys)
+            swap(&order, &spareOrder)
+            shift += 8
+        }
+        return order
     }
 }
 

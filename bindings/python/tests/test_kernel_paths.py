@@ -640,6 +640,91 @@ def test_expm1_and_log1p_in_vector_lanes_against_float64(threads):
             assert np.array_equal(np.signbit(got[:2]), [False, True]), name
 
 
+def test_erf_sin_cos_in_vector_lanes_against_float64(threads):
+    """erf, sin and cos of contiguous float32 run in vector lanes: within 1 ulp of float64
+    (math.erf, NumPy's sin and cos) from tiny to large arguments, sin and cos past 2^20 too
+    (where the lanes hand over to libm), and within 1 ulp of the element-by-element path (a
+    strided view, libm's erff, sinf and cosf); signed zeros, the infinities and NaN as PyTorch
+    gives them."""
+    rng = np.random.default_rng(7)
+    a = np.concatenate([rng.standard_normal(20001) * 10.0 ** rng.integers(-30, 8, 20001),
+                        np.linspace(-5, 5, 20001)]).astype(np.float32)
+    erf64 = np.vectorize(math.erf)
+    for name, reference in [("erf", erf64), ("sin", np.sin), ("cos", np.cos)]:
+        got = getattr(torch.tensor(a), name)().numpy()
+        assert _ulps(got, reference(a.astype(np.float64))).max() <= 1, name
+        strided = getattr(torch.tensor(np.stack([a, a], 1))[:, 0], name)().numpy()
+        assert _ulps(got, strided).max() <= 1, name
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan], dtype=np.float32)
+    with np.errstate(all="ignore"):
+        for name, want in [("erf", [0.0, -0.0, 1.0, -1.0, np.nan]), ("sin", [0.0, -0.0, np.nan, np.nan, np.nan]),
+                           ("cos", [1.0, 1.0, np.nan, np.nan, np.nan])]:
+            got = getattr(torch.tensor(specials), name)().numpy()
+            want = np.array(want, dtype=np.float32)
+            assert np.array_equal(got, want, equal_nan=True), name
+            assert np.array_equal(np.signbit(got[:2]), np.signbit(want[:2])), name
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int8", "bool"])
+def test_tril_and_triu_zero_runs_of_each_row(dtype):
+    """tril and triu zero each row's run of columns in place of the copy: every diagonal from
+    beyond the left edge to beyond the right one, a batch of matrices, a transposed input, wide
+    and tall shapes, against NumPy's; the gradient is the same triangle of the upstream one."""
+    rng = np.random.default_rng(8)
+    for shape in [(3, 5, 7), (2, 7, 4), (1, 1), (4, 0, 3)]:
+        a = (rng.standard_normal(shape) * 5).astype(dtype)
+        for source in [a, np.swapaxes(a, -1, -2)]:
+            x = torch.tensor(a) if source is a else torch.tensor(a).transpose(-1, -2)
+            for k in [-9, -2, -1, 0, 1, 3, 9, 2**62]:
+                assert np.array_equal(x.tril(k).numpy(), np.tril(source, k)), (shape, k)
+                assert np.array_equal(torch.triu(x, k).numpy(), np.triu(source, k)), (shape, k)
+    x = torch.tensor(rng.standard_normal((2, 4, 6)).astype(np.float64), requires_grad=True)
+    g = rng.standard_normal((2, 4, 6))
+    x.tril(1).backward(torch.tensor(g))
+    assert np.array_equal(x.grad.numpy(), np.tril(g, 1))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int8", "uint8", "bool"])
+def test_unique_of_many_integers_by_radix_order(dtype):
+    """unique of 256 or more integers orders them by a radix sort over the bytes in which they
+    differ: narrow and full ranges, negative values, the int64 extremes, all equal; the values,
+    inverse indices and counts against NumPy's, and the comparison sort's on a short input."""
+    rng = np.random.default_rng(9)
+    info = np.iinfo(dtype) if dtype != "bool" else None
+    cases = [rng.integers(0, 2, 700)] if dtype == "bool" else [
+        rng.integers(0, 512, (64, 50)), rng.integers(-300, 300, 1001), np.full(300, 7),
+        rng.integers(info.min, info.max, 5000, endpoint=True),
+        np.concatenate([rng.integers(-3, 3, 400), [info.min, info.max, info.min, info.max]])]
+    for a in cases:
+        a = a.astype(dtype)
+        values, inverse, counts = torch.unique(torch.tensor(a), return_inverse=True, return_counts=True)
+        want, want_inverse, want_counts = np.unique(a, return_inverse=True, return_counts=True)
+        assert np.array_equal(values.numpy(), want) and values.numpy().dtype == want.dtype
+        assert np.array_equal(inverse.numpy(), want_inverse.reshape(a.shape))
+        assert np.array_equal(counts.numpy(), want_counts)
+        short = torch.unique(torch.tensor(a.reshape(-1)[:100]), return_counts=True)
+        assert np.array_equal(short[0].numpy(), np.unique(a.reshape(-1)[:100]))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int16", "int8", "bool"])
+def test_masked_select_writes_each_element_and_keeps_the_selected(dtype):
+    """masked_select writes every element at the next free place and moves on only where the
+    mask holds: half, none, all and a broadcast mask, a transposed source, against NumPy's
+    boolean indexing; the gradient goes back to the selected places."""
+    rng = np.random.default_rng(10)
+    a = (rng.standard_normal((37, 53)) * 9).astype(dtype)
+    for m in [rng.random((37, 53)) < 0.5, np.zeros((37, 53), bool), np.ones((37, 53), bool), rng.random(53) < 0.3]:
+        got = torch.masked_select(torch.tensor(a), torch.tensor(m)).numpy()
+        assert np.array_equal(got, a[np.broadcast_to(m, a.shape)]) and got.dtype == a.dtype
+    m = rng.random((53, 37)) < 0.5
+    assert np.array_equal(torch.tensor(a).t().masked_select(torch.tensor(m)).numpy(), a.T[m])
+    if dtype == "float64":
+        x = torch.tensor(a, requires_grad=True)
+        m = rng.random((37, 53)) < 0.5
+        x.masked_select(torch.tensor(m)).sum().backward()
+        assert np.array_equal(x.grad.numpy(), m.astype(np.float64))
+
+
 def test_elu_family_and_softplus_in_vector_lanes_against_float64(threads):
     """elu, selu, celu and softplus of contiguous float32 run in vector lanes (expm1, and
     log1p of exp): within 2 and 4 ulp of their float64 formulas, with PyTorch's branches
@@ -699,18 +784,19 @@ def test_products_with_one_row_or_column_through_gemv(dtype):
     assert np.allclose(lin.grad.numpy(), g.astype(np.float64).T @ a, **tol)
 
 
-def test_index_add_copy_and_reduce_over_many_outer_slices(threads):
-    """index_add, index_copy and index_reduce along a middle dimension, slices of three
-    elements: repeated indices combine in index order (np.add.at's sums, np.maximum.at's
-    maxima; the last copy wins)."""
+@pytest.mark.parametrize("inner", [(3,), ()], ids=["middle-dim", "last-dim"])
+def test_index_add_copy_and_reduce_over_many_outer_slices(threads, inner):
+    """index_add, index_copy and index_reduce along a middle dimension (slices of three
+    elements) and along the last one (a column at a time): repeated indices combine in index
+    order (np.add.at's sums to the bit, np.maximum.at's maxima; the last copy wins)."""
     rng = np.random.default_rng(13)
-    base = rng.standard_normal((300, 40, 3))
-    src = rng.standard_normal((300, 700, 3))
+    base = rng.standard_normal((300, 40) + inner)
+    src = rng.standard_normal((300, 700) + inner)
     idx = rng.integers(0, 40, 700)
     got = torch.tensor(base).index_add(1, torch.tensor(idx), torch.tensor(src), alpha=0.5).numpy()
     want = base.copy()
     np.add.at(want, (slice(None), idx), 0.5 * src)
-    assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
+    assert np.array_equal(got, want)
     copied = torch.tensor(base).index_copy(1, torch.tensor(idx), torch.tensor(src)).numpy()
     last = base.copy()
     for j, t in enumerate(idx):
