@@ -9,7 +9,7 @@ import numbers
 from . import _lib as L
 from ._tensor import (
     _NAMED_OPERATORS, _SINGLE_SIGNATURE, Tensor, _argument_error, _arithmetic, _operand,
-    _handles, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
+    _handles, _int, _make, _make_as, _require_tensor, _shape_array, _size_arguments,
 )
 from . import _dtype
 from ._creation import _SCALAR_NAMES, tensor as _tensor
@@ -165,7 +165,7 @@ def equal(input: Tensor, other: Tensor) -> bool:  # noqa: A002
 def cat(tensors, dim: int = 0) -> Tensor:
     """Concatenates tensors along an existing dimension `dim`."""
     array, n = _handles(tensors, "cat")
-    return _make(L.sg_cat, array, n, int(dim))
+    return _make(L.sg_cat, array, n, _int(dim))
 
 
 concat = concatenate = cat
@@ -174,7 +174,7 @@ concat = concatenate = cat
 def stack(tensors, dim: int = 0) -> Tensor:
     """Stacks tensors of one shape along a new dimension `dim`."""
     array, n = _handles(tensors, "stack")
-    return _make(L.sg_stack, array, n, int(dim))
+    return _make(L.sg_stack, array, n, _int(dim))
 
 
 __all__ = [name for name in globals() if not name.startswith("_") and name not in (

@@ -120,7 +120,8 @@ class SwiftGradError(RuntimeError):
 
 class NotImplementedForDtype(SwiftGradError, NotImplementedError):
     """An op with no kernel for a dtype ("\"exp\" not implemented for 'Bool'", "linalg.det:
-    Expected a floating point or complex tensor as input. Got Long"): PyTorch raises these as
+    Expected a floating point or complex tensor as input. Got Long", "mean(): could not infer
+    output dtype. ..."): PyTorch raises these as
     NotImplementedError (it is also a RuntimeError here, as every library error)."""
 
 
@@ -162,7 +163,8 @@ def check(status, exception=None):
         if exception is not None:
             raise exception(message)
         if status == SG_ERR_DTYPE and ("not implemented for '" in message
-                                       or ": Expected a floating point or complex tensor as input." in message):
+                                       or ": Expected a floating point or complex tensor as input." in message
+                                       or "could not infer output dtype." in message):
             raise NotImplementedForDtype(message, "SG_ERR_DTYPE")
         if message.startswith(("Dimension out of range", "Dimension specified as")):
             raise DimensionOutOfRange(message, sg_status_string(status).decode())

@@ -215,14 +215,22 @@ _INT64_MAX = 2**63 - 1
 
 
 def _dims(dim):
-    """A dim argument as a tuple: None is every dimension (the empty tuple), an int one."""
+    """A dim argument as a tuple: None is every dimension (the empty tuple), an int one. A bool,
+    a float or a sequence holding one is a TypeError, as PyTorch's argument parser has it (int()
+    would have taken x.sum(True) as x.sum(1))."""
     if dim is None:
         return ()
-    if type(dim) is int:  # before the slower abstract check below
+    if type(dim) is int:  # before the slower checks below
         return (dim,)
-    if isinstance(dim, numbers.Integral):
-        return (int(dim),)
-    return tuple(int(d) for d in dim)
+    if (isinstance(dim, numbers.Integral) and not isinstance(dim, builtins.bool)) or (isinstance(dim, Tensor) and dim.dim() == 0):
+        return (_int(dim),)
+    if isinstance(dim, (builtins.bool, numbers.Number, str)) or not hasattr(dim, "__iter__"):
+        raise TypeError(f"argument 'dim' must be int or tuple of ints, not {type(dim).__name__}")
+    dims = tuple(dim)
+    for d in dims:
+        if isinstance(d, builtins.bool) or not isinstance(d, (numbers.Integral, Tensor)):
+            raise TypeError(f"argument 'dim' must be tuple of ints, but found element of type {type(d).__name__}")
+    return tuple(_int(d) for d in dims)
 
 
 def _dims_array(dim):
@@ -838,7 +846,7 @@ class Tensor:
         source = self if dtype is None else self.to(dtype)
         if dim is None:
             return _make(L.sg_prod, source._handle)
-        return _make(L.sg_prod_dim, source._handle, int(dim), builtins.bool(keepdim))
+        return _make(L.sg_prod_dim, source._handle, _int(dim), builtins.bool(keepdim))
 
     def max(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The largest element; with `dim`, (values, indices) along it."""
@@ -863,13 +871,13 @@ class Tensor:
     def argmax(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The index of the largest element (of the flattened tensor, or along `dim`)."""
         dim, keepdim = _dim_aliases("argmax", dim, keepdim, axis, keepdims)
-        chosen = _byref(ctypes.c_int64(int(dim))) if dim is not None else None
+        chosen = _byref(ctypes.c_int64(_int(dim))) if dim is not None else None
         return _make(L.sg_argmax, self._handle, chosen, builtins.bool(keepdim))
 
     def argmin(self, dim=None, keepdim=False, *, axis=_MISSING, keepdims=_MISSING):
         """The index of the smallest element (of the flattened tensor, or along `dim`)."""
         dim, keepdim = _dim_aliases("argmin", dim, keepdim, axis, keepdims)
-        chosen = _byref(ctypes.c_int64(int(dim))) if dim is not None else None
+        chosen = _byref(ctypes.c_int64(_int(dim))) if dim is not None else None
         return _make(L.sg_argmin, self._handle, chosen, builtins.bool(keepdim))
 
     def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=_MISSING, keepdims=_MISSING):
@@ -1014,7 +1022,7 @@ class Tensor:
 
     def narrow(self, dim, start, length):
         """A view of `length` elements from `start` along `dim`."""
-        d = int(dim) % max(self.dim(), 1)
+        d = _int(dim) % max(self.dim(), 1)
         size = self.shape[d]
         begin = int(start) + size if start < 0 else int(start)
         if begin < 0 or length < 0 or begin + length > size:
@@ -1030,11 +1038,11 @@ class Tensor:
 
     def gather(self, dim, index):
         """Elements along `dim` at the positions in `index`."""
-        return _make(L.sg_gather, self._handle, int(dim), index._handle)
+        return _make(L.sg_gather, self._handle, _int(dim), index._handle)
 
     def scatter_add(self, dim, index, src):
         """A copy with `src` added at the positions in `index` along `dim`."""
-        return _make(L.sg_scatter_add, self._handle, int(dim), index._handle, src._handle)
+        return _make(L.sg_scatter_add, self._handle, _int(dim), index._handle, src._handle)
 
     def nonzero(self, *, as_tuple=False):
         """The indices of the nonzero elements (one row per element, or a tuple with as_tuple,
@@ -1226,7 +1234,7 @@ def _extremum(self, dim, keepdim, full, along, elementwise, result_type):
     if dim is None:
         return _make(full, self._handle)
     values, indices = _c_void_p(), _c_void_p()
-    status = along(self._handle, int(dim), builtins.bool(keepdim), _byref(values), _byref(indices))
+    status = along(self._handle, _int(dim), builtins.bool(keepdim), _byref(values), _byref(indices))
     if status:
         _check(status)
     return result_type(_wrap(values.value), _wrap(indices.value))

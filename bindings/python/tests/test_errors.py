@@ -78,6 +78,26 @@ def test_type_errors_for_wrong_python_arguments():
         torch.Tensor(1.5)
 
 
+def test_dim_arguments_refuse_bools_and_floats_like_pytorch():
+    """A bool or a float where a dimension goes is PyTorch's TypeError (int() took x.sum(True)
+    as x.sum(1)); ints, NumPy ints, 0-d integer tensors and sequences of them still work."""
+    x = torch.ones(2, 3)
+    for call in [lambda: x.sum(True), lambda: x.sum(1.0), lambda: x.mean(True), lambda: x.sum((True,)),
+                 lambda: x.sum(dim=(0, 1.0)), lambda: x.prod(True), lambda: x.amax(True), lambda: x.max(True),
+                 lambda: torch.cat([x, x], True), lambda: x.gather(True, torch.zeros(2, 1, dtype=torch.int64))]:
+        with pytest.raises(TypeError):
+            call()
+    assert x.sum(torch.tensor(1)).tolist() == [3.0, 3.0]
+    assert x.sum([0, 1]).item() == 6.0 and x.sum(torch.Size([1])).tolist() == [3.0, 3.0]
+    assert x.prod(-1).tolist() == [1.0, 1.0] and torch.cat([x, x], 1).shape == (2, 6)
+
+
+def test_mean_of_integers_is_not_implemented_as_in_pytorch():
+    with raises(NotImplementedError, "mean(): could not infer output dtype. Input dtype must be either a floating point "
+                                     "or complex dtype. Got: Long"):
+        torch.ones(3, dtype=torch.int64).mean()
+
+
 def test_ragged_lists_are_refused():
     with raises(ValueError, "expected sequence of length 2 at dim 1 (got 3)"):
         torch.tensor([[1, 2], [3, 4, 5]])
