@@ -242,6 +242,16 @@ extension Tensor {
     static func combineSlices<T>(_ out: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, _ layout: DimLayout,
                                  _ targets: [Int], _ f: (T, T) -> T) {
         let n = targets.count, inner = layout.inner, size = layout.size
+        if inner == 1 {
+            // One element a slice (along the last dimension): without the inner loop, whose
+            // setup per element (the checks of its vector form) was most of the time (index_add
+            // of [256, 512] along 1: 266 us -> 74 in a loop on its own).
+            for outer in 0..<layout.outer {
+                let to = out + outer &* size, from = src + outer &* n
+                for (j, t) in targets.enumerated() { to[t] = f(to[t], from[j]) }
+            }
+            return
+        }
         for outer in 0..<layout.outer {
             for (j, t) in targets.enumerated() {
                 let to = out + (outer &* size &+ t) &* inner, from = src + (outer &* n &+ j) &* inner
