@@ -593,12 +593,7 @@ extension Tensor {
         let common = try Shape.broadcast(shape, mask.shape)
         let x = try expand(common).denseForKernel(), m = try mask.expand(common).denseForKernel()
         let maskBytes = UnsafeRawPointer(m.elements) + m.storageOffset, n = x.count
-        // 1 where the mask holds: the top bit of b | -b for its byte b, as arithmetic (the
-        // compiler made `b ? 1 : 0` a branch in the count).
-        @inline(__always) func bit(_ i: Int) -> Int {
-            let b = maskBytes.load(fromByteOffset: i, as: UInt8.self)
-            return Int((b | (0 &- b)) >> 7)
-        }
+        @inline(__always) func bit(_ i: Int) -> Int { nonzeroBit(maskBytes.load(fromByteOffset: i, as: UInt8.self)) }
         var found = 0
         for i in 0..<n { found &+= bit(i) }
         let out = try Tensor.empty([found], dtype)

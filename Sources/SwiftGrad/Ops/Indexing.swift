@@ -74,17 +74,13 @@ extension Tensor {
     /// out (-0.0 is zero, NaN is not): one pass counts, a second writes the rows.
     public func nonzero() throws -> Tensor {
         let x = try denseForKernel()
-        func run<Bits: FixedWidthInteger>(_ magnitude: Bits) throws -> Tensor {
+        func run<Bits: FixedWidthInteger & UnsignedInteger>(_ magnitude: Bits) throws -> Tensor {
             let p = UnsafeRawPointer(x.elements).advanced(by: x.storageOffset &* MemoryLayout<Bits>.stride)
-            // 1 for a non-zero element, 0 for zero, as arithmetic: the top bit of v | -v. (The
-            // compiler turned `v != 0 ? 1 : 0` into a branch, mispredicted on about every other
-            // element of a mask half true.)
-            @inline(__always) func nonzeroBit(_ i: Int) -> Int {
-                let v = p.load(fromByteOffset: i &* MemoryLayout<Bits>.stride, as: Bits.self) & magnitude
-                return Int(truncatingIfNeeded: (v | (0 &- v)) >> (Bits.bitWidth &- 1))
+            @inline(__always) func isNonzero(_ i: Int) -> Int {
+                nonzeroBit(p.load(fromByteOffset: i &* MemoryLayout<Bits>.stride, as: Bits.self) & magnitude)
             }
             var found = 0
-            for i in 0..<x.count { found &+= nonzeroBit(i) }
+            for i in 0..<x.count { found &+= isNonzero(i) }
             let out = try Tensor.empty([found, ndim], .int64)
             guard ndim > 0, found > 0 else { return out }
             let o = out.pointer(Int64.self)
@@ -108,7 +104,7 @@ extension Tensor {
                     // while the result has room: the loop ends with the last non-zero element.
                     for k in 0..<(ndim &- 1) { o[written &+ k] = outer[k] }
                     o[written &+ ndim &- 1] = Int64(j)
-                    written &+= steps[nonzeroBit(start &+ j)]
+                    written &+= steps[isNonzero(start &+ j)]
                     if written == total { break rows }
                 }
                 var k = ndim - 2

@@ -130,43 +130,43 @@ extension Tensor {
             most = Swift.max(most, p[i])
         }
         let span = UInt64(bitPattern: most &- least)
-        var keys = [UInt64].filled(0, count: n), spareKeys = [UInt64].filled(0, count: n)
-        var order = Array(0..<n), spareOrder = [Int].filled(0, count: n)
-        var starts = [Int].filled(0, count: 256)
-        keys.withUnsafeMutableBufferPointer { k in
-            for i in 0..<n { k[i] = UInt64(bitPattern: p[i] &- least) }
+        // Keys and positions in two buffers each, a pass reading one and writing the other.
+        var keys = UnsafeMutablePointer<UInt64>.allocate(capacity: n), spareKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+        var order = UnsafeMutablePointer<Int>.allocate(capacity: n), spareOrder = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: 256)
+        defer {
+            keys.deallocate()
+            spareKeys.deallocate()
+            order.deallocate()
+            spareOrder.deallocate()
+            starts.deallocate()
+        }
+        for i in 0..<n {
+            keys[i] = UInt64(bitPattern: p[i] &- least)
+            order[i] = i
         }
         var shift: UInt64 = 0
         while shift < 64 && span >> shift != 0 {
-            keys.withUnsafeBufferPointer { k in
-                spareKeys.withUnsafeMutableBufferPointer { toKeys in
-                    order.withUnsafeBufferPointer { o in
-                        spareOrder.withUnsafeMutableBufferPointer { toOrder in
-                            starts.withUnsafeMutableBufferPointer { start in
-                                for d in 0..<256 { start[d] = 0 }
-                                for i in 0..<n { start[Int(truncatingIfNeeded: k[i] &>> shift) & 0xFF] &+= 1 }
-                                var total = 0
-                                for d in 0..<256 {
-                                    let c = start[d]
-                                    start[d] = total
-                                    total &+= c
-                                }
-                                for i in 0..<n {
-                                    let d = Int(truncatingIfNeeded: k[i] &>> shift) & 0xFF, at = start[d]
-                                    start[d] = at &+ 1
-                                    toKeys[at] = k[i]
-                                    toOrder[at] = o[i]
-                                }
-                            }
-                        }
-                    }
-                }
+            @inline(__always) func digit(_ i: Int) -> Int { Int(truncatingIfNeeded: keys[i] &>> shift) & 0xFF }
+            starts.initialize(repeating: 0, count: 256)
+            for i in 0..<n { starts[digit(i)] &+= 1 }
+            var total = 0
+            for d in 0..<256 {
+                let c = starts[d]
+                starts[d] = total
+                total &+= c
+            }
+            for i in 0..<n {
+                let d = digit(i), at = starts[d]
+                starts[d] = at &+ 1
+                spareKeys[at] = keys[i]
+                spareOrder[at] = order[i]
             }
             swap(&keys, &spareKeys)
             swap(&order, &spareOrder)
             shift += 8
         }
-        return order
+        return Array(UnsafeBufferPointer(start: order, count: n))
     }
 }
 
