@@ -42,12 +42,7 @@ import SwiftGradVectorAVX2
 
     /// The loop sets to check: the baseline build's, and the AVX2 build's where this package
     /// was built with it and the processor runs it.
-    var loopSets: [(String, (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
-                             tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
-                             rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary,
-                             lerp: SwiftGradVector.VectorLoops.Lerp, expm1: Unary, log1p: Unary,
-                             elu: SwiftGradVector.VectorLoops.Elu, softplus: SwiftGradVector.VectorLoops.Softplus,
-                             erf: Unary, sin: Unary, cos: Unary))] {
+    var loopSets: [(String, SwiftGradVector.VectorLoops.Table)] {
         var sets = [("baseline", SwiftGradVector.VectorLoops.all)]
         #if SWIFTGRAD_AVX2
         if sgcpu_has_avx2_fma() { sets.append(("AVX2", SwiftGradVectorAVX2.VectorLoops.all)) }
@@ -92,6 +87,33 @@ import SwiftGradVectorAVX2
                 }
                 let (tail, main) = single(loop, -0.0)
                 #expect(tail.bitPattern == scalar(-0.0).bitPattern && main.bitPattern == scalar(-0.0).bitPattern, "\(name) \(what)(-0)")
+            }
+        }
+    }
+
+    /// Division in lanes, of two buffers and by one number, gives the scalar division's bits for
+    /// every pairing of signed zeros, infinities, NaN, subnormals and ordinary values, in the main
+    /// loop and in the tail (19 values: two vectors and a tail of three).
+    @Test func divisionMatchesTheScalarDivision() {
+        let specials: [Float] = [0, -0.0, 1, -1, 3, 0.1, .infinity, -.infinity, .nan, .leastNonzeroMagnitude,
+                                 -.leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 1.5e-39,
+                                 7.77, -2.5e30, 1e-30, 6, 1 / 3]
+        for (name, loops) in loopSets {
+            for d in specials {
+                let ds = [Float](repeating: d, count: specials.count)
+                var pairwise = [Float](repeating: 0, count: specials.count), scaled = pairwise
+                specials.withUnsafeBufferPointer { a in
+                    ds.withUnsafeBufferPointer { b in
+                        pairwise.withUnsafeMutableBufferPointer { loops.div(a.baseAddress!, b.baseAddress!, $0.baseAddress!, a.count) }
+                    }
+                    scaled.withUnsafeMutableBufferPointer { loops.divByScalar(a.baseAddress!, d, $0.baseAddress!, a.count) }
+                }
+                for (i, x) in specials.enumerated() {
+                    let want = x / d
+                    for (what, y) in [("div", pairwise[i]), ("divByScalar", scaled[i])] {
+                        #expect(y.bitPattern == want.bitPattern || (y.isNaN && want.isNaN), "\(name) \(what)(\(x), \(d)): \(y) vs \(want)")
+                    }
+                }
             }
         }
     }

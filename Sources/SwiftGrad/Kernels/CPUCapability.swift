@@ -94,21 +94,16 @@ public enum CPUCapability: String, Sendable {
     typealias Unary = SwiftGradVector.VectorLoops.Unary
     typealias Binary = SwiftGradVector.VectorLoops.Binary
 
-    /// The float32 vector loops of this capability. `log` only with AVX2: on the baseline the
-    /// eight-lane log measured slower than libm's logf (5.2 against 4.7 ms on 1.2M elements, one
-    /// thread; with AVX2 1.5-1.7 ms), so its kernel keeps logf there.
-    static let loops: (exp: Unary, log: Unary?, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
-                       tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
-                       rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary,
-                       lerp: SwiftGradVector.VectorLoops.Lerp, expm1: Unary, log1p: Unary,
-                       elu: SwiftGradVector.VectorLoops.Elu, softplus: SwiftGradVector.VectorLoops.Softplus,
-                       erf: Unary, sin: Unary, cos: Unary) = {
+    /// The float32 vector loops of this capability.
+    static let loops: SwiftGradVector.VectorLoops.Table = {
         #if SWIFTGRAD_AVX2
         if current == .avx2 { return SwiftGradVectorAVX2.VectorLoops.all }
         #endif
-        let base = SwiftGradVector.VectorLoops.all
-        return (base.exp, nil, base.tanh, base.sigmoid, base.sigmoidBackward, base.tanhBackward, base.reluBackward, base.gelu,
-                base.geluBackward, base.geluTanh, base.rsqrt, base.reciprocal, base.silu, base.sqrt, base.lerp,
-                base.expm1, base.log1p, base.elu, base.softplus, base.erf, base.sin, base.cos)
+        return SwiftGradVector.VectorLoops.all
     }()
+
+    /// `loops.log` with AVX2 only: on the baseline the eight-lane log measured slower than libm's
+    /// logf (5.2 against 4.7 ms on 1.2M elements, one thread; with AVX2 1.5-1.7 ms), so its
+    /// kernel keeps logf there.
+    static let vectorLog: Unary? = current == .avx2 ? loops.log : nil
 }

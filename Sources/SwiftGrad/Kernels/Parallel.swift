@@ -12,24 +12,25 @@ import Darwin
 /// results are the same from run to run, reductions included. The pieces run on the worker
 /// pool of Sources/CParallel (which allocates nothing per call, unlike dispatch_apply).
 enum Parallel {
-    /// Elements per piece, at least, before a kernel is split: from 256K elements (1 MiB of
-    /// float32) two cores stream faster than one by more than the wake-up costs. (The SGD step of
-    /// benchmark W3, whose 784x512 weight passes split from here, measured 3-4% faster than with
-    /// 2^18; 2^16, which splits the 256x512 activations too, no faster.)
-    static let grain = 1 << 17
+    /// Elements per piece, at least, before a kernel is split: PyTorch's GRAIN_SIZE. With the
+    /// workers watching for the next job between calls (Sources/CParallel), two cores stream a
+    /// [256, 512] float32 tensor (2^17 elements) faster than one: from Python, `x + y` 26 -> 16
+    /// us, `x / y` 25 -> 14, relu 18.5 -> 11 (PyTorch's 14, 16, 10-14), where the grain was
+    /// 2^17. Benchmarks W3, W5 and W6 moved within their noise. `SWIFTGRAD_GRAIN` in the
+    /// environment sets it, for measuring.
+    static let grain: Int = {
+        if let text = getenv("SWIFTGRAD_GRAIN"), let n = Int(String(cString: text)), n > 0 { return n }
+        return 1 << 15
+    }()
     /// The cores of the machine (at most 64).
     static let available: Int = Swift.max(1, Swift.min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 64))
     /// The threads a kernel may use (`torch.set_num_threads`): the machine's cores unless set.
     /// Read on every split, written rarely (a word: a racing reader sees the old or new count).
     nonisolated(unsafe) static var cores: Int = available
 
-    /// Elements per piece, at least, for gathers (an embedding bag's rows, grid sampling's taps),
-    /// whose elements are cheap to reach: the split pays off earlier than `grain`.
-    static let gatherGrain = 1 << 15
-
     /// How many pieces `count` elements are split into, each of `grain` elements at least.
     @inline(__always)
-    static func pieces(_ count: Int, grain: Int = grain) -> Int {
+    static func pieces(_ count: Int) -> Int {
         cores == 1 || count < 2 &* grain ? 1 : Swift.min(cores, count / grain)
     }
 
@@ -61,8 +62,8 @@ enum Parallel {
     /// `forRanges` for `count` items that take about `work` elements' time in all, split into
     /// pieces of `grain` elements' work at least.
     @inline(__always)
-    static func forRanges(_ count: Int, work: Int, grain: Int = grain, _ body: (Range<Int>) -> Void) {
-        forRanges(count, pieces: pieces(work, grain: grain), body)
+    static func forRanges(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        forRanges(count, pieces: pieces(work), body)
     }
 
     /// Calls `body(range)` for `pieces` consecutive ranges covering `0..<count` (at most `count`

@@ -1,3 +1,5 @@
+import SwiftGradVector
+
 /// Binary arithmetic: add, sub, mul, div, with broadcasting and type promotion. The scalar
 /// forms wrap the scalar as PyTorch does (a 0-d "wrapped number") and share the same code and
 /// backward rules. Gradients of broadcast operands arrive in the broadcast shape; the engine
@@ -6,6 +8,12 @@
 /// An elementwise binary function on numeric elements, resolved statically in the kernels.
 protocol ArithmeticKernel {
     static func apply<T: NumericElement>(_ a: T, _ b: T) -> T
+    /// The same over dense float32 operands (`a op b`, `a op s`) in the processor's vector lanes,
+    /// for a function whose loops in SwiftGrad's baseline lanes are slower than memory.
+    static var floatLoops: (VectorLoops.Binary, VectorLoops.WithScalar)? { get }
+}
+extension ArithmeticKernel {
+    static var floatLoops: (VectorLoops.Binary, VectorLoops.WithScalar)? { nil }
 }
 
 enum AddKernel: ArithmeticKernel {
@@ -19,6 +27,9 @@ enum MulKernel: ArithmeticKernel {
 }
 enum DivKernel: ArithmeticKernel {
     @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.div(a, b) }
+    static var floatLoops: (VectorLoops.Binary, VectorLoops.WithScalar)? {
+        (CPUCapability.loops.div, CPUCapability.loops.divByScalar)
+    }
 }
 enum PowKernel: ArithmeticKernel {
     @inline(__always) static func apply<T: NumericElement>(_ a: T, _ b: T) -> T { T.pow(a, b) }
@@ -40,6 +51,9 @@ extension Tensor {
         // it to a tensor of the compute dtype first.
         if compute == result, compute.isFloatingPoint, b.isWrappedNumber, a.shape == shape {
             let s = b.doubleValue(atOffset: b.storageOffset), x = try a.to(compute, recording: false)
+            if compute == .float32, x.isContiguous, let (_, withScalar) = K.floatLoops {
+                return try Kernels.mapFloat(x) { withScalar($0, Float(s), $1, $2) }
+            }
             return compute == .float32 ? try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s)))
                                        : try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s))
         }
@@ -60,6 +74,8 @@ extension Tensor {
     @inline(__always)
     private static func zip<K: ArithmeticKernel>(_: K.Type, _ x: Tensor, _ y: Tensor, shape: [Int]) throws -> Tensor {
         switch x.dtype {
+        case .float32 where x.isContiguous && y.isContiguous && x.shape == shape && y.shape == shape && K.floatLoops != nil:
+            return try Kernels.zipFloat(x, y, K.floatLoops!.0)
         case .float32: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Float>())
         case .float64: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Double>())
         case .int64: return try Kernels.zip(x, y, shape: shape, ArithmeticPair<K, Int64>())

@@ -301,7 +301,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
         scale.withUnsafeBufferPointer { c in
             bounds.withUnsafeBufferPointer { bounds in
                 index.withUnsafeBufferPointer { index in
-                    Parallel.forRanges(bags, work: count &* d, grain: Parallel.gatherGrain) { range in
+                    Parallel.forRanges(bags, work: count &* d) { range in
                         for b in range {
                             let row = op + b &* d
                             for i in bounds[b]..<bounds[b &+ 1] where c[i] != 0 {
@@ -358,7 +358,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
         scale.withUnsafeBufferPointer { c in
             bounds.withUnsafeBufferPointer { bounds in
                 index.withUnsafeBufferPointer { index in
-                    Parallel.forRanges(bags, work: count &* d, grain: Parallel.gatherGrain) { range in
+                    Parallel.forRanges(bags, work: count &* d) { range in
                         for b in range {
                             let row = gp + b &* d
                             for i in bounds[b]..<bounds[b &+ 1] where c[i] != 0 {
@@ -414,7 +414,7 @@ final class EmbeddingBagPlan: @unchecked Sendable {
         forwardScale.withUnsafeBufferPointer { c in
             bounds.withUnsafeBufferPointer { bounds in
                 index.withUnsafeBufferPointer { index in
-                    Parallel.forRanges(bags, work: count &* d, grain: Parallel.gatherGrain) { range in
+                    Parallel.forRanges(bags, work: count &* d) { range in
                         for b in range {
                             let row = op + b &* d, a = arg + b &* d
                             var first = true

@@ -500,7 +500,7 @@ struct GridSamplePlan: Sendable {
         let gp = UnsafePointer(grid.pointer(T.self) + grid.storageOffset)
         let op = out.pointer(T.self)
         let c = channels, plane = plane, positions = positions, rank = rank
-        Parallel.forRanges(batch &* positions, work: batch &* positions &* c &* maxTaps, grain: Parallel.gatherGrain) { range in
+        Parallel.forRanges(batch &* positions, work: batch &* positions &* c &* maxTaps) { range in
             withScratch(T.self) { si, st, off, w, d in
                 for q in range {
                     let n = q / positions, p = q - n &* positions
@@ -596,7 +596,7 @@ struct GridSamplePlan: Sendable {
             }
         } else {
             // Each piece owns whole batch entries: no two write the same input gradient.
-            Parallel.forRanges(batch, work: work, grain: Parallel.gatherGrain) { range in slice(range, 0..<c, ggp) }
+            Parallel.forRanges(batch, work: work) { range in slice(range, 0..<c, ggp) }
         }
         return [gi, gg]
     }
@@ -616,7 +616,7 @@ struct GridSamplePlan: Sendable {
         let dgp = dgT.pointer(T.self), dxp = dxT.pointer(T.self), dgridp = dgridT.pointer(T.self)
         let c = channels, plane = plane, positions = positions, rank = rank
         let w0 = inSize[0], hw = inSize[0] &* inSize[1]
-        Parallel.forRanges(batch, work: batch &* positions &* c &* maxTaps &* 4, grain: Parallel.gatherGrain) { range in
+        Parallel.forRanges(batch, work: batch &* positions &* c &* maxTaps &* 4) { range in
             // Per axis a: 4 indices, weights, derivatives, second derivatives.
             let idx = UnsafeMutablePointer<Int>.allocate(capacity: 12)
             let w = UnsafeMutablePointer<T>.allocate(capacity: 12)

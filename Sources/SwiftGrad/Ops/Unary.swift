@@ -30,7 +30,7 @@ enum ExpKernel: FloatUnaryKernel {
 enum LogKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { logf(x) }
     @inline(__always) static func apply(_ x: Double) -> Double { Glibc.log(x) }
-    static var floatLoop: VectorLoops.Unary? { CPUCapability.loops.log }
+    static var floatLoop: VectorLoops.Unary? { CPUCapability.vectorLog }
 }
 enum ReciprocalKernel: FloatUnaryKernel {
     @inline(__always) static func apply(_ x: Float) -> Float { 1 / x }
