@@ -112,6 +112,19 @@ struct RowLoop {
         return (part, (0..<operands).map { starts[$0] &+ range.lowerBound &* strides[$0] })
     }
 
+    /// Calls `body(loop, starts)` once with this loop, or, when it covers enough `elements` to
+    /// split (`Parallel.pieces`), on the library's threads with consecutive slices of its
+    /// outermost dimension. Only for loops whose operand 0 is written and dense (a new tensor
+    /// being filled), so that the pieces write apart; give 0 elements otherwise.
+    func splittingOuter(elements: Int, starts: [Int], _ body: (RowLoop, [Int]) -> Void) {
+        let outer = outerCount, pieces = Swift.min(Parallel.pieces(elements), outer)
+        if pieces <= 1 { return body(self, starts) }
+        Parallel.run(pieces) { k in
+            let part = slicingOuter(outer * k / pieces ..< outer * (k + 1) / pieces, starts: starts)
+            body(part.loop, part.starts)
+        }
+    }
+
     /// Whether operand `k` reads the innermost dimension with a larger stride than the one
     /// outside it (a transposed read), so that rows would miss the cache on every element. A
     /// row broadcast down the outer dimension (stride 0 there: `expand(...).contiguous()`) is

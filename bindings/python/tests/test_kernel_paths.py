@@ -22,7 +22,7 @@ def threads(request):
     torch.set_num_threads(before)
 
 
-# 601 x 703 (and friends) is above the 2^18 elements from which kernels split across threads.
+# 601 x 703 (and friends) is above the 2^16 elements from which kernels split across threads.
 SHAPES_AND_DIMS = [((601, 703), 0), ((601, 703), 1), ((703, 601), 0), ((5, 301, 203), 1),
                    ((5, 301, 203), 0), ((301, 5, 203), (0, 2)), ((7, 3), 0), ((3, 1, 5), 0)]
 
@@ -753,10 +753,10 @@ def test_elu_family_and_softplus_in_vector_lanes_against_float64(threads):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_products_with_one_row_or_column_through_gemv(dtype):
-    """A product with one column of the result (a matrix times a vector, Linear(k, 1)) goes to
-    BLAS's gemv, one with one row (a vector times a matrix, Linear(k, 1)'s weight gradient)
-    stays with gemm: every operand layout (transposed, stepped rows), against NumPy in float64;
-    c += a @ b too (addmm)."""
+    """A product with one column of the result (a matrix times a vector, Linear(k, 1)) or one
+    row (a vector times a matrix) goes to BLAS's gemv; Linear(k, 1)'s weight gradient, added
+    into .grad, stays with gemm: every operand layout (transposed, stepped rows), against NumPy
+    in float64; c += a @ b too (addmm)."""
     rng = np.random.default_rng(12)
     a = rng.standard_normal((37, 53)).astype(dtype)
     v = rng.standard_normal(53).astype(dtype)
@@ -782,6 +782,54 @@ def test_products_with_one_row_or_column_through_gemv(dtype):
     out.backward(torch.tensor(g))
     assert np.allclose(x.grad.numpy(), g.astype(np.float64) @ v[None], **tol)
     assert np.allclose(lin.grad.numpy(), g.astype(np.float64).T @ a, **tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_row_products_and_batches_split_over_threads(threads, dtype):
+    """A vector times a matrix large enough to split (gemv on bands of the result's columns), in
+    both layouts of the matrix and from a stepped vector; batched products split into whole
+    products per thread (many small ones, as attention's heads) or each split itself (a few
+    large ones); batch stride 0 on either side. Against NumPy in float64."""
+    rng = np.random.default_rng(5)
+    tol = dict(rtol=1e-4, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
+    w = rng.standard_normal(300).astype(dtype)
+    a = rng.standard_normal((300, 701)).astype(dtype)
+    want = w.astype(np.float64) @ a
+    for m in (torch.tensor(a), torch.tensor(a.T.copy()).t()):
+        np.testing.assert_allclose((torch.tensor(w) @ m).numpy(), want, **tol)
+        np.testing.assert_allclose(torch.tensor(np.stack([w, w], 1))[:, 1].matmul(m).numpy(), want, **tol)
+        np.testing.assert_allclose((torch.tensor(w).reshape(1, 300) @ m).numpy(), want[None], **tol)
+    for batch, m, k, n in [(16, 64, 64, 64), (3, 5, 7, 9), (2, 300, 200, 250), (5, 1, 300, 701)]:
+        x = rng.standard_normal((batch, m, k)).astype(dtype)
+        y = rng.standard_normal((batch, k, n)).astype(dtype)
+        want = x.astype(np.float64) @ y
+        np.testing.assert_allclose(torch.bmm(torch.tensor(x), torch.tensor(y)).numpy(), want, **tol)
+        yt = torch.tensor(np.ascontiguousarray(y.transpose(0, 2, 1))).transpose(1, 2)
+        np.testing.assert_allclose(torch.matmul(torch.tensor(x), yt).numpy(), want, **tol)
+        shared = torch.tensor(y[0]).expand(batch, k, n)  # batch stride 0
+        np.testing.assert_allclose(torch.bmm(torch.tensor(x), shared).numpy(), x.astype(np.float64) @ y[0], **tol)
+
+
+def test_strided_copies_and_broadcasts_split_over_threads(threads):
+    """Copies into a new tensor from flipped, transposed, broadcast and sliced sources, and
+    elementwise functions of broadcast or strided operands, large enough to split across
+    threads over the result's outer dimension (odd sizes: pieces of unequal rows)."""
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((301, 703)).astype(np.float32)
+    y = rng.standard_normal(703).astype(np.float32)
+    c = rng.standard_normal((301, 1)) > 0
+    t, u = torch.from_numpy(x), torch.from_numpy(y)
+    np.testing.assert_array_equal(t.flip(1).numpy(), x[:, ::-1])
+    np.testing.assert_array_equal(t.flip(0).numpy(), x[::-1])
+    np.testing.assert_array_equal(t.t().contiguous().numpy(), x.T)
+    np.testing.assert_array_equal(u.expand(301, 703).contiguous().numpy(), np.broadcast_to(y, (301, 703)))
+    np.testing.assert_array_equal(t[:, 1::2].contiguous().numpy(), x[:, 1::2])
+    np.testing.assert_array_equal((t + u).numpy(), x + y)
+    np.testing.assert_array_equal((t.t()[::2] * 2.5).numpy(), x.T[::2] * np.float32(2.5))
+    np.testing.assert_allclose(t.t().exp().numpy(), np.exp(x.T.astype(np.float64)), rtol=3e-7)
+    np.testing.assert_array_equal(torch.where(torch.from_numpy(c), t, u).numpy(), np.where(c, x, y))
+    np.testing.assert_array_equal(torch.addcmul(t, t, u, value=0.5).numpy(),  # u broadcast
+                                  torch.addcmul(t, t, u.expand(301, 703).contiguous(), value=0.5).numpy())
 
 
 @pytest.mark.parametrize("inner", [(3,), ()], ids=["middle-dim", "last-dim"])
