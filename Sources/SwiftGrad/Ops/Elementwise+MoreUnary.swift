@@ -127,7 +127,7 @@ extension Tensor {
         case .float64: return try Kernels.map(self, SignBit<Double>())
         case .int64: return try Kernels.map(self, IntegerIsNegative())
         case .bool: return try Tensor.zeros(shape, dtype: .bool)
-        default: throw SwiftGradError.dtype("\"signbit\" not implemented for '\(dtype.scalarTypeName)'")
+        default: return try to(dtype.compute, recording: false).signbit()  // float16, bfloat16, narrow integers: widened exactly
         }
     }
 
@@ -146,8 +146,8 @@ extension Tensor {
         switch dtype {
         case .float32: return try Kernels.map(self, f)
         case .float64: return try Kernels.map(self, d)
-        case .int64, .bool: return integers ? try Tensor.ones(shape, dtype: .bool) : try Tensor.zeros(shape, dtype: .bool)
-        default: throw SwiftGradError.dtype("\"floatingPredicate\" not implemented for '\(dtype.scalarTypeName)'")
+        case .float16, .bfloat16: return try to(.float32, recording: false).floatingPredicate(f, d, integers: integers)
+        default: return integers ? try Tensor.ones(shape, dtype: .bool) : try Tensor.zeros(shape, dtype: .bool)  // integers, bools
         }
     }
 

@@ -51,21 +51,48 @@ extension Tensor {
         }
     }
 
-    private static func sortLanes<T: TensorElement & Comparable>(_ lanes: Lanes, _: T.Type, descending: Bool,
+    /// Sorts each lane, the lanes split across threads. A lane of 64 or more elements is first
+    /// ordered by radix keys (`RadixSorter`), whose order is the stable one: that is the result
+    /// when `stable`, and also without it when no two keys are equal, since then every correct
+    /// order is the same. A lane with equal elements (or -0.0 beside 0.0, or two NaN) goes on
+    /// to libstdc++'s introsort, whose order among them PyTorch's is. ([256, 512] random
+    /// float32 `sort(1)` from Python: 7.5 ms by introsort on one core; PyTorch's 3.4.)
+    private static func sortLanes<T: TensorElement & RadixKeyed>(_ lanes: Lanes, _: T.Type, descending: Bool,
                                                               stable: Bool) throws -> (values: Tensor, indices: Tensor) {
         let n = lanes.length
         let values = try lanes.output(width: n, dtype: T.dtype), indices = try lanes.output(width: n, dtype: .int64)
         let src = lanes.pointer(T.self), pv = values.pointer(T.self), pi = indices.pointer(Int64.self)
-        let buffer = UnsafeMutablePointer<Keyed<T>>.allocate(capacity: Swift.max(n, 1))
-        defer { buffer.deallocate() }
-        let sorter = LibstdcxxAlgorithms(a: buffer, order: SortOrder<T>(descending: descending, stable: stable))
-        for lane in 0..<lanes.count {
-            let x = src + lane * n
-            for i in 0..<n { (buffer + i).initialize(to: Keyed(value: x[i], index: Int64(i))) }
-            sorter.sort(0, n)
-            for i in 0..<n {
-                pv[lane * n + i] = buffer[i].value
-                pi[lane * n + i] = buffer[i].index
+        Parallel.forRanges(lanes.count, work: lanes.count &* n &* 16) { range in
+            let buffer = UnsafeMutablePointer<Keyed<T>>.allocate(capacity: Swift.max(n, 1))
+            defer { buffer.deallocate() }
+            let sorter = LibstdcxxAlgorithms(a: buffer, order: SortOrder<T>(descending: descending, stable: stable))
+            let radix = n >= 64 ? RadixSorter(capacity: n) : nil
+            for lane in range {
+                let x = src + lane * n, values = pv + lane * n, indices = pi + lane * n
+                if let radix {
+                    for i in 0..<n { radix.keys[i] = descending ? ~x[i].radixKey : x[i].radixKey }
+                    let order = radix.sort(n)
+                    var tied = false
+                    if !stable {
+                        for i in 1..<n where radix.keys[i] == radix.keys[i - 1] {
+                            tied = true
+                            break
+                        }
+                    }
+                    if !tied {
+                        for i in 0..<n {
+                            values[i] = x[order[i]]
+                            indices[i] = Int64(order[i])
+                        }
+                        continue
+                    }
+                }
+                for i in 0..<n { (buffer + i).initialize(to: Keyed(value: x[i], index: Int64(i))) }
+                sorter.sort(0, n)
+                for i in 0..<n {
+                    values[i] = buffer[i].value
+                    indices[i] = buffer[i].index
+                }
             }
         }
         return (values, indices)

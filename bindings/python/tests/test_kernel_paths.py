@@ -877,3 +877,82 @@ def test_arithmetic_with_a_number_on_either_side(threads, dtype):
                 assert np.array_equal(got, want, equal_nan=True), s
                 numbers = ~np.isnan(want)
                 assert np.array_equal(np.signbit(got[numbers]), np.signbit(want[numbers])), s
+
+
+# 80 values in 0..4 (random.seed(3); randint(0, 4)) with -0.0 at 5, 0.0 at 9 and NaN at 17 and
+# 40, and torch 2.15's torch.sort indices of them, ascending and descending: its introsort's
+# order among equal values, which a lane with ties keeps.
+TIED = [1, 4, 4, 1, 2, -0.0, 3, 4, 0, 0, 0, 3, 2, 4, 1, 1, 3, math.nan, 4, 3, 3, 1, 1, 1, 4, 3, 0, 0, 1, 4, 0, 2,
+        0, 2, 3, 4, 3, 3, 3, 4, math.nan, 1, 2, 0, 0, 1, 3, 1, 2, 3, 2, 3, 4, 3, 4, 2, 4, 4, 3, 4, 1, 2, 0, 2, 4, 1,
+        2, 4, 4, 4, 0, 1, 4, 2, 2, 0, 0, 3, 3, 0]
+TIED_ASCENDING = [44, 26, 27, 30, 75, 76, 32, 70, 43, 10, 9, 8, 5, 79, 62, 0, 41, 45, 71, 47, 65, 60, 28, 22, 21, 3,
+                  23, 14, 15, 12, 63, 61, 4, 66, 55, 50, 48, 42, 74, 73, 31, 33, 51, 25, 20, 58, 19, 53, 38, 16, 49,
+                  6, 46, 78, 11, 34, 77, 36, 37, 69, 68, 67, 72, 1, 64, 59, 57, 56, 54, 52, 39, 35, 29, 24, 18, 13,
+                  7, 2, 40, 17]
+TIED_DESCENDING = [17, 40, 54, 18, 24, 29, 35, 39, 52, 1, 56, 57, 59, 64, 67, 68, 69, 72, 2, 7, 13, 19, 78, 77, 6,
+                   58, 53, 51, 49, 46, 11, 38, 37, 36, 34, 25, 20, 16, 33, 31, 63, 61, 50, 66, 48, 4, 55, 42, 73, 74,
+                   12, 60, 22, 15, 65, 3, 21, 71, 0, 23, 14, 41, 47, 28, 45, 79, 32, 30, 76, 75, 43, 44, 70, 27, 26,
+                   5, 10, 62, 9, 8]
+
+
+def _stable_order(values, descending):
+    """Positions in torch.sort(stable=True)'s order: NaN largest, -0.0 equal to 0.0."""
+    if descending:
+        return sorted(range(len(values)), key=lambda i: (not math.isnan(values[i]), -values[i] if not math.isnan(values[i]) else 0))
+    return sorted(range(len(values)), key=lambda i: (math.isnan(values[i]), values[i] if not math.isnan(values[i]) else 0))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64, torch.float16, torch.int16])
+def test_sort_by_radix_keys_and_by_introsort_where_ties_decide(threads, dtype):
+    """Lanes of 64 or more elements are ordered by radix keys: the stable order (stable=True, and
+    without ties, where every correct order is the same), both directions, lanes split across
+    threads; a lane with ties (equal values, -0.0 beside 0.0, several NaN) takes PyTorch's
+    introsort order, checked against torch's own indices."""
+    rng = np.random.default_rng(21)
+    floating = dtype.is_floating_point
+    raw = rng.standard_normal((300, 257)) * 1e3 if floating else rng.integers(-30000, 30000, (300, 257))
+    if floating:
+        raw[3, ::7], raw[4, ::5], raw[5, 1], raw[5, 2] = math.nan, -0.0, -0.0, 0.0  # ties in a few rows
+        raw[6, 10:20] = [math.inf, -math.inf] * 5
+    x = torch.tensor(raw.tolist(), dtype=dtype)
+    rows = x.tolist()
+    for descending in (False, True):
+        stable = x.sort(1, descending=descending, stable=True)
+        unstable = x.sort(1, descending=descending)
+        for r in (0, 1, 3, 4, 5, 6, 299):
+            want = _stable_order(rows[r], descending)
+            assert stable.indices[r].tolist() == want, (r, descending)
+            got = unstable.indices[r].tolist()
+            if len(set(rows[r])) == len(rows[r]) and not any(map(math.isnan, rows[r])) and (
+                    0.0 not in rows[r]):
+                assert got == want, (r, descending)  # no ties: the one correct order
+            else:  # a permutation in sorted order
+                assert sorted(got) == list(range(257))
+                keys = [(math.isnan(rows[r][i]), 0 if math.isnan(rows[r][i]) else rows[r][i]) for i in got]
+                assert keys == sorted(keys, reverse=descending)
+        np.testing.assert_array_equal(stable.values.numpy(), np.take_along_axis(x.numpy(), stable.indices.numpy(), 1))
+    assert torch.argsort(x, 0, stable=True)[:, 0].tolist() == _stable_order([row[0] for row in rows], False)
+    if floating:
+        tied = torch.tensor(TIED, dtype=dtype)
+        assert tied.sort().indices.tolist() == TIED_ASCENDING
+        assert tied.sort(descending=True).indices.tolist() == TIED_DESCENDING
+        assert tied.argsort(stable=True).tolist() == _stable_order(TIED, False)
+        assert torch.isnan(tied.sort().values[-2:]).all() and tied.sort().values[12].item() == 0
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.int8, torch.uint8, torch.int16, torch.int32])
+def test_float_predicates_of_narrow_dtypes(dtype):
+    """isnan, isinf, isfinite and signbit of float16, bfloat16 and the narrow integers, as
+    PyTorch gives them (they were refused): the floats widened exactly, integers never NaN."""
+    if dtype.is_floating_point:
+        x = torch.tensor([1.5, -0.0, math.nan, -math.nan, math.inf, -math.inf, -2.0], dtype=dtype)
+        assert torch.isnan(x).tolist() == [False, False, True, True, False, False, False]
+        assert torch.isinf(x).tolist() == [False, False, False, False, True, True, False]
+        assert torch.isfinite(x).tolist() == [True, True, False, False, False, False, True]
+        # bfloat16 stores every NaN as 0x7FC0, as c10::BFloat16 rounds it: -nan loses its sign.
+        assert torch.signbit(x).tolist() == [False, True, False, dtype == torch.float16, False, True, True]
+    else:
+        x = torch.tensor([0, 3, 100] if dtype == torch.uint8 else [0, -3, 100], dtype=dtype)
+        assert torch.isnan(x).tolist() == [False] * 3 and torch.isinf(x).tolist() == [False] * 3
+        assert torch.isfinite(x).tolist() == [True] * 3
+        assert torch.signbit(x).tolist() == [False, dtype != torch.uint8, False]
