@@ -4,7 +4,8 @@
 /// thread sorting many lanes allocates once; a sorter belongs to one thread at a time.
 final class RadixSorter {
     private let capacity: Int
-    /// Where the caller writes the keys of the next `sort` (`keys[i]` for position i).
+    /// Where the caller writes the keys of the next `sort` (`keys[i]` for position i; best
+    /// through a local copy of the pointer, see `sort`).
     private(set) var keys: UnsafeMutablePointer<UInt64>
     private var spareKeys: UnsafeMutablePointer<UInt64>
     private var order: UnsafeMutablePointer<Int>, spareOrder: UnsafeMutablePointer<Int>
@@ -30,6 +31,16 @@ final class RadixSorter {
     /// in ascending order and the result the position each came from.
     func sort(_ n: Int) -> UnsafePointer<Int> {
         precondition(n <= capacity, "RadixSorter: more keys than room")
+        // The buffers in locals for the loops (a class's stored property is checked for
+        // exclusive access at every use: unique's 131,072 keys took 2.4 ms more so), and back.
+        var keys = self.keys, spareKeys = self.spareKeys, order = self.order, spareOrder = self.spareOrder
+        let starts = self.starts
+        defer {
+            self.keys = keys
+            self.spareKeys = spareKeys
+            self.order = order
+            self.spareOrder = spareOrder
+        }
         for i in 0..<n { order[i] = i }
         guard n > 1 else { return UnsafePointer(order) }
         // The bits that differ between keys: a byte without any needs no pass.

@@ -70,11 +70,12 @@ extension Tensor {
             for lane in range {
                 let x = src + lane * n, values = pv + lane * n, indices = pi + lane * n
                 if let radix {
-                    for i in 0..<n { radix.keys[i] = descending ? ~x[i].radixKey : x[i].radixKey }
-                    let order = radix.sort(n)
+                    let keys = radix.keys
+                    for i in 0..<n { keys[i] = descending ? ~x[i].radixKey : x[i].radixKey }
+                    let order = radix.sort(n), sorted = radix.keys
                     var tied = false
                     if !stable {
-                        for i in 1..<n where radix.keys[i] == radix.keys[i - 1] {
+                        for i in 1..<n where sorted[i] == sorted[i - 1] {
                             tied = true
                             break
                         }
