@@ -29,9 +29,9 @@ enum Kernels {
     }
 
     /// A float32 vector loop (SwiftGradVector's, at the processor's capability) over contiguous
-    /// `a`, split across cores, into a new tensor of `a`'s shape.
-    static func mapFloat(_ a: Tensor, _ loop: VectorLoops.Unary) throws -> Tensor {
-        let out = try Tensor.empty(a.shape, .float32)
+    /// `a`, split across cores, into a new tensor of `a`'s shape or into `reused` (as `map`'s).
+    static func mapFloat(_ a: Tensor, into reused: Tensor? = nil, _ loop: VectorLoops.Unary) throws -> Tensor {
+        let out = try reused ?? Tensor.empty(a.shape, .float32)
         let x = UnsafePointer(a.pointer(Float.self) + a.storageOffset), po = out.pointer(Float.self)
         Parallel.forRanges(a.count) { range in loop(x + range.lowerBound, po + range.lowerBound, range.count) }
         return out

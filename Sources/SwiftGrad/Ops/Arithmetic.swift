@@ -50,17 +50,12 @@ extension Tensor {
         // A Python scalar with a floating result: apply it as a constant rather than converting
         // it to a tensor of the compute dtype first.
         if compute == result, compute.isFloatingPoint, b.isWrappedNumber, a.shape == shape {
-            let s = b.doubleValue(atOffset: b.storageOffset), x = try a.to(compute, recording: false)
-            if compute == .float32, x.isContiguous, let (_, withScalar) = K.floatLoops {
-                return try Kernels.mapFloat(x) { withScalar($0, Float(s), $1, $2) }
-            }
-            return compute == .float32 ? try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s)))
-                                       : try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s))
+            return try map(K.self, a.to(compute, recording: false), scalar: b.doubleValue(atOffset: b.storageOffset),
+                           reversed: false)
         }
         if compute == result, compute.isFloatingPoint, a.isWrappedNumber, b.shape == shape {
-            let s = a.doubleValue(atOffset: a.storageOffset), y = try b.to(compute, recording: false)
-            return compute == .float32 ? try Kernels.map(y, ArithmeticWithScalarOnLeft<K, Float>(scalar: Float(s)))
-                                       : try Kernels.map(y, ArithmeticWithScalarOnLeft<K, Double>(scalar: s))
+            return try map(K.self, b.to(compute, recording: false), scalar: a.doubleValue(atOffset: a.storageOffset),
+                           reversed: true)
         }
         // Operands already of the compute dtype go to the kernel as they are (converting them
         // would return them, at the cost of a retain and release each on this per-op path).
@@ -198,6 +193,9 @@ extension Tensor {
     private static func map<K: ArithmeticKernel>(_: K.Type, _ x: Tensor, scalar s: Double, reversed: Bool,
                                                  into reused: Tensor? = nil) throws -> Tensor {
         switch (x.dtype == .float32, reversed) {
+        case (true, false) where x.isContiguous && K.floatLoops != nil:
+            let withScalar = K.floatLoops!.1
+            return try Kernels.mapFloat(x, into: reused) { withScalar($0, Float(s), $1, $2) }
         case (true, false): return try Kernels.map(x, ArithmeticWithScalar<K, Float>(scalar: Float(s)), into: reused)
         case (true, true): return try Kernels.map(x, ArithmeticWithScalarOnLeft<K, Float>(scalar: Float(s)), into: reused)
         case (false, false): return try Kernels.map(x, ArithmeticWithScalar<K, Double>(scalar: s), into: reused)
