@@ -15,6 +15,8 @@ public enum VectorLoops {
     public typealias Binary = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     /// `out[i] = f(a[i], b[i], w)` for i in 0..<n, with one number w.
     public typealias Lerp = (UnsafePointer<Float>, UnsafePointer<Float>, Float, UnsafeMutablePointer<Float>, Int) -> Void
+    /// `out[i] = f(a[i], b[i], c[i])` for i in 0..<n (out may be any of them).
+    public typealias Ternary = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
     /// `y[i] = f(x[i])` for i in 0..<n, f with parameters: elu's scale, input scale and
     /// negative scale; softplus's beta and threshold.
     public typealias Elu = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Float, Float, Float) -> Void
@@ -26,12 +28,12 @@ public enum VectorLoops {
     /// type in both builds).
     public typealias Table = (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
                               tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
-                              rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary, lerp: Lerp,
+                              rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary, lerp: Lerp, lerpWeights: Ternary,
                               expm1: Unary, log1p: Unary, elu: Elu, softplus: Softplus, erf: Unary, sin: Unary, cos: Unary,
                               div: Binary, divByScalar: WithScalar)
     public static let all: Table =
         (exp, log, tanh, sigmoid, sigmoidBackward, tanhBackward, reluBackward, gelu, geluBackward, geluTanh,
-         rsqrt, reciprocal, silu, sqrt, lerp, expm1, log1p, elu, softplus, erf, sin, cos, div, divByScalar)
+         rsqrt, reciprocal, silu, sqrt, lerp, lerpWeights, expm1, log1p, elu, softplus, erf, sin, cos, div, divByScalar)
 
     public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(Exp.self, x, y, n)
@@ -55,18 +57,26 @@ public enum VectorLoops {
     /// x scale` (negativeScale = alpha scale; NaN takes the second form).
     public static func elu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
                            _ scale: Float, _ inputScale: Float, _ negativeScale: Float) {
-        let s = Lanes(repeating: scale), i = Lanes(repeating: inputScale), m = Lanes(repeating: negativeScale)
-        map(x, y, n) { v in (v * s).replacing(with: VectorMath.expm1(v * i) * m, where: v .<= 0) }
+        struct Elu: LaneFunction {
+            let s: Lanes, i: Lanes, m: Lanes
+            @inline(__always) func callAsFunction(_ v: Lanes) -> Lanes {
+                (v * s).replacing(with: VectorMath.expm1(v * i) * m, where: v .<= 0)
+            }
+        }
+        map(x, y, n, Elu(s: Lanes(repeating: scale), i: Lanes(repeating: inputScale), m: Lanes(repeating: negativeScale)))
     }
 
     /// softplus as PyTorch's: `x beta > threshold ? x : log1p(e^(x beta)) / beta`.
     public static func softplus(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
                                 _ beta: Float, _ threshold: Float) {
-        let b = Lanes(repeating: beta), t = Lanes(repeating: threshold)
-        map(x, y, n) { v in
-            let z = v * b
-            return (VectorMath.log1p(VectorMath.exp(z)) / b).replacing(with: v, where: z .> t)
+        struct Softplus: LaneFunction {
+            let b: Lanes, t: Lanes
+            @inline(__always) func callAsFunction(_ v: Lanes) -> Lanes {
+                let z = v * b
+                return (VectorMath.log1p(VectorMath.exp(z)) / b).replacing(with: v, where: z .> t)
+            }
         }
+        map(x, y, n, Softplus(b: Lanes(repeating: beta), t: Lanes(repeating: threshold)))
     }
 
     /// erf, sin and cos (`VectorMath.erf`, `sin`, `cos`: libm's erff, sinf and cosf took 7 to 13
@@ -123,21 +133,54 @@ public enum VectorLoops {
     /// calls libm's fmaf per element in the baseline build: 400 us for [256, 512], PyTorch's 15).
     public static func lerp(_ start: UnsafePointer<Float>, _ end: UnsafePointer<Float>, _ weight: Float,
                             _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        let small = Swift.abs(weight) < 0.5
-        let w = Lanes(repeating: small ? weight : weight - 1)
-        zip(start, end, out, n) { a, b in (small ? a : b).addingProduct(w, b - a) }
+        struct FromStart: LaneFunction2 {
+            let w: Lanes
+            @inline(__always) func callAsFunction(_ a: Lanes, _ b: Lanes) -> Lanes { a.addingProduct(w, b - a) }
+        }
+        struct FromEnd: LaneFunction2 {
+            let w: Lanes
+            @inline(__always) func callAsFunction(_ a: Lanes, _ b: Lanes) -> Lanes { b.addingProduct(w, b - a) }
+        }
+        if Swift.abs(weight) < 0.5 {
+            zip(start, end, out, n, FromStart(w: Lanes(repeating: weight)))
+        } else {
+            zip(start, end, out, n, FromEnd(w: Lanes(repeating: weight - 1)))
+        }
+    }
+
+    /// `lerp` with a weight per element (a tensor weight), each from its nearer end: the bits
+    /// of SwiftGrad's scalar kernel, whose fused multiply-add is a libm call per element in the
+    /// baseline build (300 us for [256, 512], PyTorch's 23).
+    public static func lerpWeights(_ start: UnsafePointer<Float>, _ end: UnsafePointer<Float>, _ weight: UnsafePointer<Float>,
+                                   _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+        @inline(__always) func lerp(_ a: Lanes, _ b: Lanes, _ w: Lanes) -> Lanes {
+            let d = b - a
+            return b.addingProduct(w - 1, d).replacing(with: a.addingProduct(w, d), where: (w .< 0.5) .& (w .> -0.5))
+        }
+        var i = 0
+        while i &+ 8 <= n {
+            VectorMath.store(lerp(VectorMath.load(start + i), VectorMath.load(end + i), VectorMath.load(weight + i)), out + i)
+            i &+= 8
+        }
+        if i < n {
+            let r = lerp(padded(start + i, n &- i), padded(end + i, n &- i), padded(weight + i, n &- i))
+            for j in 0..<(n &- i) { out[i &+ j] = r[j] }
+        }
     }
 
     /// `a / b` and `a / s` on whole vectors, with the scalar division's bits. (SwiftGrad's own
     /// loops run in the baseline's four-float registers, where division is the bottleneck: a
     /// [256, 512] `x / y` took 37 us on one core, PyTorch's 27.)
     public static func div(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-        zip(a, b, out, n) { $0 / $1 }
+        zip(Divide.self, a, b, out, n)
     }
 
     public static func divByScalar(_ x: UnsafePointer<Float>, _ s: Float, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        let d = Lanes(repeating: s)
-        map(x, y, n) { $0 / d }
+        struct DivideBy: LaneFunction {
+            let d: Lanes
+            @inline(__always) func callAsFunction(_ x: Lanes) -> Lanes { x / d }
+        }
+        map(x, y, n, DivideBy(d: Lanes(repeating: s)))
     }
 
     /// `1 / x` on whole vectors, with the scalar division's bits.
@@ -258,6 +301,9 @@ public enum VectorLoops {
     enum TanhBackward: LaneZip {
         @inline(__always) static func apply(_ g: Lanes, _ y: Lanes) -> Lanes { g * (1 - y * y) }
     }
+    enum Divide: LaneZip {
+        @inline(__always) static func apply(_ a: Lanes, _ b: Lanes) -> Lanes { a / b }
+    }
     enum ReluBackward: LaneZip {
         @inline(__always) static func apply(_ g: Lanes, _ y: Lanes) -> Lanes { g.replacing(with: 0, where: y .<= 0) }
     }
@@ -265,21 +311,23 @@ public enum VectorLoops {
     /// Eight lanes at a time, the last n mod 8 elements through a zero-padded vector.
     @inline(__always)
     static func map<F: LaneMap>(_: F.Type, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        map(x, y, n) { F.apply($0) }
+        map(x, y, n, Mapping<F>())
     }
 
-    /// `map` for a function with parameters, given as a closure (inlined with this loop).
+    /// `map` for a function with parameters, a value whose `callAsFunction` is inlined with this
+    /// loop. (Given as closures, lerp's, elu's and softplus's functions were left as calls, one
+    /// per vector: a [256, 512] lerp took 57 us, PyTorch's 24. Folding the padded last vector
+    /// into the loop, so that a closure is called at one place, kept them inlined but cost
+    /// exp's loop its vector form: 55 -> 245 us.)
     @inline(__always)
-    static func map(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ f: (Lanes) -> Lanes) {
+    static func map<F: LaneFunction>(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ f: F) {
         var i = 0
         while i &+ 8 <= n {
             VectorMath.store(f(VectorMath.load(x + i)), y + i)
             i &+= 8
         }
         if i < n {
-            var v = Lanes(repeating: 0)
-            for j in 0..<(n &- i) { v[j] = x[i &+ j] }
-            let r = f(v)
+            let r = f(padded(x + i, n &- i))
             for j in 0..<(n &- i) { y[i &+ j] = r[j] }
         }
     }
@@ -287,25 +335,51 @@ public enum VectorLoops {
     @inline(__always)
     static func zip<F: LaneZip>(_: F.Type, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
                                 _ n: Int) {
-        zip(a, b, out, n) { F.apply($0, $1) }
+        zip(a, b, out, n, Zipping<F>())
     }
 
-    /// `zip` for a function with parameters, given as a closure (inlined with this loop).
+    /// `zip` for a function with parameters, as `map`'s.
     @inline(__always)
-    static func zip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int,
-                    _ f: (Lanes, Lanes) -> Lanes) {
+    static func zip<F: LaneFunction2>(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                                      _ n: Int, _ f: F) {
         var i = 0
         while i &+ 8 <= n {
             VectorMath.store(f(VectorMath.load(a + i), VectorMath.load(b + i)), out + i)
             i &+= 8
         }
         if i < n {
-            var u = Lanes(repeating: 0), v = Lanes(repeating: 0)
-            for j in 0..<(n &- i) { u[j] = a[i &+ j]; v[j] = b[i &+ j] }
-            let r = f(u, v)
+            let r = f(padded(a + i, n &- i), padded(b + i, n &- i))
             for j in 0..<(n &- i) { out[i &+ j] = r[j] }
         }
     }
+
+    /// The first `count` (< 8) floats at `p`, the other lanes 0.
+    @inline(__always)
+    static func padded(_ p: UnsafePointer<Float>, _ count: Int) -> Lanes {
+        var v = Lanes(repeating: 0)
+        for j in 0..<count { v[j] = p[j] }
+        return v
+    }
+}
+
+/// An element function of one vector, with parameters (`VectorLoops.map`).
+protocol LaneFunction {
+    func callAsFunction(_ x: VectorLoops.Lanes) -> VectorLoops.Lanes
+}
+
+/// An element function of two vectors, with parameters (`VectorLoops.zip`).
+protocol LaneFunction2 {
+    func callAsFunction(_ a: VectorLoops.Lanes, _ b: VectorLoops.Lanes) -> VectorLoops.Lanes
+}
+
+/// A `LaneMap` as a function value.
+struct Mapping<F: LaneMap>: LaneFunction {
+    @inline(__always) func callAsFunction(_ x: VectorLoops.Lanes) -> VectorLoops.Lanes { F.apply(x) }
+}
+
+/// A `LaneZip` as a function value.
+struct Zipping<F: LaneZip>: LaneFunction2 {
+    @inline(__always) func callAsFunction(_ a: VectorLoops.Lanes, _ b: VectorLoops.Lanes) -> VectorLoops.Lanes { F.apply(a, b) }
 }
 
 /// An element function of one vector, for `VectorLoops.map`.

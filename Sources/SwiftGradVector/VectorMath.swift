@@ -55,26 +55,36 @@ public enum VectorMath {
     /// float lanes are faster but lose the accuracy a cancelling sum needs (`VectorLoops.rowSum`).
     @inlinable @inline(__always)
     public static func widenedSum(_ n: Int, chunk: (Int) -> Lanes, term: (Int) -> Float) -> Double {
-        var a0 = Wide(), a1 = Wide(), a2 = Wide(), a3 = Wide()
+        widenedFold(n, product: false, chunk: chunk, term: term)
+    }
+
+    /// `widenedSum`, or with `product` the float64 product of the terms in the same lanes and
+    /// order (a row of `prod`: four running products per chain instead of one).
+    @inlinable @inline(__always)
+    public static func widenedFold(_ n: Int, product: Bool, chunk: (Int) -> Lanes, term: (Int) -> Float) -> Double {
+        @inline(__always) func combine(_ a: Wide, _ b: Wide) -> Wide { product ? a * b : a + b }
+        @inline(__always) func combine(_ a: Double, _ b: Double) -> Double { product ? a * b : a + b }
+        let start = Wide(repeating: product ? 1 : 0)
+        var a0 = start, a1 = start, a2 = start, a3 = start
         var i = 0
         while i &+ 16 <= n {
             let first = widen(chunk(i)), second = widen(chunk(i &+ 8))
-            a0 += first.low
-            a1 += first.high
-            a2 += second.low
-            a3 += second.high
+            a0 = combine(a0, first.low)
+            a1 = combine(a1, first.high)
+            a2 = combine(a2, second.low)
+            a3 = combine(a3, second.high)
             i &+= 16
         }
         if i &+ 8 <= n {
             let last = widen(chunk(i))
-            a0 += last.low
-            a1 += last.high
+            a0 = combine(a0, last.low)
+            a1 = combine(a1, last.high)
             i &+= 8
         }
-        let lanes = (a0 + a1) + (a2 + a3)
-        var total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+        let lanes = combine(combine(a0, a1), combine(a2, a3))
+        var total = combine(combine(lanes[0], lanes[1]), combine(lanes[2], lanes[3]))
         while i < n {
-            total += Double(term(i))
+            total = combine(total, Double(term(i)))
             i &+= 1
         }
         return total

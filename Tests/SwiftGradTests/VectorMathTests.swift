@@ -288,6 +288,36 @@ import SwiftGradVectorAVX2
         }
     }
 
+    /// lerp with a weight per element: the same bits as with each weight alone, main loop and
+    /// tail (three lengths), the weights spanning both ends' ranges, ±0.5 and NaN.
+    @Test func lerpWithWeightsMatchesOneWeightAtATime() {
+        let a = Array(samples(lo: 1e-3, hi: 1e3, step: 1 << 19).dropLast(3))
+        let b = a.reversed().map { $0 * 0.75 + 1 }
+        let choices: [Float] = [0, 0.3, -0.49, 0.5, -0.5, 0.4999, 0.7, 1, 2.5, -3, .nan, -0.0]
+        let w = a.indices.map { choices[$0 % choices.count] }
+        for (name, loops) in loopSets {
+            for n in [a.count, 16, 7] {
+                var out = [Float](repeating: 0, count: n)
+                a.withUnsafeBufferPointer { pa in
+                    b.withUnsafeBufferPointer { pb in
+                        w.withUnsafeBufferPointer { pw in
+                            out.withUnsafeMutableBufferPointer {
+                                loops.lerpWeights(pa.baseAddress!, pb.baseAddress!, pw.baseAddress!, $0.baseAddress!, n)
+                            }
+                        }
+                    }
+                }
+                for i in 0..<n {
+                    var want: Float = 0
+                    withUnsafePointer(to: a[i]) { pa in
+                        withUnsafePointer(to: b[i]) { pb in loops.lerp(pa, pb, w[i], &want, 1) }
+                    }
+                    #expect(out[i].bitPattern == want.bitPattern || (out[i].isNaN && want.isNaN), "\(name) lerp(\(a[i]), \(b[i]), \(w[i]))")
+                }
+            }
+        }
+    }
+
     /// silu, x / (1 + e^-x) in PyTorch's order: within 3 ulp of float64 (the formula rounds
     /// three times; PyTorch's own float32 kernel is 2.03 ulp off at x = -16.76), -0.0 where e^-x
     /// overflows float32, NaN at -inf (-inf / inf) as PyTorch's.

@@ -58,13 +58,17 @@ public enum CPUCapability: String, Sendable {
         return (SwiftGradVector.VectorLoops.softmaxRows, SwiftGradVector.VectorLoops.softmaxBackwardRows)
     }()
 
-    /// Float32 sums into float64 totals (`VectorLoops.rowSums`, `VectorLoops.addRows`) in this
-    /// capability's lanes; both builds give the same bits.
-    static let sums: (rows: SwiftGradVector.VectorLoops.RowSums, addRows: SwiftGradVector.VectorLoops.AddRows) = {
+    /// Float32 sums and products into float64 totals (`VectorLoops.rowSums`, `addRows`,
+    /// `rowProducts`) in this capability's lanes; both builds give the same bits.
+    static let widened: (sums: SwiftGradVector.VectorLoops.RowSums, addRows: SwiftGradVector.VectorLoops.AddRows,
+                         products: SwiftGradVector.VectorLoops.RowProducts) = {
         #if SWIFTGRAD_AVX2
-        if current == .avx2 { return (SwiftGradVectorAVX2.VectorLoops.rowSums, SwiftGradVectorAVX2.VectorLoops.addRows) }
+        if current == .avx2 {
+            return (SwiftGradVectorAVX2.VectorLoops.rowSums, SwiftGradVectorAVX2.VectorLoops.addRows,
+                    SwiftGradVectorAVX2.VectorLoops.rowProducts)
+        }
         #endif
-        return (SwiftGradVector.VectorLoops.rowSums, SwiftGradVector.VectorLoops.addRows)
+        return (SwiftGradVector.VectorLoops.rowSums, SwiftGradVector.VectorLoops.addRows, SwiftGradVector.VectorLoops.rowProducts)
     }()
 
     /// Float32 clamp, maximum and minimum (SwiftGradVector's Extrema.swift) in this capability's

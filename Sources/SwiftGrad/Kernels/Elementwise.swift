@@ -49,6 +49,17 @@ enum Kernels {
         return out
     }
 
+    /// A float32 vector loop over contiguous `a`, `b` and `c` of one shape, into a new tensor.
+    static func zip3Float(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ loop: VectorLoops.Ternary) throws -> Tensor {
+        let out = try Tensor.empty(a.shape, .float32)
+        let x = UnsafePointer(a.pointer(Float.self) + a.storageOffset), y = UnsafePointer(b.pointer(Float.self) + b.storageOffset)
+        let z = UnsafePointer(c.pointer(Float.self) + c.storageOffset), po = out.pointer(Float.self)
+        Parallel.forRanges(a.count) { r in
+            loop(x + r.lowerBound, y + r.lowerBound, z + r.lowerBound, po + r.lowerBound, r.count)
+        }
+        return out
+    }
+
     /// `f(a, b)` for every element of the broadcast shape `shape`, into a new contiguous tensor,
     /// or into `reused`: a dense tensor of `shape` and `f`'s output dtype, which may be an operand
     /// of that shape (each element is read before it is written).

@@ -27,14 +27,26 @@ extension Kernels {
         return total
     }
 
-    /// The float32 input and float64 totals of a sum (`K` SumAccumulation, elements `T` Float,
-    /// totals `A` Double), for the vector loops (`CPUCapability.sums`); nil for any other
-    /// reduction. The checks are on types, so each specialisation keeps one branch.
+    /// The float32 input and float64 totals of a reduction the vector loops compute (`K`'s
+    /// `widened`, elements `T` Float, totals `A` Double), and which it is; nil for any other. The
+    /// checks are on types, so each specialisation keeps one branch.
     @inline(__always)
-    static func widenedSumOperands<K: AccumulationKernel, T, A>(_: K.Type, _ x: UnsafePointer<T>, _ totals: UnsafeMutablePointer<A>)
-        -> (UnsafePointer<Float>, UnsafeMutablePointer<Double>)? {
-        guard K.self == SumAccumulation.self, T.self == Float.self, A.self == Double.self else { return nil }
-        return (UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(totals).assumingMemoryBound(to: Double.self))
+    static func widenedOperands<K: AccumulationKernel, T, A>(_: K.Type, _ x: UnsafePointer<T>, _ totals: UnsafeMutablePointer<A>)
+        -> (UnsafePointer<Float>, UnsafeMutablePointer<Double>, WidenedReduction)? {
+        guard let kind = K.widened, T.self == Float.self, A.self == Double.self else { return nil }
+        return (UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), UnsafeMutableRawPointer(totals).assumingMemoryBound(to: Double.self), kind)
+    }
+
+    /// `count` rows of `n` contiguous floats, `stride` apart, each reduced by `kind` into its
+    /// float64 total, `totalStride` apart (`CPUCapability.widened`).
+    @inline(__always)
+    static func widenedRows(_ kind: WidenedReduction, _ x: UnsafePointer<Float>, _ count: Int, _ stride: Int, _ n: Int,
+                            _ totals: UnsafeMutablePointer<Double>, _ totalStride: Int) {
+        if kind == .products {
+            CPUCapability.widened.products(x, count, stride, n, totals, totalStride)
+        } else {
+            CPUCapability.widened.sums(x, count, stride, n, totals, totalStride, kind == .squares)
+        }
     }
 
     /// The sum of `n` contiguous doubles.
@@ -211,8 +223,9 @@ extension Kernels {
         @inline(__always)
         func run<T: TensorElement, A: NumericElement>(_: T.Type, into acc: UnsafeMutablePointer<A>) {
             let p = a.pointer(T.self)
-            // Floats to double, int64 and bool to int64 (a closure here would be called per element).
-            @inline(__always) func widen(_ x: T) -> A { A(wide: x.wide) }
+            // Floats to double, int64 and bool to int64, then the kernel's term (a closure here
+            // would be called per element).
+            @inline(__always) func widen(_ x: T) -> A { K.term(A(wide: x.wide)) }
             @inline(__always)
             func rows(_ loop: RowLoop, _ starts: [Int], into target: UnsafeMutablePointer<A>) {
                 let sizes = loop.sizes, st = loop.strides  // st[d * 2 + k]: operand k (totals, input) along d
@@ -221,8 +234,8 @@ extension Kernels {
                     // four input rows per pass over the row of totals, so the totals are read and
                     // written a quarter as often.
                     let count = sizes[1], step = st[1], o = target + starts[0]
-                    if case let (x, totals)? = Kernels.widenedSumOperands(K.self, p + starts[1], o) {
-                        CPUCapability.sums.addRows(x, sizes[0], step, count, totals)
+                    if case let (x, totals, kind)? = Kernels.widenedOperands(K.self, p + starts[1], o), kind != .products {
+                        CPUCapability.widened.addRows(x, sizes[0], step, count, totals, kind == .squares)
                         return
                     }
                     var x = p + starts[1], r = 0
@@ -243,16 +256,16 @@ extension Kernels {
                     return
                 }
                 if sizes.count == 2 && st[2] == 0 && st[3] == 1,
-                   case let (x, totals)? = Kernels.widenedSumOperands(K.self, p + starts[1], target + starts[0]) {
-                    // A float32 sum over the inner of two dimensions, unit stride along it: every
-                    // row in one call.
-                    CPUCapability.sums.rows(x, sizes[0], st[1], sizes[1], totals, st[0])
+                   case let (x, totals, kind)? = Kernels.widenedOperands(K.self, p + starts[1], target + starts[0]) {
+                    // A float32 sum or product over the inner of two dimensions, unit stride
+                    // along it: every row in one call.
+                    Kernels.widenedRows(kind, x, sizes[0], st[1], sizes[1], totals, st[0])
                     return
                 }
                 loop.forEachRow(starts: starts) { n, off, step in
                     let o = target + off[0], x = p + off[1], so = step[0], sx = step[1]
-                    if so == 0, sx == 1, case let (x, total)? = Kernels.widenedSumOperands(K.self, x, o) {
-                        CPUCapability.sums.rows(x, 1, 0, n, total, 0)
+                    if so == 0, sx == 1, case let (x, total, kind)? = Kernels.widenedOperands(K.self, x, o) {
+                        Kernels.widenedRows(kind, x, 1, 0, n, total, 0)
                     } else if so == 0 {
                         // Four running totals, so that the loop is not one long dependency chain
                         // (and vectorises).
@@ -270,8 +283,8 @@ extension Kernels {
                     } else if so == 1 && sx == 1 {
                         // A row of totals beside a row of input (a reduction over an outer
                         // dimension): unit strides, so that the loop vectorises.
-                        if case let (x, totals)? = Kernels.widenedSumOperands(K.self, x, o) {
-                            CPUCapability.sums.addRows(x, 1, 0, n, totals)
+                        if case let (x, totals, kind)? = Kernels.widenedOperands(K.self, x, o), kind != .products {
+                            CPUCapability.widened.addRows(x, 1, 0, n, totals, kind == .squares)
                         } else {
                             for i in 0..<n { o[i] = K.combine(o[i], widen(x[i])) }
                         }
@@ -372,25 +385,50 @@ extension Kernels {
     }
 }
 
-/// How `Kernels.accumulate` combines elements: sum, product, max or min.
+/// How `Kernels.accumulate` combines elements: sum, sum of squares, product, max or min.
 protocol AccumulationKernel {
     static func identity<A: NumericElement>() -> A
     static func combine<A: NumericElement>(_ a: A, _ b: A) -> A
+    /// What an element, widened to the totals' type, contributes: itself but for a sum of squares.
+    static func term<A: NumericElement>(_ a: A) -> A
     /// Whether float32 gives the same result as float64 would (max, min: no rounding), so
     /// float32 input needs no float64 totals.
     static var isExactInFloat32: Bool { get }
+    /// Which float32 vector loops into float64 totals (`CPUCapability.widened`) compute this
+    /// reduction, if any do.
+    static var widened: WidenedReduction? { get }
+}
+
+/// The float32 vector loops into float64 totals (`CPUCapability.widened`): sums of the
+/// elements or of their float32 squares, or products (over the last dimension only).
+enum WidenedReduction {
+    case sums, squares, products
 }
 
 extension AccumulationKernel {
+    @inline(__always) static func term<A: NumericElement>(_ a: A) -> A { a }
     static var isExactInFloat32: Bool { false }
+    static var widened: WidenedReduction? { nil }
 }
 
 enum SumAccumulation: AccumulationKernel {
+    static var widened: WidenedReduction? { .sums }
     @inline(__always) static func identity<A: NumericElement>() -> A { A.zero }
     @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { A.add(a, b) }
 }
 
+/// The sum of squares of a 2-norm, without a tensor of squares. Float32 elements are squared in
+/// float32 where the vector loops read them (the bits of `x * x` and then a sum), in the float64
+/// totals elsewhere (strided rows; no less accurate).
+enum SumOfSquaresAccumulation: AccumulationKernel {
+    static var widened: WidenedReduction? { .squares }
+    @inline(__always) static func identity<A: NumericElement>() -> A { A.zero }
+    @inline(__always) static func term<A: NumericElement>(_ a: A) -> A { A.mul(a, a) }
+    @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { A.add(a, b) }
+}
+
 enum ProdAccumulation: AccumulationKernel {
+    static var widened: WidenedReduction? { .products }
     @inline(__always) static func identity<A: NumericElement>() -> A { A.one }
     @inline(__always) static func combine<A: NumericElement>(_ a: A, _ b: A) -> A { A.mul(a, b) }
 }

@@ -373,6 +373,9 @@ extension Tensor {
             let w = try weight.to(.float32, recording: false)
             let value = w.pointer(Float.self)[w.storageOffset]
             out = try Kernels.zipFloat(self, end) { a, b, o, n in CPUCapability.loops.lerp(a, b, value, o, n) }
+        case .float32 where weight.dtype == .float32 && [self, end, weight].allSatisfy({ $0.shape == shape && $0.isContiguous }):
+            // A weight per element, dense as the ends: SwiftGradVector's loop, as above.
+            out = try Kernels.zip3Float(self, end, weight, CPUCapability.loops.lerpWeights)
         case .float32: out = try Kernels.zip3(self, end, weight.to(dtype, recording: false), shape: shape, Lerp<Float>())
         case .float64: out = try Kernels.zip3(self, end, weight.to(dtype, recording: false), shape: shape, Lerp<Double>())
         default:  // float16, bfloat16: in float32, rounded back

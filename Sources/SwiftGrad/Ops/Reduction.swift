@@ -171,74 +171,10 @@ extension Tensor {
         }
     }
 
-    /// The vector p-norm over `dims` (all when empty) (`torch.linalg.vector_norm`,
-    /// LinalgVectorNormBackward0): (sum |x|^p)^(1/p) for any real p, the largest |x| for
-    /// infinity, the smallest for -infinity, the number of non-zero elements for 0. The gradient
-    /// is PyTorch's `norm_backward`: 0 at a zero norm (p > 1) and at zero elements (p < 1), 0
-    /// everywhere for p = 0, shared evenly among the extreme elements for +-infinity.
+    /// The vector p-norm over `dims` (all when empty) (`Tensor.norm`, which PyTorch computes as
+    /// `torch.linalg.vector_norm`, LinalgVectorNormBackward0): `linalgVectorNorm`.
     public func norm(p: Double = 2, dims: [Int] = [], keepdim: Bool = false) throws -> Tensor {
-        guard dtype.isFloatingPoint else {
-            throw SwiftGradError.dtype("linalg.vector_norm: Expected a floating point or complex tensor as input. Got \(dtype.scalarTypeName)")
-        }
-        guard !p.isNaN else { throw SwiftGradError.invalidArgument("norm: p must be a number, got nan") }
-        if dims.isEmpty && p == 2 && !keepdim {
-            // The common case, without the bookkeeping of a reduction over chosen dims.
-            let value = Kernels.sumOfSquares(self).squareRoot()
-            let out = try Tensor.scalarTensor(value, dtype)
-            return try out.recorded("LinalgVectorNormBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
-                [try Tensor.twoNormGradient(ctx.saved(0), norm: ctx.saved(1), upstream: g)]
-            }
-        }
-        let r = try Reduction(shape, dims: dims, keepdim: keepdim)
-        let out: Tensor
-        if dims.isEmpty && p == 2 {
-            let value = Kernels.sumOfSquares(self).squareRoot()
-            let scalar = try Tensor.scalarTensor(value, dtype)
-            out = keepdim ? try scalar.reshape(r.kept) : scalar
-        } else {
-            out = try noGrad { () -> Tensor in
-                // x x for |x|^2 and sqrt for the power 1/2: two passes fewer than the general
-                // form (for [256, 512] float32 along dim 1, from Python: 36 us against 54).
-                if p == 2 { return try mul(self).sum(dims: dims, keepdim: keepdim).sqrt() }
-                let magnitude = try abs()
-                if p == .infinity { return try magnitude.amax(dims: dims, keepdim: keepdim) }
-                if p == -.infinity { return try magnitude.amin(dims: dims, keepdim: keepdim) }
-                if p == 0 { return try magnitude.ne(0).sum(dims: dims, keepdim: keepdim).to(dtype, recording: false) }
-                if p == 1 { return try magnitude.sum(dims: dims, keepdim: keepdim) }
-                return try magnitude.pow(p).sum(dims: dims, keepdim: keepdim).pow(1 / p)
-            }
-        }
-        return try out.recorded("LinalgVectorNormBackward0", input: self, saving: self, savingOutput: true) { g, ctx in
-            let x = try ctx.saved(0), norm = try r.unsqueezed(ctx.saved(1))
-            let upstream = try r.unsqueezed(g)
-            let zero = try Tensor.zeros([], dtype: g.dtype)
-            switch p {
-            case 2:
-                return [try Tensor.twoNormGradient(x, norm: norm, upstream: upstream)]
-            case 1:
-                return [try x.sign().mul(upstream)]
-            case 0:
-                return [try x.zerosLike()]
-            case .infinity, -.infinity:
-                // Split evenly among the elements of largest (smallest) magnitude.
-                let hits = try x.abs().eq(norm).to(g.dtype)
-                return [try x.sign().mul(hits).mul(upstream.div(hits.sum(dims: dims, keepdim: true)))]
-            case ..<1:
-                // sign(x_i) |x_i|^(p-1) ||x||^(1-p), taken as 0 at x_i = 0.
-                let scaled = try Tensor.where(x.eq(0), zero, x.sign().mul(x.abs().pow(p - 1)))
-                return [try scaled.mul(upstream).mul(norm.pow(1 - p))]
-            default:
-                // d ||x||_p / dx_i = sign(x_i) |x_i|^(p-1) / ||x||_p^(p-1).
-                let scale = try Tensor.where(norm.eq(0), zero, upstream.div(norm.pow(p - 1)))
-                return [try x.sign().mul(x.abs().pow(p - 1)).mul(scale)]
-            }
-        }
-    }
-
-    /// d ||x||_2 / dx = x / ||x||, and 0 where the norm is 0 (PyTorch's convention).
-    private static func twoNormGradient(_ x: Tensor, norm: Tensor, upstream: Tensor) throws -> Tensor {
-        let zero = try Tensor.zeros([], dtype: upstream.dtype)
-        return try x.mul(Tensor.where(norm.eq(0), zero, upstream.div(norm)))
+        try linalgVectorNorm(ord: p, dims: dims, keepdim: keepdim)
     }
 
     /// The 2-norm of all elements (`Tensor.norm()`).

@@ -81,18 +81,27 @@ def _bool_dtype(source, result):
     return result
 
 
-def _operand(value):
+def _operand(value, _float=builtins.float, _int=int):
     """A tensor operand for a C function: tensors pass through; a Python number becomes a
-    wrapped number (a bool, int or float operand promotes as PyTorch promotes Python scalars)."""
-    if isinstance(value, Tensor):
+    wrapped number (a bool, int or float operand promotes as PyTorch promotes Python scalars).
+    A wrapped number is 0-d and holds no graph, so its handle is released in a batch (_small)."""
+    kind = type(value)
+    if kind is _float:  # the common cases first, without the ABC checks below
+        t = _make(L.sg_scalar_double, value)
+    elif kind is _int:
+        t = _make(L.sg_scalar_int64, value)
+    elif isinstance(value, Tensor):
         return value
-    if isinstance(value, builtins.bool):
-        return _make(L.sg_scalar_bool, value)
-    if isinstance(value, numbers.Integral):
-        return _make(L.sg_scalar_int64, int(value))
-    if isinstance(value, numbers.Real):
-        return _make(L.sg_scalar_double, builtins.float(value))
-    raise TypeError(f"expected a Tensor or a number, not {type(value).__name__}")
+    elif isinstance(value, builtins.bool):
+        t = _make(L.sg_scalar_bool, value)
+    elif isinstance(value, numbers.Integral):
+        t = _make(L.sg_scalar_int64, int(value))
+    elif isinstance(value, numbers.Real):
+        t = _make(L.sg_scalar_double, builtins.float(value))
+    else:
+        raise TypeError(f"expected a Tensor or a number, not {type(value).__name__}")
+    t._small = True
+    return t
 
 
 #: The default of a parameter that has an alias (dim / axis): "not given".

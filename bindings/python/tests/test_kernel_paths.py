@@ -611,6 +611,90 @@ def test_lerp_with_one_weight_in_vector_lanes(threads, weight):
     assert np.allclose(s.grad.numpy(), 1 - weight) and np.allclose(e.grad.numpy(), weight)
 
 
+def test_lerp_with_a_weight_per_element_in_vector_lanes(threads):
+    """lerp by a dense float32 weight tensor runs in vector lanes: the same bits as the
+    element-by-element kernel (strided views), weights on both sides of +-0.5 and NaN, a tail
+    of the last vector; the weight's gradient is end - start."""
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((301, 37)).astype(np.float32)
+    b = rng.standard_normal((301, 37)).astype(np.float32) * 3
+    w = rng.uniform(-1.5, 2.5, (301, 37)).astype(np.float32)
+    w.flat[::11], w.flat[1::13], w.flat[2::17], w.flat[3::19], w.flat[4::23] = 0.5, -0.5, np.nan, 0.49999997, -0.0
+    fast = torch.lerp(torch.tensor(a), torch.tensor(b), torch.tensor(w)).numpy()
+    strided = torch.lerp(*(torch.tensor(v.T.copy()).t() for v in (a, b, w))).numpy()
+    assert np.array_equal(strided.view(np.uint32), fast.view(np.uint32))
+    d = (b - a).astype(np.float64)
+    small = np.abs(w) < 0.5
+    want = np.where(small, a, b).astype(np.float64) + np.where(small, w, w - np.float32(1)).astype(np.float64) * d
+    finite = ~np.isnan(w)
+    assert np.all(np.abs(fast - want)[finite] <= np.spacing(np.abs(want).astype(np.float32))[finite])
+    assert np.isnan(fast[~finite]).all()
+    s, e = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    weight = torch.tensor(np.nan_to_num(w), requires_grad=True)
+    torch.lerp(s, e, weight).sum().backward()
+    np.testing.assert_allclose(weight.grad.numpy(), b - a, rtol=1e-6)
+    np.testing.assert_allclose(s.grad.numpy(), 1 - np.nan_to_num(w), rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape,dim", SHAPES_AND_DIMS)
+def test_two_norms_sum_squares_in_one_pass(threads, shape, dim):
+    """The 2-norm over any dimension sums float32 squares without a tensor of them: the bits of
+    sqrt(sum(x * x)) (the same vector loops, fed squares), within float32 rounding of float64;
+    float64 and float16 input, and the gradient x / norm."""
+    rng = np.random.default_rng(hash((shape, dim, "norm")) % 2**32)
+    x = rng.standard_normal(shape).astype(np.float32)
+    t = torch.from_numpy(x)
+    got = t.norm(dim=dim).numpy()
+    assert np.array_equal(got.view(np.uint32), (t * t).sum(dim).sqrt().numpy().view(np.uint32))
+    want = np.sqrt((x.astype(np.float64) ** 2).sum(axis=dim))
+    np.testing.assert_allclose(got, want, rtol=3e-7)
+    np.testing.assert_allclose(torch.linalg.vector_norm(t, 2, dim).numpy(), got, rtol=0)
+    np.testing.assert_allclose(torch.from_numpy(x.astype(np.float64)).norm(dim=dim).numpy(), want, rtol=1e-14)
+    half = torch.from_numpy(x).half()
+    np.testing.assert_allclose(half.norm(dim=dim).float().numpy(),
+                               np.sqrt((half.float().numpy().astype(np.float64) ** 2).sum(axis=dim)), rtol=1e-3)
+    g = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    g.norm(dim=dim).sum().backward()
+    np.testing.assert_allclose(g.grad.numpy(), x / np.sqrt((x.astype(np.float64) ** 2).sum(axis=dim, keepdims=True)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 15, 16, 17, 512, 1003])
+def test_products_along_rows_in_float64_lanes(threads, n):
+    """prod over the last dimension of float32 multiplies in float64 lanes: within float32
+    rounding of NumPy's float64 product; zeros, infinities and NaN as PyTorch gives them."""
+    rng = np.random.default_rng(n)
+    x = rng.uniform(0.8, 1.25, (301, n)).astype(np.float32)  # products well inside float32
+    got = torch.from_numpy(x).prod(1).numpy()
+    np.testing.assert_allclose(got, x.astype(np.float64).prod(axis=1), rtol=2e-7)
+    y = x.copy()
+    y[0, n // 2], y[1, n - 1] = 0, np.inf
+    y[2, 0] = np.nan
+    if n > 1:
+        y[3, 0], y[3, n - 1] = np.inf, 0
+    special = torch.from_numpy(y).prod(1).numpy()
+    with np.errstate(invalid="ignore"):  # inf * 0
+        want = y[:4].astype(np.float64).prod(axis=1).astype(np.float32)
+    np.testing.assert_array_equal(special[:4], want)
+
+
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("shape,dim", [((301, 37), 1), ((301, 37), 0), ((5, 7, 203), 1), ((3, 2), 1)])
+def test_scans_run_lanes_side_by_side_across_threads(threads, op, shape, dim):
+    """cumsum and cumprod run four lanes side by side, lanes split across threads: each partial
+    result is the float64 running value rounded to float32, as one lane at a time gave; the
+    gradient (a reversed scan) likewise."""
+    rng = np.random.default_rng(len(shape) * 10 + dim)
+    x = rng.uniform(0.9, 1.1, shape).astype(np.float32)
+    got = getattr(torch.from_numpy(x), op)(dim).numpy()
+    running = np.cumsum if op == "cumsum" else np.cumprod
+    assert np.array_equal(got, running(x.astype(np.float64), axis=dim).astype(np.float32))
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    getattr(t, op)(dim).sum().backward()
+    if op == "cumsum":
+        want = np.flip(np.cumsum(np.flip(np.ones(shape), dim), axis=dim), dim)
+        np.testing.assert_array_equal(t.grad.numpy(), want)
+
+
 def _ulps(got, want):
     """Units in the last place between float32 results and float64 references rounded to
     float32 (the bit patterns of one sign are ordered), as VectorMathTests counts them."""
