@@ -28,12 +28,13 @@ public enum VectorLoops {
     /// type in both builds).
     public typealias Table = (exp: Unary, log: Unary, tanh: Unary, sigmoid: Unary, sigmoidBackward: Binary,
                               tanhBackward: Binary, reluBackward: Binary, gelu: Unary, geluBackward: Binary, geluTanh: Unary,
-                              rsqrt: Unary, reciprocal: Unary, silu: Unary, sqrt: Unary, lerp: Lerp, lerpWeights: Ternary,
+                              rsqrt: Unary, reciprocal: Unary, silu: Unary, hardswish: Unary, hardsigmoid: Unary,
+                              sqrt: Unary, lerp: Lerp, lerpWeights: Ternary,
                               expm1: Unary, log1p: Unary, elu: Elu, softplus: Softplus, erf: Unary, sin: Unary, cos: Unary,
                               div: Binary, divByScalar: WithScalar)
     public static let all: Table =
         (exp, log, tanh, sigmoid, sigmoidBackward, tanhBackward, reluBackward, gelu, geluBackward, geluTanh,
-         rsqrt, reciprocal, silu, sqrt, lerp, lerpWeights, expm1, log1p, elu, softplus, erf, sin, cos, div, divByScalar)
+         rsqrt, reciprocal, silu, hardswish, hardsigmoid, sqrt, lerp, lerpWeights, expm1, log1p, elu, softplus, erf, sin, cos, div, divByScalar)
 
     public static func exp(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(Exp.self, x, y, n)
@@ -104,6 +105,17 @@ public enum VectorLoops {
     /// `x / (1 + e^-x)`, PyTorch's silu formula in its order.
     public static func silu(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         map(Silu.self, x, y, n)
+    }
+
+    /// `x * relu6(x + 3) / 6` and `relu6(x + 3) / 6` in SwiftGrad's order (NaN kept), whose
+    /// division is the bottleneck in the baseline's four-float registers ([256, 512] hardswish
+    /// 27 us, PyTorch's 16).
+    public static func hardswish(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(Hardswish.self, x, y, n)
+    }
+
+    public static func hardsigmoid(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        map(Hardsigmoid.self, x, y, n)
     }
 
     /// `sqrt(x)` and `1 / sqrt(x)` (two roundings, as PyTorch's rsqrt), each element with the
@@ -269,6 +281,17 @@ public enum VectorLoops {
     }
     enum Silu: LaneMap {
         @inline(__always) static func apply(_ x: Lanes) -> Lanes { x / (1 + VectorMath.exp(-x)) }
+    }
+    /// min(max(x + 3, 0), 6), as Swift.min and Swift.max on each element (NaN passes).
+    @inline(__always) static func relu6OfXPlus3(_ x: Lanes) -> Lanes {
+        let r = x + 3
+        return r.replacing(with: 0, where: r .< 0).replacing(with: 6, where: r .> 6)
+    }
+    enum Hardswish: LaneMap {
+        @inline(__always) static func apply(_ x: Lanes) -> Lanes { x * relu6OfXPlus3(x) / 6 }
+    }
+    enum Hardsigmoid: LaneMap {
+        @inline(__always) static func apply(_ x: Lanes) -> Lanes { relu6OfXPlus3(x) / 6 }
     }
     enum Reciprocal: LaneMap {
         @inline(__always) static func apply(_ x: Lanes) -> Lanes { 1 / x }

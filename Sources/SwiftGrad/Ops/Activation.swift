@@ -317,7 +317,9 @@ extension Tensor {
     /// `x / 3 + 0.5` strictly inside (-3, 3) and 1 from 3 on (PyTorch's CPU kernel's choices
     /// at the two kinks).
     public func hardswish() throws -> Tensor {
-        try activation(HardswishFunction(), kernel: "hardswish_cpu")
+        try (dtype == .float32 && isContiguous
+             ? Kernels.mapFloat(self, CPUCapability.loops.hardswish)  // the same bits, in vector lanes
+             : activation(HardswishFunction(), kernel: "hardswish_cpu"))
             .recorded("HardswishBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 let middle = try Tensor.where(x.lt(3), g.mul(x.div(3).add(0.5)), g)
@@ -328,7 +330,9 @@ extension Tensor {
     /// `relu6(x + 3) / 6` (`F.hardsigmoid`, HardsigmoidBackward0); its gradient is 1/6 (as
     /// float32 rounds it, as PyTorch's kernel) strictly inside (-3, 3), 0 elsewhere.
     public func hardsigmoid() throws -> Tensor {
-        try activation(HardsigmoidFunction(), kernel: "hardsigmoid_cpu")
+        try (dtype == .float32 && isContiguous
+             ? Kernels.mapFloat(self, CPUCapability.loops.hardsigmoid)  // the same bits, in vector lanes
+             : activation(HardsigmoidFunction(), kernel: "hardsigmoid_cpu"))
             .recorded("HardsigmoidBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 // PyTorch's kernel multiplies by 1/6 rounded to float32, in every dtype.

@@ -125,10 +125,13 @@ struct IndexRows {
         let all = UnsafeBufferPointer(start: values, count: index.count)
         // v < 0 or v > limit - 1 sets the sign bit of v | (limit - 1 - v): or-ed over all values,
         // a loop without branches that vectorises (a short-circuit test per value took half of
-        // gather's time).
-        var signs: Int64 = 0
-        let highest = Int64(limit) &- 1
-        for v in all { signs |= v | (highest &- v) }
+        // gather's time), split across threads (on one, a third of a [256, 512] gather's).
+        let highest = Int64(limit) &- 1, p = values
+        let signs = Parallel.mapRanges(index.count) { range -> Int64 in
+            var signs: Int64 = 0
+            for i in range { signs |= p[i] | (highest &- p[i]) }
+            return signs
+        }.reduce(0, |)
         if signs < 0, let v = all.first(where: { $0 < 0 || $0 >= limit }) {
             throw SwiftGradError.invalidArgument("index \(v) is out of bounds for dimension \(d) with size \(limit)")
         }
@@ -168,12 +171,22 @@ struct IndexRows {
         let n = n, values = values
         func copy<Bits>(_: Bits.Type) {
             let s = UnsafeRawPointer(source.elements), o = out.elements.advanced(by: out.storageOffset &* MemoryLayout<Bits>.stride)
+            let size = MemoryLayout<Bits>.stride
             Parallel.forRanges(rows, work: rows &* n) { range in
                 for row in range {
-                    let start = starts[row], v = values + row &* n, first = row &* n
-                    for j in 0..<n {
-                        let bits = s.load(fromByteOffset: (start &+ j &* step &+ Int(v[j]) &* along) &* MemoryLayout<Bits>.stride, as: Bits.self)
-                        o.storeBytes(of: bits, toByteOffset: (first &+ j) &* MemoryLayout<Bits>.stride, as: Bits.self)
+                    let start = starts[row], v = values + row &* n, to = o + row &* n &* size
+                    if step == 0 && along == 1 {
+                        // Rows along a dimension of stride 1 (gather along the last dimension of
+                        // a contiguous tensor): half the address arithmetic.
+                        let from = s + start &* size
+                        for j in 0..<n {
+                            to.storeBytes(of: from.load(fromByteOffset: Int(v[j]) &* size, as: Bits.self), toByteOffset: j &* size, as: Bits.self)
+                        }
+                    } else {
+                        for j in 0..<n {
+                            let bits = s.load(fromByteOffset: (start &+ j &* step &+ Int(v[j]) &* along) &* size, as: Bits.self)
+                            to.storeBytes(of: bits, toByteOffset: j &* size, as: Bits.self)
+                        }
                     }
                 }
             }

@@ -695,6 +695,23 @@ def test_scans_run_lanes_side_by_side_across_threads(threads, op, shape, dim):
         np.testing.assert_array_equal(t.grad.numpy(), want)
 
 
+@pytest.mark.parametrize("name", ["hardswish", "hardsigmoid"])
+def test_hard_activations_in_vector_lanes_give_the_scalar_bits(threads, name):
+    """hardswish and hardsigmoid of contiguous float32 run in vector lanes: the bits of the
+    element-by-element kernel (a strided view) at the kinks, infinities, NaN and a tail."""
+    rng = np.random.default_rng(6)
+    a = (rng.standard_normal((301, 37)) * 4).astype(np.float32)
+    a.flat[:9] = [-3, 3, -0.0, 0, np.inf, -np.inf, np.nan, -2.9999998, 2.9999998]
+    f = getattr(torch.nn.functional, name)
+    fast = f(torch.tensor(a)).numpy()
+    strided = f(torch.tensor(a.T.copy()).t()).numpy()
+    assert np.array_equal(fast.view(np.uint32), strided.view(np.uint32))
+    r = np.minimum(np.maximum(a.astype(np.float64) + 3, 0), 6) / 6
+    with np.errstate(invalid="ignore"):  # -inf * 0
+        want = a * r if name == "hardswish" else r
+    np.testing.assert_allclose(fast, want, rtol=3e-7, atol=0, equal_nan=True)
+
+
 def _ulps(got, want):
     """Units in the last place between float32 results and float64 references rounded to
     float32 (the bit patterns of one sign are ordered), as VectorMathTests counts them."""
