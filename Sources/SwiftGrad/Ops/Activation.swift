@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwiftGradVector
 
 /// The activations of `torch.nn.functional` (elu, gelu, softplus, hardtanh, ...), each forward a
 /// kernel of its own and each backward written in differentiable ops beside it, so gradients of
@@ -134,10 +135,13 @@ private let seluAlpha = 1.6732632423543772848170429916717
 private let seluScale = 1.0507009873554804934193349852946
 
 extension Tensor {
-    /// The forward of an activation: `f` over the elements of a float32 or float64 tensor.
+    /// The forward of an activation: `f` over the elements of a float32 or float64 tensor, or
+    /// `vector` (a SwiftGradVector loop giving `f`'s float32 results in the processor's lanes)
+    /// over contiguous float32.
     /// - Throws: `.dtype` for other dtypes, naming PyTorch's kernel (`"elu_cpu" not implemented
     ///   for 'Long'`).
-    func activation<F: ActivationFunction>(_ f: F, kernel: String) throws -> Tensor {
+    func activation<F: ActivationFunction>(_ f: F, kernel: String, vector: VectorLoops.Unary? = nil) throws -> Tensor {
+        if let vector, dtype == .float32, isContiguous { return try Kernels.mapFloat(self, vector) }
         switch dtype {
         case .float32: return try Kernels.map(self, ActivationMap<F, Float>(f: f))
         case .float64: return try Kernels.map(self, ActivationMap<F, Double>(f: f))
@@ -168,9 +172,9 @@ extension Tensor {
 
     private func elu(alpha: Double, scale: Double, inputScale: Double, node: String) throws -> Tensor {
         // Contiguous float32 in SwiftGradVector's loop (libm's expm1f per element otherwise).
-        try (dtype == .float32 && isContiguous
-             ? Kernels.mapFloat(self) { CPUCapability.loops.elu($0, $1, $2, Float(scale), Float(inputScale), Float(alpha * scale)) }
-             : activation(EluFunction(alpha: alpha, scale: scale, inputScale: inputScale), kernel: "elu_cpu"))
+        try activation(EluFunction(alpha: alpha, scale: scale, inputScale: inputScale), kernel: "elu_cpu") {
+            CPUCapability.loops.elu($0, $1, $2, Float(scale), Float(inputScale), Float(alpha * scale))
+        }
             .recorded(node, inputs: [self], saving: [self]) { g, ctx in
                 let x = try ctx.saved(0)
                 // exp of the clamped argument: equal where it is used, finite where it is not, so
@@ -196,10 +200,8 @@ extension Tensor {
     public func gelu(tanhApproximation: Bool = false) throws -> Tensor {
         // Contiguous float32 in SwiftGradVector's loops (libm's erfc or tanhf per element
         // otherwise).
-        let loops = CPUCapability.loops
-        return try (dtype == .float32 && isContiguous
-                    ? Kernels.mapFloat(self, tanhApproximation ? loops.geluTanh : loops.gelu)
-                    : activation(GeluFunction(tanhApproximation: tanhApproximation), kernel: "GeluKernelImpl"))
+        return try activation(GeluFunction(tanhApproximation: tanhApproximation), kernel: "GeluKernelImpl",
+                              vector: tanhApproximation ? CPUCapability.loops.geluTanh : CPUCapability.loops.gelu)
             .recorded("GeluBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 if !tanhApproximation && !GradMode.isEnabled && g.dtype == .float32 && x.dtype == .float32
@@ -222,9 +224,7 @@ extension Tensor {
 
     /// `x * sigmoid(x)` (`F.silu`, SiluBackward0); its gradient is `s (1 + x (1 - s))`.
     public func silu() throws -> Tensor {
-        try (dtype == .float32 && isContiguous
-             ? Kernels.mapFloat(self, CPUCapability.loops.silu)  // libm's expf per element otherwise
-             : activation(SiluFunction(), kernel: "silu_cpu"))
+        try activation(SiluFunction(), kernel: "silu_cpu", vector: CPUCapability.loops.silu)  // libm's expf per element otherwise
             .recorded("SiluBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 let s = try x.sigmoid()
@@ -246,9 +246,9 @@ extension Tensor {
     /// `log(1 + exp(beta x)) / beta`, and `x` where `beta x > threshold` (`F.softplus`,
     /// SoftplusBackward0); its gradient is `sigmoid(beta x)`, and 1 past the threshold.
     public func softplus(beta: Double = 1, threshold: Double = 20) throws -> Tensor {
-        try (dtype == .float32 && isContiguous
-             ? Kernels.mapFloat(self) { CPUCapability.loops.softplus($0, $1, $2, Float(beta), Float(threshold)) }
-             : activation(SoftplusFunction(beta: beta, threshold: threshold), kernel: "softplus_cpu"))
+        try activation(SoftplusFunction(beta: beta, threshold: threshold), kernel: "softplus_cpu") {
+            CPUCapability.loops.softplus($0, $1, $2, Float(beta), Float(threshold))
+        }
             .recorded("SoftplusBackward0", input: self, saving: self) { g, ctx in
                 let z = try ctx.saved(0).mul(beta)
                 return [try Tensor.where(z.gt(threshold), g, g.mul(z.sigmoid()))]
@@ -317,9 +317,7 @@ extension Tensor {
     /// `x / 3 + 0.5` strictly inside (-3, 3) and 1 from 3 on (PyTorch's CPU kernel's choices
     /// at the two kinks).
     public func hardswish() throws -> Tensor {
-        try (dtype == .float32 && isContiguous
-             ? Kernels.mapFloat(self, CPUCapability.loops.hardswish)  // the same bits, in vector lanes
-             : activation(HardswishFunction(), kernel: "hardswish_cpu"))
+        try activation(HardswishFunction(), kernel: "hardswish_cpu", vector: CPUCapability.loops.hardswish)
             .recorded("HardswishBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 let middle = try Tensor.where(x.lt(3), g.mul(x.div(3).add(0.5)), g)
@@ -330,9 +328,7 @@ extension Tensor {
     /// `relu6(x + 3) / 6` (`F.hardsigmoid`, HardsigmoidBackward0); its gradient is 1/6 (as
     /// float32 rounds it, as PyTorch's kernel) strictly inside (-3, 3), 0 elsewhere.
     public func hardsigmoid() throws -> Tensor {
-        try (dtype == .float32 && isContiguous
-             ? Kernels.mapFloat(self, CPUCapability.loops.hardsigmoid)  // the same bits, in vector lanes
-             : activation(HardsigmoidFunction(), kernel: "hardsigmoid_cpu"))
+        try activation(HardsigmoidFunction(), kernel: "hardsigmoid_cpu", vector: CPUCapability.loops.hardsigmoid)
             .recorded("HardsigmoidBackward0", input: self, saving: self) { g, ctx in
                 let x = try ctx.saved(0)
                 // PyTorch's kernel multiplies by 1/6 rounded to float32, in every dtype.
