@@ -242,6 +242,14 @@ import Testing
         expectError(.invalidArgument("index 2 is out of bounds for dimension 0 with size 2")) {
             _ = try x.indexPut([self.longs([2])], self.doubles([1]))
         }
+        // Advanced indexing names an index by its place among the index tensors (PyTorch 2.15:
+        // x[:, idx] out of range is "dimension 0"; x[rows, idx] is "dimension 1").
+        expectError(.invalidArgument("index 3 is out of bounds for dimension 0 with size 3")) {
+            _ = try x.index([nil, self.longs([3])])
+        }
+        expectError(.invalidArgument("index -4 is out of bounds for dimension 1 with size 3")) {
+            _ = try x.index([self.longs([0]), self.longs([-4])])
+        }
         expectError(.invalidArgument("index 6 is out of bounds for dimension 0 with size 6")) { _ = try x.takeAlongDim(self.longs([6]), dim: nil) }
         // Nothing was written: the input is unchanged.
         #expect(try x.scalars(as: Double.self) == [0, 1, 2, 3, 4, 5])

@@ -589,6 +589,12 @@ extension Tensor {
     /// in row-major order (`torch.masked_select`, MaskedSelectBackward0).
     /// - Throws: `.dtype` for a mask that is not bool, `.shape` when the shapes do not broadcast.
     public func maskedSelect(_ mask: Tensor) throws -> Tensor {
+        try maskedSelect(mask, recordedAs: "MaskedSelectBackward0")
+    }
+
+    /// `maskedSelect`, its node named `node` (indexing by a mask of the tensor's own shape,
+    /// `x[mask]`, is the same selection, recorded as IndexBackward0).
+    func maskedSelect(_ mask: Tensor, recordedAs node: String) throws -> Tensor {
         guard mask.dtype == .bool else { throw SwiftGradError.dtype("masked_select: expected BoolTensor for mask") }
         let common = try Shape.broadcast(shape, mask.shape)
         let x = try expand(common).denseForKernel(), m = try mask.expand(common).denseForKernel()
@@ -617,7 +623,7 @@ extension Tensor {
         case 4: compact(UInt32.self)
         default: compact(UInt64.self)
         }
-        return try out.recorded("MaskedSelectBackward0", input: self, saving: mask) { g, ctx in
+        return try out.recorded(node, input: self, saving: mask) { g, ctx in
             let mask = try ctx.saved(0)
             let target = try Shape.broadcast(ctx.inputShape(0), mask.shape)
             return [try Tensor.zeros(target, dtype: g.dtype).maskedScatter(mask, g)]

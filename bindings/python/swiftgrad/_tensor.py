@@ -134,6 +134,8 @@ def _varargs(values):
 
 def _int(value):
     """An int argument: Python ints and integer tensors of one element, as PyTorch takes them."""
+    if type(value) is int:
+        return value
     if isinstance(value, builtins.bool) or not isinstance(value, (numbers.Integral, Tensor)):
         raise TypeError(f"expected an int, got {type(value).__name__}")
     return int(value)
@@ -1031,12 +1033,23 @@ class Tensor:
 
     def narrow(self, dim, start, length):
         """A view of `length` elements from `start` along `dim`."""
-        d = _int(dim) % max(self.dim(), 1)
-        size = self.shape[d]
-        begin = int(start) + size if start < 0 else int(start)
-        if begin < 0 or length < 0 or begin + length > size:
-            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-        return _keep_dtype(self, _make(L.sg_slice, self._handle, d, begin, begin + int(length), 1))
+        shape = self.shape
+        n = len(shape)
+        if n == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+        d, begin, length = _int(dim), _int(start), _int(length)
+        if length < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        if not -n <= d < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
+        size = shape[d]
+        if not -size <= begin <= size:
+            raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {begin})")
+        if begin < 0:
+            begin += size
+        if begin + length > size:
+            raise RuntimeError(f"start ({begin}) + length ({length}) exceeds dimension size ({size}).")
+        return _keep_dtype(self, _make(L.sg_slice, self._handle, d % n, begin, begin + length, 1))
 
     # ---- indexing -----------------------------------------------------------------------
 

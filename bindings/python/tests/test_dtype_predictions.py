@@ -84,6 +84,9 @@ HAND_WRITTEN = {
     "transpose": lambda x: x.transpose(0, 1),
     "squeeze": lambda x: (x[:1].squeeze(), x[:1].squeeze(0)),
     "narrow": lambda x: x.narrow(1, 1, 2),
+    # Indexing's paths: views, the alias, a lone index or mask, index tensors in a tuple.
+    "getitem": lambda x: (x[0], x[:, 1:], x[...], x[None, 0], x[torch.tensor([1, 0])], x[x == x],
+                          x[:, torch.tensor([2, 0])], x[torch.tensor([0]), 1]),
     "contiguous": lambda x: (x.t().contiguous(), x.contiguous()),
     "_take": lambda x: torch.nn.Parameter(x) if x.dtype.is_floating_point else x,
     "data": lambda x: _with_data(torch.zeros(1), x),

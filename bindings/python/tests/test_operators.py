@@ -34,6 +34,136 @@ def test_indexing_errors_are_index_errors():
         x[torch.tensor([0.0])]
     with raises(ValueError, "step must be greater than zero"):
         x[::-1]
+    # The dimension a message names is the entry's place in the key (PyTorch 2.15).
+    y = torch.zeros(4, 5, 3)
+    for key, message in (((None, 9), "index 9 is out of bounds for dimension 1 with size 4"),
+                         ((Ellipsis, 9), "index 9 is out of bounds for dimension 1 with size 3"),
+                         ((None, None, 0, 9), "index 9 is out of bounds for dimension 3 with size 5"),
+                         ((0, None, Ellipsis, 9), "index 9 is out of bounds for dimension 3 with size 3")):
+        with raises(IndexError, message):
+            y[key]
+
+
+def _basic_keys():
+    """Keys of ints, slices, None and Ellipsis over a [4, 5, 3] tensor: lone and in tuples,
+    whole and partial slices, negative and out-of-range bounds, too many entries."""
+    ints, slices = [0, 2, -1, -4, 4, 5, -6], [slice(None), slice(0, 5), slice(0, 9), slice(1, 3), slice(None, 3),
+                                               slice(-2, None), slice(None, None, 2), slice(0, None, 1), slice(7, 9),
+                                               slice(None, -7), slice(3, 1)]
+    keys = [*ints, *slices, None, Ellipsis, ()]
+    entries = [0, -1, 3, slice(None), slice(0, 3), slice(1, None, 2), slice(0, 99), None, Ellipsis]
+    keys += [(a, b) for a in entries for b in entries]
+    keys += [(a, b, c) for a in (1, slice(None), None, Ellipsis) for b in (slice(1, 4), 0, Ellipsis, None)
+             for c in (2, slice(None), None, slice(0, 2))]
+    keys += [(0, 0, 0, 0), (slice(None),) * 4, (None, 0, None, 1, 2, None), (Ellipsis, Ellipsis), (Ellipsis, 0, 0, 0, 0)]
+    return keys
+
+
+def test_common_keys_take_the_general_paths_view():
+    """The fast path for common keys (`_indexing._common_key`) gives the general path's view:
+    the same shape, strides, offset, values, dtype and grad_fn, and where the general path
+    raises, it falls back to it (so the same error)."""
+    from swiftgrad import _indexing
+    x = torch.arange(60.0).reshape(4, 5, 3).requires_grad_()
+    checked = 0
+    for key in _basic_keys():
+        try:
+            view, advanced = _indexing._apply_basic(x, key)
+            expected = view if view is not x else x.view_as(x)
+            error = None
+        except (IndexError, ValueError) as e:
+            error = e
+        common = _indexing._common_key(x, key)
+        if error is not None:
+            assert common is None, key
+            with pytest.raises(type(error), match="^" + re.escape(str(error)) + "$"):
+                x[key]
+            continue
+        got = x[key]
+        assert not advanced and common is not None and not common[1], key
+        fast = common[0] if common[0] is not x else x.view_as(x)
+        for result in (fast, got):
+            assert result.shape == expected.shape and result.stride() == expected.stride(), key
+            assert result.storage_offset() == expected.storage_offset(), key
+            assert result.dtype is torch.float32 and result.tolist() == expected.tolist(), key
+            if view is not x:
+                assert type(result.grad_fn).__name__ == type(expected.grad_fn).__name__, key
+        checked += 1
+    assert checked > 100
+
+
+def _advanced_keys():
+    """Keys mixing int64 index tensors with ints, slices, None and an ellipsis over [4, 5, 3]."""
+    rows, cols, grid = torch.tensor([3, 0, -1]), torch.tensor([[1], [4]]), torch.tensor([[0, 2], [1, 1]])
+    far = torch.tensor([0, 9])
+    return [rows, grid, (rows,), (slice(None), cols), (rows, 2), (1, rows), (rows, slice(1, 3)), (slice(None), rows, 0),
+            (rows, cols), (rows, slice(None), grid[0]), (Ellipsis, rows), (None, rows), (rows, None, 1),
+            (slice(0, 9), Ellipsis, cols), (far,), (slice(None), far), (rows, 7), (rows, rows, rows, rows),
+            torch.tensor([True, False, True, True]), (slice(None), torch.tensor([True] * 5))]
+
+
+def test_common_keys_with_index_tensors_index_as_the_general_path(monkeypatch):
+    """x[key] with index tensors through the fast paths, and through the general path alone
+    (`_lone_index` and `_common_key` off): the same values, shape, grad_fn, gradient, or the
+    same error."""
+    from swiftgrad import _indexing
+
+    def outcome(key):
+        x = torch.arange(60.0).reshape(4, 5, 3).requires_grad_()
+        try:
+            out = x[key]
+        except (IndexError, ValueError, RuntimeError) as e:
+            return type(e), str(e)
+        (out * torch.arange(float(out.numel())).reshape(out.shape)).sum().backward()
+        return out.shape, out.tolist(), type(out.grad_fn).__name__, x.grad.tolist()
+
+    for key in _advanced_keys() + _basic_keys():
+        fast = outcome(key)
+        with monkeypatch.context() as m:
+            m.setattr(_indexing, "_common_key", lambda t, key: None)
+            m.setattr(_indexing, "_lone_index", lambda t, key: None)
+            general = outcome(key)
+        assert fast == general, key
+
+
+def test_zero_dim_and_bool_keys_index_as_pytorch():
+    """A 0-d integer tensor indexes as its number (a view); True, False and 0-d bool tensors add
+    a dimension of one or no elements (PyTorch 2.15's results, shapes and nodes)."""
+    x = torch.arange(12.0).reshape(3, 4).requires_grad_()
+    cases = {"x[torch.tensor(1)]": ([4], "SelectBackward0"), "x[torch.tensor(1), 2]": ([], "SelectBackward0"),
+             "x[1, torch.tensor(2)]": ([], "SelectBackward0"), "x[..., torch.tensor(1)]": ([3], "SelectBackward0"),
+             "x[True]": ([1, 3, 4], "IndexBackward0"), "x[False]": ([0, 3, 4], "IndexBackward0"),
+             "x[torch.tensor(True)]": ([1, 3, 4], "IndexBackward0"), "x[1, True]": ([1, 4], "IndexBackward0"),
+             "x[True, 1]": ([1, 4], "IndexBackward0"), "x[None, False, 0]": ([1, 0, 4], "IndexBackward0"),
+             "x[torch.tensor(True), torch.tensor([0, 2])]": ([2, 4], "IndexBackward0")}
+    for expression, (shape, node) in cases.items():
+        out = eval(expression)
+        assert list(out.shape) == shape and type(out.grad_fn).__name__ == node, expression
+    assert x[torch.tensor(2), torch.tensor([0, 3])].tolist() == [8.0, 11.0]
+    assert x[1, True].tolist() == [[4.0, 5.0, 6.0, 7.0]]
+    with raises(IndexError, "index 5 is out of bounds for dimension 0 with size 3"):
+        x[torch.tensor(5)]
+    y = torch.zeros(3, 4)
+    y[True] = 1.0
+    y[torch.tensor(1)] = 2.0
+    assert y.tolist() == [[1.0] * 4, [2.0] * 4, [1.0] * 4]
+
+
+def test_narrow_errors_are_pytorchs():
+    x = torch.zeros(4, 5)
+    assert x.narrow(1, -2, 2).shape == (4, 2) and x.narrow(-1, 5, 0).shape == (4, 0)
+    with raises(IndexError, "Dimension out of range (expected to be in range of [-2, 1], but got 5)"):
+        x.narrow(5, 0, 1)
+    with raises(RuntimeError, "narrow() cannot be applied to a 0-dim tensor."):
+        torch.tensor(3.0).narrow(0, 0, 1)
+    with raises(RuntimeError, "start (4) + length (3) exceeds dimension size (5)."):
+        x.narrow(1, 4, 3)
+    with raises(RuntimeError, "start (3) + length (3) exceeds dimension size (5)."):
+        x.narrow(1, -2, 3)
+    with raises(IndexError, "start out of range (expected to be in range of [-5, 5], but got -6)"):
+        x.narrow(1, -6, 1)
+    with raises(RuntimeError, "narrow(): length must be non-negative."):
+        x.narrow(1, 0, -1)
 
 
 def test_indexing_returns_views_for_basic_indices_and_copies_for_advanced():

@@ -307,6 +307,25 @@ def advanced_indexing(T):
 
 
 @case
+def index_writes(T):
+    """Writes through advanced indices (index_put_ with and without accumulate, x[idx] = v,
+    repeated indices adding up) and their gradients through a recorded write."""
+    x = data(T, 4, 5, 3)
+    y = x * 1.0  # a non-leaf: the writes are recorded
+    y[T.tensor([2, 0])] = 0.5
+    y[:, T.tensor([4, 1]), 2] = data(T, 4, 2, seed=3, grad=False)
+    acc = T.index_put(T.zeros(4, 5, 3, dtype=T.float64), (T.tensor([1, 1, 3]), T.tensor([0, 0, 2])),
+                      data(T, 3, 3, seed=4, grad=False), accumulate=True)
+    counts = T.zeros(6, dtype=T.int64).index_put_((T.tensor([5, 1, 5]),), T.tensor([2, 3, 4]), accumulate=True)
+    z = data(T, 4, 5, 3, seed=5)
+    apart = z[T.tensor([0, 3, 3]), :, T.tensor([2, 1, 1])]  # indices apart: their dimension goes first
+    out = y + acc
+    ((out * weights_like(T, out)).sum() + (apart * weights_like(T, apart)).sum()).backward()
+    # y's values (its grad_fn is PyTorch's CopySlices, which swiftgrad records as PutBackward0).
+    return {"y": y.detach(), "acc": acc, "counts": counts, "apart": apart, "grad": x.grad, "grad_z": z.grad}
+
+
+@case
 def joining(T):
     a, b = data(T, 2, 3), data(T, 2, 3, seed=1)
     c = data(T, 1, 3, seed=2)
