@@ -5,11 +5,10 @@ then go to sg_index (advanced indexing, NumPy's rules), as in PyTorch. Errors ar
 with PyTorch's messages."""
 import builtins
 import ctypes
-import numbers
 
 from . import _dtype
 from . import _lib as L
-from ._tensor import Tensor, _anomaly, _keep_dtype, _make, _check, _byref, _c_void_p, _wrap, _operand
+from ._tensor import Tensor, _anomaly, _keep_dtype, _make, _check, _byref, _c_void_p, _record_call_site, _wrap, _operand
 from ._creation import arange, tensor
 from ._grad_mode import is_grad_enabled
 
@@ -46,60 +45,113 @@ def _consumed(k):
     return 1
 
 
-def _apply_basic(t, key):
-    """Applies ints, slices, None and Ellipsis; returns the view and, for each dimension of the
-    view, the advanced index tensor for it (or None). As in PyTorch, within a tuple a slice that
-    covers its whole dimension is no operation; a lone slice is always applied."""
-    lone_slice = isinstance(key, slice)
-    key = _normalize_key(key)
-    if builtins.sum(1 for k in key if k is Ellipsis) > 1:
+def _view_call(view, function, *args):
+    """A view of `view` by `function(view, *args)` (select, slice, unsqueeze), and the status:
+    `view` itself when the call fails."""
+    if _anomaly[0]:
+        _record_call_site()
+    out = _c_void_p()
+    status = function(view._handle, *args, out)
+    return (view, status) if status else (_wrap(out.value, view._dtype), 0)
+
+
+def _whole_key_error(t, entries):
+    """PyTorch's checks of the whole key, which come before any entry's own error: raises the
+    first that fails."""
+    if builtins.sum(1 for k in entries if k is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    used = builtins.sum(_consumed(k) for k in key)
-    ndim = t.dim()
+    used, ndim = builtins.sum(_consumed(k) for k in entries), t.dim()
     if used > ndim:
         if ndim == 0:
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    # Each entry's place in the key as written, which PyTorch's messages call its dimension. The
-    # dimensions the key leaves out (after its last entry, or in place of its ellipsis) are
-    # taken whole: no operation.
-    places = list(range(len(key)))
-    if Ellipsis in key:
-        at, fill = key.index(Ellipsis), ndim - used
-        key = key[:at] + [slice(None)] * fill + key[at + 1:]
-        places = places[:at] + [at] * fill + places[at + 1:]
-    view = t
-    dim = 0          # position in `view`
-    advanced = {}    # view dimension -> index tensor
-    for k, place in zip(key, places):
-        if k is None:
-            view = _make(L.sg_unsqueeze, view._handle, dim)
-            dim += 1
-        elif isinstance(k, numbers.Integral):
-            size = view.shape[dim]
-            if not -size <= k < size:
-                raise IndexError(f"index {k} is out of bounds for dimension {place} with size {size}")
-            view = _make(L.sg_select, view._handle, dim, int(k))
-        elif isinstance(k, slice):
-            if k.step is not None and k.step <= 0:
+
+
+def _raise_for(status, t, entries):
+    """Raises for a failed view call: the whole key's error first, as PyTorch checks it first."""
+    if status:
+        _whole_key_error(t, entries)
+        _check(status)
+
+
+#: Slice bounds used as they are; others (tensors, NumPy's integers) are converted.
+_BOUND = (int, type(None))
+#: Key entries applied as they are; any other key is normalised first (`_normalize_key`).
+_PLAIN = (int, slice, type(None), type(Ellipsis))
+
+
+def _apply_basic(t, key):
+    """Applies ints, slices, None and Ellipsis; returns the view and, for each dimension of the
+    view, the advanced index tensor for it. As in PyTorch, within a tuple a slice that covers its
+    whole dimension is no operation; a lone slice is always applied; the dimensions the key
+    leaves out are taken whole. The views' own calls check the entries, and the shape is asked
+    for only by a slice that may cover its dimension, or by an ellipsis; when a check fails, the
+    error is PyTorch's: the whole key's first (`_whole_key_error`), then the entry's, named by
+    its place in the key."""
+    kind = type(key)
+    lone_slice = kind is slice
+    if kind is tuple and builtins.all(type(k) in _PLAIN for k in key):
+        entries = key
+    elif kind in _PLAIN:
+        entries = (key,)
+    else:
+        entries = _normalize_key(key)
+        if builtins.any(isinstance(k, Tensor) for k in entries):
+            _whole_key_error(t, entries)  # before sg_index checks the index tensors
+    view, dim, source, shape, advanced = t, 0, 0, None, {}   # dim: in `view`; source: in `t`
+    for place, k in enumerate(entries):
+        if type(k) is int:
+            view, status = _view_call(view, L.sg_select, dim, k)
+            if status:  # PyTorch's message for an index out of range names the entry's place
+                _whole_key_error(t, entries)
+                size = t.shape[source]
+                if not -size <= k < size:
+                    raise IndexError(f"index {k} is out of bounds for dimension {place} with size {size}")
+            _raise_for(status, t, entries)
+            source += 1
+        elif type(k) is slice:
+            start, stop, step = k.start, k.stop, k.step
+            if not (type(start) in _BOUND and type(stop) in _BOUND and type(step) in _BOUND):
+                start, stop, step = (None if v is None else _int(v) for v in (start, stop, step))
+            if step is not None and step <= 0:
+                _whole_key_error(t, entries)
                 raise ValueError("step must be greater than zero")
-            start = 0 if k.start is None else _int(k.start)
-            stop = _INT64_MAX if k.stop is None else _int(k.stop)
-            step = 1 if k.step is None else _int(k.step)
-            if lone_slice or not (start == 0 and stop >= view.shape[dim] and step == 1):
-                view = _make(L.sg_slice, view._handle, dim, start, stop, step)
             dim += 1
+            source += 1
+            if not lone_slice and start in (None, 0) and step in (None, 1):
+                if shape is None:
+                    shape = t.shape
+                if source > len(shape):
+                    _whole_key_error(t, entries)
+                if stop is None or stop >= shape[source - 1]:
+                    continue
+            view, status = _view_call(view, L.sg_slice, dim - 1, start or 0, _INT64_MAX if stop is None else stop, step or 1)
+            _raise_for(status, t, entries)
+        elif k is None:
+            view, status = _view_call(view, L.sg_unsqueeze, dim)
+            _raise_for(status, t, entries)
+            dim += 1
+        elif k is Ellipsis:
+            if shape is None:
+                shape = t.shape
+            fill = len(shape) - builtins.sum(_consumed(e) for e in entries)
+            if fill < 0 or builtins.sum(1 for e in entries if e is Ellipsis) > 1:
+                _whole_key_error(t, entries)
+            dim += fill
+            source += fill
         elif k.dtype is _dtype.bool and k.dim() == 0:
             # True or False (or a 0-d bool tensor): a new dimension, indexed by [0] or by nothing.
-            view = _make(L.sg_unsqueeze, view._handle, dim)
+            view, status = _view_call(view, L.sg_unsqueeze, dim)
+            _raise_for(status, t, entries)
             advanced[dim] = tensor([0] if k.item() else [], dtype=_dtype.int64)
             dim += 1
-        else:  # an index tensor
-            if k.dtype.is_floating_point:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        else:  # an index tensor (a mask covers as many dimensions as it has)
             advanced[dim] = k
-            dim += k.dim() if k.dtype is _dtype.bool else 1
+            dim += _consumed(k)
+            source += _consumed(k)
+    if shape is not None and source > len(shape):
+        _whole_key_error(t, entries)
     return view, advanced
 
 
@@ -115,7 +167,7 @@ def index_tensors(indices):
     return (ctypes.c_void_p * len(handles))(*handles), len(handles), tensors
 
 
-def _advanced_list(view, advanced):
+def _advanced_list(advanced):
     """The per-dimension list sg_index takes: the index tensor at its first dimension (a bool
     mask covers several), None elsewhere."""
     entries = []
@@ -129,73 +181,6 @@ def _advanced_list(view, advanced):
             entries.append(None)
             dim += 1
     return entries
-
-
-def _common_key(t, key):
-    """`_apply_basic` for the common keys (ints, slices, None, an ellipsis, int64 index tensors,
-    and tuples of these) through the views' own calls: the view and its advanced indices, or
-    None for the general path, which takes every other key and raises PyTorch's errors (here a
-    call that fails, an index out of range or too many entries, sends the key there). The same
-    rules: a lone slice always applies, a slice in a tuple only when it leaves out part of its
-    dimension (so only such a slice, or an ellipsis, asks for the shape)."""
-    kind = type(key)
-    if kind is tuple:
-        entries, lone = key, False
-    elif kind is int or kind is slice or key is None or key is Ellipsis or kind is Tensor:
-        entries, lone = (key,), kind is slice
-    else:
-        return None
-    if _anomaly[0]:
-        return None
-    view, handle, dim, source_dim, shape, advanced = t, t._handle, 0, 0, None, {}
-    for k in entries:
-        if type(k) is int:
-            function, args = L.sg_select, (dim, k)
-            source_dim += 1
-        elif type(k) is slice:
-            start, stop, step = k.start, k.stop, k.step
-            if not ((start is None or type(start) is int) and (stop is None or type(stop) is int)
-                    and (step is None or type(step) is int and step > 0)):
-                return None
-            dim += 1
-            source_dim += 1
-            if not lone and start in (None, 0) and step in (None, 1):
-                if shape is None:
-                    shape = t.shape
-                if source_dim > len(shape):
-                    return None
-                if stop is None or stop >= shape[source_dim - 1]:
-                    continue
-            function = L.sg_slice
-            args = (dim - 1, 0 if start is None else start, _INT64_MAX if stop is None else stop, step or 1)
-        elif k is None:
-            function, args = L.sg_unsqueeze, (dim,)
-            dim += 1
-        elif type(k) is Tensor and k.dtype is _dtype.int64 and k.dim() > 0:
-            advanced[dim] = k
-            dim += 1
-            source_dim += 1
-            continue
-        elif k is Ellipsis:
-            # The dimensions no entry names, as whole slices in a tuple: left as they are.
-            if shape is None:
-                shape = t.shape
-            used = builtins.sum(1 for e in entries if type(e) in (int, slice, Tensor))
-            if used > len(shape) or builtins.sum(1 for e in entries if e is Ellipsis) > 1:
-                return None
-            dim += len(shape) - used
-            source_dim += len(shape) - used
-            continue
-        else:
-            return None
-        out = _c_void_p()
-        if function(handle, *args, out):
-            return None
-        view = _wrap(out.value, t._dtype)
-        handle = view._handle
-    if shape is not None and source_dim > len(shape):
-        return None
-    return view, advanced
 
 
 def _lone_index(t, key):
@@ -213,11 +198,10 @@ def getitem(t, key):
     lone = _lone_index(t, key)
     if lone is not None:
         return lone
-    common = _common_key(t, key)
-    view, advanced = common if common is not None else _apply_basic(t, key)
+    view, advanced = _apply_basic(t, key)
     if not advanced:
         return view if view is not t else _keep_dtype(t, _make(L.sg_alias, t._handle))
-    array, n, keep = index_tensors(_advanced_list(view, advanced))
+    array, n, keep = index_tensors(_advanced_list(advanced))
     out = _c_void_p()
     status = L.sg_index(view._handle, array, n, _byref(out))
     del keep
@@ -227,8 +211,7 @@ def getitem(t, key):
 
 
 def setitem(t, key, value):
-    common = _common_key(t, key)
-    view, advanced = common if common is not None else _apply_basic(t, key)
+    view, advanced = _apply_basic(t, key)
     if (view is not t and (t.requires_grad or isinstance(value, Tensor) and value.requires_grad)
             and is_grad_enabled() and not (t.is_leaf and t.requires_grad)):
         # A recorded write through a view is not supported in the core (PyTorch's CopySlices):
@@ -244,7 +227,7 @@ def setitem(t, key, value):
         else:
             view.fill_(value)
         return
-    array, n, keep = index_tensors(_advanced_list(view, advanced))
+    array, n, keep = index_tensors(_advanced_list(advanced))
     value = _operand(value)
     status = L.sg_index_put_(view._handle, array, n, value._handle, False)
     del keep

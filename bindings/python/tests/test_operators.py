@@ -1,5 +1,6 @@
 """The model-building API from Python beyond the PyTorch reference cases: indexing errors and
 assignment rules, in-place rules, return types, and that the binding declares every C function."""
+import os
 import pathlib
 import re
 import sys
@@ -44,86 +45,47 @@ def test_indexing_errors_are_index_errors():
             y[key]
 
 
-def _basic_keys():
-    """Keys of ints, slices, None and Ellipsis over a [4, 5, 3] tensor: lone and in tuples,
-    whole and partial slices, negative and out-of-range bounds, too many entries."""
-    ints, slices = [0, 2, -1, -4, 4, 5, -6], [slice(None), slice(0, 5), slice(0, 9), slice(1, 3), slice(None, 3),
-                                               slice(-2, None), slice(None, None, 2), slice(0, None, 1), slice(7, 9),
-                                               slice(None, -7), slice(3, 1)]
-    keys = [*ints, *slices, None, Ellipsis, ()]
-    entries = [0, -1, 3, slice(None), slice(0, 3), slice(1, None, 2), slice(0, 99), None, Ellipsis]
-    keys += [(a, b) for a in entries for b in entries]
-    keys += [(a, b, c) for a in (1, slice(None), None, Ellipsis) for b in (slice(1, 4), 0, Ellipsis, None)
-             for c in (2, slice(None), None, slice(0, 2))]
-    keys += [(0, 0, 0, 0), (slice(None),) * 4, (None, 0, None, 1, 2, None), (Ellipsis, Ellipsis), (Ellipsis, 0, 0, 0, 0)]
-    return keys
+def test_indexing_keys_as_pytorch():
+    """x[key] for 212 keys (tests/indexing_keys.py: ints, slices, None, ellipses, index tensors,
+    masks, 0-d tensors, bools, errors) against PyTorch's stored outcomes
+    (scripts/indexing_reference.py): shape, strides and offset of a view, values, grad_fn,
+    gradient, or the error's type and message."""
+    import json
+    import indexing_keys
+    stored = json.loads((pathlib.Path(__file__).parent / "data" / "indexing_reference.json").read_text())["outcomes"]
+    keys = indexing_keys.keys(torch)
+    assert len(keys) == len(stored)
+    for key, expected in zip(keys, stored):
+        assert indexing_keys.describe(key) == expected["key"]
+        got = indexing_keys.outcome(torch, key)
+        assert got == {k: v for k, v in expected.items() if k != "key"}, expected["key"]
 
 
-def test_common_keys_take_the_general_paths_view():
-    """The fast path for common keys (`_indexing._common_key`) gives the general path's view:
-    the same shape, strides, offset, values, dtype and grad_fn, and where the general path
-    raises, it falls back to it (so the same error)."""
+@pytest.mark.skipif(not os.environ.get("TORCH_PYTHON"), reason="TORCH_PYTHON is not set")
+def test_indexing_reference_is_what_pytorch_computes_now(tmp_path):
+    """scripts/indexing_reference.py under the PyTorch at TORCH_PYTHON gives the stored file."""
+    import json
+    import subprocess
+    output = tmp_path / "live.json"
+    subprocess.run([os.environ["TORCH_PYTHON"], str(ROOT / "scripts" / "indexing_reference.py"), str(output)],
+                   check=True, capture_output=True)
+    stored = (pathlib.Path(__file__).parent / "data" / "indexing_reference.json").read_text()
+    assert json.loads(output.read_text()) == json.loads(stored), "the stored reference is stale"
+
+
+def test_lone_index_tensors_index_as_the_general_path(monkeypatch):
+    """x[idx] and x[mask] through their one-call path, and through the general path alone
+    (`_lone_index` off): the same outcome (values, grad_fn, gradient, or error)."""
+    import indexing_keys
     from swiftgrad import _indexing
-    x = torch.arange(60.0).reshape(4, 5, 3).requires_grad_()
-    checked = 0
-    for key in _basic_keys():
-        try:
-            view, advanced = _indexing._apply_basic(x, key)
-            expected = view if view is not x else x.view_as(x)
-            error = None
-        except (IndexError, ValueError) as e:
-            error = e
-        common = _indexing._common_key(x, key)
-        if error is not None:
-            assert common is None, key
-            with pytest.raises(type(error), match="^" + re.escape(str(error)) + "$"):
-                x[key]
-            continue
-        got = x[key]
-        assert not advanced and common is not None and not common[1], key
-        fast = common[0] if common[0] is not x else x.view_as(x)
-        for result in (fast, got):
-            assert result.shape == expected.shape and result.stride() == expected.stride(), key
-            assert result.storage_offset() == expected.storage_offset(), key
-            assert result.dtype is torch.float32 and result.tolist() == expected.tolist(), key
-            if view is not x:
-                assert type(result.grad_fn).__name__ == type(expected.grad_fn).__name__, key
-        checked += 1
-    assert checked > 100
-
-
-def _advanced_keys():
-    """Keys mixing int64 index tensors with ints, slices, None and an ellipsis over [4, 5, 3]."""
-    rows, cols, grid = torch.tensor([3, 0, -1]), torch.tensor([[1], [4]]), torch.tensor([[0, 2], [1, 1]])
-    far = torch.tensor([0, 9])
-    return [rows, grid, (rows,), (slice(None), cols), (rows, 2), (1, rows), (rows, slice(1, 3)), (slice(None), rows, 0),
-            (rows, cols), (rows, slice(None), grid[0]), (Ellipsis, rows), (None, rows), (rows, None, 1),
-            (slice(0, 9), Ellipsis, cols), (far,), (slice(None), far), (rows, 7), (rows, rows, rows, rows),
-            torch.tensor([True, False, True, True]), (slice(None), torch.tensor([True] * 5))]
-
-
-def test_common_keys_with_index_tensors_index_as_the_general_path(monkeypatch):
-    """x[key] with index tensors through the fast paths, and through the general path alone
-    (`_lone_index` and `_common_key` off): the same values, shape, grad_fn, gradient, or the
-    same error."""
-    from swiftgrad import _indexing
-
-    def outcome(key):
-        x = torch.arange(60.0).reshape(4, 5, 3).requires_grad_()
-        try:
-            out = x[key]
-        except (IndexError, ValueError, RuntimeError) as e:
-            return type(e), str(e)
-        (out * torch.arange(float(out.numel())).reshape(out.shape)).sum().backward()
-        return out.shape, out.tolist(), type(out.grad_fn).__name__, x.grad.tolist()
-
-    for key in _advanced_keys() + _basic_keys():
-        fast = outcome(key)
+    lone = [k for k in indexing_keys.keys(torch) if isinstance(k, torch.Tensor)]
+    assert len(lone) >= 6
+    for key in lone:
+        fast = indexing_keys.outcome(torch, key)
         with monkeypatch.context() as m:
-            m.setattr(_indexing, "_common_key", lambda t, key: None)
             m.setattr(_indexing, "_lone_index", lambda t, key: None)
-            general = outcome(key)
-        assert fast == general, key
+            general = indexing_keys.outcome(torch, key)
+        assert fast == general, indexing_keys.describe(key)
 
 
 def test_zero_dim_and_bool_keys_index_as_pytorch():
